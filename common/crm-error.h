@@ -1,0 +1,51 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+#pragma once
+
+#include <glib.h>
+
+G_BEGIN_DECLS
+
+/**
+ * CrmApiError:
+ * @CRM_API_ERROR_MALFORMED: the request could not be parsed (400)
+ * @CRM_API_ERROR_UNAUTHENTICATED: no valid session (401)
+ * @CRM_API_ERROR_FORBIDDEN: the caller may not do this (403)
+ * @CRM_API_ERROR_NOT_FOUND: no such resource, or outside the caller's scope (404)
+ * @CRM_API_ERROR_METHOD_NOT_ALLOWED: the path exists, the method does not (405)
+ * @CRM_API_ERROR_CONFLICT: stale version or unique conflict (409)
+ * @CRM_API_ERROR_TOO_LARGE: request body too large (413)
+ * @CRM_API_ERROR_UNSUPPORTED_MEDIA_TYPE: request body is not JSON (415)
+ * @CRM_API_ERROR_INVALID: fields failed validation (422)
+ * @CRM_API_ERROR_RATE_LIMITED: too many attempts (429)
+ * @CRM_API_ERROR_INTERNAL: unexpected server failure (500)
+ * @CRM_API_ERROR_UNAVAILABLE: the database is unreachable or the server is stopping (503)
+ *
+ * The error codes of the API contract. Client and server share this one table, so a
+ * code string, its HTTP status and its enum value can never disagree.
+ */
+typedef enum
+{
+  CRM_API_ERROR_MALFORMED,
+  CRM_API_ERROR_UNAUTHENTICATED,
+  CRM_API_ERROR_FORBIDDEN,
+  CRM_API_ERROR_NOT_FOUND,
+  CRM_API_ERROR_METHOD_NOT_ALLOWED,
+  CRM_API_ERROR_CONFLICT,
+  CRM_API_ERROR_TOO_LARGE,
+  CRM_API_ERROR_UNSUPPORTED_MEDIA_TYPE,
+  CRM_API_ERROR_INVALID,
+  CRM_API_ERROR_RATE_LIMITED,
+  CRM_API_ERROR_INTERNAL,
+  CRM_API_ERROR_UNAVAILABLE,
+} CrmApiError;
+
+#define CRM_API_ERROR (crm_api_error_quark ())
+
+GQuark       crm_api_error_quark            (void);
+const char  *crm_api_error_to_string        (CrmApiError  code);
+gboolean     crm_api_error_from_string      (const char  *string,
+                                             CrmApiError *code);
+guint        crm_api_error_get_http_status  (CrmApiError  code);
+CrmApiError  crm_api_error_from_http_status (guint        status);
+
+G_END_DECLS
