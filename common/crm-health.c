@@ -60,7 +60,8 @@ crm_health_from_json (JsonNode  *node,
 {
   g_autoptr(CrmHealth) health = crm_health_new ();
   JsonObject *root;
-  JsonObject *database;
+  JsonObject *database = NULL;
+  JsonNode *member;
   JsonNode *schema;
 
   if (node == NULL || !JSON_NODE_HOLDS_OBJECT (node))
@@ -70,7 +71,9 @@ crm_health_from_json (JsonNode  *node,
       return NULL;
     }
   root = json_node_get_object (node);
-  database = json_object_get_object_member (root, "database");
+  member = json_object_get_member (root, "database");
+  if (member != NULL && JSON_NODE_HOLDS_OBJECT (member))
+    database = json_node_get_object (member);
   if (database == NULL || !json_object_has_member (root, "version"))
     {
       g_set_error_literal (error, CRM_API_ERROR, CRM_API_ERROR_MALFORMED,
