@@ -1,0 +1,118 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+#define G_LOG_DOMAIN "crm-db"
+
+#include "config.h"
+
+#include <string.h>
+
+#include "crm-db.h"
+
+G_DEFINE_QUARK (crm-db-error-quark, crm_db_error)
+
+/* The one mapping from SQLSTATE to what the rest of the server acts on. */
+CrmDbError
+crm_db_error_from_sqlstate (const char *sqlstate)
+{
+  if (sqlstate == NULL || strlen (sqlstate) != 5)
+    return CRM_DB_ERROR_INTERNAL;
+  if (g_str_equal (sqlstate, "23505"))
+    return CRM_DB_ERROR_CONFLICT;
+  if (g_str_equal (sqlstate, "23503"))
+    return CRM_DB_ERROR_REFERENCE;
+  if (g_str_equal (sqlstate, "23514") || g_str_equal (sqlstate, "23502")
+      || g_str_has_prefix (sqlstate, "22"))
+    return CRM_DB_ERROR_INVALID;
+  if (g_str_equal (sqlstate, "40001") || g_str_equal (sqlstate, "40P01"))
+    return CRM_DB_ERROR_RETRY;
+  if (g_str_has_prefix (sqlstate, "08") || g_str_equal (sqlstate, "57P01")
+      || g_str_equal (sqlstate, "57P02") || g_str_equal (sqlstate, "57P03"))
+    return CRM_DB_ERROR_UNAVAILABLE;
+  if (g_str_equal (sqlstate, "57014"))
+    return CRM_DB_ERROR_TIMEOUT;
+  return CRM_DB_ERROR_INTERNAL;
+}
+
+/* Sets @error from a failed result, or from the connection when there is none. */
+void
+crm_db_set_error (GError         **error,
+                  PGconn          *conn,
+                  const PGresult  *result)
+{
+  const char *sqlstate = result ? PQresultErrorField (result, PG_DIAG_SQLSTATE) : NULL;
+  const char *message = result ? PQresultErrorMessage (result) : NULL;
+  CrmDbError code = crm_db_error_from_sqlstate (sqlstate);
+  g_autofree char *clean = NULL;
+
+  if (message == NULL || *message == '\0')
+    message = conn ? PQerrorMessage (conn) : "no connection";
+  if (conn == NULL || PQstatus (conn) == CONNECTION_BAD)
+    code = CRM_DB_ERROR_UNAVAILABLE;
+  clean = g_strstrip (g_strdup (message));
+  g_set_error (error, CRM_DB_ERROR, code, "%s%s%s", clean,
+               sqlstate ? " SQLSTATE " : "", sqlstate ? sqlstate : "");
+}
+
+/**
+ * crm_db_connect:
+ * @conninfo: a URL or key=value conninfo; its settings win over the defaults here
+ *
+ * A blocking connection with a 5 s connect timeout, UTF-8 and UTC.
+ */
+PGconn *
+crm_db_connect (const char  *conninfo,
+                GError     **error)
+{
+  static const char *const keywords[] = {
+    "connect_timeout", "application_name", "client_encoding", "options", "dbname", NULL
+  };
+  const char *values[] = { "5", "rapport-server", "UTF8", "-c TimeZone=UTC", conninfo, NULL };
+  g_autoptr(PGconn) conn = NULL;
+
+  conn = PQconnectdbParams (keywords, values, 1);
+  if (conn == NULL || PQstatus (conn) != CONNECTION_OK)
+    {
+      g_autofree char *message = g_strstrip (g_strdup (conn ? PQerrorMessage (conn) : "out of memory"));
+
+      g_set_error (error, CRM_DB_ERROR, CRM_DB_ERROR_UNAVAILABLE,
+                   "Cannot connect to the database: %s", message);
+      return NULL;
+    }
+  return g_steal_pointer (&conn);
+}
+
+/**
+ * crm_db_exec:
+ * @values: (array length=n_params) (nullable): text parameters $1…$n
+ *
+ * Runs one parameterized statement. Returns: (transfer full) (nullable): the result on
+ * success (tuples or command OK), %NULL with @error set otherwise.
+ */
+PGresult *
+crm_db_exec (PGconn              *conn,
+             const char          *sql,
+             int                  n_params,
+             const char * const  *values,
+             GError             **error)
+{
+  g_autoptr(PGresult) result = NULL;
+  ExecStatusType status;
+
+  result = PQexecParams (conn, sql, n_params, NULL, values, NULL, NULL, 0);
+  status = PQresultStatus (result);
+  if (status != PGRES_TUPLES_OK && status != PGRES_COMMAND_OK)
+    {
+      crm_db_set_error (error, conn, result);
+      return NULL;
+    }
+  return g_steal_pointer (&result);
+}
+
+gboolean
+crm_db_exec_command (PGconn      *conn,
+                     const char  *sql,
+                     GError     **error)
+{
+  g_autoptr(PGresult) result = crm_db_exec (conn, sql, 0, NULL, error);
+
+  return result != NULL;
+}

@@ -1,0 +1,285 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+#define G_LOG_DOMAIN "crm-request"
+
+#include "config.h"
+
+#include <string.h>
+
+#include "crm-db.h"
+#include "crm-request.h"
+
+/*
+ * One API request, on the main thread only. It is created when libsoup starts reading
+ * a message and finished (one access log line) when libsoup is done with it. Replies
+ * unpause a paused message exactly once, and never touch a message whose client left.
+ */
+
+struct _CrmRequest
+{
+  CrmServer         *server;
+  SoupServerMessage *message;
+  GCancellable      *cancellable;
+  GHashTable        *params;
+  char              *id;
+  gint64             started_us;
+  gboolean           paused;
+  gboolean           replied;
+  gboolean           finished;
+};
+
+static gboolean
+is_valid_request_id (const char *id)
+{
+  gsize length = id ? strlen (id) : 0;
+
+  if (length == 0 || length > 64)
+    return FALSE;
+  for (const char *p = id; *p; p++)
+    if (!g_ascii_isalnum (*p) && *p != '-' && *p != '_')
+      return FALSE;
+  return TRUE;
+}
+
+CrmRequest *
+crm_request_new (CrmServer         *server,
+                 SoupServerMessage *message)
+{
+  CrmRequest *self = g_atomic_rc_box_new0 (CrmRequest);
+  const char *given;
+
+  self->server = server;
+  self->message = g_object_ref (message);
+  self->cancellable = g_cancellable_new ();
+  self->started_us = g_get_monotonic_time ();
+  given = soup_message_headers_get_one (soup_server_message_get_request_headers (message),
+                                        "X-Request-Id");
+  if (is_valid_request_id (given))
+    self->id = g_strdup (given);
+  else
+    self->id = g_strdup_printf ("%08x%08x", g_random_int (), g_random_int ());
+  return self;
+}
+
+static void
+request_clear (gpointer data)
+{
+  CrmRequest *self = data;
+
+  g_clear_object (&self->message);
+  g_clear_object (&self->cancellable);
+  g_clear_pointer (&self->params, g_hash_table_unref);
+  g_free (self->id);
+}
+
+CrmRequest *
+crm_request_ref (CrmRequest *self)
+{
+  return g_atomic_rc_box_acquire (self);
+}
+
+void
+crm_request_unref (CrmRequest *self)
+{
+  g_atomic_rc_box_release_full (self, request_clear);
+}
+
+CrmServer *
+crm_request_get_server (CrmRequest *self)
+{
+  return self->server;
+}
+
+SoupServerMessage *
+crm_request_get_message (CrmRequest *self)
+{
+  return self->message;
+}
+
+GCancellable *
+crm_request_get_cancellable (CrmRequest *self)
+{
+  return self->cancellable;
+}
+
+const char *
+crm_request_get_id (CrmRequest *self)
+{
+  return self->id;
+}
+
+const char *
+crm_request_get_param (CrmRequest *self,
+                       const char *name)
+{
+  return self->params ? g_hash_table_lookup (self->params, name) : NULL;
+}
+
+void
+crm_request_set_param (CrmRequest *self,
+                       const char *name,
+                       const char *value)
+{
+  if (self->params == NULL)
+    self->params = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, g_free);
+  g_hash_table_insert (self->params, g_strdup (name), g_strdup (value));
+}
+
+gboolean
+crm_request_is_finished (CrmRequest *self)
+{
+  return self->finished;
+}
+
+/* Before handing work to the database: the reply comes later, from a callback. */
+void
+crm_request_pause (CrmRequest *self)
+{
+  g_return_if_fail (!self->paused && !self->replied);
+
+  soup_server_message_pause (self->message);
+  self->paused = TRUE;
+}
+
+static void
+reply (CrmRequest *self,
+       guint       status,
+       char       *body,
+       gsize       length)
+{
+  SoupMessageHeaders *headers;
+
+  if (self->finished || self->replied)
+    {
+      g_free (body);
+      return;
+    }
+  self->replied = TRUE;
+  headers = soup_server_message_get_response_headers (self->message);
+  soup_message_headers_replace (headers, "X-Request-Id", self->id);
+  soup_message_headers_replace (headers, "Cache-Control", "no-store");
+  soup_server_message_set_status (self->message, status, NULL);
+  soup_server_message_set_response (self->message, "application/json; charset=utf-8",
+                                    SOUP_MEMORY_TAKE, body, length);
+  if (self->paused)
+    soup_server_message_unpause (self->message);
+}
+
+void
+crm_request_reply_json (CrmRequest *self,
+                        guint       status,
+                        JsonNode   *node)
+{
+  gsize length = 0;
+  char *body = json_to_string (node, FALSE);
+
+  length = strlen (body);
+  reply (self, status, body, length);
+}
+
+void
+crm_request_reply_error (CrmRequest  *self,
+                         CrmApiError  code,
+                         const char  *message)
+{
+  g_autoptr(JsonBuilder) builder = json_builder_new ();
+  g_autoptr(JsonNode) node = NULL;
+
+  json_builder_begin_object (builder);
+  json_builder_set_member_name (builder, "error");
+  json_builder_begin_object (builder);
+  json_builder_set_member_name (builder, "code");
+  json_builder_add_string_value (builder, crm_api_error_to_string (code));
+  json_builder_set_member_name (builder, "message");
+  json_builder_add_string_value (builder, message);
+  json_builder_end_object (builder);
+  json_builder_end_object (builder);
+  node = json_builder_get_root (builder);
+  crm_request_reply_json (self, crm_api_error_get_http_status (code), node);
+}
+
+/* The one table from internal errors to the API's: 500s never echo internals. */
+void
+crm_request_reply_gerror (CrmRequest   *self,
+                          const GError *error)
+{
+  CrmApiError code = CRM_API_ERROR_INTERNAL;
+  const char *message = NULL;
+
+  if (error->domain == CRM_API_ERROR)
+    {
+      code = (CrmApiError) error->code;
+      message = error->message;
+    }
+  else if (error->domain == CRM_DB_ERROR)
+    {
+      switch ((CrmDbError) error->code)
+        {
+        case CRM_DB_ERROR_CONFLICT:
+          code = CRM_API_ERROR_CONFLICT;
+          message = "The record conflicts with an existing one";
+          break;
+        case CRM_DB_ERROR_REFERENCE:
+          code = CRM_API_ERROR_INVALID;
+          message = "The record refers to something that does not exist";
+          break;
+        case CRM_DB_ERROR_INVALID:
+          code = CRM_API_ERROR_INVALID;
+          message = "The database refused a value";
+          break;
+        case CRM_DB_ERROR_UNAVAILABLE:
+        case CRM_DB_ERROR_TIMEOUT:
+          code = CRM_API_ERROR_UNAVAILABLE;
+          message = "The database is unavailable; try again shortly";
+          break;
+        case CRM_DB_ERROR_RETRY:
+        case CRM_DB_ERROR_INTERNAL:
+        default:
+          break;
+        }
+    }
+  else if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+    {
+      code = CRM_API_ERROR_UNAVAILABLE;
+      message = "The request was cancelled";
+    }
+
+  if (code == CRM_API_ERROR_INTERNAL || code == CRM_API_ERROR_UNAVAILABLE)
+    g_log_structured (G_LOG_DOMAIN, code == CRM_API_ERROR_INTERNAL ? G_LOG_LEVEL_WARNING
+                                                                   : G_LOG_LEVEL_MESSAGE,
+                      "REQUEST_ID", self->id,
+                      "MESSAGE", "%s", error->message);
+  if (code == CRM_API_ERROR_INTERNAL)
+    message = "Internal server error";
+  if (code == CRM_API_ERROR_UNAVAILABLE)
+    soup_message_headers_replace (soup_server_message_get_response_headers (self->message),
+                                  "Retry-After", "1");
+  crm_request_reply_error (self, code, message);
+}
+
+/* Called once libsoup is done with the message: logs the access line. */
+void
+_crm_request_finish (CrmRequest *self,
+                     gboolean    aborted)
+{
+  g_autofree char *duration = NULL;
+  g_autofree char *status = NULL;
+  GUri *uri;
+
+  if (self->finished)
+    return;
+  self->finished = TRUE;
+  if (aborted)
+    g_cancellable_cancel (self->cancellable);
+
+  uri = soup_server_message_get_uri (self->message);
+  duration = g_strdup_printf ("%.3f", (g_get_monotonic_time () - self->started_us) / 1000.0);
+  status = aborted ? g_strdup ("aborted")
+                   : g_strdup_printf ("%u", soup_server_message_get_status (self->message));
+  g_log_structured (G_LOG_DOMAIN, G_LOG_LEVEL_INFO,
+                    "METHOD", soup_server_message_get_method (self->message),
+                    "PATH", uri ? g_uri_get_path (uri) : "",
+                    "STATUS", status,
+                    "MS", duration,
+                    "REQUEST_ID", self->id,
+                    "MESSAGE", "request");
+}

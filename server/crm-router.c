@@ -1,0 +1,101 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+#define G_LOG_DOMAIN "crm-router"
+
+#include "config.h"
+
+#include <string.h>
+
+#include "crm-api.h"
+#include "crm-api-paths.h"
+#include "crm-router.h"
+
+typedef void (*CrmRouteHandler) (CrmRequest *request);
+
+typedef struct
+{
+  const char      *method;
+  const char      *pattern;
+  CrmRouteHandler  handler;
+} CrmRoute;
+
+/* Every API route. `{name}` matches one path segment, read back with crm_request_get_param (). */
+static const CrmRoute routes[] = {
+  { "GET", CRM_API_HEALTH, crm_api_health_get },
+};
+
+static gboolean
+match (const char *pattern,
+       const char *path,
+       CrmRequest *request)
+{
+  g_auto(GStrv) want = g_strsplit (pattern, "/", -1);
+  g_auto(GStrv) have = g_strsplit (path, "/", -1);
+
+  if (g_strv_length (want) != g_strv_length (have))
+    return FALSE;
+  for (guint i = 0; want[i] != NULL; i++)
+    {
+      gsize len = strlen (want[i]);
+
+      if (len > 2 && want[i][0] == '{' && want[i][len - 1] == '}')
+        {
+          if (have[i][0] == '\0')
+            return FALSE;
+          if (request != NULL)
+            {
+              g_autofree char *name = g_strndup (want[i] + 1, len - 2);
+              crm_request_set_param (request, name, have[i]);
+            }
+        }
+      else if (!g_str_equal (want[i], have[i]))
+        return FALSE;
+    }
+  return TRUE;
+}
+
+/**
+ * crm_router_dispatch:
+ *
+ * Finds the route for the request's method and path and runs it; answers 404 for an
+ * unknown path and 405 (with Allow) for a known path with another method.
+ */
+void
+crm_router_dispatch (CrmRequest *request)
+{
+  SoupServerMessage *message = crm_request_get_message (request);
+  const char *method = soup_server_message_get_method (message);
+  const char *path = g_uri_get_path (soup_server_message_get_uri (message));
+  g_autoptr(GString) allow = g_string_new (NULL);
+  g_autofree char *trimmed = NULL;
+
+  /* "/api/v1/health/" names the same resource as "/api/v1/health". */
+  trimmed = g_strdup (path);
+  if (strlen (trimmed) > 1 && g_str_has_suffix (trimmed, "/"))
+    trimmed[strlen (trimmed) - 1] = '\0';
+
+  for (guint i = 0; i < G_N_ELEMENTS (routes); i++)
+    {
+      if (!match (routes[i].pattern, trimmed, NULL))
+        continue;
+      if (g_str_equal (routes[i].method, method)
+          || (g_str_equal (method, "HEAD") && g_str_equal (routes[i].method, "GET")))
+        {
+          match (routes[i].pattern, trimmed, request);
+          routes[i].handler (request);
+          return;
+        }
+      if (allow->len > 0)
+        g_string_append (allow, ", ");
+      g_string_append (allow, routes[i].method);
+    }
+
+  if (allow->len > 0)
+    {
+      soup_message_headers_replace (soup_server_message_get_response_headers (message),
+                                    "Allow", allow->str);
+      crm_request_reply_error (request, CRM_API_ERROR_METHOD_NOT_ALLOWED,
+                               "This method is not allowed here");
+      return;
+    }
+  crm_request_reply_error (request, CRM_API_ERROR_NOT_FOUND, "No such resource");
+}

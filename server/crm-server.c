@@ -1,0 +1,357 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+#define G_LOG_DOMAIN "crm-server"
+
+#include "config.h"
+
+#include <libsoup/soup.h>
+#include <string.h>
+
+#include "crm-api-paths.h"
+#include "crm-request.h"
+#include "crm-router.h"
+#include "crm-server.h"
+
+/*
+ * CrmServer owns the SoupServer: the main loop only reads requests and writes replies;
+ * the database work of a request runs on the pool's workers.
+ *
+ * Shutdown is graceful: after crm_server_begin_shutdown () new requests get 503 with
+ * `Connection: close`, and the "drained" signal fires once every request in flight has
+ * been answered (or the timeout passed).
+ */
+
+#define REQUEST_KEY "crm-request"
+
+struct _CrmServer
+{
+  GObject     parent_instance;
+
+  SoupServer *soup;
+  CrmDbPool  *pool;
+  gint64      schema_expected;
+  guint       n_in_flight;
+  gboolean    shutting_down;
+  guint       shutdown_timeout_id;
+  gboolean    drained;
+};
+
+G_DEFINE_FINAL_TYPE (CrmServer, crm_server, G_TYPE_OBJECT)
+
+enum {
+  DRAINED,
+  N_SIGNALS
+};
+
+static guint signals[N_SIGNALS];
+
+static void
+emit_drained (CrmServer *self)
+{
+  if (self->drained)
+    return;
+  self->drained = TRUE;
+  g_clear_handle_id (&self->shutdown_timeout_id, g_source_remove);
+  g_signal_emit (self, signals[DRAINED], 0);
+}
+
+static CrmRequest *
+request_for (SoupServerMessage *message)
+{
+  return g_object_get_data (G_OBJECT (message), REQUEST_KEY);
+}
+
+static void
+request_started_cb (SoupServer        *soup,
+                    SoupServerMessage *message,
+                    CrmServer         *self)
+{
+  g_object_set_data_full (G_OBJECT (message), REQUEST_KEY, crm_request_new (self, message),
+                          (GDestroyNotify) crm_request_unref);
+  self->n_in_flight++;
+}
+
+static void
+request_done (CrmServer         *self,
+              SoupServerMessage *message,
+              gboolean           aborted)
+{
+  CrmRequest *request = request_for (message);
+
+  if (request == NULL || crm_request_is_finished (request))
+    return;
+  _crm_request_finish (request, aborted);
+  g_assert (self->n_in_flight > 0);
+  self->n_in_flight--;
+  if (self->shutting_down && self->n_in_flight == 0)
+    emit_drained (self);
+}
+
+static void
+request_finished_cb (SoupServer        *soup,
+                     SoupServerMessage *message,
+                     CrmServer         *self)
+{
+  request_done (self, message, FALSE);
+}
+
+static void
+request_aborted_cb (SoupServer        *soup,
+                    SoupServerMessage *message,
+                    CrmServer         *self)
+{
+  request_done (self, message, TRUE);
+}
+
+static gboolean
+is_json_content_type (SoupMessageHeaders *headers)
+{
+  g_autoptr(GHashTable) params = NULL;
+  const char *type = soup_message_headers_get_content_type (headers, &params);
+
+  return type != NULL && g_ascii_strcasecmp (type, "application/json") == 0;
+}
+
+/* Before the body is read: refuse what is too large or not JSON. */
+static void
+early_handler_cb (SoupServer        *soup,
+                  SoupServerMessage *message,
+                  const char        *path,
+                  GHashTable        *query,
+                  gpointer           user_data)
+{
+  CrmRequest *request = request_for (message);
+  SoupMessageHeaders *headers = soup_server_message_get_request_headers (message);
+  SoupEncoding encoding = soup_message_headers_get_encoding (headers);
+  goffset length = soup_message_headers_get_content_length (headers);
+  gboolean has_body = encoding == SOUP_ENCODING_CHUNKED
+                      || (encoding == SOUP_ENCODING_CONTENT_LENGTH && length > 0);
+
+  if (request == NULL)
+    return;
+  if (encoding == SOUP_ENCODING_CONTENT_LENGTH && length > CRM_API_MAX_BODY_SIZE)
+    {
+      soup_message_headers_replace (soup_server_message_get_response_headers (message),
+                                    "Connection", "close");
+      crm_request_reply_error (request, CRM_API_ERROR_TOO_LARGE,
+                               "The request body is larger than the server accepts");
+      return;
+    }
+  if (has_body && !is_json_content_type (headers))
+    crm_request_reply_error (request, CRM_API_ERROR_UNSUPPORTED_MEDIA_TYPE,
+                             "The request body must be application/json");
+}
+
+static void
+api_handler_cb (SoupServer        *soup,
+                SoupServerMessage *message,
+                const char        *path,
+                GHashTable        *query,
+                gpointer           user_data)
+{
+  CrmServer *self = user_data;
+  CrmRequest *request = request_for (message);
+
+  if (request == NULL)
+    return;
+  if (soup_server_message_get_status (message) != SOUP_STATUS_NONE)
+    return;   /* answered by the early handler */
+  if (self->shutting_down)
+    {
+      soup_message_headers_replace (soup_server_message_get_response_headers (message),
+                                    "Connection", "close");
+      crm_request_reply_error (request, CRM_API_ERROR_UNAVAILABLE, "The server is shutting down");
+      return;
+    }
+  if (soup_server_message_get_request_body (message)->length > CRM_API_MAX_BODY_SIZE)
+    {
+      crm_request_reply_error (request, CRM_API_ERROR_TOO_LARGE,
+                               "The request body is larger than the server accepts");
+      return;
+    }
+  crm_router_dispatch (request);
+}
+
+static void
+crm_server_dispose (GObject *object)
+{
+  CrmServer *self = CRM_SERVER (object);
+
+  g_clear_handle_id (&self->shutdown_timeout_id, g_source_remove);
+  if (self->soup != NULL)
+    {
+      g_signal_handlers_disconnect_by_data (self->soup, self);
+      soup_server_disconnect (self->soup);
+    }
+  g_clear_object (&self->soup);
+  g_clear_object (&self->pool);
+
+  G_OBJECT_CLASS (crm_server_parent_class)->dispose (object);
+}
+
+static void
+crm_server_class_init (CrmServerClass *klass)
+{
+  GObjectClass *object_class = G_OBJECT_CLASS (klass);
+
+  object_class->dispose = crm_server_dispose;
+
+  /**
+   * CrmServer::drained:
+   *
+   * After crm_server_begin_shutdown (): every request in flight has been answered, or
+   * the timeout passed.
+   */
+  signals[DRAINED] = g_signal_new ("drained", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST, 0,
+                                   NULL, NULL, NULL, G_TYPE_NONE, 0);
+}
+
+static void
+crm_server_init (CrmServer *self)
+{
+}
+
+/**
+ * crm_server_new:
+ * @pool: the database workers
+ * @certificate: (nullable): the TLS certificate with its key; %NULL serves plain HTTP
+ *   (loopback development and tests of plain behaviour only)
+ * @schema_expected: the newest migration this binary knows, for health
+ */
+CrmServer *
+crm_server_new (CrmDbPool       *pool,
+                GTlsCertificate *certificate,
+                gint64           schema_expected)
+{
+  CrmServer *self;
+
+  g_return_val_if_fail (CRM_IS_DB_POOL (pool), NULL);
+
+  self = g_object_new (CRM_TYPE_SERVER, NULL);
+  self->pool = g_object_ref (pool);
+  self->schema_expected = schema_expected;
+  self->soup = soup_server_new ("server-header", "rapport-server/" PACKAGE_VERSION " ",
+                                "tls-certificate", certificate,
+                                NULL);
+  g_signal_connect (self->soup, "request-started", G_CALLBACK (request_started_cb), self);
+  g_signal_connect (self->soup, "request-finished", G_CALLBACK (request_finished_cb), self);
+  g_signal_connect (self->soup, "request-aborted", G_CALLBACK (request_aborted_cb), self);
+  soup_server_add_early_handler (self->soup, "/api", early_handler_cb, self, NULL);
+  soup_server_add_handler (self->soup, "/api", api_handler_cb, self, NULL);
+  return self;
+}
+
+/**
+ * crm_server_listen:
+ * @host: an IP address or "localhost"
+ * @port: the port, 0 for a free one (crm_server_dup_url () tells which)
+ */
+gboolean
+crm_server_listen (CrmServer   *self,
+                   const char  *host,
+                   guint        port,
+                   GError     **error)
+{
+  SoupServerListenOptions options = 0;
+  g_autoptr(GInetAddress) address = NULL;
+  g_autoptr(GSocketAddress) socket_address = NULL;
+
+  g_return_val_if_fail (CRM_IS_SERVER (self), FALSE);
+
+  if (soup_server_is_https (self->soup))
+    options |= SOUP_SERVER_LISTEN_HTTPS;
+  if (g_str_equal (host, "localhost"))
+    return soup_server_listen_local (self->soup, port, options, error);
+
+  address = g_inet_address_new_from_string (host);
+  if (address == NULL)
+    {
+      g_set_error (error, G_IO_ERROR, G_IO_ERROR_INVALID_ARGUMENT,
+                   "Cannot listen on “%s”: give an IP address or localhost", host);
+      return FALSE;
+    }
+  socket_address = g_inet_socket_address_new (address, port);
+  return soup_server_listen (self->soup, socket_address, options, error);
+}
+
+/* The first address the server listens on, as a URL. */
+char *
+crm_server_dup_url (CrmServer *self)
+{
+  GSList *uris;
+  char *url = NULL;
+
+  g_return_val_if_fail (CRM_IS_SERVER (self), NULL);
+
+  uris = soup_server_get_uris (self->soup);
+  if (uris != NULL)
+    {
+      g_autofree char *text = g_uri_to_string (uris->data);
+
+      url = g_strndup (text, strlen (text) - (g_str_has_suffix (text, "/") ? 1 : 0));
+    }
+  g_slist_free_full (uris, (GDestroyNotify) g_uri_unref);
+  return url;
+}
+
+CrmDbPool *
+crm_server_get_db_pool (CrmServer *self)
+{
+  g_return_val_if_fail (CRM_IS_SERVER (self), NULL);
+  return self->pool;
+}
+
+gint64
+crm_server_get_schema_expected (CrmServer *self)
+{
+  g_return_val_if_fail (CRM_IS_SERVER (self), -1);
+  return self->schema_expected;
+}
+
+guint
+crm_server_get_n_in_flight (CrmServer *self)
+{
+  g_return_val_if_fail (CRM_IS_SERVER (self), 0);
+  return self->n_in_flight;
+}
+
+gboolean
+crm_server_is_shutting_down (CrmServer *self)
+{
+  g_return_val_if_fail (CRM_IS_SERVER (self), FALSE);
+  return self->shutting_down;
+}
+
+static gboolean
+shutdown_timeout_cb (gpointer user_data)
+{
+  CrmServer *self = user_data;
+
+  self->shutdown_timeout_id = 0;
+  g_warning ("Stopping with %u requests still in flight", self->n_in_flight);
+  emit_drained (self);
+  return G_SOURCE_REMOVE;
+}
+
+/**
+ * crm_server_begin_shutdown:
+ * @timeout_s: how long to wait for requests in flight
+ *
+ * Stops taking new work; "drained" follows.
+ */
+void
+crm_server_begin_shutdown (CrmServer *self,
+                           guint      timeout_s)
+{
+  g_return_if_fail (CRM_IS_SERVER (self));
+
+  if (self->shutting_down)
+    return;
+  self->shutting_down = TRUE;
+  g_message ("Shutting down: waiting for %u requests in flight", self->n_in_flight);
+  if (self->n_in_flight == 0)
+    {
+      emit_drained (self);
+      return;
+    }
+  self->shutdown_timeout_id = g_timeout_add_seconds (timeout_s, shutdown_timeout_cb, self);
+}
