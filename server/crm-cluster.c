@@ -251,7 +251,7 @@ spawn_as_os_user (CrmCluster          *self,
   if (g_subprocess_get_successful (subprocess))
     return TRUE;
 
-  if (stderr_bytes != NULL)
+  if (stderr_bytes != NULL && g_bytes_get_size (stderr_bytes) > 0)
     output = g_strstrip (g_utf8_make_valid (g_bytes_get_data (stderr_bytes, NULL),
                                             g_bytes_get_size (stderr_bytes)));
   if (g_subprocess_get_if_exited (subprocess))
@@ -440,7 +440,7 @@ write_config (CrmCluster  *self,
   g_autofree char *main_conf = NULL;
   g_autofree char *new_main_conf = NULL;
 
-  contents = g_strdup_printf ("# Written by Rapport each time it starts this cluster: edits are lost.\n"
+  contents = g_strdup_printf ("# Rapport rewrites this file at each start: edits are lost.\n"
                               "# Tune other settings in postgresql.conf or with ALTER SYSTEM.\n"
                               "listen_addresses = ''\n"
                               "port = %d\n"
@@ -762,9 +762,9 @@ pg_ctl_stop (CrmCluster  *self,
 /**
  * crm_cluster_new:
  * @data_dir: the data directory; the cluster lives in `DATA_DIR/pg`
- * @bindir: (nullable): where initdb and pg_ctl are, %NULL for `PG_BINDIR`
+ * @bindir: (nullable): where initdb and pg_ctl are, %NULL or "" for `PG_BINDIR`
  * @os_user: (nullable): the user owning and running the cluster when the caller is root,
- *   %NULL for `postgres`; ignored otherwise
+ *   %NULL or "" for `postgres`; ignored otherwise
  *
  * Describes an embedded cluster; nothing is touched until a method is called.
  *
@@ -783,8 +783,8 @@ crm_cluster_new (const char *data_dir,
   self->data_dir = g_canonicalize_filename (data_dir, NULL);
   self->pgdata = g_build_filename (self->data_dir, "pg", NULL);
   self->log_path = g_build_filename (self->data_dir, "pg.log", NULL);
-  self->bindir = g_strdup (bindir != NULL ? bindir : PG_BINDIR);
-  self->os_user = g_strdup (os_user != NULL ? os_user : DEFAULT_OS_USER);
+  self->bindir = g_strdup (bindir != NULL && *bindir != '\0' ? bindir : PG_BINDIR);
+  self->os_user = g_strdup (os_user != NULL && *os_user != '\0' ? os_user : DEFAULT_OS_USER);
   self->durable = TRUE;
 
   return self;

@@ -45,19 +45,28 @@ crm_request_new (CrmServer         *server,
                  SoupServerMessage *message)
 {
   CrmRequest *self = g_atomic_rc_box_new0 (CrmRequest);
-  const char *given;
 
   self->server = server;
   self->message = g_object_ref (message);
   self->cancellable = g_cancellable_new ();
   self->started_us = g_get_monotonic_time ();
-  given = soup_message_headers_get_one (soup_server_message_get_request_headers (message),
+  self->id = g_strdup_printf ("%08x%08x", g_random_int (), g_random_int ());
+  return self;
+}
+
+/* Once the headers are read: a caller's own sane X-Request-Id replaces the generated one. */
+void
+_crm_request_headers_read (CrmRequest *self)
+{
+  const char *given;
+
+  given = soup_message_headers_get_one (soup_server_message_get_request_headers (self->message),
                                         "X-Request-Id");
   if (is_valid_request_id (given))
-    self->id = g_strdup (given);
-  else
-    self->id = g_strdup_printf ("%08x%08x", g_random_int (), g_random_int ());
-  return self;
+    {
+      g_free (self->id);
+      self->id = g_strdup (given);
+    }
 }
 
 static void

@@ -21,6 +21,7 @@
  */
 
 #define REQUEST_KEY "crm-request"
+#define IN_FLIGHT_KEY "crm-in-flight"
 
 struct _CrmServer
 {
@@ -67,6 +68,18 @@ request_started_cb (SoupServer        *soup,
 {
   g_object_set_data_full (G_OBJECT (message), REQUEST_KEY, crm_request_new (self, message),
                           (GDestroyNotify) crm_request_unref);
+}
+
+/*
+ * A request is in flight from when it has been read until its reply is written: an idle
+ * keep-alive connection, or one that never completes its request, holds no work.
+ */
+static void
+request_read_cb (SoupServer        *soup,
+                 SoupServerMessage *message,
+                 CrmServer         *self)
+{
+  g_object_set_data (G_OBJECT (message), IN_FLIGHT_KEY, GINT_TO_POINTER (TRUE));
   self->n_in_flight++;
 }
 
@@ -80,6 +93,8 @@ request_done (CrmServer         *self,
   if (request == NULL || crm_request_is_finished (request))
     return;
   _crm_request_finish (request, aborted);
+  if (!g_object_get_data (G_OBJECT (message), IN_FLIGHT_KEY))
+    return;
   g_assert (self->n_in_flight > 0);
   self->n_in_flight--;
   if (self->shutting_down && self->n_in_flight == 0)
@@ -128,6 +143,7 @@ early_handler_cb (SoupServer        *soup,
 
   if (request == NULL)
     return;
+  _crm_request_headers_read (request);
   if (encoding == SOUP_ENCODING_CONTENT_LENGTH && length > CRM_API_MAX_BODY_SIZE)
     {
       soup_message_headers_replace (soup_server_message_get_response_headers (message),
@@ -233,6 +249,7 @@ crm_server_new (CrmDbPool       *pool,
                                 "tls-certificate", certificate,
                                 NULL);
   g_signal_connect (self->soup, "request-started", G_CALLBACK (request_started_cb), self);
+  g_signal_connect (self->soup, "request-read", G_CALLBACK (request_read_cb), self);
   g_signal_connect (self->soup, "request-finished", G_CALLBACK (request_finished_cb), self);
   g_signal_connect (self->soup, "request-aborted", G_CALLBACK (request_aborted_cb), self);
   soup_server_add_early_handler (self->soup, "/api", early_handler_cb, self, NULL);

@@ -1,0 +1,499 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+#define G_LOG_DOMAIN "crm-test"
+
+#include "config.h"
+
+#include <glib/gstdio.h>
+#include <signal.h>
+#include <string.h>
+
+#include "crm-cluster.h"
+#include "crm-db.h"
+#include "crm-test-server.h"
+
+#define READY_PREFIX "rapport-server listening on "
+
+struct _CrmTestCluster
+{
+  char       *dir;
+  CrmCluster *cluster;
+  char       *conninfo;
+};
+
+struct _CrmTestServer
+{
+  char            *dir;
+  char            *data_dir;
+  char            *log_path;
+  GSubprocess     *process;
+  char            *url;
+  char            *cert_file;
+  GTlsCertificate *certificate;
+  SoupSession     *session;
+  gboolean         exited;
+  int              exit_status;
+};
+
+char *
+crm_test_make_dir (void)
+{
+  g_autoptr(GError) error = NULL;
+  /* Short: the cluster's socket path must stay under 107 bytes. */
+  char *dir = g_dir_make_tmp ("rt-XXXXXX", &error);
+
+  g_assert_no_error (error);
+  /* Traversable, so that the cluster user (postgres, when tests run as root) reaches a
+   * data directory inside it. */
+  g_assert_cmpint (g_chmod (dir, 0711), ==, 0);
+  return dir;
+}
+
+void
+crm_test_remove_dir (const char *path)
+{
+  const char *argv[] = { "rm", "-rf", "--one-file-system", path, NULL };
+
+  if (path != NULL && g_str_has_prefix (path, g_get_tmp_dir ()))
+    g_assert_cmpint (crm_test_run_tool (argv, NULL), ==, 0);
+}
+
+/**
+ * crm_test_run_tool:
+ * @output: (out) (optional): stdout and stderr together
+ *
+ * Runs a program to its end. Returns: its exit status, or -1 if it died of a signal.
+ */
+int
+crm_test_run_tool (const char * const  *argv,
+                   char               **output)
+{
+  g_autoptr(GSubprocess) process = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autofree char *out = NULL;
+
+  process = g_subprocess_newv (argv, G_SUBPROCESS_FLAGS_STDOUT_PIPE
+                                     | G_SUBPROCESS_FLAGS_STDERR_MERGE, &error);
+  g_assert_no_error (error);
+  g_subprocess_communicate_utf8 (process, NULL, NULL, &out, NULL, &error);
+  g_assert_no_error (error);
+  if (output != NULL)
+    *output = g_steal_pointer (&out);
+  if (!g_subprocess_get_if_exited (process))
+    return -1;
+  return g_subprocess_get_exit_status (process);
+}
+
+gboolean
+crm_test_have_postgresql (void)
+{
+  g_autofree char *initdb = g_build_filename (PG_BINDIR, "initdb", NULL);
+
+  return g_file_test (initdb, G_FILE_TEST_IS_EXECUTABLE);
+}
+
+/*
+ * Whether PostgreSQL and a TLS backend are there; if not, prints a TAP "skip all" plan,
+ * and the test program should return 0 without running anything.
+ */
+gboolean
+crm_test_can_run_server (void)
+{
+  const char *missing = NULL;
+
+  if (!crm_test_have_postgresql ())
+    missing = "PostgreSQL server binaries are not installed";
+  else if (!g_tls_backend_supports_tls (g_tls_backend_get_default ()))
+    missing = "no TLS backend (install glib-networking)";
+  if (missing == NULL)
+    return TRUE;
+  g_print ("1..0 # SKIP %s\n", missing);
+  return FALSE;
+}
+
+/* A fresh cluster (fsync off) with an empty database "rapport", running. */
+CrmTestCluster *
+crm_test_cluster_new (void)
+{
+  CrmTestCluster *self = g_new0 (CrmTestCluster, 1);
+  g_autoptr(GError) error = NULL;
+
+  self->dir = crm_test_make_dir ();
+  self->cluster = crm_cluster_new (self->dir, PG_BINDIR, "postgres");
+  crm_cluster_set_durable (self->cluster, FALSE);
+  crm_cluster_ensure_initialized (self->cluster, &error);
+  g_assert_no_error (error);
+  crm_cluster_start (self->cluster, &error);
+  g_assert_no_error (error);
+  crm_cluster_ensure_database (self->cluster, "rapport", &error);
+  g_assert_no_error (error);
+  self->conninfo = crm_cluster_dup_conninfo (self->cluster, "rapport");
+  return self;
+}
+
+void
+crm_test_cluster_free (CrmTestCluster *self)
+{
+  if (self == NULL)
+    return;
+  if (crm_cluster_is_running (self->cluster))
+    crm_cluster_stop (self->cluster, NULL);
+  crm_cluster_free (self->cluster);
+  crm_test_remove_dir (self->dir);
+  g_free (self->dir);
+  g_free (self->conninfo);
+  g_free (self);
+}
+
+const char *
+crm_test_cluster_get_conninfo (CrmTestCluster *self)
+{
+  return self->conninfo;
+}
+
+void
+crm_test_cluster_stop (CrmTestCluster *self)
+{
+  g_autoptr(GError) error = NULL;
+
+  crm_cluster_stop (self->cluster, &error);
+  g_assert_no_error (error);
+  g_assert_false (crm_cluster_is_running (self->cluster));
+}
+
+void
+crm_test_cluster_start (CrmTestCluster *self)
+{
+  g_autoptr(GError) error = NULL;
+
+  crm_cluster_start (self->cluster, &error);
+  g_assert_no_error (error);
+}
+
+PGconn *
+crm_test_cluster_connect (CrmTestCluster *self)
+{
+  g_autoptr(GError) error = NULL;
+  PGconn *conn = crm_db_connect (self->conninfo, &error);
+
+  g_assert_no_error (error);
+  return conn;
+}
+
+static const char *
+server_binary (void)
+{
+  const char *path = g_getenv ("RAPPORT_SERVER_BIN");
+
+  g_assert_nonnull (path);
+  return path;
+}
+
+/**
+ * crm_test_server_try_new:
+ * @cluster: (nullable): the database to use; %NULL lets the server run its embedded one
+ * @data_dir: (nullable): the server's data directory; %NULL for a fresh one
+ * @output: (out) (optional): when the server did not come up, what it printed
+ * @exit_status: (out) (optional): when the server did not come up, its exit status
+ *
+ * Starts rapport-server on 127.0.0.1 port 0 and waits for its ready line.
+ * Returns: (nullable): the server, or %NULL when it exited instead
+ */
+CrmTestServer *
+crm_test_server_try_new (CrmTestCluster     *cluster,
+                         const char         *data_dir,
+                         const char * const *extra_args,
+                         char              **output,
+                         int                *exit_status)
+{
+  CrmTestServer *self = g_new0 (CrmTestServer, 1);
+  g_autoptr(GSubprocessLauncher) launcher = NULL;
+  g_autoptr(GPtrArray) argv = g_ptr_array_new ();
+  g_autoptr(GDataInputStream) lines = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autofree char *line = NULL;
+
+  self->dir = crm_test_make_dir ();
+  self->data_dir = data_dir ? g_strdup (data_dir) : g_build_filename (self->dir, "data", NULL);
+  self->log_path = g_build_filename (self->dir, "server.log", NULL);
+
+  g_ptr_array_add (argv, (gpointer) server_binary ());
+  g_ptr_array_add (argv, (gpointer) "--data-dir");
+  g_ptr_array_add (argv, self->data_dir);
+  g_ptr_array_add (argv, (gpointer) "--listen");
+  g_ptr_array_add (argv, (gpointer) "127.0.0.1:0");
+  g_ptr_array_add (argv, (gpointer) "--workers");
+  g_ptr_array_add (argv, (gpointer) "4");
+  if (cluster != NULL)
+    {
+      g_ptr_array_add (argv, (gpointer) "--database-url");
+      g_ptr_array_add (argv, cluster->conninfo);
+    }
+  for (guint i = 0; extra_args != NULL && extra_args[i] != NULL; i++)
+    g_ptr_array_add (argv, (gpointer) extra_args[i]);
+  g_ptr_array_add (argv, NULL);
+
+  launcher = g_subprocess_launcher_new (G_SUBPROCESS_FLAGS_STDOUT_PIPE);
+  g_subprocess_launcher_set_stderr_file_path (launcher, self->log_path);
+  g_subprocess_launcher_unsetenv (launcher, "RAPPORT_CONFIG");
+  g_subprocess_launcher_unsetenv (launcher, "RAPPORT_DATABASE_URL");
+  self->process = g_subprocess_launcher_spawnv (launcher, (const char * const *) argv->pdata,
+                                                &error);
+  g_assert_no_error (error);
+
+  lines = g_data_input_stream_new (g_subprocess_get_stdout_pipe (self->process));
+  line = g_data_input_stream_read_line_utf8 (lines, NULL, NULL, &error);
+  g_assert_no_error (error);
+
+  if (line == NULL || !g_str_has_prefix (line, READY_PREFIX))
+    {
+      int status = crm_test_server_wait (self);
+
+      if (output != NULL)
+        g_file_get_contents (self->log_path, output, NULL, NULL);
+      if (exit_status != NULL)
+        *exit_status = status;
+      crm_test_server_free (self);
+      return NULL;
+    }
+
+  self->url = g_strdup (line + strlen (READY_PREFIX));
+  self->cert_file = g_build_filename (self->data_dir, "tls", "server.crt", NULL);
+  self->certificate = g_tls_certificate_new_from_file (self->cert_file, &error);
+  g_assert_no_error (error);
+  self->session = crm_test_session_new ();
+  return self;
+}
+
+/* Starts rapport-server and fails the test if it does not come up. */
+CrmTestServer *
+crm_test_server_new (CrmTestCluster     *cluster,
+                     const char * const *extra_args)
+{
+  g_autofree char *output = NULL;
+  int status = 0;
+  CrmTestServer *self = crm_test_server_try_new (cluster, NULL, extra_args, &output, &status);
+
+  if (self == NULL)
+    g_error ("rapport-server did not start (exit %d):\n%s", status, output ? output : "");
+  return self;
+}
+
+/* Waits for the server process to end. Returns: its exit status, -signal if killed. */
+int
+crm_test_server_wait (CrmTestServer *self)
+{
+  g_autoptr(GError) error = NULL;
+
+  if (self->exited)
+    return self->exit_status;
+  g_subprocess_wait (self->process, NULL, &error);
+  g_assert_no_error (error);
+  self->exited = TRUE;
+  if (g_subprocess_get_if_exited (self->process))
+    self->exit_status = g_subprocess_get_exit_status (self->process);
+  else
+    self->exit_status = -g_subprocess_get_term_sig (self->process);
+  return self->exit_status;
+}
+
+gboolean
+crm_test_server_is_running (CrmTestServer *self)
+{
+  if (self->exited)
+    return FALSE;
+  /* g_subprocess_get_identifier () is NULL once the child has been reaped. */
+  return g_subprocess_get_identifier (self->process) != NULL;
+}
+
+void
+crm_test_server_send_signal (CrmTestServer *self,
+                             int            signum)
+{
+  g_subprocess_send_signal (self->process, signum);
+}
+
+char *
+crm_test_server_dup_log (CrmTestServer *self)
+{
+  char *contents = NULL;
+
+  g_file_get_contents (self->log_path, &contents, NULL, NULL);
+  return contents;
+}
+
+void
+crm_test_server_free (CrmTestServer *self)
+{
+  if (self == NULL)
+    return;
+  if (!self->exited)
+    {
+      crm_test_server_send_signal (self, SIGTERM);
+      crm_test_server_wait (self);
+    }
+  if (g_test_failed ())
+    {
+      g_autofree char *log = crm_test_server_dup_log (self);
+
+      g_test_message ("rapport-server log:\n%s", log ? log : "(none)");
+    }
+  g_clear_object (&self->session);
+  g_clear_object (&self->certificate);
+  g_clear_object (&self->process);
+  crm_test_remove_dir (self->dir);
+  g_free (self->dir);
+  g_free (self->data_dir);
+  g_free (self->log_path);
+  g_free (self->url);
+  g_free (self->cert_file);
+  g_free (self);
+}
+
+const char *
+crm_test_server_get_url (CrmTestServer *self)
+{
+  return self->url;
+}
+
+const char *
+crm_test_server_get_data_dir (CrmTestServer *self)
+{
+  return self->data_dir;
+}
+
+const char *
+crm_test_server_get_cert_file (CrmTestServer *self)
+{
+  return self->cert_file;
+}
+
+GTlsCertificate *
+crm_test_server_get_certificate (CrmTestServer *self)
+{
+  return self->certificate;
+}
+
+SoupSession *
+crm_test_session_new (void)
+{
+  g_autoptr(GProxyResolver) direct = g_simple_proxy_resolver_new (NULL, NULL);
+
+  /* Loopback only: no proxy, and no GSettings lookup for proxy settings. */
+  return soup_session_new_with_options ("timeout", 60, "max-conns-per-host", 16,
+                                        "proxy-resolver", direct, NULL);
+}
+
+static gboolean
+accept_pinned_cb (SoupMessage          *message,
+                  GTlsCertificate      *peer,
+                  GTlsCertificateFlags  errors,
+                  GTlsCertificate      *pinned)
+{
+  return g_tls_certificate_is_same (peer, pinned);
+}
+
+/* A message to the server that accepts exactly the server's own certificate. */
+SoupMessage *
+crm_test_server_new_message (CrmTestServer *self,
+                             const char    *method,
+                             const char    *path,
+                             const char    *json_body)
+{
+  g_autofree char *url = g_strconcat (self->url, path, NULL);
+  SoupMessage *message = soup_message_new (method, url);
+
+  g_assert_nonnull (message);
+  g_signal_connect_object (message, "accept-certificate", G_CALLBACK (accept_pinned_cb),
+                           self->certificate, 0);
+  if (json_body != NULL)
+    {
+      g_autoptr(GBytes) body = g_bytes_new (json_body, strlen (json_body));
+
+      soup_message_set_request_body_from_bytes (message, "application/json", body);
+    }
+  return message;
+}
+
+/**
+ * crm_test_send:
+ * @status: (out): the HTTP status
+ *
+ * Sends @message synchronously (the server is another process, so this cannot
+ * deadlock). Returns: (transfer full) (nullable): the parsed JSON reply
+ */
+JsonNode *
+crm_test_send (SoupSession  *session,
+               SoupMessage  *message,
+               guint        *status,
+               GError      **error)
+{
+  g_autoptr(GBytes) body = NULL;
+  g_autoptr(JsonParser) parser = json_parser_new ();
+  gsize size;
+  const char *data;
+
+  body = soup_session_send_and_read (session, message, NULL, error);
+  if (body == NULL)
+    return NULL;
+  *status = soup_message_get_status (message);
+  data = g_bytes_get_data (body, &size);
+  if (size == 0)
+    return NULL;
+  if (!json_parser_load_from_data (parser, data, (gssize) size, error))
+    return NULL;
+  return json_parser_steal_root (parser);
+}
+
+/* One request with the server's session; the test fails on a transport error. */
+JsonNode *
+crm_test_server_request (CrmTestServer *self,
+                         const char    *method,
+                         const char    *path,
+                         const char    *json_body,
+                         guint         *status)
+{
+  g_autoptr(SoupMessage) message = crm_test_server_new_message (self, method, path, json_body);
+  g_autoptr(GError) error = NULL;
+  JsonNode *node = crm_test_send (self->session, message, status, &error);
+
+  g_assert_no_error (error);
+  return node;
+}
+
+static JsonNode *
+lookup (JsonNode   *node,
+        const char *path)
+{
+  g_auto(GStrv) parts = g_strsplit (path, ".", -1);
+
+  for (guint i = 0; parts[i] != NULL; i++)
+    {
+      if (node == NULL || !JSON_NODE_HOLDS_OBJECT (node))
+        return NULL;
+      node = json_object_get_member (json_node_get_object (node), parts[i]);
+    }
+  return node;
+}
+
+/* "error.code" → the string at that dotted path, or NULL. */
+const char *
+crm_test_json_get_string (JsonNode   *node,
+                          const char *path)
+{
+  JsonNode *member = lookup (node, path);
+
+  if (member == NULL || json_node_get_value_type (member) != G_TYPE_STRING)
+    return NULL;
+  return json_node_get_string (member);
+}
+
+gint64
+crm_test_json_get_int (JsonNode   *node,
+                       const char *path)
+{
+  JsonNode *member = lookup (node, path);
+
+  g_assert_nonnull (member);
+  g_assert_true (JSON_NODE_HOLDS_VALUE (member));
+  return json_node_get_int (member);
+}

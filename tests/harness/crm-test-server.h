@@ -1,0 +1,73 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+#pragma once
+
+#include <gio/gio.h>
+#include <json-glib/json-glib.h>
+#include <libsoup/soup.h>
+
+#include "crm-pq.h"
+
+G_BEGIN_DECLS
+
+/*
+ * The test harness: a throwaway PostgreSQL cluster in a temp dir (CrmTestCluster) and a
+ * real rapport-server process on an ephemeral HTTPS port (CrmTestServer), plus a small
+ * libsoup client that pins the server's certificate.
+ */
+
+typedef struct _CrmTestCluster CrmTestCluster;
+typedef struct _CrmTestServer CrmTestServer;
+
+gboolean        crm_test_have_postgresql        (void);
+gboolean        crm_test_can_run_server         (void);
+
+CrmTestCluster *crm_test_cluster_new            (void);
+void            crm_test_cluster_free           (CrmTestCluster *cluster);
+const char     *crm_test_cluster_get_conninfo   (CrmTestCluster *cluster);
+void            crm_test_cluster_stop           (CrmTestCluster *cluster);
+void            crm_test_cluster_start          (CrmTestCluster *cluster);
+PGconn         *crm_test_cluster_connect        (CrmTestCluster *cluster);
+
+CrmTestServer  *crm_test_server_new             (CrmTestCluster     *cluster,
+                                                 const char * const *extra_args);
+CrmTestServer  *crm_test_server_try_new         (CrmTestCluster     *cluster,
+                                                 const char         *data_dir,
+                                                 const char * const *extra_args,
+                                                 char              **output,
+                                                 int                *exit_status);
+void            crm_test_server_free            (CrmTestServer  *server);
+const char     *crm_test_server_get_url         (CrmTestServer  *server);
+const char     *crm_test_server_get_data_dir    (CrmTestServer  *server);
+const char     *crm_test_server_get_cert_file   (CrmTestServer  *server);
+GTlsCertificate *crm_test_server_get_certificate (CrmTestServer *server);
+void            crm_test_server_send_signal     (CrmTestServer  *server,
+                                                 int             signum);
+int             crm_test_server_wait            (CrmTestServer  *server);
+gboolean        crm_test_server_is_running      (CrmTestServer  *server);
+char           *crm_test_server_dup_log         (CrmTestServer  *server);
+
+SoupSession    *crm_test_session_new            (void);
+SoupMessage    *crm_test_server_new_message     (CrmTestServer  *server,
+                                                 const char     *method,
+                                                 const char     *path,
+                                                 const char     *json_body);
+JsonNode       *crm_test_server_request         (CrmTestServer  *server,
+                                                 const char     *method,
+                                                 const char     *path,
+                                                 const char     *json_body,
+                                                 guint          *status);
+JsonNode       *crm_test_send                   (SoupSession    *session,
+                                                 SoupMessage    *message,
+                                                 guint          *status,
+                                                 GError        **error);
+const char     *crm_test_json_get_string        (JsonNode       *node,
+                                                 const char     *path);
+gint64          crm_test_json_get_int           (JsonNode       *node,
+                                                 const char     *path);
+
+int             crm_test_run_tool               (const char * const *argv,
+                                                 char              **output);
+char           *crm_test_make_dir               (void);
+void            crm_test_remove_dir             (const char     *path);
+
+G_END_DECLS

@@ -1,0 +1,233 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+#include "config.h"
+
+#include <string.h>
+
+#include "crm-db.h"
+#include "crm-migrate.h"
+#include "crm-test-server.h"
+
+/* Migrations: a fresh database, a re-run, and a database newer than this binary. */
+
+typedef struct
+{
+  CrmTestCluster *cluster;
+  PGconn         *conn;
+} Fixture;
+
+static void
+fixture_set_up (Fixture       *fixture,
+                gconstpointer  data)
+{
+  fixture->cluster = crm_test_cluster_new ();
+  fixture->conn = crm_test_cluster_connect (fixture->cluster);
+}
+
+static void
+fixture_tear_down (Fixture       *fixture,
+                   gconstpointer  data)
+{
+  g_clear_pointer (&fixture->conn, PQfinish);
+  crm_test_cluster_free (fixture->cluster);
+}
+
+static char *
+query_value (PGconn     *conn,
+             const char *sql)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(PGresult) result = crm_db_exec (conn, sql, 0, NULL, &error);
+
+  g_assert_no_error (error);
+  g_assert_cmpint (PQntuples (result), ==, 1);
+  return g_strdup (PQgetvalue (result, 0, 0));
+}
+
+static void
+test_fresh (Fixture       *fixture,
+            gconstpointer  data)
+{
+  g_autoptr(GError) error = NULL;
+  g_autofree char *count = NULL;
+  g_autofree char *tables = NULL;
+  gint64 latest = crm_migrate_get_latest_known ();
+  guint applied = 0;
+
+  g_assert_cmpint (latest, >=, 1);
+  g_assert_cmpint (crm_migrate_get_current (fixture->conn, &error), ==, 0);
+  g_assert_no_error (error);
+
+  g_assert_true (crm_migrate_run (fixture->conn, &applied, &error));
+  g_assert_no_error (error);
+  g_assert_cmpuint (applied, ==, latest);
+  g_assert_cmpint (crm_migrate_get_current (fixture->conn, &error), ==, latest);
+
+  count = query_value (fixture->conn, "SELECT count(*) FROM schema_migrations");
+  g_assert_cmpint (g_ascii_strtoll (count, NULL, 10), ==, latest);
+  tables = query_value (fixture->conn,
+                        "SELECT string_agg(tablename, ',' ORDER BY tablename) FROM pg_tables "
+                        "WHERE schemaname = 'public'");
+  g_assert_nonnull (strstr (tables, "customers"));
+  g_assert_nonnull (strstr (tables, "contacts"));
+  g_assert_nonnull (strstr (tables, "users"));
+  g_assert_nonnull (strstr (tables, "schema_migrations"));
+}
+
+static void
+test_rerun_is_noop (Fixture       *fixture,
+                    gconstpointer  data)
+{
+  g_autoptr(GError) error = NULL;
+  g_autofree char *before = NULL;
+  g_autofree char *after = NULL;
+  guint applied = 99;
+
+  g_assert_true (crm_migrate_run (fixture->conn, NULL, &error));
+  before = query_value (fixture->conn,
+                        "SELECT string_agg(version || '@' || applied_at, ',' ORDER BY version) "
+                        "FROM schema_migrations");
+  g_assert_true (crm_migrate_run (fixture->conn, &applied, &error));
+  g_assert_no_error (error);
+  g_assert_cmpuint (applied, ==, 0);
+  after = query_value (fixture->conn,
+                       "SELECT string_agg(version || '@' || applied_at, ',' ORDER BY version) "
+                       "FROM schema_migrations");
+  g_assert_cmpstr (before, ==, after);
+}
+
+/* The library, the server and rapport-admin all refuse a newer schema, changing nothing. */
+static void
+test_newer_refused (Fixture       *fixture,
+                    gconstpointer  data)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(PGresult) result = NULL;
+  g_autofree char *newer = g_strdup_printf ("%" G_GINT64_FORMAT,
+                                            crm_migrate_get_latest_known () + 1);
+  const char *values[] = { newer };
+  g_autofree char *output = NULL;
+  g_autofree char *count = NULL;
+  int exit_status = 0;
+  CrmTestServer *server;
+
+  g_assert_true (crm_migrate_run (fixture->conn, NULL, &error));
+  result = crm_db_exec (fixture->conn,
+                        "INSERT INTO schema_migrations (version, name) VALUES ($1::bigint, 'future')",
+                        1, values, &error);
+  g_assert_no_error (error);
+
+  g_assert_false (crm_migrate_run (fixture->conn, NULL, &error));
+  g_assert_error (error, CRM_MIGRATE_ERROR, CRM_MIGRATE_ERROR_NEWER_SCHEMA);
+  g_assert_nonnull (strstr (error->message, "newer"));
+
+  server = crm_test_server_try_new (fixture->cluster, NULL, NULL, &output, &exit_status);
+  g_assert_null (server);
+  g_assert_cmpint (exit_status, ==, 1);
+  g_assert_nonnull (strstr (output, "newer than the"));
+  g_assert_nonnull (strstr (output, "Upgrade rapport"));
+  g_clear_pointer (&output, g_free);
+
+  {
+    const char *argv[] = { g_getenv ("RAPPORT_ADMIN_BIN"), "--database-url",
+                           crm_test_cluster_get_conninfo (fixture->cluster), "migrate", NULL };
+
+    g_assert_cmpint (crm_test_run_tool (argv, &output), ==, 1);
+    g_assert_nonnull (strstr (output, "newer than the"));
+  }
+
+  count = query_value (fixture->conn, "SELECT count(*) FROM schema_migrations");
+  g_assert_cmpint (g_ascii_strtoll (count, NULL, 10), ==, crm_migrate_get_latest_known () + 1);
+}
+
+/* Two migrators at once (two servers starting together): the lock serializes them. */
+static void
+test_concurrent (Fixture       *fixture,
+                 gconstpointer  data)
+{
+  const char *argv[] = { g_getenv ("RAPPORT_ADMIN_BIN"), "--database-url",
+                         crm_test_cluster_get_conninfo (fixture->cluster), "migrate", NULL };
+  g_autoptr(GSubprocess) first = NULL;
+  g_autoptr(GSubprocess) second = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autofree char *count = NULL;
+
+  first = g_subprocess_newv (argv, G_SUBPROCESS_FLAGS_STDOUT_SILENCE, &error);
+  g_assert_no_error (error);
+  second = g_subprocess_newv (argv, G_SUBPROCESS_FLAGS_STDOUT_SILENCE, &error);
+  g_assert_no_error (error);
+  g_assert_true (g_subprocess_wait_check (first, NULL, &error));
+  g_assert_no_error (error);
+  g_assert_true (g_subprocess_wait_check (second, NULL, &error));
+  g_assert_no_error (error);
+
+  count = query_value (fixture->conn, "SELECT count(*) FROM schema_migrations");
+  g_assert_cmpint (g_ascii_strtoll (count, NULL, 10), ==, crm_migrate_get_latest_known ());
+}
+
+/* The schema's own rules: Chinese text and mobile numbers round-trip, bad ones are refused. */
+static void
+test_schema_rules (Fixture       *fixture,
+                   gconstpointer  data)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(PGresult) user = NULL;
+  g_autoptr(PGresult) bad = NULL;
+  g_autoptr(PGresult) customer = NULL;
+  g_autoptr(PGresult) version = NULL;
+  g_autoptr(PGresult) touched = NULL;
+  const char *user_values[] = { "zhangsan", "张三", "13812345678" };
+  const char *bad_values[] = { "lisi", "李四", "12345" };
+
+  g_assert_true (crm_migrate_run (fixture->conn, NULL, &error));
+  user = crm_db_exec (fixture->conn,
+                      "INSERT INTO users (username, display_name, mobile) VALUES ($1, $2, $3) "
+                      "RETURNING id, display_name", 3, user_values, &error);
+  g_assert_no_error (error);
+  g_assert_cmpstr (PQgetvalue (user, 0, 1), ==, "张三");
+
+  bad = crm_db_exec (fixture->conn,
+                     "INSERT INTO users (username, display_name, mobile) VALUES ($1, $2, $3)",
+                     3, bad_values, &error);
+  g_assert_null (bad);
+  g_assert_error (error, CRM_DB_ERROR, CRM_DB_ERROR_INVALID);
+  g_clear_error (&error);
+
+  {
+    const char *values[] = { "杭州西湖茶业有限公司", PQgetvalue (user, 0, 0) };
+
+    customer = crm_db_exec (fixture->conn,
+                            "INSERT INTO customers (name, owner_id) VALUES ($1, $2::bigint) "
+                            "RETURNING id, version", 2, values, &error);
+    g_assert_no_error (error);
+    g_assert_cmpstr (PQgetvalue (customer, 0, 1), ==, "1");
+  }
+  {
+    const char *values[] = { PQgetvalue (customer, 0, 0) };
+
+    touched = crm_db_exec (fixture->conn,
+                           "UPDATE customers SET industry = '制造业' WHERE id = $1::bigint "
+                           "RETURNING version, updated_at > created_at", 1, values, &error);
+    g_assert_no_error (error);
+    g_assert_cmpstr (PQgetvalue (touched, 0, 0), ==, "2");
+  }
+}
+
+int
+main (int   argc,
+      char *argv[])
+{
+  g_test_init (&argc, &argv, G_TEST_OPTION_ISOLATE_DIRS, NULL);
+  if (!crm_test_can_run_server ())
+    return 0;
+
+  g_test_add ("/crm/migrate/fresh", Fixture, NULL, fixture_set_up, test_fresh, fixture_tear_down);
+  g_test_add ("/crm/migrate/rerun-is-noop", Fixture, NULL, fixture_set_up, test_rerun_is_noop,
+              fixture_tear_down);
+  g_test_add ("/crm/migrate/newer-refused", Fixture, NULL, fixture_set_up, test_newer_refused,
+              fixture_tear_down);
+  g_test_add ("/crm/migrate/concurrent", Fixture, NULL, fixture_set_up, test_concurrent,
+              fixture_tear_down);
+  g_test_add ("/crm/migrate/schema-rules", Fixture, NULL, fixture_set_up, test_schema_rules,
+              fixture_tear_down);
+  return g_test_run ();
+}
