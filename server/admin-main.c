@@ -21,6 +21,18 @@
 
 typedef int (*CommandFunc) (PGconn *conn);
 
+static const char servers_connected_sql[] =
+  "SELECT count(*) FROM pg_stat_activity WHERE application_name = 'rapport-server'";
+
+/* Whether a rapport-server uses the cluster: then it is not ours to stop. */
+static gboolean
+is_server_connected (PGconn *conn)
+{
+  g_autoptr(PGresult) result = crm_db_exec (conn, servers_connected_sql, 0, NULL, NULL);
+
+  return result == NULL || !g_str_equal (PQgetvalue (result, 0, 0), "0");
+}
+
 static int
 command_migrate (PGconn *conn)
 {
@@ -111,6 +123,7 @@ main (int   argc,
   int status;
 
   setlocale (LC_ALL, "");
+  g_set_prgname ("rapport-admin");
   crm_log_init (CRM_LOG_FORMAT_TEXT);
 
   if (!crm_config_load (config, CRM_CONFIG_FOR_ADMIN, NULL, "COMMAND", &args,
@@ -144,6 +157,12 @@ main (int   argc,
   else
     status = func (conn);
 
+  if (cluster != NULL && crm_cluster_get_started_here (cluster) && conn != NULL
+      && is_server_connected (conn))
+    {
+      g_message ("A rapport-server started meanwhile; leaving the database running for it");
+      g_clear_pointer (&cluster, crm_cluster_free);
+    }
   g_clear_pointer (&conn, PQfinish);
   if (cluster != NULL && crm_cluster_get_started_here (cluster))
     {

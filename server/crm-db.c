@@ -56,7 +56,8 @@ crm_db_set_error (GError         **error,
  * crm_db_connect:
  * @conninfo: a URL or key=value conninfo; its settings win over the defaults here
  *
- * A blocking connection with a 5 s connect timeout, UTF-8 and UTC.
+ * A blocking connection with a 5 s connect timeout, UTF-8 and UTC, named after the
+ * program (application_name), so rapport-admin can tell whether a server is connected.
  */
 PGconn *
 crm_db_connect (const char  *conninfo,
@@ -65,7 +66,8 @@ crm_db_connect (const char  *conninfo,
   static const char *const keywords[] = {
     "connect_timeout", "application_name", "client_encoding", "options", "dbname", NULL
   };
-  const char *values[] = { "5", "rapport-server", "UTF8", "-c TimeZone=UTC", conninfo, NULL };
+  const char *name = g_get_prgname () ? g_get_prgname () : "rapport";
+  const char *values[] = { "5", name, "UTF8", "-c TimeZone=UTC", conninfo, NULL };
   g_autoptr(PGconn) conn = NULL;
 
   conn = PQconnectdbParams (keywords, values, 1);

@@ -290,24 +290,34 @@ crm_server_listen (CrmServer   *self,
   return soup_server_listen (self->soup, socket_address, options, error);
 }
 
-/* The first address the server listens on, as a URL. */
+/*
+ * The first address the server listens on, as a URL. Built from the listening socket
+ * rather than soup_server_get_uris (), which leaks an address in libsoup 3.2.
+ */
 char *
 crm_server_dup_url (CrmServer *self)
 {
-  GSList *uris;
-  char *url = NULL;
+  g_autoptr(GSList) listeners = NULL;
+  g_autoptr(GSocketAddress) address = NULL;
+  g_autofree char *host = NULL;
+  const char *scheme;
 
   g_return_val_if_fail (CRM_IS_SERVER (self), NULL);
 
-  uris = soup_server_get_uris (self->soup);
-  if (uris != NULL)
-    {
-      g_autofree char *text = g_uri_to_string (uris->data);
-
-      url = g_strndup (text, strlen (text) - (g_str_has_suffix (text, "/") ? 1 : 0));
-    }
-  g_slist_free_full (uris, (GDestroyNotify) g_uri_unref);
-  return url;
+  listeners = soup_server_get_listeners (self->soup);
+  if (listeners == NULL)
+    return NULL;
+  address = g_socket_get_local_address (listeners->data, NULL);
+  if (!G_IS_INET_SOCKET_ADDRESS (address))
+    return NULL;
+  host = g_inet_address_to_string (
+    g_inet_socket_address_get_address (G_INET_SOCKET_ADDRESS (address)));
+  scheme = soup_server_is_https (self->soup) ? "https" : "http";
+  if (strchr (host, ':') != NULL)
+    return g_strdup_printf ("%s://[%s]:%u", scheme, host,
+                            g_inet_socket_address_get_port (G_INET_SOCKET_ADDRESS (address)));
+  return g_strdup_printf ("%s://%s:%u", scheme, host,
+                          g_inet_socket_address_get_port (G_INET_SOCKET_ADDRESS (address)));
 }
 
 CrmDbPool *

@@ -177,6 +177,7 @@ main (int   argc,
   };
 
   setlocale (LC_ALL, "");
+  g_set_prgname ("rapport-server");
   signal (SIGPIPE, SIG_IGN);
   crm_log_init (CRM_LOG_FORMAT_TEXT);
 

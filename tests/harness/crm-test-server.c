@@ -179,6 +179,16 @@ crm_test_cluster_connect (CrmTestCluster *self)
   return conn;
 }
 
+static GStrv server_wrapper;
+
+/* Runs later servers under @wrapper (e.g. valgrind and its options); %NULL for none. */
+void
+crm_test_server_set_wrapper (const char * const *wrapper)
+{
+  g_clear_pointer (&server_wrapper, g_strfreev);
+  server_wrapper = g_strdupv ((char **) wrapper);
+}
+
 static const char *
 server_binary (void)
 {
@@ -216,6 +226,8 @@ crm_test_server_try_new (CrmTestCluster     *cluster,
   self->data_dir = data_dir ? g_strdup (data_dir) : g_build_filename (self->dir, "data", NULL);
   self->log_path = g_build_filename (self->dir, "server.log", NULL);
 
+  for (guint i = 0; server_wrapper != NULL && server_wrapper[i] != NULL; i++)
+    g_ptr_array_add (argv, server_wrapper[i]);
   g_ptr_array_add (argv, (gpointer) server_binary ());
   g_ptr_array_add (argv, (gpointer) "--data-dir");
   g_ptr_array_add (argv, self->data_dir);

@@ -35,6 +35,7 @@ CrmTestServer  *crm_test_server_try_new         (CrmTestCluster     *cluster,
                                                  const char * const *extra_args,
                                                  char              **output,
                                                  int                *exit_status);
+void            crm_test_server_set_wrapper     (const char * const *wrapper);
 void            crm_test_server_free            (CrmTestServer  *server);
 const char     *crm_test_server_get_url         (CrmTestServer  *server);
 const char     *crm_test_server_get_data_dir    (CrmTestServer  *server);
