@@ -1,0 +1,508 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+#define G_LOG_DOMAIN "crm-api-client"
+
+#include "config.h"
+
+#include <string.h>
+
+#include <glib/gi18n.h>
+#include <json-glib/json-glib.h>
+#include <libsoup/soup.h>
+
+#include "crm-api-client.h"
+#include "crm-api-paths.h"
+#include "crm-error.h"
+
+/* Seconds libsoup waits for a connection or a reply before it gives up. */
+#define IO_TIMEOUT_SECONDS 15
+
+/**
+ * CrmApiClient:
+ *
+ * Talks to one Rapport server over HTTPS + JSON through a single #SoupSession.
+ *
+ * Without a pinned certificate the server must present a certificate the
+ * system trusts. With one (see crm_api_client_set_pinned_certificate()),
+ * the system trust store is not consulted and exactly that certificate is
+ * accepted, whatever its issuer or host name.
+ */
+struct _CrmApiClient
+{
+  GObject          parent_instance;
+
+  SoupSession     *session;
+  char            *base_url;
+  GTlsCertificate *pinned_certificate;
+};
+
+G_DEFINE_FINAL_TYPE (CrmApiClient, crm_api_client, G_TYPE_OBJECT)
+
+enum {
+  PROP_0,
+  PROP_BASE_URL,
+  PROP_PINNED_CERTIFICATE,
+  N_PROPS
+};
+
+static GParamSpec *properties[N_PROPS];
+
+/* The absolute URI of @path on the server, keeping any path prefix of the base URL
+ * (a server behind a reverse proxy at https://example.com/rapport/). */
+static GUri *
+build_uri (CrmApiClient  *self,
+           const char    *path,
+           GError       **error)
+{
+  g_autoptr(GUri) uri = NULL;
+  g_autofree char *base = NULL;
+  g_autofree char *url = NULL;
+  const char *scheme;
+
+  base = g_strstrip (g_strdup (self->base_url != NULL ? self->base_url : ""));
+  while (g_str_has_suffix (base, "/"))
+    base[strlen (base) - 1] = '\0';
+  url = g_strconcat (base, path, NULL);
+
+  uri = g_uri_parse (url, SOUP_HTTP_URI_FLAGS, NULL);
+  scheme = uri != NULL ? g_uri_get_scheme (uri) : NULL;
+  if (uri == NULL
+      || (g_strcmp0 (scheme, "https") != 0 && g_strcmp0 (scheme, "http") != 0)
+      || g_uri_get_host (uri) == NULL
+      || *g_uri_get_host (uri) == '\0')
+    {
+      g_set_error (error, G_IO_ERROR, G_IO_ERROR_INVALID_ARGUMENT,
+                   _("“%s” is not a valid server address"), self->base_url);
+      return NULL;
+    }
+
+  return g_steal_pointer (&uri);
+}
+
+static JsonNode *
+parse_json (GBytes  *body,
+            GError **error)
+{
+  g_autoptr(JsonParser) parser = json_parser_new_immutable ();
+  gsize size = 0;
+  const char *data = g_bytes_get_data (body, &size);
+
+  if (size == 0 || !json_parser_load_from_data (parser, data, size, error))
+    {
+      if (error != NULL && *error == NULL)
+        g_set_error_literal (error, CRM_API_ERROR, CRM_API_ERROR_MALFORMED,
+                             "empty reply body");
+      return NULL;
+    }
+  return json_parser_steal_root (parser);
+}
+
+/* The `error` object of an error reply, or NULL when the body has none. */
+static JsonObject *
+get_error_object (JsonNode *root)
+{
+  JsonNode *member;
+
+  if (root == NULL || !JSON_NODE_HOLDS_OBJECT (root))
+    return NULL;
+  member = json_object_get_member (json_node_get_object (root), "error");
+  if (member == NULL || !JSON_NODE_HOLDS_OBJECT (member))
+    return NULL;
+  return json_node_get_object (member);
+}
+
+/* A CRM_API_ERROR for a reply with an unsuccessful status: the code of its
+ * `{"error":{"code","message"}}` body, or the code its status stands for. */
+static GError *
+error_from_reply (SoupMessage *message,
+                  JsonNode    *root)
+{
+  JsonObject *object = get_error_object (root);
+  guint status = soup_message_get_status (message);
+  const char *code_string = NULL;
+  const char *text = NULL;
+  CrmApiError code;
+
+  if (object != NULL)
+    {
+      code_string = json_object_get_string_member_with_default (object, "code", NULL);
+      text = json_object_get_string_member_with_default (object, "message", NULL);
+    }
+  if (!crm_api_error_from_string (code_string, &code))
+    code = crm_api_error_from_http_status (status);
+
+  if (text != NULL && *text != '\0')
+    return g_error_new_literal (CRM_API_ERROR, code, text);
+  return g_error_new (CRM_API_ERROR, code, "HTTP %u %s", status,
+                      soup_message_get_reason_phrase (message) != NULL
+                      ? soup_message_get_reason_phrase (message) : "");
+}
+
+static gboolean
+message_accept_certificate_cb (SoupMessage          *message,
+                               GTlsCertificate      *peer_certificate,
+                               GTlsCertificateFlags  errors,
+                               gpointer              user_data)
+{
+  GTlsCertificate *pinned = user_data;
+
+  if (g_tls_certificate_is_same (peer_certificate, pinned))
+    return TRUE;
+
+  g_debug ("Rejecting a server certificate that is not the pinned one (flags 0x%x)", errors);
+  return FALSE;
+}
+
+static void
+release_pinned_certificate (gpointer  data,
+                            GClosure *closure)
+{
+  g_object_unref (data);
+}
+
+static SoupMessage *
+new_message (CrmApiClient  *self,
+             const char    *method,
+             const char    *path,
+             GError       **error)
+{
+  g_autoptr(SoupMessage) message = NULL;
+  g_autoptr(GUri) uri = NULL;
+
+  uri = build_uri (self, path, error);
+  if (uri == NULL)
+    return NULL;
+
+  message = soup_message_new_from_uri (method, uri);
+  soup_message_headers_replace (soup_message_get_request_headers (message),
+                                "Accept", "application/json");
+  if (self->pinned_certificate != NULL)
+    g_signal_connect_data (message, "accept-certificate",
+                           G_CALLBACK (message_accept_certificate_cb),
+                           g_object_ref (self->pinned_certificate),
+                           release_pinned_certificate, 0);
+
+  return g_steal_pointer (&message);
+}
+
+static void
+get_health_read_cb (GObject      *object,
+                    GAsyncResult *result,
+                    gpointer      user_data)
+{
+  g_autoptr(GTask) task = user_data;
+  g_autoptr(GBytes) body = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(JsonNode) root = NULL;
+  g_autoptr(CrmHealth) health = NULL;
+  SoupMessage *message = g_task_get_task_data (task);
+  guint status;
+
+  body = soup_session_send_and_read_finish (SOUP_SESSION (object), result, &error);
+  if (body == NULL)
+    {
+      g_task_return_error (task, g_steal_pointer (&error));
+      return;
+    }
+
+  status = soup_message_get_status (message);
+  root = parse_json (body, &error);
+
+  if (!SOUP_STATUS_IS_SUCCESSFUL (status))
+    {
+      /* A server whose database is down may still describe itself. */
+      if (status == SOUP_STATUS_SERVICE_UNAVAILABLE && root != NULL
+          && get_error_object (root) == NULL)
+        health = crm_health_from_json (root, NULL);
+      if (health != NULL)
+        g_task_return_pointer (task, g_steal_pointer (&health),
+                               (GDestroyNotify) crm_health_free);
+      else
+        g_task_return_error (task, error_from_reply (message, root));
+      return;
+    }
+
+  if (root == NULL)
+    {
+      g_task_return_new_error (task, CRM_API_ERROR, CRM_API_ERROR_MALFORMED,
+                               "health reply is not JSON: %s", error->message);
+      return;
+    }
+
+  health = crm_health_from_json (root, &error);
+  if (health == NULL)
+    {
+      g_task_return_error (task, g_steal_pointer (&error));
+      return;
+    }
+
+  g_task_return_pointer (task, g_steal_pointer (&health), (GDestroyNotify) crm_health_free);
+}
+
+static void
+crm_api_client_dispose (GObject *object)
+{
+  CrmApiClient *self = CRM_API_CLIENT (object);
+
+  if (self->session != NULL)
+    soup_session_abort (self->session);
+  g_clear_object (&self->session);
+  g_clear_object (&self->pinned_certificate);
+
+  G_OBJECT_CLASS (crm_api_client_parent_class)->dispose (object);
+}
+
+static void
+crm_api_client_finalize (GObject *object)
+{
+  CrmApiClient *self = CRM_API_CLIENT (object);
+
+  g_free (self->base_url);
+
+  G_OBJECT_CLASS (crm_api_client_parent_class)->finalize (object);
+}
+
+static void
+crm_api_client_get_property (GObject    *object,
+                             guint       prop_id,
+                             GValue     *value,
+                             GParamSpec *pspec)
+{
+  CrmApiClient *self = CRM_API_CLIENT (object);
+
+  switch (prop_id)
+    {
+    case PROP_BASE_URL:
+      g_value_set_string (value, self->base_url);
+      break;
+
+    case PROP_PINNED_CERTIFICATE:
+      g_value_set_object (value, self->pinned_certificate);
+      break;
+
+    default:
+      G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
+    }
+}
+
+static void
+crm_api_client_set_property (GObject      *object,
+                             guint         prop_id,
+                             const GValue *value,
+                             GParamSpec   *pspec)
+{
+  CrmApiClient *self = CRM_API_CLIENT (object);
+
+  switch (prop_id)
+    {
+    case PROP_BASE_URL:
+      crm_api_client_set_base_url (self, g_value_get_string (value));
+      break;
+
+    case PROP_PINNED_CERTIFICATE:
+      crm_api_client_set_pinned_certificate (self, g_value_get_object (value));
+      break;
+
+    default:
+      G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
+    }
+}
+
+static void
+crm_api_client_class_init (CrmApiClientClass *klass)
+{
+  GObjectClass *object_class = G_OBJECT_CLASS (klass);
+
+  object_class->dispose = crm_api_client_dispose;
+  object_class->finalize = crm_api_client_finalize;
+  object_class->get_property = crm_api_client_get_property;
+  object_class->set_property = crm_api_client_set_property;
+
+  /**
+   * CrmApiClient:base-url:
+   *
+   * The server's address, such as `https://crm.example.com:8443`.
+   */
+  properties[PROP_BASE_URL] =
+    g_param_spec_string ("base-url", NULL, NULL,
+                         NULL,
+                         (G_PARAM_READWRITE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS));
+
+  /**
+   * CrmApiClient:pinned-certificate:
+   *
+   * The one certificate the server may present, or %NULL to rely on the
+   * system's certificate authorities.
+   */
+  properties[PROP_PINNED_CERTIFICATE] =
+    g_param_spec_object ("pinned-certificate", NULL, NULL,
+                         G_TYPE_TLS_CERTIFICATE,
+                         (G_PARAM_READWRITE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS));
+
+  g_object_class_install_properties (object_class, N_PROPS, properties);
+}
+
+static void
+crm_api_client_init (CrmApiClient *self)
+{
+  self->session = soup_session_new_with_options ("user-agent", "Rapport/" PACKAGE_VERSION " ",
+                                                 "timeout", IO_TIMEOUT_SECONDS,
+                                                 NULL);
+}
+
+/**
+ * crm_api_client_new:
+ * @base_url: (nullable): the server's address
+ *
+ * Returns: (transfer full): a new #CrmApiClient
+ */
+CrmApiClient *
+crm_api_client_new (const char *base_url)
+{
+  return g_object_new (CRM_TYPE_API_CLIENT, "base-url", base_url, NULL);
+}
+
+/**
+ * crm_api_client_get_base_url:
+ * @self: a #CrmApiClient
+ *
+ * Returns: (nullable) (transfer none): the server's address
+ */
+const char *
+crm_api_client_get_base_url (CrmApiClient *self)
+{
+  g_return_val_if_fail (CRM_IS_API_CLIENT (self), NULL);
+
+  return self->base_url;
+}
+
+/**
+ * crm_api_client_set_base_url:
+ * @self: a #CrmApiClient
+ * @base_url: (nullable): the server's address, such as `https://crm.example.com:8443`
+ *
+ * Points the client at another server. An address that is not an http or
+ * https URL makes requests fail with %G_IO_ERROR_INVALID_ARGUMENT.
+ */
+void
+crm_api_client_set_base_url (CrmApiClient *self,
+                             const char   *base_url)
+{
+  g_return_if_fail (CRM_IS_API_CLIENT (self));
+
+  if (g_strcmp0 (self->base_url, base_url) == 0)
+    return;
+
+  g_free (self->base_url);
+  self->base_url = g_strdup (base_url);
+  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_BASE_URL]);
+}
+
+/**
+ * crm_api_client_get_pinned_certificate:
+ * @self: a #CrmApiClient
+ *
+ * Returns: (nullable) (transfer none): the pinned certificate
+ */
+GTlsCertificate *
+crm_api_client_get_pinned_certificate (CrmApiClient *self)
+{
+  g_return_val_if_fail (CRM_IS_API_CLIENT (self), NULL);
+
+  return self->pinned_certificate;
+}
+
+/**
+ * crm_api_client_set_pinned_certificate:
+ * @self: a #CrmApiClient
+ * @certificate: (nullable): the certificate the server must present
+ *
+ * Pins the server's certificate. Open connections are closed, so the next
+ * request is checked against the new pin.
+ */
+void
+crm_api_client_set_pinned_certificate (CrmApiClient    *self,
+                                       GTlsCertificate *certificate)
+{
+  g_autoptr(GTlsDatabase) database = NULL;
+
+  g_return_if_fail (CRM_IS_API_CLIENT (self));
+  g_return_if_fail (certificate == NULL || G_IS_TLS_CERTIFICATE (certificate));
+
+  if (self->pinned_certificate == certificate
+      || (self->pinned_certificate != NULL && certificate != NULL
+          && g_tls_certificate_is_same (self->pinned_certificate, certificate)))
+    return;
+
+  g_set_object (&self->pinned_certificate, certificate);
+
+  /* Without a database every peer certificate fails validation, so each one
+   * reaches message_accept_certificate_cb() and is compared with the pin. */
+  if (certificate == NULL)
+    database = g_tls_backend_get_default_database (g_tls_backend_get_default ());
+  soup_session_set_tls_database (self->session, database);
+  soup_session_abort (self->session);
+
+  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_PINNED_CERTIFICATE]);
+}
+
+/**
+ * crm_api_client_get_health_async:
+ * @self: a #CrmApiClient
+ * @cancellable: (nullable): a #GCancellable
+ * @callback: called when the server answered or could not be reached
+ * @user_data: data for @callback
+ *
+ * Asks the server for `GET /api/v1/health`.
+ */
+void
+crm_api_client_get_health_async (CrmApiClient        *self,
+                                 GCancellable        *cancellable,
+                                 GAsyncReadyCallback  callback,
+                                 gpointer             user_data)
+{
+  g_autoptr(GTask) task = NULL;
+  g_autoptr(SoupMessage) message = NULL;
+  g_autoptr(GError) error = NULL;
+
+  g_return_if_fail (CRM_IS_API_CLIENT (self));
+  g_return_if_fail (cancellable == NULL || G_IS_CANCELLABLE (cancellable));
+
+  task = g_task_new (self, cancellable, callback, user_data);
+  g_task_set_source_tag (task, crm_api_client_get_health_async);
+
+  message = new_message (self, SOUP_METHOD_GET, CRM_API_HEALTH, &error);
+  if (message == NULL)
+    {
+      g_task_return_error (task, g_steal_pointer (&error));
+      return;
+    }
+
+  g_task_set_task_data (task, g_object_ref (message), g_object_unref);
+  soup_session_send_and_read_async (self->session, message, G_PRIORITY_DEFAULT, cancellable,
+                                    get_health_read_cb, g_steal_pointer (&task));
+}
+
+/**
+ * crm_api_client_get_health_finish:
+ * @self: a #CrmApiClient
+ * @result: the #GAsyncResult passed to the callback
+ * @error: return location for a #GError
+ *
+ * Errors are in %CRM_API_ERROR when the server answered with an error
+ * status, in %G_IO_ERROR or %G_TLS_ERROR when it could not be reached or
+ * not trusted, and %G_IO_ERROR_CANCELLED when cancelled.
+ *
+ * Returns: (transfer full): the server's health, or %NULL with @error set
+ */
+CrmHealth *
+crm_api_client_get_health_finish (CrmApiClient  *self,
+                                  GAsyncResult  *result,
+                                  GError       **error)
+{
+  g_return_val_if_fail (CRM_IS_API_CLIENT (self), NULL);
+  g_return_val_if_fail (g_task_is_valid (result, self), NULL);
+  g_return_val_if_fail (g_task_get_source_tag (G_TASK (result)) == crm_api_client_get_health_async,
+                        NULL);
+
+  return g_task_propagate_pointer (G_TASK (result), error);
+}

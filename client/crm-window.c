@@ -1,0 +1,817 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+#define G_LOG_DOMAIN "crm-window"
+
+#include "config.h"
+
+#include <glib/gi18n.h>
+#include <libsoup/soup.h>
+
+#include "crm-error.h"
+#include "crm-window-private.h"
+#include "crm-window.h"
+
+/* How often the window asks the server for its health while it is shown. */
+#define POLL_INTERVAL_SECONDS 10
+
+/* The smallest size the GSettings schema allows. */
+#define MIN_WIDTH  360
+#define MIN_HEIGHT 294
+
+struct _CrmWindow
+{
+  AdwApplicationWindow  parent_instance;
+
+  /* Template children */
+  AdwStatusPage        *status_page;
+  GtkLabel             *address_label;
+  AdwActionRow         *state_row;
+  GtkSpinner           *state_spinner;
+  GtkImage             *state_image;
+  GtkLabel             *state_label;
+  GtkLabel             *version_label;
+  GtkLabel             *schema_label;
+  GtkLabel             *checked_label;
+  GtkButton            *retry_button;
+
+  CrmApiClient         *api_client;
+  GSettings            *settings;
+
+  GCancellable         *cancellable;      /* the health request in flight */
+  guint                 poll_source;      /* the next scheduled check */
+  CrmConnectionState    connection_state;
+  CrmHealth            *health;           /* the last answer */
+  GError               *error;            /* why the last check failed */
+  GDateTime            *checked_at;       /* when the last check ended */
+};
+
+G_DEFINE_ENUM_TYPE (CrmConnectionState, crm_connection_state,
+                    G_DEFINE_ENUM_VALUE (CRM_CONNECTION_STATE_CONNECTING, "connecting"),
+                    G_DEFINE_ENUM_VALUE (CRM_CONNECTION_STATE_CONNECTED, "connected"),
+                    G_DEFINE_ENUM_VALUE (CRM_CONNECTION_STATE_DATABASE_UNAVAILABLE,
+                                         "database-unavailable"),
+                    G_DEFINE_ENUM_VALUE (CRM_CONNECTION_STATE_UNREACHABLE, "unreachable"))
+
+G_DEFINE_FINAL_TYPE (CrmWindow, crm_window, ADW_TYPE_APPLICATION_WINDOW)
+
+enum {
+  PROP_0,
+  PROP_API_CLIENT,
+  PROP_SETTINGS,
+  PROP_CONNECTION_STATE,
+  N_PROPS
+};
+
+static GParamSpec *properties[N_PROPS];
+
+/* What an API error code means to the person at the desk. */
+static const struct
+{
+  CrmApiError  code;
+  const char  *text;
+} api_error_texts[] = {
+  { CRM_API_ERROR_MALFORMED,
+    N_("The server sent a reply this version of Rapport does not understand.") },
+  { CRM_API_ERROR_UNAUTHENTICATED,
+    N_("The server asks for a sign-in before it answers.") },
+  { CRM_API_ERROR_FORBIDDEN,
+    N_("The server refused access.") },
+  { CRM_API_ERROR_NOT_FOUND,
+    N_("This address does not belong to a Rapport server.") },
+  { CRM_API_ERROR_METHOD_NOT_ALLOWED,
+    N_("This address does not belong to a Rapport server.") },
+  { CRM_API_ERROR_RATE_LIMITED,
+    N_("The server is busy. Try again in a moment.") },
+  { CRM_API_ERROR_INTERNAL,
+    N_("The server ran into an internal error.") },
+  { CRM_API_ERROR_UNAVAILABLE,
+    N_("The server cannot reach its database.") },
+};
+
+/* The state classes of the status page, see style.css. */
+static const char * const state_css_classes[] = {
+  [CRM_CONNECTION_STATE_CONNECTING] = "connecting",
+  [CRM_CONNECTION_STATE_CONNECTED] = "connected",
+  [CRM_CONNECTION_STATE_DATABASE_UNAVAILABLE] = "database-unavailable",
+  [CRM_CONNECTION_STATE_UNREACHABLE] = "unreachable",
+};
+
+static void check_health (CrmWindow *self,
+                          gboolean   show_progress);
+
+static const char *
+describe_error (const GError *error)
+{
+  if (error->domain == CRM_API_ERROR)
+    {
+      for (guint i = 0; i < G_N_ELEMENTS (api_error_texts); i++)
+        if (api_error_texts[i].code == (CrmApiError) error->code)
+          return _(api_error_texts[i].text);
+      return _("The server reported an error.");
+    }
+
+  if (error->domain == G_TLS_ERROR)
+    {
+      if (error->code == G_TLS_ERROR_BAD_CERTIFICATE)
+        return _("The server’s certificate is not trusted. Ask your administrator for the "
+                 "server’s certificate.");
+      if (error->code == G_TLS_ERROR_NOT_TLS)
+        return _("The server does not offer a secure connection at this address.");
+      return _("A secure connection to the server could not be set up.");
+    }
+
+  if (error->domain == G_RESOLVER_ERROR)
+    return _("The server’s name could not be found. Check the address.");
+
+  if (error->domain == SOUP_SESSION_ERROR)
+    return _("The server’s reply could not be read. Check the address.");
+
+  if (error->domain == G_IO_ERROR)
+    {
+      switch (error->code)
+        {
+        case G_IO_ERROR_CONNECTION_REFUSED:
+          return _("The server refused the connection. Check the address and that the "
+                   "server is running.");
+        case G_IO_ERROR_TIMED_OUT:
+          return _("The server did not answer in time.");
+        case G_IO_ERROR_HOST_NOT_FOUND:
+          return _("The server’s name could not be found. Check the address.");
+        case G_IO_ERROR_HOST_UNREACHABLE:
+        case G_IO_ERROR_NETWORK_UNREACHABLE:
+          return _("The network is unreachable. Check your connection.");
+        case G_IO_ERROR_INVALID_ARGUMENT:
+          return _("The server address is not valid.");
+        default:
+          break;
+        }
+    }
+
+  return _("The server could not be reached.");
+}
+
+static void
+set_label_state_class (GtkWidget  *widget,
+                       const char *css_class)
+{
+  static const char * const classes[] = { "success", "warning", "error" };
+
+  for (guint i = 0; i < G_N_ELEMENTS (classes); i++)
+    {
+      if (g_strcmp0 (classes[i], css_class) == 0)
+        gtk_widget_add_css_class (widget, classes[i]);
+      else
+        gtk_widget_remove_css_class (widget, classes[i]);
+    }
+}
+
+static char *
+format_schema (const CrmHealth *health)
+{
+  g_autofree char *version = NULL;
+  g_autofree char *expected = NULL;
+
+  if (health == NULL || health->schema_version < 0)
+    return g_strdup (_("Unknown"));
+
+  version = g_strdup_printf ("%" G_GINT64_FORMAT, health->schema_version);
+  if (health->schema_expected < 0 || health->schema_expected == health->schema_version)
+    return g_steal_pointer (&version);
+
+  expected = g_strdup_printf ("%" G_GINT64_FORMAT, health->schema_expected);
+  /* Translators: the database's schema version, then the one the server needs. */
+  return g_strdup_printf (_("%s (server expects %s)"), version, expected);
+}
+
+static void
+update_view (CrmWindow *self)
+{
+  g_autofree char *description = NULL;
+  g_autofree char *markup = NULL;
+  g_autofree char *schema = NULL;
+  g_autofree char *checked = NULL;
+  const char *base_url = NULL;
+  const char *icon_name = NULL;
+  const char *title = NULL;
+  const char *state_text = NULL;
+  const char *state_icon = NULL;
+  const char *state_class = NULL;
+
+  if (self->api_client != NULL)
+    base_url = crm_api_client_get_base_url (self->api_client);
+  if (base_url == NULL || *base_url == '\0')
+    base_url = _("Not set");
+
+  switch (self->connection_state)
+    {
+    case CRM_CONNECTION_STATE_CONNECTING:
+      icon_name = APP_ID "-symbolic";
+      title = _("Connecting…");
+      /* Translators: %s is the server's address, such as https://crm.example.com:8443 */
+      description = g_strdup_printf (_("Contacting the Rapport server at %s."), base_url);
+      state_text = _("Connecting…");
+      break;
+
+    case CRM_CONNECTION_STATE_CONNECTED:
+      icon_name = "emblem-ok-symbolic";
+      title = _("Connected");
+      description = g_strdup (_("The server is running and its database is ready."));
+      state_text = _("Connected");
+      state_icon = "emblem-ok-symbolic";
+      state_class = "success";
+      break;
+
+    case CRM_CONNECTION_STATE_DATABASE_UNAVAILABLE:
+      icon_name = "dialog-warning-symbolic";
+      title = _("Database Unavailable");
+      description = g_strdup (_("The server is running but cannot reach its database. "
+                                "Ask your administrator to check the database server."));
+      state_text = _("Database unavailable");
+      state_icon = "dialog-warning-symbolic";
+      state_class = "warning";
+      break;
+
+    case CRM_CONNECTION_STATE_UNREACHABLE:
+    default:
+      icon_name = "network-offline-symbolic";
+      title = _("Server Unreachable");
+      description = g_strdup (self->error != NULL
+                              ? describe_error (self->error)
+                              : _("The server could not be reached."));
+      state_text = _("Unreachable");
+      state_icon = "network-offline-symbolic";
+      state_class = "error";
+      break;
+    }
+
+  /* The status page takes markup; the address and messages are plain text. */
+  markup = g_markup_escape_text (description, -1);
+  adw_status_page_set_icon_name (self->status_page, icon_name);
+  adw_status_page_set_title (self->status_page, title);
+  adw_status_page_set_description (self->status_page, markup);
+  for (guint i = 0; i < G_N_ELEMENTS (state_css_classes); i++)
+    {
+      if (i == self->connection_state)
+        gtk_widget_add_css_class (GTK_WIDGET (self->status_page), state_css_classes[i]);
+      else
+        gtk_widget_remove_css_class (GTK_WIDGET (self->status_page), state_css_classes[i]);
+    }
+
+  gtk_label_set_text (self->address_label, base_url);
+  gtk_widget_set_tooltip_text (GTK_WIDGET (self->address_label), base_url);
+
+  gtk_widget_set_visible (GTK_WIDGET (self->state_spinner),
+                          self->connection_state == CRM_CONNECTION_STATE_CONNECTING);
+  gtk_spinner_set_spinning (self->state_spinner,
+                            self->connection_state == CRM_CONNECTION_STATE_CONNECTING);
+  gtk_widget_set_visible (GTK_WIDGET (self->state_image), state_icon != NULL);
+  gtk_image_set_from_icon_name (self->state_image, state_icon);
+  set_label_state_class (GTK_WIDGET (self->state_image), state_class);
+  gtk_label_set_text (self->state_label, state_text);
+  set_label_state_class (GTK_WIDGET (self->state_label), state_class);
+
+  gtk_label_set_text (self->version_label,
+                      self->health != NULL && self->health->server_version != NULL
+                      && *self->health->server_version != '\0'
+                      ? self->health->server_version : _("Unknown"));
+
+  schema = format_schema (self->health);
+  gtk_label_set_text (self->schema_label, schema);
+
+  if (self->checked_at != NULL)
+    checked = g_date_time_format (self->checked_at, "%X");
+  gtk_label_set_text (self->checked_label, checked != NULL ? checked : _("Never"));
+
+  /* The technical reason, for the administrator the user will call. */
+  adw_action_row_set_subtitle (self->state_row,
+                               self->error != NULL ? self->error->message : NULL);
+
+  /* Offered after a failure; it stays in place, insensitive, while a retry runs. */
+  gtk_widget_set_visible (GTK_WIDGET (self->retry_button),
+                          self->connection_state != CRM_CONNECTION_STATE_CONNECTED
+                          && (self->connection_state != CRM_CONNECTION_STATE_CONNECTING
+                              || self->checked_at != NULL));
+}
+
+static void
+update_actions (CrmWindow *self)
+{
+  gtk_widget_action_set_enabled (GTK_WIDGET (self), "win.retry",
+                                 self->api_client != NULL
+                                 && self->connection_state != CRM_CONNECTION_STATE_CONNECTING);
+}
+
+static void
+set_connection_state (CrmWindow          *self,
+                      CrmConnectionState  state)
+{
+  gboolean changed = self->connection_state != state;
+
+  self->connection_state = state;
+  update_view (self);
+  update_actions (self);
+  if (changed)
+    g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_CONNECTION_STATE]);
+}
+
+static void
+stop_checking (CrmWindow *self)
+{
+  g_clear_handle_id (&self->poll_source, g_source_remove);
+  g_cancellable_cancel (self->cancellable);
+  g_clear_object (&self->cancellable);
+}
+
+static gboolean
+poll_timeout_cb (gpointer user_data)
+{
+  CrmWindow *self = user_data;
+
+  self->poll_source = 0;
+  check_health (self, FALSE);
+  return G_SOURCE_REMOVE;
+}
+
+static void
+schedule_poll (CrmWindow *self)
+{
+  g_clear_handle_id (&self->poll_source, g_source_remove);
+  if (gtk_widget_get_mapped (GTK_WIDGET (self)))
+    self->poll_source = g_timeout_add_seconds (POLL_INTERVAL_SECONDS, poll_timeout_cb, self);
+}
+
+static void
+get_health_cb (GObject      *object,
+               GAsyncResult *result,
+               gpointer      user_data)
+{
+  g_autoptr(CrmWindow) self = user_data;
+  g_autoptr(CrmHealth) health = NULL;
+  g_autoptr(GError) error = NULL;
+  CrmConnectionState state;
+
+  health = crm_api_client_get_health_finish (CRM_API_CLIENT (object), result, &error);
+  if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+    return;
+
+  g_clear_object (&self->cancellable);
+  g_clear_pointer (&self->health, crm_health_free);
+  g_clear_error (&self->error);
+  g_clear_pointer (&self->checked_at, g_date_time_unref);
+  self->checked_at = g_date_time_new_now_local ();
+
+  if (health != NULL)
+    {
+      g_debug ("Server %s answers, database %s",
+               health->server_version, health->database_ok ? "ok" : "unavailable");
+      state = health->database_ok
+              ? CRM_CONNECTION_STATE_CONNECTED
+              : CRM_CONNECTION_STATE_DATABASE_UNAVAILABLE;
+      self->health = g_steal_pointer (&health);
+    }
+  else
+    {
+      g_debug ("Health check failed: %s", error->message);
+      state = g_error_matches (error, CRM_API_ERROR, CRM_API_ERROR_UNAVAILABLE)
+              ? CRM_CONNECTION_STATE_DATABASE_UNAVAILABLE
+              : CRM_CONNECTION_STATE_UNREACHABLE;
+      self->error = g_steal_pointer (&error);
+    }
+
+  set_connection_state (self, state);
+  schedule_poll (self);
+}
+
+/* Asks the server for its health. With @show_progress the window forgets what it
+ * knew and shows the connecting state; without, it updates silently (polling). */
+static void
+check_health (CrmWindow *self,
+              gboolean   show_progress)
+{
+  stop_checking (self);
+  if (self->api_client == NULL)
+    return;
+
+  if (show_progress)
+    {
+      g_clear_pointer (&self->health, crm_health_free);
+      g_clear_error (&self->error);
+      set_connection_state (self, CRM_CONNECTION_STATE_CONNECTING);
+    }
+
+  self->cancellable = g_cancellable_new ();
+  crm_api_client_get_health_async (self->api_client, self->cancellable,
+                                   get_health_cb, g_object_ref (self));
+}
+
+static void
+api_client_notify_cb (CrmWindow  *self,
+                      GParamSpec *pspec)
+{
+  crm_window_refresh (self);
+}
+
+static void
+retry_action_cb (GtkWidget  *widget,
+                 const char *action_name,
+                 GVariant   *parameter)
+{
+  crm_window_refresh (CRM_WINDOW (widget));
+}
+
+static void
+load_window_state (CrmWindow *self)
+{
+  if (self->settings == NULL)
+    return;
+
+  gtk_window_set_default_size (GTK_WINDOW (self),
+                               g_settings_get_int (self->settings, "window-width"),
+                               g_settings_get_int (self->settings, "window-height"));
+  if (g_settings_get_boolean (self->settings, "window-maximized"))
+    gtk_window_maximize (GTK_WINDOW (self));
+}
+
+static void
+save_window_state (CrmWindow *self)
+{
+  gboolean maximized;
+  int width = 0;
+  int height = 0;
+
+  if (self->settings == NULL)
+    return;
+
+  maximized = gtk_window_is_maximized (GTK_WINDOW (self));
+  g_settings_delay (self->settings);
+  g_settings_set_boolean (self->settings, "window-maximized", maximized);
+  if (!maximized)
+    {
+      gtk_window_get_default_size (GTK_WINDOW (self), &width, &height);
+      if (width > 0 && height > 0)
+        {
+          g_settings_set_int (self->settings, "window-width", MAX (width, MIN_WIDTH));
+          g_settings_set_int (self->settings, "window-height", MAX (height, MIN_HEIGHT));
+        }
+    }
+  g_settings_apply (self->settings);
+}
+
+static gboolean
+crm_window_close_request (GtkWindow *window)
+{
+  save_window_state (CRM_WINDOW (window));
+
+  return GTK_WINDOW_CLASS (crm_window_parent_class)->close_request (window);
+}
+
+static void
+crm_window_map (GtkWidget *widget)
+{
+  CrmWindow *self = CRM_WINDOW (widget);
+
+  GTK_WIDGET_CLASS (crm_window_parent_class)->map (widget);
+
+  if (self->cancellable == NULL && self->poll_source == 0)
+    check_health (self, self->checked_at == NULL);
+}
+
+static void
+crm_window_unmap (GtkWidget *widget)
+{
+  stop_checking (CRM_WINDOW (widget));
+
+  GTK_WIDGET_CLASS (crm_window_parent_class)->unmap (widget);
+}
+
+static void
+crm_window_constructed (GObject *object)
+{
+  CrmWindow *self = CRM_WINDOW (object);
+
+  G_OBJECT_CLASS (crm_window_parent_class)->constructed (object);
+
+  if (self->api_client != NULL)
+    {
+      g_signal_connect_swapped (self->api_client, "notify::base-url",
+                                G_CALLBACK (api_client_notify_cb), self);
+      g_signal_connect_swapped (self->api_client, "notify::pinned-certificate",
+                                G_CALLBACK (api_client_notify_cb), self);
+    }
+  load_window_state (self);
+  update_view (self);
+  update_actions (self);
+}
+
+static void
+crm_window_dispose (GObject *object)
+{
+  CrmWindow *self = CRM_WINDOW (object);
+
+  stop_checking (self);
+  if (self->api_client != NULL)
+    g_signal_handlers_disconnect_by_data (self->api_client, self);
+
+  gtk_widget_dispose_template (GTK_WIDGET (self), CRM_TYPE_WINDOW);
+
+  g_clear_object (&self->api_client);
+  g_clear_object (&self->settings);
+
+  G_OBJECT_CLASS (crm_window_parent_class)->dispose (object);
+}
+
+static void
+crm_window_finalize (GObject *object)
+{
+  CrmWindow *self = CRM_WINDOW (object);
+
+  g_clear_pointer (&self->health, crm_health_free);
+  g_clear_error (&self->error);
+  g_clear_pointer (&self->checked_at, g_date_time_unref);
+
+  G_OBJECT_CLASS (crm_window_parent_class)->finalize (object);
+}
+
+static void
+crm_window_get_property (GObject    *object,
+                         guint       prop_id,
+                         GValue     *value,
+                         GParamSpec *pspec)
+{
+  CrmWindow *self = CRM_WINDOW (object);
+
+  switch (prop_id)
+    {
+    case PROP_API_CLIENT:
+      g_value_set_object (value, self->api_client);
+      break;
+
+    case PROP_SETTINGS:
+      g_value_set_object (value, self->settings);
+      break;
+
+    case PROP_CONNECTION_STATE:
+      g_value_set_enum (value, self->connection_state);
+      break;
+
+    default:
+      G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
+    }
+}
+
+static void
+crm_window_set_property (GObject      *object,
+                         guint         prop_id,
+                         const GValue *value,
+                         GParamSpec   *pspec)
+{
+  CrmWindow *self = CRM_WINDOW (object);
+
+  switch (prop_id)
+    {
+    case PROP_API_CLIENT:
+      self->api_client = g_value_dup_object (value);
+      break;
+
+    case PROP_SETTINGS:
+      self->settings = g_value_dup_object (value);
+      break;
+
+    default:
+      G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
+    }
+}
+
+static void
+crm_window_class_init (CrmWindowClass *klass)
+{
+  GObjectClass *object_class = G_OBJECT_CLASS (klass);
+  GtkWidgetClass *widget_class = GTK_WIDGET_CLASS (klass);
+  GtkWindowClass *window_class = GTK_WINDOW_CLASS (klass);
+
+  object_class->constructed = crm_window_constructed;
+  object_class->dispose = crm_window_dispose;
+  object_class->finalize = crm_window_finalize;
+  object_class->get_property = crm_window_get_property;
+  object_class->set_property = crm_window_set_property;
+
+  widget_class->map = crm_window_map;
+  widget_class->unmap = crm_window_unmap;
+
+  window_class->close_request = crm_window_close_request;
+
+  /**
+   * CrmWindow:api-client:
+   *
+   * The client the window asks the server's health through.
+   */
+  properties[PROP_API_CLIENT] =
+    g_param_spec_object ("api-client", NULL, NULL,
+                         CRM_TYPE_API_CLIENT,
+                         (G_PARAM_READWRITE | G_PARAM_CONSTRUCT_ONLY | G_PARAM_STATIC_STRINGS));
+
+  /**
+   * CrmWindow:settings:
+   *
+   * The application's settings, where the window keeps its size.
+   */
+  properties[PROP_SETTINGS] =
+    g_param_spec_object ("settings", NULL, NULL,
+                         G_TYPE_SETTINGS,
+                         (G_PARAM_READWRITE | G_PARAM_CONSTRUCT_ONLY | G_PARAM_STATIC_STRINGS));
+
+  /**
+   * CrmWindow:connection-state:
+   *
+   * What the window last learnt about the server.
+   */
+  properties[PROP_CONNECTION_STATE] =
+    g_param_spec_enum ("connection-state", NULL, NULL,
+                       CRM_TYPE_CONNECTION_STATE,
+                       CRM_CONNECTION_STATE_CONNECTING,
+                       (G_PARAM_READABLE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS));
+
+  g_object_class_install_properties (object_class, N_PROPS, properties);
+
+  gtk_widget_class_set_template_from_resource (widget_class,
+                                               "/org/rapportcrm/Rapport/crm-window.ui");
+  gtk_widget_class_bind_template_child (widget_class, CrmWindow, status_page);
+  gtk_widget_class_bind_template_child (widget_class, CrmWindow, address_label);
+  gtk_widget_class_bind_template_child (widget_class, CrmWindow, state_row);
+  gtk_widget_class_bind_template_child (widget_class, CrmWindow, state_spinner);
+  gtk_widget_class_bind_template_child (widget_class, CrmWindow, state_image);
+  gtk_widget_class_bind_template_child (widget_class, CrmWindow, state_label);
+  gtk_widget_class_bind_template_child (widget_class, CrmWindow, version_label);
+  gtk_widget_class_bind_template_child (widget_class, CrmWindow, schema_label);
+  gtk_widget_class_bind_template_child (widget_class, CrmWindow, checked_label);
+  gtk_widget_class_bind_template_child (widget_class, CrmWindow, retry_button);
+
+  gtk_widget_class_install_action (widget_class, "win.retry", NULL, retry_action_cb);
+  gtk_widget_class_add_binding_action (widget_class, GDK_KEY_r, GDK_CONTROL_MASK,
+                                       "win.retry", NULL);
+}
+
+static void
+crm_window_init (CrmWindow *self)
+{
+  gtk_widget_init_template (GTK_WIDGET (self));
+
+  self->connection_state = CRM_CONNECTION_STATE_CONNECTING;
+}
+
+/**
+ * crm_window_new:
+ * @application: the application the window belongs to
+ * @api_client: (nullable): the client to reach the server through
+ * @settings: (nullable): the settings that keep the window's size
+ *
+ * Returns: (transfer full): a new #CrmWindow
+ */
+CrmWindow *
+crm_window_new (GtkApplication *application,
+                CrmApiClient   *api_client,
+                GSettings      *settings)
+{
+  g_return_val_if_fail (GTK_IS_APPLICATION (application), NULL);
+  g_return_val_if_fail (api_client == NULL || CRM_IS_API_CLIENT (api_client), NULL);
+  g_return_val_if_fail (settings == NULL || G_IS_SETTINGS (settings), NULL);
+
+  return g_object_new (CRM_TYPE_WINDOW,
+                       "application", application,
+                       "api-client", api_client,
+                       "settings", settings,
+                       NULL);
+}
+
+/**
+ * crm_window_get_api_client:
+ * @self: a #CrmWindow
+ *
+ * Returns: (nullable) (transfer none): the window's API client
+ */
+CrmApiClient *
+crm_window_get_api_client (CrmWindow *self)
+{
+  g_return_val_if_fail (CRM_IS_WINDOW (self), NULL);
+
+  return self->api_client;
+}
+
+/**
+ * crm_window_get_settings:
+ * @self: a #CrmWindow
+ *
+ * Returns: (nullable) (transfer none): the settings the window keeps its size in
+ */
+GSettings *
+crm_window_get_settings (CrmWindow *self)
+{
+  g_return_val_if_fail (CRM_IS_WINDOW (self), NULL);
+
+  return self->settings;
+}
+
+/**
+ * crm_window_get_connection_state:
+ * @self: a #CrmWindow
+ *
+ * Returns: what the window last learnt about the server
+ */
+CrmConnectionState
+crm_window_get_connection_state (CrmWindow *self)
+{
+  g_return_val_if_fail (CRM_IS_WINDOW (self), CRM_CONNECTION_STATE_CONNECTING);
+
+  return self->connection_state;
+}
+
+/**
+ * crm_window_refresh:
+ * @self: a #CrmWindow
+ *
+ * Forgets what the window knew about the server and asks again, now if the
+ * window is shown, else when it is.
+ */
+void
+crm_window_refresh (CrmWindow *self)
+{
+  g_return_if_fail (CRM_IS_WINDOW (self));
+
+  if (gtk_widget_get_mapped (GTK_WIDGET (self)))
+    {
+      check_health (self, TRUE);
+      return;
+    }
+
+  stop_checking (self);
+  g_clear_pointer (&self->health, crm_health_free);
+  g_clear_error (&self->error);
+  g_clear_pointer (&self->checked_at, g_date_time_unref);
+  set_connection_state (self, CRM_CONNECTION_STATE_CONNECTING);
+}
+
+/**
+ * crm_window_save_png:
+ * @self: a #CrmWindow
+ * @path: the PNG file to write
+ * @error: return location for a #GError
+ *
+ * Renders what the window last drew with its own GSK renderer and writes
+ * it to @path. A window that has not drawn a frame yet fails with
+ * %G_IO_ERROR_NOT_INITIALIZED; try again after its next frame.
+ *
+ * Returns: %TRUE when the file was written
+ */
+gboolean
+crm_window_save_png (CrmWindow   *self,
+                     const char  *path,
+                     GError     **error)
+{
+  g_autoptr(GdkPaintable) paintable = NULL;
+  g_autoptr(GtkSnapshot) snapshot = NULL;
+  g_autoptr(GskRenderNode) node = NULL;
+  g_autoptr(GdkTexture) texture = NULL;
+  GskRenderer *renderer;
+  int width;
+  int height;
+
+  g_return_val_if_fail (CRM_IS_WINDOW (self), FALSE);
+  g_return_val_if_fail (path != NULL, FALSE);
+  g_return_val_if_fail (error == NULL || *error == NULL, FALSE);
+
+  renderer = gtk_native_get_renderer (GTK_NATIVE (self));
+  paintable = gtk_widget_paintable_new (GTK_WIDGET (self));
+  width = gdk_paintable_get_intrinsic_width (paintable);
+  height = gdk_paintable_get_intrinsic_height (paintable);
+  if (renderer != NULL && width > 0 && height > 0)
+    {
+      snapshot = gtk_snapshot_new ();
+      gdk_paintable_snapshot (paintable, GDK_SNAPSHOT (snapshot), width, height);
+      node = gtk_snapshot_free_to_node (g_steal_pointer (&snapshot));
+    }
+  /* The paintable replays what the window last drew: nothing until its first frame. */
+  if (node == NULL)
+    {
+      g_set_error_literal (error, G_IO_ERROR, G_IO_ERROR_NOT_INITIALIZED,
+                           _("The window has not been drawn yet"));
+      return FALSE;
+    }
+
+  texture = gsk_renderer_render_texture (renderer, node,
+                                         &GRAPHENE_RECT_INIT (0, 0, width, height));
+  if (!gdk_texture_save_to_png (texture, path))
+    {
+      g_set_error (error, G_IO_ERROR, G_IO_ERROR_FAILED,
+                   _("Could not write “%s”"), path);
+      return FALSE;
+    }
+
+  return TRUE;
+}
+
+AdwStatusPage *
+_crm_window_get_status_page (CrmWindow *self)
+{
+  g_return_val_if_fail (CRM_IS_WINDOW (self), NULL);
+
+  return self->status_page;
+}
