@@ -209,10 +209,16 @@ get_health_read_cb (GObject      *object,
 
   if (!SOUP_STATUS_IS_SUCCESSFUL (status))
     {
-      /* A server whose database is down may still describe itself. */
+      /* A server whose database is down still describes itself: the contract's
+       * error object plus a "health" member. */
       if (status == SOUP_STATUS_SERVICE_UNAVAILABLE && root != NULL
-          && get_error_object (root) == NULL)
-        health = crm_health_from_json (root, NULL);
+          && JSON_NODE_HOLDS_OBJECT (root))
+        {
+          JsonNode *described = json_object_get_member (json_node_get_object (root), "health");
+
+          if (described != NULL)
+            health = crm_health_from_json (described, NULL);
+        }
       if (health != NULL)
         g_task_return_pointer (task, g_steal_pointer (&health),
                                (GDestroyNotify) crm_health_free);

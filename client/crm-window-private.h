@@ -7,5 +7,6 @@ G_BEGIN_DECLS
 
 /* For tests: the status page that shows the connection state. */
 AdwStatusPage *_crm_window_get_status_page (CrmWindow *self);
+GtkLabel      *_crm_window_get_version_label (CrmWindow *self);
 
 G_END_DECLS

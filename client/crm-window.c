@@ -815,3 +815,11 @@ _crm_window_get_status_page (CrmWindow *self)
 
   return self->status_page;
 }
+
+GtkLabel *
+_crm_window_get_version_label (CrmWindow *self)
+{
+  g_return_val_if_fail (CRM_IS_WINDOW (self), NULL);
+
+  return self->version_label;
+}

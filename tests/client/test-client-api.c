@@ -186,11 +186,13 @@ static void
 test_health_degraded (ApiFixture    *fixture,
                       gconstpointer  data)
 {
-  /* A 503 whose body is a health report still describes the server. */
+  /* rapport-server's 503: the contract's error plus a health report that still
+   * describes the server. */
   static const Reply reply = {
     SOUP_STATUS_SERVICE_UNAVAILABLE, NULL,
-    "{\"status\":\"degraded\",\"version\":\"0.1.0\","
-    "\"database\":{\"state\":\"unavailable\",\"schema_version\":null,\"schema_expected\":3}}",
+    "{\"error\":{\"code\":\"unavailable\",\"message\":\"The database is unavailable\"},"
+    "\"health\":{\"status\":\"degraded\",\"version\":\"0.1.0\","
+    "\"database\":{\"state\":\"unavailable\",\"schema_version\":null,\"schema_expected\":3}}}",
   };
   g_autoptr(CrmHealth) health = NULL;
   g_autoptr(GError) error = NULL;

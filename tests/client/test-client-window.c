@@ -300,6 +300,10 @@ run_window_case (const WindowCase *test_case)
   wait_for_state (window);
 
   g_assert_cmpint (crm_window_get_connection_state (window), ==, test_case->expected_state);
+  if (test_case->expected_state == CRM_CONNECTION_STATE_CONNECTED
+      || test_case->expected_state == CRM_CONNECTION_STATE_DATABASE_UNAVAILABLE)
+    g_assert_cmpstr (gtk_label_get_text (_crm_window_get_version_label (window)), ==,
+                     PACKAGE_VERSION);
   g_assert_cmpstr (adw_status_page_get_title (_crm_window_get_status_page (window)), ==,
                    test_case->expected_title);
 
