@@ -14,6 +14,9 @@
  * unpause a paused message exactly once, and never touch a message whose client left.
  */
 
+/* Requests alive in this process: a test checks that finished ones are freed. */
+static gint n_alive;
+
 struct _CrmRequest
 {
   CrmServer         *server;
@@ -46,6 +49,7 @@ crm_request_new (CrmServer         *server,
 {
   CrmRequest *self = g_atomic_rc_box_new0 (CrmRequest);
 
+  g_atomic_int_inc (&n_alive);
   self->server = server;
   self->message = g_object_ref (message);
   self->cancellable = g_cancellable_new ();
@@ -78,6 +82,14 @@ request_clear (gpointer data)
   g_clear_object (&self->cancellable);
   g_clear_pointer (&self->params, g_hash_table_unref);
   g_free (self->id);
+  g_atomic_int_dec_and_test (&n_alive);
+}
+
+/** crm_request_get_n_alive: how many requests exist in this process. */
+guint
+crm_request_get_n_alive (void)
+{
+  return (guint) g_atomic_int_get (&n_alive);
 }
 
 CrmRequest *

@@ -34,6 +34,7 @@ void               crm_request_reply_error    (CrmRequest        *self,
                                                const char        *message);
 void               crm_request_reply_gerror   (CrmRequest        *self,
                                                const GError      *error);
+guint              crm_request_get_n_alive    (void);
 void               _crm_request_headers_read (CrmRequest      *self);
 void               _crm_request_finish        (CrmRequest        *self,
                                                gboolean           aborted);

@@ -90,10 +90,15 @@ request_done (CrmServer         *self,
 {
   CrmRequest *request = request_for (message);
 
+  gboolean in_flight = GPOINTER_TO_INT (g_object_get_data (G_OBJECT (message), IN_FLIGHT_KEY));
+
   if (request == NULL || crm_request_is_finished (request))
     return;
   _crm_request_finish (request, aborted);
-  if (!g_object_get_data (G_OBJECT (message), IN_FLIGHT_KEY))
+  /* The request holds the message: detach it, or the two would keep each other alive.
+   * A database job still running holds its own reference to the request. */
+  g_object_set_data (G_OBJECT (message), REQUEST_KEY, NULL);
+  if (!in_flight)
     return;
   g_assert (self->n_in_flight > 0);
   self->n_in_flight--;

@@ -5,6 +5,7 @@
 
 #include <glib/gstdio.h>
 #include <signal.h>
+#include <sys/prctl.h>
 #include <string.h>
 
 #include "crm-cluster.h"
@@ -181,6 +182,13 @@ crm_test_cluster_connect (CrmTestCluster *self)
 
 static GStrv server_wrapper;
 
+/* A server outlives no test: it gets SIGTERM when the test process dies, even by abort. */
+static void
+die_with_parent (gpointer user_data)
+{
+  prctl (PR_SET_PDEATHSIG, SIGTERM);
+}
+
 /* Runs later servers under @wrapper (e.g. valgrind and its options); %NULL for none. */
 void
 crm_test_server_set_wrapper (const char * const *wrapper)
@@ -246,6 +254,7 @@ crm_test_server_try_new (CrmTestCluster     *cluster,
 
   launcher = g_subprocess_launcher_new (G_SUBPROCESS_FLAGS_STDOUT_PIPE);
   g_subprocess_launcher_set_stderr_file_path (launcher, self->log_path);
+  g_subprocess_launcher_set_child_setup (launcher, die_with_parent, NULL, NULL);
   g_subprocess_launcher_unsetenv (launcher, "RAPPORT_CONFIG");
   g_subprocess_launcher_unsetenv (launcher, "RAPPORT_DATABASE_URL");
   self->process = g_subprocess_launcher_spawnv (launcher, (const char * const *) argv->pdata,
