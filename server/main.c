@@ -145,6 +145,10 @@ run (CrmConfig *config)
   g_main_loop_run (loop);
 
   g_message ("Stopped taking requests");
+  /* Close the clients' connections, and let their closing run to its end. */
+  g_clear_object (&server);
+  while (g_main_context_iteration (NULL, FALSE))
+    ;
   status = 0;
 
 out:

@@ -465,7 +465,20 @@ crm_test_send (SoupSession  *session,
   return json_parser_steal_root (parser);
 }
 
-/* One request with the server's session; the test fails on a transport error. */
+/* Sends @message with the server's session; the test fails on a transport error. */
+JsonNode *
+crm_test_server_send (CrmTestServer *self,
+                      SoupMessage   *message,
+                      guint         *status)
+{
+  g_autoptr(GError) error = NULL;
+  JsonNode *node = crm_test_send (self->session, message, status, &error);
+
+  g_assert_no_error (error);
+  return node;
+}
+
+/* One request built from its parts, sent with crm_test_server_send (). */
 JsonNode *
 crm_test_server_request (CrmTestServer *self,
                          const char    *method,
@@ -474,11 +487,8 @@ crm_test_server_request (CrmTestServer *self,
                          guint         *status)
 {
   g_autoptr(SoupMessage) message = crm_test_server_new_message (self, method, path, json_body);
-  g_autoptr(GError) error = NULL;
-  JsonNode *node = crm_test_send (self->session, message, status, &error);
 
-  g_assert_no_error (error);
-  return node;
+  return crm_test_server_send (self, message, status);
 }
 
 static JsonNode *

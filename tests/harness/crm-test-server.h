@@ -57,6 +57,9 @@ JsonNode       *crm_test_server_request         (CrmTestServer  *server,
                                                  const char     *path,
                                                  const char     *json_body,
                                                  guint          *status);
+JsonNode       *crm_test_server_send            (CrmTestServer  *server,
+                                                 SoupMessage    *message,
+                                                 guint          *status);
 JsonNode       *crm_test_send                   (SoupSession    *session,
                                                  SoupMessage    *message,
                                                  guint          *status,

@@ -14,13 +14,10 @@ expect_unavailable (CrmTestServer *server)
 {
   g_autoptr(SoupMessage) message = crm_test_server_new_message (server, "GET", CRM_API_HEALTH,
                                                                 NULL);
-  g_autoptr(SoupSession) session = crm_test_session_new ();
   g_autoptr(JsonNode) reply = NULL;
-  g_autoptr(GError) error = NULL;
   guint status = 0;
 
-  reply = crm_test_send (session, message, &status, &error);
-  g_assert_no_error (error);
+  reply = crm_test_server_send (server, message, &status);
   g_assert_cmpuint (status, ==, 503);
   g_assert_cmpstr (crm_test_json_get_string (reply, "error.code"), ==, "unavailable");
   g_assert_nonnull (crm_test_json_get_string (reply, "error.message"));
