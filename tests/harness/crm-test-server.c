@@ -180,6 +180,20 @@ crm_test_cluster_connect (CrmTestCluster *self)
   return conn;
 }
 
+/* The one value a query without parameters answers; the test fails otherwise. */
+char *
+crm_test_query_value (PGconn     *conn,
+                      const char *sql)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(PGresult) result = crm_db_exec (conn, sql, 0, NULL, &error);
+
+  g_assert_no_error (error);
+  g_assert_cmpint (PQntuples (result), ==, 1);
+  g_assert_cmpint (PQnfields (result), ==, 1);
+  return g_strdup (PQgetvalue (result, 0, 0));
+}
+
 static GStrv server_wrapper;
 
 /* A server outlives no test: it gets SIGTERM when the test process dies, even by abort. */

@@ -27,6 +27,8 @@ const char     *crm_test_cluster_get_conninfo   (CrmTestCluster *cluster);
 void            crm_test_cluster_stop           (CrmTestCluster *cluster);
 void            crm_test_cluster_start          (CrmTestCluster *cluster);
 PGconn         *crm_test_cluster_connect        (CrmTestCluster *cluster);
+char           *crm_test_query_value            (PGconn         *conn,
+                                                 const char     *sql);
 
 CrmTestServer  *crm_test_server_new             (CrmTestCluster     *cluster,
                                                  const char * const *extra_args);

@@ -28,17 +28,6 @@ socket_path (const char *data_dir)
   return g_build_filename (data_dir, "pg", ".s.PGSQL.5432", NULL);
 }
 
-static char *
-query_value (PGconn     *conn,
-             const char *sql)
-{
-  g_autoptr(GError) error = NULL;
-  g_autoptr(PGresult) result = crm_db_exec (conn, sql, 0, NULL, &error);
-
-  g_assert_no_error (error);
-  return g_strdup (PQgetvalue (result, 0, 0));
-}
-
 static void
 check_demo_data (const char *data_dir)
 {
@@ -55,22 +44,25 @@ check_demo_data (const char *data_dir)
   g_autofree char *sample = NULL;
 
   g_assert_no_error (error);
-  customers = query_value (conn, "SELECT count(*) FROM customers");
+  customers = crm_test_query_value (conn, "SELECT count(*) FROM customers");
   g_assert_cmpint (g_ascii_strtoll (customers, NULL, 10), ==, CRM_DEMO_N_CUSTOMERS);
-  bad_mobiles = query_value (conn, "SELECT count(*) FROM contacts WHERE mobile !~ '^1[3-9][0-9]{9}$'");
+  bad_mobiles = crm_test_query_value (conn, "SELECT count(*) FROM contacts "
+                                            "WHERE mobile !~ '^1[3-9][0-9]{9}$'");
   g_assert_cmpstr (bad_mobiles, ==, "0");
-  not_chinese = query_value (conn, "SELECT count(*) FROM customers WHERE name !~ '[一-龥]'");
+  not_chinese = crm_test_query_value (conn, "SELECT count(*) FROM customers "
+                                            "WHERE name !~ '[一-龥]'");
   g_assert_cmpstr (not_chinese, ==, "0");
   /* Every customer has exactly one primary contact. */
-  primaries = query_value (conn,
+  primaries = crm_test_query_value (conn,
                            "SELECT count(*) FROM customers c WHERE (SELECT count(*) FROM contacts "
                            "WHERE customer_id = c.id AND is_primary) <> 1");
   g_assert_cmpstr (primaries, ==, "0");
-  unowned = query_value (conn, "SELECT count(*) FROM customers WHERE owner_id IS NULL");
+  unowned = crm_test_query_value (conn, "SELECT count(*) FROM customers WHERE owner_id IS NULL");
   g_assert_cmpstr (unowned, ==, "0");
-  owners = query_value (conn, "SELECT count(DISTINCT owner_id) FROM customers");
+  owners = crm_test_query_value (conn, "SELECT count(DISTINCT owner_id) FROM customers");
   g_assert_cmpint (g_ascii_strtoll (owners, NULL, 10), >=, 3);
-  sample = query_value (conn, "SELECT name FROM customers WHERE kind = 'company' ORDER BY id LIMIT 1");
+  sample = crm_test_query_value (conn, "SELECT name FROM customers WHERE kind = 'company' "
+                                       "ORDER BY id LIMIT 1");
   g_assert_true (g_str_has_suffix (sample, "有限公司"));
 }
 

@@ -31,18 +31,6 @@ fixture_tear_down (Fixture       *fixture,
   crm_test_cluster_free (fixture->cluster);
 }
 
-static char *
-query_value (PGconn     *conn,
-             const char *sql)
-{
-  g_autoptr(GError) error = NULL;
-  g_autoptr(PGresult) result = crm_db_exec (conn, sql, 0, NULL, &error);
-
-  g_assert_no_error (error);
-  g_assert_cmpint (PQntuples (result), ==, 1);
-  return g_strdup (PQgetvalue (result, 0, 0));
-}
-
 static void
 test_fresh (Fixture       *fixture,
             gconstpointer  data)
@@ -62,9 +50,9 @@ test_fresh (Fixture       *fixture,
   g_assert_cmpuint (applied, ==, latest);
   g_assert_cmpint (crm_migrate_get_current (fixture->conn, &error), ==, latest);
 
-  count = query_value (fixture->conn, "SELECT count(*) FROM schema_migrations");
+  count = crm_test_query_value (fixture->conn, "SELECT count(*) FROM schema_migrations");
   g_assert_cmpint (g_ascii_strtoll (count, NULL, 10), ==, latest);
-  tables = query_value (fixture->conn,
+  tables = crm_test_query_value (fixture->conn,
                         "SELECT string_agg(tablename, ',' ORDER BY tablename) FROM pg_tables "
                         "WHERE schemaname = 'public'");
   g_assert_nonnull (strstr (tables, "customers"));
@@ -83,13 +71,13 @@ test_rerun_is_noop (Fixture       *fixture,
   guint applied = 99;
 
   g_assert_true (crm_migrate_run (fixture->conn, NULL, &error));
-  before = query_value (fixture->conn,
+  before = crm_test_query_value (fixture->conn,
                         "SELECT string_agg(version || '@' || applied_at, ',' ORDER BY version) "
                         "FROM schema_migrations");
   g_assert_true (crm_migrate_run (fixture->conn, &applied, &error));
   g_assert_no_error (error);
   g_assert_cmpuint (applied, ==, 0);
-  after = query_value (fixture->conn,
+  after = crm_test_query_value (fixture->conn,
                        "SELECT string_agg(version || '@' || applied_at, ',' ORDER BY version) "
                        "FROM schema_migrations");
   g_assert_cmpstr (before, ==, after);
@@ -135,7 +123,7 @@ test_newer_refused (Fixture       *fixture,
     g_assert_nonnull (strstr (output, "newer than the"));
   }
 
-  count = query_value (fixture->conn, "SELECT count(*) FROM schema_migrations");
+  count = crm_test_query_value (fixture->conn, "SELECT count(*) FROM schema_migrations");
   g_assert_cmpint (g_ascii_strtoll (count, NULL, 10), ==, crm_migrate_get_latest_known () + 1);
 }
 
@@ -160,7 +148,7 @@ test_concurrent (Fixture       *fixture,
   g_assert_true (g_subprocess_wait_check (second, NULL, &error));
   g_assert_no_error (error);
 
-  count = query_value (fixture->conn, "SELECT count(*) FROM schema_migrations");
+  count = crm_test_query_value (fixture->conn, "SELECT count(*) FROM schema_migrations");
   g_assert_cmpint (g_ascii_strtoll (count, NULL, 10), ==, crm_migrate_get_latest_known ());
 }
 
