@@ -24,7 +24,11 @@
  * Without a pinned certificate the server must present a certificate the
  * system trusts. With one (see crm_api_client_set_pinned_certificate()),
  * the system trust store is not consulted and exactly that certificate is
- * accepted, whatever its issuer or host name.
+ * accepted, whatever its issuer or host name. Any other certificate ends the
+ * TLS handshake before a request is sent, and the request fails with
+ * %CRM_API_CLIENT_ERROR_UNTRUSTED_CERTIFICATE (no pin) or
+ * %CRM_API_CLIENT_ERROR_CERTIFICATE_CHANGED (another pin); its finish
+ * function hands out the certificate, for the user to judge as ssh asks.
  */
 struct _CrmApiClient
 {
@@ -36,6 +40,8 @@ struct _CrmApiClient
 };
 
 G_DEFINE_FINAL_TYPE (CrmApiClient, crm_api_client, G_TYPE_OBJECT)
+
+G_DEFINE_QUARK (crm-api-client-error-quark, crm_api_client_error)
 
 enum {
   PROP_0,
@@ -137,51 +143,84 @@ error_from_reply (SoupMessage *message,
                       ? soup_message_get_reason_phrase (message) : "");
 }
 
+/* One request in flight: the GTask's data. */
+typedef struct
+{
+  SoupMessage          *message;
+  GTlsCertificate      *pinned;            /* the pin when the request started, or NULL */
+  GTlsCertificate      *peer_certificate;  /* what the server presented, once known */
+  gboolean              rejected;          /* whether the certificate was turned down */
+} Request;
+
+static void
+request_free (Request *request)
+{
+  if (request->message != NULL)
+    g_signal_handlers_disconnect_by_data (request->message, request);
+  g_clear_object (&request->message);
+  g_clear_object (&request->pinned);
+  g_clear_object (&request->peer_certificate);
+  g_free (request);
+}
+
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (Request, request_free)
+
+/* Called when the system does not trust the server's certificate, or for every
+ * certificate when one is pinned (the session has no database then). Remembers
+ * the certificate, so that the caller can show it. */
 static gboolean
 message_accept_certificate_cb (SoupMessage          *message,
                                GTlsCertificate      *peer_certificate,
                                GTlsCertificateFlags  errors,
                                gpointer              user_data)
 {
-  GTlsCertificate *pinned = user_data;
+  Request *request = user_data;
 
-  if (g_tls_certificate_is_same (peer_certificate, pinned))
+  g_set_object (&request->peer_certificate, peer_certificate);
+  if (request->pinned != NULL && g_tls_certificate_is_same (peer_certificate, request->pinned))
     return TRUE;
 
-  g_debug ("Rejecting a server certificate that is not the pinned one (flags 0x%x)", errors);
+  g_debug ("Rejecting a server certificate that is %s (flags 0x%x)",
+           request->pinned != NULL ? "not the pinned one" : "not trusted", errors);
+  request->rejected = TRUE;
   return FALSE;
 }
 
-static void
-release_pinned_certificate (gpointer  data,
-                            GClosure *closure)
+/* Why a request whose certificate was turned down failed, in CRM_API_CLIENT_ERROR. */
+static GError *
+certificate_error (Request *request)
 {
-  g_object_unref (data);
+  if (request->pinned != NULL)
+    return g_error_new_literal (CRM_API_CLIENT_ERROR, CRM_API_CLIENT_ERROR_CERTIFICATE_CHANGED,
+                                _("The server presented a certificate other than the "
+                                  "trusted one"));
+  return g_error_new_literal (CRM_API_CLIENT_ERROR, CRM_API_CLIENT_ERROR_UNTRUSTED_CERTIFICATE,
+                              _("The server’s certificate is not trusted"));
 }
 
-static SoupMessage *
-new_message (CrmApiClient  *self,
+static Request *
+new_request (CrmApiClient  *self,
              const char    *method,
              const char    *path,
              GError       **error)
 {
-  g_autoptr(SoupMessage) message = NULL;
+  g_autoptr(Request) request = NULL;
   g_autoptr(GUri) uri = NULL;
 
   uri = build_uri (self, path, error);
   if (uri == NULL)
     return NULL;
 
-  message = soup_message_new_from_uri (method, uri);
-  soup_message_headers_replace (soup_message_get_request_headers (message),
-                                "Accept", "application/json");
+  request = g_new0 (Request, 1);
+  request->message = soup_message_new_from_uri (method, uri);
   if (self->pinned_certificate != NULL)
-    g_signal_connect_data (message, "accept-certificate",
-                           G_CALLBACK (message_accept_certificate_cb),
-                           g_object_ref (self->pinned_certificate),
-                           release_pinned_certificate, 0);
+    request->pinned = g_object_ref (self->pinned_certificate);
+  soup_message_headers_replace (soup_message_get_request_headers (request->message),
+                                "Accept", "application/json");
+  g_signal_connect (request->message, "accept-certificate",
+                    G_CALLBACK (message_accept_certificate_cb), request);
 
-  return g_steal_pointer (&message);
+  return g_steal_pointer (&request);
 }
 
 static void
@@ -194,15 +233,26 @@ get_health_read_cb (GObject      *object,
   g_autoptr(GError) error = NULL;
   g_autoptr(JsonNode) root = NULL;
   g_autoptr(CrmHealth) health = NULL;
-  SoupMessage *message = g_task_get_task_data (task);
+  Request *request = g_task_get_task_data (task);
+  SoupMessage *message = request->message;
   guint status;
 
   body = soup_session_send_and_read_finish (SOUP_SESSION (object), result, &error);
   if (body == NULL)
     {
-      g_task_return_error (task, g_steal_pointer (&error));
+      if (request->rejected && error->domain == G_TLS_ERROR)
+        {
+          g_debug ("TLS handshake failed: %s", error->message);
+          g_task_return_error (task, certificate_error (request));
+        }
+      else
+        g_task_return_error (task, g_steal_pointer (&error));
       return;
     }
+
+  /* A certificate the system trusts never reaches the accept-certificate handler. */
+  if (request->peer_certificate == NULL)
+    g_set_object (&request->peer_certificate, soup_message_get_tls_peer_certificate (message));
 
   status = soup_message_get_status (message);
   root = parse_json (body, &error);
@@ -467,8 +517,8 @@ crm_api_client_get_health_async (CrmApiClient        *self,
                                  gpointer             user_data)
 {
   g_autoptr(GTask) task = NULL;
-  g_autoptr(SoupMessage) message = NULL;
   g_autoptr(GError) error = NULL;
+  Request *request;
 
   g_return_if_fail (CRM_IS_API_CLIENT (self));
   g_return_if_fail (cancellable == NULL || G_IS_CANCELLABLE (cancellable));
@@ -476,39 +526,51 @@ crm_api_client_get_health_async (CrmApiClient        *self,
   task = g_task_new (self, cancellable, callback, user_data);
   g_task_set_source_tag (task, crm_api_client_get_health_async);
 
-  message = new_message (self, SOUP_METHOD_GET, CRM_API_HEALTH, &error);
-  if (message == NULL)
+  request = new_request (self, SOUP_METHOD_GET, CRM_API_HEALTH, &error);
+  if (request == NULL)
     {
       g_task_return_error (task, g_steal_pointer (&error));
       return;
     }
 
-  g_task_set_task_data (task, g_object_ref (message), g_object_unref);
-  soup_session_send_and_read_async (self->session, message, G_PRIORITY_DEFAULT, cancellable,
-                                    get_health_read_cb, g_steal_pointer (&task));
+  g_task_set_task_data (task, request, (GDestroyNotify) request_free);
+  soup_session_send_and_read_async (self->session, request->message, G_PRIORITY_DEFAULT,
+                                    cancellable, get_health_read_cb, g_steal_pointer (&task));
 }
 
 /**
  * crm_api_client_get_health_finish:
  * @self: a #CrmApiClient
  * @result: the #GAsyncResult passed to the callback
+ * @peer_certificate: (out) (optional) (nullable) (transfer full): the
+ *   certificate the server presented, when the connection got that far
+ *   (also with %CRM_API_CLIENT_ERROR), else %NULL
  * @error: return location for a #GError
  *
  * Errors are in %CRM_API_ERROR when the server answered with an error
- * status, in %G_IO_ERROR or %G_TLS_ERROR when it could not be reached or
- * not trusted, and %G_IO_ERROR_CANCELLED when cancelled.
+ * status, in %CRM_API_CLIENT_ERROR when its certificate is not trusted or
+ * not the pinned one, in %G_IO_ERROR, %G_RESOLVER_ERROR or %G_TLS_ERROR when
+ * it could not be reached, and %G_IO_ERROR_CANCELLED when cancelled.
  *
  * Returns: (transfer full): the server's health, or %NULL with @error set
  */
 CrmHealth *
-crm_api_client_get_health_finish (CrmApiClient  *self,
-                                  GAsyncResult  *result,
-                                  GError       **error)
+crm_api_client_get_health_finish (CrmApiClient     *self,
+                                  GAsyncResult     *result,
+                                  GTlsCertificate **peer_certificate,
+                                  GError          **error)
 {
+  Request *request;
+
   g_return_val_if_fail (CRM_IS_API_CLIENT (self), NULL);
   g_return_val_if_fail (g_task_is_valid (result, self), NULL);
   g_return_val_if_fail (g_task_get_source_tag (G_TASK (result)) == crm_api_client_get_health_async,
                         NULL);
+
+  request = g_task_get_task_data (G_TASK (result));
+  if (peer_certificate != NULL)
+    *peer_certificate = request != NULL && request->peer_certificate != NULL
+                        ? g_object_ref (request->peer_certificate) : NULL;
 
   return g_task_propagate_pointer (G_TASK (result), error);
 }

@@ -7,6 +7,26 @@
 
 G_BEGIN_DECLS
 
+/**
+ * CrmApiClientError:
+ * @CRM_API_CLIENT_ERROR_UNTRUSTED_CERTIFICATE: no certificate is pinned and the
+ *   system does not trust the one the server presented (self-signed, unknown
+ *   issuer, expired or for another name). The user may choose to trust it.
+ * @CRM_API_CLIENT_ERROR_CERTIFICATE_CHANGED: the server presented a certificate
+ *   other than the pinned one. Nothing was sent to it.
+ *
+ * Why the client did not talk to a server it reached. With either error the
+ * request's finish function hands out the certificate the server presented.
+ */
+typedef enum
+{
+  CRM_API_CLIENT_ERROR_UNTRUSTED_CERTIFICATE,
+  CRM_API_CLIENT_ERROR_CERTIFICATE_CHANGED,
+} CrmApiClientError;
+
+#define CRM_API_CLIENT_ERROR (crm_api_client_error_quark ())
+GQuark crm_api_client_error_quark (void);
+
 #define CRM_TYPE_API_CLIENT (crm_api_client_get_type ())
 
 G_DECLARE_FINAL_TYPE (CrmApiClient, crm_api_client, CRM, API_CLIENT, GObject)
@@ -24,6 +44,7 @@ void             crm_api_client_get_health_async       (CrmApiClient         *se
                                                         gpointer              user_data);
 CrmHealth       *crm_api_client_get_health_finish      (CrmApiClient         *self,
                                                         GAsyncResult         *result,
+                                                        GTlsCertificate     **peer_certificate,
                                                         GError              **error);
 
 G_END_DECLS

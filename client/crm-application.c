@@ -8,6 +8,7 @@
 #include <glib/gi18n.h>
 
 #include "crm-application.h"
+#include "crm-trust-store.h"
 #include "crm-window.h"
 
 /* How many frames --screenshot waits for the window to be drawn (a few seconds). */
@@ -64,23 +65,17 @@ load_server_url (CrmApplication *self)
   crm_api_client_set_base_url (self->api_client, url);
 }
 
+/* The certificate pinned for the server the client points at, if any. */
 static void
 load_pinned_certificate (CrmApplication *self)
 {
   g_autoptr(GTlsCertificate) certificate = NULL;
-  g_autoptr(GError) error = NULL;
-  g_autofree char *pem = NULL;
 
   if (self->certificate_overridden)
     return;
 
-  pem = g_settings_get_string (self->settings, "pinned-certificate");
-  if (*pem != '\0')
-    {
-      certificate = g_tls_certificate_new_from_pem (pem, -1, &error);
-      if (certificate == NULL)
-        g_warning ("Ignoring the pinned certificate in the settings: %s", error->message);
-    }
+  certificate = crm_trust_store_dup_pin (self->settings,
+                                         crm_api_client_get_base_url (self->api_client));
   crm_api_client_set_pinned_certificate (self->api_client, certificate);
 }
 
@@ -139,8 +134,11 @@ settings_changed_cb (CrmApplication *self,
                      GSettings      *settings)
 {
   if (g_strcmp0 (key, "server-url") == 0)
-    load_server_url (self);
-  else if (g_strcmp0 (key, "pinned-certificate") == 0)
+    {
+      load_server_url (self);
+      load_pinned_certificate (self);
+    }
+  else if (g_strcmp0 (key, "pinned-certificates") == 0)
     load_pinned_certificate (self);
 }
 
@@ -281,6 +279,7 @@ crm_application_command_line (GApplication            *application,
     {
       self->server_overridden = TRUE;
       crm_api_client_set_base_url (self->api_client, server);
+      load_pinned_certificate (self);
     }
 
   if (screenshot_arg != NULL)

@@ -1,12 +1,21 @@
 /* SPDX-License-Identifier: GPL-3.0-or-later */
 #pragma once
 
+#include "crm-address-page.h"
+#include "crm-certificate-changed-page.h"
+#include "crm-trust-page.h"
 #include "crm-window.h"
 
 G_BEGIN_DECLS
 
 /* For tests: the status page that shows the connection state. */
-AdwStatusPage *_crm_window_get_status_page (CrmWindow *self);
-GtkLabel      *_crm_window_get_version_label (CrmWindow *self);
+AdwStatusPage             *_crm_window_get_status_page              (CrmWindow *self);
+GtkLabel                  *_crm_window_get_version_label            (CrmWindow *self);
+/* For tests: the page the window shows ("address", "trust", "certificate-changed" or
+ * "status"), and the pages. */
+const char                *_crm_window_get_page_name                (CrmWindow *self);
+CrmAddressPage            *_crm_window_get_address_page             (CrmWindow *self);
+CrmTrustPage              *_crm_window_get_trust_page               (CrmWindow *self);
+CrmCertificateChangedPage *_crm_window_get_certificate_changed_page (CrmWindow *self);
 
 G_END_DECLS

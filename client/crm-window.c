@@ -6,7 +6,11 @@
 #include <glib/gi18n.h>
 #include <libsoup/soup.h>
 
+#include "crm-address-page.h"
+#include "crm-certificate-changed-page.h"
 #include "crm-error.h"
+#include "crm-trust-page.h"
+#include "crm-trust-store.h"
 #include "crm-window-private.h"
 #include "crm-window.h"
 
@@ -17,11 +21,41 @@
 #define MIN_WIDTH  360
 #define MIN_HEIGHT 294
 
+/* The pages of the window's stack. */
+#define PAGE_ADDRESS             "address"
+#define PAGE_TRUST               "trust"
+#define PAGE_CERTIFICATE_CHANGED "certificate-changed"
+#define PAGE_STATUS              "status"
+
+/**
+ * CrmWindow:
+ *
+ * The main window. Its pages lead to a connected server, as ssh does:
+ *
+ * - `address` (#CrmAddressPage): asks for the server's address, on the first
+ *   run and after "Change Server…". Errors of a connection tried from here
+ *   show on this page.
+ * - `trust` (#CrmTrustPage): the server's certificate is neither trusted by
+ *   the system nor pinned; shows its fingerprint and asks. Trusting pins it
+ *   (crm_trust_store_set_pin()) and connects.
+ * - `certificate-changed` (#CrmCertificateChangedPage): the server presents
+ *   another certificate than the pinned one; refused.
+ * - `status`: the connection status of the server, polled while shown.
+ *
+ * An address typed on the address page becomes the `server-url` setting only
+ * once the server answered; until then the #CrmApiClient points at it, and
+ * "Cancel" points the client back at the server it had before.
+ */
 struct _CrmWindow
 {
   AdwApplicationWindow  parent_instance;
 
   /* Template children */
+  GtkButton            *cancel_button;
+  GtkStack             *stack;
+  CrmAddressPage       *address_page;
+  CrmTrustPage         *trust_page;
+  CrmCertificateChangedPage *certificate_changed_page;
   AdwStatusPage        *status_page;
   GtkLabel             *address_label;
   AdwActionRow         *state_row;
@@ -42,6 +76,13 @@ struct _CrmWindow
   CrmHealth            *health;           /* the last answer */
   GError               *error;            /* why the last check failed */
   GDateTime            *checked_at;       /* when the last check ended */
+
+  /* The client points at an address typed on the address page that is not
+   * saved as the server-url setting yet. */
+  gboolean              unsaved;
+  /* Where the client pointed before "Change Server…", for "Cancel". */
+  char                 *previous_url;
+  GTlsCertificate      *previous_pin;
 };
 
 G_DEFINE_ENUM_TYPE (CrmConnectionState, crm_connection_state,
@@ -49,7 +90,12 @@ G_DEFINE_ENUM_TYPE (CrmConnectionState, crm_connection_state,
                     G_DEFINE_ENUM_VALUE (CRM_CONNECTION_STATE_CONNECTED, "connected"),
                     G_DEFINE_ENUM_VALUE (CRM_CONNECTION_STATE_DATABASE_UNAVAILABLE,
                                          "database-unavailable"),
-                    G_DEFINE_ENUM_VALUE (CRM_CONNECTION_STATE_UNREACHABLE, "unreachable"))
+                    G_DEFINE_ENUM_VALUE (CRM_CONNECTION_STATE_UNREACHABLE, "unreachable"),
+                    G_DEFINE_ENUM_VALUE (CRM_CONNECTION_STATE_NO_SERVER, "no-server"),
+                    G_DEFINE_ENUM_VALUE (CRM_CONNECTION_STATE_UNTRUSTED_CERTIFICATE,
+                                         "untrusted-certificate"),
+                    G_DEFINE_ENUM_VALUE (CRM_CONNECTION_STATE_CERTIFICATE_CHANGED,
+                                         "certificate-changed"))
 
 G_DEFINE_FINAL_TYPE (CrmWindow, crm_window, ADW_TYPE_APPLICATION_WINDOW)
 
@@ -87,7 +133,8 @@ static const struct
     N_("The server cannot reach its database.") },
 };
 
-/* The state classes of the status page, see style.css. */
+/* The state classes of the status page, see style.css (the states after these
+ * have pages of their own). */
 static const char * const state_css_classes[] = {
   [CRM_CONNECTION_STATE_CONNECTING] = "connecting",
   [CRM_CONNECTION_STATE_CONNECTED] = "connected",
@@ -95,8 +142,10 @@ static const char * const state_css_classes[] = {
   [CRM_CONNECTION_STATE_UNREACHABLE] = "unreachable",
 };
 
-static void check_health (CrmWindow *self,
-                          gboolean   show_progress);
+static void check_health         (CrmWindow  *self,
+                                  gboolean    show_progress);
+static void api_client_notify_cb (CrmWindow  *self,
+                                  GParamSpec *pspec);
 
 static const char *
 describe_error (const GError *error)
@@ -196,6 +245,13 @@ update_view (CrmWindow *self)
   const char *state_icon = NULL;
   const char *state_class = NULL;
 
+  /* These states have pages of their own: the status page keeps what it showed,
+   * while it fades out. */
+  if (self->connection_state == CRM_CONNECTION_STATE_NO_SERVER
+      || self->connection_state == CRM_CONNECTION_STATE_UNTRUSTED_CERTIFICATE
+      || self->connection_state == CRM_CONNECTION_STATE_CERTIFICATE_CHANGED)
+    return;
+
   if (self->api_client != NULL)
     base_url = crm_api_client_get_base_url (self->api_client);
   if (base_url == NULL || *base_url == '\0')
@@ -292,12 +348,37 @@ update_view (CrmWindow *self)
                               || self->checked_at != NULL));
 }
 
+static gboolean
+page_is (CrmWindow  *self,
+         const char *name)
+{
+  return g_strcmp0 (gtk_stack_get_visible_child_name (self->stack), name) == 0;
+}
+
+static gboolean
+has_server (CrmWindow *self)
+{
+  const char *base_url;
+
+  if (self->api_client == NULL)
+    return FALSE;
+  base_url = crm_api_client_get_base_url (self->api_client);
+  return base_url != NULL && *base_url != '\0';
+}
+
 static void
 update_actions (CrmWindow *self)
 {
+  gboolean can_cancel = page_is (self, PAGE_ADDRESS) && self->previous_url != NULL;
+
   gtk_widget_action_set_enabled (GTK_WIDGET (self), "win.retry",
                                  self->api_client != NULL
+                                 && page_is (self, PAGE_STATUS)
                                  && self->connection_state != CRM_CONNECTION_STATE_CONNECTING);
+  gtk_widget_action_set_enabled (GTK_WIDGET (self), "win.change-server",
+                                 self->api_client != NULL && !page_is (self, PAGE_ADDRESS));
+  gtk_widget_action_set_enabled (GTK_WIDGET (self), "win.cancel-change-server", can_cancel);
+  gtk_widget_set_visible (GTK_WIDGET (self->cancel_button), can_cancel);
 }
 
 static void
@@ -319,6 +400,70 @@ stop_checking (CrmWindow *self)
   g_clear_handle_id (&self->poll_source, g_source_remove);
   g_cancellable_cancel (self->cancellable);
   g_clear_object (&self->cancellable);
+  if (self->address_page != NULL)
+    crm_address_page_set_busy (self->address_page, FALSE);
+}
+
+static void
+show_page (CrmWindow  *self,
+           const char *name)
+{
+  GtkWidget *page;
+
+  /* Only the status page polls the server. */
+  if (g_strcmp0 (name, PAGE_STATUS) != 0)
+    g_clear_handle_id (&self->poll_source, g_source_remove);
+
+  gtk_stack_set_visible_child_name (self->stack, name);
+  page = gtk_stack_get_visible_child (self->stack);
+  if (g_strcmp0 (name, PAGE_STATUS) != 0 && gtk_widget_get_mapped (GTK_WIDGET (self)))
+    gtk_widget_grab_focus (page);
+  update_actions (self);
+}
+
+/* Points the client at @url with the certificate pinned for it (@pin when
+ * @use_pin), without the window taking it for a change made elsewhere. */
+static void
+point_client_at (CrmWindow       *self,
+                 const char      *url,
+                 gboolean         use_pin,
+                 GTlsCertificate *pin)
+{
+  g_autoptr(GTlsCertificate) stored = NULL;
+
+  /* First, so that the request the client aborts reports itself cancelled. */
+  stop_checking (self);
+  if (!use_pin && self->settings != NULL)
+    stored = crm_trust_store_dup_pin (self->settings, url);
+
+  g_signal_handlers_block_by_func (self->api_client, api_client_notify_cb, self);
+  crm_api_client_set_base_url (self->api_client, url);
+  crm_api_client_set_pinned_certificate (self->api_client, use_pin ? pin : stored);
+  g_signal_handlers_unblock_by_func (self->api_client, api_client_notify_cb, self);
+}
+
+/* The server answered: an address typed on the address page becomes the setting. */
+static void
+save_server (CrmWindow *self)
+{
+  if (self->unsaved && self->settings != NULL)
+    g_settings_set_string (self->settings, "server-url",
+                           crm_api_client_get_base_url (self->api_client));
+  self->unsaved = FALSE;
+  g_clear_pointer (&self->previous_url, g_free);
+  g_clear_object (&self->previous_pin);
+}
+
+static void
+show_no_server (CrmWindow *self)
+{
+  stop_checking (self);
+  g_clear_pointer (&self->health, crm_health_free);
+  g_clear_error (&self->error);
+  g_clear_pointer (&self->checked_at, g_date_time_unref);
+  crm_address_page_set_text (self->address_page, NULL);
+  show_page (self, PAGE_ADDRESS);
+  set_connection_state (self, CRM_CONNECTION_STATE_NO_SERVER);
 }
 
 static gboolean
@@ -335,7 +480,7 @@ static void
 schedule_poll (CrmWindow *self)
 {
   g_clear_handle_id (&self->poll_source, g_source_remove);
-  if (gtk_widget_get_mapped (GTK_WIDGET (self)))
+  if (gtk_widget_get_mapped (GTK_WIDGET (self)) && page_is (self, PAGE_STATUS))
     self->poll_source = g_timeout_add_seconds (POLL_INTERVAL_SECONDS, poll_timeout_cb, self);
 }
 
@@ -346,10 +491,14 @@ get_health_cb (GObject      *object,
 {
   g_autoptr(CrmWindow) self = user_data;
   g_autoptr(CrmHealth) health = NULL;
+  g_autoptr(GTlsCertificate) peer_certificate = NULL;
   g_autoptr(GError) error = NULL;
+  const char *base_url = crm_api_client_get_base_url (CRM_API_CLIENT (object));
+  gboolean from_address_page;
   CrmConnectionState state;
 
-  health = crm_api_client_get_health_finish (CRM_API_CLIENT (object), result, &error);
+  health = crm_api_client_get_health_finish (CRM_API_CLIENT (object), result, &peer_certificate,
+                                             &error);
   if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
     return;
 
@@ -358,6 +507,8 @@ get_health_cb (GObject      *object,
   g_clear_error (&self->error);
   g_clear_pointer (&self->checked_at, g_date_time_unref);
   self->checked_at = g_date_time_new_now_local ();
+  from_address_page = page_is (self, PAGE_ADDRESS);
+  crm_address_page_set_busy (self->address_page, FALSE);
 
   if (health != NULL)
     {
@@ -371,10 +522,53 @@ get_health_cb (GObject      *object,
   else
     {
       g_debug ("Health check failed: %s", error->message);
-      state = g_error_matches (error, CRM_API_ERROR, CRM_API_ERROR_UNAVAILABLE)
-              ? CRM_CONNECTION_STATE_DATABASE_UNAVAILABLE
-              : CRM_CONNECTION_STATE_UNREACHABLE;
+      if (g_error_matches (error, CRM_API_ERROR, CRM_API_ERROR_UNAVAILABLE))
+        state = CRM_CONNECTION_STATE_DATABASE_UNAVAILABLE;
+      else if (g_error_matches (error, CRM_API_CLIENT_ERROR,
+                                CRM_API_CLIENT_ERROR_UNTRUSTED_CERTIFICATE))
+        state = CRM_CONNECTION_STATE_UNTRUSTED_CERTIFICATE;
+      else if (g_error_matches (error, CRM_API_CLIENT_ERROR,
+                                CRM_API_CLIENT_ERROR_CERTIFICATE_CHANGED))
+        state = CRM_CONNECTION_STATE_CERTIFICATE_CHANGED;
+      else
+        state = CRM_CONNECTION_STATE_UNREACHABLE;
       self->error = g_steal_pointer (&error);
+    }
+
+  switch (state)
+    {
+    case CRM_CONNECTION_STATE_UNTRUSTED_CERTIFICATE:
+      crm_trust_page_set_url (self->trust_page, base_url);
+      crm_trust_page_set_certificate (self->trust_page, peer_certificate);
+      show_page (self, PAGE_TRUST);
+      break;
+
+    case CRM_CONNECTION_STATE_CERTIFICATE_CHANGED:
+      crm_certificate_changed_page_set_url (self->certificate_changed_page, base_url);
+      crm_certificate_changed_page_set_pinned_certificate (
+        self->certificate_changed_page,
+        crm_api_client_get_pinned_certificate (CRM_API_CLIENT (object)));
+      crm_certificate_changed_page_set_presented_certificate (self->certificate_changed_page,
+                                                              peer_certificate);
+      show_page (self, PAGE_CERTIFICATE_CHANGED);
+      break;
+
+    case CRM_CONNECTION_STATE_UNREACHABLE:
+      /* A typed address that does not work: say so where it was typed. */
+      if (from_address_page)
+        crm_address_page_set_error (self->address_page, describe_error (self->error));
+      else
+        show_page (self, PAGE_STATUS);
+      break;
+
+    case CRM_CONNECTION_STATE_CONNECTED:
+    case CRM_CONNECTION_STATE_DATABASE_UNAVAILABLE:
+    case CRM_CONNECTION_STATE_CONNECTING:
+    case CRM_CONNECTION_STATE_NO_SERVER:
+    default:
+      save_server (self);
+      show_page (self, PAGE_STATUS);
+      break;
     }
 
   set_connection_state (self, state);
@@ -399,15 +593,86 @@ check_health (CrmWindow *self,
     }
 
   self->cancellable = g_cancellable_new ();
+  crm_address_page_set_busy (self->address_page, page_is (self, PAGE_ADDRESS));
   crm_api_client_get_health_async (self->api_client, self->cancellable,
                                    get_health_cb, g_object_ref (self));
 }
 
+/* The client was pointed elsewhere from outside the window (the settings changed). */
 static void
 api_client_notify_cb (CrmWindow  *self,
                       GParamSpec *pspec)
 {
+  self->unsaved = FALSE;
+  g_clear_pointer (&self->previous_url, g_free);
+  g_clear_object (&self->previous_pin);
   crm_window_refresh (self);
+}
+
+static void
+address_page_submitted_cb (CrmWindow      *self,
+                           const char     *url,
+                           CrmAddressPage *page)
+{
+  if (self->api_client == NULL)
+    return;
+
+  g_debug ("Connecting to %s", url);
+  point_client_at (self, url, FALSE, NULL);
+  self->unsaved = TRUE;
+  check_health (self, TRUE);
+}
+
+static void
+trust_page_accepted_cb (CrmWindow    *self,
+                        CrmTrustPage *page)
+{
+  GTlsCertificate *certificate = crm_trust_page_get_certificate (page);
+  const char *url = crm_trust_page_get_url (page);
+
+  if (self->api_client == NULL || certificate == NULL || url == NULL
+      || g_strcmp0 (url, crm_api_client_get_base_url (self->api_client)) != 0)
+    return;
+
+  /* Pinned now, saved as the server-url only once the server answers. */
+  point_client_at (self, url, TRUE, certificate);
+  if (self->settings != NULL)
+    crm_trust_store_set_pin (self->settings, url, certificate);
+
+  show_page (self, PAGE_STATUS);
+  check_health (self, TRUE);
+}
+
+/* "Cancel" on the trust and the certificate-changed page: back to the address. */
+static void
+page_cancelled_cb (CrmWindow *self,
+                   GtkWidget *page)
+{
+  stop_checking (self);
+  crm_address_page_set_text (self->address_page,
+                             self->api_client != NULL
+                             ? crm_api_client_get_base_url (self->api_client) : NULL);
+  show_page (self, PAGE_ADDRESS);
+}
+
+static void
+certificate_changed_page_forgotten_cb (CrmWindow                 *self,
+                                       CrmCertificateChangedPage *page)
+{
+  const char *url = crm_certificate_changed_page_get_url (page);
+
+  if (self->api_client == NULL || url == NULL
+      || g_strcmp0 (url, crm_api_client_get_base_url (self->api_client)) != 0)
+    return;
+
+  /* Like a server never seen: the new certificate goes through the trust page. */
+  g_debug ("Forgetting the certificate pinned for %s", url);
+  point_client_at (self, url, TRUE, NULL);
+  if (self->settings != NULL)
+    crm_trust_store_set_pin (self->settings, url, NULL);
+
+  show_page (self, PAGE_STATUS);
+  check_health (self, TRUE);
 }
 
 static void
@@ -416,6 +681,45 @@ retry_action_cb (GtkWidget  *widget,
                  GVariant   *parameter)
 {
   crm_window_refresh (CRM_WINDOW (widget));
+}
+
+static void
+change_server_action_cb (GtkWidget  *widget,
+                         const char *action_name,
+                         GVariant   *parameter)
+{
+  CrmWindow *self = CRM_WINDOW (widget);
+  const char *base_url = crm_api_client_get_base_url (self->api_client);
+  GTlsCertificate *pin = crm_api_client_get_pinned_certificate (self->api_client);
+
+  if (self->previous_url == NULL && has_server (self))
+    {
+      self->previous_url = g_strdup (base_url);
+      g_set_object (&self->previous_pin, pin);
+    }
+
+  stop_checking (self);
+  crm_address_page_set_text (self->address_page, base_url);
+  show_page (self, PAGE_ADDRESS);
+}
+
+static void
+cancel_change_server_action_cb (GtkWidget  *widget,
+                                const char *action_name,
+                                GVariant   *parameter)
+{
+  CrmWindow *self = CRM_WINDOW (widget);
+  g_autofree char *url = g_steal_pointer (&self->previous_url);
+  g_autoptr(GTlsCertificate) pin = g_steal_pointer (&self->previous_pin);
+
+  if (url == NULL)
+    return;
+
+  stop_checking (self);
+  point_client_at (self, url, TRUE, pin);
+  self->unsaved = FALSE;
+  show_page (self, PAGE_STATUS);
+  check_health (self, TRUE);
 }
 
 static void
@@ -471,8 +775,10 @@ crm_window_map (GtkWidget *widget)
 
   GTK_WIDGET_CLASS (crm_window_parent_class)->map (widget);
 
-  if (self->cancellable == NULL && self->poll_source == 0)
+  if (self->cancellable == NULL && self->poll_source == 0 && page_is (self, PAGE_STATUS))
     check_health (self, self->checked_at == NULL);
+  else if (!page_is (self, PAGE_STATUS))
+    gtk_widget_grab_focus (gtk_stack_get_visible_child (self->stack));
 }
 
 static void
@@ -499,7 +805,10 @@ crm_window_constructed (GObject *object)
     }
   load_window_state (self);
   update_view (self);
-  update_actions (self);
+  if (has_server (self))
+    show_page (self, PAGE_STATUS);
+  else
+    show_no_server (self);
 }
 
 static void
@@ -515,6 +824,7 @@ crm_window_dispose (GObject *object)
 
   g_clear_object (&self->api_client);
   g_clear_object (&self->settings);
+  g_clear_object (&self->previous_pin);
 
   G_OBJECT_CLASS (crm_window_parent_class)->dispose (object);
 }
@@ -527,6 +837,7 @@ crm_window_finalize (GObject *object)
   g_clear_pointer (&self->health, crm_health_free);
   g_clear_error (&self->error);
   g_clear_pointer (&self->checked_at, g_date_time_unref);
+  g_free (self->previous_url);
 
   G_OBJECT_CLASS (crm_window_parent_class)->finalize (object);
 }
@@ -634,6 +945,11 @@ crm_window_class_init (CrmWindowClass *klass)
 
   gtk_widget_class_set_template_from_resource (widget_class,
                                                "/org/rapportcrm/Rapport/crm-window.ui");
+  gtk_widget_class_bind_template_child (widget_class, CrmWindow, cancel_button);
+  gtk_widget_class_bind_template_child (widget_class, CrmWindow, stack);
+  gtk_widget_class_bind_template_child (widget_class, CrmWindow, address_page);
+  gtk_widget_class_bind_template_child (widget_class, CrmWindow, trust_page);
+  gtk_widget_class_bind_template_child (widget_class, CrmWindow, certificate_changed_page);
   gtk_widget_class_bind_template_child (widget_class, CrmWindow, status_page);
   gtk_widget_class_bind_template_child (widget_class, CrmWindow, address_label);
   gtk_widget_class_bind_template_child (widget_class, CrmWindow, state_row);
@@ -645,7 +961,18 @@ crm_window_class_init (CrmWindowClass *klass)
   gtk_widget_class_bind_template_child (widget_class, CrmWindow, checked_label);
   gtk_widget_class_bind_template_child (widget_class, CrmWindow, retry_button);
 
+  gtk_widget_class_bind_template_callback (widget_class, address_page_submitted_cb);
+  gtk_widget_class_bind_template_callback (widget_class, trust_page_accepted_cb);
+  gtk_widget_class_bind_template_callback (widget_class, page_cancelled_cb);
+  gtk_widget_class_bind_template_callback (widget_class, certificate_changed_page_forgotten_cb);
+
   gtk_widget_class_install_action (widget_class, "win.retry", NULL, retry_action_cb);
+  gtk_widget_class_install_action (widget_class, "win.change-server", NULL,
+                                   change_server_action_cb);
+  gtk_widget_class_install_action (widget_class, "win.cancel-change-server", NULL,
+                                   cancel_change_server_action_cb);
+  gtk_widget_class_add_binding_action (widget_class, GDK_KEY_Escape, 0,
+                                       "win.cancel-change-server", NULL);
   gtk_widget_class_add_binding_action (widget_class, GDK_KEY_r, GDK_CONTROL_MASK,
                                        "win.retry", NULL);
 }
@@ -653,6 +980,9 @@ crm_window_class_init (CrmWindowClass *klass)
 static void
 crm_window_init (CrmWindow *self)
 {
+  g_type_ensure (CRM_TYPE_ADDRESS_PAGE);
+  g_type_ensure (CRM_TYPE_TRUST_PAGE);
+  g_type_ensure (CRM_TYPE_CERTIFICATE_CHANGED_PAGE);
   gtk_widget_init_template (GTK_WIDGET (self));
 
   self->connection_state = CRM_CONNECTION_STATE_CONNECTING;
@@ -729,13 +1059,20 @@ crm_window_get_connection_state (CrmWindow *self)
  * @self: a #CrmWindow
  *
  * Forgets what the window knew about the server and asks again, now if the
- * window is shown, else when it is.
+ * window is shown, else when it is. Without a server address, asks for one.
  */
 void
 crm_window_refresh (CrmWindow *self)
 {
   g_return_if_fail (CRM_IS_WINDOW (self));
 
+  if (!has_server (self))
+    {
+      show_no_server (self);
+      return;
+    }
+
+  show_page (self, PAGE_STATUS);
   if (gtk_widget_get_mapped (GTK_WIDGET (self)))
     {
       check_health (self, TRUE);
@@ -756,7 +1093,8 @@ crm_window_refresh (CrmWindow *self)
  * @error: return location for a #GError
  *
  * Renders what the window last drew with its own GSK renderer and writes
- * it to @path. A window that has not drawn a frame yet fails with
+ * it to @path. A window that has not drawn a frame yet, or is still
+ * cross-fading from one page to another, fails with
  * %G_IO_ERROR_NOT_INITIALIZED; try again after its next frame.
  *
  * Returns: %TRUE when the file was written
@@ -777,6 +1115,13 @@ crm_window_save_png (CrmWindow   *self,
   g_return_val_if_fail (CRM_IS_WINDOW (self), FALSE);
   g_return_val_if_fail (path != NULL, FALSE);
   g_return_val_if_fail (error == NULL || *error == NULL, FALSE);
+
+  if (gtk_stack_get_transition_running (self->stack))
+    {
+      g_set_error_literal (error, G_IO_ERROR, G_IO_ERROR_NOT_INITIALIZED,
+                           _("The window is still changing pages"));
+      return FALSE;
+    }
 
   renderer = gtk_native_get_renderer (GTK_NATIVE (self));
   paintable = gtk_widget_paintable_new (GTK_WIDGET (self));
@@ -822,4 +1167,36 @@ _crm_window_get_version_label (CrmWindow *self)
   g_return_val_if_fail (CRM_IS_WINDOW (self), NULL);
 
   return self->version_label;
+}
+
+const char *
+_crm_window_get_page_name (CrmWindow *self)
+{
+  g_return_val_if_fail (CRM_IS_WINDOW (self), NULL);
+
+  return gtk_stack_get_visible_child_name (self->stack);
+}
+
+CrmAddressPage *
+_crm_window_get_address_page (CrmWindow *self)
+{
+  g_return_val_if_fail (CRM_IS_WINDOW (self), NULL);
+
+  return self->address_page;
+}
+
+CrmTrustPage *
+_crm_window_get_trust_page (CrmWindow *self)
+{
+  g_return_val_if_fail (CRM_IS_WINDOW (self), NULL);
+
+  return self->trust_page;
+}
+
+CrmCertificateChangedPage *
+_crm_window_get_certificate_changed_page (CrmWindow *self)
+{
+  g_return_val_if_fail (CRM_IS_WINDOW (self), NULL);
+
+  return self->certificate_changed_page;
 }

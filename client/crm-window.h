@@ -12,7 +12,12 @@ G_BEGIN_DECLS
  * @CRM_CONNECTION_STATE_CONNECTING: the first answer from the server is awaited
  * @CRM_CONNECTION_STATE_CONNECTED: the server and its database answer
  * @CRM_CONNECTION_STATE_DATABASE_UNAVAILABLE: the server answers, its database does not
- * @CRM_CONNECTION_STATE_UNREACHABLE: the server could not be reached, was not trusted, or failed
+ * @CRM_CONNECTION_STATE_UNREACHABLE: the server could not be reached, or failed
+ * @CRM_CONNECTION_STATE_NO_SERVER: no server address is set; the window asks for one
+ * @CRM_CONNECTION_STATE_UNTRUSTED_CERTIFICATE: the server's certificate is neither
+ *   trusted by the system nor pinned; the window asks whether to trust it
+ * @CRM_CONNECTION_STATE_CERTIFICATE_CHANGED: the server presented a certificate other
+ *   than the pinned one; the window refuses it
  *
  * What the window last learnt about the server.
  */
@@ -22,6 +27,9 @@ typedef enum
   CRM_CONNECTION_STATE_CONNECTED,
   CRM_CONNECTION_STATE_DATABASE_UNAVAILABLE,
   CRM_CONNECTION_STATE_UNREACHABLE,
+  CRM_CONNECTION_STATE_NO_SERVER,
+  CRM_CONNECTION_STATE_UNTRUSTED_CERTIFICATE,
+  CRM_CONNECTION_STATE_CERTIFICATE_CHANGED,
 } CrmConnectionState;
 
 #define CRM_TYPE_CONNECTION_STATE (crm_connection_state_get_type ())

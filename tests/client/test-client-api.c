@@ -133,9 +133,10 @@ store_result_cb (GObject      *object,
 
 /* Runs the async call to its end on the test's main context. */
 static CrmHealth *
-get_health (CrmApiClient  *client,
-            GCancellable  *cancellable,
-            GError       **error)
+get_health_full (CrmApiClient     *client,
+                 GCancellable     *cancellable,
+                 GTlsCertificate **peer_certificate,
+                 GError          **error)
 {
   g_autoptr(GAsyncResult) result = NULL;
 
@@ -143,7 +144,15 @@ get_health (CrmApiClient  *client,
   while (result == NULL)
     g_main_context_iteration (NULL, TRUE);
 
-  return crm_api_client_get_health_finish (client, result, error);
+  return crm_api_client_get_health_finish (client, result, peer_certificate, error);
+}
+
+static CrmHealth *
+get_health (CrmApiClient  *client,
+            GCancellable  *cancellable,
+            GError       **error)
+{
+  return get_health_full (client, cancellable, NULL, error);
 }
 
 /* --- plain HTTP ----------------------------------------------------------- */
@@ -374,17 +383,23 @@ test_tls_untrusted (ApiFixture    *fixture,
                     gconstpointer  data)
 {
   static const Reply reply = { SOUP_STATUS_OK, NULL, healthy_body };
+  g_autoptr(GTlsCertificate) server = NULL;
+  g_autoptr(GTlsCertificate) peer = NULL;
   g_autoptr(CrmHealth) health = NULL;
   g_autoptr(GError) error = NULL;
 
   if (skip_without_tls (fixture))
     return;
 
-  /* No pin: a self-signed certificate is not trusted by the system. */
+  /* No pin: a self-signed certificate is not trusted by the system. The
+   * client says so, and hands out the certificate for the user to judge. */
   fixture->reply = &reply;
-  health = get_health (fixture->client, NULL, &error);
+  health = get_health_full (fixture->client, NULL, &peer, &error);
   g_assert_null (health);
-  g_assert_error (error, G_TLS_ERROR, G_TLS_ERROR_BAD_CERTIFICATE);
+  g_assert_error (error, CRM_API_CLIENT_ERROR, CRM_API_CLIENT_ERROR_UNTRUSTED_CERTIFICATE);
+  server = load_certificate (fixture, "server");
+  g_assert_nonnull (peer);
+  g_assert_true (g_tls_certificate_is_same (peer, server));
 }
 
 static void
@@ -393,6 +408,7 @@ test_tls_pinned (ApiFixture    *fixture,
 {
   static const Reply reply = { SOUP_STATUS_OK, NULL, healthy_body };
   g_autoptr(GTlsCertificate) pinned = NULL;
+  g_autoptr(GTlsCertificate) peer = NULL;
   g_autoptr(CrmHealth) health = NULL;
   g_autoptr(GError) error = NULL;
 
@@ -402,16 +418,18 @@ test_tls_pinned (ApiFixture    *fixture,
   fixture->reply = &reply;
   pinned = load_certificate (fixture, "server");
   crm_api_client_set_pinned_certificate (fixture->client, pinned);
-  health = get_health (fixture->client, NULL, &error);
+  health = get_health_full (fixture->client, NULL, &peer, &error);
   g_assert_no_error (error);
   g_assert_true (health->database_ok);
+  g_assert_nonnull (peer);
+  g_assert_true (g_tls_certificate_is_same (peer, pinned));
 
   /* Unpinning goes back to the system's trust, which rejects the server. */
   g_clear_pointer (&health, crm_health_free);
   crm_api_client_set_pinned_certificate (fixture->client, NULL);
   health = get_health (fixture->client, NULL, &error);
   g_assert_null (health);
-  g_assert_error (error, G_TLS_ERROR, G_TLS_ERROR_BAD_CERTIFICATE);
+  g_assert_error (error, CRM_API_CLIENT_ERROR, CRM_API_CLIENT_ERROR_UNTRUSTED_CERTIFICATE);
 }
 
 static void
@@ -420,6 +438,8 @@ test_tls_wrong_pin (ApiFixture    *fixture,
 {
   static const Reply reply = { SOUP_STATUS_OK, NULL, healthy_body };
   g_autoptr(GTlsCertificate) pinned = NULL;
+  g_autoptr(GTlsCertificate) server = NULL;
+  g_autoptr(GTlsCertificate) peer = NULL;
   g_autoptr(CrmHealth) health = NULL;
   g_autoptr(GError) error = NULL;
 
@@ -428,10 +448,14 @@ test_tls_wrong_pin (ApiFixture    *fixture,
 
   fixture->reply = &reply;
   pinned = load_certificate (fixture, "other");
+  server = load_certificate (fixture, "server");
   crm_api_client_set_pinned_certificate (fixture->client, pinned);
-  health = get_health (fixture->client, NULL, &error);
+  health = get_health_full (fixture->client, NULL, &peer, &error);
   g_assert_null (health);
-  g_assert_error (error, G_TLS_ERROR, G_TLS_ERROR_BAD_CERTIFICATE);
+  g_assert_error (error, CRM_API_CLIENT_ERROR, CRM_API_CLIENT_ERROR_CERTIFICATE_CHANGED);
+  g_assert_nonnull (peer);
+  g_assert_true (g_tls_certificate_is_same (peer, server));
+  g_assert_false (g_tls_certificate_is_same (peer, pinned));
 }
 
 int
