@@ -27,6 +27,9 @@ static const struct
   { CRM_API_ERROR_RATE_LIMITED, "rate_limited", 429 },
   { CRM_API_ERROR_INTERNAL, "internal", 500 },
   { CRM_API_ERROR_UNAVAILABLE, "unavailable", 503 },
+  /* After the plain codes of the same statuses, which a bare status maps to. */
+  { CRM_API_ERROR_MFA_REQUIRED, "mfa_required", 401 },
+  { CRM_API_ERROR_MFA_ENROLLMENT_REQUIRED, "mfa_enrollment_required", 403 },
 };
 
 const char *

@@ -19,6 +19,9 @@ G_BEGIN_DECLS
  * @CRM_API_ERROR_RATE_LIMITED: too many attempts (429)
  * @CRM_API_ERROR_INTERNAL: unexpected server failure (500)
  * @CRM_API_ERROR_UNAVAILABLE: the database is unreachable or the server is stopping (503)
+ * @CRM_API_ERROR_MFA_REQUIRED: the password was right; a TOTP or recovery code is needed (401)
+ * @CRM_API_ERROR_MFA_ENROLLMENT_REQUIRED: the caller's role requires MFA and the caller has
+ *   not enrolled yet: only enrollment and sign-out are allowed (403)
  *
  * The error codes of the API contract. Client and server share this one table, so a
  * code string, its HTTP status and its enum value can never disagree.
@@ -37,6 +40,8 @@ typedef enum
   CRM_API_ERROR_RATE_LIMITED,
   CRM_API_ERROR_INTERNAL,
   CRM_API_ERROR_UNAVAILABLE,
+  CRM_API_ERROR_MFA_REQUIRED,
+  CRM_API_ERROR_MFA_ENROLLMENT_REQUIRED,
 } CrmApiError;
 
 #define CRM_API_ERROR (crm_api_error_quark ())

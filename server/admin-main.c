@@ -6,11 +6,18 @@
 #include <locale.h>
 #include <stdio.h>
 
+#include <sodium.h>
+#include <string.h>
+
+#include "crm-audit.h"
 #include "crm-config.h"
 #include "crm-db.h"
 #include "crm-demo.h"
 #include "crm-log.h"
 #include "crm-migrate.h"
+#include "crm-password.h"
+#include "crm-permission.h"
+#include "crm-secret-box.h"
 #include "crm-startup.h"
 
 /*
@@ -20,6 +27,13 @@
  */
 
 typedef int (*CommandFunc) (PGconn *conn);
+
+/* Options of single commands. */
+static char *opt_username;
+static char *opt_display_name;
+static char *opt_role;
+static gboolean opt_password_stdin;
+static const CrmConfig *admin_config;
 
 static const char servers_connected_sql[] =
   "SELECT count(*) FROM pg_stat_activity WHERE application_name = 'rapport-server'";
@@ -86,6 +100,228 @@ command_seed_demo (PGconn *conn)
   return 0;
 }
 
+/* Reads one line from standard input, without its newline. */
+static char *
+read_password_line (void)
+{
+  GString *line = g_string_new (NULL);
+  int c;
+
+  while ((c = getchar ()) != EOF && c != '\n')
+    g_string_append_c (line, (char) c);
+  if (line->len > 0 && line->str[line->len - 1] == '\r')
+    g_string_truncate (line, line->len - 1);
+  return g_string_free (line, FALSE);
+}
+
+static int
+command_create_user (PGconn *conn)
+{
+  static const char sql[] =
+    "INSERT INTO users (username, display_name, role_id, password_hash, password_changed_at)\n"
+    "SELECT $1, $2, r.id, $4, now () FROM roles r WHERE r.builtin = $3 OR r.name = $3\n"
+    "ORDER BY r.builtin IS NULL LIMIT 1\n"
+    "RETURNING id";
+  static const char audit_sql[] =
+    "INSERT INTO audit_log (username, source, action, object, record_id, detail)\n"
+    "VALUES ('rapport-admin', 'command line', 'create', 'users', $1::bigint,\n"
+    "        jsonb_build_object ('after', jsonb_build_object ('username', $2::text,\n"
+    "                                                         'role', $3::text)))";
+  g_autoptr(GError) error = NULL;
+  g_autoptr(PGresult) result = NULL;
+  g_autoptr(PGresult) audit = NULL;
+  g_autofree char *password = NULL;
+  g_autofree char *hash = NULL;
+  guint applied = 0;
+
+  if (opt_username == NULL || opt_role == NULL || !opt_password_stdin)
+    {
+      g_printerr ("Usage: rapport-admin create-user --username NAME --role ROLE "
+                  "--password-stdin [--display-name NAME]\n"
+                  "ROLE: admin, sales_manager, sales_rep, service_agent, marketing, auditor, "
+                  "or the name of a role\n");
+      return 2;
+    }
+  password = read_password_line ();
+  if (!crm_password_check_policy (password, opt_username, &error))
+    {
+      g_printerr ("rapport-admin: %s\n", error->message);
+      sodium_memzero (password, strlen (password));
+      return 1;
+    }
+  hash = crm_password_hash (password, &error);
+  sodium_memzero (password, strlen (password));
+  if (hash == NULL || !crm_migrate_run (conn, &applied, &error))
+    {
+      g_printerr ("rapport-admin: %s\n", error->message);
+      return 1;
+    }
+  {
+    const char *params[] = { opt_username, opt_display_name ? opt_display_name : opt_username,
+                             opt_role, hash };
+
+    result = crm_db_exec (conn, sql, 4, params, &error);
+  }
+  if (result == NULL)
+    {
+      if (g_error_matches (error, CRM_DB_ERROR, CRM_DB_ERROR_CONFLICT))
+        g_printerr ("rapport-admin: a user “%s” exists already\n", opt_username);
+      else
+        g_printerr ("rapport-admin: %s\n", error->message);
+      return 1;
+    }
+  if (PQntuples (result) != 1)
+    {
+      g_printerr ("rapport-admin: no role “%s”\n", opt_role);
+      return 1;
+    }
+  {
+    const char *params[] = { PQgetvalue (result, 0, 0), opt_username, opt_role };
+
+    audit = crm_db_exec (conn, audit_sql, 3, params, &error);
+    if (audit == NULL)
+      {
+        g_printerr ("rapport-admin: %s\n", error->message);
+        return 1;
+      }
+  }
+  g_print ("Created user %s (id %s) with role %s.\n", opt_username, PQgetvalue (result, 0, 0),
+           opt_role);
+  return 0;
+}
+
+static int
+command_verify_audit (PGconn *conn)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(CrmAuditReport) report = NULL;
+  gint64 sealed = 0;
+
+  if (!crm_audit_seal_now (conn, &sealed, &error)
+      || (report = crm_audit_verify (conn, &error)) == NULL)
+    {
+      g_printerr ("rapport-admin: %s\n", error->message);
+      return 1;
+    }
+  for (guint i = 0; i < report->problems->len; i++)
+    g_print ("TAMPERED: %s\n", (const char *) g_ptr_array_index (report->problems, i));
+  g_print ("%" G_GINT64_FORMAT " audit rows checked (%" G_GINT64_FORMAT " sealed now), "
+           "%u problem(s).\n", report->n_sealed, sealed, report->problems->len);
+  return report->problems->len == 0 ? 0 : 4;
+}
+
+/*
+ * Re-encrypts every sensitive value under a new key: values of older keys, and plain
+ * values of fields marked sensitive since they were written (with their blind index).
+ */
+static int
+command_rotate_key (PGconn *conn)
+{
+  static const char fields_sql[] =
+    "SELECT object, field FROM field_policies WHERE sensitive ORDER BY object, field";
+  static const char bidx_sql[] =
+    "INSERT INTO blind_indexes (object, field, record_id, digest) VALUES ($1, $2, $3::bigint, $4)\n"
+    "ON CONFLICT (object, field, record_id) DO UPDATE SET digest = EXCLUDED.digest";
+  g_autoptr(GError) error = NULL;
+  g_autoptr(CrmSecretBox) box = NULL;
+  g_autoptr(PGresult) fields = NULL;
+  guint n_values = 0;
+
+  box = crm_secret_box_load (admin_config->key_file, FALSE, &error);
+  if (box == NULL || !crm_secret_box_rotate (box, admin_config->key_file, &error))
+    {
+      g_printerr ("rapport-admin: %s\n", error->message);
+      return 1;
+    }
+  g_print ("Key %u is now current in %s.\n", crm_secret_box_get_current_key_id (box),
+           admin_config->key_file);
+  if (!crm_db_exec_command (conn, "BEGIN", &error)
+      || (fields = crm_db_exec (conn, fields_sql, 0, NULL, &error)) == NULL)
+    goto failed;
+  for (int f = 0; f < PQntuples (fields); f++)
+    {
+      const char *object_name = PQgetvalue (fields, f, 0);
+      const char *field = PQgetvalue (fields, f, 1);
+      g_autofree char *context = g_strdup_printf ("%s.%s", object_name, field);
+      g_autofree char *select_sql = NULL;
+      g_autofree char *update_sql = NULL;
+      g_autoptr(PGresult) rows = NULL;
+      char *table = NULL;
+      char *column = NULL;
+      CrmObject object;
+
+      if (!crm_object_from_string (object_name, &object))
+        continue;
+      table = PQescapeIdentifier (conn, object_name, strlen (object_name));
+      column = PQescapeIdentifier (conn, field, strlen (field));
+      select_sql = g_strdup_printf ("SELECT id, %s FROM %s WHERE %s IS NOT NULL FOR UPDATE",
+                                    column, table, column);
+      update_sql = g_strdup_printf ("UPDATE %s SET %s = $2 WHERE id = $1::bigint", table, column);
+      PQfreemem (table);
+      PQfreemem (column);
+      rows = crm_db_exec (conn, select_sql, 0, NULL, &error);
+      if (rows == NULL)
+        {
+          /* A field of an object without a table (yet): nothing stored to rotate. */
+          g_clear_error (&error);
+          if (!crm_db_exec_command (conn, "ROLLBACK", &error)
+              || !crm_db_exec_command (conn, "BEGIN", &error))
+            goto failed;
+          continue;
+        }
+      for (int r = 0; r < PQntuples (rows); r++)
+        {
+          const char *stored = PQgetvalue (rows, r, 1);
+          g_autofree char *plain = NULL;
+          g_autofree char *sealed = NULL;
+          g_autofree char *digest = NULL;
+          g_autoptr(PGresult) updated = NULL;
+          g_autoptr(PGresult) indexed = NULL;
+
+          if (crm_secret_box_token_get_key_id (stored) == crm_secret_box_get_current_key_id (box))
+            continue;
+          if (crm_secret_box_token_get_key_id (stored) > 0)
+            {
+              plain = crm_secret_box_decrypt (box, stored, context, &error);
+              if (plain == NULL)
+                goto failed;
+            }
+          else
+            plain = g_strdup (stored);
+          sealed = crm_secret_box_encrypt (box, plain, context, &error);
+          digest = crm_secret_box_blind_index (box, plain, context);
+          sodium_memzero (plain, strlen (plain));
+          if (sealed == NULL)
+            goto failed;
+          {
+            const char *params[] = { PQgetvalue (rows, r, 0), sealed };
+            const char *bidx_params[] = { object_name, field, PQgetvalue (rows, r, 0), digest };
+
+            updated = crm_db_exec (conn, update_sql, 2, params, &error);
+            if (updated == NULL)
+              goto failed;
+            indexed = crm_db_exec (conn, bidx_sql, 4, bidx_params, &error);
+            if (indexed == NULL)
+              goto failed;
+          }
+          n_values++;
+        }
+    }
+  if (!crm_db_exec_command (conn, "COMMIT", &error))
+    goto failed;
+  g_print ("Re-encrypted %u value(s). Restart rapport-server so it loads the new key.\n",
+           n_values);
+  return 0;
+
+failed:
+  {
+    g_autoptr(PGresult) rollback = PQexec (conn, "ROLLBACK");
+  }
+  g_printerr ("rapport-admin: %s (nothing re-encrypted; the new key stays in the key file)\n",
+              error->message);
+  return 1;
+}
+
 static const struct
 {
   const char  *name;
@@ -95,6 +331,12 @@ static const struct
   { "migrate", command_migrate, "Apply pending database migrations" },
   { "status", command_status, "Show the database and schema versions (exit 3 if not current)" },
   { "seed-demo", command_seed_demo, "Fill an empty database with demo customers" },
+  { "create-user", command_create_user,
+    "Create a user: --username NAME --role ROLE --password-stdin" },
+  { "verify-audit", command_verify_audit,
+    "Check the audit log's hash chain (exit 4 if rows were edited, removed or reordered)" },
+  { "rotate-key", command_rotate_key,
+    "Add a new field-encryption key and re-encrypt sensitive values under it" },
 };
 
 static char *
@@ -103,7 +345,7 @@ commands_help (void)
   GString *text = g_string_new ("Commands:\n");
 
   for (guint i = 0; i < G_N_ELEMENTS (commands); i++)
-    g_string_append_printf (text, "  %-12s %s\n", commands[i].name, commands[i].summary);
+    g_string_append_printf (text, "  %-13s %s\n", commands[i].name, commands[i].summary);
   return g_string_free (text, FALSE);
 }
 
@@ -121,12 +363,22 @@ main (int   argc,
   g_autofree char *help = commands_help ();
   CommandFunc func = NULL;
   int status;
+  const GOptionEntry extra[] = {
+    { "username", 0, 0, G_OPTION_ARG_STRING, &opt_username, "create-user: the login", "NAME" },
+    { "display-name", 0, 0, G_OPTION_ARG_STRING, &opt_display_name,
+      "create-user: the name shown (default: the login)", "NAME" },
+    { "role", 0, 0, G_OPTION_ARG_STRING, &opt_role, "create-user: the role", "ROLE" },
+    { "password-stdin", 0, 0, G_OPTION_ARG_NONE, &opt_password_stdin,
+      "create-user: read the password from the first line of standard input", NULL },
+    { NULL }
+  };
 
   setlocale (LC_ALL, "");
   g_set_prgname ("rapport-admin");
   crm_log_init (CRM_LOG_FORMAT_TEXT);
 
-  if (!crm_config_load (config, CRM_CONFIG_FOR_ADMIN, NULL, "COMMAND", &args,
+  admin_config = config;
+  if (!crm_config_load (config, CRM_CONFIG_FOR_ADMIN, extra, "COMMAND", &args,
                         (const char * const *) env, &error))
     {
       g_printerr ("rapport-admin: %s\n", error->message);

@@ -7,5 +7,42 @@ G_BEGIN_DECLS
 
 /* One crm-api-<resource>.c per resource; the router's table names these. */
 void crm_api_health_get (CrmRequest *request);
+void crm_api_session_create (CrmRequest *request);
+void crm_api_session_get (CrmRequest *request);
+void crm_api_session_delete (CrmRequest *request);
+void crm_api_session_mfa_start (CrmRequest *request);
+void crm_api_session_mfa_confirm (CrmRequest *request);
+void crm_api_customers_list (CrmRequest *request);
+void crm_api_customers_get (CrmRequest *request);
+void crm_api_customers_create (CrmRequest *request);
+void crm_api_customers_update (CrmRequest *request);
+void crm_api_customers_delete (CrmRequest *request);
+void crm_api_contacts_list (CrmRequest *request);
+void crm_api_contacts_get (CrmRequest *request);
+void crm_api_contacts_create (CrmRequest *request);
+void crm_api_contacts_update (CrmRequest *request);
+void crm_api_contacts_delete (CrmRequest *request);
+void crm_api_teams_list (CrmRequest *request);
+void crm_api_teams_get (CrmRequest *request);
+void crm_api_teams_create (CrmRequest *request);
+void crm_api_teams_update (CrmRequest *request);
+void crm_api_teams_delete (CrmRequest *request);
+void crm_api_users_list (CrmRequest *request);
+void crm_api_users_get (CrmRequest *request);
+void crm_api_users_create (CrmRequest *request);
+void crm_api_users_update (CrmRequest *request);
+void crm_api_users_delete (CrmRequest *request);
+void crm_api_users_set_password (CrmRequest *request);
+void crm_api_users_revoke_sessions (CrmRequest *request);
+void crm_api_users_reset_mfa (CrmRequest *request);
+void crm_api_roles_list (CrmRequest *request);
+void crm_api_roles_get (CrmRequest *request);
+void crm_api_roles_create (CrmRequest *request);
+void crm_api_roles_update (CrmRequest *request);
+void crm_api_roles_delete (CrmRequest *request);
+void crm_api_field_policies_list (CrmRequest *request);
+void crm_api_field_policies_put (CrmRequest *request);
+void crm_api_audit_list (CrmRequest *request);
+void crm_api_alerts_list (CrmRequest *request);
 
 G_END_DECLS

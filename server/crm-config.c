@@ -51,6 +51,29 @@ static const CrmConfigKey config_keys[] = {
   { "pg-bindir", "RAPPORT_PG_BINDIR", CRM_CONFIG_TYPE_STRING, PG_BINDIR, 0, 0, ALL, "DIR",
     "Directory holding initdb and pg_ctl for the embedded cluster",
     G_STRUCT_OFFSET (CrmConfig, pg_bindir) },
+  { "key-file", "RAPPORT_KEY_FILE", CRM_CONFIG_TYPE_STRING, NULL, 0, 0, ALL, "FILE",
+    "Keys for sensitive fields and MFA secrets (0600); created on first start "
+    "(default: DATA_DIR/keys/fields.key)",
+    G_STRUCT_OFFSET (CrmConfig, key_file) },
+  { "session-idle-minutes", "RAPPORT_SESSION_IDLE_MINUTES", CRM_CONFIG_TYPE_INT, "480", 1,
+    525600, SERVER, "MINUTES", "A session unused this long expires",
+    G_STRUCT_OFFSET (CrmConfig, session_idle_minutes) },
+  { "session-max-hours", "RAPPORT_SESSION_MAX_HOURS", CRM_CONFIG_TYPE_INT, "720", 1, 87600,
+    SERVER, "HOURS", "A session expires this long after sign-in, however busy",
+    G_STRUCT_OFFSET (CrmConfig, session_max_hours) },
+  { "lockout-threshold", "RAPPORT_LOCKOUT_THRESHOLD", CRM_CONFIG_TYPE_INT, "5", 1, 1000,
+    SERVER, "N", "Failed sign-ins (per user name and per source address) before a lockout",
+    G_STRUCT_OFFSET (CrmConfig, lockout_threshold) },
+  { "lockout-base-seconds", "RAPPORT_LOCKOUT_BASE_SECONDS", CRM_CONFIG_TYPE_INT, "30", 1,
+    86400, SERVER, "SECONDS", "The first lockout; each further failure doubles it",
+    G_STRUCT_OFFSET (CrmConfig, lockout_base_seconds) },
+  { "lockout-max-seconds", "RAPPORT_LOCKOUT_MAX_SECONDS", CRM_CONFIG_TYPE_INT, "3600", 1,
+    604800, SERVER, "SECONDS", "The longest lockout",
+    G_STRUCT_OFFSET (CrmConfig, lockout_max_seconds) },
+  { "alert-threshold", "RAPPORT_ALERT_THRESHOLD", CRM_CONFIG_TYPE_INT, "5", 0, 1000, SERVER,
+    "N", "Denials or failed sign-ins within ten minutes that raise an alert to admins "
+    "(0 = never)",
+    G_STRUCT_OFFSET (CrmConfig, alert_threshold) },
   { "log-format", "RAPPORT_LOG_FORMAT", CRM_CONFIG_TYPE_STRING, "text", 0, 0, ALL, "text|json",
     "Log lines as key=value text or as one JSON object per line",
     G_STRUCT_OFFSET (CrmConfig, log_format) },
@@ -278,7 +301,6 @@ crm_config_load (CrmConfig           *config,
     g_array_append_val (entries, extra_entries[i]);
 
   context = g_option_context_new (parameter_string);
-  g_option_context_set_strict_posix (context, program == CRM_CONFIG_FOR_ADMIN);
   g_option_context_add_main_entries (context, (GOptionEntry *) entries->data, NULL);
   g_option_context_set_description (context, description->str);
   if (!g_option_context_parse_strv (context, argv, error))
@@ -321,6 +343,8 @@ crm_config_load (CrmConfig           *config,
       g_free (config->data_dir);
       config->data_dir = absolute;
     }
+  if (config->key_file == NULL)
+    config->key_file = g_build_filename (config->data_dir, "keys", "fields.key", NULL);
   if ((config->tls_cert == NULL) != (config->tls_key == NULL))
     {
       g_set_error_literal (error, CRM_CONFIG_ERROR, CRM_CONFIG_ERROR_INVALID,

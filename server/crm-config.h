@@ -67,6 +67,13 @@ typedef struct
   int   workers;
   int   statement_timeout_ms;
   int   shutdown_timeout_s;
+  char *key_file;
+  int   session_idle_minutes;
+  int   session_max_hours;
+  int   lockout_threshold;
+  int   lockout_base_seconds;
+  int   lockout_max_seconds;
+  int   alert_threshold;
 
   /* Derived from listen by crm_config_load (). */
   char *listen_host;

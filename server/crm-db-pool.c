@@ -65,12 +65,14 @@ ensure_connection (CrmDbWorker  *worker,
   if (worker->conn == NULL)
     return NULL;
 
+  /* Requests run as the role that owns no table, so row-level security binds them. */
   values[0] = worker->pool->statement_timeout;
   {
     g_autoptr(PGresult) result = crm_db_exec (worker->conn,
-                                              "SELECT set_config('statement_timeout', $1, false)",
+                                              "SELECT set_config('statement_timeout', $1, false),\n"
+                                              "       set_config('TimeZone', 'UTC', false)",
                                               1, values, error);
-    if (result == NULL)
+    if (result == NULL || !crm_db_exec_command (worker->conn, "SET ROLE " CRM_DB_APP_ROLE, error))
       {
         drop_connection (worker);
         return NULL;

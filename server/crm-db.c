@@ -52,6 +52,14 @@ crm_db_set_error (GError         **error,
                sqlstate ? " SQLSTATE " : "", sqlstate ? sqlstate : "");
 }
 
+/* NOTICEs ("relation … already exists, skipping") are traces, not output. */
+static void
+log_notice (void       *data,
+            const char *message)
+{
+  g_debug ("%s", message);
+}
+
 /**
  * crm_db_connect:
  * @conninfo: a URL or key=value conninfo; its settings win over the defaults here
@@ -79,6 +87,7 @@ crm_db_connect (const char  *conninfo,
                    "Cannot connect to the database: %s", message);
       return NULL;
     }
+  PQsetNoticeProcessor (conn, log_notice, NULL);
   return g_steal_pointer (&conn);
 }
 

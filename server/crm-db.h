@@ -9,6 +9,9 @@ G_BEGIN_DECLS
 
 #define CRM_DB_ERROR (crm_db_error_quark ())
 
+/* The database role requests run as (created by migration 0002): it owns no table. */
+#define CRM_DB_APP_ROLE "rapport_app"
+
 /**
  * CrmDbError:
  * @CRM_DB_ERROR_CONFLICT: unique violation (23505)

@@ -5,6 +5,7 @@
 
 #include "crm-db.h"
 #include "crm-demo.h"
+#include "crm-password.h"
 
 /*
  * Demo data for `scripts/demo`: sales teams and their staff, and Chinese companies (plus
@@ -19,6 +20,7 @@ typedef struct
   const char *display_name;
   const char *mobile;
   int         team;
+  const char *role;
 } DemoUser;
 
 typedef struct
@@ -45,12 +47,12 @@ typedef struct
 static const char *const teams[] = { "华东大区销售部", "华南大区销售部", "华北大区销售部" };
 
 static const DemoUser users[] = {
-  { "zhangwei", "张伟", "13816620451", 0 },
-  { "wangfang", "王芳", "13917735208", 0 },
-  { "lina", "李娜", "13652281947", 1 },
-  { "liuyang", "刘洋", "18620496613", 1 },
-  { "chenjing", "陈静", "13501187362", 2 },
-  { "yangfan", "杨帆", "18911520874", 2 },
+  { "zhangwei", "张伟", "13816620451", 0, "sales_manager" },
+  { "wangfang", "王芳", "13917735208", 0, "sales_rep" },
+  { "lina", "李娜", "13652281947", 1, "sales_manager" },
+  { "liuyang", "刘洋", "18620496613", 1, "sales_rep" },
+  { "chenjing", "陈静", "13501187362", 2, "sales_manager" },
+  { "yangfan", "杨帆", "18911520874", 2, "sales_rep" },
 };
 
 static const DemoCity cities[] = {
@@ -117,8 +119,9 @@ static const char insert_team_sql[] =
   "RETURNING id";
 
 static const char insert_user_sql[] =
-  "INSERT INTO users (username, display_name, mobile, email, team_id)\n"
-  "VALUES ($1, $2, $3, $4, $5::bigint)\n"
+  "INSERT INTO users (username, display_name, mobile, email, team_id, role_id, password_hash,\n"
+  "                   password_changed_at)\n"
+  "VALUES ($1, $2, $3, $4, $5::bigint, (SELECT id FROM roles WHERE builtin = $6), $7, now ())\n"
   "ON CONFLICT (username) DO UPDATE SET display_name = excluded.display_name\n"
   "RETURNING id";
 
@@ -193,6 +196,7 @@ seed (PGconn  *conn,
   g_autoptr(GPtrArray) team_ids = g_ptr_array_new_with_free_func (g_free);
   g_autoptr(GPtrArray) owner_ids = g_ptr_array_new_with_free_func (g_free);
   g_autoptr(GHashTable) used_names = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
+  g_autofree char *password_hash = NULL;
   guint added = 0;
 
   for (guint i = 0; i < G_N_ELEMENTS (teams); i++)
@@ -204,12 +208,24 @@ seed (PGconn  *conn,
         return FALSE;
       g_ptr_array_add (team_ids, id);
     }
+  password_hash = crm_password_hash (CRM_DEMO_PASSWORD, error);
+  if (password_hash == NULL)
+    return FALSE;
+  {
+    const char *values[] = { "admin", "系统管理员", NULL, "admin@rapport-demo.cn", NULL, "admin",
+                             password_hash };
+    g_autofree char *id = insert_returning_id (conn, insert_user_sql, G_N_ELEMENTS (values),
+                                               values, error);
+
+    if (id == NULL)
+      return FALSE;
+  }
   for (guint i = 0; i < G_N_ELEMENTS (users); i++)
     {
       g_autofree char *email = g_strdup_printf ("%s@rapport-demo.cn", users[i].username);
       const char *values[] = {
         users[i].username, users[i].display_name, users[i].mobile, email,
-        g_ptr_array_index (team_ids, users[i].team),
+        g_ptr_array_index (team_ids, users[i].team), users[i].role, password_hash,
       };
       char *id = insert_returning_id (conn, insert_user_sql, G_N_ELEMENTS (values), values, error);
 

@@ -8,6 +8,8 @@
 G_BEGIN_DECLS
 
 #define CRM_DEMO_N_CUSTOMERS 60
+/* Every demo account's password (admin, and the sales staff by their pinyin names). */
+#define CRM_DEMO_PASSWORD "Rapport-Demo-2026"
 
 gboolean crm_demo_seed (PGconn  *conn,
                         guint   *n_customers,

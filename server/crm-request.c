@@ -135,6 +135,13 @@ crm_request_get_param (CrmRequest *self,
   return self->params ? g_hash_table_lookup (self->params, name) : NULL;
 }
 
+/** crm_request_get_params: (nullable): the path parameters by name */
+GHashTable *
+crm_request_get_params (CrmRequest *self)
+{
+  return self->params;
+}
+
 void
 crm_request_set_param (CrmRequest *self,
                        const char *name,
@@ -185,6 +192,24 @@ reply (CrmRequest *self,
     soup_server_message_unpause (self->message);
 }
 
+/** crm_request_reply_empty: a reply without a body, such as 204. */
+void
+crm_request_reply_empty (CrmRequest *self,
+                         guint       status)
+{
+  SoupMessageHeaders *headers;
+
+  if (self->finished || self->replied)
+    return;
+  self->replied = TRUE;
+  headers = soup_server_message_get_response_headers (self->message);
+  soup_message_headers_replace (headers, "X-Request-Id", self->id);
+  soup_message_headers_replace (headers, "Cache-Control", "no-store");
+  soup_server_message_set_status (self->message, status, NULL);
+  if (self->paused)
+    soup_server_message_unpause (self->message);
+}
+
 void
 crm_request_reply_json (CrmRequest *self,
                         guint       status,
@@ -197,24 +222,37 @@ crm_request_reply_json (CrmRequest *self,
   reply (self, status, body, length);
 }
 
+/**
+ * crm_api_error_body_new:
+ * @fields: (nullable): per field a message, for 422 and for a 403 naming a field
+ *
+ * The contract's error body: `{"error":{"code":…,"message":…,"fields":{…}}}`.
+ */
+JsonNode *
+crm_api_error_body_new (CrmApiError  code,
+                        const char  *message,
+                        JsonObject  *fields)
+{
+  JsonObject *inner = json_object_new ();
+  JsonObject *outer = json_object_new ();
+  JsonNode *node = json_node_new (JSON_NODE_OBJECT);
+
+  json_object_set_string_member (inner, "code", crm_api_error_to_string (code));
+  json_object_set_string_member (inner, "message", message);
+  if (fields != NULL)
+    json_object_set_object_member (inner, "fields", json_object_ref (fields));
+  json_object_set_object_member (outer, "error", inner);
+  json_node_take_object (node, outer);
+  return node;
+}
+
 void
 crm_request_reply_error (CrmRequest  *self,
                          CrmApiError  code,
                          const char  *message)
 {
-  g_autoptr(JsonBuilder) builder = json_builder_new ();
-  g_autoptr(JsonNode) node = NULL;
+  g_autoptr(JsonNode) node = crm_api_error_body_new (code, message, NULL);
 
-  json_builder_begin_object (builder);
-  json_builder_set_member_name (builder, "error");
-  json_builder_begin_object (builder);
-  json_builder_set_member_name (builder, "code");
-  json_builder_add_string_value (builder, crm_api_error_to_string (code));
-  json_builder_set_member_name (builder, "message");
-  json_builder_add_string_value (builder, message);
-  json_builder_end_object (builder);
-  json_builder_end_object (builder);
-  node = json_builder_get_root (builder);
   crm_request_reply_json (self, crm_api_error_get_http_status (code), node);
 }
 

@@ -21,6 +21,7 @@ GCancellable      *crm_request_get_cancellable (CrmRequest       *self);
 const char        *crm_request_get_id         (CrmRequest        *self);
 const char        *crm_request_get_param      (CrmRequest        *self,
                                                const char        *name);
+GHashTable        *crm_request_get_params     (CrmRequest        *self);
 void               crm_request_set_param      (CrmRequest        *self,
                                                const char        *name,
                                                const char        *value);
@@ -29,12 +30,17 @@ void               crm_request_pause          (CrmRequest        *self);
 void               crm_request_reply_json     (CrmRequest        *self,
                                                guint              status,
                                                JsonNode          *node);
+void               crm_request_reply_empty    (CrmRequest        *self,
+                                               guint              status);
 void               crm_request_reply_error    (CrmRequest        *self,
                                                CrmApiError        code,
                                                const char        *message);
 void               crm_request_reply_gerror   (CrmRequest        *self,
                                                const GError      *error);
 guint              crm_request_get_n_alive    (void);
+JsonNode          *crm_api_error_body_new     (CrmApiError        code,
+                                               const char        *message,
+                                               JsonObject        *fields);
 void               _crm_request_headers_read (CrmRequest      *self);
 void               _crm_request_finish        (CrmRequest        *self,
                                                gboolean           aborted);

@@ -9,6 +9,7 @@
 #include "crm-api-paths.h"
 #include "crm-request.h"
 #include "crm-router.h"
+#include "crm-secret-box.h"
 #include "crm-server.h"
 
 /*
@@ -30,6 +31,8 @@ struct _CrmServer
   SoupServer *soup;
   CrmDbPool  *pool;
   gint64      schema_expected;
+  CrmAuthSettings auth;
+  CrmSecretBox   *secret_box;
   guint       n_in_flight;
   gboolean    shutting_down;
   guint       shutdown_timeout_id;
@@ -210,11 +213,22 @@ crm_server_dispose (GObject *object)
 }
 
 static void
+crm_server_finalize (GObject *object)
+{
+  CrmServer *self = CRM_SERVER (object);
+
+  g_clear_pointer (&self->secret_box, crm_secret_box_free);
+
+  G_OBJECT_CLASS (crm_server_parent_class)->finalize (object);
+}
+
+static void
 crm_server_class_init (CrmServerClass *klass)
 {
   GObjectClass *object_class = G_OBJECT_CLASS (klass);
 
   object_class->dispose = crm_server_dispose;
+  object_class->finalize = crm_server_finalize;
 
   /**
    * CrmServer::drained:
@@ -229,6 +243,14 @@ crm_server_class_init (CrmServerClass *klass)
 static void
 crm_server_init (CrmServer *self)
 {
+  self->auth = (CrmAuthSettings) {
+    .session_idle_s = 8 * 3600,
+    .session_max_s = 30 * 24 * 3600,
+    .lockout_threshold = 5,
+    .lockout_base_s = 30,
+    .lockout_max_s = 3600,
+    .alert_threshold = 5,
+  };
 }
 
 /**
@@ -386,4 +408,46 @@ crm_server_begin_shutdown (CrmServer *self,
       return;
     }
   self->shutdown_timeout_id = g_timeout_add_seconds (timeout_s, shutdown_timeout_cb, self);
+}
+
+/* Read by workers; set before the server listens and never changed after. */
+const CrmAuthSettings *
+crm_server_get_auth_settings (CrmServer *self)
+{
+  g_return_val_if_fail (CRM_IS_SERVER (self), NULL);
+  return &self->auth;
+}
+
+void
+crm_server_set_auth_settings (CrmServer             *self,
+                              const CrmAuthSettings *settings)
+{
+  g_return_if_fail (CRM_IS_SERVER (self));
+  g_return_if_fail (settings != NULL);
+  self->auth = *settings;
+}
+
+/**
+ * crm_server_get_secret_box:
+ *
+ * Returns: (transfer none) (nullable): the keys for sensitive fields and MFA secrets
+ */
+CrmSecretBox *
+crm_server_get_secret_box (CrmServer *self)
+{
+  g_return_val_if_fail (CRM_IS_SERVER (self), NULL);
+  return self->secret_box;
+}
+
+/**
+ * crm_server_set_secret_box:
+ * @box: (transfer full): the keys; set before the server listens
+ */
+void
+crm_server_set_secret_box (CrmServer    *self,
+                           CrmSecretBox *box)
+{
+  g_return_if_fail (CRM_IS_SERVER (self));
+  g_clear_pointer (&self->secret_box, crm_secret_box_free);
+  self->secret_box = box;
 }

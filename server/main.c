@@ -13,7 +13,9 @@
 #include "crm-db.h"
 #include "crm-db-pool.h"
 #include "crm-log.h"
+#include "crm-audit.h"
 #include "crm-migrate.h"
+#include "crm-secret-box.h"
 #include "crm-server.h"
 #include "crm-startup.h"
 #include "crm-tls.h"
@@ -91,7 +93,9 @@ run (CrmConfig *config)
   g_autofree char *url = NULL;
   g_autofree char *fingerprint = NULL;
   g_autofree char *workers = NULL;
+  g_autoptr(CrmSecretBox) secret_box = NULL;
   ServerState state = { 0, };
+  guint sealer_id = 0;
   int status = 1;
 
   if (!g_tls_backend_supports_tls (g_tls_backend_get_default ()))
@@ -114,8 +118,33 @@ run (CrmConfig *config)
       goto out;
     }
 
+  {
+    g_autofree char *key_dir = g_path_get_dirname (config->key_file);
+
+    g_mkdir_with_parents (key_dir, 0700);
+  }
+  secret_box = crm_secret_box_load (config->key_file, TRUE, &error);
+  if (secret_box == NULL)
+    {
+      g_printerr ("rapport-server: %s\n", error->message);
+      goto out;
+    }
+
   pool = crm_db_pool_new (conninfo, config->workers, config->statement_timeout_ms);
   server = crm_server_new (pool, certificate, crm_migrate_get_latest_known ());
+  {
+    CrmAuthSettings auth = {
+      .session_idle_s = config->session_idle_minutes * 60,
+      .session_max_s = config->session_max_hours * 3600,
+      .lockout_threshold = config->lockout_threshold,
+      .lockout_base_s = config->lockout_base_seconds,
+      .lockout_max_s = config->lockout_max_seconds,
+      .alert_threshold = config->alert_threshold,
+    };
+
+    crm_server_set_auth_settings (server, &auth);
+    crm_server_set_secret_box (server, g_steal_pointer (&secret_box));
+  }
   if (!crm_server_listen (server, config->listen_host, config->listen_port, &error))
     {
       g_printerr ("rapport-server: cannot listen on %s: %s\n", config->listen, error->message);
@@ -142,7 +171,9 @@ run (CrmConfig *config)
   printf ("rapport-server listening on %s\n", url);
   fflush (stdout);
 
+  sealer_id = crm_audit_sealer_start (pool, 1000);
   g_main_loop_run (loop);
+  g_clear_handle_id (&sealer_id, g_source_remove);
 
   g_message ("Stopped taking requests");
   /* Close the clients' connections, and let their closing run to its end. */

@@ -31,6 +31,7 @@ struct _CrmTestServer
   char            *cert_file;
   GTlsCertificate *certificate;
   SoupSession     *session;
+  char            *database_url;
   gboolean         exited;
   int              exit_status;
 };
@@ -292,6 +293,7 @@ crm_test_server_try_new (CrmTestCluster     *cluster,
     }
 
   self->url = g_strdup (line + strlen (READY_PREFIX));
+  self->database_url = cluster != NULL ? g_strdup (cluster->conninfo) : NULL;
   self->cert_file = g_build_filename (self->data_dir, "tls", "server.crt", NULL);
   self->certificate = g_tls_certificate_new_from_file (self->cert_file, &error);
   g_assert_no_error (error);
@@ -380,6 +382,7 @@ crm_test_server_free (CrmTestServer *self)
   g_free (self->data_dir);
   g_free (self->log_path);
   g_free (self->url);
+  g_free (self->database_url);
   g_free (self->cert_file);
   g_free (self);
 }
@@ -541,4 +544,144 @@ crm_test_json_get_int (JsonNode   *node,
   g_assert_nonnull (member);
   g_assert_true (JSON_NODE_HOLDS_VALUE (member));
   return json_node_get_int (member);
+}
+
+/**
+ * crm_test_server_admin:
+ * @args: the command and its options, after --data-dir and --database-url
+ * @input: (nullable): standard input
+ * @output: (out) (optional): what it printed (stdout and stderr)
+ *
+ * Runs rapport-admin against the server's data directory and database.
+ * Returns: the exit status
+ */
+int
+crm_test_server_admin (CrmTestServer       *self,
+                       const char * const  *args,
+                       const char          *input,
+                       char               **output)
+{
+  g_autoptr(GPtrArray) argv = g_ptr_array_new ();
+  g_autoptr(GSubprocessLauncher) launcher = NULL;
+  g_autoptr(GSubprocess) process = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autofree char *out = NULL;
+  const char *admin = g_getenv ("RAPPORT_ADMIN_BIN");
+
+  g_assert_nonnull (admin);
+  g_ptr_array_add (argv, (gpointer) admin);
+  g_ptr_array_add (argv, (gpointer) "--data-dir");
+  g_ptr_array_add (argv, self->data_dir);
+  if (self->database_url != NULL)
+    {
+      g_ptr_array_add (argv, (gpointer) "--database-url");
+      g_ptr_array_add (argv, self->database_url);
+    }
+  for (guint i = 0; args[i] != NULL; i++)
+    g_ptr_array_add (argv, (gpointer) args[i]);
+  g_ptr_array_add (argv, NULL);
+
+  launcher = g_subprocess_launcher_new (G_SUBPROCESS_FLAGS_STDIN_PIPE
+                                        | G_SUBPROCESS_FLAGS_STDOUT_PIPE
+                                        | G_SUBPROCESS_FLAGS_STDERR_MERGE);
+  g_subprocess_launcher_unsetenv (launcher, "RAPPORT_CONFIG");
+  g_subprocess_launcher_unsetenv (launcher, "RAPPORT_DATABASE_URL");
+  process = g_subprocess_launcher_spawnv (launcher, (const char * const *) argv->pdata, &error);
+  g_assert_no_error (error);
+  g_subprocess_communicate_utf8 (process, input, NULL, &out, NULL, &error);
+  g_assert_no_error (error);
+  if (output != NULL)
+    *output = g_steal_pointer (&out);
+  if (!g_subprocess_get_if_exited (process))
+    return -1;
+  return g_subprocess_get_exit_status (process);
+}
+
+/**
+ * crm_test_server_create_user:
+ * @role: a built-in role key (admin, sales_rep, …) or a role name
+ *
+ * Creates a user through `rapport-admin create-user` and returns its id.
+ */
+gint64
+crm_test_server_create_user (CrmTestServer *self,
+                             const char    *username,
+                             const char    *role,
+                             const char    *password)
+{
+  g_autofree char *username_arg = g_strdup_printf ("--username=%s", username);
+  g_autofree char *role_arg = g_strdup_printf ("--role=%s", role);
+  g_autofree char *input = g_strdup_printf ("%s\n", password);
+  g_autofree char *output = NULL;
+  const char *args[] = { "create-user", username_arg, role_arg, "--password-stdin", NULL };
+  const char *id;
+  int status = crm_test_server_admin (self, args, input, &output);
+
+  if (status != 0)
+    g_error ("rapport-admin create-user %s failed (%d): %s", username, status, output);
+  id = strstr (output, "(id ");
+  g_assert_nonnull (id);
+  return g_ascii_strtoll (id + 4, NULL, 10);
+}
+
+/**
+ * crm_test_server_sign_in:
+ *
+ * Signs in with POST /api/v1/session and returns the bearer token; fails the test
+ * unless the server answers 201.
+ */
+char *
+crm_test_server_sign_in (CrmTestServer *self,
+                         const char    *username,
+                         const char    *password)
+{
+  g_autoptr(JsonBuilder) builder = json_builder_new ();
+  g_autoptr(JsonNode) body = NULL;
+  g_autoptr(JsonNode) reply = NULL;
+  g_autofree char *text = NULL;
+  guint status = 0;
+
+  json_builder_begin_object (builder);
+  json_builder_set_member_name (builder, "username");
+  json_builder_add_string_value (builder, username);
+  json_builder_set_member_name (builder, "password");
+  json_builder_add_string_value (builder, password);
+  json_builder_end_object (builder);
+  body = json_builder_get_root (builder);
+  text = json_to_string (body, FALSE);
+  reply = crm_test_server_request (self, "POST", "/api/v1/session", text, &status);
+  g_assert_cmpuint (status, ==, 201);
+  g_assert_nonnull (crm_test_json_get_string (reply, "token"));
+  return g_strdup (crm_test_json_get_string (reply, "token"));
+}
+
+/**
+ * crm_test_server_call:
+ * @token: (nullable): the bearer token
+ * @if_match: (nullable): the If-Match header
+ * @status: (out): the HTTP status
+ *
+ * One API call as the holder of @token. Returns: (transfer full) (nullable): the reply
+ */
+JsonNode *
+crm_test_server_call (CrmTestServer *self,
+                      const char    *token,
+                      const char    *method,
+                      const char    *path,
+                      const char    *json_body,
+                      const char    *if_match,
+                      guint         *status)
+{
+  g_autoptr(SoupMessage) message = crm_test_server_new_message (self, method, path, json_body);
+  SoupMessageHeaders *headers = soup_message_get_request_headers (message);
+
+  if (token != NULL)
+    {
+      g_autofree char *value = g_strdup_printf ("Bearer %s", token);
+
+      soup_message_headers_replace (headers, "Authorization", value);
+    }
+  if (if_match != NULL)
+    soup_message_headers_replace (headers, "If-Match", if_match);
+  return crm_test_server_send (self, message, status);
 }

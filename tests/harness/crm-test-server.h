@@ -49,6 +49,25 @@ int             crm_test_server_wait            (CrmTestServer  *server);
 gboolean        crm_test_server_is_running      (CrmTestServer  *server);
 char           *crm_test_server_dup_log         (CrmTestServer  *server);
 
+int             crm_test_server_admin           (CrmTestServer      *server,
+                                                 const char * const *args,
+                                                 const char         *input,
+                                                 char              **output);
+gint64          crm_test_server_create_user     (CrmTestServer  *server,
+                                                 const char     *username,
+                                                 const char     *role,
+                                                 const char     *password);
+char           *crm_test_server_sign_in         (CrmTestServer  *server,
+                                                 const char     *username,
+                                                 const char     *password);
+JsonNode       *crm_test_server_call            (CrmTestServer  *server,
+                                                 const char     *token,
+                                                 const char     *method,
+                                                 const char     *path,
+                                                 const char     *json_body,
+                                                 const char     *if_match,
+                                                 guint          *status);
+
 SoupSession    *crm_test_session_new            (void);
 SoupMessage    *crm_test_server_new_message     (CrmTestServer  *server,
                                                  const char     *method,

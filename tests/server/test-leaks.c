@@ -53,6 +53,91 @@ send_requests (CrmTestServer *server,
   }
 }
 
+/* The authenticated path: sign-in, records, denials, roles, MFA, audit, sign-out. */
+static void
+send_api_requests (CrmTestServer *server)
+{
+  g_autofree char *admin = NULL;
+  g_autofree char *rep = NULL;
+  g_autoptr(JsonNode) created = NULL;
+  g_autofree char *path = NULL;
+  g_autofree char *version = NULL;
+  guint status = 0;
+  const struct
+  {
+    gboolean    as_admin;
+    const char *method;
+    const char *path;
+    const char *body;
+    guint       status;
+  } requests[] = {
+    { TRUE, "GET", "/api/v1/session", NULL, 200 },
+    { TRUE, "GET", "/api/v1/customers?q=%E6%B7%B1&limit=10", NULL, 200 },
+    { TRUE, "GET", "/api/v1/roles", NULL, 200 },
+    { TRUE, "GET", "/api/v1/roles/3", NULL, 200 },
+    { TRUE, "GET", "/api/v1/users", NULL, 200 },
+    { TRUE, "POST", "/api/v1/teams", "{\"name\":\"华南销售部\"}", 201 },
+    { TRUE, "GET", "/api/v1/audit?limit=5", NULL, 200 },
+    { TRUE, "GET", "/api/v1/alerts", NULL, 200 },
+    { TRUE, "GET", "/api/v1/field-policies", NULL, 200 },
+    { TRUE, "POST", "/api/v1/customers", "{\"name\":\"\",\"bogus\":1}", 422 },
+    { TRUE, "GET", "/api/v1/customers/999999", NULL, 404 },
+    { FALSE, "GET", "/api/v1/customers", NULL, 200 },
+    { FALSE, "POST", "/api/v1/customers", "{\"name\":\"x\",\"credit_terms\":\"y\"}", 403 },
+    { FALSE, "POST", "/api/v1/users", "{}", 403 },
+    { FALSE, "POST", "/api/v1/session/mfa", NULL, 200 },
+    { FALSE, "POST", "/api/v1/session/mfa/confirm", "{\"code\":\"000000\"}", 422 },
+    { FALSE, "GET", "/api/v1/customers?after=abc", NULL, 400 },
+    { FALSE, "DELETE", "/api/v1/session", NULL, 204 },
+    { FALSE, "GET", "/api/v1/session", NULL, 401 },
+  };
+
+  crm_test_server_create_user (server, "admin", "admin", "Leak-check-2026");
+  crm_test_server_create_user (server, "rep", "sales_rep", "Leak-check-2026");
+  admin = crm_test_server_sign_in (server, "admin", "Leak-check-2026");
+  rep = crm_test_server_sign_in (server, "rep", "Leak-check-2026");
+  {
+    g_autoptr(JsonNode) reply = crm_test_server_request (
+      server, "POST", "/api/v1/session", "{\"username\":\"rep\",\"password\":\"wrong\"}", &status);
+    g_assert_cmpuint (status, ==, 401);
+  }
+
+  created = crm_test_server_call (server, admin, "POST", "/api/v1/customers",
+                                  "{\"name\":\"深圳瑞丰电子有限公司\",\"credit_terms\":\"月结30天\"}",
+                                  NULL, &status);
+  g_assert_cmpuint (status, ==, 201);
+  path = g_strdup_printf ("/api/v1/customers/%" G_GINT64_FORMAT,
+                          crm_test_json_get_int (created, "id"));
+  version = g_strdup_printf ("%" G_GINT64_FORMAT, crm_test_json_get_int (created, "version"));
+  {
+    g_autoptr(JsonNode) got = crm_test_server_call (server, admin, "GET", path, NULL, NULL, &status);
+    g_autoptr(JsonNode) patched = NULL;
+    g_autoptr(JsonNode) stale = NULL;
+    g_autoptr(JsonNode) deleted = NULL;
+
+    g_assert_cmpuint (status, ==, 200);
+    patched = crm_test_server_call (server, admin, "PATCH", path, "{\"industry\":\"电子\"}",
+                                    version, &status);
+    g_assert_cmpuint (status, ==, 200);
+    stale = crm_test_server_call (server, admin, "PATCH", path, "{\"industry\":\"x\"}", version,
+                                  &status);
+    g_assert_cmpuint (status, ==, 409);
+    deleted = crm_test_server_call (server, rep, "DELETE", path, NULL, NULL, &status);
+    g_assert_cmpuint (status, ==, 403);
+  }
+  for (guint i = 0; i < G_N_ELEMENTS (requests); i++)
+    {
+      g_autoptr(JsonNode) reply = crm_test_server_call (server,
+                                                        requests[i].as_admin ? admin : rep,
+                                                        requests[i].method, requests[i].path,
+                                                        requests[i].body, NULL, &status);
+
+      if (status != requests[i].status)
+        g_error ("%s %s answered %u, not %u", requests[i].method, requests[i].path, status,
+                 requests[i].status);
+    }
+}
+
 static void
 test_request_path_leaks (void)
 {
@@ -78,6 +163,9 @@ test_request_path_leaks (void)
   send_requests (server, 503);
   crm_test_cluster_start (cluster);
   send_requests (server, 200);
+  send_api_requests (server);
+  /* Let the sealer chain the rows above at least once. */
+  g_usleep (2 * G_USEC_PER_SEC);
 
   crm_test_server_send_signal (server, SIGTERM);
   g_assert_cmpint (crm_test_server_wait (server), ==, 0);

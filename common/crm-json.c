@@ -1,0 +1,43 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+#define G_LOG_DOMAIN "crm-json"
+
+#include "config.h"
+
+#include "crm-json.h"
+
+/** crm_json_get_type: the type of @member of @object (%NULL object: absent). */
+CrmJsonType
+crm_json_get_type (JsonObject *object,
+                   const char *member)
+{
+  JsonNode *node;
+
+  if (object == NULL)
+    return CRM_JSON_ABSENT;
+  node = json_object_get_member (object, member);
+  if (node == NULL || JSON_NODE_HOLDS_NULL (node))
+    return CRM_JSON_ABSENT;
+  if (!JSON_NODE_HOLDS_VALUE (node))
+    return CRM_JSON_OTHER;
+  switch (json_node_get_value_type (node))
+    {
+    case G_TYPE_STRING:
+      return CRM_JSON_STRING;
+    case G_TYPE_INT64:
+      return CRM_JSON_INT;
+    case G_TYPE_BOOLEAN:
+      return CRM_JSON_BOOLEAN;
+    default:
+      return CRM_JSON_OTHER;
+    }
+}
+
+/** crm_json_get_string: (nullable): @member when it is a string, else %NULL. */
+const char *
+crm_json_get_string (JsonObject *object,
+                     const char *member)
+{
+  if (crm_json_get_type (object, member) != CRM_JSON_STRING)
+    return NULL;
+  return json_object_get_string_member (object, member);
+}

@@ -1,0 +1,926 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+#define G_LOG_DOMAIN "crm-call"
+
+#include "config.h"
+
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "crm-call.h"
+#include "crm-db-pool.h"
+#include "crm-server.h"
+#include "crm-session.h"
+
+struct _CrmCall
+{
+  /* Main thread only. */
+  CrmRequest    *request;
+
+  /* Read-only copies for the worker. */
+  CrmServer     *server;
+  CrmCallFlags   flags;
+  CrmCallFunc    func;
+  gconstpointer  data;
+  char          *request_id;
+  char          *source;
+  char          *bearer;
+  GHashTable    *params;
+  GHashTable    *query;
+  GHashTable    *headers;
+  JsonNode      *body;
+
+  /* During the transaction. */
+  PGconn        *conn;
+  CrmPrincipal   principal;
+  gboolean       authenticated;
+  char          *audit_username;
+  gint64         audit_user_id;
+
+  /* The reply, handed back to the main thread. */
+  guint          status;
+  JsonNode      *reply;
+  GPtrArray     *reply_headers;
+};
+
+/* The headers a call may read; the rest never leave the main thread. */
+static const char * const copied_headers[] = {
+  "If-Match", "User-Agent",
+};
+
+static void
+principal_clear (CrmPrincipal *principal)
+{
+  g_clear_pointer (&principal->username, g_free);
+  g_clear_pointer (&principal->display_name, g_free);
+  g_clear_pointer (&principal->role_name, g_free);
+  g_clear_pointer (&principal->team_members, g_free);
+  g_clear_pointer (&principal->permissions, crm_permissions_free);
+  g_clear_pointer (&principal->field_flags, g_hash_table_unref);
+  memset (principal, 0, sizeof *principal);
+}
+
+static void
+reset_reply (CrmCall *self)
+{
+  self->status = 0;
+  g_clear_pointer (&self->reply, json_node_unref);
+  g_ptr_array_set_size (self->reply_headers, 0);
+}
+
+static void
+call_free (CrmCall *self)
+{
+  g_clear_pointer (&self->request, crm_request_unref);
+  g_clear_object (&self->server);
+  g_free (self->request_id);
+  g_free (self->source);
+  if (self->bearer != NULL)
+    {
+      memset (self->bearer, 0, strlen (self->bearer));
+      g_free (self->bearer);
+    }
+  g_clear_pointer (&self->params, g_hash_table_unref);
+  g_clear_pointer (&self->query, g_hash_table_unref);
+  g_clear_pointer (&self->headers, g_hash_table_unref);
+  g_clear_pointer (&self->body, json_node_unref);
+  principal_clear (&self->principal);
+  g_free (self->audit_username);
+  reset_reply (self);
+  g_ptr_array_unref (self->reply_headers);
+  g_free (self);
+}
+
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (CrmCall, call_free)
+
+static gboolean
+parse_id (const char *text,
+          gint64     *id)
+{
+  char *end = NULL;
+  gint64 value;
+
+  if (text == NULL || *text == '\0' || !g_ascii_isdigit (*text))
+    return FALSE;
+  errno = 0;
+  value = g_ascii_strtoll (text, &end, 10);
+  if (errno != 0 || *end != '\0' || value <= 0)
+    return FALSE;
+  *id = value;
+  return TRUE;
+}
+
+/* The comma-separated id list of rapport.team_members. */
+static gboolean
+id_in_list (const char *list,
+            gint64      id)
+{
+  g_auto(GStrv) ids = NULL;
+
+  if (list == NULL || *list == '\0')
+    return FALSE;
+  ids = g_strsplit (list, ",", -1);
+  for (guint i = 0; ids[i] != NULL; i++)
+    {
+      gint64 member;
+
+      if (parse_id (ids[i], &member) && member == id)
+        return TRUE;
+    }
+  return FALSE;
+}
+
+/* "a.b=c,…" as written by rapport_principal (). */
+static void
+read_principal_lists (CrmPrincipal *principal,
+                      const char   *scopes,
+                      const char   *fields,
+                      const char   *policies)
+{
+  g_auto(GStrv) scope_items = g_strsplit (scopes, ",", -1);
+  g_auto(GStrv) field_items = g_strsplit (fields, ",", -1);
+  g_auto(GStrv) policy_items = g_strsplit (policies, ",", -1);
+
+  principal->permissions = crm_permissions_new ();
+  principal->field_flags = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
+
+  for (guint i = 0; scope_items[i] != NULL; i++)
+    {
+      g_auto(GStrv) kv = g_strsplit (scope_items[i], "=", 2);
+      g_auto(GStrv) oa = NULL;
+      CrmObject object;
+      CrmAction action;
+      CrmScope scope;
+
+      if (kv[0] == NULL || kv[1] == NULL)
+        continue;
+      oa = g_strsplit (kv[0], ".", 2);
+      if (oa[0] != NULL && oa[1] != NULL && crm_object_from_string (oa[0], &object)
+          && crm_action_from_string (oa[1], &action) && crm_scope_from_string (kv[1], &scope))
+        crm_permissions_set_scope (principal->permissions, object, action, scope);
+    }
+  for (guint i = 0; field_items[i] != NULL; i++)
+    {
+      g_auto(GStrv) kv = g_strsplit (field_items[i], "=", 2);
+      g_auto(GStrv) of = NULL;
+      CrmObject object;
+      CrmFieldAccess access;
+
+      if (kv[0] == NULL || kv[1] == NULL)
+        continue;
+      of = g_strsplit (kv[0], ".", 2);
+      if (of[0] != NULL && of[1] != NULL && crm_object_from_string (of[0], &object)
+          && crm_field_access_from_string (kv[1], &access))
+        crm_permissions_set_field_access (principal->permissions, object, of[1], access);
+    }
+  for (guint i = 0; policy_items[i] != NULL; i++)
+    {
+      g_auto(GStrv) kv = g_strsplit (policy_items[i], "=", 2);
+      CrmFieldFlags flags = 0;
+
+      if (kv[0] == NULL || kv[1] == NULL)
+        continue;
+      if (strchr (kv[1], 'p') != NULL)
+        flags |= CRM_FIELD_PROTECTED;
+      if (strchr (kv[1], 's') != NULL)
+        flags |= CRM_FIELD_SENSITIVE;
+      g_hash_table_replace (principal->field_flags, g_strdup (kv[0]), GINT_TO_POINTER (flags));
+    }
+}
+
+static void
+append_array_item (GString    *array,
+                   const char *item)
+{
+  if (array->len > 1)
+    g_string_append_c (array, ',');
+  g_string_append_c (array, '"');
+  for (const char *p = item; *p; p++)
+    {
+      if (*p == '"' || *p == '\\')
+        g_string_append_c (array, '\\');
+      g_string_append_c (array, *p);
+    }
+  g_string_append_c (array, '"');
+}
+
+/*
+ * What the row-level security policies read, for this transaction only: the caller,
+ * their team, and their scope for every object and action (none before sign-in).
+ */
+static gboolean
+apply_settings (CrmCall  *self,
+                GError  **error)
+{
+  static const char sql[] =
+    "SELECT count(set_config (n, v, true)) FROM unnest ($1::text[], $2::text[]) AS s (n, v)";
+  g_autoptr(GString) names = g_string_new ("{");
+  g_autoptr(GString) values = g_string_new ("{");
+  g_autoptr(PGresult) result = NULL;
+  g_autofree char *user_id = NULL;
+  g_autofree char *team_id = NULL;
+  const char *params[2];
+
+  user_id = self->authenticated ? g_strdup_printf ("%" G_GINT64_FORMAT, self->principal.user_id)
+                                : g_strdup ("");
+  team_id = self->principal.team_id > 0
+              ? g_strdup_printf ("%" G_GINT64_FORMAT, self->principal.team_id) : g_strdup ("");
+  append_array_item (names, "rapport.user_id");
+  append_array_item (values, user_id);
+  append_array_item (names, "rapport.team_id");
+  append_array_item (values, team_id);
+  append_array_item (names, "rapport.team_members");
+  append_array_item (values, self->authenticated ? self->principal.team_members : "");
+  for (guint o = 0; o < CRM_N_OBJECTS; o++)
+    for (guint a = 0; a < CRM_N_ACTIONS; a++)
+      {
+        g_autofree char *name = g_strdup_printf ("rapport.scope.%s.%s", crm_object_to_string (o),
+                                                 crm_action_to_string (a));
+        CrmScope scope = self->authenticated
+                           ? crm_permissions_get_scope (self->principal.permissions, o, a)
+                           : CRM_SCOPE_NONE;
+
+        append_array_item (names, name);
+        append_array_item (values, crm_scope_to_string (scope));
+      }
+  g_string_append_c (names, '}');
+  g_string_append_c (values, '}');
+  params[0] = names->str;
+  params[1] = values->str;
+  result = crm_db_exec (self->conn, sql, 2, params, error);
+  return result != NULL;
+}
+
+static gboolean
+load_principal (CrmCall   *self,
+                PGresult  *result,
+                int        first,
+                GError   **error)
+{
+  CrmPrincipal *p = &self->principal;
+
+  principal_clear (p);
+  p->user_id = g_ascii_strtoll (PQgetvalue (result, 0, first + 0), NULL, 10);
+  p->username = g_strdup (PQgetvalue (result, 0, first + 1));
+  p->display_name = g_strdup (PQgetvalue (result, 0, first + 2));
+  p->team_id = PQgetisnull (result, 0, first + 3)
+                 ? 0 : g_ascii_strtoll (PQgetvalue (result, 0, first + 3), NULL, 10);
+  p->role_id = g_ascii_strtoll (PQgetvalue (result, 0, first + 4), NULL, 10);
+  p->role_name = g_strdup (PQgetvalue (result, 0, first + 5));
+  p->mfa_enabled = g_str_equal (PQgetvalue (result, 0, first + 6), "t");
+  p->require_mfa = g_str_equal (PQgetvalue (result, 0, first + 7), "t");
+  p->team_members = g_strdup (PQgetvalue (result, 0, first + 8));
+  read_principal_lists (p, PQgetvalue (result, 0, first + 9), PQgetvalue (result, 0, first + 10),
+                        PQgetvalue (result, 0, first + 11));
+  self->authenticated = TRUE;
+  g_free (self->audit_username);
+  self->audit_username = g_strdup (p->username);
+  self->audit_user_id = p->user_id;
+  return apply_settings (self, error);
+}
+
+/**
+ * crm_call_become:
+ *
+ * From now on in this transaction the call acts as @user_id (signing in, once the
+ * password is checked): the principal is loaded and the security settings applied.
+ * Returns %FALSE without an error when the user does not exist or is disabled.
+ */
+gboolean
+crm_call_become (CrmCall  *self,
+                 gint64    user_id,
+                 GError  **error)
+{
+  static const char sql[] =
+    "SELECT user_id, username, display_name, team_id, role_id, role_name, mfa_enabled,\n"
+    "       require_mfa, team_members, scopes, fields, policies\n"
+    "FROM rapport_principal ($1::bigint)";
+  g_autofree char *id = g_strdup_printf ("%" G_GINT64_FORMAT, user_id);
+  const char *params[] = { id };
+  g_autoptr(PGresult) result = crm_db_exec (self->conn, sql, 1, params, error);
+
+  if (result == NULL)
+    return FALSE;
+  if (PQntuples (result) != 1)
+    return FALSE;
+  return load_principal (self, result, 0, error);
+}
+
+static gboolean
+authenticate (CrmCall  *self,
+              gboolean *found,
+              GError  **error)
+{
+  static const char sql[] =
+    "SELECT session_id, user_id, username, display_name, team_id, role_id, role_name,\n"
+    "       mfa_enabled, require_mfa, team_members, scopes, fields, policies\n"
+    "FROM rapport_session_lookup ($1::bytea, $2::integer)";
+  const CrmAuthSettings *settings = crm_server_get_auth_settings (self->server);
+  g_autofree char *hash = crm_session_hash_token_hex (self->bearer);
+  g_autofree char *idle = g_strdup_printf ("%d", settings->session_idle_s);
+  const char *params[] = { hash, idle };
+  g_autoptr(PGresult) result = NULL;
+
+  *found = FALSE;
+  result = crm_db_exec (self->conn, sql, 2, params, error);
+  if (result == NULL)
+    return FALSE;
+  if (PQntuples (result) != 1)
+    return TRUE;
+  if (!load_principal (self, result, 1, error))
+    return FALSE;
+  self->principal.session_id = g_ascii_strtoll (PQgetvalue (result, 0, 0), NULL, 10);
+  *found = TRUE;
+  return TRUE;
+}
+
+static gboolean
+call_transaction (PGconn   *conn,
+                  gpointer  user_data,
+                  GError  **error)
+{
+  CrmCall *self = user_data;
+  gboolean ok;
+
+  /* A retried transaction starts from scratch. */
+  reset_reply (self);
+  principal_clear (&self->principal);
+  self->authenticated = FALSE;
+  g_clear_pointer (&self->audit_username, g_free);
+  self->audit_user_id = 0;
+  self->conn = conn;
+
+  if ((self->flags & CRM_CALL_PUBLIC) == 0)
+    {
+      gboolean found = FALSE;
+
+      if (!authenticate (self, &found, error))
+        goto failed;
+      if (!found)
+        {
+          crm_call_reply_error (self, CRM_API_ERROR_UNAUTHENTICATED,
+                                "The session has expired or was revoked; sign in again");
+          self->conn = NULL;
+          return TRUE;
+        }
+      if (self->principal.require_mfa && !self->principal.mfa_enabled
+          && (self->flags & CRM_CALL_DURING_ENROLLMENT) == 0)
+        {
+          crm_call_reply_error (self, CRM_API_ERROR_MFA_ENROLLMENT_REQUIRED,
+                                "Your role requires two-factor sign-in: set it up first");
+          self->conn = NULL;
+          return TRUE;
+        }
+    }
+  else if (!apply_settings (self, error))
+    goto failed;
+
+  ok = self->func (self, error);
+  if (ok && self->status == 0)
+    {
+      g_warning ("Call for request %s returned no reply", self->request_id);
+      crm_call_reply_error (self, CRM_API_ERROR_INTERNAL, "Internal server error");
+    }
+  self->conn = NULL;
+  return ok;
+
+failed:
+  self->conn = NULL;
+  return FALSE;
+}
+
+static void
+run_in_worker (CrmDbWorker *worker,
+               GTask       *task)
+{
+  CrmCall *self = g_task_get_task_data (task);
+  GError *error = NULL;
+
+  if (crm_db_worker_run_transaction (worker, call_transaction, self, &error))
+    g_task_return_boolean (task, TRUE);
+  else
+    g_task_return_error (task, error);
+}
+
+static void
+run_cb (GObject      *source,
+        GAsyncResult *result,
+        gpointer      user_data)
+{
+  g_autoptr(CrmRequest) request = user_data;
+  CrmCall *self = g_task_get_task_data (G_TASK (result));
+  g_autoptr(GError) error = NULL;
+  SoupMessageHeaders *headers;
+
+  if (crm_request_is_finished (request))
+    return;
+  if (!g_task_propagate_boolean (G_TASK (result), &error))
+    {
+      crm_request_reply_gerror (request, error);
+      return;
+    }
+  headers = soup_server_message_get_response_headers (crm_request_get_message (request));
+  for (guint i = 0; i + 1 < self->reply_headers->len; i += 2)
+    soup_message_headers_replace (headers, g_ptr_array_index (self->reply_headers, i),
+                                  g_ptr_array_index (self->reply_headers, i + 1));
+  if (self->reply != NULL)
+    crm_request_reply_json (request, self->status, self->reply);
+  else
+    crm_request_reply_empty (request, self->status);
+}
+
+static GHashTable *
+copy_table (GHashTable *table)
+{
+  GHashTable *copy = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, g_free);
+  GHashTableIter iter;
+  gpointer key, value;
+
+  if (table == NULL)
+    return copy;
+  g_hash_table_iter_init (&iter, table);
+  while (g_hash_table_iter_next (&iter, &key, &value))
+    g_hash_table_insert (copy, g_strdup (key), g_strdup (value));
+  return copy;
+}
+
+static gboolean
+read_body (CrmCall           *self,
+           SoupServerMessage *message)
+{
+  SoupMessageBody *body = soup_server_message_get_request_body (message);
+  g_autoptr(GBytes) bytes = NULL;
+  g_autoptr(JsonParser) parser = NULL;
+  g_autoptr(GError) error = NULL;
+  gsize length = 0;
+  const char *data;
+
+  if (body == NULL || body->length == 0)
+    return TRUE;
+  bytes = soup_message_body_flatten (body);
+  data = g_bytes_get_data (bytes, &length);
+  if (!g_utf8_validate_len (data, length, NULL))
+    return FALSE;
+  parser = json_parser_new_immutable ();
+  if (!json_parser_load_from_data (parser, data, (gssize) length, &error))
+    return FALSE;
+  if (!JSON_NODE_HOLDS_OBJECT (json_parser_get_root (parser)))
+    return FALSE;
+  self->body = json_node_ref (json_parser_get_root (parser));
+  return TRUE;
+}
+
+/**
+ * crm_call_run:
+ *
+ * Answers @request by running @func on a worker in one transaction, as the caller
+ * behind its bearer token (unless %CRM_CALL_PUBLIC). A body that is not a JSON object
+ * is refused with 400, a missing token with 401, before any database work.
+ */
+void
+crm_call_run (CrmRequest   *request,
+              CrmCallFlags  flags,
+              CrmCallFunc   func)
+{
+  crm_call_run_full (request, flags, func, NULL);
+}
+
+/**
+ * crm_call_run_full:
+ * @data: (nullable): static data for @func, read back with crm_call_get_data()
+ */
+void
+crm_call_run_full (CrmRequest    *request,
+                   CrmCallFlags   flags,
+                   CrmCallFunc    func,
+                   gconstpointer  data)
+{
+  SoupServerMessage *message = crm_request_get_message (request);
+  SoupMessageHeaders *request_headers = soup_server_message_get_request_headers (message);
+  CrmServer *server = crm_request_get_server (request);
+  g_autoptr(CrmCall) self = g_new0 (CrmCall, 1);
+  g_autoptr(GTask) task = NULL;
+  const char *authorization;
+  GUri *uri;
+
+  self->server = g_object_ref (server);
+  self->flags = flags;
+  self->func = func;
+  self->data = data;
+  self->request_id = g_strdup (crm_request_get_id (request));
+  self->source = g_strdup (soup_server_message_get_remote_host (message));
+  if (self->source == NULL)
+    self->source = g_strdup ("");
+  self->params = copy_table (crm_request_get_params (request));
+  uri = soup_server_message_get_uri (message);
+  if (uri != NULL && g_uri_get_query (uri) != NULL)
+    {
+      self->query = g_uri_parse_params (g_uri_get_query (uri), -1, "&",
+                                        G_URI_PARAMS_WWW_FORM, NULL);
+      if (self->query == NULL)
+        {
+          crm_request_reply_error (request, CRM_API_ERROR_MALFORMED, "The query is malformed");
+          return;
+        }
+    }
+  else
+    self->query = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, g_free);
+  self->headers = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, g_free);
+  for (guint i = 0; i < G_N_ELEMENTS (copied_headers); i++)
+    {
+      const char *value = soup_message_headers_get_one (request_headers, copied_headers[i]);
+
+      if (value != NULL)
+        g_hash_table_insert (self->headers, g_ascii_strdown (copied_headers[i], -1),
+                             g_strdup (value));
+    }
+  self->reply_headers = g_ptr_array_new_with_free_func (g_free);
+
+  if (!read_body (self, message))
+    {
+      crm_request_reply_error (request, CRM_API_ERROR_MALFORMED,
+                               "The body must be a JSON object in UTF-8");
+      return;
+    }
+
+  authorization = soup_message_headers_get_one (request_headers, "Authorization");
+  if (authorization != NULL && g_ascii_strncasecmp (authorization, "Bearer ", 7) == 0)
+    self->bearer = g_strstrip (g_strdup (authorization + 7));
+  if ((flags & CRM_CALL_PUBLIC) == 0 && (self->bearer == NULL || *self->bearer == '\0'))
+    {
+      soup_message_headers_replace (soup_server_message_get_response_headers (message),
+                                    "WWW-Authenticate", "Bearer");
+      crm_request_reply_error (request, CRM_API_ERROR_UNAUTHENTICATED,
+                               "Sign in first: this call needs a bearer token");
+      return;
+    }
+
+  task = g_task_new (NULL, crm_request_get_cancellable (request), run_cb,
+                     crm_request_ref (request));
+  g_task_set_source_tag (task, crm_call_run);
+  g_task_set_task_data (task, g_steal_pointer (&self), (GDestroyNotify) call_free);
+  crm_request_pause (request);
+  _crm_db_pool_push (crm_server_get_db_pool (server), g_steal_pointer (&task), run_in_worker);
+}
+
+gconstpointer
+crm_call_get_data (CrmCall *self)
+{
+  return self->data;
+}
+
+CrmServer *
+crm_call_get_server (CrmCall *self)
+{
+  return self->server;
+}
+
+PGconn *
+crm_call_get_conn (CrmCall *self)
+{
+  g_assert (self->conn != NULL);
+  return self->conn;
+}
+
+const CrmPrincipal *
+crm_call_get_principal (CrmCall *self)
+{
+  return self->authenticated ? &self->principal : NULL;
+}
+
+const char *
+crm_call_get_param (CrmCall    *self,
+                    const char *name)
+{
+  return g_hash_table_lookup (self->params, name);
+}
+
+const char *
+crm_call_get_query (CrmCall    *self,
+                    const char *name)
+{
+  return g_hash_table_lookup (self->query, name);
+}
+
+GHashTable *
+crm_call_get_query_table (CrmCall *self)
+{
+  return self->query;
+}
+
+/** crm_call_get_body: (nullable): the body, when it was a JSON object */
+JsonObject *
+crm_call_get_body (CrmCall *self)
+{
+  return self->body != NULL ? json_node_get_object (self->body) : NULL;
+}
+
+const char *
+crm_call_get_header (CrmCall    *self,
+                     const char *name)
+{
+  g_autofree char *key = g_ascii_strdown (name, -1);
+
+  return g_hash_table_lookup (self->headers, key);
+}
+
+const char *
+crm_call_get_source (CrmCall *self)
+{
+  return self->source;
+}
+
+const char *
+crm_call_get_request_id (CrmCall *self)
+{
+  return self->request_id;
+}
+
+const char *
+crm_call_get_bearer_token (CrmCall *self)
+{
+  return self->bearer;
+}
+
+/** crm_call_set_identity: whom the audit rows name before anyone is signed in. */
+void
+crm_call_set_identity (CrmCall    *self,
+                       gint64      user_id,
+                       const char *username)
+{
+  self->audit_user_id = user_id;
+  g_free (self->audit_username);
+  self->audit_username = g_strdup (username);
+}
+
+CrmScope
+crm_call_get_scope (CrmCall   *self,
+                    CrmObject  object,
+                    CrmAction  action)
+{
+  if (!self->authenticated)
+    return CRM_SCOPE_NONE;
+  return crm_permissions_get_scope (self->principal.permissions, object, action);
+}
+
+CrmFieldFlags
+crm_call_get_field_flags (CrmCall    *self,
+                          CrmObject   object,
+                          const char *field)
+{
+  g_autofree char *key = g_strdup_printf ("%s.%s", crm_object_to_string (object), field);
+
+  if (self->principal.field_flags == NULL)
+    return 0;
+  return GPOINTER_TO_INT (g_hash_table_lookup (self->principal.field_flags, key));
+}
+
+CrmFieldAccess
+crm_call_get_field_access (CrmCall    *self,
+                           CrmObject   object,
+                           const char *field)
+{
+  CrmFieldFlags flags = crm_call_get_field_flags (self, object, field);
+
+  gboolean is_protected = (flags & CRM_FIELD_PROTECTED) != 0;
+
+  if (!self->authenticated)
+    return CRM_FIELD_ACCESS_NONE;
+  /* Who may unprotect a field anyway (fields.update all: admins) is not held back by it. */
+  if (crm_permissions_get_scope (self->principal.permissions, CRM_OBJECT_FIELDS,
+                                 CRM_ACTION_UPDATE) == CRM_SCOPE_ALL)
+    is_protected = FALSE;
+  return crm_permissions_get_field_access (self->principal.permissions, object, field,
+                                           is_protected);
+}
+
+/** crm_call_in_scope: whether a record owned by @owner_id lies within @scope for the caller. */
+gboolean
+crm_call_in_scope (CrmCall  *self,
+                   CrmScope  scope,
+                   gint64    owner_id)
+{
+  switch (scope)
+    {
+    case CRM_SCOPE_ALL:
+      return TRUE;
+    case CRM_SCOPE_TEAM:
+      return owner_id == self->principal.user_id
+             || id_in_list (self->principal.team_members, owner_id);
+    case CRM_SCOPE_OWN:
+      return owner_id == self->principal.user_id;
+    case CRM_SCOPE_NONE:
+    default:
+      return FALSE;
+    }
+}
+
+/**
+ * crm_call_audit:
+ * @record_id: the record, or 0
+ * @outcome: "ok", "denied" or "failed"
+ * @detail: (nullable): what to record besides (filters, changes before and after)
+ *
+ * Appends one audit row in this transaction; the sealer chains it within a second.
+ */
+gboolean
+crm_call_audit (CrmCall     *self,
+                const char  *action,
+                const char  *object,
+                gint64       record_id,
+                const char  *outcome,
+                JsonNode    *detail,
+                GError     **error)
+{
+  static const char sql[] =
+    "INSERT INTO audit_log (user_id, username, source, request_id, action, object,\n"
+    "                       record_id, outcome, detail)\n"
+    "VALUES ($1::bigint, $2, $3, $4, $5, $6, $7::bigint, $8, $9::jsonb)";
+  g_autofree char *user_id = NULL;
+  g_autofree char *record = NULL;
+  g_autofree char *detail_text = NULL;
+  g_autoptr(PGresult) result = NULL;
+  const char *params[9];
+
+  if (self->audit_user_id > 0)
+    user_id = g_strdup_printf ("%" G_GINT64_FORMAT, self->audit_user_id);
+  if (record_id > 0)
+    record = g_strdup_printf ("%" G_GINT64_FORMAT, record_id);
+  detail_text = detail != NULL ? json_to_string (detail, FALSE) : g_strdup ("{}");
+  params[0] = user_id;
+  params[1] = self->audit_username != NULL ? self->audit_username : "";
+  params[2] = self->source;
+  params[3] = self->request_id;
+  params[4] = action;
+  params[5] = object != NULL ? object : "";
+  params[6] = record;
+  params[7] = outcome;
+  params[8] = detail_text;
+  result = crm_db_exec (self->conn, sql, 9, params, error);
+  return result != NULL;
+}
+
+/**
+ * crm_call_deny:
+ * @action: what was refused ("read", "update", …)
+ * @field: (nullable): the protected field the caller may not write or read
+ *
+ * Refuses the request with 403: audits the denial (which may raise an alert for the
+ * admins) and sets the reply, naming @field when given.
+ */
+gboolean
+crm_call_deny (CrmCall     *self,
+               CrmObject    object,
+               const char  *action,
+               gint64       record_id,
+               const char  *field,
+               GError     **error)
+{
+  static const char note_sql[] = "SELECT rapport_note_denial ($1::bigint, $2, $3, $4::integer)";
+  g_autoptr(JsonBuilder) builder = json_builder_new ();
+  g_autoptr(JsonNode) detail = NULL;
+  g_autoptr(PGresult) result = NULL;
+  g_autofree char *user_id = g_strdup_printf ("%" G_GINT64_FORMAT, self->audit_user_id);
+  g_autofree char *threshold = NULL;
+  g_autofree char *message = NULL;
+  const char *params[4];
+
+  json_builder_begin_object (builder);
+  json_builder_set_member_name (builder, "action");
+  json_builder_add_string_value (builder, action);
+  if (field != NULL)
+    {
+      json_builder_set_member_name (builder, "field");
+      json_builder_add_string_value (builder, field);
+    }
+  json_builder_end_object (builder);
+  detail = json_builder_get_root (builder);
+  if (!crm_call_audit (self, "denied", crm_object_to_string (object), record_id, "denied",
+                       detail, error))
+    return FALSE;
+
+  if (self->audit_user_id > 0)
+    {
+      threshold = g_strdup_printf ("%d", crm_server_get_auth_settings (self->server)->alert_threshold);
+      params[0] = user_id;
+      params[1] = self->audit_username;
+      params[2] = self->source;
+      params[3] = threshold;
+      result = crm_db_exec (self->conn, note_sql, 4, params, error);
+      if (result == NULL)
+        return FALSE;
+    }
+
+  if (field != NULL)
+    {
+      g_autoptr(JsonObject) fields = json_object_new ();
+      g_autoptr(JsonNode) body = NULL;
+
+      message = g_strdup_printf ("You may not %s the field “%s”",
+                                 g_str_equal (action, "read") ? "read" : "change", field);
+      json_object_set_string_member (fields, field, message);
+      body = crm_api_error_body_new (CRM_API_ERROR_FORBIDDEN, message, fields);
+      crm_call_reply (self, 403, body);
+      return TRUE;
+    }
+  message = g_strdup_printf ("Your role may not %s %s", action, crm_object_to_string (object));
+  crm_call_reply_error (self, CRM_API_ERROR_FORBIDDEN, message);
+  return TRUE;
+}
+
+/**
+ * crm_call_require:
+ * @allowed: (out): whether the caller may
+ *
+ * The first wall: refuses (crm_call_deny()) an action the caller's role has no scope for.
+ * Returns %FALSE only on a database error.
+ */
+gboolean
+crm_call_require (CrmCall    *self,
+                  CrmObject   object,
+                  CrmAction   action,
+                  gboolean   *allowed,
+                  GError    **error)
+{
+  *allowed = crm_call_get_scope (self, object, action) != CRM_SCOPE_NONE;
+  if (*allowed)
+    return TRUE;
+  return crm_call_deny (self, object, crm_action_to_string (action), 0, NULL, error);
+}
+
+/**
+ * crm_call_reply:
+ * @node: (nullable): the body; %NULL for none (204)
+ */
+void
+crm_call_reply (CrmCall  *self,
+                guint     status,
+                JsonNode *node)
+{
+  g_clear_pointer (&self->reply, json_node_unref);
+  self->status = status;
+  self->reply = node != NULL ? json_node_ref (node) : NULL;
+}
+
+void
+crm_call_reply_error (CrmCall     *self,
+                      CrmApiError  code,
+                      const char  *message)
+{
+  g_autoptr(JsonNode) body = crm_api_error_body_new (code, message, NULL);
+
+  crm_call_reply (self, crm_api_error_get_http_status (code), body);
+}
+
+/** crm_call_reply_invalid: 422 with a message per field. */
+void
+crm_call_reply_invalid (CrmCall    *self,
+                        const char *message,
+                        JsonObject *fields)
+{
+  g_autoptr(JsonNode) body = crm_api_error_body_new (CRM_API_ERROR_INVALID, message, fields);
+
+  crm_call_reply (self, 422, body);
+}
+
+void
+crm_call_set_header (CrmCall    *self,
+                     const char *name,
+                     const char *value)
+{
+  g_ptr_array_add (self->reply_headers, g_strdup (name));
+  g_ptr_array_add (self->reply_headers, g_strdup (value));
+}
+
+gboolean
+crm_call_has_reply (CrmCall *self)
+{
+  return self->status != 0;
+}
+
+/**
+ * crm_call_get_id_param:
+ *
+ * Reads a positive integer path parameter; a malformed one answers 404 (no record has
+ * that id) and returns %FALSE.
+ */
+gboolean
+crm_call_get_id_param (CrmCall    *self,
+                       const char *name,
+                       gint64     *id)
+{
+  if (parse_id (crm_call_get_param (self, name), id))
+    return TRUE;
+  crm_call_reply_error (self, CRM_API_ERROR_NOT_FOUND, "No such record");
+  return FALSE;
+}
+
+PGresult *
+crm_call_exec (CrmCall             *self,
+               const char          *sql,
+               int                  n_params,
+               const char * const  *values,
+               GError             **error)
+{
+  return crm_db_exec (self->conn, sql, n_params, values, error);
+}
