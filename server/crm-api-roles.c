@@ -9,6 +9,8 @@
 #include "crm-api.h"
 #include "crm-call.h"
 #include "crm-json.h"
+#include "crm-secret-box.h"
+#include "crm-server.h"
 
 /*
  * /api/v1/roles: the permission matrix (object × action → scope) and field access of
@@ -608,6 +610,103 @@ crm_api_field_policies_list (CrmRequest *request)
   crm_call_run (request, CRM_CALL_NONE, list_field_policies);
 }
 
+/*
+ * A field just marked sensitive: its values stored in clear are encrypted now, with
+ * their blind index, so the database never holds them readable from this point on.
+ * Unmarked (@seal FALSE): they are decrypted back and their index dropped.
+ */
+static gboolean
+seal_existing_values (CrmCall     *call,
+                      const char  *object_name,
+                      const char  *field,
+                      gboolean     seal,
+                      GError     **error)
+{
+  static const char unindex_sql[] =
+    "DELETE FROM blind_indexes WHERE object = $1 AND field = $2";
+  static const char column_sql[] =
+    "SELECT 1 FROM information_schema.columns\n"
+    "WHERE table_schema = 'public' AND table_name = $1 AND column_name = $2\n"
+    "  AND data_type = 'text'";
+  static const char bidx_sql[] =
+    "INSERT INTO blind_indexes (object, field, record_id, digest) VALUES ($1, $2, $3::bigint, $4)\n"
+    "ON CONFLICT (object, field, record_id) DO UPDATE SET digest = EXCLUDED.digest";
+  CrmSecretBox *box = crm_server_get_secret_box (crm_call_get_server (call));
+  PGconn *conn = crm_call_get_conn (call);
+  const char *params[] = { object_name, field };
+  g_autoptr(PGresult) column = crm_call_exec (call, column_sql, 2, params, error);
+  g_autoptr(PGresult) rows = NULL;
+  g_autofree char *context = g_strdup_printf ("%s.%s", object_name, field);
+  g_autofree char *select_sql = NULL;
+  g_autofree char *update_sql = NULL;
+  char *table, *quoted;
+
+  if (column == NULL)
+    return FALSE;
+  if (PQntuples (column) == 0)
+    return TRUE;
+  table = PQescapeIdentifier (conn, object_name, strlen (object_name));
+  quoted = PQescapeIdentifier (conn, field, strlen (field));
+  select_sql = g_strdup_printf ("SELECT id, %s FROM %s WHERE %s IS NOT NULL AND %s %s LIKE 'v1:%%'"
+                                " FOR UPDATE", quoted, table, quoted, quoted, seal ? "NOT" : "");
+  update_sql = g_strdup_printf ("UPDATE %s SET %s = $2 WHERE id = $1::bigint", table, quoted);
+  PQfreemem (table);
+  PQfreemem (quoted);
+  rows = crm_call_exec (call, select_sql, 0, NULL, error);
+  if (rows == NULL)
+    return FALSE;
+  if (PQntuples (rows) > 0 && box == NULL)
+    {
+      g_set_error_literal (error, CRM_SECRET_BOX_ERROR, CRM_SECRET_BOX_ERROR_NOT_FOUND,
+                           "No key file for sensitive fields");
+      return FALSE;
+    }
+  if (!seal)
+    {
+      g_autoptr(PGresult) unindexed = crm_call_exec (call, unindex_sql, 2, params, error);
+
+      if (unindexed == NULL)
+        return FALSE;
+      for (int r = 0; r < PQntuples (rows); r++)
+        {
+          g_autofree char *plain = crm_secret_box_decrypt (box, PQgetvalue (rows, r, 1), context,
+                                                          error);
+          const char *update_params[] = { PQgetvalue (rows, r, 0), plain };
+          g_autoptr(PGresult) updated = NULL;
+
+          if (plain == NULL)
+            return FALSE;
+          updated = crm_call_exec (call, update_sql, 2, update_params, error);
+          if (updated == NULL)
+            return FALSE;
+        }
+      return TRUE;
+    }
+  for (int r = 0; r < PQntuples (rows); r++)
+    {
+      const char *plain = PQgetvalue (rows, r, 1);
+      g_autofree char *sealed = crm_secret_box_encrypt (box, plain, context, error);
+      g_autofree char *digest = crm_secret_box_blind_index (box, plain, context);
+      g_autoptr(PGresult) updated = NULL;
+      g_autoptr(PGresult) indexed = NULL;
+
+      if (sealed == NULL)
+        return FALSE;
+      {
+        const char *update_params[] = { PQgetvalue (rows, r, 0), sealed };
+        const char *bidx_params[] = { object_name, field, PQgetvalue (rows, r, 0), digest };
+
+        updated = crm_call_exec (call, update_sql, 2, update_params, error);
+        if (updated == NULL)
+          return FALSE;
+        indexed = crm_call_exec (call, bidx_sql, 4, bidx_params, error);
+        if (indexed == NULL)
+          return FALSE;
+      }
+    }
+  return TRUE;
+}
+
 static gboolean
 put_field_policy (CrmCall  *call,
                   GError  **error)
@@ -657,6 +756,9 @@ put_field_policy (CrmCall  *call,
     if (result == NULL)
       return FALSE;
   }
+  if (!seal_existing_values (call, object_name, field,
+                             json_object_get_boolean_member (body, "sensitive"), error))
+    return FALSE;
   detail = json_node_new (JSON_NODE_OBJECT);
   json_node_take_object (detail, json_object_new ());
   json_object_set_string_member (json_node_get_object (detail), "object", object_name);

@@ -200,7 +200,9 @@ record_for_audit (CrmCall           *call,
                   const CrmResource *resource,
                   JsonNode          *record)
 {
-  JsonNode *copy = json_node_copy (record);
+  /* A deep copy: json_node_copy () would share the object with the reply. */
+  g_autofree char *text = json_to_string (record, FALSE);
+  JsonNode *copy = json_from_string (text, NULL);
   JsonObject *object = json_node_get_object (copy);
 
   for (guint i = 0; i < resource->n_fields; i++)
@@ -505,7 +507,13 @@ validate_body (CrmCall           *call,
           json_object_set_string_member (problems, name, "Cannot be changed");
           continue;
         }
+      /* The owner is written by who may write the field, or by who may assign (the
+       * assign scope is checked against the record in update_record ()), and on create
+       * it may always name the caller. */
       if (crm_call_get_field_access (call, resource->object, name) != CRM_FIELD_ACCESS_WRITE
+          && !((field->flags & CRM_RESOURCE_FIELD_OWNER) != 0 && !creating
+               && crm_call_get_scope (call, resource->object, CRM_ACTION_ASSIGN)
+                    != CRM_SCOPE_NONE)
           && !(creating && (field->flags & CRM_RESOURCE_FIELD_OWNER) != 0
                && type == CRM_JSON_INT
                && json_object_get_int_member (body, name)
@@ -918,9 +926,13 @@ update_record (CrmCall  *call,
         {
           gint64 new_owner = body_owner (resource, body, owner);
 
+          /* Handing a record over: the assign scope must cover it, or the caller may
+           * write the field and keeps the record within their update scope. */
           if (new_owner != owner
-              && crm_call_get_scope (call, resource->object, CRM_ACTION_ASSIGN) == CRM_SCOPE_NONE
-              && !row_in_scope (call, resource, CRM_ACTION_UPDATE, new_owner))
+              && !row_in_scope (call, resource, CRM_ACTION_ASSIGN, owner)
+              && !(crm_call_get_field_access (call, resource->object, field->name)
+                     == CRM_FIELD_ACCESS_WRITE
+                   && row_in_scope (call, resource, CRM_ACTION_UPDATE, new_owner)))
             {
               params_clear (&p);
               return crm_call_deny (call, resource->object, "assign", id, field->name, error);
