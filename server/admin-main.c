@@ -278,15 +278,13 @@ command_rotate_key (PGconn *conn)
           g_autoptr(PGresult) updated = NULL;
           g_autoptr(PGresult) indexed = NULL;
 
-          if (crm_secret_box_token_get_key_id (stored) == crm_secret_box_get_current_key_id (box))
+          /* What does not decrypt is a clear value (perhaps one that merely looks like a
+           * token): it gets sealed like any other. */
+          plain = crm_secret_box_decrypt (box, stored, context, NULL);
+          if (plain != NULL
+              && crm_secret_box_token_get_key_id (stored) == crm_secret_box_get_current_key_id (box))
             continue;
-          if (crm_secret_box_token_get_key_id (stored) > 0)
-            {
-              plain = crm_secret_box_decrypt (box, stored, context, &error);
-              if (plain == NULL)
-                goto failed;
-            }
-          else
+          if (plain == NULL)
             plain = g_strdup (stored);
           sealed = crm_secret_box_encrypt (box, plain, context, &error);
           digest = crm_secret_box_blind_index (box, plain, context);

@@ -647,8 +647,8 @@ seal_existing_values (CrmCall     *call,
     return TRUE;
   table = PQescapeIdentifier (conn, object_name, strlen (object_name));
   quoted = PQescapeIdentifier (conn, field, strlen (field));
-  select_sql = g_strdup_printf ("SELECT id, %s FROM %s WHERE %s IS NOT NULL AND %s %s LIKE 'v1:%%'"
-                                " FOR UPDATE", quoted, table, quoted, quoted, seal ? "NOT" : "");
+  select_sql = g_strdup_printf ("SELECT id, %s FROM %s WHERE %s IS NOT NULL FOR UPDATE",
+                                quoted, table, quoted);
   update_sql = g_strdup_printf ("UPDATE %s SET %s = $2 WHERE id = $1::bigint", table, quoted);
   PQfreemem (table);
   PQfreemem (quoted);
@@ -670,12 +670,13 @@ seal_existing_values (CrmCall     *call,
       for (int r = 0; r < PQntuples (rows); r++)
         {
           g_autofree char *plain = crm_secret_box_decrypt (box, PQgetvalue (rows, r, 1), context,
-                                                          error);
+                                                          NULL);
           const char *update_params[] = { PQgetvalue (rows, r, 0), plain };
           g_autoptr(PGresult) updated = NULL;
 
+          /* Only what decrypts is ours; anything else was stored in clear already. */
           if (plain == NULL)
-            return FALSE;
+            continue;
           updated = crm_call_exec (call, update_sql, 2, update_params, error);
           if (updated == NULL)
             return FALSE;
@@ -685,13 +686,19 @@ seal_existing_values (CrmCall     *call,
   for (int r = 0; r < PQntuples (rows); r++)
     {
       const char *plain = PQgetvalue (rows, r, 1);
-      g_autofree char *sealed = crm_secret_box_encrypt (box, plain, context, error);
-      g_autofree char *digest = crm_secret_box_blind_index (box, plain, context);
+      g_autofree char *already = crm_secret_box_decrypt (box, plain, context, NULL);
+      g_autofree char *sealed = NULL;
+      g_autofree char *digest = NULL;
       g_autoptr(PGresult) updated = NULL;
       g_autoptr(PGresult) indexed = NULL;
 
+      /* A value that decrypts is sealed already (one cannot forge a GCM token). */
+      if (already != NULL)
+        continue;
+      sealed = crm_secret_box_encrypt (box, plain, context, error);
       if (sealed == NULL)
         return FALSE;
+      digest = crm_secret_box_blind_index (box, plain, context);
       {
         const char *update_params[] = { PQgetvalue (rows, r, 0), sealed };
         const char *bidx_params[] = { object_name, field, PQgetvalue (rows, r, 0), digest };

@@ -97,12 +97,12 @@ record_failure (CrmCall     *call,
     "  last_failure_at = now ()\n"
     "RETURNING kind, failures";
   static const char lock_sql[] =
-    "UPDATE login_throttle SET locked_until = now () + make_interval (secs => $3::integer)\n"
+    "UPDATE login_throttle SET locked_until = clock_timestamp () + make_interval (secs => $3::integer)\n"
     "WHERE kind = $1 AND key = $2";
   static const char alert_sql[] =
     "INSERT INTO alerts (kind, user_id, username, source, count, message)\n"
     "VALUES ('failed_sign_ins', $1::bigint, $2, $3, $4::integer,\n"
-    "        format ('%s failed to sign in %s times in a row', $2, $4))";
+    "        format ('%s failed to sign in %s times in a row', $2::text, $4::integer))";
   const CrmAuthSettings *settings = crm_server_get_auth_settings (crm_call_get_server (call));
   g_autofree char *window = g_strdup_printf ("%d", MAX (900, 2 * settings->lockout_max_s));
   const char *count_params[] = { username, crm_call_get_source (call), window };
@@ -158,6 +158,8 @@ reply_failure (CrmCall     *call,
 {
   g_autoptr(JsonNode) detail = detail_new ("reason", reason);
 
+  /* The row names the account tried, so filtering the audit by user finds it. */
+  crm_call_set_identity (call, user_id, username);
   if (!crm_call_audit (call, "session.create", "users", user_id, "failed", detail, error))
     return FALSE;
   if (!record_failure (call, user_id, username, error))

@@ -232,6 +232,7 @@ set_password (CrmCall  *call,
               GError  **error)
 {
   static const char name_sql[] = "SELECT username FROM users WHERE id = $1::bigint";
+  static const char login_sql[] = "SELECT password_hash FROM rapport_login_lookup ($1)";
   static const char sql[] =
     "UPDATE users SET password_hash = $2, password_changed_at = now () WHERE id = $1::bigint";
   static const char revoke_sql[] =
@@ -251,7 +252,27 @@ set_password (CrmCall  *call,
 
   if (!crm_call_get_id_param (call, "id", &id))
     return TRUE;
-  if (id != principal->user_id)
+  if (id == principal->user_id)
+    {
+      /* One's own password only with the current one: a stolen token is not enough. */
+      const char *current = crm_json_get_string (crm_call_get_body (call), "current_password");
+      const char *params[] = { principal->username };
+      g_autoptr(PGresult) login = crm_call_exec (call, login_sql, 1, params, error);
+
+      if (login == NULL)
+        return FALSE;
+      if (current == NULL || PQntuples (login) != 1 || PQgetisnull (login, 0, 0)
+          || !crm_password_verify (PQgetvalue (login, 0, 0), current))
+        {
+          g_autoptr(JsonObject) problems = json_object_new ();
+
+          json_object_set_string_member (problems, "current_password",
+                                         "Enter your current password");
+          crm_call_reply_invalid (call, "The current password is not correct", problems);
+          return TRUE;
+        }
+    }
+  else
     {
       if (!target_user (call, &id, &allowed, error))
         return FALSE;

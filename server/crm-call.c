@@ -444,6 +444,28 @@ copy_table (GHashTable *table)
   return copy;
 }
 
+/*
+ * Whether JSON text holds a \u0000 escape: json-glib would cut the string there, so a
+ * value would be stored shorter than sent. Such a body is refused instead.
+ */
+static gboolean
+has_nul_escape (const char *data,
+                gsize       length)
+{
+  for (gsize i = 0; i + 5 < length; i++)
+    {
+      gsize backslashes = 0;
+
+      if (data[i] != '\\' || memcmp (data + i + 1, "u0000", 5) != 0)
+        continue;
+      while (backslashes < i && data[i - 1 - backslashes] == '\\')
+        backslashes++;
+      if (backslashes % 2 == 0)
+        return TRUE;
+    }
+  return FALSE;
+}
+
 static gboolean
 read_body (CrmCall           *self,
            SoupServerMessage *message)
@@ -459,7 +481,7 @@ read_body (CrmCall           *self,
     return TRUE;
   bytes = soup_message_body_flatten (body);
   data = g_bytes_get_data (bytes, &length);
-  if (!g_utf8_validate_len (data, length, NULL))
+  if (!g_utf8_validate_len (data, length, NULL) || has_nul_escape (data, length))
     return FALSE;
   parser = json_parser_new_immutable ();
   if (!json_parser_load_from_data (parser, data, (gssize) length, &error))
@@ -539,7 +561,7 @@ crm_call_run_full (CrmRequest    *request,
   if (!read_body (self, message))
     {
       crm_request_reply_error (request, CRM_API_ERROR_MALFORMED,
-                               "The body must be a JSON object in UTF-8");
+                               "The body must be a JSON object in UTF-8, without NUL characters");
       return;
     }
 

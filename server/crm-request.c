@@ -332,7 +332,8 @@ _crm_request_finish (CrmRequest *self,
 
   uri = soup_server_message_get_uri (self->message);
   duration = g_strdup_printf ("%.3f", (g_get_monotonic_time () - self->started_us) / 1000.0);
-  status = aborted ? g_strdup ("aborted")
+  /* libsoup reports a 500 it has written as aborted too: log what was answered. */
+  status = aborted && !self->replied ? g_strdup ("aborted")
                    : g_strdup_printf ("%u", soup_server_message_get_status (self->message));
   g_log_structured (G_LOG_DOMAIN, G_LOG_LEVEL_INFO,
                     "METHOD", soup_server_message_get_method (self->message),

@@ -123,6 +123,20 @@ append_select (GString           *sql,
                           source);
 }
 
+/*
+ * The columns a write returns: exactly those the reply shows, as the request role may
+ * not read every column (users.password_hash), so never `RETURNING *`.
+ */
+static char *
+returning_list (const CrmResource *resource)
+{
+  GString *list = g_string_new ("id, version, created_at, updated_at");
+
+  for (guint i = 0; i < resource->n_fields; i++)
+    g_string_append_printf (list, ", %s", resource->fields[i].name);
+  return g_string_free (list, FALSE);
+}
+
 static gint64
 owner_of (PGresult *result,
           int       row)
@@ -181,12 +195,19 @@ record_for_caller (CrmCall           *call,
           g_autoptr(GError) local_error = NULL;
           g_autofree char *plain = crm_secret_box_decrypt (box, stored, context, &local_error);
 
-          if (plain == NULL)
+          /* Not a token of ours (a value typed before the field turned sensitive that
+           * merely looks like one) is shown as stored; a token of an unknown key
+           * (rotated by another process) is hidden, not shown as gibberish. */
+          if (plain == NULL
+              && g_error_matches (local_error, CRM_SECRET_BOX_ERROR,
+                                  CRM_SECRET_BOX_ERROR_UNKNOWN_KEY))
             {
-              g_warning ("Cannot decrypt %s of %s record: %s", name,
+              g_warning ("Cannot decrypt %s of a %s record: %s; restart after rotate-key", name,
                          crm_object_to_string (resource->object), local_error->message);
               json_object_set_null_member (object, name);
             }
+          else if (plain == NULL)
+            ;
           else
             json_object_set_string_member (object, name, plain);
         }
@@ -540,8 +561,6 @@ validate_body (CrmCall           *call,
               json_object_set_string_member (problems, name, "Must be text");
             else if (g_utf8_strlen (text, -1) > max)
               json_object_set_string_member (problems, name, "Too long");
-            else if (strchr (text, '\0') != text + strlen (text))
-              json_object_set_string_member (problems, name, "Must be text");
             else if ((field->flags & CRM_RESOURCE_FIELD_REQUIRED) != 0 && is_blank (text))
               json_object_set_string_member (problems, name, "Required");
             else if (field->choices != NULL && !g_strv_contains (field->choices, text))
@@ -755,8 +774,12 @@ create_record (CrmCall  *call,
       params_clear (&p);
       return crm_call_deny (call, resource->object, "create", 0, NULL, error);
     }
-  g_string_append_printf (p.sql, "WITH r AS (INSERT INTO %s (%s) VALUES (%s) RETURNING *)\n",
-                          resource->table, columns->str, values->str);
+  {
+    g_autofree char *returning = returning_list (resource);
+
+    g_string_append_printf (p.sql, "WITH r AS (INSERT INTO %s (%s) VALUES (%s) RETURNING %s)\n",
+                            resource->table, columns->str, values->str, returning);
+  }
   append_select (p.sql, resource, "r");
   result = params_exec (call, &p, error);
   params_clear (&p);
@@ -953,9 +976,13 @@ update_record (CrmCall  *call,
       crm_call_reply (call, 200, before);
       return TRUE;
     }
-  g_string_append_printf (p.sql, "WITH r AS (UPDATE %s SET %s WHERE id = $%u::bigint RETURNING *)\n",
-                          resource->table, sets->str,
-                          params_add (&p, crm_call_get_param (call, "id")));
+  {
+    g_autofree char *returning = returning_list (resource);
+
+    g_string_append_printf (p.sql, "WITH r AS (UPDATE %s SET %s WHERE id = $%u::bigint RETURNING %s)\n",
+                            resource->table, sets->str,
+                            params_add (&p, crm_call_get_param (call, "id")), returning);
+  }
   append_select (p.sql, resource, "r");
   result = params_exec (call, &p, error);
   params_clear (&p);

@@ -132,6 +132,18 @@ CREATE TABLE sessions (
 CREATE INDEX sessions_user_id_idx ON sessions (user_id);
 
 -- Failed sign-ins per user name and per source address: a lock that grows with each failure.
+-- Disabling an account ends its sessions, whoever disables it and however.
+CREATE FUNCTION users_revoke_sessions () RETURNS trigger
+LANGUAGE plpgsql SECURITY DEFINER SET search_path = public, pg_temp AS $$
+BEGIN
+  UPDATE sessions SET revoked_at = now () WHERE user_id = NEW.id AND revoked_at IS NULL;
+  RETURN NULL;
+END
+$$;
+CREATE TRIGGER users_disabled AFTER UPDATE OF is_active ON users
+  FOR EACH ROW WHEN (OLD.is_active AND NOT NEW.is_active)
+  EXECUTE FUNCTION users_revoke_sessions ();
+
 CREATE TABLE login_throttle (
   kind text NOT NULL CHECK (kind IN ('user', 'source')),
   key text NOT NULL,
