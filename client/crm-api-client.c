@@ -16,6 +16,8 @@
 /* Seconds libsoup waits for a connection or a reply before it gives up. */
 #define IO_TIMEOUT_SECONDS 15
 
+#define SESSION_PATH CRM_API_BASE "/session"
+
 /**
  * CrmApiClient:
  *
@@ -29,6 +31,11 @@
  * %CRM_API_CLIENT_ERROR_UNTRUSTED_CERTIFICATE (no pin) or
  * %CRM_API_CLIENT_ERROR_CERTIFICATE_CHANGED (another pin); its finish
  * function hands out the certificate, for the user to judge as ssh asks.
+ *
+ * Once signed in (crm_api_client_sign_in_async(), or a token restored with
+ * crm_api_client_set_token()), every call but the sign-in itself carries
+ * `Authorization: Bearer TOKEN`. When such a call is answered 401, the client
+ * emits #CrmApiClient::unauthorized: the session has ended.
  */
 struct _CrmApiClient
 {
@@ -37,6 +44,7 @@ struct _CrmApiClient
   SoupSession     *session;
   char            *base_url;
   GTlsCertificate *pinned_certificate;
+  char            *token;
 };
 
 G_DEFINE_FINAL_TYPE (CrmApiClient, crm_api_client, G_TYPE_OBJECT)
@@ -47,10 +55,18 @@ enum {
   PROP_0,
   PROP_BASE_URL,
   PROP_PINNED_CERTIFICATE,
+  PROP_TOKEN,
   N_PROPS
 };
 
 static GParamSpec *properties[N_PROPS];
+
+enum {
+  UNAUTHORIZED,
+  N_SIGNALS
+};
+
+static guint signals[N_SIGNALS];
 
 /* The absolute URI of @path on the server, keeping any path prefix of the base URL
  * (a server behind a reverse proxy at https://example.com/rapport/). */
@@ -150,6 +166,8 @@ typedef struct
   GTlsCertificate      *pinned;            /* the pin when the request started, or NULL */
   GTlsCertificate      *peer_certificate;  /* what the server presented, once known */
   gboolean              rejected;          /* whether the certificate was turned down */
+  char                 *token;             /* the token the request carries, or NULL */
+  guint                 retry_after;       /* a 429's Retry-After, in seconds */
 } Request;
 
 static void
@@ -160,6 +178,7 @@ request_free (Request *request)
   g_clear_object (&request->message);
   g_clear_object (&request->pinned);
   g_clear_object (&request->peer_certificate);
+  g_free (request->token);
   g_free (request);
 }
 
@@ -198,10 +217,12 @@ certificate_error (Request *request)
                               _("The server’s certificate is not trusted"));
 }
 
+/* With @authenticated, the request carries the client's token, if it has one. */
 static Request *
 new_request (CrmApiClient  *self,
              const char    *method,
              const char    *path,
+             gboolean       authenticated,
              GError       **error)
 {
   g_autoptr(Request) request = NULL;
@@ -219,6 +240,14 @@ new_request (CrmApiClient  *self,
                                 "Accept", "application/json");
   g_signal_connect (request->message, "accept-certificate",
                     G_CALLBACK (message_accept_certificate_cb), request);
+  if (authenticated && self->token != NULL)
+    {
+      g_autofree char *authorization = g_strconcat ("Bearer ", self->token, NULL);
+
+      request->token = g_strdup (self->token);
+      soup_message_headers_replace (soup_message_get_request_headers (request->message),
+                                    "Authorization", authorization);
+    }
 
   return g_steal_pointer (&request);
 }
@@ -294,6 +323,139 @@ get_health_read_cb (GObject      *object,
   g_task_return_pointer (task, g_steal_pointer (&health), (GDestroyNotify) crm_health_free);
 }
 
+/* Turns a successful reply's JSON into the task's result. */
+typedef gboolean (*ReturnFunc) (GTask    *task,
+                                Request  *request,
+                                JsonNode *root);
+
+static gboolean
+return_account (GTask    *task,
+                Request  *request,
+                JsonNode *root)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(CrmAccount) account = crm_account_from_json (root, &error);
+
+  if (account == NULL)
+    {
+      g_task_return_error (task, g_steal_pointer (&error));
+      return FALSE;
+    }
+  /* GET /session does not repeat the token it was asked with. */
+  if (account->token == NULL)
+    account->token = g_strdup (request->token);
+  if (account->token == NULL)
+    {
+      g_task_return_new_error (task, CRM_API_ERROR, CRM_API_ERROR_MALFORMED,
+                               "session reply has no token");
+      return FALSE;
+    }
+  g_task_return_pointer (task, g_steal_pointer (&account), (GDestroyNotify) crm_account_free);
+  return TRUE;
+}
+
+static gboolean
+return_true (GTask    *task,
+             Request  *request,
+             JsonNode *root)
+{
+  g_task_return_boolean (task, TRUE);
+  return TRUE;
+}
+
+static void
+call_read_cb (GObject      *object,
+              GAsyncResult *result,
+              gpointer      user_data)
+{
+  g_autoptr(GTask) task = user_data;
+  g_autoptr(GBytes) body = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(JsonNode) root = NULL;
+  CrmApiClient *self = g_task_get_source_object (task);
+  Request *request = g_task_get_task_data (task);
+  ReturnFunc return_func = g_object_get_data (G_OBJECT (task), "crm-return-func");
+  SoupMessage *message = request->message;
+  guint status;
+
+  body = soup_session_send_and_read_finish (SOUP_SESSION (object), result, &error);
+  if (body == NULL)
+    {
+      if (request->rejected && error->domain == G_TLS_ERROR)
+        g_task_return_error (task, certificate_error (request));
+      else
+        g_task_return_error (task, g_steal_pointer (&error));
+      return;
+    }
+
+  status = soup_message_get_status (message);
+  if (g_bytes_get_size (body) > 0)
+    root = parse_json (body, NULL);
+
+  if (!SOUP_STATUS_IS_SUCCESSFUL (status))
+    {
+      g_autoptr(GError) reply_error = error_from_reply (message, root);
+
+      if (status == 429 /* Too Many Requests */)
+        {
+          const char *retry_after =
+            soup_message_headers_get_one (soup_message_get_response_headers (message),
+                                          "Retry-After");
+          guint64 seconds = 0;
+
+          if (retry_after != NULL
+              && g_ascii_string_to_unsigned (retry_after, 10, 0, G_MAXUINT, &seconds, NULL))
+            request->retry_after = (guint) seconds;
+        }
+      /* The session behind the token ended (not a wrong code while signing in). */
+      if (status == SOUP_STATUS_UNAUTHORIZED && request->token != NULL
+          && g_strcmp0 (request->token, self->token) == 0)
+        {
+          g_debug ("The server no longer accepts the session token");
+          g_signal_emit (self, signals[UNAUTHORIZED], 0);
+        }
+      g_task_return_error (task, g_steal_pointer (&reply_error));
+      return;
+    }
+
+  return_func (task, request, root);
+}
+
+/* Sends @method @path with @body (or none) and ends @task through @return_func. */
+static void
+start_call (CrmApiClient *self,
+            GTask        *task,
+            const char   *method,
+            const char   *path,
+            gboolean      authenticated,
+            JsonNode     *body,
+            ReturnFunc    return_func)
+{
+  g_autoptr(GError) error = NULL;
+  Request *request;
+
+  request = new_request (self, method, path, authenticated, &error);
+  if (request == NULL)
+    {
+      g_task_return_error (task, g_steal_pointer (&error));
+      g_object_unref (task);
+      return;
+    }
+  if (body != NULL)
+    {
+      g_autofree char *json = json_to_string (body, FALSE);
+      gsize length = strlen (json);
+      g_autoptr(GBytes) bytes = g_bytes_new_take (g_steal_pointer (&json), length);
+
+      soup_message_set_request_body_from_bytes (request->message, "application/json", bytes);
+    }
+
+  g_task_set_task_data (task, request, (GDestroyNotify) request_free);
+  g_object_set_data (G_OBJECT (task), "crm-return-func", return_func);
+  soup_session_send_and_read_async (self->session, request->message, G_PRIORITY_DEFAULT,
+                                    g_task_get_cancellable (task), call_read_cb, task);
+}
+
 static void
 crm_api_client_dispose (GObject *object)
 {
@@ -313,6 +475,7 @@ crm_api_client_finalize (GObject *object)
   CrmApiClient *self = CRM_API_CLIENT (object);
 
   g_free (self->base_url);
+  g_free (self->token);
 
   G_OBJECT_CLASS (crm_api_client_parent_class)->finalize (object);
 }
@@ -333,6 +496,10 @@ crm_api_client_get_property (GObject    *object,
 
     case PROP_PINNED_CERTIFICATE:
       g_value_set_object (value, self->pinned_certificate);
+      break;
+
+    case PROP_TOKEN:
+      g_value_set_string (value, self->token);
       break;
 
     default:
@@ -356,6 +523,10 @@ crm_api_client_set_property (GObject      *object,
 
     case PROP_PINNED_CERTIFICATE:
       crm_api_client_set_pinned_certificate (self, g_value_get_object (value));
+      break;
+
+    case PROP_TOKEN:
+      crm_api_client_set_token (self, g_value_get_string (value));
       break;
 
     default:
@@ -394,7 +565,32 @@ crm_api_client_class_init (CrmApiClientClass *klass)
                          G_TYPE_TLS_CERTIFICATE,
                          (G_PARAM_READWRITE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS));
 
+  /**
+   * CrmApiClient:token:
+   *
+   * The session token every call but the sign-in carries, or %NULL when
+   * signed out. Pointing the client at another server forgets it.
+   */
+  properties[PROP_TOKEN] =
+    g_param_spec_string ("token", NULL, NULL,
+                         NULL,
+                         (G_PARAM_READWRITE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS));
+
   g_object_class_install_properties (object_class, N_PROPS, properties);
+
+  /**
+   * CrmApiClient::unauthorized:
+   * @self: the client
+   *
+   * A call that carried the token was answered 401: the session expired or
+   * was revoked. Emitted before the call's callback runs.
+   */
+  signals[UNAUTHORIZED] =
+    g_signal_new ("unauthorized",
+                  G_TYPE_FROM_CLASS (klass),
+                  G_SIGNAL_RUN_LAST,
+                  0, NULL, NULL, NULL,
+                  G_TYPE_NONE, 0);
 }
 
 static void
@@ -450,6 +646,8 @@ crm_api_client_set_base_url (CrmApiClient *self,
 
   g_free (self->base_url);
   self->base_url = g_strdup (base_url);
+  /* A token is good for the server that issued it only. */
+  crm_api_client_set_token (self, NULL);
   g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_BASE_URL]);
 }
 
@@ -526,7 +724,7 @@ crm_api_client_get_health_async (CrmApiClient        *self,
   task = g_task_new (self, cancellable, callback, user_data);
   g_task_set_source_tag (task, crm_api_client_get_health_async);
 
-  request = new_request (self, SOUP_METHOD_GET, CRM_API_HEALTH, &error);
+  request = new_request (self, SOUP_METHOD_GET, CRM_API_HEALTH, FALSE, &error);
   if (request == NULL)
     {
       g_task_return_error (task, g_steal_pointer (&error));
@@ -573,4 +771,230 @@ crm_api_client_get_health_finish (CrmApiClient     *self,
                         ? g_object_ref (request->peer_certificate) : NULL;
 
   return g_task_propagate_pointer (G_TASK (result), error);
+}
+
+/**
+ * crm_api_client_get_token:
+ * @self: a #CrmApiClient
+ *
+ * Returns: (nullable) (transfer none): the session token
+ */
+const char *
+crm_api_client_get_token (CrmApiClient *self)
+{
+  g_return_val_if_fail (CRM_IS_API_CLIENT (self), NULL);
+
+  return self->token;
+}
+
+/**
+ * crm_api_client_set_token:
+ * @self: a #CrmApiClient
+ * @token: (nullable): a session token, or %NULL to sign out locally
+ *
+ * Sets the token later calls carry.
+ */
+void
+crm_api_client_set_token (CrmApiClient *self,
+                          const char   *token)
+{
+  g_return_if_fail (CRM_IS_API_CLIENT (self));
+
+  if (g_strcmp0 (self->token, token) == 0)
+    return;
+
+  if (self->token != NULL)
+    memset (self->token, 0, strlen (self->token));
+  g_free (self->token);
+  self->token = g_strdup (token);
+  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_TOKEN]);
+}
+
+/**
+ * crm_api_client_sign_in_async:
+ * @self: a #CrmApiClient
+ * @username: the user name
+ * @password: the password
+ * @totp: (nullable): the code of the user's authenticator app
+ * @recovery_code: (nullable): one of the user's recovery codes
+ * @cancellable: (nullable): a #GCancellable
+ * @callback: called when the server answered or could not be reached
+ * @user_data: data for @callback
+ *
+ * Signs in: `POST /api/v1/session`. It does not carry the current token, nor
+ * change it: on success, hand the account's token to crm_api_client_set_token().
+ */
+void
+crm_api_client_sign_in_async (CrmApiClient        *self,
+                              const char          *username,
+                              const char          *password,
+                              const char          *totp,
+                              const char          *recovery_code,
+                              GCancellable        *cancellable,
+                              GAsyncReadyCallback  callback,
+                              gpointer             user_data)
+{
+  g_autoptr(JsonBuilder) builder = NULL;
+  g_autoptr(JsonNode) body = NULL;
+  GTask *task;
+
+  g_return_if_fail (CRM_IS_API_CLIENT (self));
+  g_return_if_fail (username != NULL);
+  g_return_if_fail (password != NULL);
+  g_return_if_fail (cancellable == NULL || G_IS_CANCELLABLE (cancellable));
+
+  task = g_task_new (self, cancellable, callback, user_data);
+  g_task_set_source_tag (task, crm_api_client_sign_in_async);
+
+  builder = json_builder_new ();
+  json_builder_begin_object (builder);
+  json_builder_set_member_name (builder, "username");
+  json_builder_add_string_value (builder, username);
+  json_builder_set_member_name (builder, "password");
+  json_builder_add_string_value (builder, password);
+  if (totp != NULL)
+    {
+      json_builder_set_member_name (builder, "totp");
+      json_builder_add_string_value (builder, totp);
+    }
+  if (recovery_code != NULL)
+    {
+      json_builder_set_member_name (builder, "recovery_code");
+      json_builder_add_string_value (builder, recovery_code);
+    }
+  json_builder_end_object (builder);
+  body = json_builder_get_root (builder);
+
+  start_call (self, task, SOUP_METHOD_POST, SESSION_PATH, FALSE, body, return_account);
+}
+
+/**
+ * crm_api_client_sign_in_finish:
+ * @self: a #CrmApiClient
+ * @result: the #GAsyncResult passed to the callback
+ * @retry_after: (out) (optional): with %CRM_API_ERROR_RATE_LIMITED, the seconds
+ *   the server asks to wait (0 when it did not say), else 0
+ * @error: return location for a #GError
+ *
+ * Errors are in %CRM_API_ERROR: %CRM_API_ERROR_UNAUTHENTICATED for a wrong user
+ * name, password or code, %CRM_API_ERROR_MFA_REQUIRED when the password was
+ * right and a code is needed, %CRM_API_ERROR_RATE_LIMITED while locked out;
+ * else as crm_api_client_get_health_finish().
+ *
+ * Returns: (transfer full): who signed in, with the new token, or %NULL
+ */
+CrmAccount *
+crm_api_client_sign_in_finish (CrmApiClient  *self,
+                               GAsyncResult  *result,
+                               guint         *retry_after,
+                               GError       **error)
+{
+  Request *request;
+
+  g_return_val_if_fail (CRM_IS_API_CLIENT (self), NULL);
+  g_return_val_if_fail (g_task_is_valid (result, self), NULL);
+  g_return_val_if_fail (g_task_get_source_tag (G_TASK (result)) == crm_api_client_sign_in_async,
+                        NULL);
+
+  request = g_task_get_task_data (G_TASK (result));
+  if (retry_after != NULL)
+    *retry_after = request != NULL ? request->retry_after : 0;
+
+  return g_task_propagate_pointer (G_TASK (result), error);
+}
+
+/**
+ * crm_api_client_get_session_async:
+ * @self: a #CrmApiClient
+ * @cancellable: (nullable): a #GCancellable
+ * @callback: called when the server answered or could not be reached
+ * @user_data: data for @callback
+ *
+ * Asks who the client's token belongs to: `GET /api/v1/session`.
+ */
+void
+crm_api_client_get_session_async (CrmApiClient        *self,
+                                  GCancellable        *cancellable,
+                                  GAsyncReadyCallback  callback,
+                                  gpointer             user_data)
+{
+  GTask *task;
+
+  g_return_if_fail (CRM_IS_API_CLIENT (self));
+  g_return_if_fail (cancellable == NULL || G_IS_CANCELLABLE (cancellable));
+
+  task = g_task_new (self, cancellable, callback, user_data);
+  g_task_set_source_tag (task, crm_api_client_get_session_async);
+  start_call (self, task, SOUP_METHOD_GET, SESSION_PATH, TRUE, NULL, return_account);
+}
+
+/**
+ * crm_api_client_get_session_finish:
+ * @self: a #CrmApiClient
+ * @result: the #GAsyncResult passed to the callback
+ * @error: return location for a #GError
+ *
+ * %CRM_API_ERROR_UNAUTHENTICATED means the token is not (or no longer) valid.
+ *
+ * Returns: (transfer full): who the token belongs to, or %NULL
+ */
+CrmAccount *
+crm_api_client_get_session_finish (CrmApiClient  *self,
+                                   GAsyncResult  *result,
+                                   GError       **error)
+{
+  g_return_val_if_fail (CRM_IS_API_CLIENT (self), NULL);
+  g_return_val_if_fail (g_task_is_valid (result, self), NULL);
+  g_return_val_if_fail (g_task_get_source_tag (G_TASK (result))
+                        == crm_api_client_get_session_async, NULL);
+
+  return g_task_propagate_pointer (G_TASK (result), error);
+}
+
+/**
+ * crm_api_client_sign_out_async:
+ * @self: a #CrmApiClient
+ * @cancellable: (nullable): a #GCancellable
+ * @callback: called when the server answered or could not be reached
+ * @user_data: data for @callback
+ *
+ * Ends the session on the server: `DELETE /api/v1/session`. The request
+ * carries the token the client has now; the caller forgets it locally with
+ * crm_api_client_set_token() (at once: it need not wait for the server).
+ */
+void
+crm_api_client_sign_out_async (CrmApiClient        *self,
+                               GCancellable        *cancellable,
+                               GAsyncReadyCallback  callback,
+                               gpointer             user_data)
+{
+  GTask *task;
+
+  g_return_if_fail (CRM_IS_API_CLIENT (self));
+  g_return_if_fail (cancellable == NULL || G_IS_CANCELLABLE (cancellable));
+
+  task = g_task_new (self, cancellable, callback, user_data);
+  g_task_set_source_tag (task, crm_api_client_sign_out_async);
+  start_call (self, task, SOUP_METHOD_DELETE, SESSION_PATH, TRUE, NULL, return_true);
+}
+
+/**
+ * crm_api_client_sign_out_finish:
+ * @self: a #CrmApiClient
+ * @result: the #GAsyncResult passed to the callback
+ * @error: return location for a #GError
+ *
+ * Returns: %TRUE when the server ended the session
+ */
+gboolean
+crm_api_client_sign_out_finish (CrmApiClient  *self,
+                                GAsyncResult  *result,
+                                GError       **error)
+{
+  g_return_val_if_fail (CRM_IS_API_CLIENT (self), FALSE);
+  g_return_val_if_fail (g_task_is_valid (result, self), FALSE);
+  g_return_val_if_fail (g_task_get_source_tag (G_TASK (result)) == crm_api_client_sign_out_async,
+                        FALSE);
+
+  return g_task_propagate_boolean (G_TASK (result), error);
 }

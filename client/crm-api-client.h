@@ -3,6 +3,7 @@
 
 #include <gio/gio.h>
 
+#include "crm-account.h"
 #include "crm-health.h"
 
 G_BEGIN_DECLS
@@ -45,6 +46,35 @@ void             crm_api_client_get_health_async       (CrmApiClient         *se
 CrmHealth       *crm_api_client_get_health_finish      (CrmApiClient         *self,
                                                         GAsyncResult         *result,
                                                         GTlsCertificate     **peer_certificate,
+                                                        GError              **error);
+const char      *crm_api_client_get_token              (CrmApiClient         *self);
+void             crm_api_client_set_token              (CrmApiClient         *self,
+                                                        const char           *token);
+void             crm_api_client_sign_in_async          (CrmApiClient         *self,
+                                                        const char           *username,
+                                                        const char           *password,
+                                                        const char           *totp,
+                                                        const char           *recovery_code,
+                                                        GCancellable         *cancellable,
+                                                        GAsyncReadyCallback   callback,
+                                                        gpointer              user_data);
+CrmAccount      *crm_api_client_sign_in_finish         (CrmApiClient         *self,
+                                                        GAsyncResult         *result,
+                                                        guint                *retry_after,
+                                                        GError              **error);
+void             crm_api_client_get_session_async      (CrmApiClient         *self,
+                                                        GCancellable         *cancellable,
+                                                        GAsyncReadyCallback   callback,
+                                                        gpointer              user_data);
+CrmAccount      *crm_api_client_get_session_finish     (CrmApiClient         *self,
+                                                        GAsyncResult         *result,
+                                                        GError              **error);
+void             crm_api_client_sign_out_async         (CrmApiClient         *self,
+                                                        GCancellable         *cancellable,
+                                                        GAsyncReadyCallback   callback,
+                                                        gpointer              user_data);
+gboolean         crm_api_client_sign_out_finish        (CrmApiClient         *self,
+                                                        GAsyncResult         *result,
                                                         GError              **error);
 
 G_END_DECLS

@@ -9,6 +9,9 @@
 #include "crm-address-page.h"
 #include "crm-certificate-changed-page.h"
 #include "crm-error.h"
+#include "crm-sections.h"
+#include "crm-sign-in-page.h"
+#include "crm-token-store.h"
 #include "crm-trust-page.h"
 #include "crm-trust-store.h"
 #include "crm-window-private.h"
@@ -26,6 +29,8 @@
 #define PAGE_TRUST               "trust"
 #define PAGE_CERTIFICATE_CHANGED "certificate-changed"
 #define PAGE_STATUS              "status"
+#define PAGE_SIGN_IN             "sign-in"
+#define PAGE_SIGNED_IN           "signed-in"
 
 /**
  * CrmWindow:
@@ -41,6 +46,10 @@
  * - `certificate-changed` (#CrmCertificateChangedPage): the server presents
  *   another certificate than the pinned one; refused.
  * - `status`: the connection status of the server, polled while shown.
+ * - `sign-in` (#CrmSignInPage): the server answers; who is at the desk? Shown
+ *   once connected, unless a token stored with "Stay signed in" is still good.
+ * - `signed-in`: who is signed in, in which role, and the sections the role
+ *   allows. "Sign Out" and any call answered 401 lead back to `sign-in`.
  *
  * An address typed on the address page becomes the `server-url` setting only
  * once the server answered; until then the #CrmApiClient points at it, and
@@ -66,6 +75,12 @@ struct _CrmWindow
   GtkLabel             *schema_label;
   GtkLabel             *checked_label;
   GtkButton            *retry_button;
+  CrmSignInPage        *sign_in_page;
+  AdwStatusPage        *signed_in_page;
+  GtkLabel             *mfa_notice_label;
+  AdwPreferencesGroup  *sections_group;
+  GtkFlowBox           *sections_list;
+  GtkButton            *sign_out_button;
 
   CrmApiClient         *api_client;
   GSettings            *settings;
@@ -83,6 +98,9 @@ struct _CrmWindow
   /* Where the client pointed before "Change Server…", for "Cancel". */
   char                 *previous_url;
   GTlsCertificate      *previous_pin;
+
+  CrmAccount           *account;          /* who is signed in, or NULL */
+  GCancellable         *session_cancellable; /* restoring a stored session */
 };
 
 G_DEFINE_ENUM_TYPE (CrmConnectionState, crm_connection_state,
@@ -144,6 +162,7 @@ static const char * const state_css_classes[] = {
 
 static void check_health         (CrmWindow  *self,
                                   gboolean    show_progress);
+static void enter_session        (CrmWindow  *self);
 static void api_client_notify_cb (CrmWindow  *self,
                                   GParamSpec *pspec);
 
@@ -378,6 +397,7 @@ update_actions (CrmWindow *self)
   gtk_widget_action_set_enabled (GTK_WIDGET (self), "win.change-server",
                                  self->api_client != NULL && !page_is (self, PAGE_ADDRESS));
   gtk_widget_action_set_enabled (GTK_WIDGET (self), "win.cancel-change-server", can_cancel);
+  gtk_widget_action_set_enabled (GTK_WIDGET (self), "win.sign-out", self->account != NULL);
   gtk_widget_set_visible (GTK_WIDGET (self->cancel_button), can_cancel);
 }
 
@@ -402,6 +422,13 @@ stop_checking (CrmWindow *self)
   g_clear_object (&self->cancellable);
   if (self->address_page != NULL)
     crm_address_page_set_busy (self->address_page, FALSE);
+}
+
+static void
+stop_session_check (CrmWindow *self)
+{
+  g_cancellable_cancel (self->session_cancellable);
+  g_clear_object (&self->session_cancellable);
 }
 
 static void
@@ -435,6 +462,12 @@ point_client_at (CrmWindow       *self,
   stop_checking (self);
   if (!use_pin && self->settings != NULL)
     stored = crm_trust_store_dup_pin (self->settings, url);
+
+  if (g_strcmp0 (url, crm_api_client_get_base_url (self->api_client)) != 0)
+    {
+      stop_session_check (self);
+      g_clear_pointer (&self->account, crm_account_free);
+    }
 
   g_signal_handlers_block_by_func (self->api_client, api_client_notify_cb, self);
   crm_api_client_set_base_url (self->api_client, url);
@@ -562,6 +595,14 @@ get_health_cb (GObject      *object,
       break;
 
     case CRM_CONNECTION_STATE_CONNECTED:
+      save_server (self);
+      if (page_is (self, PAGE_ADDRESS))
+        show_page (self, PAGE_STATUS);
+      set_connection_state (self, state);
+      enter_session (self);
+      schedule_poll (self);
+      return;
+
     case CRM_CONNECTION_STATE_DATABASE_UNAVAILABLE:
     case CRM_CONNECTION_STATE_CONNECTING:
     case CRM_CONNECTION_STATE_NO_SERVER:
@@ -673,6 +714,276 @@ certificate_changed_page_forgotten_cb (CrmWindow                 *self,
 
   show_page (self, PAGE_STATUS);
   check_health (self, TRUE);
+}
+
+
+/* --- the session --------------------------------------------------------- */
+
+static void
+fill_sections (CrmWindow *self)
+{
+  CrmSection sections[CRM_N_SECTIONS];
+  GtkWidget *child;
+  guint n;
+
+  while ((child = gtk_widget_get_first_child (GTK_WIDGET (self->sections_list))) != NULL)
+    gtk_flow_box_remove (self->sections_list, child);
+
+  n = crm_sections_allowed (self->account->permissions, sections);
+  for (guint i = 0; i < n; i++)
+    {
+      GtkWidget *label = gtk_label_new (crm_section_get_title (sections[i]));
+
+      gtk_widget_set_name (label, crm_section_get_id (sections[i]));
+      gtk_label_set_ellipsize (GTK_LABEL (label), PANGO_ELLIPSIZE_END);
+      gtk_widget_add_css_class (label, "card");
+      gtk_widget_add_css_class (label, "section");
+      gtk_flow_box_append (self->sections_list, label);
+    }
+}
+
+static void
+show_signed_in (CrmWindow *self)
+{
+  g_autofree char *title = NULL;
+  g_autofree char *description = NULL;
+  g_autofree char *markup = NULL;
+
+  g_assert (self->account != NULL);
+
+  /* Translators: the user's name, then their role, such as "Signed in as Li Wei (Sales rep)" */
+  title = g_strdup_printf (_("Signed in as %s (%s)"), self->account->display_name,
+                           self->account->role_name);
+  /* Translators: %s is the server's address */
+  description = g_strdup_printf (_("On the Rapport server at %s."),
+                                 crm_api_client_get_base_url (self->api_client));
+  markup = g_markup_escape_text (description, -1);
+  adw_status_page_set_title (self->signed_in_page, title);
+  adw_status_page_set_description (self->signed_in_page, markup);
+  gtk_widget_set_visible (GTK_WIDGET (self->mfa_notice_label),
+                          self->account->mfa_enrollment_required);
+  gtk_widget_set_visible (GTK_WIDGET (self->sections_group),
+                          !self->account->mfa_enrollment_required);
+  fill_sections (self);
+  show_page (self, PAGE_SIGNED_IN);
+}
+
+static void
+show_sign_in (CrmWindow  *self,
+              const char *message)
+{
+  crm_sign_in_page_reset (self->sign_in_page);
+  crm_sign_in_page_set_message (self->sign_in_page, message);
+  show_page (self, PAGE_SIGN_IN);
+}
+
+static void
+token_store_saved_cb (GObject      *object,
+                      GAsyncResult *result,
+                      gpointer      user_data)
+{
+  g_autoptr(GError) error = NULL;
+
+  /* Without a keyring the user signs in again next time: nothing else breaks. */
+  if (!crm_token_store_save_finish (result, &error))
+    g_debug ("The session could not be stored in the keyring: %s", error->message);
+}
+
+static void
+token_store_cleared_cb (GObject      *object,
+                        GAsyncResult *result,
+                        gpointer      user_data)
+{
+  g_autoptr(GError) error = NULL;
+
+  if (!crm_token_store_clear_finish (result, &error) && error != NULL)
+    g_debug ("The stored session could not be deleted: %s", error->message);
+}
+
+/* Forgets who is signed in, here and (with @clear_stored) in the keyring. */
+static void
+forget_session (CrmWindow *self,
+                gboolean   clear_stored)
+{
+  const char *base_url = crm_api_client_get_base_url (self->api_client);
+
+  stop_session_check (self);
+  g_clear_pointer (&self->account, crm_account_free);
+  crm_api_client_set_token (self->api_client, NULL);
+  if (clear_stored && base_url != NULL && *base_url != '\0')
+    crm_token_store_clear_async (base_url, NULL, token_store_cleared_cb, NULL);
+  update_actions (self);
+}
+
+static void
+get_session_cb (GObject      *object,
+                GAsyncResult *result,
+                gpointer      user_data)
+{
+  g_autoptr(CrmWindow) self = user_data;
+  g_autoptr(CrmAccount) account = NULL;
+  g_autoptr(GError) error = NULL;
+
+  account = crm_api_client_get_session_finish (CRM_API_CLIENT (object), result, &error);
+  if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+    return;
+  g_clear_object (&self->session_cancellable);
+
+  if (account != NULL)
+    {
+      g_debug ("Signed in again as %s", account->username);
+      g_clear_pointer (&self->account, crm_account_free);
+      self->account = g_steal_pointer (&account);
+      update_actions (self);
+      show_signed_in (self);
+      return;
+    }
+
+  g_debug ("The stored session is not usable: %s", error->message);
+  if (g_error_matches (error, CRM_API_ERROR, CRM_API_ERROR_UNAUTHENTICATED))
+    {
+      forget_session (self, TRUE);
+      show_sign_in (self, _("Your session has ended. Sign in again."));
+    }
+  else
+    {
+      /* Kept in the keyring: the server may answer next time. */
+      forget_session (self, FALSE);
+      show_sign_in (self, describe_error (error));
+    }
+}
+
+static void
+restore_session (CrmWindow *self)
+{
+  g_clear_object (&self->session_cancellable);
+  self->session_cancellable = g_cancellable_new ();
+  crm_api_client_get_session_async (self->api_client, self->session_cancellable,
+                                    get_session_cb, g_object_ref (self));
+}
+
+static void
+token_store_lookup_cb (GObject      *object,
+                       GAsyncResult *result,
+                       gpointer      user_data)
+{
+  g_autoptr(CrmWindow) self = user_data;
+  g_autoptr(GError) error = NULL;
+  g_autofree char *token = NULL;
+
+  token = crm_token_store_lookup_finish (result, &error);
+  if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED)
+      || self->session_cancellable == NULL
+      || g_cancellable_is_cancelled (self->session_cancellable))
+    return;
+
+  if (error != NULL)
+    g_debug ("No keyring to look up a stored session in: %s", error->message);
+  if (token == NULL)
+    {
+      g_clear_object (&self->session_cancellable);
+      show_sign_in (self, NULL);
+      return;
+    }
+
+  g_debug ("Trying the session stored for %s", crm_api_client_get_base_url (self->api_client));
+  crm_api_client_set_token (self->api_client, token);
+  restore_session (self);
+}
+
+/* The server answers: back to the session if one is open, else a stored one,
+ * else the sign-in page. */
+static void
+enter_session (CrmWindow *self)
+{
+  const char *token = crm_api_client_get_token (self->api_client);
+  const char *base_url = crm_api_client_get_base_url (self->api_client);
+
+  if (self->session_cancellable != NULL)
+    return;
+
+  if (self->account != NULL && token != NULL && g_strcmp0 (self->account->token, token) == 0)
+    {
+      show_signed_in (self);
+      return;
+    }
+  g_clear_pointer (&self->account, crm_account_free);
+  update_actions (self);
+
+  if (token != NULL)
+    {
+      restore_session (self);
+      return;
+    }
+
+  self->session_cancellable = g_cancellable_new ();
+  crm_token_store_lookup_async (base_url, self->session_cancellable, token_store_lookup_cb,
+                                g_object_ref (self));
+}
+
+static void
+sign_in_page_signed_in_cb (CrmWindow     *self,
+                           CrmAccount    *account,
+                           CrmSignInPage *page)
+{
+  const char *base_url = crm_api_client_get_base_url (self->api_client);
+
+  stop_session_check (self);
+  g_clear_pointer (&self->account, crm_account_free);
+  self->account = crm_account_copy (account);
+  crm_api_client_set_token (self->api_client, account->token);
+
+  /* Without "Stay signed in", the token lives in memory only. */
+  if (crm_sign_in_page_get_stay_signed_in (page))
+    crm_token_store_save_async (base_url, account->username, account->token, NULL,
+                                token_store_saved_cb, NULL);
+
+  crm_sign_in_page_reset (page);
+  update_actions (self);
+  show_signed_in (self);
+}
+
+/* A call with the token was answered 401: the session expired or was revoked. */
+static void
+api_client_unauthorized_cb (CrmWindow    *self,
+                            CrmApiClient *api_client)
+{
+  /* A stored session being tried: get_session_cb () handles it. */
+  if (self->account == NULL)
+    return;
+
+  g_debug ("The session ended on the server");
+  forget_session (self, TRUE);
+  show_sign_in (self, _("Your session has ended. Sign in again."));
+}
+
+static void
+sign_out_cb (GObject      *object,
+             GAsyncResult *result,
+             gpointer      user_data)
+{
+  g_autoptr(GError) error = NULL;
+
+  /* Signed out here either way; the server's session expires on its own. */
+  if (!crm_api_client_sign_out_finish (CRM_API_CLIENT (object), result, &error))
+    g_debug ("The server did not end the session: %s", error->message);
+}
+
+static void
+sign_out_action_cb (GtkWidget  *widget,
+                    const char *action_name,
+                    GVariant   *parameter)
+{
+  CrmWindow *self = CRM_WINDOW (widget);
+
+  if (self->account == NULL)
+    return;
+
+  g_debug ("Signing out %s", self->account->username);
+  /* Sent with the token, which the client forgets right after. */
+  crm_api_client_sign_out_async (self->api_client, NULL, sign_out_cb, NULL);
+  forget_session (self, TRUE);
+  show_sign_in (self, NULL);
 }
 
 static void
@@ -802,6 +1113,9 @@ crm_window_constructed (GObject *object)
                                 G_CALLBACK (api_client_notify_cb), self);
       g_signal_connect_swapped (self->api_client, "notify::pinned-certificate",
                                 G_CALLBACK (api_client_notify_cb), self);
+      g_signal_connect_swapped (self->api_client, "unauthorized",
+                                G_CALLBACK (api_client_unauthorized_cb), self);
+      crm_sign_in_page_set_api_client (self->sign_in_page, self->api_client);
     }
   load_window_state (self);
   update_view (self);
@@ -817,6 +1131,7 @@ crm_window_dispose (GObject *object)
   CrmWindow *self = CRM_WINDOW (object);
 
   stop_checking (self);
+  stop_session_check (self);
   if (self->api_client != NULL)
     g_signal_handlers_disconnect_by_data (self->api_client, self);
 
@@ -837,6 +1152,7 @@ crm_window_finalize (GObject *object)
   g_clear_pointer (&self->health, crm_health_free);
   g_clear_error (&self->error);
   g_clear_pointer (&self->checked_at, g_date_time_unref);
+  g_clear_pointer (&self->account, crm_account_free);
   g_free (self->previous_url);
 
   G_OBJECT_CLASS (crm_window_parent_class)->finalize (object);
@@ -960,17 +1276,25 @@ crm_window_class_init (CrmWindowClass *klass)
   gtk_widget_class_bind_template_child (widget_class, CrmWindow, schema_label);
   gtk_widget_class_bind_template_child (widget_class, CrmWindow, checked_label);
   gtk_widget_class_bind_template_child (widget_class, CrmWindow, retry_button);
+  gtk_widget_class_bind_template_child (widget_class, CrmWindow, sign_in_page);
+  gtk_widget_class_bind_template_child (widget_class, CrmWindow, signed_in_page);
+  gtk_widget_class_bind_template_child (widget_class, CrmWindow, mfa_notice_label);
+  gtk_widget_class_bind_template_child (widget_class, CrmWindow, sections_group);
+  gtk_widget_class_bind_template_child (widget_class, CrmWindow, sections_list);
+  gtk_widget_class_bind_template_child (widget_class, CrmWindow, sign_out_button);
 
   gtk_widget_class_bind_template_callback (widget_class, address_page_submitted_cb);
   gtk_widget_class_bind_template_callback (widget_class, trust_page_accepted_cb);
   gtk_widget_class_bind_template_callback (widget_class, page_cancelled_cb);
   gtk_widget_class_bind_template_callback (widget_class, certificate_changed_page_forgotten_cb);
+  gtk_widget_class_bind_template_callback (widget_class, sign_in_page_signed_in_cb);
 
   gtk_widget_class_install_action (widget_class, "win.retry", NULL, retry_action_cb);
   gtk_widget_class_install_action (widget_class, "win.change-server", NULL,
                                    change_server_action_cb);
   gtk_widget_class_install_action (widget_class, "win.cancel-change-server", NULL,
                                    cancel_change_server_action_cb);
+  gtk_widget_class_install_action (widget_class, "win.sign-out", NULL, sign_out_action_cb);
   gtk_widget_class_add_binding_action (widget_class, GDK_KEY_Escape, 0,
                                        "win.cancel-change-server", NULL);
   gtk_widget_class_add_binding_action (widget_class, GDK_KEY_r, GDK_CONTROL_MASK,
@@ -983,6 +1307,7 @@ crm_window_init (CrmWindow *self)
   g_type_ensure (CRM_TYPE_ADDRESS_PAGE);
   g_type_ensure (CRM_TYPE_TRUST_PAGE);
   g_type_ensure (CRM_TYPE_CERTIFICATE_CHANGED_PAGE);
+  g_type_ensure (CRM_TYPE_SIGN_IN_PAGE);
   gtk_widget_init_template (GTK_WIDGET (self));
 
   self->connection_state = CRM_CONNECTION_STATE_CONNECTING;
@@ -1199,4 +1524,44 @@ _crm_window_get_certificate_changed_page (CrmWindow *self)
   g_return_val_if_fail (CRM_IS_WINDOW (self), NULL);
 
   return self->certificate_changed_page;
+}
+
+CrmSignInPage *
+_crm_window_get_sign_in_page (CrmWindow *self)
+{
+  g_return_val_if_fail (CRM_IS_WINDOW (self), NULL);
+
+  return self->sign_in_page;
+}
+
+AdwStatusPage *
+_crm_window_get_signed_in_page (CrmWindow *self)
+{
+  g_return_val_if_fail (CRM_IS_WINDOW (self), NULL);
+
+  return self->signed_in_page;
+}
+
+GtkFlowBox *
+_crm_window_get_sections_list (CrmWindow *self)
+{
+  g_return_val_if_fail (CRM_IS_WINDOW (self), NULL);
+
+  return self->sections_list;
+}
+
+const CrmAccount *
+_crm_window_get_account (CrmWindow *self)
+{
+  g_return_val_if_fail (CRM_IS_WINDOW (self), NULL);
+
+  return self->account;
+}
+
+gboolean
+_crm_window_is_checking_session (CrmWindow *self)
+{
+  g_return_val_if_fail (CRM_IS_WINDOW (self), FALSE);
+
+  return self->session_cancellable != NULL;
 }

@@ -6,6 +6,7 @@
 #include <string.h>
 
 #include <glib/gstdio.h>
+#include <json-glib/json-glib.h>
 #include <libsoup/soup.h>
 
 #include "crm-api-client.h"
@@ -27,6 +28,9 @@ typedef struct
   CrmApiClient *client;
   const Reply  *reply;
   char         *tmpdir;       /* TLS cases: certificates made for the test */
+  char         *authorization; /* the last session request's Authorization header */
+  char         *session_body;  /* the last session request's body */
+  char         *session_method;
 } ApiFixture;
 
 static const char healthy_body[] =
@@ -52,6 +56,121 @@ health_cb (SoupServer        *server,
                                       SOUP_MEMORY_STATIC, reply->body, strlen (reply->body));
 }
 
+/* A fake of POST/GET/DELETE /api/v1/session: password "pw"; user "mfa" needs the
+ * TOTP code 123456 or the recovery code "abcd-efgh"; user "locked" is locked out
+ * for 90 s; the token "good" is a live session. */
+static const char session_reply[] =
+  "{\"token\":\"%s\",\"user\":{\"id\":7,\"username\":\"%s\",\"display_name\":\"Li Wei\","
+  "\"team_id\":null,\"role\":{\"id\":3,\"name\":\"Sales rep\",\"require_mfa\":false},"
+  "\"mfa_enabled\":false},\"permissions\":{\"scopes\":{\"customers\":{\"read\":\"own\"}}},"
+  "\"mfa_enrollment_required\":false}";
+
+static void
+reply_json (SoupServerMessage *message,
+            guint              status,
+            const char        *body)
+{
+  soup_server_message_set_status (message, status, NULL);
+  soup_server_message_set_response (message, "application/json", SOUP_MEMORY_COPY, body,
+                                    strlen (body));
+}
+
+static void
+reply_error (SoupServerMessage *message,
+             guint              status,
+             const char        *code)
+{
+  g_autofree char *body = g_strdup_printf ("{\"error\":{\"code\":\"%s\",\"message\":\"no\"}}",
+                                           code);
+
+  reply_json (message, status, body);
+}
+
+static void
+session_cb (SoupServer        *server,
+            SoupServerMessage *message,
+            const char        *path,
+            GHashTable        *query,
+            gpointer           user_data)
+{
+  ApiFixture *fixture = user_data;
+  SoupMessageHeaders *headers = soup_server_message_get_request_headers (message);
+  SoupMessageBody *request_body = soup_server_message_get_request_body (message);
+  const char *method = soup_server_message_get_method (message);
+  const char *authorization = soup_message_headers_get_one (headers, "Authorization");
+
+  g_free (fixture->authorization);
+  fixture->authorization = g_strdup (authorization);
+  g_free (fixture->session_method);
+  fixture->session_method = g_strdup (method);
+  g_free (fixture->session_body);
+  fixture->session_body = g_strndup (request_body->data, request_body->length);
+
+  if (g_str_equal (method, SOUP_METHOD_POST))
+    {
+      g_autoptr(JsonNode) node = json_from_string (fixture->session_body, NULL);
+      JsonObject *object = json_node_get_object (node);
+      const char *username = json_object_get_string_member (object, "username");
+      const char *password = json_object_get_string_member (object, "password");
+      const char *totp = json_object_get_string_member_with_default (object, "totp", NULL);
+      const char *recovery =
+        json_object_get_string_member_with_default (object, "recovery_code", NULL);
+      g_autofree char *token = NULL;
+      g_autofree char *body = NULL;
+
+      if (g_str_equal (username, "locked"))
+        {
+          soup_message_headers_replace (soup_server_message_get_response_headers (message),
+                                        "Retry-After", "90");
+          reply_error (message, 429, "rate_limited");
+          return;
+        }
+      if (!g_str_equal (password, "pw"))
+        {
+          reply_error (message, 401, "unauthenticated");
+          return;
+        }
+      if (g_str_equal (username, "mfa"))
+        {
+          if (totp == NULL && recovery == NULL)
+            {
+              reply_error (message, 401, "mfa_required");
+              return;
+            }
+          if (g_strcmp0 (totp, "123456") != 0 && g_strcmp0 (recovery, "abcd-efgh") != 0)
+            {
+              reply_error (message, 401, "unauthenticated");
+              return;
+            }
+        }
+      token = g_strdup_printf ("tok-%s", username);
+      body = g_strdup_printf (session_reply, token, username);
+      reply_json (message, 201, body);
+      return;
+    }
+
+  if (g_strcmp0 (authorization, "Bearer good") != 0)
+    {
+      reply_error (message, 401, "unauthenticated");
+      return;
+    }
+  if (g_str_equal (method, SOUP_METHOD_DELETE))
+    {
+      soup_server_message_set_status (message, 204, NULL);
+      return;
+    }
+  {
+    g_autofree char *body = g_strdup_printf (session_reply, "ignored", "li");
+    g_autoptr(JsonNode) node = json_from_string (body, NULL);
+
+    /* GET does not repeat the token. */
+    json_object_remove_member (json_node_get_object (node), "token");
+    g_free (body);
+    body = json_to_string (node, FALSE);
+    reply_json (message, 200, body);
+  }
+}
+
 static void
 start_server (ApiFixture      *fixture,
               GTlsCertificate *certificate,
@@ -65,6 +184,7 @@ start_server (ApiFixture      *fixture,
 
   fixture->server = soup_server_new ("tls-certificate", certificate, NULL);
   soup_server_add_handler (fixture->server, path, health_cb, fixture, NULL);
+  soup_server_add_handler (fixture->server, CRM_API_BASE "/session", session_cb, fixture, NULL);
   if (certificate != NULL)
     options |= SOUP_SERVER_LISTEN_HTTPS;
   soup_server_listen_local (fixture->server, 0, options, &error);
@@ -106,6 +226,9 @@ fixture_tear_down (ApiFixture    *fixture,
   while (g_main_context_iteration (NULL, FALSE))
     ;
   g_clear_pointer (&fixture->url, g_free);
+  g_clear_pointer (&fixture->authorization, g_free);
+  g_clear_pointer (&fixture->session_body, g_free);
+  g_clear_pointer (&fixture->session_method, g_free);
   if (fixture->tmpdir != NULL)
     {
       const char *names[] = { "server.pem", "server.key", "other.pem", "other.key" };
@@ -458,6 +581,184 @@ test_tls_wrong_pin (ApiFixture    *fixture,
   g_assert_false (g_tls_certificate_is_same (peer, pinned));
 }
 
+/* --- the session ------------------------------------------------------------ */
+
+static CrmAccount *
+sign_in (CrmApiClient  *client,
+         const char    *username,
+         const char    *password,
+         const char    *totp,
+         const char    *recovery_code,
+         guint         *retry_after,
+         GError       **error)
+{
+  g_autoptr(GAsyncResult) result = NULL;
+
+  crm_api_client_sign_in_async (client, username, password, totp, recovery_code, NULL,
+                                store_result_cb, &result);
+  while (result == NULL)
+    g_main_context_iteration (NULL, TRUE);
+  return crm_api_client_sign_in_finish (client, result, retry_after, error);
+}
+
+static CrmAccount *
+get_session (CrmApiClient  *client,
+             GError       **error)
+{
+  g_autoptr(GAsyncResult) result = NULL;
+
+  crm_api_client_get_session_async (client, NULL, store_result_cb, &result);
+  while (result == NULL)
+    g_main_context_iteration (NULL, TRUE);
+  return crm_api_client_get_session_finish (client, result, error);
+}
+
+static void
+test_session_sign_in (ApiFixture    *fixture,
+                      gconstpointer  data)
+{
+  g_autoptr(CrmAccount) account = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(JsonNode) body = NULL;
+  guint retry_after = 99;
+
+  /* A sign-in never carries the token the client had. */
+  crm_api_client_set_token (fixture->client, "old");
+  account = sign_in (fixture->client, "li", "pw", NULL, NULL, &retry_after, &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (retry_after, ==, 0);
+  g_assert_cmpstr (fixture->session_method, ==, "POST");
+  g_assert_null (fixture->authorization);
+  body = json_from_string (fixture->session_body, NULL);
+  g_assert_cmpstr (json_object_get_string_member (json_node_get_object (body), "username"), ==,
+                   "li");
+  g_assert_false (json_object_has_member (json_node_get_object (body), "totp"));
+  g_assert_cmpstr (account->token, ==, "tok-li");
+  g_assert_cmpstr (account->display_name, ==, "Li Wei");
+  g_assert_cmpstr (account->role_name, ==, "Sales rep");
+  g_assert_cmpint (crm_permissions_get_scope (account->permissions, CRM_OBJECT_CUSTOMERS,
+                                              CRM_ACTION_READ), ==, CRM_SCOPE_OWN);
+  /* Nor changes it: the caller decides. */
+  g_assert_cmpstr (crm_api_client_get_token (fixture->client), ==, "old");
+}
+
+static void
+test_session_sign_in_errors (ApiFixture    *fixture,
+                             gconstpointer  data)
+{
+  g_autoptr(CrmAccount) account = NULL;
+  g_autoptr(GError) error = NULL;
+  guint retry_after = 99;
+
+  account = sign_in (fixture->client, "li", "wrong", NULL, NULL, &retry_after, &error);
+  g_assert_null (account);
+  g_assert_error (error, CRM_API_ERROR, CRM_API_ERROR_UNAUTHENTICATED);
+  g_assert_cmpuint (retry_after, ==, 0);
+  g_clear_error (&error);
+
+  account = sign_in (fixture->client, "locked", "pw", NULL, NULL, &retry_after, &error);
+  g_assert_error (error, CRM_API_ERROR, CRM_API_ERROR_RATE_LIMITED);
+  g_assert_cmpuint (retry_after, ==, 90);
+  g_clear_error (&error);
+
+  /* Two steps: the password, then a code. */
+  account = sign_in (fixture->client, "mfa", "pw", NULL, NULL, NULL, &error);
+  g_assert_error (error, CRM_API_ERROR, CRM_API_ERROR_MFA_REQUIRED);
+  g_clear_error (&error);
+  account = sign_in (fixture->client, "mfa", "pw", "000000", NULL, NULL, &error);
+  g_assert_error (error, CRM_API_ERROR, CRM_API_ERROR_UNAUTHENTICATED);
+  g_clear_error (&error);
+  account = sign_in (fixture->client, "mfa", "pw", "123456", NULL, NULL, &error);
+  g_assert_no_error (error);
+  g_assert_cmpstr (account->token, ==, "tok-mfa");
+  g_clear_pointer (&account, crm_account_free);
+  account = sign_in (fixture->client, "mfa", "pw", NULL, "abcd-efgh", NULL, &error);
+  g_assert_no_error (error);
+  g_assert_nonnull (strstr (fixture->session_body, "\"recovery_code\":\"abcd-efgh\""));
+}
+
+static void
+count_cb (CrmApiClient *client,
+          guint        *count)
+{
+  (*count)++;
+}
+
+static void
+test_session_get (ApiFixture    *fixture,
+                  gconstpointer  data)
+{
+  g_autoptr(CrmAccount) account = NULL;
+  g_autoptr(GError) error = NULL;
+  guint unauthorized = 0;
+
+  g_signal_connect (fixture->client, "unauthorized", G_CALLBACK (count_cb), &unauthorized);
+
+  crm_api_client_set_token (fixture->client, "good");
+  account = get_session (fixture->client, &error);
+  g_assert_no_error (error);
+  g_assert_cmpstr (fixture->authorization, ==, "Bearer good");
+  g_assert_cmpstr (account->token, ==, "good");
+  g_assert_cmpstr (account->username, ==, "li");
+  g_assert_cmpuint (unauthorized, ==, 0);
+  g_clear_pointer (&account, crm_account_free);
+
+  /* A dead token: the error, and the signal. */
+  crm_api_client_set_token (fixture->client, "expired");
+  account = get_session (fixture->client, &error);
+  g_assert_null (account);
+  g_assert_error (error, CRM_API_ERROR, CRM_API_ERROR_UNAUTHENTICATED);
+  g_assert_cmpstr (fixture->authorization, ==, "Bearer expired");
+  g_assert_cmpuint (unauthorized, ==, 1);
+  g_clear_error (&error);
+
+  /* A wrong password is not a session that ended. */
+  g_clear_pointer (&account, crm_account_free);
+  account = sign_in (fixture->client, "li", "wrong", NULL, NULL, NULL, &error);
+  g_assert_error (error, CRM_API_ERROR, CRM_API_ERROR_UNAUTHENTICATED);
+  g_assert_cmpuint (unauthorized, ==, 1);
+
+  /* Another server: the token is forgotten. */
+  crm_api_client_set_base_url (fixture->client, "https://elsewhere.example.com");
+  g_assert_null (crm_api_client_get_token (fixture->client));
+}
+
+static void
+test_session_sign_out (ApiFixture    *fixture,
+                       gconstpointer  data)
+{
+  g_autoptr(GAsyncResult) result = NULL;
+  g_autoptr(GError) error = NULL;
+
+  crm_api_client_set_token (fixture->client, "good");
+  crm_api_client_sign_out_async (fixture->client, NULL, store_result_cb, &result);
+  while (result == NULL)
+    g_main_context_iteration (NULL, TRUE);
+  g_assert_true (crm_api_client_sign_out_finish (fixture->client, result, &error));
+  g_assert_no_error (error);
+  g_assert_cmpstr (fixture->session_method, ==, "DELETE");
+  g_assert_cmpstr (fixture->authorization, ==, "Bearer good");
+}
+
+static void
+test_session_cancelled (ApiFixture    *fixture,
+                        gconstpointer  data)
+{
+  g_autoptr(GCancellable) cancellable = g_cancellable_new ();
+  g_autoptr(GAsyncResult) result = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(CrmAccount) account = NULL;
+
+  crm_api_client_sign_in_async (fixture->client, "li", "pw", NULL, NULL, cancellable,
+                                store_result_cb, &result);
+  g_cancellable_cancel (cancellable);
+  while (result == NULL)
+    g_main_context_iteration (NULL, TRUE);
+  account = crm_api_client_sign_in_finish (fixture->client, result, NULL, &error);
+  g_assert_null (account);
+  g_assert_error (error, G_IO_ERROR, G_IO_ERROR_CANCELLED);
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -484,6 +785,16 @@ main (int   argc,
               fixture_set_up_tls, test_tls_pinned, fixture_tear_down);
   g_test_add ("/crm/client/api/tls/wrong-pin", ApiFixture, NULL,
               fixture_set_up_tls, test_tls_wrong_pin, fixture_tear_down);
+  g_test_add ("/crm/client/api/session/sign-in", ApiFixture, NULL,
+              fixture_set_up, test_session_sign_in, fixture_tear_down);
+  g_test_add ("/crm/client/api/session/sign-in-errors", ApiFixture, NULL,
+              fixture_set_up, test_session_sign_in_errors, fixture_tear_down);
+  g_test_add ("/crm/client/api/session/get", ApiFixture, NULL,
+              fixture_set_up, test_session_get, fixture_tear_down);
+  g_test_add ("/crm/client/api/session/sign-out", ApiFixture, NULL,
+              fixture_set_up, test_session_sign_out, fixture_tear_down);
+  g_test_add ("/crm/client/api/session/cancelled", ApiFixture, NULL,
+              fixture_set_up, test_session_cancelled, fixture_tear_down);
 
   return g_test_run ();
 }

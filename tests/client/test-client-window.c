@@ -12,12 +12,16 @@
 #include "crm-api-paths.h"
 #include "crm-application.h"
 #include "crm-certificate.h"
+#include "crm-error.h"
 #include "crm-fingerprint-row.h"
+#include "crm-sections.h"
+#include "crm-token-store.h"
 #include "crm-trust-store.h"
 #include "crm-window-private.h"
 #include "crm-window.h"
 #ifdef HAVE_SERVER
 #include "crm-test-server.h"
+#include "crm-totp.h"
 #endif
 
 /* How long a case waits for the window to show the server's state. */
@@ -297,7 +301,9 @@ shows_page (CrmWindow  *window,
 {
   return g_strcmp0 (_crm_window_get_page_name (window), page) == 0
          && crm_window_get_connection_state (window) != CRM_CONNECTION_STATE_CONNECTING
-         && !crm_address_page_get_busy (_crm_window_get_address_page (window));
+         && !crm_address_page_get_busy (_crm_window_get_address_page (window))
+         && !crm_sign_in_page_get_busy (_crm_window_get_sign_in_page (window))
+         && !_crm_window_is_checking_session (window);
 }
 
 /* Iterates until @page is shown with no connection under way, and painted. */
@@ -497,10 +503,16 @@ drive_check_state (WindowFixture *fixture)
   const WindowCase *test_case = fixture->test_case;
   CrmWindow *window = fixture->window;
 
-  wait_for_state (window);
+  /* A server that answers asks who is at the desk. */
+  if (test_case->expected_state == CRM_CONNECTION_STATE_CONNECTED)
+    wait_for_page (window, "sign-in");
+  else
+    {
+      wait_for_state (window);
+      g_assert_cmpstr (_crm_window_get_page_name (window), ==, "status");
+    }
 
   g_assert_cmpint (crm_window_get_connection_state (window), ==, test_case->expected_state);
-  g_assert_cmpstr (_crm_window_get_page_name (window), ==, "status");
   if (test_case->expected_state == CRM_CONNECTION_STATE_CONNECTED
       || test_case->expected_state == CRM_CONNECTION_STATE_DATABASE_UNAVAILABLE)
     g_assert_cmpstr (gtk_label_get_text (_crm_window_get_version_label (window)), ==,
@@ -664,7 +676,7 @@ drive_trust (WindowFixture *fixture)
   screenshot (fixture, GTK_WINDOW (window), "trust-narrow");
 
   click (template_child (trust_page, CRM_TYPE_TRUST_PAGE, "trust_button"));
-  wait_for_page (window, "status");
+  wait_for_page (window, "sign-in");
 
   g_assert_cmpint (crm_window_get_connection_state (window), ==, CRM_CONNECTION_STATE_CONNECTED);
   g_assert_cmpstr (gtk_label_get_text (_crm_window_get_version_label (window)), ==,
@@ -691,7 +703,7 @@ drive_trust (WindowFixture *fixture)
   screenshot (fixture, GTK_WINDOW (window), "address-change");
   g_assert_true (gtk_widget_activate_action (GTK_WIDGET (window), "win.cancel-change-server",
                                              NULL));
-  wait_for_page (window, "status");
+  wait_for_page (window, "sign-in");
   g_assert_cmpint (crm_window_get_connection_state (window), ==, CRM_CONNECTION_STATE_CONNECTED);
   g_assert_false (gtk_widget_get_visible (template_child (window, CRM_TYPE_WINDOW,
                                                           "cancel_button")));
@@ -789,6 +801,508 @@ drive_certificate_changed (WindowFixture *fixture)
 }
 #endif
 
+#ifdef HAVE_SERVER
+/* --- signing in ----------------------------------------------------------- */
+
+#define USER_PASSWORD "Correct-horse-7"
+
+/* Users of the sign-in cases, with the recovery codes of the one who set up
+ * two-factor sign-in. */
+typedef struct
+{
+  RealServer  real;
+  char       *mfa_secret;      /* base32 */
+  JsonNode   *recovery_codes;
+} SignInServer;
+
+static void
+sign_in_server_free (gpointer data)
+{
+  SignInServer *server = data;
+
+  crm_test_server_free (server->real.server);
+  crm_test_cluster_free (server->real.cluster);
+  g_free (server->mfa_secret);
+  g_clear_pointer (&server->recovery_codes, json_node_unref);
+  g_free (server);
+}
+
+/* crm_test_server_create_user () with a display name. */
+static void
+create_user (CrmTestServer *server,
+             const char    *username,
+             const char    *display_name,
+             const char    *role)
+{
+  g_autofree char *username_arg = g_strdup_printf ("--username=%s", username);
+  g_autofree char *display_arg = g_strdup_printf ("--display-name=%s", display_name);
+  g_autofree char *role_arg = g_strdup_printf ("--role=%s", role);
+  g_autofree char *output = NULL;
+  const char *args[] = { "create-user", username_arg, display_arg, role_arg,
+                         "--password-stdin", NULL };
+  int status = crm_test_server_admin (server, args, USER_PASSWORD "\n", &output);
+
+  if (status != 0)
+    g_error ("rapport-admin create-user %s failed (%d): %s", username, status, output);
+}
+
+/* The TOTP code of @secret (base32) at @unix_time. */
+static char *
+totp_code (const char *secret,
+           gint64      unix_time)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GBytes) key = crm_base32_decode (secret, &error);
+  gsize length = 0;
+  const guint8 *data;
+
+  g_assert_no_error (error);
+  data = g_bytes_get_data (key, &length);
+  return g_strdup_printf ("%06u", crm_totp_code (data, length, G_CHECKSUM_SHA1, unix_time,
+                                                 CRM_TOTP_DIGITS));
+}
+
+/* Sets up two-factor sign-in for @username through the HTTP API. */
+static void
+enroll_mfa (SignInServer *server,
+            const char   *username)
+{
+  g_autofree char *token = crm_test_server_sign_in (server->real.server, username, USER_PASSWORD);
+  g_autoptr(JsonNode) started = NULL;
+  g_autoptr(JsonNode) confirmed = NULL;
+  g_autofree char *code = NULL;
+  g_autofree char *body = NULL;
+  JsonNode *codes;
+  guint status = 0;
+
+  started = crm_test_server_call (server->real.server, token, "POST", "/api/v1/session/mfa",
+                                  NULL, NULL, &status);
+  g_assert_cmpuint (status, ==, 200);
+  server->mfa_secret = g_strdup (crm_test_json_get_string (started, "secret"));
+  g_assert_nonnull (server->mfa_secret);
+
+  code = totp_code (server->mfa_secret, g_get_real_time () / G_USEC_PER_SEC);
+  body = g_strdup_printf ("{\"code\":\"%s\"}", code);
+  confirmed = crm_test_server_call (server->real.server, token, "POST",
+                                    "/api/v1/session/mfa/confirm", body, NULL, &status);
+  g_assert_cmpuint (status, ==, 200);
+  codes = json_object_get_member (json_node_get_object (confirmed), "recovery_codes");
+  g_assert_nonnull (codes);
+  server->recovery_codes = json_node_copy (codes);
+}
+
+static void
+start_sign_in_server (WindowFixture *fixture)
+{
+  SignInServer *server = g_new0 (SignInServer, 1);
+
+  server->real.cluster = crm_test_cluster_new ();
+  server->real.server = crm_test_server_new (server->real.cluster, NULL);
+  fixture->url = g_strdup (crm_test_server_get_url (server->real.server));
+  fixture->cert_file = g_strdup (crm_test_server_get_cert_file (server->real.server));
+  fixture->server_data = server;
+  fixture->server_data_free = sign_in_server_free;
+
+  create_user (server->real.server, "li", "李伟 Li Wei", "sales_rep");
+  create_user (server->real.server, "ada", "Ada Lovelace", "admin");
+  create_user (server->real.server, "hank", "Hank Hill", "sales_rep");
+  enroll_mfa (server, "hank");
+}
+
+static gboolean
+sign_in_settled (CrmWindow  *window,
+                 const char *data)
+{
+  CrmSignInPage *page = _crm_window_get_sign_in_page (window);
+
+  return !crm_sign_in_page_get_busy (page) && !_crm_window_is_checking_session (window);
+}
+
+/* Waits for the sign-in page to get its answer, and to paint it. */
+static void
+wait_for_sign_in (CrmWindow *window)
+{
+  wait_until (window, sign_in_settled, NULL, "the sign-in's answer");
+}
+
+static void
+type_into (gpointer    page,
+           GType       type,
+           const char *row,
+           const char *text)
+{
+  gtk_editable_set_text (GTK_EDITABLE (template_child (page, type, row)), text);
+}
+
+/* Types the user name and password, and presses Enter in the password field. */
+static void
+enter_credentials (CrmWindow  *window,
+                   const char *username,
+                   const char *password)
+{
+  CrmSignInPage *page = _crm_window_get_sign_in_page (window);
+
+  g_assert_false (crm_sign_in_page_is_asking_code (page));
+  type_into (page, CRM_TYPE_SIGN_IN_PAGE, "username_row", username);
+  type_into (page, CRM_TYPE_SIGN_IN_PAGE, "password_row", password);
+  g_signal_emit_by_name (template_child (page, CRM_TYPE_SIGN_IN_PAGE, "password_row"),
+                         "entry-activated");
+  g_assert_true (crm_sign_in_page_get_busy (page));
+  wait_for_sign_in (window);
+}
+
+static const char *
+sign_in_message (CrmWindow *window)
+{
+  CrmSignInPage *page = _crm_window_get_sign_in_page (window);
+  GtkWidget *label = template_child (page, CRM_TYPE_SIGN_IN_PAGE, "message_label");
+
+  if (!gtk_widget_get_visible (label))
+    return NULL;
+  g_assert_true (gtk_widget_has_css_class (label, "error"));
+  return gtk_label_get_text (GTK_LABEL (label));
+}
+
+/* Whether the signed-in page lists @section. */
+static gboolean
+lists_section (CrmWindow  *window,
+               CrmSection  section)
+{
+  GtkWidget *list = GTK_WIDGET (_crm_window_get_sections_list (window));
+
+  for (GtkWidget *child = gtk_widget_get_first_child (list); child != NULL;
+       child = gtk_widget_get_next_sibling (child))
+    {
+      GtkWidget *label = gtk_flow_box_child_get_child (GTK_FLOW_BOX_CHILD (child));
+
+      if (g_strcmp0 (gtk_widget_get_name (label), crm_section_get_id (section)) == 0)
+        {
+          g_assert_cmpstr (gtk_label_get_text (GTK_LABEL (label)), ==,
+                           crm_section_get_title (section));
+          return TRUE;
+        }
+    }
+  return FALSE;
+}
+
+static void
+assert_signed_in_as (CrmWindow  *window,
+                     const char *display_name,
+                     const char *role_name)
+{
+  const CrmAccount *account = _crm_window_get_account (window);
+  const char *title = adw_status_page_get_title (_crm_window_get_signed_in_page (window));
+  g_autofree char *expected = g_strdup_printf (_("Signed in as %s (%s)"), display_name,
+                                               role_name);
+
+  g_assert_cmpstr (_crm_window_get_page_name (window), ==, "signed-in");
+  g_assert_nonnull (account);
+  g_assert_cmpstr (account->display_name, ==, display_name);
+  g_assert_cmpstr (title, ==, expected);
+  g_assert_cmpstr (crm_api_client_get_token (crm_window_get_api_client (window)), ==,
+                   account->token);
+  g_assert_true (lists_section (window, CRM_SECTION_DASHBOARD));
+  g_assert_true (lists_section (window, CRM_SECTION_CUSTOMERS));
+}
+
+/* Signs out from the menu; the token is dead on the server. */
+static void
+sign_out (WindowFixture *fixture)
+{
+  SignInServer *server = fixture->server_data;
+  CrmWindow *window = fixture->window;
+  g_autofree char *token = g_strdup (_crm_window_get_account (window)->token);
+  gint64 deadline = g_get_monotonic_time () + 10 * G_USEC_PER_SEC;
+  guint status = 0;
+
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (window), "win.sign-out", NULL));
+  wait_for_page (window, "sign-in");
+  g_assert_null (_crm_window_get_account (window));
+  g_assert_null (crm_api_client_get_token (crm_window_get_api_client (window)));
+  g_assert_null (sign_in_message (window));
+
+  /* DELETE /session went out without waiting: it lands a moment later. */
+  do
+    {
+      g_autoptr(JsonNode) reply = NULL;
+
+      while (g_main_context_iteration (NULL, FALSE))
+        ;
+      reply = crm_test_server_call (server->real.server, token, "GET", "/api/v1/session", NULL,
+                                    NULL, &status);
+    }
+  while (status != 401 && g_get_monotonic_time () < deadline);
+  g_assert_cmpuint (status, ==, 401);
+}
+
+/* Wrong password, a sales rep, an administrator, two-factor sign-in. */
+static void
+drive_sign_in (WindowFixture *fixture)
+{
+  SignInServer *server = fixture->server_data;
+  CrmWindow *window = fixture->window;
+  CrmSignInPage *page = _crm_window_get_sign_in_page (window);
+  GtkWidget *sign_in_button = template_child (page, CRM_TYPE_SIGN_IN_PAGE, "sign_in_button");
+  JsonArray *recovery_codes = json_node_get_array (server->recovery_codes);
+  g_autofree char *wrong_code = NULL;
+  g_autofree char *code = NULL;
+  gint64 now;
+
+  wait_for_page (window, "sign-in");
+  g_assert_false (gtk_widget_get_sensitive (sign_in_button));
+  g_assert_false (gtk_widget_get_sensitive (template_child (window, CRM_TYPE_WINDOW, "sign_out_button")));
+
+  /* A wrong password: said so below the fields. */
+  enter_credentials (window, "li", "not-the-password");
+  g_assert_cmpstr (_crm_window_get_page_name (window), ==, "sign-in");
+  g_assert_cmpstr (sign_in_message (window), ==, _("Wrong user name or password."));
+  screenshot (fixture, GTK_WINDOW (window), "sign-in-error");
+
+  /* A sales rep: no Administration. With the button this time. */
+  type_into (page, CRM_TYPE_SIGN_IN_PAGE, "password_row", USER_PASSWORD);
+  g_assert_null (sign_in_message (window));
+  click (sign_in_button);
+  wait_for_page (window, "signed-in");
+  assert_signed_in_as (window, "李伟 Li Wei", "Sales rep");
+  g_assert_true (lists_section (window, CRM_SECTION_PIPELINE));
+  g_assert_false (lists_section (window, CRM_SECTION_CAMPAIGNS));
+  g_assert_false (lists_section (window, CRM_SECTION_ADMINISTRATION));
+  g_assert_true (gtk_widget_get_sensitive (template_child (window, CRM_TYPE_WINDOW, "sign_out_button")));
+  screenshot (fixture, GTK_WINDOW (window), "signed-in");
+  sign_out (fixture);
+
+  /* An administrator sees Administration. */
+  enter_credentials (window, "ada", USER_PASSWORD);
+  wait_for_page (window, "signed-in");
+  assert_signed_in_as (window, "Ada Lovelace", "Administrator");
+  g_assert_true (lists_section (window, CRM_SECTION_ADMINISTRATION));
+  g_assert_true (lists_section (window, CRM_SECTION_CAMPAIGNS));
+  screenshot (fixture, GTK_WINDOW (window), "signed-in-admin");
+  sign_out (fixture);
+
+  /* Two-factor sign-in: the password leads to the code. */
+  enter_credentials (window, "hank", USER_PASSWORD);
+  g_assert_cmpstr (_crm_window_get_page_name (window), ==, "sign-in");
+  g_assert_true (crm_sign_in_page_is_asking_code (page));
+  g_assert_null (sign_in_message (window));
+  g_assert_false (gtk_widget_get_sensitive (sign_in_button));
+  screenshot (fixture, GTK_WINDOW (window), "sign-in-code");
+
+  /* A code from five minutes ago is refused. */
+  now = g_get_real_time () / G_USEC_PER_SEC;
+  wrong_code = totp_code (server->mfa_secret, now - 300);
+  type_into (page, CRM_TYPE_SIGN_IN_PAGE, "code_row", wrong_code);
+  click (sign_in_button);
+  wait_for_sign_in (window);
+  g_assert_true (crm_sign_in_page_is_asking_code (page));
+  g_assert_cmpstr (sign_in_message (window), ==,
+                   _("The code is not correct. Enter the code your app shows now."));
+  screenshot (fixture, GTK_WINDOW (window), "sign-in-code-error");
+
+  /* The next period's code (the one enrollment used is spent). */
+  code = totp_code (server->mfa_secret, now + CRM_TOTP_PERIOD);
+  type_into (page, CRM_TYPE_SIGN_IN_PAGE, "code_row", code);
+  g_signal_emit_by_name (template_child (page, CRM_TYPE_SIGN_IN_PAGE, "code_row"),
+                         "entry-activated");
+  wait_for_page (window, "signed-in");
+  assert_signed_in_as (window, "Hank Hill", "Sales rep");
+  sign_out (fixture);
+
+  /* Or a recovery code instead. */
+  enter_credentials (window, "hank", USER_PASSWORD);
+  g_assert_true (crm_sign_in_page_is_asking_code (page));
+  click (template_child (page, CRM_TYPE_SIGN_IN_PAGE, "recovery_button"));
+  type_into (page, CRM_TYPE_SIGN_IN_PAGE, "code_row",
+             json_array_get_string_element (recovery_codes, 0));
+  wait_for_sign_in (window);
+  screenshot (fixture, GTK_WINDOW (window), "sign-in-recovery");
+  click (sign_in_button);
+  wait_for_page (window, "signed-in");
+  assert_signed_in_as (window, "Hank Hill", "Sales rep");
+  sign_out (fixture);
+}
+
+/* --- staying signed in ------------------------------------------------------ */
+
+/* A server with one user, and a keyring of the case's own: an unlocked
+ * gnome-keyring-daemon in the case's HOME, replacing any on the session bus. */
+static void
+start_keyring_server (WindowFixture *fixture)
+{
+  SignInServer *server = g_new0 (SignInServer, 1);
+  g_autoptr(GSubprocess) daemon = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GBytes) input = g_bytes_new_static ("keyring-password", 16);
+  g_autoptr(GBytes) output = NULL;
+  g_autofree char *keyring = g_find_program_in_path ("gnome-keyring-daemon");
+
+  if (keyring == NULL)
+    {
+      g_test_skip ("gnome-keyring-daemon is not installed");
+      return;
+    }
+
+  server->real.cluster = crm_test_cluster_new ();
+  server->real.server = crm_test_server_new (server->real.cluster, NULL);
+  fixture->url = g_strdup (crm_test_server_get_url (server->real.server));
+  fixture->cert_file = g_strdup (crm_test_server_get_cert_file (server->real.server));
+  fixture->server_data = server;
+  fixture->server_data_free = sign_in_server_free;
+  create_user (server->real.server, "li", "李伟 Li Wei", "sales_rep");
+
+  /* It forks a daemon and exits once that holds the bus name. */
+  daemon = g_subprocess_new (G_SUBPROCESS_FLAGS_STDIN_PIPE | G_SUBPROCESS_FLAGS_STDOUT_PIPE,
+                             &error, keyring, "--replace", "--unlock", "--components=secrets",
+                             NULL);
+  g_assert_no_error (error);
+  g_subprocess_communicate (daemon, input, NULL, &output, NULL, &error);
+  g_assert_no_error (error);
+  g_assert_true (g_subprocess_get_successful (daemon));
+}
+
+static void
+async_done_cb (GObject      *object,
+               GAsyncResult *result,
+               gpointer      user_data)
+{
+  GAsyncResult **out = user_data;
+
+  *out = g_object_ref (result);
+}
+
+static GAsyncResult *
+wait_for_result (GAsyncResult **result)
+{
+  while (*result == NULL)
+    g_main_context_iteration (NULL, TRUE);
+  return *result;
+}
+
+/* The token stored for the server, or NULL. */
+static char *
+dup_stored_token (WindowFixture *fixture)
+{
+  g_autoptr(GAsyncResult) result = NULL;
+  g_autoptr(GError) error = NULL;
+  char *token;
+
+  crm_token_store_lookup_async (fixture->url, NULL, async_done_cb, &result);
+  token = crm_token_store_lookup_finish (wait_for_result (&result), &error);
+  g_assert_no_error (error);
+  return token;
+}
+
+/* Waits until the keyring holds @expected (or nothing, for NULL). */
+static void
+wait_for_stored_token (WindowFixture *fixture,
+                       const char    *expected)
+{
+  gint64 deadline = g_get_monotonic_time () + STATE_TIMEOUT_SECONDS * G_USEC_PER_SEC;
+  g_autofree char *token = NULL;
+
+  do
+    {
+      g_free (token);
+      token = dup_stored_token (fixture);
+      if (g_strcmp0 (token, expected) == 0)
+        return;
+      g_usleep (G_USEC_PER_SEC / 20);
+    }
+  while (g_get_monotonic_time () < deadline);
+  g_assert_cmpstr (token, ==, expected);
+}
+
+/* Closes the window and opens a new one, as a new start of the program. */
+static void
+restart (WindowFixture *fixture)
+{
+  CrmApiClient *api_client = crm_application_get_api_client (fixture->application);
+
+  gtk_window_destroy (GTK_WINDOW (fixture->window));
+  while (g_main_context_iteration (NULL, FALSE))
+    ;
+  crm_api_client_set_token (api_client, NULL);
+  fixture->window = crm_window_new (GTK_APPLICATION (fixture->application), api_client,
+                                    crm_application_get_settings (fixture->application));
+  gtk_window_present (GTK_WINDOW (fixture->window));
+}
+
+static void
+drive_keyring (WindowFixture *fixture)
+{
+  SignInServer *server = fixture->server_data;
+  CrmSignInPage *page;
+  GtkSwitch *stay;
+  g_autofree char *token = NULL;
+  g_autoptr(GAsyncResult) result = NULL;
+  g_autoptr(GAsyncResult) saved = NULL;
+  g_autoptr(JsonNode) reply = NULL;
+  g_autoptr(CrmAccount) account = NULL;
+  guint status = 0;
+
+  if (server == NULL)
+    return;  /* skipped */
+
+  /* Without "Stay signed in", nothing is stored. */
+  wait_for_page (fixture->window, "sign-in");
+  enter_credentials (fixture->window, "li", USER_PASSWORD);
+  wait_for_page (fixture->window, "signed-in");
+  g_assert_null (dup_stored_token (fixture));
+  sign_out (fixture);
+
+  /* With it, the token goes to the keyring. */
+  page = _crm_window_get_sign_in_page (fixture->window);
+  stay = template_child (page, CRM_TYPE_SIGN_IN_PAGE, "stay_switch");
+  gtk_switch_set_active (stay, TRUE);
+  enter_credentials (fixture->window, "li", USER_PASSWORD);
+  wait_for_page (fixture->window, "signed-in");
+  token = g_strdup (_crm_window_get_account (fixture->window)->token);
+  wait_for_stored_token (fixture, token);
+
+  /* The next start goes straight to the signed-in page. */
+  restart (fixture);
+  wait_for_page (fixture->window, "signed-in");
+  assert_signed_in_as (fixture->window, "李伟 Li Wei", "Sales rep");
+  g_assert_cmpstr (_crm_window_get_account (fixture->window)->token, ==, token);
+
+  /* The session ends on the server: the next call answered 401 leads back to
+   * the sign-in page, and the stored token is deleted. */
+  reply = crm_test_server_call (server->real.server, token, "DELETE", "/api/v1/session", NULL,
+                                NULL, &status);
+  g_assert_cmpuint (status, ==, 204);
+  crm_api_client_get_session_async (crm_window_get_api_client (fixture->window), NULL,
+                                    async_done_cb, &result);
+  account = crm_api_client_get_session_finish (crm_window_get_api_client (fixture->window),
+                                               wait_for_result (&result), NULL);
+  g_assert_null (account);
+  wait_for_page (fixture->window, "sign-in");
+  g_assert_null (_crm_window_get_account (fixture->window));
+  g_assert_cmpstr (sign_in_message (fixture->window), ==,
+                   _("Your session has ended. Sign in again."));
+  wait_for_stored_token (fixture, NULL);
+
+  /* A stored token the server no longer knows: deleted, and the sign-in page. */
+  crm_token_store_save_async (fixture->url, "li", "not-a-session", NULL, async_done_cb, &saved);
+  g_assert_true (crm_token_store_save_finish (wait_for_result (&saved), NULL));
+  restart (fixture);
+  wait_for_page (fixture->window, "sign-in");
+  g_assert_cmpstr (sign_in_message (fixture->window), ==,
+                   _("Your session has ended. Sign in again."));
+  wait_for_stored_token (fixture, NULL);
+
+  /* Signing out deletes the stored token. */
+  page = _crm_window_get_sign_in_page (fixture->window);
+  gtk_switch_set_active (template_child (page, CRM_TYPE_SIGN_IN_PAGE, "stay_switch"), TRUE);
+  enter_credentials (fixture->window, "li", USER_PASSWORD);
+  wait_for_page (fixture->window, "signed-in");
+  g_clear_pointer (&token, g_free);
+  token = g_strdup (_crm_window_get_account (fixture->window)->token);
+  wait_for_stored_token (fixture, token);
+  sign_out (fixture);
+  wait_for_stored_token (fixture, NULL);
+}
+#endif
+
 /* --- the test ------------------------------------------------------------ */
 
 static void
@@ -846,6 +1360,8 @@ run_window_case (const WindowCase *test_case)
   else
     drive_check_state (&fixture);
 
+  /* The drive may have opened another window. */
+  window = fixture.window;
   gtk_window_destroy (GTK_WINDOW (window));
   while (g_main_context_iteration (NULL, FALSE))
     ;
@@ -919,12 +1435,12 @@ static const WindowCase window_cases[] = {
   },
 #ifdef HAVE_SERVER
   {
-    "connected", "connected", NULL, NULL,
+    "connected", "sign-in", NULL, NULL,
     start_healthy_server, configure_client, NULL,
     CRM_CONNECTION_STATE_CONNECTED, "Connected",
   },
   {
-    "connected-zh_CN", "connected", "zh_CN", "zh-cn",
+    "connected-zh_CN", "sign-in", "zh_CN", "zh-cn",
     start_healthy_server, configure_client, NULL,
     CRM_CONNECTION_STATE_CONNECTED, "已连接",
   },
@@ -948,6 +1464,18 @@ static const WindowCase window_cases[] = {
   {
     "certificate-changed-zh_CN", NULL, "zh_CN", "zh-cn",
     start_replaced_server, configure_settings_with_old_pin, drive_certificate_changed,
+  },
+  {
+    "sign-in", NULL, NULL, NULL,
+    start_sign_in_server, configure_client, drive_sign_in,
+  },
+  {
+    "sign-in-zh_CN", NULL, "zh_CN", "zh-cn",
+    start_sign_in_server, configure_client, drive_sign_in,
+  },
+  {
+    "keyring", NULL, NULL, NULL,
+    start_keyring_server, configure_client, drive_keyring,
   },
 #endif
 };

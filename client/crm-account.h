@@ -1,0 +1,45 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+#pragma once
+
+#include <json-glib/json-glib.h>
+
+#include "crm-permission.h"
+
+G_BEGIN_DECLS
+
+/**
+ * CrmAccount:
+ * @token: (nullable): the session token
+ * @user_id: the user's id
+ * @username: the user name, as the server spells it
+ * @display_name: the user's name for people
+ * @role_name: the name of the user's role
+ * @require_mfa: whether the role requires two-factor sign-in
+ * @mfa_enabled: whether the user has set up two-factor sign-in
+ * @mfa_enrollment_required: the role requires two-factor sign-in and the user has
+ *   not set it up: the server allows only enrollment and sign-out
+ * @permissions: what the user's role may do
+ *
+ * Who is signed in: the answer of `POST` and `GET /api/v1/session`.
+ */
+typedef struct
+{
+  char           *token;
+  gint64          user_id;
+  char           *username;
+  char           *display_name;
+  char           *role_name;
+  gboolean        require_mfa;
+  gboolean        mfa_enabled;
+  gboolean        mfa_enrollment_required;
+  CrmPermissions *permissions;
+} CrmAccount;
+
+CrmAccount *crm_account_from_json (JsonNode          *node,
+                                   GError           **error);
+CrmAccount *crm_account_copy      (const CrmAccount  *self);
+void        crm_account_free      (CrmAccount        *self);
+
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (CrmAccount, crm_account_free)
+
+G_END_DECLS

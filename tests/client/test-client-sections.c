@@ -1,0 +1,174 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+#define G_LOG_DOMAIN "test-client-sections"
+
+#include "config.h"
+
+#include <locale.h>
+
+#include "crm-account.h"
+#include "crm-error.h"
+#include "crm-sections.h"
+
+/* The sections @permissions allow, as their ids joined by spaces. */
+static char *
+allowed_ids (const CrmPermissions *permissions)
+{
+  CrmSection sections[CRM_N_SECTIONS];
+  GString *ids = g_string_new (NULL);
+  guint n = crm_sections_allowed (permissions, sections);
+
+  for (guint i = 0; i < n; i++)
+    {
+      if (i > 0)
+        g_string_append_c (ids, ' ');
+      g_string_append (ids, crm_section_get_id (sections[i]));
+    }
+  return g_string_free (ids, FALSE);
+}
+
+static void
+test_sections_none (void)
+{
+  g_autoptr(CrmPermissions) permissions = crm_permissions_new ();
+  g_autofree char *ids = allowed_ids (permissions);
+
+  /* Everyone has a dashboard. */
+  g_assert_cmpstr (ids, ==, "dashboard");
+}
+
+static void
+test_sections_sales_rep (void)
+{
+  g_autoptr(CrmPermissions) permissions = crm_permissions_new ();
+  g_autofree char *ids = NULL;
+
+  crm_permissions_set_scope (permissions, CRM_OBJECT_CUSTOMERS, CRM_ACTION_READ, CRM_SCOPE_OWN);
+  crm_permissions_set_scope (permissions, CRM_OBJECT_OPPORTUNITIES, CRM_ACTION_READ,
+                             CRM_SCOPE_OWN);
+  crm_permissions_set_scope (permissions, CRM_OBJECT_ORDERS, CRM_ACTION_READ, CRM_SCOPE_OWN);
+  crm_permissions_set_scope (permissions, CRM_OBJECT_TICKETS, CRM_ACTION_READ, CRM_SCOPE_OWN);
+  crm_permissions_set_scope (permissions, CRM_OBJECT_KB_ARTICLES, CRM_ACTION_READ, CRM_SCOPE_ALL);
+  crm_permissions_set_scope (permissions, CRM_OBJECT_REPORTS, CRM_ACTION_READ, CRM_SCOPE_OWN);
+  /* Reading users is not administering them. */
+  crm_permissions_set_scope (permissions, CRM_OBJECT_USERS, CRM_ACTION_READ, CRM_SCOPE_ALL);
+  /* Creating customers without reading them shows nothing more. */
+  crm_permissions_set_scope (permissions, CRM_OBJECT_CAMPAIGNS, CRM_ACTION_CREATE, CRM_SCOPE_ALL);
+
+  ids = allowed_ids (permissions);
+  g_assert_cmpstr (ids, ==, "dashboard customers pipeline orders tickets knowledge-base reports");
+  g_assert_false (crm_section_is_allowed (CRM_SECTION_ADMINISTRATION, permissions));
+  g_assert_false (crm_section_is_allowed (CRM_SECTION_CAMPAIGNS, permissions));
+}
+
+static void
+test_sections_administration (void)
+{
+  g_autoptr(CrmPermissions) permissions = crm_permissions_new ();
+  g_autofree char *ids = NULL;
+
+  /* Updating the users of one's team is not administration. */
+  crm_permissions_set_scope (permissions, CRM_OBJECT_USERS, CRM_ACTION_UPDATE, CRM_SCOPE_TEAM);
+  g_assert_false (crm_section_is_allowed (CRM_SECTION_ADMINISTRATION, permissions));
+
+  crm_permissions_set_scope (permissions, CRM_OBJECT_USERS, CRM_ACTION_UPDATE, CRM_SCOPE_ALL);
+  g_assert_true (crm_section_is_allowed (CRM_SECTION_ADMINISTRATION, permissions));
+
+  crm_permissions_set_scope (permissions, CRM_OBJECT_USERS, CRM_ACTION_UPDATE, CRM_SCOPE_NONE);
+  crm_permissions_set_scope (permissions, CRM_OBJECT_ROLES, CRM_ACTION_UPDATE, CRM_SCOPE_ALL);
+  g_assert_true (crm_section_is_allowed (CRM_SECTION_ADMINISTRATION, permissions));
+
+  ids = allowed_ids (permissions);
+  g_assert_cmpstr (ids, ==, "dashboard administration");
+}
+
+static void
+test_sections_everything (void)
+{
+  g_autoptr(CrmPermissions) permissions = crm_permissions_new ();
+  g_autofree char *ids = NULL;
+
+  for (CrmObject object = 0; object < CRM_N_OBJECTS; object++)
+    for (CrmAction action = 0; action < CRM_N_ACTIONS; action++)
+      crm_permissions_set_scope (permissions, object, action, CRM_SCOPE_ALL);
+
+  ids = allowed_ids (permissions);
+  g_assert_cmpstr (ids, ==, "dashboard customers pipeline orders tickets campaigns knowledge-base "
+                            "reports administration");
+  for (CrmSection section = 0; section < CRM_N_SECTIONS; section++)
+    {
+      g_assert_nonnull (crm_section_get_title (section));
+      g_assert_cmpstr (crm_section_get_title (section), !=, "");
+    }
+}
+
+/* The server's session reply, as the client reads it. */
+static void
+test_account_from_json (void)
+{
+  static const char json[] =
+    "{\"token\":\"t0k3n\",\"expires_at\":\"2026-01-01T00:00:00Z\","
+    "\"user\":{\"id\":7,\"username\":\"li\",\"display_name\":\"Li Wei\",\"team_id\":null,"
+    "\"role\":{\"id\":3,\"name\":\"Sales rep\",\"require_mfa\":true},\"mfa_enabled\":false},"
+    "\"permissions\":{\"scopes\":{\"customers\":{\"read\":\"own\"}}},"
+    "\"mfa_enrollment_required\":true}";
+  g_autoptr(JsonNode) node = json_from_string (json, NULL);
+  g_autoptr(CrmAccount) account = NULL;
+  g_autoptr(CrmAccount) copy = NULL;
+  g_autoptr(GError) error = NULL;
+
+  account = crm_account_from_json (node, &error);
+  g_assert_no_error (error);
+  g_assert_cmpstr (account->token, ==, "t0k3n");
+  g_assert_cmpint (account->user_id, ==, 7);
+  g_assert_cmpstr (account->username, ==, "li");
+  g_assert_cmpstr (account->display_name, ==, "Li Wei");
+  g_assert_cmpstr (account->role_name, ==, "Sales rep");
+  g_assert_true (account->require_mfa);
+  g_assert_false (account->mfa_enabled);
+  g_assert_true (account->mfa_enrollment_required);
+  g_assert_cmpint (crm_permissions_get_scope (account->permissions, CRM_OBJECT_CUSTOMERS,
+                                              CRM_ACTION_READ), ==, CRM_SCOPE_OWN);
+
+  copy = crm_account_copy (account);
+  g_assert_cmpstr (copy->display_name, ==, "Li Wei");
+  g_assert_true (copy->permissions != account->permissions);
+}
+
+static void
+test_account_malformed (void)
+{
+  static const char * const replies[] = {
+    "[]",
+    "{\"token\":\"x\"}",
+    "{\"user\":{\"id\":1},\"permissions\":{}}",
+    "{\"user\":{\"username\":\"a\"}}",
+  };
+
+  for (guint i = 0; i < G_N_ELEMENTS (replies); i++)
+    {
+      g_autoptr(JsonNode) node = json_from_string (replies[i], NULL);
+      g_autoptr(CrmAccount) account = NULL;
+      g_autoptr(GError) error = NULL;
+
+      account = crm_account_from_json (node, &error);
+      g_assert_null (account);
+      g_assert_error (error, CRM_API_ERROR, CRM_API_ERROR_MALFORMED);
+    }
+}
+
+int
+main (int   argc,
+      char *argv[])
+{
+  setlocale (LC_ALL, "");
+  g_test_init (&argc, &argv, G_TEST_OPTION_ISOLATE_DIRS, NULL);
+
+  g_test_add_func ("/crm/client/sections/none", test_sections_none);
+  g_test_add_func ("/crm/client/sections/sales-rep", test_sections_sales_rep);
+  g_test_add_func ("/crm/client/sections/administration", test_sections_administration);
+  g_test_add_func ("/crm/client/sections/everything", test_sections_everything);
+  g_test_add_func ("/crm/client/account/from-json", test_account_from_json);
+  g_test_add_func ("/crm/client/account/malformed", test_account_malformed);
+
+  return g_test_run ();
+}
