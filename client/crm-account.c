@@ -5,8 +5,37 @@
 
 #include <string.h>
 
+#include <glib/gi18n.h>
+
 #include "crm-account.h"
 #include "crm-error.h"
+
+/* The server's built-in roles, shipped with English names: shown in the user's language
+ * unless an admin renamed the role. */
+static const struct
+{
+  const char *builtin;
+  const char *shipped_name;
+  const char *translated;
+} builtin_roles[] = {
+  { "admin", "Administrator", N_("Administrator") },
+  { "sales_manager", "Sales manager", N_("Sales manager") },
+  { "sales_rep", "Sales rep", N_("Sales rep") },
+  { "service_agent", "Service agent", N_("Service agent") },
+  { "marketing", "Marketing", N_("Marketing") },
+  { "auditor", "Auditor", N_("Auditor") },
+};
+
+static const char *
+role_display_name (const char *builtin,
+                   const char *name)
+{
+  for (guint i = 0; builtin != NULL && i < G_N_ELEMENTS (builtin_roles); i++)
+    if (g_str_equal (builtin, builtin_roles[i].builtin)
+        && g_strcmp0 (name, builtin_roles[i].shipped_name) == 0)
+      return _(builtin_roles[i].translated);
+  return name;
+}
 
 static JsonObject *
 get_object_member (JsonObject *object,
@@ -70,8 +99,9 @@ crm_account_from_json (JsonNode  *node,
   self->mfa_enabled = json_object_get_boolean_member_with_default (user, "mfa_enabled", FALSE);
   if (role != NULL)
     {
-      self->role_name = g_strdup (json_object_get_string_member_with_default (role, "name",
-                                                                              NULL));
+      self->role_name = g_strdup (role_display_name (
+        json_object_get_string_member_with_default (role, "builtin", NULL),
+        json_object_get_string_member_with_default (role, "name", NULL)));
       self->require_mfa = json_object_get_boolean_member_with_default (role, "require_mfa",
                                                                        FALSE);
     }

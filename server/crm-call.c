@@ -54,6 +54,7 @@ principal_clear (CrmPrincipal *principal)
   g_clear_pointer (&principal->username, g_free);
   g_clear_pointer (&principal->display_name, g_free);
   g_clear_pointer (&principal->role_name, g_free);
+  g_clear_pointer (&principal->role_builtin, g_free);
   g_clear_pointer (&principal->team_members, g_free);
   g_clear_pointer (&principal->permissions, crm_permissions_free);
   g_clear_pointer (&principal->field_flags, g_hash_table_unref);
@@ -270,6 +271,8 @@ load_principal (CrmCall   *self,
   p->mfa_enabled = g_str_equal (PQgetvalue (result, 0, first + 6), "t");
   p->require_mfa = g_str_equal (PQgetvalue (result, 0, first + 7), "t");
   p->team_members = g_strdup (PQgetvalue (result, 0, first + 8));
+  p->role_builtin = PQgetisnull (result, 0, first + 12)
+                      ? NULL : g_strdup (PQgetvalue (result, 0, first + 12));
   read_principal_lists (p, PQgetvalue (result, 0, first + 9), PQgetvalue (result, 0, first + 10),
                         PQgetvalue (result, 0, first + 11));
   self->authenticated = TRUE;
@@ -293,7 +296,7 @@ crm_call_become (CrmCall  *self,
 {
   static const char sql[] =
     "SELECT user_id, username, display_name, team_id, role_id, role_name, mfa_enabled,\n"
-    "       require_mfa, team_members, scopes, fields, policies\n"
+    "       require_mfa, team_members, scopes, fields, policies, role_builtin\n"
     "FROM rapport_principal ($1::bigint)";
   g_autofree char *id = g_strdup_printf ("%" G_GINT64_FORMAT, user_id);
   const char *params[] = { id };
@@ -313,7 +316,7 @@ authenticate (CrmCall  *self,
 {
   static const char sql[] =
     "SELECT session_id, user_id, username, display_name, team_id, role_id, role_name,\n"
-    "       mfa_enabled, require_mfa, team_members, scopes, fields, policies\n"
+    "       mfa_enabled, require_mfa, team_members, scopes, fields, policies, role_builtin\n"
     "FROM rapport_session_lookup ($1::bytea, $2::integer)";
   const CrmAuthSettings *settings = crm_server_get_auth_settings (self->server);
   g_autofree char *hash = crm_session_hash_token_hex (self->bearer);

@@ -57,6 +57,7 @@ typedef struct
   gint64          team_id;
   gint64          role_id;
   char           *role_name;
+  char           *role_builtin;
   char           *team_members;
   gboolean        mfa_enabled;
   gboolean        require_mfa;

@@ -98,6 +98,12 @@ crm_session_principal_to_json (const CrmPrincipal *principal)
   json_builder_add_int_value (builder, principal->role_id);
   json_builder_set_member_name (builder, "name");
   json_builder_add_string_value (builder, principal->role_name);
+  /* The built-in role's key, so clients can show its name in their language. */
+  json_builder_set_member_name (builder, "builtin");
+  if (principal->role_builtin != NULL)
+    json_builder_add_string_value (builder, principal->role_builtin);
+  else
+    json_builder_add_null_value (builder);
   json_builder_set_member_name (builder, "require_mfa");
   json_builder_add_boolean_value (builder, principal->require_mfa);
   json_builder_end_object (builder);

@@ -277,7 +277,7 @@ $$;
 CREATE FUNCTION rapport_principal (uid bigint)
 RETURNS TABLE (user_id bigint, username text, display_name text, team_id bigint,
                role_id bigint, role_name text, mfa_enabled boolean, require_mfa boolean,
-               team_members text, scopes text, fields text, policies text)
+               team_members text, scopes text, fields text, policies text, role_builtin text)
 LANGUAGE sql STABLE SECURITY DEFINER SET search_path = public, pg_temp AS $$
   SELECT u.id, u.username, u.display_name, u.team_id, r.id, r.name, u.mfa_enabled,
          r.require_mfa,
@@ -290,7 +290,8 @@ LANGUAGE sql STABLE SECURITY DEFINER SET search_path = public, pg_temp AS $$
          coalesce ((SELECT string_agg (fp.object || '.' || fp.field || '='
                                        || CASE WHEN fp.protected THEN 'p' ELSE '' END
                                        || CASE WHEN fp.sensitive THEN 's' ELSE '' END, ',')
-                      FROM field_policies fp WHERE fp.protected OR fp.sensitive), '')
+                      FROM field_policies fp WHERE fp.protected OR fp.sensitive), ''),
+         r.builtin
     FROM users u JOIN roles r ON r.id = u.role_id
    WHERE u.id = uid AND u.is_active
 $$;
@@ -301,7 +302,7 @@ CREATE FUNCTION rapport_session_lookup (hash bytea, idle_seconds integer)
 RETURNS TABLE (session_id bigint, user_id bigint, username text, display_name text,
                team_id bigint, role_id bigint, role_name text, mfa_enabled boolean,
                require_mfa boolean, team_members text, scopes text, fields text,
-               policies text)
+               policies text, role_builtin text)
 LANGUAGE plpgsql SECURITY DEFINER SET search_path = public, pg_temp AS $$
 DECLARE
   s sessions;

@@ -101,6 +101,34 @@ test_sections_everything (void)
     }
 }
 
+/* A built-in role's shipped name is shown translated; one an admin renamed, as named. */
+static void
+test_account_role_name (void)
+{
+  const struct
+  {
+    const char *role;
+    const char *expected;
+  } cases[] = {
+    { "{\"id\":1,\"name\":\"Administrator\",\"builtin\":\"admin\"}", "Administrator" },
+    { "{\"id\":3,\"name\":\"一线销售\",\"builtin\":\"sales_rep\"}", "一线销售" },
+    { "{\"id\":9,\"name\":\"Sales rep\",\"builtin\":null}", "Sales rep" },
+  };
+
+  for (guint i = 0; i < G_N_ELEMENTS (cases); i++)
+    {
+      g_autofree char *json = g_strdup_printf (
+        "{\"user\":{\"id\":7,\"username\":\"li\",\"display_name\":\"Li\",\"role\":%s},"
+        "\"permissions\":{}}", cases[i].role);
+      g_autoptr(JsonNode) node = json_from_string (json, NULL);
+      g_autoptr(GError) error = NULL;
+      g_autoptr(CrmAccount) account = crm_account_from_json (node, &error);
+
+      g_assert_no_error (error);
+      g_assert_cmpstr (account->role_name, ==, cases[i].expected);
+    }
+}
+
 /* The server's session reply, as the client reads it. */
 static void
 test_account_from_json (void)
@@ -169,6 +197,7 @@ main (int   argc,
   g_test_add_func ("/crm/client/sections/everything", test_sections_everything);
   g_test_add_func ("/crm/client/account/from-json", test_account_from_json);
   g_test_add_func ("/crm/client/account/malformed", test_account_malformed);
+  g_test_add_func ("/crm/client/account/role-name", test_account_role_name);
 
   return g_test_run ();
 }

@@ -992,8 +992,9 @@ assert_signed_in_as (CrmWindow  *window,
 {
   const CrmAccount *account = _crm_window_get_account (window);
   const char *title = adw_status_page_get_title (_crm_window_get_signed_in_page (window));
+  /* Built-in role names show in the user's language. */
   g_autofree char *expected = g_strdup_printf (_("Signed in as %s (%s)"), display_name,
-                                               role_name);
+                                               _(role_name));
 
   g_assert_cmpstr (_crm_window_get_page_name (window), ==, "signed-in");
   g_assert_nonnull (account);
