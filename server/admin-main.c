@@ -33,6 +33,7 @@ static char *opt_username;
 static char *opt_display_name;
 static char *opt_role;
 static gboolean opt_password_stdin;
+static char *opt_expect_head;
 static const CrmConfig *admin_config;
 
 static const char servers_connected_sql[] =
@@ -203,6 +204,40 @@ command_verify_audit (PGconn *conn)
       g_printerr ("rapport-admin: %s\n", error->message);
       return 1;
     }
+  if (opt_expect_head != NULL)
+    {
+      /* The head a server logged ("Audit log sealed up to SEQ:HASH") must still be there. */
+      static const char head_sql[] =
+        "SELECT encode (hash, 'hex') FROM audit_log WHERE seq = $1::bigint";
+      g_auto(GStrv) parts = g_strsplit (opt_expect_head, ":", 2);
+      g_autoptr(PGresult) head = NULL;
+      gint64 seq;
+
+      if (parts[0] == NULL || parts[1] == NULL
+          || !g_ascii_string_to_signed (parts[0], 10, 1, G_MAXINT64, &seq, NULL))
+        {
+          g_printerr ("rapport-admin: --expect-head takes SEQ:HASH as the server logs it\n");
+          return 2;
+        }
+      {
+        const char *params[] = { parts[0] };
+
+        head = crm_db_exec (conn, head_sql, 1, params, &error);
+      }
+      if (head == NULL)
+        {
+          g_printerr ("rapport-admin: %s\n", error->message);
+          return 1;
+        }
+      if (PQntuples (head) == 0)
+        g_ptr_array_add (report->problems,
+                         g_strdup_printf ("seq %" G_GINT64_FORMAT " (the expected head) is gone: "
+                                          "rows were removed from the end of the chain", seq));
+      else if (g_ascii_strcasecmp (PQgetvalue (head, 0, 0), parts[1]) != 0)
+        g_ptr_array_add (report->problems,
+                         g_strdup_printf ("seq %" G_GINT64_FORMAT " does not have the expected "
+                                          "head's hash: the chain was rewritten", seq));
+    }
   for (guint i = 0; i < report->problems->len; i++)
     g_print ("TAMPERED: %s\n", (const char *) g_ptr_array_index (report->problems, i));
   g_print ("%" G_GINT64_FORMAT " audit rows checked (%" G_GINT64_FORMAT " sealed now), "
@@ -368,6 +403,8 @@ main (int   argc,
     { "role", 0, 0, G_OPTION_ARG_STRING, &opt_role, "create-user: the role", "ROLE" },
     { "password-stdin", 0, 0, G_OPTION_ARG_NONE, &opt_password_stdin,
       "create-user: read the password from the first line of standard input", NULL },
+    { "expect-head", 0, 0, G_OPTION_ARG_STRING, &opt_expect_head,
+      "verify-audit: a head the server logged (“Audit log sealed up to SEQ:HASH”)", "SEQ:HASH" },
     { NULL }
   };
 

@@ -244,6 +244,14 @@ BEGIN
 END
 $$;
 
+-- The chain's head as "SEQ:HASH": the server logs it after sealing, an anchor outside the
+-- database that verify-audit --expect-head compares (truncation at the end shows).
+CREATE FUNCTION rapport_audit_head () RETURNS text
+LANGUAGE sql STABLE SECURITY DEFINER SET search_path = public, pg_temp AS $$
+  SELECT a.seq::text || ':' || encode (a.hash, 'hex') FROM audit_log a
+   WHERE a.seq IS NOT NULL ORDER BY a.seq DESC LIMIT 1
+$$;
+
 CREATE TABLE alerts (
   id bigint GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
   kind text NOT NULL CHECK (kind IN ('failed_sign_ins', 'denials')),
@@ -477,7 +485,8 @@ GRANT UPDATE (revoked_at) ON sessions TO rapport_app;
 GRANT SELECT, INSERT ON audit_log TO rapport_app;
 GRANT SELECT, INSERT, UPDATE ON alerts TO rapport_app;
 GRANT USAGE ON ALL SEQUENCES IN SCHEMA public TO rapport_app;
-GRANT EXECUTE ON FUNCTION rapport_seal_audit (integer), rapport_login_lookup (text),
+GRANT EXECUTE ON FUNCTION rapport_seal_audit (integer), rapport_audit_head (),
+  rapport_login_lookup (text),
   rapport_session_lookup (bytea, integer), rapport_principal (bigint),
   rapport_note_denial (bigint, text, text, integer) TO rapport_app;
 

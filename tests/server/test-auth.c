@@ -1424,17 +1424,31 @@ test_audit_tamper (void)
   DB_RUN ("DROP TABLE saved_audit");
   verify_expect_clean ();
 
-  /* The newest row deleted: nothing follows it to show a gap. A hash chain without an
-   * anchor outside the database cannot see this; reported, not asserted. */
+  /* The newest row deleted: nothing follows it to show a gap, but the head the server
+   * logged (outside the database) is gone, which --expect-head catches. */
   {
     g_autofree char *out = NULL;
+    g_autofree char *head = NULL;
+    g_autofree char *head_arg = NULL;
+    g_autofree char *log = crm_test_server_dup_log (server);
+    g_autofree char *gone = g_strdup_printf ("TAMPERED: seq %s (the expected head) is gone", last);
+    const char *args[3] = { "verify-audit", NULL, NULL };
     int status;
 
+    g_assert_nonnull (strstr (log, "Audit log sealed up to "));
+    head = DB_VALUE ("SELECT seq::text || ':' || encode (hash, 'hex') FROM audit_log "
+                    "WHERE seq = $1::bigint", last);
+    head_arg = g_strdup_printf ("--expect-head=%s", head);
+    args[1] = head_arg;
+    status = crm_test_server_admin (server, args, NULL, &out);
+    g_assert_cmpint (status, ==, 0);
     save_audit_row (last);
     DB_RUN ("DELETE FROM audit_log WHERE seq = $1::bigint", last);
-    status = admin_command (server, "verify-audit", &out);
-    g_test_message ("newest row deleted: verify-audit exits %d (limitation if 0):\n%s", status,
-                    out);
+    g_free (out);
+    status = crm_test_server_admin (server, args, NULL, &out);
+    g_test_message ("newest row deleted, verify-audit --expect-head (%d):\n%s", status, out);
+    g_assert_cmpint (status, ==, 4);
+    g_assert_nonnull (strstr (out, gone));
     DB_RUN ("INSERT INTO audit_log OVERRIDING SYSTEM VALUE SELECT * FROM saved_audit");
     DB_RUN ("DROP TABLE saved_audit");
     verify_expect_clean ();
