@@ -16,7 +16,7 @@
 #include "crm-log.h"
 #include "crm-migrate.h"
 #include "crm-password.h"
-#include "crm-permission.h"
+#include "crm-resource.h"
 #include "crm-secret-box.h"
 #include "crm-startup.h"
 
@@ -254,9 +254,6 @@ command_rotate_key (PGconn *conn)
 {
   static const char fields_sql[] =
     "SELECT object, field FROM field_policies WHERE sensitive ORDER BY object, field";
-  static const char bidx_sql[] =
-    "INSERT INTO blind_indexes (object, field, record_id, digest) VALUES ($1, $2, $3::bigint, $4)\n"
-    "ON CONFLICT (object, field, record_id) DO UPDATE SET digest = EXCLUDED.digest";
   g_autoptr(GError) error = NULL;
   g_autoptr(CrmSecretBox) box = NULL;
   g_autoptr(PGresult) fields = NULL;
@@ -275,70 +272,12 @@ command_rotate_key (PGconn *conn)
     goto failed;
   for (int f = 0; f < PQntuples (fields); f++)
     {
-      const char *object_name = PQgetvalue (fields, f, 0);
-      const char *field = PQgetvalue (fields, f, 1);
-      g_autofree char *context = g_strdup_printf ("%s.%s", object_name, field);
-      g_autofree char *select_sql = NULL;
-      g_autofree char *update_sql = NULL;
-      g_autoptr(PGresult) rows = NULL;
-      char *table = NULL;
-      char *column = NULL;
-      CrmObject object;
+      guint n = 0;
 
-      if (!crm_object_from_string (object_name, &object))
-        continue;
-      table = PQescapeIdentifier (conn, object_name, strlen (object_name));
-      column = PQescapeIdentifier (conn, field, strlen (field));
-      select_sql = g_strdup_printf ("SELECT id, %s FROM %s WHERE %s IS NOT NULL FOR UPDATE",
-                                    column, table, column);
-      update_sql = g_strdup_printf ("UPDATE %s SET %s = $2 WHERE id = $1::bigint", table, column);
-      PQfreemem (table);
-      PQfreemem (column);
-      rows = crm_db_exec (conn, select_sql, 0, NULL, &error);
-      if (rows == NULL)
-        {
-          /* A field of an object without a table (yet): nothing stored to rotate. */
-          g_clear_error (&error);
-          if (!crm_db_exec_command (conn, "ROLLBACK", &error)
-              || !crm_db_exec_command (conn, "BEGIN", &error))
-            goto failed;
-          continue;
-        }
-      for (int r = 0; r < PQntuples (rows); r++)
-        {
-          const char *stored = PQgetvalue (rows, r, 1);
-          g_autofree char *plain = NULL;
-          g_autofree char *sealed = NULL;
-          g_autofree char *digest = NULL;
-          g_autoptr(PGresult) updated = NULL;
-          g_autoptr(PGresult) indexed = NULL;
-
-          /* What does not decrypt is a clear value (perhaps one that merely looks like a
-           * token): it gets sealed like any other. */
-          plain = crm_secret_box_decrypt (box, stored, context, NULL);
-          if (plain != NULL
-              && crm_secret_box_token_get_key_id (stored) == crm_secret_box_get_current_key_id (box))
-            continue;
-          if (plain == NULL)
-            plain = g_strdup (stored);
-          sealed = crm_secret_box_encrypt (box, plain, context, &error);
-          digest = crm_secret_box_blind_index (box, plain, context);
-          sodium_memzero (plain, strlen (plain));
-          if (sealed == NULL)
-            goto failed;
-          {
-            const char *params[] = { PQgetvalue (rows, r, 0), sealed };
-            const char *bidx_params[] = { object_name, field, PQgetvalue (rows, r, 0), digest };
-
-            updated = crm_db_exec (conn, update_sql, 2, params, &error);
-            if (updated == NULL)
-              goto failed;
-            indexed = crm_db_exec (conn, bidx_sql, 4, bidx_params, &error);
-            if (indexed == NULL)
-              goto failed;
-          }
-          n_values++;
-        }
+      if (!crm_resource_reseal_field (conn, box, PQgetvalue (fields, f, 0),
+                                      PQgetvalue (fields, f, 1), TRUE, &n, &error))
+        goto failed;
+      n_values += n;
     }
   if (!crm_db_exec_command (conn, "COMMIT", &error))
     goto failed;

@@ -9,7 +9,7 @@
 #include "crm-api.h"
 #include "crm-call.h"
 #include "crm-json.h"
-#include "crm-secret-box.h"
+#include "crm-resource.h"
 #include "crm-server.h"
 
 /*
@@ -36,33 +36,12 @@ role_from_row (PGresult  *result,
                GError   **error)
 {
   g_autoptr(JsonNode) node = json_from_string (PQgetvalue (result, row, 0), error);
-  g_autoptr(CrmPermissions) permissions = crm_permissions_new ();
-  g_auto(GStrv) scopes = g_strsplit (PQgetvalue (result, row, 1), ",", -1);
-  g_auto(GStrv) fields = g_strsplit (PQgetvalue (result, row, 2), ",", -1);
+  g_autoptr(CrmPermissions) permissions = NULL;
 
   if (node == NULL)
     return NULL;
-  for (guint i = 0; scopes[i] != NULL; i++)
-    {
-      g_auto(GStrv) kv = g_strsplit_set (scopes[i], ".=", 3);
-      CrmObject object;
-      CrmAction action;
-      CrmScope scope;
-
-      if (g_strv_length (kv) == 3 && crm_object_from_string (kv[0], &object)
-          && crm_action_from_string (kv[1], &action) && crm_scope_from_string (kv[2], &scope))
-        crm_permissions_set_scope (permissions, object, action, scope);
-    }
-  for (guint i = 0; fields[i] != NULL; i++)
-    {
-      g_auto(GStrv) kv = g_strsplit_set (fields[i], ".=", 3);
-      CrmObject object;
-      CrmFieldAccess access;
-
-      if (g_strv_length (kv) == 3 && crm_object_from_string (kv[0], &object)
-          && crm_field_access_from_string (kv[2], &access))
-        crm_permissions_set_field_access (permissions, object, kv[1], access);
-    }
+  permissions = crm_permissions_from_lists (PQgetvalue (result, row, 1),
+                                            PQgetvalue (result, row, 2));
   json_object_set_member (json_node_get_object (node), "permissions",
                           crm_permissions_to_json (permissions));
   return g_steal_pointer (&node);
@@ -424,10 +403,9 @@ update_role (CrmCall  *call,
   g_autoptr(JsonNode) before = NULL;
   g_autoptr(JsonNode) after = NULL;
   g_autofree char *id_text = NULL;
-  const char *if_match = crm_call_get_header (call, "If-Match");
   const char *require_mfa = NULL;
   gboolean allowed;
-  gint64 id;
+  gint64 id, version;
 
   if (!crm_call_require (call, CRM_OBJECT_ROLES, CRM_ACTION_UPDATE, &allowed, error))
     return FALSE;
@@ -446,34 +424,14 @@ update_role (CrmCall  *call,
   before = role_from_row (current, 0, error);
   if (before == NULL)
     return FALSE;
-  if (if_match == NULL)
+  if (!crm_call_get_if_match (call, &version))
+    return TRUE;
+  if (version != json_object_get_int_member (json_node_get_object (before), "version"))
     {
-      crm_call_reply_error (call, CRM_API_ERROR_MALFORMED,
-                            "PATCH needs If-Match with the version you edited");
+      crm_call_reply_conflict (call, "Someone else changed this role; here is the current version",
+                               before);
       return TRUE;
     }
-  {
-    g_autofree char *expected = g_strdup_printf (
-      "%" G_GINT64_FORMAT, json_object_get_int_member (json_node_get_object (before), "version"));
-    g_autofree char *given = g_strstrip (g_strdup (if_match));
-    size_t length = strlen (given);
-
-    if (length >= 2 && given[0] == '"' && given[length - 1] == '"')
-      {
-        given[length - 1] = '\0';
-        memmove (given, given + 1, length - 1);
-      }
-    if (!g_str_equal (expected, given))
-      {
-        g_autoptr(JsonNode) conflict = crm_api_error_body_new (
-          CRM_API_ERROR_CONFLICT, "Someone else changed this role; here is the current version",
-          NULL);
-
-        json_object_set_member (json_node_get_object (conflict), "current", json_node_ref (before));
-        crm_call_reply (call, 409, conflict);
-        return TRUE;
-      }
-  }
   if (!read_role_body (call, body, FALSE, &permissions))
     return TRUE;
   if (permissions != NULL
@@ -610,110 +568,6 @@ crm_api_field_policies_list (CrmRequest *request)
   crm_call_run (request, CRM_CALL_NONE, list_field_policies);
 }
 
-/*
- * A field just marked sensitive: its values stored in clear are encrypted now, with
- * their blind index, so the database never holds them readable from this point on.
- * Unmarked (@seal FALSE): they are decrypted back and their index dropped.
- */
-static gboolean
-seal_existing_values (CrmCall     *call,
-                      const char  *object_name,
-                      const char  *field,
-                      gboolean     seal,
-                      GError     **error)
-{
-  static const char unindex_sql[] =
-    "DELETE FROM blind_indexes WHERE object = $1 AND field = $2";
-  static const char column_sql[] =
-    "SELECT 1 FROM information_schema.columns\n"
-    "WHERE table_schema = 'public' AND table_name = $1 AND column_name = $2\n"
-    "  AND data_type = 'text'";
-  static const char bidx_sql[] =
-    "INSERT INTO blind_indexes (object, field, record_id, digest) VALUES ($1, $2, $3::bigint, $4)\n"
-    "ON CONFLICT (object, field, record_id) DO UPDATE SET digest = EXCLUDED.digest";
-  CrmSecretBox *box = crm_server_get_secret_box (crm_call_get_server (call));
-  PGconn *conn = crm_call_get_conn (call);
-  const char *params[] = { object_name, field };
-  g_autoptr(PGresult) column = crm_call_exec (call, column_sql, 2, params, error);
-  g_autoptr(PGresult) rows = NULL;
-  g_autofree char *context = g_strdup_printf ("%s.%s", object_name, field);
-  g_autofree char *select_sql = NULL;
-  g_autofree char *update_sql = NULL;
-  char *table, *quoted;
-
-  if (column == NULL)
-    return FALSE;
-  if (PQntuples (column) == 0)
-    return TRUE;
-  table = PQescapeIdentifier (conn, object_name, strlen (object_name));
-  quoted = PQescapeIdentifier (conn, field, strlen (field));
-  select_sql = g_strdup_printf ("SELECT id, %s FROM %s WHERE %s IS NOT NULL FOR UPDATE",
-                                quoted, table, quoted);
-  update_sql = g_strdup_printf ("UPDATE %s SET %s = $2 WHERE id = $1::bigint", table, quoted);
-  PQfreemem (table);
-  PQfreemem (quoted);
-  rows = crm_call_exec (call, select_sql, 0, NULL, error);
-  if (rows == NULL)
-    return FALSE;
-  if (PQntuples (rows) > 0 && box == NULL)
-    {
-      g_set_error_literal (error, CRM_SECRET_BOX_ERROR, CRM_SECRET_BOX_ERROR_NOT_FOUND,
-                           "No key file for sensitive fields");
-      return FALSE;
-    }
-  if (!seal)
-    {
-      g_autoptr(PGresult) unindexed = crm_call_exec (call, unindex_sql, 2, params, error);
-
-      if (unindexed == NULL)
-        return FALSE;
-      for (int r = 0; r < PQntuples (rows); r++)
-        {
-          g_autofree char *plain = crm_secret_box_decrypt (box, PQgetvalue (rows, r, 1), context,
-                                                          NULL);
-          const char *update_params[] = { PQgetvalue (rows, r, 0), plain };
-          g_autoptr(PGresult) updated = NULL;
-
-          /* Only what decrypts is ours; anything else was stored in clear already. */
-          if (plain == NULL)
-            continue;
-          updated = crm_call_exec (call, update_sql, 2, update_params, error);
-          if (updated == NULL)
-            return FALSE;
-        }
-      return TRUE;
-    }
-  for (int r = 0; r < PQntuples (rows); r++)
-    {
-      const char *plain = PQgetvalue (rows, r, 1);
-      g_autofree char *already = crm_secret_box_decrypt (box, plain, context, NULL);
-      g_autofree char *sealed = NULL;
-      g_autofree char *digest = NULL;
-      g_autoptr(PGresult) updated = NULL;
-      g_autoptr(PGresult) indexed = NULL;
-
-      /* A value that decrypts is sealed already (one cannot forge a GCM token). */
-      if (already != NULL)
-        continue;
-      sealed = crm_secret_box_encrypt (box, plain, context, error);
-      if (sealed == NULL)
-        return FALSE;
-      digest = crm_secret_box_blind_index (box, plain, context);
-      {
-        const char *update_params[] = { PQgetvalue (rows, r, 0), sealed };
-        const char *bidx_params[] = { object_name, field, PQgetvalue (rows, r, 0), digest };
-
-        updated = crm_call_exec (call, update_sql, 2, update_params, error);
-        if (updated == NULL)
-          return FALSE;
-        indexed = crm_call_exec (call, bidx_sql, 4, bidx_params, error);
-        if (indexed == NULL)
-          return FALSE;
-      }
-    }
-  return TRUE;
-}
-
 static gboolean
 put_field_policy (CrmCall  *call,
                   GError  **error)
@@ -763,8 +617,11 @@ put_field_policy (CrmCall  *call,
     if (result == NULL)
       return FALSE;
   }
-  if (!seal_existing_values (call, object_name, field,
-                             json_object_get_boolean_member (body, "sensitive"), error))
+  /* Values already stored follow the field at once: sealed, or back in clear. */
+  if (!crm_resource_reseal_field (crm_call_get_conn (call),
+                                  crm_server_get_secret_box (crm_call_get_server (call)),
+                                  object_name, field,
+                                  json_object_get_boolean_member (body, "sensitive"), NULL, error))
     return FALSE;
   detail = json_node_new (JSON_NODE_OBJECT);
   json_node_take_object (detail, json_object_new ());

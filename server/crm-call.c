@@ -131,19 +131,21 @@ id_in_list (const char *list,
   return FALSE;
 }
 
-/* "a.b=c,…" as written by rapport_principal (). */
-static void
-read_principal_lists (CrmPrincipal *principal,
-                      const char   *scopes,
-                      const char   *fields,
-                      const char   *policies)
+/**
+ * crm_permissions_from_lists:
+ * @scopes: "object.action=scope,…"
+ * @fields: "object.field=access,…"
+ *
+ * A role's permissions in the compact form the SQL functions and queries aggregate
+ * role_permissions and role_field_access into; unknown names are skipped.
+ */
+CrmPermissions *
+crm_permissions_from_lists (const char *scopes,
+                            const char *fields)
 {
+  CrmPermissions *permissions = crm_permissions_new ();
   g_auto(GStrv) scope_items = g_strsplit (scopes, ",", -1);
   g_auto(GStrv) field_items = g_strsplit (fields, ",", -1);
-  g_auto(GStrv) policy_items = g_strsplit (policies, ",", -1);
-
-  principal->permissions = crm_permissions_new ();
-  principal->field_flags = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
 
   for (guint i = 0; scope_items[i] != NULL; i++)
     {
@@ -158,7 +160,7 @@ read_principal_lists (CrmPrincipal *principal,
       oa = g_strsplit (kv[0], ".", 2);
       if (oa[0] != NULL && oa[1] != NULL && crm_object_from_string (oa[0], &object)
           && crm_action_from_string (oa[1], &action) && crm_scope_from_string (kv[1], &scope))
-        crm_permissions_set_scope (principal->permissions, object, action, scope);
+        crm_permissions_set_scope (permissions, object, action, scope);
     }
   for (guint i = 0; field_items[i] != NULL; i++)
     {
@@ -172,8 +174,18 @@ read_principal_lists (CrmPrincipal *principal,
       of = g_strsplit (kv[0], ".", 2);
       if (of[0] != NULL && of[1] != NULL && crm_object_from_string (of[0], &object)
           && crm_field_access_from_string (kv[1], &access))
-        crm_permissions_set_field_access (principal->permissions, object, of[1], access);
+        crm_permissions_set_field_access (permissions, object, of[1], access);
     }
+  return permissions;
+}
+
+/* "object.field=p|s|ps,…" as written by rapport_principal (). */
+static GHashTable *
+read_field_flags (const char *policies)
+{
+  GHashTable *field_flags = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
+  g_auto(GStrv) policy_items = g_strsplit (policies, ",", -1);
+
   for (guint i = 0; policy_items[i] != NULL; i++)
     {
       g_auto(GStrv) kv = g_strsplit (policy_items[i], "=", 2);
@@ -185,8 +197,9 @@ read_principal_lists (CrmPrincipal *principal,
         flags |= CRM_FIELD_PROTECTED;
       if (strchr (kv[1], 's') != NULL)
         flags |= CRM_FIELD_SENSITIVE;
-      g_hash_table_replace (principal->field_flags, g_strdup (kv[0]), GINT_TO_POINTER (flags));
+      g_hash_table_replace (field_flags, g_strdup (kv[0]), GINT_TO_POINTER (flags));
     }
+  return field_flags;
 }
 
 static void
@@ -273,8 +286,9 @@ load_principal (CrmCall   *self,
   p->team_members = g_strdup (PQgetvalue (result, 0, first + 8));
   p->role_builtin = PQgetisnull (result, 0, first + 12)
                       ? NULL : g_strdup (PQgetvalue (result, 0, first + 12));
-  read_principal_lists (p, PQgetvalue (result, 0, first + 9), PQgetvalue (result, 0, first + 10),
-                        PQgetvalue (result, 0, first + 11));
+  p->permissions = crm_permissions_from_lists (PQgetvalue (result, 0, first + 9),
+                                               PQgetvalue (result, 0, first + 10));
+  p->field_flags = read_field_flags (PQgetvalue (result, 0, first + 11));
   self->authenticated = TRUE;
   g_free (self->audit_username);
   self->audit_username = g_strdup (p->username);
@@ -921,6 +935,55 @@ gboolean
 crm_call_has_reply (CrmCall *self)
 {
   return self->status != 0;
+}
+
+/**
+ * crm_call_get_if_match:
+ * @version: (out): the version the caller edited
+ *
+ * Reads If-Match: a version number, bare or quoted as an entity tag. Without a valid
+ * one answers 400 (a PATCH must say which version it changes) and returns %FALSE.
+ */
+gboolean
+crm_call_get_if_match (CrmCall *self,
+                       gint64  *version)
+{
+  g_autofree char *copy = NULL;
+  char *end = NULL;
+  char *start;
+  const char *text = crm_call_get_header (self, "If-Match");
+
+  if (text != NULL)
+    {
+      copy = g_strstrip (g_strdup (text));
+      start = copy;
+      if (g_str_has_prefix (start, "W/"))
+        start += 2;
+      if (*start == '"' && strlen (start) >= 2 && start[strlen (start) - 1] == '"')
+        {
+          start++;
+          start[strlen (start) - 1] = '\0';
+        }
+      errno = 0;
+      *version = g_ascii_strtoll (start, &end, 10);
+      if (errno == 0 && end != start && *end == '\0' && *version > 0)
+        return TRUE;
+    }
+  crm_call_reply_error (self, CRM_API_ERROR_MALFORMED,
+                        "PATCH needs If-Match with the version you edited");
+  return FALSE;
+}
+
+/** crm_call_reply_conflict: 409 carrying the @current record, for a stale If-Match. */
+void
+crm_call_reply_conflict (CrmCall    *self,
+                         const char *message,
+                         JsonNode   *current)
+{
+  g_autoptr(JsonNode) body = crm_api_error_body_new (CRM_API_ERROR_CONFLICT, message, NULL);
+
+  json_object_set_member (json_node_get_object (body), "current", json_node_ref (current));
+  crm_call_reply (self, 409, body);
 }
 
 /**

@@ -66,6 +66,9 @@ typedef struct
   GHashTable     *field_flags;
 } CrmPrincipal;
 
+CrmPermissions     *crm_permissions_from_lists (const char    *scopes,
+                                                const char    *fields);
+
 void                crm_call_run              (CrmRequest     *request,
                                                CrmCallFlags    flags,
                                                CrmCallFunc     func);
@@ -143,6 +146,11 @@ void                crm_call_set_header       (CrmCall        *self,
 gboolean            crm_call_has_reply        (CrmCall        *self);
 
 /* Helpers the resources share. */
+gboolean            crm_call_get_if_match     (CrmCall        *self,
+                                               gint64         *version);
+void                crm_call_reply_conflict   (CrmCall        *self,
+                                               const char     *message,
+                                               JsonNode       *current);
 gboolean            crm_call_get_id_param     (CrmCall        *self,
                                                const char     *name,
                                                gint64         *id);

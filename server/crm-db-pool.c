@@ -69,8 +69,7 @@ ensure_connection (CrmDbWorker  *worker,
   values[0] = worker->pool->statement_timeout;
   {
     g_autoptr(PGresult) result = crm_db_exec (worker->conn,
-                                              "SELECT set_config('statement_timeout', $1, false),\n"
-                                              "       set_config('TimeZone', 'UTC', false)",
+                                              "SELECT set_config('statement_timeout', $1, false)",
                                               1, values, error);
     if (result == NULL || !crm_db_exec_command (worker->conn, "SET ROLE " CRM_DB_APP_ROLE, error))
       {

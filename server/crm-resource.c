@@ -7,6 +7,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include <sodium.h>
+
 #include "crm-json.h"
 #include "crm-resource.h"
 #include "crm-secret-box.h"
@@ -636,6 +638,24 @@ value_for_column (CrmCall                 *call,
     }
 }
 
+static const char upsert_blind_index_sql[] =
+  "INSERT INTO blind_indexes (object, field, record_id, digest) VALUES ($1, $2, $3::bigint, $4)\n"
+  "ON CONFLICT (object, field, record_id) DO UPDATE SET digest = EXCLUDED.digest";
+
+static gboolean
+store_blind_index (PGconn      *conn,
+                   const char  *object_name,
+                   const char  *field,
+                   const char  *record_id,
+                   const char  *digest,
+                   GError     **error)
+{
+  const char *params[] = { object_name, field, record_id, digest };
+  g_autoptr(PGresult) result = crm_db_exec (conn, upsert_blind_index_sql, 4, params, error);
+
+  return result != NULL;
+}
+
 /* Keeps the blind index of each sensitive field written in step with its value. */
 static gboolean
 update_blind_indexes (CrmCall           *call,
@@ -644,9 +664,6 @@ update_blind_indexes (CrmCall           *call,
                       JsonObject        *body,
                       GError           **error)
 {
-  static const char upsert_sql[] =
-    "INSERT INTO blind_indexes (object, field, record_id, digest) VALUES ($1, $2, $3::bigint, $4)\n"
-    "ON CONFLICT (object, field, record_id) DO UPDATE SET digest = EXCLUDED.digest";
   static const char delete_sql[] =
     "DELETE FROM blind_indexes WHERE object = $1 AND field = $2 AND record_id = $3::bigint";
   CrmSecretBox *box = crm_server_get_secret_box (crm_call_get_server (call));
@@ -655,7 +672,6 @@ update_blind_indexes (CrmCall           *call,
   for (guint i = 0; i < resource->n_fields; i++)
     {
       const char *name = resource->fields[i].name;
-      g_autoptr(PGresult) result = NULL;
       const char *value;
 
       if (!json_object_has_member (body, name) || !is_sensitive (call, resource, name)
@@ -666,19 +682,20 @@ update_blind_indexes (CrmCall           *call,
         {
           g_autofree char *context = context_for (resource, name);
           g_autofree char *digest = crm_secret_box_blind_index (box, value, context);
-          const char *params[] = { crm_object_to_string (resource->object), name, id_text,
-                                   digest };
 
-          result = crm_call_exec (call, upsert_sql, 4, params, error);
+          if (!store_blind_index (crm_call_get_conn (call),
+                                  crm_object_to_string (resource->object), name, id_text, digest,
+                                  error))
+            return FALSE;
         }
       else
         {
           const char *params[] = { crm_object_to_string (resource->object), name, id_text };
+          g_autoptr(PGresult) result = crm_call_exec (call, delete_sql, 3, params, error);
 
-          result = crm_call_exec (call, delete_sql, 3, params, error);
+          if (result == NULL)
+            return FALSE;
         }
-      if (result == NULL)
-        return FALSE;
     }
   return TRUE;
 }
@@ -806,33 +823,6 @@ create_record (CrmCall  *call,
   return TRUE;
 }
 
-/* If-Match: a version number, bare or quoted as an entity tag. */
-static gboolean
-parse_if_match (const char *text,
-                gint64     *version)
-{
-  g_autofree char *copy = NULL;
-  char *end = NULL;
-  char *start;
-
-  if (text == NULL)
-    return FALSE;
-  copy = g_strstrip (g_strdup (text));
-  start = copy;
-  if (g_str_has_prefix (start, "W/"))
-    start += 2;
-  if (*start == '"')
-    {
-      start++;
-      if (strlen (start) == 0 || start[strlen (start) - 1] != '"')
-        return FALSE;
-      start[strlen (start) - 1] = '\0';
-    }
-  errno = 0;
-  *version = g_ascii_strtoll (start, &end, 10);
-  return errno == 0 && end != start && *end == '\0' && *version > 0;
-}
-
 /*
  * Fetches the row for a change and applies both walls: not visible or outside the
  * read scope answers 404; visible but outside the scope for @action answers 403.
@@ -893,12 +883,8 @@ update_record (CrmCall  *call,
     return FALSE;
   if (!allowed || !crm_call_get_id_param (call, "id", &id))
     return TRUE;
-  if (!parse_if_match (crm_call_get_header (call, "If-Match"), &version))
-    {
-      crm_call_reply_error (call, CRM_API_ERROR_MALFORMED,
-                            "PATCH needs If-Match with the version you edited");
-      return TRUE;
-    }
+  if (!crm_call_get_if_match (call, &version))
+    return TRUE;
   current = fetch_for_change (call, resource, CRM_ACTION_UPDATE, id, error);
   if (current == NULL)
     return !(error != NULL && *error != NULL);
@@ -927,13 +913,8 @@ update_record (CrmCall  *call,
   stored_version = json_object_get_int_member (json_node_get_object (before), "version");
   if (stored_version != version)
     {
-      g_autoptr(JsonNode) body_node = crm_api_error_body_new (
-        CRM_API_ERROR_CONFLICT, "Someone else changed this record; here is the current version",
-        NULL);
-
-      json_object_set_member (json_node_get_object (body_node), "current",
-                              json_node_ref (before));
-      crm_call_reply (call, 409, body_node);
+      crm_call_reply_conflict (call, "Someone else changed this record; here is the current version",
+                               before);
       return TRUE;
     }
 
@@ -1125,4 +1106,116 @@ crm_resource_delete (CrmRequest        *request,
                      const CrmResource *resource)
 {
   crm_call_run_full (request, CRM_CALL_NONE, delete_record, resource);
+}
+
+/**
+ * crm_resource_reseal_field:
+ * @seal: %TRUE to leave every stored value encrypted under the current key (clear ones
+ *   and those of older keys, each with its blind index); %FALSE to decrypt them back and
+ *   drop the index, for a field no longer sensitive
+ * @n_changed: (out) (optional): how many values were rewritten
+ *
+ * Rewrites the stored values of one field on @conn, in the caller's transaction. A
+ * value counts as sealed only if it decrypts (a GCM token cannot be forged), so a clear
+ * value that merely looks like a token is sealed too. Fields without a text column of
+ * that name (objects without a table yet) have nothing stored and succeed.
+ */
+gboolean
+crm_resource_reseal_field (PGconn        *conn,
+                           CrmSecretBox  *box,
+                           const char    *object_name,
+                           const char    *field,
+                           gboolean       seal,
+                           guint         *n_changed,
+                           GError       **error)
+{
+  static const char column_sql[] =
+    "SELECT 1 FROM information_schema.columns\n"
+    "WHERE table_schema = 'public' AND table_name = $1 AND column_name = $2\n"
+    "  AND data_type = 'text'";
+  static const char unindex_sql[] =
+    "DELETE FROM blind_indexes WHERE object = $1 AND field = $2";
+  const char *params[] = { object_name, field };
+  g_autoptr(PGresult) column = NULL;
+  g_autoptr(PGresult) rows = NULL;
+  g_autofree char *context = g_strdup_printf ("%s.%s", object_name, field);
+  g_autofree char *select_sql = NULL;
+  g_autofree char *update_sql = NULL;
+  char *table, *quoted;
+  guint changed = 0;
+
+  if (n_changed != NULL)
+    *n_changed = 0;
+  column = crm_db_exec (conn, column_sql, 2, params, error);
+  if (column == NULL)
+    return FALSE;
+  if (PQntuples (column) == 0)
+    return TRUE;
+  table = PQescapeIdentifier (conn, object_name, strlen (object_name));
+  quoted = PQescapeIdentifier (conn, field, strlen (field));
+  select_sql = g_strdup_printf ("SELECT id, %s FROM %s WHERE %s IS NOT NULL FOR UPDATE",
+                                quoted, table, quoted);
+  update_sql = g_strdup_printf ("UPDATE %s SET %s = $2 WHERE id = $1::bigint", table, quoted);
+  PQfreemem (table);
+  PQfreemem (quoted);
+  rows = crm_db_exec (conn, select_sql, 0, NULL, error);
+  if (rows == NULL)
+    return FALSE;
+  if (PQntuples (rows) > 0 && box == NULL)
+    {
+      g_set_error_literal (error, CRM_SECRET_BOX_ERROR, CRM_SECRET_BOX_ERROR_NOT_FOUND,
+                           "No key file for sensitive fields");
+      return FALSE;
+    }
+  if (!seal)
+    {
+      g_autoptr(PGresult) unindexed = crm_db_exec (conn, unindex_sql, 2, params, error);
+
+      if (unindexed == NULL)
+        return FALSE;
+    }
+  for (int r = 0; r < PQntuples (rows); r++)
+    {
+      const char *id = PQgetvalue (rows, r, 0);
+      const char *stored = PQgetvalue (rows, r, 1);
+      g_autofree char *plain = crm_secret_box_decrypt (box, stored, context, NULL);
+      g_autofree char *sealed = NULL;
+      g_autoptr(PGresult) updated = NULL;
+
+      if (!seal)
+        {
+          /* Only what decrypts is ours; anything else was stored in clear already. */
+          if (plain == NULL)
+            continue;
+        }
+      else
+        {
+          g_autofree char *digest = NULL;
+          g_autoptr(PGresult) indexed = NULL;
+
+          if (plain != NULL
+              && crm_secret_box_token_get_key_id (stored) == crm_secret_box_get_current_key_id (box))
+            continue;
+          if (plain == NULL)
+            plain = g_strdup (stored);
+          sealed = crm_secret_box_encrypt (box, plain, context, error);
+          if (sealed == NULL)
+            return FALSE;
+          digest = crm_secret_box_blind_index (box, plain, context);
+          if (!store_blind_index (conn, object_name, field, id, digest, error))
+            return FALSE;
+        }
+      {
+        const char *update_params[] = { id, seal ? sealed : plain };
+
+        updated = crm_db_exec (conn, update_sql, 2, update_params, error);
+      }
+      sodium_memzero (plain, strlen (plain));
+      if (updated == NULL)
+        return FALSE;
+      changed++;
+    }
+  if (n_changed != NULL)
+    *n_changed = changed;
+  return TRUE;
 }

@@ -71,4 +71,14 @@ void crm_resource_update (CrmRequest        *request,
 void crm_resource_delete (CrmRequest        *request,
                           const CrmResource *resource);
 
+typedef struct _CrmSecretBox CrmSecretBox;
+
+gboolean crm_resource_reseal_field (PGconn        *conn,
+                                    CrmSecretBox  *box,
+                                    const char    *object_name,
+                                    const char    *field,
+                                    gboolean       seal,
+                                    guint         *n_changed,
+                                    GError       **error);
+
 G_END_DECLS
