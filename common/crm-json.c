@@ -17,6 +17,10 @@ crm_json_get_type (JsonObject *object,
   node = json_object_get_member (object, member);
   if (node == NULL || JSON_NODE_HOLDS_NULL (node))
     return CRM_JSON_ABSENT;
+  if (JSON_NODE_HOLDS_ARRAY (node))
+    return CRM_JSON_ARRAY;
+  if (JSON_NODE_HOLDS_OBJECT (node))
+    return CRM_JSON_OBJECT;
   if (!JSON_NODE_HOLDS_VALUE (node))
     return CRM_JSON_OTHER;
   switch (json_node_get_value_type (node))

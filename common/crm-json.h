@@ -18,6 +18,8 @@ typedef enum
   CRM_JSON_INT,
   CRM_JSON_BOOLEAN,
   CRM_JSON_OTHER,
+  CRM_JSON_ARRAY,
+  CRM_JSON_OBJECT,
 } CrmJsonType;
 
 CrmJsonType  crm_json_get_type    (JsonObject  *object,

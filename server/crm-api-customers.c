@@ -3,37 +3,66 @@
 
 #include "config.h"
 
-#include "crm-api.h"
-#include "crm-resource.h"
+#include <glib/gi18n-lib.h>
 
-/* /api/v1/customers and /api/v1/contacts: records owned by a user, or through a customer. */
+#include "crm-api.h"
+#include "crm-json.h"
+#include "crm-resource.h"
+#include "crm-validate.h"
+
+/*
+ * /api/v1/customers and /api/v1/contacts: records owned by a user, or through a customer;
+ * plus what only customers do: duplicates, merging, batch edits, the timeline and
+ * follow-ups. server/API.md is the reference.
+ */
+
+#define MAX_BATCH 1000
+#define MAX_DUPLICATES 20
 
 static const char * const kinds[] = { "company", "individual", NULL };
 static const char * const sizes[] = { "large", "medium_small", "individual", NULL };
 static const char * const potentials[] = { "high", "medium", "low", NULL };
+static const char * const activity_kinds[] = { "call", "visit", "email", "meeting", "note", NULL };
 
 #define F CRM_RESOURCE_FIELD_FILTER
 #define S CRM_RESOURCE_FIELD_SEARCH
+#define RO CRM_RESOURCE_FIELD_READ_ONLY
+#define SORT CRM_RESOURCE_FIELD_SORT
 
 static const CrmResourceField customer_fields[] = {
-  { "kind", CRM_RESOURCE_TEXT, F, kinds, 0 },
-  { "name", CRM_RESOURCE_TEXT, CRM_RESOURCE_FIELD_REQUIRED | S, NULL, 300 },
-  { "registration_no", CRM_RESOURCE_TEXT, F, NULL, 64 },
-  { "industry", CRM_RESOURCE_TEXT, F, NULL, 100 },
-  { "size", CRM_RESOURCE_TEXT, F, sizes, 0 },
-  { "potential", CRM_RESOURCE_TEXT, F, potentials, 0 },
-  { "source", CRM_RESOURCE_TEXT, F, NULL, 100 },
-  { "province", CRM_RESOURCE_TEXT, F, NULL, 50 },
-  { "city", CRM_RESOURCE_TEXT, F, NULL, 50 },
-  { "district", CRM_RESOURCE_TEXT, F, NULL, 50 },
-  { "address", CRM_RESOURCE_TEXT, S, NULL, 300 },
-  { "phone", CRM_RESOURCE_TEXT, S, NULL, 40 },
-  { "email", CRM_RESOURCE_TEXT, S, NULL, 254 },
-  { "website", CRM_RESOURCE_TEXT, 0, NULL, 300 },
-  { "notes", CRM_RESOURCE_TEXT, 0, NULL, 10000 },
-  { "credit_terms", CRM_RESOURCE_TEXT, 0, NULL, 200 },
-  { "owner_id", CRM_RESOURCE_ID, CRM_RESOURCE_FIELD_OWNER | F, NULL, 0 },
+  { "kind", CRM_RESOURCE_TEXT, F, kinds, 0, 0 },
+  { "name", CRM_RESOURCE_TEXT, CRM_RESOURCE_FIELD_REQUIRED | S | SORT, NULL, 300, 0 },
+  { "registration_no", CRM_RESOURCE_TEXT, F, NULL, 64, 0 },
+  { "industry", CRM_RESOURCE_TEXT, F, NULL, 100, 0 },
+  { "size", CRM_RESOURCE_TEXT, F, sizes, 0, 0 },
+  { "potential", CRM_RESOURCE_TEXT, F, potentials, 0, 0 },
+  { "level", CRM_RESOURCE_TEXT, F | RO, NULL, 0, 0 },
+  { "source", CRM_RESOURCE_TEXT, F, NULL, 100, 0 },
+  { "province", CRM_RESOURCE_TEXT, F, NULL, 50, 0 },
+  { "city", CRM_RESOURCE_TEXT, F, NULL, 50, 0 },
+  { "district", CRM_RESOURCE_TEXT, F, NULL, 50, 0 },
+  { "address", CRM_RESOURCE_TEXT, S, NULL, 300, 0 },
+  { "mobile", CRM_RESOURCE_TEXT, S | F, NULL, 40, CRM_RESOURCE_FORMAT_MOBILE },
+  { "phone", CRM_RESOURCE_TEXT, S | F, NULL, 40, CRM_RESOURCE_FORMAT_PHONE },
+  { "email", CRM_RESOURCE_TEXT, S | F, NULL, 254, CRM_RESOURCE_FORMAT_EMAIL },
+  { "website", CRM_RESOURCE_TEXT, 0, NULL, 300, CRM_RESOURCE_FORMAT_WEBSITE },
+  { "notes", CRM_RESOURCE_TEXT, 0, NULL, 10000, 0 },
+  { "credit_terms", CRM_RESOURCE_TEXT, 0, NULL, 200, 0 },
+  { "owner_id", CRM_RESOURCE_ID, CRM_RESOURCE_FIELD_OWNER | F, NULL, 0, 0 },
+  { "tags", CRM_RESOURCE_TAGS, F, NULL, 0, 0 },
+  { "custom", CRM_RESOURCE_CUSTOM, 0, NULL, 0, 0 },
+  { "marketing_consent", CRM_RESOURCE_BOOLEAN, F, NULL, 0, 0 },
+  { "consent_at", CRM_RESOURCE_TIMESTAMP, RO, NULL, 0, 0 },
+  { "consent_source", CRM_RESOURCE_TEXT, 0, NULL, 100, 0 },
+  { "followed_up_at", CRM_RESOURCE_TIMESTAMP, RO, NULL, 0, 0 },
+  { "deleted_at", CRM_RESOURCE_TIMESTAMP, RO, NULL, 0, 0 },
+  { "merged_into", CRM_RESOURCE_ID, RO, NULL, 0, 0 },
 };
+
+static gboolean add_duplicates (CrmCall           *call,
+                                const CrmResource *resource,
+                                JsonObject        *record,
+                                GError           **error);
 
 static const CrmResource customers = {
   .object = CRM_OBJECT_CUSTOMERS,
@@ -41,17 +70,23 @@ static const CrmResource customers = {
   .owner_sql = "r.owner_id",
   .fields = customer_fields,
   .n_fields = G_N_ELEMENTS (customer_fields),
+  .soft_delete = TRUE,
+  .indexed_search = TRUE,
+  .default_sort = "-updated_at",
+  .search_children_sql = "SELECT c.customer_id FROM contacts c WHERE %s",
+  .after_write = add_duplicates,
 };
 
 static const CrmResourceField contact_fields[] = {
   { "customer_id", CRM_RESOURCE_ID,
-    CRM_RESOURCE_FIELD_REQUIRED | CRM_RESOURCE_FIELD_CREATE_ONLY | F, NULL, 0 },
-  { "full_name", CRM_RESOURCE_TEXT, CRM_RESOURCE_FIELD_REQUIRED | S, NULL, 200 },
-  { "title", CRM_RESOURCE_TEXT, 0, NULL, 100 },
-  { "mobile", CRM_RESOURCE_TEXT, S | F, NULL, 20 },
-  { "phone", CRM_RESOURCE_TEXT, S, NULL, 40 },
-  { "email", CRM_RESOURCE_TEXT, S, NULL, 254 },
-  { "is_primary", CRM_RESOURCE_BOOLEAN, 0, NULL, 0 },
+    CRM_RESOURCE_FIELD_REQUIRED | CRM_RESOURCE_FIELD_CREATE_ONLY | F, NULL, 0, 0 },
+  { "full_name", CRM_RESOURCE_TEXT, CRM_RESOURCE_FIELD_REQUIRED | S | SORT, NULL, 200, 0 },
+  { "title", CRM_RESOURCE_TEXT, 0, NULL, 100, 0 },
+  { "mobile", CRM_RESOURCE_TEXT, S | F, NULL, 40, CRM_RESOURCE_FORMAT_MOBILE },
+  { "phone", CRM_RESOURCE_TEXT, S, NULL, 40, CRM_RESOURCE_FORMAT_PHONE },
+  { "email", CRM_RESOURCE_TEXT, S, NULL, 254, CRM_RESOURCE_FORMAT_EMAIL },
+  { "is_primary", CRM_RESOURCE_BOOLEAN, 0, NULL, 0, 0 },
+  { "custom", CRM_RESOURCE_CUSTOM, 0, NULL, 0, 0 },
 };
 
 static const CrmResource contacts = {
@@ -61,14 +96,533 @@ static const CrmResource contacts = {
   .fields = contact_fields,
   .n_fields = G_N_ELEMENTS (contact_fields),
   .parent_field = "customer_id",
-  .parent_owner_sql = "SELECT owner_id FROM customers WHERE id = $1::bigint",
+  .parent_owner_sql = "SELECT owner_id FROM customers WHERE id = $1::bigint AND deleted_at IS NULL",
+  .indexed_search = TRUE,
 };
 
+/* ---- duplicates ---- */
+
+static const char duplicates_sql[] =
+  "SELECT d.id, c.name, c.owner_id, array_to_json (array_agg (DISTINCT d.reason ORDER BY d.reason))\n"
+  "FROM rapport_find_duplicates ($1, $2, $3, $4, $5::bigint) d\n"
+  "JOIN customers c ON c.id = d.id\n"
+  "WHERE c.deleted_at IS NULL AND d.id <> coalesce ($5::bigint, 0)\n"
+  "GROUP BY d.id, c.name, c.owner_id\n"
+  "ORDER BY d.id\n"
+  "LIMIT " G_STRINGIFY (MAX_DUPLICATES);
+
+static const char hidden_duplicates_sql[] =
+  "SELECT rapport_hidden_duplicates (ARRAY (\n"
+  "  SELECT DISTINCT d.id FROM rapport_find_duplicates ($1, $2, $3, $4, $5::bigint) d\n"
+  "  WHERE d.id <> coalesce ($5::bigint, 0)))";
+
+typedef gboolean (*Normalizer) (const char *, char **, const char **);
+
+/* A value for comparison: normalised, or "" (matches nothing) when it does not parse. */
+static char *
+comparable (const char *value,
+            Normalizer  normalize)
+{
+  char *normalized = NULL;
+  const char *problem = NULL;
+
+  if (value == NULL || !normalize (value, &normalized, &problem))
+    return g_strdup ("");
+  return normalized != NULL ? normalized : g_strdup ("");
+}
+
+/*
+ * The likely duplicates of a customer with these values: those the caller may read as
+ * items, the others counted in @hidden.
+ */
+static gboolean
+find_duplicates (CrmCall     *call,
+                 const char  *name,
+                 const char  *mobile,
+                 const char  *phone,
+                 const char  *email,
+                 gint64       exclude,
+                 JsonArray  **items,
+                 gint64      *hidden,
+                 GError     **error)
+{
+  g_autofree char *m = comparable (mobile, crm_validate_mobile);
+  g_autofree char *ph = comparable (phone, crm_validate_phone);
+  g_autofree char *e = comparable (email, crm_validate_email);
+  g_autofree char *x = exclude > 0 ? g_strdup_printf ("%" G_GINT64_FORMAT, exclude) : NULL;
+  const char *params[] = { name != NULL ? name : "", m, ph, e, x };
+  g_autoptr(PGresult) visible = NULL;
+  g_autoptr(PGresult) others = NULL;
+  g_autoptr(JsonArray) array = json_array_new ();
+
+  visible = crm_call_exec (call, duplicates_sql, 5, params, error);
+  if (visible == NULL)
+    return FALSE;
+  others = crm_call_exec (call, hidden_duplicates_sql, 5, params, error);
+  if (others == NULL)
+    return FALSE;
+  for (int row = 0; row < PQntuples (visible); row++)
+    {
+      g_autoptr(JsonObject) item = json_object_new ();
+      JsonNode *reasons = json_from_string (PQgetvalue (visible, row, 3), NULL);
+
+      json_object_set_int_member (item, "id", g_ascii_strtoll (PQgetvalue (visible, row, 0), NULL, 10));
+      json_object_set_string_member (item, "name", PQgetvalue (visible, row, 1));
+      if (PQgetisnull (visible, row, 2))
+        json_object_set_null_member (item, "owner_id");
+      else
+        json_object_set_int_member (item, "owner_id",
+                                    g_ascii_strtoll (PQgetvalue (visible, row, 2), NULL, 10));
+      json_object_set_member (item, "reasons", reasons != NULL ? reasons
+                                                               : json_node_new (JSON_NODE_ARRAY));
+      json_array_add_object_element (array, g_steal_pointer (&item));
+    }
+  *hidden = g_ascii_strtoll (PQgetvalue (others, 0, 0), NULL, 10);
+  *items = g_steal_pointer (&array);
+  return TRUE;
+}
+
+/* After a create or update: the record carries its likely duplicates, if any. */
+static gboolean
+add_duplicates (CrmCall           *call,
+                const CrmResource *resource,
+                JsonObject        *record,
+                GError           **error)
+{
+  g_autoptr(JsonArray) items = NULL;
+  gint64 hidden = 0;
+
+  (void) resource;
+  if (!find_duplicates (call, crm_json_get_string (record, "name"),
+                        crm_json_get_string (record, "mobile"),
+                        crm_json_get_string (record, "phone"),
+                        crm_json_get_string (record, "email"),
+                        json_object_get_int_member (record, "id"), &items, &hidden, error))
+    return FALSE;
+  if (json_array_get_length (items) > 0 || hidden > 0)
+    {
+      json_object_set_array_member (record, "duplicates", g_steal_pointer (&items));
+      json_object_set_int_member (record, "hidden_duplicates", hidden);
+    }
+  return TRUE;
+}
+
+static gboolean
+duplicates (CrmCall  *call,
+            GError  **error)
+{
+  g_autoptr(JsonArray) items = NULL;
+  g_autoptr(JsonObject) reply = json_object_new ();
+  g_autoptr(JsonNode) node = json_node_new (JSON_NODE_OBJECT);
+  const char *exclude = crm_call_get_query (call, "exclude");
+  gint64 hidden = 0;
+  gboolean allowed;
+
+  if (!crm_call_require (call, CRM_OBJECT_CUSTOMERS, CRM_ACTION_READ, &allowed, error))
+    return FALSE;
+  if (!allowed)
+    return TRUE;
+  if (!find_duplicates (call, crm_call_get_query (call, "name"), crm_call_get_query (call, "mobile"),
+                        crm_call_get_query (call, "phone"), crm_call_get_query (call, "email"),
+                        exclude != NULL ? g_ascii_strtoll (exclude, NULL, 10) : 0, &items,
+                        &hidden, error))
+    return FALSE;
+  json_object_set_array_member (reply, "items", g_steal_pointer (&items));
+  json_object_set_int_member (reply, "hidden", hidden);
+  json_node_take_object (node, g_steal_pointer (&reply));
+  crm_call_reply (call, 200, node);
+  return TRUE;
+}
+
+/* ---- merge ---- */
+
+static gboolean
+merge (CrmCall  *call,
+       GError  **error)
+{
+  JsonObject *body = crm_call_get_body (call);
+  g_autoptr(JsonNode) before = NULL;
+  g_autoptr(JsonNode) after = NULL;
+  g_autoptr(JsonObject) moved = json_object_new ();
+  g_autoptr(JsonArray) merged = json_array_new ();
+  g_autofree char *survivor_text = NULL;
+  JsonArray *ids;
+  gboolean allowed;
+  gint64 survivor;
+
+  if (!crm_call_require (call, CRM_OBJECT_CUSTOMERS, CRM_ACTION_UPDATE, &allowed, error))
+    return FALSE;
+  if (!allowed || !crm_call_get_id_param (call, "id", &survivor))
+    return TRUE;
+  if (body == NULL || crm_json_get_type (body, "merge_ids") != CRM_JSON_ARRAY
+      || json_array_get_length (ids = json_object_get_array_member (body, "merge_ids")) == 0
+      || json_array_get_length (ids) > 100)
+    {
+      g_autoptr(JsonObject) problems = json_object_new ();
+
+      json_object_set_string_member (problems, "merge_ids",
+                                     N_("List the customers to merge into this one"));
+      crm_call_reply_invalid (call, N_("Some fields are not valid"), problems);
+      return TRUE;
+    }
+  before = crm_resource_fetch (call, &customers, survivor, error);
+  if (before == NULL)
+    return error == NULL || *error == NULL;
+  if (!crm_call_in_scope (call, crm_call_get_scope (call, CRM_OBJECT_CUSTOMERS, CRM_ACTION_UPDATE),
+                          crm_json_get_type (json_node_get_object (before), "owner_id") == CRM_JSON_INT
+                            ? json_object_get_int_member (json_node_get_object (before), "owner_id")
+                            : 0))
+    return crm_call_deny (call, CRM_OBJECT_CUSTOMERS, "merge", survivor, NULL, error);
+
+  survivor_text = g_strdup_printf ("%" G_GINT64_FORMAT, survivor);
+  for (guint i = 0; i < json_array_get_length (ids); i++)
+    {
+      JsonNode *element = json_array_get_element (ids, i);
+      g_autoptr(JsonNode) loser = NULL;
+      g_autoptr(PGresult) result = NULL;
+      g_autoptr(JsonNode) counts = NULL;
+      g_autoptr(JsonNode) detail = json_node_new (JSON_NODE_OBJECT);
+      g_autoptr(JsonObject) detail_object = json_object_new ();
+      g_autofree char *loser_text = NULL;
+      JsonObject *loser_object;
+      gint64 loser_id, loser_owner;
+
+      if (json_node_get_value_type (element) != G_TYPE_INT64 || json_node_get_int (element) <= 0
+          || json_node_get_int (element) == survivor)
+        {
+          g_autoptr(JsonObject) problems = json_object_new ();
+
+          json_object_set_string_member (problems, "merge_ids",
+                                         N_("List other customers by their ids"));
+          crm_call_reply_invalid (call, N_("Some fields are not valid"), problems);
+          return TRUE;
+        }
+      loser_id = json_node_get_int (element);
+      loser = crm_resource_fetch (call, &customers, loser_id, error);
+      if (loser == NULL)
+        return error == NULL || *error == NULL;
+      loser_object = json_node_get_object (loser);
+      loser_owner = crm_json_get_type (loser_object, "owner_id") == CRM_JSON_INT
+                      ? json_object_get_int_member (loser_object, "owner_id") : 0;
+      if (!crm_call_in_scope (call,
+                              crm_call_get_scope (call, CRM_OBJECT_CUSTOMERS, CRM_ACTION_DELETE),
+                              loser_owner))
+        return crm_call_deny (call, CRM_OBJECT_CUSTOMERS, "merge", loser_id, NULL, error);
+
+      loser_text = g_strdup_printf ("%" G_GINT64_FORMAT, loser_id);
+      {
+        const char *params[] = { survivor_text, loser_text };
+
+        result = crm_call_exec (call, "SELECT rapport_merge_customers ($1::bigint, $2::bigint)::text",
+                                2, params, error);
+      }
+      if (result == NULL)
+        return FALSE;
+      counts = json_from_string (PQgetvalue (result, 0, 0), error);
+      if (counts == NULL)
+        return FALSE;
+      {
+        g_autoptr(GList) members = json_object_get_members (json_node_get_object (counts));
+
+        for (GList *l = members; l != NULL; l = l->next)
+          {
+            gint64 n = json_object_get_int_member (json_node_get_object (counts), l->data);
+
+            json_object_set_int_member (moved, l->data,
+                                        (json_object_has_member (moved, l->data)
+                                           ? json_object_get_int_member (moved, l->data) : 0) + n);
+          }
+      }
+      json_array_add_int_element (merged, loser_id);
+      json_object_set_member (detail_object, "before", json_node_copy (loser));
+      json_object_set_int_member (detail_object, "merged_into", survivor);
+      json_node_take_object (detail, g_steal_pointer (&detail_object));
+      if (!crm_call_audit (call, "delete", "customers", loser_id, "ok", detail, error))
+        return FALSE;
+    }
+
+  after = crm_resource_fetch (call, &customers, survivor, error);
+  if (after == NULL)
+    return error == NULL || *error == NULL;
+  {
+    g_autoptr(JsonNode) detail = json_node_new (JSON_NODE_OBJECT);
+    g_autoptr(JsonObject) object = json_object_new ();
+    g_autoptr(JsonObject) reply = json_object_new ();
+    g_autoptr(JsonNode) node = json_node_new (JSON_NODE_OBJECT);
+
+    json_object_set_array_member (object, "merged", json_array_ref (merged));
+    json_object_set_object_member (object, "moved", json_object_ref (moved));
+    json_node_take_object (detail, g_steal_pointer (&object));
+    if (!crm_call_audit (call, "merge", "customers", survivor, "ok", detail, error))
+      return FALSE;
+    json_object_set_member (reply, "customer", g_steal_pointer (&after));
+    json_object_set_object_member (reply, "moved", json_object_ref (moved));
+    json_node_take_object (node, g_steal_pointer (&reply));
+    crm_call_reply (call, 200, node);
+  }
+  return TRUE;
+}
+
+/* ---- timeline ---- */
+
+static const char timeline_sql[] =
+  "SELECT x.at, x.kind, x.id, x.title, x.user_id, x.detail::text FROM (\n"
+  "  SELECT a.created_at AS at, 'activity' AS kind, a.id, a.subject AS title, a.owner_id AS user_id,\n"
+  "         jsonb_build_object ('kind', a.kind, 'notes', a.notes, 'due_at', a.due_at,\n"
+  "                             'done_at', a.done_at) AS detail\n"
+  "  FROM activities a WHERE a.customer_id = $1::bigint\n"
+  "  UNION ALL\n"
+  "  SELECT o.ordered_at, 'order', o.id, o.number, o.owner_id,\n"
+  "         jsonb_build_object ('status', o.status, 'amount',\n"
+  "                             jsonb_build_object ('amount', o.amount, 'currency', o.currency))\n"
+  "  FROM orders o WHERE o.customer_id = $1::bigint\n"
+  "  UNION ALL\n"
+  "  SELECT t.created_at, 'ticket', t.id, t.subject, t.owner_id,\n"
+  "         jsonb_build_object ('status', t.status, 'priority', t.priority)\n"
+  "  FROM tickets t WHERE t.customer_id = $1::bigint\n"
+  "  UNION ALL\n"
+  "  SELECT ch.at, CASE ch.action WHEN 'create' THEN 'created' ELSE 'change' END, ch.id, ch.action,\n"
+  "         ch.user_id, ch.detail\n"
+  "  FROM rapport_customer_changes ($1::bigint, $2::timestamptz, $3::integer) ch\n"
+  ") x\n"
+  "WHERE x.at < coalesce ($2::timestamptz, 'infinity')\n"
+  "ORDER BY x.at DESC, x.kind, x.id DESC\n"
+  "LIMIT $3::integer";
+
+/* Leaves out of an audited before/after what the caller may not read. */
+static void
+strip_unreadable (CrmCall    *call,
+                  JsonObject *detail)
+{
+  static const char * const parts[] = { "before", "after" };
+
+  for (guint i = 0; i < G_N_ELEMENTS (parts); i++)
+    {
+      g_autoptr(GList) members = NULL;
+      JsonObject *values;
+
+      if (crm_json_get_type (detail, parts[i]) != CRM_JSON_OBJECT)
+        continue;
+      values = json_object_get_object_member (detail, parts[i]);
+      members = json_object_get_members (values);
+      for (GList *l = members; l != NULL; l = l->next)
+        if (crm_call_get_field_access (call, CRM_OBJECT_CUSTOMERS, l->data) == CRM_FIELD_ACCESS_NONE)
+          json_object_remove_member (values, l->data);
+    }
+}
+
+static gboolean
+timeline (CrmCall  *call,
+          GError  **error)
+{
+  const char *before_text = crm_call_get_query (call, "before");
+  const char *limit_text = crm_call_get_query (call, "limit");
+  g_autoptr(JsonNode) customer = NULL;
+  g_autoptr(PGresult) result = NULL;
+  g_autoptr(JsonBuilder) builder = json_builder_new ();
+  g_autoptr(JsonNode) reply = NULL;
+  g_autoptr(GDateTime) before = NULL;
+  g_autofree char *before_iso = NULL;
+  g_autofree char *limit_param = NULL;
+  g_autofree char *id_text = NULL;
+  g_autofree char *last_at = NULL;
+  gint64 id, limit = 50;
+  gboolean allowed;
+  int n_rows;
+
+  if (!crm_call_require (call, CRM_OBJECT_CUSTOMERS, CRM_ACTION_READ, &allowed, error))
+    return FALSE;
+  if (!allowed || !crm_call_get_id_param (call, "id", &id))
+    return TRUE;
+  if (limit_text != NULL)
+    limit = g_ascii_strtoll (limit_text, NULL, 10);
+  if (limit < 1 || limit > 500)
+    {
+      crm_call_reply_error (call, CRM_API_ERROR_MALFORMED, "limit must be between 1 and 500");
+      return TRUE;
+    }
+  if (before_text != NULL)
+    {
+      g_autoptr(GTimeZone) utc = g_time_zone_new_utc ();
+
+      before = g_date_time_new_from_iso8601 (before_text, utc);
+      if (before == NULL)
+        {
+          crm_call_reply_error (call, CRM_API_ERROR_MALFORMED, "before must be a cursor from next");
+          return TRUE;
+        }
+      before_iso = g_date_time_format_iso8601 (before);
+    }
+  customer = crm_resource_fetch (call, &customers, id, error);
+  if (customer == NULL)
+    return error == NULL || *error == NULL;
+  id_text = g_strdup_printf ("%" G_GINT64_FORMAT, id);
+  limit_param = g_strdup_printf ("%" G_GINT64_FORMAT, limit + 1);
+  {
+    const char *params[] = { id_text, before_iso, limit_param };
+
+    result = crm_call_exec (call, timeline_sql, 3, params, error);
+  }
+  if (result == NULL)
+    return FALSE;
+  n_rows = PQntuples (result);
+  json_builder_begin_object (builder);
+  json_builder_set_member_name (builder, "items");
+  json_builder_begin_array (builder);
+  for (int row = 0; row < n_rows && row < limit; row++)
+    {
+      g_autoptr(JsonNode) detail = json_from_string (PQgetvalue (result, row, 5), NULL);
+      g_autoptr(GDateTime) at = NULL;
+      g_autoptr(GTimeZone) utc = g_time_zone_new_utc ();
+      g_autofree char *at_text = NULL;
+      g_autofree char *pg_at = g_strdup (PQgetvalue (result, row, 0));
+
+      /* "2026-11-23 02:00:00.123+00" → RFC 3339 */
+      pg_at[10] = 'T';
+      at = g_date_time_new_from_iso8601 (pg_at, utc);
+      at_text = at != NULL ? g_date_time_format_iso8601 (at) : g_strdup (PQgetvalue (result, row, 0));
+      json_builder_begin_object (builder);
+      json_builder_set_member_name (builder, "at");
+      json_builder_add_string_value (builder, at_text);
+      json_builder_set_member_name (builder, "kind");
+      json_builder_add_string_value (builder, PQgetvalue (result, row, 1));
+      json_builder_set_member_name (builder, "id");
+      json_builder_add_int_value (builder, g_ascii_strtoll (PQgetvalue (result, row, 2), NULL, 10));
+      json_builder_set_member_name (builder, "title");
+      json_builder_add_string_value (builder, PQgetvalue (result, row, 3));
+      json_builder_set_member_name (builder, "user_id");
+      if (PQgetisnull (result, row, 4))
+        json_builder_add_null_value (builder);
+      else
+        json_builder_add_int_value (builder, g_ascii_strtoll (PQgetvalue (result, row, 4), NULL, 10));
+      json_builder_set_member_name (builder, "detail");
+      if (detail != NULL && JSON_NODE_HOLDS_OBJECT (detail))
+        {
+          strip_unreadable (call, json_node_get_object (detail));
+          json_builder_add_value (builder, g_steal_pointer (&detail));
+        }
+      else
+        json_builder_add_null_value (builder);
+      json_builder_end_object (builder);
+      g_free (last_at);
+      last_at = g_steal_pointer (&at_text);
+    }
+  json_builder_end_array (builder);
+  json_builder_set_member_name (builder, "next");
+  if (n_rows > limit && last_at != NULL)
+    json_builder_add_string_value (builder, last_at);
+  else
+    json_builder_add_null_value (builder);
+  json_builder_end_object (builder);
+  reply = json_builder_get_root (builder);
+  {
+    g_autoptr(JsonNode) detail = json_node_new (JSON_NODE_OBJECT);
+    g_autoptr(JsonObject) object = json_object_new ();
+
+    json_object_set_boolean_member (object, "timeline", TRUE);
+    json_node_take_object (detail, g_steal_pointer (&object));
+    if (!crm_call_audit (call, "read", "customers", id, "ok", detail, error))
+      return FALSE;
+  }
+  crm_call_reply (call, 200, reply);
+  return TRUE;
+}
+
+/* ---- follow-ups ---- */
+
+static const char insert_follow_up_sql[] =
+  "INSERT INTO activities (customer_id, owner_id, kind, subject, notes, done_at)\n"
+  "VALUES ($1::bigint, $2::bigint, $3, $4, $5, now ())\n"
+  "RETURNING jsonb_build_object ('id', id, 'version', version, 'created_at', created_at,\n"
+  "  'updated_at', updated_at, 'customer_id', customer_id, 'owner_id', owner_id, 'kind', kind,\n"
+  "  'subject', subject, 'notes', notes, 'done_at', done_at)::text";
+
+static gboolean
+follow_up (CrmCall  *call,
+           GError  **error)
+{
+  JsonObject *body = crm_call_get_body (call);
+  g_autoptr(JsonObject) problems = json_object_new ();
+  g_autoptr(JsonNode) customer = NULL;
+  g_autoptr(JsonNode) record = NULL;
+  g_autoptr(PGresult) result = NULL;
+  g_autofree char *subject = NULL;
+  g_autofree char *notes = NULL;
+  g_autofree char *id_text = NULL;
+  g_autofree char *user_text = NULL;
+  const char *kind = NULL;
+  const char *problem = NULL;
+  gboolean allowed;
+  gint64 id;
+
+  if (!crm_call_require (call, CRM_OBJECT_ACTIVITIES, CRM_ACTION_CREATE, &allowed, error))
+    return FALSE;
+  if (!allowed || !crm_call_get_id_param (call, "id", &id))
+    return TRUE;
+  if (body == NULL)
+    {
+      crm_call_reply_error (call, CRM_API_ERROR_MALFORMED, "The body must be a JSON object");
+      return TRUE;
+    }
+  kind = crm_json_get_string (body, "kind");
+  if (kind == NULL || !g_strv_contains (activity_kinds, kind))
+    json_object_set_string_member (problems, "kind", N_("Choose one of the listed options"));
+  if (crm_json_get_string (body, "subject") == NULL
+      || !crm_validate_text (crm_json_get_string (body, "subject"), 300, TRUE, &subject, &problem))
+    json_object_set_string_member (problems, "subject", problem != NULL ? problem : N_("This field is required"));
+  problem = NULL;
+  if (crm_json_get_type (body, "notes") != CRM_JSON_ABSENT
+      && (crm_json_get_string (body, "notes") == NULL
+          || !crm_validate_text (crm_json_get_string (body, "notes"), 10000, FALSE, &notes,
+                                 &problem)))
+    json_object_set_string_member (problems, "notes", problem != NULL ? problem : N_("Enter text in this field"));
+  if (json_object_get_size (problems) > 0)
+    {
+      crm_call_reply_invalid (call, N_("Some fields are not valid"), problems);
+      return TRUE;
+    }
+  customer = crm_resource_fetch (call, &customers, id, error);
+  if (customer == NULL)
+    return error == NULL || *error == NULL;
+  id_text = g_strdup_printf ("%" G_GINT64_FORMAT, id);
+  user_text = g_strdup_printf ("%" G_GINT64_FORMAT, crm_call_get_principal (call)->user_id);
+  {
+    const char *params[] = { id_text, user_text, kind, subject, notes };
+
+    result = crm_call_exec (call, insert_follow_up_sql, 5, params, error);
+  }
+  if (result == NULL)
+    return FALSE;
+  record = json_from_string (PQgetvalue (result, 0, 0), error);
+  if (record == NULL)
+    return FALSE;
+  {
+    g_autoptr(JsonNode) detail = json_node_new (JSON_NODE_OBJECT);
+    g_autoptr(JsonObject) object = json_object_new ();
+
+    json_object_set_member (object, "after", json_node_copy (record));
+    json_node_take_object (detail, g_steal_pointer (&object));
+    if (!crm_call_audit (call, "create", "activities",
+                         json_object_get_int_member (json_node_get_object (record), "id"), "ok",
+                         detail, error))
+      return FALSE;
+  }
+  crm_call_reply (call, 201, record);
+  return TRUE;
+}
+
 void crm_api_customers_list (CrmRequest *r) { crm_resource_list (r, &customers); }
+void crm_api_customers_count (CrmRequest *r) { crm_resource_count (r, &customers); }
 void crm_api_customers_get (CrmRequest *r) { crm_resource_get (r, &customers); }
 void crm_api_customers_create (CrmRequest *r) { crm_resource_create (r, &customers); }
 void crm_api_customers_update (CrmRequest *r) { crm_resource_update (r, &customers); }
+void crm_api_customers_batch (CrmRequest *r) { crm_resource_batch_update (r, &customers); }
 void crm_api_customers_delete (CrmRequest *r) { crm_resource_delete (r, &customers); }
+void crm_api_customers_restore (CrmRequest *r) { crm_resource_restore (r, &customers); }
+void crm_api_customers_duplicates (CrmRequest *r) { crm_call_run (r, CRM_CALL_NONE, duplicates); }
+void crm_api_customers_merge (CrmRequest *r) { crm_call_run (r, CRM_CALL_NONE, merge); }
+void crm_api_customers_timeline (CrmRequest *r) { crm_call_run (r, CRM_CALL_NONE, timeline); }
+void crm_api_customers_follow_up (CrmRequest *r) { crm_call_run (r, CRM_CALL_NONE, follow_up); }
 
 void crm_api_contacts_list (CrmRequest *r) { crm_resource_list (r, &contacts); }
 void crm_api_contacts_get (CrmRequest *r) { crm_resource_get (r, &contacts); }

@@ -8,6 +8,8 @@
 #include <string.h>
 
 #include "crm-call.h"
+#include "crm-catalog.h"
+#include "crm-json.h"
 #include "crm-db-pool.h"
 #include "crm-server.h"
 #include "crm-session.h"
@@ -45,7 +47,7 @@ struct _CrmCall
 
 /* The headers a call may read; the rest never leave the main thread. */
 static const char * const copied_headers[] = {
-  "If-Match", "User-Agent",
+  "If-Match", "User-Agent", "Accept-Language",
 };
 
 static void
@@ -800,20 +802,18 @@ crm_call_audit (CrmCall     *self,
 }
 
 /**
- * crm_call_deny:
- * @action: what was refused ("read", "update", …)
- * @field: (nullable): the protected field the caller may not write or read
+ * crm_call_deny_quietly:
  *
- * Refuses the request with 403: audits the denial (which may raise an alert for the
- * admins) and sets the reply, naming @field when given.
+ * Records a denial (audit row, alert counting) without replying, for calls that answer
+ * many records at once. Returns %FALSE only on a database error.
  */
 gboolean
-crm_call_deny (CrmCall     *self,
-               CrmObject    object,
-               const char  *action,
-               gint64       record_id,
-               const char  *field,
-               GError     **error)
+crm_call_deny_quietly (CrmCall     *self,
+                       CrmObject    object,
+                       const char  *action,
+                       gint64       record_id,
+                       const char  *field,
+                       GError     **error)
 {
   static const char note_sql[] = "SELECT rapport_note_denial ($1::bigint, $2, $3, $4::integer)";
   g_autoptr(JsonBuilder) builder = json_builder_new ();
@@ -821,7 +821,6 @@ crm_call_deny (CrmCall     *self,
   g_autoptr(PGresult) result = NULL;
   g_autofree char *user_id = g_strdup_printf ("%" G_GINT64_FORMAT, self->audit_user_id);
   g_autofree char *threshold = NULL;
-  g_autofree char *message = NULL;
   const char *params[4];
 
   json_builder_begin_object (builder);
@@ -850,6 +849,29 @@ crm_call_deny (CrmCall     *self,
         return FALSE;
     }
 
+  return TRUE;
+}
+
+/**
+ * crm_call_deny:
+ * @action: what was refused ("read", "update", …)
+ * @field: (nullable): the protected field the caller may not write or read
+ *
+ * Refuses the request with 403: audits the denial (which may raise an alert for the
+ * admins) and sets the reply, naming @field when given.
+ */
+gboolean
+crm_call_deny (CrmCall     *self,
+               CrmObject    object,
+               const char  *action,
+               gint64       record_id,
+               const char  *field,
+               GError     **error)
+{
+  g_autofree char *message = NULL;
+
+  if (!crm_call_deny_quietly (self, object, action, record_id, field, error))
+    return FALSE;
   if (field != NULL)
     {
       g_autoptr(JsonObject) fields = json_object_new ();
@@ -901,6 +923,16 @@ crm_call_reply (CrmCall  *self,
   self->reply = node != NULL ? json_node_ref (node) : NULL;
 }
 
+/** crm_call_add_reply_member: adds @value (transfer full) to the reply's JSON object. */
+void
+crm_call_add_reply_member (CrmCall    *self,
+                           const char *name,
+                           JsonNode   *value)
+{
+  g_return_if_fail (self->reply != NULL && JSON_NODE_HOLDS_OBJECT (self->reply));
+  json_object_set_member (json_node_get_object (self->reply), name, value);
+}
+
 void
 crm_call_reply_error (CrmCall     *self,
                       CrmApiError  code,
@@ -911,13 +943,31 @@ crm_call_reply_error (CrmCall     *self,
   crm_call_reply (self, crm_api_error_get_http_status (code), body);
 }
 
-/** crm_call_reply_invalid: 422 with a message per field. */
+/**
+ * crm_call_reply_invalid:
+ * @message: an English msgid, as are the messages in @fields
+ *
+ * 422 with a message per field, in the caller's language (Accept-Language).
+ */
 void
 crm_call_reply_invalid (CrmCall    *self,
                         const char *message,
                         JsonObject *fields)
 {
-  g_autoptr(JsonNode) body = crm_api_error_body_new (CRM_API_ERROR_INVALID, message, fields);
+  const char *languages = crm_call_get_header (self, "Accept-Language");
+  g_autoptr(JsonObject) translated = json_object_new ();
+  g_autoptr(GList) members = fields != NULL ? json_object_get_members (fields) : NULL;
+  g_autoptr(JsonNode) body = NULL;
+
+  for (GList *l = members; l != NULL; l = l->next)
+    {
+      const char *text = crm_json_get_string (fields, l->data);
+
+      json_object_set_string_member (translated, l->data,
+                                     text != NULL ? crm_catalog_translate (languages, text) : "");
+    }
+  body = crm_api_error_body_new (CRM_API_ERROR_INVALID, crm_catalog_translate (languages, message),
+                                 translated);
 
   crm_call_reply (self, 422, body);
 }

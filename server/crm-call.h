@@ -123,6 +123,12 @@ gboolean            crm_call_deny             (CrmCall        *self,
                                                gint64          record_id,
                                                const char     *field,
                                                GError        **error);
+gboolean            crm_call_deny_quietly     (CrmCall        *self,
+                                               CrmObject       object,
+                                               const char     *action,
+                                               gint64          record_id,
+                                               const char     *field,
+                                               GError        **error);
 gboolean            crm_call_audit            (CrmCall        *self,
                                                const char     *action,
                                                const char     *object,
@@ -134,6 +140,9 @@ gboolean            crm_call_audit            (CrmCall        *self,
 void                crm_call_reply            (CrmCall        *self,
                                                guint           status,
                                                JsonNode       *node);
+void                crm_call_add_reply_member (CrmCall        *self,
+                                               const char     *name,
+                                               JsonNode       *value);
 void                crm_call_reply_error      (CrmCall        *self,
                                                CrmApiError     code,
                                                const char     *message);

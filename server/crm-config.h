@@ -74,6 +74,7 @@ typedef struct
   int   lockout_base_seconds;
   int   lockout_max_seconds;
   int   alert_threshold;
+  int   reminder_interval_seconds;
 
   /* Derived from listen by crm_config_load (). */
   char *listen_host;

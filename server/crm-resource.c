@@ -7,12 +7,14 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include <glib/gi18n-lib.h>
 #include <sodium.h>
 
 #include "crm-json.h"
 #include "crm-resource.h"
 #include "crm-secret-box.h"
 #include "crm-server.h"
+#include "crm-validate.h"
 
 /*
  * The generic record API. SQL text is assembled only from the static field tables
@@ -27,6 +29,7 @@
 #define MAX_LIMIT 500
 #define DEFAULT_MAX_LENGTH 2000
 #define REDACTED "[redacted]"
+#define MAX_BATCH 1000
 
 typedef struct
 {
@@ -75,6 +78,10 @@ cast_for (CrmResourceType type)
       return "::bigint";
     case CRM_RESOURCE_BOOLEAN:
       return "::boolean";
+    case CRM_RESOURCE_INTEGER:
+      return "::bigint";
+    case CRM_RESOURCE_TIMESTAMP:
+      return "::timestamptz";
     case CRM_RESOURCE_TEXT:
     default:
       return "";
@@ -107,22 +114,32 @@ is_sensitive (CrmCall           *call,
 }
 
 /*
- * `jsonb_build_object ('id', r.id, …)` of every column, plus the owner as column 2,
- * from @source: the table aliased r, or a CTE named r.
+ * `jsonb_build_object ('id', r.id, …)` of every column, plus the owner as column 2 and
+ * the text of @sort_column (or NULL) as column 3, from @source: the table aliased r, or a
+ * CTE named r.
  */
 static void
-append_select (GString           *sql,
-               const CrmResource *resource,
-               const char        *source)
+append_select_sorted (GString           *sql,
+                      const CrmResource *resource,
+                      const char        *source,
+                      const char        *sort_column)
 {
   g_string_append (sql, "SELECT jsonb_build_object ('id', r.id, 'version', r.version, "
                         "'created_at', r.created_at, 'updated_at', r.updated_at");
   for (guint i = 0; i < resource->n_fields; i++)
     g_string_append_printf (sql, ", '%s', r.%s", resource->fields[i].name,
                             resource->fields[i].name);
-  g_string_append_printf (sql, ")::text, %s\nFROM %s\n",
+  g_string_append_printf (sql, ")::text, %s, r.%s::text\nFROM %s\n",
                           resource->owner_sql != NULL ? resource->owner_sql : "NULL::bigint",
-                          source);
+                          sort_column != NULL ? sort_column : "id", source);
+}
+
+static void
+append_select (GString           *sql,
+               const CrmResource *resource,
+               const char        *source)
+{
+  append_select_sorted (sql, resource, source, NULL);
 }
 
 /*
@@ -160,6 +177,48 @@ row_in_scope (CrmCall           *call,
   if (resource->owner_sql == NULL)
     return action == CRM_ACTION_READ ? scope != CRM_SCOPE_NONE : scope == CRM_SCOPE_ALL;
   return crm_call_in_scope (call, scope, owner);
+}
+
+/* A custom value's field name in policies and contexts: "custom_<key>". */
+static char *
+custom_field_name (const char *key)
+{
+  return g_strdup_printf ("custom_%s", key);
+}
+
+/* Custom values as the caller may see them: restricted ones left out, sensitive ones
+ * (stored as a token of their JSON text) decrypted. */
+static void
+custom_for_caller (CrmCall           *call,
+                   const CrmResource *resource,
+                   JsonObject        *custom)
+{
+  CrmSecretBox *box = crm_server_get_secret_box (crm_call_get_server (call));
+  g_autoptr(GList) members = json_object_get_members (custom);
+
+  for (GList *l = members; l != NULL; l = l->next)
+    {
+      g_autofree char *name = custom_field_name (l->data);
+      const char *stored = crm_json_get_string (custom, l->data);
+
+      if (crm_call_get_field_access (call, resource->object, name) == CRM_FIELD_ACCESS_NONE)
+        {
+          json_object_remove_member (custom, l->data);
+          continue;
+        }
+      if (stored != NULL && g_str_has_prefix (stored, "v1:") && box != NULL
+          && is_sensitive (call, resource, name))
+        {
+          g_autofree char *context = context_for (resource, name);
+          g_autofree char *plain = crm_secret_box_decrypt (box, stored, context, NULL);
+          JsonNode *value = plain != NULL ? json_from_string (plain, NULL) : NULL;
+
+          if (value != NULL)
+            json_object_set_member (custom, l->data, value);
+          else
+            json_object_set_null_member (custom, l->data);
+        }
+    }
 }
 
 /*
@@ -214,6 +273,8 @@ record_for_caller (CrmCall           *call,
             json_object_set_string_member (object, name, plain);
         }
     }
+  if (crm_json_get_type (object, "custom") == CRM_JSON_OBJECT)
+    custom_for_caller (call, resource, json_object_get_object_member (object, "custom"));
   return g_steal_pointer (&node);
 }
 
@@ -233,6 +294,20 @@ record_for_audit (CrmCall           *call,
         && json_object_has_member (object, resource->fields[i].name)
         && crm_json_get_type (object, resource->fields[i].name) != CRM_JSON_ABSENT)
       json_object_set_string_member (object, resource->fields[i].name, REDACTED);
+  if (crm_json_get_type (object, "custom") == CRM_JSON_OBJECT)
+    {
+      JsonObject *custom = json_object_get_object_member (object, "custom");
+      g_autoptr(GList) members = json_object_get_members (custom);
+
+      for (GList *l = members; l != NULL; l = l->next)
+        {
+          g_autofree char *name = custom_field_name (l->data);
+
+          if (is_sensitive (call, resource, name)
+              && crm_json_get_type (custom, l->data) != CRM_JSON_ABSENT)
+            json_object_set_string_member (custom, l->data, REDACTED);
+        }
+    }
   return copy;
 }
 
@@ -281,26 +356,393 @@ blind_index_lookup (CrmCall           *call,
   return TRUE;
 }
 
+/* A cursor: the id alone when sorted by id, else base64 of `[sort value, id]`. */
+static char *
+cursor_new (const char *sort_value,
+            gint64      id)
+{
+  g_autoptr(JsonBuilder) builder = NULL;
+  g_autoptr(JsonNode) node = NULL;
+  g_autofree char *text = NULL;
+
+  if (sort_value == NULL)
+    return g_strdup_printf ("%" G_GINT64_FORMAT, id);
+  builder = json_builder_new ();
+  json_builder_begin_array (builder);
+  json_builder_add_string_value (builder, sort_value);
+  json_builder_add_int_value (builder, id);
+  json_builder_end_array (builder);
+  node = json_builder_get_root (builder);
+  text = json_to_string (node, FALSE);
+  return g_base64_encode ((const guchar *) text, strlen (text));
+}
+
+static gboolean
+cursor_parse (const char  *cursor,
+              gboolean     by_id,
+              char       **sort_value,
+              char       **id)
+{
+  g_autoptr(JsonNode) node = NULL;
+  g_autofree guchar *decoded = NULL;
+  g_autofree char *text = NULL;
+  JsonArray *array;
+  char *end = NULL;
+  gsize len = 0;
+
+  *sort_value = NULL;
+  *id = NULL;
+  if (by_id)
+    {
+      errno = 0;
+      (void) g_ascii_strtoll (cursor, &end, 10);
+      if (errno != 0 || end == cursor || *end != '\0')
+        return FALSE;
+      *id = g_strdup (cursor);
+      return TRUE;
+    }
+  for (const char *c = cursor; *c; c++)
+    if (!g_ascii_isalnum (*c) && *c != '+' && *c != '/' && *c != '=')
+      return FALSE;
+  decoded = g_base64_decode (cursor, &len);
+  text = g_strndup ((const char *) decoded, len);
+  node = json_from_string (text, NULL);
+  if (node == NULL || !JSON_NODE_HOLDS_ARRAY (node))
+    return FALSE;
+  array = json_node_get_array (node);
+  if (json_array_get_length (array) != 2
+      || json_node_get_value_type (json_array_get_element (array, 0)) != G_TYPE_STRING
+      || json_node_get_value_type (json_array_get_element (array, 1)) != G_TYPE_INT64)
+    return FALSE;
+  *sort_value = g_strdup (json_array_get_string_element (array, 0));
+  *id = g_strdup_printf ("%" G_GINT64_FORMAT, json_array_get_int_element (array, 1));
+  return TRUE;
+}
+
+typedef struct
+{
+  const CrmResourceField *field;  /* NULL: by id */
+  gboolean                descending;
+  const char             *column;
+  const char             *cast;
+} Sort;
+
+static gboolean
+parse_sort (const CrmResource *resource,
+            const char        *text,
+            Sort              *sort)
+{
+  static const CrmResourceField created_at = { "created_at", CRM_RESOURCE_TIMESTAMP,
+                                               CRM_RESOURCE_FIELD_READ_ONLY, NULL, 0, 0 };
+  static const CrmResourceField updated_at = { "updated_at", CRM_RESOURCE_TIMESTAMP,
+                                               CRM_RESOURCE_FIELD_READ_ONLY, NULL, 0, 0 };
+  const char *name;
+
+  memset (sort, 0, sizeof *sort);
+  sort->column = "id";
+  if (text == NULL)
+    text = resource->default_sort;
+  if (text == NULL || g_str_equal (text, "id"))
+    return TRUE;
+  sort->descending = text[0] == '-';
+  name = sort->descending ? text + 1 : text;
+  if (g_str_equal (name, "id"))
+    return TRUE;
+  if (resource->default_sort != NULL && g_str_equal (name, "created_at"))
+    sort->field = &created_at;
+  else if (resource->default_sort != NULL && g_str_equal (name, "updated_at"))
+    sort->field = &updated_at;
+  else
+    {
+      sort->field = find_field (resource, name);
+      if (sort->field == NULL || (sort->field->flags & CRM_RESOURCE_FIELD_SORT) == 0)
+        return FALSE;
+    }
+  sort->column = sort->field->name;
+  sort->cast = sort->field->type == CRM_RESOURCE_TIMESTAMP ? "::timestamptz" : "";
+  return TRUE;
+}
+
+/* `%` `_` and `\` taken literally, the rest lower-cased as the search column is. */
+static const char like_pattern_sql[] =
+  "('%%' || replace (replace (replace (lower ($%u), '\\', '\\\\'), '%%', '\\%%'), '_', '\\_') || '%%')";
+
+/* The condition that a row (alias @alias) matches the search $@n of @n_chars characters. */
+static char *
+search_condition (const char *alias,
+                  guint       n,
+                  glong       n_chars)
+{
+  g_autofree char *pattern = NULL;
+
+  if (n_chars >= 3)
+    {
+      pattern = g_strdup_printf (like_pattern_sql, n);
+      return g_strdup_printf ("%s.search_doc LIKE %s", alias, pattern);
+    }
+  if (n_chars == 2)
+    return g_strdup_printf ("%s.name_bigrams @> ARRAY[lower ($%u)]", alias, n);
+  return g_strdup_printf ("strpos (%s.search_doc, lower ($%u)) > 0", alias, n);
+}
+
+static gboolean
+is_date_or_time (const char *text,
+                 gboolean    end_of_day,
+                 char      **normalized)
+{
+  g_autoptr(GDateTime) time = NULL;
+  g_autoptr(GTimeZone) utc = g_time_zone_new_utc ();
+  int y, m, d;
+  char tail;
+
+  if (sscanf (text, "%4d-%2d-%2d%c", &y, &m, &d, &tail) == 3 && strlen (text) == 10)
+    {
+      if (!g_date_valid_dmy (d, m, y))
+        return FALSE;
+      time = g_date_time_new (utc, y, m, d, 0, 0, 0);
+      if (end_of_day)
+        {
+          GDateTime *next = g_date_time_add_days (time, 1);
+
+          g_date_time_unref (time);
+          time = next;
+        }
+    }
+  else
+    time = g_date_time_new_from_iso8601 (text, utc);
+  if (time == NULL)
+    return FALSE;
+  *normalized = g_date_time_format_iso8601 (time);
+  return TRUE;
+}
+
+static void
+reply_bad_parameter (CrmCall    *call,
+                     const char *name)
+{
+  g_autofree char *message = g_strdup_printf ("Cannot filter by “%s” with that value", name);
+
+  crm_call_reply_error (call, CRM_API_ERROR_MALFORMED, message);
+}
+
+/*
+ * The WHERE clause of a list or count from the query string into @p (which already
+ * holds the SELECT), noting each filter in @filters for the audit log. Sets a 400 or
+ * 403 reply and returns FALSE on a bad parameter.
+ */
+static gboolean
+append_where (CrmCall           *call,
+              const CrmResource *resource,
+              Params            *p,
+              JsonObject        *filters)
+{
+  static const char * const paging[] = { "after", "limit", "sort", "q", "deleted", NULL };
+  GHashTable *query = crm_call_get_query_table (call);
+  const char *q = crm_call_get_query (call, "q");
+  const char *deleted = crm_call_get_query (call, "deleted");
+  GHashTableIter iter;
+  gpointer key, value;
+
+  g_string_append (p->sql, "WHERE true\n");
+  if (resource->soft_delete)
+    {
+      if (deleted != NULL && g_str_equal (deleted, "true"))
+        {
+          if (crm_call_get_scope (call, resource->object, CRM_ACTION_DELETE) != CRM_SCOPE_ALL)
+            {
+              crm_call_reply_error (call, CRM_API_ERROR_FORBIDDEN,
+                                    "Only administrators may open the recycle bin");
+              return FALSE;
+            }
+          g_string_append (p->sql, "  AND r.deleted_at IS NOT NULL\n");
+          json_object_set_boolean_member (filters, "deleted", TRUE);
+        }
+      else
+        g_string_append (p->sql, "  AND r.deleted_at IS NULL\n");
+    }
+
+  g_hash_table_iter_init (&iter, query);
+  while (g_hash_table_iter_next (&iter, &key, &value))
+    {
+      const char *name = key;
+      const char *text = value;
+      const CrmResourceField *field;
+
+      if (g_strv_contains (paging, name))
+        continue;
+      if (g_str_has_prefix (name, "created_") || g_str_has_prefix (name, "updated_"))
+        {
+          gboolean from = g_str_has_suffix (name, "_from");
+          g_autofree char *column = g_strndup (name, strlen ("created_"));
+          g_autofree char *bound = NULL;
+
+          if ((!from && !g_str_has_suffix (name, "_to"))
+              || strlen (name) != strlen ("created_") + (from ? 4 : 2)
+              || !is_date_or_time (text, !from, &bound))
+            {
+              reply_bad_parameter (call, name);
+              return FALSE;
+            }
+          g_string_append_printf (p->sql, "  AND r.%sat %s $%u::timestamptz\n", column,
+                                  from ? ">=" : "<", params_add (p, bound));
+          json_object_set_string_member (filters, name, text);
+          continue;
+        }
+      if (g_str_has_prefix (name, "custom."))
+        {
+          const char *custom_key = name + strlen ("custom.");
+          guint kn, vn;
+
+          if (find_field (resource, "custom") == NULL || !g_regex_match_simple (
+                "^[a-z][a-z0-9_]{0,50}$", custom_key, 0, 0))
+            {
+              reply_bad_parameter (call, name);
+              return FALSE;
+            }
+          kn = params_add (p, custom_key);
+          /* the value as text, or a member of a multiple choice */
+          vn = params_add (p, text);
+          g_string_append_printf (p->sql,
+                                  "  AND (r.custom ->> $%u = $%u OR r.custom -> $%u ? $%u)\n",
+                                  kn, vn, kn, vn);
+          json_object_set_string_member (filters, name, text);
+          continue;
+        }
+      field = find_field (resource, name);
+      /* ?tag=1,4 reads better than ?tags=1,4 */
+      if (field == NULL && g_str_equal (name, "tag"))
+        for (guint i = 0; i < resource->n_fields; i++)
+          if (resource->fields[i].type == CRM_RESOURCE_TAGS)
+            field = &resource->fields[i];
+      if (field == NULL || (field->flags & CRM_RESOURCE_FIELD_FILTER) == 0
+          || crm_call_get_field_access (call, resource->object, name) == CRM_FIELD_ACCESS_NONE)
+        {
+          g_autofree char *message = g_strdup_printf ("Cannot filter by “%s”", name);
+
+          crm_call_reply_error (call, CRM_API_ERROR_MALFORMED, message);
+          return FALSE;
+        }
+      json_object_set_string_member (filters, name,
+                                     is_sensitive (call, resource, name) ? REDACTED : text);
+      if (is_sensitive (call, resource, name))
+        {
+          if (!blind_index_lookup (call, resource, name, text, p))
+            g_string_append (p->sql, "  AND false\n");
+          continue;
+        }
+      switch (field->type)
+        {
+        case CRM_RESOURCE_ID:
+        case CRM_RESOURCE_INTEGER:
+          {
+            char *end = NULL;
+
+            errno = 0;
+            (void) g_ascii_strtoll (text, &end, 10);
+            if (errno != 0 || end == text || *end != '\0')
+              {
+                reply_bad_parameter (call, name);
+                return FALSE;
+              }
+          }
+          break;
+        case CRM_RESOURCE_BOOLEAN:
+          if (!g_str_equal (text, "true") && !g_str_equal (text, "false"))
+            {
+              reply_bad_parameter (call, name);
+              return FALSE;
+            }
+          break;
+        case CRM_RESOURCE_TAGS:
+          {
+            g_auto(GStrv) ids = g_strsplit (text, ",", -1);
+            g_autoptr(GString) array = g_string_new ("{");
+
+            for (guint i = 0; ids[i] != NULL; i++)
+              {
+                char *end = NULL;
+
+                errno = 0;
+                (void) g_ascii_strtoll (ids[i], &end, 10);
+                if (errno != 0 || end == ids[i] || *end != '\0')
+                  {
+                    reply_bad_parameter (call, name);
+                    return FALSE;
+                  }
+                g_string_append_printf (array, "%s%s", i ? "," : "", ids[i]);
+              }
+            g_string_append_c (array, '}');
+            g_string_append_printf (p->sql, "  AND r.%s @> $%u::bigint[]\n", field->name,
+                                    params_add (p, array->str));
+          }
+          continue;
+        default:
+          break;
+        }
+      g_string_append_printf (p->sql, "  AND r.%s = $%u%s\n", field->name, params_add (p, text),
+                              cast_for (field->type));
+    }
+
+  if (q != NULL && *q != '\0')
+    {
+      g_autofree char *trimmed = g_strstrip (g_strdup (q));
+      guint n = params_add (p, trimmed);
+      glong n_chars = g_utf8_strlen (trimmed, -1);
+
+      json_object_set_string_member (filters, "q", q);
+      if (resource->indexed_search)
+        {
+          g_autofree char *own = search_condition ("s", n, n_chars);
+
+          g_string_append_printf (p->sql, "  AND r.id IN (SELECT s.id FROM %s s WHERE %s",
+                                  resource->table, own);
+          if (resource->search_children_sql != NULL)
+            {
+              g_autofree char *child = search_condition ("c", n, n_chars);
+              g_autoptr(GString) children = g_string_new (resource->search_children_sql);
+
+              g_string_replace (children, "%s", child, 1);
+              g_string_append_printf (p->sql, " UNION %s", children->str);
+            }
+          g_string_append (p->sql, ")\n");
+        }
+      else
+        {
+          gboolean any = FALSE;
+
+          g_string_append (p->sql, "  AND (");
+          for (guint i = 0; i < resource->n_fields; i++)
+            {
+              if ((resource->fields[i].flags & CRM_RESOURCE_FIELD_SEARCH) == 0)
+                continue;
+              g_string_append_printf (p->sql, "%sstrpos (lower (r.%s), lower ($%u)) > 0",
+                                      any ? " OR " : "", resource->fields[i].name, n);
+              any = TRUE;
+            }
+          g_string_append (p->sql, any ? ")\n" : "false)\n");
+        }
+    }
+  return TRUE;
+}
+
 static gboolean
 list_records (CrmCall  *call,
               GError  **error)
 {
   const CrmResource *resource = crm_call_get_data (call);
-  GHashTable *query = crm_call_get_query_table (call);
   g_autoptr(JsonBuilder) builder = json_builder_new ();
   g_autoptr(JsonNode) reply = NULL;
   g_autoptr(JsonNode) detail = NULL;
   g_autoptr(JsonObject) filters = json_object_new ();
   g_autoptr(PGresult) result = NULL;
+  g_autofree char *next = NULL;
   const char *after = crm_call_get_query (call, "after");
-  const char *q = crm_call_get_query (call, "q");
-  GHashTableIter iter;
-  gpointer key, value;
+  const char *direction;
   gboolean allowed;
-  gint64 last_id = 0;
   guint limit;
   guint n_items = 0;
   int n_rows;
+  Sort sort;
   Params p;
 
   if (!crm_call_require (call, resource->object, CRM_ACTION_READ, &allowed, error))
@@ -312,76 +754,58 @@ list_records (CrmCall  *call,
       crm_call_reply_error (call, CRM_API_ERROR_MALFORMED, "limit must be between 1 and 500");
       return TRUE;
     }
+  if (!parse_sort (resource, crm_call_get_query (call, "sort"), &sort))
+    {
+      crm_call_reply_error (call, CRM_API_ERROR_MALFORMED, "Cannot sort by that");
+      return TRUE;
+    }
+  direction = sort.descending ? "DESC" : "ASC";
 
   params_init (&p);
   {
     g_autofree char *source = g_strdup_printf ("%s r", resource->table);
 
-    append_select (p.sql, resource, source);
+    append_select_sorted (p.sql, resource, source, sort.column);
   }
-  g_string_append (p.sql, "WHERE true\n");
+  if (!append_where (call, resource, &p, filters))
+    {
+      params_clear (&p);
+      return TRUE;
+    }
   if (after != NULL)
     {
-      char *end = NULL;
+      g_autofree char *sort_value = NULL;
+      g_autofree char *after_id = NULL;
 
-      errno = 0;
-      (void) g_ascii_strtoll (after, &end, 10);
-      if (errno != 0 || end == after || *end != '\0')
+      if (!cursor_parse (after, sort.field == NULL, &sort_value, &after_id))
         {
           params_clear (&p);
           crm_call_reply_error (call, CRM_API_ERROR_MALFORMED, "after must be a cursor from next");
           return TRUE;
         }
-      g_string_append_printf (p.sql, "  AND r.id > $%u::bigint\n", params_add (&p, after));
+      if (sort.field == NULL)
+        g_string_append_printf (p.sql, "  AND r.id %s $%u::bigint\n", sort.descending ? "<" : ">",
+                                params_add (&p, after_id));
+      else
+        {
+          guint vn = params_add (&p, sort_value);
+          guint in = params_add (&p, after_id);
+
+          /* Sort fields are NOT NULL columns, so a row comparison walks their index. */
+          g_string_append_printf (p.sql, "  AND (r.%s, r.id) %s ($%u%s, $%u::bigint)\n",
+                                  sort.column, sort.descending ? "<" : ">", vn, sort.cast, in);
+        }
       json_object_set_string_member (filters, "after", after);
     }
-
-  g_hash_table_iter_init (&iter, query);
-  while (g_hash_table_iter_next (&iter, &key, &value))
-    {
-      const CrmResourceField *field;
-
-      if (g_str_equal (key, "after") || g_str_equal (key, "limit") || g_str_equal (key, "q"))
-        continue;
-      field = find_field (resource, key);
-      if (field == NULL || (field->flags & CRM_RESOURCE_FIELD_FILTER) == 0
-          || crm_call_get_field_access (call, resource->object, key) == CRM_FIELD_ACCESS_NONE)
-        {
-          g_autofree char *message = g_strdup_printf ("Cannot filter by “%s”", (char *) key);
-
-          params_clear (&p);
-          crm_call_reply_error (call, CRM_API_ERROR_MALFORMED, message);
-          return TRUE;
-        }
-      json_object_set_string_member (filters, key,
-                                     is_sensitive (call, resource, key) ? REDACTED : value);
-      if (is_sensitive (call, resource, key))
-        {
-          if (!blind_index_lookup (call, resource, key, value, &p))
-            g_string_append (p.sql, "  AND false\n");
-        }
-      else
-        g_string_append_printf (p.sql, "  AND r.%s = $%u%s\n", field->name,
-                                params_add (&p, value), cast_for (field->type));
-    }
-  if (q != NULL && *q != '\0')
-    {
-      guint n = params_add (&p, q);
-      gboolean any = FALSE;
-
-      json_object_set_string_member (filters, "q", q);
-      g_string_append (p.sql, "  AND (");
-      for (guint i = 0; i < resource->n_fields; i++)
-        {
-          if ((resource->fields[i].flags & CRM_RESOURCE_FIELD_SEARCH) == 0)
-            continue;
-          g_string_append_printf (p.sql, "%sstrpos (lower (r.%s), lower ($%u)) > 0",
-                                  any ? " OR " : "", resource->fields[i].name, n);
-          any = TRUE;
-        }
-      g_string_append (p.sql, any ? ")\n" : "false)\n");
-    }
-  g_string_append_printf (p.sql, "ORDER BY r.id\nLIMIT %u", limit + 1);
+  if (sort.field == NULL)
+    g_string_append_printf (p.sql, "ORDER BY r.id %s\nLIMIT %u", direction, limit + 1);
+  else
+    g_string_append_printf (p.sql, "ORDER BY r.%s %s, r.id %s\nLIMIT %u", sort.column, direction,
+                            direction, limit + 1);
+  if (sort.field != NULL)
+    json_object_set_string_member (filters, "sort", crm_call_get_query (call, "sort") != NULL
+                                                      ? crm_call_get_query (call, "sort")
+                                                      : resource->default_sort);
 
   result = params_exec (call, &p, error);
   params_clear (&p);
@@ -395,6 +819,7 @@ list_records (CrmCall  *call,
   for (int row = 0; row < n_rows && n_items < limit; row++)
     {
       g_autoptr(JsonNode) record = NULL;
+      JsonObject *object;
 
       /* The first wall again, row by row: RLS should have kept these out already. */
       if (!row_in_scope (call, resource, CRM_ACTION_READ, owner_of (result, row)))
@@ -402,17 +827,19 @@ list_records (CrmCall  *call,
       record = record_for_caller (call, resource, PQgetvalue (result, row, 0), error);
       if (record == NULL)
         return FALSE;
-      last_id = json_object_get_int_member (json_node_get_object (record), "id");
+      object = json_node_get_object (record);
+      g_clear_pointer (&next, g_free);
+      if (sort.field == NULL)
+        next = cursor_new (NULL, json_object_get_int_member (object, "id"));
+      else
+        next = cursor_new (PQgetvalue (result, row, 2), json_object_get_int_member (object, "id"));
       json_builder_add_value (builder, g_steal_pointer (&record));
       n_items++;
     }
   json_builder_end_array (builder);
   json_builder_set_member_name (builder, "next");
-  if (n_rows > (int) limit && last_id > 0)
-    {
-      g_autofree char *next = g_strdup_printf ("%" G_GINT64_FORMAT, last_id);
-      json_builder_add_string_value (builder, next);
-    }
+  if (n_rows > (int) limit && next != NULL)
+    json_builder_add_string_value (builder, next);
   else
     json_builder_add_null_value (builder);
   json_builder_end_object (builder);
@@ -420,7 +847,7 @@ list_records (CrmCall  *call,
 
   detail = json_node_new (JSON_NODE_OBJECT);
   json_object_set_int_member (filters, "count", n_items);
-  json_node_set_object (detail, filters);
+  json_node_take_object (detail, g_steal_pointer (&filters));
   if (!crm_call_audit (call, "list", crm_object_to_string (resource->object), 0, "ok", detail,
                        error))
     return FALSE;
@@ -428,13 +855,62 @@ list_records (CrmCall  *call,
   return TRUE;
 }
 
+static gboolean
+count_records (CrmCall  *call,
+               GError  **error)
+{
+  const CrmResource *resource = crm_call_get_data (call);
+  g_autoptr(JsonObject) filters = json_object_new ();
+  g_autoptr(JsonObject) object = json_object_new ();
+  g_autoptr(JsonNode) reply = json_node_new (JSON_NODE_OBJECT);
+  g_autoptr(JsonNode) detail = json_node_new (JSON_NODE_OBJECT);
+  g_autoptr(PGresult) result = NULL;
+  gboolean allowed;
+  gint64 count;
+  Params p;
+
+  if (!crm_call_require (call, resource->object, CRM_ACTION_READ, &allowed, error))
+    return FALSE;
+  if (!allowed)
+    return TRUE;
+  params_init (&p);
+  /* Rows are not fetched, so row-level security alone keeps this to the caller's scope. */
+  g_string_append_printf (p.sql, "SELECT count(*) FROM %s r\n", resource->table);
+  if (!append_where (call, resource, &p, filters))
+    {
+      params_clear (&p);
+      return TRUE;
+    }
+  result = params_exec (call, &p, error);
+  params_clear (&p);
+  if (result == NULL)
+    return FALSE;
+  count = g_ascii_strtoll (PQgetvalue (result, 0, 0), NULL, 10);
+  json_object_set_int_member (object, "count", count);
+  json_node_set_object (reply, object);
+  json_object_set_int_member (filters, "count", count);
+  json_node_set_object (detail, filters);
+  if (!crm_call_audit (call, "count", crm_object_to_string (resource->object), 0, "ok", detail,
+                       error))
+    return FALSE;
+  crm_call_reply (call, 200, reply);
+  return TRUE;
+}
+
 /* Reads one row (locked for a write); %NULL result with no error: not visible. */
+typedef enum
+{
+  LIVE,
+  DELETED,
+} RowState;
+
 static PGresult *
-fetch_row (CrmCall           *call,
-           const CrmResource *resource,
-           gint64             id,
-           gboolean           for_update,
-           GError           **error)
+fetch_row_in (CrmCall           *call,
+              const CrmResource *resource,
+              gint64             id,
+              gboolean           for_update,
+              RowState           state,
+              GError           **error)
 {
   g_autoptr(GString) sql = g_string_new (NULL);
   g_autofree char *id_text = g_strdup_printf ("%" G_GINT64_FORMAT, id);
@@ -443,9 +919,48 @@ fetch_row (CrmCall           *call,
 
   append_select (sql, resource, source);
   g_string_append (sql, "WHERE r.id = $1::bigint");
+  if (resource->soft_delete)
+    g_string_append (sql, state == LIVE ? " AND r.deleted_at IS NULL"
+                                        : " AND r.deleted_at IS NOT NULL");
   if (for_update)
     g_string_append (sql, "\nFOR UPDATE");
   return crm_call_exec (call, sql->str, 1, params, error);
+}
+
+static PGresult *
+fetch_row (CrmCall           *call,
+           const CrmResource *resource,
+           gint64             id,
+           gboolean           for_update,
+           GError           **error)
+{
+  return fetch_row_in (call, resource, id, for_update, LIVE, error);
+}
+
+/**
+ * crm_resource_fetch:
+ *
+ * The record @id as the caller may see it, or %NULL: with @error set, or with a 404 reply
+ * set when the record does not exist, is in the recycle bin or lies outside the caller's
+ * read scope.
+ */
+JsonNode *
+crm_resource_fetch (CrmCall           *call,
+                    const CrmResource *resource,
+                    gint64             id,
+                    GError           **error)
+{
+  g_autoptr(PGresult) result = fetch_row (call, resource, id, FALSE, error);
+
+  if (result == NULL)
+    return NULL;
+  if (PQntuples (result) != 1
+      || !row_in_scope (call, resource, CRM_ACTION_READ, owner_of (result, 0)))
+    {
+      crm_call_reply_error (call, CRM_API_ERROR_NOT_FOUND, "No such record");
+      return NULL;
+    }
+  return record_for_caller (call, resource, PQgetvalue (result, 0, 0), error);
 }
 
 static gboolean
@@ -482,52 +997,341 @@ get_record (CrmCall  *call,
 }
 
 static gboolean
-is_blank (const char *text)
+matches (const char *pattern,
+         const char *text)
 {
-  for (const char *p = text; *p; p = g_utf8_next_char (p))
-    if (!g_unichar_isspace (g_utf8_get_char (p)))
+  return g_regex_match_simple (pattern, text, 0, 0);
+}
+
+/* Checks and normalises one text value by the field's format. */
+static gboolean
+normalize_text (const CrmResourceField  *field,
+                const char              *input,
+                char                   **normalized,
+                const char             **problem)
+{
+  guint max = field->max_length ? field->max_length : DEFAULT_MAX_LENGTH;
+  g_autofree char *text = NULL;
+
+  *normalized = NULL;
+  if (!crm_validate_text (input, max, (field->flags & CRM_RESOURCE_FIELD_REQUIRED) != 0, &text,
+                          problem))
+    return FALSE;
+  if (text == NULL || *text == '\0')
+    return TRUE;
+  switch (field->format)
+    {
+    case CRM_RESOURCE_FORMAT_MOBILE:
+      return crm_validate_mobile (text, normalized, problem);
+    case CRM_RESOURCE_FORMAT_PHONE:
+      return crm_validate_phone (text, normalized, problem);
+    case CRM_RESOURCE_FORMAT_EMAIL:
+      return crm_validate_email (text, normalized, problem);
+    case CRM_RESOURCE_FORMAT_WEBSITE:
+      return crm_validate_website (text, normalized, problem);
+    case CRM_RESOURCE_FORMAT_DATE:
+      return crm_validate_date (text, normalized, problem);
+    case CRM_RESOURCE_FORMAT_COLOR:
+      {
+        g_autofree char *lower = g_ascii_strdown (text, -1);
+
+        if (!matches ("^#[0-9a-f]{6}$", lower))
+          {
+            *problem = N_("Enter a colour such as #3584e4");
+            return FALSE;
+          }
+        *normalized = g_steal_pointer (&lower);
+        return TRUE;
+      }
+    case CRM_RESOURCE_FORMAT_KEY:
+      if (!matches ("^[a-z][a-z0-9_]{0,50}$", text))
+        {
+          *problem = N_("Use lower-case letters, digits and “_”, starting with a letter");
+          return FALSE;
+        }
+      break;
+    case CRM_RESOURCE_FORMAT_CURRENCY:
+      {
+        g_autofree char *upper = g_ascii_strup (text, -1);
+
+        if (!matches ("^[A-Z]{3}$", upper))
+          {
+            *problem = N_("Enter the currency as a three-letter code, such as CNY");
+            return FALSE;
+          }
+        *normalized = g_steal_pointer (&upper);
+        return TRUE;
+      }
+    case CRM_RESOURCE_FORMAT_PLAIN:
+    default:
+      break;
+    }
+  if (field->choices != NULL && !g_strv_contains (field->choices, text))
+    {
+      *problem = N_("Choose one of the listed options");
       return FALSE;
+    }
+  *normalized = g_steal_pointer (&text);
   return TRUE;
 }
 
-/*
- * Checks the body of a create or update against the field table and the caller's field
- * access. Sets a 422 or 403 reply and returns FALSE when it is refused.
- */
+static const char custom_fields_sql[] =
+  "SELECT key, type, choices, required FROM custom_fields WHERE object = $1 ORDER BY key";
+
+/* Checks a `custom` object against the object's custom field definitions. */
 static gboolean
-validate_body (CrmCall           *call,
-               const CrmResource *resource,
-               JsonObject        *body,
-               gboolean           creating,
-               gboolean          *db_ok,
-               GError           **error)
+check_custom (CrmCall           *call,
+              const CrmResource *resource,
+              JsonNode          *value,
+              gboolean           creating,
+              JsonObject        *normalized,
+              JsonObject        *problems,
+              GError           **error)
 {
-  g_autoptr(JsonObject) problems = json_object_new ();
-  g_autoptr(GList) members = NULL;
+  const char *params[] = { crm_object_to_string (resource->object) };
+  g_autoptr(PGresult) defs = crm_call_exec (call, custom_fields_sql, 1, params, error);
+  g_autoptr(JsonObject) out = json_object_new ();
+  JsonObject *in = NULL;
+
+  if (defs == NULL)
+    return FALSE;
+  if (value != NULL && !JSON_NODE_HOLDS_OBJECT (value))
+    {
+      json_object_set_string_member (problems, "custom",
+                                     N_("Must be an object of custom field values"));
+      return TRUE;
+    }
+  if (value != NULL)
+    {
+      g_autoptr(GList) members = NULL;
+
+      in = json_node_get_object (value);
+      members = json_object_get_members (in);
+      for (GList *l = members; l != NULL; l = l->next)
+        {
+          gboolean known = FALSE;
+
+          for (int row = 0; row < PQntuples (defs); row++)
+            known = known || g_str_equal (PQgetvalue (defs, row, 0), l->data);
+          if (!known)
+            {
+              g_autofree char *name = g_strdup_printf ("custom.%s", (char *) l->data);
+
+              json_object_set_string_member (problems, name, N_("No such custom field"));
+            }
+        }
+    }
+  for (int row = 0; row < PQntuples (defs); row++)
+    {
+      const char *key = PQgetvalue (defs, row, 0);
+      gboolean required = g_str_equal (PQgetvalue (defs, row, 3), "t");
+      g_autofree char *name = g_strdup_printf ("custom.%s", key);
+      g_auto(GStrv) choices = NULL;
+      g_autoptr(JsonNode) clean = NULL;
+      g_autofree char *sealed_name = NULL;
+      const char *problem = NULL;
+      CrmFieldType type;
+      JsonNode *given;
+
+      given = in != NULL ? json_object_get_member (in, key) : NULL;
+      if (given == NULL)
+        {
+          if (creating && required)
+            json_object_set_string_member (problems, name, N_("This field is required"));
+          continue;
+        }
+      if (!crm_field_type_from_string (PQgetvalue (defs, row, 1), &type))
+        continue;
+      {
+        /* The text form of a text[]: {a,"b c"}; read it through JSON instead. */
+        const char *array_params[] = { PQgetvalue (defs, row, 2) };
+        g_autoptr(PGresult) as_json = crm_call_exec (
+          call, "SELECT array_to_json ($1::text[])::text", 1, array_params, error);
+        g_autoptr(JsonNode) node = NULL;
+        JsonArray *array;
+
+        if (as_json == NULL)
+          return FALSE;
+        node = json_from_string (PQgetvalue (as_json, 0, 0), NULL);
+        array = node != NULL && JSON_NODE_HOLDS_ARRAY (node) ? json_node_get_array (node) : NULL;
+        choices = g_new0 (char *, (array != NULL ? json_array_get_length (array) : 0) + 1);
+        for (guint i = 0; array != NULL && i < json_array_get_length (array); i++)
+          choices[i] = g_strdup (json_array_get_string_element (array, i));
+      }
+      if (!crm_validate_custom_value (type, (const char * const *) choices,
+                                      required && (creating || !JSON_NODE_HOLDS_NULL (given)),
+                                      given, &clean, &problem))
+        json_object_set_string_member (problems, name, problem);
+      else if (clean != NULL && !JSON_NODE_HOLDS_NULL (clean)
+               && is_sensitive (call, resource, sealed_name = custom_field_name (key)))
+        {
+          CrmSecretBox *box = crm_server_get_secret_box (crm_call_get_server (call));
+          g_autofree char *context = context_for (resource, sealed_name);
+          g_autofree char *text = json_to_string (clean, FALSE);
+          g_autofree char *token = NULL;
+
+          if (box == NULL)
+            {
+              g_set_error_literal (error, CRM_SECRET_BOX_ERROR, CRM_SECRET_BOX_ERROR_NOT_FOUND,
+                                   "No key file for sensitive fields");
+              return FALSE;
+            }
+          token = crm_secret_box_encrypt (box, text, context, error);
+          if (token == NULL)
+            return FALSE;
+          json_object_set_string_member (out, key, token);
+        }
+      else
+        json_object_set_member (out, key, clean != NULL ? g_steal_pointer (&clean)
+                                                        : json_node_new (JSON_NODE_NULL));
+    }
+  json_object_set_object_member (normalized, "custom", g_steal_pointer (&out));
+  return TRUE;
+}
+
+static gboolean
+check_tags (CrmCall     *call,
+            const char  *name,
+            JsonNode    *value,
+            JsonObject  *normalized,
+            JsonObject  *problems,
+            GError     **error)
+{
+  g_autoptr(GString) array = g_string_new ("{");
+  g_autoptr(JsonArray) out = json_array_new ();
+  g_autoptr(GHashTable) seen = g_hash_table_new (g_int64_hash, g_int64_equal);
+  g_autoptr(PGresult) found = NULL;
+  JsonArray *in;
+  const char *params[1];
+
+  if (!JSON_NODE_HOLDS_ARRAY (value))
+    {
+      json_object_set_string_member (problems, name, N_("Must be a list of tag ids"));
+      return TRUE;
+    }
+  in = json_node_get_array (value);
+  for (guint i = 0; i < json_array_get_length (in); i++)
+    {
+      JsonNode *element = json_array_get_element (in, i);
+      gint64 *id;
+
+      if (json_node_get_value_type (element) != G_TYPE_INT64 || json_node_get_int (element) <= 0)
+        {
+          json_object_set_string_member (problems, name, N_("Must be a list of tag ids"));
+          return TRUE;
+        }
+      id = g_new (gint64, 1);
+      *id = json_node_get_int (element);
+      if (g_hash_table_contains (seen, id))
+        {
+          g_free (id);
+          continue;
+        }
+      g_hash_table_add (seen, id);
+      json_array_add_int_element (out, *id);
+      g_string_append_printf (array, "%s%" G_GINT64_FORMAT, array->len > 1 ? "," : "", *id);
+    }
+  g_string_append_c (array, '}');
+  params[0] = array->str;
+  found = crm_call_exec (call, "SELECT count(*) FROM tags WHERE id = ANY ($1::bigint[])", 1,
+                         params, error);
+  /* the ids are owned by the table again on purpose: free them */
+  {
+    GHashTableIter iter;
+    gpointer key;
+
+    g_hash_table_iter_init (&iter, seen);
+    while (g_hash_table_iter_next (&iter, &key, NULL))
+      g_free (key);
+  }
+  if (found == NULL)
+    return FALSE;
+  if (g_ascii_strtoull (PQgetvalue (found, 0, 0), NULL, 10) != json_array_get_length (out))
+    json_object_set_string_member (problems, name, N_("No such tag"));
+  else
+    json_object_set_array_member (normalized, name, g_steal_pointer (&out));
+  return TRUE;
+}
+
+static gboolean
+check_text_array (const char *name,
+                  JsonNode   *value,
+                  JsonObject *normalized,
+                  JsonObject *problems)
+{
+  g_autoptr(JsonArray) out = json_array_new ();
+  JsonArray *in;
+
+  if (!JSON_NODE_HOLDS_ARRAY (value))
+    {
+      json_object_set_string_member (problems, name, N_("Must be a list of texts"));
+      return TRUE;
+    }
+  in = json_node_get_array (value);
+  for (guint i = 0; i < json_array_get_length (in); i++)
+    {
+      JsonNode *element = json_array_get_element (in, i);
+      g_autofree char *text = NULL;
+      const char *problem = NULL;
+
+      if (json_node_get_value_type (element) != G_TYPE_STRING
+          || !crm_validate_text (json_node_get_string (element), 100, TRUE, &text, &problem))
+        {
+          json_object_set_string_member (problems, name, N_("Must be a list of texts"));
+          return TRUE;
+        }
+      for (guint j = 0; j < json_array_get_length (out); j++)
+        if (g_str_equal (json_array_get_string_element (out, j), text))
+          g_clear_pointer (&text, g_free);
+      if (text != NULL)
+        json_array_add_string_element (out, text);
+    }
+  json_object_set_array_member (normalized, name, g_steal_pointer (&out));
+  return TRUE;
+}
+
+/**
+ * crm_resource_check_body:
+ * @normalized: receives the values to store, normalised (read-only members dropped)
+ * @problems: receives a message (an English msgid) per field that is not valid
+ * @db_ok: (out): %FALSE when @error is set
+ *
+ * Checks the body of a create or update against the field table and the caller's field
+ * access. Returns %FALSE when the caller may not write a field: a 403 reply is set (or,
+ * with *@db_ok %FALSE, @error). Invalid values only fill @problems.
+ */
+gboolean
+crm_resource_check_body (CrmCall           *call,
+                         const CrmResource *resource,
+                         JsonObject        *body,
+                         gboolean           creating,
+                         JsonObject        *normalized,
+                         JsonObject        *problems,
+                         gboolean          *db_ok,
+                         GError           **error)
+{
+  g_autoptr(GList) members = json_object_get_members (body);
 
   *db_ok = TRUE;
-  if (body == NULL)
-    {
-      crm_call_reply_error (call, CRM_API_ERROR_MALFORMED, "The body must be a JSON object");
-      return FALSE;
-    }
-  members = json_object_get_members (body);
   for (GList *l = members; l != NULL; l = l->next)
     {
       const char *name = l->data;
       const CrmResourceField *field = find_field (resource, name);
       CrmJsonType type = crm_json_get_type (body, name);
+      JsonNode *value = json_object_get_member (body, name);
 
       if (field == NULL)
         {
           if (!g_str_equal (name, "id") && !g_str_equal (name, "version")
               && !g_str_equal (name, "created_at") && !g_str_equal (name, "updated_at"))
-            json_object_set_string_member (problems, name, "Unknown field");
+            json_object_set_string_member (problems, name, N_("Unknown field"));
           continue;
         }
+      if ((field->flags & CRM_RESOURCE_FIELD_READ_ONLY) != 0)
+        continue;
       if (!creating && (field->flags & CRM_RESOURCE_FIELD_CREATE_ONLY) != 0)
         {
-          json_object_set_string_member (problems, name, "Cannot be changed");
+          json_object_set_string_member (problems, name, N_("Cannot be changed"));
           continue;
         }
       /* The owner is written by who may write the field, or by who may assign (the
@@ -549,7 +1353,9 @@ validate_body (CrmCall           *call,
       if (type == CRM_JSON_ABSENT)
         {
           if ((field->flags & CRM_RESOURCE_FIELD_REQUIRED) != 0)
-            json_object_set_string_member (problems, name, "Required");
+            json_object_set_string_member (problems, name, N_("This field is required"));
+          else
+            json_object_set_null_member (normalized, name);
           continue;
         }
       switch (field->type)
@@ -557,64 +1363,138 @@ validate_body (CrmCall           *call,
         case CRM_RESOURCE_TEXT:
           {
             const char *text = crm_json_get_string (body, name);
-            guint max = field->max_length ? field->max_length : DEFAULT_MAX_LENGTH;
+            g_autofree char *clean = NULL;
+            const char *problem = NULL;
 
             if (text == NULL)
-              json_object_set_string_member (problems, name, "Must be text");
-            else if (g_utf8_strlen (text, -1) > max)
-              json_object_set_string_member (problems, name, "Too long");
-            else if ((field->flags & CRM_RESOURCE_FIELD_REQUIRED) != 0 && is_blank (text))
-              json_object_set_string_member (problems, name, "Required");
-            else if (field->choices != NULL && !g_strv_contains (field->choices, text))
-              json_object_set_string_member (problems, name, "Not one of the allowed values");
+              json_object_set_string_member (problems, name, N_("Enter text in this field"));
+            else if (!normalize_text (field, text, &clean, &problem))
+              json_object_set_string_member (problems, name, problem);
+            else if (clean == NULL)
+              json_object_set_null_member (normalized, name);
+            else
+              json_object_set_string_member (normalized, name, clean);
           }
           break;
         case CRM_RESOURCE_ID:
           if (type != CRM_JSON_INT || json_object_get_int_member (body, name) <= 0)
-            json_object_set_string_member (problems, name, "Must be a record id");
+            json_object_set_string_member (problems, name, N_("Must be a record id"));
+          else
+            json_object_set_int_member (normalized, name, json_object_get_int_member (body, name));
+          break;
+        case CRM_RESOURCE_INTEGER:
+          if (type != CRM_JSON_INT)
+            json_object_set_string_member (problems, name, N_("Must be a whole number"));
+          else
+            json_object_set_int_member (normalized, name, json_object_get_int_member (body, name));
           break;
         case CRM_RESOURCE_BOOLEAN:
           if (type != CRM_JSON_BOOLEAN)
-            json_object_set_string_member (problems, name, "Must be true or false");
+            json_object_set_string_member (problems, name, N_("Choose yes or no"));
+          else
+            json_object_set_boolean_member (normalized, name,
+                                            json_object_get_boolean_member (body, name));
           break;
+        case CRM_RESOURCE_TAGS:
+          if (!check_tags (call, name, value, normalized, problems, error))
+            {
+              *db_ok = FALSE;
+              return FALSE;
+            }
+          break;
+        case CRM_RESOURCE_TEXT_ARRAY:
+          check_text_array (name, value, normalized, problems);
+          break;
+        case CRM_RESOURCE_CUSTOM:
+          if (!check_custom (call, resource, value, creating, normalized, problems, error))
+            {
+              *db_ok = FALSE;
+              return FALSE;
+            }
+          break;
+        case CRM_RESOURCE_TIMESTAMP:
         default:
           g_assert_not_reached ();
         }
     }
   if (creating)
     for (guint i = 0; i < resource->n_fields; i++)
-      if ((resource->fields[i].flags & CRM_RESOURCE_FIELD_REQUIRED) != 0
-          && crm_json_get_type (body, resource->fields[i].name) == CRM_JSON_ABSENT
-          && !json_object_has_member (problems, resource->fields[i].name))
-        json_object_set_string_member (problems, resource->fields[i].name, "Required");
+      {
+        const CrmResourceField *field = &resource->fields[i];
 
+        if ((field->flags & CRM_RESOURCE_FIELD_REQUIRED) != 0
+            && crm_json_get_type (body, field->name) == CRM_JSON_ABSENT
+            && !json_object_has_member (problems, field->name))
+          json_object_set_string_member (problems, field->name, N_("This field is required"));
+        if (field->type == CRM_RESOURCE_CUSTOM && !json_object_has_member (body, field->name)
+            && !check_custom (call, resource, NULL, TRUE, normalized, problems, error))
+          {
+            *db_ok = FALSE;
+            return FALSE;
+          }
+      }
+  return TRUE;
+}
+
+/* Checks a body; sets a 400, 403 or 422 reply and returns FALSE when it is refused. */
+static gboolean
+validate_body (CrmCall           *call,
+               const CrmResource *resource,
+               JsonObject        *body,
+               gboolean           creating,
+               JsonObject        *normalized,
+               gboolean          *db_ok,
+               GError           **error)
+{
+  g_autoptr(JsonObject) problems = json_object_new ();
+
+  *db_ok = TRUE;
+  if (body == NULL)
+    {
+      crm_call_reply_error (call, CRM_API_ERROR_MALFORMED, "The body must be a JSON object");
+      return FALSE;
+    }
+  if (!crm_resource_check_body (call, resource, body, creating, normalized, problems, db_ok,
+                                error))
+    return FALSE;
   if (json_object_get_size (problems) > 0)
     {
-      crm_call_reply_invalid (call, "Some fields are not valid", problems);
+      crm_call_reply_invalid (call, N_("Some fields are not valid"), problems);
       return FALSE;
     }
   return TRUE;
 }
 
-/* A body value as a query parameter; sensitive text encrypted under the current key. */
+/*
+ * A normalised value as a query parameter (sensitive text encrypted under the current
+ * key), and the SQL expression that reads it.
+ */
 static gboolean
 value_for_column (CrmCall                 *call,
                   const CrmResource       *resource,
                   const CrmResourceField  *field,
-                  JsonObject              *body,
+                  JsonObject              *values,
                   char                   **value,
                   GError                 **error)
 {
+  JsonNode *node = json_object_get_member (values, field->name);
+
   *value = NULL;
-  if (crm_json_get_type (body, field->name) == CRM_JSON_ABSENT)
+  if (node == NULL || JSON_NODE_HOLDS_NULL (node))
     return TRUE;
   switch (field->type)
     {
     case CRM_RESOURCE_ID:
-      *value = g_strdup_printf ("%" G_GINT64_FORMAT, json_object_get_int_member (body, field->name));
+    case CRM_RESOURCE_INTEGER:
+      *value = g_strdup_printf ("%" G_GINT64_FORMAT, json_node_get_int (node));
       return TRUE;
     case CRM_RESOURCE_BOOLEAN:
-      *value = g_strdup (json_object_get_boolean_member (body, field->name) ? "true" : "false");
+      *value = g_strdup (json_node_get_boolean (node) ? "true" : "false");
+      return TRUE;
+    case CRM_RESOURCE_TAGS:
+    case CRM_RESOURCE_TEXT_ARRAY:
+    case CRM_RESOURCE_CUSTOM:
+      *value = json_to_string (node, FALSE);
       return TRUE;
     case CRM_RESOURCE_TEXT:
     default:
@@ -629,12 +1509,33 @@ value_for_column (CrmCall                 *call,
                                    "No key file for sensitive fields");
               return FALSE;
             }
-          *value = crm_secret_box_encrypt (box, crm_json_get_string (body, field->name), context,
-                                           error);
+          *value = crm_secret_box_encrypt (box, json_node_get_string (node), context, error);
           return *value != NULL;
         }
-      *value = g_strdup (crm_json_get_string (body, field->name));
+      *value = g_strdup (json_node_get_string (node));
       return TRUE;
+    }
+}
+
+/* The SQL that stores parameter $@n into @field; an update merges custom values. */
+static char *
+value_sql (const CrmResourceField *field,
+           guint                   n,
+           gboolean                updating)
+{
+  switch (field->type)
+    {
+    case CRM_RESOURCE_TAGS:
+      return g_strdup_printf ("ARRAY (SELECT jsonb_array_elements_text ($%u::jsonb))::bigint[]", n);
+    case CRM_RESOURCE_TEXT_ARRAY:
+      return g_strdup_printf ("ARRAY (SELECT jsonb_array_elements_text ($%u::jsonb))", n);
+    case CRM_RESOURCE_CUSTOM:
+      if (updating)
+        return g_strdup_printf ("jsonb_strip_nulls (%s || coalesce ($%u::jsonb, '{}'))",
+                                field->name, n);
+      return g_strdup_printf ("jsonb_strip_nulls (coalesce ($%u::jsonb, '{}'))", n);
+    default:
+      return g_strdup_printf ("$%u%s", n, cast_for (field->type));
     }
 }
 
@@ -724,6 +1625,7 @@ create_record (CrmCall  *call,
   g_autoptr(PGresult) result = NULL;
   g_autoptr(JsonNode) record = NULL;
   g_autoptr(JsonNode) detail = NULL;
+  g_autoptr(JsonObject) clean = json_object_new ();
   gboolean allowed, db_ok;
   const char *owner_field = NULL;
   gint64 owner, id;
@@ -733,7 +1635,7 @@ create_record (CrmCall  *call,
     return FALSE;
   if (!allowed)
     return TRUE;
-  if (!validate_body (call, resource, body, TRUE, &db_ok, error))
+  if (!validate_body (call, resource, body, TRUE, clean, &db_ok, error))
     return db_ok;
 
   for (guint i = 0; i < resource->n_fields; i++)
@@ -757,8 +1659,8 @@ create_record (CrmCall  *call,
         {
           g_autoptr(JsonObject) problems = json_object_new ();
 
-          json_object_set_string_member (problems, resource->parent_field, "No such record");
-          crm_call_reply_invalid (call, "Some fields are not valid", problems);
+          json_object_set_string_member (problems, resource->parent_field, N_("No such record"));
+          crm_call_reply_invalid (call, N_("Some fields are not valid"), problems);
           return TRUE;
         }
       owner = PQgetisnull (found, 0, 0) ? 0 : g_ascii_strtoll (PQgetvalue (found, 0, 0), NULL, 10);
@@ -771,19 +1673,20 @@ create_record (CrmCall  *call,
     {
       const CrmResourceField *field = &resource->fields[i];
       g_autofree char *value = NULL;
+      g_autofree char *expression = NULL;
 
       if ((field->flags & CRM_RESOURCE_FIELD_OWNER) != 0)
         value = g_strdup_printf ("%" G_GINT64_FORMAT, owner);
-      else if (!json_object_has_member (body, field->name))
+      else if (!json_object_has_member (clean, field->name))
         continue;
-      else if (!value_for_column (call, resource, field, body, &value, error))
+      else if (!value_for_column (call, resource, field, clean, &value, error))
         {
           params_clear (&p);
           return FALSE;
         }
+      expression = value_sql (field, params_add (&p, value), FALSE);
       g_string_append_printf (columns, "%s%s", columns->len ? ", " : "", field->name);
-      g_string_append_printf (values, "%s$%u%s", values->len ? ", " : "", params_add (&p, value),
-                              cast_for (field->type));
+      g_string_append_printf (values, "%s%s", values->len ? ", " : "", expression);
     }
   /* Records nobody owns need scope all to create. */
   if (resource->owner_sql == NULL && !row_in_scope (call, resource, CRM_ACTION_CREATE, 0))
@@ -806,7 +1709,7 @@ create_record (CrmCall  *call,
   if (record == NULL)
     return FALSE;
   id = json_object_get_int_member (json_node_get_object (record), "id");
-  if (!update_blind_indexes (call, resource, id, body, error))
+  if (!update_blind_indexes (call, resource, id, clean, error))
     return FALSE;
 
   detail = json_node_new (JSON_NODE_OBJECT);
@@ -818,6 +1721,9 @@ create_record (CrmCall  *call,
   }
   if (!crm_call_audit (call, "create", crm_object_to_string (resource->object), id, "ok", detail,
                        error))
+    return FALSE;
+  if (resource->after_write != NULL
+      && !resource->after_write (call, resource, json_node_get_object (record), error))
     return FALSE;
   crm_call_reply (call, 201, record);
   return TRUE;
@@ -861,6 +1767,49 @@ fetch_for_change (CrmCall           *call,
   return g_steal_pointer (&result);
 }
 
+/*
+ * The audit detail of an update: the fields named in @changed whose value changed (and
+ * every sensitive one named, as its redacted value hides whether it did), before and after.
+ */
+static JsonNode *
+changes_detail (CrmCall           *call,
+                const CrmResource *resource,
+                JsonNode          *before,
+                JsonNode          *after,
+                JsonObject        *changed)
+{
+  g_autoptr(JsonNode) audit_before = record_for_audit (call, resource, before);
+  g_autoptr(JsonNode) audit_after = record_for_audit (call, resource, after);
+  JsonObject *b = json_node_get_object (audit_before);
+  JsonObject *a = json_node_get_object (audit_after);
+  g_autoptr(JsonObject) changes_before = json_object_new ();
+  g_autoptr(JsonObject) changes_after = json_object_new ();
+  g_autoptr(JsonObject) object = json_object_new ();
+  JsonNode *detail;
+
+  for (guint i = 0; i < resource->n_fields; i++)
+    {
+      const char *name = resource->fields[i].name;
+      JsonNode *old_value = json_object_get_member (b, name);
+      JsonNode *new_value = json_object_get_member (a, name);
+
+      if (!json_object_has_member (changed, name))
+        continue;
+      if (old_value != NULL && new_value != NULL && json_node_equal (old_value, new_value)
+          && !is_sensitive (call, resource, name))
+        continue;
+      json_object_set_member (changes_before, name,
+                              old_value ? json_node_copy (old_value) : json_node_new (JSON_NODE_NULL));
+      json_object_set_member (changes_after, name,
+                              new_value ? json_node_copy (new_value) : json_node_new (JSON_NODE_NULL));
+    }
+  json_object_set_object_member (object, "before", g_steal_pointer (&changes_before));
+  json_object_set_object_member (object, "after", g_steal_pointer (&changes_after));
+  detail = json_node_new (JSON_NODE_OBJECT);
+  json_node_set_object (detail, object);
+  return detail;
+}
+
 static gboolean
 update_record (CrmCall  *call,
                GError  **error)
@@ -872,9 +1821,8 @@ update_record (CrmCall  *call,
   g_autoptr(JsonNode) before = NULL;
   g_autoptr(JsonNode) after = NULL;
   g_autoptr(JsonNode) detail = NULL;
-  g_autoptr(JsonObject) changes_before = json_object_new ();
-  g_autoptr(JsonObject) changes_after = json_object_new ();
   g_autoptr(GString) sets = g_string_new ("");
+  g_autoptr(JsonObject) clean = json_object_new ();
   gboolean allowed, db_ok;
   gint64 id, version, stored_version, owner;
   Params p;
@@ -893,13 +1841,13 @@ update_record (CrmCall  *call,
     return FALSE;
   owner = owner_of (current, 0);
 
-  if (!validate_body (call, resource, body, FALSE, &db_ok, error))
+  if (!validate_body (call, resource, body, FALSE, clean, &db_ok, error))
     return db_ok;
 
   /* Outside the update scope only the assign scope got us here: owner changes only. */
   if (!row_in_scope (call, resource, CRM_ACTION_UPDATE, owner))
     {
-      g_autoptr(GList) members = json_object_get_members (body);
+      g_autoptr(GList) members = json_object_get_members (clean);
 
       for (GList *l = members; l != NULL; l = l->next)
         {
@@ -923,12 +1871,13 @@ update_record (CrmCall  *call,
     {
       const CrmResourceField *field = &resource->fields[i];
       g_autofree char *value = NULL;
+      g_autofree char *expression = NULL;
 
-      if (!json_object_has_member (body, field->name))
+      if (!json_object_has_member (clean, field->name))
         continue;
       if ((field->flags & CRM_RESOURCE_FIELD_OWNER) != 0)
         {
-          gint64 new_owner = body_owner (resource, body, owner);
+          gint64 new_owner = body_owner (resource, clean, owner);
 
           /* Handing a record over: the assign scope must cover it, or the caller may
            * write the field and keeps the record within their update scope. */
@@ -942,13 +1891,13 @@ update_record (CrmCall  *call,
               return crm_call_deny (call, resource->object, "assign", id, field->name, error);
             }
         }
-      if (!value_for_column (call, resource, field, body, &value, error))
+      if (!value_for_column (call, resource, field, clean, &value, error))
         {
           params_clear (&p);
           return FALSE;
         }
-      g_string_append_printf (sets, "%s%s = $%u%s", sets->len ? ", " : "", field->name,
-                              params_add (&p, value), cast_for (field->type));
+      expression = value_sql (field, params_add (&p, value), TRUE);
+      g_string_append_printf (sets, "%s%s = %s", sets->len ? ", " : "", field->name, expression);
     }
 
   if (sets->len == 0)
@@ -975,42 +1924,77 @@ update_record (CrmCall  *call,
       return TRUE;
     }
   after = record_for_caller (call, resource, PQgetvalue (result, 0, 0), error);
-  if (after == NULL || !update_blind_indexes (call, resource, id, body, error))
+  if (after == NULL || !update_blind_indexes (call, resource, id, clean, error))
     return FALSE;
 
-  {
-    g_autoptr(JsonNode) audit_before = record_for_audit (call, resource, before);
-    g_autoptr(JsonNode) audit_after = record_for_audit (call, resource, after);
-    JsonObject *b = json_node_get_object (audit_before);
-    JsonObject *a = json_node_get_object (audit_after);
-    g_autoptr(JsonObject) object = json_object_new ();
-
-    for (guint i = 0; i < resource->n_fields; i++)
-      {
-        const char *name = resource->fields[i].name;
-        JsonNode *old_value = json_object_get_member (b, name);
-        JsonNode *new_value = json_object_get_member (a, name);
-
-        if (!json_object_has_member (body, name))
-          continue;
-        if (old_value != NULL && new_value != NULL && json_node_equal (old_value, new_value)
-            && !is_sensitive (call, resource, name))
-          continue;
-        json_object_set_member (changes_before, name,
-                                old_value ? json_node_copy (old_value) : json_node_new (JSON_NODE_NULL));
-        json_object_set_member (changes_after, name,
-                                new_value ? json_node_copy (new_value) : json_node_new (JSON_NODE_NULL));
-      }
-    json_object_set_object_member (object, "before", json_object_ref (changes_before));
-    json_object_set_object_member (object, "after", json_object_ref (changes_after));
-    detail = json_node_new (JSON_NODE_OBJECT);
-    json_node_set_object (detail, object);
-  }
+  detail = changes_detail (call, resource, before, after, clean);
   if (!crm_call_audit (call, "update", crm_object_to_string (resource->object), id, "ok", detail,
                        error))
     return FALSE;
+  if (resource->after_write != NULL
+      && !resource->after_write (call, resource, json_node_get_object (after), error))
+    return FALSE;
   crm_call_reply (call, 200, after);
   return TRUE;
+}
+
+static gboolean
+clear_blind_indexes (CrmCall           *call,
+                     const CrmResource *resource,
+                     const char        *id_text,
+                     GError           **error)
+{
+  static const char bidx_sql[] =
+    "DELETE FROM blind_indexes WHERE object = $1 AND record_id = $2::bigint";
+  const char *params[] = { crm_object_to_string (resource->object), id_text };
+  g_autoptr(PGresult) cleared = crm_call_exec (call, bidx_sql, 2, params, error);
+
+  return cleared != NULL;
+}
+
+static gboolean
+audit_record (CrmCall           *call,
+              const CrmResource *resource,
+              const char        *action,
+              gint64             id,
+              const char        *member,
+              JsonNode          *record,
+              GError           **error)
+{
+  g_autoptr(JsonNode) detail = json_node_new (JSON_NODE_OBJECT);
+  g_autoptr(JsonObject) object = json_object_new ();
+
+  json_object_set_member (object, member, record_for_audit (call, resource, record));
+  json_node_take_object (detail, g_steal_pointer (&object));
+  return crm_call_audit (call, action, crm_object_to_string (resource->object), id, "ok", detail,
+                         error);
+}
+
+/*
+ * Purging from the recycle bin, restoring from it: the delete scope `all`, and a record
+ * that is in the bin.
+ */
+static PGresult *
+fetch_deleted (CrmCall           *call,
+               const CrmResource *resource,
+               const char        *action,
+               gint64             id,
+               GError           **error)
+{
+  g_autoptr(PGresult) result = NULL;
+
+  if (crm_call_get_scope (call, resource->object, CRM_ACTION_DELETE) != CRM_SCOPE_ALL)
+    {
+      crm_call_deny (call, resource->object, action, id, NULL, error);
+      return NULL;
+    }
+  result = fetch_row_in (call, resource, id, TRUE, DELETED, error);
+  if (result != NULL && PQntuples (result) != 1)
+    {
+      crm_call_reply_error (call, CRM_API_ERROR_NOT_FOUND, "No such record in the recycle bin");
+      return NULL;
+    }
+  return g_steal_pointer (&result);
 }
 
 static gboolean
@@ -1018,21 +2002,25 @@ delete_record (CrmCall  *call,
                GError  **error)
 {
   const CrmResource *resource = crm_call_get_data (call);
+  const char *purge = crm_call_get_query (call, "purge");
+  gboolean purging = resource->soft_delete && purge != NULL && g_str_equal (purge, "true");
   g_autoptr(PGresult) current = NULL;
   g_autoptr(PGresult) result = NULL;
   g_autoptr(JsonNode) before = NULL;
-  g_autoptr(JsonNode) detail = NULL;
   g_autoptr(GString) sql = g_string_new (NULL);
   g_autofree char *id_text = NULL;
+  g_autofree char *user_text = NULL;
   gboolean allowed;
   gint64 id;
-  const char *params[1];
 
   if (!crm_call_require (call, resource->object, CRM_ACTION_DELETE, &allowed, error))
     return FALSE;
   if (!allowed || !crm_call_get_id_param (call, "id", &id))
     return TRUE;
-  current = fetch_for_change (call, resource, CRM_ACTION_DELETE, id, error);
+  if (purging)
+    current = fetch_deleted (call, resource, "purge", id, error);
+  else
+    current = fetch_for_change (call, resource, CRM_ACTION_DELETE, id, error);
   if (current == NULL)
     return !(error != NULL && *error != NULL);
   before = record_for_caller (call, resource, PQgetvalue (current, 0, 0), error);
@@ -1040,8 +2028,84 @@ delete_record (CrmCall  *call,
     return FALSE;
 
   id_text = g_strdup_printf ("%" G_GINT64_FORMAT, id);
+  user_text = g_strdup_printf ("%" G_GINT64_FORMAT, crm_call_get_principal (call)->user_id);
+  if (resource->soft_delete && !purging)
+    {
+      const char *params[] = { id_text, user_text };
+
+      g_string_append_printf (sql, "UPDATE %s SET deleted_at = now (), deleted_by = $2::bigint "
+                                   "WHERE id = $1::bigint RETURNING id", resource->table);
+      result = crm_call_exec (call, sql->str, 2, params, error);
+    }
+  else
+    {
+      const char *params[] = { id_text };
+      g_autoptr(GError) local_error = NULL;
+
+      g_string_append_printf (sql, "DELETE FROM %s WHERE id = $1::bigint RETURNING id",
+                              resource->table);
+      result = crm_call_exec (call, sql->str, 1, params, &local_error);
+      if (result == NULL && g_error_matches (local_error, CRM_DB_ERROR, CRM_DB_ERROR_REFERENCE))
+        {
+          /* Orders keep their customer: the record stays in the bin. */
+          crm_call_reply_error (call, CRM_API_ERROR_CONFLICT,
+                                "Other records (such as orders) still refer to this one");
+          return TRUE;
+        }
+      if (result == NULL)
+        {
+          g_propagate_error (error, g_steal_pointer (&local_error));
+          return FALSE;
+        }
+    }
+  if (result == NULL)
+    return FALSE;
+  if (PQntuples (result) != 1)
+    {
+      crm_call_reply_error (call, CRM_API_ERROR_NOT_FOUND, "No such record");
+      return TRUE;
+    }
+  if ((!resource->soft_delete || purging)
+      && !clear_blind_indexes (call, resource, id_text, error))
+    return FALSE;
+  if (!audit_record (call, resource, purging ? "purge" : "delete", id, "before", before, error))
+    return FALSE;
+  crm_call_reply (call, 204, NULL);
+  return TRUE;
+}
+
+static gboolean
+restore_record (CrmCall  *call,
+                GError  **error)
+{
+  const CrmResource *resource = crm_call_get_data (call);
+  g_autoptr(PGresult) current = NULL;
+  g_autoptr(PGresult) result = NULL;
+  g_autoptr(JsonNode) after = NULL;
+  g_autoptr(GString) sql = g_string_new (NULL);
+  g_autofree char *id_text = NULL;
+  const char *params[1];
+  gboolean allowed;
+  gint64 id;
+
+  g_assert (resource->soft_delete);
+  if (!crm_call_require (call, resource->object, CRM_ACTION_DELETE, &allowed, error))
+    return FALSE;
+  if (!allowed || !crm_call_get_id_param (call, "id", &id))
+    return TRUE;
+  current = fetch_deleted (call, resource, "restore", id, error);
+  if (current == NULL)
+    return !(error != NULL && *error != NULL);
+  id_text = g_strdup_printf ("%" G_GINT64_FORMAT, id);
   params[0] = id_text;
-  g_string_append_printf (sql, "DELETE FROM %s WHERE id = $1::bigint RETURNING id", resource->table);
+  {
+    g_autofree char *returning = returning_list (resource);
+
+    g_string_append_printf (sql, "WITH r AS (UPDATE %s SET deleted_at = NULL, deleted_by = NULL, "
+                                 "merged_into = NULL WHERE id = $1::bigint RETURNING %s)\n",
+                            resource->table, returning);
+  }
+  append_select (sql, resource, "r");
   result = crm_call_exec (call, sql->str, 1, params, error);
   if (result == NULL)
     return FALSE;
@@ -1050,27 +2114,360 @@ delete_record (CrmCall  *call,
       crm_call_reply_error (call, CRM_API_ERROR_NOT_FOUND, "No such record");
       return TRUE;
     }
-  {
-    static const char bidx_sql[] =
-      "DELETE FROM blind_indexes WHERE object = $1 AND record_id = $2::bigint";
-    const char *bidx_params[] = { crm_object_to_string (resource->object), id_text };
-    g_autoptr(PGresult) cleared = crm_call_exec (call, bidx_sql, 2, bidx_params, error);
+  after = record_for_caller (call, resource, PQgetvalue (result, 0, 0), error);
+  if (after == NULL
+      || !audit_record (call, resource, "restore", id, "after", after, error))
+    return FALSE;
+  crm_call_reply (call, 200, after);
+  return TRUE;
+}
 
-    if (cleared == NULL)
-      return FALSE;
+/* ---- batch update ---- */
+
+typedef struct
+{
+  gint64    id;
+  guint     status;
+  JsonNode *before;
+  char     *message;
+} BatchItem;
+
+static void
+batch_item_clear (gpointer data)
+{
+  BatchItem *item = data;
+
+  g_clear_pointer (&item->before, json_node_unref);
+  g_clear_pointer (&item->message, g_free);
+}
+
+static JsonNode *
+batch_results (GArray *items)
+{
+  g_autoptr(JsonBuilder) builder = json_builder_new ();
+
+  json_builder_begin_array (builder);
+  for (guint i = 0; i < items->len; i++)
+    {
+      BatchItem *item = &g_array_index (items, BatchItem, i);
+
+      json_builder_begin_object (builder);
+      json_builder_set_member_name (builder, "id");
+      json_builder_add_int_value (builder, item->id);
+      json_builder_set_member_name (builder, "status");
+      json_builder_add_int_value (builder, item->status);
+      if (item->message != NULL)
+        {
+          json_builder_set_member_name (builder, "error");
+          json_builder_begin_object (builder);
+          json_builder_set_member_name (builder, "code");
+          json_builder_add_string_value (builder, item->status == 404 ? "not_found" : "forbidden");
+          json_builder_set_member_name (builder, "message");
+          json_builder_add_string_value (builder, item->message);
+          json_builder_end_object (builder);
+        }
+      else if (item->before != NULL)
+        {
+          json_builder_set_member_name (builder, "version");
+          json_builder_add_int_value (builder, json_object_get_int_member (
+                                                 json_node_get_object (item->before), "version"));
+        }
+      json_builder_end_object (builder);
+    }
+  json_builder_end_array (builder);
+  return json_builder_get_root (builder);
+}
+
+/* Reads `ids` of a batch: 1 to MAX_BATCH distinct positive integers. */
+static GArray *
+batch_ids (JsonObject *body)
+{
+  g_autoptr(GArray) items = g_array_new (FALSE, TRUE, sizeof (BatchItem));
+  g_autoptr(GHashTable) seen = g_hash_table_new (g_int64_hash, g_int64_equal);
+  JsonArray *ids;
+
+  g_array_set_clear_func (items, batch_item_clear);
+  if (crm_json_get_type (body, "ids") != CRM_JSON_ARRAY)
+    return NULL;
+  ids = json_object_get_array_member (body, "ids");
+  if (json_array_get_length (ids) == 0 || json_array_get_length (ids) > MAX_BATCH)
+    return NULL;
+  for (guint i = 0; i < json_array_get_length (ids); i++)
+    {
+      JsonNode *element = json_array_get_element (ids, i);
+      BatchItem item = { 0 };
+
+      if (json_node_get_value_type (element) != G_TYPE_INT64 || json_node_get_int (element) <= 0)
+        return NULL;
+      item.id = json_node_get_int (element);
+      g_array_append_val (items, item);
+    }
+  for (guint i = 0; i < items->len; i++)
+    {
+      gint64 *id = &g_array_index (items, BatchItem, i).id;
+
+      if (!g_hash_table_add (seen, id))
+        return NULL;
+    }
+  return g_steal_pointer (&items);
+}
+
+/*
+ * PATCH on the collection: `{"ids": […], "changes": {…}}`, one transaction. Every id is
+ * checked before anything is written, so a refusal changes nothing (its audit rows of
+ * denials stay).
+ */
+static gboolean
+batch_update_records (CrmCall  *call,
+                      GError  **error)
+{
+  const CrmResource *resource = crm_call_get_data (call);
+  JsonObject *body = crm_call_get_body (call);
+  g_autoptr(GArray) items = NULL;
+  g_autoptr(JsonObject) clean = json_object_new ();
+  g_autoptr(JsonObject) problems = json_object_new ();
+  g_autoptr(JsonObject) changes = NULL;
+  g_autoptr(GString) sets = g_string_new ("");
+  const CrmResourceField *tags_field = NULL;
+  JsonNode *add_tags = NULL;
+  JsonNode *remove_tags = NULL;
+  gboolean allowed, db_ok, owner_only = TRUE;
+  guint failed = 0;
+  Params p;
+
+  if (!crm_call_require (call, resource->object, CRM_ACTION_UPDATE, &allowed, error))
+    return FALSE;
+  if (!allowed)
+    return TRUE;
+  if (body == NULL || (items = batch_ids (body)) == NULL
+      || crm_json_get_type (body, "changes") != CRM_JSON_OBJECT)
+    {
+      crm_call_reply_error (call, CRM_API_ERROR_MALFORMED,
+                            "A batch needs “ids” (1 to 1000 distinct ids) and “changes”");
+      return TRUE;
+    }
+
+  /* add_tags / remove_tags change a tags field without replacing it. */
+  changes = json_object_ref (json_object_get_object_member (body, "changes"));
+  for (guint i = 0; i < resource->n_fields; i++)
+    if (resource->fields[i].type == CRM_RESOURCE_TAGS)
+      tags_field = &resource->fields[i];
+  if (tags_field != NULL)
+    {
+      g_autoptr(JsonObject) tag_values = json_object_new ();
+
+      if (json_object_has_member (changes, "add_tags")
+          && !check_tags (call, "add_tags", json_object_get_member (changes, "add_tags"),
+                          tag_values, problems, error))
+        return FALSE;
+      if (json_object_has_member (changes, "remove_tags")
+          && !check_tags (call, "remove_tags", json_object_get_member (changes, "remove_tags"),
+                          tag_values, problems, error))
+        return FALSE;
+      if (json_object_has_member (tag_values, "add_tags"))
+        add_tags = json_node_copy (json_object_get_member (tag_values, "add_tags"));
+      if (json_object_has_member (tag_values, "remove_tags"))
+        remove_tags = json_node_copy (json_object_get_member (tag_values, "remove_tags"));
+      json_object_remove_member (changes, "add_tags");
+      json_object_remove_member (changes, "remove_tags");
+    }
+  for (guint i = 0; i < resource->n_fields; i++)
+    if ((resource->fields[i].flags & CRM_RESOURCE_FIELD_REQUIRED) != 0
+        && json_object_has_member (changes, resource->fields[i].name))
+      json_object_set_string_member (problems, resource->fields[i].name,
+                                     N_("Cannot be changed for many records at once"));
+  if (!crm_resource_check_body (call, resource, changes, FALSE, clean, problems, &db_ok, error))
+    {
+      g_clear_pointer (&add_tags, json_node_unref);
+      g_clear_pointer (&remove_tags, json_node_unref);
+      return db_ok;
+    }
+  if (json_object_get_size (problems) > 0
+      || (json_object_get_size (clean) == 0 && add_tags == NULL && remove_tags == NULL))
+    {
+      g_clear_pointer (&add_tags, json_node_unref);
+      g_clear_pointer (&remove_tags, json_node_unref);
+      if (json_object_get_size (problems) == 0)
+        json_object_set_string_member (problems, "changes", N_("Nothing to change"));
+      crm_call_reply_invalid (call, N_("Some fields are not valid"), problems);
+      /* The same refusal for every record: nothing was changed. */
+      for (guint i = 0; i < items->len; i++)
+        g_array_index (items, BatchItem, i).status = 422;
+      crm_call_add_reply_member (call, "results", batch_results (items));
+      return TRUE;
+    }
+  {
+    g_autoptr(GList) members = json_object_get_members (clean);
+
+    for (GList *l = members; l != NULL; l = l->next)
+      {
+        const CrmResourceField *field = find_field (resource, l->data);
+
+        if (field != NULL && (field->flags & CRM_RESOURCE_FIELD_OWNER) == 0)
+          owner_only = FALSE;
+      }
+    if (add_tags != NULL || remove_tags != NULL)
+      owner_only = FALSE;
   }
-  detail = json_node_new (JSON_NODE_OBJECT);
+
+  /* Every record first: visible (else 404), and in scope for the change (else 403). */
+  for (guint i = 0; i < items->len; i++)
+    {
+      BatchItem *item = &g_array_index (items, BatchItem, i);
+      g_autoptr(PGresult) row = fetch_row (call, resource, item->id, TRUE, error);
+      gint64 owner, new_owner;
+
+      if (row == NULL)
+        goto fail;
+      if (PQntuples (row) != 1
+          || !row_in_scope (call, resource, CRM_ACTION_READ, (owner = owner_of (row, 0))))
+        {
+          item->status = 404;
+          item->message = g_strdup ("No such record");
+          failed++;
+          continue;
+        }
+      new_owner = body_owner (resource, clean, owner);
+      if (!(row_in_scope (call, resource, CRM_ACTION_UPDATE, owner)
+            && (new_owner == owner
+                || row_in_scope (call, resource, CRM_ACTION_ASSIGN, owner)
+                || row_in_scope (call, resource, CRM_ACTION_UPDATE, new_owner)))
+          && !(owner_only && row_in_scope (call, resource, CRM_ACTION_ASSIGN, owner)))
+        {
+          item->status = 403;
+          item->message = g_strdup ("You may not change this record");
+          if (!crm_call_deny_quietly (call, resource->object, "update", item->id, NULL, error))
+            goto fail;
+          failed++;
+          continue;
+        }
+      item->status = 200;
+      item->before = record_for_caller (call, resource, PQgetvalue (row, 0, 0), error);
+      if (item->before == NULL)
+        goto fail;
+    }
+  if (failed > 0)
+    {
+      guint status = 0;
+      g_autoptr(JsonNode) reply = NULL;
+
+      for (guint i = 0; i < items->len && status == 0; i++)
+        if (g_array_index (items, BatchItem, i).status != 200)
+          status = g_array_index (items, BatchItem, i).status;
+      reply = crm_api_error_body_new (status == 404 ? CRM_API_ERROR_NOT_FOUND
+                                                    : CRM_API_ERROR_FORBIDDEN,
+                                      "Nothing was changed: some records cannot be changed",
+                                      NULL);
+      json_object_set_member (json_node_get_object (reply), "results", batch_results (items));
+      crm_call_reply (call, status, reply);
+      g_clear_pointer (&add_tags, json_node_unref);
+      g_clear_pointer (&remove_tags, json_node_unref);
+      return TRUE;
+    }
+
+  params_init (&p);
+  for (guint i = 0; i < resource->n_fields; i++)
+    {
+      const CrmResourceField *field = &resource->fields[i];
+      g_autofree char *value = NULL;
+      g_autofree char *expression = NULL;
+
+      if (!json_object_has_member (clean, field->name))
+        continue;
+      if (!value_for_column (call, resource, field, clean, &value, error))
+        {
+          params_clear (&p);
+          goto fail;
+        }
+      expression = value_sql (field, params_add (&p, value), TRUE);
+      g_string_append_printf (sets, "%s%s = %s", sets->len ? ", " : "", field->name, expression);
+    }
+  if (tags_field != NULL && (add_tags != NULL || remove_tags != NULL))
+    {
+      g_autofree char *add = add_tags != NULL ? json_to_string (add_tags, FALSE) : g_strdup ("[]");
+      g_autofree char *remove = remove_tags != NULL ? json_to_string (remove_tags, FALSE)
+                                                    : g_strdup ("[]");
+      guint an = params_add (&p, add);
+      guint rn = params_add (&p, remove);
+
+      g_string_append_printf (sets,
+                              "%s%s = ARRAY (SELECT DISTINCT t FROM unnest (%s || ARRAY (SELECT "
+                              "jsonb_array_elements_text ($%u::jsonb))::bigint[]) AS t WHERE t <> "
+                              "ALL (ARRAY (SELECT jsonb_array_elements_text ($%u::jsonb))::bigint[]) "
+                              "ORDER BY t)",
+                              sets->len ? ", " : "", tags_field->name, tags_field->name, an, rn);
+      json_object_set_null_member (clean, tags_field->name);
+    }
+  for (guint i = 0; i < items->len; i++)
+    {
+      BatchItem *item = &g_array_index (items, BatchItem, i);
+      g_autoptr(PGresult) result = NULL;
+      g_autoptr(GString) sql = g_string_new (p.sql->str);
+      g_autoptr(GPtrArray) values = g_ptr_array_new_with_free_func (g_free);
+      g_autoptr(JsonNode) after = NULL;
+      g_autoptr(JsonNode) detail = NULL;
+      g_autofree char *returning = returning_list (resource);
+
+      for (guint v = 0; v < p.values->len; v++)
+        g_ptr_array_add (values, g_strdup (g_ptr_array_index (p.values, v)));
+      g_ptr_array_add (values, g_strdup_printf ("%" G_GINT64_FORMAT, item->id));
+      g_string_append_printf (sql, "WITH r AS (UPDATE %s SET %s WHERE id = $%u::bigint RETURNING %s)\n",
+                              resource->table, sets->str, values->len, returning);
+      append_select (sql, resource, "r");
+      result = crm_call_exec (call, sql->str, (int) values->len,
+                              (const char * const *) values->pdata, error);
+      if (result == NULL)
+        {
+          params_clear (&p);
+          goto fail;
+        }
+      if (PQntuples (result) != 1)
+        {
+          params_clear (&p);
+          g_set_error (error, CRM_DB_ERROR, CRM_DB_ERROR_INTERNAL,
+                       "A batch row vanished under row-level security");
+          goto fail;
+        }
+      after = record_for_caller (call, resource, PQgetvalue (result, 0, 0), error);
+      if (after == NULL)
+        {
+          params_clear (&p);
+          goto fail;
+        }
+      detail = changes_detail (call, resource, item->before, after, clean);
+      if (!crm_call_audit (call, "batch_update", crm_object_to_string (resource->object), item->id,
+                           "ok", detail, error))
+        {
+          params_clear (&p);
+          goto fail;
+        }
+      g_clear_pointer (&item->before, json_node_unref);
+      item->before = g_steal_pointer (&after);
+    }
+  params_clear (&p);
   {
     g_autoptr(JsonObject) object = json_object_new ();
+    g_autoptr(JsonNode) reply = json_node_new (JSON_NODE_OBJECT);
 
-    json_object_set_member (object, "before", record_for_audit (call, resource, before));
-    json_node_set_object (detail, object);
+    json_object_set_member (object, "results", batch_results (items));
+    json_node_set_object (reply, object);
+    crm_call_reply (call, 200, reply);
   }
-  if (!crm_call_audit (call, "delete", crm_object_to_string (resource->object), id, "ok", detail,
-                       error))
-    return FALSE;
-  crm_call_reply (call, 204, NULL);
+  g_clear_pointer (&add_tags, json_node_unref);
+  g_clear_pointer (&remove_tags, json_node_unref);
   return TRUE;
+
+fail:
+  g_clear_pointer (&add_tags, json_node_unref);
+  g_clear_pointer (&remove_tags, json_node_unref);
+  return FALSE;
+}
+
+void
+crm_resource_batch_update (CrmRequest        *request,
+                           const CrmResource *resource)
+{
+  crm_call_run_full (request, CRM_CALL_NONE, batch_update_records, resource);
 }
 
 void
@@ -1106,6 +2503,20 @@ crm_resource_delete (CrmRequest        *request,
                      const CrmResource *resource)
 {
   crm_call_run_full (request, CRM_CALL_NONE, delete_record, resource);
+}
+
+void
+crm_resource_count (CrmRequest        *request,
+                    const CrmResource *resource)
+{
+  crm_call_run_full (request, CRM_CALL_NONE, count_records, resource);
+}
+
+void
+crm_resource_restore (CrmRequest        *request,
+                      const CrmResource *resource)
+{
+  crm_call_run_full (request, CRM_CALL_NONE, restore_record, resource);
 }
 
 /**

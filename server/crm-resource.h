@@ -10,7 +10,31 @@ typedef enum
   CRM_RESOURCE_TEXT,
   CRM_RESOURCE_ID,
   CRM_RESOURCE_BOOLEAN,
+  CRM_RESOURCE_INTEGER,
+  CRM_RESOURCE_TIMESTAMP,
+  CRM_RESOURCE_TAGS,
+  CRM_RESOURCE_TEXT_ARRAY,
+  CRM_RESOURCE_CUSTOM,
 } CrmResourceType;
+
+/**
+ * CrmResourceFormat:
+ *
+ * How a text field's value is checked and normalised (common/crm-validate.h) before it
+ * is stored.
+ */
+typedef enum
+{
+  CRM_RESOURCE_FORMAT_PLAIN,
+  CRM_RESOURCE_FORMAT_MOBILE,
+  CRM_RESOURCE_FORMAT_PHONE,
+  CRM_RESOURCE_FORMAT_EMAIL,
+  CRM_RESOURCE_FORMAT_WEBSITE,
+  CRM_RESOURCE_FORMAT_DATE,
+  CRM_RESOURCE_FORMAT_COLOR,
+  CRM_RESOURCE_FORMAT_KEY,
+  CRM_RESOURCE_FORMAT_CURRENCY,
+} CrmResourceFormat;
 
 typedef enum
 {
@@ -19,6 +43,8 @@ typedef enum
   CRM_RESOURCE_FIELD_OWNER = 1 << 2,
   CRM_RESOURCE_FIELD_FILTER = 1 << 3,
   CRM_RESOURCE_FIELD_SEARCH = 1 << 4,
+  CRM_RESOURCE_FIELD_READ_ONLY = 1 << 5,
+  CRM_RESOURCE_FIELD_SORT = 1 << 6,
 } CrmResourceFieldFlags;
 
 /**
@@ -26,6 +52,10 @@ typedef enum
  * @name: the JSON member and the column
  * @choices: (nullable): the allowed values of a text field
  * @max_length: in characters, 0 for the default of 2000
+ * @format: how a text value is checked and normalised
+ *
+ * Read-only fields are shown and filtered but never written by a request (a body may
+ * carry them back unchanged; they are ignored). Sort fields may be named in `?sort=`.
  */
 typedef struct
 {
@@ -34,7 +64,21 @@ typedef struct
   CrmResourceFieldFlags  flags;
   const char * const    *choices;
   guint                  max_length;
+  CrmResourceFormat      format;
 } CrmResourceField;
+
+typedef struct _CrmResource CrmResource;
+
+/**
+ * CrmResourceHook:
+ * @record: the record as the reply shows it, to add members to
+ *
+ * Runs in the request's transaction after a create or update has been written.
+ */
+typedef gboolean (*CrmResourceHook) (CrmCall           *call,
+                                     const CrmResource *resource,
+                                     JsonObject        *record,
+                                     GError           **error);
 
 /**
  * CrmResource:
@@ -44,12 +88,24 @@ typedef struct
  *   customer), the field naming the parent
  * @parent_owner_sql: (nullable): a query answering the owner of the parent `$1`, one row
  *   when the caller can see the parent
+ * @soft_delete: DELETE moves records to a recycle bin (`deleted_at`), listed with
+ *   `?deleted=true`, restored with crm_resource_restore(), and purged by
+ *   `DELETE …?purge=true`; all three need the delete scope `all`
+ * @default_sort: (nullable): `?sort=` when none is given ("-updated_at"); %NULL: by id
+ * @search_children_sql: (nullable): for `?q=`, a query of parent ids whose children
+ *   match: `%s` is replaced by the match condition on the child alias `c`
+ *   ("SELECT c.customer_id FROM contacts c WHERE %s")
+ * @after_write: (nullable): runs after a create or update
+ *
+ * Searching: a resource with a `search_doc` column (lower-cased text of its searchable
+ * fields) and a `name_bigrams` column (rapport_bigrams () of its name) is searched through
+ * their trigram and bigram indexes; others through their SEARCH fields.
  *
  * A table served as an API resource: list, read, create, update (If-Match) and delete,
  * with the caller's scope checked by the server and again by row-level security, field
  * restrictions applied, sensitive values encrypted, and every access audited.
  */
-typedef struct
+struct _CrmResource
 {
   CrmObject               object;
   const char             *table;
@@ -58,7 +114,12 @@ typedef struct
   guint                   n_fields;
   const char             *parent_field;
   const char             *parent_owner_sql;
-} CrmResource;
+  gboolean                soft_delete;
+  gboolean                indexed_search;
+  const char             *default_sort;
+  const char             *search_children_sql;
+  CrmResourceHook         after_write;
+};
 
 void crm_resource_list   (CrmRequest        *request,
                           const CrmResource *resource);
@@ -70,6 +131,25 @@ void crm_resource_update (CrmRequest        *request,
                           const CrmResource *resource);
 void crm_resource_delete (CrmRequest        *request,
                           const CrmResource *resource);
+void crm_resource_count  (CrmRequest        *request,
+                          const CrmResource *resource);
+void crm_resource_restore (CrmRequest       *request,
+                           const CrmResource *resource);
+void crm_resource_batch_update (CrmRequest        *request,
+                                const CrmResource *resource);
+
+JsonNode *crm_resource_fetch      (CrmCall           *call,
+                                   const CrmResource *resource,
+                                   gint64             id,
+                                   GError           **error);
+gboolean  crm_resource_check_body (CrmCall           *call,
+                                   const CrmResource *resource,
+                                   JsonObject        *body,
+                                   gboolean           creating,
+                                   JsonObject        *normalized,
+                                   JsonObject        *problems,
+                                   gboolean          *db_ok,
+                                   GError           **error);
 
 typedef struct _CrmSecretBox CrmSecretBox;
 

@@ -14,6 +14,7 @@
 #include "crm-db-pool.h"
 #include "crm-log.h"
 #include "crm-audit.h"
+#include "crm-scheduler.h"
 #include "crm-migrate.h"
 #include "crm-secret-box.h"
 #include "crm-server.h"
@@ -96,6 +97,7 @@ run (CrmConfig *config)
   g_autoptr(CrmSecretBox) secret_box = NULL;
   ServerState state = { 0, };
   guint sealer_id = 0;
+  guint scheduler_id = 0;
   int status = 1;
 
   if (!g_tls_backend_supports_tls (g_tls_backend_get_default ()))
@@ -172,8 +174,10 @@ run (CrmConfig *config)
   fflush (stdout);
 
   sealer_id = crm_audit_sealer_start (pool, 1000);
+  scheduler_id = crm_scheduler_start (pool, config->reminder_interval_seconds);
   g_main_loop_run (loop);
   g_clear_handle_id (&sealer_id, g_source_remove);
+  g_clear_handle_id (&scheduler_id, g_source_remove);
 
   g_message ("Stopped taking requests");
   /* Close the clients' connections, and let their closing run to its end. */

@@ -685,3 +685,37 @@ crm_test_server_call (CrmTestServer *self,
     soup_message_headers_replace (headers, "If-Match", if_match);
   return crm_test_server_send (self, message, status);
 }
+
+/**
+ * crm_test_server_call_with_headers:
+ * @headers: (nullable): more request headers as name, value pairs, ending with %NULL
+ *   (e.g. `{ "Accept-Language", "zh-CN", NULL }`)
+ *
+ * crm_test_server_call () with extra request headers.
+ * Returns: (transfer full) (nullable): the reply
+ */
+JsonNode *
+crm_test_server_call_with_headers (CrmTestServer      *self,
+                                   const char         *token,
+                                   const char         *method,
+                                   const char         *path,
+                                   const char         *json_body,
+                                   const char         *if_match,
+                                   const char * const *headers,
+                                   guint              *status)
+{
+  g_autoptr(SoupMessage) message = crm_test_server_new_message (self, method, path, json_body);
+  SoupMessageHeaders *request_headers = soup_message_get_request_headers (message);
+
+  if (token != NULL)
+    {
+      g_autofree char *value = g_strdup_printf ("Bearer %s", token);
+
+      soup_message_headers_replace (request_headers, "Authorization", value);
+    }
+  if (if_match != NULL)
+    soup_message_headers_replace (request_headers, "If-Match", if_match);
+  for (guint i = 0; headers != NULL && headers[i] != NULL && headers[i + 1] != NULL; i += 2)
+    soup_message_headers_replace (request_headers, headers[i], headers[i + 1]);
+  return crm_test_server_send (self, message, status);
+}

@@ -68,6 +68,15 @@ JsonNode       *crm_test_server_call            (CrmTestServer  *server,
                                                  const char     *if_match,
                                                  guint          *status);
 
+JsonNode       *crm_test_server_call_with_headers (CrmTestServer      *server,
+                                                   const char         *token,
+                                                   const char         *method,
+                                                   const char         *path,
+                                                   const char         *json_body,
+                                                   const char         *if_match,
+                                                   const char * const *headers,
+                                                   guint              *status);
+
 SoupSession    *crm_test_session_new            (void);
 SoupMessage    *crm_test_server_new_message     (CrmTestServer  *server,
                                                  const char     *method,
