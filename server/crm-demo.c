@@ -136,6 +136,28 @@ static const char insert_contact_sql[] =
   "VALUES ($1::bigint, $2, $3, $4, $5, $6::boolean)\n"
   "RETURNING id";
 
+/* Tags on some customers, two level rules, and orders that give some of them a level. */
+static const char * const demo_extras_sql[] = {
+  "INSERT INTO tags (name, color) VALUES ('重点客户', '#e01b24'), ('老客户', '#3584e4'),\n"
+  "  ('待跟进', '#e5a50a'), ('展会线索', '#2ec27e')\n"
+  "ON CONFLICT (name) DO NOTHING",
+  "UPDATE customers c SET tags = ARRAY (\n"
+  "  SELECT t.id FROM tags t\n"
+  "  WHERE (t.name = '重点客户' AND c.id % 7 = 0) OR (t.name = '老客户' AND c.id % 5 = 0)\n"
+  "     OR (t.name = '待跟进' AND c.id % 11 = 3) OR (t.name = '展会线索' AND c.source = 'exhibition'\n"
+  "                                               AND c.id % 3 = 0)\n"
+  "  ORDER BY t.id)",
+  "INSERT INTO level_rules (level, min_amount, months, position)\n"
+  "VALUES ('VIP', 10000000, 12, 0), ('金牌', 3000000, 12, 1)",
+  "INSERT INTO orders (customer_id, owner_id, number, status, amount, ordered_at)\n"
+  "SELECT c.id, c.owner_id, 'SO-' || to_char (now (), 'YYYY') || '-' || lpad (c.id::text, 5, '0')\n"
+  "         || '-' || n, CASE WHEN n = 3 THEN 'cancelled' ELSE 'completed' END,\n"
+  "       (500000 + (c.id * 7919 + n * 104729) % 6000000)::bigint,\n"
+  "       now () - make_interval (days => ((c.id * 31 + n * 97) % 540)::integer)\n"
+  "FROM customers c, generate_series (1, 3) AS n\n"
+  "WHERE c.id % 3 = 0",
+};
+
 #define PICK(rand, array) ((array)[g_rand_int_range ((rand), 0, G_N_ELEMENTS (array))])
 
 static char *
@@ -290,6 +312,13 @@ seed (PGconn  *conn,
           g_hash_table_add (used_names, g_steal_pointer (&name));
         }
       added++;
+    }
+  for (guint i = 0; i < G_N_ELEMENTS (demo_extras_sql); i++)
+    {
+      g_autoptr(PGresult) result = crm_db_exec (conn, demo_extras_sql[i], 0, NULL, error);
+
+      if (result == NULL)
+        return FALSE;
     }
   *n_customers = added;
   return TRUE;
