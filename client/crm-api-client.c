@@ -51,6 +51,34 @@ G_DEFINE_FINAL_TYPE (CrmApiClient, crm_api_client, G_TYPE_OBJECT)
 
 G_DEFINE_QUARK (crm-api-client-error-quark, crm_api_client_error)
 
+/* What an error of CRM_API_REPLY_ERROR carries besides its code and message. */
+typedef struct
+{
+  guint     status;
+  JsonNode *body;     /* the reply's JSON, or NULL */
+} CrmApiReplyErrorPrivate;
+
+static void
+crm_api_reply_error_private_init (CrmApiReplyErrorPrivate *priv)
+{
+}
+
+static void
+crm_api_reply_error_private_copy (const CrmApiReplyErrorPrivate *src,
+                                  CrmApiReplyErrorPrivate       *dest)
+{
+  dest->status = src->status;
+  dest->body = src->body != NULL ? json_node_ref (src->body) : NULL;
+}
+
+static void
+crm_api_reply_error_private_clear (CrmApiReplyErrorPrivate *priv)
+{
+  g_clear_pointer (&priv->body, json_node_unref);
+}
+
+G_DEFINE_EXTENDED_ERROR (CrmApiReplyError, crm_api_reply_error)
+
 enum {
   PROP_0,
   PROP_BASE_URL,
@@ -168,6 +196,8 @@ typedef struct
   gboolean              rejected;          /* whether the certificate was turned down */
   char                 *token;             /* the token the request carries, or NULL */
   guint                 retry_after;       /* a 429's Retry-After, in seconds */
+  gboolean              generic;           /* crm_api_client_call_async () */
+  guint                 status;            /* the reply's HTTP status */
 } Request;
 
 static void
@@ -238,6 +268,12 @@ new_request (CrmApiClient  *self,
     request->pinned = g_object_ref (self->pinned_certificate);
   soup_message_headers_replace (soup_message_get_request_headers (request->message),
                                 "Accept", "application/json");
+  {
+    g_autofree char *language = crm_api_client_dup_accept_language ();
+
+    soup_message_headers_replace (soup_message_get_request_headers (request->message),
+                                  "Accept-Language", language);
+  }
   g_signal_connect (request->message, "accept-certificate",
                     G_CALLBACK (message_accept_certificate_cb), request);
   if (authenticated && self->token != NULL)
@@ -363,6 +399,25 @@ return_true (GTask    *task,
   return TRUE;
 }
 
+static gboolean
+return_node (GTask    *task,
+             Request  *request,
+             JsonNode *root)
+{
+  if (root == NULL && request->status != SOUP_STATUS_NO_CONTENT)
+    {
+      g_task_return_new_error (task, CRM_API_REPLY_ERROR, CRM_API_ERROR_MALFORMED,
+                               "HTTP %u reply is not JSON", request->status);
+      return FALSE;
+    }
+  if (root == NULL)
+    root = json_node_new (JSON_NODE_NULL);
+  else
+    json_node_ref (root);
+  g_task_return_pointer (task, root, (GDestroyNotify) json_node_unref);
+  return TRUE;
+}
+
 static void
 call_read_cb (GObject      *object,
               GAsyncResult *result,
@@ -389,12 +444,26 @@ call_read_cb (GObject      *object,
     }
 
   status = soup_message_get_status (message);
+  request->status = status;
   if (g_bytes_get_size (body) > 0)
     root = parse_json (body, NULL);
 
   if (!SOUP_STATUS_IS_SUCCESSFUL (status))
     {
       g_autoptr(GError) reply_error = error_from_reply (message, root);
+
+      if (request->generic)
+        {
+          CrmApiReplyErrorPrivate *priv;
+          GError *typed = g_error_new_literal (CRM_API_REPLY_ERROR, reply_error->code,
+                                               reply_error->message);
+
+          priv = crm_api_reply_error_get_private (typed);
+          priv->status = status;
+          priv->body = root != NULL ? json_node_ref (root) : NULL;
+          g_clear_error (&reply_error);
+          reply_error = typed;
+        }
 
       if (status == 429 /* Too Many Requests */)
         {
@@ -423,13 +492,15 @@ call_read_cb (GObject      *object,
 
 /* Sends @method @path with @body (or none) and ends @task through @return_func. */
 static void
-start_call (CrmApiClient *self,
-            GTask        *task,
-            const char   *method,
-            const char   *path,
-            gboolean      authenticated,
-            JsonNode     *body,
-            ReturnFunc    return_func)
+start_call_full (CrmApiClient *self,
+                 GTask        *task,
+                 const char   *method,
+                 const char   *path,
+                 gboolean      authenticated,
+                 JsonNode     *body,
+                 gint64        if_match,
+                 gboolean      generic,
+                 ReturnFunc    return_func)
 {
   g_autoptr(GError) error = NULL;
   Request *request;
@@ -440,6 +511,14 @@ start_call (CrmApiClient *self,
       g_task_return_error (task, g_steal_pointer (&error));
       g_object_unref (task);
       return;
+    }
+  request->generic = generic;
+  if (if_match > 0)
+    {
+      g_autofree char *version = g_strdup_printf ("%" G_GINT64_FORMAT, if_match);
+
+      soup_message_headers_replace (soup_message_get_request_headers (request->message),
+                                    "If-Match", version);
     }
   if (body != NULL)
     {
@@ -454,6 +533,18 @@ start_call (CrmApiClient *self,
   g_object_set_data (G_OBJECT (task), "crm-return-func", return_func);
   soup_session_send_and_read_async (self->session, request->message, G_PRIORITY_DEFAULT,
                                     g_task_get_cancellable (task), call_read_cb, task);
+}
+
+static void
+start_call (CrmApiClient *self,
+            GTask        *task,
+            const char   *method,
+            const char   *path,
+            gboolean      authenticated,
+            JsonNode     *body,
+            ReturnFunc    return_func)
+{
+  start_call_full (self, task, method, path, authenticated, body, 0, FALSE, return_func);
 }
 
 static void
@@ -997,4 +1088,209 @@ crm_api_client_sign_out_finish (CrmApiClient  *self,
                         FALSE);
 
   return g_task_propagate_boolean (G_TASK (result), error);
+}
+
+/**
+ * crm_api_reply_error_get_status:
+ * @error: an error of %CRM_API_REPLY_ERROR
+ *
+ * Returns: the HTTP status of the reply, or 0 for another domain
+ */
+guint
+crm_api_reply_error_get_status (const GError *error)
+{
+  CrmApiReplyErrorPrivate *priv;
+
+  if (error == NULL || error->domain != CRM_API_REPLY_ERROR)
+    return 0;
+  priv = crm_api_reply_error_get_private (error);
+  return priv != NULL ? priv->status : 0;
+}
+
+/**
+ * crm_api_reply_error_get_body:
+ * @error: an error of %CRM_API_REPLY_ERROR
+ *
+ * Returns: (nullable) (transfer none): the reply's JSON
+ */
+JsonNode *
+crm_api_reply_error_get_body (const GError *error)
+{
+  CrmApiReplyErrorPrivate *priv;
+
+  if (error == NULL || error->domain != CRM_API_REPLY_ERROR)
+    return NULL;
+  priv = crm_api_reply_error_get_private (error);
+  return priv != NULL ? priv->body : NULL;
+}
+
+static JsonNode *
+get_error_member (const GError *error,
+                  const char   *name)
+{
+  JsonObject *object = get_error_object (crm_api_reply_error_get_body (error));
+
+  return object != NULL ? json_object_get_member (object, name) : NULL;
+}
+
+/**
+ * crm_api_reply_error_get_fields:
+ * @error: an error of %CRM_API_REPLY_ERROR
+ *
+ * Returns: (nullable) (transfer none): `error.fields` of a 422: a message per field name
+ */
+JsonObject *
+crm_api_reply_error_get_fields (const GError *error)
+{
+  JsonNode *fields = get_error_member (error, "fields");
+
+  return fields != NULL && JSON_NODE_HOLDS_OBJECT (fields) ? json_node_get_object (fields) : NULL;
+}
+
+/**
+ * crm_api_reply_error_get_current:
+ * @error: an error of %CRM_API_REPLY_ERROR
+ *
+ * Returns: (nullable) (transfer none): `error.current` of a 409 (or a top-level
+ *   `current`): the record as stored now
+ */
+JsonNode *
+crm_api_reply_error_get_current (const GError *error)
+{
+  JsonNode *current = get_error_member (error, "current");
+  JsonNode *body = crm_api_reply_error_get_body (error);
+
+  /* API.md puts it in `error`; the server (so far) beside it. */
+  if (current == NULL && body != NULL && JSON_NODE_HOLDS_OBJECT (body))
+    current = json_object_get_member (json_node_get_object (body), "current");
+
+  return current != NULL && JSON_NODE_HOLDS_OBJECT (current) ? current : NULL;
+}
+
+/**
+ * crm_api_client_dup_accept_language:
+ *
+ * The user's language as an `Accept-Language` value: `zh_CN.UTF-8` → `zh-CN`;
+ * `en` for the C locale.
+ *
+ * Returns: (transfer full): a language tag
+ */
+char *
+crm_api_client_dup_accept_language (void)
+{
+  const char * const *names = g_get_language_names ();
+
+  for (guint i = 0; names[i] != NULL; i++)
+    {
+      g_autofree char *tag = NULL;
+      char *end;
+
+      if (g_str_equal (names[i], "C") || g_str_equal (names[i], "POSIX")
+          || g_str_has_prefix (names[i], "C."))
+        continue;
+      tag = g_strdup (names[i]);
+      end = strpbrk (tag, ".@");
+      if (end != NULL)
+        *end = '\0';
+      g_strdelimit (tag, "_", '-');
+      if (*tag != '\0')
+        return g_steal_pointer (&tag);
+    }
+  return g_strdup ("en");
+}
+
+/**
+ * crm_api_query_add:
+ * @query: a query string being built, without the leading `?`
+ * @key: the parameter's name
+ * @value: (nullable): its value; %NULL or empty adds nothing
+ *
+ * Appends `key=value`, percent-encoded, joined with `&`.
+ */
+void
+crm_api_query_add (GString    *query,
+                   const char *key,
+                   const char *value)
+{
+  g_autofree char *escaped = NULL;
+
+  g_return_if_fail (query != NULL);
+  g_return_if_fail (key != NULL);
+
+  if (value == NULL || *value == '\0')
+    return;
+  escaped = g_uri_escape_string (value, NULL, FALSE);
+  g_string_append_printf (query, "%s%s=%s", query->len > 0 ? "&" : "", key, escaped);
+}
+
+/**
+ * crm_api_client_call_async:
+ * @self: a #CrmApiClient
+ * @method: the HTTP method, such as `GET` or `PATCH`
+ * @path: the path below the server's address, such as `/api/v1/customers`
+ * @query: (nullable): the encoded query string, without `?` (see crm_api_query_add())
+ * @body: (nullable): the JSON body to send
+ * @if_match: the version to send as `If-Match`, or 0 for none
+ * @cancellable: (nullable): a #GCancellable
+ * @callback: called with the reply
+ * @user_data: data for @callback
+ *
+ * Sends any authenticated API call. A 401 to a call with the client's
+ * token emits #CrmApiClient::unauthorized first, as for every call.
+ */
+void
+crm_api_client_call_async (CrmApiClient        *self,
+                           const char          *method,
+                           const char          *path,
+                           const char          *query,
+                           JsonNode            *body,
+                           gint64               if_match,
+                           GCancellable        *cancellable,
+                           GAsyncReadyCallback  callback,
+                           gpointer             user_data)
+{
+  g_autofree char *full_path = NULL;
+  GTask *task;
+
+  g_return_if_fail (CRM_IS_API_CLIENT (self));
+  g_return_if_fail (method != NULL);
+  g_return_if_fail (path != NULL && *path == '/');
+  g_return_if_fail (cancellable == NULL || G_IS_CANCELLABLE (cancellable));
+
+  task = g_task_new (self, cancellable, callback, user_data);
+  g_task_set_source_tag (task, crm_api_client_call_async);
+  full_path = query != NULL && *query != '\0' ? g_strconcat (path, "?", query, NULL)
+                                              : g_strdup (path);
+  start_call_full (self, task, method, full_path, TRUE, body, if_match, TRUE, return_node);
+}
+
+/**
+ * crm_api_client_call_finish:
+ * @self: a #CrmApiClient
+ * @result: the #GAsyncResult passed to the callback
+ * @status: (out) (optional): the reply's HTTP status, 0 when there was no reply
+ * @error: return location for a #GError
+ *
+ * Errors: %CRM_API_REPLY_ERROR for an unsuccessful status (see its accessors),
+ * %G_IO_ERROR_CANCELLED when cancelled, else as crm_api_client_get_health_finish().
+ *
+ * Returns: (transfer full): the reply's JSON (a null node for `204`), or %NULL
+ */
+JsonNode *
+crm_api_client_call_finish (CrmApiClient  *self,
+                            GAsyncResult  *result,
+                            guint         *status,
+                            GError       **error)
+{
+  Request *request;
+
+  g_return_val_if_fail (CRM_IS_API_CLIENT (self), NULL);
+  g_return_val_if_fail (g_task_is_valid (result, self), NULL);
+  g_return_val_if_fail (g_task_get_source_tag (G_TASK (result)) == crm_api_client_call_async,
+                        NULL);
+
+  request = g_task_get_task_data (G_TASK (result));
+  if (status != NULL)
+    *status = request != NULL ? request->status : 0;
+  return g_task_propagate_pointer (G_TASK (result), error);
 }

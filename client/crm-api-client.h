@@ -2,8 +2,10 @@
 #pragma once
 
 #include <gio/gio.h>
+#include <json-glib/json-glib.h>
 
 #include "crm-account.h"
+#include "crm-error.h"
 #include "crm-health.h"
 
 G_BEGIN_DECLS
@@ -27,6 +29,29 @@ typedef enum
 
 #define CRM_API_CLIENT_ERROR (crm_api_client_error_quark ())
 GQuark crm_api_client_error_quark (void);
+
+/**
+ * CRM_API_REPLY_ERROR:
+ *
+ * The domain of the errors crm_api_client_call_finish() returns for a reply
+ * with an unsuccessful status. Its codes are the #CrmApiError values of the
+ * reply's `error.code` (or of its HTTP status when the body has none); the
+ * message is the server's (in the language sent as `Accept-Language`). An
+ * error of this domain also carries the HTTP status, the per-field messages of
+ * a 422 (crm_api_reply_error_get_fields()) and, with a 409, the record as it is
+ * now on the server (crm_api_reply_error_get_current()).
+ */
+#define CRM_API_REPLY_ERROR (crm_api_reply_error_quark ())
+GQuark      crm_api_reply_error_quark       (void);
+guint       crm_api_reply_error_get_status  (const GError *error);
+JsonObject *crm_api_reply_error_get_fields  (const GError *error);
+JsonNode   *crm_api_reply_error_get_current (const GError *error);
+JsonNode   *crm_api_reply_error_get_body    (const GError *error);
+
+char       *crm_api_client_dup_accept_language (void);
+void        crm_api_query_add               (GString      *query,
+                                             const char   *key,
+                                             const char   *value);
 
 #define CRM_TYPE_API_CLIENT (crm_api_client_get_type ())
 
@@ -75,6 +100,19 @@ void             crm_api_client_sign_out_async         (CrmApiClient         *se
                                                         gpointer              user_data);
 gboolean         crm_api_client_sign_out_finish        (CrmApiClient         *self,
                                                         GAsyncResult         *result,
+                                                        GError              **error);
+void             crm_api_client_call_async             (CrmApiClient         *self,
+                                                        const char           *method,
+                                                        const char           *path,
+                                                        const char           *query,
+                                                        JsonNode             *body,
+                                                        gint64                if_match,
+                                                        GCancellable         *cancellable,
+                                                        GAsyncReadyCallback   callback,
+                                                        gpointer              user_data);
+JsonNode        *crm_api_client_call_finish            (CrmApiClient         *self,
+                                                        GAsyncResult         *result,
+                                                        guint                *status,
                                                         GError              **error);
 
 G_END_DECLS

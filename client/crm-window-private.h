@@ -3,6 +3,7 @@
 
 #include "crm-address-page.h"
 #include "crm-certificate-changed-page.h"
+#include "crm-customers-page.h"
 #include "crm-sign-in-page.h"
 #include "crm-trust-page.h"
 #include "crm-window.h"
@@ -18,12 +19,15 @@ const char                *_crm_window_get_page_name                (CrmWindow *
 CrmAddressPage            *_crm_window_get_address_page             (CrmWindow *self);
 CrmTrustPage              *_crm_window_get_trust_page               (CrmWindow *self);
 CrmCertificateChangedPage *_crm_window_get_certificate_changed_page (CrmWindow *self);
-/* For tests: the sign-in page, the signed-in page, its sections (a label per
- * section, named by crm_section_get_id ()), who is signed in, and whether
- * a stored session is being looked up or tried. */
+/* For tests: the sign-in page, the sidebar's sections (a row per section,
+ * named by crm_section_get_id ()), the labels with the user's name and role
+ * (@role), the Customers section, who is signed in, and whether a stored
+ * session is being looked up or tried. */
 CrmSignInPage             *_crm_window_get_sign_in_page             (CrmWindow *self);
-AdwStatusPage             *_crm_window_get_signed_in_page           (CrmWindow *self);
-GtkFlowBox                *_crm_window_get_sections_list            (CrmWindow *self);
+GtkListBox                *_crm_window_get_sections_list            (CrmWindow *self);
+GtkLabel                  *_crm_window_get_account_label            (CrmWindow *self,
+                                                                     gboolean   role);
+CrmCustomersPage          *_crm_window_get_customers_page           (CrmWindow *self);
 const CrmAccount          *_crm_window_get_account                  (CrmWindow *self);
 gboolean                   _crm_window_is_checking_session          (CrmWindow *self);
 

@@ -8,6 +8,7 @@
 
 #include "crm-address-page.h"
 #include "crm-certificate-changed-page.h"
+#include "crm-customers-page.h"
 #include "crm-error.h"
 #include "crm-sections.h"
 #include "crm-sign-in-page.h"
@@ -48,8 +49,10 @@
  * - `status`: the connection status of the server, polled while shown.
  * - `sign-in` (#CrmSignInPage): the server answers; who is at the desk? Shown
  *   once connected, unless a token stored with "Stay signed in" is still good.
- * - `signed-in`: who is signed in, in which role, and the sections the role
- *   allows. "Sign Out" and any call answered 401 lead back to `sign-in`.
+ * - `signed-in`: the main shell, an #AdwLeaflet: a sidebar with the sections
+ *   the role allows (of those this version has) and who is signed in, and the
+ *   section's content (#CrmCustomersPage). "Sign Out" and any call answered
+ *   401 lead back to `sign-in`.
  *
  * An address typed on the address page becomes the `server-url` setting only
  * once the server answered; until then the #CrmApiClient points at it, and
@@ -76,11 +79,16 @@ struct _CrmWindow
   GtkLabel             *checked_label;
   GtkButton            *retry_button;
   CrmSignInPage        *sign_in_page;
-  AdwStatusPage        *signed_in_page;
-  GtkLabel             *mfa_notice_label;
-  AdwPreferencesGroup  *sections_group;
-  GtkFlowBox           *sections_list;
+  GtkButton            *sidebar_button;
+  AdwLeaflet           *leaflet;
+  GtkListBox           *sections_list;
+  GtkLabel             *account_name_label;
+  GtkLabel             *account_role_label;
   GtkButton            *sign_out_button;
+  GtkStack             *section_stack;
+  CrmCustomersPage     *customers_page;
+  AdwStatusPage        *notice_page;
+  GtkLabel             *mfa_notice_label;
 
   CrmApiClient         *api_client;
   GSettings            *settings;
@@ -443,6 +451,12 @@ show_page (CrmWindow  *self,
 
   gtk_stack_set_visible_child_name (self->stack, name);
   page = gtk_stack_get_visible_child (self->stack);
+  if (self->leaflet != NULL)
+    gtk_widget_set_visible (GTK_WIDGET (self->sidebar_button),
+                            g_strcmp0 (name, PAGE_SIGNED_IN) == 0
+                            && adw_leaflet_get_folded (self->leaflet)
+                            && g_strcmp0 (adw_leaflet_get_visible_child_name (self->leaflet),
+                                          "content") == 0);
   if (g_strcmp0 (name, PAGE_STATUS) != 0 && gtk_widget_get_mapped (GTK_WIDGET (self)))
     gtk_widget_grab_focus (page);
   update_actions (self);
@@ -719,6 +733,13 @@ certificate_changed_page_forgotten_cb (CrmWindow                 *self,
 
 /* --- the session --------------------------------------------------------- */
 
+/* The sections this version has a page for, by their page in section_stack. */
+static gboolean
+section_is_implemented (CrmSection section)
+{
+  return section == CRM_SECTION_CUSTOMERS;
+}
+
 static void
 fill_sections (CrmWindow *self)
 {
@@ -727,45 +748,117 @@ fill_sections (CrmWindow *self)
   guint n;
 
   while ((child = gtk_widget_get_first_child (GTK_WIDGET (self->sections_list))) != NULL)
-    gtk_flow_box_remove (self->sections_list, child);
+    gtk_list_box_remove (self->sections_list, child);
+  if (self->account->mfa_enrollment_required)
+    return;
 
   n = crm_sections_allowed (self->account->permissions, sections);
   for (guint i = 0; i < n; i++)
     {
-      GtkWidget *label = gtk_label_new (crm_section_get_title (sections[i]));
+      GtkWidget *row;
+      GtkWidget *label;
 
-      gtk_widget_set_name (label, crm_section_get_id (sections[i]));
+      if (!section_is_implemented (sections[i]))
+        continue;
+      label = gtk_label_new (crm_section_get_title (sections[i]));
+      gtk_label_set_xalign (GTK_LABEL (label), 0);
       gtk_label_set_ellipsize (GTK_LABEL (label), PANGO_ELLIPSIZE_END);
-      gtk_widget_add_css_class (label, "card");
-      gtk_widget_add_css_class (label, "section");
-      gtk_flow_box_append (self->sections_list, label);
+      row = gtk_list_box_row_new ();
+      gtk_widget_set_name (row, crm_section_get_id (sections[i]));
+      gtk_list_box_row_set_child (GTK_LIST_BOX_ROW (row), label);
+      gtk_list_box_append (self->sections_list, row);
     }
+}
+
+static void
+update_sidebar_button (CrmWindow *self)
+{
+  gtk_widget_set_visible (GTK_WIDGET (self->sidebar_button),
+                          page_is (self, PAGE_SIGNED_IN)
+                          && adw_leaflet_get_folded (self->leaflet)
+                          && g_strcmp0 (adw_leaflet_get_visible_child_name (self->leaflet),
+                                        "content") == 0);
+}
+
+static void
+leaflet_notify_cb (CrmWindow  *self,
+                   GParamSpec *pspec)
+{
+  update_sidebar_button (self);
+}
+
+static void
+sidebar_button_clicked_cb (CrmWindow *self)
+{
+  adw_leaflet_navigate (self->leaflet, ADW_NAVIGATION_DIRECTION_BACK);
+}
+
+static void
+sections_list_row_selected_cb (CrmWindow     *self,
+                               GtkListBoxRow *row,
+                               GtkListBox    *list)
+{
+  if (row == NULL)
+    return;
+  gtk_stack_set_visible_child_name (self->section_stack, gtk_widget_get_name (GTK_WIDGET (row)));
+}
+
+static void
+sections_list_row_activated_cb (CrmWindow     *self,
+                                GtkListBoxRow *row,
+                                GtkListBox    *list)
+{
+  adw_leaflet_set_visible_child_name (self->leaflet, "content");
 }
 
 static void
 show_signed_in (CrmWindow *self)
 {
-  g_autofree char *title = NULL;
-  g_autofree char *description = NULL;
-  g_autofree char *markup = NULL;
+  GtkListBoxRow *first;
 
   g_assert (self->account != NULL);
 
-  /* Translators: the user's name, then their role, such as "Signed in as Li Wei (Sales rep)" */
-  title = g_strdup_printf (_("Signed in as %s (%s)"), self->account->display_name,
-                           self->account->role_name);
-  /* Translators: %s is the server's address */
-  description = g_strdup_printf (_("On the Rapport server at %s."),
-                                 crm_api_client_get_base_url (self->api_client));
-  markup = g_markup_escape_text (description, -1);
-  adw_status_page_set_title (self->signed_in_page, title);
-  adw_status_page_set_description (self->signed_in_page, markup);
-  gtk_widget_set_visible (GTK_WIDGET (self->mfa_notice_label),
-                          self->account->mfa_enrollment_required);
-  gtk_widget_set_visible (GTK_WIDGET (self->sections_group),
-                          !self->account->mfa_enrollment_required);
+  gtk_label_set_text (self->account_name_label, self->account->display_name);
+  gtk_label_set_text (self->account_role_label, self->account->role_name);
+  {
+    /* Translators: the user's name, then their role, such as "Signed in as Li Wei (Sales rep)" */
+    g_autofree char *tooltip = g_strdup_printf (_("Signed in as %s (%s)"),
+                                                self->account->display_name,
+                                                self->account->role_name);
+
+    gtk_widget_set_tooltip_text (GTK_WIDGET (self->account_name_label), tooltip);
+  }
   fill_sections (self);
+  first = gtk_list_box_get_row_at_index (self->sections_list, 0);
+  if (first != NULL)
+    {
+      gtk_list_box_select_row (self->sections_list, first);
+      gtk_stack_set_visible_child_name (self->section_stack,
+                                        gtk_widget_get_name (GTK_WIDGET (first)));
+      crm_customers_page_start (self->customers_page, self->api_client, self->settings,
+                                self->account);
+    }
+  else
+    {
+      g_autofree char *title = NULL;
+
+      crm_customers_page_stop (self->customers_page);
+      /* Translators: the user's name, then their role, such as "Signed in as Li Wei (Sales rep)" */
+      title = g_strdup_printf (_("Signed in as %s (%s)"), self->account->display_name,
+                               self->account->role_name);
+      adw_status_page_set_title (self->notice_page, title);
+      adw_status_page_set_description (self->notice_page,
+                                       self->account->mfa_enrollment_required
+                                       ? NULL
+                                       : _("Your role gives you no section of this version of "
+                                           "Rapport yet."));
+      gtk_widget_set_visible (GTK_WIDGET (self->mfa_notice_label),
+                              self->account->mfa_enrollment_required);
+      gtk_stack_set_visible_child_name (self->section_stack, "notice");
+    }
+  adw_leaflet_set_visible_child_name (self->leaflet, "content");
   show_page (self, PAGE_SIGNED_IN);
+  update_sidebar_button (self);
 }
 
 static void
@@ -809,6 +902,7 @@ forget_session (CrmWindow *self,
 
   stop_session_check (self);
   g_clear_pointer (&self->account, crm_account_free);
+  crm_customers_page_stop (self->customers_page);
   crm_api_client_set_token (self->api_client, NULL);
   if (clear_stored && base_url != NULL && *base_url != '\0')
     crm_token_store_clear_async (base_url, NULL, token_store_cleared_cb, NULL);
@@ -1277,17 +1371,26 @@ crm_window_class_init (CrmWindowClass *klass)
   gtk_widget_class_bind_template_child (widget_class, CrmWindow, checked_label);
   gtk_widget_class_bind_template_child (widget_class, CrmWindow, retry_button);
   gtk_widget_class_bind_template_child (widget_class, CrmWindow, sign_in_page);
-  gtk_widget_class_bind_template_child (widget_class, CrmWindow, signed_in_page);
-  gtk_widget_class_bind_template_child (widget_class, CrmWindow, mfa_notice_label);
-  gtk_widget_class_bind_template_child (widget_class, CrmWindow, sections_group);
+  gtk_widget_class_bind_template_child (widget_class, CrmWindow, sidebar_button);
+  gtk_widget_class_bind_template_child (widget_class, CrmWindow, leaflet);
   gtk_widget_class_bind_template_child (widget_class, CrmWindow, sections_list);
+  gtk_widget_class_bind_template_child (widget_class, CrmWindow, account_name_label);
+  gtk_widget_class_bind_template_child (widget_class, CrmWindow, account_role_label);
   gtk_widget_class_bind_template_child (widget_class, CrmWindow, sign_out_button);
+  gtk_widget_class_bind_template_child (widget_class, CrmWindow, section_stack);
+  gtk_widget_class_bind_template_child (widget_class, CrmWindow, customers_page);
+  gtk_widget_class_bind_template_child (widget_class, CrmWindow, notice_page);
+  gtk_widget_class_bind_template_child (widget_class, CrmWindow, mfa_notice_label);
 
   gtk_widget_class_bind_template_callback (widget_class, address_page_submitted_cb);
   gtk_widget_class_bind_template_callback (widget_class, trust_page_accepted_cb);
   gtk_widget_class_bind_template_callback (widget_class, page_cancelled_cb);
   gtk_widget_class_bind_template_callback (widget_class, certificate_changed_page_forgotten_cb);
   gtk_widget_class_bind_template_callback (widget_class, sign_in_page_signed_in_cb);
+  gtk_widget_class_bind_template_callback (widget_class, leaflet_notify_cb);
+  gtk_widget_class_bind_template_callback (widget_class, sidebar_button_clicked_cb);
+  gtk_widget_class_bind_template_callback (widget_class, sections_list_row_selected_cb);
+  gtk_widget_class_bind_template_callback (widget_class, sections_list_row_activated_cb);
 
   gtk_widget_class_install_action (widget_class, "win.retry", NULL, retry_action_cb);
   gtk_widget_class_install_action (widget_class, "win.change-server", NULL,
@@ -1308,6 +1411,7 @@ crm_window_init (CrmWindow *self)
   g_type_ensure (CRM_TYPE_TRUST_PAGE);
   g_type_ensure (CRM_TYPE_CERTIFICATE_CHANGED_PAGE);
   g_type_ensure (CRM_TYPE_SIGN_IN_PAGE);
+  g_type_ensure (CRM_TYPE_CUSTOMERS_PAGE);
   gtk_widget_init_template (GTK_WIDGET (self));
 
   self->connection_state = CRM_CONNECTION_STATE_CONNECTING;
@@ -1534,15 +1638,24 @@ _crm_window_get_sign_in_page (CrmWindow *self)
   return self->sign_in_page;
 }
 
-AdwStatusPage *
-_crm_window_get_signed_in_page (CrmWindow *self)
+GtkLabel *
+_crm_window_get_account_label (CrmWindow *self,
+                               gboolean   role)
 {
   g_return_val_if_fail (CRM_IS_WINDOW (self), NULL);
 
-  return self->signed_in_page;
+  return role ? self->account_role_label : self->account_name_label;
 }
 
-GtkFlowBox *
+CrmCustomersPage *
+_crm_window_get_customers_page (CrmWindow *self)
+{
+  g_return_val_if_fail (CRM_IS_WINDOW (self), NULL);
+
+  return self->customers_page;
+}
+
+GtkListBox *
 _crm_window_get_sections_list (CrmWindow *self)
 {
   g_return_val_if_fail (CRM_IS_WINDOW (self), NULL);

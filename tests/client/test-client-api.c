@@ -12,6 +12,9 @@
 #include "crm-api-client.h"
 #include "crm-api-paths.h"
 #include "crm-error.h"
+#ifdef HAVE_SERVER
+#include "crm-test-server.h"
+#endif
 
 /* What the in-process server answers on the health path. */
 typedef struct
@@ -759,6 +762,236 @@ test_session_cancelled (ApiFixture    *fixture,
   g_assert_error (error, G_IO_ERROR, G_IO_ERROR_CANCELLED);
 }
 
+/* --- the generic call ----------------------------------------------------- */
+
+static void
+test_accept_language (void)
+{
+  const char *cases[][2] = {
+    { "zh_CN", "zh-CN" },
+    { "zh_CN.UTF-8:en", "zh-CN" },
+    { "de_DE@euro", "de-DE" },
+    { "fr", "fr" },
+  };
+
+  g_setenv ("LC_ALL", "C.UTF-8", TRUE);
+  for (guint i = 0; i < G_N_ELEMENTS (cases); i++)
+    {
+      g_autofree char *tag = NULL;
+
+      g_setenv ("LANGUAGE", cases[i][0], TRUE);
+      tag = crm_api_client_dup_accept_language ();
+      g_assert_cmpstr (tag, ==, cases[i][1]);
+    }
+  g_unsetenv ("LANGUAGE");
+  {
+    g_autofree char *tag = crm_api_client_dup_accept_language ();
+
+    g_assert_cmpstr (tag, ==, "en");
+  }
+}
+
+static void
+test_query_add (void)
+{
+  g_autoptr(GString) query = g_string_new (NULL);
+
+  crm_api_query_add (query, "q", "明远 & co");
+  crm_api_query_add (query, "kind", NULL);
+  crm_api_query_add (query, "tag", "1,4");
+  crm_api_query_add (query, "sort", "");
+  g_assert_cmpstr (query->str, ==, "q=%E6%98%8E%E8%BF%9C%20%26%20co&tag=1%2C4");
+}
+
+#ifdef HAVE_SERVER
+typedef struct
+{
+  CrmTestCluster *cluster;
+  CrmTestServer  *server;
+  CrmApiClient   *client;
+  char           *token;
+} RealFixture;
+
+static void
+real_set_up (RealFixture   *fixture,
+             gconstpointer  data)
+{
+  g_autoptr(GError) error = NULL;
+
+  if (!crm_test_have_postgresql ()
+      || !g_tls_backend_supports_tls (g_tls_backend_get_default ()))
+    {
+      g_test_skip ("rapport-server cannot run here (PostgreSQL or TLS missing)");
+      return;
+    }
+  fixture->cluster = crm_test_cluster_new ();
+  fixture->server = crm_test_server_new (fixture->cluster, NULL);
+  crm_test_server_create_user (fixture->server, "li", "sales_rep", "Correct-horse-7");
+  fixture->token = crm_test_server_sign_in (fixture->server, "li", "Correct-horse-7");
+  fixture->client = crm_api_client_new (crm_test_server_get_url (fixture->server));
+  crm_api_client_set_pinned_certificate (fixture->client,
+                                         crm_test_server_get_certificate (fixture->server));
+  crm_api_client_set_token (fixture->client, fixture->token);
+}
+
+static void
+real_tear_down (RealFixture   *fixture,
+                gconstpointer  data)
+{
+  g_clear_object (&fixture->client);
+  g_clear_pointer (&fixture->server, crm_test_server_free);
+  g_clear_pointer (&fixture->cluster, crm_test_cluster_free);
+  g_clear_pointer (&fixture->token, g_free);
+}
+
+/* Runs crm_api_client_call_async () to its end. */
+static JsonNode *
+call (CrmApiClient  *client,
+      const char    *method,
+      const char    *path,
+      const char    *query,
+      const char    *json,
+      gint64         if_match,
+      GCancellable  *cancellable,
+      guint         *status,
+      GError       **error)
+{
+  g_autoptr(GAsyncResult) result = NULL;
+  g_autoptr(JsonNode) body = json != NULL ? json_from_string (json, NULL) : NULL;
+
+  crm_api_client_call_async (client, method, path, query, body, if_match, cancellable,
+                             store_result_cb, &result);
+  while (result == NULL)
+    g_main_context_iteration (NULL, TRUE);
+  return crm_api_client_call_finish (client, result, status, error);
+}
+
+static void
+count_signal_cb (gpointer user_data)
+{
+  (*(guint *) user_data)++;
+}
+
+static void
+test_call_real (RealFixture   *fixture,
+                gconstpointer  data)
+{
+  g_autoptr(JsonNode) created = NULL;
+  g_autoptr(JsonNode) list = NULL;
+  g_autoptr(JsonNode) missing = NULL;
+  g_autoptr(JsonNode) stale = NULL;
+  g_autoptr(JsonNode) invalid = NULL;
+  g_autoptr(JsonNode) updated = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autofree char *path = NULL;
+  JsonObject *fields;
+  JsonNode *current;
+  JsonArray *items;
+  gint64 id;
+  gint64 version;
+  guint status = 0;
+
+  if (fixture->server == NULL)
+    return;
+
+  /* Created: 201 and the record. */
+  created = call (fixture->client, "POST", CRM_API_BASE "/customers", NULL,
+                  "{\"name\":\"上海明远贸易有限公司\",\"city\":\"上海市\"}", 0, NULL, &status,
+                  &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (status, ==, 201);
+  id = json_object_get_int_member (json_node_get_object (created), "id");
+  version = json_object_get_int_member (json_node_get_object (created), "version");
+  g_assert_cmpint (id, >, 0);
+
+  /* A query string, percent-encoded. */
+  list = call (fixture->client, "GET", CRM_API_BASE "/customers", "q=%E6%98%8E%E8%BF%9C", NULL,
+               0, NULL, &status, &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (status, ==, 200);
+  items = json_object_get_array_member (json_node_get_object (list), "items");
+  g_assert_cmpuint (json_array_get_length (items), ==, 1);
+
+  /* 404: the code, the status, the message. */
+  missing = call (fixture->client, "GET", CRM_API_BASE "/customers/987654", NULL, NULL, 0, NULL,
+                  &status, &error);
+  g_assert_null (missing);
+  g_assert_error (error, CRM_API_REPLY_ERROR, CRM_API_ERROR_NOT_FOUND);
+  g_assert_cmpuint (status, ==, 404);
+  g_assert_cmpuint (crm_api_reply_error_get_status (error), ==, 404);
+  g_clear_error (&error);
+
+  /* 422: a message per field. */
+  path = g_strdup_printf (CRM_API_BASE "/customers/%" G_GINT64_FORMAT, id);
+  invalid = call (fixture->client, "PATCH", path, NULL, "{\"name\":\"\"}", version, NULL, &status,
+                  &error);
+  g_assert_null (invalid);
+  g_assert_error (error, CRM_API_REPLY_ERROR, CRM_API_ERROR_INVALID);
+  fields = crm_api_reply_error_get_fields (error);
+  g_assert_nonnull (fields);
+  g_assert_true (json_object_has_member (fields, "name"));
+  g_assert_null (crm_api_reply_error_get_current (error));
+  g_clear_error (&error);
+
+  /* If-Match: the right version saves, a stale one is a 409 with the current record. */
+  updated = call (fixture->client, "PATCH", path, NULL, "{\"city\":\"北京市\"}", version, NULL,
+                  &status, &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (status, ==, 200);
+  g_assert_cmpint (json_object_get_int_member (json_node_get_object (updated), "version"), >,
+                   version);
+  stale = call (fixture->client, "PATCH", path, NULL, "{\"city\":\"广州市\"}", version, NULL,
+                &status, &error);
+  g_assert_null (stale);
+  g_assert_error (error, CRM_API_REPLY_ERROR, CRM_API_ERROR_CONFLICT);
+  g_assert_cmpuint (status, ==, 409);
+  current = crm_api_reply_error_get_current (error);
+  g_assert_nonnull (current);
+  g_assert_cmpstr (json_object_get_string_member (json_node_get_object (current), "city"), ==,
+                   "北京市");
+  g_clear_error (&error);
+}
+
+static void
+test_call_cancelled (RealFixture   *fixture,
+                     gconstpointer  data)
+{
+  g_autoptr(GCancellable) cancellable = g_cancellable_new ();
+  g_autoptr(GError) error = NULL;
+  g_autoptr(JsonNode) reply = NULL;
+
+  if (fixture->server == NULL)
+    return;
+  g_cancellable_cancel (cancellable);
+  reply = call (fixture->client, "GET", CRM_API_BASE "/customers", NULL, NULL, 0, cancellable,
+                NULL, &error);
+  g_assert_null (reply);
+  g_assert_error (error, G_IO_ERROR, G_IO_ERROR_CANCELLED);
+}
+
+static void
+test_call_unauthorized (RealFixture   *fixture,
+                        gconstpointer  data)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(JsonNode) reply = NULL;
+  guint unauthorized = 0;
+  guint status = 0;
+
+  if (fixture->server == NULL)
+    return;
+  g_signal_connect_swapped (fixture->client, "unauthorized", G_CALLBACK (count_signal_cb),
+                            &unauthorized);
+  crm_api_client_set_token (fixture->client, "not-a-session");
+  reply = call (fixture->client, "GET", CRM_API_BASE "/customers", NULL, NULL, 0, NULL, &status,
+                &error);
+  g_assert_null (reply);
+  g_assert_error (error, CRM_API_REPLY_ERROR, CRM_API_ERROR_UNAUTHENTICATED);
+  g_assert_cmpuint (status, ==, 401);
+  g_assert_cmpuint (unauthorized, ==, 1);
+}
+#endif
+
 int
 main (int   argc,
       char *argv[])
@@ -795,6 +1028,17 @@ main (int   argc,
               fixture_set_up, test_session_sign_out, fixture_tear_down);
   g_test_add ("/crm/client/api/session/cancelled", ApiFixture, NULL,
               fixture_set_up, test_session_cancelled, fixture_tear_down);
+
+  g_test_add_func ("/crm/client/api/call/accept-language", test_accept_language);
+  g_test_add_func ("/crm/client/api/call/query", test_query_add);
+#ifdef HAVE_SERVER
+  g_test_add ("/crm/client/api/call/real-server", RealFixture, NULL,
+              real_set_up, test_call_real, real_tear_down);
+  g_test_add ("/crm/client/api/call/cancelled", RealFixture, NULL,
+              real_set_up, test_call_cancelled, real_tear_down);
+  g_test_add ("/crm/client/api/call/unauthorized", RealFixture, NULL,
+              real_set_up, test_call_unauthorized, real_tear_down);
+#endif
 
   return g_test_run ();
 }

@@ -1,0 +1,429 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+#define G_LOG_DOMAIN "crm-customer-dialog"
+
+#include "config.h"
+
+#include <glib/gi18n.h>
+#include <libsoup/soup.h>
+
+#include "crm-api-paths.h"
+#include "crm-customer-dialog.h"
+#include "crm-customer-fields.h"
+
+/* Typing pauses this long before the dialog looks for duplicates. */
+#define CHECK_DELAY_MS 300
+
+/**
+ * CrmCustomerDialog:
+ *
+ * Creates a customer. While the user types the name, mobile, phone or e-mail,
+ * it asks `GET /customers/duplicates` and lists the likely duplicates the user
+ * may read, and how many more belong to other owners, before anything is saved.
+ */
+struct _CrmCustomerDialog
+{
+  AdwWindow            parent_instance;
+
+  AdwToastOverlay     *toast_overlay;
+  GtkButton           *create_button;
+  AdwEntryRow         *name_row;
+  AdwComboRow         *kind_row;
+  AdwEntryRow         *mobile_row;
+  AdwEntryRow         *phone_row;
+  AdwEntryRow         *email_row;
+  AdwPreferencesGroup *duplicates_group;
+  GtkListBox          *duplicates_list;
+  GtkLabel            *hidden_label;
+
+  CrmApiClient        *api_client;
+  GCancellable        *check_cancellable;
+  GCancellable        *create_cancellable;
+  guint                check_source;
+  guint                n_duplicates;
+  gboolean             duplicates_unavailable;
+};
+
+G_DEFINE_FINAL_TYPE (CrmCustomerDialog, crm_customer_dialog, ADW_TYPE_WINDOW)
+
+enum {
+  CREATED,
+  N_SIGNALS
+};
+
+static guint signals[N_SIGNALS];
+
+static const char *
+row_text (AdwEntryRow *row)
+{
+  return gtk_editable_get_text (GTK_EDITABLE (row));
+}
+
+static char *
+stripped (AdwEntryRow *row)
+{
+  return g_strstrip (g_strdup (row_text (row)));
+}
+
+static const char *
+reason_label (const char *reason)
+{
+  if (g_strcmp0 (reason, "name") == 0)
+    return _("same name");
+  if (g_strcmp0 (reason, "mobile") == 0)
+    return _("same mobile");
+  if (g_strcmp0 (reason, "phone") == 0)
+    return _("same phone");
+  if (g_strcmp0 (reason, "email") == 0)
+    return _("same e-mail");
+  return reason;
+}
+
+static void
+show_duplicates (CrmCustomerDialog *self,
+                 JsonObject        *reply)
+{
+  JsonArray *items = json_object_get_array_member (reply, "items");
+  gint64 hidden = json_object_get_int_member_with_default (reply, "hidden", 0);
+  GtkWidget *child;
+
+  while ((child = gtk_widget_get_first_child (GTK_WIDGET (self->duplicates_list))) != NULL)
+    gtk_list_box_remove (self->duplicates_list, child);
+  self->n_duplicates = 0;
+
+  for (guint i = 0; items != NULL && i < json_array_get_length (items); i++)
+    {
+      JsonObject *item = json_array_get_object_element (items, i);
+      JsonArray *reasons;
+      g_autoptr(GPtrArray) labels = g_ptr_array_new ();
+      g_autofree char *subtitle = NULL;
+      GtkWidget *row;
+
+      if (item == NULL)
+        continue;
+      reasons = json_object_get_array_member (item, "reasons");
+      for (guint j = 0; reasons != NULL && j < json_array_get_length (reasons); j++)
+        g_ptr_array_add (labels, (gpointer) reason_label (json_array_get_string_element (reasons,
+                                                                                          j)));
+      g_ptr_array_add (labels, NULL);
+      /* Translators: the separator between the reasons a customer looks like a duplicate */
+      subtitle = g_strjoinv (_(", "), (char **) labels->pdata);
+      row = adw_action_row_new ();
+      adw_preferences_row_set_use_markup (ADW_PREFERENCES_ROW (row), FALSE);
+      adw_preferences_row_set_title (ADW_PREFERENCES_ROW (row),
+                                     json_object_get_string_member_with_default (item, "name",
+                                                                                 ""));
+      adw_action_row_set_subtitle (ADW_ACTION_ROW (row), subtitle);
+      gtk_list_box_append (self->duplicates_list, row);
+      self->n_duplicates++;
+    }
+
+  if (hidden > 0)
+    {
+      g_autofree char *text = NULL;
+      g_autofree char *number = g_strdup_printf ("%" G_GINT64_FORMAT, hidden);
+
+      /* Translators: %s is a number of customers the user may not see */
+      text = g_strdup_printf (g_dngettext (GETTEXT_PACKAGE,
+                                           "%s more belongs to another owner.",
+                                           "%s more belong to other owners.",
+                                           (gulong) MIN (hidden, G_MAXLONG)), number);
+      gtk_label_set_text (self->hidden_label, text);
+    }
+  gtk_widget_set_visible (GTK_WIDGET (self->hidden_label), hidden > 0);
+  gtk_widget_set_visible (GTK_WIDGET (self->duplicates_list), self->n_duplicates > 0);
+  gtk_widget_set_visible (GTK_WIDGET (self->duplicates_group), self->n_duplicates > 0 || hidden > 0);
+}
+
+static void
+duplicates_cb (GObject      *object,
+               GAsyncResult *result,
+               gpointer      user_data)
+{
+  g_autoptr(CrmCustomerDialog) self = user_data;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(JsonNode) root = NULL;
+
+  root = crm_api_client_call_finish (CRM_API_CLIENT (object), result, NULL, &error);
+  if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+    return;
+  g_clear_object (&self->check_cancellable);
+  if (root == NULL || !JSON_NODE_HOLDS_OBJECT (root))
+    {
+      g_debug ("Duplicate check failed: %s", error != NULL ? error->message : "not an object");
+      /* Said once, not at every key press. */
+      if (!self->duplicates_unavailable)
+        adw_toast_overlay_add_toast (self->toast_overlay,
+                                     adw_toast_new (_("Duplicates cannot be checked now.")));
+      self->duplicates_unavailable = TRUE;
+      return;
+    }
+  show_duplicates (self, json_node_get_object (root));
+}
+
+static gboolean
+check_timeout_cb (gpointer user_data)
+{
+  CrmCustomerDialog *self = user_data;
+  g_autoptr(GString) query = g_string_new (NULL);
+  g_autofree char *name = stripped (self->name_row);
+  g_autofree char *mobile = stripped (self->mobile_row);
+  g_autofree char *phone = stripped (self->phone_row);
+  g_autofree char *email = stripped (self->email_row);
+
+  self->check_source = 0;
+  crm_api_query_add (query, "name", name);
+  crm_api_query_add (query, "mobile", mobile);
+  crm_api_query_add (query, "phone", phone);
+  crm_api_query_add (query, "email", email);
+  if (query->len == 0)
+    {
+      g_autoptr(JsonObject) empty = json_object_new ();
+
+      show_duplicates (self, empty);
+      return G_SOURCE_REMOVE;
+    }
+  self->check_cancellable = g_cancellable_new ();
+  crm_api_client_call_async (self->api_client, SOUP_METHOD_GET, CRM_API_BASE "/customers/duplicates",
+                             query->str, NULL, 0, self->check_cancellable, duplicates_cb,
+                             g_object_ref (self));
+  return G_SOURCE_REMOVE;
+}
+
+static void
+clear_field_errors (CrmCustomerDialog *self)
+{
+  AdwEntryRow *rows[] = { self->name_row, self->mobile_row, self->phone_row, self->email_row };
+
+  for (guint i = 0; i < G_N_ELEMENTS (rows); i++)
+    {
+      gtk_widget_remove_css_class (GTK_WIDGET (rows[i]), "error");
+      gtk_widget_set_tooltip_text (GTK_WIDGET (rows[i]), NULL);
+    }
+}
+
+static void
+row_changed_cb (CrmCustomerDialog *self,
+                GtkEditable       *editable)
+{
+  g_autofree char *name = stripped (self->name_row);
+
+  gtk_widget_set_sensitive (GTK_WIDGET (self->create_button),
+                            *name != '\0' && self->create_cancellable == NULL);
+  gtk_widget_remove_css_class (GTK_WIDGET (editable), "error");
+  g_cancellable_cancel (self->check_cancellable);
+  g_clear_object (&self->check_cancellable);
+  g_clear_handle_id (&self->check_source, g_source_remove);
+  self->check_source = g_timeout_add (CHECK_DELAY_MS, check_timeout_cb, self);
+}
+
+static void
+created_cb (GObject      *object,
+            GAsyncResult *result,
+            gpointer      user_data)
+{
+  g_autoptr(CrmCustomerDialog) self = user_data;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(JsonNode) root = NULL;
+  g_autoptr(CrmCustomer) customer = NULL;
+  JsonObject *fields;
+
+  root = crm_api_client_call_finish (CRM_API_CLIENT (object), result, NULL, &error);
+  if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+    return;
+  g_clear_object (&self->create_cancellable);
+  gtk_widget_set_sensitive (GTK_WIDGET (self->create_button), TRUE);
+  if (root != NULL && JSON_NODE_HOLDS_OBJECT (root))
+    {
+      customer = crm_customer_new (json_node_get_object (root));
+      g_signal_emit (self, signals[CREATED], 0, customer);
+      gtk_window_destroy (GTK_WINDOW (self));
+      return;
+    }
+
+  fields = crm_api_reply_error_get_fields (error);
+  if (fields != NULL)
+    {
+      struct { const char *name; AdwEntryRow *row; } rows[] = {
+        { "name", self->name_row }, { "mobile", self->mobile_row },
+        { "phone", self->phone_row }, { "email", self->email_row },
+      };
+
+      for (guint i = 0; i < G_N_ELEMENTS (rows); i++)
+        {
+          const char *message =
+            json_object_get_string_member_with_default (fields, rows[i].name, NULL);
+
+          if (message != NULL)
+            {
+              gtk_widget_add_css_class (GTK_WIDGET (rows[i].row), "error");
+              gtk_widget_set_tooltip_text (GTK_WIDGET (rows[i].row), message);
+            }
+        }
+    }
+  adw_toast_overlay_add_toast (self->toast_overlay,
+                               adw_toast_new (error != NULL ? error->message
+                                                            : _("The customer was not created.")));
+}
+
+static void
+add_string (JsonBuilder *builder,
+            const char  *name,
+            const char  *value)
+{
+  if (value == NULL || *value == '\0')
+    return;
+  json_builder_set_member_name (builder, name);
+  json_builder_add_string_value (builder, value);
+}
+
+static void
+create_button_clicked_cb (CrmCustomerDialog *self)
+{
+  g_autoptr(JsonBuilder) builder = json_builder_new ();
+  g_autoptr(JsonNode) body = NULL;
+  g_autofree char *name = stripped (self->name_row);
+  g_autofree char *mobile = stripped (self->mobile_row);
+  g_autofree char *phone = stripped (self->phone_row);
+  g_autofree char *email = stripped (self->email_row);
+  guint kind = adw_combo_row_get_selected (self->kind_row);
+
+  if (*name == '\0' || self->create_cancellable != NULL)
+    return;
+  clear_field_errors (self);
+  json_builder_begin_object (builder);
+  add_string (builder, "name", name);
+  if (kind < crm_choices_count (crm_customer_kinds))
+    add_string (builder, "kind", crm_customer_kinds[kind].value);
+  add_string (builder, "mobile", mobile);
+  add_string (builder, "phone", phone);
+  add_string (builder, "email", email);
+  json_builder_end_object (builder);
+  body = json_builder_get_root (builder);
+
+  self->create_cancellable = g_cancellable_new ();
+  gtk_widget_set_sensitive (GTK_WIDGET (self->create_button), FALSE);
+  crm_api_client_call_async (self->api_client, SOUP_METHOD_POST, CRM_API_BASE "/customers", NULL,
+                             body, 0, self->create_cancellable, created_cb, g_object_ref (self));
+}
+
+static void
+crm_customer_dialog_dispose (GObject *object)
+{
+  CrmCustomerDialog *self = CRM_CUSTOMER_DIALOG (object);
+
+  g_clear_handle_id (&self->check_source, g_source_remove);
+  g_cancellable_cancel (self->check_cancellable);
+  g_clear_object (&self->check_cancellable);
+  g_cancellable_cancel (self->create_cancellable);
+  g_clear_object (&self->create_cancellable);
+  g_clear_object (&self->api_client);
+  adw_window_set_content (ADW_WINDOW (self), NULL);
+  gtk_widget_dispose_template (GTK_WIDGET (self), CRM_TYPE_CUSTOMER_DIALOG);
+
+  G_OBJECT_CLASS (crm_customer_dialog_parent_class)->dispose (object);
+}
+
+static void
+crm_customer_dialog_class_init (CrmCustomerDialogClass *klass)
+{
+  GObjectClass *object_class = G_OBJECT_CLASS (klass);
+  GtkWidgetClass *widget_class = GTK_WIDGET_CLASS (klass);
+
+  object_class->dispose = crm_customer_dialog_dispose;
+
+  /**
+   * CrmCustomerDialog::created:
+   * @self: the dialog
+   * @customer: the new customer, as the server stored it
+   */
+  signals[CREATED] =
+    g_signal_new ("created", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST, 0, NULL, NULL, NULL,
+                  G_TYPE_NONE, 1, CRM_TYPE_CUSTOMER);
+
+  gtk_widget_class_set_template_from_resource (widget_class,
+                                               "/org/rapportcrm/Rapport/crm-customer-dialog.ui");
+  gtk_widget_class_bind_template_child (widget_class, CrmCustomerDialog, toast_overlay);
+  gtk_widget_class_bind_template_child (widget_class, CrmCustomerDialog, create_button);
+  gtk_widget_class_bind_template_child (widget_class, CrmCustomerDialog, name_row);
+  gtk_widget_class_bind_template_child (widget_class, CrmCustomerDialog, kind_row);
+  gtk_widget_class_bind_template_child (widget_class, CrmCustomerDialog, mobile_row);
+  gtk_widget_class_bind_template_child (widget_class, CrmCustomerDialog, phone_row);
+  gtk_widget_class_bind_template_child (widget_class, CrmCustomerDialog, email_row);
+  gtk_widget_class_bind_template_child (widget_class, CrmCustomerDialog, duplicates_group);
+  gtk_widget_class_bind_template_child (widget_class, CrmCustomerDialog, duplicates_list);
+  gtk_widget_class_bind_template_child (widget_class, CrmCustomerDialog, hidden_label);
+  gtk_widget_class_bind_template_callback (widget_class, row_changed_cb);
+  gtk_widget_class_bind_template_callback (widget_class, create_button_clicked_cb);
+  gtk_widget_class_add_binding_action (widget_class, GDK_KEY_Escape, 0, "window.close", NULL);
+}
+
+static void
+crm_customer_dialog_init (CrmCustomerDialog *self)
+{
+  g_autoptr(GtkStringList) kinds = gtk_string_list_new (NULL);
+
+  gtk_widget_init_template (GTK_WIDGET (self));
+  for (guint i = 0; crm_customer_kinds[i].value != NULL; i++)
+    gtk_string_list_append (kinds, _(crm_customer_kinds[i].label));
+  adw_combo_row_set_model (self->kind_row, G_LIST_MODEL (kinds));
+}
+
+/**
+ * crm_customer_dialog_new:
+ * @parent: the window the dialog belongs to
+ * @api_client: the client to create the customer through
+ *
+ * Returns: (transfer none): a new dialog, not shown yet
+ */
+CrmCustomerDialog *
+crm_customer_dialog_new (GtkWindow    *parent,
+                         CrmApiClient *api_client)
+{
+  CrmCustomerDialog *self;
+
+  g_return_val_if_fail (CRM_IS_API_CLIENT (api_client), NULL);
+
+  self = g_object_new (CRM_TYPE_CUSTOMER_DIALOG, "transient-for", parent, NULL);
+  self->api_client = g_object_ref (api_client);
+  return self;
+}
+
+AdwEntryRow *
+_crm_customer_dialog_get_row (CrmCustomerDialog *self,
+                              const char        *field)
+{
+  if (g_str_equal (field, "name"))
+    return self->name_row;
+  if (g_str_equal (field, "mobile"))
+    return self->mobile_row;
+  if (g_str_equal (field, "phone"))
+    return self->phone_row;
+  if (g_str_equal (field, "email"))
+    return self->email_row;
+  g_return_val_if_reached (NULL);
+}
+
+guint
+_crm_customer_dialog_get_n_duplicates (CrmCustomerDialog *self)
+{
+  return self->n_duplicates;
+}
+
+const char *
+_crm_customer_dialog_get_hidden_text (CrmCustomerDialog *self)
+{
+  return gtk_widget_get_visible (GTK_WIDGET (self->hidden_label))
+         ? gtk_label_get_text (self->hidden_label) : NULL;
+}
+
+gboolean
+_crm_customer_dialog_is_checking (CrmCustomerDialog *self)
+{
+  return self->check_source != 0 || self->check_cancellable != NULL;
+}
+
+void
+_crm_customer_dialog_create (CrmCustomerDialog *self)
+{
+  create_button_clicked_cb (self);
+}

@@ -1,0 +1,27 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+#pragma once
+
+#include <adwaita.h>
+
+#include "crm-api-client.h"
+#include "crm-customer.h"
+
+G_BEGIN_DECLS
+
+#define CRM_TYPE_CUSTOMER_DIALOG (crm_customer_dialog_get_type ())
+
+G_DECLARE_FINAL_TYPE (CrmCustomerDialog, crm_customer_dialog, CRM, CUSTOMER_DIALOG, AdwWindow)
+
+CrmCustomerDialog *crm_customer_dialog_new (GtkWindow    *parent,
+                                            CrmApiClient *api_client);
+
+/* For tests: the entry rows ("name", "mobile", "phone", "email"), the duplicates
+ * listed, the "N more" line, and whether a duplicate check is pending. */
+AdwEntryRow *_crm_customer_dialog_get_row            (CrmCustomerDialog *self,
+                                                      const char        *field);
+guint        _crm_customer_dialog_get_n_duplicates   (CrmCustomerDialog *self);
+const char  *_crm_customer_dialog_get_hidden_text    (CrmCustomerDialog *self);
+gboolean     _crm_customer_dialog_is_checking        (CrmCustomerDialog *self);
+void         _crm_customer_dialog_create             (CrmCustomerDialog *self);
+
+G_END_DECLS

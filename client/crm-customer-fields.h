@@ -1,0 +1,31 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+#pragma once
+
+#include <glib.h>
+
+G_BEGIN_DECLS
+
+/**
+ * CrmChoice:
+ * @value: the API's value, such as `medium_small`
+ * @label: its untranslated label (translate with _())
+ */
+typedef struct
+{
+  const char *value;
+  const char *label;
+} CrmChoice;
+
+extern const CrmChoice crm_customer_kinds[];
+extern const CrmChoice crm_customer_sizes[];
+extern const CrmChoice crm_customer_potentials[];
+
+guint       crm_choices_count        (const CrmChoice *choices);
+int         crm_choices_find         (const CrmChoice *choices,
+                                      const char      *value);
+const char *crm_choices_get_label    (const CrmChoice *choices,
+                                      const char      *value);
+char       *crm_format_timestamp     (const char      *iso8601,
+                                      gboolean         with_time);
+
+G_END_DECLS

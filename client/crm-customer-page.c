@@ -1,0 +1,1379 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+#define G_LOG_DOMAIN "crm-customer-page"
+
+#include "config.h"
+
+#include <glib/gi18n.h>
+#include <libsoup/soup.h>
+
+#include "crm-api-paths.h"
+#include "crm-customer-fields.h"
+#include "crm-customer-page.h"
+
+/**
+ * CrmCustomerPage:
+ *
+ * One customer: its standard fields in #AdwEntryRow / #AdwComboRow rows, its
+ * custom fields (`GET /fields?object=customers`) by type, tags, contacts and
+ * timeline. "Save" sends what changed (`PATCH` with `If-Match`); a 422 shows
+ * each field's message beside its row, a 409 asks whether to keep the other
+ * user's version or to overwrite it.
+ */
+
+typedef enum
+{
+  EDITOR_TEXT,
+  EDITOR_CHOICE,
+  EDITOR_BOOLEAN,
+  EDITOR_NUMBER,
+  EDITOR_MONEY,
+  EDITOR_MULTI_CHOICE,
+} EditorKind;
+
+/* One editable field: a standard one ("city") or a custom one ("custom.budget"). */
+typedef struct
+{
+  char       *name;
+  char       *key;          /* for a custom field, its key */
+  EditorKind  kind;
+  GtkWidget  *row;
+  GtkWidget  *control;      /* the switch of a boolean */
+  GtkLabel   *message;      /* the field's error, beside the row */
+  GStrv       values;       /* the API values of a choice, "" first for none */
+  char       *currency;     /* of a money field */
+} Field;
+
+struct _CrmCustomerPage
+{
+  AdwBin               parent_instance;
+
+  GtkButton           *back_button;
+  GtkLabel            *title_label;
+  GtkSpinner          *spinner;
+  GtkButton           *save_button;
+  AdwPreferencesPage  *preferences_page;
+  AdwPreferencesGroup *details_group;
+  AdwPreferencesGroup *custom_group;
+  AdwPreferencesGroup *tags_group;
+  GtkFlowBox          *tags_box;
+  AdwPreferencesGroup *contacts_group;
+  GtkListBox          *contacts_list;
+  AdwPreferencesGroup *timeline_group;
+  GtkListBox          *timeline_list;
+
+  CrmApiClient        *api_client;
+  GHashTable          *tags;            /* not owned: id → JsonObject */
+  GPtrArray           *fields;          /* of Field */
+  GPtrArray           *custom_rows;     /* the rows of custom_group */
+  gboolean             have_definitions;
+  CrmCustomer         *customer;        /* as last loaded or saved */
+  gint64               id;
+  GCancellable        *cancellable;     /* loading the customer, contacts, timeline */
+  gboolean             loading;         /* the record itself is not in yet */
+  GCancellable        *save_cancellable;
+  gboolean             filling;
+  guint                n_contacts;
+  guint                n_events;
+  AdwMessageDialog    *conflict_dialog;
+  JsonNode            *theirs;          /* the current record of a 409 */
+  JsonObject          *pending;         /* the changes a 409 turned down */
+};
+
+G_DEFINE_FINAL_TYPE (CrmCustomerPage, crm_customer_page, ADW_TYPE_BIN)
+
+enum {
+  BACK,
+  SAVED,
+  TOAST,
+  N_SIGNALS
+};
+
+static guint signals[N_SIGNALS];
+
+static const struct
+{
+  const char      *name;
+  const char      *title;
+  const CrmChoice *choices;
+} standard_fields[] = {
+  { "name", N_("Name"), NULL },
+  { "kind", N_("Kind"), crm_customer_kinds },
+  { "registration_no", N_("Registration number"), NULL },
+  { "industry", N_("Industry"), NULL },
+  { "size", N_("Size"), crm_customer_sizes },
+  { "potential", N_("Potential"), crm_customer_potentials },
+  { "source", N_("Source"), NULL },
+  { "mobile", N_("Mobile"), NULL },
+  { "phone", N_("Phone"), NULL },
+  { "email", N_("Email"), NULL },
+  { "website", N_("Website"), NULL },
+  { "province", N_("Province"), NULL },
+  { "city", N_("City"), NULL },
+  { "district", N_("District"), NULL },
+  { "address", N_("Address"), NULL },
+  { "notes", N_("Notes"), NULL },
+};
+
+static void
+field_free (Field *field)
+{
+  g_free (field->name);
+  g_free (field->key);
+  g_strfreev (field->values);
+  g_free (field->currency);
+  g_free (field);
+}
+
+static void
+emit_toast (CrmCustomerPage *self,
+            const char      *text)
+{
+  g_signal_emit (self, signals[TOAST], 0, text);
+}
+
+static void
+toast_failure (CrmCustomerPage *self,
+               const char      *what,
+               const GError    *error)
+{
+  g_autofree char *text = NULL;
+
+  if (g_error_matches (error, CRM_API_REPLY_ERROR, CRM_API_ERROR_NOT_FOUND)
+      || g_error_matches (error, CRM_API_REPLY_ERROR, CRM_API_ERROR_METHOD_NOT_ALLOWED))
+    text = g_strdup_printf (_("%s: the server does not offer this yet."), what);
+  else
+    text = g_strdup_printf (_("%s: %s"), what, error != NULL ? error->message : "?");
+  emit_toast (self, text);
+}
+
+static Field *
+find_field (CrmCustomerPage *self,
+            const char      *name)
+{
+  for (guint i = 0; i < self->fields->len; i++)
+    {
+      Field *field = g_ptr_array_index (self->fields, i);
+
+      if (g_str_equal (field->name, name))
+        return field;
+    }
+  return NULL;
+}
+
+static void
+update_save_button (CrmCustomerPage *self);
+
+static void
+field_changed_cb (CrmCustomerPage *self)
+{
+  if (!self->filling)
+    update_save_button (self);
+}
+
+/* Adds the row of @field to @group, with the message label beside it. */
+static Field *
+add_field (CrmCustomerPage     *self,
+           AdwPreferencesGroup *group,
+           const char          *name,
+           const char          *title,
+           EditorKind           kind,
+           GStrv                values,
+           GStrv                labels)
+{
+  Field *field = g_new0 (Field, 1);
+  GtkWidget *message = gtk_label_new (NULL);
+
+  field->name = g_strdup (name);
+  field->kind = kind;
+  gtk_widget_add_css_class (message, "error");
+  gtk_widget_add_css_class (message, "field-message");
+  /* One line beside the value; a long message shows whole in the tooltip. */
+  gtk_label_set_ellipsize (GTK_LABEL (message), PANGO_ELLIPSIZE_END);
+  gtk_label_set_max_width_chars (GTK_LABEL (message), 40);
+  gtk_label_set_xalign (GTK_LABEL (message), 1);
+  gtk_widget_set_visible (message, FALSE);
+  field->message = GTK_LABEL (message);
+
+  switch (kind)
+    {
+    case EDITOR_CHOICE:
+      {
+        g_autoptr(GtkStringList) model = gtk_string_list_new ((const char * const *) labels);
+
+        field->row = adw_combo_row_new ();
+        field->values = g_strdupv (values);
+        adw_combo_row_set_model (ADW_COMBO_ROW (field->row), G_LIST_MODEL (model));
+        adw_action_row_add_suffix (ADW_ACTION_ROW (field->row), message);
+        g_signal_connect_swapped (field->row, "notify::selected", G_CALLBACK (field_changed_cb),
+                                  self);
+      }
+      break;
+
+    case EDITOR_BOOLEAN:
+      field->row = adw_action_row_new ();
+      field->control = gtk_switch_new ();
+      gtk_widget_set_valign (field->control, GTK_ALIGN_CENTER);
+      adw_action_row_add_suffix (ADW_ACTION_ROW (field->row), message);
+      adw_action_row_add_suffix (ADW_ACTION_ROW (field->row), field->control);
+      adw_action_row_set_activatable_widget (ADW_ACTION_ROW (field->row), field->control);
+      g_signal_connect_swapped (field->control, "notify::active", G_CALLBACK (field_changed_cb),
+                                self);
+      break;
+
+    case EDITOR_TEXT:
+    case EDITOR_NUMBER:
+    case EDITOR_MONEY:
+    case EDITOR_MULTI_CHOICE:
+    default:
+      field->row = adw_entry_row_new ();
+      adw_entry_row_add_suffix (ADW_ENTRY_ROW (field->row), message);
+      g_signal_connect_swapped (field->row, "changed", G_CALLBACK (field_changed_cb), self);
+      break;
+    }
+  adw_preferences_row_set_title (ADW_PREFERENCES_ROW (field->row), title);
+  adw_preferences_row_set_use_markup (ADW_PREFERENCES_ROW (field->row), FALSE);
+  gtk_widget_set_name (field->row, name);
+  adw_preferences_group_add (group, field->row);
+  g_ptr_array_add (self->fields, field);
+  return field;
+}
+
+static void
+build_standard_fields (CrmCustomerPage *self)
+{
+  for (guint i = 0; i < G_N_ELEMENTS (standard_fields); i++)
+    {
+      const CrmChoice *choices = standard_fields[i].choices;
+
+      if (choices != NULL)
+        {
+          g_autoptr(GStrvBuilder) values = g_strv_builder_new ();
+          g_autoptr(GStrvBuilder) labels = g_strv_builder_new ();
+          g_auto(GStrv) value_array = NULL;
+          g_auto(GStrv) label_array = NULL;
+
+          g_strv_builder_add (values, "");
+          g_strv_builder_add (labels, _("Not set"));
+          for (guint j = 0; choices[j].value != NULL; j++)
+            {
+              g_strv_builder_add (values, choices[j].value);
+              g_strv_builder_add (labels, _(choices[j].label));
+            }
+          value_array = g_strv_builder_end (values);
+          label_array = g_strv_builder_end (labels);
+          add_field (self, self->details_group, standard_fields[i].name,
+                     _(standard_fields[i].title), EDITOR_CHOICE, value_array, label_array);
+        }
+      else
+        add_field (self, self->details_group, standard_fields[i].name,
+                   _(standard_fields[i].title), EDITOR_TEXT, NULL, NULL);
+    }
+}
+
+/* --- values ---------------------------------------------------------------- */
+
+/* A JSON value of a record as the text its editor shows. */
+static char *
+node_to_text (JsonNode *node,
+              Field    *field)
+{
+  if (node == NULL || JSON_NODE_HOLDS_NULL (node))
+    return g_strdup ("");
+  if (field->kind == EDITOR_MONEY && JSON_NODE_HOLDS_OBJECT (node))
+    {
+      JsonObject *money = json_node_get_object (node);
+      gint64 amount = json_object_get_int_member_with_default (money, "amount", 0);
+
+      g_free (field->currency);
+      field->currency = g_strdup (json_object_get_string_member_with_default (money, "currency",
+                                                                              "CNY"));
+      return g_strdup_printf ("%s%" G_GINT64_FORMAT ".%02d", amount < 0 ? "-" : "",
+                              ABS (amount) / 100, (int) (ABS (amount) % 100));
+    }
+  if (JSON_NODE_HOLDS_ARRAY (node))
+    {
+      JsonArray *array = json_node_get_array (node);
+      g_autoptr(GPtrArray) parts = g_ptr_array_new ();
+
+      for (guint i = 0; i < json_array_get_length (array); i++)
+        g_ptr_array_add (parts, (gpointer) json_array_get_string_element (array, i));
+      g_ptr_array_add (parts, NULL);
+      return g_strjoinv (", ", (char **) parts->pdata);
+    }
+  if (JSON_NODE_HOLDS_VALUE (node))
+    {
+      switch (json_node_get_value_type (node))
+        {
+        case G_TYPE_STRING:
+          return g_strdup (json_node_get_string (node));
+        case G_TYPE_INT64:
+          return g_strdup_printf ("%" G_GINT64_FORMAT, json_node_get_int (node));
+        case G_TYPE_DOUBLE:
+          {
+            char buffer[G_ASCII_DTOSTR_BUF_SIZE];
+
+            return g_strdup (g_ascii_dtostr (buffer, sizeof buffer, json_node_get_double (node)));
+          }
+        case G_TYPE_BOOLEAN:
+          return g_strdup (json_node_get_boolean (node) ? "true" : "false");
+        default:
+          break;
+        }
+    }
+  return g_strdup ("");
+}
+
+/* The member of @record that @field edits. */
+static JsonNode *
+record_member (JsonObject *record,
+               Field      *field)
+{
+  if (field->key != NULL)
+    {
+      JsonNode *custom = json_object_get_member (record, "custom");
+
+      if (custom == NULL || !JSON_NODE_HOLDS_OBJECT (custom))
+        return NULL;
+      return json_object_get_member (json_node_get_object (custom), field->key);
+    }
+  return json_object_get_member (record, field->name);
+}
+
+/* What the editor of @field holds, as text comparable with node_to_text (). */
+static char *
+editor_text (Field *field)
+{
+  switch (field->kind)
+    {
+    case EDITOR_CHOICE:
+      {
+        guint selected = adw_combo_row_get_selected (ADW_COMBO_ROW (field->row));
+
+        if (selected == GTK_INVALID_LIST_POSITION || selected >= g_strv_length (field->values))
+          return g_strdup ("");
+        return g_strdup (field->values[selected]);
+      }
+    case EDITOR_BOOLEAN:
+      return g_strdup (gtk_switch_get_active (GTK_SWITCH (field->control)) ? "true" : "false");
+    case EDITOR_TEXT:
+    case EDITOR_NUMBER:
+    case EDITOR_MONEY:
+    case EDITOR_MULTI_CHOICE:
+    default:
+      return g_strstrip (g_strdup (gtk_editable_get_text (GTK_EDITABLE (field->row))));
+    }
+}
+
+static void
+set_editor_text (Field      *field,
+                 const char *text)
+{
+  switch (field->kind)
+    {
+    case EDITOR_CHOICE:
+      {
+        guint selected = 0;
+
+        for (guint i = 0; field->values[i] != NULL; i++)
+          if (g_str_equal (field->values[i], text))
+            selected = i;
+        adw_combo_row_set_selected (ADW_COMBO_ROW (field->row), selected);
+      }
+      break;
+    case EDITOR_BOOLEAN:
+      gtk_switch_set_active (GTK_SWITCH (field->control), g_str_equal (text, "true"));
+      break;
+    case EDITOR_TEXT:
+    case EDITOR_NUMBER:
+    case EDITOR_MONEY:
+    case EDITOR_MULTI_CHOICE:
+    default:
+      gtk_editable_set_text (GTK_EDITABLE (field->row), text);
+      break;
+    }
+}
+
+/* The editor's value as JSON, or NULL when it cannot be read (then the server
+ * gets the text and answers 422). */
+static JsonNode *
+editor_value (Field *field)
+{
+  g_autofree char *text = editor_text (field);
+  JsonNode *node;
+
+  if (*text == '\0' && field->kind != EDITOR_BOOLEAN)
+    return json_node_new (JSON_NODE_NULL);
+
+  switch (field->kind)
+    {
+    case EDITOR_BOOLEAN:
+      node = json_node_new (JSON_NODE_VALUE);
+      json_node_set_boolean (node, g_str_equal (text, "true"));
+      return node;
+    case EDITOR_NUMBER:
+      {
+        char *end = NULL;
+        double number = g_ascii_strtod (text, &end);
+
+        node = json_node_new (JSON_NODE_VALUE);
+        if (end != NULL && *end == '\0')
+          {
+            if (number == (double) (gint64) number)
+              json_node_set_int (node, (gint64) number);
+            else
+              json_node_set_double (node, number);
+          }
+        else
+          json_node_set_string (node, text);
+        return node;
+      }
+    case EDITOR_MONEY:
+      {
+        char *end = NULL;
+        double number = g_ascii_strtod (text, &end);
+        g_autoptr(JsonObject) money = json_object_new ();
+
+        if (end == NULL || *end != '\0')
+          {
+            node = json_node_new (JSON_NODE_VALUE);
+            json_node_set_string (node, text);
+            return node;
+          }
+        json_object_set_int_member (money, "amount", (gint64) (number * 100 + (number < 0 ? -0.5 : 0.5)));
+        json_object_set_string_member (money, "currency",
+                                       field->currency != NULL ? field->currency : "CNY");
+        node = json_node_new (JSON_NODE_OBJECT);
+        json_node_set_object (node, money);
+        return node;
+      }
+    case EDITOR_MULTI_CHOICE:
+      {
+        g_auto(GStrv) parts = g_strsplit (text, ",", -1);
+        g_autoptr(JsonArray) array = json_array_new ();
+
+        for (guint i = 0; parts[i] != NULL; i++)
+          {
+            g_strstrip (parts[i]);
+            if (*parts[i] != '\0')
+              json_array_add_string_element (array, parts[i]);
+          }
+        node = json_node_new (JSON_NODE_ARRAY);
+        json_node_set_array (node, array);
+        return node;
+      }
+    case EDITOR_TEXT:
+    case EDITOR_CHOICE:
+    default:
+      node = json_node_new (JSON_NODE_VALUE);
+      json_node_set_string (node, text);
+      return node;
+    }
+}
+
+static gboolean
+field_is_changed (CrmCustomerPage *self,
+                  Field           *field)
+{
+  g_autofree char *stored = NULL;
+  g_autofree char *edited = NULL;
+
+  if (self->customer == NULL)
+    return FALSE;
+  stored = node_to_text (record_member (crm_customer_get_object (self->customer), field), field);
+  edited = editor_text (field);
+  if (field->kind == EDITOR_BOOLEAN && *stored == '\0')
+    return g_str_equal (edited, "true");
+  return g_strcmp0 (g_strstrip (stored), edited) != 0;
+}
+
+/* The changes of the form to @record, as a PATCH body (NULL when none). */
+static JsonObject *
+collect_changes (CrmCustomerPage *self)
+{
+  g_autoptr(JsonObject) changes = json_object_new ();
+  g_autoptr(JsonObject) custom = NULL;
+  JsonNode *stored_custom = json_object_get_member (crm_customer_get_object (self->customer),
+                                                    "custom");
+
+  for (guint i = 0; i < self->fields->len; i++)
+    {
+      Field *field = g_ptr_array_index (self->fields, i);
+
+      if (!field_is_changed (self, field))
+        continue;
+      if (field->key == NULL)
+        {
+          json_object_set_member (changes, field->name, editor_value (field));
+          continue;
+        }
+      /* The custom object goes whole, with the values that did not change. */
+      if (custom == NULL)
+        {
+          custom = json_object_new ();
+          if (stored_custom != NULL && JSON_NODE_HOLDS_OBJECT (stored_custom))
+            {
+              JsonObject *stored = json_node_get_object (stored_custom);
+              GList *names = json_object_get_members (stored);
+
+              for (GList *l = names; l != NULL; l = l->next)
+                json_object_set_member (custom, l->data,
+                                        json_node_copy (json_object_get_member (stored,
+                                                                                l->data)));
+              g_list_free (names);
+            }
+        }
+      json_object_set_member (custom, field->key, editor_value (field));
+    }
+  if (custom != NULL)
+    json_object_set_object_member (changes, "custom", g_steal_pointer (&custom));
+  if (json_object_get_size (changes) == 0)
+    return NULL;
+  return g_steal_pointer (&changes);
+}
+
+static void
+update_save_button (CrmCustomerPage *self)
+{
+  gboolean changed = FALSE;
+
+  for (guint i = 0; self->customer != NULL && i < self->fields->len && !changed; i++)
+    changed = field_is_changed (self, g_ptr_array_index (self->fields, i));
+  gtk_widget_set_sensitive (GTK_WIDGET (self->save_button),
+                            changed && self->save_cancellable == NULL);
+}
+
+static void
+clear_messages (CrmCustomerPage *self)
+{
+  for (guint i = 0; i < self->fields->len; i++)
+    {
+      Field *field = g_ptr_array_index (self->fields, i);
+
+      gtk_label_set_text (field->message, "");
+      gtk_widget_set_visible (GTK_WIDGET (field->message), FALSE);
+      gtk_widget_remove_css_class (field->row, "error");
+    }
+}
+
+static void
+fill_tags (CrmCustomerPage *self)
+{
+  JsonNode *tags = NULL;
+  GtkWidget *child;
+  guint n = 0;
+
+  while ((child = gtk_widget_get_first_child (GTK_WIDGET (self->tags_box))) != NULL)
+    gtk_flow_box_remove (self->tags_box, child);
+  if (self->customer != NULL)
+    tags = json_object_get_member (crm_customer_get_object (self->customer), "tags");
+  if (tags != NULL && JSON_NODE_HOLDS_ARRAY (tags))
+    for (guint i = 0; i < json_array_get_length (json_node_get_array (tags)); i++)
+      {
+        gint64 id = json_array_get_int_element (json_node_get_array (tags), i);
+        JsonObject *tag = self->tags != NULL ? g_hash_table_lookup (self->tags, &id) : NULL;
+        g_autofree char *css_class = g_strdup_printf ("tag-%" G_GINT64_FORMAT, id);
+        g_autofree char *fallback = g_strdup_printf ("#%" G_GINT64_FORMAT, id);
+        GtkWidget *chip;
+
+        chip = gtk_label_new (tag != NULL
+                              ? json_object_get_string_member_with_default (tag, "name", fallback)
+                              : fallback);
+        gtk_widget_add_css_class (chip, "tag-chip");
+        gtk_widget_add_css_class (chip, css_class);
+        gtk_flow_box_append (self->tags_box, chip);
+        n++;
+      }
+  gtk_widget_set_visible (GTK_WIDGET (self->tags_group), n > 0);
+}
+
+/* Shows @record in the form and makes it the one edits compare with. */
+static void
+fill_form (CrmCustomerPage *self,
+           JsonObject      *record)
+{
+  g_autoptr(CrmCustomer) customer = crm_customer_new (record);
+  const char *level;
+  g_autofree char *subtitle = NULL;
+
+  g_set_object (&self->customer, customer);
+  self->filling = TRUE;
+  for (guint i = 0; i < self->fields->len; i++)
+    {
+      Field *field = g_ptr_array_index (self->fields, i);
+      g_autofree char *text = node_to_text (record_member (record, field), field);
+
+      set_editor_text (field, text);
+    }
+  self->filling = FALSE;
+  clear_messages (self);
+  gtk_label_set_text (self->title_label, crm_customer_get_string (customer, "name") ?: "");
+  level = crm_customer_get_string (customer, "level");
+  if (level != NULL)
+    /* Translators: the customer's level, such as VIP */
+    subtitle = g_strdup_printf (_("Level: %s"), level);
+  adw_preferences_group_set_description (self->details_group, subtitle);
+  fill_tags (self);
+  update_save_button (self);
+}
+
+/* --- loading --------------------------------------------------------------- */
+
+static void
+set_busy (CrmCustomerPage *self)
+{
+  gtk_spinner_set_spinning (self->spinner, self->save_cancellable != NULL || self->loading);
+}
+
+static GStrv
+json_strv (JsonObject *object,
+           const char *member)
+{
+  JsonArray *array = json_object_has_member (object, member)
+                     ? json_object_get_array_member (object, member) : NULL;
+  g_autoptr(GStrvBuilder) builder = g_strv_builder_new ();
+
+  for (guint i = 0; array != NULL && i < json_array_get_length (array); i++)
+    {
+      JsonNode *element = json_array_get_element (array, i);
+
+      if (JSON_NODE_HOLDS_VALUE (element) && json_node_get_value_type (element) == G_TYPE_STRING)
+        g_strv_builder_add (builder, json_node_get_string (element));
+    }
+  return g_strv_builder_end (builder);
+}
+
+static void
+build_custom_fields (CrmCustomerPage *self,
+                     JsonArray       *definitions)
+{
+  for (guint i = 0; i < json_array_get_length (definitions); i++)
+    {
+      JsonObject *definition = json_array_get_object_element (definitions, i);
+      const char *key;
+      const char *type;
+      const char *label;
+      g_autofree char *name = NULL;
+      Field *field;
+
+      if (definition == NULL)
+        continue;
+      key = json_object_get_string_member_with_default (definition, "key", NULL);
+      type = json_object_get_string_member_with_default (definition, "type", "text");
+      label = json_object_get_string_member_with_default (definition, "label", key);
+      if (key == NULL)
+        continue;
+      name = g_strconcat ("custom.", key, NULL);
+
+      if (g_str_equal (type, "choice"))
+        {
+          g_auto(GStrv) choices = json_strv (definition, "choices");
+          g_autoptr(GStrvBuilder) values = g_strv_builder_new ();
+          g_autoptr(GStrvBuilder) labels = g_strv_builder_new ();
+          g_auto(GStrv) value_array = NULL;
+          g_auto(GStrv) label_array = NULL;
+
+          g_strv_builder_add (values, "");
+          g_strv_builder_add (labels, _("Not set"));
+          g_strv_builder_addv (values, (const char **) choices);
+          g_strv_builder_addv (labels, (const char **) choices);
+          value_array = g_strv_builder_end (values);
+          label_array = g_strv_builder_end (labels);
+          field = add_field (self, self->custom_group, name, label, EDITOR_CHOICE, value_array,
+                             label_array);
+        }
+      else if (g_str_equal (type, "boolean"))
+        field = add_field (self, self->custom_group, name, label, EDITOR_BOOLEAN, NULL, NULL);
+      else if (g_str_equal (type, "number"))
+        field = add_field (self, self->custom_group, name, label, EDITOR_NUMBER, NULL, NULL);
+      else if (g_str_equal (type, "money"))
+        field = add_field (self, self->custom_group, name, label, EDITOR_MONEY, NULL, NULL);
+      else if (g_str_equal (type, "multi_choice"))
+        field = add_field (self, self->custom_group, name, label, EDITOR_MULTI_CHOICE, NULL,
+                           NULL);
+      else
+        field = add_field (self, self->custom_group, name, label, EDITOR_TEXT, NULL, NULL);
+      field->key = g_strdup (key);
+      if (g_str_equal (type, "date"))
+        /* Translators: how a date is typed into a custom field */
+        gtk_widget_set_tooltip_text (field->row, _("Year-month-day, such as 2026-12-01"));
+      g_ptr_array_add (self->custom_rows, field->row);
+    }
+  gtk_widget_set_visible (GTK_WIDGET (self->custom_group), self->custom_rows->len > 0);
+}
+
+static void
+customer_cb (GObject      *object,
+             GAsyncResult *result,
+             gpointer      user_data);
+
+static void
+fields_cb (GObject      *object,
+           GAsyncResult *result,
+           gpointer      user_data)
+{
+  g_autoptr(CrmCustomerPage) self = user_data;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(JsonNode) root = NULL;
+  g_autofree char *path = NULL;
+
+  root = crm_api_client_call_finish (CRM_API_CLIENT (object), result, NULL, &error);
+  if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+    return;
+  if (root != NULL && JSON_NODE_HOLDS_OBJECT (root)
+      && json_object_has_member (json_node_get_object (root), "items"))
+    {
+      build_custom_fields (self, json_object_get_array_member (json_node_get_object (root),
+                                                               "items"));
+      self->have_definitions = TRUE;
+    }
+  else
+    toast_failure (self, _("Loading custom fields"), error);
+
+  path = g_strdup_printf (CRM_API_BASE "/customers/%" G_GINT64_FORMAT, self->id);
+  crm_api_client_call_async (self->api_client, SOUP_METHOD_GET, path, NULL, NULL, 0,
+                             self->cancellable, customer_cb, g_object_ref (self));
+}
+
+static void
+contacts_cb (GObject      *object,
+             GAsyncResult *result,
+             gpointer      user_data)
+{
+  g_autoptr(CrmCustomerPage) self = user_data;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(JsonNode) root = NULL;
+  JsonArray *items;
+
+  root = crm_api_client_call_finish (CRM_API_CLIENT (object), result, NULL, &error);
+  if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+    return;
+  if (root == NULL || !JSON_NODE_HOLDS_OBJECT (root))
+    {
+      toast_failure (self, _("Loading contacts"), error);
+      return;
+    }
+  items = json_object_get_array_member (json_node_get_object (root), "items");
+  for (guint i = 0; items != NULL && i < json_array_get_length (items); i++)
+    {
+      JsonObject *contact = json_array_get_object_element (items, i);
+      g_autoptr(GPtrArray) parts = g_ptr_array_new ();
+      g_autofree char *subtitle = NULL;
+      const char *member_names[] = { "title", "mobile", "phone", "email" };
+      GtkWidget *row;
+
+      if (contact == NULL)
+        continue;
+      for (guint j = 0; j < G_N_ELEMENTS (member_names); j++)
+        {
+          const char *value = json_object_get_string_member_with_default (contact,
+                                                                          member_names[j], NULL);
+
+          if (value != NULL && *value != '\0')
+            g_ptr_array_add (parts, (gpointer) value);
+        }
+      g_ptr_array_add (parts, NULL);
+      subtitle = g_strjoinv (" · ", (char **) parts->pdata);
+      row = adw_action_row_new ();
+      adw_preferences_row_set_use_markup (ADW_PREFERENCES_ROW (row), FALSE);
+      adw_preferences_row_set_title (ADW_PREFERENCES_ROW (row),
+                                     json_object_get_string_member_with_default (contact,
+                                                                                 "full_name", ""));
+      adw_action_row_set_subtitle (ADW_ACTION_ROW (row), subtitle);
+      if (json_object_get_boolean_member_with_default (contact, "is_primary", FALSE))
+        {
+          GtkWidget *primary = gtk_label_new (_("Primary"));
+
+          gtk_widget_add_css_class (primary, "dim-label");
+          adw_action_row_add_suffix (ADW_ACTION_ROW (row), primary);
+        }
+      gtk_list_box_append (self->contacts_list, row);
+      self->n_contacts++;
+    }
+  gtk_widget_set_visible (GTK_WIDGET (self->contacts_group), self->n_contacts > 0);
+}
+
+static const char *
+event_kind_label (const char *kind)
+{
+  static const CrmChoice kinds[] = {
+    { "activity", N_("Activity") },
+    { "order", N_("Order") },
+    { "ticket", N_("Ticket") },
+    { "campaign", N_("Campaign") },
+    { "change", N_("Change") },
+    { "created", N_("Created") },
+    { NULL, NULL },
+  };
+
+  return crm_choices_get_label (kinds, kind);
+}
+
+static void
+timeline_cb (GObject      *object,
+             GAsyncResult *result,
+             gpointer      user_data)
+{
+  g_autoptr(CrmCustomerPage) self = user_data;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(JsonNode) root = NULL;
+  JsonArray *items;
+
+  root = crm_api_client_call_finish (CRM_API_CLIENT (object), result, NULL, &error);
+  if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+    return;
+  if (root == NULL || !JSON_NODE_HOLDS_OBJECT (root))
+    {
+      toast_failure (self, _("Loading the timeline"), error);
+      return;
+    }
+  items = json_object_get_array_member (json_node_get_object (root), "items");
+  for (guint i = 0; items != NULL && i < json_array_get_length (items); i++)
+    {
+      JsonObject *event = json_array_get_object_element (items, i);
+      g_autofree char *at = NULL;
+      g_autofree char *subtitle = NULL;
+      const char *title;
+      const char *kind;
+      GtkWidget *row;
+
+      if (event == NULL)
+        continue;
+      kind = json_object_get_string_member_with_default (event, "kind", "");
+      title = json_object_get_string_member_with_default (event, "title", NULL);
+      at = crm_format_timestamp (json_object_get_string_member_with_default (event, "at", NULL),
+                                 TRUE);
+      /* Translators: the kind of a timeline event, then when it happened */
+      subtitle = g_strdup_printf (_("%s · %s"), event_kind_label (kind), at);
+      row = adw_action_row_new ();
+      adw_preferences_row_set_use_markup (ADW_PREFERENCES_ROW (row), FALSE);
+      adw_preferences_row_set_title (ADW_PREFERENCES_ROW (row),
+                                     title != NULL ? title : event_kind_label (kind));
+      adw_action_row_set_subtitle (ADW_ACTION_ROW (row), subtitle);
+      gtk_list_box_append (self->timeline_list, row);
+      self->n_events++;
+    }
+  gtk_widget_set_visible (GTK_WIDGET (self->timeline_group), self->n_events > 0);
+}
+
+static void
+customer_cb (GObject      *object,
+             GAsyncResult *result,
+             gpointer      user_data)
+{
+  g_autoptr(CrmCustomerPage) self = user_data;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(JsonNode) root = NULL;
+  g_autoptr(GString) query = g_string_new (NULL);
+  g_autofree char *id = g_strdup_printf ("%" G_GINT64_FORMAT, self->id);
+  g_autofree char *path = NULL;
+
+  root = crm_api_client_call_finish (CRM_API_CLIENT (object), result, NULL, &error);
+  if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+    return;
+  if (root == NULL || !JSON_NODE_HOLDS_OBJECT (root))
+    {
+      self->loading = FALSE;
+      set_busy (self);
+      toast_failure (self, _("Loading the customer"), error);
+      return;
+    }
+  fill_form (self, json_node_get_object (root));
+
+  crm_api_query_add (query, "customer_id", id);
+  crm_api_client_call_async (self->api_client, SOUP_METHOD_GET, CRM_API_BASE "/contacts",
+                             query->str, NULL, 0, self->cancellable, contacts_cb,
+                             g_object_ref (self));
+  path = g_strdup_printf (CRM_API_BASE "/customers/%" G_GINT64_FORMAT "/timeline", self->id);
+  crm_api_client_call_async (self->api_client, SOUP_METHOD_GET, path, "limit=50", NULL, 0,
+                             self->cancellable, timeline_cb, g_object_ref (self));
+  /* The page is usable now; contacts and timeline fill in. */
+  self->loading = FALSE;
+  set_busy (self);
+}
+
+/* --- saving ---------------------------------------------------------------- */
+
+static void send_changes (CrmCustomerPage *self,
+                          JsonObject      *changes,
+                          gint64           version);
+
+static void
+show_field_messages (CrmCustomerPage *self,
+                     JsonObject      *messages)
+{
+  GList *names = json_object_get_members (messages);
+  Field *first = NULL;
+
+  for (GList *l = names; l != NULL; l = l->next)
+    {
+      Field *field = find_field (self, l->data);
+      const char *message = json_object_get_string_member_with_default (messages, l->data, NULL);
+
+      if (field == NULL || message == NULL)
+        {
+          g_autofree char *text = g_strdup_printf ("%s: %s", (char *) l->data,
+                                                   message != NULL ? message : "");
+
+          emit_toast (self, text);
+          continue;
+        }
+      gtk_label_set_text (field->message, message);
+      gtk_widget_set_tooltip_text (GTK_WIDGET (field->message), message);
+      gtk_widget_set_visible (GTK_WIDGET (field->message), TRUE);
+      gtk_widget_add_css_class (field->row, "error");
+      if (first == NULL)
+        first = field;
+    }
+  g_list_free (names);
+  if (first != NULL)
+    gtk_widget_grab_focus (first->row);
+}
+
+static char *
+describe_value (JsonObject *record,
+                Field      *field)
+{
+  g_autofree char *text = node_to_text (record_member (record, field), field);
+
+  if (field->kind == EDITOR_CHOICE)
+    {
+      for (guint i = 0; field->values[i] != NULL; i++)
+        if (g_str_equal (field->values[i], text))
+          {
+            GListModel *model = adw_combo_row_get_model (ADW_COMBO_ROW (field->row));
+
+            return g_strdup (gtk_string_list_get_string (GTK_STRING_LIST (model), i));
+          }
+    }
+  if (*text == '\0')
+    return g_strdup (_("(empty)"));
+  return g_steal_pointer (&text);
+}
+
+static void
+conflict_response_cb (CrmCustomerPage  *self,
+                      const char       *response,
+                      AdwMessageDialog *dialog)
+{
+  g_autoptr(JsonNode) theirs = g_steal_pointer (&self->theirs);
+  g_autoptr(JsonObject) pending = g_steal_pointer (&self->pending);
+
+  self->conflict_dialog = NULL;
+  if (theirs == NULL)
+    return;
+  if (g_str_equal (response, "theirs"))
+    {
+      fill_form (self, json_node_get_object (theirs));
+      g_signal_emit (self, signals[SAVED], 0, self->customer);
+      emit_toast (self, _("Showing the other user’s version"));
+    }
+  else if (g_str_equal (response, "overwrite") && pending != NULL)
+    {
+      g_autoptr(CrmCustomer) current = crm_customer_new (json_node_get_object (theirs));
+
+      send_changes (self, pending, crm_customer_get_version (current));
+    }
+}
+
+static void
+show_conflict (CrmCustomerPage *self,
+               JsonNode        *current,
+               JsonObject      *changes)
+{
+  JsonObject *theirs = json_node_get_object (current);
+  JsonObject *mine = crm_customer_get_object (self->customer);
+  GtkWidget *grid = gtk_grid_new ();
+  GtkWidget *dialog;
+  int row = 1;
+
+  gtk_grid_set_row_spacing (GTK_GRID (grid), 6);
+  gtk_grid_set_column_spacing (GTK_GRID (grid), 18);
+  {
+    const char *headings[] = { _("Field"), _("Yours"), _("Theirs") };
+
+    for (guint i = 0; i < G_N_ELEMENTS (headings); i++)
+      {
+        GtkWidget *label = gtk_label_new (headings[i]);
+
+        gtk_widget_add_css_class (label, "heading");
+        gtk_label_set_xalign (GTK_LABEL (label), 0);
+        gtk_grid_attach (GTK_GRID (grid), label, i, 0, 1, 1);
+      }
+  }
+  /* Every field the user changed or the other user changed. */
+  for (guint i = 0; i < self->fields->len; i++)
+    {
+      Field *field = g_ptr_array_index (self->fields, i);
+      g_autofree char *before = node_to_text (record_member (mine, field), field);
+      g_autofree char *now = node_to_text (record_member (theirs, field), field);
+      g_autofree char *their_text = NULL;
+      g_autofree char *your_text = NULL;
+      gboolean edited = field_is_changed (self, field);
+      GtkWidget *labels[3];
+
+      if (!edited && g_strcmp0 (before, now) == 0)
+        continue;
+      if (edited)
+        {
+          g_autofree char *edited_text = editor_text (field);
+          g_autoptr(JsonObject) scratch = json_object_new ();
+
+          if (field->key == NULL)
+            json_object_set_string_member (scratch, field->name, edited_text);
+          your_text = field->key == NULL ? describe_value (scratch, field)
+                                         : g_strdup (edited_text);
+        }
+      else
+        your_text = describe_value (mine, field);
+      their_text = describe_value (theirs, field);
+      labels[0] = gtk_label_new (adw_preferences_row_get_title (ADW_PREFERENCES_ROW (field->row)));
+      labels[1] = gtk_label_new (your_text);
+      labels[2] = gtk_label_new (their_text);
+      for (guint j = 0; j < 3; j++)
+        {
+          gtk_label_set_xalign (GTK_LABEL (labels[j]), 0);
+          gtk_label_set_wrap (GTK_LABEL (labels[j]), TRUE);
+          gtk_label_set_max_width_chars (GTK_LABEL (labels[j]), 24);
+          gtk_grid_attach (GTK_GRID (grid), labels[j], j, row, 1, 1);
+        }
+      gtk_widget_add_css_class (labels[0], "dim-label");
+      row++;
+    }
+
+  dialog = adw_message_dialog_new (GTK_WINDOW (gtk_widget_get_root (GTK_WIDGET (self))),
+                                   _("Someone Else Changed This Customer"),
+                                   _("The customer was saved by someone else after you opened "
+                                     "it. Keep their version, or overwrite it with yours?"));
+  adw_message_dialog_set_extra_child (ADW_MESSAGE_DIALOG (dialog), grid);
+  adw_message_dialog_add_responses (ADW_MESSAGE_DIALOG (dialog),
+                                    "cancel", _("_Keep Editing"),
+                                    "theirs", _("Keep _Theirs"),
+                                    "overwrite", _("_Overwrite"),
+                                    NULL);
+  adw_message_dialog_set_response_appearance (ADW_MESSAGE_DIALOG (dialog), "overwrite",
+                                              ADW_RESPONSE_DESTRUCTIVE);
+  adw_message_dialog_set_default_response (ADW_MESSAGE_DIALOG (dialog), "cancel");
+  adw_message_dialog_set_close_response (ADW_MESSAGE_DIALOG (dialog), "cancel");
+  g_clear_pointer (&self->theirs, json_node_unref);
+  g_clear_pointer (&self->pending, json_object_unref);
+  self->theirs = json_node_ref (current);
+  self->pending = json_object_ref (changes);
+  self->conflict_dialog = ADW_MESSAGE_DIALOG (dialog);
+  g_signal_connect_object (dialog, "response", G_CALLBACK (conflict_response_cb), self,
+                           G_CONNECT_SWAPPED);
+  gtk_window_present (GTK_WINDOW (dialog));
+}
+
+static void
+saved_cb (GObject      *object,
+          GAsyncResult *result,
+          gpointer      user_data)
+{
+  g_autoptr(CrmCustomerPage) self = user_data;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(JsonNode) root = NULL;
+  g_autoptr(JsonObject) changes = g_object_steal_data (G_OBJECT (self), "crm-changes");
+  JsonObject *messages;
+  JsonNode *current;
+
+  root = crm_api_client_call_finish (CRM_API_CLIENT (object), result, NULL, &error);
+  if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+    return;
+  g_clear_object (&self->save_cancellable);
+  set_busy (self);
+
+  if (root != NULL && JSON_NODE_HOLDS_OBJECT (root))
+    {
+      fill_form (self, json_node_get_object (root));
+      g_signal_emit (self, signals[SAVED], 0, self->customer);
+      emit_toast (self, _("Saved"));
+      return;
+    }
+
+  update_save_button (self);
+  current = crm_api_reply_error_get_current (error);
+  messages = crm_api_reply_error_get_fields (error);
+  if (g_error_matches (error, CRM_API_REPLY_ERROR, CRM_API_ERROR_CONFLICT) && current != NULL)
+    show_conflict (self, current, changes);
+  else if (messages != NULL)
+    {
+      show_field_messages (self, messages);
+      emit_toast (self, error->message);
+    }
+  else
+    toast_failure (self, _("Saving"), error);
+}
+
+static void
+send_changes (CrmCustomerPage *self,
+              JsonObject      *changes,
+              gint64           version)
+{
+  g_autoptr(JsonNode) body = json_node_new (JSON_NODE_OBJECT);
+  g_autofree char *path = g_strdup_printf (CRM_API_BASE "/customers/%" G_GINT64_FORMAT, self->id);
+
+  json_node_set_object (body, changes);
+  clear_messages (self);
+  g_cancellable_cancel (self->save_cancellable);
+  g_clear_object (&self->save_cancellable);
+  self->save_cancellable = g_cancellable_new ();
+  g_object_set_data_full (G_OBJECT (self), "crm-changes", json_object_ref (changes),
+                          (GDestroyNotify) json_object_unref);
+  gtk_widget_set_sensitive (GTK_WIDGET (self->save_button), FALSE);
+  set_busy (self);
+  crm_api_client_call_async (self->api_client, "PATCH", path, NULL, body, version,
+                             self->save_cancellable, saved_cb, g_object_ref (self));
+}
+
+static void
+save_button_clicked_cb (CrmCustomerPage *self)
+{
+  crm_customer_page_save (self);
+}
+
+static void
+back_button_clicked_cb (CrmCustomerPage *self)
+{
+  g_signal_emit (self, signals[BACK], 0);
+}
+
+/* --- GObject --------------------------------------------------------------- */
+
+static void
+crm_customer_page_dispose (GObject *object)
+{
+  CrmCustomerPage *self = CRM_CUSTOMER_PAGE (object);
+
+  g_cancellable_cancel (self->cancellable);
+  g_clear_object (&self->cancellable);
+  g_cancellable_cancel (self->save_cancellable);
+  g_clear_object (&self->save_cancellable);
+  if (self->conflict_dialog != NULL)
+    gtk_window_destroy (GTK_WINDOW (self->conflict_dialog));
+  g_clear_object (&self->api_client);
+  g_clear_object (&self->customer);
+  g_clear_pointer (&self->theirs, json_node_unref);
+  g_clear_pointer (&self->pending, json_object_unref);
+  g_clear_pointer (&self->tags, g_hash_table_unref);
+  adw_bin_set_child (ADW_BIN (self), NULL);
+  gtk_widget_dispose_template (GTK_WIDGET (self), CRM_TYPE_CUSTOMER_PAGE);
+
+  G_OBJECT_CLASS (crm_customer_page_parent_class)->dispose (object);
+}
+
+static void
+crm_customer_page_finalize (GObject *object)
+{
+  CrmCustomerPage *self = CRM_CUSTOMER_PAGE (object);
+
+  g_ptr_array_unref (self->fields);
+  g_ptr_array_unref (self->custom_rows);
+
+  G_OBJECT_CLASS (crm_customer_page_parent_class)->finalize (object);
+}
+
+static void
+crm_customer_page_class_init (CrmCustomerPageClass *klass)
+{
+  GObjectClass *object_class = G_OBJECT_CLASS (klass);
+  GtkWidgetClass *widget_class = GTK_WIDGET_CLASS (klass);
+
+  object_class->dispose = crm_customer_page_dispose;
+  object_class->finalize = crm_customer_page_finalize;
+
+  signals[BACK] = g_signal_new ("back", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST, 0, NULL,
+                                NULL, NULL, G_TYPE_NONE, 0);
+  signals[SAVED] = g_signal_new ("saved", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST, 0, NULL,
+                                 NULL, NULL, G_TYPE_NONE, 1, CRM_TYPE_CUSTOMER);
+  signals[TOAST] = g_signal_new ("toast", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST, 0, NULL,
+                                 NULL, NULL, G_TYPE_NONE, 1, G_TYPE_STRING);
+
+  gtk_widget_class_set_template_from_resource (widget_class,
+                                               "/org/rapportcrm/Rapport/crm-customer-page.ui");
+  gtk_widget_class_bind_template_child (widget_class, CrmCustomerPage, back_button);
+  gtk_widget_class_bind_template_child (widget_class, CrmCustomerPage, title_label);
+  gtk_widget_class_bind_template_child (widget_class, CrmCustomerPage, spinner);
+  gtk_widget_class_bind_template_child (widget_class, CrmCustomerPage, save_button);
+  gtk_widget_class_bind_template_child (widget_class, CrmCustomerPage, preferences_page);
+  gtk_widget_class_bind_template_child (widget_class, CrmCustomerPage, details_group);
+  gtk_widget_class_bind_template_child (widget_class, CrmCustomerPage, custom_group);
+  gtk_widget_class_bind_template_child (widget_class, CrmCustomerPage, tags_group);
+  gtk_widget_class_bind_template_child (widget_class, CrmCustomerPage, tags_box);
+  gtk_widget_class_bind_template_child (widget_class, CrmCustomerPage, contacts_group);
+  gtk_widget_class_bind_template_child (widget_class, CrmCustomerPage, contacts_list);
+  gtk_widget_class_bind_template_child (widget_class, CrmCustomerPage, timeline_group);
+  gtk_widget_class_bind_template_child (widget_class, CrmCustomerPage, timeline_list);
+  gtk_widget_class_bind_template_callback (widget_class, save_button_clicked_cb);
+  gtk_widget_class_bind_template_callback (widget_class, back_button_clicked_cb);
+}
+
+static void
+crm_customer_page_init (CrmCustomerPage *self)
+{
+  gtk_widget_init_template (GTK_WIDGET (self));
+  self->fields = g_ptr_array_new_with_free_func ((GDestroyNotify) field_free);
+  self->custom_rows = g_ptr_array_new ();
+  build_standard_fields (self);
+}
+
+void
+crm_customer_page_set_api_client (CrmCustomerPage *self,
+                                  CrmApiClient    *api_client)
+{
+  g_return_if_fail (CRM_IS_CUSTOMER_PAGE (self));
+
+  g_set_object (&self->api_client, api_client);
+}
+
+/**
+ * crm_customer_page_set_tags:
+ * @self: a #CrmCustomerPage
+ * @tags: (nullable): the tags by id (`gint64 *` → #JsonObject)
+ */
+void
+crm_customer_page_set_tags (CrmCustomerPage *self,
+                            GHashTable      *tags)
+{
+  g_return_if_fail (CRM_IS_CUSTOMER_PAGE (self));
+
+  if (tags != NULL)
+    g_hash_table_ref (tags);
+  g_clear_pointer (&self->tags, g_hash_table_unref);
+  self->tags = tags;
+  fill_tags (self);
+}
+
+/**
+ * crm_customer_page_load:
+ * @self: a #CrmCustomerPage
+ * @id: the customer's id
+ *
+ * Shows the customer: its record, then its contacts and timeline.
+ */
+void
+crm_customer_page_load (CrmCustomerPage *self,
+                        gint64           id)
+{
+  GtkWidget *child;
+
+  g_return_if_fail (CRM_IS_CUSTOMER_PAGE (self));
+  g_return_if_fail (self->api_client != NULL);
+
+  g_cancellable_cancel (self->cancellable);
+  g_clear_object (&self->cancellable);
+  g_cancellable_cancel (self->save_cancellable);
+  g_clear_object (&self->save_cancellable);
+  g_clear_object (&self->customer);
+  self->id = id;
+  self->n_contacts = 0;
+  self->n_events = 0;
+  while ((child = gtk_widget_get_first_child (GTK_WIDGET (self->contacts_list))) != NULL)
+    gtk_list_box_remove (self->contacts_list, child);
+  while ((child = gtk_widget_get_first_child (GTK_WIDGET (self->timeline_list))) != NULL)
+    gtk_list_box_remove (self->timeline_list, child);
+  gtk_widget_set_visible (GTK_WIDGET (self->contacts_group), FALSE);
+  gtk_widget_set_visible (GTK_WIDGET (self->timeline_group), FALSE);
+  gtk_label_set_text (self->title_label, "");
+  clear_messages (self);
+  update_save_button (self);
+
+  self->cancellable = g_cancellable_new ();
+  self->loading = TRUE;
+  set_busy (self);
+  if (!self->have_definitions)
+    crm_api_client_call_async (self->api_client, SOUP_METHOD_GET, CRM_API_BASE "/fields",
+                               "object=customers", NULL, 0, self->cancellable, fields_cb,
+                               g_object_ref (self));
+  else
+    {
+      g_autofree char *path = g_strdup_printf (CRM_API_BASE "/customers/%" G_GINT64_FORMAT, id);
+
+      crm_api_client_call_async (self->api_client, SOUP_METHOD_GET, path, NULL, NULL, 0,
+                                 self->cancellable, customer_cb, g_object_ref (self));
+    }
+}
+
+/**
+ * crm_customer_page_get_customer:
+ * @self: a #CrmCustomerPage
+ *
+ * Returns: (nullable) (transfer none): the customer as last loaded or saved
+ */
+CrmCustomer *
+crm_customer_page_get_customer (CrmCustomerPage *self)
+{
+  g_return_val_if_fail (CRM_IS_CUSTOMER_PAGE (self), NULL);
+  return self->customer;
+}
+
+/**
+ * crm_customer_page_get_busy:
+ * @self: a #CrmCustomerPage
+ *
+ * Returns: whether the customer is loading or being saved
+ */
+gboolean
+crm_customer_page_get_busy (CrmCustomerPage *self)
+{
+  g_return_val_if_fail (CRM_IS_CUSTOMER_PAGE (self), FALSE);
+  return self->loading || self->save_cancellable != NULL;
+}
+
+/**
+ * crm_customer_page_save:
+ * @self: a #CrmCustomerPage
+ *
+ * Sends the changed fields with the version loaded as `If-Match`.
+ */
+void
+crm_customer_page_save (CrmCustomerPage *self)
+{
+  g_autoptr(JsonObject) changes = NULL;
+
+  g_return_if_fail (CRM_IS_CUSTOMER_PAGE (self));
+
+  if (self->customer == NULL || self->save_cancellable != NULL)
+    return;
+  changes = collect_changes (self);
+  if (changes == NULL)
+    return;
+  send_changes (self, changes, crm_customer_get_version (self->customer));
+}
+
+GtkWidget *
+_crm_customer_page_get_row (CrmCustomerPage *self,
+                            const char      *field)
+{
+  Field *found = find_field (self, field);
+
+  return found != NULL ? found->row : NULL;
+}
+
+const char *
+_crm_customer_page_get_field_message (CrmCustomerPage *self,
+                                      const char      *field)
+{
+  Field *found = find_field (self, field);
+
+  if (found == NULL || !gtk_widget_get_visible (GTK_WIDGET (found->message)))
+    return NULL;
+  return gtk_label_get_text (found->message);
+}
+
+AdwMessageDialog *
+_crm_customer_page_get_conflict_dialog (CrmCustomerPage *self)
+{
+  return self->conflict_dialog;
+}
+
+guint
+_crm_customer_page_get_n_contacts (CrmCustomerPage *self)
+{
+  return self->n_contacts;
+}
+
+guint
+_crm_customer_page_get_n_events (CrmCustomerPage *self)
+{
+  return self->n_events;
+}

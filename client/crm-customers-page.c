@@ -1,0 +1,1414 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+#define G_LOG_DOMAIN "crm-customers-page"
+
+#include "config.h"
+
+#include <glib/gi18n.h>
+#include <libsoup/soup.h>
+
+#include "crm-api-paths.h"
+#include "crm-customer-dialog.h"
+#include "crm-customer-fields.h"
+#include "crm-customers-page.h"
+
+/* Typing pauses this long before the list searches. */
+#define SEARCH_DELAY_MS 250
+
+#define VIEWS_KEY "customer-views"
+
+/**
+ * CrmCustomersPage:
+ *
+ * The Customers section: a search entry (search-as-you-type), filters, saved
+ * views, and the customers in a #GtkColumnView over a #CrmCustomerList that
+ * pages from the server as the view scrolls. Rows can be selected for a batch
+ * edit; activating one opens its #CrmCustomerPage.
+ */
+struct _CrmCustomersPage
+{
+  AdwBin            parent_instance;
+
+  /* Template children */
+  AdwToastOverlay  *toast_overlay;
+  GtkStack         *stack;
+  GtkSearchEntry   *search_entry;
+  GtkMenuButton    *filter_button;
+  GtkMenuButton    *views_button;
+  GtkButton        *batch_button;
+  GtkButton        *new_button;
+  GtkScrolledWindow *scrolled_window;
+  GtkColumnView    *column_view;
+  GtkSpinner       *spinner;
+  GtkLabel         *status_label;
+  CrmCustomerPage  *customer_page;
+
+  CrmApiClient     *api_client;
+  GSettings        *settings;
+  CrmAccount       *account;
+  CrmCustomerList  *list;
+  GtkMultiSelection *selection;
+  GHashTable       *tags;          /* id → JsonObject of /tags */
+  GHashTable       *users;         /* id → display name */
+  GtkCssProvider   *tag_css;
+  GPtrArray        *toasts;        /* shown since the session started */
+  GCancellable     *cancellable;   /* tags, users, batch edits */
+  guint             search_source;
+  gboolean          batch_pending;
+
+  /* Filters popover */
+  GtkDropDown      *kind_filter;
+  GtkDropDown      *size_filter;
+  GtkDropDown      *potential_filter;
+  GtkEntry         *level_filter;
+  GtkEntry         *industry_filter;
+  GtkDropDown      *tag_filter;
+  GtkDropDown      *owner_filter;
+  GtkStringList    *tag_names;
+  GArray           *tag_ids;       /* gint64, parallel to tag_names after "Any" */
+  gboolean          syncing;       /* filters being set from a saved view */
+
+  /* Views popover */
+  GtkListBox       *views_list;
+  GtkEntry         *view_name_entry;
+
+  GtkWindow        *dialog;        /* the batch edit or new-customer dialog */
+  GtkWidget        *batch_industry;
+  GtkDropDown      *batch_potential;
+  GtkDropDown      *batch_add_tag;
+  GtkDropDown      *batch_remove_tag;
+};
+
+G_DEFINE_FINAL_TYPE (CrmCustomersPage, crm_customers_page, ADW_TYPE_BIN)
+
+/* The list's columns. @sort is the `sort=` key of a sortable one. */
+typedef enum
+{
+  COLUMN_NAME,
+  COLUMN_LEVEL,
+  COLUMN_INDUSTRY,
+  COLUMN_OWNER,
+  COLUMN_PHONE,
+  COLUMN_CITY,
+  COLUMN_TAGS,
+  COLUMN_UPDATED,
+  N_COLUMNS
+} Column;
+
+static const struct
+{
+  const char *id;
+  const char *title;
+  const char *sort;
+  gboolean    expand;
+} columns[N_COLUMNS] = {
+  [COLUMN_NAME] = { "name", N_("Name"), "name", TRUE },
+  [COLUMN_LEVEL] = { "level", N_("Level"), NULL, FALSE },
+  [COLUMN_INDUSTRY] = { "industry", N_("Industry"), NULL, FALSE },
+  [COLUMN_OWNER] = { "owner", N_("Owner"), NULL, FALSE },
+  [COLUMN_PHONE] = { "phone", N_("Mobile / Phone"), NULL, FALSE },
+  [COLUMN_CITY] = { "city", N_("City"), NULL, FALSE },
+  [COLUMN_TAGS] = { "tags", N_("Tags"), NULL, FALSE },
+  [COLUMN_UPDATED] = { "updated", N_("Updated"), "updated_at", FALSE },
+};
+
+static void
+toast (CrmCustomersPage *self,
+       const char       *text)
+{
+  AdwToast *toast = adw_toast_new (text);
+
+  /* Kept until sign-out, which dismisses what the next user should not see. */
+  if (self->toasts->len >= 16)
+    g_ptr_array_remove_index (self->toasts, 0);
+  g_ptr_array_add (self->toasts, g_object_ref (toast));
+  adw_toast_overlay_add_toast (self->toast_overlay, toast);
+}
+
+/* A short line for a failed call, for a toast. */
+static char *
+describe_failure (const char   *what,
+                  const GError *error)
+{
+  if (g_error_matches (error, CRM_API_REPLY_ERROR, CRM_API_ERROR_NOT_FOUND)
+      || g_error_matches (error, CRM_API_REPLY_ERROR, CRM_API_ERROR_METHOD_NOT_ALLOWED))
+    /* Translators: %s says what failed, such as "Loading tags" */
+    return g_strdup_printf (_("%s: the server does not offer this yet."), what);
+  if (g_error_matches (error, CRM_API_REPLY_ERROR, CRM_API_ERROR_FORBIDDEN))
+    return g_strdup_printf (_("%s: your role does not allow this."), what);
+  /* Translators: what failed, then why */
+  return g_strdup_printf (_("%s: %s"), what, error->message);
+}
+
+static void
+update_status (CrmCustomersPage *self)
+{
+  g_autofree char *text = NULL;
+  guint loaded;
+  gint64 total;
+  gboolean loading;
+
+  if (self->list == NULL)
+    {
+      gtk_label_set_text (self->status_label, "");
+      return;
+    }
+  loaded = g_list_model_get_n_items (G_LIST_MODEL (self->list));
+  total = crm_customer_list_get_total (self->list);
+  loading = crm_customer_list_get_loading (self->list);
+
+  if (total >= 0)
+    {
+      /* With the locale's digit grouping. */
+      g_autofree char *number = g_strdup_printf ("%'" G_GINT64_FORMAT, total);
+
+      /* Translators: %s is a number, such as 1,234 */
+      text = g_strdup_printf (g_dngettext (GETTEXT_PACKAGE, "%s customer", "%s customers",
+                                           (gulong) MIN (total, G_MAXLONG)), number);
+    }
+  else if (loading && loaded == 0)
+    text = g_strdup (_("Loading…"));
+  else
+    text = g_strdup_printf (g_dngettext (GETTEXT_PACKAGE, "%u customer loaded",
+                                         "%u customers loaded", loaded), loaded);
+  gtk_label_set_text (self->status_label, text);
+  gtk_spinner_set_spinning (self->spinner, loading);
+  gtk_widget_set_visible (GTK_WIDGET (self->spinner), loading);
+}
+
+static void
+update_actions (CrmCustomersPage *self)
+{
+  g_autoptr(GtkBitset) selected = NULL;
+  gboolean any = FALSE;
+
+  if (self->selection != NULL)
+    {
+      selected = gtk_selection_model_get_selection (GTK_SELECTION_MODEL (self->selection));
+      any = !gtk_bitset_is_empty (selected);
+    }
+  gtk_widget_action_set_enabled (GTK_WIDGET (self), "customers.batch-edit",
+                                 any && self->dialog == NULL);
+  gtk_widget_action_set_enabled (GTK_WIDGET (self), "customers.new",
+                                 self->api_client != NULL && self->dialog == NULL);
+}
+
+/* --- cells --------------------------------------------------------------- */
+
+static void
+setup_label_cb (GtkSignalListItemFactory *factory,
+                GtkListItem              *item,
+                gpointer                  user_data)
+{
+  GtkWidget *label = gtk_label_new (NULL);
+
+  gtk_label_set_xalign (GTK_LABEL (label), 0);
+  gtk_label_set_ellipsize (GTK_LABEL (label), PANGO_ELLIPSIZE_END);
+  gtk_label_set_width_chars (GTK_LABEL (label), 6);
+  gtk_list_item_set_child (item, label);
+}
+
+static void
+setup_tags_cb (GtkSignalListItemFactory *factory,
+               GtkListItem              *item,
+               gpointer                  user_data)
+{
+  GtkWidget *box = gtk_box_new (GTK_ORIENTATION_HORIZONTAL, 4);
+
+  gtk_widget_add_css_class (box, "tags");
+  gtk_list_item_set_child (item, box);
+}
+
+static char *
+owner_name (CrmCustomersPage *self,
+            gint64            owner_id)
+{
+  const char *name;
+
+  if (owner_id <= 0)
+    return g_strdup ("");
+  name = g_hash_table_lookup (self->users, &owner_id);
+  if (name != NULL)
+    return g_strdup (name);
+  if (self->account != NULL && owner_id == self->account->user_id)
+    return g_strdup (self->account->display_name);
+  {
+    g_autofree char *number = g_strdup_printf ("%" G_GINT64_FORMAT, owner_id);
+
+    /* Translators: a user the client knows by number only */
+    return g_strdup_printf (_("User %s"), number);
+  }
+}
+
+static void
+bind_label_cb (GtkSignalListItemFactory *factory,
+               GtkListItem              *item,
+               gpointer                  user_data)
+{
+  CrmCustomersPage *self = g_object_get_data (G_OBJECT (factory), "crm-page");
+  Column column = GPOINTER_TO_UINT (user_data);
+  CrmCustomer *customer = gtk_list_item_get_item (item);
+  GtkLabel *label = GTK_LABEL (gtk_list_item_get_child (item));
+  g_autofree char *owned = NULL;
+  const char *text = NULL;
+
+  switch (column)
+    {
+    case COLUMN_NAME:
+      text = crm_customer_get_string (customer, "name");
+      break;
+    case COLUMN_LEVEL:
+      text = crm_customer_get_string (customer, "level");
+      break;
+    case COLUMN_INDUSTRY:
+      text = crm_customer_get_string (customer, "industry");
+      break;
+    case COLUMN_OWNER:
+      text = owned = owner_name (self, crm_customer_get_int (customer, "owner_id"));
+      break;
+    case COLUMN_PHONE:
+      text = crm_customer_get_string (customer, "mobile");
+      if (text == NULL)
+        text = crm_customer_get_string (customer, "phone");
+      break;
+    case COLUMN_CITY:
+      text = crm_customer_get_string (customer, "city");
+      break;
+    case COLUMN_UPDATED:
+      text = owned = crm_format_timestamp (crm_customer_get_string (customer, "updated_at"),
+                                           FALSE);
+      break;
+    case COLUMN_TAGS:
+    case N_COLUMNS:
+    default:
+      g_assert_not_reached ();
+    }
+  gtk_label_set_text (label, text != NULL ? text : "");
+  gtk_widget_set_tooltip_text (GTK_WIDGET (label),
+                               column == COLUMN_NAME && text != NULL ? text : NULL);
+}
+
+static GtkWidget *
+new_tag_chip (GHashTable *tags,
+              gint64      id)
+{
+  JsonObject *tag = g_hash_table_lookup (tags, &id);
+  g_autofree char *css_class = g_strdup_printf ("tag-%" G_GINT64_FORMAT, id);
+  g_autofree char *fallback = NULL;
+  const char *name = tag != NULL ? json_object_get_string_member_with_default (tag, "name", NULL)
+                                 : NULL;
+  GtkWidget *chip;
+
+  if (name == NULL)
+    name = fallback = g_strdup_printf ("#%" G_GINT64_FORMAT, id);
+  chip = gtk_label_new (name);
+  gtk_widget_add_css_class (chip, "tag-chip");
+  gtk_widget_add_css_class (chip, css_class);
+  gtk_widget_set_valign (chip, GTK_ALIGN_CENTER);
+  return chip;
+}
+
+static void
+bind_tags_cb (GtkSignalListItemFactory *factory,
+              GtkListItem              *item,
+              gpointer                  user_data)
+{
+  CrmCustomersPage *self = g_object_get_data (G_OBJECT (factory), "crm-page");
+  CrmCustomer *customer = gtk_list_item_get_item (item);
+  GtkWidget *box = gtk_list_item_get_child (item);
+  JsonObject *object = crm_customer_get_object (customer);
+  JsonNode *tags = json_object_get_member (object, "tags");
+  GtkWidget *child;
+
+  while ((child = gtk_widget_get_first_child (box)) != NULL)
+    gtk_box_remove (GTK_BOX (box), child);
+  if (tags == NULL || !JSON_NODE_HOLDS_ARRAY (tags))
+    return;
+  for (guint i = 0; i < json_array_get_length (json_node_get_array (tags)) && i < 4; i++)
+    {
+      JsonNode *element = json_array_get_element (json_node_get_array (tags), i);
+
+      if (JSON_NODE_HOLDS_VALUE (element))
+        gtk_box_append (GTK_BOX (box), new_tag_chip (self->tags, json_node_get_int (element)));
+    }
+}
+
+/* --- sorting ------------------------------------------------------------- */
+
+/* The column view does not sort: the server does. Each sortable column has a
+ * sorter that only says which column it is; comparing two items with the view's
+ * sorter asks the primary column's sorter first, and its answer comes back
+ * inverted when the order is descending. */
+static int
+probe_sort_cb (gconstpointer a,
+               gconstpointer b,
+               gpointer      user_data)
+{
+  Column *probed = g_object_get_data (G_OBJECT (a), "crm-probe");
+
+  if (probed != NULL)
+    *probed = GPOINTER_TO_UINT (user_data);
+  return GTK_ORDERING_LARGER;
+}
+
+static void
+view_sorter_changed_cb (CrmCustomersPage *self,
+                        GtkSorterChange   change,
+                        GtkSorter        *sorter)
+{
+  g_autoptr(GObject) a = g_object_new (G_TYPE_OBJECT, NULL);
+  g_autoptr(GObject) b = g_object_new (G_TYPE_OBJECT, NULL);
+  g_autofree char *sort = NULL;
+  Column probed = N_COLUMNS;
+  GtkOrdering order;
+
+  g_object_set_data (a, "crm-probe", &probed);
+  order = gtk_sorter_compare (sorter, a, b);
+  if (probed < N_COLUMNS && columns[probed].sort != NULL && order != GTK_ORDERING_EQUAL)
+    sort = g_strconcat (order == GTK_ORDERING_SMALLER ? "-" : "", columns[probed].sort, NULL);
+  g_debug ("Sorting by %s", sort != NULL ? sort : "the default");
+  if (self->list != NULL)
+    crm_customer_list_set_sort (self->list, sort);
+}
+
+static void
+add_columns (CrmCustomersPage *self)
+{
+  for (Column i = 0; i < N_COLUMNS; i++)
+    {
+      g_autoptr(GtkListItemFactory) factory = gtk_signal_list_item_factory_new ();
+      g_autoptr(GtkColumnViewColumn) column = NULL;
+
+      g_object_set_data (G_OBJECT (factory), "crm-page", self);
+      if (i == COLUMN_TAGS)
+        {
+          g_signal_connect (factory, "setup", G_CALLBACK (setup_tags_cb), NULL);
+          g_signal_connect (factory, "bind", G_CALLBACK (bind_tags_cb), NULL);
+        }
+      else
+        {
+          g_signal_connect (factory, "setup", G_CALLBACK (setup_label_cb), NULL);
+          g_signal_connect (factory, "bind", G_CALLBACK (bind_label_cb), GUINT_TO_POINTER (i));
+        }
+      column = gtk_column_view_column_new (_(columns[i].title), g_steal_pointer (&factory));
+      gtk_column_view_column_set_resizable (column, TRUE);
+      gtk_column_view_column_set_expand (column, columns[i].expand);
+      if (columns[i].sort != NULL)
+        {
+          g_autoptr(GtkSorter) sorter =
+            GTK_SORTER (gtk_custom_sorter_new (probe_sort_cb, GUINT_TO_POINTER (i), NULL));
+
+          gtk_column_view_column_set_sorter (column, sorter);
+        }
+      gtk_column_view_append_column (self->column_view, column);
+    }
+  g_signal_connect_object (gtk_column_view_get_sorter (self->column_view), "changed",
+                           G_CALLBACK (view_sorter_changed_cb), self, G_CONNECT_SWAPPED);
+}
+
+/* --- tags and users ------------------------------------------------------ */
+
+static void
+update_tag_css (CrmCustomersPage *self)
+{
+  g_autoptr(GString) css = g_string_new (NULL);
+  GHashTableIter iter;
+  gpointer key;
+  gpointer value;
+
+  g_hash_table_iter_init (&iter, self->tags);
+  while (g_hash_table_iter_next (&iter, &key, &value))
+    {
+      const char *color = json_object_get_string_member_with_default (value, "color", NULL);
+      GdkRGBA rgba;
+
+      if (color == NULL || !gdk_rgba_parse (&rgba, color))
+        continue;
+      g_string_append_printf (css,
+                              ".tag-chip.tag-%" G_GINT64_FORMAT " { background-color: "
+                              "rgba(%d,%d,%d,0.85); color: %s; }\n",
+                              *(gint64 *) key, (int) (rgba.red * 255), (int) (rgba.green * 255),
+                              (int) (rgba.blue * 255),
+                              0.299 * rgba.red + 0.587 * rgba.green + 0.114 * rgba.blue > 0.6
+                              ? "black" : "white");
+    }
+  gtk_css_provider_load_from_data (self->tag_css, css->str, css->len);
+}
+
+static void
+fill_tag_filter (CrmCustomersPage *self)
+{
+  GHashTableIter iter;
+  gpointer key;
+  gpointer value;
+  guint n = g_list_model_get_n_items (G_LIST_MODEL (self->tag_names));
+
+  gtk_string_list_splice (self->tag_names, 1, n - 1, NULL);
+  g_array_set_size (self->tag_ids, 0);
+  g_hash_table_iter_init (&iter, self->tags);
+  while (g_hash_table_iter_next (&iter, &key, &value))
+    {
+      g_array_append_val (self->tag_ids, *(gint64 *) key);
+      gtk_string_list_append (self->tag_names,
+                              json_object_get_string_member_with_default (value, "name", "?"));
+    }
+}
+
+static void
+tags_cb (GObject      *object,
+         GAsyncResult *result,
+         gpointer      user_data)
+{
+  g_autoptr(CrmCustomersPage) self = user_data;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(JsonNode) root = NULL;
+  JsonArray *items;
+
+  root = crm_api_client_call_finish (CRM_API_CLIENT (object), result, NULL, &error);
+  if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+    return;
+  if (root == NULL || !JSON_NODE_HOLDS_OBJECT (root))
+    {
+      g_autofree char *text = describe_failure (_("Loading tags"), error);
+
+      if (error != NULL)
+        toast (self, text);
+      return;
+    }
+  items = json_object_get_array_member (json_node_get_object (root), "items");
+  g_hash_table_remove_all (self->tags);
+  for (guint i = 0; items != NULL && i < json_array_get_length (items); i++)
+    {
+      JsonObject *tag = json_array_get_object_element (items, i);
+      gint64 *id;
+
+      if (tag == NULL)
+        continue;
+      id = g_new (gint64, 1);
+      *id = json_object_get_int_member_with_default (tag, "id", 0);
+      g_hash_table_replace (self->tags, id, json_object_ref (tag));
+    }
+  update_tag_css (self);
+  fill_tag_filter (self);
+  crm_customer_page_set_tags (self->customer_page, self->tags);
+}
+
+static void
+users_cb (GObject      *object,
+          GAsyncResult *result,
+          gpointer      user_data)
+{
+  g_autoptr(CrmCustomersPage) self = user_data;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(JsonNode) root = NULL;
+  JsonArray *items;
+
+  root = crm_api_client_call_finish (CRM_API_CLIENT (object), result, NULL, &error);
+  if (root == NULL || !JSON_NODE_HOLDS_OBJECT (root))
+    return;   /* Owners then show as numbers: not worth a toast. */
+  items = json_object_get_array_member (json_node_get_object (root), "items");
+  for (guint i = 0; items != NULL && i < json_array_get_length (items); i++)
+    {
+      JsonObject *user = json_array_get_object_element (items, i);
+      gint64 *id;
+
+      if (user == NULL)
+        continue;
+      id = g_new (gint64, 1);
+      *id = json_object_get_int_member_with_default (user, "id", 0);
+      g_hash_table_replace (self->users, id,
+                            g_strdup (json_object_get_string_member_with_default (
+                              user, "display_name", "")));
+    }
+}
+
+/* --- filters and search -------------------------------------------------- */
+
+static GtkDropDown *
+new_choice_drop_down (const CrmChoice *choices)
+{
+  g_autoptr(GtkStringList) labels = gtk_string_list_new (NULL);
+
+  gtk_string_list_append (labels, _("Any"));
+  for (guint i = 0; choices[i].value != NULL; i++)
+    gtk_string_list_append (labels, _(choices[i].label));
+  return GTK_DROP_DOWN (gtk_drop_down_new (G_LIST_MODEL (g_steal_pointer (&labels)), NULL));
+}
+
+static const char *
+choice_value (GtkDropDown     *drop_down,
+              const CrmChoice *choices)
+{
+  guint selected = gtk_drop_down_get_selected (drop_down);
+
+  if (selected == 0 || selected == GTK_INVALID_LIST_POSITION)
+    return NULL;
+  return choices[selected - 1].value;
+}
+
+static void
+update_filter_button (CrmCustomersPage *self)
+{
+  guint n = self->list != NULL ? crm_customer_list_get_n_filters (self->list) : 0;
+  g_autofree char *label = NULL;
+
+  if (n == 0)
+    label = g_strdup (_("_Filters"));
+  else
+    /* Translators: the filter button, with how many filters are set */
+    label = g_strdup_printf (_("_Filters (%u)"), n);
+  gtk_menu_button_set_label (self->filter_button, label);
+  gtk_menu_button_set_use_underline (self->filter_button, TRUE);
+}
+
+static void
+filters_changed_cb (CrmCustomersPage *self)
+{
+  g_autofree char *tag = NULL;
+  g_autofree char *owner = NULL;
+  guint tag_index;
+
+  if (self->list == NULL || self->syncing)
+    return;
+
+  tag_index = gtk_drop_down_get_selected (self->tag_filter);
+  if (tag_index > 0 && tag_index != GTK_INVALID_LIST_POSITION && tag_index <= self->tag_ids->len)
+    tag = g_strdup_printf ("%" G_GINT64_FORMAT,
+                           g_array_index (self->tag_ids, gint64, tag_index - 1));
+  if (gtk_drop_down_get_selected (self->owner_filter) == 1 && self->account != NULL)
+    owner = g_strdup_printf ("%" G_GINT64_FORMAT, self->account->user_id);
+
+  crm_customer_list_set_filter (self->list, "kind",
+                                choice_value (self->kind_filter, crm_customer_kinds));
+  crm_customer_list_set_filter (self->list, "size",
+                                choice_value (self->size_filter, crm_customer_sizes));
+  crm_customer_list_set_filter (self->list, "potential",
+                                choice_value (self->potential_filter, crm_customer_potentials));
+  crm_customer_list_set_filter (self->list, "level",
+                                gtk_editable_get_text (GTK_EDITABLE (self->level_filter)));
+  crm_customer_list_set_filter (self->list, "industry",
+                                gtk_editable_get_text (GTK_EDITABLE (self->industry_filter)));
+  crm_customer_list_set_filter (self->list, "tag", tag);
+  crm_customer_list_set_filter (self->list, "owner_id", owner);
+  update_filter_button (self);
+}
+
+static void
+clear_filters_cb (CrmCustomersPage *self)
+{
+  self->syncing = TRUE;
+  gtk_drop_down_set_selected (self->kind_filter, 0);
+  gtk_drop_down_set_selected (self->size_filter, 0);
+  gtk_drop_down_set_selected (self->potential_filter, 0);
+  gtk_drop_down_set_selected (self->tag_filter, 0);
+  gtk_drop_down_set_selected (self->owner_filter, 0);
+  gtk_editable_set_text (GTK_EDITABLE (self->level_filter), "");
+  gtk_editable_set_text (GTK_EDITABLE (self->industry_filter), "");
+  self->syncing = FALSE;
+  filters_changed_cb (self);
+}
+
+/* Shows the list's filters in the popover (after a saved view was applied). */
+static void
+sync_filters_from_list (CrmCustomersPage *self)
+{
+  const char *tag = crm_customer_list_get_filter (self->list, "tag");
+  const char *owner = crm_customer_list_get_filter (self->list, "owner_id");
+  guint tag_index = 0;
+
+  self->syncing = TRUE;
+  gtk_drop_down_set_selected (self->kind_filter,
+                              crm_choices_find (crm_customer_kinds,
+                                                crm_customer_list_get_filter (self->list,
+                                                                              "kind")) + 1);
+  gtk_drop_down_set_selected (self->size_filter,
+                              crm_choices_find (crm_customer_sizes,
+                                                crm_customer_list_get_filter (self->list,
+                                                                              "size")) + 1);
+  gtk_drop_down_set_selected (self->potential_filter,
+                              crm_choices_find (crm_customer_potentials,
+                                                crm_customer_list_get_filter (self->list,
+                                                                              "potential")) + 1);
+  gtk_editable_set_text (GTK_EDITABLE (self->level_filter),
+                         crm_customer_list_get_filter (self->list, "level") ?: "");
+  gtk_editable_set_text (GTK_EDITABLE (self->industry_filter),
+                         crm_customer_list_get_filter (self->list, "industry") ?: "");
+  for (guint i = 0; tag != NULL && i < self->tag_ids->len; i++)
+    if (g_ascii_strtoll (tag, NULL, 10) == g_array_index (self->tag_ids, gint64, i))
+      tag_index = i + 1;
+  gtk_drop_down_set_selected (self->tag_filter, tag_index);
+  gtk_drop_down_set_selected (self->owner_filter, owner != NULL ? 1 : 0);
+  self->syncing = FALSE;
+  update_filter_button (self);
+}
+
+static void
+attach_filter (GtkGrid    *grid,
+               int         row,
+               const char *title,
+               GtkWidget  *widget)
+{
+  GtkWidget *label = gtk_label_new (title);
+
+  gtk_label_set_xalign (GTK_LABEL (label), 1);
+  gtk_widget_add_css_class (label, "dim-label");
+  gtk_grid_attach (grid, label, 0, row, 1, 1);
+  gtk_widget_set_hexpand (widget, TRUE);
+  gtk_grid_attach (grid, widget, 1, row, 1, 1);
+}
+
+static void
+build_filter_popover (CrmCustomersPage *self)
+{
+  GtkWidget *popover = gtk_popover_new ();
+  GtkWidget *grid = gtk_grid_new ();
+  GtkWidget *clear = gtk_button_new_with_mnemonic (_("_Clear Filters"));
+  g_autoptr(GtkStringList) owners = gtk_string_list_new (NULL);
+  int row = 0;
+
+  gtk_grid_set_row_spacing (GTK_GRID (grid), 6);
+  gtk_grid_set_column_spacing (GTK_GRID (grid), 12);
+  gtk_widget_set_size_request (grid, 300, -1);
+
+  self->kind_filter = new_choice_drop_down (crm_customer_kinds);
+  self->size_filter = new_choice_drop_down (crm_customer_sizes);
+  self->potential_filter = new_choice_drop_down (crm_customer_potentials);
+  self->level_filter = GTK_ENTRY (gtk_entry_new ());
+  self->industry_filter = GTK_ENTRY (gtk_entry_new ());
+  self->tag_names = gtk_string_list_new (NULL);
+  gtk_string_list_append (self->tag_names, _("Any"));
+  self->tag_filter = GTK_DROP_DOWN (gtk_drop_down_new (G_LIST_MODEL (g_object_ref (self->tag_names)),
+                                                       NULL));
+  gtk_string_list_append (owners, _("Anyone"));
+  gtk_string_list_append (owners, _("Me"));
+  self->owner_filter = GTK_DROP_DOWN (gtk_drop_down_new (G_LIST_MODEL (g_steal_pointer (&owners)),
+                                                         NULL));
+
+  attach_filter (GTK_GRID (grid), row++, _("Kind"), GTK_WIDGET (self->kind_filter));
+  attach_filter (GTK_GRID (grid), row++, _("Size"), GTK_WIDGET (self->size_filter));
+  attach_filter (GTK_GRID (grid), row++, _("Potential"), GTK_WIDGET (self->potential_filter));
+  attach_filter (GTK_GRID (grid), row++, _("Level"), GTK_WIDGET (self->level_filter));
+  attach_filter (GTK_GRID (grid), row++, _("Industry"), GTK_WIDGET (self->industry_filter));
+  attach_filter (GTK_GRID (grid), row++, _("Tag"), GTK_WIDGET (self->tag_filter));
+  attach_filter (GTK_GRID (grid), row++, _("Owner"), GTK_WIDGET (self->owner_filter));
+  gtk_widget_set_halign (clear, GTK_ALIGN_END);
+  gtk_grid_attach (GTK_GRID (grid), clear, 0, row, 2, 1);
+
+  g_signal_connect_swapped (self->kind_filter, "notify::selected",
+                            G_CALLBACK (filters_changed_cb), self);
+  g_signal_connect_swapped (self->size_filter, "notify::selected",
+                            G_CALLBACK (filters_changed_cb), self);
+  g_signal_connect_swapped (self->potential_filter, "notify::selected",
+                            G_CALLBACK (filters_changed_cb), self);
+  g_signal_connect_swapped (self->tag_filter, "notify::selected",
+                            G_CALLBACK (filters_changed_cb), self);
+  g_signal_connect_swapped (self->owner_filter, "notify::selected",
+                            G_CALLBACK (filters_changed_cb), self);
+  g_signal_connect_swapped (self->level_filter, "activate",
+                            G_CALLBACK (filters_changed_cb), self);
+  g_signal_connect_swapped (self->industry_filter, "activate",
+                            G_CALLBACK (filters_changed_cb), self);
+  g_signal_connect_swapped (popover, "closed", G_CALLBACK (filters_changed_cb), self);
+  g_signal_connect_swapped (clear, "clicked", G_CALLBACK (clear_filters_cb), self);
+
+  gtk_popover_set_child (GTK_POPOVER (popover), grid);
+  gtk_menu_button_set_popover (self->filter_button, popover);
+}
+
+static gboolean
+search_timeout_cb (gpointer user_data)
+{
+  CrmCustomersPage *self = user_data;
+
+  self->search_source = 0;
+  if (self->list != NULL)
+    crm_customer_list_set_q (self->list,
+                             gtk_editable_get_text (GTK_EDITABLE (self->search_entry)));
+  return G_SOURCE_REMOVE;
+}
+
+static void
+search_entry_changed_cb (CrmCustomersPage *self,
+                         GtkSearchEntry   *entry)
+{
+  g_clear_handle_id (&self->search_source, g_source_remove);
+  self->search_source = g_timeout_add (SEARCH_DELAY_MS, search_timeout_cb, self);
+}
+
+/* --- saved views --------------------------------------------------------- */
+
+static void fill_views (CrmCustomersPage *self);
+
+static void
+apply_view (CrmCustomersPage *self,
+            const char       *query)
+{
+  g_autoptr(GHashTable) params = g_uri_parse_params (query, -1, "&", G_URI_PARAMS_NONE, NULL);
+  const char *q;
+
+  if (params == NULL || self->list == NULL)
+    return;
+  crm_customer_list_clear_filters (self->list);
+  for (guint i = 0; crm_customer_list_filter_keys[i] != NULL; i++)
+    crm_customer_list_set_filter (self->list, crm_customer_list_filter_keys[i],
+                                  g_hash_table_lookup (params, crm_customer_list_filter_keys[i]));
+  crm_customer_list_set_sort (self->list, g_hash_table_lookup (params, "sort"));
+  q = g_hash_table_lookup (params, "q");
+  crm_customer_list_set_q (self->list, q);
+  g_signal_handlers_block_by_func (self->search_entry, search_entry_changed_cb, self);
+  gtk_editable_set_text (GTK_EDITABLE (self->search_entry), q != NULL ? q : "");
+  g_signal_handlers_unblock_by_func (self->search_entry, search_entry_changed_cb, self);
+  sync_filters_from_list (self);
+}
+
+static void
+view_row_activated_cb (CrmCustomersPage *self,
+                       GtkListBoxRow    *row,
+                       GtkListBox       *box)
+{
+  const char *query = g_object_get_data (G_OBJECT (row), "crm-query");
+
+  if (query != NULL)
+    apply_view (self, query);
+  gtk_menu_button_popdown (self->views_button);
+}
+
+static void
+delete_view_cb (CrmCustomersPage *self,
+                GtkButton        *button)
+{
+  const char *name = g_object_get_data (G_OBJECT (button), "crm-name");
+  g_autoptr(GVariant) views = g_settings_get_value (self->settings, VIEWS_KEY);
+  g_autoptr(GVariantDict) dict = g_variant_dict_new (views);
+
+  g_variant_dict_remove (dict, name);
+  g_settings_set_value (self->settings, VIEWS_KEY, g_variant_dict_end (dict));
+  fill_views (self);
+}
+
+static void
+fill_views (CrmCustomersPage *self)
+{
+  g_autoptr(GVariant) views = NULL;
+  GtkWidget *child;
+  GVariantIter iter;
+  const char *name;
+  const char *query;
+
+  while ((child = gtk_widget_get_first_child (GTK_WIDGET (self->views_list))) != NULL)
+    gtk_list_box_remove (self->views_list, child);
+  if (self->settings == NULL)
+    return;
+
+  views = g_settings_get_value (self->settings, VIEWS_KEY);
+  g_variant_iter_init (&iter, views);
+  while (g_variant_iter_next (&iter, "{&s&s}", &name, &query))
+    {
+      GtkWidget *row = gtk_list_box_row_new ();
+      GtkWidget *box = gtk_box_new (GTK_ORIENTATION_HORIZONTAL, 6);
+      GtkWidget *label = gtk_label_new (name);
+      GtkWidget *remove = gtk_button_new_from_icon_name ("user-trash-symbolic");
+
+      gtk_label_set_xalign (GTK_LABEL (label), 0);
+      gtk_widget_set_hexpand (label, TRUE);
+      gtk_widget_add_css_class (remove, "flat");
+      gtk_widget_set_tooltip_text (remove, _("Delete View"));
+      g_object_set_data_full (G_OBJECT (remove), "crm-name", g_strdup (name), g_free);
+      g_signal_connect_swapped (remove, "clicked", G_CALLBACK (delete_view_cb), self);
+      gtk_box_append (GTK_BOX (box), label);
+      gtk_box_append (GTK_BOX (box), remove);
+      gtk_list_box_row_set_child (GTK_LIST_BOX_ROW (row), box);
+      g_object_set_data_full (G_OBJECT (row), "crm-query", g_strdup (query), g_free);
+      gtk_list_box_append (self->views_list, row);
+    }
+}
+
+static void
+save_view_cb (CrmCustomersPage *self)
+{
+  g_autofree char *name = g_strstrip (g_strdup (gtk_editable_get_text (
+                                        GTK_EDITABLE (self->view_name_entry))));
+  g_autofree char *query = NULL;
+  g_autoptr(GVariant) views = NULL;
+  g_autoptr(GVariantDict) dict = NULL;
+
+  if (*name == '\0' || self->settings == NULL || self->list == NULL)
+    return;
+  query = crm_customer_list_dup_query (self->list);
+  views = g_settings_get_value (self->settings, VIEWS_KEY);
+  dict = g_variant_dict_new (views);
+  g_variant_dict_insert (dict, name, "s", query);
+  g_settings_set_value (self->settings, VIEWS_KEY, g_variant_dict_end (dict));
+  gtk_editable_set_text (GTK_EDITABLE (self->view_name_entry), "");
+  fill_views (self);
+  /* Translators: %s is the name of a saved view */
+  {
+    g_autofree char *text = g_strdup_printf (_("View “%s” saved"), name);
+
+    toast (self, text);
+  }
+}
+
+static void
+build_views_popover (CrmCustomersPage *self)
+{
+  GtkWidget *popover = gtk_popover_new ();
+  GtkWidget *box = gtk_box_new (GTK_ORIENTATION_VERTICAL, 6);
+  GtkWidget *save_box = gtk_box_new (GTK_ORIENTATION_HORIZONTAL, 6);
+  GtkWidget *save = gtk_button_new_with_mnemonic (_("_Save"));
+  GtkWidget *title = gtk_label_new (_("Saved Views"));
+
+  gtk_widget_add_css_class (title, "heading");
+  gtk_label_set_xalign (GTK_LABEL (title), 0);
+  self->views_list = GTK_LIST_BOX (gtk_list_box_new ());
+  gtk_widget_add_css_class (GTK_WIDGET (self->views_list), "boxed-list");
+  gtk_list_box_set_selection_mode (self->views_list, GTK_SELECTION_NONE);
+  gtk_list_box_set_placeholder (self->views_list, gtk_label_new (_("No saved views")));
+  g_signal_connect_swapped (self->views_list, "row-activated",
+                            G_CALLBACK (view_row_activated_cb), self);
+  self->view_name_entry = GTK_ENTRY (gtk_entry_new ());
+  gtk_entry_set_placeholder_text (self->view_name_entry, _("Name of the current view"));
+  gtk_widget_set_hexpand (GTK_WIDGET (self->view_name_entry), TRUE);
+  g_signal_connect_swapped (self->view_name_entry, "activate", G_CALLBACK (save_view_cb), self);
+  g_signal_connect_swapped (save, "clicked", G_CALLBACK (save_view_cb), self);
+  gtk_box_append (GTK_BOX (save_box), GTK_WIDGET (self->view_name_entry));
+  gtk_box_append (GTK_BOX (save_box), save);
+  gtk_box_append (GTK_BOX (box), title);
+  gtk_box_append (GTK_BOX (box), GTK_WIDGET (self->views_list));
+  gtk_box_append (GTK_BOX (box), save_box);
+  gtk_widget_set_size_request (box, 280, -1);
+  gtk_popover_set_child (GTK_POPOVER (popover), box);
+  gtk_menu_button_set_popover (self->views_button, popover);
+}
+
+/* --- batch edit ---------------------------------------------------------- */
+
+static void
+dialog_destroyed_cb (CrmCustomersPage *self,
+                     GtkWidget        *dialog)
+{
+  if (self->dialog == GTK_WINDOW (dialog))
+    self->dialog = NULL;
+  update_actions (self);
+}
+
+static void
+batch_cb (GObject      *object,
+          GAsyncResult *result,
+          gpointer      user_data)
+{
+  g_autoptr(CrmCustomersPage) self = user_data;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(JsonNode) root = NULL;
+
+  root = crm_api_client_call_finish (CRM_API_CLIENT (object), result, NULL, &error);
+  if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+    return;
+  self->batch_pending = FALSE;
+  if (root == NULL)
+    {
+      g_autofree char *text = describe_failure (_("Editing the selected customers"), error);
+
+      toast (self, text);
+      return;
+    }
+  toast (self, _("The selected customers were updated"));
+  gtk_selection_model_unselect_all (GTK_SELECTION_MODEL (self->selection));
+  crm_customer_list_reload (self->list);
+}
+
+static gint64
+tag_choice (CrmCustomersPage *self,
+            GtkDropDown      *drop_down)
+{
+  guint selected = gtk_drop_down_get_selected (drop_down);
+
+  if (selected == 0 || selected == GTK_INVALID_LIST_POSITION || selected > self->tag_ids->len)
+    return 0;
+  return g_array_index (self->tag_ids, gint64, selected - 1);
+}
+
+static void
+batch_dialog_response_cb (CrmCustomersPage *self,
+                          const char       *response,
+                          AdwMessageDialog *dialog)
+{
+  g_autoptr(JsonBuilder) builder = NULL;
+  g_autoptr(GtkBitset) selected = NULL;
+  g_autoptr(JsonNode) body = NULL;
+  GtkBitsetIter iter;
+  const char *industry;
+  const char *potential;
+  gint64 add_tag;
+  gint64 remove_tag;
+  guint position;
+
+  if (!g_str_equal (response, "apply"))
+    return;
+
+  builder = json_builder_new ();
+  json_builder_begin_object (builder);
+  json_builder_set_member_name (builder, "ids");
+  json_builder_begin_array (builder);
+  selected = gtk_selection_model_get_selection (GTK_SELECTION_MODEL (self->selection));
+  for (gboolean ok = gtk_bitset_iter_init_first (&iter, selected, &position); ok;
+       ok = gtk_bitset_iter_next (&iter, &position))
+    {
+      g_autoptr(CrmCustomer) customer = g_list_model_get_item (G_LIST_MODEL (self->list),
+                                                               position);
+
+      if (customer != NULL)
+        json_builder_add_int_value (builder, crm_customer_get_id (customer));
+    }
+  json_builder_end_array (builder);
+  json_builder_set_member_name (builder, "changes");
+  json_builder_begin_object (builder);
+  industry = gtk_editable_get_text (GTK_EDITABLE (self->batch_industry));
+  if (*industry != '\0')
+    {
+      json_builder_set_member_name (builder, "industry");
+      json_builder_add_string_value (builder, industry);
+    }
+  potential = choice_value (self->batch_potential, crm_customer_potentials);
+  if (potential != NULL)
+    {
+      json_builder_set_member_name (builder, "potential");
+      json_builder_add_string_value (builder, potential);
+    }
+  add_tag = tag_choice (self, self->batch_add_tag);
+  if (add_tag > 0)
+    {
+      json_builder_set_member_name (builder, "add_tags");
+      json_builder_begin_array (builder);
+      json_builder_add_int_value (builder, add_tag);
+      json_builder_end_array (builder);
+    }
+  remove_tag = tag_choice (self, self->batch_remove_tag);
+  if (remove_tag > 0)
+    {
+      json_builder_set_member_name (builder, "remove_tags");
+      json_builder_begin_array (builder);
+      json_builder_add_int_value (builder, remove_tag);
+      json_builder_end_array (builder);
+    }
+  json_builder_end_object (builder);
+  json_builder_end_object (builder);
+  body = json_builder_get_root (builder);
+
+  self->batch_pending = TRUE;
+  crm_api_client_call_async (self->api_client, "PATCH", CRM_API_BASE "/customers", NULL, body, 0,
+                             self->cancellable, batch_cb, g_object_ref (self));
+}
+
+static GtkDropDown *
+new_tag_drop_down (CrmCustomersPage *self,
+                   const char       *none)
+{
+  g_autoptr(GtkStringList) names = gtk_string_list_new (NULL);
+
+  gtk_string_list_append (names, none);
+  for (guint i = 1; i < g_list_model_get_n_items (G_LIST_MODEL (self->tag_names)); i++)
+    gtk_string_list_append (names, gtk_string_list_get_string (self->tag_names, i));
+  return GTK_DROP_DOWN (gtk_drop_down_new (G_LIST_MODEL (g_steal_pointer (&names)), NULL));
+}
+
+static void
+batch_edit_action_cb (GtkWidget  *widget,
+                      const char *action_name,
+                      GVariant   *parameter)
+{
+  CrmCustomersPage *self = CRM_CUSTOMERS_PAGE (widget);
+  g_autoptr(GtkBitset) selected = NULL;
+  g_autoptr(GtkStringList) potentials = gtk_string_list_new (NULL);
+  g_autofree char *heading = NULL;
+  GtkWidget *dialog;
+  GtkWidget *grid;
+  guint64 n;
+
+  selected = gtk_selection_model_get_selection (GTK_SELECTION_MODEL (self->selection));
+  n = gtk_bitset_get_size (selected);
+  if (n == 0)
+    return;
+
+  heading = g_strdup_printf (g_dngettext (GETTEXT_PACKAGE, "Edit %u Customer",
+                                          "Edit %u Customers", (gulong) n), (guint) n);
+  dialog = adw_message_dialog_new (GTK_WINDOW (gtk_widget_get_root (widget)), heading,
+                                   _("Fields left empty keep their values."));
+  grid = gtk_grid_new ();
+  gtk_grid_set_row_spacing (GTK_GRID (grid), 6);
+  gtk_grid_set_column_spacing (GTK_GRID (grid), 12);
+
+  self->batch_industry = gtk_entry_new ();
+  gtk_string_list_append (potentials, _("No change"));
+  for (guint i = 0; crm_customer_potentials[i].value != NULL; i++)
+    gtk_string_list_append (potentials, _(crm_customer_potentials[i].label));
+  self->batch_potential = GTK_DROP_DOWN (gtk_drop_down_new (
+    G_LIST_MODEL (g_steal_pointer (&potentials)), NULL));
+  self->batch_add_tag = new_tag_drop_down (self, _("None"));
+  self->batch_remove_tag = new_tag_drop_down (self, _("None"));
+  attach_filter (GTK_GRID (grid), 0, _("Industry"), self->batch_industry);
+  attach_filter (GTK_GRID (grid), 1, _("Potential"), GTK_WIDGET (self->batch_potential));
+  attach_filter (GTK_GRID (grid), 2, _("Add tag"), GTK_WIDGET (self->batch_add_tag));
+  attach_filter (GTK_GRID (grid), 3, _("Remove tag"), GTK_WIDGET (self->batch_remove_tag));
+  adw_message_dialog_set_extra_child (ADW_MESSAGE_DIALOG (dialog), grid);
+  adw_message_dialog_add_responses (ADW_MESSAGE_DIALOG (dialog),
+                                    "cancel", _("_Cancel"),
+                                    "apply", _("_Apply"),
+                                    NULL);
+  adw_message_dialog_set_response_appearance (ADW_MESSAGE_DIALOG (dialog), "apply",
+                                              ADW_RESPONSE_SUGGESTED);
+  adw_message_dialog_set_default_response (ADW_MESSAGE_DIALOG (dialog), "apply");
+  adw_message_dialog_set_close_response (ADW_MESSAGE_DIALOG (dialog), "cancel");
+  g_signal_connect_object (dialog, "response", G_CALLBACK (batch_dialog_response_cb), self,
+                           G_CONNECT_SWAPPED);
+  g_signal_connect_object (dialog, "destroy", G_CALLBACK (dialog_destroyed_cb), self,
+                           G_CONNECT_SWAPPED);
+  self->dialog = GTK_WINDOW (dialog);
+  update_actions (self);
+  gtk_window_present (GTK_WINDOW (dialog));
+}
+
+/* --- new customer -------------------------------------------------------- */
+
+static void
+customer_dialog_created_cb (CrmCustomersPage  *self,
+                            CrmCustomer       *customer,
+                            CrmCustomerDialog *dialog)
+{
+  g_autofree char *text = NULL;
+
+  /* Translators: %s is a customer's name */
+  text = g_strdup_printf (_("Customer “%s” created"), crm_customer_get_string (customer, "name"));
+  toast (self, text);
+  crm_customer_list_reload (self->list);
+  crm_customers_page_open_customer (self, crm_customer_get_id (customer));
+}
+
+static void
+new_action_cb (GtkWidget  *widget,
+               const char *action_name,
+               GVariant   *parameter)
+{
+  CrmCustomersPage *self = CRM_CUSTOMERS_PAGE (widget);
+  CrmCustomerDialog *dialog;
+
+  dialog = crm_customer_dialog_new (GTK_WINDOW (gtk_widget_get_root (widget)), self->api_client);
+  g_signal_connect_object (dialog, "created", G_CALLBACK (customer_dialog_created_cb), self,
+                           G_CONNECT_SWAPPED);
+  g_signal_connect_object (dialog, "destroy", G_CALLBACK (dialog_destroyed_cb), self,
+                           G_CONNECT_SWAPPED);
+  self->dialog = GTK_WINDOW (dialog);
+  update_actions (self);
+  gtk_window_present (GTK_WINDOW (dialog));
+}
+
+/* --- the customer page --------------------------------------------------- */
+
+static void
+column_view_activate_cb (CrmCustomersPage *self,
+                         guint             position,
+                         GtkColumnView    *view)
+{
+  g_autoptr(CrmCustomer) customer = g_list_model_get_item (G_LIST_MODEL (self->list), position);
+
+  if (customer != NULL)
+    crm_customers_page_open_customer (self, crm_customer_get_id (customer));
+}
+
+static void
+customer_page_back_cb (CrmCustomersPage *self,
+                       CrmCustomerPage  *page)
+{
+  gtk_stack_set_visible_child_name (self->stack, "list");
+  gtk_widget_grab_focus (GTK_WIDGET (self->column_view));
+}
+
+static void
+customer_page_saved_cb (CrmCustomersPage *self,
+                        CrmCustomer      *customer,
+                        CrmCustomerPage  *page)
+{
+  crm_customer_list_replace (self->list, customer);
+}
+
+static void
+page_toast_cb (CrmCustomersPage *self,
+               const char       *text,
+               GtkWidget        *page)
+{
+  toast (self, text);
+}
+
+static void
+list_failed_cb (CrmCustomersPage *self,
+                const GError     *error,
+                CrmCustomerList  *list)
+{
+  g_autofree char *text = describe_failure (_("Loading customers"), error);
+
+  toast (self, text);
+}
+
+/* Near the end of what is loaded: the next page. A list view asks the model only
+ * for the rows it shows, which CrmCustomerList watches too; this covers a jump
+ * to the end (dragging the scrollbar) before the rows are drawn. */
+static void
+vadjustment_value_changed_cb (CrmCustomersPage *self,
+                              GtkAdjustment    *adjustment)
+{
+  double value = gtk_adjustment_get_value (adjustment);
+  double page = gtk_adjustment_get_page_size (adjustment);
+  double upper = gtk_adjustment_get_upper (adjustment);
+
+  if (self->list != NULL && upper > 0 && value + 2 * page >= upper)
+    crm_customer_list_load_more (self->list);
+}
+
+static void
+selection_changed_cb (CrmCustomersPage *self)
+{
+  update_actions (self);
+}
+
+/* --- GObject ------------------------------------------------------------- */
+
+static void
+crm_customers_page_dispose (GObject *object)
+{
+  CrmCustomersPage *self = CRM_CUSTOMERS_PAGE (object);
+
+  crm_customers_page_stop (self);
+  if (self->tag_css != NULL)
+    gtk_style_context_remove_provider_for_display (gdk_display_get_default (),
+                                                   GTK_STYLE_PROVIDER (self->tag_css));
+  g_clear_object (&self->tag_css);
+  adw_bin_set_child (ADW_BIN (self), NULL);
+  gtk_widget_dispose_template (GTK_WIDGET (self), CRM_TYPE_CUSTOMERS_PAGE);
+  g_clear_object (&self->tag_names);
+
+  G_OBJECT_CLASS (crm_customers_page_parent_class)->dispose (object);
+}
+
+static void
+crm_customers_page_finalize (GObject *object)
+{
+  CrmCustomersPage *self = CRM_CUSTOMERS_PAGE (object);
+
+  g_hash_table_unref (self->tags);
+  g_hash_table_unref (self->users);
+  g_array_unref (self->tag_ids);
+  g_ptr_array_unref (self->toasts);
+
+  G_OBJECT_CLASS (crm_customers_page_parent_class)->finalize (object);
+}
+
+static void
+crm_customers_page_class_init (CrmCustomersPageClass *klass)
+{
+  GObjectClass *object_class = G_OBJECT_CLASS (klass);
+  GtkWidgetClass *widget_class = GTK_WIDGET_CLASS (klass);
+
+  object_class->dispose = crm_customers_page_dispose;
+  object_class->finalize = crm_customers_page_finalize;
+
+  gtk_widget_class_set_template_from_resource (widget_class,
+                                               "/org/rapportcrm/Rapport/crm-customers-page.ui");
+  gtk_widget_class_bind_template_child (widget_class, CrmCustomersPage, toast_overlay);
+  gtk_widget_class_bind_template_child (widget_class, CrmCustomersPage, stack);
+  gtk_widget_class_bind_template_child (widget_class, CrmCustomersPage, search_entry);
+  gtk_widget_class_bind_template_child (widget_class, CrmCustomersPage, filter_button);
+  gtk_widget_class_bind_template_child (widget_class, CrmCustomersPage, views_button);
+  gtk_widget_class_bind_template_child (widget_class, CrmCustomersPage, batch_button);
+  gtk_widget_class_bind_template_child (widget_class, CrmCustomersPage, new_button);
+  gtk_widget_class_bind_template_child (widget_class, CrmCustomersPage, scrolled_window);
+  gtk_widget_class_bind_template_child (widget_class, CrmCustomersPage, column_view);
+  gtk_widget_class_bind_template_child (widget_class, CrmCustomersPage, spinner);
+  gtk_widget_class_bind_template_child (widget_class, CrmCustomersPage, status_label);
+  gtk_widget_class_bind_template_child (widget_class, CrmCustomersPage, customer_page);
+  gtk_widget_class_bind_template_callback (widget_class, search_entry_changed_cb);
+  gtk_widget_class_bind_template_callback (widget_class, column_view_activate_cb);
+  gtk_widget_class_bind_template_callback (widget_class, customer_page_back_cb);
+  gtk_widget_class_bind_template_callback (widget_class, customer_page_saved_cb);
+  gtk_widget_class_bind_template_callback (widget_class, page_toast_cb);
+
+  gtk_widget_class_install_action (widget_class, "customers.batch-edit", NULL,
+                                   batch_edit_action_cb);
+  gtk_widget_class_install_action (widget_class, "customers.new", NULL, new_action_cb);
+}
+
+static void
+crm_customers_page_init (CrmCustomersPage *self)
+{
+  g_type_ensure (CRM_TYPE_CUSTOMER_PAGE);
+  gtk_widget_init_template (GTK_WIDGET (self));
+
+  self->tags = g_hash_table_new_full (g_int64_hash, g_int64_equal, g_free,
+                                      (GDestroyNotify) json_object_unref);
+  self->users = g_hash_table_new_full (g_int64_hash, g_int64_equal, g_free, g_free);
+  self->tag_ids = g_array_new (FALSE, FALSE, sizeof (gint64));
+  self->toasts = g_ptr_array_new_with_free_func (g_object_unref);
+  self->tag_css = gtk_css_provider_new ();
+  gtk_style_context_add_provider_for_display (gdk_display_get_default (),
+                                              GTK_STYLE_PROVIDER (self->tag_css),
+                                              GTK_STYLE_PROVIDER_PRIORITY_APPLICATION);
+  add_columns (self);
+  g_signal_connect_object (gtk_scrolled_window_get_vadjustment (self->scrolled_window),
+                           "value-changed", G_CALLBACK (vadjustment_value_changed_cb), self,
+                           G_CONNECT_SWAPPED);
+  build_filter_popover (self);
+  build_views_popover (self);
+  update_actions (self);
+}
+
+/**
+ * crm_customers_page_start:
+ * @self: a #CrmCustomersPage
+ * @api_client: the client to reach the server through
+ * @settings: (nullable): where saved views are kept
+ * @account: who is signed in
+ *
+ * Loads the first page of customers, the tags and the users.
+ */
+void
+crm_customers_page_start (CrmCustomersPage *self,
+                          CrmApiClient     *api_client,
+                          GSettings        *settings,
+                          const CrmAccount *account)
+{
+  g_return_if_fail (CRM_IS_CUSTOMERS_PAGE (self));
+  g_return_if_fail (CRM_IS_API_CLIENT (api_client));
+  g_return_if_fail (account != NULL);
+
+  crm_customers_page_stop (self);
+  self->api_client = g_object_ref (api_client);
+  g_set_object (&self->settings, settings);
+  self->account = crm_account_copy (account);
+  self->cancellable = g_cancellable_new ();
+
+  self->list = crm_customer_list_new (api_client);
+  g_signal_connect_object (self->list, "items-changed", G_CALLBACK (update_status), self,
+                           G_CONNECT_SWAPPED);
+  g_signal_connect_object (self->list, "notify::total", G_CALLBACK (update_status), self,
+                           G_CONNECT_SWAPPED);
+  g_signal_connect_object (self->list, "notify::loading", G_CALLBACK (update_status), self,
+                           G_CONNECT_SWAPPED);
+  g_signal_connect_object (self->list, "failed", G_CALLBACK (list_failed_cb), self,
+                           G_CONNECT_SWAPPED);
+  self->selection = gtk_multi_selection_new (G_LIST_MODEL (g_object_ref (self->list)));
+  g_signal_connect_object (self->selection, "selection-changed",
+                           G_CALLBACK (selection_changed_cb), self, G_CONNECT_SWAPPED);
+  gtk_column_view_set_model (self->column_view, GTK_SELECTION_MODEL (self->selection));
+  crm_customer_page_set_api_client (self->customer_page, api_client);
+
+  g_signal_handlers_block_by_func (self->search_entry, search_entry_changed_cb, self);
+  gtk_editable_set_text (GTK_EDITABLE (self->search_entry), "");
+  g_signal_handlers_unblock_by_func (self->search_entry, search_entry_changed_cb, self);
+  gtk_stack_set_visible_child_name (self->stack, "list");
+  sync_filters_from_list (self);
+  fill_views (self);
+  crm_customer_list_reload (self->list);
+  update_status (self);
+  update_actions (self);
+
+  crm_api_client_call_async (api_client, SOUP_METHOD_GET, CRM_API_BASE "/tags", "limit=500",
+                             NULL, 0, self->cancellable, tags_cb, g_object_ref (self));
+  crm_api_client_call_async (api_client, SOUP_METHOD_GET, CRM_API_BASE "/users", "limit=500",
+                             NULL, 0, self->cancellable, users_cb, g_object_ref (self));
+}
+
+/**
+ * crm_customers_page_stop:
+ * @self: a #CrmCustomersPage
+ *
+ * Forgets the customers (on sign-out), cancelling what is in flight.
+ */
+void
+crm_customers_page_stop (CrmCustomersPage *self)
+{
+  g_return_if_fail (CRM_IS_CUSTOMERS_PAGE (self));
+
+  g_clear_handle_id (&self->search_source, g_source_remove);
+  g_cancellable_cancel (self->cancellable);
+  g_clear_object (&self->cancellable);
+  self->batch_pending = FALSE;
+  for (guint i = 0; self->toasts != NULL && i < self->toasts->len; i++)
+    adw_toast_dismiss (g_ptr_array_index (self->toasts, i));
+  if (self->toasts != NULL)
+    g_ptr_array_set_size (self->toasts, 0);
+  if (self->dialog != NULL)
+    gtk_window_destroy (self->dialog);
+  if (self->column_view != NULL)
+    gtk_column_view_set_model (self->column_view, NULL);
+  g_clear_object (&self->selection);
+  g_clear_object (&self->list);
+  g_clear_object (&self->api_client);
+  g_clear_object (&self->settings);
+  g_clear_pointer (&self->account, crm_account_free);
+  g_hash_table_remove_all (self->users);
+}
+
+CrmCustomerList *
+crm_customers_page_get_list (CrmCustomersPage *self)
+{
+  g_return_val_if_fail (CRM_IS_CUSTOMERS_PAGE (self), NULL);
+  return self->list;
+}
+
+/**
+ * crm_customers_page_open_customer:
+ * @self: a #CrmCustomersPage
+ * @id: a customer's id
+ *
+ * Shows the customer's page.
+ */
+void
+crm_customers_page_open_customer (CrmCustomersPage *self,
+                                  gint64            id)
+{
+  g_return_if_fail (CRM_IS_CUSTOMERS_PAGE (self));
+
+  crm_customer_page_load (self->customer_page, id);
+  gtk_stack_set_visible_child_name (self->stack, "customer");
+}
+
+GtkSearchEntry *
+_crm_customers_page_get_search_entry (CrmCustomersPage *self)
+{
+  return self->search_entry;
+}
+
+GtkColumnView *
+_crm_customers_page_get_column_view (CrmCustomersPage *self)
+{
+  return self->column_view;
+}
+
+CrmCustomerPage *
+_crm_customers_page_get_customer_page (CrmCustomersPage *self)
+{
+  return self->customer_page;
+}
+
+const char *
+_crm_customers_page_get_visible (CrmCustomersPage *self)
+{
+  return gtk_stack_get_visible_child_name (self->stack);
+}
+
+const char *
+_crm_customers_page_get_status (CrmCustomersPage *self)
+{
+  return gtk_label_get_text (self->status_label);
+}
+
+gboolean
+_crm_customers_page_is_searching (CrmCustomersPage *self)
+{
+  return self->search_source != 0 || self->batch_pending
+         || (self->list != NULL && crm_customer_list_get_loading (self->list));
+}
+
+GtkWindow *
+_crm_customers_page_get_dialog (CrmCustomersPage *self)
+{
+  return self->dialog;
+}
