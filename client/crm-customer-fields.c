@@ -67,28 +67,3 @@ crm_choices_get_label (const CrmChoice *choices,
     return _(choices[i].label);
   return value != NULL ? value : "";
 }
-
-/**
- * crm_format_timestamp:
- * @iso8601: (nullable): a time as the API writes it, such as `2026-11-23T02:00:00Z`
- * @with_time: whether to add the time of day
- *
- * Returns: (transfer full): the time in the local time zone, in the locale's
- *   date format (`%x`), or "" when @iso8601 is not a time
- */
-char *
-crm_format_timestamp (const char *iso8601,
-                      gboolean    with_time)
-{
-  g_autoptr(GDateTime) utc = NULL;
-  g_autoptr(GDateTime) local = NULL;
-
-  if (iso8601 == NULL)
-    return g_strdup ("");
-  utc = g_date_time_new_from_iso8601 (iso8601, NULL);
-  if (utc == NULL)
-    return g_strdup (iso8601);
-  local = g_date_time_to_local (utc);
-  /* Translators: a date and a time of day, in strftime () format */
-  return g_date_time_format (local, with_time ? _("%x %H:%M") : "%x");
-}

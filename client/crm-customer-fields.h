@@ -3,6 +3,8 @@
 
 #include <glib.h>
 
+#include "crm-format.h"
+
 G_BEGIN_DECLS
 
 /**
@@ -25,7 +27,5 @@ int         crm_choices_find         (const CrmChoice *choices,
                                       const char      *value);
 const char *crm_choices_get_label    (const CrmChoice *choices,
                                       const char      *value);
-char       *crm_format_timestamp     (const char      *iso8601,
-                                      gboolean         with_time);
 
 G_END_DECLS

@@ -8,6 +8,7 @@
 
 #include "crm-api-paths.h"
 #include "crm-customer-fields.h"
+#include "crm-format.h"
 #include "crm-customer-page.h"
 
 /**
@@ -287,8 +288,7 @@ node_to_text (JsonNode *node,
       g_free (field->currency);
       field->currency = g_strdup (json_object_get_string_member_with_default (money, "currency",
                                                                               "CNY"));
-      return g_strdup_printf ("%s%" G_GINT64_FORMAT ".%02d", amount < 0 ? "-" : "",
-                              ABS (amount) / 100, (int) (ABS (amount) % 100));
+      return crm_format_money (amount, field->currency, NULL);
     }
   if (JSON_NODE_HOLDS_ARRAY (node))
     {
@@ -429,17 +429,16 @@ editor_value (Field *field)
       }
     case EDITOR_MONEY:
       {
-        char *end = NULL;
-        double number = g_ascii_strtod (text, &end);
         g_autoptr(JsonObject) money = json_object_new ();
+        gint64 amount = 0;
 
-        if (end == NULL || *end != '\0')
+        if (!crm_parse_money (text, field->currency, NULL, &amount))
           {
             node = json_node_new (JSON_NODE_VALUE);
             json_node_set_string (node, text);
             return node;
           }
-        json_object_set_int_member (money, "amount", (gint64) (number * 100 + (number < 0 ? -0.5 : 0.5)));
+        json_object_set_int_member (money, "amount", amount);
         json_object_set_string_member (money, "currency",
                                        field->currency != NULL ? field->currency : "CNY");
         node = json_node_new (JSON_NODE_OBJECT);

@@ -9,6 +9,7 @@
 #include "crm-api-paths.h"
 #include "crm-customer-dialog.h"
 #include "crm-customer-fields.h"
+#include "crm-format.h"
 #include "crm-customers-page.h"
 
 /* Typing pauses this long before the list searches. */
@@ -159,7 +160,7 @@ update_status (CrmCustomersPage *self)
   if (total >= 0)
     {
       /* With the locale's digit grouping. */
-      g_autofree char *number = g_strdup_printf ("%'" G_GINT64_FORMAT, total);
+      g_autofree char *number = crm_format_number (total, NULL);
 
       /* Translators: %s is a number, such as 1,234 */
       text = g_strdup_printf (g_dngettext (GETTEXT_PACKAGE, "%s customer", "%s customers",

@@ -610,7 +610,7 @@ check_customer (Fixture *fixture)
                                                      "name"), NEEDLE));
   wait_until (fixture, NULL, has_contacts, "the contacts");
   g_assert_cmpstr (gtk_editable_get_text (GTK_EDITABLE (_crm_customer_page_get_row (
-                     page, "custom.budget"))), ==, "12500.00");
+                     page, "custom.budget"))), ==, "¥12,500.00");
   screenshot (fixture, NULL, "customer");
   /* Below the standard fields: custom fields, tags, contacts, timeline. */
   {
