@@ -16,6 +16,12 @@
 /* Seconds libsoup waits for a connection or a reply before it gives up. */
 #define IO_TIMEOUT_SECONDS 15
 
+/* A GET answered 503 (the server's database is unavailable) is sent again after
+ * each of these pauses, in milliseconds, or after the reply's Retry-After when
+ * that is longer (up to MAX_RETRY_AFTER_MS). */
+static const guint retry_delays_ms[] = { 500, 1000, 2000, 4000 };
+#define MAX_RETRY_AFTER_MS 30000
+
 #define SESSION_PATH CRM_API_BASE "/session"
 
 /**
@@ -198,6 +204,7 @@ typedef struct
   guint                 retry_after;       /* a 429's Retry-After, in seconds */
   gboolean              generic;           /* crm_api_client_call_async () */
   guint                 status;            /* the reply's HTTP status */
+  guint                 retries;           /* how often a 503 was sent again */
 } Request;
 
 static void
@@ -418,6 +425,94 @@ return_node (GTask    *task,
   return TRUE;
 }
 
+static void call_read_cb (GObject      *object,
+                          GAsyncResult *result,
+                          gpointer      user_data);
+
+static void
+copy_header (const char *name,
+             const char *value,
+             gpointer    user_data)
+{
+  soup_message_headers_append (user_data, name, value);
+}
+
+/* The pause before sending @request again after a 503, in milliseconds, or 0
+ * when it is not sent again: only idempotent GETs are, a few times. */
+static guint
+retry_delay (Request *request)
+{
+  const char *retry_after;
+  guint64 seconds = 0;
+  guint delay;
+
+  if (request->status != SOUP_STATUS_SERVICE_UNAVAILABLE
+      || g_strcmp0 (soup_message_get_method (request->message), SOUP_METHOD_GET) != 0
+      || request->retries >= G_N_ELEMENTS (retry_delays_ms))
+    return 0;
+
+  delay = retry_delays_ms[request->retries];
+  retry_after = soup_message_headers_get_one (
+    soup_message_get_response_headers (request->message), "Retry-After");
+  if (retry_after != NULL
+      && g_ascii_string_to_unsigned (retry_after, 10, 0, MAX_RETRY_AFTER_MS / 1000, &seconds,
+                                     NULL))
+    delay = MAX (delay, (guint) seconds * 1000);
+  return delay;
+}
+
+/* The pause after a 503 is over, or the call was cancelled during it. */
+static gboolean
+retry_cb (gpointer user_data)
+{
+  GTask *task = user_data;
+  CrmApiClient *self = g_task_get_source_object (task);
+  Request *request = g_task_get_task_data (task);
+  g_autoptr(SoupMessage) message = NULL;
+
+  if (g_task_return_error_if_cancelled (task))
+    {
+      g_object_unref (task);
+      return G_SOURCE_REMOVE;
+    }
+
+  /* A message is sent once: the same request again, in a new one. */
+  message = soup_message_new_from_uri (soup_message_get_method (request->message),
+                                       soup_message_get_uri (request->message));
+  soup_message_headers_foreach (soup_message_get_request_headers (request->message),
+                                copy_header, soup_message_get_request_headers (message));
+  g_signal_handlers_disconnect_by_data (request->message, request);
+  g_set_object (&request->message, message);
+  g_signal_connect (request->message, "accept-certificate",
+                    G_CALLBACK (message_accept_certificate_cb), request);
+  request->retries++;
+  request->status = 0;
+  soup_session_send_and_read_async (self->session, request->message, G_PRIORITY_DEFAULT,
+                                    g_task_get_cancellable (task), call_read_cb, task);
+  return G_SOURCE_REMOVE;
+}
+
+/* Sends @task's request again after @delay ms, or ends it once it is cancelled. */
+static void
+schedule_retry (GTask *task,
+                guint  delay)
+{
+  g_autoptr(GSource) source = g_timeout_source_new (delay);
+  GCancellable *cancellable = g_task_get_cancellable (task);
+
+  if (cancellable != NULL)
+    {
+      g_autoptr(GSource) cancelled = g_cancellable_source_new (cancellable);
+
+      /* A child that is ready dispatches the parent: retry_cb () sees the cancellation. */
+      g_source_set_dummy_callback (cancelled);
+      g_source_add_child_source (source, cancelled);
+    }
+  g_source_set_name (source, "[rapport] API retry");
+  g_source_set_callback (source, retry_cb, task, NULL);
+  g_source_attach (source, g_task_get_context (task));
+}
+
 static void
 call_read_cb (GObject      *object,
               GAsyncResult *result,
@@ -445,6 +540,17 @@ call_read_cb (GObject      *object,
 
   status = soup_message_get_status (message);
   request->status = status;
+  {
+    guint delay = retry_delay (request);
+
+    if (delay > 0)
+      {
+        g_debug ("%s %s: 503, sending it again in %u ms", soup_message_get_method (message),
+                 g_uri_get_path (soup_message_get_uri (message)), delay);
+        schedule_retry (g_steal_pointer (&task), delay);
+        return;
+      }
+  }
   if (g_bytes_get_size (body) > 0)
     root = parse_json (body, NULL);
 
@@ -1237,6 +1343,11 @@ crm_api_query_add (GString    *query,
  *
  * Sends any authenticated API call. A 401 to a call with the client's
  * token emits #CrmApiClient::unauthorized first, as for every call.
+ *
+ * A `GET` answered `503` (the server's database is unavailable) is sent
+ * again after 0.5, 1, 2 and 4 s, or after the reply's `Retry-After` when that
+ * is longer, before the 503 is handed over; @cancellable also ends the waits.
+ * Other methods are never sent twice.
  */
 void
 crm_api_client_call_async (CrmApiClient        *self,

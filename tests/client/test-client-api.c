@@ -990,6 +990,96 @@ test_call_unauthorized (RealFixture   *fixture,
   g_assert_cmpuint (status, ==, 401);
   g_assert_cmpuint (unauthorized, ==, 1);
 }
+
+static gboolean
+start_cluster_cb (gpointer user_data)
+{
+  crm_test_cluster_start (user_data);
+  return G_SOURCE_REMOVE;
+}
+
+static gboolean
+cancel_cb (gpointer user_data)
+{
+  g_cancellable_cancel (user_data);
+  return G_SOURCE_REMOVE;
+}
+
+/* A GET answered 503 while the database is down is sent again, with back-off,
+ * until the database is back; other methods are not; a retry can be cancelled;
+ * and after the last retry the 503 reaches the caller. */
+static void
+test_call_retry (RealFixture   *fixture,
+                 gconstpointer  data)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(JsonNode) reply = NULL;
+  g_autoptr(GCancellable) cancellable = g_cancellable_new ();
+  guint status = 0;
+  gint64 started;
+  double seconds;
+
+  if (fixture->server == NULL)
+    return;
+  /* Warm the server's connections, so that each has one to lose. */
+  for (guint i = 0; i < 6; i++)
+    {
+      g_autoptr(JsonNode) warm = call (fixture->client, "GET", CRM_API_BASE "/customers", NULL,
+                                       NULL, 0, NULL, &status, &error);
+
+      g_assert_no_error (error);
+    }
+
+  /* The database comes back 1.5 s later: the GET succeeds, later. */
+  crm_test_cluster_stop (fixture->cluster);
+  g_timeout_add (1500, start_cluster_cb, fixture->cluster);
+  started = g_get_monotonic_time ();
+  reply = call (fixture->client, "GET", CRM_API_BASE "/customers", NULL, NULL, 0, NULL, &status,
+                &error);
+  seconds = (g_get_monotonic_time () - started) / 1e6;
+  g_test_message ("GET during a 1.5 s outage answered %u after %.2f s", status, seconds);
+  g_assert_no_error (error);
+  g_assert_cmpuint (status, ==, 200);
+  g_assert_cmpfloat (seconds, >=, 1.4);
+  g_clear_pointer (&reply, json_node_unref);
+
+  /* A POST is not sent twice. */
+  crm_test_cluster_stop (fixture->cluster);
+  started = g_get_monotonic_time ();
+  reply = call (fixture->client, "POST", CRM_API_BASE "/customers", NULL, "{\"name\":\"A\"}", 0,
+                NULL, &status, &error);
+  seconds = (g_get_monotonic_time () - started) / 1e6;
+  g_assert_null (reply);
+  g_assert_error (error, CRM_API_REPLY_ERROR, CRM_API_ERROR_UNAVAILABLE);
+  g_assert_cmpuint (status, ==, 503);
+  g_assert_cmpfloat (seconds, <, 0.9);
+  g_clear_error (&error);
+
+  /* Cancelled while it waits to try again: it ends at once. */
+  g_timeout_add (300, cancel_cb, cancellable);
+  started = g_get_monotonic_time ();
+  reply = call (fixture->client, "GET", CRM_API_BASE "/customers", NULL, NULL, 0, cancellable,
+                &status, &error);
+  seconds = (g_get_monotonic_time () - started) / 1e6;
+  g_assert_null (reply);
+  g_assert_error (error, G_IO_ERROR, G_IO_ERROR_CANCELLED);
+  g_assert_cmpfloat (seconds, <, 0.9);
+  g_clear_error (&error);
+
+  /* Never back: 1 + 1 + 2 + 4 s of pauses (Retry-After: 1 stretches the first), then 503. */
+  started = g_get_monotonic_time ();
+  reply = call (fixture->client, "GET", CRM_API_BASE "/customers", NULL, NULL, 0, NULL, &status,
+                &error);
+  seconds = (g_get_monotonic_time () - started) / 1e6;
+  g_test_message ("GET during a long outage gave up after %.2f s", seconds);
+  g_assert_null (reply);
+  g_assert_error (error, CRM_API_REPLY_ERROR, CRM_API_ERROR_UNAVAILABLE);
+  g_assert_cmpuint (status, ==, 503);
+  g_assert_cmpfloat (seconds, >=, 7.9);
+  g_assert_cmpfloat (seconds, <, 20);
+  g_clear_error (&error);
+  crm_test_cluster_start (fixture->cluster);
+}
 #endif
 
 int
@@ -1038,6 +1128,8 @@ main (int   argc,
               real_set_up, test_call_cancelled, real_tear_down);
   g_test_add ("/crm/client/api/call/unauthorized", RealFixture, NULL,
               real_set_up, test_call_unauthorized, real_tear_down);
+  g_test_add ("/crm/client/api/call/retry-503", RealFixture, NULL,
+              real_set_up, test_call_retry, real_tear_down);
 #endif
 
   return g_test_run ();
