@@ -8,6 +8,7 @@
 #include <glib/gi18n.h>
 
 #include "crm-application.h"
+#include "crm-preferences-window.h"
 #include "crm-trust-store.h"
 #include "crm-window.h"
 
@@ -147,9 +148,11 @@ about_activated (GSimpleAction *action,
                  GVariant      *parameter,
                  gpointer       user_data)
 {
+  static const char * const developers[] = { "The Rapport developers https://rapportcrm.org/",
+                                             NULL };
   CrmApplication *self = CRM_APPLICATION (user_data);
   GtkWindow *parent = gtk_application_get_active_window (GTK_APPLICATION (self));
-  GtkWidget *about;
+  AdwAboutWindow *about;
 
   about = g_object_new (ADW_TYPE_ABOUT_WINDOW,
                         "transient-for", parent,
@@ -162,13 +165,39 @@ about_activated (GSimpleAction *action,
                         "comments", _("Customers, sales and support for teams that work on "
                                       "Linux desktops, on a server your company runs itself."),
                         "website", "https://rapportcrm.org/",
+                        "support-url", "https://rapportcrm.org/support",
                         "issue-url", "https://rapportcrm.org/issues",
                         "copyright", _("© 2026 The Rapport developers"),
                         "license-type", GTK_LICENSE_GPL_3_0,
+                        "developers", developers,
                         /* Translators: your names, one per line */
                         "translator-credits", _("translator-credits"),
                         NULL);
+  adw_about_window_add_credit_section (about, _("Built with"),
+                                       (const char *[]) {
+                                         "GTK https://gtk.org/",
+                                         "libadwaita https://gnome.pages.gitlab.gnome.org/libadwaita/",
+                                         "libsoup https://libsoup.org/",
+                                         "PostgreSQL https://www.postgresql.org/",
+                                         "libqrencode https://fukuchi.org/works/qrencode/",
+                                         NULL });
   gtk_window_present (GTK_WINDOW (about));
+}
+
+static void
+preferences_activated (GSimpleAction *action,
+                       GVariant      *parameter,
+                       gpointer       user_data)
+{
+  CrmApplication *self = CRM_APPLICATION (user_data);
+  GtkWindow *parent = gtk_application_get_active_window (GTK_APPLICATION (self));
+
+  /* The preferences belong to a main window: its server and its account. */
+  while (parent != NULL && !CRM_IS_WINDOW (parent))
+    parent = gtk_window_get_transient_for (parent);
+  if (parent == NULL)
+    return;
+  gtk_window_present (GTK_WINDOW (crm_preferences_window_new (CRM_WINDOW (parent))));
 }
 
 static void
@@ -191,8 +220,38 @@ quit_activated (GSimpleAction *action,
 
 static const GActionEntry app_entries[] = {
   { "about", about_activated },
+  { "preferences", preferences_activated },
   { "quit", quit_activated },
 };
+
+/* Keyboard shortcuts of application and window actions; the shortcuts window
+ * (ui/gtk/help-overlay.ui, win.show-help-overlay on Ctrl+?) lists them. */
+static const struct
+{
+  const char *action;
+  const char *accels[3];
+} app_accels[] = {
+  { "app.preferences", { "<Primary>comma", NULL } },
+  { "app.quit", { "<Primary>q", NULL } },
+  { "win.global-search", { "<Primary>k", "<Primary>f", NULL } },
+};
+
+/* The `color-scheme` setting as libadwaita's colour scheme. */
+static gboolean
+get_color_scheme_mapping (GValue   *value,
+                          GVariant *variant,
+                          gpointer  user_data)
+{
+  const char *scheme = g_variant_get_string (variant, NULL);
+
+  if (g_str_equal (scheme, "light"))
+    g_value_set_enum (value, ADW_COLOR_SCHEME_FORCE_LIGHT);
+  else if (g_str_equal (scheme, "dark"))
+    g_value_set_enum (value, ADW_COLOR_SCHEME_FORCE_DARK);
+  else
+    g_value_set_enum (value, ADW_COLOR_SCHEME_DEFAULT);
+  return TRUE;
+}
 
 static int
 crm_application_handle_local_options (GApplication *application,
@@ -326,10 +385,15 @@ crm_application_startup (GApplication *application)
 
   g_action_map_add_action_entries (G_ACTION_MAP (self), app_entries,
                                    G_N_ELEMENTS (app_entries), self);
-  gtk_application_set_accels_for_action (GTK_APPLICATION (self), "app.quit",
-                                         (const char *[]) { "<Primary>q", NULL });
+  for (guint i = 0; i < G_N_ELEMENTS (app_accels); i++)
+    gtk_application_set_accels_for_action (GTK_APPLICATION (self), app_accels[i].action,
+                                           app_accels[i].accels);
 
   self->settings = g_settings_new (APP_ID);
+  /* Light or dark as the system is, unless the preferences say otherwise. */
+  g_settings_bind_with_mapping (self->settings, "color-scheme",
+                                adw_style_manager_get_default (), "color-scheme",
+                                G_SETTINGS_BIND_GET, get_color_scheme_mapping, NULL, NULL, NULL);
   self->api_client = crm_api_client_new (NULL);
   load_server_url (self);
   load_pinned_certificate (self);

@@ -4,6 +4,7 @@
 #include "crm-address-page.h"
 #include "crm-certificate-changed-page.h"
 #include "crm-customers-page.h"
+#include "crm-global-search.h"
 #include "crm-sign-in-page.h"
 #include "crm-trust-page.h"
 #include "crm-window.h"
@@ -30,5 +31,8 @@ GtkLabel                  *_crm_window_get_account_label            (CrmWindow *
 CrmCustomersPage          *_crm_window_get_customers_page           (CrmWindow *self);
 const CrmAccount          *_crm_window_get_account                  (CrmWindow *self);
 gboolean                   _crm_window_is_checking_session          (CrmWindow *self);
+/* For tests: the header bar's search, and the two-factor dialog while it is open. */
+CrmGlobalSearch           *_crm_window_get_global_search            (CrmWindow *self);
+GtkWindow                 *_crm_window_get_mfa_dialog               (CrmWindow *self);
 
 G_END_DECLS

@@ -10,6 +10,8 @@
 #include "crm-certificate-changed-page.h"
 #include "crm-customers-page.h"
 #include "crm-error.h"
+#include "crm-global-search.h"
+#include "crm-mfa-dialog.h"
 #include "crm-sections.h"
 #include "crm-sign-in-page.h"
 #include "crm-token-store.h"
@@ -89,6 +91,8 @@ struct _CrmWindow
   CrmCustomersPage     *customers_page;
   AdwStatusPage        *notice_page;
   GtkLabel             *mfa_notice_label;
+  GtkButton            *mfa_setup_button;
+  CrmGlobalSearch      *global_search;
 
   CrmApiClient         *api_client;
   GSettings            *settings;
@@ -108,6 +112,7 @@ struct _CrmWindow
   GTlsCertificate      *previous_pin;
 
   CrmAccount           *account;          /* who is signed in, or NULL */
+  GtkWindow            *mfa_dialog;       /* two-factor sign-in being set up, or NULL */
   GCancellable         *session_cancellable; /* restoring a stored session */
 };
 
@@ -406,6 +411,12 @@ update_actions (CrmWindow *self)
                                  self->api_client != NULL && !page_is (self, PAGE_ADDRESS));
   gtk_widget_action_set_enabled (GTK_WIDGET (self), "win.cancel-change-server", can_cancel);
   gtk_widget_action_set_enabled (GTK_WIDGET (self), "win.sign-out", self->account != NULL);
+  gtk_widget_action_set_enabled (GTK_WIDGET (self), "win.two-factor",
+                                 self->account != NULL && !self->account->mfa_enabled);
+  gtk_widget_action_set_enabled (GTK_WIDGET (self), "win.global-search",
+                                 self->account != NULL
+                                 && !self->account->mfa_enrollment_required
+                                 && page_is (self, PAGE_SIGNED_IN));
   gtk_widget_set_visible (GTK_WIDGET (self->cancel_button), can_cancel);
 }
 
@@ -829,6 +840,8 @@ show_signed_in (CrmWindow *self)
     gtk_widget_set_tooltip_text (GTK_WIDGET (self->account_name_label), tooltip);
   }
   fill_sections (self);
+  gtk_widget_set_visible (GTK_WIDGET (self->mfa_notice_label),
+                          self->account->mfa_enrollment_required);
   first = gtk_list_box_get_row_at_index (self->sections_list, 0);
   if (first != NULL)
     {
@@ -852,13 +865,20 @@ show_signed_in (CrmWindow *self)
                                        ? NULL
                                        : _("Your role gives you no section of this version of "
                                            "Rapport yet."));
-      gtk_widget_set_visible (GTK_WIDGET (self->mfa_notice_label),
-                              self->account->mfa_enrollment_required);
       gtk_stack_set_visible_child_name (self->section_stack, "notice");
     }
   adw_leaflet_set_visible_child_name (self->leaflet, "content");
   show_page (self, PAGE_SIGNED_IN);
   update_sidebar_button (self);
+  if (!self->account->mfa_enrollment_required)
+    crm_global_search_start (self->global_search, self->api_client, self->account);
+  else
+    crm_global_search_stop (self->global_search);
+  gtk_widget_set_visible (GTK_WIDGET (self->global_search),
+                          !self->account->mfa_enrollment_required);
+  update_actions (self);
+  if (self->account->mfa_enrollment_required)
+    gtk_widget_grab_focus (GTK_WIDGET (self->mfa_setup_button));
 }
 
 static void
@@ -903,6 +923,10 @@ forget_session (CrmWindow *self,
   stop_session_check (self);
   g_clear_pointer (&self->account, crm_account_free);
   crm_customers_page_stop (self->customers_page);
+  crm_global_search_stop (self->global_search);
+  gtk_widget_set_visible (GTK_WIDGET (self->global_search), FALSE);
+  if (self->mfa_dialog != NULL)
+    gtk_window_destroy (self->mfa_dialog);
   crm_api_client_set_token (self->api_client, NULL);
   if (clear_stored && base_url != NULL && *base_url != '\0')
     crm_token_store_clear_async (base_url, NULL, token_store_cleared_cb, NULL);
@@ -1080,6 +1104,73 @@ sign_out_action_cb (GtkWidget  *widget,
   show_sign_in (self, NULL);
 }
 
+/* Two-factor sign-in is on: a role that required it now allows the rest. */
+static void
+mfa_dialog_enrolled_cb (CrmWindow    *self,
+                        CrmMfaDialog *dialog)
+{
+  if (self->account == NULL)
+    return;
+  self->account->mfa_enabled = TRUE;
+  update_actions (self);
+  if (self->account->mfa_enrollment_required)
+    restore_session (self);
+}
+
+static void
+two_factor_action_cb (GtkWidget  *widget,
+                      const char *action_name,
+                      GVariant   *parameter)
+{
+  CrmWindow *self = CRM_WINDOW (widget);
+  CrmMfaDialog *dialog;
+
+  if (self->account == NULL || self->account->mfa_enabled)
+    return;
+  if (self->mfa_dialog != NULL)
+    {
+      gtk_window_present (self->mfa_dialog);
+      return;
+    }
+  dialog = crm_mfa_dialog_new (GTK_WINDOW (self), self->api_client);
+  g_signal_connect_object (dialog, "enrolled", G_CALLBACK (mfa_dialog_enrolled_cb), self,
+                           G_CONNECT_SWAPPED);
+  self->mfa_dialog = GTK_WINDOW (dialog);
+  g_object_add_weak_pointer (G_OBJECT (dialog), (gpointer *) &self->mfa_dialog);
+  gtk_window_present (GTK_WINDOW (dialog));
+}
+
+static void
+global_search_action_cb (GtkWidget  *widget,
+                         const char *action_name,
+                         GVariant   *parameter)
+{
+  CrmWindow *self = CRM_WINDOW (widget);
+
+  crm_global_search_focus (self->global_search);
+}
+
+/* A search result: its customer, in the Customers section. */
+static void
+global_search_open_customer_cb (CrmWindow       *self,
+                                gint64           id,
+                                CrmGlobalSearch *search)
+{
+  GtkListBoxRow *row;
+
+  for (int i = 0; (row = gtk_list_box_get_row_at_index (self->sections_list, i)) != NULL; i++)
+    if (g_strcmp0 (gtk_widget_get_name (GTK_WIDGET (row)),
+                   crm_section_get_id (CRM_SECTION_CUSTOMERS)) == 0)
+      {
+        gtk_list_box_select_row (self->sections_list, row);
+        break;
+      }
+  if (row == NULL)
+    return;
+  adw_leaflet_set_visible_child_name (self->leaflet, "content");
+  crm_customers_page_open_customer (self->customers_page, id);
+}
+
 static void
 retry_action_cb (GtkWidget  *widget,
                  const char *action_name,
@@ -1228,6 +1319,11 @@ crm_window_dispose (GObject *object)
   stop_session_check (self);
   if (self->api_client != NULL)
     g_signal_handlers_disconnect_by_data (self->api_client, self);
+  if (self->mfa_dialog != NULL)
+    {
+      g_object_remove_weak_pointer (G_OBJECT (self->mfa_dialog), (gpointer *) &self->mfa_dialog);
+      gtk_window_destroy (g_steal_pointer (&self->mfa_dialog));
+    }
 
   gtk_widget_dispose_template (GTK_WIDGET (self), CRM_TYPE_WINDOW);
 
@@ -1381,6 +1477,8 @@ crm_window_class_init (CrmWindowClass *klass)
   gtk_widget_class_bind_template_child (widget_class, CrmWindow, customers_page);
   gtk_widget_class_bind_template_child (widget_class, CrmWindow, notice_page);
   gtk_widget_class_bind_template_child (widget_class, CrmWindow, mfa_notice_label);
+  gtk_widget_class_bind_template_child (widget_class, CrmWindow, mfa_setup_button);
+  gtk_widget_class_bind_template_child (widget_class, CrmWindow, global_search);
 
   gtk_widget_class_bind_template_callback (widget_class, address_page_submitted_cb);
   gtk_widget_class_bind_template_callback (widget_class, trust_page_accepted_cb);
@@ -1391,6 +1489,7 @@ crm_window_class_init (CrmWindowClass *klass)
   gtk_widget_class_bind_template_callback (widget_class, sidebar_button_clicked_cb);
   gtk_widget_class_bind_template_callback (widget_class, sections_list_row_selected_cb);
   gtk_widget_class_bind_template_callback (widget_class, sections_list_row_activated_cb);
+  gtk_widget_class_bind_template_callback (widget_class, global_search_open_customer_cb);
 
   gtk_widget_class_install_action (widget_class, "win.retry", NULL, retry_action_cb);
   gtk_widget_class_install_action (widget_class, "win.change-server", NULL,
@@ -1398,6 +1497,9 @@ crm_window_class_init (CrmWindowClass *klass)
   gtk_widget_class_install_action (widget_class, "win.cancel-change-server", NULL,
                                    cancel_change_server_action_cb);
   gtk_widget_class_install_action (widget_class, "win.sign-out", NULL, sign_out_action_cb);
+  gtk_widget_class_install_action (widget_class, "win.two-factor", NULL, two_factor_action_cb);
+  gtk_widget_class_install_action (widget_class, "win.global-search", NULL,
+                                   global_search_action_cb);
   gtk_widget_class_add_binding_action (widget_class, GDK_KEY_Escape, 0,
                                        "win.cancel-change-server", NULL);
   gtk_widget_class_add_binding_action (widget_class, GDK_KEY_r, GDK_CONTROL_MASK,
@@ -1412,6 +1514,7 @@ crm_window_init (CrmWindow *self)
   g_type_ensure (CRM_TYPE_CERTIFICATE_CHANGED_PAGE);
   g_type_ensure (CRM_TYPE_SIGN_IN_PAGE);
   g_type_ensure (CRM_TYPE_CUSTOMERS_PAGE);
+  g_type_ensure (CRM_TYPE_GLOBAL_SEARCH);
   gtk_widget_init_template (GTK_WIDGET (self));
 
   self->connection_state = CRM_CONNECTION_STATE_CONNECTING;
@@ -1669,6 +1772,22 @@ _crm_window_get_account (CrmWindow *self)
   g_return_val_if_fail (CRM_IS_WINDOW (self), NULL);
 
   return self->account;
+}
+
+CrmGlobalSearch *
+_crm_window_get_global_search (CrmWindow *self)
+{
+  g_return_val_if_fail (CRM_IS_WINDOW (self), NULL);
+
+  return self->global_search;
+}
+
+GtkWindow *
+_crm_window_get_mfa_dialog (CrmWindow *self)
+{
+  g_return_val_if_fail (CRM_IS_WINDOW (self), NULL);
+
+  return self->mfa_dialog;
 }
 
 gboolean

@@ -12,7 +12,7 @@ packages=(
   libjson-glib-dev libpq-dev libsodium-dev libsecret-1-dev libgnutls28-dev
   postgresql-15 xvfb xauth dbus-daemon openssl
   desktop-file-utils appstream fonts-noto-cjk gnome-keyring
-  gsettings-desktop-schemas valgrind flatpak-builder curl
+  gsettings-desktop-schemas valgrind flatpak-builder curl libqrencode-dev
 )
 
 as_root() {

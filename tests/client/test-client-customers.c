@@ -17,6 +17,7 @@
 #include "crm-window-private.h"
 #include "crm-window.h"
 #include "crm-test-server.h"
+#include "crm-test-ui.h"
 
 /*
  * The Customers section under Xvfb against a real rapport-server: ~300 customers
@@ -396,26 +397,6 @@ sign_in (Fixture    *fixture,
 }
 
 static void
-save_png (GtkWidget  *window,
-          const char *path)
-{
-  g_autoptr(GdkPaintable) paintable = gtk_widget_paintable_new (window);
-  g_autoptr(GtkSnapshot) snapshot = gtk_snapshot_new ();
-  g_autoptr(GskRenderNode) node = NULL;
-  g_autoptr(GdkTexture) texture = NULL;
-  int width = gdk_paintable_get_intrinsic_width (paintable);
-  int height = gdk_paintable_get_intrinsic_height (paintable);
-
-  g_assert_cmpint (width, >, 100);
-  gdk_paintable_snapshot (paintable, GDK_SNAPSHOT (snapshot), width, height);
-  node = gtk_snapshot_free_to_node (g_steal_pointer (&snapshot));
-  g_assert_nonnull (node);
-  texture = gsk_renderer_render_texture (gtk_native_get_renderer (GTK_NATIVE (window)), node,
-                                         &GRAPHENE_RECT_INIT (0, 0, width, height));
-  g_assert_true (gdk_texture_save_to_png (texture, path));
-}
-
-static void
 screenshot (Fixture    *fixture,
             GtkWidget  *window,
             const char *shot)
@@ -426,8 +407,7 @@ screenshot (Fixture    *fixture,
                                                 language != NULL ? language : "");
   g_autofree char *png = g_test_build_filename (G_TEST_BUILT, file_name, NULL);
 
-  save_png (window != NULL ? window : GTK_WIDGET (fixture->window), png);
-  g_test_message ("Screenshot: %s", png);
+  crm_test_ui_save_png (window != NULL ? window : GTK_WIDGET (fixture->window), NULL, png);
 }
 
 /* --- the steps ------------------------------------------------------------ */

@@ -846,22 +846,6 @@ create_user (CrmTestServer *server,
     g_error ("rapport-admin create-user %s failed (%d): %s", username, status, output);
 }
 
-/* The TOTP code of @secret (base32) at @unix_time. */
-static char *
-totp_code (const char *secret,
-           gint64      unix_time)
-{
-  g_autoptr(GError) error = NULL;
-  g_autoptr(GBytes) key = crm_base32_decode (secret, &error);
-  gsize length = 0;
-  const guint8 *data;
-
-  g_assert_no_error (error);
-  data = g_bytes_get_data (key, &length);
-  return g_strdup_printf ("%06u", crm_totp_code (data, length, G_CHECKSUM_SHA1, unix_time,
-                                                 CRM_TOTP_DIGITS));
-}
-
 /* Sets up two-factor sign-in for @username through the HTTP API. */
 static void
 enroll_mfa (SignInServer *server,
@@ -881,7 +865,7 @@ enroll_mfa (SignInServer *server,
   server->mfa_secret = g_strdup (crm_test_json_get_string (started, "secret"));
   g_assert_nonnull (server->mfa_secret);
 
-  code = totp_code (server->mfa_secret, g_get_real_time () / G_USEC_PER_SEC);
+  code = crm_test_totp_code (server->mfa_secret, g_get_real_time () / G_USEC_PER_SEC);
   body = g_strdup_printf ("{\"code\":\"%s\"}", code);
   confirmed = crm_test_server_call (server->real.server, token, "POST",
                                     "/api/v1/session/mfa/confirm", body, NULL, &status);
@@ -1094,7 +1078,7 @@ drive_sign_in (WindowFixture *fixture)
 
   /* A code from five minutes ago is refused. */
   now = g_get_real_time () / G_USEC_PER_SEC;
-  wrong_code = totp_code (server->mfa_secret, now - 300);
+  wrong_code = crm_test_totp_code (server->mfa_secret, now - 300);
   type_into (page, CRM_TYPE_SIGN_IN_PAGE, "code_row", wrong_code);
   click (sign_in_button);
   wait_for_sign_in (window);
@@ -1104,7 +1088,7 @@ drive_sign_in (WindowFixture *fixture)
   screenshot (fixture, GTK_WINDOW (window), "sign-in-code-error");
 
   /* The next period's code (the one enrollment used is spent). */
-  code = totp_code (server->mfa_secret, now + CRM_TOTP_PERIOD);
+  code = crm_test_totp_code (server->mfa_secret, now + CRM_TOTP_PERIOD);
   type_into (page, CRM_TYPE_SIGN_IN_PAGE, "code_row", code);
   g_signal_emit_by_name (template_child (page, CRM_TYPE_SIGN_IN_PAGE, "code_row"),
                          "entry-activated");

@@ -11,6 +11,7 @@
 #include "crm-cluster.h"
 #include "crm-db.h"
 #include "crm-test-server.h"
+#include "crm-totp.h"
 
 #define READY_PREFIX "rapport-server listening on "
 
@@ -718,4 +719,22 @@ crm_test_server_call_with_headers (CrmTestServer      *self,
   for (guint i = 0; headers != NULL && headers[i] != NULL && headers[i + 1] != NULL; i += 2)
     soup_message_headers_replace (request_headers, headers[i], headers[i + 1]);
   return crm_test_server_send (self, message, status);
+}
+
+/* The six-digit TOTP code (RFC 6238, SHA-1, 30 s) of @base32 at @unix_time,
+ * as an authenticator app would show it. */
+char *
+crm_test_totp_code (const char *base32,
+                    gint64      unix_time)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GBytes) key = crm_base32_decode (base32, &error);
+  gsize length = 0;
+  const guint8 *data;
+
+  g_assert_no_error (error);
+  data = g_bytes_get_data (key, &length);
+  return g_strdup_printf ("%06" G_GUINT32_FORMAT,
+                          crm_totp_code (data, length, G_CHECKSUM_SHA1, unix_time,
+                                         CRM_TOTP_DIGITS));
 }

@@ -99,6 +99,9 @@ const char     *crm_test_json_get_string        (JsonNode       *node,
 gint64          crm_test_json_get_int           (JsonNode       *node,
                                                  const char     *path);
 
+char           *crm_test_totp_code              (const char     *base32,
+                                                 gint64          unix_time);
+
 int             crm_test_run_tool               (const char * const *argv,
                                                  char              **output);
 char           *crm_test_make_dir               (void);

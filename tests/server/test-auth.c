@@ -386,21 +386,6 @@ audit_find_or_fail (JsonNode   *list,
   return item;
 }
 
-static char *
-totp_at (const char *base32,
-         gint64      unix_time)
-{
-  g_autoptr(GError) error = NULL;
-  g_autoptr(GBytes) key = crm_base32_decode (base32, &error);
-  const guint8 *data;
-  gsize length = 0;
-
-  g_assert_no_error (error);
-  data = g_bytes_get_data (key, &length);
-  return g_strdup_printf ("%06" G_GUINT32_FORMAT,
-                          crm_totp_code (data, length, G_CHECKSUM_SHA1, unix_time, 6));
-}
-
 static gint64
 now_s (void)
 {
@@ -980,10 +965,10 @@ test_mfa (void)
   for (guint candidate = 0; wrong == NULL; candidate += 7)
     {
       g_autofree char *text = g_strdup_printf ("%06u", candidate);
-      g_autofree char *a = totp_at (secret, t - 30);
-      g_autofree char *b = totp_at (secret, t);
-      g_autofree char *c = totp_at (secret, t + 30);
-      g_autofree char *d = totp_at (secret, t + 60);
+      g_autofree char *a = crm_test_totp_code (secret, t - 30);
+      g_autofree char *b = crm_test_totp_code (secret, t);
+      g_autofree char *c = crm_test_totp_code (secret, t + 30);
+      g_autofree char *d = crm_test_totp_code (secret, t + 60);
 
       if (!g_str_equal (text, a) && !g_str_equal (text, b) && !g_str_equal (text, c)
           && !g_str_equal (text, d))
@@ -996,7 +981,7 @@ test_mfa (void)
   ASSERT_DB_VALUE ("false", "SELECT mfa_enabled::text FROM users WHERE id = $1::bigint", id_str);
 
   /* The right code turns it on and answers ten one-time recovery codes. */
-  code = totp_at (secret, now_s ());
+  code = crm_test_totp_code (secret, now_s ());
   g_free (body);
   body = json_text ("code", code, NULL);
   reply = call (server, token, "POST", "/api/v1/session/mfa/confirm", body, NULL, 200);
@@ -1031,7 +1016,7 @@ test_mfa (void)
   assert_error_code (reply, "mfa_required");
   g_clear_pointer (&reply, json_node_unref);
   /* Nor with a wrong password and a right code. */
-  next = totp_at (secret, now_s () + 30);
+  next = crm_test_totp_code (secret, now_s () + 30);
   reply = sign_in_full (server, "hank", "Wr0ng-password", next, NULL, &status, NULL);
   g_assert_cmpuint (status, ==, 401);
   assert_error_code (reply, "unauthenticated");
@@ -1143,7 +1128,7 @@ test_require_mfa (void)
                                                  "mfa_enrollment_required"));
   g_clear_pointer (&reply, json_node_unref);
   secret = start_enrollment (token, "ivy");
-  code = totp_at (secret, now_s ());
+  code = crm_test_totp_code (secret, now_s ());
   body = json_text ("code", code, NULL);
   reply = call (server, token, "POST", "/api/v1/session/mfa/confirm", body, NULL, 200);
   g_clear_pointer (&reply, json_node_unref);

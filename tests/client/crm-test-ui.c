@@ -1,0 +1,142 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+#include "config.h"
+
+#include "crm-test-ui.h"
+
+/* How long a step may take on a busy machine. */
+#define TIMEOUT_SECONDS 30
+
+static gboolean
+timeout_cb (gpointer user_data)
+{
+  *(gboolean *) user_data = TRUE;
+  return G_SOURCE_REMOVE;
+}
+
+static gboolean
+count_frame_cb (GtkWidget     *widget,
+                GdkFrameClock *frame_clock,
+                gpointer       user_data)
+{
+  guint *frames = user_data;
+
+  (*frames)++;
+  return *frames < 3 ? G_SOURCE_CONTINUE : G_SOURCE_REMOVE;
+}
+
+/**
+ * crm_test_ui_wait:
+ * @widget: the widget that must paint what @done waits for
+ * @done: holds once the step is over
+ * @user_data: data for @done
+ * @what: the step, for the message when it times out
+ *
+ * Iterates the main context until @done holds, then until @widget painted
+ * three more frames; fails the test after 30 s.
+ */
+void
+crm_test_ui_wait (GtkWidget          *widget,
+                  CrmTestUiPredicate  done,
+                  gpointer            user_data,
+                  const char         *what)
+{
+  gboolean timed_out = FALSE;
+  guint frames = 0;
+  guint timeout = g_timeout_add_seconds (TIMEOUT_SECONDS, timeout_cb, &timed_out);
+
+  while (!timed_out && !done (user_data))
+    g_main_context_iteration (NULL, TRUE);
+  gtk_widget_add_tick_callback (widget, count_frame_cb, &frames, NULL);
+  while (!timed_out && frames < 3)
+    g_main_context_iteration (NULL, TRUE);
+  if (timed_out)
+    g_error ("Timed out waiting for %s", what);
+  g_source_remove (timeout);
+}
+
+gpointer
+crm_test_ui_template_child (gpointer    widget,
+                            GType       type,
+                            const char *name)
+{
+  GObject *child = gtk_widget_get_template_child (GTK_WIDGET (widget), type, name);
+
+  g_assert_nonnull (child);
+  return child;
+}
+
+/* Sends @keyval to @widget's key controllers, as a key press would. */
+void
+crm_test_ui_press_key (GtkWidget *widget,
+                       guint      keyval)
+{
+  g_autoptr(GListModel) controllers = gtk_widget_observe_controllers (widget);
+  gboolean handled = FALSE;
+
+  for (guint i = 0; i < g_list_model_get_n_items (controllers) && !handled; i++)
+    {
+      g_autoptr(GObject) controller = g_list_model_get_item (controllers, i);
+
+      if (GTK_IS_EVENT_CONTROLLER_KEY (controller))
+        g_signal_emit_by_name (controller, "key-pressed", keyval, 0, 0, &handled);
+    }
+  g_assert_true (handled);
+}
+
+/* @popover drawn over @snapshot at its place on @window: a popover is a
+ * surface of its own, which the window's paintable leaves out. */
+static void
+append_popover (GtkSnapshot *snapshot,
+                GtkWidget   *window,
+                GtkWidget   *popover)
+{
+  g_autoptr(GdkPaintable) paintable = gtk_widget_paintable_new (popover);
+  GdkSurface *surface = gtk_native_get_surface (GTK_NATIVE (popover));
+  double popover_x = 0;
+  double popover_y = 0;
+  double window_x = 0;
+  double window_y = 0;
+
+  gtk_native_get_surface_transform (GTK_NATIVE (popover), &popover_x, &popover_y);
+  gtk_native_get_surface_transform (GTK_NATIVE (window), &window_x, &window_y);
+  gtk_snapshot_save (snapshot);
+  gtk_snapshot_translate (snapshot, &GRAPHENE_POINT_INIT (
+                            gdk_popup_get_position_x (GDK_POPUP (surface)) + popover_x - window_x,
+                            gdk_popup_get_position_y (GDK_POPUP (surface)) + popover_y - window_y));
+  gdk_paintable_snapshot (paintable, GDK_SNAPSHOT (snapshot),
+                          gdk_paintable_get_intrinsic_width (paintable),
+                          gdk_paintable_get_intrinsic_height (paintable));
+  gtk_snapshot_restore (snapshot);
+}
+
+/**
+ * crm_test_ui_save_png:
+ * @window: a toplevel that has drawn
+ * @popover: (nullable): a popover of @window to draw over it
+ * @path: the PNG to write
+ *
+ * Renders what @window (and @popover) last drew with the window's renderer.
+ */
+void
+crm_test_ui_save_png (GtkWidget  *window,
+                      GtkWidget  *popover,
+                      const char *path)
+{
+  g_autoptr(GdkPaintable) paintable = gtk_widget_paintable_new (window);
+  g_autoptr(GtkSnapshot) snapshot = gtk_snapshot_new ();
+  g_autoptr(GskRenderNode) node = NULL;
+  g_autoptr(GdkTexture) texture = NULL;
+  int width = gdk_paintable_get_intrinsic_width (paintable);
+  int height = gdk_paintable_get_intrinsic_height (paintable);
+
+  g_assert_cmpint (width, >, 100);
+  gdk_paintable_snapshot (paintable, GDK_SNAPSHOT (snapshot), width, height);
+  if (popover != NULL)
+    append_popover (snapshot, window, popover);
+  node = gtk_snapshot_free_to_node (g_steal_pointer (&snapshot));
+  g_assert_nonnull (node);
+  texture = gsk_renderer_render_texture (gtk_native_get_renderer (GTK_NATIVE (window)), node,
+                                         &GRAPHENE_RECT_INIT (0, 0, width, height));
+  g_assert_true (gdk_texture_save_to_png (texture, path));
+  g_test_message ("Screenshot: %s", path);
+}

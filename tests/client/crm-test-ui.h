@@ -1,0 +1,25 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+#pragma once
+
+#include <gtk/gtk.h>
+
+G_BEGIN_DECLS
+
+/* Driving windows under Xvfb: waiting, template children, keys, screenshots. */
+
+typedef gboolean (*CrmTestUiPredicate) (gpointer user_data);
+
+void      crm_test_ui_wait           (GtkWidget          *widget,
+                                      CrmTestUiPredicate  done,
+                                      gpointer            user_data,
+                                      const char         *what);
+gpointer  crm_test_ui_template_child (gpointer            widget,
+                                      GType               type,
+                                      const char         *name);
+void      crm_test_ui_press_key      (GtkWidget          *widget,
+                                      guint               keyval);
+void      crm_test_ui_save_png       (GtkWidget          *window,
+                                      GtkWidget          *popover,
+                                      const char         *path);
+
+G_END_DECLS
