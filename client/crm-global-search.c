@@ -520,7 +520,9 @@ crm_global_search_init (CrmGlobalSearch *self)
                 /* Translators: the header bar's search; Ctrl+K is its shortcut */
                 "placeholder-text", _("Search customers and contacts (Ctrl+K)"),
                 NULL);
-  gtk_editable_set_width_chars (GTK_EDITABLE (self->entry), 28);
+  /* Narrow windows shrink it; wide ones show the whole placeholder. */
+  gtk_editable_set_width_chars (GTK_EDITABLE (self->entry), 8);
+  gtk_editable_set_max_width_chars (GTK_EDITABLE (self->entry), 32);
   gtk_accessible_update_property (GTK_ACCESSIBLE (self->entry), GTK_ACCESSIBLE_PROPERTY_LABEL,
                                   _("Search customers and contacts"), -1);
   gtk_widget_set_parent (GTK_WIDGET (self->entry), GTK_WIDGET (self));

@@ -415,8 +415,12 @@ static gboolean
 rep_signed_in (gpointer user_data)
 {
   Fixture *fixture = user_data;
+  CrmCustomerList *list = crm_customers_page_get_list (
+    _crm_window_get_customers_page (fixture->window));
+
   return signed_in (fixture)
-         && g_strcmp0 (_crm_window_get_account (fixture->window)->username, "li") == 0;
+         && g_strcmp0 (_crm_window_get_account (fixture->window)->username, "li") == 0
+         && list != NULL && !crm_customer_list_get_loading (list);
 }
 
 static gboolean
@@ -519,7 +523,14 @@ check_search (Fixture *fixture)
   while (_crm_global_search_is_busy (search))
     g_main_context_iteration (NULL, TRUE);
   g_assert_null (gtk_list_box_get_row_at_index (list, 0));
+  g_assert_true (gtk_widget_get_visible (GTK_WIDGET (_crm_global_search_get_popover (search))));
+
+  /* Escape closes the results, a second one clears the search. */
   g_signal_emit_by_name (entry, "stop-search");
+  g_assert_false (gtk_widget_get_visible (GTK_WIDGET (_crm_global_search_get_popover (search))));
+  g_assert_cmpstr (gtk_editable_get_text (GTK_EDITABLE (entry)), ==, "不存在的名字");
+  g_signal_emit_by_name (entry, "stop-search");
+  g_assert_cmpstr (gtk_editable_get_text (GTK_EDITABLE (entry)), ==, "");
 }
 
 /* --- preferences, shortcuts, about --------------------------------------- */
