@@ -7,6 +7,7 @@ G_BEGIN_DECLS
 
 /* One crm-api-<resource>.c per resource; the router's table names these. */
 void crm_api_health_get (CrmRequest *request);
+void crm_api_events_subscribe (CrmRequest *request);
 void crm_api_session_create (CrmRequest *request);
 void crm_api_session_get (CrmRequest *request);
 void crm_api_session_delete (CrmRequest *request);

@@ -23,6 +23,7 @@ struct _CrmCall
   CrmServer     *server;
   CrmCallFlags   flags;
   CrmCallFunc    func;
+  CrmCallThenFunc then;
   gconstpointer  data;
   char          *request_id;
   char          *source;
@@ -438,6 +439,11 @@ run_cb (GObject      *source,
       crm_request_reply_gerror (request, error);
       return;
     }
+  if (self->then != NULL)
+    {
+      self->then (request, self->status, self->reply);
+      return;
+    }
   headers = soup_server_message_get_response_headers (crm_request_get_message (request));
   for (guint i = 0; i + 1 < self->reply_headers->len; i += 2)
     soup_message_headers_replace (headers, g_ptr_array_index (self->reply_headers, i),
@@ -511,6 +517,12 @@ read_body (CrmCall           *self,
   return TRUE;
 }
 
+static void run_full (CrmRequest      *request,
+                      CrmCallFlags     flags,
+                      CrmCallFunc      func,
+                      gconstpointer    data,
+                      CrmCallThenFunc  then);
+
 /**
  * crm_call_run:
  *
@@ -527,6 +539,22 @@ crm_call_run (CrmRequest   *request,
 }
 
 /**
+ * crm_call_run_then:
+ * @then: runs on the main thread with the call's reply, instead of sending it
+ *
+ * Like crm_call_run(), for requests that answer otherwise than with JSON (a WebSocket
+ * upgrade); the refusals made before any database work are still sent as usual.
+ */
+void
+crm_call_run_then (CrmRequest      *request,
+                   CrmCallFlags     flags,
+                   CrmCallFunc      func,
+                   CrmCallThenFunc  then)
+{
+  run_full (request, flags, func, NULL, then);
+}
+
+/**
  * crm_call_run_full:
  * @data: (nullable): static data for @func, read back with crm_call_get_data()
  */
@@ -535,6 +563,16 @@ crm_call_run_full (CrmRequest    *request,
                    CrmCallFlags   flags,
                    CrmCallFunc    func,
                    gconstpointer  data)
+{
+  run_full (request, flags, func, data, NULL);
+}
+
+static void
+run_full (CrmRequest      *request,
+          CrmCallFlags     flags,
+          CrmCallFunc      func,
+          gconstpointer    data,
+          CrmCallThenFunc  then)
 {
   SoupServerMessage *message = crm_request_get_message (request);
   SoupMessageHeaders *request_headers = soup_server_message_get_request_headers (message);
@@ -547,6 +585,7 @@ crm_call_run_full (CrmRequest    *request,
   self->server = g_object_ref (server);
   self->flags = flags;
   self->func = func;
+  self->then = then;
   self->data = data;
   self->request_id = g_strdup (crm_request_get_id (request));
   self->source = g_strdup (soup_server_message_get_remote_host (message));
@@ -741,15 +780,30 @@ crm_call_in_scope (CrmCall  *self,
                    CrmScope  scope,
                    gint64    owner_id)
 {
+  return crm_principal_in_scope (&self->principal, scope, owner_id);
+}
+
+/**
+ * crm_principal_in_scope:
+ * @owner_id: the record's owner, 0 for none
+ *
+ * Whether a record owned by @owner_id lies within @scope for @principal: all, their
+ * team's (themselves and rapport.team_members), their own.
+ */
+gboolean
+crm_principal_in_scope (const CrmPrincipal *principal,
+                        CrmScope            scope,
+                        gint64              owner_id)
+{
   switch (scope)
     {
     case CRM_SCOPE_ALL:
       return TRUE;
     case CRM_SCOPE_TEAM:
-      return owner_id == self->principal.user_id
-             || id_in_list (self->principal.team_members, owner_id);
+      return owner_id == principal->user_id
+             || id_in_list (principal->team_members, owner_id);
     case CRM_SCOPE_OWN:
-      return owner_id == self->principal.user_id;
+      return owner_id == principal->user_id;
     case CRM_SCOPE_NONE:
     default:
       return FALSE;

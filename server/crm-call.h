@@ -29,6 +29,17 @@ typedef gboolean (*CrmCallFunc) (CrmCall  *call,
                                  GError  **error);
 
 /**
+ * CrmCallThenFunc:
+ * @status: the reply's HTTP status
+ * @reply: (nullable): the reply's body
+ *
+ * Runs on the main thread once the call's transaction has committed.
+ */
+typedef void (*CrmCallThenFunc) (CrmRequest *request,
+                                 guint       status,
+                                 JsonNode   *reply);
+
+/**
  * CrmCallFlags:
  * @CRM_CALL_PUBLIC: no session needed (signing in)
  * @CRM_CALL_DURING_ENROLLMENT: allowed while the role requires MFA the caller has not
@@ -73,6 +84,10 @@ void                crm_call_run              (CrmRequest     *request,
                                                CrmCallFlags    flags,
                                                CrmCallFunc     func);
 
+void                crm_call_run_then         (CrmRequest     *request,
+                                               CrmCallFlags    flags,
+                                               CrmCallFunc     func,
+                                               CrmCallThenFunc then);
 void                crm_call_run_full         (CrmRequest     *request,
                                                CrmCallFlags    flags,
                                                CrmCallFunc     func,
@@ -109,6 +124,9 @@ CrmFieldAccess      crm_call_get_field_access (CrmCall        *self,
                                                CrmObject       object,
                                                const char     *field);
 gboolean            crm_call_in_scope         (CrmCall        *self,
+                                               CrmScope        scope,
+                                               gint64          owner_id);
+gboolean            crm_principal_in_scope    (const CrmPrincipal *principal,
                                                CrmScope        scope,
                                                gint64          owner_id);
 

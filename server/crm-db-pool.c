@@ -285,3 +285,11 @@ crm_db_pool_new (const char *conninfo,
     }
   return self;
 }
+
+/** crm_db_pool_get_conninfo: where the workers connect */
+const char *
+crm_db_pool_get_conninfo (CrmDbPool *self)
+{
+  g_return_val_if_fail (CRM_IS_DB_POOL (self), NULL);
+  return self->conninfo;
+}

@@ -36,6 +36,7 @@ CrmDbPool *crm_db_pool_new              (const char           *conninfo,
                                          int                   statement_timeout_ms);
 void       crm_db_pool_shutdown         (CrmDbPool            *self);
 guint      crm_db_pool_get_n_workers    (CrmDbPool            *self);
+const char *crm_db_pool_get_conninfo    (CrmDbPool            *self);
 void       _crm_db_pool_push            (CrmDbPool            *self,
                                          GTask                *task,
                                          CrmDbWorkFunc         func);

@@ -210,6 +210,24 @@ crm_request_reply_empty (CrmRequest *self,
     soup_server_message_unpause (self->message);
 }
 
+/**
+ * crm_request_reply_upgrade:
+ *
+ * Sends the status and headers a protocol switch has set on the message (a WebSocket
+ * handshake's 101), without a body.
+ */
+void
+crm_request_reply_upgrade (CrmRequest *self)
+{
+  if (self->finished || self->replied)
+    return;
+  self->replied = TRUE;
+  soup_message_headers_replace (soup_server_message_get_response_headers (self->message),
+                                "X-Request-Id", self->id);
+  if (self->paused)
+    soup_server_message_unpause (self->message);
+}
+
 void
 crm_request_reply_json (CrmRequest *self,
                         guint       status,

@@ -32,6 +32,7 @@ void               crm_request_reply_json     (CrmRequest        *self,
                                                JsonNode          *node);
 void               crm_request_reply_empty    (CrmRequest        *self,
                                                guint              status);
+void               crm_request_reply_upgrade  (CrmRequest        *self);
 void               crm_request_reply_error    (CrmRequest        *self,
                                                CrmApiError        code,
                                                const char        *message);

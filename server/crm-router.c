@@ -62,6 +62,7 @@ static const CrmRoute routes[] = {
   { "PUT", CRM_API_BASE "/settings/reminders", crm_api_settings_reminders_put },
   { "GET", CRM_API_BASE "/notifications", crm_api_notifications_list },
   { "PATCH", CRM_API_BASE "/notifications/{id}", crm_api_notifications_update },
+  { "GET", CRM_API_BASE "/events", crm_api_events_subscribe },
   { "GET", CRM_API_BASE "/teams", crm_api_teams_list },
   { "POST", CRM_API_BASE "/teams", crm_api_teams_create },
   { "GET", CRM_API_BASE "/teams/{id}", crm_api_teams_get },

@@ -7,6 +7,7 @@
 #include <string.h>
 
 #include "crm-api-paths.h"
+#include "crm-events.h"
 #include "crm-request.h"
 #include "crm-router.h"
 #include "crm-secret-box.h"
@@ -33,6 +34,7 @@ struct _CrmServer
   gint64      schema_expected;
   CrmAuthSettings auth;
   CrmSecretBox   *secret_box;
+  CrmEvents      *events;
   guint       n_in_flight;
   gboolean    shutting_down;
   guint       shutdown_timeout_id;
@@ -201,6 +203,7 @@ crm_server_dispose (GObject *object)
   CrmServer *self = CRM_SERVER (object);
 
   g_clear_handle_id (&self->shutdown_timeout_id, g_source_remove);
+  g_clear_object (&self->events);
   if (self->soup != NULL)
     {
       g_signal_handlers_disconnect_by_data (self->soup, self);
@@ -281,6 +284,7 @@ crm_server_new (CrmDbPool       *pool,
   g_signal_connect (self->soup, "request-aborted", G_CALLBACK (request_aborted_cb), self);
   soup_server_add_early_handler (self->soup, "/api", early_handler_cb, self, NULL);
   soup_server_add_handler (self->soup, "/api", api_handler_cb, self, NULL);
+  self->events = crm_events_new (pool, &self->auth);
   return self;
 }
 
@@ -401,6 +405,7 @@ crm_server_begin_shutdown (CrmServer *self,
   if (self->shutting_down)
     return;
   self->shutting_down = TRUE;
+  crm_events_close_all (self->events);
   g_message ("Shutting down: waiting for %u requests in flight", self->n_in_flight);
   if (self->n_in_flight == 0)
     {
@@ -450,4 +455,28 @@ crm_server_set_secret_box (CrmServer    *self,
   g_return_if_fail (CRM_IS_SERVER (self));
   g_clear_pointer (&self->secret_box, crm_secret_box_free);
   self->secret_box = box;
+}
+
+/**
+ * crm_server_get_events:
+ *
+ * Returns: (transfer none): the live events and their WebSocket subscribers
+ */
+CrmEvents *
+crm_server_get_events (CrmServer *self)
+{
+  g_return_val_if_fail (CRM_IS_SERVER (self), NULL);
+  return self->events;
+}
+
+/*
+ * A request answered with 101 Switching Protocols: libsoup hands its connection over and
+ * reports no end of the request, so it ends here.
+ */
+void
+_crm_server_request_upgraded (CrmServer         *self,
+                              SoupServerMessage *message)
+{
+  g_return_if_fail (CRM_IS_SERVER (self));
+  request_done (self, message, FALSE);
 }

@@ -2,6 +2,7 @@
 #pragma once
 
 #include <gio/gio.h>
+#include <libsoup/soup.h>
 
 #include "crm-db-pool.h"
 
@@ -11,6 +12,7 @@ G_BEGIN_DECLS
 G_DECLARE_FINAL_TYPE (CrmServer, crm_server, CRM, SERVER, GObject)
 
 typedef struct _CrmSecretBox CrmSecretBox;
+typedef struct _CrmEvents CrmEvents;
 
 /**
  * CrmAuthSettings:
@@ -49,5 +51,8 @@ void                   crm_server_set_auth_settings (CrmServer             *self
 CrmSecretBox          *crm_server_get_secret_box    (CrmServer             *self);
 void                   crm_server_set_secret_box    (CrmServer             *self,
                                                      CrmSecretBox          *box);
+CrmEvents             *crm_server_get_events        (CrmServer             *self);
+void                   _crm_server_request_upgraded (CrmServer             *self,
+                                                     SoupServerMessage     *message);
 
 G_END_DECLS

@@ -12,6 +12,7 @@
 #include "crm-config.h"
 #include "crm-db.h"
 #include "crm-db-pool.h"
+#include "crm-events.h"
 #include "crm-log.h"
 #include "crm-audit.h"
 #include "crm-scheduler.h"
@@ -175,6 +176,7 @@ run (CrmConfig *config)
 
   sealer_id = crm_audit_sealer_start (pool, 1000);
   scheduler_id = crm_scheduler_start (pool, config->reminder_interval_seconds);
+  crm_events_start (crm_server_get_events (server));
   g_main_loop_run (loop);
   g_clear_handle_id (&sealer_id, g_source_remove);
   g_clear_handle_id (&scheduler_id, g_source_remove);

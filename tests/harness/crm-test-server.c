@@ -738,3 +738,65 @@ crm_test_totp_code (const char *base32,
                           crm_totp_code (data, length, G_CHECKSUM_SHA1, unix_time,
                                          CRM_TOTP_DIGITS));
 }
+
+typedef struct
+{
+  SoupWebsocketConnection *socket;
+  gboolean                 done;
+} EventsOpen;
+
+static void
+events_opened_cb (GObject      *source,
+                  GAsyncResult *result,
+                  gpointer      user_data)
+{
+  EventsOpen *open = user_data;
+
+  open->socket = soup_session_websocket_connect_finish (SOUP_SESSION (source), result, NULL);
+  open->done = TRUE;
+}
+
+static gboolean
+events_wake_cb (gpointer user_data)
+{
+  return G_SOURCE_CONTINUE;
+}
+
+/**
+ * crm_test_server_open_events:
+ * @session: the session to open the socket with (its context is the default one)
+ * @token: (nullable): the bearer token
+ * @status: (out): the handshake's HTTP status (101 when it opened)
+ *
+ * Opens the live events WebSocket (`GET /api/v1/events`) with the server's pinned
+ * certificate, running the default main context until it opened or failed (30 s at most).
+ * Returns: (transfer full) (nullable): the socket
+ */
+SoupWebsocketConnection *
+crm_test_server_open_events (CrmTestServer *self,
+                             SoupSession   *session,
+                             const char    *token,
+                             guint         *status)
+{
+  g_autoptr(SoupMessage) message = crm_test_server_new_message (self, "GET", "/api/v1/events",
+                                                                NULL);
+  EventsOpen open = { NULL, FALSE };
+  gint64 deadline = g_get_monotonic_time () + 30 * G_USEC_PER_SEC;
+  guint wake = g_timeout_add (20, events_wake_cb, NULL);
+
+  if (token != NULL)
+    {
+      g_autofree char *authorization = g_strdup_printf ("Bearer %s", token);
+
+      soup_message_headers_replace (soup_message_get_request_headers (message), "Authorization",
+                                    authorization);
+    }
+  soup_session_websocket_connect_async (session, message, NULL, NULL, G_PRIORITY_DEFAULT, NULL,
+                                        events_opened_cb, &open);
+  while (!open.done && g_get_monotonic_time () < deadline)
+    g_main_context_iteration (NULL, TRUE);
+  g_source_remove (wake);
+  g_assert_true (open.done);
+  *status = soup_message_get_status (message);
+  return open.socket;
+}

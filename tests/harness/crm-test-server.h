@@ -78,6 +78,10 @@ JsonNode       *crm_test_server_call_with_headers (CrmTestServer      *server,
                                                    guint              *status);
 
 SoupSession    *crm_test_session_new            (void);
+SoupWebsocketConnection *crm_test_server_open_events (CrmTestServer *server,
+                                                      SoupSession   *session,
+                                                      const char    *token,
+                                                      guint         *status);
 SoupMessage    *crm_test_server_new_message     (CrmTestServer  *server,
                                                  const char     *method,
                                                  const char     *path,

@@ -171,6 +171,108 @@ send_api_requests (CrmTestServer *server)
 }
 
 static void
+socket_message_cb (SoupWebsocketConnection *socket,
+                   gint                     type,
+                   GBytes                  *message,
+                   guint                   *n_messages)
+{
+  (*n_messages)++;
+}
+
+static void
+socket_closed_cb (SoupWebsocketConnection *socket,
+                  gboolean                *closed)
+{
+  *closed = TRUE;
+}
+
+static gboolean
+wake_cb (gpointer user_data)
+{
+  return G_SOURCE_CONTINUE;
+}
+
+/* Runs the main context until done (@data) or @seconds passed; answers done (@data). */
+static gboolean
+iterate_until (gboolean (*done) (gpointer),
+               gpointer   data,
+               guint      seconds)
+{
+  gint64 deadline = g_get_monotonic_time () + seconds * G_USEC_PER_SEC;
+  guint wake = g_timeout_add (20, wake_cb, NULL);
+
+  while (!done (data) && g_get_monotonic_time () < deadline)
+    g_main_context_iteration (NULL, TRUE);
+  g_source_remove (wake);
+  return done (data);
+}
+
+static gboolean
+has_message (gpointer data)
+{
+  return *(guint *) data > 0;
+}
+
+static gboolean
+is_true (gpointer data)
+{
+  return *(gboolean *) data;
+}
+
+/*
+ * Live events: a refused handshake (bad token), a plain GET, a socket that receives an
+ * event and is closed by signing out, and one still open at SIGTERM.
+ */
+static void
+send_event_requests (CrmTestServer *server)
+{
+  g_autoptr(SoupSession) session = crm_test_session_new ();
+  g_autofree char *token = crm_test_server_sign_in (server, "admin", "Leak-check-2026");
+  g_autofree char *other = crm_test_server_sign_in (server, "admin", "Leak-check-2026");
+  g_autoptr(SoupWebsocketConnection) refused = NULL;
+  g_autoptr(SoupWebsocketConnection) socket = NULL;
+  g_autoptr(JsonNode) plain = NULL;
+  g_autoptr(JsonNode) signed_out = NULL;
+  guint status = 0;
+  guint n_messages = 0;
+  gboolean closed = FALSE;
+
+  refused = crm_test_server_open_events (server, session, "wrong", &status);
+  g_assert_null (refused);
+  g_assert_cmpuint (status, ==, 401);
+  plain = crm_test_server_call (server, token, "GET", "/api/v1/events", NULL, NULL, &status);
+  g_assert_cmpuint (status, ==, 400);
+
+  socket = crm_test_server_open_events (server, session, token, &status);
+  g_assert_nonnull (socket);
+  g_signal_connect (socket, "message", G_CALLBACK (socket_message_cb), &n_messages);
+  g_signal_connect (socket, "closed", G_CALLBACK (socket_closed_cb), &closed);
+  /* The LISTEN connection came back after the outage above: events flow again. */
+  for (guint i = 0; i < 30 && n_messages == 0; i++)
+    {
+      g_autoptr(JsonNode) reply = crm_test_server_call (server, token, "POST", "/api/v1/customers",
+                                                        "{\"name\":\"实时事件有限公司\"}", NULL,
+                                                        &status);
+
+      g_assert_cmpuint (status, ==, 201);
+      iterate_until (has_message, &n_messages, 2);
+    }
+  g_assert_cmpuint (n_messages, >, 0);
+  signed_out = crm_test_server_call (server, token, "DELETE", "/api/v1/session", NULL, NULL,
+                                     &status);
+  g_assert_cmpuint (status, ==, 204);
+  g_assert_true (iterate_until (is_true, &closed, 30));
+
+  /* Left open: the server closes it when it stops. */
+  {
+    SoupWebsocketConnection *open = crm_test_server_open_events (server, session, other, &status);
+
+    g_assert_nonnull (open);
+    g_object_unref (open);
+  }
+}
+
+static void
 test_request_path_leaks (void)
 {
   CrmTestCluster *cluster = crm_test_cluster_new ();
@@ -196,6 +298,7 @@ test_request_path_leaks (void)
   crm_test_cluster_start (cluster);
   send_requests (server, 200);
   send_api_requests (server);
+  send_event_requests (server);
   /* Let the sealer chain the rows above at least once. */
   g_usleep (2 * G_USEC_PER_SEC);
 
