@@ -1405,3 +1405,88 @@ crm_api_client_call_finish (CrmApiClient  *self,
     *status = request != NULL ? request->status : 0;
   return g_task_propagate_pointer (G_TASK (result), error);
 }
+
+static void
+events_opened_cb (GObject      *object,
+                  GAsyncResult *result,
+                  gpointer      user_data)
+{
+  g_autoptr(GTask) task = user_data;
+  Request *request = g_task_get_task_data (task);
+  g_autoptr(GError) error = NULL;
+  SoupWebsocketConnection *socket;
+  guint status;
+
+  socket = soup_session_websocket_connect_finish (SOUP_SESSION (object), result, &error);
+  if (socket != NULL)
+    {
+      g_task_return_pointer (task, socket, g_object_unref);
+      return;
+    }
+  status = soup_message_get_status (request->message);
+  if (request->rejected)
+    g_task_return_error (task, certificate_error (request));
+  else if (status >= 400)
+    g_task_return_new_error (task, CRM_API_REPLY_ERROR,
+                             status == SOUP_STATUS_UNAUTHORIZED ? CRM_API_ERROR_UNAUTHENTICATED
+                                                                : CRM_API_ERROR_INTERNAL,
+                             "HTTP %u", status);
+  else
+    g_task_return_error (task, g_steal_pointer (&error));
+}
+
+/**
+ * crm_api_client_open_events_async:
+ * @self: a #CrmApiClient
+ * @cancellable: (nullable): a #GCancellable
+ * @callback: called when the socket is open or could not be opened
+ * @user_data: data for @callback
+ *
+ * Opens the live events WebSocket (`GET /api/v1/events`) with the client's token, through
+ * the client's session and its certificate check. A refusal does not emit
+ * #CrmApiClient::unauthorized: the calls that follow will.
+ */
+void
+crm_api_client_open_events_async (CrmApiClient        *self,
+                                  GCancellable        *cancellable,
+                                  GAsyncReadyCallback  callback,
+                                  gpointer             user_data)
+{
+  g_autoptr(GTask) task = NULL;
+  g_autoptr(GError) error = NULL;
+  Request *request;
+
+  g_return_if_fail (CRM_IS_API_CLIENT (self));
+
+  task = g_task_new (self, cancellable, callback, user_data);
+  g_task_set_source_tag (task, crm_api_client_open_events_async);
+  request = new_request (self, SOUP_METHOD_GET, CRM_API_BASE "/events", TRUE, &error);
+  if (request == NULL)
+    {
+      g_task_return_error (task, g_steal_pointer (&error));
+      return;
+    }
+  g_task_set_task_data (task, request, (GDestroyNotify) request_free);
+  soup_session_websocket_connect_async (self->session, request->message, NULL, NULL,
+                                        G_PRIORITY_DEFAULT, cancellable, events_opened_cb,
+                                        g_steal_pointer (&task));
+}
+
+/**
+ * crm_api_client_open_events_finish:
+ *
+ * Errors: %CRM_API_REPLY_ERROR (%CRM_API_ERROR_UNAUTHENTICATED for a bad token), the
+ * certificate errors of %CRM_API_CLIENT_ERROR, or the connection's.
+ *
+ * Returns: (transfer full): the open socket, or %NULL
+ */
+SoupWebsocketConnection *
+crm_api_client_open_events_finish (CrmApiClient  *self,
+                                   GAsyncResult  *result,
+                                   GError       **error)
+{
+  g_return_val_if_fail (CRM_IS_API_CLIENT (self), NULL);
+  g_return_val_if_fail (g_task_is_valid (result, self), NULL);
+
+  return g_task_propagate_pointer (G_TASK (result), error);
+}

@@ -3,6 +3,7 @@
 
 #include <gio/gio.h>
 #include <json-glib/json-glib.h>
+#include <libsoup/soup.h>
 
 #include "crm-account.h"
 #include "crm-error.h"
@@ -114,5 +115,12 @@ JsonNode        *crm_api_client_call_finish            (CrmApiClient         *se
                                                         GAsyncResult         *result,
                                                         guint                *status,
                                                         GError              **error);
+void             crm_api_client_open_events_async      (CrmApiClient         *self,
+                                                        GCancellable         *cancellable,
+                                                        GAsyncReadyCallback   callback,
+                                                        gpointer              user_data);
+SoupWebsocketConnection *crm_api_client_open_events_finish (CrmApiClient     *self,
+                                                            GAsyncResult     *result,
+                                                            GError          **error);
 
 G_END_DECLS

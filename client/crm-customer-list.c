@@ -7,9 +7,13 @@
 
 #include "crm-api-paths.h"
 #include "crm-customer-list.h"
+#include "crm-event-stream.h"
 
 #define CUSTOMERS_PATH CRM_API_BASE "/customers"
 #define COUNT_PATH     CRM_API_BASE "/customers/count"
+
+/* How long a live refresh waits for more events of the same burst. */
+#define REFRESH_DELAY_MS 100
 
 /**
  * CrmCustomerList:
@@ -24,6 +28,9 @@
  *
  * Changing the search, a filter or the sort cancels the requests in flight and
  * starts over (once per main-loop turn, however many properties changed).
+ *
+ * Live: when the server tells (#CrmEventStream) that customers changed, the
+ * loaded rows are fetched again and only those that differ are replaced.
  */
 struct _CrmCustomerList
 {
@@ -42,6 +49,8 @@ struct _CrmCustomerList
   gint64        total;         /* -1 while unknown */
   GCancellable *cancellable;   /* the pages and the count in flight */
   guint         restart_source;
+  guint         refresh_source; /* a live refresh, soon */
+  gboolean      refreshing;     /* the page in flight replaces the items */
 };
 
 static void crm_customer_list_model_init (GListModelInterface *iface);
@@ -124,6 +133,52 @@ build_query (CrmCustomerList *self)
   return query;
 }
 
+static gboolean
+same_record (CrmCustomer *a,
+             CrmCustomer *b)
+{
+  return crm_customer_get_id (a) == crm_customer_get_id (b)
+         && crm_customer_get_version (a) == crm_customer_get_version (b);
+}
+
+/*
+ * A live refresh: the loaded window as the server has it now. Only the rows between the
+ * unchanged head and tail are replaced, so the views keep their scroll and the selection
+ * of the rows that did not change.
+ */
+static void
+replace_items (CrmCustomerList *self,
+               JsonArray       *items)
+{
+  g_autoptr(GPtrArray) fresh = g_ptr_array_new_with_free_func (g_object_unref);
+  guint head = 0, tail = 0, n_old = self->items->len, n_new;
+
+  for (guint i = 0; items != NULL && i < json_array_get_length (items); i++)
+    {
+      JsonNode *item = json_array_get_element (items, i);
+
+      if (JSON_NODE_HOLDS_OBJECT (item))
+        g_ptr_array_add (fresh, crm_customer_new (json_node_get_object (item)));
+    }
+  n_new = fresh->len;
+  while (head < n_old && head < n_new
+         && same_record (g_ptr_array_index (self->items, head), g_ptr_array_index (fresh, head)))
+    head++;
+  while (tail < n_old - head && tail < n_new - head
+         && same_record (g_ptr_array_index (self->items, n_old - 1 - tail),
+                         g_ptr_array_index (fresh, n_new - 1 - tail)))
+    tail++;
+  if (head + tail == n_old && n_old == n_new)
+    return;
+  g_ptr_array_remove_range (self->items, head, n_old - head - tail);
+  for (guint i = head; i < n_new - tail; i++)
+    g_ptr_array_insert (self->items, i, g_object_ref (g_ptr_array_index (fresh, i)));
+  g_list_model_items_changed (G_LIST_MODEL (self), head, n_old - head - tail,
+                              n_new - head - tail);
+  if (n_old != n_new)
+    g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_N_ITEMS]);
+}
+
 static void
 page_cb (GObject      *object,
          GAsyncResult *result,
@@ -153,6 +208,15 @@ page_cb (GObject      *object,
 
   reply = json_node_get_object (root);
   items = json_object_get_array_member (reply, "items");
+  if (self->refreshing)
+    {
+      self->refreshing = FALSE;
+      replace_items (self, items);
+      g_free (self->next);
+      self->next = g_strdup (json_object_get_string_member_with_default (reply, "next", NULL));
+      set_has_more (self, self->next != NULL);
+      return;
+    }
   before = self->items->len;
   if (items != NULL)
     for (guint i = 0; i < json_array_get_length (items); i++)
@@ -215,6 +279,49 @@ fetch_page (CrmCustomerList *self)
                              0, self->cancellable, page_cb, g_object_ref (self));
 }
 
+static void schedule_restart (CrmCustomerList *self);
+
+static gboolean
+refresh_cb (gpointer user_data)
+{
+  CrmCustomerList *self = user_data;
+  g_autoptr(GString) query = NULL;
+  g_autoptr(GString) count_query = NULL;
+  g_autofree char *limit = NULL;
+
+  self->refresh_source = 0;
+  if (self->restart_source != 0 || self->api_client == NULL
+      || crm_api_client_get_token (self->api_client) == NULL)
+    return G_SOURCE_REMOVE;
+  if (self->loading)
+    {
+      /* A page is on its way: its cursor may be stale by now, start over. */
+      schedule_restart (self);
+      return G_SOURCE_REMOVE;
+    }
+  query = build_query (self);
+  limit = g_strdup_printf ("%u", CLAMP (MAX (self->items->len, self->page_size), 1, 500));
+  crm_api_query_add (query, "limit", limit);
+  self->refreshing = TRUE;
+  set_loading (self, TRUE);
+  crm_api_client_call_async (self->api_client, SOUP_METHOD_GET, CUSTOMERS_PATH, query->str, NULL,
+                             0, self->cancellable, page_cb, g_object_ref (self));
+  count_query = build_query (self);
+  crm_api_client_call_async (self->api_client, SOUP_METHOD_GET, COUNT_PATH, count_query->str,
+                             NULL, 0, self->cancellable, count_cb, g_object_ref (self));
+  return G_SOURCE_REMOVE;
+}
+
+/* Someone changed customers: refresh once the burst of events is over. */
+static void
+stream_event_cb (CrmCustomerList *self,
+                 JsonObject      *event,
+                 CrmEventStream  *stream)
+{
+  if (self->refresh_source == 0)
+    self->refresh_source = g_timeout_add (REFRESH_DELAY_MS, refresh_cb, self);
+}
+
 static gboolean
 restart_cb (gpointer user_data)
 {
@@ -223,6 +330,7 @@ restart_cb (gpointer user_data)
   guint removed = self->items->len;
 
   self->restart_source = 0;
+  self->refreshing = FALSE;
   g_cancellable_cancel (self->cancellable);
   g_clear_object (&self->cancellable);
   self->cancellable = g_cancellable_new ();
@@ -293,6 +401,7 @@ crm_customer_list_dispose (GObject *object)
   CrmCustomerList *self = CRM_CUSTOMER_LIST (object);
 
   g_clear_handle_id (&self->restart_source, g_source_remove);
+  g_clear_handle_id (&self->refresh_source, g_source_remove);
   g_cancellable_cancel (self->cancellable);
   g_clear_object (&self->cancellable);
   g_clear_object (&self->api_client);
@@ -362,6 +471,15 @@ crm_customer_list_set_property (GObject      *object,
     {
     case PROP_API_CLIENT:
       self->api_client = g_value_dup_object (value);
+      if (self->api_client != NULL)
+        {
+          CrmEventStream *stream = crm_event_stream_get_for_client (self->api_client);
+
+          g_signal_connect_object (stream, "event::customers", G_CALLBACK (stream_event_cb),
+                                   self, G_CONNECT_SWAPPED);
+          g_signal_connect_object (stream, "event::resync", G_CALLBACK (stream_event_cb), self,
+                                   G_CONNECT_SWAPPED);
+        }
       break;
     case PROP_Q:
       crm_customer_list_set_q (self, g_value_get_string (value));

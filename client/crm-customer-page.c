@@ -10,6 +10,7 @@
 #include "crm-customer-fields.h"
 #include "crm-format.h"
 #include "crm-customer-page.h"
+#include "crm-event-stream.h"
 
 /**
  * CrmCustomerPage:
@@ -19,7 +20,13 @@
  * timeline. "Save" sends what changed (`PATCH` with `If-Match`); a 422 shows
  * each field's message beside its row, a 409 asks whether to keep the other
  * user's version or to overwrite it.
+ *
+ * Live: when someone else changes the customer or its contacts (#CrmEventStream),
+ * the page reloads, unless it holds unsaved edits: then a bar offers to reload.
  */
+
+/* How long a reload waits for more events of the same burst. */
+#define LIVE_DELAY_MS 100
 
 typedef enum
 {
@@ -78,6 +85,9 @@ struct _CrmCustomerPage
   AdwMessageDialog    *conflict_dialog;
   JsonNode            *theirs;          /* the current record of a 409 */
   JsonObject          *pending;         /* the changes a 409 turned down */
+  GtkWidget           *changed_bar;     /* someone else changed it: reload? */
+  guint                live_source;     /* a reload for a live event, soon */
+  gint64               live_version;    /* the newest version it told of, 0: unknown */
 };
 
 G_DEFINE_FINAL_TYPE (CrmCustomerPage, crm_customer_page, ADW_TYPE_BIN)
@@ -530,15 +540,21 @@ collect_changes (CrmCustomerPage *self)
   return g_steal_pointer (&changes);
 }
 
-static void
-update_save_button (CrmCustomerPage *self)
+static gboolean
+has_unsaved_changes (CrmCustomerPage *self)
 {
   gboolean changed = FALSE;
 
   for (guint i = 0; self->customer != NULL && i < self->fields->len && !changed; i++)
     changed = field_is_changed (self, g_ptr_array_index (self->fields, i));
+  return changed;
+}
+
+static void
+update_save_button (CrmCustomerPage *self)
+{
   gtk_widget_set_sensitive (GTK_WIDGET (self->save_button),
-                            changed && self->save_cancellable == NULL);
+                            has_unsaved_changes (self) && self->save_cancellable == NULL);
 }
 
 static void
@@ -595,6 +611,8 @@ fill_form (CrmCustomerPage *self,
   g_autofree char *subtitle = NULL;
 
   g_set_object (&self->customer, customer);
+  /* The form shows the server's version now: nothing left to offer. */
+  gtk_widget_set_visible (self->changed_bar, FALSE);
   self->filling = TRUE;
   for (guint i = 0; i < self->fields->len; i++)
     {
@@ -1136,6 +1154,85 @@ back_button_clicked_cb (CrmCustomerPage *self)
   g_signal_emit (self, signals[BACK], 0);
 }
 
+/* --- live: what someone else changed ------------------------------------- */
+
+static gboolean
+live_reload_cb (gpointer user_data)
+{
+  CrmCustomerPage *self = user_data;
+
+  self->live_source = 0;
+  /* A load or save in flight fetches the latest anyway; a version already shown is this
+   * page's own save, its reply faster than its event. */
+  if (self->customer == NULL || crm_customer_page_get_busy (self)
+      || (self->live_version > 0 && self->live_version <= crm_customer_get_version (self->customer)))
+    return G_SOURCE_REMOVE;
+  g_debug ("Customer %" G_GINT64_FORMAT " changed on the server", self->id);
+  /* Edits are never thrown away unasked. */
+  if (has_unsaved_changes (self))
+    gtk_widget_set_visible (self->changed_bar, TRUE);
+  else
+    crm_customer_page_load (self, self->id);
+  return G_SOURCE_REMOVE;
+}
+
+static void
+stream_event_cb (CrmCustomerPage *self,
+                 JsonObject      *event,
+                 CrmEventStream  *stream)
+{
+  const char *type = json_object_get_string_member_with_default (event, "type", "");
+  gint64 version = crm_event_stream_get_event_id (event, "version");
+
+  if (self->customer == NULL)
+    return;
+  if (g_str_equal (type, "customers")
+      && (crm_event_stream_get_event_id (event, "id") != self->id
+          || (version > 0 && version == crm_customer_get_version (self->customer))))
+    return;   /* another customer, or the version shown (this page's own save) */
+  if (g_str_equal (type, "contacts")
+      && crm_event_stream_get_event_id (event, "customer_id") != self->id)
+    return;
+  /* The newest version this burst of events told of; contacts and resyncs tell none
+   * (0: reload whatever is shown). */
+  if (self->live_source == 0)
+    self->live_version = -1;
+  if (!g_str_equal (type, "customers") || version <= 0)
+    self->live_version = 0;
+  else if (self->live_version != 0)
+    self->live_version = MAX (self->live_version, version);
+  if (self->live_source == 0)
+    self->live_source = g_timeout_add (LIVE_DELAY_MS, live_reload_cb, self);
+}
+
+static void
+changed_bar_response_cb (CrmCustomerPage *self,
+                         int              response)
+{
+  if (response == GTK_RESPONSE_ACCEPT)
+    crm_customer_page_load (self, self->id);
+}
+
+static void
+build_changed_bar (CrmCustomerPage *self)
+{
+  GtkWidget *box = adw_bin_get_child (ADW_BIN (self));
+  GtkWidget *label = gtk_label_new (_("Someone else changed this customer. Reload to see "
+                                      "their version: your unsaved changes will be lost."));
+
+  gtk_label_set_wrap (GTK_LABEL (label), TRUE);
+  gtk_label_set_xalign (GTK_LABEL (label), 0);
+  gtk_widget_set_hexpand (label, TRUE);
+  self->changed_bar = gtk_info_bar_new ();
+  gtk_info_bar_set_message_type (GTK_INFO_BAR (self->changed_bar), GTK_MESSAGE_WARNING);
+  gtk_info_bar_add_child (GTK_INFO_BAR (self->changed_bar), label);
+  gtk_info_bar_add_button (GTK_INFO_BAR (self->changed_bar), _("_Reload"), GTK_RESPONSE_ACCEPT);
+  gtk_widget_set_visible (self->changed_bar, FALSE);
+  g_signal_connect_swapped (self->changed_bar, "response", G_CALLBACK (changed_bar_response_cb),
+                            self);
+  gtk_box_insert_child_after (GTK_BOX (box), self->changed_bar, gtk_widget_get_first_child (box));
+}
+
 /* --- GObject --------------------------------------------------------------- */
 
 static void
@@ -1143,6 +1240,7 @@ crm_customer_page_dispose (GObject *object)
 {
   CrmCustomerPage *self = CRM_CUSTOMER_PAGE (object);
 
+  g_clear_handle_id (&self->live_source, g_source_remove);
   g_cancellable_cancel (self->cancellable);
   g_clear_object (&self->cancellable);
   g_cancellable_cancel (self->save_cancellable);
@@ -1213,6 +1311,7 @@ crm_customer_page_init (CrmCustomerPage *self)
   self->fields = g_ptr_array_new_with_free_func ((GDestroyNotify) field_free);
   self->custom_rows = g_ptr_array_new ();
   build_standard_fields (self);
+  build_changed_bar (self);
 }
 
 void
@@ -1221,7 +1320,31 @@ crm_customer_page_set_api_client (CrmCustomerPage *self,
 {
   g_return_if_fail (CRM_IS_CUSTOMER_PAGE (self));
 
+  if (self->api_client == api_client)
+    return;
+  if (self->api_client != NULL)
+    g_signal_handlers_disconnect_by_func (crm_event_stream_get_for_client (self->api_client),
+                                          stream_event_cb, self);
   g_set_object (&self->api_client, api_client);
+  if (api_client != NULL)
+    {
+      CrmEventStream *stream = crm_event_stream_get_for_client (api_client);
+
+      g_signal_connect_object (stream, "event::customers", G_CALLBACK (stream_event_cb), self,
+                               G_CONNECT_SWAPPED);
+      g_signal_connect_object (stream, "event::contacts", G_CALLBACK (stream_event_cb), self,
+                               G_CONNECT_SWAPPED);
+      g_signal_connect_object (stream, "event::resync", G_CALLBACK (stream_event_cb), self,
+                               G_CONNECT_SWAPPED);
+    }
+}
+
+/* For tests: the bar offering to reload what someone else changed. */
+GtkWidget *
+_crm_customer_page_get_changed_bar (CrmCustomerPage *self)
+{
+  g_return_val_if_fail (CRM_IS_CUSTOMER_PAGE (self), NULL);
+  return self->changed_bar;
 }
 
 /**

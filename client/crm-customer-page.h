@@ -31,5 +31,6 @@ const char  *_crm_customer_page_get_field_message  (CrmCustomerPage *self,
 AdwMessageDialog *_crm_customer_page_get_conflict_dialog (CrmCustomerPage *self);
 guint        _crm_customer_page_get_n_contacts     (CrmCustomerPage *self);
 guint        _crm_customer_page_get_n_events       (CrmCustomerPage *self);
+GtkWidget   *_crm_customer_page_get_changed_bar    (CrmCustomerPage *self);
 
 G_END_DECLS

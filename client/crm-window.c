@@ -12,6 +12,7 @@
 #include "crm-error.h"
 #include "crm-global-search.h"
 #include "crm-mfa-dialog.h"
+#include "crm-notifications-button.h"
 #include "crm-sections.h"
 #include "crm-sign-in-page.h"
 #include "crm-token-store.h"
@@ -93,6 +94,7 @@ struct _CrmWindow
   GtkLabel             *mfa_notice_label;
   GtkButton            *mfa_setup_button;
   CrmGlobalSearch      *global_search;
+  CrmNotificationsButton *notifications_button;
 
   CrmApiClient         *api_client;
   GSettings            *settings;
@@ -867,6 +869,9 @@ show_signed_in (CrmWindow *self)
                                            "Rapport yet."));
       gtk_stack_set_visible_child_name (self->section_stack, "notice");
     }
+  crm_notifications_button_start (self->notifications_button, self->api_client,
+                                  self->settings);
+  gtk_widget_set_visible (GTK_WIDGET (self->notifications_button), TRUE);
   adw_leaflet_set_visible_child_name (self->leaflet, "content");
   show_page (self, PAGE_SIGNED_IN);
   update_sidebar_button (self);
@@ -879,6 +884,17 @@ show_signed_in (CrmWindow *self)
   update_actions (self);
   if (self->account->mfa_enrollment_required)
     gtk_widget_grab_focus (GTK_WIDGET (self->mfa_setup_button));
+}
+
+/* A notification names a customer: show it, when the role has the section. */
+static void
+notifications_button_open_customer_cb (CrmWindow *self,
+                                       gint64     id)
+{
+  if (self->account == NULL || crm_customers_page_get_list (self->customers_page) == NULL)
+    return;
+  gtk_stack_set_visible_child (self->section_stack, GTK_WIDGET (self->customers_page));
+  crm_customers_page_open_customer (self->customers_page, id);
 }
 
 static void
@@ -927,6 +943,8 @@ forget_session (CrmWindow *self,
   gtk_widget_set_visible (GTK_WIDGET (self->global_search), FALSE);
   if (self->mfa_dialog != NULL)
     gtk_window_destroy (self->mfa_dialog);
+  crm_notifications_button_stop (self->notifications_button);
+  gtk_widget_set_visible (GTK_WIDGET (self->notifications_button), FALSE);
   crm_api_client_set_token (self->api_client, NULL);
   if (clear_stored && base_url != NULL && *base_url != '\0')
     crm_token_store_clear_async (base_url, NULL, token_store_cleared_cb, NULL);
@@ -1475,6 +1493,8 @@ crm_window_class_init (CrmWindowClass *klass)
   gtk_widget_class_bind_template_child (widget_class, CrmWindow, sign_out_button);
   gtk_widget_class_bind_template_child (widget_class, CrmWindow, section_stack);
   gtk_widget_class_bind_template_child (widget_class, CrmWindow, customers_page);
+  gtk_widget_class_bind_template_child (widget_class, CrmWindow, notifications_button);
+  gtk_widget_class_bind_template_callback (widget_class, notifications_button_open_customer_cb);
   gtk_widget_class_bind_template_child (widget_class, CrmWindow, notice_page);
   gtk_widget_class_bind_template_child (widget_class, CrmWindow, mfa_notice_label);
   gtk_widget_class_bind_template_child (widget_class, CrmWindow, mfa_setup_button);
@@ -1515,6 +1535,7 @@ crm_window_init (CrmWindow *self)
   g_type_ensure (CRM_TYPE_SIGN_IN_PAGE);
   g_type_ensure (CRM_TYPE_CUSTOMERS_PAGE);
   g_type_ensure (CRM_TYPE_GLOBAL_SEARCH);
+  g_type_ensure (CRM_TYPE_NOTIFICATIONS_BUTTON);
   gtk_widget_init_template (GTK_WIDGET (self));
 
   self->connection_state = CRM_CONNECTION_STATE_CONNECTING;
