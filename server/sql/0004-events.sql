@@ -101,4 +101,9 @@ LANGUAGE sql STABLE SECURITY DEFINER SET search_path = public, pg_temp AS $$
   WHERE s.id = ANY (ids) AND s.revoked_at IS NULL AND s.expires_at > now()
     AND s.last_seen_at > now() - make_interval (secs => idle_seconds) AND u.is_active
 $$;
+REVOKE EXECUTE ON FUNCTION rapport_sessions_alive (bigint[], integer) FROM PUBLIC;
 GRANT EXECUTE ON FUNCTION rapport_sessions_alive (bigint[], integer) TO rapport_app;
+
+-- The scheduler runs rapport_send_reminders () as rapport_app, which 0003 never granted it
+-- (every round failed with "permission denied"): update reminders are sent from now on.
+GRANT EXECUTE ON FUNCTION rapport_send_reminders () TO rapport_app;

@@ -4,6 +4,7 @@
 #include <string.h>
 
 #include "crm-api-paths.h"
+#include "crm-db.h"
 #include "crm-test-server.h"
 
 /*
@@ -334,6 +335,52 @@ test_assignment (void)
                                                   "title"), ==, "转交测试有限公司");
 }
 
+/* The scheduler's update reminders (server B runs it every second) reach their owner. */
+static void
+test_reminder (void)
+{
+  g_autoptr(Subscriber) rep_1 = NULL;
+  g_autoptr(Subscriber) rep_2 = NULL;
+  g_autoptr(JsonNode) enabled = NULL;
+  g_autoptr(JsonNode) disabled = NULL;
+  g_autofree char *aged = NULL;
+  PGconn *db;
+  JsonNode *event;
+  gint64 id;
+
+  ensure_users ();
+  rep_1 = subscribe (server_b, users[REP_1].token);
+  rep_2 = subscribe (server_b, users[REP_2].token);
+  id = create_customer (REP_1, "久未更新有限公司");
+  /* Untouched for two days: written past the updated_at trigger, as the cluster owner. */
+  db = crm_test_cluster_connect (cluster);
+  {
+    g_autofree char *sql = g_strdup_printf (
+      "UPDATE customers SET updated_at = now () - interval '2 days' WHERE id = %" G_GINT64_FORMAT,
+      id);
+    g_autoptr(GError) error = NULL;
+
+    crm_db_exec_command (db, "SET session_replication_role = replica", &error);
+    g_assert_no_error (error);
+    crm_db_exec_command (db, sql, &error);
+    g_assert_no_error (error);
+    aged = crm_test_query_value (db, "SELECT count(*) FROM customers "
+                                     "WHERE updated_at < now () - interval '1 day'");
+  }
+  PQfinish (db);
+  g_assert_cmpstr (aged, !=, "0");
+
+  enabled = call (server_a, ADMIN, "PUT", CRM_API_BASE "/settings/reminders",
+                  "{\"enabled\":true,\"days\":1}", 0, 200);
+  event = wait_event (rep_1, "notification", "create", 0);
+  g_assert_nonnull (event);
+  g_assert_cmpstr (crm_test_json_get_string (event, "kind"), ==, "reminder");
+  g_assert_cmpint (crm_test_json_get_int (event, "customer_id"), ==, id);
+  g_assert_false (has_event (rep_2, "notification", NULL, 0));
+  disabled = call (server_a, ADMIN, "PUT", CRM_API_BASE "/settings/reminders",
+                   "{\"enabled\":false,\"days\":30}", 0, 200);
+}
+
 /* No token, a wrong one, and a plain GET: refused before any upgrade. */
 static void
 test_refused (void)
@@ -390,12 +437,17 @@ main (int   argc,
     }
   g_test_add_func ("/crm/events/cross-instance", test_cross_instance);
   g_test_add_func ("/crm/events/assignment", test_assignment);
+  g_test_add_func ("/crm/events/reminder", test_reminder);
   g_test_add_func ("/crm/events/refused", test_refused);
   g_test_add_func ("/crm/events/sign-out-closes", test_sign_out_closes);
 
   cluster = crm_test_cluster_new ();
   server_a = crm_test_server_new (cluster, NULL);
-  server_b = crm_test_server_new (cluster, NULL);
+  {
+    const char *args[] = { "--reminder-interval-seconds=1", NULL };
+
+    server_b = crm_test_server_new (cluster, args);
+  }
   session = crm_test_session_new ();
   status = g_test_run ();
 
