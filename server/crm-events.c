@@ -72,7 +72,8 @@ static void connect_start (CrmEvents *self);
 static void
 subscriber_free (Subscriber *subscriber)
 {
-  g_signal_handlers_disconnect_by_data (subscriber->socket, subscriber);
+  if (subscriber->socket != NULL)
+    g_signal_handlers_disconnect_by_data (subscriber->socket, subscriber);
   g_clear_object (&subscriber->socket);
   g_clear_pointer (&subscriber->principal.team_members, g_free);
   g_free (subscriber);
@@ -487,6 +488,7 @@ socket_message_cb (SoupWebsocketConnection *socket,
 {
 }
 
+/* Weak pointers: a handshake still on its way must not keep a stopping server alive. */
 typedef struct
 {
   CrmEvents  *events;
@@ -500,13 +502,9 @@ upgrade_free (gpointer data,
 {
   Upgrade *upgrade = data;
 
-  g_clear_object (&upgrade->events);
-  g_clear_object (&upgrade->server);
-  if (upgrade->subscriber != NULL)
-    {
-      g_clear_pointer (&upgrade->subscriber->principal.team_members, g_free);
-      g_free (upgrade->subscriber);
-    }
+  g_clear_weak_pointer (&upgrade->events);
+  g_clear_weak_pointer (&upgrade->server);
+  g_clear_pointer (&upgrade->subscriber, subscriber_free);
   g_free (upgrade);
 }
 
@@ -520,8 +518,12 @@ wrote_informational_cb (SoupServerMessage *message,
   g_autoptr(GIOStream) stream = NULL;
   SoupMessageHeaders *headers = soup_server_message_get_request_headers (message);
 
-  if (subscriber == NULL || soup_server_message_get_status (message) != SOUP_STATUS_SWITCHING_PROTOCOLS)
-    return;
+  if (subscriber == NULL || self == NULL || upgrade->server == NULL
+      || soup_server_message_get_status (message) != SOUP_STATUS_SWITCHING_PROTOCOLS)
+    {
+      g_clear_pointer (&subscriber, subscriber_free);
+      return;
+    }
   stream = soup_server_message_steal_connection (message);
   subscriber->socket = soup_websocket_connection_new (stream, soup_server_message_get_uri (message),
                                                       SOUP_WEBSOCKET_CONNECTION_SERVER,
@@ -575,8 +577,8 @@ crm_events_accept (CrmEvents  *self,
       return;
     }
   upgrade = g_new0 (Upgrade, 1);
-  upgrade->events = g_object_ref (self);
-  upgrade->server = g_object_ref (crm_request_get_server (request));
+  g_set_weak_pointer (&upgrade->events, self);
+  g_set_weak_pointer (&upgrade->server, crm_request_get_server (request));
   upgrade->subscriber = g_new0 (Subscriber, 1);
   upgrade->subscriber->session_id = json_object_get_int_member (object, "session_id");
   upgrade->subscriber->principal.user_id = json_object_get_int_member (object, "user_id");
