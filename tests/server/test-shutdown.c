@@ -45,6 +45,26 @@ iterate_for (guint ms)
     }
 }
 
+/* Iterates the main context until a backend waits on a lock (the held request). */
+static void
+wait_for_lock_waiter (CrmTestCluster *cluster)
+{
+  g_autoptr(PGconn) watcher = crm_test_cluster_connect (cluster);
+  gint64 end = g_get_monotonic_time () + 30 * G_USEC_PER_SEC;
+
+  for (;;)
+    {
+      g_autofree char *waiting = crm_test_query_value (watcher,
+                                                       "SELECT count(*) FROM pg_stat_activity"
+                                                       " WHERE wait_event_type = 'Lock'");
+
+      if (g_strcmp0 (waiting, "0") != 0)
+        return;
+      g_assert_cmpint (g_get_monotonic_time (), <, end);
+      iterate_for (20);
+    }
+}
+
 static void
 test_sigterm_with_request_in_flight (void)
 {
@@ -65,7 +85,9 @@ test_sigterm_with_request_in_flight (void)
 
   held = crm_test_server_new_message (server, "GET", CRM_API_HEALTH, NULL);
   soup_session_send_and_read_async (session, held, G_PRIORITY_DEFAULT, NULL, send_cb, &pending);
-  iterate_for (500);
+  /* Wait until the server's worker is blocked on the lock: a fixed pause was not enough
+   * on a loaded machine, where the server had not yet read the request at SIGTERM. */
+  wait_for_lock_waiter (cluster);
   g_assert_false (pending.done);
 
   crm_test_server_send_signal (server, SIGTERM);
