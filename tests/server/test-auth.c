@@ -502,6 +502,28 @@ test_sign_in_out (void)
                NULL, 401);
 }
 
+/* Signing in touches the user's row (last_login_at) but not its version: an admin's
+ * edit of that user, opened before, must not turn stale (409) by it. */
+static void
+test_sign_in_keeps_version (void)
+{
+  gint64 id = crm_test_server_create_user (server, "vera", "sales_rep", USER_PASSWORD);
+  g_autofree char *id_str = id_text (id);
+  g_autoptr(JsonNode) first = NULL;
+  g_autoptr(JsonNode) second = NULL;
+  gint64 version = DB_INT ("SELECT version FROM users WHERE id = $1::bigint", id_str);
+
+  first = sign_in_expect (server, "vera", USER_PASSWORD, 201);
+  second = sign_in_expect (server, "vera", USER_PASSWORD, 201);
+  g_assert_cmpint (DB_INT ("SELECT count(*) FROM users WHERE id = $1::bigint "
+                           "AND last_login_at IS NOT NULL", id_str), ==, 1);
+  g_assert_cmpint (DB_INT ("SELECT version FROM users WHERE id = $1::bigint", id_str), ==,
+                   version);
+  /* An edit still moves it. */
+  g_assert_cmpint (DB_INT ("UPDATE users SET display_name = 'Vera Wang' WHERE id = $1::bigint "
+                           "RETURNING version", id_str), ==, version + 1);
+}
+
 static void
 test_sign_in_errors (void)
 {
@@ -2070,6 +2092,7 @@ main (int   argc,
 
   g_test_add_func ("/crm/auth/sign-in-out", test_sign_in_out);
   g_test_add_func ("/crm/auth/sign-in-errors", test_sign_in_errors);
+  g_test_add_func ("/crm/auth/sign-in-keeps-version", test_sign_in_keeps_version);
   g_test_add_func ("/crm/auth/lockout", test_lockout);
   g_test_add_func ("/crm/auth/failed-sign-in-alert", test_failed_sign_in_alert);
   g_test_add_func ("/crm/auth/session-expiry", test_session_expiry);

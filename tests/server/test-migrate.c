@@ -31,6 +31,18 @@ fixture_tear_down (Fixture       *fixture,
   crm_test_cluster_free (fixture->cluster);
 }
 
+/* How many migrations the server embeds: fewer than the latest version while a
+ * number reserved for another branch is not merged yet. */
+static gint64
+n_known (void)
+{
+  g_auto(GStrv) names = g_resources_enumerate_children ("/org/rapportcrm/Rapport/server/sql/",
+                                                        G_RESOURCE_LOOKUP_FLAGS_NONE, NULL);
+
+  g_assert_nonnull (names);
+  return g_strv_length (names);
+}
+
 static void
 test_fresh (Fixture       *fixture,
             gconstpointer  data)
@@ -47,11 +59,11 @@ test_fresh (Fixture       *fixture,
 
   g_assert_true (crm_migrate_run (fixture->conn, &applied, &error));
   g_assert_no_error (error);
-  g_assert_cmpuint (applied, ==, latest);
+  g_assert_cmpuint (applied, ==, n_known ());
   g_assert_cmpint (crm_migrate_get_current (fixture->conn, &error), ==, latest);
 
   count = crm_test_query_value (fixture->conn, "SELECT count(*) FROM schema_migrations");
-  g_assert_cmpint (g_ascii_strtoll (count, NULL, 10), ==, latest);
+  g_assert_cmpint (g_ascii_strtoll (count, NULL, 10), ==, n_known ());
   tables = crm_test_query_value (fixture->conn,
                         "SELECT string_agg(tablename, ',' ORDER BY tablename) FROM pg_tables "
                         "WHERE schemaname = 'public'");
@@ -124,7 +136,7 @@ test_newer_refused (Fixture       *fixture,
   }
 
   count = crm_test_query_value (fixture->conn, "SELECT count(*) FROM schema_migrations");
-  g_assert_cmpint (g_ascii_strtoll (count, NULL, 10), ==, crm_migrate_get_latest_known () + 1);
+  g_assert_cmpint (g_ascii_strtoll (count, NULL, 10), ==, n_known () + 1);
 }
 
 /* Two migrators at once (two servers starting together): the lock serializes them. */
@@ -149,7 +161,7 @@ test_concurrent (Fixture       *fixture,
   g_assert_no_error (error);
 
   count = crm_test_query_value (fixture->conn, "SELECT count(*) FROM schema_migrations");
-  g_assert_cmpint (g_ascii_strtoll (count, NULL, 10), ==, crm_migrate_get_latest_known ());
+  g_assert_cmpint (g_ascii_strtoll (count, NULL, 10), ==, n_known ());
 }
 
 /* The schema's own rules: Chinese text and mobile numbers round-trip, bad ones are refused. */
