@@ -26,9 +26,17 @@ static const struct
   { "auditor", "Auditor", N_("Auditor") },
 };
 
-static const char *
-role_display_name (const char *builtin,
-                   const char *name)
+/**
+ * crm_role_get_display_name:
+ * @builtin: (nullable): the role's `builtin` member, such as `sales_rep`
+ * @name: (nullable): the role's name
+ *
+ * Returns: (transfer none): a built-in role's name in the user's language, unless an
+ *   admin renamed it; else @name
+ */
+const char *
+crm_role_get_display_name (const char *builtin,
+                           const char *name)
 {
   for (guint i = 0; builtin != NULL && i < G_N_ELEMENTS (builtin_roles); i++)
     if (g_str_equal (builtin, builtin_roles[i].builtin)
@@ -99,7 +107,7 @@ crm_account_from_json (JsonNode  *node,
   self->mfa_enabled = json_object_get_boolean_member_with_default (user, "mfa_enabled", FALSE);
   if (role != NULL)
     {
-      self->role_name = g_strdup (role_display_name (
+      self->role_name = g_strdup (crm_role_get_display_name (
         json_object_get_string_member_with_default (role, "builtin", NULL),
         json_object_get_string_member_with_default (role, "name", NULL)));
       self->require_mfa = json_object_get_boolean_member_with_default (role, "require_mfa",

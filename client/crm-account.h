@@ -39,6 +39,8 @@ CrmAccount *crm_account_from_json (JsonNode          *node,
                                    GError           **error);
 CrmAccount *crm_account_copy      (const CrmAccount  *self);
 void        crm_account_free      (CrmAccount        *self);
+const char *crm_role_get_display_name (const char    *builtin,
+                                       const char    *name);
 
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (CrmAccount, crm_account_free)
 

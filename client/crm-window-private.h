@@ -2,6 +2,7 @@
 #pragma once
 
 #include "crm-address-page.h"
+#include "crm-admin-page.h"
 #include "crm-certificate-changed-page.h"
 #include "crm-customers-page.h"
 #include "crm-global-search.h"
@@ -34,5 +35,7 @@ gboolean                   _crm_window_is_checking_session          (CrmWindow *
 /* For tests: the header bar's search, and the two-factor dialog while it is open. */
 CrmGlobalSearch           *_crm_window_get_global_search            (CrmWindow *self);
 GtkWindow                 *_crm_window_get_mfa_dialog               (CrmWindow *self);
+/* For tests: the Administration section. */
+CrmAdminPage              *_crm_window_get_admin_page               (CrmWindow *self);
 
 G_END_DECLS

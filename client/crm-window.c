@@ -90,6 +90,7 @@ struct _CrmWindow
   GtkButton            *sign_out_button;
   GtkStack             *section_stack;
   CrmCustomersPage     *customers_page;
+  CrmAdminPage         *admin_page;
   AdwStatusPage        *notice_page;
   GtkLabel             *mfa_notice_label;
   GtkButton            *mfa_setup_button;
@@ -750,7 +751,7 @@ certificate_changed_page_forgotten_cb (CrmWindow                 *self,
 static gboolean
 section_is_implemented (CrmSection section)
 {
-  return section == CRM_SECTION_CUSTOMERS;
+  return section == CRM_SECTION_CUSTOMERS || section == CRM_SECTION_ADMINISTRATION;
 }
 
 static void
@@ -852,6 +853,10 @@ show_signed_in (CrmWindow *self)
                                         gtk_widget_get_name (GTK_WIDGET (first)));
       crm_customers_page_start (self->customers_page, self->api_client, self->settings,
                                 self->account);
+      if (crm_section_is_allowed (CRM_SECTION_ADMINISTRATION, self->account->permissions))
+        crm_admin_page_start (self->admin_page, self->api_client, self->account);
+      else
+        crm_admin_page_stop (self->admin_page);
     }
   else
     {
@@ -945,6 +950,7 @@ forget_session (CrmWindow *self,
     gtk_window_destroy (self->mfa_dialog);
   crm_notifications_button_stop (self->notifications_button);
   gtk_widget_set_visible (GTK_WIDGET (self->notifications_button), FALSE);
+  crm_admin_page_stop (self->admin_page);
   crm_api_client_set_token (self->api_client, NULL);
   if (clear_stored && base_url != NULL && *base_url != '\0')
     crm_token_store_clear_async (base_url, NULL, token_store_cleared_cb, NULL);
@@ -1495,6 +1501,7 @@ crm_window_class_init (CrmWindowClass *klass)
   gtk_widget_class_bind_template_child (widget_class, CrmWindow, customers_page);
   gtk_widget_class_bind_template_child (widget_class, CrmWindow, notifications_button);
   gtk_widget_class_bind_template_callback (widget_class, notifications_button_open_customer_cb);
+  gtk_widget_class_bind_template_child (widget_class, CrmWindow, admin_page);
   gtk_widget_class_bind_template_child (widget_class, CrmWindow, notice_page);
   gtk_widget_class_bind_template_child (widget_class, CrmWindow, mfa_notice_label);
   gtk_widget_class_bind_template_child (widget_class, CrmWindow, mfa_setup_button);
@@ -1536,6 +1543,7 @@ crm_window_init (CrmWindow *self)
   g_type_ensure (CRM_TYPE_CUSTOMERS_PAGE);
   g_type_ensure (CRM_TYPE_GLOBAL_SEARCH);
   g_type_ensure (CRM_TYPE_NOTIFICATIONS_BUTTON);
+  g_type_ensure (CRM_TYPE_ADMIN_PAGE);
   gtk_widget_init_template (GTK_WIDGET (self));
 
   self->connection_state = CRM_CONNECTION_STATE_CONNECTING;
@@ -1777,6 +1785,14 @@ _crm_window_get_customers_page (CrmWindow *self)
   g_return_val_if_fail (CRM_IS_WINDOW (self), NULL);
 
   return self->customers_page;
+}
+
+CrmAdminPage *
+_crm_window_get_admin_page (CrmWindow *self)
+{
+  g_return_val_if_fail (CRM_IS_WINDOW (self), NULL);
+
+  return self->admin_page;
 }
 
 GtkListBox *

@@ -1060,11 +1060,12 @@ drive_sign_in (WindowFixture *fixture)
   screenshot (fixture, GTK_WINDOW (window), "signed-in");
   sign_out (fixture);
 
-  /* An administrator: Administration comes in a later version. */
+  /* An administrator: Administration too. */
   enter_credentials (window, "ada", USER_PASSWORD);
   wait_for_page (window, "signed-in");
   assert_signed_in_as (window, "Ada Lovelace", "Administrator");
   g_assert_false (lists_section (window, CRM_SECTION_CAMPAIGNS));
+  g_assert_true (lists_section (window, CRM_SECTION_ADMINISTRATION));
   screenshot (fixture, GTK_WINDOW (window), "signed-in-admin");
   sign_out (fixture);
 

@@ -1,0 +1,287 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+#define G_LOG_DOMAIN "crm-admin-field-policies"
+
+#include "config.h"
+
+#include <glib/gi18n.h>
+#include <libsoup/soup.h>
+
+#include "crm-admin-field-policies.h"
+#include "crm-api-paths.h"
+
+/**
+ * CrmAdminFieldPolicies:
+ *
+ * Field restrictions: which fields are protected (hidden from roles that are
+ * not given them, such as a customer's credit terms) and which are sensitive
+ * (stored encrypted, left out of the audit log). A row per restricted field
+ * with two check buttons; each change is saved at once.
+ */
+struct _CrmAdminFieldPolicies
+{
+  CrmAdminView  parent_instance;
+
+  GtkListBox   *list;
+  GtkStack     *stack;
+  gboolean      filling;
+  AdwComboRow  *object_row;    /* of the open dialog */
+  GtkEditable  *field_row;
+};
+
+G_DEFINE_FINAL_TYPE (CrmAdminFieldPolicies, crm_admin_field_policies, CRM_TYPE_ADMIN_VIEW)
+
+static const CrmObject restrictable[] = {
+  CRM_OBJECT_CUSTOMERS, CRM_OBJECT_CONTACTS, CRM_OBJECT_LEADS, CRM_OBJECT_OPPORTUNITIES,
+  CRM_OBJECT_ORDERS, CRM_OBJECT_TICKETS, CRM_OBJECT_USERS,
+};
+
+static void put_policy (CrmAdminFieldPolicies *self,
+                        const char            *object,
+                        const char            *field,
+                        gboolean               protected,
+                        gboolean               sensitive);
+
+static void
+check_toggled_cb (CrmAdminFieldPolicies *self,
+                  GtkCheckButton        *check)
+{
+  GtkWidget *row = gtk_widget_get_ancestor (GTK_WIDGET (check), ADW_TYPE_ACTION_ROW);
+  GtkCheckButton *protected = g_object_get_data (G_OBJECT (row), "protected");
+  GtkCheckButton *sensitive = g_object_get_data (G_OBJECT (row), "sensitive");
+
+  if (self->filling)
+    return;
+  put_policy (self, g_object_get_data (G_OBJECT (row), "object"),
+              g_object_get_data (G_OBJECT (row), "field"),
+              gtk_check_button_get_active (protected), gtk_check_button_get_active (sensitive));
+}
+
+static GtkWidget *
+new_check (CrmAdminFieldPolicies *self,
+           const char            *label,
+           const char            *field,
+           gboolean               active)
+{
+  GtkWidget *check = gtk_check_button_new_with_label (label);
+  /* Translators: the accessible name of a check button: a field, then "Protected" or
+   * "Sensitive" */
+  g_autofree char *name = g_strdup_printf (_("%s: %s"), field, label);
+
+  gtk_check_button_set_active (GTK_CHECK_BUTTON (check), active);
+  gtk_widget_set_valign (check, GTK_ALIGN_CENTER);
+  gtk_accessible_update_property (GTK_ACCESSIBLE (check), GTK_ACCESSIBLE_PROPERTY_LABEL, name,
+                                  -1);
+  g_signal_connect_object (check, "toggled", G_CALLBACK (check_toggled_cb), self,
+                           G_CONNECT_SWAPPED);
+  return check;
+}
+
+static void
+add_policy_row (CrmAdminFieldPolicies *self,
+                JsonObject            *policy)
+{
+  const char *object = json_object_get_string_member_with_default (policy, "object", "");
+  const char *field = json_object_get_string_member_with_default (policy, "field", "");
+  GtkWidget *row = adw_action_row_new ();
+  GtkWidget *protected, *sensitive;
+
+  adw_preferences_row_set_title (ADW_PREFERENCES_ROW (row), field);
+  adw_action_row_set_subtitle (ADW_ACTION_ROW (row), crm_admin_object_label_for_name (object));
+  protected = new_check (self, _("Protected"), field,
+                         json_object_get_boolean_member_with_default (policy, "protected",
+                                                                      FALSE));
+  sensitive = new_check (self, _("Sensitive"), field,
+                         json_object_get_boolean_member_with_default (policy, "sensitive",
+                                                                      FALSE));
+  gtk_widget_set_tooltip_text (protected, _("Only roles given this field see it"));
+  gtk_widget_set_tooltip_text (sensitive, _("Stored encrypted and left out of the audit log"));
+  adw_action_row_add_suffix (ADW_ACTION_ROW (row), protected);
+  adw_action_row_add_suffix (ADW_ACTION_ROW (row), sensitive);
+  g_object_set_data_full (G_OBJECT (row), "object", g_strdup (object), g_free);
+  g_object_set_data_full (G_OBJECT (row), "field", g_strdup (field), g_free);
+  g_object_set_data (G_OBJECT (row), "protected", protected);
+  g_object_set_data (G_OBJECT (row), "sensitive", sensitive);
+  gtk_widget_set_name (row, field);
+  gtk_list_box_append (self->list, row);
+}
+
+static void
+policies_cb (GObject      *object,
+             GAsyncResult *result,
+             gpointer      user_data)
+{
+  g_autoptr(CrmAdminFieldPolicies) self = user_data;
+  g_autoptr(JsonNode) reply = NULL;
+  g_autoptr(GError) error = NULL;
+  JsonArray *items = NULL;
+  GtkWidget *child;
+
+  reply = crm_admin_view_call_finish (CRM_ADMIN_VIEW (self), result, &error);
+  if (reply == NULL)
+    {
+      crm_admin_view_toast_failure (CRM_ADMIN_VIEW (self), _("Loading field restrictions"),
+                                    error);
+      return;
+    }
+  self->filling = TRUE;
+  while ((child = gtk_widget_get_first_child (GTK_WIDGET (self->list))) != NULL)
+    gtk_list_box_remove (self->list, child);
+  if (JSON_NODE_HOLDS_OBJECT (reply))
+    items = json_object_get_array_member (json_node_get_object (reply), "items");
+  for (guint i = 0; items != NULL && i < json_array_get_length (items); i++)
+    add_policy_row (self, json_array_get_object_element (items, i));
+  self->filling = FALSE;
+  gtk_stack_set_visible_child_name (self->stack,
+                                    items != NULL && json_array_get_length (items) > 0
+                                    ? "list" : "empty");
+}
+
+static void
+crm_admin_field_policies_reload (CrmAdminView *view)
+{
+  crm_admin_view_call (view, SOUP_METHOD_GET, CRM_API_BASE "/field-policies", NULL, NULL, 0,
+                       policies_cb);
+}
+
+static void
+put_cb (GObject      *object,
+        GAsyncResult *result,
+        gpointer      user_data)
+{
+  g_autoptr(CrmAdminFieldPolicies) self = user_data;
+  g_autoptr(JsonNode) reply = NULL;
+  g_autoptr(GError) error = NULL;
+
+  reply = crm_admin_view_call_finish (CRM_ADMIN_VIEW (self), result, &error);
+  if (error != NULL)
+    crm_admin_view_toast_failure (CRM_ADMIN_VIEW (self), _("Saving the field restriction"),
+                                  error);
+  else
+    crm_admin_view_toast (CRM_ADMIN_VIEW (self), _("Field restriction saved"));
+  crm_admin_field_policies_reload (CRM_ADMIN_VIEW (self));
+}
+
+static void
+put_policy (CrmAdminFieldPolicies *self,
+            const char            *object,
+            const char            *field,
+            gboolean               protected,
+            gboolean               sensitive)
+{
+  g_autoptr(JsonNode) body = json_node_new (JSON_NODE_OBJECT);
+  g_autofree char *escaped = g_uri_escape_string (field, NULL, FALSE);
+  g_autofree char *path = g_strdup_printf (CRM_API_BASE "/field-policies/%s/%s", object,
+                                           escaped);
+
+  json_node_take_object (body, json_object_new ());
+  json_object_set_boolean_member (json_node_get_object (body), "protected", protected);
+  json_object_set_boolean_member (json_node_get_object (body), "sensitive", sensitive);
+  crm_admin_view_call (CRM_ADMIN_VIEW (self), SOUP_METHOD_PUT, path, NULL, body, 0, put_cb);
+}
+
+static void
+add_response_cb (CrmAdminFieldPolicies *self,
+                 const char            *response,
+                 AdwMessageDialog      *dialog)
+{
+  if (g_strcmp0 (response, "add") == 0 && self->field_row != NULL)
+    {
+      guint selected = adw_combo_row_get_selected (self->object_row);
+      g_autofree char *field = g_strstrip (g_strdup (gtk_editable_get_text (self->field_row)));
+
+      if (selected < G_N_ELEMENTS (restrictable) && *field != '\0')
+        put_policy (self, crm_object_to_string (restrictable[selected]), field, TRUE, FALSE);
+    }
+  self->object_row = NULL;
+  self->field_row = NULL;
+}
+
+static void
+add_cb (GtkWidget  *widget,
+        const char *action_name,
+        GVariant   *parameter)
+{
+  CrmAdminFieldPolicies *self = CRM_ADMIN_FIELD_POLICIES (widget);
+  GtkWidget *list = crm_admin_view_new_boxed_list ();
+  GtkWidget *object_row = adw_combo_row_new ();
+  GtkWidget *field_row = adw_entry_row_new ();
+  g_autoptr(GtkStringList) objects = gtk_string_list_new (NULL);
+  AdwMessageDialog *dialog;
+
+  dialog = crm_admin_view_new_dialog (CRM_ADMIN_VIEW (self), _("Restrict a Field"),
+                                      _("A custom field is named custom_ and its key, such as "
+                                        "custom_budget."),
+                                      "add", _("_Restrict"), ADW_RESPONSE_SUGGESTED);
+  for (guint i = 0; i < G_N_ELEMENTS (restrictable); i++)
+    gtk_string_list_append (objects, crm_admin_object_label (restrictable[i]));
+  adw_combo_row_set_model (ADW_COMBO_ROW (object_row), G_LIST_MODEL (objects));
+  adw_preferences_row_set_title (ADW_PREFERENCES_ROW (object_row), _("Record"));
+  gtk_widget_set_name (object_row, "object");
+  adw_preferences_row_set_title (ADW_PREFERENCES_ROW (field_row), _("Field"));
+  gtk_widget_set_name (field_row, "field");
+  gtk_list_box_append (GTK_LIST_BOX (list), object_row);
+  gtk_list_box_append (GTK_LIST_BOX (list), field_row);
+  self->object_row = ADW_COMBO_ROW (object_row);
+  self->field_row = GTK_EDITABLE (field_row);
+  crm_admin_view_present_dialog (CRM_ADMIN_VIEW (self), dialog, list,
+                                 G_CALLBACK (add_response_cb));
+}
+
+static void
+crm_admin_field_policies_class_init (CrmAdminFieldPoliciesClass *klass)
+{
+  CRM_ADMIN_VIEW_CLASS (klass)->reload = crm_admin_field_policies_reload;
+  gtk_widget_class_install_action (GTK_WIDGET_CLASS (klass), "field-policies.add", NULL, add_cb);
+}
+
+static void
+crm_admin_field_policies_init (CrmAdminFieldPolicies *self)
+{
+  GtkWidget *box = gtk_box_new (GTK_ORIENTATION_VERTICAL, 0);
+  GtkWidget *scrolled = gtk_scrolled_window_new ();
+  GtkWidget *clamp = adw_clamp_new ();
+  GtkWidget *inner = gtk_box_new (GTK_ORIENTATION_VERTICAL, 12);
+  GtkWidget *intro = gtk_label_new (_("Protected fields are left out for roles that are not "
+                                      "given them; sensitive ones are stored encrypted and "
+                                      "left out of the audit log."));
+  GtkWidget *empty = adw_status_page_new ();
+
+  gtk_box_append (GTK_BOX (box), crm_admin_view_new_toolbar (
+    crm_admin_view_new_button (_("_Restrict a Field…"), "field-policies.add", TRUE), NULL));
+  gtk_box_append (GTK_BOX (box), gtk_separator_new (GTK_ORIENTATION_HORIZONTAL));
+
+  gtk_label_set_wrap (GTK_LABEL (intro), TRUE);
+  gtk_label_set_xalign (GTK_LABEL (intro), 0);
+  gtk_widget_add_css_class (intro, "dim-label");
+  self->list = GTK_LIST_BOX (gtk_list_box_new ());
+  gtk_list_box_set_selection_mode (self->list, GTK_SELECTION_NONE);
+  gtk_widget_add_css_class (GTK_WIDGET (self->list), "boxed-list");
+  gtk_accessible_update_property (GTK_ACCESSIBLE (self->list), GTK_ACCESSIBLE_PROPERTY_LABEL,
+                                  _("Field restrictions"), -1);
+  self->stack = GTK_STACK (gtk_stack_new ());
+  gtk_stack_set_vhomogeneous (self->stack, FALSE);
+  adw_status_page_set_title (ADW_STATUS_PAGE (empty), _("No Restricted Fields"));
+  adw_status_page_set_icon_name (ADW_STATUS_PAGE (empty), "channel-secure-symbolic");
+  gtk_stack_add_named (self->stack, GTK_WIDGET (self->list), "list");
+  gtk_stack_add_named (self->stack, empty, "empty");
+  gtk_box_append (GTK_BOX (inner), intro);
+  gtk_box_append (GTK_BOX (inner), GTK_WIDGET (self->stack));
+  gtk_widget_set_margin_top (inner, 18);
+  gtk_widget_set_margin_bottom (inner, 18);
+  gtk_widget_set_margin_start (inner, 12);
+  gtk_widget_set_margin_end (inner, 12);
+  adw_clamp_set_child (ADW_CLAMP (clamp), inner);
+  adw_clamp_set_maximum_size (ADW_CLAMP (clamp), 720);
+  gtk_scrolled_window_set_child (GTK_SCROLLED_WINDOW (scrolled), clamp);
+  gtk_scrolled_window_set_policy (GTK_SCROLLED_WINDOW (scrolled), GTK_POLICY_NEVER,
+                                  GTK_POLICY_AUTOMATIC);
+  gtk_widget_set_vexpand (scrolled, TRUE);
+  gtk_box_append (GTK_BOX (box), scrolled);
+  adw_bin_set_child (ADW_BIN (self), box);
+}
+
+GtkListBox *
+_crm_admin_field_policies_get_list (CrmAdminFieldPolicies *self)
+{
+  return self->list;
+}

@@ -1,0 +1,1004 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+#define G_LOG_DOMAIN "test-client-admin"
+
+#include "config.h"
+
+#include <locale.h>
+#include <string.h>
+
+#include <glib/gi18n.h>
+
+#include "crm-admin-audit.h"
+#include "crm-admin-field-policies.h"
+#include "crm-admin-page.h"
+#include "crm-admin-records.h"
+#include "crm-admin-roles.h"
+#include "crm-admin-users.h"
+#include "crm-application.h"
+#include "crm-customers-page.h"
+#include "crm-customer-list.h"
+#include "crm-window-private.h"
+#include "crm-window.h"
+#include "crm-test-server.h"
+
+/*
+ * The Administration section under Xvfb against a real rapport-server: a sales
+ * rep's window has no Administration; an admin creates a user, signs them out
+ * everywhere, sets their password and disables them; narrows the sales reps'
+ * customers read scope in the permission matrix (after a conflict with a
+ * change made meanwhile), and a signed-in rep's next /customers list shows
+ * only their own customers; adds a tag; filters the audit log and reads an
+ * entry's details. Each case runs in a process of its own, in English and in
+ * zh_CN, and saves screenshots as client-admin-SHOT[-LANGUAGE].png in the
+ * build directory.
+ */
+
+#define TIMEOUT_SECONDS 30
+#define PASSWORD "Correct-horse-7"
+#define NEW_PASSWORD "Battery-staple-9"
+#define N_OWN 5      /* the rep's customers */
+#define N_TEAM 7     /* a teammate's */
+
+typedef struct
+{
+  const char *name;
+  const char *language;
+  const char *pango_language;
+} AdminCase;
+
+typedef struct
+{
+  const AdminCase *test_case;
+  CrmTestCluster  *cluster;       /* the parent's */
+  CrmTestServer   *server;        /* the parent's */
+  char            *url;
+  GTlsCertificate *certificate;
+  char            *admin_token;
+  CrmWindow       *window;
+  CrmAdminView    *view;          /* what wait_until () waits for */
+} Fixture;
+
+/* --- the server ------------------------------------------------------------ */
+
+static void
+store_result_cb (GObject      *object,
+                 GAsyncResult *result,
+                 gpointer      user_data)
+{
+  *(GAsyncResult **) user_data = g_object_ref (result);
+}
+
+/* An API call: through the harness in the parent, through a CrmApiClient of
+ * its own in a case's process. Returns the body (the error's for an error). */
+static JsonNode *
+call (Fixture    *fixture,
+      const char *token,
+      const char *method,
+      const char *path,
+      const char *body,
+      gint64      if_match,
+      guint      *status)
+{
+  g_autoptr(CrmApiClient) client = NULL;
+  g_autoptr(GAsyncResult) result = NULL;
+  g_autoptr(JsonNode) json = NULL;
+  g_autoptr(GError) error = NULL;
+  g_auto(GStrv) parts = NULL;
+  JsonNode *reply;
+  guint ignored = 0;
+
+  if (status == NULL)
+    status = &ignored;
+  if (fixture->server != NULL)
+    {
+      g_autofree char *version = if_match > 0 ? g_strdup_printf ("%" G_GINT64_FORMAT, if_match)
+                                              : NULL;
+
+      return crm_test_server_call (fixture->server, token, method, path, body, version, status);
+    }
+  client = crm_api_client_new (fixture->url);
+  crm_api_client_set_pinned_certificate (client, fixture->certificate);
+  crm_api_client_set_token (client, token);
+  parts = g_strsplit (path, "?", 2);
+  json = body != NULL ? json_from_string (body, NULL) : NULL;
+  crm_api_client_call_async (client, method, parts[0], parts[1], json, if_match, NULL,
+                             store_result_cb, &result);
+  while (result == NULL)
+    g_main_context_iteration (NULL, TRUE);
+  reply = crm_api_client_call_finish (client, result, status, &error);
+  if (reply == NULL && error != NULL && crm_api_reply_error_get_body (error) != NULL)
+    reply = json_node_ref (crm_api_reply_error_get_body (error));
+  if (error != NULL && error->domain == CRM_API_REPLY_ERROR)
+    *status = crm_api_reply_error_get_status (error);
+  return reply;
+}
+
+/* A session token for @username, or NULL when the server refuses. */
+static char *
+sign_in_api (Fixture    *fixture,
+             const char *username,
+             const char *password)
+{
+  g_autofree char *body = g_strdup_printf ("{\"username\":\"%s\",\"password\":\"%s\"}",
+                                           username, password);
+  g_autoptr(JsonNode) reply = NULL;
+  guint status = 0;
+
+  reply = call (fixture, NULL, "POST", "/api/v1/session", body, 0, &status);
+  if (status != 201)
+    return NULL;
+  return g_strdup (crm_test_json_get_string (reply, "token"));
+}
+
+static JsonObject *
+find_user (Fixture    *fixture,
+           JsonNode  **reply,
+           const char *username)
+{
+  g_autofree char *path = g_strdup_printf ("/api/v1/users?username=%s", username);
+  JsonArray *items;
+
+  *reply = call (fixture, fixture->admin_token, "GET", path, NULL, 0, NULL);
+  items = json_object_get_array_member (json_node_get_object (*reply), "items");
+  g_assert_cmpuint (json_array_get_length (items), ==, 1);
+  return json_array_get_object_element (items, 0);
+}
+
+static gint64
+user_id (Fixture    *fixture,
+         const char *username)
+{
+  g_autoptr(JsonNode) reply = NULL;
+
+  return json_object_get_int_member (find_user (fixture, &reply, username), "id");
+}
+
+/* The sales reps' role, as the server has it now. */
+static JsonNode *
+sales_rep_role (Fixture *fixture)
+{
+  g_autoptr(JsonNode) roles = call (fixture, fixture->admin_token, "GET", "/api/v1/roles", NULL,
+                                    0, NULL);
+  JsonArray *items = json_object_get_array_member (json_node_get_object (roles), "items");
+
+  for (guint i = 0; i < json_array_get_length (items); i++)
+    {
+      JsonObject *role = json_array_get_object_element (items, i);
+
+      if (g_strcmp0 (json_object_get_string_member_with_default (role, "builtin", NULL),
+                     "sales_rep") == 0)
+        return json_node_copy (json_array_get_element (items, i));
+    }
+  g_assert_not_reached ();
+}
+
+static const char *
+customers_read_scope (JsonNode *role)
+{
+  JsonObject *scopes = json_object_get_object_member (
+    json_object_get_object_member (json_node_get_object (role), "permissions"), "scopes");
+
+  return json_object_get_string_member (json_object_get_object_member (scopes, "customers"),
+                                        "read");
+}
+
+/* Sets the sales reps' customers read scope through the API. */
+static void
+set_customers_read_scope (Fixture    *fixture,
+                          const char *scope)
+{
+  g_autoptr(JsonNode) role = sales_rep_role (fixture);
+  JsonObject *object = json_node_get_object (role);
+  JsonObject *permissions = json_object_get_object_member (object, "permissions");
+  g_autoptr(JsonNode) body = json_node_new (JSON_NODE_OBJECT);
+  g_autofree char *text = NULL;
+  g_autofree char *path = g_strdup_printf ("/api/v1/roles/%" G_GINT64_FORMAT,
+                                           json_object_get_int_member (object, "id"));
+  g_autoptr(JsonNode) reply = NULL;
+  guint status = 0;
+
+  json_object_set_string_member (
+    json_object_get_object_member (json_object_get_object_member (permissions, "scopes"),
+                                   "customers"), "read", scope);
+  json_node_take_object (body, json_object_new ());
+  json_object_set_object_member (json_node_get_object (body), "permissions",
+                                 json_object_ref (permissions));
+  text = json_to_string (body, FALSE);
+  reply = call (fixture, fixture->admin_token, "PATCH", path, text,
+                json_object_get_int_member (object, "version"), &status);
+  g_assert_cmpuint (status, ==, 200);
+}
+
+static guint
+count_customers (Fixture    *fixture,
+                 const char *token)
+{
+  guint status = 0;
+  g_autoptr(JsonNode) reply = call (fixture, token, "GET", "/api/v1/customers?limit=500", NULL, 0,
+                                    &status);
+
+  g_assert_cmpuint (status, ==, 200);
+  return json_array_get_length (json_object_get_array_member (json_node_get_object (reply),
+                                                              "items"));
+}
+
+/* In the parent: users, a team, customers, and something in each admin list. */
+static void
+seed (Fixture *fixture)
+{
+  static const char * const calls[][2] = {
+    { "/api/v1/tags", "{\"name\":\"重点客户\",\"color\":\"#e01b24\"}" },
+    { "/api/v1/tags", "{\"name\":\"展会\",\"color\":\"#3584e4\"}" },
+    { "/api/v1/fields", "{\"object\":\"customers\",\"key\":\"budget\",\"label\":\"预算\","
+                        "\"type\":\"money\"}" },
+    { "/api/v1/fields", "{\"object\":\"customers\",\"key\":\"grade\",\"label\":\"分级\","
+                        "\"type\":\"choice\",\"choices\":[\"A\",\"B\",\"C\"],"
+                        "\"required\":false}" },
+    { "/api/v1/level-rules", "{\"level\":\"VIP\",\"min_amount\":10000000,\"currency\":\"CNY\","
+                             "\"months\":12}" },
+    { "/api/v1/level-rules", "{\"level\":\"重要\",\"min_amount\":2000000,\"currency\":\"CNY\","
+                             "\"months\":12,\"position\":1}" },
+  };
+  g_autoptr(JsonNode) team = NULL;
+  g_autoptr(GString) sql = g_string_new ("INSERT INTO customers (name, kind, owner_id) VALUES ");
+  PGconn *conn;
+  PGresult *result;
+  gint64 rep, mate, team_id;
+  guint status = 0;
+
+  crm_test_server_create_user (fixture->server, "ada", "admin", PASSWORD);
+  crm_test_server_create_user (fixture->server, "li", "sales_rep", PASSWORD);
+  crm_test_server_create_user (fixture->server, "zhou", "sales_rep", PASSWORD);
+  fixture->admin_token = crm_test_server_sign_in (fixture->server, "ada", PASSWORD);
+
+  team = call (fixture, fixture->admin_token, "POST", "/api/v1/teams",
+               "{\"name\":\"华东销售部\",\"description\":\"上海、杭州、南京\"}", 0, &status);
+  g_assert_cmpuint (status, ==, 201);
+  team_id = crm_test_json_get_int (team, "id");
+  rep = user_id (fixture, "li");
+  mate = user_id (fixture, "zhou");
+  for (guint i = 0; i < 2; i++)
+    {
+      gint64 id = i == 0 ? rep : mate;
+      g_autofree char *path = g_strdup_printf ("/api/v1/users/%" G_GINT64_FORMAT, id);
+      g_autoptr(JsonNode) user = call (fixture, fixture->admin_token, "GET", path, NULL, 0, NULL);
+      g_autofree char *body = g_strdup_printf ("{\"team_id\":%" G_GINT64_FORMAT ","
+                                               "\"display_name\":\"%s\"}", team_id,
+                                               i == 0 ? "李伟" : "周敏");
+      g_autoptr(JsonNode) reply = call (fixture, fixture->admin_token, "PATCH", path, body,
+                                        crm_test_json_get_int (user, "version"), &status);
+
+      g_assert_cmpuint (status, ==, 200);
+    }
+  {
+    g_autoptr(JsonNode) extra = call (fixture, fixture->admin_token, "POST", "/api/v1/teams",
+                                      "{\"name\":\"华南销售部\"}", 0, &status);
+
+    g_assert_cmpuint (status, ==, 201);
+  }
+  for (guint i = 0; i < G_N_ELEMENTS (calls); i++)
+    {
+      g_autoptr(JsonNode) reply = call (fixture, fixture->admin_token, "POST", calls[i][0],
+                                        calls[i][1], 0, &status);
+
+      g_assert_cmpuint (status, ==, 201);
+    }
+  {
+    g_autoptr(JsonNode) reply = call (fixture, fixture->admin_token, "PUT",
+                                      "/api/v1/field-policies/customers/custom_budget",
+                                      "{\"protected\":true,\"sensitive\":false}", 0, &status);
+
+    g_assert_cmpuint (status, ==, 204);
+  }
+
+  conn = crm_test_cluster_connect (fixture->cluster);
+  for (guint i = 0; i < N_OWN + N_TEAM; i++)
+    g_string_append_printf (sql, "%s('上海客户%02u有限公司', 'company', %" G_GINT64_FORMAT ")",
+                            i > 0 ? ", " : "", i, i < N_OWN ? rep : mate);
+  result = PQexec (conn, sql->str);
+  if (PQresultStatus (result) != PGRES_COMMAND_OK)
+    g_error ("Seeding customers failed: %s", PQerrorMessage (conn));
+  PQclear (result);
+  PQfinish (conn);
+}
+
+/* --- driving the window -------------------------------------------------- */
+
+static gboolean
+timeout_cb (gpointer user_data)
+{
+  *(gboolean *) user_data = TRUE;
+  return G_SOURCE_REMOVE;
+}
+
+static gboolean
+count_frame_cb (GtkWidget     *widget,
+                GdkFrameClock *frame_clock,
+                gpointer       user_data)
+{
+  guint *frames = user_data;
+
+  (*frames)++;
+  return *frames < 3 ? G_SOURCE_CONTINUE : G_SOURCE_REMOVE;
+}
+
+typedef gboolean (*Predicate) (Fixture *fixture);
+
+/* Iterates until @done holds, then until @widget painted it. */
+static void
+wait_until (Fixture    *fixture,
+            GtkWidget  *widget,
+            Predicate   done,
+            const char *what)
+{
+  gboolean timed_out = FALSE;
+  guint frames = 0;
+  guint timeout = g_timeout_add_seconds (TIMEOUT_SECONDS, timeout_cb, &timed_out);
+
+  while (!timed_out && !done (fixture))
+    g_main_context_iteration (NULL, TRUE);
+  if (widget == NULL)
+    widget = GTK_WIDGET (fixture->window);
+  gtk_widget_add_tick_callback (widget, count_frame_cb, &frames, NULL);
+  while (!timed_out && frames < 3)
+    g_main_context_iteration (NULL, TRUE);
+  if (timed_out)
+    g_error ("Timed out waiting for %s", what);
+  g_source_remove (timeout);
+}
+
+static gpointer
+template_child (gpointer    widget,
+                GType       type,
+                const char *name)
+{
+  GObject *child = gtk_widget_get_template_child (GTK_WIDGET (widget), type, name);
+
+  g_assert_nonnull (child);
+  return child;
+}
+
+static GtkWidget *
+find_named (GtkWidget  *widget,
+            const char *name)
+{
+  if (g_strcmp0 (gtk_widget_get_name (widget), name) == 0)
+    return widget;
+  for (GtkWidget *child = gtk_widget_get_first_child (widget); child != NULL;
+       child = gtk_widget_get_next_sibling (child))
+    {
+      GtkWidget *found = find_named (child, name);
+
+      if (found != NULL)
+        return found;
+    }
+  return NULL;
+}
+
+static gboolean
+shows_sign_in (Fixture *fixture)
+{
+  return g_strcmp0 (_crm_window_get_page_name (fixture->window), "sign-in") == 0
+         && !_crm_window_is_checking_session (fixture->window);
+}
+
+static gboolean
+signed_in (Fixture *fixture)
+{
+  CrmCustomerList *list = crm_customers_page_get_list (
+    _crm_window_get_customers_page (fixture->window));
+
+  return g_strcmp0 (_crm_window_get_page_name (fixture->window), "signed-in") == 0
+         && list != NULL && crm_customer_list_get_total (list) >= 0;
+}
+
+static void
+sign_in (Fixture    *fixture,
+         const char *username)
+{
+  CrmSignInPage *page = _crm_window_get_sign_in_page (fixture->window);
+
+  wait_until (fixture, NULL, shows_sign_in, "the sign-in page");
+  gtk_editable_set_text (template_child (page, CRM_TYPE_SIGN_IN_PAGE, "username_row"), username);
+  gtk_editable_set_text (template_child (page, CRM_TYPE_SIGN_IN_PAGE, "password_row"), PASSWORD);
+  g_signal_emit_by_name (template_child (page, CRM_TYPE_SIGN_IN_PAGE, "password_row"),
+                         "entry-activated");
+  wait_until (fixture, NULL, signed_in, "the signed-in window");
+}
+
+static gboolean
+always (Fixture *fixture)
+{
+  return TRUE;
+}
+
+/* The window's render node; a window whose contents changed since its last frame
+ * paints nothing until it drew again, so that waits for frames. */
+static GskRenderNode *
+snapshot_window (Fixture   *fixture,
+                 GtkWidget *window,
+                 int       *width,
+                 int       *height)
+{
+  for (guint attempt = 0; attempt < 20; attempt++)
+    {
+      g_autoptr(GdkPaintable) paintable = gtk_widget_paintable_new (window);
+      g_autoptr(GtkSnapshot) snapshot = gtk_snapshot_new ();
+      GskRenderNode *node;
+
+      *width = gdk_paintable_get_intrinsic_width (paintable);
+      *height = gdk_paintable_get_intrinsic_height (paintable);
+      g_assert_cmpint (*width, >, 100);
+      gdk_paintable_snapshot (paintable, GDK_SNAPSHOT (snapshot), *width, *height);
+      node = gtk_snapshot_free_to_node (g_steal_pointer (&snapshot));
+      if (node != NULL)
+        return node;
+      gtk_widget_queue_draw (window);
+      wait_until (fixture, window, always, "a frame");
+    }
+  g_error ("The window paints nothing");
+}
+
+static void
+save_png (Fixture    *fixture,
+          GtkWidget  *window,
+          const char *path)
+{
+  g_autoptr(GskRenderNode) node = NULL;
+  g_autoptr(GdkTexture) texture = NULL;
+  int width, height;
+
+  node = snapshot_window (fixture, window, &width, &height);
+  texture = gsk_renderer_render_texture (gtk_native_get_renderer (GTK_NATIVE (window)), node,
+                                         &GRAPHENE_RECT_INIT (0, 0, width, height));
+  g_assert_true (gdk_texture_save_to_png (texture, path));
+}
+
+static void
+screenshot (Fixture    *fixture,
+            GtkWidget  *window,
+            const char *shot)
+{
+  const char *language = fixture->test_case->language;
+  g_autofree char *file_name = g_strdup_printf ("client-admin-%s%s%s.png", shot,
+                                                language != NULL ? "-" : "",
+                                                language != NULL ? language : "");
+  g_autofree char *png = g_test_build_filename (G_TEST_BUILT, file_name, NULL);
+
+  if (window != NULL)
+    wait_until (fixture, window, always, shot);
+  save_png (fixture, window != NULL ? window : GTK_WIDGET (fixture->window), png);
+  g_test_message ("Screenshot: %s", png);
+}
+
+static CrmAdminPage *
+admin_page (Fixture *fixture)
+{
+  return _crm_window_get_admin_page (fixture->window);
+}
+
+static gboolean
+view_idle (Fixture *fixture)
+{
+  return !crm_admin_view_is_busy (fixture->view)
+         && (!CRM_IS_ADMIN_AUDIT (fixture->view)
+             || !_crm_admin_audit_is_loading (CRM_ADMIN_AUDIT (fixture->view)));
+}
+
+static void
+toast_cb (CrmAdminView *view,
+          const char   *text)
+{
+  g_test_message ("Toast: %s", text);
+}
+
+/* Shows the view @name and waits for it to load. */
+static CrmAdminView *
+show_view (Fixture    *fixture,
+           const char *name)
+{
+  _crm_admin_page_show (admin_page (fixture), name);
+  fixture->view = _crm_admin_page_get_view (admin_page (fixture), name);
+  if (g_object_get_data (G_OBJECT (fixture->view), "test-toast") == NULL)
+    {
+      g_signal_connect (fixture->view, "toast", G_CALLBACK (toast_cb), NULL);
+      g_object_set_data (G_OBJECT (fixture->view), "test-toast", GINT_TO_POINTER (1));
+    }
+  g_assert_nonnull (crm_admin_view_get_api_client (fixture->view));
+  wait_until (fixture, NULL, view_idle, name);
+  return fixture->view;
+}
+
+static gboolean
+dialog_mapped (Fixture *fixture)
+{
+  AdwMessageDialog *dialog = crm_admin_view_get_dialog (fixture->view);
+
+  return dialog != NULL && gtk_widget_get_mapped (GTK_WIDGET (dialog));
+}
+
+/* Activates @action on the view, which opens its dialog; returns the dialog. */
+static AdwMessageDialog *
+open_dialog (Fixture    *fixture,
+             const char *action)
+{
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (fixture->view), action, NULL));
+  wait_until (fixture, NULL, dialog_mapped, action);
+  return crm_admin_view_get_dialog (fixture->view);
+}
+
+static void
+set_row_text (AdwMessageDialog *dialog,
+              const char       *name,
+              const char       *text)
+{
+  GtkWidget *row = find_named (GTK_WIDGET (dialog), name);
+
+  g_assert_nonnull (row);
+  gtk_editable_set_text (GTK_EDITABLE (row), text);
+}
+
+/* Answers @dialog with @response and waits for the change and the reload. */
+static void
+respond (Fixture          *fixture,
+         AdwMessageDialog *dialog,
+         const char       *response)
+{
+  adw_message_dialog_response (dialog, response);
+  wait_until (fixture, NULL, view_idle, response);
+}
+
+static gboolean
+has_section (Fixture    *fixture,
+             const char *name)
+{
+  GtkListBox *list = _crm_window_get_sections_list (fixture->window);
+
+  for (GtkWidget *row = gtk_widget_get_first_child (GTK_WIDGET (list)); row != NULL;
+       row = gtk_widget_get_next_sibling (row))
+    if (g_strcmp0 (gtk_widget_get_name (row), name) == 0)
+      return TRUE;
+  return FALSE;
+}
+
+static void
+open_section (Fixture    *fixture,
+              const char *name)
+{
+  GtkListBox *list = _crm_window_get_sections_list (fixture->window);
+
+  for (GtkWidget *row = gtk_widget_get_first_child (GTK_WIDGET (list)); row != NULL;
+       row = gtk_widget_get_next_sibling (row))
+    if (g_strcmp0 (gtk_widget_get_name (row), name) == 0)
+      {
+        gtk_list_box_select_row (list, GTK_LIST_BOX_ROW (row));
+        g_signal_emit_by_name (list, "row-activated", row);
+        return;
+      }
+  g_assert_not_reached ();
+}
+
+/* --- the steps ------------------------------------------------------------ */
+
+static const char *
+suffix (Fixture *fixture)
+{
+  return fixture->test_case->name;
+}
+
+/* A rep sees no Administration; the admin does. */
+static void
+check_sections (Fixture *fixture)
+{
+  set_customers_read_scope (fixture, "team");
+  sign_in (fixture, "li");
+  g_assert_true (has_section (fixture, "customers"));
+  g_assert_false (has_section (fixture, "administration"));
+  screenshot (fixture, NULL, "rep");
+
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (fixture->window), "win.sign-out", NULL));
+  sign_in (fixture, "ada");
+  g_assert_true (has_section (fixture, "administration"));
+  open_section (fixture, "administration");
+  show_view (fixture, "users");
+  g_assert_cmpuint (g_list_model_get_n_items (
+    _crm_admin_users_get_users (CRM_ADMIN_USERS (fixture->view))), >=, 3);
+  screenshot (fixture, NULL, "users");
+}
+
+static void
+select_user (Fixture    *fixture,
+             const char *username)
+{
+  g_assert_true (_crm_admin_users_select (CRM_ADMIN_USERS (fixture->view), username));
+}
+
+static void
+check_users (Fixture *fixture)
+{
+  g_autofree char *username = g_strdup_printf ("zhao-%s", suffix (fixture));
+  g_autofree char *token = NULL;
+  g_autofree char *new_token = NULL;
+  g_autoptr(JsonNode) reply = NULL;
+  g_autoptr(JsonNode) session = NULL;
+  g_autofree char *path = NULL;
+  AdwMessageDialog *dialog;
+  JsonObject *user;
+  guint status = 0;
+
+  /* Create */
+  dialog = open_dialog (fixture, "users.new");
+  set_row_text (dialog, "username", username);
+  set_row_text (dialog, "display-name", "赵磊");
+  set_row_text (dialog, "email", "zhao@example.cn");
+  set_row_text (dialog, "password", PASSWORD);
+  screenshot (fixture, GTK_WIDGET (dialog), "new-user");
+  respond (fixture, dialog, "save");
+  user = find_user (fixture, &reply, username);
+  g_assert_cmpstr (json_object_get_string_member (user, "display_name"), ==, "赵磊");
+  g_assert_true (json_object_get_boolean_member (user, "is_active"));
+  g_assert_true (_crm_admin_users_select (CRM_ADMIN_USERS (fixture->view), username));
+  path = g_strdup_printf ("/api/v1/users/%" G_GINT64_FORMAT,
+                          json_object_get_int_member (user, "id"));
+
+  /* Sign out everywhere */
+  token = sign_in_api (fixture, username, PASSWORD);
+  g_assert_nonnull (token);
+  session = call (fixture, token, "GET", "/api/v1/session", NULL, 0, &status);
+  g_assert_cmpuint (status, ==, 200);
+  g_clear_pointer (&session, json_node_unref);
+  select_user (fixture, username);
+  dialog = open_dialog (fixture, "users.revoke-sessions");
+  screenshot (fixture, GTK_WIDGET (dialog), "revoke");
+  respond (fixture, dialog, "revoke");
+  session = call (fixture, token, "GET", "/api/v1/session", NULL, 0, &status);
+  g_assert_cmpuint (status, ==, 401);
+  g_clear_pointer (&session, json_node_unref);
+
+  /* New password */
+  select_user (fixture, username);
+  dialog = open_dialog (fixture, "users.reset-password");
+  set_row_text (dialog, "password", NEW_PASSWORD);
+  screenshot (fixture, GTK_WIDGET (dialog), "password");
+  respond (fixture, dialog, "set");
+  g_assert_null (sign_in_api (fixture, username, PASSWORD));
+  new_token = sign_in_api (fixture, username, NEW_PASSWORD);
+  g_assert_nonnull (new_token);
+
+  /* Disable */
+  select_user (fixture, username);
+  dialog = open_dialog (fixture, "users.disable");
+  respond (fixture, dialog, "disable");
+  g_clear_pointer (&reply, json_node_unref);
+  reply = call (fixture, fixture->admin_token, "GET", path, NULL, 0, &status);
+  g_assert_cmpuint (status, ==, 200);
+  g_assert_false (json_object_get_boolean_member (json_node_get_object (reply), "is_active"));
+  g_assert_null (sign_in_api (fixture, username, NEW_PASSWORD));
+  select_user (fixture, username);
+  wait_until (fixture, NULL, view_idle, "the users");
+  screenshot (fixture, NULL, "users-disabled");
+
+  /* Edit: the dialog of an existing user */
+  select_user (fixture, "li");
+  dialog = open_dialog (fixture, "users.edit");
+  screenshot (fixture, GTK_WIDGET (dialog), "edit-user");
+  respond (fixture, dialog, "cancel");
+}
+
+static gboolean
+role_not_dirty (Fixture *fixture)
+{
+  return view_idle (fixture) && !_crm_admin_roles_is_dirty (CRM_ADMIN_ROLES (fixture->view));
+}
+
+static void
+check_roles (Fixture *fixture)
+{
+  g_autofree char *rep_token = sign_in_api (fixture, "li", PASSWORD);
+  g_autoptr(JsonNode) role = NULL;
+  g_autofree char *path = NULL;
+  g_autofree char *body = NULL;
+  g_autoptr(JsonNode) bumped = NULL;
+  CrmAdminRoles *roles;
+  GtkDropDown *cell;
+  guint status = 0;
+
+  /* The reps start out seeing their team's customers. */
+  set_customers_read_scope (fixture, "team");
+  g_assert_nonnull (rep_token);
+  g_assert_cmpuint (count_customers (fixture, rep_token), ==, N_OWN + N_TEAM);
+
+  roles = CRM_ADMIN_ROLES (show_view (fixture, "roles"));
+  g_assert_true (_crm_admin_roles_select (roles, "sales_rep"));
+  cell = _crm_admin_roles_get_cell (roles, CRM_OBJECT_CUSTOMERS, CRM_ACTION_READ);
+  g_assert_cmpuint (gtk_drop_down_get_selected (cell), ==, CRM_SCOPE_TEAM);
+  screenshot (fixture, NULL, "roles");
+
+  /* Someone else changes the role meanwhile: the save gets 409 and shows theirs. */
+  role = sales_rep_role (fixture);
+  path = g_strdup_printf ("/api/v1/roles/%" G_GINT64_FORMAT, crm_test_json_get_int (role, "id"));
+  body = g_strdup_printf ("{\"description\":\"Changed meanwhile (%s)\"}", suffix (fixture));
+  bumped = call (fixture, fixture->admin_token, "PATCH", path, body,
+                 crm_test_json_get_int (role, "version"), &status);
+  g_assert_cmpuint (status, ==, 200);
+  gtk_drop_down_set_selected (cell, CRM_SCOPE_OWN);
+  g_assert_true (_crm_admin_roles_is_dirty (roles));
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (roles), "roles.save", NULL));
+  wait_until (fixture, NULL, role_not_dirty, "the conflict");
+  g_assert_cmpint (_crm_admin_roles_get_version (roles), ==,
+                   crm_test_json_get_int (bumped, "version"));
+  g_assert_cmpuint (gtk_drop_down_get_selected (cell), ==, CRM_SCOPE_TEAM);
+  g_assert_cmpuint (count_customers (fixture, rep_token), ==, N_OWN + N_TEAM);
+
+  /* Again, now on the current version: the rep's next list has only their own. */
+  gtk_drop_down_set_selected (cell, CRM_SCOPE_OWN);
+  screenshot (fixture, NULL, "roles-edited");
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (roles), "roles.save", NULL));
+  wait_until (fixture, NULL, role_not_dirty, "the save");
+  g_clear_pointer (&role, json_node_unref);
+  role = sales_rep_role (fixture);
+  g_assert_cmpstr (customers_read_scope (role), ==, "own");
+  g_assert_cmpint (_crm_admin_roles_get_version (roles), ==, crm_test_json_get_int (role,
+                                                                                  "version"));
+  g_assert_cmpuint (count_customers (fixture, rep_token), ==, N_OWN);
+
+  /* The administrator's matrix cannot be changed. */
+  g_assert_true (_crm_admin_roles_select (roles, "admin"));
+  g_assert_false (gtk_widget_get_sensitive (GTK_WIDGET (
+    _crm_admin_roles_get_cell (roles, CRM_OBJECT_ROLES, CRM_ACTION_UPDATE))));
+}
+
+static void
+check_lists (Fixture *fixture)
+{
+  static const char * const views[] = { "teams", "custom-fields", "level-rules",
+                                        "field-restrictions" };
+  g_autofree char *tag = g_strdup_printf ("新标签-%s", suffix (fixture));
+  g_autoptr(JsonNode) tags = NULL;
+  AdwMessageDialog *dialog;
+  GListModel *records;
+  gboolean found = FALSE;
+  JsonArray *items;
+
+  for (guint i = 0; i < G_N_ELEMENTS (views); i++)
+    {
+      CrmAdminView *view = show_view (fixture, views[i]);
+
+      if (CRM_IS_ADMIN_RECORDS (view))
+        g_assert_cmpuint (g_list_model_get_n_items (
+          _crm_admin_records_get_records (CRM_ADMIN_RECORDS (view))), >=, 2);
+      else
+        g_assert_nonnull (find_named (GTK_WIDGET (_crm_admin_field_policies_get_list (
+          CRM_ADMIN_FIELD_POLICIES (view))), "custom_budget"));
+      screenshot (fixture, NULL, views[i]);
+    }
+
+  /* A tag made in its dialog. */
+  show_view (fixture, "tags");
+  dialog = open_dialog (fixture, "records.new");
+  set_row_text (dialog, "name", tag);
+  screenshot (fixture, GTK_WIDGET (dialog), "new-tag");
+  respond (fixture, dialog, "save");
+  tags = call (fixture, fixture->admin_token, "GET", "/api/v1/tags?limit=500", NULL, 0, NULL);
+  items = json_object_get_array_member (json_node_get_object (tags), "items");
+  for (guint i = 0; i < json_array_get_length (items); i++)
+    found |= g_strcmp0 (json_object_get_string_member (json_array_get_object_element (items, i),
+                                                       "name"), tag) == 0;
+  g_assert_true (found);
+  records = _crm_admin_records_get_records (CRM_ADMIN_RECORDS (fixture->view));
+  g_assert_cmpuint (g_list_model_get_n_items (records), ==, json_array_get_length (items));
+  screenshot (fixture, NULL, "tags");
+
+  /* An existing team's dialog. */
+  show_view (fixture, "teams");
+  _crm_admin_records_select (CRM_ADMIN_RECORDS (fixture->view), 0);
+  dialog = open_dialog (fixture, "records.edit");
+  screenshot (fixture, GTK_WIDGET (dialog), "edit-team");
+  respond (fixture, dialog, "cancel");
+}
+
+static void
+apply_audit_filters (Fixture *fixture)
+{
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (fixture->view), "audit.apply", NULL));
+  wait_until (fixture, NULL, view_idle, "the audit log");
+}
+
+static void
+check_audit (Fixture *fixture)
+{
+  g_autofree char *username = g_strdup_printf ("zhao-%s", suffix (fixture));
+  gint64 zhao = user_id (fixture, username);
+  CrmAdminAudit *audit = CRM_ADMIN_AUDIT (show_view (fixture, "audit"));
+  GListModel *entries = _crm_admin_audit_get_entries (audit);
+  GtkDropDown *users = _crm_admin_audit_get_user_filter (audit);
+  g_autoptr(GDateTime) now = g_date_time_new_now_local ();
+  g_autoptr(GDateTime) tomorrow = g_date_time_add_days (now, 1);
+  g_autofree char *tomorrow_text = g_date_time_format (tomorrow, "%Y-%m-%d");
+  g_autofree char *today_text = g_date_time_format (now, "%Y-%m-%d");
+  guint created = G_MAXUINT;
+
+  g_assert_cmpuint (g_list_model_get_n_items (entries), >, 0);
+  screenshot (fixture, NULL, "audit-all");
+
+  /* Object and action */
+  gtk_drop_down_set_selected (_crm_admin_audit_get_object_filter (audit), CRM_OBJECT_USERS + 1);
+  gtk_editable_set_text (_crm_admin_audit_get_action_filter (audit), "create");
+  apply_audit_filters (fixture);
+  g_assert_cmpuint (g_list_model_get_n_items (entries), >, 0);
+  for (guint i = 0; i < g_list_model_get_n_items (entries); i++)
+    {
+      g_autoptr(CrmCustomer) entry = g_list_model_get_item (entries, i);
+
+      g_assert_cmpstr (crm_customer_get_string (entry, "object"), ==, "users");
+      g_assert_cmpstr (crm_customer_get_string (entry, "action"), ==, "create");
+      if (crm_customer_get_int (entry, "record_id") == zhao)
+        created = i;
+    }
+  g_assert_cmpuint (created, !=, G_MAXUINT);
+  _crm_admin_audit_select (audit, created);
+  g_assert_nonnull (strstr (gtk_label_get_text (_crm_admin_audit_get_details (audit)), username));
+  g_assert_nonnull (strstr (gtk_label_get_text (_crm_admin_audit_get_details (audit)), "→"));
+  screenshot (fixture, NULL, "audit");
+
+  /* The user: only the admin's entries */
+  for (guint i = 1; i < g_list_model_get_n_items (gtk_drop_down_get_model (users)); i++)
+    {
+      GtkStringObject *item = g_list_model_get_item (gtk_drop_down_get_model (users), i);
+
+      const char *label = gtk_string_object_get_string (item);
+
+      /* "ada (ada)", "ada（ada）" in Chinese */
+      if (g_str_has_suffix (label, "(ada)") || g_str_has_suffix (label, "（ada）"))
+        gtk_drop_down_set_selected (users, i);
+      g_object_unref (item);
+    }
+  gtk_drop_down_set_selected (_crm_admin_audit_get_object_filter (audit), 0);
+  gtk_editable_set_text (_crm_admin_audit_get_action_filter (audit), "");
+  gtk_editable_set_text (_crm_admin_audit_get_date_filter (audit, FALSE), today_text);
+  apply_audit_filters (fixture);
+  g_assert_cmpuint (gtk_drop_down_get_selected (users), >, 0);
+  g_assert_cmpuint (g_list_model_get_n_items (entries), >, 0);
+  for (guint i = 0; i < g_list_model_get_n_items (entries); i++)
+    {
+      g_autoptr(CrmCustomer) entry = g_list_model_get_item (entries, i);
+
+      g_assert_cmpstr (crm_customer_get_string (entry, "username"), ==, "ada");
+    }
+
+  /* Dates: nothing from tomorrow on */
+  gtk_editable_set_text (_crm_admin_audit_get_date_filter (audit, FALSE), tomorrow_text);
+  apply_audit_filters (fixture);
+  g_assert_cmpuint (g_list_model_get_n_items (entries), ==, 0);
+  screenshot (fixture, NULL, "audit-empty");
+}
+
+/* --- the test ------------------------------------------------------------ */
+
+static void
+run_case (const AdminCase *test_case)
+{
+  Fixture fixture = { test_case, };
+  g_autoptr(CrmApplication) application = NULL;
+  g_autoptr(GError) error = NULL;
+  CrmApiClient *api_client;
+  const char *localedir;
+
+  if (!gtk_init_check ())
+    {
+      g_test_skip ("No display server");
+      return;
+    }
+  g_object_set (gtk_settings_get_default (), "gtk-enable-animations", FALSE, NULL);
+  localedir = g_getenv ("RAPPORT_LOCALEDIR");
+  bindtextdomain (GETTEXT_PACKAGE, localedir != NULL ? localedir : LOCALEDIR);
+  bind_textdomain_codeset (GETTEXT_PACKAGE, "UTF-8");
+  textdomain (GETTEXT_PACKAGE);
+
+  fixture.url = g_strdup (g_getenv ("CRM_TEST_URL"));
+  fixture.certificate = g_tls_certificate_new_from_file (g_getenv ("CRM_TEST_CERT"), &error);
+  g_assert_no_error (error);
+  fixture.admin_token = g_strdup (g_getenv ("CRM_TEST_ADMIN_TOKEN"));
+
+  application = crm_application_new ();
+  g_application_set_flags (G_APPLICATION (application),
+                           G_APPLICATION_HANDLES_COMMAND_LINE | G_APPLICATION_NON_UNIQUE);
+  g_application_register (G_APPLICATION (application), NULL, &error);
+  g_assert_no_error (error);
+  api_client = crm_application_get_api_client (application);
+  crm_api_client_set_base_url (api_client, fixture.url);
+  crm_api_client_set_pinned_certificate (api_client, fixture.certificate);
+
+  fixture.window = crm_window_new (GTK_APPLICATION (application), api_client,
+                                   crm_application_get_settings (application));
+  gtk_window_set_default_size (GTK_WINDOW (fixture.window), 1280, 800);
+  gtk_window_present (GTK_WINDOW (fixture.window));
+
+  check_sections (&fixture);
+  check_users (&fixture);
+  check_roles (&fixture);
+  check_lists (&fixture);
+  check_audit (&fixture);
+
+  gtk_window_destroy (GTK_WINDOW (fixture.window));
+  while (g_main_context_iteration (NULL, FALSE))
+    ;
+  g_clear_object (&fixture.certificate);
+  g_free (fixture.url);
+  g_free (fixture.admin_token);
+}
+
+static Fixture shared;
+
+static void
+start_shared_server (void)
+{
+  if (shared.server != NULL)
+    return;
+  shared.cluster = crm_test_cluster_new ();
+  shared.server = crm_test_server_new (shared.cluster, NULL);
+  seed (&shared);
+  g_setenv ("CRM_TEST_URL", crm_test_server_get_url (shared.server), TRUE);
+  g_setenv ("CRM_TEST_CERT", crm_test_server_get_cert_file (shared.server), TRUE);
+  g_setenv ("CRM_TEST_ADMIN_TOKEN", shared.admin_token, TRUE);
+}
+
+static void
+stop_shared_server (void)
+{
+  g_clear_pointer (&shared.server, crm_test_server_free);
+  g_clear_pointer (&shared.cluster, crm_test_cluster_free);
+  g_clear_pointer (&shared.admin_token, g_free);
+}
+
+static void
+test_admin (gconstpointer data)
+{
+  const AdminCase *test_case = data;
+
+  if (g_test_subprocess ())
+    {
+      run_case (test_case);
+      return;
+    }
+  start_shared_server ();
+  if (test_case->language != NULL)
+    g_setenv ("LANGUAGE", test_case->language, TRUE);
+  else
+    g_unsetenv ("LANGUAGE");
+  if (test_case->pango_language != NULL)
+    g_setenv ("PANGO_LANGUAGE", test_case->pango_language, TRUE);
+  g_test_trap_subprocess (NULL, 0, G_TEST_SUBPROCESS_INHERIT_STDOUT
+                          | G_TEST_SUBPROCESS_INHERIT_STDERR);
+  g_test_trap_assert_passed ();
+}
+
+static const AdminCase cases[] = {
+  { "en", NULL, NULL },
+  { "zh_cn", "zh_CN", "zh-cn" },
+};
+
+int
+main (int   argc,
+      char *argv[])
+{
+  int status;
+
+  setlocale (LC_ALL, "");
+  g_test_init (&argc, &argv, NULL);
+
+  if (!crm_test_have_postgresql ())
+    {
+      g_test_message ("No PostgreSQL: nothing to run the server on");
+      return 77;
+    }
+  for (guint i = 0; i < G_N_ELEMENTS (cases); i++)
+    {
+      g_autofree char *path = g_strdup_printf ("/crm/client/admin/%s", cases[i].name);
+
+      g_test_add_data_func (path, &cases[i], test_admin);
+    }
+  status = g_test_run ();
+  stop_shared_server ();
+  return status;
+}
