@@ -16,8 +16,9 @@
  * The roles, and the selected one's permission matrix: a row per object, a
  * column per action, in each cell the scope (none, own, team, all). Saving
  * sends the matrix with `If-Match`; when someone else saved first, the view
- * shows their version. The administrator's matrix is read-only (the server
- * keeps admins from locking themselves out).
+ * shows their version. Below the matrix, the role's access to each protected
+ * field (hidden, read only, read and write). The administrator's matrix is
+ * read-only (the server keeps admins from locking themselves out).
  */
 struct _CrmAdminRoles
 {
@@ -28,7 +29,9 @@ struct _CrmAdminRoles
   GtkLabel           *note_label;
   GtkDropDown        *cells[CRM_N_OBJECTS][CRM_N_ACTIONS];
   CrmPermissions     *loaded;        /* the selected role's, as the server has them */
-  JsonNode           *loaded_fields; /* its field access, sent back unchanged */
+  GtkListBox         *field_list;    /* a row per protected field */
+  GPtrArray          *field_cells;   /* their GtkDropDowns (none/read/write) */
+  GtkWidget          *field_heading;
   gint64              role_id;       /* the selected role */
   gint64              version;
   gboolean            read_only;
@@ -46,6 +49,17 @@ role_label (CrmCustomer *role)
                                     crm_customer_get_string (role, "name"));
 }
 
+/* The access @permissions give to the protected field of @cell. */
+static CrmFieldAccess
+field_access (const CrmPermissions *permissions,
+              GtkDropDown          *cell)
+{
+  return crm_permissions_get_field_access (permissions,
+                                           GPOINTER_TO_UINT (g_object_get_data (G_OBJECT (cell),
+                                                                                "object")),
+                                           g_object_get_data (G_OBJECT (cell), "field"), TRUE);
+}
+
 static gboolean
 is_dirty (CrmAdminRoles *self)
 {
@@ -56,6 +70,10 @@ is_dirty (CrmAdminRoles *self)
       if (gtk_drop_down_get_selected (self->cells[o][a])
           != (guint) crm_permissions_get_scope (self->loaded, o, a))
         return TRUE;
+  for (guint i = 0; i < self->field_cells->len; i++)
+    if (gtk_drop_down_get_selected (g_ptr_array_index (self->field_cells, i))
+        != (guint) field_access (self->loaded, g_ptr_array_index (self->field_cells, i)))
+      return TRUE;
   return FALSE;
 }
 
@@ -80,7 +98,6 @@ fill_matrix (CrmAdminRoles *self,
   g_autoptr(GError) error = NULL;
 
   g_clear_pointer (&self->loaded, crm_permissions_free);
-  g_clear_pointer (&self->loaded_fields, json_node_unref);
   self->role_id = role != NULL ? crm_customer_get_id (role) : 0;
   self->version = role != NULL ? crm_customer_get_version (role) : 0;
   self->read_only = role != NULL
@@ -90,9 +107,6 @@ fill_matrix (CrmAdminRoles *self,
       self->loaded = crm_permissions_from_json (permissions, &error);
       if (self->loaded == NULL)
         g_warning ("The server sent a role this client cannot read: %s", error->message);
-      else if (json_object_get_member (json_node_get_object (permissions), "fields") != NULL)
-        self->loaded_fields = json_node_copy (
-          json_object_get_member (json_node_get_object (permissions), "fields"));
     }
 
   self->filling = TRUE;
@@ -106,6 +120,14 @@ fill_matrix (CrmAdminRoles *self,
         gtk_widget_set_sensitive (GTK_WIDGET (self->cells[o][a]),
                                   self->loaded != NULL && !self->read_only);
       }
+  for (guint i = 0; i < self->field_cells->len; i++)
+    {
+      GtkDropDown *cell = g_ptr_array_index (self->field_cells, i);
+
+      gtk_drop_down_set_selected (cell, self->loaded != NULL ? field_access (self->loaded, cell)
+                                                             : CRM_FIELD_ACCESS_NONE);
+      gtk_widget_set_sensitive (GTK_WIDGET (cell), self->loaded != NULL && !self->read_only);
+    }
   self->filling = FALSE;
 
   if (self->read_only)
@@ -207,9 +229,77 @@ roles_cb (GObject      *object,
 }
 
 static void
+cell_changed_cb (CrmAdminRoles *self)
+{
+  if (!self->filling)
+    update_actions (self);
+}
+
+/* A row per protected field, each with the role's access to it. */
+static void
+policies_cb (GObject      *object,
+             GAsyncResult *result,
+             gpointer      user_data)
+{
+  g_autoptr(CrmAdminRoles) self = user_data;
+  g_autoptr(JsonNode) reply = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GListStore) policies = NULL;
+  const char *accesses[] = { _("Hidden"), _("Read only"), _("Read and write"), NULL };
+  GtkWidget *child;
+
+  reply = crm_admin_view_call_finish (CRM_ADMIN_VIEW (self), result, &error);
+  if (reply == NULL)
+    {
+      crm_admin_view_toast_failure (CRM_ADMIN_VIEW (self), _("Loading field restrictions"),
+                                    error);
+      return;
+    }
+  while ((child = gtk_widget_get_first_child (GTK_WIDGET (self->field_list))) != NULL)
+    gtk_list_box_remove (self->field_list, child);
+  g_ptr_array_set_size (self->field_cells, 0);
+  policies = crm_admin_records_from_reply (reply);
+  for (guint i = 0; i < g_list_model_get_n_items (G_LIST_MODEL (policies)); i++)
+    {
+      g_autoptr(CrmCustomer) policy = g_list_model_get_item (G_LIST_MODEL (policies), i);
+      JsonObject *json = crm_customer_get_object (policy);
+      const char *field = crm_customer_get_string (policy, "field");
+      GtkWidget *row, *cell;
+      g_autofree char *name = NULL;
+      CrmObject object_id;
+
+      if (!json_object_get_boolean_member_with_default (json, "protected", FALSE)
+          || field == NULL
+          || !crm_object_from_string (crm_customer_get_string (policy, "object"), &object_id))
+        continue;
+      row = adw_action_row_new ();
+      adw_preferences_row_set_title (ADW_PREFERENCES_ROW (row), field);
+      adw_action_row_set_subtitle (ADW_ACTION_ROW (row), crm_admin_object_label (object_id));
+      cell = gtk_drop_down_new_from_strings (accesses);
+      gtk_widget_set_valign (cell, GTK_ALIGN_CENTER);
+      name = g_strdup_printf (_("%s: %s"), crm_admin_object_label (object_id), field);
+      gtk_accessible_update_property (GTK_ACCESSIBLE (cell), GTK_ACCESSIBLE_PROPERTY_LABEL, name,
+                                      -1);
+      g_object_set_data (G_OBJECT (cell), "object", GUINT_TO_POINTER (object_id));
+      g_object_set_data_full (G_OBJECT (cell), "field", g_strdup (field), g_free);
+      g_signal_connect_object (cell, "notify::selected", G_CALLBACK (cell_changed_cb), self,
+                               G_CONNECT_SWAPPED);
+      adw_action_row_add_suffix (ADW_ACTION_ROW (row), cell);
+      gtk_widget_set_name (row, field);
+      gtk_list_box_append (self->field_list, row);
+      g_ptr_array_add (self->field_cells, cell);
+    }
+  gtk_widget_set_visible (self->field_heading, self->field_cells->len > 0);
+  gtk_widget_set_visible (GTK_WIDGET (self->field_list), self->field_cells->len > 0);
+  select_role_id (self, self->role_id);
+}
+
+static void
 crm_admin_roles_reload (CrmAdminView *view)
 {
   crm_admin_view_call (view, SOUP_METHOD_GET, CRM_API_BASE "/roles", NULL, NULL, 0, roles_cb);
+  crm_admin_view_call (view, SOUP_METHOD_GET, CRM_API_BASE "/field-policies", NULL, NULL, 0,
+                       policies_cb);
 }
 
 /* --- saving ------------------------------------------------------------------ */
@@ -250,22 +340,30 @@ save_cb (GtkWidget  *widget,
          GVariant   *parameter)
 {
   CrmAdminRoles *self = CRM_ADMIN_ROLES (widget);
-  g_autoptr(CrmPermissions) permissions = crm_permissions_new ();
+  g_autoptr(CrmPermissions) permissions = NULL;
   g_autoptr(JsonNode) body = json_node_new (JSON_NODE_OBJECT);
   g_autofree char *path = NULL;
   JsonNode *matrix;
 
-  if (self->role_id == 0 || self->read_only || self->saving)
+  if (self->role_id == 0 || self->read_only || self->saving || self->loaded == NULL)
     return;
+  /* From the role as loaded, so that access to fields not shown here stays. */
+  permissions = crm_permissions_copy (self->loaded);
   for (guint o = 0; o < CRM_N_OBJECTS; o++)
     for (guint a = 0; a < CRM_N_ACTIONS; a++)
       crm_permissions_set_scope (permissions, o, a,
                                  (CrmScope) gtk_drop_down_get_selected (self->cells[o][a]));
+  for (guint i = 0; i < self->field_cells->len; i++)
+    {
+      GtkDropDown *cell = g_ptr_array_index (self->field_cells, i);
+
+      crm_permissions_set_field_access (permissions,
+                                        GPOINTER_TO_UINT (g_object_get_data (G_OBJECT (cell),
+                                                                             "object")),
+                                        g_object_get_data (G_OBJECT (cell), "field"),
+                                        (CrmFieldAccess) gtk_drop_down_get_selected (cell));
+    }
   matrix = crm_permissions_to_json (permissions);
-  /* The field access stays as it is: the server replaces both. */
-  json_object_set_member (json_node_get_object (matrix), "fields",
-                          self->loaded_fields != NULL ? json_node_copy (self->loaded_fields)
-                          : json_node_init_object (json_node_alloc (), json_object_new ()));
   json_node_take_object (body, json_object_new ());
   json_object_set_member (json_node_get_object (body), "permissions", matrix);
   path = g_strdup_printf (CRM_API_BASE "/roles/%" G_GINT64_FORMAT, self->role_id);
@@ -363,13 +461,6 @@ role_label_cb (CrmCustomer *role)
   return g_strdup (role != NULL ? role_label (role) : "");
 }
 
-static void
-cell_changed_cb (CrmAdminRoles *self)
-{
-  if (!self->filling)
-    update_actions (self);
-}
-
 static GtkWidget *
 new_matrix (CrmAdminRoles *self)
 {
@@ -424,7 +515,7 @@ crm_admin_roles_dispose (GObject *object)
   G_OBJECT_CLASS (crm_admin_roles_parent_class)->dispose (object);
   g_clear_object (&self->roles);
   g_clear_pointer (&self->loaded, crm_permissions_free);
-  g_clear_pointer (&self->loaded_fields, json_node_unref);
+  g_clear_pointer (&self->field_cells, g_ptr_array_unref);
 }
 
 static void
@@ -448,6 +539,7 @@ crm_admin_roles_init (CrmAdminRoles *self)
   GtkWidget *right = gtk_box_new (GTK_ORIENTATION_VERTICAL, 0);
   GtkWidget *matrix_scrolled = gtk_scrolled_window_new ();
   GtkWidget *header = gtk_box_new (GTK_ORIENTATION_VERTICAL, 4);
+  GtkWidget *content = gtk_box_new (GTK_ORIENTATION_VERTICAL, 6);
   GtkWidget *matrix;
   GtkExpression *expression;
 
@@ -479,13 +571,27 @@ crm_admin_roles_init (CrmAdminRoles *self)
     NULL));
   gtk_box_append (GTK_BOX (right), gtk_separator_new (GTK_ORIENTATION_HORIZONTAL));
 
+  self->field_cells = g_ptr_array_new ();
   matrix = new_matrix (self);
-  gtk_widget_set_margin_start (matrix, 12);
-  gtk_widget_set_margin_end (matrix, 12);
-  gtk_widget_set_margin_top (matrix, 12);
-  gtk_widget_set_margin_bottom (matrix, 12);
   gtk_widget_set_halign (matrix, GTK_ALIGN_START);
-  gtk_scrolled_window_set_child (GTK_SCROLLED_WINDOW (matrix_scrolled), matrix);
+  self->field_heading = gtk_label_new (_("Protected Fields"));
+  gtk_label_set_xalign (GTK_LABEL (self->field_heading), 0);
+  gtk_widget_add_css_class (self->field_heading, "heading");
+  gtk_widget_set_margin_top (self->field_heading, 18);
+  gtk_widget_set_visible (self->field_heading, FALSE);
+  self->field_list = GTK_LIST_BOX (crm_admin_view_new_boxed_list ());
+  gtk_accessible_update_property (GTK_ACCESSIBLE (self->field_list),
+                                  GTK_ACCESSIBLE_PROPERTY_LABEL, _("Protected Fields"), -1);
+  gtk_widget_set_visible (GTK_WIDGET (self->field_list), FALSE);
+  gtk_box_append (GTK_BOX (content), matrix);
+  gtk_box_append (GTK_BOX (content), self->field_heading);
+  gtk_box_append (GTK_BOX (content), GTK_WIDGET (self->field_list));
+  gtk_widget_set_margin_start (content, 12);
+  gtk_widget_set_margin_end (content, 12);
+  gtk_widget_set_margin_top (content, 12);
+  gtk_widget_set_margin_bottom (content, 12);
+  gtk_widget_set_halign (content, GTK_ALIGN_START);
+  gtk_scrolled_window_set_child (GTK_SCROLLED_WINDOW (matrix_scrolled), content);
   gtk_widget_set_vexpand (matrix_scrolled, TRUE);
   gtk_box_append (GTK_BOX (right), matrix_scrolled);
   adw_bin_set_child (ADW_BIN (self), right);
@@ -522,6 +628,18 @@ gint64
 _crm_admin_roles_get_version (CrmAdminRoles *self)
 {
   return self->version;
+}
+
+/* The drop-down of the role's access to the protected @field, or NULL. */
+GtkDropDown *
+_crm_admin_roles_get_field_cell (CrmAdminRoles *self,
+                                 const char    *field)
+{
+  for (guint i = 0; i < self->field_cells->len; i++)
+    if (g_strcmp0 (g_object_get_data (g_ptr_array_index (self->field_cells, i), "field"), field)
+        == 0)
+      return g_ptr_array_index (self->field_cells, i);
+  return NULL;
 }
 
 gboolean

@@ -15,6 +15,8 @@ gboolean     _crm_admin_roles_select     (CrmAdminRoles *self,
 GtkDropDown *_crm_admin_roles_get_cell   (CrmAdminRoles *self,
                                           CrmObject      object,
                                           CrmAction      action);
+GtkDropDown *_crm_admin_roles_get_field_cell (CrmAdminRoles *self,
+                                             const char    *field);
 gint64       _crm_admin_roles_get_version (CrmAdminRoles *self);
 gboolean     _crm_admin_roles_is_dirty   (CrmAdminRoles *self);
 

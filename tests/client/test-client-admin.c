@@ -700,6 +700,7 @@ check_roles (Fixture *fixture)
   g_autofree char *body = NULL;
   g_autoptr(JsonNode) bumped = NULL;
   CrmAdminRoles *roles;
+  CrmFieldAccess access;
   GtkDropDown *cell;
   guint status = 0;
 
@@ -741,6 +742,30 @@ check_roles (Fixture *fixture)
   g_assert_cmpint (_crm_admin_roles_get_version (roles), ==, crm_test_json_get_int (role,
                                                                                   "version"));
   g_assert_cmpuint (count_customers (fixture, rep_token), ==, N_OWN);
+
+  /* A protected field: the reps' access to the budget changes (each case of the
+   * shared server finds what the one before left). */
+  cell = _crm_admin_roles_get_field_cell (roles, "custom_budget");
+  g_assert_nonnull (cell);
+  access = gtk_drop_down_get_selected (cell) == CRM_FIELD_ACCESS_READ ? CRM_FIELD_ACCESS_WRITE
+                                                                     : CRM_FIELD_ACCESS_READ;
+  gtk_drop_down_set_selected (cell, access);
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (roles), "roles.save", NULL));
+  wait_until (fixture, NULL, role_not_dirty, "the field access");
+  g_clear_pointer (&role, json_node_unref);
+  role = sales_rep_role (fixture);
+  g_assert_cmpstr (crm_test_json_get_string (role, "permissions.fields.customers.custom_budget"),
+                   ==, crm_field_access_to_string (access));
+  {
+    GtkScrolledWindow *scrolled = GTK_SCROLLED_WINDOW (
+      gtk_widget_get_ancestor (GTK_WIDGET (cell), GTK_TYPE_SCROLLED_WINDOW));
+    GtkAdjustment *adjustment = gtk_scrolled_window_get_vadjustment (scrolled);
+
+    gtk_adjustment_set_value (adjustment, gtk_adjustment_get_upper (adjustment));
+    wait_until (fixture, NULL, always, "scrolling");
+  }
+  screenshot (fixture, NULL, "roles-fields");
+  g_assert_cmpstr (customers_read_scope (role), ==, "own");
 
   /* The administrator's matrix cannot be changed. */
   g_assert_true (_crm_admin_roles_select (roles, "admin"));
