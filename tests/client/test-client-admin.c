@@ -20,6 +20,7 @@
 #include "crm-window-private.h"
 #include "crm-window.h"
 #include "crm-test-server.h"
+#include "crm-test-ui.h"
 
 /*
  * The Administration section under Xvfb against a real rapport-server: a sales
@@ -304,58 +305,14 @@ seed (Fixture *fixture)
 
 /* --- driving the window -------------------------------------------------- */
 
-static gboolean
-timeout_cb (gpointer user_data)
-{
-  *(gboolean *) user_data = TRUE;
-  return G_SOURCE_REMOVE;
-}
-
-static gboolean
-count_frame_cb (GtkWidget     *widget,
-                GdkFrameClock *frame_clock,
-                gpointer       user_data)
-{
-  guint *frames = user_data;
-
-  (*frames)++;
-  return *frames < 3 ? G_SOURCE_CONTINUE : G_SOURCE_REMOVE;
-}
-
-typedef gboolean (*Predicate) (Fixture *fixture);
-
-/* Iterates until @done holds, then until @widget painted it. */
+/* Iterates until @done holds, then until @widget (the window when NULL) painted it. */
 static void
-wait_until (Fixture    *fixture,
-            GtkWidget  *widget,
-            Predicate   done,
-            const char *what)
+wait_until (Fixture            *fixture,
+            GtkWidget          *widget,
+            CrmTestUiPredicate  done,
+            const char         *what)
 {
-  gboolean timed_out = FALSE;
-  guint frames = 0;
-  guint timeout = g_timeout_add_seconds (TIMEOUT_SECONDS, timeout_cb, &timed_out);
-
-  while (!timed_out && !done (fixture))
-    g_main_context_iteration (NULL, TRUE);
-  if (widget == NULL)
-    widget = GTK_WIDGET (fixture->window);
-  gtk_widget_add_tick_callback (widget, count_frame_cb, &frames, NULL);
-  while (!timed_out && frames < 3)
-    g_main_context_iteration (NULL, TRUE);
-  if (timed_out)
-    g_error ("Timed out waiting for %s", what);
-  g_source_remove (timeout);
-}
-
-static gpointer
-template_child (gpointer    widget,
-                GType       type,
-                const char *name)
-{
-  GObject *child = gtk_widget_get_template_child (GTK_WIDGET (widget), type, name);
-
-  g_assert_nonnull (child);
-  return child;
+  crm_test_ui_wait (widget != NULL ? widget : GTK_WIDGET (fixture->window), done, fixture, what);
 }
 
 static GtkWidget *
@@ -376,15 +333,19 @@ find_named (GtkWidget  *widget,
 }
 
 static gboolean
-shows_sign_in (Fixture *fixture)
+shows_sign_in (gpointer data)
 {
+  Fixture *fixture = data;
+
   return g_strcmp0 (_crm_window_get_page_name (fixture->window), "sign-in") == 0
          && !_crm_window_is_checking_session (fixture->window);
 }
 
 static gboolean
-signed_in (Fixture *fixture)
+signed_in (gpointer data)
 {
+  Fixture *fixture = data;
+
   CrmCustomerList *list = crm_customers_page_get_list (
     _crm_window_get_customers_page (fixture->window));
 
@@ -399,59 +360,17 @@ sign_in (Fixture    *fixture,
   CrmSignInPage *page = _crm_window_get_sign_in_page (fixture->window);
 
   wait_until (fixture, NULL, shows_sign_in, "the sign-in page");
-  gtk_editable_set_text (template_child (page, CRM_TYPE_SIGN_IN_PAGE, "username_row"), username);
-  gtk_editable_set_text (template_child (page, CRM_TYPE_SIGN_IN_PAGE, "password_row"), PASSWORD);
-  g_signal_emit_by_name (template_child (page, CRM_TYPE_SIGN_IN_PAGE, "password_row"),
+  gtk_editable_set_text (crm_test_ui_template_child (page, CRM_TYPE_SIGN_IN_PAGE, "username_row"), username);
+  gtk_editable_set_text (crm_test_ui_template_child (page, CRM_TYPE_SIGN_IN_PAGE, "password_row"), PASSWORD);
+  g_signal_emit_by_name (crm_test_ui_template_child (page, CRM_TYPE_SIGN_IN_PAGE, "password_row"),
                          "entry-activated");
   wait_until (fixture, NULL, signed_in, "the signed-in window");
 }
 
 static gboolean
-always (Fixture *fixture)
+always (gpointer data)
 {
   return TRUE;
-}
-
-/* The window's render node; a window whose contents changed since its last frame
- * paints nothing until it drew again, so that waits for frames. */
-static GskRenderNode *
-snapshot_window (Fixture   *fixture,
-                 GtkWidget *window,
-                 int       *width,
-                 int       *height)
-{
-  for (guint attempt = 0; attempt < 20; attempt++)
-    {
-      g_autoptr(GdkPaintable) paintable = gtk_widget_paintable_new (window);
-      g_autoptr(GtkSnapshot) snapshot = gtk_snapshot_new ();
-      GskRenderNode *node;
-
-      *width = gdk_paintable_get_intrinsic_width (paintable);
-      *height = gdk_paintable_get_intrinsic_height (paintable);
-      g_assert_cmpint (*width, >, 100);
-      gdk_paintable_snapshot (paintable, GDK_SNAPSHOT (snapshot), *width, *height);
-      node = gtk_snapshot_free_to_node (g_steal_pointer (&snapshot));
-      if (node != NULL)
-        return node;
-      gtk_widget_queue_draw (window);
-      wait_until (fixture, window, always, "a frame");
-    }
-  g_error ("The window paints nothing");
-}
-
-static void
-save_png (Fixture    *fixture,
-          GtkWidget  *window,
-          const char *path)
-{
-  g_autoptr(GskRenderNode) node = NULL;
-  g_autoptr(GdkTexture) texture = NULL;
-  int width, height;
-
-  node = snapshot_window (fixture, window, &width, &height);
-  texture = gsk_renderer_render_texture (gtk_native_get_renderer (GTK_NATIVE (window)), node,
-                                         &GRAPHENE_RECT_INIT (0, 0, width, height));
-  g_assert_true (gdk_texture_save_to_png (texture, path));
 }
 
 static void
@@ -465,10 +384,13 @@ screenshot (Fixture    *fixture,
                                                 language != NULL ? language : "");
   g_autofree char *png = g_test_build_filename (G_TEST_BUILT, file_name, NULL);
 
-  if (window != NULL)
-    wait_until (fixture, window, always, shot);
-  save_png (fixture, window != NULL ? window : GTK_WIDGET (fixture->window), png);
-  g_test_message ("Screenshot: %s", png);
+  /* A window whose contents changed since its last frame paints nothing until
+   * it drew again. */
+  if (window == NULL)
+    window = GTK_WIDGET (fixture->window);
+  gtk_widget_queue_draw (window);
+  wait_until (fixture, window, always, shot);
+  crm_test_ui_save_png (window, NULL, png);
 }
 
 static CrmAdminPage *
@@ -478,8 +400,10 @@ admin_page (Fixture *fixture)
 }
 
 static gboolean
-view_idle (Fixture *fixture)
+view_idle (gpointer data)
 {
+  Fixture *fixture = data;
+
   return !crm_admin_view_is_busy (fixture->view)
          && (!CRM_IS_ADMIN_AUDIT (fixture->view)
              || !_crm_admin_audit_is_loading (CRM_ADMIN_AUDIT (fixture->view)));
@@ -510,8 +434,10 @@ show_view (Fixture    *fixture,
 }
 
 static gboolean
-dialog_mapped (Fixture *fixture)
+dialog_mapped (gpointer data)
 {
+  Fixture *fixture = data;
+
   AdwMessageDialog *dialog = crm_admin_view_get_dialog (fixture->view);
 
   return dialog != NULL && gtk_widget_get_mapped (GTK_WIDGET (dialog));
@@ -686,8 +612,10 @@ check_users (Fixture *fixture)
 }
 
 static gboolean
-role_not_dirty (Fixture *fixture)
+role_not_dirty (gpointer data)
 {
+  Fixture *fixture = data;
+
   return view_idle (fixture) && !_crm_admin_roles_is_dirty (CRM_ADMIN_ROLES (fixture->view));
 }
 
