@@ -163,23 +163,34 @@ users_cb (GObject      *object,
   update_actions (self);
 }
 
+/* The roles or teams the cells and dialogs name: into @store. */
 static void
-roles_cb (GObject      *object,
-          GAsyncResult *result,
-          gpointer      user_data)
+lookup_loaded (CrmAdminUsers *self,
+               GAsyncResult  *result,
+               GListStore    *store,
+               const char    *what)
 {
-  g_autoptr(CrmAdminUsers) self = user_data;
   g_autoptr(JsonNode) reply = NULL;
   g_autoptr(GError) error = NULL;
 
   reply = crm_admin_view_call_finish (CRM_ADMIN_VIEW (self), result, &error);
   if (reply == NULL)
     {
-      crm_admin_view_toast_failure (CRM_ADMIN_VIEW (self), _("Loading roles"), error);
+      crm_admin_view_toast_failure (CRM_ADMIN_VIEW (self), what, error);
       return;
     }
-  crm_admin_records_replace (self->roles, reply);
+  crm_admin_records_replace (store, reply);
   refresh_cells (self);
+}
+
+static void
+roles_cb (GObject      *object,
+          GAsyncResult *result,
+          gpointer      user_data)
+{
+  g_autoptr(CrmAdminUsers) self = user_data;
+
+  lookup_loaded (self, result, self->roles, _("Loading roles"));
 }
 
 static void
@@ -188,17 +199,8 @@ teams_cb (GObject      *object,
           gpointer      user_data)
 {
   g_autoptr(CrmAdminUsers) self = user_data;
-  g_autoptr(JsonNode) reply = NULL;
-  g_autoptr(GError) error = NULL;
 
-  reply = crm_admin_view_call_finish (CRM_ADMIN_VIEW (self), result, &error);
-  if (reply == NULL)
-    {
-      crm_admin_view_toast_failure (CRM_ADMIN_VIEW (self), _("Loading teams"), error);
-      return;
-    }
-  crm_admin_records_replace (self->teams, reply);
-  refresh_cells (self);
+  lookup_loaded (self, result, self->teams, _("Loading teams"));
 }
 
 static void
