@@ -67,3 +67,56 @@ crm_choices_get_label (const CrmChoice *choices,
     return _(choices[i].label);
   return value != NULL ? value : "";
 }
+
+const CrmChoice crm_activity_kinds[] = {
+  { "call", N_("Call") },
+  { "visit", N_("Visit") },
+  { "email", N_("E-mail") },
+  { "meeting", N_("Meeting") },
+  { "note", N_("Note") },
+  { NULL, NULL },
+};
+
+/* Every member of a customer record, with its label, in the order of a form. */
+static const CrmChoice field_labels[] = {
+  { "name", N_("Name") },
+  { "kind", N_("Kind") },
+  { "registration_no", N_("Registration number") },
+  { "industry", N_("Industry") },
+  { "size", N_("Size") },
+  { "potential", N_("Potential") },
+  { "level", N_("Level") },
+  { "source", N_("Source") },
+  { "mobile", N_("Mobile") },
+  { "phone", N_("Phone") },
+  { "email", N_("Email") },
+  { "website", N_("Website") },
+  { "province", N_("Province") },
+  { "city", N_("City") },
+  { "district", N_("District") },
+  { "address", N_("Address") },
+  { "notes", N_("Notes") },
+  { "credit_terms", N_("Credit terms") },
+  { "owner_id", N_("Owner") },
+  { "tags", N_("Tags") },
+  { "custom", N_("More Fields") },
+  { "marketing_consent", N_("Marketing consent") },
+  { "consent_source", N_("Consent source") },
+  { "consent_at", N_("Consent changed") },
+  { "followed_up_at", N_("Last follow-up") },
+  { "deleted_at", N_("Deleted") },
+  { "merged_into", N_("Merged into") },
+  { NULL, NULL },
+};
+
+/**
+ * crm_customer_field_label:
+ * @name: a member of a customer record, such as `registration_no`
+ *
+ * Returns: (transfer none): its translated label, or @name when it has none
+ */
+const char *
+crm_customer_field_label (const char *name)
+{
+  return crm_choices_get_label (field_labels, name);
+}

@@ -21,11 +21,13 @@ typedef struct
 extern const CrmChoice crm_customer_kinds[];
 extern const CrmChoice crm_customer_sizes[];
 extern const CrmChoice crm_customer_potentials[];
+extern const CrmChoice crm_activity_kinds[];
 
 guint       crm_choices_count        (const CrmChoice *choices);
 int         crm_choices_find         (const CrmChoice *choices,
                                       const char      *value);
 const char *crm_choices_get_label    (const CrmChoice *choices,
                                       const char      *value);
+const char *crm_customer_field_label (const char      *name);
 
 G_END_DECLS

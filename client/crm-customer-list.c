@@ -47,6 +47,8 @@ struct _CrmCustomerList
   gboolean      has_more;
   gboolean      loading;
   gint64        total;         /* -1 while unknown */
+  gboolean      deleted;       /* the recycle bin instead */
+  guint         n_requests;    /* pages asked for, for tests */
   GCancellable *cancellable;   /* the pages and the count in flight */
   guint         restart_source;
   guint         refresh_source; /* a live refresh, soon */
@@ -130,6 +132,8 @@ build_query (CrmCustomerList *self)
     crm_api_query_add (query, crm_customer_list_filter_keys[i],
                        g_hash_table_lookup (self->filters, crm_customer_list_filter_keys[i]));
   crm_api_query_add (query, "sort", self->sort);
+  if (self->deleted)
+    crm_api_query_add (query, "deleted", "true");
   return query;
 }
 
@@ -275,6 +279,7 @@ fetch_page (CrmCustomerList *self)
   crm_api_query_add (query, "after", self->next);
   g_debug ("Loading customers after %u", self->items->len);
   set_loading (self, TRUE);
+  self->n_requests++;
   crm_api_client_call_async (self->api_client, SOUP_METHOD_GET, CUSTOMERS_PATH, query->str, NULL,
                              0, self->cancellable, page_cb, g_object_ref (self));
 }
@@ -771,4 +776,35 @@ crm_customer_list_replace (CrmCustomerList *self,
         g_list_model_items_changed (G_LIST_MODEL (self), i, 1, 1);
         return;
       }
+}
+
+/**
+ * crm_customer_list_set_deleted:
+ * @self: a #CrmCustomerList
+ * @deleted: whether to list the recycle bin (`deleted=true`) instead
+ */
+void
+crm_customer_list_set_deleted (CrmCustomerList *self,
+                               gboolean         deleted)
+{
+  g_return_if_fail (CRM_IS_CUSTOMER_LIST (self));
+
+  if (self->deleted == !!deleted)
+    return;
+  self->deleted = !!deleted;
+  schedule_restart (self);
+}
+
+gboolean
+crm_customer_list_get_deleted (CrmCustomerList *self)
+{
+  g_return_val_if_fail (CRM_IS_CUSTOMER_LIST (self), FALSE);
+  return self->deleted;
+}
+
+/* For tests: how many pages the list asked the server for. */
+guint
+_crm_customer_list_get_n_requests (CrmCustomerList *self)
+{
+  return self->n_requests;
 }

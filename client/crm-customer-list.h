@@ -36,6 +36,10 @@ gint64           crm_customer_list_get_total      (CrmCustomerList *self);
 guint            crm_customer_list_get_page_size  (CrmCustomerList *self);
 void             crm_customer_list_set_page_size  (CrmCustomerList *self,
                                                    guint            page_size);
+void             crm_customer_list_set_deleted    (CrmCustomerList *self,
+                                                   gboolean         deleted);
+gboolean         crm_customer_list_get_deleted    (CrmCustomerList *self);
+guint            _crm_customer_list_get_n_requests (CrmCustomerList *self);
 void             crm_customer_list_reload         (CrmCustomerList *self);
 void             crm_customer_list_load_more      (CrmCustomerList *self);
 void             crm_customer_list_replace        (CrmCustomerList *self,

@@ -7,10 +7,12 @@
 #include <libsoup/soup.h>
 
 #include "crm-api-paths.h"
+#include "crm-json.h"
 #include "crm-customer-fields.h"
 #include "crm-format.h"
 #include "crm-customer-page.h"
 #include "crm-event-stream.h"
+#include "crm-form-dialog.h"
 
 /**
  * CrmCustomerPage:
@@ -19,7 +21,10 @@
  * custom fields (`GET /fields?object=customers`) by type, tags, contacts and
  * timeline. "Save" sends what changed (`PATCH` with `If-Match`); a 422 shows
  * each field's message beside its row, a 409 asks whether to keep the other
- * user's version or to overwrite it.
+ * user's version or to overwrite it. Tags, contacts and follow-ups are saved
+ * as soon as they change (actions `customer.*`), without touching unsaved
+ * edits of the form; likely duplicates can be merged from the page, and the
+ * customer deleted (into the recycle bin).
  *
  * Live: when someone else changes the customer or its contacts (#CrmEventStream),
  * the page reloads, unless it holds unsaved edits: then a bar offers to reload.
@@ -59,8 +64,16 @@ struct _CrmCustomerPage
   GtkLabel            *title_label;
   GtkSpinner          *spinner;
   GtkButton           *save_button;
+  GtkButton           *follow_up_button;
+  GtkButton           *delete_button;
   AdwPreferencesPage  *preferences_page;
   AdwPreferencesGroup *details_group;
+  AdwPreferencesGroup *consent_group;
+  GtkMenuButton       *add_tag_button;
+  GtkListBox          *add_tag_list;
+  GtkButton           *add_contact_button;
+  AdwPreferencesGroup *duplicates_group;
+  GtkListBox          *duplicates_list;
   AdwPreferencesGroup *custom_group;
   AdwPreferencesGroup *tags_group;
   GtkFlowBox          *tags_box;
@@ -71,6 +84,11 @@ struct _CrmCustomerPage
 
   CrmApiClient        *api_client;
   GHashTable          *tags;            /* not owned: id → JsonObject */
+  GHashTable          *users;           /* id → display name */
+  JsonArray           *contacts;        /* as last loaded */
+  AdwMessageDialog    *dialog;          /* a contact, follow-up, merge or delete dialog */
+  guint                n_pending;       /* tag, contact, follow-up, merge, delete calls */
+  guint                n_duplicates;
   GPtrArray           *fields;          /* of Field */
   GPtrArray           *custom_rows;     /* the rows of custom_group */
   gboolean             have_definitions;
@@ -96,33 +114,38 @@ enum {
   BACK,
   SAVED,
   TOAST,
+  LIST_CHANGED,
   N_SIGNALS
 };
 
 static guint signals[N_SIGNALS];
 
+/* The standard fields of the form, labelled by crm_customer_field_label (). */
 static const struct
 {
   const char      *name;
-  const char      *title;
   const CrmChoice *choices;
+  gboolean         consent;   /* in the consent group */
+  gboolean         boolean;
 } standard_fields[] = {
-  { "name", N_("Name"), NULL },
-  { "kind", N_("Kind"), crm_customer_kinds },
-  { "registration_no", N_("Registration number"), NULL },
-  { "industry", N_("Industry"), NULL },
-  { "size", N_("Size"), crm_customer_sizes },
-  { "potential", N_("Potential"), crm_customer_potentials },
-  { "source", N_("Source"), NULL },
-  { "mobile", N_("Mobile"), NULL },
-  { "phone", N_("Phone"), NULL },
-  { "email", N_("Email"), NULL },
-  { "website", N_("Website"), NULL },
-  { "province", N_("Province"), NULL },
-  { "city", N_("City"), NULL },
-  { "district", N_("District"), NULL },
-  { "address", N_("Address"), NULL },
-  { "notes", N_("Notes"), NULL },
+  { "name", NULL, FALSE, FALSE },
+  { "kind", crm_customer_kinds, FALSE, FALSE },
+  { "registration_no", NULL, FALSE, FALSE },
+  { "industry", NULL, FALSE, FALSE },
+  { "size", crm_customer_sizes, FALSE, FALSE },
+  { "potential", crm_customer_potentials, FALSE, FALSE },
+  { "source", NULL, FALSE, FALSE },
+  { "mobile", NULL, FALSE, FALSE },
+  { "phone", NULL, FALSE, FALSE },
+  { "email", NULL, FALSE, FALSE },
+  { "website", NULL, FALSE, FALSE },
+  { "province", NULL, FALSE, FALSE },
+  { "city", NULL, FALSE, FALSE },
+  { "district", NULL, FALSE, FALSE },
+  { "address", NULL, FALSE, FALSE },
+  { "notes", NULL, FALSE, FALSE },
+  { "marketing_consent", NULL, TRUE, TRUE },
+  { "consent_source", NULL, TRUE, FALSE },
 };
 
 static void
@@ -155,6 +178,23 @@ toast_failure (CrmCustomerPage *self,
   else
     text = g_strdup_printf (_("%s: %s"), what, error != NULL ? error->message : "?");
   emit_toast (self, text);
+}
+
+/* @member of @object when it is an object (an array), else NULL. */
+static JsonObject *
+object_member (JsonObject *object,
+               const char *member)
+{
+  return crm_json_get_type (object, member) == CRM_JSON_OBJECT
+         ? json_object_get_object_member (object, member) : NULL;
+}
+
+static JsonArray *
+array_member (JsonObject *object,
+              const char *member)
+{
+  return crm_json_get_type (object, member) == CRM_JSON_ARRAY
+         ? json_object_get_array_member (object, member) : NULL;
 }
 
 static Field *
@@ -255,6 +295,9 @@ build_standard_fields (CrmCustomerPage *self)
   for (guint i = 0; i < G_N_ELEMENTS (standard_fields); i++)
     {
       const CrmChoice *choices = standard_fields[i].choices;
+      AdwPreferencesGroup *group = standard_fields[i].consent ? self->consent_group
+                                                              : self->details_group;
+      const char *title = crm_customer_field_label (standard_fields[i].name);
 
       if (choices != NULL)
         {
@@ -272,12 +315,12 @@ build_standard_fields (CrmCustomerPage *self)
             }
           value_array = g_strv_builder_end (values);
           label_array = g_strv_builder_end (labels);
-          add_field (self, self->details_group, standard_fields[i].name,
-                     _(standard_fields[i].title), EDITOR_CHOICE, value_array, label_array);
+          add_field (self, group, standard_fields[i].name, title, EDITOR_CHOICE, value_array,
+                     label_array);
         }
       else
-        add_field (self, self->details_group, standard_fields[i].name,
-                   _(standard_fields[i].title), EDITOR_TEXT, NULL, NULL);
+        add_field (self, group, standard_fields[i].name, title,
+                   standard_fields[i].boolean ? EDITOR_BOOLEAN : EDITOR_TEXT, NULL, NULL);
     }
 }
 
@@ -570,35 +613,120 @@ clear_messages (CrmCustomerPage *self)
     }
 }
 
-static void
-fill_tags (CrmCustomerPage *self)
+/* The tag ids of the customer as last loaded or saved. */
+static GArray *
+dup_tag_ids (CrmCustomerPage *self)
 {
+  GArray *ids = g_array_new (FALSE, FALSE, sizeof (gint64));
   JsonNode *tags = NULL;
-  GtkWidget *child;
-  guint n = 0;
 
-  while ((child = gtk_widget_get_first_child (GTK_WIDGET (self->tags_box))) != NULL)
-    gtk_flow_box_remove (self->tags_box, child);
   if (self->customer != NULL)
     tags = json_object_get_member (crm_customer_get_object (self->customer), "tags");
   if (tags != NULL && JSON_NODE_HOLDS_ARRAY (tags))
     for (guint i = 0; i < json_array_get_length (json_node_get_array (tags)); i++)
       {
         gint64 id = json_array_get_int_element (json_node_get_array (tags), i);
-        JsonObject *tag = self->tags != NULL ? g_hash_table_lookup (self->tags, &id) : NULL;
-        g_autofree char *css_class = g_strdup_printf ("tag-%" G_GINT64_FORMAT, id);
-        g_autofree char *fallback = g_strdup_printf ("#%" G_GINT64_FORMAT, id);
-        GtkWidget *chip;
 
-        chip = gtk_label_new (tag != NULL
-                              ? json_object_get_string_member_with_default (tag, "name", fallback)
-                              : fallback);
-        gtk_widget_add_css_class (chip, "tag-chip");
-        gtk_widget_add_css_class (chip, css_class);
-        gtk_flow_box_append (self->tags_box, chip);
-        n++;
+        g_array_append_val (ids, id);
       }
-  gtk_widget_set_visible (GTK_WIDGET (self->tags_group), n > 0);
+  return ids;
+}
+
+static const char *
+tag_name (CrmCustomerPage *self,
+          gint64           id,
+          char           **fallback)
+{
+  JsonObject *tag = self->tags != NULL ? g_hash_table_lookup (self->tags, &id) : NULL;
+
+  *fallback = g_strdup_printf ("#%" G_GINT64_FORMAT, id);
+  return tag != NULL ? json_object_get_string_member_with_default (tag, "name", *fallback)
+                     : *fallback;
+}
+
+static int
+compare_tag_rows (GtkListBoxRow *a,
+                  GtkListBoxRow *b,
+                  gpointer       user_data)
+{
+  return g_utf8_collate (adw_preferences_row_get_title (ADW_PREFERENCES_ROW (a)),
+                         adw_preferences_row_get_title (ADW_PREFERENCES_ROW (b)));
+}
+
+/* The customer's tags as chips with a remove button, and the tags it has not
+ * in the "Add Tag" popover. */
+static void
+fill_tags (CrmCustomerPage *self)
+{
+  g_autoptr(GArray) ids = dup_tag_ids (self);
+  GHashTableIter iter;
+  gpointer key;
+  GtkWidget *child;
+  guint n_more = 0;
+
+  while ((child = gtk_widget_get_first_child (GTK_WIDGET (self->tags_box))) != NULL)
+    gtk_flow_box_remove (self->tags_box, child);
+  while ((child = gtk_widget_get_first_child (GTK_WIDGET (self->add_tag_list))) != NULL)
+    gtk_list_box_remove (self->add_tag_list, child);
+
+  for (guint i = 0; i < ids->len; i++)
+    {
+      gint64 id = g_array_index (ids, gint64, i);
+      g_autofree char *css_class = g_strdup_printf ("tag-%" G_GINT64_FORMAT, id);
+      g_autofree char *fallback = NULL;
+      g_autofree char *tooltip = NULL;
+      const char *name = tag_name (self, id, &fallback);
+      GtkWidget *chip = gtk_box_new (GTK_ORIENTATION_HORIZONTAL, 2);
+      GtkWidget *remove = gtk_button_new_from_icon_name ("window-close-symbolic");
+
+      gtk_box_append (GTK_BOX (chip), gtk_label_new (name));
+      /* Translators: %s is a tag's name */
+      tooltip = g_strdup_printf (_("Remove tag “%s”"), name);
+      gtk_widget_set_tooltip_text (remove, tooltip);
+      gtk_widget_add_css_class (remove, "flat");
+      gtk_widget_add_css_class (remove, "circular");
+      gtk_widget_add_css_class (remove, "tag-remove");
+      gtk_actionable_set_action_name (GTK_ACTIONABLE (remove), "customer.remove-tag");
+      gtk_actionable_set_action_target (GTK_ACTIONABLE (remove), "x", id);
+      gtk_box_append (GTK_BOX (chip), remove);
+      gtk_widget_add_css_class (chip, "tag-chip");
+      gtk_widget_add_css_class (chip, css_class);
+      gtk_flow_box_append (self->tags_box, chip);
+    }
+  if (ids->len == 0)
+    {
+      GtkWidget *none = gtk_label_new (_("No tags yet"));
+
+      gtk_widget_add_css_class (none, "dim-label");
+      gtk_flow_box_append (self->tags_box, none);
+    }
+
+  if (self->tags != NULL)
+    {
+      g_hash_table_iter_init (&iter, self->tags);
+      while (g_hash_table_iter_next (&iter, &key, NULL))
+        {
+          gint64 id = *(gint64 *) key;
+          g_autofree char *fallback = NULL;
+          GtkWidget *row;
+          gboolean has = FALSE;
+
+          for (guint i = 0; i < ids->len && !has; i++)
+            has = g_array_index (ids, gint64, i) == id;
+          if (has)
+            continue;
+          row = adw_action_row_new ();
+          adw_preferences_row_set_use_markup (ADW_PREFERENCES_ROW (row), FALSE);
+          adw_preferences_row_set_title (ADW_PREFERENCES_ROW (row), tag_name (self, id, &fallback));
+          gtk_list_box_row_set_activatable (GTK_LIST_BOX_ROW (row), TRUE);
+          g_object_set_data_full (G_OBJECT (row), "crm-tag-id", g_memdup2 (&id, sizeof id), g_free);
+          gtk_list_box_append (self->add_tag_list, row);
+          n_more++;
+        }
+    }
+  gtk_list_box_set_sort_func (self->add_tag_list, compare_tag_rows, NULL, NULL);
+  gtk_widget_set_sensitive (GTK_WIDGET (self->add_tag_button), n_more > 0);
+  gtk_widget_set_visible (GTK_WIDGET (self->tags_group), self->customer != NULL);
 }
 
 /* Shows @record in the form and makes it the one edits compare with. */
@@ -625,10 +753,33 @@ fill_form (CrmCustomerPage *self,
   clear_messages (self);
   gtk_label_set_text (self->title_label, crm_customer_get_string (customer, "name") ?: "");
   level = crm_customer_get_string (customer, "level");
-  if (level != NULL)
-    /* Translators: the customer's level, such as VIP */
-    subtitle = g_strdup_printf (_("Level: %s"), level);
-  adw_preferences_group_set_description (self->details_group, subtitle);
+  {
+    g_autoptr(GPtrArray) parts = g_ptr_array_new_with_free_func (g_free);
+    g_autofree char *followed = crm_format_timestamp (
+      crm_customer_get_string (customer, "followed_up_at"), TRUE);
+    g_autofree char *consent_at = crm_format_timestamp (
+      crm_customer_get_string (customer, "consent_at"), TRUE);
+    Field *consent = find_field (self, "marketing_consent");
+
+    if (level != NULL)
+      /* Translators: the customer's level, such as VIP */
+      g_ptr_array_add (parts, g_strdup_printf (_("Level: %s"), level));
+    if (*followed != '\0')
+      /* Translators: when the customer was last followed up */
+      g_ptr_array_add (parts, g_strdup_printf (_("Last follow-up: %s"), followed));
+    g_ptr_array_add (parts, NULL);
+    subtitle = g_strjoinv (" · ", (char **) parts->pdata);
+    if (consent != NULL)
+      {
+        g_autofree char *changed = NULL;
+
+        if (*consent_at != '\0')
+          /* Translators: when the customer's marketing consent last changed */
+          changed = g_strdup_printf (_("Changed %s"), consent_at);
+        adw_action_row_set_subtitle (ADW_ACTION_ROW (consent->row), changed != NULL ? changed : "");
+      }
+  }
+  adw_preferences_group_set_description (self->details_group, *subtitle != '\0' ? subtitle : NULL);
   fill_tags (self);
   update_save_button (self);
 }
@@ -638,7 +789,13 @@ fill_form (CrmCustomerPage *self,
 static void
 set_busy (CrmCustomerPage *self)
 {
-  gtk_spinner_set_spinning (self->spinner, self->save_cancellable != NULL || self->loading);
+  gboolean ready = self->customer != NULL && !self->loading;
+
+  gtk_spinner_set_spinning (self->spinner, self->save_cancellable != NULL || self->loading
+                                           || self->n_pending > 0);
+  gtk_widget_action_set_enabled (GTK_WIDGET (self), "customer.follow-up", ready);
+  gtk_widget_action_set_enabled (GTK_WIDGET (self), "customer.delete", ready);
+  gtk_widget_action_set_enabled (GTK_WIDGET (self), "customer.add-contact", ready);
 }
 
 static GStrv
@@ -751,35 +908,48 @@ fields_cb (GObject      *object,
                              self->cancellable, customer_cb, g_object_ref (self));
 }
 
-static void
-contacts_cb (GObject      *object,
-             GAsyncResult *result,
-             gpointer      user_data)
+static GtkWidget *
+new_row_button (const char *icon_name,
+                const char *tooltip,
+                const char *action,
+                gint64      id)
 {
-  g_autoptr(CrmCustomerPage) self = user_data;
-  g_autoptr(GError) error = NULL;
-  g_autoptr(JsonNode) root = NULL;
-  JsonArray *items;
+  GtkWidget *button = gtk_button_new_from_icon_name (icon_name);
 
-  root = crm_api_client_call_finish (CRM_API_CLIENT (object), result, NULL, &error);
-  if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
-    return;
-  if (root == NULL || !JSON_NODE_HOLDS_OBJECT (root))
+  gtk_widget_set_tooltip_text (button, tooltip);
+  gtk_widget_set_valign (button, GTK_ALIGN_CENTER);
+  gtk_widget_add_css_class (button, "flat");
+  gtk_actionable_set_action_name (GTK_ACTIONABLE (button), action);
+  gtk_actionable_set_action_target (GTK_ACTIONABLE (button), "x", id);
+  return button;
+}
+
+static void
+clear_list (GtkListBox *list)
+{
+  GtkWidget *child;
+
+  while ((child = gtk_widget_get_first_child (GTK_WIDGET (list))) != NULL)
+    gtk_list_box_remove (list, child);
+}
+
+static void
+fill_contacts (CrmCustomerPage *self)
+{
+  clear_list (self->contacts_list);
+  self->n_contacts = 0;
+  for (guint i = 0; self->contacts != NULL && i < json_array_get_length (self->contacts); i++)
     {
-      toast_failure (self, _("Loading contacts"), error);
-      return;
-    }
-  items = json_object_get_array_member (json_node_get_object (root), "items");
-  for (guint i = 0; items != NULL && i < json_array_get_length (items); i++)
-    {
-      JsonObject *contact = json_array_get_object_element (items, i);
+      JsonObject *contact = json_array_get_object_element (self->contacts, i);
       g_autoptr(GPtrArray) parts = g_ptr_array_new ();
       g_autofree char *subtitle = NULL;
       const char *member_names[] = { "title", "mobile", "phone", "email" };
       GtkWidget *row;
+      gint64 id;
 
       if (contact == NULL)
         continue;
+      id = json_object_get_int_member_with_default (contact, "id", 0);
       for (guint j = 0; j < G_N_ELEMENTS (member_names); j++)
         {
           const char *value = json_object_get_string_member_with_default (contact,
@@ -803,17 +973,244 @@ contacts_cb (GObject      *object,
           gtk_widget_add_css_class (primary, "dim-label");
           adw_action_row_add_suffix (ADW_ACTION_ROW (row), primary);
         }
+      else
+        adw_action_row_add_suffix (ADW_ACTION_ROW (row),
+                                   new_row_button ("starred-symbolic", _("Make Primary Contact"),
+                                                   "customer.make-primary", id));
+      adw_action_row_add_suffix (ADW_ACTION_ROW (row),
+                                 new_row_button ("document-edit-symbolic", _("Edit Contact"),
+                                                 "customer.edit-contact", id));
+      adw_action_row_add_suffix (ADW_ACTION_ROW (row),
+                                 new_row_button ("user-trash-symbolic", _("Delete Contact"),
+                                                 "customer.delete-contact", id));
       gtk_list_box_append (self->contacts_list, row);
       self->n_contacts++;
     }
-  gtk_widget_set_visible (GTK_WIDGET (self->contacts_group), self->n_contacts > 0);
+  if (self->n_contacts == 0)
+    {
+      GtkWidget *row = adw_action_row_new ();
+
+      adw_preferences_row_set_title (ADW_PREFERENCES_ROW (row), _("No contacts yet"));
+      gtk_widget_add_css_class (row, "dim-label");
+      gtk_list_box_append (self->contacts_list, row);
+    }
+  gtk_widget_set_visible (GTK_WIDGET (self->contacts_group), self->customer != NULL);
+}
+
+static void
+contacts_cb (GObject      *object,
+             GAsyncResult *result,
+             gpointer      user_data)
+{
+  g_autoptr(CrmCustomerPage) self = user_data;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(JsonNode) root = NULL;
+
+  root = crm_api_client_call_finish (CRM_API_CLIENT (object), result, NULL, &error);
+  if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+    return;
+  self->n_pending--;
+  if (root == NULL || !JSON_NODE_HOLDS_OBJECT (root)
+      || array_member (json_node_get_object (root), "items") == NULL)
+    {
+      toast_failure (self, _("Loading contacts"), error);
+      return;
+    }
+  g_clear_pointer (&self->contacts, json_array_unref);
+  self->contacts = json_array_ref (json_object_get_array_member (json_node_get_object (root),
+                                                                 "items"));
+  fill_contacts (self);
+}
+
+static void
+load_contacts (CrmCustomerPage *self)
+{
+  g_autoptr(GString) query = g_string_new (NULL);
+  g_autofree char *id = g_strdup_printf ("%" G_GINT64_FORMAT, self->id);
+
+  crm_api_query_add (query, "customer_id", id);
+  crm_api_query_add (query, "sort", "full_name");
+  crm_api_query_add (query, "limit", "500");
+  self->n_pending++;
+  crm_api_client_call_async (self->api_client, SOUP_METHOD_GET, CRM_API_BASE "/contacts",
+                             query->str, NULL, 0, self->cancellable, contacts_cb,
+                             g_object_ref (self));
+}
+
+/* --- the timeline ---------------------------------------------------------- */
+
+static const char *
+user_name (CrmCustomerPage *self,
+           JsonNode        *id_node,
+           char           **fallback)
+{
+  gint64 id;
+  const char *name;
+
+  *fallback = NULL;
+  if (id_node == NULL || !JSON_NODE_HOLDS_VALUE (id_node))
+    return NULL;
+  id = json_node_get_int (id_node);
+  name = self->users != NULL ? g_hash_table_lookup (self->users, &id) : NULL;
+  if (name != NULL)
+    return name;
+  {
+    g_autofree char *number = g_strdup_printf ("%" G_GINT64_FORMAT, id);
+
+    /* Translators: a user the client has no name for; %s is the user's id */
+    *fallback = g_strdup_printf (_("user #%s"), number);
+  }
+  return *fallback;
+}
+
+/* How an audited value of the customer's member @name reads. */
+static char *
+describe_audited (CrmCustomerPage *self,
+                  const char      *name,
+                  JsonNode        *value)
+{
+  g_autofree char *fallback = NULL;
+
+  if (value == NULL || JSON_NODE_HOLDS_NULL (value)
+      || (JSON_NODE_HOLDS_VALUE (value) && json_node_get_value_type (value) == G_TYPE_STRING
+          && *json_node_get_string (value) == '\0'))
+    return g_strdup (_("(empty)"));
+  if (g_str_equal (name, "owner_id"))
+    return g_strdup (user_name (self, value, &fallback));
+  if (g_str_equal (name, "tags") && JSON_NODE_HOLDS_ARRAY (value))
+    {
+      JsonArray *ids = json_node_get_array (value);
+      g_autoptr(GPtrArray) names = g_ptr_array_new_with_free_func (g_free);
+
+      if (json_array_get_length (ids) == 0)
+        return g_strdup (_("(empty)"));
+      for (guint i = 0; i < json_array_get_length (ids); i++)
+        {
+          g_autofree char *tag_fallback = NULL;
+
+          g_ptr_array_add (names, g_strdup (tag_name (self, json_array_get_int_element (ids, i),
+                                                      &tag_fallback)));
+        }
+      g_ptr_array_add (names, NULL);
+      /* Translators: the separator of a list, such as tags */
+      return g_strjoinv (_(", "), (char **) names->pdata);
+    }
+  if (JSON_NODE_HOLDS_VALUE (value) && json_node_get_value_type (value) == G_TYPE_BOOLEAN)
+    return g_strdup (json_node_get_boolean (value) ? _("Yes") : _("No"));
+  if (JSON_NODE_HOLDS_VALUE (value) && json_node_get_value_type (value) == G_TYPE_STRING)
+    {
+      const char *text = json_node_get_string (value);
+
+      if (g_str_equal (name, "kind"))
+        return g_strdup (crm_choices_get_label (crm_customer_kinds, text));
+      if (g_str_equal (name, "size"))
+        return g_strdup (crm_choices_get_label (crm_customer_sizes, text));
+      if (g_str_equal (name, "potential"))
+        return g_strdup (crm_choices_get_label (crm_customer_potentials, text));
+      if (g_str_has_suffix (name, "_at"))
+        return crm_format_timestamp (text, TRUE);
+      return g_strdup (text);
+    }
+  {
+    Field scratch = { .kind = EDITOR_TEXT };
+    JsonObject *object = JSON_NODE_HOLDS_OBJECT (value) ? json_node_get_object (value) : NULL;
+    char *text;
+
+    if (object != NULL && json_object_has_member (object, "amount"))
+      scratch.kind = EDITOR_MONEY;
+    text = node_to_text (value, &scratch);
+    g_free (scratch.currency);
+    return text;
+  }
+}
+
+static void
+add_change_line (CrmCustomerPage *self,
+                 GString         *lines,
+                 const char      *label,
+                 const char      *name,
+                 JsonNode        *before,
+                 JsonNode        *after)
+{
+  g_autofree char *old_text = describe_audited (self, name, before);
+  g_autofree char *new_text = describe_audited (self, name, after);
+
+  if (lines->len > 0)
+    g_string_append_c (lines, '\n');
+  /* Translators: a changed field: its name, the value before, the value after */
+  g_string_append_printf (lines, _("%s: %s → %s"), label, old_text, new_text);
+}
+
+/* "Field: before → after", one line per field of a change's detail. */
+static void
+describe_changes (CrmCustomerPage *self,
+                  JsonObject      *detail,
+                  GString         *lines)
+{
+  JsonObject *before = object_member (detail, "before");
+  JsonObject *after = object_member (detail, "after");
+  g_autoptr(GList) names = NULL;
+
+  if (after == NULL)
+    return;
+  names = json_object_get_members (after);
+  for (GList *l = names; l != NULL; l = l->next)
+    {
+      const char *name = l->data;
+      JsonNode *old_value = before != NULL ? json_object_get_member (before, name) : NULL;
+      JsonNode *new_value = json_object_get_member (after, name);
+
+      if (g_str_equal (name, "custom"))
+        {
+          JsonObject *old_custom = old_value != NULL && JSON_NODE_HOLDS_OBJECT (old_value)
+                                   ? json_node_get_object (old_value) : NULL;
+          JsonObject *new_custom = JSON_NODE_HOLDS_OBJECT (new_value)
+                                   ? json_node_get_object (new_value) : NULL;
+          g_autoptr(GList) keys = new_custom != NULL ? json_object_get_members (new_custom) : NULL;
+
+          for (GList *k = keys; k != NULL; k = k->next)
+            {
+              g_autofree char *field_name = g_strconcat ("custom.", k->data, NULL);
+              Field *field = find_field (self, field_name);
+              JsonNode *a = old_custom != NULL ? json_object_get_member (old_custom, k->data)
+                                               : NULL;
+              JsonNode *b = json_object_get_member (new_custom, k->data);
+
+              if (a != NULL && json_node_equal (a, b))
+                continue;
+              add_change_line (self, lines,
+                               field != NULL ? adw_preferences_row_get_title (
+                                                 ADW_PREFERENCES_ROW (field->row))
+                                             : (const char *) k->data,
+                               field_name, a, b);
+            }
+          continue;
+        }
+      add_change_line (self, lines, crm_customer_field_label (name), name, old_value, new_value);
+    }
+}
+
+static const char *
+action_label (const char *action)
+{
+  static const CrmChoice actions[] = {
+    { "create", N_("Created") },
+    { "update", N_("Edited") },
+    { "batch_update", N_("Edited in a batch") },
+    { "merge", N_("Merged duplicates into this customer") },
+    { "delete", N_("Moved to the recycle bin") },
+    { "restore", N_("Restored from the recycle bin") },
+    { NULL, NULL },
+  };
+
+  return crm_choices_get_label (actions, action);
 }
 
 static const char *
 event_kind_label (const char *kind)
 {
   static const CrmChoice kinds[] = {
-    { "activity", N_("Activity") },
+    { "activity", N_("Follow-up") },
     { "order", N_("Order") },
     { "ticket", N_("Ticket") },
     { "campaign", N_("Campaign") },
@@ -823,6 +1220,79 @@ event_kind_label (const char *kind)
   };
 
   return crm_choices_get_label (kinds, kind);
+}
+
+/* Title and the lines below it of one timeline event. */
+static void
+describe_event (CrmCustomerPage *self,
+                JsonObject      *event,
+                char           **title,
+                GString         *lines)
+{
+  const char *kind = json_object_get_string_member_with_default (event, "kind", "");
+  const char *event_title = json_object_get_string_member_with_default (event, "title", NULL);
+  JsonObject *detail = object_member (event, "detail");
+
+  if (g_str_equal (kind, "change") || g_str_equal (kind, "created"))
+    {
+      *title = g_strdup (action_label (event_title != NULL ? event_title : "create"));
+      if (detail != NULL && g_strcmp0 (event_title, "merge") == 0)
+        {
+          JsonObject *moved = object_member (detail, "moved");
+          JsonArray *merged = array_member (detail, "merged");
+
+          if (merged != NULL)
+            /* Translators: how many customers were merged into this one */
+            g_string_append_printf (lines, g_dngettext (GETTEXT_PACKAGE,
+                                                        "%u customer merged",
+                                                        "%u customers merged",
+                                                        json_array_get_length (merged)),
+                                    json_array_get_length (merged));
+          if (moved != NULL)
+            {
+              if (lines->len > 0)
+                g_string_append_c (lines, '\n');
+              /* Translators: what moved to this customer in a merge */
+              g_string_append_printf (lines, _("Moved: %d contacts, %d follow-ups, %d orders, "
+                                               "%d tickets"),
+                                      (int) json_object_get_int_member_with_default (moved, "contacts", 0),
+                                      (int) json_object_get_int_member_with_default (moved, "activities", 0),
+                                      (int) json_object_get_int_member_with_default (moved, "orders", 0),
+                                      (int) json_object_get_int_member_with_default (moved, "tickets", 0));
+            }
+        }
+      else if (detail != NULL && !g_str_equal (kind, "created"))
+        describe_changes (self, detail, lines);
+      return;
+    }
+  if (g_str_equal (kind, "activity"))
+    {
+      const char *activity = detail != NULL
+                             ? json_object_get_string_member_with_default (detail, "kind", NULL)
+                             : NULL;
+      const char *notes = detail != NULL
+                          ? json_object_get_string_member_with_default (detail, "notes", NULL)
+                          : NULL;
+
+      /* Translators: the kind of a follow-up (call, visit…), then its subject */
+      *title = g_strdup_printf (_("%s: %s"), crm_choices_get_label (crm_activity_kinds, activity),
+                                event_title != NULL ? event_title : "");
+      if (notes != NULL && *notes != '\0')
+        g_string_append (lines, notes);
+      return;
+    }
+  /* Translators: the kind of an event (order, ticket…), then its title */
+  *title = g_strdup_printf (_("%s: %s"), event_kind_label (kind),
+                            event_title != NULL ? event_title : "");
+  if (detail != NULL && object_member (detail, "amount") != NULL)
+    {
+      Field scratch = { .kind = EDITOR_MONEY };
+      g_autofree char *amount = node_to_text (json_object_get_member (detail, "amount"),
+                                              &scratch);
+
+      g_string_append_printf (lines, "%s %s", amount, scratch.currency);
+      g_free (scratch.currency);
+    }
 }
 
 static void
@@ -838,39 +1308,61 @@ timeline_cb (GObject      *object,
   root = crm_api_client_call_finish (CRM_API_CLIENT (object), result, NULL, &error);
   if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
     return;
+  self->n_pending--;
   if (root == NULL || !JSON_NODE_HOLDS_OBJECT (root))
     {
       toast_failure (self, _("Loading the timeline"), error);
       return;
     }
-  items = json_object_get_array_member (json_node_get_object (root), "items");
+  clear_list (self->timeline_list);
+  self->n_events = 0;
+  items = array_member (json_node_get_object (root), "items");
   for (guint i = 0; items != NULL && i < json_array_get_length (items); i++)
     {
       JsonObject *event = json_array_get_object_element (items, i);
+      g_autoptr(GString) lines = g_string_new (NULL);
       g_autofree char *at = NULL;
-      g_autofree char *subtitle = NULL;
-      const char *title;
-      const char *kind;
+      g_autofree char *title = NULL;
+      g_autofree char *fallback = NULL;
+      const char *who;
       GtkWidget *row;
 
       if (event == NULL)
         continue;
-      kind = json_object_get_string_member_with_default (event, "kind", "");
-      title = json_object_get_string_member_with_default (event, "title", NULL);
+      describe_event (self, event, &title, lines);
       at = crm_format_timestamp (json_object_get_string_member_with_default (event, "at", NULL),
                                  TRUE);
-      /* Translators: the kind of a timeline event, then when it happened */
-      subtitle = g_strdup_printf (_("%s · %s"), event_kind_label (kind), at);
+      who = user_name (self, json_object_get_member (event, "user_id"), &fallback);
+      if (lines->len > 0)
+        g_string_append_c (lines, '\n');
+      if (who != NULL)
+        /* Translators: who did something, then when */
+        g_string_append_printf (lines, _("%s · %s"), who, at);
+      else
+        g_string_append (lines, at);
       row = adw_action_row_new ();
       adw_preferences_row_set_use_markup (ADW_PREFERENCES_ROW (row), FALSE);
-      adw_preferences_row_set_title (ADW_PREFERENCES_ROW (row),
-                                     title != NULL ? title : event_kind_label (kind));
-      adw_action_row_set_subtitle (ADW_ACTION_ROW (row), subtitle);
+      adw_preferences_row_set_title (ADW_PREFERENCES_ROW (row), title);
+      adw_action_row_set_subtitle (ADW_ACTION_ROW (row), lines->str);
+      adw_action_row_set_subtitle_lines (ADW_ACTION_ROW (row), 0);
       gtk_list_box_append (self->timeline_list, row);
       self->n_events++;
     }
   gtk_widget_set_visible (GTK_WIDGET (self->timeline_group), self->n_events > 0);
 }
+
+static void
+load_timeline (CrmCustomerPage *self)
+{
+  g_autofree char *path = g_strdup_printf (CRM_API_BASE "/customers/%" G_GINT64_FORMAT
+                                           "/timeline", self->id);
+
+  self->n_pending++;
+  crm_api_client_call_async (self->api_client, SOUP_METHOD_GET, path, "limit=50", NULL, 0,
+                             self->cancellable, timeline_cb, g_object_ref (self));
+}
+
+static void load_duplicates (CrmCustomerPage *self);
 
 static void
 customer_cb (GObject      *object,
@@ -880,9 +1372,6 @@ customer_cb (GObject      *object,
   g_autoptr(CrmCustomerPage) self = user_data;
   g_autoptr(GError) error = NULL;
   g_autoptr(JsonNode) root = NULL;
-  g_autoptr(GString) query = g_string_new (NULL);
-  g_autofree char *id = g_strdup_printf ("%" G_GINT64_FORMAT, self->id);
-  g_autofree char *path = NULL;
 
   root = crm_api_client_call_finish (CRM_API_CLIENT (object), result, NULL, &error);
   if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
@@ -895,14 +1384,10 @@ customer_cb (GObject      *object,
       return;
     }
   fill_form (self, json_node_get_object (root));
-
-  crm_api_query_add (query, "customer_id", id);
-  crm_api_client_call_async (self->api_client, SOUP_METHOD_GET, CRM_API_BASE "/contacts",
-                             query->str, NULL, 0, self->cancellable, contacts_cb,
-                             g_object_ref (self));
-  path = g_strdup_printf (CRM_API_BASE "/customers/%" G_GINT64_FORMAT "/timeline", self->id);
-  crm_api_client_call_async (self->api_client, SOUP_METHOD_GET, path, "limit=50", NULL, 0,
-                             self->cancellable, timeline_cb, g_object_ref (self));
+  fill_contacts (self);
+  load_contacts (self);
+  load_timeline (self);
+  load_duplicates (self);
   /* The page is usable now; contacts and timeline fill in. */
   self->loading = FALSE;
   set_busy (self);
@@ -1154,6 +1639,797 @@ back_button_clicked_cb (CrmCustomerPage *self)
   g_signal_emit (self, signals[BACK], 0);
 }
 
+/* --- tags, contacts, follow-ups, merge, delete ------------------------------ */
+
+/* Makes @record the one the form compares with, keeping what the user typed
+ * and has not saved yet. */
+static void
+adopt_record (CrmCustomerPage *self,
+              JsonObject      *record)
+{
+  g_autoptr(GPtrArray) edited = g_ptr_array_new_with_free_func (g_free);
+
+  for (guint i = 0; i < self->fields->len; i++)
+    {
+      Field *field = g_ptr_array_index (self->fields, i);
+
+      g_ptr_array_add (edited, field_is_changed (self, field) ? editor_text (field) : NULL);
+    }
+  fill_form (self, record);
+  self->filling = TRUE;
+  for (guint i = 0; i < self->fields->len; i++)
+    if (g_ptr_array_index (edited, i) != NULL)
+      set_editor_text (g_ptr_array_index (self->fields, i), g_ptr_array_index (edited, i));
+  self->filling = FALSE;
+  update_save_button (self);
+  g_signal_emit (self, signals[SAVED], 0, self->customer);
+}
+
+static void
+end_pending (CrmCustomerPage *self)
+{
+  g_assert (self->n_pending > 0);
+  self->n_pending--;
+  set_busy (self);
+}
+
+/* The reply of a call start_call () made; FALSE when it was cancelled (the
+ * page moved on and counts it no more). */
+static gboolean
+finish_call (CrmCustomerPage  *self,
+             GObject          *object,
+             GAsyncResult     *result,
+             JsonNode        **root,
+             GError          **error)
+{
+  *root = crm_api_client_call_finish (CRM_API_CLIENT (object), result, NULL, error);
+  if (g_error_matches (*error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+    return FALSE;
+  end_pending (self);
+  return TRUE;
+}
+
+static void
+start_call (CrmCustomerPage     *self,
+            const char          *method,
+            const char          *path,
+            JsonNode            *body,
+            gint64               version,
+            GAsyncReadyCallback  callback,
+            gpointer             user_data)
+{
+  self->n_pending++;
+  set_busy (self);
+  crm_api_client_call_async (self->api_client, method, path, NULL, body, version,
+                             self->cancellable, callback, user_data);
+}
+
+static void
+customer_reloaded_cb (GObject      *object,
+                      GAsyncResult *result,
+                      gpointer      user_data)
+{
+  g_autoptr(CrmCustomerPage) self = user_data;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(JsonNode) root = NULL;
+
+  if (!finish_call (self, object, result, &root, &error))
+    return;
+  if (root != NULL && JSON_NODE_HOLDS_OBJECT (root))
+    adopt_record (self, json_node_get_object (root));
+}
+
+/* The record again (after a follow-up or a change elsewhere), and its timeline. */
+static void
+reload_customer (CrmCustomerPage *self)
+{
+  g_autofree char *path = g_strdup_printf (CRM_API_BASE "/customers/%" G_GINT64_FORMAT, self->id);
+
+  start_call (self, SOUP_METHOD_GET, path, NULL, 0, customer_reloaded_cb, g_object_ref (self));
+  load_timeline (self);
+}
+
+static void
+tags_saved_cb (GObject      *object,
+               GAsyncResult *result,
+               gpointer      user_data)
+{
+  g_autoptr(CrmCustomerPage) self = user_data;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(JsonNode) root = NULL;
+  JsonNode *current;
+
+  if (!finish_call (self, object, result, &root, &error))
+    return;
+  if (root != NULL && JSON_NODE_HOLDS_OBJECT (root))
+    {
+      adopt_record (self, json_node_get_object (root));
+      load_timeline (self);
+      return;
+    }
+  current = crm_api_reply_error_get_current (error);
+  if (g_error_matches (error, CRM_API_REPLY_ERROR, CRM_API_ERROR_CONFLICT) && current != NULL)
+    {
+      /* Someone else saved meanwhile: show their tags; the user may try again. */
+      adopt_record (self, json_node_get_object (current));
+      emit_toast (self, _("Someone else changed this customer meanwhile. Its tags are shown as "
+                          "they are now; please try again."));
+      return;
+    }
+  toast_failure (self, _("Saving the tags"), error);
+}
+
+static void
+send_tags (CrmCustomerPage *self,
+           GArray          *ids)
+{
+  g_autoptr(JsonObject) changes = json_object_new ();
+  g_autoptr(JsonArray) array = json_array_new ();
+  g_autoptr(JsonNode) body = json_node_new (JSON_NODE_OBJECT);
+  g_autofree char *path = g_strdup_printf (CRM_API_BASE "/customers/%" G_GINT64_FORMAT, self->id);
+
+  for (guint i = 0; i < ids->len; i++)
+    json_array_add_int_element (array, g_array_index (ids, gint64, i));
+  json_object_set_array_member (changes, "tags", g_steal_pointer (&array));
+  json_node_set_object (body, changes);
+  start_call (self, "PATCH", path, body, crm_customer_get_version (self->customer),
+              tags_saved_cb, g_object_ref (self));
+}
+
+static void
+add_tag (CrmCustomerPage *self,
+         gint64           id)
+{
+  g_autoptr(GArray) ids = dup_tag_ids (self);
+
+  if (self->customer == NULL)
+    return;
+  for (guint i = 0; i < ids->len; i++)
+    if (g_array_index (ids, gint64, i) == id)
+      return;
+  g_array_append_val (ids, id);
+  send_tags (self, ids);
+}
+
+static void
+add_tag_row_activated_cb (CrmCustomerPage *self,
+                          GtkListBoxRow   *row)
+{
+  gint64 *id = g_object_get_data (G_OBJECT (row), "crm-tag-id");
+
+  gtk_menu_button_popdown (self->add_tag_button);
+  if (id != NULL)
+    add_tag (self, *id);
+}
+
+static void
+add_tag_action_cb (GtkWidget  *widget,
+                   const char *action_name,
+                   GVariant   *parameter)
+{
+  add_tag (CRM_CUSTOMER_PAGE (widget), g_variant_get_int64 (parameter));
+}
+
+static void
+remove_tag_action_cb (GtkWidget  *widget,
+                      const char *action_name,
+                      GVariant   *parameter)
+{
+  CrmCustomerPage *self = CRM_CUSTOMER_PAGE (widget);
+  g_autoptr(GArray) ids = dup_tag_ids (self);
+  gint64 id = g_variant_get_int64 (parameter);
+
+  for (guint i = 0; i < ids->len; i++)
+    if (g_array_index (ids, gint64, i) == id)
+      {
+        g_array_remove_index (ids, i);
+        send_tags (self, ids);
+        return;
+      }
+}
+
+/* -- contacts -- */
+
+static JsonObject *
+find_contact (CrmCustomerPage *self,
+              gint64           id)
+{
+  for (guint i = 0; self->contacts != NULL && i < json_array_get_length (self->contacts); i++)
+    {
+      JsonObject *contact = json_array_get_object_element (self->contacts, i);
+
+      if (contact != NULL && json_object_get_int_member_with_default (contact, "id", 0) == id)
+        return contact;
+    }
+  return NULL;
+}
+
+static void
+dialog_destroyed_cb (CrmCustomerPage *self,
+                     GtkWidget       *dialog)
+{
+  if (self->dialog == ADW_MESSAGE_DIALOG (dialog))
+    self->dialog = NULL;
+}
+
+static void
+present_dialog (CrmCustomerPage  *self,
+                AdwMessageDialog *dialog,
+                GCallback         response_cb)
+{
+  if (self->dialog != NULL)
+    gtk_window_destroy (GTK_WINDOW (self->dialog));
+  self->dialog = dialog;
+  g_signal_connect_object (dialog, "response", response_cb, self, G_CONNECT_SWAPPED);
+  g_signal_connect_object (dialog, "destroy", G_CALLBACK (dialog_destroyed_cb), self,
+                           G_CONNECT_SWAPPED);
+  gtk_window_present (GTK_WINDOW (dialog));
+}
+
+static void open_contact_dialog (CrmCustomerPage *self,
+                                 gint64           id,
+                                 gint64           version,
+                                 JsonObject      *values,
+                                 JsonObject      *messages);
+
+/* What a contact or follow-up call needs to reopen its dialog when the server
+ * refuses it. */
+typedef struct
+{
+  CrmCustomerPage *self;
+  gint64           id;        /* 0 for a new contact */
+  gint64           version;
+  JsonNode        *values;
+} PageCall;
+
+static void
+page_call_free (PageCall *call)
+{
+  g_object_unref (call->self);
+  g_clear_pointer (&call->values, json_node_unref);
+  g_free (call);
+}
+
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (PageCall, page_call_free)
+
+static void
+contact_saved_cb (GObject      *object,
+                  GAsyncResult *result,
+                  gpointer      user_data)
+{
+  g_autoptr(PageCall) call = user_data;
+  CrmCustomerPage *self = call->self;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(JsonNode) root = NULL;
+  JsonObject *messages;
+
+  if (!finish_call (self, object, result, &root, &error))
+    return;
+  if (error == NULL)
+    {
+      load_contacts (self);
+      load_timeline (self);
+      return;
+    }
+  messages = crm_api_reply_error_get_fields (error);
+  if (messages != NULL && call->values != NULL)
+    {
+      open_contact_dialog (self, call->id, call->version, json_node_get_object (call->values),
+                           messages);
+      emit_toast (self, error->message);
+      return;
+    }
+  if (g_error_matches (error, CRM_API_REPLY_ERROR, CRM_API_ERROR_CONFLICT))
+    {
+      emit_toast (self, _("Someone else changed this contact meanwhile. It is shown as it is "
+                          "now; please try again."));
+      load_contacts (self);
+      return;
+    }
+  toast_failure (self, _("Saving the contact"), error);
+}
+
+static void
+contact_response_cb (CrmCustomerPage  *self,
+                     const char       *response,
+                     AdwMessageDialog *dialog)
+{
+  PageCall *call;
+  gint64 *id = g_object_get_data (G_OBJECT (dialog), "crm-contact-id");
+  gint64 *version = g_object_get_data (G_OBJECT (dialog), "crm-version");
+  g_autofree char *path = NULL;
+  JsonObject *values;
+
+  if (!g_str_equal (response, "accept"))
+    return;
+  call = g_new0 (PageCall, 1);
+  call->self = g_object_ref (self);
+  call->id = id != NULL ? *id : 0;
+  call->version = version != NULL ? *version : 0;
+  call->values = crm_form_dialog_dup_values (dialog);
+  values = json_node_get_object (call->values);
+  if (call->id == 0)
+    {
+      g_autoptr(JsonNode) body = json_node_copy (call->values);
+
+      json_object_set_int_member (json_node_get_object (body), "customer_id", self->id);
+      start_call (self, SOUP_METHOD_POST, CRM_API_BASE "/contacts", body, 0, contact_saved_cb,
+                  call);
+      return;
+    }
+  path = g_strdup_printf (CRM_API_BASE "/contacts/%" G_GINT64_FORMAT, call->id);
+  /* A PATCH sends fields; a cleared one is null. */
+  (void) values;
+  start_call (self, "PATCH", path, call->values, call->version, contact_saved_cb, call);
+}
+
+static void
+open_contact_dialog (CrmCustomerPage *self,
+                     gint64           id,
+                     gint64           version,
+                     JsonObject      *values,
+                     JsonObject      *messages)
+{
+  static const char * const names[] = { "full_name", "title", "mobile", "phone", "email" };
+  const char *titles[] = { _("Name"), _("Title"), _("Mobile"), _("Phone"), _("Email") };
+  AdwMessageDialog *dialog;
+
+  dialog = crm_form_dialog_new (GTK_WIDGET (self), id != 0 ? _("Edit Contact") : _("New Contact"),
+                                NULL, id != 0 ? _("_Save") : _("_Add"));
+  for (guint i = 0; i < G_N_ELEMENTS (names); i++)
+    crm_form_dialog_add_entry (dialog, names[i], titles[i],
+                               values != NULL ? json_object_get_string_member_with_default (
+                                                  values, names[i], NULL) : NULL);
+  crm_form_dialog_add_switch (dialog, "is_primary", _("Primary contact"),
+                              values != NULL
+                              && json_object_get_boolean_member_with_default (values, "is_primary",
+                                                                              FALSE));
+  if (id != 0)
+    {
+      g_object_set_data_full (G_OBJECT (dialog), "crm-contact-id", g_memdup2 (&id, sizeof id),
+                              g_free);
+      g_object_set_data_full (G_OBJECT (dialog), "crm-version",
+                              g_memdup2 (&version, sizeof version), g_free);
+    }
+  crm_form_dialog_show_errors (dialog, messages);
+  present_dialog (self, dialog, G_CALLBACK (contact_response_cb));
+}
+
+static void
+add_contact_action_cb (GtkWidget  *widget,
+                       const char *action_name,
+                       GVariant   *parameter)
+{
+  open_contact_dialog (CRM_CUSTOMER_PAGE (widget), 0, 0, NULL, NULL);
+}
+
+static void
+edit_contact_action_cb (GtkWidget  *widget,
+                        const char *action_name,
+                        GVariant   *parameter)
+{
+  CrmCustomerPage *self = CRM_CUSTOMER_PAGE (widget);
+  JsonObject *contact = find_contact (self, g_variant_get_int64 (parameter));
+
+  if (contact != NULL)
+    open_contact_dialog (self, g_variant_get_int64 (parameter),
+                         json_object_get_int_member_with_default (contact, "version", 0), contact,
+                         NULL);
+}
+
+static void
+make_primary_action_cb (GtkWidget  *widget,
+                        const char *action_name,
+                        GVariant   *parameter)
+{
+  CrmCustomerPage *self = CRM_CUSTOMER_PAGE (widget);
+  gint64 id = g_variant_get_int64 (parameter);
+  JsonObject *contact = find_contact (self, id);
+  g_autoptr(JsonNode) body = NULL;
+  g_autofree char *path = NULL;
+  PageCall *call;
+
+  if (contact == NULL)
+    return;
+  body = json_from_string ("{\"is_primary\":true}", NULL);
+  path = g_strdup_printf (CRM_API_BASE "/contacts/%" G_GINT64_FORMAT, id);
+  call = g_new0 (PageCall, 1);
+  call->self = g_object_ref (self);
+  call->id = id;
+  start_call (self, "PATCH", path, body,
+              json_object_get_int_member_with_default (contact, "version", 0), contact_saved_cb,
+              call);
+}
+
+static void
+delete_contact_response_cb (CrmCustomerPage  *self,
+                            const char       *response,
+                            AdwMessageDialog *dialog)
+{
+  gint64 *id = g_object_get_data (G_OBJECT (dialog), "crm-contact-id");
+  g_autofree char *path = NULL;
+  PageCall *call;
+
+  if (!g_str_equal (response, "delete") || id == NULL)
+    return;
+  path = g_strdup_printf (CRM_API_BASE "/contacts/%" G_GINT64_FORMAT, *id);
+  call = g_new0 (PageCall, 1);
+  call->self = g_object_ref (self);
+  call->id = *id;
+  start_call (self, SOUP_METHOD_DELETE, path, NULL, 0, contact_saved_cb, call);
+}
+
+static void
+delete_contact_action_cb (GtkWidget  *widget,
+                          const char *action_name,
+                          GVariant   *parameter)
+{
+  CrmCustomerPage *self = CRM_CUSTOMER_PAGE (widget);
+  gint64 id = g_variant_get_int64 (parameter);
+  JsonObject *contact = find_contact (self, id);
+  GtkWidget *dialog;
+
+  if (contact == NULL)
+    return;
+  dialog = adw_message_dialog_new (GTK_WINDOW (gtk_widget_get_root (widget)),
+                                   _("Delete Contact?"), NULL);
+  /* Translators: %s is a contact's name */
+  adw_message_dialog_format_body (ADW_MESSAGE_DIALOG (dialog), _("“%s” will be deleted."),
+                                  json_object_get_string_member_with_default (contact, "full_name",
+                                                                              ""));
+  adw_message_dialog_add_responses (ADW_MESSAGE_DIALOG (dialog), "cancel", _("_Cancel"),
+                                    "delete", _("_Delete"), NULL);
+  adw_message_dialog_set_response_appearance (ADW_MESSAGE_DIALOG (dialog), "delete",
+                                              ADW_RESPONSE_DESTRUCTIVE);
+  adw_message_dialog_set_close_response (ADW_MESSAGE_DIALOG (dialog), "cancel");
+  g_object_set_data_full (G_OBJECT (dialog), "crm-contact-id", g_memdup2 (&id, sizeof id), g_free);
+  present_dialog (self, ADW_MESSAGE_DIALOG (dialog), G_CALLBACK (delete_contact_response_cb));
+}
+
+/* -- follow-ups -- */
+
+static void open_follow_up_dialog (CrmCustomerPage *self,
+                                   JsonObject      *values,
+                                   JsonObject      *messages);
+
+static void
+follow_up_saved_cb (GObject      *object,
+                    GAsyncResult *result,
+                    gpointer      user_data)
+{
+  g_autoptr(PageCall) call = user_data;
+  CrmCustomerPage *self = call->self;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(JsonNode) root = NULL;
+  JsonObject *messages;
+
+  if (!finish_call (self, object, result, &root, &error))
+    return;
+  if (error == NULL)
+    {
+      emit_toast (self, _("Follow-up logged"));
+      reload_customer (self);
+      return;
+    }
+  messages = crm_api_reply_error_get_fields (error);
+  if (messages != NULL)
+    {
+      open_follow_up_dialog (self, json_node_get_object (call->values), messages);
+      emit_toast (self, error->message);
+      return;
+    }
+  toast_failure (self, _("Logging the follow-up"), error);
+}
+
+static void
+follow_up_response_cb (CrmCustomerPage  *self,
+                       const char       *response,
+                       AdwMessageDialog *dialog)
+{
+  g_autofree char *path = NULL;
+  PageCall *call;
+
+  if (!g_str_equal (response, "accept"))
+    return;
+  call = g_new0 (PageCall, 1);
+  call->self = g_object_ref (self);
+  call->values = crm_form_dialog_dup_values (dialog);
+  /* The server wants a string or no member at all. */
+  if (crm_json_get_type (json_node_get_object (call->values), "notes") != CRM_JSON_STRING)
+    json_object_remove_member (json_node_get_object (call->values), "notes");
+  if (crm_json_get_type (json_node_get_object (call->values), "subject") != CRM_JSON_STRING)
+    json_object_set_string_member (json_node_get_object (call->values), "subject", "");
+  path = g_strdup_printf (CRM_API_BASE "/customers/%" G_GINT64_FORMAT "/follow-ups", self->id);
+  start_call (self, SOUP_METHOD_POST, path, call->values, 0, follow_up_saved_cb, call);
+}
+
+static void
+open_follow_up_dialog (CrmCustomerPage *self,
+                       JsonObject      *values,
+                       JsonObject      *messages)
+{
+  AdwMessageDialog *dialog;
+
+  dialog = crm_form_dialog_new (GTK_WIDGET (self), _("Log Follow-up"),
+                                gtk_label_get_text (self->title_label), _("_Log"));
+  crm_form_dialog_add_choice (dialog, "kind", _("Kind"), crm_activity_kinds,
+                              values != NULL ? json_object_get_string_member_with_default (
+                                                 values, "kind", "call") : "call");
+  crm_form_dialog_add_entry (dialog, "subject", _("Subject"),
+                             values != NULL ? json_object_get_string_member_with_default (
+                                                values, "subject", NULL) : NULL);
+  crm_form_dialog_add_entry (dialog, "notes", _("Notes"),
+                             values != NULL ? json_object_get_string_member_with_default (
+                                                values, "notes", NULL) : NULL);
+  crm_form_dialog_show_errors (dialog, messages);
+  present_dialog (self, dialog, G_CALLBACK (follow_up_response_cb));
+}
+
+static void
+follow_up_action_cb (GtkWidget  *widget,
+                     const char *action_name,
+                     GVariant   *parameter)
+{
+  open_follow_up_dialog (CRM_CUSTOMER_PAGE (widget), NULL, NULL);
+}
+
+/* -- deleting -- */
+
+static void
+deleted_cb (GObject      *object,
+            GAsyncResult *result,
+            gpointer      user_data)
+{
+  g_autoptr(CrmCustomerPage) self = user_data;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(JsonNode) root = NULL;
+  g_autofree char *text = NULL;
+
+  if (!finish_call (self, object, result, &root, &error))
+    return;
+  if (error != NULL)
+    {
+      toast_failure (self, _("Deleting the customer"), error);
+      return;
+    }
+  /* Translators: %s is a customer's name */
+  text = g_strdup_printf (_("“%s” moved to the recycle bin"),
+                          gtk_label_get_text (self->title_label));
+  emit_toast (self, text);
+  g_signal_emit (self, signals[LIST_CHANGED], 0);
+  g_signal_emit (self, signals[BACK], 0);
+}
+
+static void
+delete_response_cb (CrmCustomerPage  *self,
+                    const char       *response,
+                    AdwMessageDialog *dialog)
+{
+  g_autofree char *path = NULL;
+
+  if (!g_str_equal (response, "delete") || self->customer == NULL)
+    return;
+  path = g_strdup_printf (CRM_API_BASE "/customers/%" G_GINT64_FORMAT, self->id);
+  start_call (self, SOUP_METHOD_DELETE, path, NULL, 0, deleted_cb, g_object_ref (self));
+}
+
+static void
+delete_action_cb (GtkWidget  *widget,
+                  const char *action_name,
+                  GVariant   *parameter)
+{
+  CrmCustomerPage *self = CRM_CUSTOMER_PAGE (widget);
+  GtkWidget *dialog;
+
+  if (self->customer == NULL)
+    return;
+  dialog = adw_message_dialog_new (GTK_WINDOW (gtk_widget_get_root (widget)),
+                                   _("Delete Customer?"), NULL);
+  /* Translators: %s is a customer's name */
+  adw_message_dialog_format_body (ADW_MESSAGE_DIALOG (dialog),
+                                  _("“%s” goes to the recycle bin, with its contacts. An "
+                                    "administrator can restore it from there."),
+                                  gtk_label_get_text (self->title_label));
+  adw_message_dialog_add_responses (ADW_MESSAGE_DIALOG (dialog), "cancel", _("_Cancel"),
+                                    "delete", _("_Delete"), NULL);
+  adw_message_dialog_set_response_appearance (ADW_MESSAGE_DIALOG (dialog), "delete",
+                                              ADW_RESPONSE_DESTRUCTIVE);
+  adw_message_dialog_set_close_response (ADW_MESSAGE_DIALOG (dialog), "cancel");
+  present_dialog (self, ADW_MESSAGE_DIALOG (dialog), G_CALLBACK (delete_response_cb));
+}
+
+/* -- duplicates and merging -- */
+
+static void
+duplicates_cb (GObject      *object,
+               GAsyncResult *result,
+               gpointer      user_data)
+{
+  g_autoptr(CrmCustomerPage) self = user_data;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(JsonNode) root = NULL;
+  JsonArray *items;
+
+  if (!finish_call (self, object, result, &root, &error))
+    return;
+  clear_list (self->duplicates_list);
+  self->n_duplicates = 0;
+  items = root != NULL && JSON_NODE_HOLDS_OBJECT (root)
+          ? array_member (json_node_get_object (root), "items") : NULL;
+  for (guint i = 0; items != NULL && i < json_array_get_length (items); i++)
+    {
+      JsonObject *item = json_array_get_object_element (items, i);
+      JsonArray *reasons;
+      g_autoptr(GPtrArray) labels = g_ptr_array_new_with_free_func (g_free);
+      GtkWidget *row;
+      GtkWidget *button;
+      gint64 id;
+
+      if (item == NULL)
+        continue;
+      id = json_object_get_int_member_with_default (item, "id", 0);
+      reasons = array_member (item, "reasons");
+      for (guint j = 0; reasons != NULL && j < json_array_get_length (reasons); j++)
+        {
+          const char *reason = json_array_get_string_element (reasons, j);
+
+          g_ptr_array_add (labels, g_strdup (crm_customer_field_label (reason)));
+        }
+      g_ptr_array_add (labels, NULL);
+      row = adw_action_row_new ();
+      adw_preferences_row_set_use_markup (ADW_PREFERENCES_ROW (row), FALSE);
+      adw_preferences_row_set_title (ADW_PREFERENCES_ROW (row),
+                                     json_object_get_string_member_with_default (item, "name", ""));
+      {
+        g_autofree char *joined = g_strjoinv (_(", "), (char **) labels->pdata);
+        /* Translators: the fields two customers share, such as "Name, Mobile" */
+        g_autofree char *subtitle = g_strdup_printf (_("Same: %s"), joined);
+
+        adw_action_row_set_subtitle (ADW_ACTION_ROW (row), subtitle);
+      }
+      button = gtk_button_new_with_mnemonic (_("_Merge…"));
+      gtk_widget_set_valign (button, GTK_ALIGN_CENTER);
+      gtk_actionable_set_action_name (GTK_ACTIONABLE (button), "customer.merge");
+      gtk_actionable_set_action_target (GTK_ACTIONABLE (button), "x", id);
+      adw_action_row_add_suffix (ADW_ACTION_ROW (row), button);
+      g_object_set_data_full (G_OBJECT (row), "crm-id", g_memdup2 (&id, sizeof id), g_free);
+      g_object_set_data_full (G_OBJECT (row), "crm-name",
+                              g_strdup (json_object_get_string_member_with_default (item, "name",
+                                                                                    "")),
+                              g_free);
+      gtk_list_box_append (self->duplicates_list, row);
+      self->n_duplicates++;
+    }
+  gtk_widget_set_visible (GTK_WIDGET (self->duplicates_group), self->n_duplicates > 0);
+}
+
+static void
+load_duplicates (CrmCustomerPage *self)
+{
+  static const char * const members[] = { "name", "mobile", "phone", "email" };
+  g_autoptr(GString) query = g_string_new (NULL);
+  g_autofree char *id = g_strdup_printf ("%" G_GINT64_FORMAT, self->id);
+
+  for (guint i = 0; i < G_N_ELEMENTS (members); i++)
+    crm_api_query_add (query, members[i], crm_customer_get_string (self->customer, members[i]));
+  crm_api_query_add (query, "exclude", id);
+  self->n_pending++;
+  crm_api_client_call_async (self->api_client, SOUP_METHOD_GET,
+                             CRM_API_BASE "/customers/duplicates", query->str, NULL, 0,
+                             self->cancellable, duplicates_cb, g_object_ref (self));
+}
+
+static const char *
+duplicate_name (CrmCustomerPage *self,
+                gint64           id)
+{
+  for (GtkWidget *row = gtk_widget_get_first_child (GTK_WIDGET (self->duplicates_list));
+       row != NULL; row = gtk_widget_get_next_sibling (row))
+    {
+      gint64 *row_id = g_object_get_data (G_OBJECT (row), "crm-id");
+
+      if (row_id != NULL && *row_id == id)
+        return g_object_get_data (G_OBJECT (row), "crm-name");
+    }
+  return NULL;
+}
+
+static void
+merged_cb (GObject      *object,
+           GAsyncResult *result,
+           gpointer      user_data)
+{
+  g_autoptr(CrmCustomerPage) self = user_data;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(JsonNode) root = NULL;
+  JsonObject *customer;
+  g_autofree char *text = NULL;
+
+  if (!finish_call (self, object, result, &root, &error))
+    return;
+  customer = root != NULL && JSON_NODE_HOLDS_OBJECT (root)
+             ? object_member (json_node_get_object (root), "customer") : NULL;
+  if (customer == NULL)
+    {
+      toast_failure (self, _("Merging"), error);
+      return;
+    }
+  /* Translators: %s is the name of the customer kept by a merge */
+  text = g_strdup_printf (_("Merged into “%s”"),
+                          json_object_get_string_member_with_default (customer, "name", ""));
+  emit_toast (self, text);
+  g_signal_emit (self, signals[LIST_CHANGED], 0);
+  crm_customer_page_load (self, json_object_get_int_member_with_default (customer, "id", 0));
+}
+
+static void
+merge_response_cb (CrmCustomerPage  *self,
+                   const char       *response,
+                   AdwMessageDialog *dialog)
+{
+  GtkCheckButton *keep_this = g_object_get_data (G_OBJECT (dialog), "crm-keep-this");
+  gint64 *other = g_object_get_data (G_OBJECT (dialog), "crm-other-id");
+  g_autoptr(JsonNode) body = json_node_new (JSON_NODE_OBJECT);
+  g_autoptr(JsonObject) object = json_object_new ();
+  g_autoptr(JsonArray) ids = json_array_new ();
+  g_autofree char *path = NULL;
+  gint64 survivor;
+  gint64 merged;
+
+  if (!g_str_equal (response, "merge") || other == NULL)
+    return;
+  survivor = gtk_check_button_get_active (keep_this) ? self->id : *other;
+  merged = survivor == self->id ? *other : self->id;
+  json_array_add_int_element (ids, merged);
+  json_object_set_array_member (object, "merge_ids", g_steal_pointer (&ids));
+  json_node_set_object (body, object);
+  path = g_strdup_printf (CRM_API_BASE "/customers/%" G_GINT64_FORMAT "/merge", survivor);
+  start_call (self, SOUP_METHOD_POST, path, body, 0, merged_cb, g_object_ref (self));
+}
+
+static void
+merge_action_cb (GtkWidget  *widget,
+                 const char *action_name,
+                 GVariant   *parameter)
+{
+  CrmCustomerPage *self = CRM_CUSTOMER_PAGE (widget);
+  gint64 other = g_variant_get_int64 (parameter);
+  const char *other_name = duplicate_name (self, other);
+  g_autofree char *this_label = NULL;
+  g_autofree char *other_label = NULL;
+  GtkWidget *box = gtk_box_new (GTK_ORIENTATION_VERTICAL, 6);
+  GtkWidget *keep_this;
+  GtkWidget *keep_other;
+  GtkWidget *dialog;
+
+  if (self->customer == NULL)
+    return;
+  /* Translators: %s is a customer's name; the customer kept by a merge */
+  this_label = g_strdup_printf (_("Keep “%s” (this one)"), gtk_label_get_text (self->title_label));
+  other_label = g_strdup_printf (_("Keep “%s”"), other_name != NULL ? other_name : "?");
+  keep_this = gtk_check_button_new_with_label (this_label);
+  keep_other = gtk_check_button_new_with_label (other_label);
+  gtk_check_button_set_group (GTK_CHECK_BUTTON (keep_other), GTK_CHECK_BUTTON (keep_this));
+  gtk_check_button_set_active (GTK_CHECK_BUTTON (keep_this), TRUE);
+  gtk_box_append (GTK_BOX (box), keep_this);
+  gtk_box_append (GTK_BOX (box), keep_other);
+  dialog = adw_message_dialog_new (GTK_WINDOW (gtk_widget_get_root (widget)),
+                                   _("Merge Customers?"),
+                                   _("The customer you keep gets the other one’s contacts, "
+                                     "follow-ups, orders, tickets and tags, and the fields it "
+                                     "has empty. The other one goes to the recycle bin."));
+  adw_message_dialog_set_extra_child (ADW_MESSAGE_DIALOG (dialog), box);
+  adw_message_dialog_add_responses (ADW_MESSAGE_DIALOG (dialog), "cancel", _("_Cancel"),
+                                    "merge", _("_Merge"), NULL);
+  adw_message_dialog_set_response_appearance (ADW_MESSAGE_DIALOG (dialog), "merge",
+                                              ADW_RESPONSE_DESTRUCTIVE);
+  adw_message_dialog_set_close_response (ADW_MESSAGE_DIALOG (dialog), "cancel");
+  g_object_set_data (G_OBJECT (dialog), "crm-keep-this", keep_this);
+  g_object_set_data_full (G_OBJECT (dialog), "crm-other-id", g_memdup2 (&other, sizeof other),
+                          g_free);
+  present_dialog (self, ADW_MESSAGE_DIALOG (dialog), G_CALLBACK (merge_response_cb));
+}
+
 /* --- live: what someone else changed ------------------------------------- */
 
 static gboolean
@@ -1247,6 +2523,10 @@ crm_customer_page_dispose (GObject *object)
   g_clear_object (&self->save_cancellable);
   if (self->conflict_dialog != NULL)
     gtk_window_destroy (GTK_WINDOW (self->conflict_dialog));
+  if (self->dialog != NULL)
+    gtk_window_destroy (GTK_WINDOW (self->dialog));
+  g_clear_pointer (&self->contacts, json_array_unref);
+  g_clear_pointer (&self->users, g_hash_table_unref);
   g_clear_object (&self->api_client);
   g_clear_object (&self->customer);
   g_clear_pointer (&self->theirs, json_node_unref);
@@ -1284,6 +2564,9 @@ crm_customer_page_class_init (CrmCustomerPageClass *klass)
                                  NULL, NULL, G_TYPE_NONE, 1, CRM_TYPE_CUSTOMER);
   signals[TOAST] = g_signal_new ("toast", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST, 0, NULL,
                                  NULL, NULL, G_TYPE_NONE, 1, G_TYPE_STRING);
+  /* Customers were deleted or merged: the list is out of date. */
+  signals[LIST_CHANGED] = g_signal_new ("list-changed", G_TYPE_FROM_CLASS (klass),
+                                        G_SIGNAL_RUN_LAST, 0, NULL, NULL, NULL, G_TYPE_NONE, 0);
 
   gtk_widget_class_set_template_from_resource (widget_class,
                                                "/org/rapportcrm/Rapport/crm-customer-page.ui");
@@ -1293,6 +2576,14 @@ crm_customer_page_class_init (CrmCustomerPageClass *klass)
   gtk_widget_class_bind_template_child (widget_class, CrmCustomerPage, save_button);
   gtk_widget_class_bind_template_child (widget_class, CrmCustomerPage, preferences_page);
   gtk_widget_class_bind_template_child (widget_class, CrmCustomerPage, details_group);
+  gtk_widget_class_bind_template_child (widget_class, CrmCustomerPage, consent_group);
+  gtk_widget_class_bind_template_child (widget_class, CrmCustomerPage, follow_up_button);
+  gtk_widget_class_bind_template_child (widget_class, CrmCustomerPage, delete_button);
+  gtk_widget_class_bind_template_child (widget_class, CrmCustomerPage, add_tag_button);
+  gtk_widget_class_bind_template_child (widget_class, CrmCustomerPage, add_tag_list);
+  gtk_widget_class_bind_template_child (widget_class, CrmCustomerPage, add_contact_button);
+  gtk_widget_class_bind_template_child (widget_class, CrmCustomerPage, duplicates_group);
+  gtk_widget_class_bind_template_child (widget_class, CrmCustomerPage, duplicates_list);
   gtk_widget_class_bind_template_child (widget_class, CrmCustomerPage, custom_group);
   gtk_widget_class_bind_template_child (widget_class, CrmCustomerPage, tags_group);
   gtk_widget_class_bind_template_child (widget_class, CrmCustomerPage, tags_box);
@@ -1302,6 +2593,22 @@ crm_customer_page_class_init (CrmCustomerPageClass *klass)
   gtk_widget_class_bind_template_child (widget_class, CrmCustomerPage, timeline_list);
   gtk_widget_class_bind_template_callback (widget_class, save_button_clicked_cb);
   gtk_widget_class_bind_template_callback (widget_class, back_button_clicked_cb);
+  gtk_widget_class_bind_template_callback (widget_class, add_tag_row_activated_cb);
+
+  gtk_widget_class_install_action (widget_class, "customer.follow-up", NULL, follow_up_action_cb);
+  gtk_widget_class_install_action (widget_class, "customer.delete", NULL, delete_action_cb);
+  gtk_widget_class_install_action (widget_class, "customer.add-contact", NULL,
+                                   add_contact_action_cb);
+  gtk_widget_class_install_action (widget_class, "customer.edit-contact", "x",
+                                   edit_contact_action_cb);
+  gtk_widget_class_install_action (widget_class, "customer.delete-contact", "x",
+                                   delete_contact_action_cb);
+  gtk_widget_class_install_action (widget_class, "customer.make-primary", "x",
+                                   make_primary_action_cb);
+  gtk_widget_class_install_action (widget_class, "customer.add-tag", "x", add_tag_action_cb);
+  gtk_widget_class_install_action (widget_class, "customer.remove-tag", "x",
+                                   remove_tag_action_cb);
+  gtk_widget_class_install_action (widget_class, "customer.merge", "x", merge_action_cb);
 }
 
 static void
@@ -1312,6 +2619,7 @@ crm_customer_page_init (CrmCustomerPage *self)
   self->custom_rows = g_ptr_array_new ();
   build_standard_fields (self);
   build_changed_bar (self);
+  set_busy (self);
 }
 
 void
@@ -1376,7 +2684,6 @@ void
 crm_customer_page_load (CrmCustomerPage *self,
                         gint64           id)
 {
-  GtkWidget *child;
 
   g_return_if_fail (CRM_IS_CUSTOMER_PAGE (self));
   g_return_if_fail (self->api_client != NULL);
@@ -1386,15 +2693,22 @@ crm_customer_page_load (CrmCustomerPage *self,
   g_cancellable_cancel (self->save_cancellable);
   g_clear_object (&self->save_cancellable);
   g_clear_object (&self->customer);
+  g_clear_pointer (&self->contacts, json_array_unref);
+  if (self->dialog != NULL)
+    gtk_window_destroy (GTK_WINDOW (self->dialog));
   self->id = id;
   self->n_contacts = 0;
   self->n_events = 0;
-  while ((child = gtk_widget_get_first_child (GTK_WIDGET (self->contacts_list))) != NULL)
-    gtk_list_box_remove (self->contacts_list, child);
-  while ((child = gtk_widget_get_first_child (GTK_WIDGET (self->timeline_list))) != NULL)
-    gtk_list_box_remove (self->timeline_list, child);
+  self->n_duplicates = 0;
+  /* What was in flight was cancelled: its callbacks count nothing. */
+  self->n_pending = 0;
+  clear_list (self->contacts_list);
+  clear_list (self->timeline_list);
+  clear_list (self->duplicates_list);
   gtk_widget_set_visible (GTK_WIDGET (self->contacts_group), FALSE);
   gtk_widget_set_visible (GTK_WIDGET (self->timeline_group), FALSE);
+  gtk_widget_set_visible (GTK_WIDGET (self->duplicates_group), FALSE);
+  gtk_widget_set_visible (GTK_WIDGET (self->tags_group), FALSE);
   gtk_label_set_text (self->title_label, "");
   clear_messages (self);
   update_save_button (self);
@@ -1438,7 +2752,7 @@ gboolean
 crm_customer_page_get_busy (CrmCustomerPage *self)
 {
   g_return_val_if_fail (CRM_IS_CUSTOMER_PAGE (self), FALSE);
-  return self->loading || self->save_cancellable != NULL;
+  return self->loading || self->save_cancellable != NULL || self->n_pending > 0;
 }
 
 /**
@@ -1498,4 +2812,60 @@ guint
 _crm_customer_page_get_n_events (CrmCustomerPage *self)
 {
   return self->n_events;
+}
+
+/**
+ * crm_customer_page_set_users:
+ * @self: a #CrmCustomerPage
+ * @users: (nullable): user names by id (`gint64 *` → `char *`), for the timeline
+ */
+void
+crm_customer_page_set_users (CrmCustomerPage *self,
+                             GHashTable      *users)
+{
+  g_return_if_fail (CRM_IS_CUSTOMER_PAGE (self));
+
+  if (users != NULL)
+    g_hash_table_ref (users);
+  g_clear_pointer (&self->users, g_hash_table_unref);
+  self->users = users;
+}
+
+AdwMessageDialog *
+_crm_customer_page_get_dialog (CrmCustomerPage *self)
+{
+  return self->dialog;
+}
+
+guint
+_crm_customer_page_get_n_duplicates (CrmCustomerPage *self)
+{
+  return self->n_duplicates;
+}
+
+/* Every row of @list as "title\nsubtitle", one after the other. */
+static char *
+dup_rows_text (GtkListBox *list)
+{
+  g_autoptr(GString) text = g_string_new (NULL);
+
+  for (GtkWidget *row = gtk_widget_get_first_child (GTK_WIDGET (list)); row != NULL;
+       row = gtk_widget_get_next_sibling (row))
+    if (ADW_IS_ACTION_ROW (row))
+      g_string_append_printf (text, "%s\n%s\n",
+                              adw_preferences_row_get_title (ADW_PREFERENCES_ROW (row)),
+                              adw_action_row_get_subtitle (ADW_ACTION_ROW (row)) ?: "");
+  return g_string_free (g_steal_pointer (&text), FALSE);
+}
+
+char *
+_crm_customer_page_dup_timeline_text (CrmCustomerPage *self)
+{
+  return dup_rows_text (self->timeline_list);
+}
+
+char *
+_crm_customer_page_dup_contacts_text (CrmCustomerPage *self)
+{
+  return dup_rows_text (self->contacts_list);
 }

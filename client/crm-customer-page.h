@@ -16,6 +16,8 @@ void         crm_customer_page_set_api_client (CrmCustomerPage *self,
                                                CrmApiClient    *api_client);
 void         crm_customer_page_set_tags       (CrmCustomerPage *self,
                                                GHashTable      *tags);
+void         crm_customer_page_set_users      (CrmCustomerPage *self,
+                                               GHashTable      *users);
 void         crm_customer_page_load           (CrmCustomerPage *self,
                                                gint64           id);
 CrmCustomer *crm_customer_page_get_customer   (CrmCustomerPage *self);
@@ -32,5 +34,9 @@ AdwMessageDialog *_crm_customer_page_get_conflict_dialog (CrmCustomerPage *self)
 guint        _crm_customer_page_get_n_contacts     (CrmCustomerPage *self);
 guint        _crm_customer_page_get_n_events       (CrmCustomerPage *self);
 GtkWidget   *_crm_customer_page_get_changed_bar    (CrmCustomerPage *self);
+AdwMessageDialog *_crm_customer_page_get_dialog    (CrmCustomerPage *self);
+guint        _crm_customer_page_get_n_duplicates   (CrmCustomerPage *self);
+char        *_crm_customer_page_dup_timeline_text  (CrmCustomerPage *self);
+char        *_crm_customer_page_dup_contacts_text  (CrmCustomerPage *self);
 
 G_END_DECLS

@@ -36,6 +36,8 @@ struct _CrmCustomersPage
   GtkMenuButton    *filter_button;
   GtkMenuButton    *views_button;
   GtkButton        *batch_button;
+  GtkToggleButton  *bin_button;
+  GtkButton        *restore_button;
   GtkButton        *new_button;
   GtkScrolledWindow *scrolled_window;
   GtkColumnView    *column_view;
@@ -55,6 +57,9 @@ struct _CrmCustomersPage
   GCancellable     *cancellable;   /* tags, users, batch edits */
   guint             search_source;
   gboolean          batch_pending;
+  AdwToast         *page_toast;    /* the customer page's last, dismissed when it is stale */
+  guint             n_restoring;
+  guint             n_restored;
 
   /* Filters popover */
   GtkDropDown      *kind_filter;
@@ -162,9 +167,15 @@ update_status (CrmCustomersPage *self)
       /* With the locale's digit grouping. */
       g_autofree char *number = crm_format_number (total, NULL);
 
-      /* Translators: %s is a number, such as 1,234 */
-      text = g_strdup_printf (g_dngettext (GETTEXT_PACKAGE, "%s customer", "%s customers",
-                                           (gulong) MIN (total, G_MAXLONG)), number);
+      if (crm_customer_list_get_deleted (self->list))
+        /* Translators: %s is a number, such as 1,234 */
+        text = g_strdup_printf (g_dngettext (GETTEXT_PACKAGE, "%s customer in the recycle bin",
+                                             "%s customers in the recycle bin",
+                                             (gulong) MIN (total, G_MAXLONG)), number);
+      else
+        /* Translators: %s is a number, such as 1,234 */
+        text = g_strdup_printf (g_dngettext (GETTEXT_PACKAGE, "%s customer", "%s customers",
+                                             (gulong) MIN (total, G_MAXLONG)), number);
     }
   else if (loading && loaded == 0)
     text = g_strdup (_("Loading…"));
@@ -187,10 +198,16 @@ update_actions (CrmCustomersPage *self)
       selected = gtk_selection_model_get_selection (GTK_SELECTION_MODEL (self->selection));
       any = !gtk_bitset_is_empty (selected);
     }
+  gboolean in_bin = self->list != NULL && crm_customer_list_get_deleted (self->list);
+
   gtk_widget_action_set_enabled (GTK_WIDGET (self), "customers.batch-edit",
-                                 any && self->dialog == NULL);
+                                 any && self->dialog == NULL && !in_bin);
   gtk_widget_action_set_enabled (GTK_WIDGET (self), "customers.new",
-                                 self->api_client != NULL && self->dialog == NULL);
+                                 self->api_client != NULL && self->dialog == NULL && !in_bin);
+  gtk_widget_action_set_enabled (GTK_WIDGET (self), "customers.restore",
+                                 any && in_bin && self->n_restoring == 0);
+  gtk_widget_set_visible (GTK_WIDGET (self->restore_button), in_bin);
+  gtk_widget_set_visible (GTK_WIDGET (self->batch_button), !in_bin);
 }
 
 /* --- cells --------------------------------------------------------------- */
@@ -1111,8 +1128,17 @@ column_view_activate_cb (CrmCustomersPage *self,
 {
   g_autoptr(CrmCustomer) customer = g_list_model_get_item (G_LIST_MODEL (self->list), position);
 
-  if (customer != NULL)
+  /* The recycle bin's customers open nowhere: they can only be restored. */
+  if (customer != NULL && !crm_customer_list_get_deleted (self->list))
     crm_customers_page_open_customer (self, crm_customer_get_id (customer));
+}
+
+static void
+dismiss_page_toast (CrmCustomersPage *self)
+{
+  if (self->page_toast != NULL)
+    adw_toast_dismiss (self->page_toast);
+  g_clear_object (&self->page_toast);
 }
 
 static void
@@ -1131,12 +1157,100 @@ customer_page_saved_cb (CrmCustomersPage *self,
   crm_customer_list_replace (self->list, customer);
 }
 
+/* A toast of the customer page replaces the one before it: "Saved" is old
+ * news once the next save or error is there. */
 static void
 page_toast_cb (CrmCustomersPage *self,
                const char       *text,
                GtkWidget        *page)
 {
+  dismiss_page_toast (self);
   toast (self, text);
+  self->page_toast = g_object_ref (g_ptr_array_index (self->toasts, self->toasts->len - 1));
+}
+
+static void
+customer_page_list_changed_cb (CrmCustomersPage *self,
+                               CrmCustomerPage  *page)
+{
+  crm_customer_list_reload (self->list);
+}
+
+/* --- the recycle bin ----------------------------------------------------- */
+
+static void
+bin_button_toggled_cb (CrmCustomersPage *self,
+                       GtkToggleButton  *button)
+{
+  crm_customers_page_show_recycle_bin (self, gtk_toggle_button_get_active (button));
+}
+
+static void
+restored_cb (GObject      *object,
+             GAsyncResult *result,
+             gpointer      user_data)
+{
+  g_autoptr(CrmCustomersPage) self = user_data;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(JsonNode) root = NULL;
+
+  root = crm_api_client_call_finish (CRM_API_CLIENT (object), result, NULL, &error);
+  if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+    return;
+  if (root != NULL)
+    self->n_restored++;
+  else
+    {
+      g_autofree char *text = describe_failure (_("Restoring"), error);
+
+      toast (self, text);
+    }
+  if (--self->n_restoring > 0)
+    return;
+  if (self->n_restored > 0)
+    {
+      g_autofree char *text = NULL;
+
+      /* Translators: %u is a number of customers */
+      text = g_strdup_printf (g_dngettext (GETTEXT_PACKAGE, "%u customer restored",
+                                           "%u customers restored", self->n_restored),
+                              self->n_restored);
+      toast (self, text);
+    }
+  crm_customer_list_reload (self->list);
+  update_actions (self);
+}
+
+static void
+restore_action_cb (GtkWidget  *widget,
+                   const char *action_name,
+                   GVariant   *parameter)
+{
+  CrmCustomersPage *self = CRM_CUSTOMERS_PAGE (widget);
+  g_autoptr(GtkBitset) selected = NULL;
+  GtkBitsetIter iter;
+  guint position;
+
+  if (self->selection == NULL || self->n_restoring > 0)
+    return;
+  selected = gtk_selection_model_get_selection (GTK_SELECTION_MODEL (self->selection));
+  self->n_restored = 0;
+  for (gboolean more = gtk_bitset_iter_init_first (&iter, selected, &position); more;
+       more = gtk_bitset_iter_next (&iter, &position))
+    {
+      g_autoptr(CrmCustomer) customer = g_list_model_get_item (G_LIST_MODEL (self->list),
+                                                               position);
+      g_autofree char *path = NULL;
+
+      if (customer == NULL)
+        continue;
+      path = g_strdup_printf (CRM_API_BASE "/customers/%" G_GINT64_FORMAT "/restore",
+                              crm_customer_get_id (customer));
+      self->n_restoring++;
+      crm_api_client_call_async (self->api_client, SOUP_METHOD_POST, path, NULL, NULL, 0,
+                                 self->cancellable, restored_cb, g_object_ref (self));
+    }
+  update_actions (self);
 }
 
 static void
@@ -1219,6 +1333,8 @@ crm_customers_page_class_init (CrmCustomersPageClass *klass)
   gtk_widget_class_bind_template_child (widget_class, CrmCustomersPage, filter_button);
   gtk_widget_class_bind_template_child (widget_class, CrmCustomersPage, views_button);
   gtk_widget_class_bind_template_child (widget_class, CrmCustomersPage, batch_button);
+  gtk_widget_class_bind_template_child (widget_class, CrmCustomersPage, bin_button);
+  gtk_widget_class_bind_template_child (widget_class, CrmCustomersPage, restore_button);
   gtk_widget_class_bind_template_child (widget_class, CrmCustomersPage, new_button);
   gtk_widget_class_bind_template_child (widget_class, CrmCustomersPage, scrolled_window);
   gtk_widget_class_bind_template_child (widget_class, CrmCustomersPage, column_view);
@@ -1230,10 +1346,13 @@ crm_customers_page_class_init (CrmCustomersPageClass *klass)
   gtk_widget_class_bind_template_callback (widget_class, customer_page_back_cb);
   gtk_widget_class_bind_template_callback (widget_class, customer_page_saved_cb);
   gtk_widget_class_bind_template_callback (widget_class, page_toast_cb);
+  gtk_widget_class_bind_template_callback (widget_class, customer_page_list_changed_cb);
+  gtk_widget_class_bind_template_callback (widget_class, bin_button_toggled_cb);
 
   gtk_widget_class_install_action (widget_class, "customers.batch-edit", NULL,
                                    batch_edit_action_cb);
   gtk_widget_class_install_action (widget_class, "customers.new", NULL, new_action_cb);
+  gtk_widget_class_install_action (widget_class, "customers.restore", NULL, restore_action_cb);
 }
 
 static void
@@ -1299,6 +1418,16 @@ crm_customers_page_start (CrmCustomersPage *self,
                            G_CALLBACK (selection_changed_cb), self, G_CONNECT_SWAPPED);
   gtk_column_view_set_model (self->column_view, GTK_SELECTION_MODEL (self->selection));
   crm_customer_page_set_api_client (self->customer_page, api_client);
+  crm_customer_page_set_users (self->customer_page, self->users);
+  /* The recycle bin is for those who may delete every customer: administrators. */
+  gtk_widget_set_visible (GTK_WIDGET (self->bin_button),
+                          self->account->permissions != NULL
+                          && crm_permissions_get_scope (self->account->permissions,
+                                                        CRM_OBJECT_CUSTOMERS,
+                                                        CRM_ACTION_DELETE) == CRM_SCOPE_ALL);
+  g_signal_handlers_block_by_func (self->bin_button, bin_button_toggled_cb, self);
+  gtk_toggle_button_set_active (self->bin_button, FALSE);
+  g_signal_handlers_unblock_by_func (self->bin_button, bin_button_toggled_cb, self);
 
   g_signal_handlers_block_by_func (self->search_entry, search_entry_changed_cb, self);
   gtk_editable_set_text (GTK_EDITABLE (self->search_entry), "");
@@ -1331,6 +1460,8 @@ crm_customers_page_stop (CrmCustomersPage *self)
   g_cancellable_cancel (self->cancellable);
   g_clear_object (&self->cancellable);
   self->batch_pending = FALSE;
+  self->n_restoring = 0;
+  g_clear_object (&self->page_toast);
   for (guint i = 0; self->toasts != NULL && i < self->toasts->len; i++)
     adw_toast_dismiss (g_ptr_array_index (self->toasts, i));
   if (self->toasts != NULL)
@@ -1367,8 +1498,35 @@ crm_customers_page_open_customer (CrmCustomersPage *self,
 {
   g_return_if_fail (CRM_IS_CUSTOMERS_PAGE (self));
 
+  dismiss_page_toast (self);
   crm_customer_page_load (self->customer_page, id);
   gtk_stack_set_visible_child_name (self->stack, "customer");
+}
+
+/**
+ * crm_customers_page_show_recycle_bin:
+ * @self: a #CrmCustomersPage
+ * @show: whether to list the deleted customers
+ *
+ * Lists the recycle bin (deleted customers, to restore) instead of the customers.
+ */
+void
+crm_customers_page_show_recycle_bin (CrmCustomersPage *self,
+                                     gboolean          show)
+{
+  g_return_if_fail (CRM_IS_CUSTOMERS_PAGE (self));
+
+  if (gtk_toggle_button_get_active (self->bin_button) != show)
+    {
+      gtk_toggle_button_set_active (self->bin_button, show);   /* comes back here */
+      return;
+    }
+  if (self->list == NULL)
+    return;
+  gtk_selection_model_unselect_all (GTK_SELECTION_MODEL (self->selection));
+  crm_customer_list_set_deleted (self->list, show);
+  gtk_stack_set_visible_child_name (self->stack, "list");
+  update_actions (self);
 }
 
 GtkSearchEntry *
@@ -1404,7 +1562,7 @@ _crm_customers_page_get_status (CrmCustomersPage *self)
 gboolean
 _crm_customers_page_is_searching (CrmCustomersPage *self)
 {
-  return self->search_source != 0 || self->batch_pending
+  return self->search_source != 0 || self->batch_pending || self->n_restoring > 0
          || (self->list != NULL && crm_customer_list_get_loading (self->list));
 }
 

@@ -22,6 +22,8 @@ void             crm_customers_page_stop          (CrmCustomersPage *self);
 CrmCustomerList *crm_customers_page_get_list      (CrmCustomersPage *self);
 void             crm_customers_page_open_customer (CrmCustomersPage *self,
                                                    gint64            id);
+void             crm_customers_page_show_recycle_bin (CrmCustomersPage *self,
+                                                      gboolean          show);
 
 /* For tests. */
 GtkSearchEntry   *_crm_customers_page_get_search_entry (CrmCustomersPage *self);

@@ -13,6 +13,7 @@
 #include "crm-customer-list.h"
 #include "crm-customer-page.h"
 #include "crm-customers-page.h"
+#include "crm-form-dialog.h"
 #include "crm-sections.h"
 #include "crm-window-private.h"
 #include "crm-window.h"
@@ -34,12 +35,15 @@
 /* Every 30th customer's name has this (the others never): 10 matches. */
 #define NEEDLE "明远"
 #define N_NEEDLE (N_CUSTOMERS / 30)
+/* The administrator's own customers besides: the list must page through them. */
+#define N_BULK 100000
 
 typedef struct
 {
   const char *name;
   const char *language;
   const char *pango_language;
+  gboolean    admin;      /* the administrator's case: scrolling, merge, recycle bin */
 } CustomersCase;
 
 /* The server, seeded once by the parent process; each case's process reaches it
@@ -252,6 +256,31 @@ seed_extras (Fixture *fixture)
     }
 }
 
+/* The administrator's customers, older than the others: 100,000 of them. */
+static void
+seed_bulk (Fixture *fixture,
+           gint64   owner_id)
+{
+  g_autofree char *owner = g_strdup_printf ("%" G_GINT64_FORMAT, owner_id);
+  g_autofree char *count = g_strdup_printf ("%d", N_BULK);
+  const char *params[] = { owner, count };
+  PGconn *conn = crm_test_cluster_connect (fixture->cluster);
+  PGresult *result;
+
+  result = PQexecParams (conn,
+                         "INSERT INTO customers (name, kind, city, industry, owner_id, created_at, "
+                         "updated_at)\n"
+                         "SELECT '苏州批量客户 ' || lpad (g::text, 6, '0'), 'company', '苏州市', "
+                         "'批发零售', $1::bigint, now () - interval '30 days' - g * interval '1 s', "
+                         "now () - interval '30 days' - g * interval '1 s'\n"
+                         "FROM generate_series (1, $2::integer) g",
+                         2, NULL, params, NULL, NULL, 0);
+  if (PQresultStatus (result) != PGRES_COMMAND_OK)
+    g_error ("Seeding the bulk customers failed: %s", PQerrorMessage (conn));
+  PQclear (result);
+  PQfinish (conn);
+}
+
 static void
 seed (Fixture *fixture)
 {
@@ -276,6 +305,7 @@ seed (Fixture *fixture)
 
   seed_customers (fixture, user_id (fixture, "li"));
   seed_extras (fixture);
+  seed_bulk (fixture, user_id (fixture, "ada"));
 
   probe = call (fixture, fixture->rep_token, "GET", "/api/v1/customers/count", NULL, NULL,
                 &status);
@@ -567,6 +597,220 @@ server_field (Fixture    *fixture,
 }
 
 static void
+scroll_page_to_end (Fixture    *fixture,
+                    const char *shot)
+{
+  GtkWidget *scrolled = find_descendant (GTK_WIDGET (customer_page (fixture)),
+                                         GTK_TYPE_SCROLLED_WINDOW);
+  GtkAdjustment *adjustment;
+
+  g_assert_nonnull (scrolled);
+  adjustment = gtk_scrolled_window_get_vadjustment (GTK_SCROLLED_WINDOW (scrolled));
+  wait_until (fixture, NULL, always, "the customer page's layout");
+  gtk_adjustment_set_value (adjustment, gtk_adjustment_get_upper (adjustment));
+  wait_until (fixture, NULL, always, "the end of the customer page");
+  screenshot (fixture, NULL, shot);
+  gtk_adjustment_set_value (adjustment, 0);
+}
+
+static gboolean
+dialog_open (Fixture *fixture)
+{
+  return _crm_customer_page_get_dialog (customer_page (fixture)) != NULL
+         && !crm_customer_page_get_busy (customer_page (fixture));
+}
+
+/* What a click on the dialog's @response button does. */
+static void
+respond (AdwMessageDialog *dialog,
+         const char       *response)
+{
+  adw_message_dialog_response (dialog, response);
+  gtk_window_close (GTK_WINDOW (dialog));
+}
+
+static gint64
+tag_id (Fixture    *fixture,
+        const char *name)
+{
+  g_autoptr(JsonNode) tags = call (fixture, fixture->rep_token, "GET", "/api/v1/tags", NULL, NULL,
+                                   NULL);
+  JsonArray *items = json_object_get_array_member (json_node_get_object (tags), "items");
+
+  for (guint i = 0; i < json_array_get_length (items); i++)
+    {
+      JsonObject *tag = json_array_get_object_element (items, i);
+
+      if (g_str_equal (json_object_get_string_member (tag, "name"), name))
+        return json_object_get_int_member (tag, "id");
+    }
+  g_error ("No tag %s", name);
+  return 0;
+}
+
+static gboolean
+customer_has_tag (Fixture *fixture,
+                  gint64   id,
+                  gint64   tag)
+{
+  g_autofree char *path = g_strdup_printf ("/api/v1/customers/%" G_GINT64_FORMAT, id);
+  g_autoptr(JsonNode) record = call (fixture, fixture->rep_token, "GET", path, NULL, NULL, NULL);
+  JsonArray *tags = json_object_get_array_member (json_node_get_object (record), "tags");
+
+  for (guint i = 0; i < json_array_get_length (tags); i++)
+    if (json_array_get_int_element (tags, i) == tag)
+      return TRUE;
+  return FALSE;
+}
+
+/* The customer's contacts on the server: the one named @name. */
+static JsonNode *
+server_contact (Fixture    *fixture,
+                gint64      customer,
+                const char *name)
+{
+  g_autofree char *path = g_strdup_printf ("/api/v1/contacts?customer_id=%" G_GINT64_FORMAT,
+                                           customer);
+  g_autoptr(JsonNode) reply = call (fixture, fixture->rep_token, "GET", path, NULL, NULL, NULL);
+  JsonArray *items = json_object_get_array_member (json_node_get_object (reply), "items");
+
+  for (guint i = 0; i < json_array_get_length (items); i++)
+    if (g_str_equal (json_object_get_string_member (json_array_get_object_element (items, i),
+                                                    "full_name"), name))
+      return json_node_ref (json_array_get_element (items, i));
+  return NULL;
+}
+
+/* Tags, contacts and a follow-up from the customer page, each saved at once;
+ * the timeline reads them back in words. */
+static void
+check_page_actions (Fixture *fixture,
+                    gint64   id)
+{
+  CrmCustomerPage *page = customer_page (fixture);
+  gboolean zh = fixture->test_case->language != NULL;
+  const char *contact_name = zh ? "李雷" : "韩梅梅";
+  gint64 vip = tag_id (fixture, "重点客户");
+  gint64 fair = tag_id (fixture, "展会");
+  g_autoptr(JsonNode) contact = NULL;
+  g_autofree char *timeline = NULL;
+  g_autofree char *contacts = NULL;
+  g_autofree char *expected = NULL;
+  g_autofree char *followed = NULL;
+  AdwMessageDialog *dialog;
+  gint64 contact_id;
+
+  /* Tags: added and removed with the chips, at once on the server. */
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (page), "customer.add-tag", "x", vip));
+  wait_until (fixture, NULL, customer_saved, "adding a tag");
+  g_assert_true (customer_has_tag (fixture, id, vip));
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (page), "customer.add-tag", "x", fair));
+  wait_until (fixture, NULL, customer_saved, "adding a second tag");
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (page), "customer.remove-tag", "x", vip));
+  wait_until (fixture, NULL, customer_saved, "removing a tag");
+  g_assert_false (customer_has_tag (fixture, id, vip));
+  g_assert_true (customer_has_tag (fixture, id, fair));
+
+  /* A new contact, with a mobile the server normalises. */
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (page), "customer.add-contact", NULL));
+  wait_until (fixture, NULL, dialog_open, "the contact dialog");
+  dialog = _crm_customer_page_get_dialog (page);
+  gtk_editable_set_text (GTK_EDITABLE (crm_form_dialog_get_row (dialog, "full_name")),
+                         contact_name);
+  gtk_editable_set_text (GTK_EDITABLE (crm_form_dialog_get_row (dialog, "mobile")),
+                         zh ? "+86 138-0013-8001" : "+86 138-0013-8002");
+  wait_until (fixture, GTK_WIDGET (dialog), always, "the filled contact dialog");
+  screenshot (fixture, GTK_WIDGET (dialog), "contact");
+  respond (dialog, "accept");
+  wait_until (fixture, NULL, customer_saved, "the new contact");
+  contact = server_contact (fixture, id, contact_name);
+  g_assert_nonnull (contact);
+  g_assert_cmpstr (crm_test_json_get_string (contact, "mobile"), ==,
+                   zh ? "13800138001" : "13800138002");
+  contact_id = crm_test_json_get_int (contact, "id");
+  contacts = _crm_customer_page_dup_contacts_text (page);
+  g_assert_nonnull (strstr (contacts, contact_name));
+
+  /* Made primary: the other contact is not any more. */
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (page), "customer.make-primary", "x",
+                                             contact_id));
+  wait_until (fixture, NULL, customer_saved, "making the contact primary");
+  g_clear_pointer (&contact, json_node_unref);
+  contact = server_contact (fixture, id, contact_name);
+  g_assert_true (json_object_get_boolean_member (json_node_get_object (contact), "is_primary"));
+
+  /* Edited: an invalid e-mail comes back with its message beside the row. */
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (page), "customer.edit-contact", "x",
+                                             contact_id));
+  wait_until (fixture, NULL, dialog_open, "the contact's dialog");
+  dialog = _crm_customer_page_get_dialog (page);
+  g_assert_cmpstr (gtk_editable_get_text (GTK_EDITABLE (crm_form_dialog_get_row (dialog,
+                                                                                 "full_name"))),
+                   ==, contact_name);
+  gtk_editable_set_text (GTK_EDITABLE (crm_form_dialog_get_row (dialog, "title")), "总经理");
+  gtk_editable_set_text (GTK_EDITABLE (crm_form_dialog_get_row (dialog, "email")), "wrong@");
+  respond (dialog, "accept");
+  wait_until (fixture, NULL, dialog_open, "the refused contact");
+  dialog = _crm_customer_page_get_dialog (page);
+  g_assert_cmpstr (gtk_editable_get_text (GTK_EDITABLE (crm_form_dialog_get_row (dialog, "email"))),
+                   ==, "wrong@");
+  screenshot (fixture, GTK_WIDGET (dialog), "contact-invalid");
+  gtk_editable_set_text (GTK_EDITABLE (crm_form_dialog_get_row (dialog, "email")),
+                         "Wang@Example.CN");
+  respond (dialog, "accept");
+  wait_until (fixture, NULL, customer_saved, "the edited contact");
+  g_assert_null (_crm_customer_page_get_dialog (page));
+  g_clear_pointer (&contact, json_node_unref);
+  contact = server_contact (fixture, id, contact_name);
+  g_assert_cmpstr (crm_test_json_get_string (contact, "title"), ==, "总经理");
+  g_assert_cmpstr (crm_test_json_get_string (contact, "email"), ==, "Wang@example.cn");
+
+  /* A follow-up: in the timeline, and the customer's followed_up_at. */
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (page), "customer.follow-up", NULL));
+  wait_until (fixture, NULL, dialog_open, "the follow-up dialog");
+  dialog = _crm_customer_page_get_dialog (page);
+  adw_combo_row_set_selected (ADW_COMBO_ROW (crm_form_dialog_get_row (dialog, "kind")), 1);
+  gtk_editable_set_text (GTK_EDITABLE (crm_form_dialog_get_row (dialog, "subject")),
+                         zh ? "上门拜访，确认年度采购计划" : "Yearly purchase plan");
+  gtk_editable_set_text (GTK_EDITABLE (crm_form_dialog_get_row (dialog, "notes")),
+                         zh ? "客户预计下月下单" : "Order expected next month");
+  wait_until (fixture, GTK_WIDGET (dialog), always, "the filled follow-up dialog");
+  screenshot (fixture, GTK_WIDGET (dialog), "follow-up");
+  respond (dialog, "accept");
+  wait_until (fixture, NULL, customer_saved, "the follow-up");
+  followed = server_field (fixture, id, "followed_up_at");
+  g_assert_nonnull (followed);
+  timeline = _crm_customer_page_dup_timeline_text (page);
+  g_test_message ("Timeline:\n%s", timeline);
+  g_assert_nonnull (strstr (timeline, zh ? "上门拜访" : "Yearly purchase plan"));
+  /* Changes in words: the field's label, before → after, who; no action codes. */
+  expected = g_strdup_printf (_("%s: %s → %s"), crm_customer_field_label ("city"),
+                              zh ? "温州市" : "杭州市", "苏州市");
+  g_assert_nonnull (strstr (timeline, expected));
+  g_assert_nonnull (strstr (timeline, "→"));
+  g_assert_nonnull (strstr (timeline, crm_customer_field_label ("tags")));
+  g_assert_nonnull (strstr (timeline, "ada"));
+  g_assert_null (strstr (timeline, "batch_update"));
+  g_assert_null (strstr (timeline, "update\n"));
+
+  /* Deleting the contact (after a confirmation). */
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (page), "customer.delete-contact", "x",
+                                             contact_id));
+  wait_until (fixture, NULL, dialog_open, "the confirmation");
+  respond (_crm_customer_page_get_dialog (page), "delete");
+  wait_until (fixture, NULL, customer_saved, "deleting the contact");
+  g_clear_pointer (&contact, json_node_unref);
+  contact = server_contact (fixture, id, contact_name);
+  g_assert_null (contact);
+  g_clear_pointer (&contacts, g_free);
+  contacts = _crm_customer_page_dup_contacts_text (page);
+  g_assert_null (strstr (contacts, contact_name));
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (page), "customer.add-tag", "x", vip));
+  wait_until (fixture, NULL, customer_saved, "adding the tag back");
+  scroll_page_to_end (fixture, "customer-more");
+}
+
+static void
 check_customer (Fixture *fixture)
 {
   CrmCustomerPage *page = customer_page (fixture);
@@ -592,19 +836,6 @@ check_customer (Fixture *fixture)
   g_assert_cmpstr (gtk_editable_get_text (GTK_EDITABLE (_crm_customer_page_get_row (
                      page, "custom.budget"))), ==, "¥12,500.00");
   screenshot (fixture, NULL, "customer");
-  /* Below the standard fields: custom fields, tags, contacts, timeline. */
-  {
-    GtkWidget *scrolled = find_descendant (GTK_WIDGET (page), GTK_TYPE_SCROLLED_WINDOW);
-    GtkAdjustment *adjustment;
-
-    g_assert_nonnull (scrolled);
-    adjustment = gtk_scrolled_window_get_vadjustment (GTK_SCROLLED_WINDOW (scrolled));
-    gtk_adjustment_set_value (adjustment, gtk_adjustment_get_upper (adjustment));
-    wait_until (fixture, NULL, always, "the end of the customer page");
-    screenshot (fixture, NULL, "customer-more");
-    gtk_adjustment_set_value (adjustment, 0);
-  }
-
   /* Edit and save: the server has it. (Each case its own values: the cases
    * share the server.) */
   new_city = fixture->test_case->language != NULL ? "温州市" : "杭州市";
@@ -637,6 +868,8 @@ check_customer (Fixture *fixture)
   g_assert_null (_crm_customer_page_get_conflict_dialog (page));
   g_assert_cmpstr (gtk_editable_get_text (GTK_EDITABLE (_crm_customer_page_get_row (page, "city"))),
                    ==, "苏州市");
+
+  check_page_actions (fixture, id);
 
   /* A field the server refuses: its message beside the row. */
   set_row (fixture, "name", "");
@@ -745,6 +978,238 @@ check_manager (Fixture *fixture)
   screenshot (fixture, NULL, "manager");
 }
 
+/* --- the administrator ----------------------------------------------------- */
+
+static gboolean
+list_idle (Fixture *fixture)
+{
+  return !_crm_customers_page_is_searching (customers_page (fixture));
+}
+
+typedef struct
+{
+  gint64 last;
+  GArray *gaps;   /* double, ms between painted frames */
+} FrameLog;
+
+static gboolean
+log_frame_cb (GtkWidget     *widget,
+              GdkFrameClock *frame_clock,
+              gpointer       user_data)
+{
+  FrameLog *log = user_data;
+  gint64 now = g_get_monotonic_time ();
+
+  if (log->last != 0)
+    {
+      double gap = (now - log->last) / 1000.0;
+
+      g_array_append_val (log->gaps, gap);
+    }
+  log->last = now;
+  return G_SOURCE_CONTINUE;
+}
+
+static int
+compare_doubles (gconstpointer a,
+                 gconstpointer b)
+{
+  double x = *(const double *) a;
+  double y = *(const double *) b;
+
+  return x < y ? -1 : x > y;
+}
+
+/* 100,300 customers: the list holds only the pages scrolled through, each
+ * asked for once, and scrolling keeps painting while pages arrive. */
+static void
+check_scrolling (Fixture *fixture)
+{
+  CrmCustomerList *list = customer_list (fixture);
+  GtkWidget *view = GTK_WIDGET (_crm_customers_page_get_column_view (customers_page (fixture)));
+  GtkAdjustment *adjustment = gtk_scrollable_get_vadjustment (GTK_SCROLLABLE (view));
+  FrameLog log = { 0, g_array_new (FALSE, FALSE, sizeof (double)) };
+  guint first_requests = _crm_customer_list_get_n_requests (list);
+  guint requests;
+  guint n_items;
+  guint tick;
+  gint64 started;
+  double seconds;
+  const guint n_steps = 300;
+
+  g_assert_cmpint (crm_customer_list_get_total (list), >=, N_CUSTOMERS + N_BULK);
+  g_assert_cmpuint (g_list_model_get_n_items (G_LIST_MODEL (list)), ==, 100);
+  g_assert_cmpuint (first_requests, ==, 1);
+  screenshot (fixture, NULL, "list-admin");
+
+  /* A quarter of a page at a time, each step painted before the next. */
+  tick = gtk_widget_add_tick_callback (view, log_frame_cb, &log, NULL);
+  started = g_get_monotonic_time ();
+  for (guint i = 0; i < n_steps; i++)
+    {
+      guint frames = 0;
+
+      gtk_adjustment_set_value (adjustment, gtk_adjustment_get_value (adjustment)
+                                            + gtk_adjustment_get_page_size (adjustment) / 4);
+      gtk_widget_add_tick_callback (view, count_frame_cb, &frames, NULL);
+      while (frames < 1)
+        g_main_context_iteration (NULL, TRUE);
+    }
+  seconds = (g_get_monotonic_time () - started) / 1e6;
+  gtk_widget_remove_tick_callback (view, tick);
+  wait_until (fixture, NULL, list_idle, "the last page");
+  n_items = g_list_model_get_n_items (G_LIST_MODEL (list));
+  requests = _crm_customer_list_get_n_requests (list);
+  g_array_sort (log.gaps, compare_doubles);
+  g_printerr ("# scrolling %u steps through %u of %" G_GINT64_FORMAT " customers: %.1f s, "
+              "%u page requests, frame gap median %.1f ms, 95th %.1f ms, max %.1f ms\n",
+              n_steps, n_items, crm_customer_list_get_total (list), seconds, requests,
+              g_array_index (log.gaps, double, log.gaps->len / 2),
+              g_array_index (log.gaps, double, log.gaps->len * 95 / 100),
+              g_array_index (log.gaps, double, log.gaps->len - 1));
+  /* Each page once, none twice, and nowhere near everything. */
+  g_assert_cmpuint (n_items % 100, ==, 0);
+  g_assert_cmpuint (requests, ==, n_items / 100);
+  g_assert_cmpuint (n_items, >, 100);
+  g_assert_cmpuint (n_items, <, 5000);
+
+  /* Dragging the scroll bar to the end: one page more, not the rest. */
+  gtk_adjustment_set_value (adjustment, gtk_adjustment_get_upper (adjustment));
+  wait_until (fixture, NULL, list_idle, "the page after a jump");
+  g_assert_cmpuint (_crm_customer_list_get_n_requests (list), <=, requests + 2);
+  g_assert_cmpuint (g_list_model_get_n_items (G_LIST_MODEL (list)), <=, n_items + 200);
+  screenshot (fixture, NULL, "scrolled");
+  gtk_adjustment_set_value (adjustment, 0);
+  g_array_unref (log.gaps);
+}
+
+static gint64
+create_customer (Fixture    *fixture,
+                 const char *body)
+{
+  guint status = 0;
+  g_autoptr(JsonNode) reply = call (fixture, fixture->admin_token, "POST", "/api/v1/customers",
+                                    body, NULL, &status);
+
+  g_assert_cmpuint (status, ==, 201);
+  return crm_test_json_get_int (reply, "id");
+}
+
+static guint
+customer_status (Fixture *fixture,
+                 gint64   id)
+{
+  g_autofree char *path = g_strdup_printf ("/api/v1/customers/%" G_GINT64_FORMAT, id);
+  g_autoptr(JsonNode) reply = NULL;
+  guint status = 0;
+
+  reply = call (fixture, fixture->admin_token, "GET", path, NULL, NULL, &status);
+  return status;
+}
+
+static gboolean
+duplicates_listed (Fixture *fixture)
+{
+  return customer_loaded (fixture)
+         && _crm_customer_page_get_n_duplicates (customer_page (fixture)) > 0;
+}
+
+static gboolean
+back_at_list (Fixture *fixture)
+{
+  return g_strcmp0 (_crm_customers_page_get_visible (customers_page (fixture)), "list") == 0
+         && !crm_customer_page_get_busy (customer_page (fixture));
+}
+
+/* Two records of one company: merged from the page, the survivor deleted,
+ * then restored from the recycle bin. */
+static void
+check_merge_and_bin (Fixture *fixture)
+{
+  CrmCustomerPage *page = customer_page (fixture);
+  gboolean zh = fixture->test_case->language != NULL;
+  g_autofree char *survivor_body = NULL;
+  g_autofree char *loser_body = NULL;
+  g_autofree char *contact_body = NULL;
+  g_autofree char *contacts = NULL;
+  g_autofree char *timeline = NULL;
+  g_autoptr(JsonNode) contact = NULL;
+  AdwMessageDialog *dialog;
+  CrmCustomerList *list;
+  gint64 survivor, loser;
+  guint status = 0;
+  int position = -1;
+
+  survivor_body = g_strdup_printf ("{\"name\":\"%s\",\"mobile\":\"%s\",\"city\":\"宁波市\"}",
+                                   zh ? "宁波港通物流有限公司" : "温州瓯江电器有限公司",
+                                   zh ? "13955500001" : "13955500002");
+  loser_body = g_strdup_printf ("{\"name\":\"%s\",\"mobile\":\"%s\",\"industry\":\"物流\"}",
+                                zh ? "宁波港通物流公司" : "温州瓯江电器公司",
+                                zh ? "13955500001" : "13955500002");
+  survivor = create_customer (fixture, survivor_body);
+  loser = create_customer (fixture, loser_body);
+  contact_body = g_strdup_printf ("{\"customer_id\":%" G_GINT64_FORMAT ",\"full_name\":\"%s\"}",
+                                  loser, zh ? "周杰" : "陈静");
+  contact = call (fixture, fixture->admin_token, "POST", "/api/v1/contacts", contact_body, NULL,
+                  &status);
+  g_assert_cmpuint (status, ==, 201);
+
+  crm_customers_page_open_customer (customers_page (fixture), survivor);
+  wait_until (fixture, NULL, duplicates_listed, "the likely duplicates");
+  scroll_page_to_end (fixture, "duplicates");
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (page), "customer.merge", "x", loser));
+  wait_until (fixture, NULL, dialog_open, "the merge dialog");
+  dialog = _crm_customer_page_get_dialog (page);
+  screenshot (fixture, GTK_WIDGET (dialog), "merge");
+  respond (dialog, "merge");
+  wait_until (fixture, NULL, customer_loaded, "the merged customer");
+  g_assert_cmpint (crm_customer_get_id (crm_customer_page_get_customer (page)), ==, survivor);
+  g_assert_cmpuint (customer_status (fixture, loser), ==, 404);
+  /* The contact moved, the empty industry was filled. */
+  wait_until (fixture, NULL, customer_saved, "the merged customer's contacts");
+  contacts = _crm_customer_page_dup_contacts_text (page);
+  g_assert_nonnull (strstr (contacts, zh ? "周杰" : "陈静"));
+  g_assert_cmpstr (crm_customer_get_string (crm_customer_page_get_customer (page), "industry"),
+                   ==, "物流");
+  timeline = _crm_customer_page_dup_timeline_text (page);
+  g_test_message ("Timeline after the merge:\n%s", timeline);
+  g_assert_nonnull (strstr (timeline, _("Merged duplicates into this customer")));
+
+  /* Deleting: after a confirmation, back to the list, in the recycle bin. */
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (page), "customer.delete", NULL));
+  wait_until (fixture, NULL, dialog_open, "the delete confirmation");
+  dialog = _crm_customer_page_get_dialog (page);
+  screenshot (fixture, GTK_WIDGET (dialog), "delete");
+  respond (dialog, "delete");
+  wait_until (fixture, NULL, back_at_list, "the list after deleting");
+  g_assert_cmpuint (customer_status (fixture, survivor), ==, 404);
+
+  crm_customers_page_show_recycle_bin (customers_page (fixture), TRUE);
+  wait_until (fixture, NULL, list_idle, "the recycle bin");
+  list = customer_list (fixture);
+  g_assert_true (crm_customer_list_get_deleted (list));
+  for (guint i = 0; i < g_list_model_get_n_items (G_LIST_MODEL (list)); i++)
+    {
+      g_autoptr(CrmCustomer) customer = g_list_model_get_item (G_LIST_MODEL (list), i);
+
+      if (crm_customer_get_id (customer) == survivor)
+        position = (int) i;
+    }
+  g_assert_cmpint (position, >=, 0);
+  gtk_selection_model_select_item (gtk_column_view_get_model (
+                                     _crm_customers_page_get_column_view (customers_page (fixture))),
+                                   position, TRUE);
+  wait_until (fixture, NULL, always, "the selection in the recycle bin");
+  screenshot (fixture, NULL, "recycle-bin");
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (customers_page (fixture)),
+                                             "customers.restore", NULL));
+  wait_until (fixture, NULL, list_idle, "the restore");
+  g_assert_cmpuint (customer_status (fixture, survivor), ==, 200);
+  crm_customers_page_show_recycle_bin (customers_page (fixture), FALSE);
+  wait_until (fixture, NULL, list_idle, "the customers again");
+  g_assert_false (crm_customer_list_get_deleted (customer_list (fixture)));
+}
+
 /* --- the test ------------------------------------------------------------ */
 
 static void
@@ -792,13 +1257,22 @@ run_case (const CustomersCase *test_case)
   gtk_window_set_default_size (GTK_WINDOW (fixture.window), 1280, 800);
   gtk_window_present (GTK_WINDOW (fixture.window));
 
-  sign_in (&fixture, "li");
-  check_list (&fixture);
-  check_search (&fixture);
-  check_customer (&fixture);
-  check_new_customer (&fixture);
-  check_batch (&fixture);
-  check_manager (&fixture);
+  if (test_case->admin)
+    {
+      sign_in (&fixture, "ada");
+      check_scrolling (&fixture);
+      check_merge_and_bin (&fixture);
+    }
+  else
+    {
+      sign_in (&fixture, "li");
+      check_list (&fixture);
+      check_search (&fixture);
+      check_customer (&fixture);
+      check_new_customer (&fixture);
+      check_batch (&fixture);
+      check_manager (&fixture);
+    }
 
   gtk_window_destroy (GTK_WINDOW (fixture.window));
   while (g_main_context_iteration (NULL, FALSE))
@@ -870,8 +1344,10 @@ test_customers (gconstpointer data)
 }
 
 static const CustomersCase cases[] = {
-  { "en", NULL, NULL },
-  { "zh_CN", "zh_CN", "zh-cn" },
+  { "en", NULL, NULL, FALSE },
+  { "zh_CN", "zh_CN", "zh-cn", FALSE },
+  { "admin-en", NULL, NULL, TRUE },
+  { "admin-zh_CN", "zh_CN", "zh-cn", TRUE },
 };
 
 int

@@ -1,0 +1,236 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+#define G_LOG_DOMAIN "crm-form-dialog"
+
+#include "config.h"
+
+#include <glib/gi18n.h>
+
+#include "crm-form-dialog.h"
+
+/*
+ * A small form in an #AdwMessageDialog: named rows (text, switch, choice), their
+ * values as one JSON object for the API, and each field's message from a 422
+ * beside its row. The dialog closes on any response; when the server refuses
+ * the values, the caller opens a new one with them and the messages.
+ */
+
+#define ROWS_KEY "crm-form-rows"
+
+typedef struct
+{
+  char            *name;
+  GtkWidget       *row;
+  GtkWidget       *control;   /* the switch */
+  GtkLabel        *message;
+  const CrmChoice *choices;
+} FormRow;
+
+static void
+form_row_free (FormRow *row)
+{
+  g_free (row->name);
+  g_free (row);
+}
+
+static GPtrArray *
+get_rows (AdwMessageDialog *dialog)
+{
+  return g_object_get_data (G_OBJECT (dialog), ROWS_KEY);
+}
+
+/**
+ * crm_form_dialog_new:
+ * @parent: a widget of the window the dialog belongs to
+ *
+ * Returns: (transfer none): a dialog with the responses "cancel" and "accept"
+ */
+AdwMessageDialog *
+crm_form_dialog_new (GtkWidget  *parent,
+                     const char *heading,
+                     const char *body,
+                     const char *accept_label)
+{
+  GtkWidget *dialog;
+  GtkWidget *list = gtk_list_box_new ();
+
+  dialog = adw_message_dialog_new (GTK_WINDOW (gtk_widget_get_root (parent)), heading, body);
+  gtk_list_box_set_selection_mode (GTK_LIST_BOX (list), GTK_SELECTION_NONE);
+  gtk_widget_add_css_class (list, "boxed-list");
+  gtk_widget_set_size_request (list, 380, -1);
+  adw_message_dialog_set_extra_child (ADW_MESSAGE_DIALOG (dialog), list);
+  adw_message_dialog_add_responses (ADW_MESSAGE_DIALOG (dialog),
+                                    "cancel", _("_Cancel"),
+                                    "accept", accept_label,
+                                    NULL);
+  adw_message_dialog_set_response_appearance (ADW_MESSAGE_DIALOG (dialog), "accept",
+                                              ADW_RESPONSE_SUGGESTED);
+  adw_message_dialog_set_default_response (ADW_MESSAGE_DIALOG (dialog), "accept");
+  adw_message_dialog_set_close_response (ADW_MESSAGE_DIALOG (dialog), "cancel");
+  g_object_set_data_full (G_OBJECT (dialog), ROWS_KEY,
+                          g_ptr_array_new_with_free_func ((GDestroyNotify) form_row_free),
+                          (GDestroyNotify) g_ptr_array_unref);
+  return ADW_MESSAGE_DIALOG (dialog);
+}
+
+static FormRow *
+add_row (AdwMessageDialog *dialog,
+         const char       *name,
+         const char       *title,
+         GtkWidget        *row)
+{
+  FormRow *form_row = g_new0 (FormRow, 1);
+  GtkWidget *message = gtk_label_new (NULL);
+
+  form_row->name = g_strdup (name);
+  form_row->row = row;
+  gtk_widget_add_css_class (message, "error");
+  gtk_label_set_ellipsize (GTK_LABEL (message), PANGO_ELLIPSIZE_END);
+  gtk_label_set_max_width_chars (GTK_LABEL (message), 24);
+  gtk_widget_set_visible (message, FALSE);
+  form_row->message = GTK_LABEL (message);
+  if (ADW_IS_ENTRY_ROW (row))
+    adw_entry_row_add_suffix (ADW_ENTRY_ROW (row), message);
+  else
+    adw_action_row_add_suffix (ADW_ACTION_ROW (row), message);
+  adw_preferences_row_set_title (ADW_PREFERENCES_ROW (row), title);
+  adw_preferences_row_set_use_markup (ADW_PREFERENCES_ROW (row), FALSE);
+  gtk_widget_set_name (row, name);
+  gtk_list_box_append (GTK_LIST_BOX (adw_message_dialog_get_extra_child (dialog)), row);
+  g_ptr_array_add (get_rows (dialog), form_row);
+  return form_row;
+}
+
+/* Returns: (transfer none): the row, an #AdwEntryRow */
+GtkWidget *
+crm_form_dialog_add_entry (AdwMessageDialog *dialog,
+                           const char       *name,
+                           const char       *title,
+                           const char       *text)
+{
+  GtkWidget *row = adw_entry_row_new ();
+
+  gtk_editable_set_text (GTK_EDITABLE (row), text != NULL ? text : "");
+  return add_row (dialog, name, title, row)->row;
+}
+
+/* Returns: (transfer none): the #GtkSwitch */
+GtkWidget *
+crm_form_dialog_add_switch (AdwMessageDialog *dialog,
+                            const char       *name,
+                            const char       *title,
+                            gboolean          active)
+{
+  GtkWidget *row = adw_action_row_new ();
+  FormRow *form_row = add_row (dialog, name, title, row);
+
+  form_row->control = gtk_switch_new ();
+  gtk_widget_set_valign (form_row->control, GTK_ALIGN_CENTER);
+  gtk_switch_set_active (GTK_SWITCH (form_row->control), active);
+  adw_action_row_add_suffix (ADW_ACTION_ROW (row), form_row->control);
+  adw_action_row_set_activatable_widget (ADW_ACTION_ROW (row), form_row->control);
+  return form_row->control;
+}
+
+/* Returns: (transfer none): the row, an #AdwComboRow */
+GtkWidget *
+crm_form_dialog_add_choice (AdwMessageDialog *dialog,
+                            const char       *name,
+                            const char       *title,
+                            const CrmChoice  *choices,
+                            const char       *value)
+{
+  g_autoptr(GtkStringList) labels = gtk_string_list_new (NULL);
+  GtkWidget *row = adw_combo_row_new ();
+  FormRow *form_row;
+  int selected = crm_choices_find (choices, value);
+
+  for (guint i = 0; choices[i].value != NULL; i++)
+    gtk_string_list_append (labels, _(choices[i].label));
+  adw_combo_row_set_model (ADW_COMBO_ROW (row), G_LIST_MODEL (labels));
+  adw_combo_row_set_selected (ADW_COMBO_ROW (row), selected >= 0 ? (guint) selected : 0);
+  form_row = add_row (dialog, name, title, row);
+  form_row->choices = choices;
+  return row;
+}
+
+GtkWidget *
+crm_form_dialog_get_row (AdwMessageDialog *dialog,
+                         const char       *name)
+{
+  GPtrArray *rows = get_rows (dialog);
+
+  for (guint i = 0; i < rows->len; i++)
+    {
+      FormRow *row = g_ptr_array_index (rows, i);
+
+      if (g_str_equal (row->name, name))
+        return row->control != NULL ? row->control : row->row;
+    }
+  return NULL;
+}
+
+/**
+ * crm_form_dialog_dup_values:
+ *
+ * Returns: (transfer full): a JSON object: text (trimmed; null when empty),
+ *   switches as booleans, choices as their API values
+ */
+JsonNode *
+crm_form_dialog_dup_values (AdwMessageDialog *dialog)
+{
+  GPtrArray *rows = get_rows (dialog);
+  g_autoptr(JsonObject) values = json_object_new ();
+  JsonNode *node = json_node_new (JSON_NODE_OBJECT);
+
+  for (guint i = 0; i < rows->len; i++)
+    {
+      FormRow *row = g_ptr_array_index (rows, i);
+
+      if (row->control != NULL)
+        json_object_set_boolean_member (values, row->name,
+                                        gtk_switch_get_active (GTK_SWITCH (row->control)));
+      else if (row->choices != NULL)
+        {
+          guint selected = adw_combo_row_get_selected (ADW_COMBO_ROW (row->row));
+
+          if (selected < crm_choices_count (row->choices))
+            json_object_set_string_member (values, row->name, row->choices[selected].value);
+        }
+      else
+        {
+          g_autofree char *text = g_strstrip (g_strdup (gtk_editable_get_text (
+                                                GTK_EDITABLE (row->row))));
+
+          if (*text == '\0')
+            json_object_set_null_member (values, row->name);
+          else
+            json_object_set_string_member (values, row->name, text);
+        }
+    }
+  json_node_set_object (node, values);
+  return node;
+}
+
+/* Each field's message beside its row; NULL clears them. */
+void
+crm_form_dialog_show_errors (AdwMessageDialog *dialog,
+                             JsonObject       *fields)
+{
+  GPtrArray *rows = get_rows (dialog);
+
+  for (guint i = 0; i < rows->len; i++)
+    {
+      FormRow *row = g_ptr_array_index (rows, i);
+      const char *message = NULL;
+
+      if (fields != NULL)
+        message = json_object_get_string_member_with_default (fields, row->name, NULL);
+      gtk_label_set_text (row->message, message != NULL ? message : "");
+      gtk_widget_set_tooltip_text (GTK_WIDGET (row->message), message);
+      gtk_widget_set_visible (GTK_WIDGET (row->message), message != NULL);
+      if (message != NULL)
+        gtk_widget_add_css_class (row->row, "error");
+      else
+        gtk_widget_remove_css_class (row->row, "error");
+    }
+}
