@@ -85,10 +85,13 @@ struct _CrmCustomerPage
   CrmApiClient        *api_client;
   GHashTable          *tags;            /* not owned: id → JsonObject */
   GHashTable          *users;           /* id → display name */
+  CrmPermissions      *permissions;     /* of who is signed in; NULL: all */
   JsonArray           *contacts;        /* as last loaded */
   AdwMessageDialog    *dialog;          /* a contact, follow-up, merge or delete dialog */
   guint                n_pending;       /* tag, contact, follow-up, merge, delete calls */
   guint                n_duplicates;
+  char                *timeline_next;   /* the cursor of older events, or NULL */
+  GtkWidget           *older_row;       /* "Show Older Events", last in the timeline */
   GPtrArray           *fields;          /* of Field */
   GPtrArray           *custom_rows;     /* the rows of custom_group */
   gboolean             have_definitions;
@@ -195,6 +198,16 @@ array_member (JsonObject *object,
 {
   return crm_json_get_type (object, member) == CRM_JSON_ARRAY
          ? json_object_get_array_member (object, member) : NULL;
+}
+
+/* Whether the signed-in user's role may @action @object at all (the server
+ * still decides per record). */
+static gboolean
+can (CrmCustomerPage *self,
+     CrmObject        object,
+     CrmAction        action)
+{
+  return self->permissions == NULL || crm_permissions_can (self->permissions, object, action);
 }
 
 static Field *
@@ -688,6 +701,7 @@ fill_tags (CrmCustomerPage *self)
       gtk_widget_add_css_class (remove, "tag-remove");
       gtk_actionable_set_action_name (GTK_ACTIONABLE (remove), "customer.remove-tag");
       gtk_actionable_set_action_target (GTK_ACTIONABLE (remove), "x", id);
+      gtk_widget_set_visible (remove, can (self, CRM_OBJECT_CUSTOMERS, CRM_ACTION_UPDATE));
       gtk_box_append (GTK_BOX (chip), remove);
       gtk_widget_add_css_class (chip, "tag-chip");
       gtk_widget_add_css_class (chip, css_class);
@@ -786,16 +800,46 @@ fill_form (CrmCustomerPage *self,
 
 /* --- loading --------------------------------------------------------------- */
 
+/* Offers only what the role allows: no button that can only answer 403. */
 static void
 set_busy (CrmCustomerPage *self)
 {
   gboolean ready = self->customer != NULL && !self->loading;
+  const struct
+  {
+    const char *action;
+    GtkWidget  *button;
+    CrmObject   object;
+    CrmAction   verb;
+  } actions[] = {
+    { "customer.follow-up", GTK_WIDGET (self->follow_up_button), CRM_OBJECT_ACTIVITIES,
+      CRM_ACTION_CREATE },
+    { "customer.delete", GTK_WIDGET (self->delete_button), CRM_OBJECT_CUSTOMERS,
+      CRM_ACTION_DELETE },
+    { "customer.add-contact", GTK_WIDGET (self->add_contact_button), CRM_OBJECT_CONTACTS,
+      CRM_ACTION_CREATE },
+    { "customer.edit-contact", NULL, CRM_OBJECT_CONTACTS, CRM_ACTION_UPDATE },
+    { "customer.make-primary", NULL, CRM_OBJECT_CONTACTS, CRM_ACTION_UPDATE },
+    { "customer.delete-contact", NULL, CRM_OBJECT_CONTACTS, CRM_ACTION_DELETE },
+    { "customer.add-tag", GTK_WIDGET (self->add_tag_button), CRM_OBJECT_CUSTOMERS,
+      CRM_ACTION_UPDATE },
+    { "customer.remove-tag", NULL, CRM_OBJECT_CUSTOMERS, CRM_ACTION_UPDATE },
+    /* A merge deletes the merged record. */
+    { "customer.merge", NULL, CRM_OBJECT_CUSTOMERS, CRM_ACTION_DELETE },
+  };
 
   gtk_spinner_set_spinning (self->spinner, self->save_cancellable != NULL || self->loading
                                            || self->n_pending > 0);
-  gtk_widget_action_set_enabled (GTK_WIDGET (self), "customer.follow-up", ready);
-  gtk_widget_action_set_enabled (GTK_WIDGET (self), "customer.delete", ready);
-  gtk_widget_action_set_enabled (GTK_WIDGET (self), "customer.add-contact", ready);
+  for (guint i = 0; i < G_N_ELEMENTS (actions); i++)
+    {
+      gboolean allowed = can (self, actions[i].object, actions[i].verb);
+
+      gtk_widget_action_set_enabled (GTK_WIDGET (self), actions[i].action, ready && allowed);
+      if (actions[i].button != NULL)
+        gtk_widget_set_visible (actions[i].button, allowed);
+    }
+  gtk_widget_set_visible (GTK_WIDGET (self->save_button),
+                          can (self, CRM_OBJECT_CUSTOMERS, CRM_ACTION_UPDATE));
 }
 
 static GStrv
@@ -973,16 +1017,18 @@ fill_contacts (CrmCustomerPage *self)
           gtk_widget_add_css_class (primary, "dim-label");
           adw_action_row_add_suffix (ADW_ACTION_ROW (row), primary);
         }
-      else
+      else if (can (self, CRM_OBJECT_CONTACTS, CRM_ACTION_UPDATE))
         adw_action_row_add_suffix (ADW_ACTION_ROW (row),
                                    new_row_button ("starred-symbolic", _("Make Primary Contact"),
                                                    "customer.make-primary", id));
-      adw_action_row_add_suffix (ADW_ACTION_ROW (row),
-                                 new_row_button ("document-edit-symbolic", _("Edit Contact"),
-                                                 "customer.edit-contact", id));
-      adw_action_row_add_suffix (ADW_ACTION_ROW (row),
-                                 new_row_button ("user-trash-symbolic", _("Delete Contact"),
-                                                 "customer.delete-contact", id));
+      if (can (self, CRM_OBJECT_CONTACTS, CRM_ACTION_UPDATE))
+        adw_action_row_add_suffix (ADW_ACTION_ROW (row),
+                                   new_row_button ("document-edit-symbolic", _("Edit Contact"),
+                                                   "customer.edit-contact", id));
+      if (can (self, CRM_OBJECT_CONTACTS, CRM_ACTION_DELETE))
+        adw_action_row_add_suffix (ADW_ACTION_ROW (row),
+                                   new_row_button ("user-trash-symbolic", _("Delete Contact"),
+                                                   "customer.delete-contact", id));
       gtk_list_box_append (self->contacts_list, row);
       self->n_contacts++;
     }
@@ -1295,28 +1341,36 @@ describe_event (CrmCustomerPage *self,
     }
 }
 
-static void
-timeline_cb (GObject      *object,
-             GAsyncResult *result,
-             gpointer      user_data)
-{
-  g_autoptr(CrmCustomerPage) self = user_data;
-  g_autoptr(GError) error = NULL;
-  g_autoptr(JsonNode) root = NULL;
-  JsonArray *items;
+#define TIMELINE_PAGE "50"
 
-  root = crm_api_client_call_finish (CRM_API_CLIENT (object), result, NULL, &error);
-  if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
-    return;
-  self->n_pending--;
-  if (root == NULL || !JSON_NODE_HOLDS_OBJECT (root))
+static void load_timeline_page (CrmCustomerPage *self,
+                                const char      *before);
+
+static void
+older_row_activated_cb (CrmCustomerPage *self)
+{
+  if (self->timeline_next != NULL)
+    load_timeline_page (self, self->timeline_next);
+}
+
+/* Adds the events of a timeline page after those shown (@fresh: instead). */
+static void
+show_events (CrmCustomerPage *self,
+             JsonObject      *page,
+             gboolean         fresh)
+{
+  JsonArray *items = array_member (page, "items");
+
+  if (fresh)
     {
-      toast_failure (self, _("Loading the timeline"), error);
-      return;
+      clear_list (self->timeline_list);
+      self->n_events = 0;
     }
-  clear_list (self->timeline_list);
-  self->n_events = 0;
-  items = array_member (json_node_get_object (root), "items");
+  else if (self->older_row != NULL)
+    gtk_list_box_remove (self->timeline_list, self->older_row);
+  self->older_row = NULL;
+  g_clear_pointer (&self->timeline_next, g_free);
+  self->timeline_next = g_strdup (crm_json_get_string (page, "next"));
   for (guint i = 0; items != NULL && i < json_array_get_length (items); i++)
     {
       JsonObject *event = json_array_get_object_element (items, i);
@@ -1348,21 +1402,95 @@ timeline_cb (GObject      *object,
       gtk_list_box_append (self->timeline_list, row);
       self->n_events++;
     }
+  if (self->timeline_next != NULL)
+    {
+      GtkWidget *label = gtk_label_new_with_mnemonic (_("Show _Older Events"));
+
+      gtk_widget_set_margin_top (label, 12);
+      gtk_widget_set_margin_bottom (label, 12);
+      gtk_widget_add_css_class (label, "accent");
+      self->older_row = gtk_list_box_row_new ();
+      gtk_list_box_row_set_child (GTK_LIST_BOX_ROW (self->older_row), label);
+      gtk_list_box_append (self->timeline_list, self->older_row);
+    }
   gtk_widget_set_visible (GTK_WIDGET (self->timeline_group), self->n_events > 0);
+}
+
+static void
+timeline_cb (GObject      *object,
+             GAsyncResult *result,
+             gpointer      user_data)
+{
+  g_autoptr(CrmCustomerPage) self = user_data;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(JsonNode) root = NULL;
+
+  root = crm_api_client_call_finish (CRM_API_CLIENT (object), result, NULL, &error);
+  if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+    return;
+  self->n_pending--;
+  if (root == NULL || !JSON_NODE_HOLDS_OBJECT (root))
+    {
+      toast_failure (self, _("Loading the timeline"), error);
+      return;
+    }
+  show_events (self, json_node_get_object (root), TRUE);
+}
+
+static void
+older_timeline_cb (GObject      *object,
+                   GAsyncResult *result,
+                   gpointer      user_data)
+{
+  g_autoptr(CrmCustomerPage) self = user_data;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(JsonNode) root = NULL;
+
+  root = crm_api_client_call_finish (CRM_API_CLIENT (object), result, NULL, &error);
+  if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+    return;
+  self->n_pending--;
+  if (root == NULL || !JSON_NODE_HOLDS_OBJECT (root))
+    {
+      toast_failure (self, _("Loading the timeline"), error);
+      return;
+    }
+  show_events (self, json_node_get_object (root), FALSE);
+}
+
+/* The newest events (@before NULL), or those older than the cursor @before. */
+static void
+load_timeline_page (CrmCustomerPage *self,
+                    const char      *before)
+{
+  g_autofree char *path = g_strdup_printf (CRM_API_BASE "/customers/%" G_GINT64_FORMAT
+                                           "/timeline", self->id);
+  g_autoptr(GString) query = g_string_new (NULL);
+
+  crm_api_query_add (query, "limit", TIMELINE_PAGE);
+  crm_api_query_add (query, "before", before);
+  self->n_pending++;
+  crm_api_client_call_async (self->api_client, SOUP_METHOD_GET, path, query->str, NULL, 0,
+                             self->cancellable,
+                             before != NULL ? older_timeline_cb : timeline_cb,
+                             g_object_ref (self));
 }
 
 static void
 load_timeline (CrmCustomerPage *self)
 {
-  g_autofree char *path = g_strdup_printf (CRM_API_BASE "/customers/%" G_GINT64_FORMAT
-                                           "/timeline", self->id);
-
-  self->n_pending++;
-  crm_api_client_call_async (self->api_client, SOUP_METHOD_GET, path, "limit=50", NULL, 0,
-                             self->cancellable, timeline_cb, g_object_ref (self));
+  load_timeline_page (self, NULL);
 }
 
 static void load_duplicates (CrmCustomerPage *self);
+
+static void
+timeline_row_activated_cb (CrmCustomerPage *self,
+                           GtkListBoxRow   *row)
+{
+  if (GTK_WIDGET (row) == self->older_row)
+    older_row_activated_cb (self);
+}
 
 static void
 customer_cb (GObject      *object,
@@ -2288,6 +2416,7 @@ duplicates_cb (GObject      *object,
         adw_action_row_set_subtitle (ADW_ACTION_ROW (row), subtitle);
       }
       button = gtk_button_new_with_mnemonic (_("_Merge…"));
+      gtk_widget_set_visible (button, can (self, CRM_OBJECT_CUSTOMERS, CRM_ACTION_DELETE));
       gtk_widget_set_valign (button, GTK_ALIGN_CENTER);
       gtk_actionable_set_action_name (GTK_ACTIONABLE (button), "customer.merge");
       gtk_actionable_set_action_target (GTK_ACTIONABLE (button), "x", id);
@@ -2527,6 +2656,8 @@ crm_customer_page_dispose (GObject *object)
     gtk_window_destroy (GTK_WINDOW (self->dialog));
   g_clear_pointer (&self->contacts, json_array_unref);
   g_clear_pointer (&self->users, g_hash_table_unref);
+  g_clear_pointer (&self->permissions, crm_permissions_free);
+  g_clear_pointer (&self->timeline_next, g_free);
   g_clear_object (&self->api_client);
   g_clear_object (&self->customer);
   g_clear_pointer (&self->theirs, json_node_unref);
@@ -2594,6 +2725,7 @@ crm_customer_page_class_init (CrmCustomerPageClass *klass)
   gtk_widget_class_bind_template_callback (widget_class, save_button_clicked_cb);
   gtk_widget_class_bind_template_callback (widget_class, back_button_clicked_cb);
   gtk_widget_class_bind_template_callback (widget_class, add_tag_row_activated_cb);
+  gtk_widget_class_bind_template_callback (widget_class, timeline_row_activated_cb);
 
   gtk_widget_class_install_action (widget_class, "customer.follow-up", NULL, follow_up_action_cb);
   gtk_widget_class_install_action (widget_class, "customer.delete", NULL, delete_action_cb);
@@ -2694,6 +2826,8 @@ crm_customer_page_load (CrmCustomerPage *self,
   g_clear_object (&self->save_cancellable);
   g_clear_object (&self->customer);
   g_clear_pointer (&self->contacts, json_array_unref);
+  g_clear_pointer (&self->timeline_next, g_free);
+  self->older_row = NULL;
   if (self->dialog != NULL)
     gtk_window_destroy (GTK_WINDOW (self->dialog));
   self->id = id;
@@ -2868,4 +3002,31 @@ char *
 _crm_customer_page_dup_contacts_text (CrmCustomerPage *self)
 {
   return dup_rows_text (self->contacts_list);
+}
+
+/**
+ * crm_customer_page_set_permissions:
+ * @self: a #CrmCustomerPage
+ * @permissions: (nullable): what the signed-in user's role may do; %NULL offers everything
+ */
+void
+crm_customer_page_set_permissions (CrmCustomerPage      *self,
+                                   const CrmPermissions *permissions)
+{
+  g_return_if_fail (CRM_IS_CUSTOMER_PAGE (self));
+
+  g_clear_pointer (&self->permissions, crm_permissions_free);
+  if (permissions != NULL)
+    self->permissions = crm_permissions_copy (permissions);
+  set_busy (self);
+}
+
+/* For tests: shows the next older events, as a click on "Show Older Events". */
+gboolean
+_crm_customer_page_show_older_events (CrmCustomerPage *self)
+{
+  if (self->older_row == NULL)
+    return FALSE;
+  older_row_activated_cb (self);
+  return TRUE;
 }

@@ -5,6 +5,7 @@
 
 #include "crm-api-client.h"
 #include "crm-customer.h"
+#include "crm-permission.h"
 
 G_BEGIN_DECLS
 
@@ -18,6 +19,8 @@ void         crm_customer_page_set_tags       (CrmCustomerPage *self,
                                                GHashTable      *tags);
 void         crm_customer_page_set_users      (CrmCustomerPage *self,
                                                GHashTable      *users);
+void         crm_customer_page_set_permissions (CrmCustomerPage      *self,
+                                                const CrmPermissions *permissions);
 void         crm_customer_page_load           (CrmCustomerPage *self,
                                                gint64           id);
 CrmCustomer *crm_customer_page_get_customer   (CrmCustomerPage *self);
@@ -38,5 +41,6 @@ AdwMessageDialog *_crm_customer_page_get_dialog    (CrmCustomerPage *self);
 guint        _crm_customer_page_get_n_duplicates   (CrmCustomerPage *self);
 char        *_crm_customer_page_dup_timeline_text  (CrmCustomerPage *self);
 char        *_crm_customer_page_dup_contacts_text  (CrmCustomerPage *self);
+gboolean     _crm_customer_page_show_older_events  (CrmCustomerPage *self);
 
 G_END_DECLS

@@ -1263,9 +1263,9 @@ list_failed_cb (CrmCustomersPage *self,
   toast (self, text);
 }
 
-/* Near the end of what is loaded: the next page. A list view asks the model only
- * for the rows it shows, which CrmCustomerList watches too; this covers a jump
- * to the end (dragging the scrollbar) before the rows are drawn. */
+/* Near the end of what is loaded: the next page. Scrolling is what asks for
+ * pages (not get_item (), see CrmCustomerList), also a jump to the end by
+ * dragging the scroll bar. */
 static void
 vadjustment_value_changed_cb (CrmCustomersPage *self,
                               GtkAdjustment    *adjustment)
@@ -1274,7 +1274,9 @@ vadjustment_value_changed_cb (CrmCustomersPage *self,
   double page = gtk_adjustment_get_page_size (adjustment);
   double upper = gtk_adjustment_get_upper (adjustment);
 
-  if (self->list != NULL && upper > 0 && value + 2 * page >= upper)
+  /* Six screens ahead (a page of 100 rows is about six): a fast scroll
+   * rarely reaches the end before the next page is in. */
+  if (self->list != NULL && upper > 0 && value + 6 * page >= upper)
     crm_customer_list_load_more (self->list);
 }
 
@@ -1419,6 +1421,7 @@ crm_customers_page_start (CrmCustomersPage *self,
   gtk_column_view_set_model (self->column_view, GTK_SELECTION_MODEL (self->selection));
   crm_customer_page_set_api_client (self->customer_page, api_client);
   crm_customer_page_set_users (self->customer_page, self->users);
+  crm_customer_page_set_permissions (self->customer_page, self->account->permissions);
   /* The recycle bin is for those who may delete every customer: administrators. */
   gtk_widget_set_visible (GTK_WIDGET (self->bin_button),
                           self->account->permissions != NULL

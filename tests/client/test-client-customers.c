@@ -700,6 +700,12 @@ check_page_actions (Fixture *fixture,
   AdwMessageDialog *dialog;
   gint64 contact_id;
 
+  /* A sales rep may not delete customers: no button that could only fail. */
+  g_assert_false (gtk_widget_get_visible (template_child (page, CRM_TYPE_CUSTOMER_PAGE,
+                                                          "delete_button")));
+  g_assert_true (gtk_widget_get_visible (template_child (page, CRM_TYPE_CUSTOMER_PAGE,
+                                                         "follow_up_button")));
+
   /* Tags: added and removed with the chips, at once on the server. */
   g_assert_true (gtk_widget_activate_action (GTK_WIDGET (page), "customer.add-tag", "x", vip));
   wait_until (fixture, NULL, customer_saved, "adding a tag");
@@ -1157,6 +1163,8 @@ check_merge_and_bin (Fixture *fixture)
   crm_customers_page_open_customer (customers_page (fixture), survivor);
   wait_until (fixture, NULL, duplicates_listed, "the likely duplicates");
   scroll_page_to_end (fixture, "duplicates");
+  g_assert_true (gtk_widget_get_visible (template_child (page, CRM_TYPE_CUSTOMER_PAGE,
+                                                         "delete_button")));
   g_assert_true (gtk_widget_activate_action (GTK_WIDGET (page), "customer.merge", "x", loser));
   wait_until (fixture, NULL, dialog_open, "the merge dialog");
   dialog = _crm_customer_page_get_dialog (page);
@@ -1174,6 +1182,32 @@ check_merge_and_bin (Fixture *fixture)
   timeline = _crm_customer_page_dup_timeline_text (page);
   g_test_message ("Timeline after the merge:\n%s", timeline);
   g_assert_nonnull (strstr (timeline, _("Merged duplicates into this customer")));
+
+  /* A long history: 50 events at a time, older ones on request. */
+  for (guint i = 0; i < 55; i++)
+    {
+      g_autofree char *path = g_strdup_printf ("/api/v1/customers/%" G_GINT64_FORMAT "/follow-ups",
+                                               survivor);
+      g_autofree char *body = g_strdup_printf ("{\"kind\":\"call\",\"subject\":\"回访 %u\"}", i);
+      g_autoptr(JsonNode) reply = call (fixture, fixture->admin_token, "POST", path, body, NULL,
+                                        &status);
+
+      g_assert_cmpuint (status, ==, 201);
+    }
+  crm_customers_page_open_customer (customers_page (fixture), survivor);
+  wait_until (fixture, NULL, customer_loaded, "the customer with a long history");
+  g_assert_cmpuint (_crm_customer_page_get_n_events (page), ==, 50);
+  g_clear_pointer (&timeline, g_free);
+  timeline = _crm_customer_page_dup_timeline_text (page);
+  g_assert_null (strstr (timeline, _("Merged duplicates into this customer")));
+  g_assert_true (_crm_customer_page_show_older_events (page));
+  wait_until (fixture, NULL, customer_saved, "the older events");
+  g_assert_cmpuint (_crm_customer_page_get_n_events (page), >, 50);
+  g_clear_pointer (&timeline, g_free);
+  timeline = _crm_customer_page_dup_timeline_text (page);
+  g_assert_nonnull (strstr (timeline, _("Merged duplicates into this customer")));
+  g_assert_nonnull (strstr (timeline, "回访 54"));
+  g_assert_nonnull (strstr (timeline, "回访 0"));
 
   /* Deleting: after a confirmation, back to the list, in the recycle bin. */
   g_assert_true (gtk_widget_activate_action (GTK_WIDGET (page), "customer.delete", NULL));
