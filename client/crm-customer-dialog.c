@@ -47,6 +47,7 @@ G_DEFINE_FINAL_TYPE (CrmCustomerDialog, crm_customer_dialog, ADW_TYPE_WINDOW)
 
 enum {
   CREATED,
+  OPEN_CUSTOMER,
   N_SIGNALS
 };
 
@@ -113,6 +114,16 @@ show_duplicates (CrmCustomerDialog *self,
                                      json_object_get_string_member_with_default (item, "name",
                                                                                  ""));
       adw_action_row_set_subtitle (ADW_ACTION_ROW (row), subtitle);
+      /* A click opens the existing customer instead of creating another. */
+      adw_action_row_add_suffix (ADW_ACTION_ROW (row),
+                                 gtk_image_new_from_icon_name ("go-next-symbolic"));
+      gtk_list_box_row_set_activatable (GTK_LIST_BOX_ROW (row), TRUE);
+      gtk_widget_set_tooltip_text (row, _("Open this customer instead"));
+      {
+        gint64 id = json_object_get_int_member_with_default (item, "id", 0);
+
+        g_object_set_data_full (G_OBJECT (row), "crm-id", g_memdup2 (&id, sizeof id), g_free);
+      }
       gtk_list_box_append (self->duplicates_list, row);
       self->n_duplicates++;
     }
@@ -324,6 +335,18 @@ crm_customer_dialog_dispose (GObject *object)
 }
 
 static void
+duplicates_list_row_activated_cb (CrmCustomerDialog *self,
+                                  GtkListBoxRow     *row)
+{
+  gint64 *id = g_object_get_data (G_OBJECT (row), "crm-id");
+
+  if (id == NULL)
+    return;
+  g_signal_emit (self, signals[OPEN_CUSTOMER], 0, *id);
+  gtk_window_destroy (GTK_WINDOW (self));
+}
+
+static void
 crm_customer_dialog_class_init (CrmCustomerDialogClass *klass)
 {
   GObjectClass *object_class = G_OBJECT_CLASS (klass);
@@ -340,6 +363,11 @@ crm_customer_dialog_class_init (CrmCustomerDialogClass *klass)
     g_signal_new ("created", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST, 0, NULL, NULL, NULL,
                   G_TYPE_NONE, 1, CRM_TYPE_CUSTOMER);
 
+  /* The user chose to open a likely duplicate instead; the dialog closes. */
+  signals[OPEN_CUSTOMER] =
+    g_signal_new ("open-customer", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST, 0, NULL, NULL,
+                  NULL, G_TYPE_NONE, 1, G_TYPE_INT64);
+
   gtk_widget_class_set_template_from_resource (widget_class,
                                                "/org/rapportcrm/Rapport/crm-customer-dialog.ui");
   gtk_widget_class_bind_template_child (widget_class, CrmCustomerDialog, toast_overlay);
@@ -351,6 +379,7 @@ crm_customer_dialog_class_init (CrmCustomerDialogClass *klass)
   gtk_widget_class_bind_template_child (widget_class, CrmCustomerDialog, email_row);
   gtk_widget_class_bind_template_child (widget_class, CrmCustomerDialog, duplicates_group);
   gtk_widget_class_bind_template_child (widget_class, CrmCustomerDialog, duplicates_list);
+  gtk_widget_class_bind_template_callback (widget_class, duplicates_list_row_activated_cb);
   gtk_widget_class_bind_template_child (widget_class, CrmCustomerDialog, hidden_label);
   gtk_widget_class_bind_template_callback (widget_class, row_changed_cb);
   gtk_widget_class_bind_template_callback (widget_class, create_button_clicked_cb);
@@ -426,4 +455,15 @@ void
 _crm_customer_dialog_create (CrmCustomerDialog *self)
 {
   create_button_clicked_cb (self);
+}
+
+/* For tests: as a click on the @index-th likely duplicate. */
+void
+_crm_customer_dialog_activate_duplicate (CrmCustomerDialog *self,
+                                         guint              index)
+{
+  GtkListBoxRow *row = gtk_list_box_get_row_at_index (self->duplicates_list, (int) index);
+
+  g_return_if_fail (row != NULL);
+  duplicates_list_row_activated_cb (self, row);
 }

@@ -20,6 +20,8 @@ CrmCustomerDialog *crm_customer_dialog_new (GtkWindow    *parent,
 AdwEntryRow *_crm_customer_dialog_get_row            (CrmCustomerDialog *self,
                                                       const char        *field);
 guint        _crm_customer_dialog_get_n_duplicates   (CrmCustomerDialog *self);
+void         _crm_customer_dialog_activate_duplicate (CrmCustomerDialog *self,
+                                                      guint              index);
 const char  *_crm_customer_dialog_get_hidden_text    (CrmCustomerDialog *self);
 gboolean     _crm_customer_dialog_is_checking        (CrmCustomerDialog *self);
 void         _crm_customer_dialog_create             (CrmCustomerDialog *self);

@@ -1102,6 +1102,14 @@ customer_dialog_created_cb (CrmCustomersPage  *self,
 }
 
 static void
+customer_dialog_open_customer_cb (CrmCustomersPage  *self,
+                                  gint64             id,
+                                  CrmCustomerDialog *dialog)
+{
+  crm_customers_page_open_customer (self, id);
+}
+
+static void
 new_action_cb (GtkWidget  *widget,
                const char *action_name,
                GVariant   *parameter)
@@ -1112,6 +1120,8 @@ new_action_cb (GtkWidget  *widget,
   dialog = crm_customer_dialog_new (GTK_WINDOW (gtk_widget_get_root (widget)), self->api_client);
   g_signal_connect_object (dialog, "created", G_CALLBACK (customer_dialog_created_cb), self,
                            G_CONNECT_SWAPPED);
+  g_signal_connect_object (dialog, "open-customer",
+                           G_CALLBACK (customer_dialog_open_customer_cb), self, G_CONNECT_SWAPPED);
   g_signal_connect_object (dialog, "destroy", G_CALLBACK (dialog_destroyed_cb), self,
                            G_CONNECT_SWAPPED);
   self->dialog = GTK_WINDOW (dialog);

@@ -926,7 +926,19 @@ check_new_customer (Fixture *fixture)
   if (fixture->have_duplicates)
     g_assert_cmpuint (_crm_customer_dialog_get_n_duplicates (dialog), >=, 1);
   screenshot (fixture, GTK_WIDGET (dialog), "new-customer");
-  gtk_window_destroy (GTK_WINDOW (dialog));
+  if (fixture->have_duplicates)
+    {
+      /* A click on the duplicate opens it instead of creating another. */
+      _crm_customer_dialog_activate_duplicate (dialog, 0);
+      g_assert_null (_crm_customers_page_get_dialog (customers_page (fixture)));
+      wait_until (fixture, NULL, customer_loaded, "the duplicate's page");
+      g_assert_cmpstr (crm_customer_get_string (crm_customer_page_get_customer (
+                         customer_page (fixture)), "name"), ==, "上海市华信贸易有限公司 000");
+      g_signal_emit_by_name (template_child (customer_page (fixture), CRM_TYPE_CUSTOMER_PAGE,
+                                             "back_button"), "clicked");
+    }
+  else
+    gtk_window_destroy (GTK_WINDOW (dialog));
 }
 
 static gboolean
