@@ -108,6 +108,7 @@ struct _CrmCustomerPage
   JsonObject          *pending;         /* the changes a 409 turned down */
   GtkWidget           *changed_bar;     /* someone else changed it: reload? */
   guint                live_source;     /* a reload for a live event, soon */
+  guint                contacts_source; /* the contacts again, for a live event */
   gint64               live_version;    /* the newest version it told of, 0: unknown */
 };
 
@@ -2581,6 +2582,17 @@ live_reload_cb (gpointer user_data)
   return G_SOURCE_REMOVE;
 }
 
+static gboolean
+live_contacts_cb (gpointer user_data)
+{
+  CrmCustomerPage *self = user_data;
+
+  self->contacts_source = 0;
+  if (self->customer != NULL && !self->loading)
+    load_contacts (self);
+  return G_SOURCE_REMOVE;
+}
+
 static void
 stream_event_cb (CrmCustomerPage *self,
                  JsonObject      *event,
@@ -2595,9 +2607,14 @@ stream_event_cb (CrmCustomerPage *self,
       && (crm_event_stream_get_event_id (event, "id") != self->id
           || (version > 0 && version == crm_customer_get_version (self->customer))))
     return;   /* another customer, or the version shown (this page's own save) */
-  if (g_str_equal (type, "contacts")
-      && crm_event_stream_get_event_id (event, "customer_id") != self->id)
-    return;
+  if (g_str_equal (type, "contacts"))
+    {
+      /* Only the contacts changed: they reload, the form and an open dialog stay. */
+      if (crm_event_stream_get_event_id (event, "customer_id") == self->id
+          && self->contacts_source == 0)
+        self->contacts_source = g_timeout_add (LIVE_DELAY_MS, live_contacts_cb, self);
+      return;
+    }
   /* The newest version this burst of events told of; contacts and resyncs tell none
    * (0: reload whatever is shown). */
   if (self->live_source == 0)
@@ -2646,6 +2663,7 @@ crm_customer_page_dispose (GObject *object)
   CrmCustomerPage *self = CRM_CUSTOMER_PAGE (object);
 
   g_clear_handle_id (&self->live_source, g_source_remove);
+  g_clear_handle_id (&self->contacts_source, g_source_remove);
   g_cancellable_cancel (self->cancellable);
   g_clear_object (&self->cancellable);
   g_cancellable_cancel (self->save_cancellable);
@@ -2828,7 +2846,8 @@ crm_customer_page_load (CrmCustomerPage *self,
   g_clear_pointer (&self->contacts, json_array_unref);
   g_clear_pointer (&self->timeline_next, g_free);
   self->older_row = NULL;
-  if (self->dialog != NULL)
+  /* A dialog about another customer goes; one about this one (a reload) stays. */
+  if (self->dialog != NULL && id != self->id)
     gtk_window_destroy (GTK_WINDOW (self->dialog));
   self->id = id;
   self->n_contacts = 0;
