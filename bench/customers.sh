@@ -181,22 +181,16 @@ customers_measure() {
 # EXPLAIN (ANALYZE, BUFFERS) of the list SQL the server builds (crm-resource.c
 # append_select_sorted + append_where, customers: default sort -updated_at, limit 50 + 1)
 # as rapport_app with the settings the server applies for that user (crm-call.c
-# apply_settings, from rapport_principal ()).
+# apply_settings, from rapport_principal ()). The search itself runs inside
+# rapport_customers_matching () (sql/0008-search-matching.sql): auto_explain shows its plan.
 customers_explain() {
-  local rep_id=$1 q2=$2 q4=$3 user_id label q cond_s cond_c fields
+  local rep_id=$1 q2=$2 q4=$3 user_id label q fields
   fields="'kind', r.kind, 'name', r.name, 'registration_no', r.registration_no, 'industry', r.industry, 'size', r.size, 'potential', r.potential, 'level', r.level, 'source', r.source, 'province', r.province, 'city', r.city, 'district', r.district, 'address', r.address, 'mobile', r.mobile, 'phone', r.phone, 'email', r.email, 'website', r.website, 'notes', r.notes, 'credit_terms', r.credit_terms, 'owner_id', r.owner_id, 'tags', r.tags, 'custom', r.custom, 'marketing_consent', r.marketing_consent, 'consent_at', r.consent_at, 'consent_source', r.consent_source, 'followed_up_at', r.followed_up_at, 'deleted_at', r.deleted_at, 'merged_into', r.merged_into"
   plans="$work/plans.txt"
   : >"$plans"
   export BENCH_PLANS_FILE=$plans
   for user_id in "$rep_id" "$(sql -At -c "SELECT id FROM users WHERE username = 'bench-admin'")"; do
     for q in "$q2" "$q4"; do
-      if [ "${#q}" -ge 3 ]; then
-        cond_s="s.search_doc LIKE ('%' || replace (replace (replace (lower (:'q'), '\\', '\\\\'), '%', '\\%'), '_', '\\_') || '%')"
-        cond_c="${cond_s//s.search_doc/c.search_doc}"
-      else
-        cond_s="s.name_bigrams @> ARRAY[lower (:'q')]"
-        cond_c="c.name_bigrams @> ARRAY[lower (:'q')]"
-      fi
       label="$(sql -At -c "SELECT username FROM users WHERE id = $user_id") q=$q (${#q} chars)"
       {
         echo "---- $label"
@@ -208,13 +202,19 @@ SELECT count (set_config (n, v, true)) AS settings FROM rapport_principal (:uid)
            UNION ALL
            SELECT 'rapport.scope.' || split_part (kv, '=', 1), split_part (kv, '=', 2)
            FROM unnest (string_to_array (p.scopes, ',')) kv) AS s (n, v) \\gset
+LOAD 'auto_explain';
+SET LOCAL auto_explain.log_min_duration = 0;
+SET LOCAL auto_explain.log_analyze = on;
+SET LOCAL auto_explain.log_buffers = on;
+SET LOCAL auto_explain.log_nested_statements = on;
+SET LOCAL client_min_messages = log;
 SET LOCAL ROLE rapport_app;
 EXPLAIN (ANALYZE, BUFFERS)
 SELECT jsonb_build_object ('id', r.id, 'version', r.version, 'created_at', r.created_at, 'updated_at', r.updated_at, $fields)::text, r.owner_id, r.updated_at::text
 FROM customers r
 WHERE true
   AND r.deleted_at IS NULL
-  AND r.id IN (SELECT s.id FROM customers s WHERE $cond_s UNION SELECT c.customer_id FROM contacts c WHERE $cond_c)
+  AND r.id IN (SELECT rapport_customers_matching (:'q'))
 ORDER BY r.updated_at DESC, r.id DESC
 LIMIT 51;
 ROLLBACK;

@@ -71,9 +71,8 @@ static const CrmResource customers = {
   .fields = customer_fields,
   .n_fields = G_N_ELEMENTS (customer_fields),
   .soft_delete = TRUE,
-  .indexed_search = TRUE,
   .default_sort = "-updated_at",
-  .search_children_sql = "SELECT c.customer_id FROM contacts c WHERE %s",
+  .search_function = "rapport_customers_matching",
   .after_write = add_duplicates,
 };
 
@@ -97,7 +96,7 @@ static const CrmResource contacts = {
   .n_fields = G_N_ELEMENTS (contact_fields),
   .parent_field = "customer_id",
   .parent_owner_sql = "SELECT owner_id FROM customers WHERE id = $1::bigint AND deleted_at IS NULL",
-  .indexed_search = TRUE,
+  .search_function = "rapport_contacts_matching",
 };
 
 /* ---- duplicates ---- */

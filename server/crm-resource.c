@@ -463,28 +463,6 @@ parse_sort (const CrmResource *resource,
   return TRUE;
 }
 
-/* `%` `_` and `\` taken literally, the rest lower-cased as the search column is. */
-static const char like_pattern_sql[] =
-  "('%%' || replace (replace (replace (lower ($%u), '\\', '\\\\'), '%%', '\\%%'), '_', '\\_') || '%%')";
-
-/* The condition that a row (alias @alias) matches the search $@n of @n_chars characters. */
-static char *
-search_condition (const char *alias,
-                  guint       n,
-                  glong       n_chars)
-{
-  g_autofree char *pattern = NULL;
-
-  if (n_chars >= 3)
-    {
-      pattern = g_strdup_printf (like_pattern_sql, n);
-      return g_strdup_printf ("%s.search_doc LIKE %s", alias, pattern);
-    }
-  if (n_chars == 2)
-    return g_strdup_printf ("%s.name_bigrams @> ARRAY[lower ($%u)]", alias, n);
-  return g_strdup_printf ("strpos (%s.search_doc, lower ($%u)) > 0", alias, n);
-}
-
 static gboolean
 is_date_or_time (const char *text,
                  gboolean    end_of_day,
@@ -687,24 +665,12 @@ append_where (CrmCall           *call,
     {
       g_autofree char *trimmed = g_strstrip (g_strdup (q));
       guint n = params_add (p, trimmed);
-      glong n_chars = g_utf8_strlen (trimmed, -1);
 
       json_object_set_string_member (filters, "q", q);
-      if (resource->indexed_search)
+      if (resource->search_function != NULL)
         {
-          g_autofree char *own = search_condition ("s", n, n_chars);
-
-          g_string_append_printf (p->sql, "  AND r.id IN (SELECT s.id FROM %s s WHERE %s",
-                                  resource->table, own);
-          if (resource->search_children_sql != NULL)
-            {
-              g_autofree char *child = search_condition ("c", n, n_chars);
-              g_autoptr(GString) children = g_string_new (resource->search_children_sql);
-
-              g_string_replace (children, "%s", child, 1);
-              g_string_append_printf (p->sql, " UNION %s", children->str);
-            }
-          g_string_append (p->sql, ")\n");
+          g_string_append_printf (p->sql, "  AND r.id IN (SELECT %s ($%u))\n",
+                                  resource->search_function, n);
         }
       else
         {

@@ -92,14 +92,16 @@ typedef gboolean (*CrmResourceHook) (CrmCall           *call,
  *   `?deleted=true`, restored with crm_resource_restore(), and purged by
  *   `DELETE …?purge=true`; all three need the delete scope `all`
  * @default_sort: (nullable): `?sort=` when none is given ("-updated_at"); %NULL: by id
- * @search_children_sql: (nullable): for `?q=`, a query of parent ids whose children
- *   match: `%s` is replaced by the match condition on the child alias `c`
- *   ("SELECT c.customer_id FROM contacts c WHERE %s")
+ * @search_function: (nullable): for `?q=`, a set-returning SQL function of the text
+ *   answering the ids of the matching rows the caller may read, through the table's search
+ *   indexes ("rapport_customers_matching"); %NULL: the SEARCH fields are scanned
  * @after_write: (nullable): runs after a create or update
  *
  * Searching: a resource with a `search_doc` column (lower-cased text of its searchable
  * fields) and a `name_bigrams` column (rapport_bigrams () of its name) is searched through
- * their trigram and bigram indexes; others through their SEARCH fields.
+ * their trigram and bigram indexes by its @search_function (row-level security would keep
+ * a plain query off those indexes: see sql/0008-search-matching.sql); others through their
+ * SEARCH fields.
  *
  * A table served as an API resource: list, read, create, update (If-Match) and delete,
  * with the caller's scope checked by the server and again by row-level security, field
@@ -115,9 +117,8 @@ struct _CrmResource
   const char             *parent_field;
   const char             *parent_owner_sql;
   gboolean                soft_delete;
-  gboolean                indexed_search;
   const char             *default_sort;
-  const char             *search_children_sql;
+  const char             *search_function;
   CrmResourceHook         after_write;
 };
 
