@@ -1,5 +1,5 @@
 -- SPDX-License-Identifier: GPL-3.0-or-later
--- ?q= through the search indexes again (issue 6).
+-- ?q= through the search indexes again, and a sales rep's own customers in order (issue 6).
 --
 -- Under row-level security PostgreSQL evaluates a policy before any condition that is not
 -- leakproof, and neither LIKE nor @> is: the trigram and bigram indexes of customers and
@@ -61,3 +61,9 @@ REVOKE EXECUTE ON FUNCTION rapport_customers_matching (text), rapport_contacts_m
   FROM PUBLIC;
 GRANT EXECUTE ON FUNCTION rapport_customers_matching (text), rapport_contacts_matching (text)
   TO rapport_app;
+
+-- A sales rep's list (own scope, newest first) and count: the server now adds the owner
+-- condition the read policy implies (crm-resource.c append_where), which this index serves
+-- in list order; it replaces the owner-only index, whose lookups it also answers.
+DROP INDEX customers_owner_id_idx;
+CREATE INDEX customers_owner_updated_at_idx ON customers (owner_id, updated_at, id);
