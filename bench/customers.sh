@@ -13,6 +13,8 @@
 # and as the admin, then EXPLAIN (ANALYZE, BUFFERS) of the server's search SQL.
 
 now_s() { date +%s.%N; }
+# Sales rep number $1's user name: bench-rep01 … bench-rep50, bench-rep001 … with 100 or more.
+rep_name() { printf 'bench-rep%0*d' "$(( ${#n_reps} > 2 ? ${#n_reps} : 2 ))" "$1"; }
 wait_both() { local s=0; wait "$1" || s=1; wait "$2" || s=1; return "$s"; }
 elapsed() { python3 -c "import sys; print('%.1f' % (float(sys.argv[2]) - float(sys.argv[1])))" "$@"; }
 
@@ -20,7 +22,7 @@ customers_setup() {
   local t0 t1 t2 t3 t4 n_teams reps min_id half idx_a idx_b i pa pb name def n_cust n_cont
   echo "==> Customers scenario: $n_customers customers, $n_reps sales reps" >&2
   n_teams=$(( (n_reps + 9) / 10 ))
-  sql -v n_reps="$n_reps" -v n_teams="$n_teams" <<'SQL'
+  sql -v n_reps="$n_reps" -v n_teams="$n_teams" -v width="$(( ${#n_reps} > 2 ? ${#n_reps} : 2 ))" <<'SQL'
 -- Bench users share bench-admin's password hash (made by rapport-admin create-user).
 INSERT INTO teams (name) SELECT '销售' || t || '部' FROM generate_series (1, :n_teams) t;
 INSERT INTO users (username, display_name, team_id, role_id, password_hash, password_changed_at)
@@ -30,7 +32,7 @@ SELECT 'bench-manager' || lpad (t::text, 2, '0'), '销售经理' || t,
        (SELECT password_hash FROM users WHERE username = 'bench-admin'), now ()
 FROM generate_series (1, :n_teams) t;
 INSERT INTO users (username, display_name, team_id, role_id, password_hash, password_changed_at)
-SELECT 'bench-rep' || lpad (r::text, 2, '0'), '销售代表' || r,
+SELECT 'bench-rep' || lpad (r::text, :width, '0'), '销售代表' || r,
        (SELECT id FROM teams WHERE name = '销售' || (1 + (r - 1) / 10) || '部'),
        (SELECT id FROM roles WHERE builtin = 'sales_rep'),
        (SELECT password_hash FROM users WHERE username = 'bench-admin'), now ()
@@ -41,6 +43,7 @@ UPDATE settings SET value = '{"enabled": false, "days": 30}' WHERE key = 'remind
 SQL
   reps=$(sql -At -c "SELECT '{' || string_agg (id::text, ',' ORDER BY username) || '}' FROM users WHERE username LIKE 'bench-rep%'")
   min_id=$(sql -At -c "SELECT coalesce (max (id), 0) + 1 FROM customers")
+  bench_min_id=$min_id
 
   # The non-unique indexes, dropped for the load and rebuilt from their definitions;
   # contacts_customer_id_idx stays: the contacts_primary trigger looks up by it per row.
@@ -54,12 +57,13 @@ SQL
   t0=$(now_s)
   cut -f1 "$work/indexes" | sed 's/^/DROP INDEX /; s/$/;/' | sql
   half=$(( n_customers / 2 ))
-  sql -v lo=1 -v hi="$half" -v seed=0.11 -v reps="$reps" -f "$top/bench/sql/seed-customers.sql" >/dev/null &
+  sql -v lo=1 -v hi="$half" -v seed=0.11 -v reps="$reps" -v min_id="$min_id" -f "$top/bench/sql/seed-customers.sql" >/dev/null &
   pa=$!
-  sql -v lo=$(( half + 1 )) -v hi="$n_customers" -v seed=0.22 -v reps="$reps" \
+  sql -v lo=$(( half + 1 )) -v hi="$n_customers" -v seed=0.22 -v reps="$reps" -v min_id="$min_id" \
     -f "$top/bench/sql/seed-customers.sql" >/dev/null &
   pb=$!
   wait_both "$pa" "$pb" || { echo "bench/run: seeding customers failed" >&2; return 1; }
+  sql -c "SELECT setval (pg_get_serial_sequence ('customers', 'id'), max (id)) FROM customers" >/dev/null
   t1=$(now_s)
   sql -v parts=2 -v part=0 -v min_id="$min_id" -v seed=0.33 -f "$top/bench/sql/seed-contacts.sql" >/dev/null &
   pa=$!
@@ -97,13 +101,13 @@ SQL
     "$(elapsed "$t2" "$t3")" "$(elapsed "$t3" "$t4")" "$(elapsed "$t0" "$t4")")
 }
 
-# Query values from bench-rep01's own customers, so the rep finds something too.
+# Query values from the first rep's own customers, so the rep finds something too.
 urlencode() { python3 -c 'import sys, urllib.parse; print(urllib.parse.quote(sys.argv[1], safe=""))' "$1"; }
 
 customers_measure() {
   local rep_id qs2 qs4 qmail qmob qcontact ind city follow name paths p user c
   local -a cases
-  rep_id=$(sql -At -c "SELECT id FROM users WHERE username = 'bench-rep01'")
+  rep_id=$(sql -At -c "SELECT id FROM users WHERE username = '$(rep_name 1)'")
   mapfile -t picks < <(sql -At -F $'\t' -c "
     SELECT substr (name, 3, 2), substr (name, 3, 4),
            substr (email, strpos (email, '@') + 1, 10), substr (mobile, 4, 7)
@@ -139,18 +143,22 @@ customers_measure() {
   # The plans first: they explain the figures, and a slow search makes the rows long.
   customers_explain "$rep_id" "${qs2[0]}" "${qs4[0]}" || echo "bench/run: EXPLAIN failed" >&2
   {
-    echo "Queries (from bench-rep01's customers): 2-char ${qs2[*]}; 4-char ${qs4[*]};"
+    echo "Queries (from $(rep_name 1)'s customers): 2-char ${qs2[*]}; 4-char ${qs4[*]};"
     echo "  e-mail ${qmail[*]}; mobile ${qmob[*]}; contact ${qcontact[*]}; filter industry=$ind city=$city"
   } >&2
   # The smoke (scripts/test) keeps this seconds-long: concurrency 1, 0.3 s, no warm-up.
   local conc_list=$concurrency run_s=$duration
   if $smoke; then conc_list=1; run_s=0.3; fi
   max_c=$(tr ' ' '\n' <<<"$conc_list" | sort -n | tail -n 1)
-  for user in bench-rep01 bench-admin; do
+  for user in "$(rep_name 1)" bench-admin; do
+    # Signed in once, outside the rows: each sign-in costs the server an Argon2id hash
+    # (~85 ms of CPU), which short rows would otherwise count as search time.
+    "$load_bin" --url "$url" --cacert "$cert" --password-file "$password_file" --print-tokens \
+      --user "$user" >"$work/token-$user"
     for case_ in "${cases[@]}"; do
       IFS='|' read -r name fol paths <<<"$case_"
-      load=("$load_bin" --url "$url" --cacert "$cert" --json --user "$user"
-            --password-file "$password_file" --follow-next "$fol")
+      load=("$load_bin" --url "$url" --cacert "$cert" --json --token-file "$work/token-$user"
+            --follow-next "$fol")
       for p in $paths; do load+=(--path "$p"); done
       local cl=$conc_list
       # BENCH_SEARCH_CONCURRENCY: other levels for the q= rows (slow searches take long).
@@ -158,19 +166,8 @@ customers_measure() {
       max_c=$(tr ' ' '\n' <<<"$cl" | sort -n | tail -n 1)
       $smoke || "${load[@]}" --concurrency "$max_c" --duration "$warmup" >/dev/null || true
       for c in $cl; do
-        server_before=$(cpu_ticks "$server_pid")
-        cluster_before=$(cluster_ticks)
-        # Every request failing (e.g. the statement timeout) is a row with its errors.
-        result=$("${load[@]}" --concurrency "$c" --duration "$run_s") || true
-        if [ -z "$result" ]; then
-          echo "bench/run: rapport-bench-load failed ($user $name, concurrency $c)" >&2
-          tail -n 20 "$work/server.log" >&2
-          return 1
-        fi
-        server_delta=$(( $(cpu_ticks "$server_pid") - server_before ))
-        cluster_delta=$(( $(cluster_ticks) - cluster_before ))
-        printf '%s\t%s\t%s\t%s\t%s\n' "${user#bench-} $name" "$(rss_kb)" "$server_delta" \
-          "$cluster_delta" "$result" >>"$rows"
+        measure_row "${user#bench-} $name" "$c" "$run_s" || return 1
+        printf '%s\n' "$row" >>"$rows"
         echo "    ${user#bench-} $name concurrency $c done" >&2
       done
     done
@@ -184,7 +181,7 @@ customers_measure() {
 # apply_settings, from rapport_principal ()). The search itself runs inside
 # rapport_customers_matching () (sql/0008-search-matching.sql): auto_explain shows its plan.
 customers_explain() {
-  local rep_id=$1 q2=$2 q4=$3 user_id label q fields
+  local rep_id=$1 q2=$2 q4=$3 user_id label q fields scope_sql
   fields="'kind', r.kind, 'name', r.name, 'registration_no', r.registration_no, 'industry', r.industry, 'size', r.size, 'potential', r.potential, 'level', r.level, 'source', r.source, 'province', r.province, 'city', r.city, 'district', r.district, 'address', r.address, 'mobile', r.mobile, 'phone', r.phone, 'email', r.email, 'website', r.website, 'notes', r.notes, 'credit_terms', r.credit_terms, 'owner_id', r.owner_id, 'tags', r.tags, 'custom', r.custom, 'marketing_consent', r.marketing_consent, 'consent_at', r.consent_at, 'consent_source', r.consent_source, 'followed_up_at', r.followed_up_at, 'deleted_at', r.deleted_at, 'merged_into', r.merged_into"
   plans="$work/plans.txt"
   : >"$plans"
@@ -192,6 +189,9 @@ customers_explain() {
   for user_id in "$rep_id" "$(sql -At -c "SELECT id FROM users WHERE username = 'bench-admin'")"; do
     for q in "$q2" "$q4"; do
       label="$(sql -At -c "SELECT username FROM users WHERE id = $user_id") q=$q (${#q} chars)"
+      # The rep reads in own scope: the server adds the owner condition (append_where).
+      scope_sql=
+      [ "$user_id" = "$rep_id" ] && scope_sql=$'\n'"  AND r.owner_id = $rep_id"
       {
         echo "---- $label"
         sql -v q="$q" -v uid="$user_id" <<SQL
@@ -213,7 +213,7 @@ EXPLAIN (ANALYZE, BUFFERS)
 SELECT jsonb_build_object ('id', r.id, 'version', r.version, 'created_at', r.created_at, 'updated_at', r.updated_at, $fields)::text, r.owner_id, r.updated_at::text
 FROM customers r
 WHERE true
-  AND r.deleted_at IS NULL
+  AND r.deleted_at IS NULL$scope_sql
   AND r.id IN (SELECT rapport_customers_matching (:'q'))
 ORDER BY r.updated_at DESC, r.id DESC
 LIMIT 51;

@@ -3,7 +3,10 @@
 -- cluster superuser (the API would take hours for 1,000,000). Triggers, checks, foreign
 -- keys and generated columns run as in production; row-level security does not apply to
 -- the superuser; no audit rows are written for these inserts.
--- psql variables: lo, hi (generate_series bounds), seed (0…1), reps (text '{id,…}').
+-- psql variables: lo, hi (generate_series bounds), seed (0…1), reps (text '{id,…}'),
+-- min_id (the first id). Row g gets the id min_id - 1 + g and the owner reps[1 + g % n]
+-- (n reps), so the pgbench scripts (bench/pgbench/) know which customers a rep owns;
+-- customers.sh moves the identity sequence past them afterwards.
 SET synchronous_commit = off;
 SELECT setseed (:seed);
 
@@ -22,10 +25,11 @@ WITH a AS (
     '{exhibition,referral,website,cold_call,advertising}'::text[] AS source,
     :'reps'::bigint[] AS reps
 )
-INSERT INTO customers (kind, name, registration_no, industry, size, potential, source,
+INSERT INTO customers (id, kind, name, registration_no, industry, size, potential, source,
                        province, city, district, address, mobile, phone, email, website,
                        owner_id, marketing_consent, created_at, updated_at)
-SELECT 'company',
+OVERRIDING SYSTEM VALUE
+SELECT :min_id - 1 + r.g, 'company',
        a.city[r.ci] || a.word[r.w1] || coalesce(a.word[r.w2], '') || a.trade[r.ti]
          || CASE WHEN r.listed THEN '股份有限公司' ELSE '有限公司' END,
        '91' || lpad((floor(random() * 1e6))::bigint::text, 6, '0')

@@ -1,0 +1,1 @@
+id, version, created_at, updated_at, kind, name, registration_no, industry, size, potential, level, source, province, city, district, address, mobile, phone, email, website, notes, credit_terms, owner_id, tags, custom, marketing_consent, consent_at, consent_source, followed_up_at, deleted_at, merged_into
