@@ -140,3 +140,20 @@ crm_test_ui_save_png (GtkWidget  *window,
   g_assert_true (gdk_texture_save_to_png (texture, path));
   g_test_message ("Screenshot: %s", path);
 }
+
+/* Runs the current test case again in a subprocess of its own with LANGUAGE (unset
+ * for %NULL) and PANGO_LANGUAGE set, and asserts that it passed. */
+void
+crm_test_ui_run_in_language (const char *language,
+                             const char *pango_language)
+{
+  if (language != NULL)
+    g_setenv ("LANGUAGE", language, TRUE);
+  else
+    g_unsetenv ("LANGUAGE");
+  if (pango_language != NULL)
+    g_setenv ("PANGO_LANGUAGE", pango_language, TRUE);
+  g_test_trap_subprocess (NULL, 0, G_TEST_SUBPROCESS_INHERIT_STDOUT
+                          | G_TEST_SUBPROCESS_INHERIT_STDERR);
+  g_test_trap_assert_passed ();
+}

@@ -21,5 +21,7 @@ void      crm_test_ui_press_key      (GtkWidget          *widget,
 void      crm_test_ui_save_png       (GtkWidget          *window,
                                       GtkWidget          *popover,
                                       const char         *path);
+void      crm_test_ui_run_in_language (const char        *language,
+                                       const char        *pango_language);
 
 G_END_DECLS

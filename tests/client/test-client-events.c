@@ -720,15 +720,7 @@ test_events (gconstpointer data)
       return;
     }
   start_server ();
-  if (test_case->language != NULL)
-    g_setenv ("LANGUAGE", test_case->language, TRUE);
-  else
-    g_unsetenv ("LANGUAGE");
-  if (test_case->pango_language != NULL)
-    g_setenv ("PANGO_LANGUAGE", test_case->pango_language, TRUE);
-  g_test_trap_subprocess (NULL, 0, G_TEST_SUBPROCESS_INHERIT_STDOUT
-                          | G_TEST_SUBPROCESS_INHERIT_STDERR);
-  g_test_trap_assert_passed ();
+  crm_test_ui_run_in_language (test_case->language, test_case->pango_language);
 }
 
 static const EventsCase cases[] = {
