@@ -1417,12 +1417,14 @@ show_events (CrmCustomerPage *self,
   gtk_widget_set_visible (GTK_WIDGET (self->timeline_group), self->n_events > 0);
 }
 
+/* A page of the timeline arrived: the newest (@first_page, replacing what is shown) or an
+ * older one (appended). */
 static void
-timeline_cb (GObject      *object,
-             GAsyncResult *result,
-             gpointer      user_data)
+show_timeline_page (CrmCustomerPage *self,
+                    GObject         *object,
+                    GAsyncResult    *result,
+                    gboolean         first_page)
 {
-  g_autoptr(CrmCustomerPage) self = user_data;
   g_autoptr(GError) error = NULL;
   g_autoptr(JsonNode) root = NULL;
 
@@ -1435,7 +1437,17 @@ timeline_cb (GObject      *object,
       toast_failure (self, _("Loading the timeline"), error);
       return;
     }
-  show_events (self, json_node_get_object (root), TRUE);
+  show_events (self, json_node_get_object (root), first_page);
+}
+
+static void
+timeline_cb (GObject      *object,
+             GAsyncResult *result,
+             gpointer      user_data)
+{
+  g_autoptr(CrmCustomerPage) self = user_data;
+
+  show_timeline_page (self, object, result, TRUE);
 }
 
 static void
@@ -1444,19 +1456,8 @@ older_timeline_cb (GObject      *object,
                    gpointer      user_data)
 {
   g_autoptr(CrmCustomerPage) self = user_data;
-  g_autoptr(GError) error = NULL;
-  g_autoptr(JsonNode) root = NULL;
 
-  root = crm_api_client_call_finish (CRM_API_CLIENT (object), result, NULL, &error);
-  if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
-    return;
-  self->n_pending--;
-  if (root == NULL || !JSON_NODE_HOLDS_OBJECT (root))
-    {
-      toast_failure (self, _("Loading the timeline"), error);
-      return;
-    }
-  show_events (self, json_node_get_object (root), FALSE);
+  show_timeline_page (self, object, result, FALSE);
 }
 
 /* The newest events (@before NULL), or those older than the cursor @before. */
