@@ -909,6 +909,18 @@ dialog_destroyed_cb (CrmCustomersPage *self,
   update_actions (self);
 }
 
+/* Shows @dialog as the page's one open dialog, until it is destroyed. */
+static void
+present_dialog (CrmCustomersPage *self,
+                GtkWindow        *dialog)
+{
+  g_signal_connect_object (dialog, "destroy", G_CALLBACK (dialog_destroyed_cb), self,
+                           G_CONNECT_SWAPPED);
+  self->dialog = dialog;
+  update_actions (self);
+  gtk_window_present (dialog);
+}
+
 static void
 batch_cb (GObject      *object,
           GAsyncResult *result,
@@ -1078,11 +1090,7 @@ batch_edit_action_cb (GtkWidget  *widget,
   adw_message_dialog_set_close_response (ADW_MESSAGE_DIALOG (dialog), "cancel");
   g_signal_connect_object (dialog, "response", G_CALLBACK (batch_dialog_response_cb), self,
                            G_CONNECT_SWAPPED);
-  g_signal_connect_object (dialog, "destroy", G_CALLBACK (dialog_destroyed_cb), self,
-                           G_CONNECT_SWAPPED);
-  self->dialog = GTK_WINDOW (dialog);
-  update_actions (self);
-  gtk_window_present (GTK_WINDOW (dialog));
+  present_dialog (self, GTK_WINDOW (dialog));
 }
 
 /* --- new customer -------------------------------------------------------- */
@@ -1122,11 +1130,7 @@ new_action_cb (GtkWidget  *widget,
                            G_CONNECT_SWAPPED);
   g_signal_connect_object (dialog, "open-customer",
                            G_CALLBACK (customer_dialog_open_customer_cb), self, G_CONNECT_SWAPPED);
-  g_signal_connect_object (dialog, "destroy", G_CALLBACK (dialog_destroyed_cb), self,
-                           G_CONNECT_SWAPPED);
-  self->dialog = GTK_WINDOW (dialog);
-  update_actions (self);
-  gtk_window_present (GTK_WINDOW (dialog));
+  present_dialog (self, GTK_WINDOW (dialog));
 }
 
 /* --- the customer page --------------------------------------------------- */
