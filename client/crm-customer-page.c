@@ -1510,7 +1510,12 @@ customer_cb (GObject      *object,
     {
       self->loading = FALSE;
       set_busy (self);
-      toast_failure (self, _("Loading the customer"), error);
+      /* A record's 404 means it is gone (deleted, merged) or out of the caller's scope,
+       * not a missing endpoint. */
+      if (g_error_matches (error, CRM_API_REPLY_ERROR, CRM_API_ERROR_NOT_FOUND))
+        emit_toast (self, _("This customer was deleted, or you may no longer see it."));
+      else
+        toast_failure (self, _("Loading the customer"), error);
       return;
     }
   fill_form (self, json_node_get_object (root));
