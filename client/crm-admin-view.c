@@ -30,62 +30,22 @@ enum {
 
 static guint signals[N_SIGNALS];
 
-static const char * const object_labels[CRM_N_OBJECTS] = {
-  [CRM_OBJECT_CUSTOMERS] = N_("Customers"),
-  [CRM_OBJECT_CONTACTS] = N_("Contacts"),
-  [CRM_OBJECT_LEADS] = N_("Leads"),
-  [CRM_OBJECT_OPPORTUNITIES] = N_("Opportunities"),
-  [CRM_OBJECT_ACTIVITIES] = N_("Follow-ups"),
-  [CRM_OBJECT_ORDERS] = N_("Orders"),
-  [CRM_OBJECT_PRODUCTS] = N_("Products"),
-  [CRM_OBJECT_TICKETS] = N_("Tickets"),
-  [CRM_OBJECT_KB_ARTICLES] = N_("Knowledge Base"),
-  [CRM_OBJECT_CAMPAIGNS] = N_("Campaigns"),
-  [CRM_OBJECT_SEGMENTS] = N_("Segments"),
-  [CRM_OBJECT_USERS] = N_("Users"),
-  [CRM_OBJECT_ROLES] = N_("Roles"),
-  [CRM_OBJECT_TEAMS] = N_("Teams"),
-  [CRM_OBJECT_FIELDS] = N_("Fields and Tags"),
-  [CRM_OBJECT_AUDIT] = N_("Audit Log"),
-  [CRM_OBJECT_REPORTS] = N_("Reports"),
-};
-
-static const char * const action_labels[CRM_N_ACTIONS] = {
-  [CRM_ACTION_READ] = N_("Read"),
-  [CRM_ACTION_CREATE] = N_("Create"),
-  [CRM_ACTION_UPDATE] = N_("Update"),
-  [CRM_ACTION_DELETE] = N_("Delete"),
-  [CRM_ACTION_EXPORT] = N_("Export"),
-  [CRM_ACTION_ASSIGN] = N_("Assign"),
-  [CRM_ACTION_APPROVE] = N_("Approve"),
-};
-
-static const char * const scope_labels[] = {
-  [CRM_SCOPE_NONE] = N_("None"),
-  [CRM_SCOPE_OWN] = N_("Own"),
-  [CRM_SCOPE_TEAM] = N_("Team"),
-  [CRM_SCOPE_ALL] = N_("All"),
-};
-
 const char *
 crm_admin_object_label (CrmObject object)
 {
-  g_return_val_if_fail (object < CRM_N_OBJECTS, NULL);
-  return _(object_labels[object]);
+  return _(crm_object_get_label (object));
 }
 
 const char *
 crm_admin_action_label (CrmAction action)
 {
-  g_return_val_if_fail (action < CRM_N_ACTIONS, NULL);
-  return _(action_labels[action]);
+  return _(crm_action_get_label (action));
 }
 
 const char *
 crm_admin_scope_label (CrmScope scope)
 {
-  g_return_val_if_fail (scope <= CRM_SCOPE_ALL, NULL);
-  return _(scope_labels[scope]);
+  return _(crm_scope_get_label (scope));
 }
 
 /* An object's label from its API name; the name itself when unknown. */

@@ -5,6 +5,8 @@
 
 #include <string.h>
 
+#include <glib/gi18n-lib.h>
+
 #include "crm-error.h"
 #include "crm-permission.h"
 
@@ -43,6 +45,45 @@ static const char * const scope_names[] = {
   [CRM_SCOPE_OWN] = "own",
   [CRM_SCOPE_TEAM] = "team",
   [CRM_SCOPE_ALL] = "all",
+};
+
+/* The labels people read, untranslated: the client translates them with _(), the server
+ * in the caller's language. */
+static const char * const object_labels[CRM_N_OBJECTS] = {
+  [CRM_OBJECT_CUSTOMERS] = N_("Customers"),
+  [CRM_OBJECT_CONTACTS] = N_("Contacts"),
+  [CRM_OBJECT_LEADS] = N_("Leads"),
+  [CRM_OBJECT_OPPORTUNITIES] = N_("Opportunities"),
+  [CRM_OBJECT_ACTIVITIES] = N_("Follow-ups"),
+  [CRM_OBJECT_ORDERS] = N_("Orders"),
+  [CRM_OBJECT_PRODUCTS] = N_("Products"),
+  [CRM_OBJECT_TICKETS] = N_("Tickets"),
+  [CRM_OBJECT_KB_ARTICLES] = N_("Knowledge Base"),
+  [CRM_OBJECT_CAMPAIGNS] = N_("Campaigns"),
+  [CRM_OBJECT_SEGMENTS] = N_("Segments"),
+  [CRM_OBJECT_USERS] = N_("Users"),
+  [CRM_OBJECT_ROLES] = N_("Roles"),
+  [CRM_OBJECT_TEAMS] = N_("Teams"),
+  [CRM_OBJECT_FIELDS] = N_("Fields and Tags"),
+  [CRM_OBJECT_AUDIT] = N_("Audit Log"),
+  [CRM_OBJECT_REPORTS] = N_("Reports"),
+};
+
+static const char * const action_labels[CRM_N_ACTIONS] = {
+  [CRM_ACTION_READ] = N_("Read"),
+  [CRM_ACTION_CREATE] = N_("Create"),
+  [CRM_ACTION_UPDATE] = N_("Update"),
+  [CRM_ACTION_DELETE] = N_("Delete"),
+  [CRM_ACTION_EXPORT] = N_("Export"),
+  [CRM_ACTION_ASSIGN] = N_("Assign"),
+  [CRM_ACTION_APPROVE] = N_("Approve"),
+};
+
+static const char * const scope_labels[] = {
+  [CRM_SCOPE_NONE] = N_("None"),
+  [CRM_SCOPE_OWN] = N_("Own"),
+  [CRM_SCOPE_TEAM] = N_("Team"),
+  [CRM_SCOPE_ALL] = N_("All"),
 };
 
 static const char * const field_access_names[] = {
@@ -84,6 +125,14 @@ crm_object_to_string (CrmObject object)
   return object_names[object];
 }
 
+/** crm_object_get_label: (transfer none): the object's label, untranslated (an N_() msgid) */
+const char *
+crm_object_get_label (CrmObject object)
+{
+  g_return_val_if_fail (object < CRM_N_OBJECTS, NULL);
+  return object_labels[object];
+}
+
 gboolean
 crm_object_from_string (const char *string,
                         CrmObject  *object)
@@ -103,6 +152,14 @@ crm_action_to_string (CrmAction action)
   return action_names[action];
 }
 
+/** crm_action_get_label: (transfer none): the action's label, untranslated (an N_() msgid) */
+const char *
+crm_action_get_label (CrmAction action)
+{
+  g_return_val_if_fail (action < CRM_N_ACTIONS, NULL);
+  return action_labels[action];
+}
+
 gboolean
 crm_action_from_string (const char *string,
                         CrmAction  *action)
@@ -120,6 +177,14 @@ crm_scope_to_string (CrmScope scope)
 {
   g_return_val_if_fail (scope <= CRM_SCOPE_ALL, NULL);
   return scope_names[scope];
+}
+
+/** crm_scope_get_label: (transfer none): the scope's label, untranslated (an N_() msgid) */
+const char *
+crm_scope_get_label (CrmScope scope)
+{
+  g_return_val_if_fail (scope <= CRM_SCOPE_ALL, NULL);
+  return scope_labels[scope];
 }
 
 gboolean

@@ -76,12 +76,15 @@ typedef enum
 } CrmFieldAccess;
 
 const char *crm_object_to_string       (CrmObject     object);
+const char *crm_object_get_label       (CrmObject     object);
 gboolean    crm_object_from_string     (const char   *string,
                                         CrmObject    *object);
 const char *crm_action_to_string       (CrmAction     action);
+const char *crm_action_get_label       (CrmAction     action);
 gboolean    crm_action_from_string     (const char   *string,
                                         CrmAction    *action);
 const char *crm_scope_to_string        (CrmScope      scope);
+const char *crm_scope_get_label        (CrmScope      scope);
 gboolean    crm_scope_from_string      (const char   *string,
                                         CrmScope     *scope);
 const char *crm_field_access_to_string (CrmFieldAccess access);

@@ -5,6 +5,8 @@
 
 #include <errno.h>
 
+#include <glib/gi18n-lib.h>
+
 #include "crm-api.h"
 #include "crm-call.h"
 
@@ -82,8 +84,8 @@ list_audit (CrmCall  *call,
       || (from != NULL && !valid_time (from)) || (to != NULL && !valid_time (to)))
     {
       crm_call_reply_error (call, CRM_API_ERROR_MALFORMED,
-                            "user_id, after and limit (≤ 500) are numbers; from and to are "
-                            "RFC 3339 times");
+                            N_("user_id, after and limit (≤ 500) are numbers; from and to are "
+                            "RFC 3339 times"));
       return TRUE;
     }
   limit = g_strdup_printf ("%" G_GINT64_FORMAT, n_limit);

@@ -437,7 +437,7 @@ timeline (CrmCall  *call,
     limit = g_ascii_strtoll (limit_text, NULL, 10);
   if (limit < 1 || limit > 500)
     {
-      crm_call_reply_error (call, CRM_API_ERROR_MALFORMED, "limit must be between 1 and 500");
+      crm_call_reply_error (call, CRM_API_ERROR_MALFORMED, N_("limit must be between 1 and 500"));
       return TRUE;
     }
   if (before_text != NULL)
@@ -447,7 +447,8 @@ timeline (CrmCall  *call,
       before = g_date_time_new_from_iso8601 (before_text, utc);
       if (before == NULL)
         {
-          crm_call_reply_error (call, CRM_API_ERROR_MALFORMED, "before must be a cursor from next");
+          crm_call_reply_error (call, CRM_API_ERROR_MALFORMED,
+                                N_("before must be a cursor from next"));
           return TRUE;
         }
       before_iso = g_date_time_format_iso8601 (before);
@@ -560,7 +561,7 @@ follow_up (CrmCall  *call,
     return TRUE;
   if (body == NULL)
     {
-      crm_call_reply_error (call, CRM_API_ERROR_MALFORMED, "The body must be a JSON object");
+      crm_call_reply_error (call, CRM_API_ERROR_MALFORMED, N_("The body must be a JSON object"));
       return TRUE;
     }
   kind = crm_json_get_string (body, "kind");

@@ -3,6 +3,8 @@
 
 #include "config.h"
 
+#include <glib/gi18n-lib.h>
+
 #include "crm-api.h"
 #include "crm-call.h"
 #include "crm-events.h"
@@ -60,7 +62,8 @@ subscribed_cb (CrmRequest *request,
     }
   if (crm_server_is_shutting_down (server))
     {
-      crm_request_reply_error (request, CRM_API_ERROR_UNAVAILABLE, "The server is shutting down");
+      crm_request_reply_error (request, CRM_API_ERROR_UNAVAILABLE,
+                               N_("The server is shutting down"));
       return;
     }
   crm_events_accept (crm_server_get_events (server), request, reply);
@@ -75,7 +78,7 @@ crm_api_events_subscribe (CrmRequest *request)
                                               NULL, &error))
     {
       crm_request_reply_error (request, CRM_API_ERROR_MALFORMED,
-                               "This address takes a WebSocket handshake");
+                               N_("This address takes a WebSocket handshake"));
       return;
     }
   crm_call_run_then (request, CRM_CALL_NONE, subscribe, subscribed_cb);

@@ -85,7 +85,7 @@ reply_setting (CrmCall  *call,
 
   if (PQntuples (result) != 1)
     {
-      crm_call_reply_error (call, CRM_API_ERROR_NOT_FOUND, "No such setting");
+      crm_call_reply_error (call, CRM_API_ERROR_NOT_FOUND, N_("No such setting"));
       return TRUE;
     }
   value = json_from_string (PQgetvalue (result, 0, 0), error);
@@ -127,7 +127,7 @@ put_reminders (CrmCall  *call,
     return crm_call_deny (call, CRM_OBJECT_FIELDS, "update", 0, NULL, error);
   if (body == NULL)
     {
-      crm_call_reply_error (call, CRM_API_ERROR_MALFORMED, "The body must be a JSON object");
+      crm_call_reply_error (call, CRM_API_ERROR_MALFORMED, N_("The body must be a JSON object"));
       return TRUE;
     }
   if (crm_json_get_type (body, "enabled") != CRM_JSON_BOOLEAN)
@@ -202,7 +202,7 @@ list_notifications (CrmCall  *call,
   if (limit < 1 || limit > 500
       || (after != NULL && g_ascii_strtoll (after, NULL, 10) <= 0))
     {
-      crm_call_reply_error (call, CRM_API_ERROR_MALFORMED, "Bad limit or cursor");
+      crm_call_reply_error (call, CRM_API_ERROR_MALFORMED, N_("Bad limit or cursor"));
       return TRUE;
     }
   limit_param = g_strdup_printf ("%" G_GINT64_FORMAT, limit + 1);
@@ -277,7 +277,7 @@ mark_notification (CrmCall  *call,
     return FALSE;
   if (PQntuples (result) != 1)
     {
-      crm_call_reply_error (call, CRM_API_ERROR_NOT_FOUND, "No such notification");
+      crm_call_reply_error (call, CRM_API_ERROR_NOT_FOUND, N_("No such notification"));
       return TRUE;
     }
   record = json_from_string (PQgetvalue (result, 0, 0), error);

@@ -3,6 +3,8 @@
 
 #include "config.h"
 
+#include <glib/gi18n-lib.h>
+
 #include "crm-api.h"
 #include "crm-db-pool.h"
 #include "crm-health.h"
@@ -64,25 +66,17 @@ read_health_cb (GObject      *source,
       || g_error_matches (error, CRM_DB_ERROR, CRM_DB_ERROR_TIMEOUT))
     {
       g_autoptr(JsonNode) reply = NULL;
-      JsonObject *object;
 
       /* The contract's error body, plus the health fields a monitor reads. */
       g_log_structured (G_LOG_DOMAIN, G_LOG_LEVEL_MESSAGE,
                         "REQUEST_ID", crm_request_get_id (request),
                         "MESSAGE", "%s", error->message);
       node = crm_health_to_json (health);
-      reply = json_node_new (JSON_NODE_OBJECT);
-      object = json_object_new ();
-      json_node_take_object (reply, object);
-      {
-        JsonObject *inner = json_object_new ();
-
-        json_object_set_string_member (inner, "code",
-                                       crm_api_error_to_string (CRM_API_ERROR_UNAVAILABLE));
-        json_object_set_string_member (inner, "message", "The database is unavailable");
-        json_object_set_object_member (object, "error", inner);
-      }
-      json_object_set_member (object, "health", g_steal_pointer (&node));
+      reply = crm_api_error_body_new (CRM_API_ERROR_UNAVAILABLE,
+                                      crm_request_translate (request,
+                                                             N_("The database is unavailable")),
+                                      NULL);
+      json_object_set_member (json_node_get_object (reply), "health", g_steal_pointer (&node));
       soup_message_headers_replace (
         soup_server_message_get_response_headers (crm_request_get_message (request)),
         "Retry-After", "1");

@@ -6,6 +6,8 @@
 #include <errno.h>
 #include <string.h>
 
+#include <glib/gi18n-lib.h>
+
 #include "crm-api.h"
 #include "crm-call.h"
 #include "crm-json.h"
@@ -123,7 +125,7 @@ get_role (CrmCall  *call,
     return FALSE;
   if (PQntuples (result) != 1)
     {
-      crm_call_reply_error (call, CRM_API_ERROR_NOT_FOUND, "No such role");
+      crm_call_reply_error (call, CRM_API_ERROR_NOT_FOUND, N_("No such role"));
       return TRUE;
     }
   role = role_from_row (result, 0, error);
@@ -197,8 +199,11 @@ store_permissions (CrmCall              *call,
               for (const char *p = name; *p; p++)
                 if (!g_ascii_islower (*p) && !g_ascii_isdigit (*p) && *p != '_')
                   {
-                    g_set_error (error, CRM_API_ERROR, CRM_API_ERROR_INVALID,
-                                 "“%s” is not a field name", name);
+                    g_autofree char *message = crm_call_dup_printf (
+                      call, N_("“%s” is not a field name"), name);
+
+                    /* CRM_API_ERROR messages are in the caller's language already. */
+                    g_set_error_literal (error, CRM_API_ERROR, CRM_API_ERROR_INVALID, message);
                     return FALSE;
                   }
               g_string_append_printf (field_objects, "%s%s", field_objects->len > 1 ? "," : "",
@@ -252,29 +257,34 @@ read_role_body (CrmCall          *call,
   *permissions = NULL;
   if (body == NULL)
     {
-      crm_call_reply_error (call, CRM_API_ERROR_MALFORMED, "The body must be a JSON object");
+      crm_call_reply_error (call, CRM_API_ERROR_MALFORMED, N_("The body must be a JSON object"));
       return FALSE;
     }
   if ((creating || crm_json_get_type (body, "name") != CRM_JSON_ABSENT)
       && (name == NULL || *name == '\0' || g_utf8_strlen (name, -1) > 100))
-    json_object_set_string_member (problems, "name", "Required, at most 100 characters");
+    json_object_set_string_member (problems, "name", N_("Required, at most 100 characters"));
   if (description != CRM_JSON_ABSENT && description != CRM_JSON_STRING)
-    json_object_set_string_member (problems, "description", "Must be text");
+    json_object_set_string_member (problems, "description", N_("Must be text"));
   if (require_mfa != CRM_JSON_ABSENT && require_mfa != CRM_JSON_BOOLEAN)
-    json_object_set_string_member (problems, "require_mfa", "Must be true or false");
+    json_object_set_string_member (problems, "require_mfa", N_("Must be true or false"));
   if (json_object_has_member (body, "permissions"))
     {
       g_autoptr(GError) local_error = NULL;
 
       *permissions = crm_permissions_from_json (json_object_get_member (body, "permissions"),
                                                 &local_error);
+      /* The English detail names the JSON member, for whoever wrote the request. */
       if (*permissions == NULL)
-        json_object_set_string_member (problems, "permissions", local_error->message);
+        {
+          g_debug ("Refusing permissions: %s", local_error->message);
+          json_object_set_string_member (problems, "permissions",
+                                         N_("Not a valid set of permissions"));
+        }
     }
   if (json_object_get_size (problems) > 0)
     {
       g_clear_pointer (permissions, crm_permissions_free);
-      crm_call_reply_invalid (call, "Some fields are not valid", problems);
+      crm_call_reply_invalid (call, N_("Some fields are not valid"), problems);
       return FALSE;
     }
   return TRUE;
@@ -418,7 +428,7 @@ update_role (CrmCall  *call,
     return FALSE;
   if (PQntuples (current) != 1)
     {
-      crm_call_reply_error (call, CRM_API_ERROR_NOT_FOUND, "No such role");
+      crm_call_reply_error (call, CRM_API_ERROR_NOT_FOUND, N_("No such role"));
       return TRUE;
     }
   before = role_from_row (current, 0, error);
@@ -428,7 +438,8 @@ update_role (CrmCall  *call,
     return TRUE;
   if (version != json_object_get_int_member (json_node_get_object (before), "version"))
     {
-      crm_call_reply_conflict (call, "Someone else changed this role; here is the current version",
+      crm_call_reply_conflict (call,
+                               N_("Someone else changed this role; here is the current version"),
                                before);
       return TRUE;
     }
@@ -440,8 +451,8 @@ update_role (CrmCall  *call,
       g_autoptr(JsonObject) problems = json_object_new ();
 
       json_object_set_string_member (problems, "permissions",
-                                     "The administrator role always has every permission");
-      crm_call_reply_invalid (call, "The administrator role cannot be narrowed", problems);
+                                     N_("The administrator role always has every permission"));
+      crm_call_reply_invalid (call, N_("The administrator role cannot be narrowed"), problems);
       return TRUE;
     }
   if (crm_json_get_type (body, "require_mfa") == CRM_JSON_BOOLEAN)
@@ -492,7 +503,7 @@ delete_role (CrmCall  *call,
     return FALSE;
   if (PQntuples (current) != 1)
     {
-      crm_call_reply_error (call, CRM_API_ERROR_NOT_FOUND, "No such role");
+      crm_call_reply_error (call, CRM_API_ERROR_NOT_FOUND, N_("No such role"));
       return TRUE;
     }
   before = role_from_row (current, 0, error);
@@ -502,13 +513,13 @@ delete_role (CrmCall  *call,
   if (crm_json_get_string (role, "builtin") != NULL)
     {
       crm_call_reply_error (call, CRM_API_ERROR_CONFLICT,
-                            "Built-in roles cannot be deleted; copy and edit them instead");
+                            N_("Built-in roles cannot be deleted; copy and edit them instead"));
       return TRUE;
     }
   if (json_object_get_int_member (role, "users") > 0)
     {
       crm_call_reply_error (call, CRM_API_ERROR_CONFLICT,
-                            "Users still have this role; give them another one first");
+                            N_("Users still have this role; give them another one first"));
       return TRUE;
     }
   id_text = g_strdup_printf ("%" G_GINT64_FORMAT, id);
@@ -593,7 +604,7 @@ put_field_policy (CrmCall  *call,
     return crm_call_deny (call, CRM_OBJECT_FIELDS, "update", 0, NULL, error);
   if (!crm_object_from_string (object_name, &object))
     {
-      crm_call_reply_error (call, CRM_API_ERROR_NOT_FOUND, "No such object");
+      crm_call_reply_error (call, CRM_API_ERROR_NOT_FOUND, N_("No such object"));
       return TRUE;
     }
   if (crm_json_get_type (body, "protected") != CRM_JSON_BOOLEAN
@@ -601,9 +612,9 @@ put_field_policy (CrmCall  *call,
     {
       g_autoptr(JsonObject) problems = json_object_new ();
 
-      json_object_set_string_member (problems, "protected", "Must be true or false");
-      json_object_set_string_member (problems, "sensitive", "Must be true or false");
-      crm_call_reply_invalid (call, "protected and sensitive are required", problems);
+      json_object_set_string_member (problems, "protected", N_("Must be true or false"));
+      json_object_set_string_member (problems, "sensitive", N_("Must be true or false"));
+      crm_call_reply_invalid (call, N_("protected and sensitive are required"), problems);
       return TRUE;
     }
   {

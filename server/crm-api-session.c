@@ -7,6 +7,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include <glib/gi18n-lib.h>
+
 #include "crm-api.h"
 #include "crm-call.h"
 #include "crm-json.h"
@@ -164,7 +166,7 @@ reply_failure (CrmCall     *call,
     return FALSE;
   if (!record_failure (call, user_id, username, error))
     return FALSE;
-  crm_call_reply_error (call, CRM_API_ERROR_UNAUTHENTICATED, "Wrong user name or password");
+  crm_call_reply_error (call, CRM_API_ERROR_UNAUTHENTICATED, N_("Wrong user name or password"));
   return TRUE;
 }
 
@@ -310,10 +312,10 @@ create_session (CrmCall  *call,
       g_autoptr(JsonObject) fields = json_object_new ();
 
       if (crm_json_get_string (body, "username") == NULL)
-        json_object_set_string_member (fields, "username", "Enter your user name");
+        json_object_set_string_member (fields, "username", N_("Enter your user name"));
       if (password == NULL)
-        json_object_set_string_member (fields, "password", "Enter your password");
-      crm_call_reply_invalid (call, "User name and password are required", fields);
+        json_object_set_string_member (fields, "password", N_("Enter your password"));
+      crm_call_reply_invalid (call, N_("User name and password are required"), fields);
       return TRUE;
     }
   username = g_utf8_strdown (crm_json_get_string (body, "username"), -1);
@@ -330,7 +332,7 @@ create_session (CrmCall  *call,
         return FALSE;
       crm_call_set_header (call, "Retry-After", seconds);
       crm_call_reply_error (call, CRM_API_ERROR_RATE_LIMITED,
-                            "Too many failed sign-ins; try again later");
+                            N_("Too many failed sign-ins; try again later"));
       return TRUE;
     }
 
@@ -371,7 +373,7 @@ create_session (CrmCall  *call,
           if (!crm_call_audit (call, "session.create", "users", user_id, "failed", detail, error))
             return FALSE;
           crm_call_reply_error (call, CRM_API_ERROR_MFA_REQUIRED,
-                                "Enter the code from your authenticator app");
+                                N_("Enter the code from your authenticator app"));
           return TRUE;
         }
       if (totp != NULL)
@@ -514,7 +516,7 @@ start_enrollment (CrmCall  *call,
   if (principal->mfa_enabled)
     {
       crm_call_reply_error (call, CRM_API_ERROR_CONFLICT,
-                            "Two-factor sign-in is already set up; an admin can reset it");
+                            N_("Two-factor sign-in is already set up; an admin can reset it"));
       return TRUE;
     }
   if (box == NULL)
@@ -585,8 +587,9 @@ confirm_enrollment (CrmCall  *call,
     {
       g_autoptr(JsonObject) fields = json_object_new ();
 
-      json_object_set_string_member (fields, "code", "Enter the code from your authenticator app");
-      crm_call_reply_invalid (call, "A code is required", fields);
+      json_object_set_string_member (fields, "code",
+                                     N_("Enter the code from your authenticator app"));
+      crm_call_reply_invalid (call, N_("A code is required"), fields);
       return TRUE;
     }
   {
@@ -599,7 +602,7 @@ confirm_enrollment (CrmCall  *call,
   if (PQntuples (user) != 1 || PQgetisnull (user, 0, 4))
     {
       crm_call_reply_error (call, CRM_API_ERROR_CONFLICT,
-                            "Start the enrollment first (POST /api/v1/session/mfa)");
+                            N_("Start the enrollment first (POST /api/v1/session/mfa)"));
       return TRUE;
     }
   if (!check_totp (call, PQgetvalue (user, 0, 4), 0, code, &step, error))
@@ -612,8 +615,8 @@ confirm_enrollment (CrmCall  *call,
       if (!crm_call_audit (call, "mfa.enable", "users", principal->user_id, "failed", detail,
                            error))
         return FALSE;
-      json_object_set_string_member (fields, "code", "The code is not correct; check the time");
-      crm_call_reply_invalid (call, "The code is not correct", fields);
+      json_object_set_string_member (fields, "code", N_("The code is not correct; check the time"));
+      crm_call_reply_invalid (call, N_("The code is not correct"), fields);
       return TRUE;
     }
 

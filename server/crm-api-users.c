@@ -5,6 +5,8 @@
 
 #include <string.h>
 
+#include <glib/gi18n-lib.h>
+
 #include "crm-api.h"
 #include "crm-json.h"
 #include "crm-password.h"
@@ -62,11 +64,24 @@ crm_api_users_delete (CrmRequest *request)
   crm_resource_delete (request, &users);
 }
 
+/* The policy rule @error broke, in the caller's language; "Required" without a password. */
 static void
-password_problem (JsonObject   *problems,
+password_problem (CrmCall      *call,
+                  JsonObject   *problems,
                   const GError *error)
 {
-  json_object_set_string_member (problems, "password", error->message);
+  g_autofree char *message = NULL;
+  const char *format;
+  int limit;
+
+  if (error == NULL)
+    {
+      json_object_set_string_member (problems, "password", N_("Required"));
+      return;
+    }
+  format = crm_password_problem_format ((CrmPasswordError) error->code, &limit);
+  message = g_strdup_printf (crm_call_translate (call, format), limit);
+  json_object_set_string_member (problems, "password", message);
 }
 
 static gboolean
@@ -117,24 +132,26 @@ create_user (CrmCall  *call,
 
   if (username == NULL || !is_valid_username (username))
     json_object_set_string_member (problems, "username",
-                                   "2–64 lower-case letters, digits, dots, dashes or underscores");
+                                   N_("2–64 lower-case letters, digits, dots, dashes or "
+                                      "underscores"));
   if (display_name == NULL || *display_name == '\0' || g_utf8_strlen (display_name, -1) > 200)
-    json_object_set_string_member (problems, "display_name", "Required, at most 200 characters");
+    json_object_set_string_member (problems, "display_name",
+                                   N_("Required, at most 200 characters"));
   if (password == NULL)
-    json_object_set_string_member (problems, "password", "Required");
+    json_object_set_string_member (problems, "password", N_("Required"));
   else if (!crm_password_check_policy (password, username, &policy_error))
-    password_problem (problems, policy_error);
+    password_problem (call, problems, policy_error);
   if (crm_json_get_type (body, "team_id") != CRM_JSON_ABSENT
       && crm_json_get_type (body, "team_id") != CRM_JSON_INT)
-    json_object_set_string_member (problems, "team_id", "Must be a team id");
+    json_object_set_string_member (problems, "team_id", N_("Must be a team id"));
   if (crm_json_get_type (body, "role_id") != CRM_JSON_ABSENT
       && crm_json_get_type (body, "role_id") != CRM_JSON_INT)
-    json_object_set_string_member (problems, "role_id", "Must be a role id");
+    json_object_set_string_member (problems, "role_id", N_("Must be a role id"));
   if (crm_json_get_type (body, "is_active") == CRM_JSON_BOOLEAN)
     active = json_object_get_boolean_member (body, "is_active") ? "true" : "false";
   if (json_object_get_size (problems) > 0)
     {
-      crm_call_reply_invalid (call, "Some fields are not valid", problems);
+      crm_call_reply_invalid (call, N_("Some fields are not valid"), problems);
       return TRUE;
     }
 
@@ -220,7 +237,7 @@ target_user (CrmCall   *call,
       if (crm_call_in_scope (call, crm_call_get_scope (call, CRM_OBJECT_USERS, CRM_ACTION_READ),
                              *id))
         return crm_call_deny (call, CRM_OBJECT_USERS, "update", *id, NULL, error);
-      crm_call_reply_error (call, CRM_API_ERROR_NOT_FOUND, "No such user");
+      crm_call_reply_error (call, CRM_API_ERROR_NOT_FOUND, N_("No such user"));
       return TRUE;
     }
   *allowed = TRUE;
@@ -267,8 +284,8 @@ set_password (CrmCall  *call,
           g_autoptr(JsonObject) problems = json_object_new ();
 
           json_object_set_string_member (problems, "current_password",
-                                         "Enter your current password");
-          crm_call_reply_invalid (call, "The current password is not correct", problems);
+                                         N_("Enter your current password"));
+          crm_call_reply_invalid (call, N_("The current password is not correct"), problems);
           return TRUE;
         }
     }
@@ -289,7 +306,7 @@ set_password (CrmCall  *call,
   }
   if (PQntuples (user) != 1)
     {
-      crm_call_reply_error (call, CRM_API_ERROR_NOT_FOUND, "No such user");
+      crm_call_reply_error (call, CRM_API_ERROR_NOT_FOUND, N_("No such user"));
       return TRUE;
     }
   if (password == NULL || !crm_password_check_policy (password, PQgetvalue (user, 0, 0),
@@ -297,9 +314,8 @@ set_password (CrmCall  *call,
     {
       g_autoptr(JsonObject) problems = json_object_new ();
 
-      json_object_set_string_member (problems, "password",
-                                     policy_error ? policy_error->message : "Required");
-      crm_call_reply_invalid (call, "The password is not acceptable", problems);
+      password_problem (call, problems, policy_error);
+      crm_call_reply_invalid (call, N_("The password is not acceptable"), problems);
       return TRUE;
     }
   hash = crm_password_hash (password, error);

@@ -7,6 +7,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include <glib/gi18n-lib.h>
+
 #include "crm-call.h"
 #include "crm-catalog.h"
 #include "crm-json.h"
@@ -26,6 +28,7 @@ struct _CrmCall
   CrmCallThenFunc then;
   gconstpointer  data;
   char          *request_id;
+  const char    *language;      /* crm_request_get_language () */
   char          *source;
   char          *bearer;
   GHashTable    *params;
@@ -48,7 +51,7 @@ struct _CrmCall
 
 /* The headers a call may read; the rest never leave the main thread. */
 static const char * const copied_headers[] = {
-  "If-Match", "User-Agent", "Accept-Language",
+  "If-Match", "User-Agent",
 };
 
 static void
@@ -397,7 +400,7 @@ call_transaction (PGconn   *conn,
       if (!found)
         {
           crm_call_reply_error (self, CRM_API_ERROR_UNAUTHENTICATED,
-                                "The session has expired or was revoked; sign in again");
+                                N_("The session has expired or was revoked; sign in again"));
           self->conn = NULL;
           return TRUE;
         }
@@ -405,7 +408,7 @@ call_transaction (PGconn   *conn,
           && (self->flags & CRM_CALL_DURING_ENROLLMENT) == 0)
         {
           crm_call_reply_error (self, CRM_API_ERROR_MFA_ENROLLMENT_REQUIRED,
-                                "Your role requires two-factor sign-in: set it up first");
+                                N_("Your role requires two-factor sign-in: set it up first"));
           self->conn = NULL;
           return TRUE;
         }
@@ -417,7 +420,7 @@ call_transaction (PGconn   *conn,
   if (ok && self->status == 0)
     {
       g_warning ("Call for request %s returned no reply", self->request_id);
-      crm_call_reply_error (self, CRM_API_ERROR_INTERNAL, "Internal server error");
+      crm_call_reply_error (self, CRM_API_ERROR_INTERNAL, N_("Internal server error"));
     }
   self->conn = NULL;
   return ok;
@@ -606,6 +609,7 @@ run_full (CrmRequest      *request,
   self->then = then;
   self->data = data;
   self->request_id = g_strdup (crm_request_get_id (request));
+  self->language = crm_request_get_language (request);
   self->source = g_strdup (soup_server_message_get_remote_host (message));
   if (self->source == NULL)
     self->source = g_strdup ("");
@@ -617,7 +621,7 @@ run_full (CrmRequest      *request,
                                         G_URI_PARAMS_WWW_FORM, NULL);
       if (self->query == NULL)
         {
-          crm_request_reply_error (request, CRM_API_ERROR_MALFORMED, "The query is malformed");
+          crm_request_reply_error (request, CRM_API_ERROR_MALFORMED, N_("The query is malformed"));
           return;
         }
     }
@@ -637,7 +641,8 @@ run_full (CrmRequest      *request,
   if (!read_body (self, message))
     {
       crm_request_reply_error (request, CRM_API_ERROR_MALFORMED,
-                               "The body must be a JSON object in UTF-8, without NUL characters");
+                               N_("The body must be a JSON object in UTF-8, without NUL "
+                                  "characters"));
       return;
     }
 
@@ -649,7 +654,7 @@ run_full (CrmRequest      *request,
       soup_message_headers_replace (soup_server_message_get_response_headers (message),
                                     "WWW-Authenticate", "Bearer");
       crm_request_reply_error (request, CRM_API_ERROR_UNAUTHENTICATED,
-                               "Sign in first: this call needs a bearer token");
+                               N_("Sign in first: this call needs a bearer token"));
       return;
     }
 
@@ -941,6 +946,7 @@ crm_call_deny (CrmCall     *self,
                GError     **error)
 {
   g_autofree char *message = NULL;
+  CrmAction known_action;
 
   if (!crm_call_deny_quietly (self, object, action, record_id, field, error))
     return FALSE;
@@ -949,15 +955,22 @@ crm_call_deny (CrmCall     *self,
       g_autoptr(JsonObject) fields = json_object_new ();
       g_autoptr(JsonNode) body = NULL;
 
-      message = g_strdup_printf ("You may not %s the field “%s”",
-                                 g_str_equal (action, "read") ? "read" : "change", field);
+      message = crm_call_dup_printf (self, g_str_equal (action, "read")
+                                             ? N_("You may not read the field “%s”")
+                                             : N_("You may not change the field “%s”"),
+                                     field);
       json_object_set_string_member (fields, field, message);
       body = crm_api_error_body_new (CRM_API_ERROR_FORBIDDEN, message, fields);
       crm_call_reply (self, 403, body);
       return TRUE;
     }
-  message = g_strdup_printf ("Your role may not %s %s", action, crm_object_to_string (object));
-  crm_call_reply_error (self, CRM_API_ERROR_FORBIDDEN, message);
+  /* Actions outside the permission matrix ("purge", "merge") by their API name. */
+  message = crm_call_dup_printf (self, N_("Your role does not allow “%s” on “%s”"),
+                                 crm_action_from_string (action, &known_action)
+                                   ? crm_call_translate (self, crm_action_get_label (known_action))
+                                   : action,
+                                 crm_call_translate (self, crm_object_get_label (object)));
+  crm_call_reply_literal_error (self, CRM_API_ERROR_FORBIDDEN, message);
   return TRUE;
 }
 
@@ -1005,14 +1018,64 @@ crm_call_add_reply_member (CrmCall    *self,
   json_object_set_member (json_node_get_object (self->reply), name, value);
 }
 
+/**
+ * crm_call_translate:
+ * @msgid: an English message, marked with N_()
+ *
+ * Returns: (transfer none): @msgid in the caller's language (crm_request_get_language ())
+ */
+const char *
+crm_call_translate (CrmCall    *self,
+                    const char *msgid)
+{
+  return crm_catalog_lookup (self->language, msgid);
+}
+
+/**
+ * crm_call_dup_printf:
+ * @format: an English printf format, marked with N_()
+ *
+ * Formats with @format translated into the caller's language.
+ *
+ * Returns: (transfer full): the message
+ */
+char *
+crm_call_dup_printf (CrmCall    *self,
+                     const char *format,
+                     ...)
+{
+  va_list args;
+  char *message;
+
+  va_start (args, format);
+  message = g_strdup_vprintf (crm_call_translate (self, format), args);
+  va_end (args);
+  return message;
+}
+
+/** crm_call_reply_literal_error: crm_call_reply_error () with a message already translated. */
+void
+crm_call_reply_literal_error (CrmCall     *self,
+                              CrmApiError  code,
+                              const char  *message)
+{
+  g_autoptr(JsonNode) body = crm_api_error_body_new (code, message, NULL);
+
+  crm_call_reply (self, crm_api_error_get_http_status (code), body);
+}
+
+/**
+ * crm_call_reply_error:
+ * @message: an English msgid, marked with N_()
+ *
+ * The contract's error body for @code, @message in the caller's language.
+ */
 void
 crm_call_reply_error (CrmCall     *self,
                       CrmApiError  code,
                       const char  *message)
 {
-  g_autoptr(JsonNode) body = crm_api_error_body_new (code, message, NULL);
-
-  crm_call_reply (self, crm_api_error_get_http_status (code), body);
+  crm_call_reply_literal_error (self, code, crm_call_translate (self, message));
 }
 
 /**
@@ -1026,7 +1089,6 @@ crm_call_reply_invalid (CrmCall    *self,
                         const char *message,
                         JsonObject *fields)
 {
-  const char *languages = crm_call_get_header (self, "Accept-Language");
   g_autoptr(JsonObject) translated = json_object_new ();
   g_autoptr(GList) members = fields != NULL ? json_object_get_members (fields) : NULL;
   g_autoptr(JsonNode) body = NULL;
@@ -1036,9 +1098,9 @@ crm_call_reply_invalid (CrmCall    *self,
       const char *text = crm_json_get_string (fields, l->data);
 
       json_object_set_string_member (translated, l->data,
-                                     text != NULL ? crm_catalog_translate (languages, text) : "");
+                                     text != NULL ? crm_call_translate (self, text) : "");
     }
-  body = crm_api_error_body_new (CRM_API_ERROR_INVALID, crm_catalog_translate (languages, message),
+  body = crm_api_error_body_new (CRM_API_ERROR_INVALID, crm_call_translate (self, message),
                                  translated);
 
   crm_call_reply (self, 422, body);
@@ -1092,17 +1154,23 @@ crm_call_get_if_match (CrmCall *self,
         return TRUE;
     }
   crm_call_reply_error (self, CRM_API_ERROR_MALFORMED,
-                        "PATCH needs If-Match with the version you edited");
+                        N_("PATCH needs If-Match with the version you edited"));
   return FALSE;
 }
 
-/** crm_call_reply_conflict: 409 carrying the @current record, for a stale If-Match. */
+/**
+ * crm_call_reply_conflict:
+ * @message: an English msgid, marked with N_()
+ *
+ * 409 carrying the @current record, for a stale If-Match.
+ */
 void
 crm_call_reply_conflict (CrmCall    *self,
                          const char *message,
                          JsonNode   *current)
 {
-  g_autoptr(JsonNode) body = crm_api_error_body_new (CRM_API_ERROR_CONFLICT, message, NULL);
+  g_autoptr(JsonNode) body = crm_api_error_body_new (CRM_API_ERROR_CONFLICT,
+                                                     crm_call_translate (self, message), NULL);
 
   json_object_set_member (json_node_get_object (body), "current", json_node_ref (current));
   crm_call_reply (self, 409, body);
@@ -1121,7 +1189,7 @@ crm_call_get_id_param (CrmCall    *self,
 {
   if (parse_id (crm_call_get_param (self, name), id))
     return TRUE;
-  crm_call_reply_error (self, CRM_API_ERROR_NOT_FOUND, "No such record");
+  crm_call_reply_error (self, CRM_API_ERROR_NOT_FOUND, N_("No such record"));
   return FALSE;
 }
 

@@ -161,7 +161,15 @@ void                crm_call_reply            (CrmCall        *self,
 void                crm_call_add_reply_member (CrmCall        *self,
                                                const char     *name,
                                                JsonNode       *value);
+const char         *crm_call_translate        (CrmCall        *self,
+                                               const char     *msgid);
+char               *crm_call_dup_printf       (CrmCall        *self,
+                                               const char     *format,
+                                               ...) G_GNUC_PRINTF (2, 3);
 void                crm_call_reply_error      (CrmCall        *self,
+                                               CrmApiError     code,
+                                               const char     *message);
+void                crm_call_reply_literal_error (CrmCall     *self,
                                                CrmApiError     code,
                                                const char     *message);
 void                crm_call_reply_invalid    (CrmCall        *self,

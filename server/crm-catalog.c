@@ -8,7 +8,7 @@
 #include "crm-catalog.h"
 
 /*
- * Per-request translation for the server's 422 messages. glibc's gettext follows the
+ * Per-request translation for the server's error messages. glibc's gettext follows the
  * process-wide locale (and LANGUAGE), which the worker threads cannot switch per request,
  * so the compiled catalogs (<localedir>/<lang>/LC_MESSAGES/rapport.mo) are read here, all of
  * them, once per process; afterwards they are only read, from any thread.
@@ -301,34 +301,31 @@ dup_candidates (const char *tag)
 }
 
 /**
- * crm_catalog_translate:
+ * crm_catalog_choose:
  * @accept_language: (nullable): an Accept-Language header value, such as
  *   "zh-CN,zh;q=0.9,en;q=0.8"
- * @msgid: an untranslated message, such as a problem of crm_validate_mobile()
  *
- * Translates @msgid into the language the caller prefers, from the GETTEXT_PACKAGE
+ * Chooses the language a caller's messages are answered in, from the GETTEXT_PACKAGE
  * catalogs under $RAPPORT_LOCALEDIR (when set) or LOCALEDIR. Languages are tried by
  * q value (then header order); zh, zh-CN, zh-Hans and zh_CN all mean zh_CN. English, "*"
- * or a language without a catalog leaves @msgid as it is. The catalogs load on the first
- * call and stay for the life of the process; any thread may call this.
+ * or a language without a catalog means the msgids themselves (%NULL). The catalogs load
+ * on the first call and stay for the life of the process; any thread may call this.
  *
- * Returns: (transfer none): the translation, or @msgid itself
+ * Returns: (transfer none) (nullable): a catalog's language, such as "zh_CN", for
+ *   crm_catalog_lookup (); %NULL for English
  */
 const char *
-crm_catalog_translate (const char *accept_language,
-                       const char *msgid)
+crm_catalog_choose (const char *accept_language)
 {
   g_autoptr(GArray) ranges = NULL;
   g_auto(GStrv) items = NULL;
   GHashTable *catalogs;
 
-  g_return_val_if_fail (msgid != NULL, NULL);
-
-  if (accept_language == NULL || *accept_language == '\0' || *msgid == '\0')
-    return msgid;
+  if (accept_language == NULL || *accept_language == '\0')
+    return NULL;
   catalogs = get_catalogs ();
   if (g_hash_table_size (catalogs) == 0)
-    return msgid;
+    return NULL;
 
   ranges = g_array_new (FALSE, TRUE, sizeof (LanguageRange));
   items = g_strsplit (accept_language, ",", MAX_RANGES + 1);
@@ -352,25 +349,65 @@ crm_catalog_translate (const char *accept_language,
 
       /* "*": any language will do, so the original. */
       if (g_str_equal (range->tag, "*"))
-        return msgid;
+        return NULL;
 
       candidates = dup_candidates (range->tag);
       for (guint c = 0; candidates[c] != NULL; c++)
         {
-          Catalog *catalog = g_hash_table_lookup (catalogs, candidates[c]);
+          gpointer language;
 
-          if (catalog != NULL)
-            {
-              const char *translation = g_hash_table_lookup (catalog->strings, msgid);
-
-              return translation != NULL ? translation : msgid;
-            }
+          if (g_hash_table_lookup_extended (catalogs, candidates[c], &language, NULL))
+            return language;
         }
 
       /* English is the language of the msgids. */
       if (g_str_equal (range->tag, "en") || g_str_has_prefix (range->tag, "en-"))
-        return msgid;
+        return NULL;
     }
 
-  return msgid;
+  return NULL;
+}
+
+/**
+ * crm_catalog_lookup:
+ * @language: (nullable): what crm_catalog_choose () chose
+ * @msgid: an untranslated message, marked with N_()
+ *
+ * Returns: (transfer none): @msgid in @language, or @msgid itself when @language is
+ *   %NULL (English) or its catalog lacks it
+ */
+const char *
+crm_catalog_lookup (const char *language,
+                    const char *msgid)
+{
+  Catalog *catalog;
+  const char *translation;
+
+  g_return_val_if_fail (msgid != NULL, NULL);
+
+  if (language == NULL || *msgid == '\0')
+    return msgid;
+  catalog = g_hash_table_lookup (get_catalogs (), language);
+  if (catalog == NULL)
+    return msgid;
+  translation = g_hash_table_lookup (catalog->strings, msgid);
+  return translation != NULL ? translation : msgid;
+}
+
+/**
+ * crm_catalog_translate:
+ * @accept_language: (nullable): an Accept-Language header value
+ * @msgid: an untranslated message, such as a problem of crm_validate_mobile()
+ *
+ * crm_catalog_lookup () in the language crm_catalog_choose () picks for @accept_language.
+ *
+ * Returns: (transfer none): the translation, or @msgid itself
+ */
+const char *
+crm_catalog_translate (const char *accept_language,
+                       const char *msgid)
+{
+  g_return_val_if_fail (msgid != NULL, NULL);
+
+  return crm_catalog_lookup (crm_catalog_choose (accept_language), msgid);
 }

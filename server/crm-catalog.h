@@ -5,6 +5,9 @@
 
 G_BEGIN_DECLS
 
+const char  *crm_catalog_choose     (const char *accept_language);
+const char  *crm_catalog_lookup     (const char *language,
+                                     const char *msgid);
 const char  *crm_catalog_translate  (const char *accept_language,
                                      const char *msgid);
 

@@ -6,6 +6,8 @@
 #include <glib-unix.h>
 #include <string.h>
 
+#include <glib/gi18n-lib.h>
+
 #include "crm-call.h"
 #include "crm-events.h"
 
@@ -573,7 +575,7 @@ crm_events_accept (CrmEvents  *self,
   if (!soup_websocket_server_process_handshake (message, NULL, NULL, NULL, NULL))
     {
       crm_request_reply_error (request, CRM_API_ERROR_MALFORMED,
-                               "This address takes a WebSocket handshake");
+                               N_("This address takes a WebSocket handshake"));
       return;
     }
   upgrade = g_new0 (Upgrade, 1);

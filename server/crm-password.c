@@ -5,6 +5,7 @@
 
 #include <string.h>
 
+#include <glib/gi18n-lib.h>
 #include <sodium.h>
 
 #include "crm-password.h"
@@ -135,6 +136,52 @@ crm_password_needs_rehash (const char *hash)
 }
 
 /**
+ * crm_password_problem_format:
+ * @code: a policy error
+ * @limit: (out): the number the format takes (%d), or 0 when it takes none
+ *
+ * The one wording of each policy rule, for the server's log and, translated, for the
+ * caller: a printf format marked with N_().
+ *
+ * Returns: (transfer none): the untranslated format
+ */
+const char *
+crm_password_problem_format (CrmPasswordError  code,
+                             int              *limit)
+{
+  *limit = 0;
+  switch (code)
+    {
+    case CRM_PASSWORD_ERROR_INVALID:
+      return N_("The password is not valid UTF-8");
+    case CRM_PASSWORD_ERROR_TOO_SHORT:
+      *limit = CRM_PASSWORD_MIN_CHARS;
+      return N_("The password has fewer than %d characters");
+    case CRM_PASSWORD_ERROR_TOO_LONG:
+      *limit = CRM_PASSWORD_MAX_BYTES;
+      return N_("The password is longer than %d bytes");
+    case CRM_PASSWORD_ERROR_TOO_SIMPLE:
+      return N_("The password needs at least two of: letters, digits, other characters");
+    case CRM_PASSWORD_ERROR_CONTAINS_USERNAME:
+      return N_("The password contains the user name");
+    case CRM_PASSWORD_ERROR_FAILED:
+    default:
+      return N_("The password could not be stored");
+    }
+}
+
+static gboolean
+policy_error (GError           **error,
+              CrmPasswordError   code)
+{
+  int limit;
+  const char *format = crm_password_problem_format (code, &limit);
+
+  g_set_error (error, CRM_PASSWORD_ERROR, code, format, limit);
+  return FALSE;
+}
+
+/**
  * crm_password_check_policy:
  * @password: the proposed password
  * @username: (nullable): the account's user name, checked when it has 3 or more characters
@@ -160,41 +207,20 @@ crm_password_check_policy (const char  *password,
   g_return_val_if_fail (error == NULL || *error == NULL, FALSE);
 
   if (!g_utf8_validate (password, -1, NULL))
-    {
-      g_set_error_literal (error, CRM_PASSWORD_ERROR, CRM_PASSWORD_ERROR_INVALID,
-                           "The password is not valid UTF-8");
-      return FALSE;
-    }
+    return policy_error (error, CRM_PASSWORD_ERROR_INVALID);
   if (strlen (password) > CRM_PASSWORD_MAX_BYTES)
-    {
-      g_set_error (error, CRM_PASSWORD_ERROR, CRM_PASSWORD_ERROR_TOO_LONG,
-                   "The password is longer than %d bytes", CRM_PASSWORD_MAX_BYTES);
-      return FALSE;
-    }
+    return policy_error (error, CRM_PASSWORD_ERROR_TOO_LONG);
   if (g_utf8_strlen (password, -1) < CRM_PASSWORD_MIN_CHARS)
-    {
-      g_set_error (error, CRM_PASSWORD_ERROR, CRM_PASSWORD_ERROR_TOO_SHORT,
-                   "The password has fewer than %d characters", CRM_PASSWORD_MIN_CHARS);
-      return FALSE;
-    }
+    return policy_error (error, CRM_PASSWORD_ERROR_TOO_SHORT);
 
   for (const char *p = password; *p != '\0'; p = g_utf8_next_char (p))
     classes |= char_class (g_utf8_get_char (p));
   /* At most one bit set: a single class. */
   if ((classes & (classes - 1)) == 0)
-    {
-      g_set_error_literal (error, CRM_PASSWORD_ERROR, CRM_PASSWORD_ERROR_TOO_SIMPLE,
-                           "The password needs at least two of: letters, digits, "
-                           "other characters");
-      return FALSE;
-    }
+    return policy_error (error, CRM_PASSWORD_ERROR_TOO_SIMPLE);
 
   if (username != NULL && g_utf8_strlen (username, -1) >= 3
       && contains_ignoring_case (password, username))
-    {
-      g_set_error_literal (error, CRM_PASSWORD_ERROR, CRM_PASSWORD_ERROR_CONTAINS_USERNAME,
-                           "The password contains the user name");
-      return FALSE;
-    }
+    return policy_error (error, CRM_PASSWORD_ERROR_CONTAINS_USERNAME);
   return TRUE;
 }

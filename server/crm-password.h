@@ -37,6 +37,8 @@ char     *crm_password_hash          (const char  *password,
 gboolean  crm_password_verify        (const char  *hash,
                                       const char  *password);
 gboolean  crm_password_needs_rehash  (const char  *hash);
+const char *crm_password_problem_format (CrmPasswordError  code,
+                                        int              *limit);
 gboolean  crm_password_check_policy  (const char  *password,
                                       const char  *username,
                                       GError     **error);

@@ -5,6 +5,9 @@
 
 #include <string.h>
 
+#include <glib/gi18n-lib.h>
+
+#include "crm-catalog.h"
 #include "crm-db.h"
 #include "crm-request.h"
 
@@ -24,6 +27,7 @@ struct _CrmRequest
   GCancellable      *cancellable;
   GHashTable        *params;
   char              *id;
+  const char        *language;   /* of the catalog messages are answered in; NULL: English */
   gint64             started_us;
   gboolean           paused;
   gboolean           replied;
@@ -58,19 +62,24 @@ crm_request_new (CrmServer         *server,
   return self;
 }
 
-/* Once the headers are read: a caller's own sane X-Request-Id replaces the generated one. */
+/*
+ * Once the headers are read: a caller's own sane X-Request-Id replaces the generated one,
+ * and Accept-Language chooses the language of the messages the request is answered with
+ * (the one place that does).
+ */
 void
 _crm_request_headers_read (CrmRequest *self)
 {
+  SoupMessageHeaders *headers = soup_server_message_get_request_headers (self->message);
   const char *given;
 
-  given = soup_message_headers_get_one (soup_server_message_get_request_headers (self->message),
-                                        "X-Request-Id");
+  given = soup_message_headers_get_one (headers, "X-Request-Id");
   if (is_valid_request_id (given))
     {
       g_free (self->id);
       self->id = g_strdup (given);
     }
+  self->language = crm_catalog_choose (soup_message_headers_get_one (headers, "Accept-Language"));
 }
 
 static void
@@ -126,6 +135,26 @@ const char *
 crm_request_get_id (CrmRequest *self)
 {
   return self->id;
+}
+
+/**
+ * crm_request_get_language:
+ *
+ * Returns: (transfer none) (nullable): the language the caller's Accept-Language chose,
+ *   for crm_catalog_lookup (); %NULL for English. It lives as long as the process.
+ */
+const char *
+crm_request_get_language (CrmRequest *self)
+{
+  return self->language;
+}
+
+/** crm_request_translate: @msgid (marked with N_()) in the caller's language. */
+const char *
+crm_request_translate (CrmRequest *self,
+                       const char *msgid)
+{
+  return crm_catalog_lookup (self->language, msgid);
 }
 
 const char *
@@ -264,17 +293,34 @@ crm_api_error_body_new (CrmApiError  code,
   return node;
 }
 
+static void
+reply_error_text (CrmRequest  *self,
+                  CrmApiError  code,
+                  const char  *text)
+{
+  g_autoptr(JsonNode) node = crm_api_error_body_new (code, text, NULL);
+
+  crm_request_reply_json (self, crm_api_error_get_http_status (code), node);
+}
+
+/**
+ * crm_request_reply_error:
+ * @message: an English msgid, marked with N_()
+ *
+ * Replies with the contract's error body, @message in the caller's language.
+ */
 void
 crm_request_reply_error (CrmRequest  *self,
                          CrmApiError  code,
                          const char  *message)
 {
-  g_autoptr(JsonNode) node = crm_api_error_body_new (code, message, NULL);
-
-  crm_request_reply_json (self, crm_api_error_get_http_status (code), node);
+  reply_error_text (self, code, crm_request_translate (self, message));
 }
 
-/* The one table from internal errors to the API's: 500s never echo internals. */
+/*
+ * The one table from internal errors to the API's: 500s never echo internals. A
+ * CRM_API_ERROR's message is already in the caller's language (crm_call_dup_printf ()).
+ */
 void
 crm_request_reply_gerror (CrmRequest   *self,
                           const GError *error)
@@ -293,20 +339,20 @@ crm_request_reply_gerror (CrmRequest   *self,
         {
         case CRM_DB_ERROR_CONFLICT:
           code = CRM_API_ERROR_CONFLICT;
-          message = "The record conflicts with an existing one";
+          message = N_("The record conflicts with an existing one");
           break;
         case CRM_DB_ERROR_REFERENCE:
           code = CRM_API_ERROR_INVALID;
-          message = "The record refers to something that does not exist";
+          message = N_("The record refers to something that does not exist");
           break;
         case CRM_DB_ERROR_INVALID:
           code = CRM_API_ERROR_INVALID;
-          message = "The database refused a value";
+          message = N_("The database refused a value");
           break;
         case CRM_DB_ERROR_UNAVAILABLE:
         case CRM_DB_ERROR_TIMEOUT:
           code = CRM_API_ERROR_UNAVAILABLE;
-          message = "The database is unavailable; try again shortly";
+          message = N_("The database is unavailable; try again shortly");
           break;
         case CRM_DB_ERROR_RETRY:
         case CRM_DB_ERROR_INTERNAL:
@@ -317,7 +363,7 @@ crm_request_reply_gerror (CrmRequest   *self,
   else if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
     {
       code = CRM_API_ERROR_UNAVAILABLE;
-      message = "The request was cancelled";
+      message = N_("The request was cancelled");
     }
 
   if (code == CRM_API_ERROR_INTERNAL || code == CRM_API_ERROR_UNAVAILABLE)
@@ -326,11 +372,13 @@ crm_request_reply_gerror (CrmRequest   *self,
                       "REQUEST_ID", self->id,
                       "MESSAGE", "%s", error->message);
   if (code == CRM_API_ERROR_INTERNAL)
-    message = "Internal server error";
+    message = N_("Internal server error");
   if (code == CRM_API_ERROR_UNAVAILABLE)
     soup_message_headers_replace (soup_server_message_get_response_headers (self->message),
                                   "Retry-After", "1");
-  crm_request_reply_error (self, code, message);
+  if (code == CRM_API_ERROR_INTERNAL || error->domain != CRM_API_ERROR)
+    message = crm_request_translate (self, message);
+  reply_error_text (self, code, message);
 }
 
 /* Called once libsoup is done with the message: logs the access line. */

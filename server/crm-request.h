@@ -19,6 +19,9 @@ CrmServer         *crm_request_get_server     (CrmRequest        *self);
 SoupServerMessage *crm_request_get_message    (CrmRequest        *self);
 GCancellable      *crm_request_get_cancellable (CrmRequest       *self);
 const char        *crm_request_get_id         (CrmRequest        *self);
+const char        *crm_request_get_language   (CrmRequest        *self);
+const char        *crm_request_translate      (CrmRequest        *self,
+                                               const char        *msgid);
 const char        *crm_request_get_param      (CrmRequest        *self,
                                                const char        *name);
 GHashTable        *crm_request_get_params     (CrmRequest        *self);

@@ -498,9 +498,10 @@ static void
 reply_bad_parameter (CrmCall    *call,
                      const char *name)
 {
-  g_autofree char *message = g_strdup_printf ("Cannot filter by “%s” with that value", name);
+  g_autofree char *message = crm_call_dup_printf (call, N_("Cannot filter by “%s” with that value"),
+                                                  name);
 
-  crm_call_reply_error (call, CRM_API_ERROR_MALFORMED, message);
+  crm_call_reply_literal_error (call, CRM_API_ERROR_MALFORMED, message);
 }
 
 /*
@@ -529,7 +530,7 @@ append_where (CrmCall           *call,
           if (crm_call_get_scope (call, resource->object, CRM_ACTION_DELETE) != CRM_SCOPE_ALL)
             {
               crm_call_reply_error (call, CRM_API_ERROR_FORBIDDEN,
-                                    "Only administrators may open the recycle bin");
+                                    N_("Only administrators may open the recycle bin"));
               return FALSE;
             }
           g_string_append (p->sql, "  AND r.deleted_at IS NOT NULL\n");
@@ -630,9 +631,9 @@ append_where (CrmCall           *call,
       if (field == NULL || (field->flags & CRM_RESOURCE_FIELD_FILTER) == 0
           || crm_call_get_field_access (call, resource->object, name) == CRM_FIELD_ACCESS_NONE)
         {
-          g_autofree char *message = g_strdup_printf ("Cannot filter by “%s”", name);
+          g_autofree char *message = crm_call_dup_printf (call, N_("Cannot filter by “%s”"), name);
 
-          crm_call_reply_error (call, CRM_API_ERROR_MALFORMED, message);
+          crm_call_reply_literal_error (call, CRM_API_ERROR_MALFORMED, message);
           return FALSE;
         }
       json_object_set_string_member (filters, name,
@@ -752,12 +753,12 @@ list_records (CrmCall  *call,
     return TRUE;
   if (!parse_limit (crm_call_get_query (call, "limit"), &limit))
     {
-      crm_call_reply_error (call, CRM_API_ERROR_MALFORMED, "limit must be between 1 and 500");
+      crm_call_reply_error (call, CRM_API_ERROR_MALFORMED, N_("limit must be between 1 and 500"));
       return TRUE;
     }
   if (!parse_sort (resource, crm_call_get_query (call, "sort"), &sort))
     {
-      crm_call_reply_error (call, CRM_API_ERROR_MALFORMED, "Cannot sort by that");
+      crm_call_reply_error (call, CRM_API_ERROR_MALFORMED, N_("Cannot sort by that"));
       return TRUE;
     }
   direction = sort.descending ? "DESC" : "ASC";
@@ -781,7 +782,8 @@ list_records (CrmCall  *call,
       if (!cursor_parse (after, sort.field == NULL, &sort_value, &after_id))
         {
           params_clear (&p);
-          crm_call_reply_error (call, CRM_API_ERROR_MALFORMED, "after must be a cursor from next");
+          crm_call_reply_error (call, CRM_API_ERROR_MALFORMED,
+                                N_("after must be a cursor from next"));
           return TRUE;
         }
       if (sort.field == NULL)
@@ -958,7 +960,7 @@ crm_resource_fetch (CrmCall           *call,
   if (PQntuples (result) != 1
       || !row_in_scope (call, resource, CRM_ACTION_READ, owner_of (result, 0)))
     {
-      crm_call_reply_error (call, CRM_API_ERROR_NOT_FOUND, "No such record");
+      crm_call_reply_error (call, CRM_API_ERROR_NOT_FOUND, N_("No such record"));
       return NULL;
     }
   return record_for_caller (call, resource, PQgetvalue (result, 0, 0), error);
@@ -984,7 +986,7 @@ get_record (CrmCall  *call,
   if (PQntuples (result) != 1
       || !row_in_scope (call, resource, CRM_ACTION_READ, owner_of (result, 0)))
     {
-      crm_call_reply_error (call, CRM_API_ERROR_NOT_FOUND, "No such record");
+      crm_call_reply_error (call, CRM_API_ERROR_NOT_FOUND, N_("No such record"));
       return TRUE;
     }
   record = record_for_caller (call, resource, PQgetvalue (result, 0, 0), error);
@@ -1452,7 +1454,7 @@ validate_body (CrmCall           *call,
   *db_ok = TRUE;
   if (body == NULL)
     {
-      crm_call_reply_error (call, CRM_API_ERROR_MALFORMED, "The body must be a JSON object");
+      crm_call_reply_error (call, CRM_API_ERROR_MALFORMED, N_("The body must be a JSON object"));
       return FALSE;
     }
   if (!crm_resource_check_body (call, resource, body, creating, normalized, problems, db_ok,
@@ -1748,13 +1750,13 @@ fetch_for_change (CrmCall           *call,
     return NULL;
   if (PQntuples (result) != 1)
     {
-      crm_call_reply_error (call, CRM_API_ERROR_NOT_FOUND, "No such record");
+      crm_call_reply_error (call, CRM_API_ERROR_NOT_FOUND, N_("No such record"));
       return NULL;
     }
   owner = owner_of (result, 0);
   if (!row_in_scope (call, resource, CRM_ACTION_READ, owner))
     {
-      crm_call_reply_error (call, CRM_API_ERROR_NOT_FOUND, "No such record");
+      crm_call_reply_error (call, CRM_API_ERROR_NOT_FOUND, N_("No such record"));
       return NULL;
     }
   if (!row_in_scope (call, resource, action, owner)
@@ -1862,7 +1864,9 @@ update_record (CrmCall  *call,
   stored_version = json_object_get_int_member (json_node_get_object (before), "version");
   if (stored_version != version)
     {
-      crm_call_reply_conflict (call, "Someone else changed this record; here is the current version",
+      crm_call_reply_conflict (call,
+                               N_("Someone else changed this record; here is the current "
+                                  "version"),
                                before);
       return TRUE;
     }
@@ -1921,7 +1925,7 @@ update_record (CrmCall  *call,
     return FALSE;
   if (PQntuples (result) != 1)
     {
-      crm_call_reply_error (call, CRM_API_ERROR_NOT_FOUND, "No such record");
+      crm_call_reply_error (call, CRM_API_ERROR_NOT_FOUND, N_("No such record"));
       return TRUE;
     }
   after = record_for_caller (call, resource, PQgetvalue (result, 0, 0), error);
@@ -1992,7 +1996,7 @@ fetch_deleted (CrmCall           *call,
   result = fetch_row_in (call, resource, id, TRUE, DELETED, error);
   if (result != NULL && PQntuples (result) != 1)
     {
-      crm_call_reply_error (call, CRM_API_ERROR_NOT_FOUND, "No such record in the recycle bin");
+      crm_call_reply_error (call, CRM_API_ERROR_NOT_FOUND, N_("No such record in the recycle bin"));
       return NULL;
     }
   return g_steal_pointer (&result);
@@ -2050,7 +2054,7 @@ delete_record (CrmCall  *call,
         {
           /* Orders keep their customer: the record stays in the bin. */
           crm_call_reply_error (call, CRM_API_ERROR_CONFLICT,
-                                "Other records (such as orders) still refer to this one");
+                                N_("Other records (such as orders) still refer to this one"));
           return TRUE;
         }
       if (result == NULL)
@@ -2063,7 +2067,7 @@ delete_record (CrmCall  *call,
     return FALSE;
   if (PQntuples (result) != 1)
     {
-      crm_call_reply_error (call, CRM_API_ERROR_NOT_FOUND, "No such record");
+      crm_call_reply_error (call, CRM_API_ERROR_NOT_FOUND, N_("No such record"));
       return TRUE;
     }
   if ((!resource->soft_delete || purging)
@@ -2112,7 +2116,7 @@ restore_record (CrmCall  *call,
     return FALSE;
   if (PQntuples (result) != 1)
     {
-      crm_call_reply_error (call, CRM_API_ERROR_NOT_FOUND, "No such record");
+      crm_call_reply_error (call, CRM_API_ERROR_NOT_FOUND, N_("No such record"));
       return TRUE;
     }
   after = record_for_caller (call, resource, PQgetvalue (result, 0, 0), error);
@@ -2244,7 +2248,7 @@ batch_update_records (CrmCall  *call,
       || crm_json_get_type (body, "changes") != CRM_JSON_OBJECT)
     {
       crm_call_reply_error (call, CRM_API_ERROR_MALFORMED,
-                            "A batch needs “ids” (1 to 1000 distinct ids) and “changes”");
+                            N_("A batch needs “ids” (1 to 1000 distinct ids) and “changes”"));
       return TRUE;
     }
 
@@ -2324,7 +2328,7 @@ batch_update_records (CrmCall  *call,
           || !row_in_scope (call, resource, CRM_ACTION_READ, (owner = owner_of (row, 0))))
         {
           item->status = 404;
-          item->message = g_strdup ("No such record");
+          item->message = g_strdup (crm_call_translate (call, N_("No such record")));
           failed++;
           continue;
         }
@@ -2336,7 +2340,8 @@ batch_update_records (CrmCall  *call,
           && !(owner_only && row_in_scope (call, resource, CRM_ACTION_ASSIGN, owner)))
         {
           item->status = 403;
-          item->message = g_strdup ("You may not change this record");
+          item->message = g_strdup (crm_call_translate (call, N_("You may not change this "
+                                                                 "record")));
           if (!crm_call_deny_quietly (call, resource->object, "update", item->id, NULL, error))
             goto fail;
           failed++;
@@ -2357,7 +2362,8 @@ batch_update_records (CrmCall  *call,
           status = g_array_index (items, BatchItem, i).status;
       reply = crm_api_error_body_new (status == 404 ? CRM_API_ERROR_NOT_FOUND
                                                     : CRM_API_ERROR_FORBIDDEN,
-                                      "Nothing was changed: some records cannot be changed",
+                                      crm_call_translate (call, N_("Nothing was changed: some "
+                                                                   "records cannot be changed")),
                                       NULL);
       json_object_set_member (json_node_get_object (reply), "results", batch_results (items));
       crm_call_reply (call, status, reply);

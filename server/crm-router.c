@@ -5,6 +5,8 @@
 
 #include <string.h>
 
+#include <glib/gi18n-lib.h>
+
 #include "crm-api.h"
 #include "crm-api-paths.h"
 #include "crm-router.h"
@@ -158,8 +160,8 @@ crm_router_dispatch (CrmRequest *request)
       soup_message_headers_replace (soup_server_message_get_response_headers (message),
                                     "Allow", allow->str);
       crm_request_reply_error (request, CRM_API_ERROR_METHOD_NOT_ALLOWED,
-                               "This method is not allowed here");
+                               N_("This method is not allowed here"));
       return;
     }
-  crm_request_reply_error (request, CRM_API_ERROR_NOT_FOUND, "No such resource");
+  crm_request_reply_error (request, CRM_API_ERROR_NOT_FOUND, N_("No such resource"));
 }

@@ -6,6 +6,8 @@
 #include <libsoup/soup.h>
 #include <string.h>
 
+#include <glib/gi18n-lib.h>
+
 #include "crm-api-paths.h"
 #include "crm-events.h"
 #include "crm-request.h"
@@ -159,12 +161,12 @@ early_handler_cb (SoupServer        *soup,
       soup_message_headers_replace (soup_server_message_get_response_headers (message),
                                     "Connection", "close");
       crm_request_reply_error (request, CRM_API_ERROR_TOO_LARGE,
-                               "The request body is larger than the server accepts");
+                               N_("The request body is larger than the server accepts"));
       return;
     }
   if (has_body && !is_json_content_type (headers))
     crm_request_reply_error (request, CRM_API_ERROR_UNSUPPORTED_MEDIA_TYPE,
-                             "The request body must be application/json");
+                             N_("The request body must be application/json"));
 }
 
 static void
@@ -185,13 +187,14 @@ api_handler_cb (SoupServer        *soup,
     {
       soup_message_headers_replace (soup_server_message_get_response_headers (message),
                                     "Connection", "close");
-      crm_request_reply_error (request, CRM_API_ERROR_UNAVAILABLE, "The server is shutting down");
+      crm_request_reply_error (request, CRM_API_ERROR_UNAVAILABLE,
+                               N_("The server is shutting down"));
       return;
     }
   if (soup_server_message_get_request_body (message)->length > CRM_API_MAX_BODY_SIZE)
     {
       crm_request_reply_error (request, CRM_API_ERROR_TOO_LARGE,
-                               "The request body is larger than the server accepts");
+                               N_("The request body is larger than the server accepts"));
       return;
     }
   crm_router_dispatch (request);
