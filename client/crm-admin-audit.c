@@ -8,13 +8,15 @@
 
 #include "crm-admin-audit.h"
 #include "crm-api-paths.h"
+#include "crm-customer-fields.h"
 
 /**
  * CrmAdminAudit:
  *
  * The audit log, newest first: filters (user, object, action, dates), a page
  * at a time (keyset: "Load More" asks for the entries after the last one), and
- * the selected entry's details, with the before and after of changed fields.
+ * the selected entry's details, with the before and after of changed fields,
+ * named by their labels (custom fields by those of /fields).
  */
 
 #define PAGE_SIZE 100
@@ -37,6 +39,7 @@ struct _CrmAdminAudit
   GtkButton          *more_button;
   GtkLabel           *details;
   GtkLabel           *status_label;
+  GHashTable         *custom_labels; /* "customers.budget" → its /fields label */
   char               *next;          /* the cursor of the next page, or NULL */
   char               *query;         /* the filters of the entries shown */
   GCancellable       *page_cancellable; /* of the page being loaded */
@@ -102,6 +105,73 @@ value_text (JsonNode *node)
   return json_to_string (node, FALSE);
 }
 
+/* A field's value; an owner as the user it names, as the user filter lists them. */
+static char *
+field_value_text (CrmAdminAudit *self,
+                  const char    *name,
+                  JsonNode      *value)
+{
+  if (g_strcmp0 (name, "owner_id") == 0 && value != NULL && JSON_NODE_HOLDS_VALUE (value)
+      && json_node_get_value_type (value) == G_TYPE_INT64)
+    for (guint i = 0; i < self->user_ids->len; i++)
+      if (g_array_index (self->user_ids, gint64, i) == json_node_get_int (value))
+        return g_strdup (gtk_string_list_get_string (self->user_names, i + 1));
+  return value_text (value);
+}
+
+/* "  Label: before → after", unless nothing changed. */
+static void
+append_change (CrmAdminAudit *self,
+               GString       *text,
+               const char    *name,
+               const char    *label,
+               JsonNode      *before,
+               JsonNode      *after,
+               gboolean       both)
+{
+  g_autofree char *old = field_value_text (self, name, before);
+  g_autofree char *new = field_value_text (self, name, after);
+
+  if (both && g_strcmp0 (old, new) == 0)
+    return;
+  g_string_append (text, "\n  ");
+  /* Translators: a changed field: its name, the value before, the value after */
+  g_string_append_printf (text, _("%s: %s → %s"), label, old, new);
+}
+
+/* The custom fields of a change, each by its label, its key until /fields has answered. */
+static void
+append_custom_changes (CrmAdminAudit *self,
+                       GString       *text,
+                       const char    *object,
+                       JsonNode      *before,
+                       JsonNode      *after)
+{
+  JsonObject *old = before != NULL && JSON_NODE_HOLDS_OBJECT (before)
+                    ? json_node_get_object (before) : NULL;
+  JsonObject *new = after != NULL && JSON_NODE_HOLDS_OBJECT (after)
+                    ? json_node_get_object (after) : NULL;
+  g_autoptr(GHashTable) seen = g_hash_table_new (g_str_hash, g_str_equal);
+  g_autoptr(GList) keys = NULL;
+
+  if (old != NULL)
+    keys = json_object_get_members (old);
+  if (new != NULL)
+    keys = g_list_concat (keys, json_object_get_members (new));
+  for (GList *l = keys; l != NULL; l = l->next)
+    {
+      g_autofree char *qualified = g_strdup_printf ("%s.%s", object, (const char *) l->data);
+      const char *label = g_hash_table_lookup (self->custom_labels, qualified);
+
+      if (!g_hash_table_add (seen, l->data))
+        continue;
+      append_change (self, text, NULL, label != NULL ? label : l->data,
+                     old != NULL ? json_object_get_member (old, l->data) : NULL,
+                     new != NULL ? json_object_get_member (new, l->data) : NULL,
+                     old != NULL && new != NULL);
+    }
+}
+
 /* The selected entry, for people: who did what when, then each changed field's
  * before and after, then anything else the entry holds. */
 static void
@@ -115,6 +185,7 @@ show_details (CrmAdminAudit *self)
   JsonObject *before = NULL;
   JsonObject *after = NULL;
   g_autoptr(GList) members = NULL;
+  const char *record_object;
 
   if (entry == NULL)
     {
@@ -144,6 +215,8 @@ show_details (CrmAdminAudit *self)
       return;
     }
   object = json_node_get_object (detail);
+  record_object = crm_customer_get_string (entry, "object") != NULL
+                  ? crm_customer_get_string (entry, "object") : "";
   if (json_object_get_member (object, "before") != NULL
       && JSON_NODE_HOLDS_OBJECT (json_object_get_member (object, "before")))
     before = json_object_get_object_member (object, "before");
@@ -164,16 +237,16 @@ show_details (CrmAdminAudit *self)
       for (GList *l = names; l != NULL; l = l->next)
         {
           const char *name = l->data;
-          g_autofree char *old = NULL;
-          g_autofree char *new = NULL;
+          JsonNode *old = before != NULL ? json_object_get_member (before, name) : NULL;
+          JsonNode *new = after != NULL ? json_object_get_member (after, name) : NULL;
 
           if (!g_hash_table_add (seen, (gpointer) name))
             continue;
-          old = value_text (before != NULL ? json_object_get_member (before, name) : NULL);
-          new = value_text (after != NULL ? json_object_get_member (after, name) : NULL);
-          if (before != NULL && after != NULL && g_strcmp0 (old, new) == 0)
-            continue;
-          g_string_append_printf (text, "\n  %s: %s → %s", name, old, new);
+          if (g_str_equal (name, "custom"))
+            append_custom_changes (self, text, record_object, old, new);
+          else
+            append_change (self, text, name, crm_record_field_label (record_object, name), old,
+                           new, before != NULL && after != NULL);
         }
     }
   members = json_object_get_members (object);
@@ -389,6 +462,38 @@ users_cb (GObject      *object,
       g_array_append_val (self->user_ids, id);
       gtk_string_list_append (self->user_names, label);
     }
+  show_details (self);
+}
+
+static void
+fields_cb (GObject      *object,
+           GAsyncResult *result,
+           gpointer      user_data)
+{
+  g_autoptr(CrmAdminAudit) self = user_data;
+  g_autoptr(JsonNode) reply = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GListStore) fields = NULL;
+
+  /* Without them the custom fields show their keys: no need to trouble anyone. */
+  reply = crm_admin_view_call_finish (CRM_ADMIN_VIEW (self), result, &error);
+  if (reply == NULL)
+    return;
+  fields = crm_admin_records_from_reply (reply);
+  g_hash_table_remove_all (self->custom_labels);
+  for (guint i = 0; i < g_list_model_get_n_items (G_LIST_MODEL (fields)); i++)
+    {
+      g_autoptr(CrmCustomer) field = g_list_model_get_item (G_LIST_MODEL (fields), i);
+      const char *label = crm_customer_get_string (field, "label");
+
+      if (label != NULL && *label != '\0' && crm_customer_get_string (field, "object") != NULL
+          && crm_customer_get_string (field, "key") != NULL)
+        g_hash_table_insert (self->custom_labels,
+                             g_strdup_printf ("%s.%s", crm_customer_get_string (field, "object"),
+                                              crm_customer_get_string (field, "key")),
+                             g_strdup (label));
+    }
+  show_details (self);
 }
 
 static void
@@ -398,6 +503,8 @@ crm_admin_audit_reload (CrmAdminView *view)
 
   crm_admin_view_call (view, SOUP_METHOD_GET, CRM_API_BASE "/users", "limit=500", NULL, 0,
                        users_cb);
+  crm_admin_view_call (view, SOUP_METHOD_GET, CRM_API_BASE "/fields", "limit=500", NULL, 0,
+                       fields_cb);
   apply_cb (GTK_WIDGET (self), NULL, NULL);
 }
 
@@ -447,6 +554,7 @@ crm_admin_audit_finalize (GObject *object)
   CrmAdminAudit *self = CRM_ADMIN_AUDIT (object);
 
   g_clear_pointer (&self->user_ids, g_array_unref);
+  g_clear_pointer (&self->custom_labels, g_hash_table_unref);
   g_free (self->next);
   g_free (self->query);
   G_OBJECT_CLASS (crm_admin_audit_parent_class)->finalize (object);
@@ -478,6 +586,7 @@ crm_admin_audit_init (CrmAdminAudit *self)
 
   self->entries = g_list_store_new (CRM_TYPE_CUSTOMER);
   self->user_ids = g_array_new (FALSE, FALSE, sizeof (gint64));
+  self->custom_labels = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, g_free);
 
   /* Filters */
   self->user_names = gtk_string_list_new (NULL);

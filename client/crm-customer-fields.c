@@ -109,6 +109,19 @@ static const CrmChoice field_labels[] = {
   { NULL, NULL },
 };
 
+/* Every member of a contact that people edit or see changed, in the order of its form. */
+static const CrmChoice contact_field_labels[] = {
+  { "full_name", N_("Name") },
+  { "title", N_("Title") },
+  { "mobile", N_("Mobile") },
+  { "phone", N_("Phone") },
+  { "email", N_("Email") },
+  { "is_primary", N_("Primary contact") },
+  { "customer_id", N_("Customer") },
+  { "custom", N_("More Fields") },
+  { NULL, NULL },
+};
+
 /**
  * crm_customer_field_label:
  * @name: a member of a customer record, such as `registration_no`
@@ -119,4 +132,37 @@ const char *
 crm_customer_field_label (const char *name)
 {
   return crm_choices_get_label (field_labels, name);
+}
+
+/**
+ * crm_contact_field_label:
+ * @name: a member of a contact, such as `full_name`
+ *
+ * Returns: (transfer none): its translated label, or @name when it has none
+ */
+const char *
+crm_contact_field_label (const char *name)
+{
+  return crm_choices_get_label (contact_field_labels, name);
+}
+
+/**
+ * crm_record_field_label:
+ * @object: the API name of a kind of record, such as `customers`
+ * @name: a member of such a record
+ *
+ * A standard field's label wherever a record's fields are named (the audit log).
+ *
+ * Returns: (transfer none): its translated label, or @name for a field of other
+ *   records, which people see by their API names
+ */
+const char *
+crm_record_field_label (const char *object,
+                        const char *name)
+{
+  if (g_strcmp0 (object, "customers") == 0)
+    return crm_customer_field_label (name);
+  if (g_strcmp0 (object, "contacts") == 0)
+    return crm_contact_field_label (name);
+  return name != NULL ? name : "";
 }

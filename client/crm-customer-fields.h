@@ -29,5 +29,8 @@ int         crm_choices_find         (const CrmChoice *choices,
 const char *crm_choices_get_label    (const CrmChoice *choices,
                                       const char      *value);
 const char *crm_customer_field_label (const char      *name);
+const char *crm_contact_field_label  (const char      *name);
+const char *crm_record_field_label   (const char      *object,
+                                      const char      *name);
 
 G_END_DECLS

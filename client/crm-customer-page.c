@@ -2106,16 +2106,15 @@ open_contact_dialog (CrmCustomerPage *self,
                      JsonObject      *messages)
 {
   static const char * const names[] = { "full_name", "title", "mobile", "phone", "email" };
-  const char *titles[] = { _("Name"), _("Title"), _("Mobile"), _("Phone"), _("Email") };
   AdwMessageDialog *dialog;
 
   dialog = crm_form_dialog_new (GTK_WIDGET (self), id != 0 ? _("Edit Contact") : _("New Contact"),
                                 NULL, id != 0 ? _("_Save") : _("_Add"));
   for (guint i = 0; i < G_N_ELEMENTS (names); i++)
-    crm_form_dialog_add_entry (dialog, names[i], titles[i],
+    crm_form_dialog_add_entry (dialog, names[i], crm_contact_field_label (names[i]),
                                values != NULL ? json_object_get_string_member_with_default (
                                                   values, names[i], NULL) : NULL);
-  crm_form_dialog_add_switch (dialog, "is_primary", _("Primary contact"),
+  crm_form_dialog_add_switch (dialog, "is_primary", crm_contact_field_label ("is_primary"),
                               values != NULL
                               && json_object_get_boolean_member_with_default (values, "is_primary",
                                                                               FALSE));

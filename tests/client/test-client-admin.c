@@ -292,6 +292,30 @@ seed (Fixture *fixture)
     g_assert_cmpuint (status, ==, 204);
   }
 
+  /* One audited change of standard and custom fields, for the audit log's details. */
+  {
+    g_autoptr(JsonNode) customer = call (fixture, fixture->admin_token, "POST",
+                                         "/api/v1/customers",
+                                         "{\"name\":\"杭州审计示例有限公司\",\"kind\":\"company\"}",
+                                         0, &status);
+    g_autofree char *path = NULL;
+    g_autofree char *body = NULL;
+    g_autoptr(JsonNode) changed = NULL;
+
+    g_assert_cmpuint (status, ==, 201);
+    path = g_strdup_printf ("/api/v1/customers/%" G_GINT64_FORMAT,
+                            crm_test_json_get_int (customer, "id"));
+    body = g_strdup_printf ("{\"mobile\":\"13800138000\",\"owner_id\":%" G_GINT64_FORMAT ","
+                            "\"custom\":{\"grade\":\"A\"}}", rep);
+    changed = call (fixture, fixture->admin_token, "PATCH", path, body,
+                    crm_test_json_get_int (customer, "version"), &status);
+    g_assert_cmpuint (status, ==, 200);
+    /* Into the recycle bin: the rep's lists count only the customers above. */
+    g_clear_pointer (&changed, json_node_unref);
+    changed = call (fixture, fixture->admin_token, "DELETE", path, NULL, 0, &status);
+    g_assert_cmpuint (status, ==, 204);
+  }
+
   conn = crm_test_cluster_connect (fixture->cluster);
   for (guint i = 0; i < N_OWN + N_TEAM; i++)
     g_string_append_printf (sql, "%s('上海客户%02u有限公司', 'company', %" G_GINT64_FORMAT ")",
@@ -793,6 +817,32 @@ check_audit (Fixture *fixture)
   g_assert_nonnull (strstr (gtk_label_get_text (_crm_admin_audit_get_details (audit)), username));
   g_assert_nonnull (strstr (gtk_label_get_text (_crm_admin_audit_get_details (audit)), "→"));
   screenshot (fixture, NULL, "audit");
+
+  /* A customer's change: its fields by the labels of the customer page and of /fields
+   * ("分级"), not by their API names. */
+  gtk_drop_down_set_selected (_crm_admin_audit_get_object_filter (audit),
+                              CRM_OBJECT_CUSTOMERS + 1);
+  gtk_editable_set_text (_crm_admin_audit_get_action_filter (audit), "update");
+  apply_audit_filters (fixture);
+  g_assert_cmpuint (g_list_model_get_n_items (entries), ==, 1);
+  _crm_admin_audit_select (audit, 0);
+  {
+    const char *details = gtk_label_get_text (_crm_admin_audit_get_details (audit));
+    g_autofree char *mobile = g_strdup_printf (_("%s: %s → %s"), _("Mobile"), _("(empty)"),
+                                               "13800138000");
+    g_autofree char *grade = g_strdup_printf (_("%s: %s → %s"), "分级", "—", "A");
+
+    g_test_message ("Details: %s", details);
+    g_assert_nonnull (strstr (details, mobile));
+    g_assert_nonnull (strstr (details, grade));
+    g_assert_nonnull (strstr (details, _("Owner")));
+    g_assert_nonnull (strstr (details, "李伟"));     /* the new owner by name */
+    g_assert_null (strstr (details, "mobile"));
+    g_assert_null (strstr (details, "owner_id"));
+    g_assert_null (strstr (details, "grade"));
+    g_assert_null (strstr (details, "custom"));
+  }
+  screenshot (fixture, NULL, "audit-customer");
 
   /* The user: only the admin's entries */
   for (guint i = 1; i < g_list_model_get_n_items (gtk_drop_down_get_model (users)); i++)
