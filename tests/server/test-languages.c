@@ -176,6 +176,81 @@ test_case (gconstpointer data)
   check_in (c, "en-US,en;q=0.9,zh-CN;q=0.5", c->english);
 }
 
+/* 415, refused before the body is read: the language is chosen with the headers. */
+static void
+test_not_json (void)
+{
+  static const struct
+  {
+    const char *language;
+    const char *message;
+  } expected[] = {
+    { "zh-CN", "请求正文须为 application/json" },
+    { "en", "The request body must be application/json" },
+  };
+
+  for (guint i = 0; i < G_N_ELEMENTS (expected); i++)
+    {
+      g_autoptr(SoupMessage) message = crm_test_server_new_message (server, "POST",
+                                                                    CRM_API_BASE "/customers",
+                                                                    NULL);
+      g_autoptr(GBytes) body = g_bytes_new_static ("name=x", 6);
+      g_autoptr(JsonNode) reply = NULL;
+      guint status = 0;
+
+      soup_message_set_request_body_from_bytes (message, "text/plain", body);
+      soup_message_headers_replace (soup_message_get_request_headers (message),
+                                    "Accept-Language", expected[i].language);
+      reply = crm_test_server_send (server, message, &status);
+      g_assert_cmpuint (status, ==, 415);
+      g_assert_cmpstr (crm_test_json_get_string (reply, "error.code"), ==,
+                       "unsupported_media_type");
+      g_assert_cmpstr (crm_test_json_get_string (reply, "error.message"), ==,
+                       expected[i].message);
+    }
+}
+
+/* 429 once a user name has failed too often: each language locks its own name out. */
+static void
+test_lockout (void)
+{
+  static const struct
+  {
+    const char *language;
+    const char *username;
+    const char *message;
+  } expected[] = {
+    { "zh-CN", "locked-zh", "登录失败次数过多，请稍后再试" },
+    { "en", "locked-en", "Too many failed sign-ins; try again later" },
+  };
+
+  for (guint i = 0; i < G_N_ELEMENTS (expected); i++)
+    {
+      g_autofree char *body = g_strdup_printf ("{\"username\":\"%s\",\"password\":\"x\"}",
+                                               expected[i].username);
+      const char *headers[] = { "Accept-Language", expected[i].language, NULL };
+      guint status = 0;
+
+      /* The default threshold is 5 failures. */
+      for (guint n = 0; n < 10 && status != 429; n++)
+        {
+          g_autoptr(JsonNode) reply = crm_test_server_call_with_headers (
+            server, NULL, "POST", CRM_API_BASE "/session", body, NULL, headers, &status);
+
+          if (status == 429)
+            {
+              g_assert_cmpstr (crm_test_json_get_string (reply, "error.code"), ==,
+                               "rate_limited");
+              g_assert_cmpstr (crm_test_json_get_string (reply, "error.message"), ==,
+                               expected[i].message);
+            }
+          else
+            g_assert_cmpuint (status, ==, 401);
+        }
+      g_assert_cmpuint (status, ==, 429);
+    }
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -192,6 +267,8 @@ main (int   argc,
 
       g_test_add_data_func (name, &cases[i], test_case);
     }
+  g_test_add_func ("/crm/languages/not-json", test_not_json);
+  g_test_add_func ("/crm/languages/lockout", test_lockout);
 
   cluster = crm_test_cluster_new ();
   server = crm_test_server_new (cluster, NULL);
