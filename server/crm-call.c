@@ -1080,7 +1080,9 @@ crm_call_reply_error (CrmCall     *self,
 
 /**
  * crm_call_reply_invalid:
- * @message: an English msgid, as are the messages in @fields
+ * @message: an English msgid, marked with N_()
+ * @fields: (nullable): per field a msgid, or a text crm_call_dup_printf () already put in
+ *   the caller's language (a translation is no msgid, so it stays as it is)
  *
  * 422 with a message per field, in the caller's language (Accept-Language).
  */
