@@ -21,6 +21,7 @@ static CrmTestCluster *cluster;
 static CrmTestServer *server;
 static char *admin_token;
 static char *rep_token;
+static gint64 rep_id;
 
 typedef enum
 {
@@ -251,6 +252,70 @@ test_lockout (void)
     }
 }
 
+/* One record's errors: a protected field (403 naming it) and a stale version (409). */
+static void
+test_record_errors (void)
+{
+  static const struct
+  {
+    const char *language;
+    const char *protected_field;
+    const char *stale;
+  } expected[] = {
+    { "zh-CN", "您无权修改字段“credit_terms”", "其他人已修改此记录；这是当前版本" },
+    { "en", "You may not change the field “credit_terms”",
+      "Someone else changed this record; here is the current version" },
+  };
+  g_autofree char *body = g_strdup_printf ("{\"name\":\"语言测试有限公司\",\"kind\":\"company\","
+                                           "\"owner_id\":%" G_GINT64_FORMAT "}", rep_id);
+  g_autoptr(JsonNode) customer = NULL;
+  g_autofree char *path = NULL;
+  g_autofree char *version = NULL;
+  g_autofree char *stale = NULL;
+  guint status = 0;
+
+  customer = crm_test_server_call (server, admin_token, "POST", CRM_API_BASE "/customers", body,
+                                   NULL, &status);
+  g_assert_cmpuint (status, ==, 201);
+  path = g_strdup_printf (CRM_API_BASE "/customers/%" G_GINT64_FORMAT,
+                          crm_test_json_get_int (customer, "id"));
+  /* One change, so that the first version is a stale one. */
+  stale = g_strdup_printf ("%" G_GINT64_FORMAT, crm_test_json_get_int (customer, "version"));
+  {
+    g_autoptr(JsonNode) changed = crm_test_server_call (server, admin_token, "PATCH", path,
+                                                        "{\"notes\":\"初次修改\"}", stale,
+                                                        &status);
+
+    g_assert_cmpuint (status, ==, 200);
+    version = g_strdup_printf ("%" G_GINT64_FORMAT, crm_test_json_get_int (changed, "version"));
+  }
+
+  for (guint i = 0; i < G_N_ELEMENTS (expected); i++)
+    {
+      const char *headers[] = { "Accept-Language", expected[i].language, NULL };
+      g_autoptr(JsonNode) denied = NULL;
+      g_autoptr(JsonNode) conflict = NULL;
+
+      denied = crm_test_server_call_with_headers (server, rep_token, "PATCH", path,
+                                                  "{\"credit_terms\":\"60 天\"}", version,
+                                                  headers, &status);
+      g_assert_cmpuint (status, ==, 403);
+      g_assert_cmpstr (crm_test_json_get_string (denied, "error.code"), ==, "forbidden");
+      g_assert_cmpstr (crm_test_json_get_string (denied, "error.message"), ==,
+                       expected[i].protected_field);
+      g_assert_cmpstr (crm_test_json_get_string (denied, "error.fields.credit_terms"), ==,
+                       expected[i].protected_field);
+
+      conflict = crm_test_server_call_with_headers (server, admin_token, "PATCH", path,
+                                                    "{\"notes\":\"x\"}", stale, headers,
+                                                    &status);
+      g_assert_cmpuint (status, ==, 409);
+      g_assert_cmpstr (crm_test_json_get_string (conflict, "error.code"), ==, "conflict");
+      g_assert_cmpstr (crm_test_json_get_string (conflict, "error.message"), ==,
+                       expected[i].stale);
+    }
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -269,11 +334,12 @@ main (int   argc,
     }
   g_test_add_func ("/crm/languages/not-json", test_not_json);
   g_test_add_func ("/crm/languages/lockout", test_lockout);
+  g_test_add_func ("/crm/languages/record-errors", test_record_errors);
 
   cluster = crm_test_cluster_new ();
   server = crm_test_server_new (cluster, NULL);
   crm_test_server_create_user (server, "admin1", "admin", PASSWORD);
-  crm_test_server_create_user (server, "rep1", "sales_rep", PASSWORD);
+  rep_id = crm_test_server_create_user (server, "rep1", "sales_rep", PASSWORD);
   admin_token = crm_test_server_sign_in (server, "admin1", PASSWORD);
   rep_token = crm_test_server_sign_in (server, "rep1", PASSWORD);
   status = g_test_run ();
