@@ -1235,10 +1235,12 @@ compare_times (const char *a,
 }
 
 /* Pages through q=@q sorted by @sort; checks no repeats, no gaps, and the order. */
+/* Pages through the list with the keyset cursor; appends the ids in order to @order. */
 static void
 page_through (const char *q,
               const char *sort,
-              GHashTable *all)
+              GHashTable *all,
+              GArray     *order)
 {
   g_autoptr(GHashTable) seen = g_hash_table_new_full (g_int64_hash, g_int64_equal, g_free, NULL);
   g_autofree char *after = NULL;
@@ -1281,6 +1283,7 @@ page_through (const char *q,
           gint64 *stored = g_new (gint64, 1);
 
           *stored = id;
+          g_array_append_val (order, id);
           if (g_hash_table_contains (seen, stored))
             repeats++;
           g_hash_table_add (seen, stored);
@@ -1336,6 +1339,63 @@ page_through (const char *q,
   }
 }
 
+/*
+ * Random access: the page at ?offset=k holds exactly the rows at k… of the keyset
+ * order, and continuing from its cursor goes on without a gap or a repeat.
+ */
+static void
+jump_through (const char *q,
+              const char *sort,
+              GArray     *order)
+{
+  const guint offsets[] = { 0, 1, PAGE, 3 * PAGE + 2, N_PAGED - PAGE, N_PAGED - 1, N_PAGED,
+                            N_PAGED + 50 };
+  g_autofree char *sort_arg = sort ? g_strdup_printf ("&sort=%s", sort) : g_strdup ("");
+
+  for (guint o = 0; o < G_N_ELEMENTS (offsets); o++)
+    {
+      guint offset = offsets[o];
+      g_autoptr(JsonNode) page = NULL;
+      g_autoptr(JsonNode) following = NULL;
+      guint expected = offset < order->len ? MIN (PAGE, order->len - offset) : 0;
+      guint status;
+      JsonArray *items;
+
+      page = api (ADMIN, "GET", NULL, 0, &status, "/customers?q=%s&limit=%d&offset=%u%s", q, PAGE,
+                  offset, sort_arg);
+      if (!expect_status (status, 200))
+        return;
+      items = jarray (page, "items");
+      check (json_array_get_length (items) == expected,
+             "sort %s, offset %u: %u rows, expected %u", sort ? sort : "(default)", offset,
+             json_array_get_length (items), expected);
+      for (guint i = 0; i < json_array_get_length (items) && i < expected; i++)
+        check (jint (json_array_get_element (items, i), "id", 0)
+                 == g_array_index (order, gint64, offset + i),
+               "sort %s, offset %u: row %u is not the %u-th of the keyset order",
+               sort ? sort : "(default)", offset, i, offset + i);
+      check ((jstr (page, "next") != NULL) == (offset + PAGE < order->len),
+             "sort %s, offset %u: next is %s", sort ? sort : "(default)", offset,
+             jstr (page, "next") ? jstr (page, "next") : "null");
+      if (jstr (page, "next") == NULL)
+        continue;
+      {
+        g_autofree char *after = esc (jstr (page, "next"));
+
+        following = api (ADMIN, "GET", NULL, 0, &status, "/customers?q=%s&limit=%d&after=%s%s", q,
+                         PAGE, after, sort_arg);
+      }
+      if (!expect_status (status, 200))
+        return;
+      items = jarray (following, "items");
+      check (json_array_get_length (items) > 0
+               && jint (json_array_get_element (items, 0), "id", 0)
+                    == g_array_index (order, gint64, offset + PAGE),
+             "sort %s, offset %u: the next page goes on from row %u", sort ? sort : "(default)",
+             offset, offset + PAGE);
+    }
+}
+
 static void
 test_sort_and_paging (Fixture       *fixture,
                       gconstpointer  data)
@@ -1388,8 +1448,37 @@ test_sort_and_paging (Fixture       *fixture,
   }
 
   for (guint s = 0; sorts[s] != NULL; s++)
-    page_through (q, sorts[s], all);
-  page_through (q, NULL, all);
+    {
+      g_autoptr(GArray) order = g_array_new (FALSE, FALSE, sizeof (gint64));
+
+      page_through (q, sorts[s], all, order);
+      jump_through (q, sorts[s], order);
+    }
+  {
+    g_autoptr(GArray) order = g_array_new (FALSE, FALSE, sizeof (gint64));
+
+    page_through (q, NULL, all, order);
+    jump_through (q, NULL, order);
+  }
+  {
+    const char *bad[] = { "-1", "x", "1.5", "", "10000001" };
+
+    for (guint i = 0; i < G_N_ELEMENTS (bad); i++)
+      {
+        g_autoptr(JsonNode) page = api (ADMIN, "GET", NULL, 0, &status,
+                                        "/customers?q=%s&offset=%s", q, bad[i]);
+
+        check (status == 400, "offset=“%s” answers %u, expected 400", bad[i], status);
+      }
+  }
+  {
+    g_autoptr(JsonNode) first = api (ADMIN, "GET", NULL, 0, &status, "/customers?q=%s&limit=3", q);
+    g_autofree char *after = esc (jstr (first, "next"));
+    g_autoptr(JsonNode) both = api (ADMIN, "GET", NULL, 0, &status,
+                                    "/customers?q=%s&offset=3&after=%s", q, after);
+
+    check (status == 400, "offset with after answers %u, expected 400", status);
+  }
 
   /* The default limit is 50, and limit must lie in 1..500. */
   {
