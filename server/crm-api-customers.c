@@ -18,6 +18,9 @@
 
 #define MAX_BATCH 1000
 #define MAX_DUPLICATES 20
+/* Audited changes of one customer at one instant (one transaction) a timeline page
+ * may have to skip: a handful at most (an update and a merge). */
+#define SAME_INSTANT_SLACK 100
 
 static const char * const kinds[] = { "company", "individual", NULL };
 static const char * const sizes[] = { "large", "medium_small", "individual", NULL };
@@ -382,10 +385,14 @@ static const char timeline_sql[] =
   "  UNION ALL\n"
   "  SELECT ch.at, CASE ch.action WHEN 'create' THEN 'created' ELSE 'change' END, ch.id, ch.action,\n"
   "         ch.user_id, ch.detail\n"
-  "  FROM rapport_customer_changes ($1::bigint, $2::timestamptz, $3::integer) ch\n"
+  /* Changes up to the cursor's instant included (the function reads `at < $2`); the
+   * slack covers those at that very instant that came on the page before. */
+  "  FROM rapport_customer_changes ($1::bigint,\n"
+  "                                 $2::timestamptz + interval '1 microsecond',\n"
+  "                                 $3::integer + " G_STRINGIFY (SAME_INSTANT_SLACK) ") ch\n"
   ") x\n"
-  "WHERE x.at < coalesce ($2::timestamptz, 'infinity')\n"
-  "ORDER BY x.at DESC, x.kind, x.id DESC\n"
+  "WHERE $2::timestamptz IS NULL OR (x.at, x.kind, x.id) < ($2::timestamptz, $4, $5::bigint)\n"
+  "ORDER BY x.at DESC, x.kind DESC, x.id DESC\n"
   "LIMIT $3::integer";
 
 /* Leaves out of an audited before/after what the caller may not read. */
@@ -410,6 +417,64 @@ strip_unreadable (CrmCall    *call,
     }
 }
 
+/*
+ * A timeline cursor: the last item's place in the order (at, kind, id), as base64 of
+ * `["2026-11-23 02:00:00.123456+00","activity",12]`: ids alone are unique only per kind,
+ * and items of one instant are common (a follow-up and the change it makes). A bare
+ * RFC 3339 time (the cursor before) still means “older than that”.
+ */
+static char *
+timeline_cursor_new (const char *at,
+                     const char *kind,
+                     const char *id)
+{
+  g_autoptr(JsonArray) array = json_array_new ();
+
+  json_array_add_string_element (array, at);
+  json_array_add_string_element (array, kind);
+  json_array_add_int_element (array, g_ascii_strtoll (id, NULL, 10));
+  return crm_resource_cursor_encode (array);
+}
+
+static gboolean
+timeline_cursor_parse (const char  *cursor,
+                       char       **at,
+                       char       **kind,
+                       char       **id)
+{
+  g_autoptr(GTimeZone) utc = g_time_zone_new_utc ();
+  g_autoptr(GDateTime) time = g_date_time_new_from_iso8601 (cursor, utc);
+  g_autoptr(GDateTime) parsed = NULL;
+  g_autoptr(JsonArray) array = NULL;
+  g_autofree char *iso = NULL;
+
+  if (time != NULL)
+    {
+      /* Older than that time: before every item of that instant. */
+      *at = g_date_time_format_iso8601 (time);
+      *kind = g_strdup ("");
+      *id = g_strdup ("0");
+      return TRUE;
+    }
+  array = crm_resource_cursor_decode (cursor, 3);
+  if (array == NULL
+      || json_node_get_value_type (json_array_get_element (array, 0)) != G_TYPE_STRING
+      || json_node_get_value_type (json_array_get_element (array, 1)) != G_TYPE_STRING
+      || json_node_get_value_type (json_array_get_element (array, 2)) != G_TYPE_INT64)
+    return FALSE;
+  /* PostgreSQL's text form: "2026-11-23 02:00:00.123456+00" */
+  iso = g_strdup (json_array_get_string_element (array, 0));
+  if (strlen (iso) > 10)
+    iso[10] = 'T';
+  parsed = g_date_time_new_from_iso8601 (iso, utc);
+  if (parsed == NULL)
+    return FALSE;
+  *at = g_strdup (json_array_get_string_element (array, 0));
+  *kind = g_strdup (json_array_get_string_element (array, 1));
+  *id = g_strdup_printf ("%" G_GINT64_FORMAT, json_array_get_int_element (array, 2));
+  return TRUE;
+}
+
 static gboolean
 timeline (CrmCall  *call,
           GError  **error)
@@ -420,11 +485,12 @@ timeline (CrmCall  *call,
   g_autoptr(PGresult) result = NULL;
   g_autoptr(JsonBuilder) builder = json_builder_new ();
   g_autoptr(JsonNode) reply = NULL;
-  g_autoptr(GDateTime) before = NULL;
-  g_autofree char *before_iso = NULL;
+  g_autofree char *before_at = NULL;
+  g_autofree char *before_kind = NULL;
+  g_autofree char *before_id = NULL;
   g_autofree char *limit_param = NULL;
   g_autofree char *id_text = NULL;
-  g_autofree char *last_at = NULL;
+  g_autofree char *next = NULL;
   gint64 id, limit = 50;
   gboolean allowed;
   int n_rows;
@@ -440,18 +506,12 @@ timeline (CrmCall  *call,
       crm_call_reply_error (call, CRM_API_ERROR_MALFORMED, N_("limit must be between 1 and 500"));
       return TRUE;
     }
-  if (before_text != NULL)
+  if (before_text != NULL
+      && !timeline_cursor_parse (before_text, &before_at, &before_kind, &before_id))
     {
-      g_autoptr(GTimeZone) utc = g_time_zone_new_utc ();
-
-      before = g_date_time_new_from_iso8601 (before_text, utc);
-      if (before == NULL)
-        {
-          crm_call_reply_error (call, CRM_API_ERROR_MALFORMED,
-                                N_("before must be a cursor from next"));
-          return TRUE;
-        }
-      before_iso = g_date_time_format_iso8601 (before);
+      crm_call_reply_error (call, CRM_API_ERROR_MALFORMED,
+                            N_("before must be a cursor from next"));
+      return TRUE;
     }
   customer = crm_resource_fetch (call, &customers, id, error);
   if (customer == NULL)
@@ -459,9 +519,9 @@ timeline (CrmCall  *call,
   id_text = g_strdup_printf ("%" G_GINT64_FORMAT, id);
   limit_param = g_strdup_printf ("%" G_GINT64_FORMAT, limit + 1);
   {
-    const char *params[] = { id_text, before_iso, limit_param };
+    const char *params[] = { id_text, before_at, limit_param, before_kind, before_id };
 
-    result = crm_call_exec (call, timeline_sql, 3, params, error);
+    result = crm_call_exec (call, timeline_sql, 5, params, error);
   }
   if (result == NULL)
     return FALSE;
@@ -504,13 +564,14 @@ timeline (CrmCall  *call,
       else
         json_builder_add_null_value (builder);
       json_builder_end_object (builder);
-      g_free (last_at);
-      last_at = g_steal_pointer (&at_text);
+      g_free (next);
+      next = timeline_cursor_new (PQgetvalue (result, row, 0), PQgetvalue (result, row, 1),
+                                  PQgetvalue (result, row, 2));
     }
   json_builder_end_array (builder);
   json_builder_set_member_name (builder, "next");
-  if (n_rows > limit && last_at != NULL)
-    json_builder_add_string_value (builder, last_at);
+  if (n_rows > limit && next != NULL)
+    json_builder_add_string_value (builder, next);
   else
     json_builder_add_null_value (builder);
   json_builder_end_object (builder);

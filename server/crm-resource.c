@@ -373,25 +373,64 @@ blind_index_lookup (CrmCall           *call,
   return TRUE;
 }
 
+/**
+ * crm_resource_cursor_encode:
+ * @array: the values of a keyset cursor
+ *
+ * Returns: (transfer full): the opaque text of a cursor: base64 of @array as JSON
+ */
+char *
+crm_resource_cursor_encode (JsonArray *array)
+{
+  g_autoptr(JsonNode) node = json_node_new (JSON_NODE_ARRAY);
+  g_autofree char *text = NULL;
+
+  json_node_set_array (node, array);
+  text = json_to_string (node, FALSE);
+  return g_base64_encode ((const guchar *) text, strlen (text));
+}
+
+/**
+ * crm_resource_cursor_decode:
+ * @cursor: the text of a cursor from crm_resource_cursor_encode ()
+ * @n_values: how many values it must hold
+ *
+ * Returns: (transfer full) (nullable): its values, or %NULL if it is not a cursor
+ */
+JsonArray *
+crm_resource_cursor_decode (const char *cursor,
+                            guint       n_values)
+{
+  g_autoptr(JsonNode) node = NULL;
+  g_autofree guchar *decoded = NULL;
+  g_autofree char *text = NULL;
+  gsize len = 0;
+
+  for (const char *c = cursor; *c; c++)
+    if (!g_ascii_isalnum (*c) && *c != '+' && *c != '/' && *c != '=')
+      return NULL;
+  decoded = g_base64_decode (cursor, &len);
+  text = g_strndup ((const char *) decoded, len);
+  node = json_from_string (text, NULL);
+  if (node == NULL || !JSON_NODE_HOLDS_ARRAY (node)
+      || json_array_get_length (json_node_get_array (node)) != n_values)
+    return NULL;
+  return json_array_ref (json_node_get_array (node));
+}
+
 /* A cursor: the id alone when sorted by id, else base64 of `[sort value, id]`. */
 static char *
 cursor_new (const char *sort_value,
             gint64      id)
 {
-  g_autoptr(JsonBuilder) builder = NULL;
-  g_autoptr(JsonNode) node = NULL;
-  g_autofree char *text = NULL;
+  g_autoptr(JsonArray) array = NULL;
 
   if (sort_value == NULL)
     return g_strdup_printf ("%" G_GINT64_FORMAT, id);
-  builder = json_builder_new ();
-  json_builder_begin_array (builder);
-  json_builder_add_string_value (builder, sort_value);
-  json_builder_add_int_value (builder, id);
-  json_builder_end_array (builder);
-  node = json_builder_get_root (builder);
-  text = json_to_string (node, FALSE);
-  return g_base64_encode ((const guchar *) text, strlen (text));
+  array = json_array_new ();
+  json_array_add_string_element (array, sort_value);
+  json_array_add_int_element (array, id);
+  return crm_resource_cursor_encode (array);
 }
 
 static gboolean
@@ -400,12 +439,8 @@ cursor_parse (const char  *cursor,
               char       **sort_value,
               char       **id)
 {
-  g_autoptr(JsonNode) node = NULL;
-  g_autofree guchar *decoded = NULL;
-  g_autofree char *text = NULL;
-  JsonArray *array;
+  g_autoptr(JsonArray) array = NULL;
   char *end = NULL;
-  gsize len = 0;
 
   *sort_value = NULL;
   *id = NULL;
@@ -418,16 +453,8 @@ cursor_parse (const char  *cursor,
       *id = g_strdup (cursor);
       return TRUE;
     }
-  for (const char *c = cursor; *c; c++)
-    if (!g_ascii_isalnum (*c) && *c != '+' && *c != '/' && *c != '=')
-      return FALSE;
-  decoded = g_base64_decode (cursor, &len);
-  text = g_strndup ((const char *) decoded, len);
-  node = json_from_string (text, NULL);
-  if (node == NULL || !JSON_NODE_HOLDS_ARRAY (node))
-    return FALSE;
-  array = json_node_get_array (node);
-  if (json_array_get_length (array) != 2
+  array = crm_resource_cursor_decode (cursor, 2);
+  if (array == NULL
       || json_node_get_value_type (json_array_get_element (array, 0)) != G_TYPE_STRING
       || json_node_get_value_type (json_array_get_element (array, 1)) != G_TYPE_INT64)
     return FALSE;

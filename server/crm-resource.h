@@ -139,6 +139,10 @@ void crm_resource_restore (CrmRequest       *request,
 void crm_resource_batch_update (CrmRequest        *request,
                                 const CrmResource *resource);
 
+char      *crm_resource_cursor_encode (JsonArray  *array);
+JsonArray *crm_resource_cursor_decode (const char *cursor,
+                                       guint       n_values);
+
 JsonNode *crm_resource_fetch      (CrmCall           *call,
                                    const CrmResource *resource,
                                    gint64             id,

@@ -2642,6 +2642,88 @@ test_timeline (Fixture       *fixture,
 /* ======================================================================================== */
 /* 15. Level rules                                                                           */
 
+/*
+ * Events of one instant across a page boundary: each comes exactly once, in order
+ * (a bare-time cursor skipped those after the first page's last).
+ */
+static void
+test_timeline_same_instant (Fixture       *fixture,
+                            gconstpointer  data)
+{
+  g_autoptr(GHashTable) seen = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
+  g_autoptr(JsonNode) record = NULL;
+  g_autofree char *cursor = NULL;
+  g_autofree char *previous_at = NULL;
+  guint n_same = 0, repeats = 0, pages = 0, disorders = 0;
+  const guint n_events = 7;
+  gint64 id;
+
+  ensure_world ();
+  id = create_customer_full (REP_A, &record, "{\"name\":\"Same instant %s\"}", fixture->mark);
+  if (!id)
+    return;
+  {
+    char buffer[32];
+    char owner[32];
+    char count[16];
+    const char *params[] = { ID_PARAM (buffer, id), count, ID_PARAM (owner, users[REP_A].id) };
+    g_autoptr(PGresult) result = NULL;
+
+    g_snprintf (count, sizeof count, "%u", n_events);
+    result = db_exec ("INSERT INTO activities (customer_id, kind, subject, created_at, owner_id)\n"
+                      "SELECT $1::bigint, 'note', 'Same instant ' || g,\n"
+                      "       '2026-01-02 03:04:05.678901+00', $3::bigint\n"
+                      "FROM generate_series (1, $2::integer) g", 3, params);
+  }
+  do
+    {
+      g_autoptr(JsonNode) page = NULL;
+      g_autofree char *before = cursor != NULL ? esc (cursor) : NULL;
+      JsonArray *items;
+      guint status;
+
+      page = api (REP_A, "GET", NULL, 0, &status,
+                  "/customers/%" G_GINT64_FORMAT "/timeline?limit=3%s%s", id,
+                  before != NULL ? "&before=" : "", before != NULL ? before : "");
+      if (!expect_status (status, 200))
+        return;
+      items = jarray (page, "items");
+      check (items != NULL && json_array_get_length (items) <= 3, "a page of at most 3");
+      for (guint i = 0; items != NULL && i < json_array_get_length (items); i++)
+        {
+          JsonNode *item = json_array_get_element (items, i);
+          char *key = g_strdup_printf ("%s/%" G_GINT64_FORMAT, jstr (item, "kind"),
+                                       jint (item, "id", 0));
+
+          if (!g_hash_table_add (seen, key))
+            repeats++;
+          if (g_str_has_prefix (jstr (item, "title") ? jstr (item, "title") : "", "Same instant "))
+            n_same++;
+          if (previous_at != NULL && compare_times (previous_at, jstr (item, "at")) < 0)
+            disorders++;
+          g_free (previous_at);
+          previous_at = g_strdup (jstr (item, "at"));
+        }
+      g_free (cursor);
+      cursor = g_strdup (jstr (page, "next"));
+    }
+  while (cursor != NULL && ++pages < 20);
+  check (n_same == n_events, "%u of the %u events of one instant listed", n_same, n_events);
+  check (repeats == 0, "%u events listed twice", repeats);
+  check (disorders == 0, "%u events out of order", disorders);
+  /* The creation, besides. */
+  check (g_hash_table_size (seen) == n_events + 1, "%u events in all, expected %u",
+         g_hash_table_size (seen), n_events + 1);
+  {
+    guint status;
+    g_autoptr(JsonNode) bad = api (REP_A, "GET", NULL, 0, &status,
+                                   "/customers/%" G_GINT64_FORMAT "/timeline?before=WzEsMl0%%3D",
+                                   id);
+
+    check (status == 400, "a cursor that is not one answers %u, expected 400", status);
+  }
+}
+
 static void
 test_level_rules (Fixture       *fixture,
                   gconstpointer  data)
@@ -2809,6 +2891,7 @@ main (int   argc,
   ADD ("batch", test_batch);
   ADD ("recycle-bin", test_recycle_bin);
   ADD ("timeline", test_timeline);
+  ADD ("timeline-same-instant", test_timeline_same_instant);
   ADD ("level-rules", test_level_rules);
   ADD ("reminders", test_reminders);
   /* Last: it defines a required custom field (removed again at its end). */
