@@ -15,44 +15,78 @@
 /* How long a live refresh waits for more events of the same burst. */
 #define REFRESH_DELAY_MS 100
 
+/* A flush loads at most this many pages: the latest a view asked for. */
+#define MAX_PAGES_PER_FLUSH 4
+/* How long a flush waits for the view to settle after it asked for a row. */
+#define FLUSH_DELAY_MS 30
+
 /**
  * CrmCustomerList:
  *
  * The customers matching a search (`q`), filters and a sort order, as a
- * #GListModel of #CrmCustomer that pages from `GET /api/v1/customers` on
- * demand with the keyset cursor: it holds the pages loaded so far, and
- * crm_customer_list_load_more() (called by the view when it scrolls near the
- * end) appends the next one. `GET /customers/count` gives #CrmCustomerList:total.
- * (Not from get_item (): GTK's list views ask for every new item when a page
- * arrives, which would load everything.)
+ * #GListModel of #CrmCustomer as long as the whole result (`GET
+ * /customers/count`), so that a scroll bar spans all of it: the rows not
+ * loaded yet are placeholders (crm_customer_is_placeholder ()).
+ *
+ * Pages load on demand: the view says which rows it shows
+ * (crm_customer_list_want_range (), as it scrolls), and the list loads the
+ * pages under them (and the neighbour page they are close to). The
+ * page after a loaded one comes with the keyset cursor (`after=`); a page
+ * somewhere else (the scroll bar dragged to the middle) with `offset=`, which
+ * the server answers as a keyset page from the sort key at that row. Not from
+ * get_item () nor from binding rows: GTK's list views bind about 200 rows
+ * around what they show, and selections ask for items nobody sees.
+ *
+ * The count is a start, not a promise: a page that ends at the model's end but
+ * has a `next` cursor grows the model by a page (a count the server capped, or
+ * customers created since), and a last page shorter than expected shrinks it.
  *
  * Changing the search, a filter or the sort cancels the requests in flight and
  * starts over (once per main-loop turn, however many properties changed).
  *
- * Live: when the server tells (#CrmEventStream) that customers changed, the
- * loaded rows are fetched again and only those that differ are replaced.
+ * Live: when the server tells (#CrmEventStream) that customers changed, every
+ * loaded page becomes stale; the pages on screen are fetched again at once
+ * (only the rows that differ are replaced, so the view keeps its scroll and the
+ * selection of the others), the others when they are shown again.
  */
+
+typedef enum
+{
+  PAGE_LOADING = 1,
+  PAGE_LOADED,
+} PageState;
+
+typedef struct
+{
+  PageState state;
+  guint     generation;   /* of the data, or of the request in flight */
+  char     *next;         /* the cursor after this page, NULL after the last */
+} Page;
+
 struct _CrmCustomerList
 {
   GObject       parent_instance;
 
   CrmApiClient *api_client;
-  GPtrArray    *items;
+  GPtrArray    *items;         /* CrmCustomer or NULL (not loaded), n_items long */
+  guint         n_loaded;
+  GHashTable   *pages;         /* page number → Page */
+  GArray       *wanted;        /* page numbers asked for since the last flush, latest last */
+  GArray       *shown;         /* the pages of the last flush: what the view shows */
+  guint         flush_source;
   char         *q;
   char         *sort;
   GHashTable   *filters;       /* key → value */
   guint         page_size;
 
-  char         *next;          /* the cursor of the next page */
-  gboolean      has_more;
-  gboolean      loading;
+  guint         generation;    /* bumped by every live refresh */
+  guint         n_in_flight;   /* pages */
   gint64        total;         /* -1 while unknown */
   gboolean      deleted;       /* the recycle bin instead */
   guint         n_requests;    /* pages asked for, for tests */
   GCancellable *cancellable;   /* the pages and the count in flight */
   guint         restart_source;
   guint         refresh_source; /* a live refresh, soon */
-  gboolean      refreshing;     /* the page in flight replaces the items */
 };
 
 static void crm_customer_list_model_init (GListModelInterface *iface);
@@ -86,24 +120,43 @@ const char * const crm_customer_list_filter_keys[] = {
   "kind", "size", "potential", "level", "industry", "tag", "owner_id", NULL,
 };
 
-static void
-set_loading (CrmCustomerList *self,
-             gboolean         loading)
+typedef struct
 {
-  if (self->loading == loading)
-    return;
-  self->loading = loading;
-  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_LOADING]);
+  CrmCustomerList *self;
+  guint            number;
+  guint            generation;
+} PageRequest;
+
+static void
+page_free (gpointer data)
+{
+  Page *page = data;
+
+  g_free (page->next);
+  g_free (page);
 }
 
 static void
-set_has_more (CrmCustomerList *self,
-              gboolean         has_more)
+item_free (gpointer data)
 {
-  if (self->has_more == has_more)
-    return;
-  self->has_more = has_more;
-  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_HAS_MORE]);
+  if (data != NULL)
+    g_object_unref (data);
+}
+
+static void
+page_request_free (PageRequest *request)
+{
+  g_object_unref (request->self);
+  g_free (request);
+}
+
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (PageRequest, page_request_free)
+
+static Page *
+lookup_page (CrmCustomerList *self,
+             guint            number)
+{
+  return g_hash_table_lookup (self->pages, GUINT_TO_POINTER (number));
 }
 
 static void
@@ -114,6 +167,48 @@ set_total (CrmCustomerList *self,
     return;
   self->total = total;
   g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_TOTAL]);
+}
+
+static void
+set_in_flight (CrmCustomerList *self,
+               guint            n_in_flight)
+{
+  gboolean was = self->n_in_flight > 0;
+
+  self->n_in_flight = n_in_flight;
+  if (was != (n_in_flight > 0))
+    g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_LOADING]);
+}
+
+/* The rows from @n_items on are gone, or placeholders up to it are added. */
+static void
+set_n_items (CrmCustomerList *self,
+             guint            n_items)
+{
+  guint old = self->items->len;
+
+  if (n_items == old)
+    return;
+  if (n_items < old)
+    {
+      GHashTableIter iter;
+      gpointer key;
+
+      for (guint i = n_items; i < old; i++)
+        if (g_ptr_array_index (self->items, i) != NULL)
+          self->n_loaded--;
+      /* Pages wholly past the end are forgotten. */
+      g_hash_table_iter_init (&iter, self->pages);
+      while (g_hash_table_iter_next (&iter, &key, NULL))
+        if ((guint64) GPOINTER_TO_UINT (key) * self->page_size >= n_items && n_items > 0)
+          g_hash_table_iter_remove (&iter);
+    }
+  g_ptr_array_set_size (self->items, n_items);
+  g_list_model_items_changed (G_LIST_MODEL (self), MIN (old, n_items),
+                              old > n_items ? old - n_items : 0,
+                              n_items > old ? n_items - old : 0);
+  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_N_ITEMS]);
+  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_HAS_MORE]);
 }
 
 /* The query of the search, filters and sort, without paging. */
@@ -146,106 +241,108 @@ same_record (CrmCustomer *a,
 }
 
 /*
- * A live refresh: the loaded window as the server has it now. Only the rows between the
- * unchanged head and tail are replaced, so the views keep their scroll and the selection
- * of the rows that did not change.
+ * The rows of a page from @start: each that differs from the one held is replaced, one
+ * items-changed per run of them, so the views keep the selection of the others.
  */
 static void
-replace_items (CrmCustomerList *self,
-               JsonArray       *items)
+store_rows (CrmCustomerList *self,
+            guint            start,
+            GPtrArray       *rows)
 {
-  g_autoptr(GPtrArray) fresh = g_ptr_array_new_with_free_func (g_object_unref);
-  guint head = 0, tail = 0, n_old = self->items->len, n_new;
+  guint run = 0;
 
-  for (guint i = 0; items != NULL && i < json_array_get_length (items); i++)
+  if (start + rows->len > self->items->len)
+    set_n_items (self, start + rows->len);
+  for (guint i = 0; i <= rows->len; i++)
     {
-      JsonNode *item = json_array_get_element (items, i);
+      CrmCustomer *held = i < rows->len ? g_ptr_array_index (self->items, start + i) : NULL;
+      CrmCustomer *fresh = i < rows->len ? g_ptr_array_index (rows, i) : NULL;
 
-      if (JSON_NODE_HOLDS_OBJECT (item))
-        g_ptr_array_add (fresh, crm_customer_new (json_node_get_object (item)));
+      if (fresh != NULL && (held == NULL || !same_record (held, fresh)))
+        {
+          if (held == NULL)
+            self->n_loaded++;
+          else
+            g_object_unref (held);
+          g_ptr_array_index (self->items, start + i) = g_object_ref (fresh);
+          run++;
+          continue;
+        }
+      if (run > 0)
+        g_list_model_items_changed (G_LIST_MODEL (self), start + i - run, run, run);
+      run = 0;
     }
-  n_new = fresh->len;
-  while (head < n_old && head < n_new
-         && same_record (g_ptr_array_index (self->items, head), g_ptr_array_index (fresh, head)))
-    head++;
-  while (tail < n_old - head && tail < n_new - head
-         && same_record (g_ptr_array_index (self->items, n_old - 1 - tail),
-                         g_ptr_array_index (fresh, n_new - 1 - tail)))
-    tail++;
-  if (head + tail == n_old && n_old == n_new)
-    return;
-  g_ptr_array_remove_range (self->items, head, n_old - head - tail);
-  for (guint i = head; i < n_new - tail; i++)
-    g_ptr_array_insert (self->items, i, g_object_ref (g_ptr_array_index (fresh, i)));
-  g_list_model_items_changed (G_LIST_MODEL (self), head, n_old - head - tail,
-                              n_new - head - tail);
-  if (n_old != n_new)
-    g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_N_ITEMS]);
 }
+
+static void fetch_page (CrmCustomerList *self,
+                        guint            number);
 
 static void
 page_cb (GObject      *object,
          GAsyncResult *result,
          gpointer      user_data)
 {
-  g_autoptr(CrmCustomerList) self = user_data;
+  g_autoptr(PageRequest) request = user_data;
+  CrmCustomerList *self = request->self;
   g_autoptr(GError) error = NULL;
   g_autoptr(JsonNode) root = NULL;
+  g_autoptr(GPtrArray) rows = g_ptr_array_new_with_free_func (g_object_unref);
   JsonObject *reply;
   JsonArray *items;
-  guint before;
-  guint added = 0;
+  Page *page;
+  guint start = request->number * self->page_size;
+  const char *next;
 
   root = crm_api_client_call_finish (CRM_API_CLIENT (object), result, NULL, &error);
   if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
     return;
-  set_loading (self, FALSE);
+  set_in_flight (self, self->n_in_flight - 1);
+  page = lookup_page (self, request->number);
   if (root == NULL || !JSON_NODE_HOLDS_OBJECT (root))
     {
       if (error == NULL)
         error = g_error_new_literal (CRM_API_REPLY_ERROR, 0, "not an object");
       g_debug ("Loading customers failed: %s", error->message);
-      set_has_more (self, FALSE);
+      /* Asked for again when the view shows it again. */
+      if (page != NULL && page->state == PAGE_LOADING)
+        g_hash_table_remove (self->pages, GUINT_TO_POINTER (request->number));
       g_signal_emit (self, signals[FAILED], 0, error);
       return;
     }
 
   reply = json_node_get_object (root);
   items = json_object_get_array_member (reply, "items");
-  if (self->refreshing)
+  for (guint i = 0; items != NULL && i < json_array_get_length (items); i++)
     {
-      self->refreshing = FALSE;
-      replace_items (self, items);
-      g_free (self->next);
-      self->next = g_strdup (json_object_get_string_member_with_default (reply, "next", NULL));
-      set_has_more (self, self->next != NULL);
-      return;
+      JsonNode *item = json_array_get_element (items, i);
+
+      if (JSON_NODE_HOLDS_OBJECT (item))
+        g_ptr_array_add (rows, crm_customer_new (json_node_get_object (item)));
     }
-  before = self->items->len;
-  if (items != NULL)
-    for (guint i = 0; i < json_array_get_length (items); i++)
-      {
-        JsonNode *item = json_array_get_element (items, i);
+  next = json_object_get_string_member_with_default (reply, "next", NULL);
 
-        if (JSON_NODE_HOLDS_OBJECT (item))
-          {
-            g_ptr_array_add (self->items, crm_customer_new (json_node_get_object (item)));
-            added++;
-          }
-      }
-
-  g_free (self->next);
-  self->next = g_strdup (json_object_get_string_member_with_default (reply, "next", NULL));
-  /* Before the views hear of the items: asking for the last ones loads more. */
-  set_has_more (self, self->next != NULL);
-  if (added > 0)
+  if (page == NULL)
     {
-      g_list_model_items_changed (G_LIST_MODEL (self), before, 0, added);
-      g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_N_ITEMS]);
+      page = g_new0 (Page, 1);
+      g_hash_table_insert (self->pages, GUINT_TO_POINTER (request->number), page);
     }
-  /* Without a count endpoint, the total is known once the last page is in. */
-  if (!self->has_more && self->total < 0)
-    set_total (self, self->items->len);
+  page->state = PAGE_LOADED;
+  page->generation = request->generation;
+  g_free (page->next);
+  page->next = g_strdup (next);
+
+  /* Sizes before rows: the view hears of the rows where they belong. */
+  if (next == NULL)
+    set_n_items (self, start + rows->len);
+  else if (start + rows->len >= self->items->len)
+    set_n_items (self, start + rows->len + self->page_size);
+  store_rows (self, start, rows);
+
+  /* Stale already (a live refresh came meanwhile) and still on screen: again. */
+  if (request->generation != self->generation)
+    for (guint i = 0; i < self->shown->len; i++)
+      if (g_array_index (self->shown, guint, i) == request->number)
+        fetch_page (self, request->number);
 }
 
 static void
@@ -256,6 +353,10 @@ count_cb (GObject      *object,
   g_autoptr(CrmCustomerList) self = user_data;
   g_autoptr(GError) error = NULL;
   g_autoptr(JsonNode) root = NULL;
+  GHashTableIter iter;
+  gpointer key, value;
+  gint64 count;
+  guint64 n_items;
 
   root = crm_api_client_call_finish (CRM_API_CLIENT (object), result, NULL, &error);
   if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
@@ -266,22 +367,128 @@ count_cb (GObject      *object,
       g_debug ("Counting customers failed: %s", error != NULL ? error->message : "no count");
       return;
     }
-  set_total (self, json_object_get_int_member (json_node_get_object (root), "count"));
+  count = json_object_get_int_member (json_node_get_object (root), "count");
+  set_total (self, count);
+  /* Not shorter than a current page that has more after it (a capped count). */
+  n_items = (guint64) CLAMP (count, 0, G_MAXUINT);
+  g_hash_table_iter_init (&iter, self->pages);
+  while (g_hash_table_iter_next (&iter, &key, &value))
+    {
+      Page *page = value;
+      guint64 end = ((guint64) GPOINTER_TO_UINT (key) + 1) * self->page_size;
+
+      if (page->state == PAGE_LOADED && page->generation == self->generation
+          && page->next != NULL && end + 1 > n_items)
+        n_items = end + self->page_size;
+    }
+  set_n_items (self, (guint) MIN (n_items, G_MAXUINT));
 }
 
 static void
-fetch_page (CrmCustomerList *self)
+fetch_count (CrmCustomerList *self)
+{
+  g_autoptr(GString) query = build_query (self);
+
+  crm_api_client_call_async (self->api_client, SOUP_METHOD_GET, COUNT_PATH, query->str, NULL, 0,
+                             self->cancellable, count_cb, g_object_ref (self));
+}
+
+/*
+ * Page @number: after the cursor of the page before it when that one is current, else
+ * from its offset (a jump, or a page to refresh).
+ */
+static void
+fetch_page (CrmCustomerList *self,
+            guint            number)
 {
   g_autoptr(GString) query = build_query (self);
   g_autofree char *limit = g_strdup_printf ("%u", self->page_size);
+  g_autofree char *offset = NULL;
+  Page *previous = number > 0 ? lookup_page (self, number - 1) : NULL;
+  Page *page = lookup_page (self, number);
+  PageRequest *request;
 
   crm_api_query_add (query, "limit", limit);
-  crm_api_query_add (query, "after", self->next);
-  g_debug ("Loading customers after %u", self->items->len);
-  set_loading (self, TRUE);
+  if (previous != NULL && previous->state == PAGE_LOADED
+      && previous->generation == self->generation && previous->next != NULL)
+    crm_api_query_add (query, "after", previous->next);
+  else if (number > 0)
+    {
+      offset = g_strdup_printf ("%" G_GUINT64_FORMAT, (guint64) number * self->page_size);
+      crm_api_query_add (query, "offset", offset);
+    }
+  g_debug ("Loading customers page %u%s", number, offset != NULL ? " by offset" : "");
+  if (page == NULL)
+    {
+      page = g_new0 (Page, 1);
+      g_hash_table_insert (self->pages, GUINT_TO_POINTER (number), page);
+    }
+  page->state = PAGE_LOADING;
+  page->generation = self->generation;
+  request = g_new0 (PageRequest, 1);
+  request->self = g_object_ref (self);
+  request->number = number;
+  request->generation = self->generation;
   self->n_requests++;
+  set_in_flight (self, self->n_in_flight + 1);
   crm_api_client_call_async (self->api_client, SOUP_METHOD_GET, CUSTOMERS_PATH, query->str, NULL,
-                             0, self->cancellable, page_cb, g_object_ref (self));
+                             0, self->cancellable, page_cb, request);
+}
+
+static gboolean
+needs_fetch (CrmCustomerList *self,
+             guint            number)
+{
+  Page *page = lookup_page (self, number);
+
+  if ((guint64) number * self->page_size >= self->items->len)
+    return FALSE;
+  return page == NULL
+         || (page->state == PAGE_LOADED && page->generation != self->generation);
+}
+
+/* Loads the latest pages the view asked for. */
+static gboolean
+flush_cb (gpointer user_data)
+{
+  CrmCustomerList *self = user_data;
+  guint n = 0;
+
+  self->flush_source = 0;
+  g_array_set_size (self->shown, 0);
+  for (guint i = self->wanted->len; i > 0 && n < MAX_PAGES_PER_FLUSH; i--)
+    {
+      guint number = g_array_index (self->wanted, guint, i - 1);
+      gboolean seen = FALSE;
+
+      for (guint j = 0; j < self->shown->len && !seen; j++)
+        seen = g_array_index (self->shown, guint, j) == number;
+      if (seen)
+        continue;
+      g_array_append_val (self->shown, number);
+      n++;
+    }
+  g_array_set_size (self->wanted, 0);
+  if (self->restart_source != 0 || self->api_client == NULL)
+    return G_SOURCE_REMOVE;
+  /* In order, so that a page's cursor may serve the next one. */
+  for (guint i = self->shown->len; i > 0; i--)
+    {
+      guint number = g_array_index (self->shown, guint, i - 1);
+
+      if (needs_fetch (self, number))
+        fetch_page (self, number);
+    }
+  return G_SOURCE_REMOVE;
+}
+
+static void
+want_page (CrmCustomerList *self,
+           guint            number)
+{
+  g_array_append_val (self->wanted, number);
+  if (self->flush_source == 0)
+    self->flush_source = g_timeout_add (FLUSH_DELAY_MS, flush_cb, self);
 }
 
 static void schedule_restart (CrmCustomerList *self);
@@ -290,30 +497,24 @@ static gboolean
 refresh_cb (gpointer user_data)
 {
   CrmCustomerList *self = user_data;
-  g_autoptr(GString) query = NULL;
-  g_autoptr(GString) count_query = NULL;
-  g_autofree char *limit = NULL;
 
   self->refresh_source = 0;
   if (self->restart_source != 0 || self->api_client == NULL
       || crm_api_client_get_token (self->api_client) == NULL)
     return G_SOURCE_REMOVE;
-  if (self->loading)
+  /* Every loaded page is stale now: those on screen are fetched again at once. */
+  self->generation++;
+  fetch_count (self);
+  for (guint i = self->shown->len; i > 0; i--)
     {
-      /* A page is on its way: its cursor may be stale by now, start over. */
-      schedule_restart (self);
-      return G_SOURCE_REMOVE;
+      guint number = g_array_index (self->shown, guint, i - 1);
+      Page *page = lookup_page (self, number);
+
+      if (page == NULL || page->state == PAGE_LOADED)
+        fetch_page (self, number);
     }
-  query = build_query (self);
-  limit = g_strdup_printf ("%u", CLAMP (MAX (self->items->len, self->page_size), 1, 500));
-  crm_api_query_add (query, "limit", limit);
-  self->refreshing = TRUE;
-  set_loading (self, TRUE);
-  crm_api_client_call_async (self->api_client, SOUP_METHOD_GET, CUSTOMERS_PATH, query->str, NULL,
-                             0, self->cancellable, page_cb, g_object_ref (self));
-  count_query = build_query (self);
-  crm_api_client_call_async (self->api_client, SOUP_METHOD_GET, COUNT_PATH, count_query->str,
-                             NULL, 0, self->cancellable, count_cb, g_object_ref (self));
+  if (self->shown->len == 0)
+    fetch_page (self, 0);
   return G_SOURCE_REMOVE;
 }
 
@@ -331,32 +532,26 @@ static gboolean
 restart_cb (gpointer user_data)
 {
   CrmCustomerList *self = user_data;
-  g_autoptr(GString) query = NULL;
-  guint removed = self->items->len;
 
   self->restart_source = 0;
-  self->refreshing = FALSE;
   g_cancellable_cancel (self->cancellable);
   g_clear_object (&self->cancellable);
   self->cancellable = g_cancellable_new ();
+  g_clear_handle_id (&self->flush_source, g_source_remove);
+  g_array_set_size (self->wanted, 0);
+  g_array_set_size (self->shown, 0);
+  g_hash_table_remove_all (self->pages);
+  self->generation++;
 
-  g_clear_pointer (&self->next, g_free);
-  g_ptr_array_set_size (self->items, 0);
-  if (removed > 0)
-    {
-      g_list_model_items_changed (G_LIST_MODEL (self), 0, removed, 0);
-      g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_N_ITEMS]);
-    }
+  set_n_items (self, 0);
+  self->n_loaded = 0;
   set_total (self, -1);
-  set_has_more (self, FALSE);
-  set_loading (self, FALSE);
+  set_in_flight (self, 0);
   if (self->api_client == NULL || crm_api_client_get_token (self->api_client) == NULL)
     return G_SOURCE_REMOVE;
 
-  fetch_page (self);
-  query = build_query (self);
-  crm_api_client_call_async (self->api_client, SOUP_METHOD_GET, COUNT_PATH, query->str, NULL, 0,
-                             self->cancellable, count_cb, g_object_ref (self));
+  fetch_page (self, 0);
+  fetch_count (self);
   return G_SOURCE_REMOVE;
 }
 
@@ -386,10 +581,12 @@ crm_customer_list_get_item (GListModel *model,
                             guint       position)
 {
   CrmCustomerList *self = CRM_CUSTOMER_LIST (model);
+  CrmCustomer *customer;
 
   if (position >= self->items->len)
     return NULL;
-  return g_object_ref (g_ptr_array_index (self->items, position));
+  customer = g_ptr_array_index (self->items, position);
+  return customer != NULL ? g_object_ref (customer) : crm_customer_new_placeholder ();
 }
 
 static void
@@ -407,6 +604,7 @@ crm_customer_list_dispose (GObject *object)
 
   g_clear_handle_id (&self->restart_source, g_source_remove);
   g_clear_handle_id (&self->refresh_source, g_source_remove);
+  g_clear_handle_id (&self->flush_source, g_source_remove);
   g_cancellable_cancel (self->cancellable);
   g_clear_object (&self->cancellable);
   g_clear_object (&self->api_client);
@@ -420,10 +618,12 @@ crm_customer_list_finalize (GObject *object)
   CrmCustomerList *self = CRM_CUSTOMER_LIST (object);
 
   g_ptr_array_unref (self->items);
+  g_hash_table_unref (self->pages);
+  g_array_unref (self->wanted);
+  g_array_unref (self->shown);
   g_hash_table_unref (self->filters);
   g_free (self->q);
   g_free (self->sort);
-  g_free (self->next);
 
   G_OBJECT_CLASS (crm_customer_list_parent_class)->finalize (object);
 }
@@ -448,10 +648,10 @@ crm_customer_list_get_property (GObject    *object,
       g_value_set_string (value, self->sort);
       break;
     case PROP_LOADING:
-      g_value_set_boolean (value, self->loading);
+      g_value_set_boolean (value, crm_customer_list_get_loading (self));
       break;
     case PROP_HAS_MORE:
-      g_value_set_boolean (value, self->has_more);
+      g_value_set_boolean (value, crm_customer_list_get_has_more (self));
       break;
     case PROP_TOTAL:
       g_value_set_int64 (value, self->total);
@@ -543,7 +743,10 @@ crm_customer_list_class_init (CrmCustomerListClass *klass)
 static void
 crm_customer_list_init (CrmCustomerList *self)
 {
-  self->items = g_ptr_array_new_with_free_func (g_object_unref);
+  self->items = g_ptr_array_new_with_free_func (item_free);
+  self->pages = g_hash_table_new_full (NULL, NULL, NULL, page_free);
+  self->wanted = g_array_new (FALSE, FALSE, sizeof (guint));
+  self->shown = g_array_new (FALSE, FALSE, sizeof (guint));
   self->filters = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, g_free);
   self->page_size = 100;
   self->total = -1;
@@ -553,7 +756,7 @@ crm_customer_list_init (CrmCustomerList *self)
  * crm_customer_list_new:
  * @api_client: the client to page through
  *
- * Returns: (transfer full): an empty list; crm_customer_list_reload() fills it
+ * Returns: (transfer full): an empty list; crm_customer_list_reload () fills it
  */
 CrmCustomerList *
 crm_customer_list_new (CrmApiClient *api_client)
@@ -683,14 +886,59 @@ gboolean
 crm_customer_list_get_loading (CrmCustomerList *self)
 {
   g_return_val_if_fail (CRM_IS_CUSTOMER_LIST (self), FALSE);
-  return self->loading || self->restart_source != 0;
+  if (self->n_in_flight > 0 || self->restart_source != 0)
+    return TRUE;
+  /* A page asked for, about to load. */
+  for (guint i = 0; self->flush_source != 0 && i < self->wanted->len; i++)
+    if (needs_fetch (self, g_array_index (self->wanted, guint, i)))
+      return TRUE;
+  return FALSE;
 }
 
+/**
+ * crm_customer_list_get_has_more:
+ * @self: a #CrmCustomerList
+ *
+ * Returns: whether some rows of the list are not loaded (placeholders)
+ */
 gboolean
 crm_customer_list_get_has_more (CrmCustomerList *self)
 {
   g_return_val_if_fail (CRM_IS_CUSTOMER_LIST (self), FALSE);
-  return self->has_more;
+  return self->n_loaded < self->items->len;
+}
+
+/**
+ * crm_customer_list_get_n_loaded:
+ * @self: a #CrmCustomerList
+ *
+ * Returns: how many rows are loaded (not placeholders)
+ */
+guint
+crm_customer_list_get_n_loaded (CrmCustomerList *self)
+{
+  g_return_val_if_fail (CRM_IS_CUSTOMER_LIST (self), 0);
+  return self->n_loaded;
+}
+
+/**
+ * crm_customer_list_peek:
+ * @self: a #CrmCustomerList
+ * @position: a row
+ *
+ * Unlike g_list_model_get_item (), no placeholder: for what acts on records
+ * (a batch edit of the selected rows).
+ *
+ * Returns: (transfer none) (nullable): the row at @position if it is loaded
+ */
+CrmCustomer *
+crm_customer_list_peek (CrmCustomerList *self,
+                        guint            position)
+{
+  g_return_val_if_fail (CRM_IS_CUSTOMER_LIST (self), NULL);
+  if (position >= self->items->len)
+    return NULL;
+  return g_ptr_array_index (self->items, position);
 }
 
 /**
@@ -736,19 +984,36 @@ crm_customer_list_reload (CrmCustomerList *self)
 }
 
 /**
- * crm_customer_list_load_more:
+ * crm_customer_list_want_range:
  * @self: a #CrmCustomerList
+ * @first: the first row a view shows
+ * @last: the last row it shows
  *
- * Loads the next page, unless one is loading or the last is in.
+ * Loads the pages under these rows soon, if they are not loaded (or stale),
+ * and the page after (before) them when @last (@first) is in the half of its
+ * page next to it. Calls within a few milliseconds are taken together: the
+ * latest pages asked for load, those scrolled past on the way do not.
  */
 void
-crm_customer_list_load_more (CrmCustomerList *self)
+crm_customer_list_want_range (CrmCustomerList *self,
+                              guint            first,
+                              guint            last)
 {
+  guint half;
+
   g_return_if_fail (CRM_IS_CUSTOMER_LIST (self));
 
-  if (!self->has_more || self->loading || self->restart_source != 0 || self->next == NULL)
+  if (self->items->len == 0)
     return;
-  fetch_page (self);
+  last = MIN (last, self->items->len - 1);
+  first = MIN (first, last);
+  half = self->page_size / 2;
+  if (first % self->page_size < half && first >= self->page_size)
+    want_page (self, first / self->page_size - 1);
+  if (last % self->page_size >= half)
+    want_page (self, last / self->page_size + 1);
+  for (guint number = last / self->page_size + 1; number > first / self->page_size; number--)
+    want_page (self, number - 1);
 }
 
 /**
@@ -769,7 +1034,8 @@ crm_customer_list_replace (CrmCustomerList *self,
 
   id = crm_customer_get_id (customer);
   for (guint i = 0; i < self->items->len; i++)
-    if (crm_customer_get_id (g_ptr_array_index (self->items, i)) == id)
+    if (g_ptr_array_index (self->items, i) != NULL
+        && crm_customer_get_id (g_ptr_array_index (self->items, i)) == id)
       {
         g_object_unref (g_ptr_array_index (self->items, i));
         g_ptr_array_index (self->items, i) = g_object_ref (customer);

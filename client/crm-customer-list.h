@@ -41,7 +41,12 @@ void             crm_customer_list_set_deleted    (CrmCustomerList *self,
 gboolean         crm_customer_list_get_deleted    (CrmCustomerList *self);
 guint            _crm_customer_list_get_n_requests (CrmCustomerList *self);
 void             crm_customer_list_reload         (CrmCustomerList *self);
-void             crm_customer_list_load_more      (CrmCustomerList *self);
+void             crm_customer_list_want_range     (CrmCustomerList *self,
+                                                   guint            first,
+                                                   guint            last);
+guint            crm_customer_list_get_n_loaded   (CrmCustomerList *self);
+CrmCustomer     *crm_customer_list_peek           (CrmCustomerList *self,
+                                                   guint            position);
 void             crm_customer_list_replace        (CrmCustomerList *self,
                                                    CrmCustomer     *customer);
 

@@ -60,6 +60,28 @@ crm_customer_new (JsonObject *object)
 }
 
 /**
+ * crm_customer_new_placeholder:
+ *
+ * A row of a #CrmCustomerList that is not loaded yet: no id (0), no fields.
+ *
+ * Returns: (transfer full): a new placeholder
+ */
+CrmCustomer *
+crm_customer_new_placeholder (void)
+{
+  g_autoptr(JsonObject) object = json_object_new ();
+
+  return crm_customer_new (object);
+}
+
+gboolean
+crm_customer_is_placeholder (CrmCustomer *self)
+{
+  g_return_val_if_fail (CRM_IS_CUSTOMER (self), FALSE);
+  return !json_object_has_member (self->object, "id");
+}
+
+/**
  * crm_customer_get_object:
  * @self: a #CrmCustomer
  *

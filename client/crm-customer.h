@@ -10,6 +10,8 @@ G_BEGIN_DECLS
 G_DECLARE_FINAL_TYPE (CrmCustomer, crm_customer, CRM, CUSTOMER, GObject)
 
 CrmCustomer *crm_customer_new        (JsonObject  *object);
+CrmCustomer *crm_customer_new_placeholder (void);
+gboolean     crm_customer_is_placeholder (CrmCustomer *self);
 JsonObject  *crm_customer_get_object (CrmCustomer *self);
 gint64       crm_customer_get_id     (CrmCustomer *self);
 gint64       crm_customer_get_version (CrmCustomer *self);

@@ -158,7 +158,7 @@ update_status (CrmCustomersPage *self)
       gtk_label_set_text (self->status_label, "");
       return;
     }
-  loaded = g_list_model_get_n_items (G_LIST_MODEL (self->list));
+  loaded = crm_customer_list_get_n_loaded (self->list);
   total = crm_customer_list_get_total (self->list);
   loading = crm_customer_list_get_loading (self->list);
 
@@ -269,6 +269,16 @@ bind_label_cb (GtkSignalListItemFactory *factory,
   g_autofree char *owned = NULL;
   const char *text = NULL;
 
+  /* A row not loaded yet: a pale bar, until its page is in; a space keeps the row as
+   * high as a loaded one, so the scroll position still says which rows show. */
+  if (crm_customer_is_placeholder (customer))
+    {
+      gtk_widget_add_css_class (GTK_WIDGET (label), "skeleton");
+      gtk_label_set_text (label, " ");
+      gtk_widget_set_tooltip_text (GTK_WIDGET (label), NULL);
+      return;
+    }
+  gtk_widget_remove_css_class (GTK_WIDGET (label), "skeleton");
   switch (column)
     {
     case COLUMN_NAME:
@@ -983,8 +993,7 @@ batch_dialog_response_cb (CrmCustomersPage *self,
   for (gboolean ok = gtk_bitset_iter_init_first (&iter, selected, &position); ok;
        ok = gtk_bitset_iter_next (&iter, &position))
     {
-      g_autoptr(CrmCustomer) customer = g_list_model_get_item (G_LIST_MODEL (self->list),
-                                                               position);
+      CrmCustomer *customer = crm_customer_list_peek (self->list, position);
 
       if (customer != NULL)
         json_builder_add_int_value (builder, crm_customer_get_id (customer));
@@ -1041,6 +1050,22 @@ new_tag_drop_down (CrmCustomersPage *self,
   return GTK_DROP_DOWN (gtk_drop_down_new (G_LIST_MODEL (g_steal_pointer (&names)), NULL));
 }
 
+/* The selected rows that are loaded: those a batch edit changes. */
+static guint64
+count_loaded (CrmCustomersPage *self,
+              GtkBitset        *selected)
+{
+  GtkBitsetIter iter;
+  guint position;
+  guint64 n = 0;
+
+  for (gboolean ok = gtk_bitset_iter_init_first (&iter, selected, &position); ok;
+       ok = gtk_bitset_iter_next (&iter, &position))
+    if (crm_customer_list_peek (self->list, position) != NULL)
+      n++;
+  return n;
+}
+
 static void
 batch_edit_action_cb (GtkWidget  *widget,
                       const char *action_name,
@@ -1055,7 +1080,7 @@ batch_edit_action_cb (GtkWidget  *widget,
   guint64 n;
 
   selected = gtk_selection_model_get_selection (GTK_SELECTION_MODEL (self->selection));
-  n = gtk_bitset_get_size (selected);
+  n = count_loaded (self, selected);
   if (n == 0)
     return;
 
@@ -1143,7 +1168,8 @@ column_view_activate_cb (CrmCustomersPage *self,
   g_autoptr(CrmCustomer) customer = g_list_model_get_item (G_LIST_MODEL (self->list), position);
 
   /* The recycle bin's customers open nowhere: they can only be restored. */
-  if (customer != NULL && !crm_customer_list_get_deleted (self->list))
+  if (customer != NULL && !crm_customer_is_placeholder (customer)
+      && !crm_customer_list_get_deleted (self->list))
     crm_customers_page_open_customer (self, crm_customer_get_id (customer));
 }
 
@@ -1252,8 +1278,7 @@ restore_action_cb (GtkWidget  *widget,
   for (gboolean more = gtk_bitset_iter_init_first (&iter, selected, &position); more;
        more = gtk_bitset_iter_next (&iter, &position))
     {
-      g_autoptr(CrmCustomer) customer = g_list_model_get_item (G_LIST_MODEL (self->list),
-                                                               position);
+      CrmCustomer *customer = crm_customer_list_peek (self->list, position);
       g_autofree char *path = NULL;
 
       if (customer == NULL)
@@ -1277,21 +1302,27 @@ list_failed_cb (CrmCustomersPage *self,
   toast (self, text);
 }
 
-/* Near the end of what is loaded: the next page. Scrolling is what asks for
- * pages (not get_item (), see CrmCustomerList), also a jump to the end by
- * dragging the scroll bar. */
+/*
+ * The rows on screen, for the list to load their pages: rows are all of a
+ * height, so the scroll position says which they are, also after a jump (the
+ * scroll bar dragged) far from anything loaded.
+ */
 static void
-vadjustment_value_changed_cb (CrmCustomersPage *self,
-                              GtkAdjustment    *adjustment)
+vadjustment_changed_cb (CrmCustomersPage *self,
+                        GtkAdjustment    *adjustment)
 {
   double value = gtk_adjustment_get_value (adjustment);
   double page = gtk_adjustment_get_page_size (adjustment);
   double upper = gtk_adjustment_get_upper (adjustment);
+  guint n;
 
-  /* Six screens ahead (a page of 100 rows is about six): a fast scroll
-   * rarely reaches the end before the next page is in. */
-  if (self->list != NULL && upper > 0 && value + 6 * page >= upper)
-    crm_customer_list_load_more (self->list);
+  if (self->list == NULL || upper <= 0)
+    return;
+  n = g_list_model_get_n_items (G_LIST_MODEL (self->list));
+  if (n == 0)
+    return;
+  crm_customer_list_want_range (self->list, (guint) (value / upper * n),
+                                (guint) MIN ((value + page) / upper * n, n - 1));
 }
 
 static void
@@ -1388,7 +1419,10 @@ crm_customers_page_init (CrmCustomersPage *self)
                                               GTK_STYLE_PROVIDER_PRIORITY_APPLICATION);
   add_columns (self);
   g_signal_connect_object (gtk_scrolled_window_get_vadjustment (self->scrolled_window),
-                           "value-changed", G_CALLBACK (vadjustment_value_changed_cb), self,
+                           "value-changed", G_CALLBACK (vadjustment_changed_cb), self,
+                           G_CONNECT_SWAPPED);
+  g_signal_connect_object (gtk_scrolled_window_get_vadjustment (self->scrolled_window),
+                           "changed", G_CALLBACK (vadjustment_changed_cb), self,
                            G_CONNECT_SWAPPED);
   build_filter_popover (self);
   build_views_popover (self);
@@ -1568,6 +1602,15 @@ const char *
 _crm_customers_page_get_visible (CrmCustomersPage *self)
 {
   return gtk_stack_get_visible_child_name (self->stack);
+}
+
+/* The text of the latest toast, or NULL. */
+const char *
+_crm_customers_page_get_last_toast (CrmCustomersPage *self)
+{
+  if (self->toasts->len == 0)
+    return NULL;
+  return adw_toast_get_title (g_ptr_array_index (self->toasts, self->toasts->len - 1));
 }
 
 const char *

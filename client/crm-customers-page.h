@@ -31,6 +31,7 @@ GtkColumnView    *_crm_customers_page_get_column_view  (CrmCustomersPage *self);
 CrmCustomerPage  *_crm_customers_page_get_customer_page (CrmCustomersPage *self);
 const char       *_crm_customers_page_get_visible      (CrmCustomersPage *self);
 const char       *_crm_customers_page_get_status       (CrmCustomersPage *self);
+const char       *_crm_customers_page_get_last_toast   (CrmCustomersPage *self);
 gboolean          _crm_customers_page_is_searching     (CrmCustomersPage *self);
 GtkWindow        *_crm_customers_page_get_dialog       (CrmCustomersPage *self);
 

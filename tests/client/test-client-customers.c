@@ -455,7 +455,7 @@ name_column (Fixture *fixture)
 static gboolean
 has_two_pages (Fixture *fixture)
 {
-  return g_list_model_get_n_items (G_LIST_MODEL (customer_list (fixture))) >= 200
+  return crm_customer_list_get_n_loaded (customer_list (fixture)) >= 200
          && !crm_customer_list_get_loading (customer_list (fixture));
 }
 
@@ -466,11 +466,19 @@ check_list (Fixture *fixture)
   GtkWidget *view = GTK_WIDGET (_crm_customers_page_get_column_view (customers_page (fixture)));
   GtkAdjustment *adjustment;
 
-  /* One page, not everything. */
-  g_assert_cmpuint (g_list_model_get_n_items (G_LIST_MODEL (list)), ==, 100);
+  /* One page, not everything; the rest are placeholders. */
+  g_assert_cmpuint (crm_customer_list_get_n_loaded (list), ==, 100);
   g_assert_true (crm_customer_list_get_has_more (list));
   if (fixture->have_count)
-    g_assert_cmpint (crm_customer_list_get_total (list), ==, N_CUSTOMERS);
+    {
+      g_autoptr(CrmCustomer) last = NULL;
+
+      g_assert_cmpint (crm_customer_list_get_total (list), ==, N_CUSTOMERS);
+      g_assert_cmpuint (g_list_model_get_n_items (G_LIST_MODEL (list)), ==, N_CUSTOMERS);
+      last = g_list_model_get_item (G_LIST_MODEL (list), N_CUSTOMERS - 1);
+      g_assert_true (crm_customer_is_placeholder (last));
+      g_assert_null (crm_customer_list_peek (list, N_CUSTOMERS - 1));
+    }
   g_test_message ("Status line: %s", _crm_customers_page_get_status (customers_page (fixture)));
   screenshot (fixture, NULL, "list");
 
@@ -992,7 +1000,11 @@ check_manager (Fixture *fixture)
   g_assert_cmpuint (status, ==, 200);
   g_assert_cmpuint (MIN (json_array_get_length (json_object_get_array_member (
                       json_node_get_object (reply), "items")), 100), ==,
-                    g_list_model_get_n_items (G_LIST_MODEL (customer_list (fixture))));
+                    crm_customer_list_get_n_loaded (customer_list (fixture)));
+  if (fixture->have_count)
+    g_assert_cmpuint (json_array_get_length (json_object_get_array_member (
+                        json_node_get_object (reply), "items")), ==,
+                      g_list_model_get_n_items (G_LIST_MODEL (customer_list (fixture))));
   screenshot (fixture, NULL, "manager");
 }
 
@@ -1038,6 +1050,90 @@ compare_doubles (gconstpointer a,
   return x < y ? -1 : x > y;
 }
 
+/* The rows the view shows: bound to real customers, in the server's order. */
+static gboolean
+shows_real_rows (Fixture *fixture)
+{
+  CrmCustomerList *list = customer_list (fixture);
+  GtkWidget *view = GTK_WIDGET (_crm_customers_page_get_column_view (customers_page (fixture)));
+  GtkAdjustment *adjustment = gtk_scrollable_get_vadjustment (GTK_SCROLLABLE (view));
+  guint n = g_list_model_get_n_items (G_LIST_MODEL (list));
+  double upper = gtk_adjustment_get_upper (adjustment);
+  guint first, last;
+
+  if (crm_customer_list_get_loading (list) || upper <= 0)
+    return FALSE;
+  /* Rows are all of a height: the value says which rows are on screen. */
+  first = (guint) (gtk_adjustment_get_value (adjustment) / upper * n);
+  last = (guint) ((gtk_adjustment_get_value (adjustment) + gtk_adjustment_get_page_size (adjustment))
+                  / upper * n);
+  for (guint i = first; i < MIN (last, n); i++)
+    if (crm_customer_list_peek (list, i) == NULL)
+      return FALSE;
+  return TRUE;
+}
+
+/*
+ * The scroll bar dragged to @fraction of its length: the rows there load with a few
+ * requests (their pages and a neighbour), in the order the server has them.
+ */
+static void
+check_jump (Fixture    *fixture,
+            double      fraction,
+            guint       requests,
+            guint       n_loaded,
+            const char *shot)
+{
+  CrmCustomerList *list = customer_list (fixture);
+  GtkWidget *view = GTK_WIDGET (_crm_customers_page_get_column_view (customers_page (fixture)));
+  GtkAdjustment *adjustment = gtk_scrollable_get_vadjustment (GTK_SCROLLABLE (view));
+  guint n = g_list_model_get_n_items (G_LIST_MODEL (list));
+  guint position = 0;
+  g_autoptr(CrmCustomer) row = NULL;
+  g_autofree char *path = NULL;
+  g_autofree char *name = NULL;
+  g_autoptr(JsonNode) reply = NULL;
+  JsonArray *items;
+  guint status = 0;
+
+  gtk_adjustment_set_value (adjustment, (gtk_adjustment_get_upper (adjustment)
+                                         - gtk_adjustment_get_page_size (adjustment)) * fraction);
+  if (fraction < 1.0)
+    {
+      /* Before the pages are in: skeleton rows. */
+      wait_until (fixture, NULL, always, "the rows before their pages");
+      name = g_strdup_printf ("jumping-%s", shot);
+      screenshot (fixture, NULL, name);
+      g_clear_pointer (&name, g_free);
+    }
+  wait_until (fixture, NULL, shows_real_rows, "the rows after a jump");
+  g_printerr ("# jump to %.0f%%: %u page requests, %u rows loaded\n", fraction * 100,
+              _crm_customer_list_get_n_requests (list) - requests,
+              crm_customer_list_get_n_loaded (list) - n_loaded);
+  g_assert_cmpuint (_crm_customer_list_get_n_requests (list), <=, requests + 4);
+  g_assert_cmpuint (_crm_customer_list_get_n_requests (list), >, requests);
+  g_assert_cmpuint (crm_customer_list_get_n_loaded (list), <=, n_loaded + 400);
+  g_assert_cmpuint (g_list_model_get_n_items (G_LIST_MODEL (list)), ==, n);
+
+  /* A loaded row far from the top is the server's row at that position. */
+  for (guint i = n - 1; i > 0 && position == 0; i--)
+    if (crm_customer_list_peek (list, i) != NULL && i > n / 4)
+      position = i;
+  g_assert_cmpuint (position, >, n / 4);
+  row = g_list_model_get_item (G_LIST_MODEL (list), position);
+  path = g_strdup_printf ("/api/v1/customers?limit=1&offset=%u", position);
+  reply = call (fixture, fixture->admin_token, "GET", path, NULL, NULL, &status);
+  g_assert_cmpuint (status, ==, 200);
+  items = json_object_get_array_member (json_node_get_object (reply), "items");
+  g_assert_cmpuint (json_array_get_length (items), ==, 1);
+  g_assert_cmpint (json_object_get_int_member (json_array_get_object_element (items, 0), "id"), ==,
+                   crm_customer_get_id (row));
+  if (fraction >= 1.0)
+    g_assert_nonnull (crm_customer_list_peek (list, n - 1));
+  name = g_strdup_printf ("scrolled-%s", shot);
+  screenshot (fixture, NULL, name);
+}
+
 /* 100,300 customers: the list holds only the pages scrolled through, each
  * asked for once, and scrolling keeps painting while pages arrive. */
 static void
@@ -1056,7 +1152,10 @@ check_scrolling (Fixture *fixture)
   const guint n_steps = 300;
 
   g_assert_cmpint (crm_customer_list_get_total (list), >=, N_CUSTOMERS + N_BULK);
-  g_assert_cmpuint (g_list_model_get_n_items (G_LIST_MODEL (list)), ==, 100);
+  /* The scroll bar spans every customer; one page is loaded. */
+  g_assert_cmpuint (g_list_model_get_n_items (G_LIST_MODEL (list)), ==,
+                    crm_customer_list_get_total (list));
+  g_assert_cmpuint (crm_customer_list_get_n_loaded (list), ==, 100);
   g_assert_cmpuint (first_requests, ==, 1);
   screenshot (fixture, NULL, "list-admin");
 
@@ -1076,7 +1175,7 @@ check_scrolling (Fixture *fixture)
   seconds = (g_get_monotonic_time () - started) / 1e6;
   gtk_widget_remove_tick_callback (view, tick);
   wait_until (fixture, NULL, list_idle, "the last page");
-  n_items = g_list_model_get_n_items (G_LIST_MODEL (list));
+  n_items = crm_customer_list_get_n_loaded (list);
   requests = _crm_customer_list_get_n_requests (list);
   g_array_sort (log.gaps, compare_doubles);
   g_printerr ("# scrolling %u steps through %u of %" G_GINT64_FORMAT " customers: %.1f s, "
@@ -1091,12 +1190,11 @@ check_scrolling (Fixture *fixture)
   g_assert_cmpuint (n_items, >, 100);
   g_assert_cmpuint (n_items, <, 5000);
 
-  /* Dragging the scroll bar to the end: one page more, not the rest. */
-  gtk_adjustment_set_value (adjustment, gtk_adjustment_get_upper (adjustment));
-  wait_until (fixture, NULL, list_idle, "the page after a jump");
-  g_assert_cmpuint (_crm_customer_list_get_n_requests (list), <=, requests + 2);
-  g_assert_cmpuint (g_list_model_get_n_items (G_LIST_MODEL (list)), <=, n_items + 200);
-  screenshot (fixture, NULL, "scrolled");
+  /* Dragging the scroll bar to the middle: real rows there, a few pages, not the rest. */
+  check_jump (fixture, 0.5, requests, n_items, "middle");
+  /* And to the end: the last rows, the last of them the oldest customer. */
+  check_jump (fixture, 1.0, _crm_customer_list_get_n_requests (list),
+              crm_customer_list_get_n_loaded (list), "end");
   gtk_adjustment_set_value (adjustment, 0);
   g_array_unref (log.gaps);
 }
