@@ -97,6 +97,7 @@ struct _CrmCustomerPage
   gboolean             have_definitions;
   CrmCustomer         *customer;        /* as last loaded or saved */
   gint64               id;
+  gboolean             deleting;        /* this page's delete is in flight */
   GCancellable        *cancellable;     /* loading the customer, contacts, timeline */
   gboolean             loading;         /* the record itself is not in yet */
   GCancellable        *save_cancellable;
@@ -1494,6 +1495,35 @@ timeline_row_activated_cb (CrmCustomerPage *self,
     older_row_activated_cb (self);
 }
 
+/*
+ * The customer is gone (deleted here or elsewhere, merged away, or out of reach): back
+ * to the list, which reloads, with @text as a toast; nothing of it is reloaded.
+ */
+static void
+leave_gone_customer (CrmCustomerPage *self,
+                     const char      *text)
+{
+  g_clear_handle_id (&self->live_source, g_source_remove);
+  g_clear_handle_id (&self->contacts_source, g_source_remove);
+  /* Its contacts, timeline or a save still on the way have nothing left to show. */
+  g_cancellable_cancel (self->cancellable);
+  g_clear_object (&self->cancellable);
+  self->cancellable = g_cancellable_new ();
+  g_cancellable_cancel (self->save_cancellable);
+  g_clear_object (&self->save_cancellable);
+  self->n_pending = 0;
+  self->loading = FALSE;
+  if (self->dialog != NULL)
+    gtk_window_destroy (GTK_WINDOW (self->dialog));
+  if (self->conflict_dialog != NULL)
+    gtk_window_destroy (GTK_WINDOW (self->conflict_dialog));
+  g_clear_object (&self->customer);
+  set_busy (self);
+  emit_toast (self, text);
+  g_signal_emit (self, signals[LIST_CHANGED], 0);
+  g_signal_emit (self, signals[BACK], 0);
+}
+
 static void
 customer_cb (GObject      *object,
              GAsyncResult *result,
@@ -1513,7 +1543,7 @@ customer_cb (GObject      *object,
       /* A record's 404 means it is gone (deleted, merged) or out of the caller's scope,
        * not a missing endpoint. */
       if (g_error_matches (error, CRM_API_REPLY_ERROR, CRM_API_ERROR_NOT_FOUND))
-        emit_toast (self, _("This customer was deleted, or you may no longer see it."));
+        leave_gone_customer (self, _("This customer was deleted, or you may no longer see it."));
       else
         toast_failure (self, _("Loading the customer"), error);
       return;
@@ -2321,6 +2351,7 @@ deleted_cb (GObject      *object,
 
   if (!finish_call (self, object, result, &root, &error))
     return;
+  self->deleting = FALSE;
   if (error != NULL)
     {
       toast_failure (self, _("Deleting the customer"), error);
@@ -2329,9 +2360,7 @@ deleted_cb (GObject      *object,
   /* Translators: %s is a customer's name */
   text = g_strdup_printf (_("“%s” moved to the recycle bin"),
                           gtk_label_get_text (self->title_label));
-  emit_toast (self, text);
-  g_signal_emit (self, signals[LIST_CHANGED], 0);
-  g_signal_emit (self, signals[BACK], 0);
+  leave_gone_customer (self, text);
 }
 
 static void
@@ -2344,6 +2373,7 @@ delete_response_cb (CrmCustomerPage  *self,
   if (!g_str_equal (response, "delete") || self->customer == NULL)
     return;
   path = g_strdup_printf (CRM_API_BASE "/customers/%" G_GINT64_FORMAT, self->id);
+  self->deleting = TRUE;
   start_call (self, SOUP_METHOD_DELETE, path, NULL, 0, deleted_cb, g_object_ref (self));
 }
 
@@ -2608,6 +2638,19 @@ stream_event_cb (CrmCustomerPage *self,
 
   if (self->customer == NULL)
     return;
+  /* Deleted (or merged into another) elsewhere: no reload into a 404. This page's own
+   * delete says so itself when its reply comes. */
+  if (g_str_equal (type, "customers") && crm_event_stream_get_event_id (event, "id") == self->id
+      && g_strv_contains ((const char * const[]) { "delete", "purge", NULL },
+                          json_object_get_string_member_with_default (event, "action", ""))
+      && !self->deleting)
+    {
+      if (gtk_widget_get_mapped (GTK_WIDGET (self)))
+        leave_gone_customer (self, _("This customer was deleted."));
+      else
+        g_clear_object (&self->customer);
+      return;
+    }
   if (g_str_equal (type, "customers")
       && (crm_event_stream_get_event_id (event, "id") != self->id
           || (version > 0 && version == crm_customer_get_version (self->customer))))
@@ -2851,6 +2894,7 @@ crm_customer_page_load (CrmCustomerPage *self,
   g_clear_pointer (&self->contacts, json_array_unref);
   g_clear_pointer (&self->timeline_next, g_free);
   self->older_row = NULL;
+  self->deleting = FALSE;
   /* A dialog about another customer goes; one about this one (a reload) stays. */
   if (self->dialog != NULL && id != self->id)
     gtk_window_destroy (GTK_WINDOW (self->dialog));

@@ -1354,6 +1354,28 @@ check_merge_and_bin (Fixture *fixture)
   g_assert_false (crm_customer_list_get_deleted (customer_list (fixture)));
 }
 
+/* A customer open on this page, deleted elsewhere (another session): back to the
+ * list with a word, not a reload into a 404. */
+static void
+check_deleted_elsewhere (Fixture *fixture)
+{
+  gint64 id = create_customer (fixture, "{\"name\":\"即将删除的客户\",\"city\":\"南京市\"}");
+  g_autofree char *path = g_strdup_printf ("/api/v1/customers/%" G_GINT64_FORMAT, id);
+  g_autoptr(JsonNode) reply = NULL;
+  guint status = 0;
+
+  crm_customers_page_open_customer (customers_page (fixture), id);
+  wait_until (fixture, NULL, customer_loaded, "the customer to delete");
+  reply = call (fixture, fixture->admin_token, "DELETE", path, NULL, NULL, &status);
+  g_assert_cmpuint (status, ==, 204);
+  wait_until (fixture, NULL, back_at_list, "the list after the customer was deleted elsewhere");
+  g_assert_cmpstr (_crm_customers_page_get_last_toast (customers_page (fixture)), ==,
+                   _("This customer was deleted."));
+  g_assert_null (crm_customer_page_get_customer (customer_page (fixture)));
+  wait_until (fixture, NULL, list_idle, "the list reloaded");
+  screenshot (fixture, NULL, "deleted-elsewhere");
+}
+
 /* --- the test ------------------------------------------------------------ */
 
 static void
@@ -1405,6 +1427,7 @@ run_case (const CustomersCase *test_case)
     {
       sign_in (&fixture, "ada");
       check_scrolling (&fixture);
+      check_deleted_elsewhere (&fixture);
       check_merge_and_bin (&fixture);
     }
   else
