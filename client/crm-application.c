@@ -218,10 +218,42 @@ quit_activated (GSimpleAction *action,
   g_application_quit (G_APPLICATION (self));
 }
 
+/*
+ * app.open-customer((window id, customer id)): a desktop notification clicked. Its
+ * customer opens in the window whose account it was for, or in another signed-in one
+ * if that window is gone; the window comes to the front either way.
+ */
+static void
+open_customer_activated (GSimpleAction *action,
+                         GVariant      *parameter,
+                         gpointer       user_data)
+{
+  GtkApplication *self = GTK_APPLICATION (user_data);
+  GtkWindow *window;
+  guint window_id;
+  gint64 customer_id;
+
+  g_variant_get (parameter, "(ux)", &window_id, &customer_id);
+  window = gtk_application_get_window_by_id (self, window_id);
+  if (customer_id <= 0)
+    return;
+  if (window == NULL || !CRM_IS_WINDOW (window)
+      || !crm_window_open_customer (CRM_WINDOW (window), customer_id))
+    {
+      window = NULL;
+      for (GList *l = gtk_application_get_windows (self); l != NULL && window == NULL; l = l->next)
+        if (CRM_IS_WINDOW (l->data) && crm_window_open_customer (l->data, customer_id))
+          window = l->data;
+    }
+  if (window != NULL)
+    gtk_window_present (window);
+}
+
 static const GActionEntry app_entries[] = {
   { "about", about_activated },
   { "preferences", preferences_activated },
   { "quit", quit_activated },
+  { "open-customer", open_customer_activated, "(ux)" },
 };
 
 /* Keyboard shortcuts of application and window actions; the shortcuts window

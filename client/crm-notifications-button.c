@@ -174,6 +174,7 @@ send_desktop_notification (CrmNotificationsButton *self,
   g_autoptr(GIcon) icon = NULL;
   g_autofree char *id = NULL;
   const char *kind = json_object_get_string_member_with_default (item, "kind", "");
+  gint64 customer_id = json_object_get_int_member_with_default (item, "customer_id", 0);
 
   if (application == NULL || !g_application_get_is_registered (application)
       || (self->settings != NULL && !g_settings_get_boolean (self->settings, "notify-desktop")))
@@ -185,6 +186,16 @@ send_desktop_notification (CrmNotificationsButton *self,
                            json_object_get_string_member_with_default (item, "title", ""));
   icon = g_themed_icon_new (kind_icon (item));
   g_notification_set_icon (notification, icon);
+  /* A click opens the customer, in this window. */
+  if (customer_id > 0)
+    {
+      GtkRoot *root = gtk_widget_get_root (GTK_WIDGET (self));
+      guint window_id = GTK_IS_APPLICATION_WINDOW (root)
+                          ? gtk_application_window_get_id (GTK_APPLICATION_WINDOW (root)) : 0;
+
+      g_notification_set_default_action_and_target (notification, "app.open-customer", "(ux)",
+                                                     window_id, customer_id);
+    }
   id = g_strdup_printf ("notification-%" G_GINT64_FORMAT,
                         json_object_get_int_member_with_default (item, "id", 0));
   g_application_send_notification (application, id, notification);

@@ -896,10 +896,7 @@ static void
 notifications_button_open_customer_cb (CrmWindow *self,
                                        gint64     id)
 {
-  if (self->account == NULL || crm_customers_page_get_list (self->customers_page) == NULL)
-    return;
-  gtk_stack_set_visible_child (self->section_stack, GTK_WIDGET (self->customers_page));
-  crm_customers_page_open_customer (self->customers_page, id);
+  crm_window_open_customer (self, id);
 }
 
 static void
@@ -1180,19 +1177,7 @@ global_search_open_customer_cb (CrmWindow       *self,
                                 gint64           id,
                                 CrmGlobalSearch *search)
 {
-  GtkListBoxRow *row;
-
-  for (int i = 0; (row = gtk_list_box_get_row_at_index (self->sections_list, i)) != NULL; i++)
-    if (g_strcmp0 (gtk_widget_get_name (GTK_WIDGET (row)),
-                   crm_section_get_id (CRM_SECTION_CUSTOMERS)) == 0)
-      {
-        gtk_list_box_select_row (self->sections_list, row);
-        break;
-      }
-  if (row == NULL)
-    return;
-  adw_leaflet_set_visible_child_name (self->leaflet, "content");
-  crm_customers_page_open_customer (self->customers_page, id);
+  crm_window_open_customer (self, id);
 }
 
 static void
@@ -1833,4 +1818,40 @@ _crm_window_is_checking_session (CrmWindow *self)
   g_return_val_if_fail (CRM_IS_WINDOW (self), FALSE);
 
   return self->session_cancellable != NULL;
+}
+
+/**
+ * crm_window_open_customer:
+ * @self: a #CrmWindow
+ * @id: a customer's id
+ *
+ * Shows the customer's page in the Customers section (a search result, a
+ * notification in the bell or on the desktop), if someone is signed in whose
+ * role has the section.
+ *
+ * Returns: whether the page opens
+ */
+gboolean
+crm_window_open_customer (CrmWindow *self,
+                          gint64     id)
+{
+  GtkListBoxRow *row;
+
+  g_return_val_if_fail (CRM_IS_WINDOW (self), FALSE);
+  g_return_val_if_fail (id > 0, FALSE);
+
+  if (self->account == NULL || crm_customers_page_get_list (self->customers_page) == NULL)
+    return FALSE;
+  for (int i = 0; (row = gtk_list_box_get_row_at_index (self->sections_list, i)) != NULL; i++)
+    if (g_strcmp0 (gtk_widget_get_name (GTK_WIDGET (row)),
+                   crm_section_get_id (CRM_SECTION_CUSTOMERS)) == 0)
+      {
+        gtk_list_box_select_row (self->sections_list, row);
+        break;
+      }
+  if (row == NULL)
+    return FALSE;
+  adw_leaflet_set_visible_child_name (self->leaflet, "content");
+  crm_customers_page_open_customer (self->customers_page, id);
+  return TRUE;
 }

@@ -46,6 +46,8 @@ CrmApiClient       *crm_window_get_api_client       (CrmWindow       *self);
 GSettings          *crm_window_get_settings         (CrmWindow       *self);
 CrmConnectionState  crm_window_get_connection_state (CrmWindow       *self);
 void                crm_window_refresh              (CrmWindow       *self);
+gboolean            crm_window_open_customer        (CrmWindow       *self,
+                                                     gint64           id);
 gboolean            crm_window_save_png             (CrmWindow       *self,
                                                      const char      *path,
                                                      GError         **error);

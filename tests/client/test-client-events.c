@@ -307,14 +307,31 @@ serve_desktop_notifications (void)
 }
 
 static char *expected_desktop;
+static guint notified_id;   /* the notification server's id of expected_desktop */
 
 static gboolean
 desktop_notified (Fixture *fixture)
 {
   for (guint i = 0; i < desktop_notifications->len; i++)
     if (g_str_equal (g_ptr_array_index (desktop_notifications, i), expected_desktop))
-      return TRUE;
+      {
+        notified_id = i + 1;
+        return TRUE;
+      }
   return FALSE;
+}
+
+/* The user clicks the notification @id: the server tells its sender. */
+static void
+click_desktop_notification (guint id)
+{
+  g_autoptr(GDBusConnection) bus = g_bus_get_sync (G_BUS_TYPE_SESSION, NULL, NULL);
+  g_autoptr(GError) error = NULL;
+
+  g_dbus_connection_emit_signal (bus, NULL, "/org/freedesktop/Notifications",
+                                 "org.freedesktop.Notifications", "ActionInvoked",
+                                 g_variant_new ("(us)", id, "default"), &error);
+  g_assert_no_error (error);
 }
 
 /* --- the steps ----------------------------------------------------------- */
@@ -544,6 +561,17 @@ check_notifications (Fixture *fixture)
                                                                      "name"));
   wait_until (fixture, NULL, desktop_notified, "the desktop notification");
   g_clear_pointer (&expected_desktop, g_free);
+  /* A click on it opens that customer, in B's window (not A's, the same application). */
+  g_assert_cmpstr (_crm_customers_page_get_visible (customers_page (&fixture->b)), ==, "list");
+  click_desktop_notification (notified_id);
+  page_side = &fixture->b;
+  page_customer = fixture->admin_own_id;
+  wait_until (fixture, GTK_WIDGET (fixture->b.window), page_loaded,
+              "the customer of the clicked notification");
+  g_assert_cmpstr (_crm_customers_page_get_visible (customers_page (&fixture->b)), ==, "customer");
+  g_assert_cmpstr (_crm_customers_page_get_visible (customers_page (&fixture->a)), ==, "list");
+  screenshot (fixture, &fixture->b, NULL, "notification-opened");
+  g_signal_emit_by_name (customer_page (&fixture->b), "back");
   /* B's list has it now too. */
   wait_until (fixture, NULL, b_list_has_assigned, "the assigned customer in B's list");
 
