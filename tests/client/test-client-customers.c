@@ -508,6 +508,48 @@ check_list (Fixture *fixture)
 }
 
 static gboolean
+list_loaded (Fixture *fixture)
+{
+  return !crm_customer_list_get_loading (customer_list (fixture));
+}
+
+/*
+ * A server may cap its counts on large lists (10,000 for 100,000): the scroll bar then
+ * spans the count, and reaching its end grows the list a page at a time, each page
+ * asked for once, until the last page says there is no more.
+ */
+static void
+check_capped_count (Fixture *fixture)
+{
+  CrmCustomerList *list = customer_list (fixture);
+  GtkWidget *view = GTK_WIDGET (_crm_customers_page_get_column_view (customers_page (fixture)));
+  GtkAdjustment *adjustment = gtk_scrollable_get_vadjustment (GTK_SCROLLABLE (view));
+  guint requests;
+
+  if (!fixture->have_count)
+    return;
+  _crm_customer_list_set_count_cap (list, 150);
+  crm_customer_list_reload (list);
+  wait_until (fixture, NULL, list_settled, "the list with a capped count");
+  g_assert_cmpuint (g_list_model_get_n_items (G_LIST_MODEL (list)), ==, 150);
+  requests = _crm_customer_list_get_n_requests (list);
+  for (guint i = 0; i < 10 && crm_customer_list_get_has_more (list); i++)
+    {
+      gtk_adjustment_set_value (adjustment, gtk_adjustment_get_upper (adjustment));
+      wait_until (fixture, NULL, list_loaded, "the page at the end");
+    }
+  g_assert_false (crm_customer_list_get_has_more (list));
+  g_assert_cmpuint (g_list_model_get_n_items (G_LIST_MODEL (list)), ==, N_CUSTOMERS);
+  g_assert_cmpuint (crm_customer_list_get_n_loaded (list), ==, N_CUSTOMERS);
+  g_assert_cmpuint (_crm_customer_list_get_n_requests (list) - requests, ==, 2);
+
+  _crm_customer_list_set_count_cap (list, 0);
+  gtk_adjustment_set_value (adjustment, 0);
+  crm_customer_list_reload (list);
+  wait_until (fixture, NULL, list_settled, "the list with its count");
+}
+
+static gboolean
 search_settled (Fixture *fixture)
 {
   return !_crm_customers_page_is_searching (customers_page (fixture))
@@ -1434,6 +1476,7 @@ run_case (const CustomersCase *test_case)
     {
       sign_in (&fixture, "li");
       check_list (&fixture);
+      check_capped_count (&fixture);
       check_search (&fixture);
       check_customer (&fixture);
       check_new_customer (&fixture);
