@@ -30,7 +30,8 @@
 #define DEFAULT_MAX_LENGTH 2000
 #define REDACTED "[redacted]"
 #define MAX_BATCH 1000
-/* ?offset= reaches this far at most: a jump walks the sort index up to there. */
+/* ?offset= reaches this far at most: a jump walks the sort index up to there (the
+ * error message says the number too). */
 #define MAX_OFFSET 10000000
 
 typedef struct
@@ -864,12 +865,12 @@ list_records (CrmCall  *call,
   if (!parse_offset (crm_call_get_query (call, "offset"), &offset))
     {
       crm_call_reply_error (call, CRM_API_ERROR_MALFORMED,
-                            "offset must be between 0 and " G_STRINGIFY (MAX_OFFSET));
+                            N_("offset must be between 0 and 10000000"));
       return TRUE;
     }
   if (offset > 0 && after != NULL)
     {
-      crm_call_reply_error (call, CRM_API_ERROR_MALFORMED, "Give either after or offset");
+      crm_call_reply_error (call, CRM_API_ERROR_MALFORMED, N_("Give either after or offset"));
       return TRUE;
     }
   direction = sort.descending ? "DESC" : "ASC";
