@@ -179,7 +179,8 @@ customers_measure() {
 # append_select_sorted + append_where, customers: default sort -updated_at, limit 50 + 1)
 # as rapport_app with the settings the server applies for that user (crm-call.c
 # apply_settings, from rapport_principal ()). The search itself runs inside
-# rapport_customers_matching () (sql/0008-search-matching.sql): auto_explain shows its plan.
+# rapport_customers_matching_page () (sql/0009-search-pages.sql), a page at a time:
+# auto_explain shows its plan.
 customers_explain() {
   local rep_id=$1 q2=$2 q4=$3 user_id label q fields scope_sql
   fields="'kind', r.kind, 'name', r.name, 'registration_no', r.registration_no, 'industry', r.industry, 'size', r.size, 'potential', r.potential, 'level', r.level, 'source', r.source, 'province', r.province, 'city', r.city, 'district', r.district, 'address', r.address, 'mobile', r.mobile, 'phone', r.phone, 'email', r.email, 'website', r.website, 'notes', r.notes, 'credit_terms', r.credit_terms, 'owner_id', r.owner_id, 'tags', r.tags, 'custom', r.custom, 'marketing_consent', r.marketing_consent, 'consent_at', r.consent_at, 'consent_source', r.consent_source, 'followed_up_at', r.followed_up_at, 'deleted_at', r.deleted_at, 'merged_into', r.merged_into"
@@ -214,7 +215,8 @@ SELECT jsonb_build_object ('id', r.id, 'version', r.version, 'created_at', r.cre
 FROM customers r
 WHERE true
   AND r.deleted_at IS NULL$scope_sql
-  AND r.id IN (SELECT rapport_customers_matching (:'q'))
+  AND r.id IN (SELECT rapport_customers_matching_page (:'q', 51, false, 'updated_at', true,
+                                                       NULL, NULL))
 ORDER BY r.updated_at DESC, r.id DESC
 LIMIT 51;
 ROLLBACK;

@@ -76,6 +76,7 @@ static const CrmResource customers = {
   .soft_delete = TRUE,
   .default_sort = "-updated_at",
   .search_function = "rapport_customers_matching",
+  .search_page_function = "rapport_customers_matching_page",
   .after_write = add_duplicates,
 };
 

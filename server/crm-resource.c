@@ -33,6 +33,8 @@
 /* ?offset= reaches this far at most: a jump walks the sort index up to there (the
  * error message says the number too). */
 #define MAX_OFFSET 10000000
+/* A count stops here and says so ("capped"): counting a million rows takes a second. */
+#define COUNT_CAP 10000
 
 typedef struct
 {
@@ -550,18 +552,50 @@ reply_bad_parameter (CrmCall    *call,
 }
 
 /*
+ * A search page: with a resource's search_page_function, ?q= alone (no other filter) is
+ * matched in the list's order after its cursor, and the match stops after @limit rows
+ * (a list's page, a count's cap) instead of answering every match to the query around it.
+ */
+typedef struct
+{
+  guint       limit;
+  const char *sort_column;  /* NULL: any order (a count) */
+  gboolean    descending;
+  const char *after_value;  /* the cursor's sort value, NULL without one or by id */
+  const char *after_id;     /* the cursor's id, NULL without a cursor */
+} SearchPage;
+
+/* The parameters of a list or count that are not filters. */
+static const char * const paging[] = { "after", "offset", "limit", "sort", "q", "deleted",
+                                       NULL };
+
+/* Whether the query string holds nothing but the search, paging and the recycle bin. */
+static gboolean
+is_search_only (CrmCall *call)
+{
+  GHashTableIter iter;
+  gpointer key;
+
+  g_hash_table_iter_init (&iter, crm_call_get_query_table (call));
+  while (g_hash_table_iter_next (&iter, &key, NULL))
+    if (!g_strv_contains (paging, key))
+      return FALSE;
+  return TRUE;
+}
+
+/*
  * The WHERE clause of a list or count from the query string into @p (which already
  * holds the SELECT), noting each filter in @filters for the audit log. Sets a 400 or
- * 403 reply and returns FALSE on a bad parameter.
+ * 403 reply and returns FALSE on a bad parameter. With @page (nullable), a search alone
+ * is matched a page at a time (SearchPage).
  */
 static gboolean
 append_where (CrmCall           *call,
               const CrmResource *resource,
               Params            *p,
-              JsonObject        *filters)
+              JsonObject        *filters,
+              const SearchPage  *page)
 {
-  static const char * const paging[] = { "after", "offset", "limit", "sort", "q", "deleted",
-                                         NULL };
   GHashTable *query = crm_call_get_query_table (call);
   const char *q = crm_call_get_query (call, "q");
   const char *deleted = crm_call_get_query (call, "deleted");
@@ -749,7 +783,26 @@ append_where (CrmCall           *call,
       guint n = params_add (p, trimmed);
 
       json_object_set_string_member (filters, "q", q);
-      if (resource->search_function != NULL)
+      /* One character: its match has no index and no estimate worth planning a walk of
+       * the sort order with, so every match first, as before. */
+      if (page != NULL && resource->search_page_function != NULL && is_search_only (call)
+          && g_utf8_strlen (trimmed, -1) >= 2)
+        {
+          g_autofree char *limit = g_strdup_printf ("%u", page->limit);
+          guint ln = params_add (p, limit);
+          guint dn = params_add (p, deleted != NULL && g_str_equal (deleted, "true")
+                                      ? "true" : "false");
+          guint sn = params_add (p, page->sort_column);
+          guint on = params_add (p, page->descending ? "true" : "false");
+          guint vn = params_add (p, page->after_value);
+          guint in = params_add (p, page->after_id);
+
+          g_string_append_printf (p->sql,
+                                  "  AND r.id IN (SELECT %s ($%u, $%u::integer, $%u::boolean, "
+                                  "$%u, $%u::boolean, $%u, $%u::bigint))\n",
+                                  resource->search_page_function, n, ln, dn, sn, on, vn, in);
+        }
+      else if (resource->search_function != NULL)
         {
           g_string_append_printf (p->sql, "  AND r.id IN (SELECT %s ($%u))\n",
                                   resource->search_function, n);
@@ -798,7 +851,7 @@ append_offset_start (CrmCall           *call,
   g_string_append_printf (start.sql, "SELECT r.%s::text, r.id::text FROM %s r\n", sort->column,
                           resource->table);
   /* The parameters were checked once already, for the page itself. */
-  (void) append_where (call, resource, &start, ignored);
+  (void) append_where (call, resource, &start, ignored, NULL);
   if (sort->field == NULL)
     g_string_append_printf (start.sql, "ORDER BY r.id %s\n", direction);
   else
@@ -838,6 +891,8 @@ list_records (CrmCall  *call,
   g_autoptr(JsonObject) filters = json_object_new ();
   g_autoptr(PGresult) result = NULL;
   g_autofree char *next = NULL;
+  g_autofree char *sort_value = NULL;
+  g_autofree char *after_id = NULL;
   const char *after = crm_call_get_query (call, "after");
   const char *direction;
   gboolean allowed;
@@ -845,6 +900,7 @@ list_records (CrmCall  *call,
   guint limit;
   guint n_items = 0;
   int n_rows;
+  SearchPage page;
   Sort sort;
   Params p;
 
@@ -874,6 +930,17 @@ list_records (CrmCall  *call,
       return TRUE;
     }
   direction = sort.descending ? "DESC" : "ASC";
+  if (after != NULL && !cursor_parse (after, sort.field == NULL, &sort_value, &after_id))
+    {
+      crm_call_reply_error (call, CRM_API_ERROR_MALFORMED,
+                            N_("after must be a cursor from next"));
+      return TRUE;
+    }
+  page.limit = limit + 1;
+  page.sort_column = sort.column;
+  page.descending = sort.descending;
+  page.after_value = sort_value;
+  page.after_id = after_id;
 
   params_init (&p);
   {
@@ -881,7 +948,9 @@ list_records (CrmCall  *call,
 
     append_select_sorted (p.sql, resource, source, sort.column);
   }
-  if (!append_where (call, resource, &p, filters))
+  /* A jump finds its start among every match (append_offset_start), so its page does
+   * too: a search page would start at the beginning of the order. */
+  if (!append_where (call, resource, &p, filters, offset > 0 ? NULL : &page))
     {
       params_clear (&p);
       return TRUE;
@@ -901,16 +970,6 @@ list_records (CrmCall  *call,
     }
   if (after != NULL)
     {
-      g_autofree char *sort_value = NULL;
-      g_autofree char *after_id = NULL;
-
-      if (!cursor_parse (after, sort.field == NULL, &sort_value, &after_id))
-        {
-          params_clear (&p);
-          crm_call_reply_error (call, CRM_API_ERROR_MALFORMED,
-                                N_("after must be a cursor from next"));
-          return TRUE;
-        }
       if (sort.field == NULL)
         g_string_append_printf (p.sql, "  AND r.id %s $%u::bigint\n", sort.descending ? "<" : ">",
                                 params_add (&p, after_id));
@@ -993,7 +1052,8 @@ count_records (CrmCall  *call,
   g_autoptr(JsonNode) reply = json_node_new (JSON_NODE_OBJECT);
   g_autoptr(JsonNode) detail = json_node_new (JSON_NODE_OBJECT);
   g_autoptr(PGresult) result = NULL;
-  gboolean allowed;
+  const SearchPage page = { COUNT_CAP + 1, NULL, FALSE, NULL, NULL };
+  gboolean allowed, capped;
   gint64 count;
   Params p;
 
@@ -1002,21 +1062,29 @@ count_records (CrmCall  *call,
   if (!allowed)
     return TRUE;
   params_init (&p);
-  /* Rows are not fetched, so row-level security alone keeps this to the caller's scope. */
-  g_string_append_printf (p.sql, "SELECT count(*) FROM %s r\n", resource->table);
-  if (!append_where (call, resource, &p, filters))
+  /* Rows are not fetched, so row-level security alone keeps this to the caller's scope.
+   * Counting stops past the cap: exact below it, "more than COUNT_CAP" above. */
+  g_string_append_printf (p.sql, "SELECT count(*) FROM (SELECT FROM %s r\n", resource->table);
+  if (!append_where (call, resource, &p, filters, &page))
     {
       params_clear (&p);
       return TRUE;
     }
+  g_string_append_printf (p.sql, "LIMIT %u) r", COUNT_CAP + 1);
   result = params_exec (call, &p, error);
   params_clear (&p);
   if (result == NULL)
     return FALSE;
   count = g_ascii_strtoll (PQgetvalue (result, 0, 0), NULL, 10);
+  capped = count > COUNT_CAP;
+  if (capped)
+    count = COUNT_CAP;
   json_object_set_int_member (object, "count", count);
+  json_object_set_boolean_member (object, "capped", capped);
   json_node_set_object (reply, object);
   json_object_set_int_member (filters, "count", count);
+  if (capped)
+    json_object_set_boolean_member (filters, "capped", TRUE);
   json_node_set_object (detail, filters);
   if (!crm_call_audit (call, "count", crm_object_to_string (resource->object), 0, "ok", detail,
                        error))

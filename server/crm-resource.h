@@ -95,6 +95,11 @@ typedef gboolean (*CrmResourceHook) (CrmCall           *call,
  * @search_function: (nullable): for `?q=`, a set-returning SQL function of the text
  *   answering the ids of the matching rows the caller may read, through the table's search
  *   indexes ("rapport_customers_matching"); %NULL: the SEARCH fields are scanned
+ * @search_page_function: (nullable): for `?q=` with no other filter, the same match a
+ *   page at a time: a function of the text, a limit, the recycle bin flag, the sort
+ *   column (NULL: any order), descending and the cursor (sort value, id), answering at
+ *   most the limit of ids in that order ("rapport_customers_matching_page"), so that a
+ *   common word stops after a page, or a count after its cap
  * @after_write: (nullable): runs after a create or update
  *
  * Searching: a resource with a `search_doc` column (lower-cased text of its searchable
@@ -119,6 +124,7 @@ struct _CrmResource
   gboolean                soft_delete;
   const char             *default_sort;
   const char             *search_function;
+  const char             *search_page_function;
   CrmResourceHook         after_write;
 };
 
