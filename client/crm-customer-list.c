@@ -82,6 +82,7 @@ struct _CrmCustomerList
   guint         generation;    /* bumped by every live refresh */
   guint         n_in_flight;   /* pages */
   gint64        total;         /* -1 while unknown */
+  gboolean      total_capped;  /* more than total match: the server stopped counting */
   gboolean      deleted;       /* the recycle bin instead */
   guint         n_requests;    /* pages asked for, for tests */
   guint         count_cap;     /* for tests: counts above it read as it, as a server caps */
@@ -104,6 +105,7 @@ enum {
   PROP_LOADING,
   PROP_HAS_MORE,
   PROP_TOTAL,
+  PROP_TOTAL_CAPPED,
   PROP_N_ITEMS,
   N_PROPS
 };
@@ -162,12 +164,21 @@ lookup_page (CrmCustomerList *self,
 
 static void
 set_total (CrmCustomerList *self,
-           gint64           total)
+           gint64           total,
+           gboolean         capped)
 {
-  if (self->total == total)
-    return;
-  self->total = total;
-  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_TOTAL]);
+  g_object_freeze_notify (G_OBJECT (self));
+  if (self->total != total)
+    {
+      self->total = total;
+      g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_TOTAL]);
+    }
+  if (self->total_capped != capped)
+    {
+      self->total_capped = capped;
+      g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_TOTAL_CAPPED]);
+    }
+  g_object_thaw_notify (G_OBJECT (self));
 }
 
 static void
@@ -344,6 +355,11 @@ page_cb (GObject      *object,
     for (guint i = 0; i < self->shown->len; i++)
       if (g_array_index (self->shown, guint, i) == request->number)
         fetch_page (self, request->number);
+
+  /* Without a count endpoint, or past a capped count, the total is known once the last
+   * page is in. */
+  if (next == NULL && (self->total < 0 || self->total_capped))
+    set_total (self, start + rows->len, FALSE);
 }
 
 static void
@@ -358,6 +374,7 @@ count_cb (GObject      *object,
   gpointer key, value;
   JsonNode *node;
   gint64 count;
+  gboolean capped;
   guint64 n_items;
 
   root = crm_api_client_call_finish (CRM_API_CLIENT (object), result, NULL, &error);
@@ -377,9 +394,15 @@ count_cb (GObject      *object,
       return;
     }
   count = json_node_get_int (node);
+  /* "capped": the server stopped counting; more than count match. */
+  capped = json_object_get_boolean_member_with_default (json_node_get_object (root), "capped",
+                                                        FALSE);
   if (self->count_cap > 0 && count > self->count_cap)
-    count = self->count_cap;
-  set_total (self, count);
+    {
+      count = self->count_cap;
+      capped = TRUE;
+    }
+  set_total (self, count, capped);
   /* Not shorter than a current page that has more after it (a capped count). */
   n_items = (guint64) CLAMP (count, 0, G_MAXUINT);
   g_hash_table_iter_init (&iter, self->pages);
@@ -556,7 +579,7 @@ restart_cb (gpointer user_data)
 
   set_n_items (self, 0);
   self->n_loaded = 0;
-  set_total (self, -1);
+  set_total (self, -1, FALSE);
   set_in_flight (self, 0);
   if (self->api_client == NULL || crm_api_client_get_token (self->api_client) == NULL)
     return G_SOURCE_REMOVE;
@@ -667,6 +690,9 @@ crm_customer_list_get_property (GObject    *object,
     case PROP_TOTAL:
       g_value_set_int64 (value, self->total);
       break;
+    case PROP_TOTAL_CAPPED:
+      g_value_set_boolean (value, self->total_capped);
+      break;
     case PROP_N_ITEMS:
       g_value_set_uint (value, self->items->len);
       break;
@@ -736,6 +762,15 @@ crm_customer_list_class_init (CrmCustomerListClass *klass)
   properties[PROP_TOTAL] =
     g_param_spec_int64 ("total", NULL, NULL, -1, G_MAXINT64, -1,
                         G_PARAM_READABLE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS);
+  /**
+   * CrmCustomerList:total-capped:
+   *
+   * Whether more customers than #CrmCustomerList:total match: the server counts up to
+   * a cap (server/API.md), and the total is then that cap, until the last page is in.
+   */
+  properties[PROP_TOTAL_CAPPED] =
+    g_param_spec_boolean ("total-capped", NULL, NULL, FALSE,
+                          G_PARAM_READABLE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS);
   properties[PROP_N_ITEMS] =
     g_param_spec_uint ("n-items", NULL, NULL, 0, G_MAXUINT, 0,
                        G_PARAM_READABLE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS);
@@ -963,6 +998,19 @@ crm_customer_list_get_total (CrmCustomerList *self)
 {
   g_return_val_if_fail (CRM_IS_CUSTOMER_LIST (self), -1);
   return self->total;
+}
+
+/**
+ * crm_customer_list_get_total_capped:
+ * @self: a #CrmCustomerList
+ *
+ * Returns: whether more customers than crm_customer_list_get_total() match
+ */
+gboolean
+crm_customer_list_get_total_capped (CrmCustomerList *self)
+{
+  g_return_val_if_fail (CRM_IS_CUSTOMER_LIST (self), FALSE);
+  return self->total_capped;
 }
 
 guint

@@ -33,6 +33,7 @@ char            *crm_customer_list_dup_query      (CrmCustomerList *self);
 gboolean         crm_customer_list_get_loading    (CrmCustomerList *self);
 gboolean         crm_customer_list_get_has_more   (CrmCustomerList *self);
 gint64           crm_customer_list_get_total      (CrmCustomerList *self);
+gboolean         crm_customer_list_get_total_capped (CrmCustomerList *self);
 guint            crm_customer_list_get_page_size  (CrmCustomerList *self);
 void             crm_customer_list_set_page_size  (CrmCustomerList *self,
                                                    guint            page_size);

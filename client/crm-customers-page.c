@@ -167,7 +167,22 @@ update_status (CrmCustomersPage *self)
       /* With the locale's digit grouping. */
       g_autofree char *number = crm_format_number (total, NULL);
 
-      if (crm_customer_list_get_deleted (self->list))
+      if (crm_customer_list_get_total_capped (self->list))
+        {
+          /* The server stopped counting: more than the number match. */
+          if (crm_customer_list_get_deleted (self->list))
+            /* Translators: %s is a number, such as 10,000: more than that many */
+            text = g_strdup_printf (g_dngettext (GETTEXT_PACKAGE,
+                                                 "%s+ customer in the recycle bin",
+                                                 "%s+ customers in the recycle bin",
+                                                 (gulong) MIN (total, G_MAXLONG)), number);
+          else
+            /* Translators: %s is a number, such as 10,000: more than that many */
+            text = g_strdup_printf (g_dngettext (GETTEXT_PACKAGE, "%s+ customer",
+                                                 "%s+ customers",
+                                                 (gulong) MIN (total, G_MAXLONG)), number);
+        }
+      else if (crm_customer_list_get_deleted (self->list))
         /* Translators: %s is a number, such as 1,234 */
         text = g_strdup_printf (g_dngettext (GETTEXT_PACKAGE, "%s customer in the recycle bin",
                                              "%s customers in the recycle bin",
@@ -1458,6 +1473,8 @@ crm_customers_page_start (CrmCustomersPage *self,
   g_signal_connect_object (self->list, "items-changed", G_CALLBACK (update_status), self,
                            G_CONNECT_SWAPPED);
   g_signal_connect_object (self->list, "notify::total", G_CALLBACK (update_status), self,
+                           G_CONNECT_SWAPPED);
+  g_signal_connect_object (self->list, "notify::total-capped", G_CALLBACK (update_status), self,
                            G_CONNECT_SWAPPED);
   g_signal_connect_object (self->list, "notify::loading", G_CALLBACK (update_status), self,
                            G_CONNECT_SWAPPED);

@@ -1197,9 +1197,14 @@ check_scrolling (Fixture *fixture)
   double seconds;
   const guint n_steps = 300;
 
-  /* The server counts up to 10,000 (server/API.md); the scroll bar spans that many rows
-   * and one page is loaded. */
+  /* The server counts up to 10,000 and says there are more (server/API.md); the scroll
+   * bar spans that many rows and one page is loaded. */
   g_assert_cmpint (crm_customer_list_get_total (list), ==, 10000);
+  g_assert_true (crm_customer_list_get_total_capped (list));
+  g_test_message ("Status line: %s", _crm_customers_page_get_status (customers_page (fixture)));
+  g_assert_nonnull (strstr (_crm_customers_page_get_status (customers_page (fixture)),
+                            fixture->test_case->language != NULL ? "超过 10,000 个客户"
+                                                                 : "10,000+ customers"));
   g_assert_cmpuint (g_list_model_get_n_items (G_LIST_MODEL (list)), ==,
                     crm_customer_list_get_total (list));
   g_assert_cmpuint (crm_customer_list_get_n_loaded (list), ==, 100);
