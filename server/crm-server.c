@@ -10,6 +10,7 @@
 
 #include "crm-api-paths.h"
 #include "crm-events.h"
+#include "crm-memory.h"
 #include "crm-request.h"
 #include "crm-router.h"
 #include "crm-secret-box.h"
@@ -27,6 +28,10 @@
 #define REQUEST_KEY "crm-request"
 #define IN_FLIGHT_KEY "crm-in-flight"
 
+/* Quiet time after the last request before the memory of a burst goes back to the
+ * system (crm-memory.c). */
+#define TRIM_AFTER_IDLE_S 1
+
 struct _CrmServer
 {
   GObject     parent_instance;
@@ -38,6 +43,7 @@ struct _CrmServer
   CrmSecretBox   *secret_box;
   CrmEvents      *events;
   guint       n_in_flight;
+  guint       trim_id;
   gboolean    shutting_down;
   guint       shutdown_timeout_id;
   gboolean    drained;
@@ -88,6 +94,17 @@ request_read_cb (SoupServer        *soup,
 {
   g_object_set_data (G_OBJECT (message), IN_FLIGHT_KEY, GINT_TO_POINTER (TRUE));
   self->n_in_flight++;
+  g_clear_handle_id (&self->trim_id, g_source_remove);
+}
+
+static gboolean
+trim_cb (gpointer user_data)
+{
+  CrmServer *self = user_data;
+
+  self->trim_id = 0;
+  crm_memory_trim ();
+  return G_SOURCE_REMOVE;
 }
 
 static void
@@ -109,8 +126,12 @@ request_done (CrmServer         *self,
     return;
   g_assert (self->n_in_flight > 0);
   self->n_in_flight--;
-  if (self->shutting_down && self->n_in_flight == 0)
+  if (self->n_in_flight > 0)
+    return;
+  if (self->shutting_down)
     emit_drained (self);
+  else if (self->trim_id == 0)
+    self->trim_id = g_timeout_add_seconds (TRIM_AFTER_IDLE_S, trim_cb, self);
 }
 
 static void
@@ -206,6 +227,7 @@ crm_server_dispose (GObject *object)
   CrmServer *self = CRM_SERVER (object);
 
   g_clear_handle_id (&self->shutdown_timeout_id, g_source_remove);
+  g_clear_handle_id (&self->trim_id, g_source_remove);
   g_clear_object (&self->events);
   if (self->soup != NULL)
     {

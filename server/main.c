@@ -15,6 +15,7 @@
 #include "crm-events.h"
 #include "crm-log.h"
 #include "crm-audit.h"
+#include "crm-memory.h"
 #include "crm-scheduler.h"
 #include "crm-migrate.h"
 #include "crm-secret-box.h"
@@ -217,6 +218,7 @@ main (int   argc,
     { NULL }
   };
 
+  crm_memory_tune (argv);
   setlocale (LC_ALL, "");
   g_set_prgname ("rapport-server");
   signal (SIGPIPE, SIG_IGN);

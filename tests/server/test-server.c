@@ -3,6 +3,7 @@
 
 #include "crm-api-paths.h"
 #include "crm-db.h"
+#include "crm-memory.h"
 #include "crm-migrate.h"
 #include "crm-request.h"
 #include "crm-server.h"
@@ -11,7 +12,8 @@
 /*
  * CrmServer in this process (plain HTTP on loopback), so the test can see its insides:
  * every request is freed once answered — also one whose client went away while its
- * database work was still running — and none stays counted as in flight.
+ * database work was still running — and none stays counted as in flight; and once
+ * the requests stop, the server hands the memory they freed back to the system, once.
  */
 
 typedef struct
@@ -84,16 +86,18 @@ wait_until_idle (Fixture *fixture)
     g_main_context_iteration (NULL, FALSE);
 }
 
+/* @n GETs at once, of @paths round-robin; all of them must be answered. */
 static void
-test_requests_are_freed (Fixture       *fixture,
-                         gconstpointer  data)
+send_requests (Fixture            *fixture,
+               const char * const *paths,
+               guint               n_paths,
+               guint               n)
 {
-  const char *paths[] = { CRM_API_HEALTH, CRM_API_BASE "/missing" };
   Counts counts = { 0, 0 };
 
-  for (guint i = 0; i < 100; i++)
+  for (guint i = 0; i < n; i++)
     {
-      g_autofree char *url = g_strconcat (fixture->url, paths[i % 2], NULL);
+      g_autofree char *url = g_strconcat (fixture->url, paths[i % n_paths], NULL);
       g_autoptr(SoupMessage) message = soup_message_new ("GET", url);
 
       counts.n_pending++;
@@ -102,7 +106,16 @@ test_requests_are_freed (Fixture       *fixture,
     }
   while (counts.n_pending > 0)
     g_main_context_iteration (NULL, TRUE);
-  g_assert_cmpuint (counts.n_ok, ==, 100);
+  g_assert_cmpuint (counts.n_ok, ==, n);
+}
+
+static void
+test_requests_are_freed (Fixture       *fixture,
+                         gconstpointer  data)
+{
+  const char * const paths[] = { CRM_API_HEALTH, CRM_API_BASE "/missing" };
+
+  send_requests (fixture, paths, G_N_ELEMENTS (paths), 100);
 
   wait_until_idle (fixture);
   g_assert_cmpuint (crm_server_get_n_in_flight (fixture->server), ==, 0);
@@ -145,6 +158,43 @@ test_abandoned_request_is_freed (Fixture       *fixture,
   g_assert_cmpuint (crm_request_get_n_alive (), ==, 0);
 }
 
+static void
+run_until (gint64 end_us)
+{
+  while (g_get_monotonic_time () < end_us)
+    {
+      g_main_context_iteration (NULL, FALSE);
+      g_usleep (10000);
+    }
+}
+
+static void
+test_idle_server_trims_memory (Fixture       *fixture,
+                               gconstpointer  data)
+{
+  const char * const paths[] = { CRM_API_HEALTH };
+  guint before;
+  gint64 end;
+
+  /* Nothing trims while no request comes. */
+  before = crm_memory_get_n_trims ();
+  run_until (g_get_monotonic_time () + 2500 * 1000);
+  g_assert_cmpuint (crm_memory_get_n_trims (), ==, before);
+
+  send_requests (fixture, paths, G_N_ELEMENTS (paths), 20);
+
+  /* About a second after the burst: one trim, and no more while it stays quiet. */
+  end = g_get_monotonic_time () + 10 * G_USEC_PER_SEC;
+  while (crm_memory_get_n_trims () == before && g_get_monotonic_time () < end)
+    {
+      g_main_context_iteration (NULL, FALSE);
+      g_usleep (10000);
+    }
+  g_assert_cmpuint (crm_memory_get_n_trims (), ==, before + 1);
+  run_until (g_get_monotonic_time () + 2500 * 1000);
+  g_assert_cmpuint (crm_memory_get_n_trims (), ==, before + 1);
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -156,5 +206,7 @@ main (int   argc,
               test_requests_are_freed, fixture_tear_down);
   g_test_add ("/crm/server/abandoned-request-is-freed", Fixture, NULL, fixture_set_up,
               test_abandoned_request_is_freed, fixture_tear_down);
+  g_test_add ("/crm/server/idle-server-trims-memory", Fixture, NULL, fixture_set_up,
+              test_idle_server_trims_memory, fixture_tear_down);
   return g_test_run ();
 }
