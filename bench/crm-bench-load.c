@@ -4,6 +4,7 @@
 #include "config.h"
 
 #include <locale.h>
+#include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -27,6 +28,12 @@
  *
  * Every connection is opened (one untimed GET /api/v1/health each, all at once) before
  * the clock starts.
+ *
+ * --think-ms MEAN models people rather than a saturating client: each connection, after
+ * every reply (and before its first request), waits an exponentially distributed think
+ * time of that mean before its next request, as office staff read a page before clicking
+ * on. N connections then offer about N / (MEAN + latency) requests per second, whatever
+ * the server's throughput, and the latencies are those such users see.
  *
  * Users: --user NAME (repeatable) signs in through POST /api/v1/session with the password
  * in --password-file before timing, connection i as user i modulo their number;
@@ -62,6 +69,7 @@ typedef struct
   const char  *authorization;  /* "Bearer TOKEN", owned by Bench */
   GArray      *records;        /* Record: the working set */
   guint        next_uri;
+  guint        think_id;       /* the think time's timeout, 0 when none pending */
 } Conn;
 
 struct _Bench
@@ -80,6 +88,7 @@ struct _Bench
   gint64           deadline_us;
   gint64           finished_us;
   guint            expect_status;  /* 0 = any 2xx */
+  double           think_ms;       /* mean think time; 0: closed loop */
   guint            in_flight;
   guint64          n_requests;
   guint64          n_ops[N_OPS];
@@ -100,6 +109,7 @@ typedef struct
 } Request;
 
 static void send_next (Conn *conn);
+static void think_then_send (Conn *conn);
 
 static void
 request_free (Request *request)
@@ -193,9 +203,55 @@ send_and_read_cb (GObject      *object,
     }
 
   if (now < bench->deadline_us)
-    send_next (conn);
+    think_then_send (conn);
   else if (bench->in_flight == 0)
     g_main_loop_quit (bench->loop);
+}
+
+static gboolean
+think_done_cb (gpointer user_data)
+{
+  Conn *conn = user_data;
+
+  conn->think_id = 0;
+  send_next (conn);
+  return G_SOURCE_REMOVE;
+}
+
+/* The next request now, or after an exponentially distributed think time (--think-ms),
+ * capped at ten times the mean so one long pause cannot outlast a short row. */
+static void
+think_then_send (Conn *conn)
+{
+  Bench *bench = conn->bench;
+  double u, wait_ms;
+
+  if (bench->think_ms <= 0)
+    {
+      send_next (conn);
+      return;
+    }
+  u = g_rand_double (bench->rand);
+  wait_ms = MIN (-bench->think_ms * log1p (-u), 10 * bench->think_ms);
+  conn->think_id = g_timeout_add_full (G_PRIORITY_DEFAULT, (guint) (wait_ms + 0.5),
+                                       think_done_cb, conn, NULL);
+}
+
+/* At the deadline: the think times still pending end without a request. */
+static gboolean
+deadline_cb (gpointer user_data)
+{
+  Bench *bench = user_data;
+
+  for (guint i = 0; i < bench->conns->len; i++)
+    {
+      Conn *conn = g_ptr_array_index (bench->conns, i);
+
+      g_clear_handle_id (&conn->think_id, g_source_remove);
+    }
+  if (bench->in_flight == 0)
+    g_main_loop_quit (bench->loop);
+  return G_SOURCE_REMOVE;
 }
 
 static Op
@@ -588,12 +644,12 @@ print_json (const Bench *bench,
                           ",\"transport_errors\":%" G_GUINT64_FORMAT
                           ",\"requests_per_s\":%.1f"
                           ",\"conflicts\":%" G_GUINT64_FORMAT
-                          ",\"users\":%u"
+                          ",\"users\":%u,\"think_ms\":%.0f"
                           ",\"p50_ms\":%.3f,\"p95_ms\":%.3f,\"p99_ms\":%.3f,\"max_ms\":%.3f",
                           concurrency, elapsed_s, bench->n_requests,
                           bench->n_status_errors + bench->n_transport_errors,
                           bench->n_status_errors, bench->n_transport_errors, rate,
-                          bench->n_conflicts, bench->authorizations->len,
+                          bench->n_conflicts, bench->authorizations->len, bench->think_ms,
                           percentile_ms (sorted, 50), percentile_ms (sorted, 95),
                           percentile_ms (sorted, 99), percentile_ms (sorted, 100));
   g_string_append (out, ",\"ops\":{");
@@ -734,6 +790,7 @@ main (int   argc,
   int concurrency = 1;
   double duration_s = 10.0;
   double hold_s = 0;
+  double think_ms = 0;
   int expect_status = 0;
   int follow = 0;
   int working_set = 100;
@@ -753,6 +810,9 @@ main (int   argc,
       "Connections, each with one request outstanding (default 1)", "N" },
     { "duration", 0, 0, G_OPTION_ARG_DOUBLE, &duration_s,
       "Seconds to keep issuing requests (default 10)", "SECONDS" },
+    { "think-ms", 0, 0, G_OPTION_ARG_DOUBLE, &think_ms,
+      "Mean think time before each request, exponentially distributed (default 0: none)",
+      "MS" },
     { "hold", 0, 0, G_OPTION_ARG_DOUBLE, &hold_s,
       "Keep the connections open, idle, this long after the run", "SECONDS" },
     { "cacert", 0, 0, G_OPTION_ARG_FILENAME, &cacert,
@@ -782,13 +842,14 @@ main (int   argc,
       g_printerr ("rapport-bench-load: %s\n", error->message);
       return 2;
     }
-  if (url == NULL || concurrency < 1 || duration_s <= 0 || hold_s < 0 || expect_status < 0
+  if (url == NULL || concurrency < 1 || duration_s <= 0 || hold_s < 0 || think_ms < 0
+      || expect_status < 0
       || expect_status > 599 || follow < 0 || working_set < 1 || working_set > 500
       || (users != NULL) != (password_file != NULL) || (users != NULL && token_file != NULL)
       || (print_tokens && users == NULL))
     {
       g_printerr ("rapport-bench-load: need --url, --concurrency ≥ 1, --duration > 0, "
-                  "--hold ≥ 0, --expect-status 100…599, --follow-next ≥ 0, --working-set "
+                  "--hold ≥ 0, --think-ms ≥ 0, --expect-status 100…599, --follow-next ≥ 0, --working-set "
                   "1…500, and --user with --password-file (or --token-file)\n");
       return 2;
     }
@@ -843,6 +904,7 @@ main (int   argc,
   bench.loop = loop;
   bench.latencies_us = latencies;
   bench.expect_status = (guint) expect_status;
+  bench.think_ms = think_ms;
 
   /* Loopback only: no proxy, and no GSettings lookup for proxy settings. */
   direct = g_simple_proxy_resolver_new (NULL, NULL);
@@ -894,8 +956,12 @@ main (int   argc,
   bench.finished_us = bench.started_us;
   bench.deadline_us = bench.started_us + (gint64) (duration_s * G_USEC_PER_SEC);
 
+  /* With think times, the first requests spread out as the later ones do. */
   for (guint i = 0; i < conns->len; i++)
-    send_next (g_ptr_array_index (conns, i));
+    think_then_send (g_ptr_array_index (conns, i));
+  if (think_ms > 0)
+    g_timeout_add_full (G_PRIORITY_DEFAULT, (guint) (duration_s * 1000), deadline_cb, &bench,
+                        NULL);
   g_main_loop_run (loop);
 
   elapsed_s = (bench.finished_us - bench.started_us) / (double) G_USEC_PER_SEC;

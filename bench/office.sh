@@ -8,11 +8,13 @@
 # office_setup: signs the reps in once (their tokens in $work/tokens, so the Argon2id cost
 # of signing in stays out of the figures), gives each rep a session pgbench can look up
 # (token "pgbench-ID"), assembles the pgbench scripts and their variables.
-# office_measure: the rows. office_rss: the server's RSS with $rss_connections connections.
+# office_measure: the rows. office_users_measure: read and list as $office_users people
+# with think times would load the server. office_rss: the server's RSS with
+# $rss_connections connections.
 
 office_setup() {
   local n_users first names values scopes
-  n_users=$(( max_concurrency < n_reps ? max_concurrency : n_reps ))
+  n_users=$(( max_users < n_reps ? max_users : n_reps ))
   echo "==> Office scenarios: signing in $n_users sales reps" >&2
   local -a users=()
   for i in $(seq 1 "$n_users"); do users+=(--user "$(rep_name "$i")"); done
@@ -114,6 +116,30 @@ office_measure() {
       printf '%s\t%s\n' "$row" "${tps:-null}" >>"$rows"
       echo "    office $name concurrency $c done (pgbench ${tps:-?} tps)" >&2
     done
+  done
+}
+
+# Read and list as office staff use the CRM: $office_users connections, each its own sales
+# rep, each waiting an exponentially distributed think time (mean $think_ms ms) before every
+# request, so they offer about office_users / (think + latency) requests per second however
+# fast the server is; the latencies are the ones such people see. The p99 target of issue 6
+# is judged on these rows (see bench/README.md). At least 10 s, so p99 rests on ~1,000
+# requests. No pgbench beside them: pgbench has no think time to compare with.
+office_users_measure() {
+  local name seconds=$duration
+  local -a cases=(
+    "read|--mix|read"
+    "list|--path|/api/v1/customers?limit=50"
+  )
+  awk -v d="$duration" 'BEGIN { exit !(d < 10) }' && seconds=10
+  $smoke && seconds=0.5
+  for case_ in "${cases[@]}"; do
+    IFS='|' read -r name option value <<<"$case_"
+    load=("$load_bin" --url "$url" --cacert "$cert" --json --token-file "$work/tokens"
+          --working-set 500 --think-ms "$think_ms" "$option" "$value")
+    measure_row "$name, office users" "$office_users" "$seconds" || return 1
+    printf '%s\n' "$row" >>"$rows"
+    echo "    office users $name ($office_users users, think ${think_ms} ms) done" >&2
   done
 }
 
