@@ -1677,6 +1677,10 @@ test_count_cap (Fixture       *fixture,
                     "SELECT 'Counted ' || $1 || ' ' || g, $2::bigint,\n"
                     "       CASE WHEN g <= 3 THEN 'capped-few' END\n"
                     "FROM generate_series (1, 10001) g", 2, params));
+  /* As autovacuum would within a minute: with statistics from before the 10,001 rows the
+   * planner takes the rep's in-scope rows for a handful and rescans contacts for each
+   * (30 s, issue 4's note). */
+  PQclear (db_exec ("ANALYZE customers", 0, NULL));
 
   expect_count (ADMIN, keep (g_strdup_printf ("q=%s", q)), 10000, TRUE);
   expect_count (MANAGER, keep (g_strdup_printf ("q=%s", q)), 0, FALSE);
