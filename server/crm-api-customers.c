@@ -105,19 +105,11 @@ static const CrmResource contacts = {
 
 /* ---- duplicates ---- */
 
+/* One pass over the likely duplicates: those the caller may read, and how many others
+ * (migration 0010). */
 static const char duplicates_sql[] =
-  "SELECT d.id, c.name, c.owner_id, array_to_json (array_agg (DISTINCT d.reason ORDER BY d.reason))\n"
-  "FROM rapport_find_duplicates ($1, $2, $3, $4, $5::bigint) d\n"
-  "JOIN customers c ON c.id = d.id\n"
-  "WHERE c.deleted_at IS NULL AND d.id <> coalesce ($5::bigint, 0)\n"
-  "GROUP BY d.id, c.name, c.owner_id\n"
-  "ORDER BY d.id\n"
-  "LIMIT " G_STRINGIFY (MAX_DUPLICATES);
-
-static const char hidden_duplicates_sql[] =
-  "SELECT rapport_hidden_duplicates (ARRAY (\n"
-  "  SELECT DISTINCT d.id FROM rapport_find_duplicates ($1, $2, $3, $4, $5::bigint) d\n"
-  "  WHERE d.id <> coalesce ($5::bigint, 0)))";
+  "SELECT rapport_likely_duplicates ($1, $2, $3, $4, $5::bigint, "
+  G_STRINGIFY (MAX_DUPLICATES) ")";
 
 typedef gboolean (*Normalizer) (const char *, char **, const char **);
 
@@ -135,18 +127,16 @@ comparable (const char *value,
 }
 
 /*
- * The likely duplicates of a customer with these values: those the caller may read as
- * items, the others counted in @hidden.
+ * The likely duplicates of a customer with these values, as GET /customers/duplicates
+ * answers them: {"items": [those the caller may read], "hidden": how many others}.
  */
-static gboolean
+static JsonNode *
 find_duplicates (CrmCall     *call,
                  const char  *name,
                  const char  *mobile,
                  const char  *phone,
                  const char  *email,
                  gint64       exclude,
-                 JsonArray  **items,
-                 gint64      *hidden,
                  GError     **error)
 {
   g_autofree char *m = comparable (mobile, crm_validate_mobile);
@@ -154,35 +144,22 @@ find_duplicates (CrmCall     *call,
   g_autofree char *e = comparable (email, crm_validate_email);
   g_autofree char *x = exclude > 0 ? g_strdup_printf ("%" G_GINT64_FORMAT, exclude) : NULL;
   const char *params[] = { name != NULL ? name : "", m, ph, e, x };
-  g_autoptr(PGresult) visible = NULL;
-  g_autoptr(PGresult) others = NULL;
-  g_autoptr(JsonArray) array = json_array_new ();
+  g_autoptr(PGresult) result = NULL;
+  g_autoptr(JsonNode) found = NULL;
 
-  visible = crm_call_exec (call, duplicates_sql, 5, params, error);
-  if (visible == NULL)
-    return FALSE;
-  others = crm_call_exec (call, hidden_duplicates_sql, 5, params, error);
-  if (others == NULL)
-    return FALSE;
-  for (int row = 0; row < PQntuples (visible); row++)
+  result = crm_call_exec (call, duplicates_sql, 5, params, error);
+  if (result == NULL)
+    return NULL;
+  found = json_from_string (PQgetvalue (result, 0, 0), NULL);
+  if (found == NULL || !JSON_NODE_HOLDS_OBJECT (found)
+      || crm_json_get_type (json_node_get_object (found), "items") != CRM_JSON_ARRAY
+      || crm_json_get_type (json_node_get_object (found), "hidden") != CRM_JSON_INT)
     {
-      g_autoptr(JsonObject) item = json_object_new ();
-      JsonNode *reasons = json_from_string (PQgetvalue (visible, row, 3), NULL);
-
-      json_object_set_int_member (item, "id", g_ascii_strtoll (PQgetvalue (visible, row, 0), NULL, 10));
-      json_object_set_string_member (item, "name", PQgetvalue (visible, row, 1));
-      if (PQgetisnull (visible, row, 2))
-        json_object_set_null_member (item, "owner_id");
-      else
-        json_object_set_int_member (item, "owner_id",
-                                    g_ascii_strtoll (PQgetvalue (visible, row, 2), NULL, 10));
-      json_object_set_member (item, "reasons", reasons != NULL ? reasons
-                                                               : json_node_new (JSON_NODE_ARRAY));
-      json_array_add_object_element (array, g_steal_pointer (&item));
+      g_set_error (error, CRM_DB_ERROR, CRM_DB_ERROR_INTERNAL,
+                   "rapport_likely_duplicates () answered no items and hidden count");
+      return NULL;
     }
-  *hidden = g_ascii_strtoll (PQgetvalue (others, 0, 0), NULL, 10);
-  *items = g_steal_pointer (&array);
-  return TRUE;
+  return g_steal_pointer (&found);
 }
 
 /* After a create or update: the record carries its likely duplicates, if any. */
@@ -192,19 +169,24 @@ add_duplicates (CrmCall           *call,
                 JsonObject        *record,
                 GError           **error)
 {
-  g_autoptr(JsonArray) items = NULL;
-  gint64 hidden = 0;
+  g_autoptr(JsonNode) found = NULL;
+  JsonObject *object;
+  gint64 hidden;
 
   (void) resource;
-  if (!find_duplicates (call, crm_json_get_string (record, "name"),
-                        crm_json_get_string (record, "mobile"),
-                        crm_json_get_string (record, "phone"),
-                        crm_json_get_string (record, "email"),
-                        json_object_get_int_member (record, "id"), &items, &hidden, error))
+  found = find_duplicates (call, crm_json_get_string (record, "name"),
+                           crm_json_get_string (record, "mobile"),
+                           crm_json_get_string (record, "phone"),
+                           crm_json_get_string (record, "email"),
+                           json_object_get_int_member (record, "id"), error);
+  if (found == NULL)
     return FALSE;
-  if (json_array_get_length (items) > 0 || hidden > 0)
+  object = json_node_get_object (found);
+  hidden = json_object_get_int_member (object, "hidden");
+  if (json_array_get_length (json_object_get_array_member (object, "items")) > 0 || hidden > 0)
     {
-      json_object_set_array_member (record, "duplicates", g_steal_pointer (&items));
+      json_object_set_member (record, "duplicates",
+                              json_object_dup_member (object, "items"));
       json_object_set_int_member (record, "hidden_duplicates", hidden);
     }
   return TRUE;
@@ -214,26 +196,20 @@ static gboolean
 duplicates (CrmCall  *call,
             GError  **error)
 {
-  g_autoptr(JsonArray) items = NULL;
-  g_autoptr(JsonObject) reply = json_object_new ();
-  g_autoptr(JsonNode) node = json_node_new (JSON_NODE_OBJECT);
+  g_autoptr(JsonNode) found = NULL;
   const char *exclude = crm_call_get_query (call, "exclude");
-  gint64 hidden = 0;
   gboolean allowed;
 
   if (!crm_call_require (call, CRM_OBJECT_CUSTOMERS, CRM_ACTION_READ, &allowed, error))
     return FALSE;
   if (!allowed)
     return TRUE;
-  if (!find_duplicates (call, crm_call_get_query (call, "name"), crm_call_get_query (call, "mobile"),
-                        crm_call_get_query (call, "phone"), crm_call_get_query (call, "email"),
-                        exclude != NULL ? g_ascii_strtoll (exclude, NULL, 10) : 0, &items,
-                        &hidden, error))
+  found = find_duplicates (call, crm_call_get_query (call, "name"), crm_call_get_query (call, "mobile"),
+                           crm_call_get_query (call, "phone"), crm_call_get_query (call, "email"),
+                           exclude != NULL ? g_ascii_strtoll (exclude, NULL, 10) : 0, error);
+  if (found == NULL)
     return FALSE;
-  json_object_set_array_member (reply, "items", g_steal_pointer (&items));
-  json_object_set_int_member (reply, "hidden", hidden);
-  json_node_take_object (node, g_steal_pointer (&reply));
-  crm_call_reply (call, 200, node);
+  crm_call_reply (call, 200, found);
   return TRUE;
 }
 

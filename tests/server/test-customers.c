@@ -2275,7 +2275,44 @@ test_duplicates (Fixture       *fixture,
 
           check (find_id (created, "duplicates", other) == NULL,
                  "the create reply does not show another rep's duplicate: %s", reply_text);
+          check (jint (created, "hidden_duplicates", -1) == 1,
+                 "… but counts it in hidden_duplicates, got %" G_GINT64_FORMAT,
+                 jint (created, "hidden_duplicates", -1));
+          check (jarray (created, "duplicates") != NULL
+                 && json_array_get_length (jarray (created, "duplicates")) == 0
+                 && strstr (jtext (created), "有限公司") == NULL,
+                 "… with an empty duplicates list and nothing of it: %s", jtext (created));
         }
+      /* Both at once: the rep's own record with that mobile is listed, the other counted. */
+      if (created != NULL)
+        {
+          gint64 own = jint (created, "id", 0);
+          g_autoptr(JsonNode) both = api (REP_A, "GET", NULL, 0, &status,
+                                          "/customers/duplicates?mobile=13912340002");
+
+          expect_status (status, 200);
+          check (find_id (both, "items", own) != NULL && find_id (both, "items", other) == NULL
+                 && jint (both, "hidden", -1) == 1,
+                 "the rep's own twin is listed and the other rep's counted: %s", jtext (both));
+        }
+      /* A deleted customer is no duplicate, listed or hidden. */
+      {
+        g_autoptr(JsonNode) deleted = api (ADMIN, "DELETE", NULL, 0, &status,
+                                           "/customers/%" G_GINT64_FORMAT, other);
+        g_autoptr(JsonNode) as_rep_after = NULL;
+        g_autoptr(JsonNode) as_admin_after = NULL;
+
+        expect_status (status, 204);
+        as_rep_after = api (REP_A, "GET", NULL, 0, &status,
+                            "/customers/duplicates?mobile=13912340002");
+        expect_status (status, 200);
+        check (jint (as_rep_after, "hidden", -1) == 0, "a deleted duplicate is not counted: %s",
+               jtext (as_rep_after));
+        as_admin_after = api (ADMIN, "GET", NULL, 0, &status,
+                              "/customers/duplicates?mobile=13912340002");
+        expect_status (status, 200);
+        check (find_id (as_admin_after, "items", other) == NULL, "… nor listed to the admin");
+      }
     }
 }
 
