@@ -260,7 +260,6 @@ apply_settings (CrmCall  *self,
   static const char sql[] =
     "SELECT count(set_config (n, v, true)) FROM unnest ($1::text[], $2::text[]) AS s (n, v)";
   g_autoptr(GString) values = g_string_new ("{");
-  g_autoptr(PGresult) result = NULL;
   g_autofree char *user_id = NULL;
   g_autofree char *team_id = NULL;
   const char *params[2];
@@ -285,8 +284,8 @@ apply_settings (CrmCall  *self,
   g_string_append_c (values, '}');
   params[0] = settings_names ();
   params[1] = values->str;
-  result = crm_db_exec (self->conn, sql, 2, params, error);
-  return result != NULL;
+  /* Sent with the call's next statement (crm_db_defer), which they then apply to. */
+  return crm_db_defer (self->conn, sql, 2, params, error);
 }
 
 static gboolean
@@ -682,6 +681,9 @@ PGconn *
 crm_call_get_conn (CrmCall *self)
 {
   g_assert (self->conn != NULL);
+  /* For libpq calls of its own: nothing left queued. A queued statement that failed
+   * left the transaction aborted, so the caller's next statement fails too. */
+  (void) crm_db_flush (self->conn, NULL);
   return self->conn;
 }
 
@@ -857,7 +859,6 @@ crm_call_audit (CrmCall     *self,
   g_autofree char *user_id = NULL;
   g_autofree char *record = NULL;
   g_autofree char *detail_text = NULL;
-  g_autoptr(PGresult) result = NULL;
   const char *params[9];
 
   if (self->audit_user_id > 0)
@@ -874,8 +875,8 @@ crm_call_audit (CrmCall     *self,
   params[6] = record;
   params[7] = outcome;
   params[8] = detail_text;
-  result = crm_db_exec (self->conn, sql, 9, params, error);
-  return result != NULL;
+  /* With the call's next statement or its COMMIT: a failure fails the call there. */
+  return crm_db_defer (self->conn, sql, 9, params, error);
 }
 
 /**

@@ -81,11 +81,21 @@ ensure_connection (CrmDbWorker  *worker,
   return worker->conn;
 }
 
+/* After a failure: what is still queued is read and dropped, then the transaction rolled
+ * back. A connection that cannot leave pipeline mode has lost its place: dropped. */
 static void
-rollback_quietly (PGconn *conn)
+rollback_quietly (CrmDbWorker *worker)
 {
+  PGconn *conn = worker->conn;
   g_autoptr(PGresult) result = NULL;
 
+  if (PQstatus (conn) == CONNECTION_OK && PQpipelineStatus (conn) != PQ_PIPELINE_OFF)
+    (void) crm_db_flush (conn, NULL);
+  if (PQpipelineStatus (conn) != PQ_PIPELINE_OFF)
+    {
+      drop_connection (worker);
+      return;
+    }
   if (PQstatus (conn) == CONNECTION_OK && PQtransactionStatus (conn) != PQTRANS_IDLE)
     result = PQexec (conn, "ROLLBACK");
 }
@@ -114,15 +124,16 @@ crm_db_worker_run_transaction (CrmDbWorker           *worker,
       g_autoptr(GError) local_error = NULL;
       PGconn *conn = ensure_connection (worker, &local_error);
 
+      /* BEGIN goes with the transaction's first statement, in one round trip. */
       if (conn != NULL
-          && crm_db_exec_command (conn, "BEGIN", &local_error)
+          && crm_db_defer (conn, "BEGIN", 0, NULL, &local_error)
           && func (conn, user_data, &local_error)
           && crm_db_exec_command (conn, "COMMIT", &local_error))
         return TRUE;
 
       g_assert (local_error != NULL);
       if (conn != NULL)
-        rollback_quietly (conn);
+        rollback_quietly (worker);
 
       if (g_error_matches (local_error, CRM_DB_ERROR, CRM_DB_ERROR_RETRY) && retries < MAX_RETRIES)
         {

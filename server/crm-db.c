@@ -91,12 +91,129 @@ crm_db_connect (const char  *conninfo,
   return g_steal_pointer (&conn);
 }
 
+/*
+ * Sends @sql (if any) after the statements crm_db_defer() queued, ends the pipeline with a
+ * sync and reads every result, then leaves pipeline mode. The first failure is the error
+ * (the statements after it were skipped); otherwise the answer is the last statement's.
+ */
+static gboolean
+exec_pipeline (PGconn              *conn,
+               const char          *sql,
+               int                  n_params,
+               const char * const  *values,
+               PGresult           **answer,
+               GError             **error)
+{
+  g_autoptr(PGresult) last = NULL;
+  g_autoptr(PGresult) failed = NULL;
+  gboolean synced = FALSE;
+  guint nulls = 0;
+
+  if ((sql != NULL && !PQsendQueryParams (conn, sql, n_params, NULL, values, NULL, NULL, 0))
+      || !PQpipelineSync (conn))
+    {
+      crm_db_set_error (error, conn, NULL);
+      return FALSE;
+    }
+  /* Each statement's result is followed by a NULL; the sync's result ends the pipeline.
+   * Two NULLs in a row mean nothing more will come (a lost connection). */
+  while (nulls < 2)
+    {
+      PGresult *result = PQgetResult (conn);
+
+      if (result == NULL)
+        {
+          nulls++;
+          if (PQstatus (conn) == CONNECTION_BAD)
+            break;
+          continue;
+        }
+      nulls = 0;
+      switch (PQresultStatus (result))
+        {
+        case PGRES_PIPELINE_SYNC:
+          synced = TRUE;
+          PQclear (result);
+          break;
+        case PGRES_TUPLES_OK:
+        case PGRES_COMMAND_OK:
+          g_clear_pointer (&last, PQclear);
+          last = result;
+          break;
+        case PGRES_PIPELINE_ABORTED:
+          PQclear (result);
+          break;
+        default:
+          if (failed == NULL)
+            failed = result;
+          else
+            PQclear (result);
+          break;
+        }
+      if (synced)
+        break;
+    }
+  /* Out of pipeline mode once the sync is read, also after a failure, so the rollback
+   * runs as usual; a connection that lost its place is dropped by the worker. */
+  if (!synced || !PQexitPipelineMode (conn) || failed != NULL)
+    {
+      crm_db_set_error (error, conn, failed);
+      return FALSE;
+    }
+  if (answer != NULL)
+    *answer = g_steal_pointer (&last);
+  return TRUE;
+}
+
+/**
+ * crm_db_defer:
+ * @values: (array length=n_params) (nullable): text parameters $1…$n
+ *
+ * Queues a statement whose answer nobody reads (BEGIN, settings, an audit row) to go
+ * to the server with the next crm_db_exec() (or crm_db_flush()) in one round trip,
+ * through libpq's pipeline mode. Its failure is reported by that call, which then fails
+ * as the statements after it are skipped. Returns %FALSE with @error set only when the
+ * statement cannot be queued.
+ */
+gboolean
+crm_db_defer (PGconn              *conn,
+              const char          *sql,
+              int                  n_params,
+              const char * const  *values,
+              GError             **error)
+{
+  if ((PQpipelineStatus (conn) == PQ_PIPELINE_OFF && !PQenterPipelineMode (conn))
+      || !PQsendQueryParams (conn, sql, n_params, NULL, values, NULL, NULL, 0))
+    {
+      crm_db_set_error (error, conn, NULL);
+      return FALSE;
+    }
+  return TRUE;
+}
+
+/**
+ * crm_db_flush:
+ *
+ * Sends what crm_db_defer() queued and waits for it; the connection is out of pipeline
+ * mode afterwards, as before the first crm_db_defer(). Returns %FALSE with @error set if
+ * a queued statement failed.
+ */
+gboolean
+crm_db_flush (PGconn  *conn,
+              GError **error)
+{
+  if (PQpipelineStatus (conn) == PQ_PIPELINE_OFF)
+    return TRUE;
+  return exec_pipeline (conn, NULL, 0, NULL, NULL, error);
+}
+
 /**
  * crm_db_exec:
  * @values: (array length=n_params) (nullable): text parameters $1…$n
  *
- * Runs one parameterized statement. Returns: (transfer full) (nullable): the result on
- * success (tuples or command OK), %NULL with @error set otherwise.
+ * Runs one parameterized statement, after the statements crm_db_defer() queued, in the
+ * same round trip. Returns: (transfer full) (nullable): the result on success (tuples or
+ * command OK), %NULL with @error set otherwise (also when a queued statement failed).
  */
 PGresult *
 crm_db_exec (PGconn              *conn,
@@ -108,6 +225,9 @@ crm_db_exec (PGconn              *conn,
   g_autoptr(PGresult) result = NULL;
   ExecStatusType status;
 
+  if (PQpipelineStatus (conn) != PQ_PIPELINE_OFF)
+    return exec_pipeline (conn, sql, n_params, values, &result, error)
+             ? g_steal_pointer (&result) : NULL;
   result = PQexecParams (conn, sql, n_params, NULL, values, NULL, NULL, 0);
   status = PQresultStatus (result);
   if (status != PGRES_TUPLES_OK && status != PGRES_COMMAND_OK)

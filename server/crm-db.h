@@ -49,5 +49,12 @@ PGresult   *crm_db_exec               (PGconn        *conn,
 gboolean    crm_db_exec_command       (PGconn        *conn,
                                        const char    *sql,
                                        GError       **error);
+gboolean    crm_db_defer              (PGconn        *conn,
+                                       const char    *sql,
+                                       int            n_params,
+                                       const char * const *values,
+                                       GError       **error);
+gboolean    crm_db_flush              (PGconn        *conn,
+                                       GError       **error);
 
 G_END_DECLS
