@@ -827,6 +827,46 @@ append_where (CrmCall           *call,
 }
 
 /*
+ * The keyset bound of a page in @sort's order: the rows after (@inclusive: from) the row
+ * whose sort value and id are @value and @id. Sort fields are NOT NULL columns, so a row
+ * comparison walks their index.
+ */
+static void
+append_keyset_bound (Params      *p,
+                     const Sort  *sort,
+                     gboolean     inclusive,
+                     const char  *value,
+                     const char  *id)
+{
+  const char *compare = sort->descending ? (inclusive ? "<=" : "<") : (inclusive ? ">=" : ">");
+
+  if (sort->field == NULL)
+    g_string_append_printf (p->sql, "  AND r.id %s $%u::bigint\n", compare, params_add (p, id));
+  else
+    {
+      guint vn = params_add (p, value);
+      guint in = params_add (p, id);
+
+      g_string_append_printf (p->sql, "  AND (r.%s, r.id) %s ($%u%s, $%u::bigint)\n",
+                              sort->column, compare, vn, sort->cast, in);
+    }
+}
+
+/* ORDER BY @sort, with the id breaking ties, and a newline. */
+static void
+append_order_by (GString    *sql,
+                 const Sort *sort)
+{
+  const char *direction = sort->descending ? "DESC" : "ASC";
+
+  if (sort->field == NULL)
+    g_string_append_printf (sql, "ORDER BY r.id %s\n", direction);
+  else
+    g_string_append_printf (sql, "ORDER BY r.%s %s, r.id %s\n", sort->column, direction,
+                            direction);
+}
+
+/*
  * ?offset=N, for a jump into the middle of a long list: the sort key of the Nth row
  * (a narrow query the sort index serves, without building the records it skips), then
  * the page from that key on, as a keyset page. @found is FALSE past the end.
@@ -843,8 +883,6 @@ append_offset_start (CrmCall           *call,
   g_autoptr(JsonObject) ignored = json_object_new ();
   g_autoptr(PGresult) result = NULL;
   g_autofree char *offset_text = g_strdup_printf ("%" G_GUINT64_FORMAT, offset);
-  const char *direction = sort->descending ? "DESC" : "ASC";
-  const char *compare = sort->descending ? "<=" : ">=";
   Params start;
 
   params_init (&start);
@@ -852,11 +890,7 @@ append_offset_start (CrmCall           *call,
                           resource->table);
   /* The parameters were checked once already, for the page itself. */
   (void) append_where (call, resource, &start, ignored, NULL);
-  if (sort->field == NULL)
-    g_string_append_printf (start.sql, "ORDER BY r.id %s\n", direction);
-  else
-    g_string_append_printf (start.sql, "ORDER BY r.%s %s, r.id %s\n", sort->column, direction,
-                            direction);
+  append_order_by (start.sql, sort);
   g_string_append_printf (start.sql, "OFFSET $%u::bigint LIMIT 1",
                           params_add (&start, offset_text));
   result = params_exec (call, &start, error);
@@ -866,17 +900,7 @@ append_offset_start (CrmCall           *call,
   *found = PQntuples (result) > 0;
   if (!*found)
     return TRUE;
-  if (sort->field == NULL)
-    g_string_append_printf (p->sql, "  AND r.id %s $%u::bigint\n", compare,
-                            params_add (p, PQgetvalue (result, 0, 1)));
-  else
-    {
-      guint vn = params_add (p, PQgetvalue (result, 0, 0));
-      guint in = params_add (p, PQgetvalue (result, 0, 1));
-
-      g_string_append_printf (p->sql, "  AND (r.%s, r.id) %s ($%u%s, $%u::bigint)\n",
-                              sort->column, compare, vn, sort->cast, in);
-    }
+  append_keyset_bound (p, sort, TRUE, PQgetvalue (result, 0, 0), PQgetvalue (result, 0, 1));
   return TRUE;
 }
 
@@ -894,7 +918,6 @@ list_records (CrmCall  *call,
   g_autofree char *sort_value = NULL;
   g_autofree char *after_id = NULL;
   const char *after = crm_call_get_query (call, "after");
-  const char *direction;
   gboolean allowed;
   guint64 offset;
   guint limit;
@@ -929,7 +952,6 @@ list_records (CrmCall  *call,
       crm_call_reply_error (call, CRM_API_ERROR_MALFORMED, N_("Give either after or offset"));
       return TRUE;
     }
-  direction = sort.descending ? "DESC" : "ASC";
   if (after != NULL && !cursor_parse (after, sort.field == NULL, &sort_value, &after_id))
     {
       crm_call_reply_error (call, CRM_API_ERROR_MALFORMED,
@@ -970,25 +992,11 @@ list_records (CrmCall  *call,
     }
   if (after != NULL)
     {
-      if (sort.field == NULL)
-        g_string_append_printf (p.sql, "  AND r.id %s $%u::bigint\n", sort.descending ? "<" : ">",
-                                params_add (&p, after_id));
-      else
-        {
-          guint vn = params_add (&p, sort_value);
-          guint in = params_add (&p, after_id);
-
-          /* Sort fields are NOT NULL columns, so a row comparison walks their index. */
-          g_string_append_printf (p.sql, "  AND (r.%s, r.id) %s ($%u%s, $%u::bigint)\n",
-                                  sort.column, sort.descending ? "<" : ">", vn, sort.cast, in);
-        }
+      append_keyset_bound (&p, &sort, FALSE, sort_value, after_id);
       json_object_set_string_member (filters, "after", after);
     }
-  if (sort.field == NULL)
-    g_string_append_printf (p.sql, "ORDER BY r.id %s\nLIMIT %u", direction, limit + 1);
-  else
-    g_string_append_printf (p.sql, "ORDER BY r.%s %s, r.id %s\nLIMIT %u", sort.column, direction,
-                            direction, limit + 1);
+  append_order_by (p.sql, &sort);
+  g_string_append_printf (p.sql, "LIMIT %u", limit + 1);
   if (sort.field != NULL)
     json_object_set_string_member (filters, "sort", crm_call_get_query (call, "sort") != NULL
                                                       ? crm_call_get_query (call, "sort")
