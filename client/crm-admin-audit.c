@@ -6,17 +6,19 @@
 #include <glib/gi18n.h>
 #include <libsoup/soup.h>
 
+#include "crm-account.h"
 #include "crm-admin-audit.h"
 #include "crm-api-paths.h"
-#include "crm-customer-fields.h"
+#include "crm-audit-text.h"
 
 /**
  * CrmAdminAudit:
  *
  * The audit log, newest first: filters (user, object, action, dates), a page
  * at a time (keyset: "Load More" asks for the entries after the last one), and
- * the selected entry's details, with the before and after of changed fields,
- * named by their labels (custom fields by those of /fields).
+ * the selected entry's details: a sentence saying who did what, then the before
+ * and after of changed fields as crm-audit-text writes them, by the labels and
+ * names people know (users, tags, teams, roles and custom fields of the server).
  */
 
 #define PAGE_SIZE 100
@@ -29,7 +31,7 @@ struct _CrmAdminAudit
   GtkStringList      *user_names;
   GArray             *user_ids;      /* gint64, parallel to user_names after "Anyone" */
   GtkDropDown        *object_filter;
-  GtkEditable        *action_filter;
+  GtkDropDown        *action_filter;
   GtkEditable        *from_filter;
   GtkEditable        *to_filter;
   GtkColumnView      *column_view;
@@ -39,7 +41,7 @@ struct _CrmAdminAudit
   GtkButton          *more_button;
   GtkLabel           *details;
   GtkLabel           *status_label;
-  GHashTable         *custom_labels; /* "customers.budget" → its /fields label */
+  CrmAuditNames       names;         /* each table owned */
   char               *next;          /* the cursor of the next page, or NULL */
   char               *query;         /* the filters of the entries shown */
   GCancellable       *page_cancellable; /* of the page being loaded */
@@ -68,6 +70,15 @@ object_cell (CrmAdminView *view,
 }
 
 static char *
+action_cell (CrmAdminView *view,
+             JsonObject   *entry,
+             const char   *member)
+{
+  return g_strdup (crm_audit_action_label (
+    json_object_get_string_member_with_default (entry, "action", NULL)));
+}
+
+static char *
 outcome_cell (CrmAdminView *view,
               JsonObject   *entry,
               const char   *member)
@@ -93,98 +104,37 @@ record_cell (CrmAdminView *view,
   return id > 0 ? g_strdup_printf ("%" G_GINT64_FORMAT, id) : g_strdup ("");
 }
 
-static char *
-value_text (JsonNode *node)
-{
-  if (node == NULL)
-    return g_strdup ("—");
-  if (JSON_NODE_HOLDS_NULL (node))
-    return g_strdup (_("(empty)"));
-  if (JSON_NODE_HOLDS_VALUE (node) && json_node_get_value_type (node) == G_TYPE_STRING)
-    return g_strdup (json_node_get_string (node));
-  return json_to_string (node, FALSE);
-}
-
-/* A field's value; an owner as the user it names, as the user filter lists them. */
-static char *
-field_value_text (CrmAdminAudit *self,
-                  const char    *name,
-                  JsonNode      *value)
-{
-  if (g_strcmp0 (name, "owner_id") == 0 && value != NULL && JSON_NODE_HOLDS_VALUE (value)
-      && json_node_get_value_type (value) == G_TYPE_INT64)
-    for (guint i = 0; i < self->user_ids->len; i++)
-      if (g_array_index (self->user_ids, gint64, i) == json_node_get_int (value))
-        return g_strdup (gtk_string_list_get_string (self->user_names, i + 1));
-  return value_text (value);
-}
-
-/* "  Label: before → after", unless nothing changed. */
+/* @text's lines, each indented under a heading. */
 static void
-append_change (CrmAdminAudit *self,
-               GString       *text,
-               const char    *name,
-               const char    *label,
-               JsonNode      *before,
-               JsonNode      *after,
-               gboolean       both)
+append_indented (GString    *text,
+                 const char *heading,
+                 GString    *lines)
 {
-  g_autofree char *old = field_value_text (self, name, before);
-  g_autofree char *new = field_value_text (self, name, after);
+  g_auto(GStrv) split = NULL;
 
-  if (both && g_strcmp0 (old, new) == 0)
+  if (lines->len == 0)
     return;
-  g_string_append (text, "\n  ");
-  /* Translators: a changed field: its name, the value before, the value after */
-  g_string_append_printf (text, _("%s: %s → %s"), label, old, new);
+  g_string_append_printf (text, "\n\n%s", heading);
+  split = g_strsplit (lines->str, "\n", -1);
+  for (guint i = 0; split[i] != NULL; i++)
+    g_string_append_printf (text, "\n  %s", split[i]);
 }
 
-/* The custom fields of a change, each by its label, its key until /fields has answered. */
-static void
-append_custom_changes (CrmAdminAudit *self,
-                       GString       *text,
-                       const char    *object,
-                       JsonNode      *before,
-                       JsonNode      *after)
-{
-  JsonObject *old = before != NULL && JSON_NODE_HOLDS_OBJECT (before)
-                    ? json_node_get_object (before) : NULL;
-  JsonObject *new = after != NULL && JSON_NODE_HOLDS_OBJECT (after)
-                    ? json_node_get_object (after) : NULL;
-  g_autoptr(GHashTable) seen = g_hash_table_new (g_str_hash, g_str_equal);
-  g_autoptr(GList) keys = NULL;
-
-  if (old != NULL)
-    keys = json_object_get_members (old);
-  if (new != NULL)
-    keys = g_list_concat (keys, json_object_get_members (new));
-  for (GList *l = keys; l != NULL; l = l->next)
-    {
-      g_autofree char *qualified = g_strdup_printf ("%s.%s", object, (const char *) l->data);
-      const char *label = g_hash_table_lookup (self->custom_labels, qualified);
-
-      if (!g_hash_table_add (seen, l->data))
-        continue;
-      append_change (self, text, NULL, label != NULL ? label : l->data,
-                     old != NULL ? json_object_get_member (old, l->data) : NULL,
-                     new != NULL ? json_object_get_member (new, l->data) : NULL,
-                     old != NULL && new != NULL);
-    }
-}
-
-/* The selected entry, for people: who did what when, then each changed field's
+/* The selected entry, for people: when, who did what, then each changed field's
  * before and after, then anything else the entry holds. */
 static void
 show_details (CrmAdminAudit *self)
 {
   CrmCustomer *entry = gtk_single_selection_get_selected_item (self->selection);
   g_autoptr(GString) text = g_string_new (NULL);
+  g_autoptr(GString) changes = g_string_new (NULL);
+  g_autoptr(GString) others = g_string_new (NULL);
   g_autofree char *when = NULL;
+  g_autofree char *sentence = NULL;
   JsonNode *detail;
   JsonObject *object;
   JsonObject *before = NULL;
   JsonObject *after = NULL;
-  g_autoptr(GList) members = NULL;
   const char *record_object;
 
   if (entry == NULL)
@@ -193,14 +143,8 @@ show_details (CrmAdminAudit *self)
       return;
     }
   when = crm_admin_format_time (crm_customer_get_string (entry, "at"));
-  /* Translators: time, user name, action, object, such as
-   * "2026-12-06 13:45:02 · ada · update · Customers" */
-  g_string_append_printf (text, _("%s · %s · %s · %s"), when,
-                          crm_customer_get_string (entry, "username") != NULL
-                          ? crm_customer_get_string (entry, "username") : "—",
-                          crm_customer_get_string (entry, "action"),
-                          crm_admin_object_label_for_name (
-                            crm_customer_get_string (entry, "object")));
+  sentence = crm_audit_describe_entry (&self->names, crm_customer_get_object (entry));
+  g_string_append_printf (text, "%s\n%s", when, sentence);
   if (crm_customer_get_string (entry, "source") != NULL)
     {
       g_string_append_c (text, '\n');
@@ -224,41 +168,12 @@ show_details (CrmAdminAudit *self)
       && JSON_NODE_HOLDS_OBJECT (json_object_get_member (object, "after")))
     after = json_object_get_object_member (object, "after");
 
-  if (before != NULL || after != NULL)
-    {
-      g_autoptr(GHashTable) seen = g_hash_table_new (g_str_hash, g_str_equal);
-      g_autoptr(GList) names = NULL;
-
-      g_string_append_printf (text, "\n\n%s", _("Changed fields (before → after):"));
-      if (before != NULL)
-        names = json_object_get_members (before);
-      if (after != NULL)
-        names = g_list_concat (names, json_object_get_members (after));
-      for (GList *l = names; l != NULL; l = l->next)
-        {
-          const char *name = l->data;
-          JsonNode *old = before != NULL ? json_object_get_member (before, name) : NULL;
-          JsonNode *new = after != NULL ? json_object_get_member (after, name) : NULL;
-
-          if (!g_hash_table_add (seen, (gpointer) name))
-            continue;
-          if (g_str_equal (name, "custom"))
-            append_custom_changes (self, text, record_object, old, new);
-          else
-            append_change (self, text, name, crm_record_field_label (record_object, name), old,
-                           new, before != NULL && after != NULL);
-        }
-    }
-  members = json_object_get_members (object);
-  for (GList *l = members; l != NULL; l = l->next)
-    {
-      g_autofree char *value = NULL;
-
-      if (g_str_equal (l->data, "before") || g_str_equal (l->data, "after"))
-        continue;
-      value = value_text (json_object_get_member (object, l->data));
-      g_string_append_printf (text, "\n%s: %s", (const char *) l->data, value);
-    }
+  crm_audit_append_changes (&self->names, record_object, before, after, changes);
+  append_indented (text, before != NULL && after != NULL
+                         ? _("Changed fields (before → after):") : _("Fields:"), changes);
+  crm_audit_append_merge (object, others);
+  crm_audit_append_details (&self->names, record_object, object, others);
+  append_indented (text, _("Details:"), others);
   gtk_label_set_text (self->details, text->str);
 }
 
@@ -371,8 +286,8 @@ apply_cb (GtkWidget  *widget,
   g_autoptr(GString) query = g_string_new (NULL);
   g_autofree char *from = NULL;
   g_autofree char *to = NULL;
-  g_autofree char *action = NULL;
   guint user = gtk_drop_down_get_selected (self->user_filter);
+  guint action = gtk_drop_down_get_selected (self->action_filter);
   guint object = gtk_drop_down_get_selected (self->object_filter);
 
   if (crm_admin_view_get_api_client (CRM_ADMIN_VIEW (self)) == NULL)
@@ -400,9 +315,9 @@ apply_cb (GtkWidget  *widget,
                          index < CRM_N_OBJECTS ? crm_object_to_string (index)
                          : extra_objects[index - CRM_N_OBJECTS]);
     }
-  action = g_strstrip (g_strdup (gtk_editable_get_text (self->action_filter)));
-  if (*action != '\0')
-    crm_api_query_add (query, "action", action);
+  if (action != GTK_INVALID_LIST_POSITION && action > 0
+      && action <= g_strv_length ((char **) crm_audit_get_actions ()))
+    crm_api_query_add (query, "action", crm_audit_get_actions ()[action - 1]);
   if (from != NULL)
     crm_api_query_add (query, "from", from);
   if (to != NULL)
@@ -427,6 +342,18 @@ more_cb (GtkWidget  *widget,
     load_page (self);
 }
 
+static GHashTable *
+new_id_table (void)
+{
+  return g_hash_table_new_full (g_int64_hash, g_int64_equal, g_free, g_free);
+}
+
+static gint64 *
+dup_id (gint64 id)
+{
+  return g_memdup2 (&id, sizeof id);
+}
+
 static void
 users_cb (GObject      *object,
           GAsyncResult *result,
@@ -449,6 +376,7 @@ users_cb (GObject      *object,
   gtk_string_list_splice (self->user_names, 1,
                           g_list_model_get_n_items (G_LIST_MODEL (self->user_names)) - 1, NULL);
   g_array_set_size (self->user_ids, 0);
+  g_hash_table_remove_all (self->names.users);
   for (guint i = 0; i < n; i++)
     {
       g_autoptr(CrmCustomer) user = g_list_model_get_item (G_LIST_MODEL (users), i);
@@ -461,8 +389,72 @@ users_cb (GObject      *object,
                                crm_customer_get_string (user, "username"));
       g_array_append_val (self->user_ids, id);
       gtk_string_list_append (self->user_names, label);
+      g_hash_table_insert (self->names.users, dup_id (id), g_strdup (label));
     }
   show_details (self);
+}
+
+/* Teams and roles by name, tags as records: what a user's or a customer's ids name. */
+static void
+fill_names (CrmAdminAudit *self,
+            GAsyncResult  *result,
+            GHashTable    *table)
+{
+  g_autoptr(JsonNode) reply = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GListStore) records = NULL;
+
+  /* Without them ids show as numbers: no need to trouble anyone. */
+  reply = crm_admin_view_call_finish (CRM_ADMIN_VIEW (self), result, &error);
+  if (reply == NULL)
+    return;
+  records = crm_admin_records_from_reply (reply);
+  g_hash_table_remove_all (table);
+  for (guint i = 0; i < g_list_model_get_n_items (G_LIST_MODEL (records)); i++)
+    {
+      g_autoptr(CrmCustomer) record = g_list_model_get_item (G_LIST_MODEL (records), i);
+      const char *name = crm_customer_get_string (record, "name");
+
+      if (table == self->names.tags)
+        g_hash_table_insert (table, dup_id (crm_customer_get_id (record)),
+                             json_object_ref (crm_customer_get_object (record)));
+      else if (table == self->names.roles)
+        g_hash_table_insert (table, dup_id (crm_customer_get_id (record)), g_strdup (
+          crm_role_get_display_name (crm_customer_get_string (record, "builtin"), name)));
+      else if (name != NULL)
+        g_hash_table_insert (table, dup_id (crm_customer_get_id (record)), g_strdup (name));
+    }
+  show_details (self);
+}
+
+static void
+tags_cb (GObject      *object,
+         GAsyncResult *result,
+         gpointer      user_data)
+{
+  g_autoptr(CrmAdminAudit) self = user_data;
+
+  fill_names (self, result, self->names.tags);
+}
+
+static void
+teams_cb (GObject      *object,
+          GAsyncResult *result,
+          gpointer      user_data)
+{
+  g_autoptr(CrmAdminAudit) self = user_data;
+
+  fill_names (self, result, self->names.teams);
+}
+
+static void
+roles_cb (GObject      *object,
+          GAsyncResult *result,
+          gpointer      user_data)
+{
+  g_autoptr(CrmAdminAudit) self = user_data;
+
+  fill_names (self, result, self->names.roles);
 }
 
 static void
@@ -480,18 +472,17 @@ fields_cb (GObject      *object,
   if (reply == NULL)
     return;
   fields = crm_admin_records_from_reply (reply);
-  g_hash_table_remove_all (self->custom_labels);
+  g_hash_table_remove_all (self->names.fields);
   for (guint i = 0; i < g_list_model_get_n_items (G_LIST_MODEL (fields)); i++)
     {
       g_autoptr(CrmCustomer) field = g_list_model_get_item (G_LIST_MODEL (fields), i);
-      const char *label = crm_customer_get_string (field, "label");
 
-      if (label != NULL && *label != '\0' && crm_customer_get_string (field, "object") != NULL
+      if (crm_customer_get_string (field, "object") != NULL
           && crm_customer_get_string (field, "key") != NULL)
-        g_hash_table_insert (self->custom_labels,
+        g_hash_table_insert (self->names.fields,
                              g_strdup_printf ("%s.%s", crm_customer_get_string (field, "object"),
                                               crm_customer_get_string (field, "key")),
-                             g_strdup (label));
+                             json_object_ref (crm_customer_get_object (field)));
     }
   show_details (self);
 }
@@ -505,6 +496,11 @@ crm_admin_audit_reload (CrmAdminView *view)
                        users_cb);
   crm_admin_view_call (view, SOUP_METHOD_GET, CRM_API_BASE "/fields", "limit=500", NULL, 0,
                        fields_cb);
+  crm_admin_view_call (view, SOUP_METHOD_GET, CRM_API_BASE "/tags", "limit=500", NULL, 0,
+                       tags_cb);
+  crm_admin_view_call (view, SOUP_METHOD_GET, CRM_API_BASE "/teams", "limit=500", NULL, 0,
+                       teams_cb);
+  crm_admin_view_call (view, SOUP_METHOD_GET, CRM_API_BASE "/roles", NULL, NULL, 0, roles_cb);
   apply_cb (GTK_WIDGET (self), NULL, NULL);
 }
 
@@ -554,7 +550,11 @@ crm_admin_audit_finalize (GObject *object)
   CrmAdminAudit *self = CRM_ADMIN_AUDIT (object);
 
   g_clear_pointer (&self->user_ids, g_array_unref);
-  g_clear_pointer (&self->custom_labels, g_hash_table_unref);
+  g_clear_pointer (&self->names.users, g_hash_table_unref);
+  g_clear_pointer (&self->names.tags, g_hash_table_unref);
+  g_clear_pointer (&self->names.teams, g_hash_table_unref);
+  g_clear_pointer (&self->names.roles, g_hash_table_unref);
+  g_clear_pointer (&self->names.fields, g_hash_table_unref);
   g_free (self->next);
   g_free (self->query);
   G_OBJECT_CLASS (crm_admin_audit_parent_class)->finalize (object);
@@ -581,12 +581,19 @@ crm_admin_audit_init (CrmAdminAudit *self)
   GtkWidget *details_scrolled = gtk_scrolled_window_new ();
   GtkWidget *footer = gtk_box_new (GTK_ORIENTATION_HORIZONTAL, 6);
   g_autoptr(GtkStringList) objects = gtk_string_list_new (NULL);
+  g_autoptr(GtkStringList) actions = gtk_string_list_new (NULL);
   GtkWidget *apply;
   GtkWidget *empty;
 
   self->entries = g_list_store_new (CRM_TYPE_CUSTOMER);
   self->user_ids = g_array_new (FALSE, FALSE, sizeof (gint64));
-  self->custom_labels = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, g_free);
+  self->names.users = new_id_table ();
+  self->names.teams = new_id_table ();
+  self->names.roles = new_id_table ();
+  self->names.tags = g_hash_table_new_full (g_int64_hash, g_int64_equal, g_free,
+                                            (GDestroyNotify) json_object_unref);
+  self->names.fields = g_hash_table_new_full (g_str_hash, g_str_equal, g_free,
+                                              (GDestroyNotify) json_object_unref);
 
   /* Filters */
   self->user_names = gtk_string_list_new (NULL);
@@ -610,8 +617,16 @@ crm_admin_audit_init (CrmAdminAudit *self)
                            G_CALLBACK (filter_changed_cb), self, G_CONNECT_SWAPPED);
   g_signal_connect_object (self->object_filter, "notify::selected",
                            G_CALLBACK (filter_changed_cb), self, G_CONNECT_SWAPPED);
-  self->action_filter = GTK_EDITABLE (new_filter_entry (self, _("Action, such as update"),
-                                                        _("Action"), 16));
+  gtk_string_list_append (actions, _("Any action"));
+  for (guint i = 0; crm_audit_get_actions ()[i] != NULL; i++)
+    gtk_string_list_append (actions, crm_audit_action_label (crm_audit_get_actions ()[i]));
+  self->action_filter = GTK_DROP_DOWN (gtk_drop_down_new (
+    G_LIST_MODEL (g_steal_pointer (&actions)), NULL));
+  gtk_accessible_update_property (GTK_ACCESSIBLE (self->action_filter),
+                                  GTK_ACCESSIBLE_PROPERTY_LABEL, _("Action"), -1);
+  gtk_widget_set_tooltip_text (GTK_WIDGET (self->action_filter), _("Action"));
+  g_signal_connect_object (self->action_filter, "notify::selected",
+                           G_CALLBACK (filter_changed_cb), self, G_CONNECT_SWAPPED);
   self->from_filter = GTK_EDITABLE (new_filter_entry (self, _("From YYYY-MM-DD"),
                                                       _("From date"), 14));
   self->to_filter = GTK_EDITABLE (new_filter_entry (self, _("To YYYY-MM-DD"), _("To date"), 14));
@@ -641,7 +656,7 @@ crm_admin_audit_init (CrmAdminAudit *self)
   crm_admin_view_add_column (CRM_ADMIN_VIEW (self), self->column_view, _("User"), "username",
                              TRUE, NULL);
   crm_admin_view_add_column (CRM_ADMIN_VIEW (self), self->column_view, _("Action"), "action",
-                             TRUE, NULL);
+                             TRUE, action_cell);
   crm_admin_view_add_column (CRM_ADMIN_VIEW (self), self->column_view, _("Object"), "object",
                              TRUE, object_cell);
   crm_admin_view_add_column (CRM_ADMIN_VIEW (self), self->column_view, _("Record"), "record_id",
@@ -721,10 +736,18 @@ _crm_admin_audit_get_object_filter (CrmAdminAudit *self)
   return self->object_filter;
 }
 
-GtkEditable *
-_crm_admin_audit_get_action_filter (CrmAdminAudit *self)
+/* Filters by @action, such as "update"; all actions for NULL. */
+void
+_crm_admin_audit_set_action_filter (CrmAdminAudit *self,
+                                    const char    *action)
 {
-  return self->action_filter;
+  guint position = 0;
+
+  for (guint i = 0; action != NULL && crm_audit_get_actions ()[i] != NULL; i++)
+    if (g_str_equal (crm_audit_get_actions ()[i], action))
+      position = i + 1;
+  g_assert (action == NULL || position > 0);
+  gtk_drop_down_set_selected (self->action_filter, position);
 }
 
 GtkEditable *

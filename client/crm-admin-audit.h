@@ -13,7 +13,8 @@ G_DECLARE_FINAL_TYPE (CrmAdminAudit, crm_admin_audit, CRM, ADMIN_AUDIT, CrmAdmin
 GListModel    *_crm_admin_audit_get_entries      (CrmAdminAudit *self);
 GtkDropDown   *_crm_admin_audit_get_user_filter  (CrmAdminAudit *self);
 GtkDropDown   *_crm_admin_audit_get_object_filter (CrmAdminAudit *self);
-GtkEditable   *_crm_admin_audit_get_action_filter (CrmAdminAudit *self);
+void           _crm_admin_audit_set_action_filter (CrmAdminAudit *self,
+                                                  const char    *action);
 GtkEditable   *_crm_admin_audit_get_date_filter  (CrmAdminAudit *self,
                                                   gboolean       to);
 GtkLabel      *_crm_admin_audit_get_details      (CrmAdminAudit *self);

@@ -11,6 +11,7 @@
 
 #include "crm-admin-records.h"
 #include "crm-api-paths.h"
+#include "crm-customer-fields.h"
 
 /**
  * CrmAdminRecords:
@@ -44,8 +45,7 @@ typedef struct
   const char         *title;
   FieldKind           kind;
   guint               flags;
-  const char * const *choices;   /* API values, KIND_CHOICE */
-  const char * const *labels;    /* their translatable labels */
+  const CrmChoice    *choices;   /* API values and their labels, KIND_CHOICE */
   const char         *initial;   /* on create */
 } Field;
 
@@ -64,46 +64,45 @@ typedef struct
   guint        n_fields;
 } Kind;
 
-static const char * const objects[] = { "customers", "contacts", "leads", "opportunities",
-                                        "orders", "tickets", NULL };
-static const char * const object_labels[] = { N_("Customers"), N_("Contacts"), N_("Leads"),
-                                              N_("Opportunities"), N_("Orders"), N_("Tickets"),
-                                              NULL };
-static const char * const types[] = { "text", "number", "money", "date", "choice",
-                                      "multi_choice", "boolean", NULL };
-static const char * const type_labels[] = { N_("Text"), N_("Number"), N_("Money"), N_("Date"),
-                                            N_("Choice"), N_("Several choices"),
-                                            N_("Yes or no"), NULL };
+static const CrmChoice objects[] = {
+  { "customers", N_("Customers") },
+  { "contacts", N_("Contacts") },
+  { "leads", N_("Leads") },
+  { "opportunities", N_("Opportunities") },
+  { "orders", N_("Orders") },
+  { "tickets", N_("Tickets") },
+  { NULL, NULL },
+};
 
 static const Field team_fields[] = {
-  { "name", N_("Name"), KIND_TEXT, FIELD_COLUMN | FIELD_EXPAND, NULL, NULL, NULL },
-  { "description", N_("Description"), KIND_TEXT, FIELD_COLUMN | FIELD_EXPAND, NULL, NULL, NULL },
+  { "name", N_("Name"), KIND_TEXT, FIELD_COLUMN | FIELD_EXPAND, NULL, NULL },
+  { "description", N_("Description"), KIND_TEXT, FIELD_COLUMN | FIELD_EXPAND, NULL, NULL },
 };
 
 static const Field tag_fields[] = {
-  { "name", N_("Name"), KIND_TEXT, FIELD_COLUMN | FIELD_EXPAND, NULL, NULL, NULL },
-  { "color", N_("Colour"), KIND_TEXT, FIELD_COLUMN, NULL, NULL, "#3584e4" },
+  { "name", N_("Name"), KIND_TEXT, FIELD_COLUMN | FIELD_EXPAND, NULL, NULL },
+  { "color", N_("Colour"), KIND_TEXT, FIELD_COLUMN, NULL, "#3584e4" },
 };
 
 static const Field level_rule_fields[] = {
-  { "level", N_("Level"), KIND_TEXT, FIELD_COLUMN | FIELD_EXPAND, NULL, NULL, NULL },
-  { "min_amount", N_("Orders of at least"), KIND_MONEY, FIELD_COLUMN | FIELD_EXPAND, NULL, NULL,
-    NULL },
-  { "currency", N_("Currency"), KIND_TEXT, FIELD_COLUMN, NULL, NULL, "CNY" },
-  { "months", N_("Within months"), KIND_INTEGER, FIELD_COLUMN, NULL, NULL, "12" },
-  { "position", N_("Position"), KIND_INTEGER, 0, NULL, NULL, "0" },
+  { "level", N_("Level"), KIND_TEXT, FIELD_COLUMN | FIELD_EXPAND, NULL, NULL },
+  { "min_amount", N_("Orders of at least"), KIND_MONEY, FIELD_COLUMN | FIELD_EXPAND, NULL, NULL },
+  { "currency", N_("Currency"), KIND_TEXT, FIELD_COLUMN, NULL, "CNY" },
+  { "months", N_("Within months"), KIND_INTEGER, FIELD_COLUMN, NULL, "12" },
+  { "position", N_("Position"), KIND_INTEGER, 0, NULL, "0" },
 };
 
 static const Field custom_field_fields[] = {
   { "object", N_("Record"), KIND_CHOICE, FIELD_COLUMN | FIELD_CREATE_ONLY, objects,
-    object_labels, NULL },
-  { "label", N_("Label"), KIND_TEXT, FIELD_COLUMN | FIELD_EXPAND, NULL, NULL, NULL },
-  { "key", N_("Field key"), KIND_TEXT, FIELD_COLUMN | FIELD_CREATE_ONLY, NULL, NULL, NULL },
-  { "type", N_("Type"), KIND_CHOICE, FIELD_COLUMN | FIELD_CREATE_ONLY, types, type_labels, NULL },
-  { "choices", N_("Choices (comma-separated)"), KIND_LIST, 0, NULL, NULL, NULL },
-  { "required", N_("Required"), KIND_BOOLEAN, FIELD_COLUMN, NULL, NULL, NULL },
-  { "sensitive", N_("Sensitive (encrypted)"), KIND_BOOLEAN, FIELD_COLUMN, NULL, NULL, NULL },
-  { "position", N_("Position"), KIND_INTEGER, 0, NULL, NULL, "0" },
+    NULL },
+  { "label", N_("Label"), KIND_TEXT, FIELD_COLUMN | FIELD_EXPAND, NULL, NULL },
+  { "key", N_("Field key"), KIND_TEXT, FIELD_COLUMN | FIELD_CREATE_ONLY, NULL, NULL },
+  { "type", N_("Type"), KIND_CHOICE, FIELD_COLUMN | FIELD_CREATE_ONLY, crm_custom_field_types,
+    NULL },
+  { "choices", N_("Choices (comma-separated)"), KIND_LIST, 0, NULL, NULL },
+  { "required", N_("Required"), KIND_BOOLEAN, FIELD_COLUMN, NULL, NULL },
+  { "sensitive", N_("Sensitive (encrypted)"), KIND_BOOLEAN, FIELD_COLUMN, NULL, NULL },
+  { "position", N_("Position"), KIND_INTEGER, 0, NULL, "0" },
 };
 
 static const Kind kinds[] = {
@@ -218,16 +217,6 @@ find_field (const Kind *kind,
   return NULL;
 }
 
-static const char *
-choice_label (const Field *field,
-              const char  *value)
-{
-  for (guint i = 0; value != NULL && field->choices[i] != NULL; i++)
-    if (g_str_equal (field->choices[i], value))
-      return _(field->labels[i]);
-  return value;
-}
-
 static char *
 cell_text (CrmAdminView *view,
            JsonObject   *record,
@@ -243,7 +232,7 @@ cell_text (CrmAdminView *view,
     case KIND_MONEY:
       return format_money (json_node_get_int (node));
     case KIND_CHOICE:
-      return g_strdup (choice_label (field, json_node_get_string (node)));
+      return g_strdup (crm_choices_get_label (field->choices, json_node_get_string (node)));
     case KIND_BOOLEAN:
       return g_strdup (json_node_get_boolean (node) ? _("Yes") : "");
     case KIND_INTEGER:
@@ -393,7 +382,8 @@ dialog_body (CrmAdminRecords *self,
             guint selected = adw_combo_row_get_selected (ADW_COMBO_ROW (row));
 
             if (selected != GTK_INVALID_LIST_POSITION)
-              json_object_set_string_member (body, field->member, field->choices[selected]);
+              json_object_set_string_member (body, field->member,
+                                             field->choices[selected].value);
           }
           break;
         case KIND_LIST:
@@ -478,16 +468,13 @@ new_row (const Field *field,
         g_autoptr(GtkStringList) labels = gtk_string_list_new (NULL);
 
         row = adw_combo_row_new ();
-        for (guint i = 0; field->choices[i] != NULL; i++)
-          {
-            gtk_string_list_append (labels, _(field->labels[i]));
-            if (has_value && g_str_equal (field->choices[i], json_node_get_string (node)))
-              adw_combo_row_set_selected (ADW_COMBO_ROW (row), i);
-          }
+        for (guint i = 0; field->choices[i].value != NULL; i++)
+          gtk_string_list_append (labels, _(field->choices[i].label));
         adw_combo_row_set_model (ADW_COMBO_ROW (row), G_LIST_MODEL (labels));
-        for (guint i = 0; has_value && field->choices[i] != NULL; i++)
-          if (g_str_equal (field->choices[i], json_node_get_string (node)))
-            adw_combo_row_set_selected (ADW_COMBO_ROW (row), i);
+        if (has_value)
+          adw_combo_row_set_selected (ADW_COMBO_ROW (row),
+                                      MAX (crm_choices_find (field->choices,
+                                                             json_node_get_string (node)), 0));
         gtk_widget_set_sensitive (row, record == NULL || !(field->flags & FIELD_CREATE_ONLY));
       }
       break;

@@ -245,7 +245,9 @@ policies_cb (GObject      *object,
   g_autoptr(JsonNode) reply = NULL;
   g_autoptr(GError) error = NULL;
   g_autoptr(GListStore) policies = NULL;
-  const char *accesses[] = { _("Hidden"), _("Read only"), _("Read and write"), NULL };
+  const char *accesses[] = { _(crm_field_access_get_label (CRM_FIELD_ACCESS_NONE)),
+                             _(crm_field_access_get_label (CRM_FIELD_ACCESS_READ)),
+                             _(crm_field_access_get_label (CRM_FIELD_ACCESS_WRITE)), NULL };
   GtkWidget *child;
 
   reply = crm_admin_view_call_finish (CRM_ADMIN_VIEW (self), result, &error);

@@ -77,6 +77,18 @@ const CrmChoice crm_activity_kinds[] = {
   { NULL, NULL },
 };
 
+/* The kinds of custom fields of /fields. */
+const CrmChoice crm_custom_field_types[] = {
+  { "text", N_("Text") },
+  { "number", N_("Number") },
+  { "money", N_("Money") },
+  { "date", N_("Date") },
+  { "choice", N_("Choice") },
+  { "multi_choice", N_("Several choices") },
+  { "boolean", N_("Yes or no") },
+  { NULL, NULL },
+};
+
 /* Every member of a customer record, with its label, in the order of a form. */
 static const CrmChoice field_labels[] = {
   { "name", N_("Name") },
@@ -122,6 +134,36 @@ static const CrmChoice contact_field_labels[] = {
   { NULL, NULL },
 };
 
+/* The members of the other records the Administration section edits (users, teams,
+ * tags, custom fields, level rules, roles), as its forms name them. */
+static const CrmChoice admin_field_labels[] = {
+  { "username", N_("User name") },
+  { "display_name", N_("Full name") },
+  { "email", N_("E-mail") },
+  { "mobile", N_("Mobile") },
+  { "team_id", N_("Team") },
+  { "role_id", N_("Role") },
+  { "is_active", N_("Active") },
+  { "name", N_("Name") },
+  { "description", N_("Description") },
+  { "color", N_("Colour") },
+  { "object", N_("Record") },
+  { "label", N_("Label") },
+  { "key", N_("Field key") },
+  { "type", N_("Type") },
+  { "choices", N_("Choices") },
+  { "required", N_("Required") },
+  { "sensitive", N_("Sensitive (encrypted)") },
+  { "position", N_("Position") },
+  { "level", N_("Level") },
+  { "min_amount", N_("Orders of at least") },
+  { "currency", N_("Currency") },
+  { "months", N_("Within months") },
+  { "permissions", N_("Permissions") },
+  { "require_mfa", N_("Requires two-factor sign-in") },
+  { NULL, NULL },
+};
+
 /**
  * crm_customer_field_label:
  * @name: a member of a customer record, such as `registration_no`
@@ -153,8 +195,8 @@ crm_contact_field_label (const char *name)
  *
  * A standard field's label wherever a record's fields are named (the audit log).
  *
- * Returns: (transfer none): its translated label, or @name for a field of other
- *   records, which people see by their API names
+ * Returns: (transfer none): its translated label, or @name for a field the client has
+ *   no label for
  */
 const char *
 crm_record_field_label (const char *object,
@@ -164,5 +206,5 @@ crm_record_field_label (const char *object,
     return crm_customer_field_label (name);
   if (g_strcmp0 (object, "contacts") == 0)
     return crm_contact_field_label (name);
-  return name != NULL ? name : "";
+  return crm_choices_get_label (admin_field_labels, name);
 }

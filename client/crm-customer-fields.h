@@ -22,6 +22,7 @@ extern const CrmChoice crm_customer_kinds[];
 extern const CrmChoice crm_customer_sizes[];
 extern const CrmChoice crm_customer_potentials[];
 extern const CrmChoice crm_activity_kinds[];
+extern const CrmChoice crm_custom_field_types[];
 
 guint       crm_choices_count        (const CrmChoice *choices);
 int         crm_choices_find         (const CrmChoice *choices,

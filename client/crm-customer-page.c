@@ -7,6 +7,7 @@
 #include <libsoup/soup.h>
 
 #include "crm-api-paths.h"
+#include "crm-audit-text.h"
 #include "crm-json.h"
 #include "crm-customer-fields.h"
 #include "crm-format.h"
@@ -94,6 +95,7 @@ struct _CrmCustomerPage
   GtkWidget           *older_row;       /* "Show Older Events", last in the timeline */
   GPtrArray           *fields;          /* of Field */
   GPtrArray           *custom_rows;     /* the rows of custom_group */
+  GHashTable          *definitions;     /* "customers.KEY" → JsonObject of /fields */
   gboolean             have_definitions;
   CrmCustomer         *customer;        /* as last loaded or saved */
   gint64               id;
@@ -883,6 +885,8 @@ build_custom_fields (CrmCustomerPage *self,
       if (key == NULL)
         continue;
       name = g_strconcat ("custom.", key, NULL);
+      g_hash_table_insert (self->definitions, g_strconcat ("customers.", key, NULL),
+                           json_object_ref (definition));
 
       if (g_str_equal (type, "choice"))
         {
@@ -1111,131 +1115,20 @@ user_name (CrmCustomerPage *self,
   return *fallback;
 }
 
-/* How an audited value of the customer's member @name reads. */
-static char *
-describe_audited (CrmCustomerPage *self,
-                  const char      *name,
-                  JsonNode        *value)
-{
-  g_autofree char *fallback = NULL;
-
-  if (value == NULL || JSON_NODE_HOLDS_NULL (value)
-      || (JSON_NODE_HOLDS_VALUE (value) && json_node_get_value_type (value) == G_TYPE_STRING
-          && *json_node_get_string (value) == '\0'))
-    return g_strdup (_("(empty)"));
-  if (g_str_equal (name, "owner_id"))
-    return g_strdup (user_name (self, value, &fallback));
-  if (g_str_equal (name, "tags") && JSON_NODE_HOLDS_ARRAY (value))
-    {
-      JsonArray *ids = json_node_get_array (value);
-      g_autoptr(GPtrArray) names = g_ptr_array_new_with_free_func (g_free);
-
-      if (json_array_get_length (ids) == 0)
-        return g_strdup (_("(empty)"));
-      for (guint i = 0; i < json_array_get_length (ids); i++)
-        {
-          g_autofree char *tag_fallback = NULL;
-
-          g_ptr_array_add (names, g_strdup (tag_name (self, json_array_get_int_element (ids, i),
-                                                      &tag_fallback)));
-        }
-      g_ptr_array_add (names, NULL);
-      /* Translators: the separator of a list, such as tags */
-      return g_strjoinv (_(", "), (char **) names->pdata);
-    }
-  if (JSON_NODE_HOLDS_VALUE (value) && json_node_get_value_type (value) == G_TYPE_BOOLEAN)
-    return g_strdup (json_node_get_boolean (value) ? _("Yes") : _("No"));
-  if (JSON_NODE_HOLDS_VALUE (value) && json_node_get_value_type (value) == G_TYPE_STRING)
-    {
-      const char *text = json_node_get_string (value);
-
-      if (g_str_equal (name, "kind"))
-        return g_strdup (crm_choices_get_label (crm_customer_kinds, text));
-      if (g_str_equal (name, "size"))
-        return g_strdup (crm_choices_get_label (crm_customer_sizes, text));
-      if (g_str_equal (name, "potential"))
-        return g_strdup (crm_choices_get_label (crm_customer_potentials, text));
-      if (g_str_has_suffix (name, "_at"))
-        return crm_format_timestamp (text, TRUE);
-      return g_strdup (text);
-    }
-  {
-    Field scratch = { .kind = EDITOR_TEXT };
-    JsonObject *object = JSON_NODE_HOLDS_OBJECT (value) ? json_node_get_object (value) : NULL;
-    char *text;
-
-    if (object != NULL && json_object_has_member (object, "amount"))
-      scratch.kind = EDITOR_MONEY;
-    text = node_to_text (value, &scratch);
-    g_free (scratch.currency);
-    return text;
-  }
-}
-
-static void
-add_change_line (CrmCustomerPage *self,
-                 GString         *lines,
-                 const char      *label,
-                 const char      *name,
-                 JsonNode        *before,
-                 JsonNode        *after)
-{
-  g_autofree char *old_text = describe_audited (self, name, before);
-  g_autofree char *new_text = describe_audited (self, name, after);
-
-  if (lines->len > 0)
-    g_string_append_c (lines, '\n');
-  /* Translators: a changed field: its name, the value before, the value after */
-  g_string_append_printf (lines, _("%s: %s → %s"), label, old_text, new_text);
-}
-
-/* "Field: before → after", one line per field of a change's detail. */
+/* "Field: before → after", one line per field a change changed; not the whole
+ * record that a restore brings back. */
 static void
 describe_changes (CrmCustomerPage *self,
                   JsonObject      *detail,
                   GString         *lines)
 {
+  CrmAuditNames names = { .users = self->users, .tags = self->tags,
+                          .fields = self->definitions };
   JsonObject *before = object_member (detail, "before");
   JsonObject *after = object_member (detail, "after");
-  g_autoptr(GList) names = NULL;
 
-  if (after == NULL)
-    return;
-  names = json_object_get_members (after);
-  for (GList *l = names; l != NULL; l = l->next)
-    {
-      const char *name = l->data;
-      JsonNode *old_value = before != NULL ? json_object_get_member (before, name) : NULL;
-      JsonNode *new_value = json_object_get_member (after, name);
-
-      if (g_str_equal (name, "custom"))
-        {
-          JsonObject *old_custom = old_value != NULL && JSON_NODE_HOLDS_OBJECT (old_value)
-                                   ? json_node_get_object (old_value) : NULL;
-          JsonObject *new_custom = JSON_NODE_HOLDS_OBJECT (new_value)
-                                   ? json_node_get_object (new_value) : NULL;
-          g_autoptr(GList) keys = new_custom != NULL ? json_object_get_members (new_custom) : NULL;
-
-          for (GList *k = keys; k != NULL; k = k->next)
-            {
-              g_autofree char *field_name = g_strconcat ("custom.", k->data, NULL);
-              Field *field = find_field (self, field_name);
-              JsonNode *a = old_custom != NULL ? json_object_get_member (old_custom, k->data)
-                                               : NULL;
-              JsonNode *b = json_object_get_member (new_custom, k->data);
-
-              if (a != NULL && json_node_equal (a, b))
-                continue;
-              add_change_line (self, lines,
-                               field != NULL ? adw_preferences_row_get_title (
-                                                 ADW_PREFERENCES_ROW (field->row))
-                                             : (const char *) k->data,
-                               field_name, a, b);
-            }
-          continue;
-        }
-      add_change_line (self, lines, crm_customer_field_label (name), name, old_value, new_value);
-    }
+  if (before != NULL && after != NULL)
+    crm_audit_append_changes (&names, "customers", before, after, lines);
 }
 
 static const char *
@@ -1285,30 +1178,7 @@ describe_event (CrmCustomerPage *self,
     {
       *title = g_strdup (action_label (event_title != NULL ? event_title : "create"));
       if (detail != NULL && g_strcmp0 (event_title, "merge") == 0)
-        {
-          JsonObject *moved = object_member (detail, "moved");
-          JsonArray *merged = array_member (detail, "merged");
-
-          if (merged != NULL)
-            /* Translators: how many customers were merged into this one */
-            g_string_append_printf (lines, g_dngettext (GETTEXT_PACKAGE,
-                                                        "%u customer merged",
-                                                        "%u customers merged",
-                                                        json_array_get_length (merged)),
-                                    json_array_get_length (merged));
-          if (moved != NULL)
-            {
-              if (lines->len > 0)
-                g_string_append_c (lines, '\n');
-              /* Translators: what moved to this customer in a merge */
-              g_string_append_printf (lines, _("Moved: %d contacts, %d follow-ups, %d orders, "
-                                               "%d tickets"),
-                                      (int) json_object_get_int_member_with_default (moved, "contacts", 0),
-                                      (int) json_object_get_int_member_with_default (moved, "activities", 0),
-                                      (int) json_object_get_int_member_with_default (moved, "orders", 0),
-                                      (int) json_object_get_int_member_with_default (moved, "tickets", 0));
-            }
-        }
+        crm_audit_append_merge (detail, lines);
       else if (detail != NULL && !g_str_equal (kind, "created"))
         describe_changes (self, detail, lines);
       return;
@@ -2742,6 +2612,7 @@ crm_customer_page_finalize (GObject *object)
 
   g_ptr_array_unref (self->fields);
   g_ptr_array_unref (self->custom_rows);
+  g_hash_table_unref (self->definitions);
 
   G_OBJECT_CLASS (crm_customer_page_parent_class)->finalize (object);
 }
@@ -2815,6 +2686,8 @@ crm_customer_page_init (CrmCustomerPage *self)
   gtk_widget_init_template (GTK_WIDGET (self));
   self->fields = g_ptr_array_new_with_free_func ((GDestroyNotify) field_free);
   self->custom_rows = g_ptr_array_new ();
+  self->definitions = g_hash_table_new_full (g_str_hash, g_str_equal, g_free,
+                                             (GDestroyNotify) json_object_unref);
   build_standard_fields (self);
   build_changed_bar (self);
   set_busy (self);

@@ -79,6 +79,12 @@ static const char * const action_labels[CRM_N_ACTIONS] = {
   [CRM_ACTION_APPROVE] = N_("Approve"),
 };
 
+static const char * const field_access_labels[] = {
+  [CRM_FIELD_ACCESS_NONE] = N_("Hidden"),
+  [CRM_FIELD_ACCESS_READ] = N_("Read only"),
+  [CRM_FIELD_ACCESS_WRITE] = N_("Read and write"),
+};
+
 static const char * const scope_labels[] = {
   [CRM_SCOPE_NONE] = N_("None"),
   [CRM_SCOPE_OWN] = N_("Own"),
@@ -204,6 +210,14 @@ crm_field_access_to_string (CrmFieldAccess access)
 {
   g_return_val_if_fail (access <= CRM_FIELD_ACCESS_WRITE, NULL);
   return field_access_names[access];
+}
+
+/** crm_field_access_get_label: (transfer none): the access level's label, untranslated */
+const char *
+crm_field_access_get_label (CrmFieldAccess access)
+{
+  g_return_val_if_fail (access <= CRM_FIELD_ACCESS_WRITE, NULL);
+  return field_access_labels[access];
 }
 
 gboolean

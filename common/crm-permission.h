@@ -88,6 +88,7 @@ const char *crm_scope_get_label        (CrmScope      scope);
 gboolean    crm_scope_from_string      (const char   *string,
                                         CrmScope     *scope);
 const char *crm_field_access_to_string (CrmFieldAccess access);
+const char *crm_field_access_get_label  (CrmFieldAccess access);
 gboolean    crm_field_access_from_string (const char  *string,
                                           CrmFieldAccess *access);
 

@@ -316,6 +316,35 @@ seed (Fixture *fixture)
     g_assert_cmpuint (status, ==, 204);
   }
 
+  /* A batch edit of choices and money, a restore: for the audit log's sentences. */
+  {
+    g_autoptr(JsonNode) customer = call (fixture, fixture->admin_token, "POST",
+                                         "/api/v1/customers",
+                                         "{\"name\":\"宁波批量示例有限公司\",\"kind\":\"company\","
+                                         "\"size\":\"large\"}", 0, &status);
+    gint64 id = crm_test_json_get_int (customer, "id");
+    g_autofree char *path = g_strdup_printf ("/api/v1/customers/%" G_GINT64_FORMAT, id);
+    g_autofree char *restore = g_strdup_printf ("%s/restore", path);
+    g_autofree char *body = g_strdup_printf (
+      "{\"ids\":[%" G_GINT64_FORMAT "],\"changes\":{\"size\":\"medium_small\","
+      "\"potential\":\"high\",\"custom\":{\"budget\":{\"amount\":1250000,"
+      "\"currency\":\"CNY\"}}}}", id);
+    g_autoptr(JsonNode) batch = NULL;
+    g_autoptr(JsonNode) deleted = NULL;
+    g_autoptr(JsonNode) restored = NULL;
+    g_autoptr(JsonNode) again = NULL;
+
+    g_assert_cmpuint (status, ==, 201);
+    batch = call (fixture, fixture->admin_token, "PATCH", "/api/v1/customers", body, 0, &status);
+    g_assert_cmpuint (status, ==, 200);
+    deleted = call (fixture, fixture->admin_token, "DELETE", path, NULL, 0, &status);
+    g_assert_cmpuint (status, ==, 204);
+    restored = call (fixture, fixture->admin_token, "POST", restore, NULL, 0, &status);
+    g_assert_cmpuint (status, ==, 200);
+    again = call (fixture, fixture->admin_token, "DELETE", path, NULL, 0, &status);
+    g_assert_cmpuint (status, ==, 204);
+  }
+
   conn = crm_test_cluster_connect (fixture->cluster);
   for (guint i = 0; i < N_OWN + N_TEAM; i++)
     g_string_append_printf (sql, "%s('上海客户%02u有限公司', 'company', %" G_GINT64_FORMAT ")",
@@ -781,6 +810,25 @@ apply_audit_filters (Fixture *fixture)
   wait_until (fixture, NULL, view_idle, "the audit log");
 }
 
+/* The details of the newest entry of @action on @object (0: any object). */
+static const char *
+newest_details (Fixture       *fixture,
+                CrmAdminAudit *audit,
+                guint          object,
+                const char    *action)
+{
+  const char *details;
+
+  gtk_drop_down_set_selected (_crm_admin_audit_get_object_filter (audit), object);
+  _crm_admin_audit_set_action_filter (audit, action);
+  apply_audit_filters (fixture);
+  g_assert_cmpuint (g_list_model_get_n_items (_crm_admin_audit_get_entries (audit)), >, 0);
+  _crm_admin_audit_select (audit, 0);
+  details = gtk_label_get_text (_crm_admin_audit_get_details (audit));
+  g_test_message ("Details: %s", details);
+  return details;
+}
+
 static void
 check_audit (Fixture *fixture)
 {
@@ -800,7 +848,7 @@ check_audit (Fixture *fixture)
 
   /* Object and action */
   gtk_drop_down_set_selected (_crm_admin_audit_get_object_filter (audit), CRM_OBJECT_USERS + 1);
-  gtk_editable_set_text (_crm_admin_audit_get_action_filter (audit), "create");
+  _crm_admin_audit_set_action_filter (audit, "create");
   apply_audit_filters (fixture);
   g_assert_cmpuint (g_list_model_get_n_items (entries), >, 0);
   for (guint i = 0; i < g_list_model_get_n_items (entries); i++)
@@ -814,25 +862,27 @@ check_audit (Fixture *fixture)
     }
   g_assert_cmpuint (created, !=, G_MAXUINT);
   _crm_admin_audit_select (audit, created);
-  g_assert_nonnull (strstr (gtk_label_get_text (_crm_admin_audit_get_details (audit)), username));
-  g_assert_nonnull (strstr (gtk_label_get_text (_crm_admin_audit_get_details (audit)), "→"));
+  {
+    const char *details = gtk_label_get_text (_crm_admin_audit_get_details (audit));
+    g_autofree char *name = g_strdup_printf (_("%s: %s"), _("User name"), username);
+
+    g_test_message ("Details: %s", details);
+    g_assert_nonnull (strstr (details, _("Fields:")));
+    g_assert_nonnull (strstr (details, name));
+    g_assert_null (strstr (details, "display_name"));
+    g_assert_null (strstr (details, "role_id"));
+  }
   screenshot (fixture, NULL, "audit");
 
   /* A customer's change: its fields by the labels of the customer page and of /fields
    * ("分级"), not by their API names. */
-  gtk_drop_down_set_selected (_crm_admin_audit_get_object_filter (audit),
-                              CRM_OBJECT_CUSTOMERS + 1);
-  gtk_editable_set_text (_crm_admin_audit_get_action_filter (audit), "update");
-  apply_audit_filters (fixture);
-  g_assert_cmpuint (g_list_model_get_n_items (entries), ==, 1);
-  _crm_admin_audit_select (audit, 0);
   {
-    const char *details = gtk_label_get_text (_crm_admin_audit_get_details (audit));
+    const char *details = newest_details (fixture, audit, CRM_OBJECT_CUSTOMERS + 1, "update");
     g_autofree char *mobile = g_strdup_printf (_("%s: %s → %s"), _("Mobile"), _("(empty)"),
                                                "13800138000");
-    g_autofree char *grade = g_strdup_printf (_("%s: %s → %s"), "分级", "—", "A");
+    g_autofree char *grade = g_strdup_printf (_("%s: %s → %s"), "分级", _("(empty)"), "A");
 
-    g_test_message ("Details: %s", details);
+    g_assert_cmpuint (g_list_model_get_n_items (entries), ==, 1);
     g_assert_nonnull (strstr (details, mobile));
     g_assert_nonnull (strstr (details, grade));
     g_assert_nonnull (strstr (details, _("Owner")));
@@ -840,9 +890,63 @@ check_audit (Fixture *fixture)
     g_assert_null (strstr (details, "mobile"));
     g_assert_null (strstr (details, "owner_id"));
     g_assert_null (strstr (details, "grade"));
-    g_assert_null (strstr (details, "custom"));
+    g_assert_null (strstr (details, "custom."));
+    g_assert_null (strstr (details, "custom:"));
   }
   screenshot (fixture, NULL, "audit-customer");
+
+  /* A batch edit reads as a sentence, with choices by their labels and money formatted. */
+  {
+    const char *details = newest_details (fixture, audit, CRM_OBJECT_CUSTOMERS + 1,
+                                          "batch_update");
+    g_autofree char *size = g_strdup_printf (_("%s: %s → %s"), _("Size"), _("Large"),
+                                             _("Medium or small"));
+    g_autofree char *potential = g_strdup_printf (_("%s: %s → %s"), _("Potential"),
+                                                  _("(empty)"), _("High"));
+
+    g_assert_cmpuint (g_list_model_get_n_items (entries), ==, 1);
+    g_assert_nonnull (strstr (details, size));
+    g_assert_nonnull (strstr (details, potential));
+    g_assert_nonnull (strstr (details, "¥12,500.00"));
+    if (fixture->test_case->language != NULL)
+      {
+        g_assert_nonnull (strstr (details, "中小型"));
+        g_assert_nonnull (strstr (details, "批量编辑"));
+      }
+    else
+      g_assert_nonnull (strstr (details, "in a batch edit"));
+    g_assert_null (strstr (details, "batch_update"));
+    g_assert_null (strstr (details, "medium_small"));
+    g_assert_null (strstr (details, "amount"));
+    g_assert_null (strstr (details, "budget"));
+  }
+  screenshot (fixture, NULL, "audit-batch");
+
+  /* A role's change: the permission that changed, by the labels of the matrix. */
+  {
+    const char *details = newest_details (fixture, audit, CRM_OBJECT_ROLES + 1, "update");
+    g_autofree char *budget = g_strdup_printf (_("%s · %s"), _("Customers"), "预算");
+
+    g_assert_nonnull (strstr (details, budget));
+    g_assert_nonnull (strstr (details, _("Read only")));
+    g_assert_null (strstr (details, "custom_budget"));
+    g_assert_null (strstr (details, "scopes"));
+  }
+  screenshot (fixture, NULL, "audit-role");
+
+  /* A restore, and a sign-in: sentences, no API names. */
+  g_assert_nonnull (strstr (newest_details (fixture, audit, CRM_OBJECT_CUSTOMERS + 1, "restore"),
+                            fixture->test_case->language != NULL ? "从回收站恢复了"
+                                                                 : "from the recycle bin"));
+  {
+    const char *details = newest_details (fixture, audit, 0, "session.create");
+
+    g_assert_nonnull (strstr (details, fixture->test_case->language != NULL ? "登录"
+                                                                            : "signed in"));
+    g_assert_null (strstr (details, "session"));
+    g_assert_null (strstr (details, "password"));
+  }
+  screenshot (fixture, NULL, "audit-sign-in");
 
   /* The user: only the admin's entries */
   for (guint i = 1; i < g_list_model_get_n_items (gtk_drop_down_get_model (users)); i++)
@@ -857,7 +961,7 @@ check_audit (Fixture *fixture)
       g_object_unref (item);
     }
   gtk_drop_down_set_selected (_crm_admin_audit_get_object_filter (audit), 0);
-  gtk_editable_set_text (_crm_admin_audit_get_action_filter (audit), "");
+  _crm_admin_audit_set_action_filter (audit, NULL);
   gtk_editable_set_text (_crm_admin_audit_get_date_filter (audit, FALSE), today_text);
   apply_audit_filters (fixture);
   g_assert_cmpuint (gtk_drop_down_get_selected (users), >, 0);
