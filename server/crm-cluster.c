@@ -10,6 +10,7 @@
 #include <signal.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/prctl.h>
 #include <sys/shm.h>
 #include <sys/stat.h>
 #include <sys/types.h>
@@ -46,7 +47,21 @@ struct _CrmCluster
   char     *os_user;
   gboolean  durable;
   gboolean  started_here;
+  gboolean  attached;
+  GSubprocess *postmaster;   /* when attached and started here */
 };
+
+/* What the child needs to become the attached postmaster: all looked up before fork,
+ * since only async-signal-safe calls may follow it. */
+typedef struct
+{
+  gboolean switch_user;
+  uid_t    uid;
+  gid_t    gid;
+  gid_t   *groups;
+  int      n_groups;
+  pid_t    parent;
+} AttachSetup;
 
 static const char database_exists_sql[] =
   "SELECT 1 FROM pg_database WHERE datname = $1";
@@ -759,6 +774,136 @@ pg_ctl_stop (CrmCluster  *self,
   return FALSE;
 }
 
+/* In the child, before exec: the OS user when we are root, then the parent-death signal,
+ * which a change of user would clear. */
+static void
+attach_child_setup (gpointer user_data)
+{
+  const AttachSetup *setup = user_data;
+
+  static const char cannot_switch[] = "rapport: could not switch to the cluster's user\n";
+  static const char orphaned[] = "rapport: the process starting PostgreSQL is gone\n";
+
+  if (setup->switch_user
+      && (setgroups (setup->n_groups, setup->groups) != 0 || setgid (setup->gid) != 0
+          || setuid (setup->uid) != 0))
+    {
+      if (write (STDERR_FILENO, cannot_switch, sizeof cannot_switch - 1) < 0)
+        _exit (126);
+      _exit (127);
+    }
+  /* SIGQUIT: PostgreSQL's immediate shutdown; its backends follow the postmaster. */
+  prctl (PR_SET_PDEATHSIG, SIGQUIT);
+  /* The parent died before prctl: nobody would send the signal. */
+  if (getppid () != setup->parent)
+    {
+      if (write (STDERR_FILENO, orphaned, sizeof orphaned - 1) < 0)
+        _exit (126);
+      _exit (0);
+    }
+}
+
+/* Runs the postmaster as our child, tied to this process (crm_cluster_set_attached()). */
+static gboolean
+attached_start (CrmCluster  *self,
+                GError     **error)
+{
+  g_autofree char *program = g_build_filename (self->bindir, "postgres", NULL);
+  const char *argv[] = { program, "-D", self->pgdata, NULL };
+  g_autoptr(GSubprocessLauncher) launcher = NULL;
+  g_autoptr(GSubprocess) postmaster = NULL;
+  g_autofree gid_t *groups = NULL;
+  g_autofree char *tail = NULL;
+  g_autofree char *status = NULL;
+  AttachSetup setup = { FALSE, 0, 0, NULL, 0, getpid () };
+  int fd;
+
+  if (is_root ())
+    {
+      int n_groups = 64;
+
+      if (!lookup_os_user (self, &setup.uid, &setup.gid, error))
+        return FALSE;
+      groups = g_new (gid_t, n_groups);
+      if (getgrouplist (self->os_user, setup.gid, groups, &n_groups) < 0)
+        {
+          groups = g_renew (gid_t, groups, n_groups);
+          if (getgrouplist (self->os_user, setup.gid, groups, &n_groups) < 0)
+            n_groups = 0;
+        }
+      setup.switch_user = TRUE;
+      setup.groups = groups;
+      setup.n_groups = n_groups;
+    }
+
+  fd = g_open (self->log_path, O_WRONLY | O_CREAT | O_APPEND | O_NOFOLLOW | O_CLOEXEC, 0600);
+  if (fd < 0)
+    {
+      int saved_errno = errno;
+
+      g_set_error (error, CRM_CLUSTER_ERROR, CRM_CLUSTER_ERROR_FAILED,
+                   "Could not open the PostgreSQL log %s: %s", self->log_path,
+                   g_strerror (saved_errno));
+      return FALSE;
+    }
+  launcher = g_subprocess_launcher_new (G_SUBPROCESS_FLAGS_NONE);
+  g_subprocess_launcher_take_stdout_fd (launcher, dup (fd));
+  g_subprocess_launcher_take_stderr_fd (launcher, fd);
+  /* Its working directory is the data directory, as is_live_postmaster () expects. */
+  g_subprocess_launcher_set_cwd (launcher, self->pgdata);
+  g_subprocess_launcher_setenv (launcher, "LC_ALL", "C.UTF-8", TRUE);
+  g_subprocess_launcher_unsetenv (launcher, "PGDATA");
+  g_subprocess_launcher_set_child_setup (launcher, attach_child_setup, &setup, NULL);
+
+  g_debug ("Running %s attached", program);
+  postmaster = g_subprocess_launcher_spawnv (launcher, argv, error);
+  if (postmaster == NULL)
+    {
+      g_prefix_error (error, "Could not run postgres: ");
+      return FALSE;
+    }
+  /* Our child: alive until GLib reaps it, whatever /proc says of it meanwhile. */
+  for (guint i = 0; i < START_TIMEOUT_SECONDS * G_USEC_PER_SEC / POLL_INTERVAL_USEC; i++)
+    {
+      if (crm_cluster_is_running (self))
+        {
+          self->postmaster = g_steal_pointer (&postmaster);
+          return TRUE;
+        }
+      if (g_subprocess_get_identifier (postmaster) == NULL)
+        break;
+      g_usleep (POLL_INTERVAL_USEC);
+    }
+
+  g_subprocess_force_exit (postmaster);
+  g_subprocess_wait (postmaster, NULL, NULL);
+  if (g_subprocess_get_if_exited (postmaster))
+    status = g_strdup_printf ("exit status %d", g_subprocess_get_exit_status (postmaster));
+  else
+    status = g_strdup_printf ("signal %d", g_subprocess_get_term_sig (postmaster));
+  tail = dup_log_tail (self);
+  g_set_error (error, CRM_CLUSTER_ERROR, CRM_CLUSTER_ERROR_FAILED,
+               "Could not start PostgreSQL in %s (%s)\nLast lines of %s:\n%s",
+               self->pgdata, status, self->log_path, tail);
+  return FALSE;
+}
+
+/* A fast shutdown of the attached postmaster, and its exit status collected. */
+static gboolean
+attached_stop (CrmCluster  *self,
+               GError     **error)
+{
+  g_autoptr(GSubprocess) postmaster = g_steal_pointer (&self->postmaster);
+
+  g_subprocess_send_signal (postmaster, SIGINT);
+  if (!g_subprocess_wait (postmaster, NULL, error))
+    {
+      g_prefix_error (error, "Could not stop PostgreSQL in %s: ", self->pgdata);
+      return FALSE;
+    }
+  return TRUE;
+}
+
 /**
  * crm_cluster_new:
  * @data_dir: the data directory; the cluster lives in `DATA_DIR/pg`
@@ -794,7 +939,8 @@ crm_cluster_new (const char *data_dir,
  * crm_cluster_free:
  * @self: (nullable): a #CrmCluster
  *
- * Frees @self. A running cluster keeps running: call crm_cluster_stop() first if needed.
+ * Frees @self. A running cluster keeps running (an attached one until this process
+ * ends): call crm_cluster_stop() first if needed.
  */
 void
 crm_cluster_free (CrmCluster *self)
@@ -802,6 +948,7 @@ crm_cluster_free (CrmCluster *self)
   if (self == NULL)
     return;
 
+  g_clear_object (&self->postmaster);
   g_free (self->data_dir);
   g_free (self->pgdata);
   g_free (self->log_path);
@@ -834,6 +981,25 @@ crm_cluster_get_durable (CrmCluster *self)
   g_return_val_if_fail (self != NULL, TRUE);
 
   return self->durable;
+}
+
+/**
+ * crm_cluster_set_attached:
+ * @self: a #CrmCluster
+ * @attached: %TRUE to tie the server to this process (tests)
+ *
+ * When %TRUE, crm_cluster_start() runs the postmaster as a child of this process, which
+ * gets SIGQUIT (an immediate shutdown) when this process ends however it ends, even by
+ * an abort or SIGKILL; otherwise pg_ctl starts it as a daemon that outlives the caller.
+ * Applies from the next start.
+ */
+void
+crm_cluster_set_attached (CrmCluster *self,
+                          gboolean    attached)
+{
+  g_return_if_fail (self != NULL);
+
+  self->attached = !!attached;
 }
 
 /**
@@ -1019,7 +1185,8 @@ crm_cluster_is_running (CrmCluster *self)
  * @self: a #CrmCluster
  * @error: return location for a #GError
  *
- * Starts the server with `pg_ctl start -w`, logging to `DATA_DIR/pg.log`. Does nothing
+ * Starts the server with `pg_ctl start -w` (or as an attached child, see
+ * crm_cluster_set_attached()), logging to `DATA_DIR/pg.log`. Does nothing
  * when it already runs (crm_cluster_get_started_here() then stays %FALSE). Lock files a
  * crashed server left behind are cleared once its processes are gone.
  *
@@ -1060,7 +1227,7 @@ crm_cluster_start (CrmCluster  *self,
     return FALSE;
   if (!prepare_log_file (self, error) || !write_config (self, error))
     return FALSE;
-  if (!pg_ctl_start (self, error))
+  if (self->attached ? !attached_start (self, error) : !pg_ctl_start (self, error))
     return FALSE;
 
   self->started_here = TRUE;
@@ -1087,6 +1254,8 @@ crm_cluster_stop (CrmCluster  *self,
   g_return_val_if_fail (self != NULL, FALSE);
   g_return_val_if_fail (error == NULL || *error == NULL, FALSE);
 
+  if (self->postmaster != NULL && !attached_stop (self, error))
+    return FALSE;
   pid_path = dup_pgdata_file (self, "postmaster.pid");
   if (read_lock_file (pid_path, &pid, NULL) && is_live_postmaster (self, pid) &&
       !pg_ctl_stop (self, error))

@@ -40,6 +40,8 @@ void        crm_cluster_free               (CrmCluster  *self);
 void        crm_cluster_set_durable        (CrmCluster  *self,
                                             gboolean     durable);
 gboolean    crm_cluster_get_durable        (CrmCluster  *self);
+void        crm_cluster_set_attached       (CrmCluster  *self,
+                                            gboolean     attached);
 const char *crm_cluster_get_data_dir       (CrmCluster  *self);
 const char *crm_cluster_get_pgdata         (CrmCluster  *self);
 const char *crm_cluster_get_log_path       (CrmCluster  *self);

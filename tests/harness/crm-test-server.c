@@ -37,6 +37,46 @@ struct _CrmTestServer
   int              exit_status;
 };
 
+/*
+ * A guard per temp dir: a shell reading a pipe that only this process holds. When the
+ * process ends, however it ends (an abort, SIGKILL), the pipe closes: the guard stops any
+ * PostgreSQL still running in the dir (the harness's own clusters die with the test by
+ * themselves; an embedded one a server or rapport-admin started may not) and removes it.
+ * crm_test_remove_dir() removes the dir itself and lets its guard go.
+ */
+static const char guard_script[] =
+  "cat >/dev/null\n"
+  "for f in \"$1\"/pg/postmaster.pid \"$1\"/*/pg/postmaster.pid; do\n"
+  "  [ -f \"$f\" ] || continue\n"
+  "  pid=$(head -n 1 \"$f\")\n"
+  "  [ \"$(readlink -f /proc/$pid/cwd)\" = \"$(readlink -f \"${f%/*}\")\" ] || continue\n"
+  "  kill -QUIT \"$pid\"\n"
+  "  i=0\n"
+  "  while [ $i -lt 100 ] && kill -0 \"$pid\" && ! grep -q '^State:.*Z' /proc/$pid/status; do\n"
+  "    sleep 0.1; i=$((i + 1))\n"
+  "  done\n"
+  "done 2>/dev/null\n"
+  "rm -rf --one-file-system \"$1\"\n";
+
+static GHashTable *guards;   /* dir → the GSubprocess guarding it */
+
+static void
+guard_dir (const char *dir)
+{
+  const char *argv[] = { "/bin/sh", "-c", guard_script, "crm-test-guard", dir, NULL };
+  g_autoptr(GError) error = NULL;
+  GSubprocess *guard;
+
+  guard = g_subprocess_newv (argv, G_SUBPROCESS_FLAGS_STDIN_PIPE
+                                   | G_SUBPROCESS_FLAGS_STDOUT_SILENCE
+                                   | G_SUBPROCESS_FLAGS_STDERR_SILENCE, &error);
+  g_assert_no_error (error);
+  if (guards == NULL)
+    guards = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, g_object_unref);
+  g_hash_table_insert (guards, g_strdup (dir), guard);
+}
+
+/* A fresh temp dir, removed when the test process ends if nobody removes it before. */
 char *
 crm_test_make_dir (void)
 {
@@ -48,6 +88,7 @@ crm_test_make_dir (void)
   /* Traversable, so that the cluster user (postgres, when tests run as root) reaches a
    * data directory inside it. */
   g_assert_cmpint (g_chmod (dir, 0711), ==, 0);
+  guard_dir (dir);
   return dir;
 }
 
@@ -55,9 +96,17 @@ void
 crm_test_remove_dir (const char *path)
 {
   const char *argv[] = { "rm", "-rf", "--one-file-system", path, NULL };
+  GSubprocess *guard;
 
   if (path != NULL && g_str_has_prefix (path, g_get_tmp_dir ()))
     g_assert_cmpint (crm_test_run_tool (argv, NULL), ==, 0);
+  guard = guards != NULL && path != NULL ? g_hash_table_lookup (guards, path) : NULL;
+  if (guard != NULL)
+    {
+      g_output_stream_close (g_subprocess_get_stdin_pipe (guard), NULL, NULL);
+      g_subprocess_wait (guard, NULL, NULL);
+      g_hash_table_remove (guards, path);
+    }
 }
 
 /**
@@ -113,7 +162,9 @@ crm_test_can_run_server (void)
   return FALSE;
 }
 
-/* A fresh cluster (fsync off) with an empty database "rapport", running. */
+/* A fresh cluster (fsync off) with an empty database "rapport", running as a child of
+ * this process: it outlives no test, which may end by an abort or SIGKILL, and its
+ * directory goes with it (crm_test_make_dir()). */
 CrmTestCluster *
 crm_test_cluster_new (void)
 {
@@ -123,6 +174,7 @@ crm_test_cluster_new (void)
   self->dir = crm_test_make_dir ();
   self->cluster = crm_cluster_new (self->dir, PG_BINDIR, "postgres");
   crm_cluster_set_durable (self->cluster, FALSE);
+  crm_cluster_set_attached (self->cluster, TRUE);
   crm_cluster_ensure_initialized (self->cluster, &error);
   g_assert_no_error (error);
   crm_cluster_start (self->cluster, &error);
@@ -153,6 +205,12 @@ crm_test_cluster_get_conninfo (CrmTestCluster *self)
   return self->conninfo;
 }
 
+const char *
+crm_test_cluster_get_dir (CrmTestCluster *self)
+{
+  return self->dir;
+}
+
 void
 crm_test_cluster_stop (CrmTestCluster *self)
 {
@@ -180,6 +238,22 @@ crm_test_cluster_connect (CrmTestCluster *self)
 
   g_assert_no_error (error);
   return conn;
+}
+
+void
+crm_test_database_set_up (CrmTestDatabase *fixture,
+                          gconstpointer    data)
+{
+  fixture->cluster = crm_test_cluster_new ();
+  fixture->conn = crm_test_cluster_connect (fixture->cluster);
+}
+
+void
+crm_test_database_tear_down (CrmTestDatabase *fixture,
+                             gconstpointer    data)
+{
+  g_clear_pointer (&fixture->conn, PQfinish);
+  g_clear_pointer (&fixture->cluster, crm_test_cluster_free);
 }
 
 /* The one value a query without parameters answers; the test fails otherwise. */

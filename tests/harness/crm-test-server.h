@@ -24,11 +24,24 @@ gboolean        crm_test_can_run_server         (void);
 CrmTestCluster *crm_test_cluster_new            (void);
 void            crm_test_cluster_free           (CrmTestCluster *cluster);
 const char     *crm_test_cluster_get_conninfo   (CrmTestCluster *cluster);
+const char     *crm_test_cluster_get_dir        (CrmTestCluster *cluster);
 void            crm_test_cluster_stop           (CrmTestCluster *cluster);
 void            crm_test_cluster_start          (CrmTestCluster *cluster);
 PGconn         *crm_test_cluster_connect        (CrmTestCluster *cluster);
 char           *crm_test_query_value            (PGconn         *conn,
                                                  const char     *sql);
+
+/* A g_test_add () fixture: a fresh cluster and a connection to its database "rapport". */
+typedef struct
+{
+  CrmTestCluster *cluster;
+  PGconn         *conn;
+} CrmTestDatabase;
+
+void            crm_test_database_set_up        (CrmTestDatabase *fixture,
+                                                 gconstpointer    data);
+void            crm_test_database_tear_down     (CrmTestDatabase *fixture,
+                                                 gconstpointer    data);
 
 CrmTestServer  *crm_test_server_new             (CrmTestCluster     *cluster,
                                                  const char * const *extra_args);

@@ -17,6 +17,7 @@
 
 #include "crm-cluster.h"
 #include "crm-pq.h"
+#include "crm-test-server.h"
 
 typedef struct
 {
@@ -43,39 +44,12 @@ can_run_postgres (void)
 }
 
 static void
-remove_tree (const char *path)
-{
-  struct stat st;
-
-  if (g_lstat (path, &st) != 0)
-    return;
-
-  if (S_ISDIR (st.st_mode))
-    {
-      g_autoptr(GDir) dir = g_dir_open (path, 0, NULL);
-      const char *name;
-
-      while (dir != NULL && (name = g_dir_read_name (dir)) != NULL)
-        {
-          g_autofree char *child = g_build_filename (path, name, NULL);
-
-          remove_tree (child);
-        }
-      g_rmdir (path);
-    }
-  else
-    {
-      g_unlink (path);
-    }
-}
-
-static void
 fixture_set_up (Fixture       *fixture,
                 gconstpointer  data)
 {
-  /* Not g_get_tmp_dir (): the socket path must stay short whatever TMPDIR is. */
-  fixture->tmp_dir = g_strdup ("/tmp/rc-XXXXXX");
-  g_assert_nonnull (g_mkdtemp_full (fixture->tmp_dir, 0700));
+  /* The harness's: removed, and PostgreSQL in it stopped, when the test ends by an abort. */
+  fixture->tmp_dir = crm_test_make_dir ();
+  g_assert_cmpint (g_chmod (fixture->tmp_dir, 0700), ==, 0);
 
   fixture->cluster = crm_cluster_new (fixture->tmp_dir, PG_BINDIR, NULL);
   crm_cluster_set_durable (fixture->cluster, FALSE);
@@ -91,7 +65,7 @@ fixture_tear_down (Fixture       *fixture,
   g_assert_no_error (error);
   g_clear_pointer (&fixture->cluster, crm_cluster_free);
 
-  remove_tree (fixture->tmp_dir);
+  crm_test_remove_dir (fixture->tmp_dir);
   g_assert_false (g_file_test (fixture->tmp_dir, G_FILE_TEST_EXISTS));
   g_clear_pointer (&fixture->tmp_dir, g_free);
 }

@@ -9,27 +9,7 @@
 /* crm-db.c: statements deferred (libpq pipeline mode) go with the next one and report
  * their failures there. */
 
-typedef struct
-{
-  CrmTestCluster *cluster;
-  PGconn         *conn;
-} Fixture;
-
-static void
-fixture_set_up (Fixture       *fixture,
-                gconstpointer  data)
-{
-  fixture->cluster = crm_test_cluster_new ();
-  fixture->conn = crm_test_cluster_connect (fixture->cluster);
-}
-
-static void
-fixture_tear_down (Fixture       *fixture,
-                   gconstpointer  data)
-{
-  g_clear_pointer (&fixture->conn, PQfinish);
-  crm_test_cluster_free (fixture->cluster);
-}
+typedef CrmTestDatabase Fixture;
 
 static void
 test_deferred (Fixture       *fixture,
@@ -103,9 +83,9 @@ main (int   argc,
   if (!crm_test_can_run_server ())
     return 0;
 
-  g_test_add ("/crm/db/deferred", Fixture, NULL, fixture_set_up, test_deferred,
-              fixture_tear_down);
-  g_test_add ("/crm/db/deferred-failure", Fixture, NULL, fixture_set_up, test_deferred_failure,
-              fixture_tear_down);
+  g_test_add ("/crm/db/deferred", Fixture, NULL,
+              crm_test_database_set_up, test_deferred, crm_test_database_tear_down);
+  g_test_add ("/crm/db/deferred-failure", Fixture, NULL,
+              crm_test_database_set_up, test_deferred_failure, crm_test_database_tear_down);
   return g_test_run ();
 }

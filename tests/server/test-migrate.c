@@ -9,27 +9,7 @@
 
 /* Migrations: a fresh database, a re-run, and a database newer than this binary. */
 
-typedef struct
-{
-  CrmTestCluster *cluster;
-  PGconn         *conn;
-} Fixture;
-
-static void
-fixture_set_up (Fixture       *fixture,
-                gconstpointer  data)
-{
-  fixture->cluster = crm_test_cluster_new ();
-  fixture->conn = crm_test_cluster_connect (fixture->cluster);
-}
-
-static void
-fixture_tear_down (Fixture       *fixture,
-                   gconstpointer  data)
-{
-  g_clear_pointer (&fixture->conn, PQfinish);
-  crm_test_cluster_free (fixture->cluster);
-}
+typedef CrmTestDatabase Fixture;
 
 /* How many migrations the server embeds: fewer than the latest version while a
  * number reserved for another branch is not merged yet. */
@@ -220,14 +200,15 @@ main (int   argc,
   if (!crm_test_can_run_server ())
     return 0;
 
-  g_test_add ("/crm/migrate/fresh", Fixture, NULL, fixture_set_up, test_fresh, fixture_tear_down);
-  g_test_add ("/crm/migrate/rerun-is-noop", Fixture, NULL, fixture_set_up, test_rerun_is_noop,
-              fixture_tear_down);
-  g_test_add ("/crm/migrate/newer-refused", Fixture, NULL, fixture_set_up, test_newer_refused,
-              fixture_tear_down);
-  g_test_add ("/crm/migrate/concurrent", Fixture, NULL, fixture_set_up, test_concurrent,
-              fixture_tear_down);
-  g_test_add ("/crm/migrate/schema-rules", Fixture, NULL, fixture_set_up, test_schema_rules,
-              fixture_tear_down);
+  g_test_add ("/crm/migrate/fresh", Fixture, NULL,
+              crm_test_database_set_up, test_fresh, crm_test_database_tear_down);
+  g_test_add ("/crm/migrate/rerun-is-noop", Fixture, NULL,
+              crm_test_database_set_up, test_rerun_is_noop, crm_test_database_tear_down);
+  g_test_add ("/crm/migrate/newer-refused", Fixture, NULL,
+              crm_test_database_set_up, test_newer_refused, crm_test_database_tear_down);
+  g_test_add ("/crm/migrate/concurrent", Fixture, NULL,
+              crm_test_database_set_up, test_concurrent, crm_test_database_tear_down);
+  g_test_add ("/crm/migrate/schema-rules", Fixture, NULL,
+              crm_test_database_set_up, test_schema_rules, crm_test_database_tear_down);
   return g_test_run ();
 }
