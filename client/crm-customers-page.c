@@ -832,13 +832,15 @@ static void
 fill_views (CrmCustomersPage *self)
 {
   g_autoptr(GVariant) views = NULL;
-  GtkWidget *child;
+  GtkListBoxRow *old;
   GVariantIter iter;
   const char *name;
   const char *query;
 
-  while ((child = gtk_widget_get_first_child (GTK_WIDGET (self->views_list))) != NULL)
-    gtk_list_box_remove (self->views_list, child);
+  /* The rows only: the list's first child may be its placeholder, which removing would
+   * drop for good. */
+  while ((old = gtk_list_box_get_row_at_index (self->views_list, 0)) != NULL)
+    gtk_list_box_remove (self->views_list, GTK_WIDGET (old));
   if (self->settings == NULL)
     return;
 
@@ -899,13 +901,18 @@ build_views_popover (CrmCustomersPage *self)
   GtkWidget *save_box = gtk_box_new (GTK_ORIENTATION_HORIZONTAL, 6);
   GtkWidget *save = gtk_button_new_with_mnemonic (_("_Save"));
   GtkWidget *title = gtk_label_new (_("Saved Views"));
+  GtkWidget *placeholder;
 
   gtk_widget_add_css_class (title, "heading");
   gtk_label_set_xalign (GTK_LABEL (title), 0);
   self->views_list = GTK_LIST_BOX (gtk_list_box_new ());
   gtk_widget_add_css_class (GTK_WIDGET (self->views_list), "boxed-list");
   gtk_list_box_set_selection_mode (self->views_list, GTK_SELECTION_NONE);
-  gtk_list_box_set_placeholder (self->views_list, gtk_label_new (_("No saved views")));
+  placeholder = gtk_label_new (_("No saved views"));
+  gtk_widget_add_css_class (placeholder, "dim-label");
+  gtk_widget_set_margin_top (placeholder, 12);
+  gtk_widget_set_margin_bottom (placeholder, 12);
+  gtk_list_box_set_placeholder (self->views_list, placeholder);
   g_signal_connect_swapped (self->views_list, "row-activated",
                             G_CALLBACK (view_row_activated_cb), self);
   self->view_name_entry = GTK_ENTRY (gtk_entry_new ());

@@ -605,6 +605,58 @@ always (Fixture *fixture)
   return TRUE;
 }
 
+/* The label that reads @text under @widget, or NULL. */
+static GtkWidget *
+find_label (GtkWidget  *widget,
+            const char *text)
+{
+  if (GTK_IS_LABEL (widget) && g_strcmp0 (gtk_label_get_text (GTK_LABEL (widget)), text) == 0)
+    return widget;
+  for (GtkWidget *child = gtk_widget_get_first_child (widget); child != NULL;
+       child = gtk_widget_get_next_sibling (child))
+    {
+      GtkWidget *found = find_label (child, text);
+
+      if (found != NULL)
+        return found;
+    }
+  return NULL;
+}
+
+/* The filters and the saved views, open as a user opens them, for the screenshots; with
+ * no saved view yet, the views say so. */
+static void
+check_popovers (Fixture *fixture)
+{
+  static const char * const buttons[] = { "filter_button", "views_button" };
+  static const char * const shots[] = { "filters", "views" };
+
+  for (guint i = 0; i < G_N_ELEMENTS (buttons); i++)
+    {
+      GtkMenuButton *button = crm_test_ui_template_child (customers_page (fixture),
+                                                          CRM_TYPE_CUSTOMERS_PAGE, buttons[i]);
+      GtkWidget *popover = GTK_WIDGET (gtk_menu_button_get_popover (button));
+      g_autofree char *file_name = g_strdup_printf (
+        "client-customers-%s%s%s.png", shots[i], fixture->test_case->language != NULL ? "-" : "",
+        fixture->test_case->language != NULL ? fixture->test_case->language : "");
+      g_autofree char *png = g_test_build_filename (G_TEST_BUILT, file_name, NULL);
+
+      gtk_menu_button_popup (button);
+      wait_until (fixture, popover, always, shots[i]);
+      g_assert_true (gtk_widget_get_mapped (popover));
+      if (g_str_equal (shots[i], "views"))
+        {
+          GtkWidget *none = find_label (popover, _("No saved views"));
+
+          g_assert_nonnull (none);
+          g_assert_true (gtk_widget_get_mapped (none));
+        }
+      crm_test_ui_save_png (GTK_WIDGET (fixture->window), popover, png);
+      gtk_menu_button_popdown (button);
+      wait_until (fixture, NULL, list_settled, "the list after the popover");
+    }
+}
+
 static gboolean
 has_contacts (Fixture *fixture)
 {
@@ -1488,6 +1540,7 @@ run_case (const CustomersCase *test_case)
       check_list (&fixture);
       check_capped_count (&fixture);
       check_search (&fixture);
+      check_popovers (&fixture);
       check_customer (&fixture);
       check_new_customer (&fixture);
       check_batch (&fixture);
