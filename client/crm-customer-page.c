@@ -1482,6 +1482,10 @@ describe_value (JsonObject *record,
             return g_strdup (gtk_string_list_get_string (GTK_STRING_LIST (model), i));
           }
     }
+  /* A switch's value as people say it, not as JSON has it. */
+  if (field->kind == EDITOR_BOOLEAN
+      && (g_str_equal (text, "true") || g_str_equal (text, "false")))
+    return g_strdup (g_str_equal (text, "true") ? _("Yes") : _("No"));
   if (*text == '\0')
     return g_strdup (_("(empty)"));
   return g_steal_pointer (&text);

@@ -927,7 +927,9 @@ check_customer (Fixture *fixture)
   g_autofree char *city = NULL;
   g_autofree char *path = NULL;
   g_autofree char *version = NULL;
+  g_autofree char *body = NULL;
   g_autoptr(JsonNode) theirs = NULL;
+  gboolean consent;
   const char *message;
   const char *new_city;
   const char *new_industry;
@@ -961,13 +963,20 @@ check_customer (Fixture *fixture)
   path = g_strdup_printf ("/api/v1/customers/%" G_GINT64_FORMAT, id);
   version = g_strdup_printf ("%" G_GINT64_FORMAT,
                              crm_customer_get_version (crm_customer_page_get_customer (page)));
-  theirs = call (fixture, fixture->admin_token, "PATCH", path, "{\"city\":\"苏州市\"}", version,
-                 &status);
+  /* Their change of a switch as well: the dialog says Yes or No, not JSON's true. */
+  consent = !json_object_get_boolean_member_with_default (
+    crm_customer_get_object (crm_customer_page_get_customer (page)), "marketing_consent", FALSE);
+  body = g_strdup_printf ("{\"city\":\"苏州市\",\"marketing_consent\":%s}",
+                          consent ? "true" : "false");
+  theirs = call (fixture, fixture->admin_token, "PATCH", path, body, version, &status);
   g_assert_cmpuint (status, ==, 200);
   set_row (fixture, "industry", new_industry);
   crm_customer_page_save (page);
   wait_until (fixture, NULL, conflict_shown, "the conflict dialog");
   dialog = _crm_customer_page_get_conflict_dialog (page);
+  g_assert_nonnull (find_label (GTK_WIDGET (dialog), consent ? _("Yes") : _("No")));
+  g_assert_null (find_label (GTK_WIDGET (dialog), "true"));
+  g_assert_null (find_label (GTK_WIDGET (dialog), "false"));
   screenshot (fixture, GTK_WIDGET (dialog), "conflict");
   /* "Keep theirs": the form shows the other user's version. */
   /* What a click on the button does: the response, then the dialog closes. */
