@@ -1677,10 +1677,6 @@ test_count_cap (Fixture       *fixture,
                     "SELECT 'Counted ' || $1 || ' ' || g, $2::bigint,\n"
                     "       CASE WHEN g <= 3 THEN 'capped-few' END\n"
                     "FROM generate_series (1, 10001) g", 2, params));
-  /* As autovacuum would within a minute: with statistics from before the 10,001 rows the
-   * planner takes the rep's in-scope rows for a handful and rescans contacts for each
-   * (30 s, issue 4's note). */
-  PQclear (db_exec ("ANALYZE customers", 0, NULL));
 
   expect_count (ADMIN, keep (g_strdup_printf ("q=%s", q)), 10000, TRUE);
   expect_count (MANAGER, keep (g_strdup_printf ("q=%s", q)), 0, FALSE);
@@ -1706,6 +1702,73 @@ test_count_cap (Fixture       *fixture,
   /* Gone again: the other cases count their own rows. */
   PQclear (db_exec ("DELETE FROM customers WHERE name LIKE 'Counted ' || $1 || ' %'\n"
                     "  AND owner_id = $2::bigint", 2, params));
+}
+
+/*
+ * A bulk import, then at once a sales rep's and an admin's search, list and count of it,
+ * before autovacuum's ANALYZE: with statistics from before the 10,001 new rows the
+ * planner took the rep's customers for a handful and scanned the contacts again for each
+ * of them, and a count took the whole 30 s statement timeout (a 503) in about half the
+ * runs (issue 4). The statistics are made stale on purpose here: analysed just before the
+ * import, with autovacuum off for the two tables until the end. Each answer must come
+ * well within the timeout.
+ */
+static void
+test_search_after_import (Fixture       *fixture,
+                          gconstpointer  data)
+{
+  const char *mark = fixture->mark;
+  g_autofree char *q = esc (mark);
+  char owner[32];
+  const char *params[] = { mark, owner };
+  const char *queries[] = { "/customers?q=%s", "/customers/count?q=%s",
+                            "/customers?q=%s&sort=name", "/customers?q=%s&kind=company",
+                            "/customers/count?q=%s&kind=company", NULL };
+  const int who[] = { REP_C, ADMIN };
+
+  ensure_world ();
+  ID_PARAM (owner, users[REP_C].id);
+  PQclear (db_exec ("ALTER TABLE customers SET (autovacuum_enabled = false)", 0, NULL));
+  PQclear (db_exec ("ALTER TABLE contacts SET (autovacuum_enabled = false)", 0, NULL));
+  PQclear (db_exec ("ANALYZE customers", 0, NULL));
+  PQclear (db_exec ("ANALYZE contacts", 0, NULL));
+  PQclear (db_exec ("INSERT INTO customers (name, owner_id)\n"
+                    "SELECT 'Imported ' || $1 || ' ' || g, $2::bigint\n"
+                    "FROM generate_series (1, 10001) g", 2, params));
+  /* A contact of one in a hundred, found by the same text. */
+  PQclear (db_exec ("INSERT INTO contacts (customer_id, full_name)\n"
+                    "SELECT id, 'Contact ' || $1 FROM customers\n"
+                    "WHERE name LIKE 'Imported ' || $1 || ' %' AND id % 100 = 0", 1, params));
+
+  for (guint u = 0; u < G_N_ELEMENTS (who); u++)
+    for (guint i = 0; queries[i] != NULL; i++)
+      {
+        g_autofree char *path = g_strdup_printf (queries[i], q);
+        g_autoptr(JsonNode) reply = NULL;
+        gint64 started = g_get_monotonic_time ();
+        double seconds;
+        guint status;
+
+        reply = api (who[u], "GET", NULL, 0, &status, "%s", path);
+        seconds = (g_get_monotonic_time () - started) / 1e6;
+        check (status == 200, "%s: %s answers %u after %.1f s, expected 200",
+               users[who[u]].username, path, status, seconds);
+        check (seconds < 10, "%s: %s takes %.1f s, expected well within the 30 s timeout",
+               users[who[u]].username, path, seconds);
+        if (status != 200)
+          continue;
+        if (strstr (path, "/count?") != NULL)
+          check (jint (reply, "count", -1) == 10000, "%s: %s counts %s, expected 10000+",
+                 users[who[u]].username, path, jtext (reply));
+        else
+          check (n_items (reply) == 50, "%s: %s lists %u, expected a page of 50",
+                 users[who[u]].username, path, n_items (reply));
+      }
+
+  PQclear (db_exec ("DELETE FROM customers WHERE name LIKE 'Imported ' || $1 || ' %'\n"
+                    "  AND owner_id = $2::bigint", 2, params));
+  PQclear (db_exec ("ALTER TABLE customers RESET (autovacuum_enabled)", 0, NULL));
+  PQclear (db_exec ("ALTER TABLE contacts RESET (autovacuum_enabled)", 0, NULL));
 }
 
 /* ======================================================================================== */
@@ -3124,6 +3187,7 @@ main (int   argc,
   ADD ("sort-and-paging", test_sort_and_paging);
   ADD ("search-pages", test_search_pages);
   ADD ("count-cap", test_count_cap);
+  ADD ("search-after-import", test_search_after_import);
   ADD ("tags", test_tags);
   ADD ("duplicates", test_duplicates);
   ADD ("merge", test_merge);
