@@ -105,7 +105,7 @@ SQL
 urlencode() { python3 -c 'import sys, urllib.parse; print(urllib.parse.quote(sys.argv[1], safe=""))' "$1"; }
 
 customers_measure() {
-  local rep_id qs2 qs4 qmail qmob qcontact ind city follow name paths p user c
+  local rep_id qs2 qs4 qmail qmob qcontact ind city follow name paths p user c rep_half all_half
   local -a cases
   rep_id=$(sql -At -c "SELECT id FROM users WHERE username = '$(rep_name 1)'")
   mapfile -t picks < <(sql -At -F $'\t' -c "
@@ -125,6 +125,11 @@ customers_measure() {
     SELECT industry, city FROM customers WHERE owner_id = $rep_id ORDER BY id LIMIT 1")
   # Page 21 (follow next 20 times), or the last but one page the rep has on small runs.
   follow=$(sql -At -c "SELECT greatest (1, least (20, (count(*) - 1) / 50 - 1)) FROM customers WHERE owner_id = $rep_id")
+  # A jump to the middle of the caller's list (?offset=, the client's scroll bar): the rep's
+  # and all customers', substituted for @half@ per user below.
+  read -r rep_half all_half < <(sql -At -F ' ' -c "
+    SELECT count(*) FILTER (WHERE owner_id = $rep_id) / 2, count(*) / 2
+    FROM customers WHERE deleted_at IS NULL")
 
   qpaths() { local v; for v in "$@"; do printf '%s ' "/api/v1/customers?q=$(urlencode "$v")"; done; }
   # name|follow-next|paths (space-separated)
@@ -138,13 +143,16 @@ customers_measure() {
     "list sort=name|0|/api/v1/customers?limit=50&sort=name"
     "list page $(( follow + 1 ))|$follow|/api/v1/customers?limit=50"
     "list industry+city|0|/api/v1/customers?limit=50&industry=$(urlencode "$ind")&city=$(urlencode "$city")"
+    "list offset half|0|/api/v1/customers?limit=50&offset=@half@"
+    "list offset half sort=name|0|/api/v1/customers?limit=50&sort=name&offset=@half@"
     "count|0|/api/v1/customers/count"
   )
   # The plans first: they explain the figures, and a slow search makes the rows long.
   customers_explain "$rep_id" "${qs2[0]}" "${qs4[0]}" || echo "bench/run: EXPLAIN failed" >&2
   {
     echo "Queries (from $(rep_name 1)'s customers): 2-char ${qs2[*]}; 4-char ${qs4[*]};"
-    echo "  e-mail ${qmail[*]}; mobile ${qmob[*]}; contact ${qcontact[*]}; filter industry=$ind city=$city"
+    echo "  e-mail ${qmail[*]}; mobile ${qmob[*]}; contact ${qcontact[*]}; filter industry=$ind city=$city;"
+    echo "  offset half: $rep_half ($(rep_name 1)), $all_half (bench-admin)"
   } >&2
   # The smoke (scripts/test) keeps this seconds-long: concurrency 1, 0.3 s, no warm-up.
   local conc_list=$concurrency run_s=$duration
@@ -159,7 +167,9 @@ customers_measure() {
       IFS='|' read -r name fol paths <<<"$case_"
       load=("$load_bin" --url "$url" --cacert "$cert" --json --token-file "$work/token-$user"
             --follow-next "$fol")
-      for p in $paths; do load+=(--path "$p"); done
+      local half=$all_half
+      [ "$user" = bench-admin ] || half=$rep_half
+      for p in $paths; do load+=(--path "${p//@half@/$half}"); done
       local cl=$conc_list
       # BENCH_SEARCH_CONCURRENCY: other levels for the q= rows (slow searches take long).
       case $name in q\ *) cl=${BENCH_SEARCH_CONCURRENCY:-$conc_list} ;; esac
@@ -215,8 +225,8 @@ SELECT jsonb_build_object ('id', r.id, 'version', r.version, 'created_at', r.cre
 FROM customers r
 WHERE true
   AND r.deleted_at IS NULL$scope_sql
-  AND r.id IN (SELECT rapport_customers_matching_page (:'q', 51, false, 'updated_at', true,
-                                                       NULL, NULL))
+  AND r.id = ANY (ARRAY (SELECT rapport_customers_matching_page (:'q', 51, false, 'updated_at',
+                                                                  true, NULL, NULL)))
 ORDER BY r.updated_at DESC, r.id DESC
 LIMIT 51;
 ROLLBACK;
