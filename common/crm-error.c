@@ -30,6 +30,7 @@ static const struct
   /* After the plain codes of the same statuses, which a bare status maps to. */
   { CRM_API_ERROR_MFA_REQUIRED, "mfa_required", 401 },
   { CRM_API_ERROR_MFA_ENROLLMENT_REQUIRED, "mfa_enrollment_required", 403 },
+  { CRM_API_ERROR_IDEMPOTENCY_KEY_REUSED, "idempotency_key_reused", 422 },
 };
 
 const char *

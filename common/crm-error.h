@@ -22,6 +22,8 @@ G_BEGIN_DECLS
  * @CRM_API_ERROR_MFA_REQUIRED: the password was right; a TOTP or recovery code is needed (401)
  * @CRM_API_ERROR_MFA_ENROLLMENT_REQUIRED: the caller's role requires MFA and the caller has
  *   not enrolled yet: only enrollment and sign-out are allowed (403)
+ * @CRM_API_ERROR_IDEMPOTENCY_KEY_REUSED: the request's Idempotency-Key came before with
+ *   another request (another body, path or method) (422)
  *
  * The error codes of the API contract. Client and server share this one table, so a
  * code string, its HTTP status and its enum value can never disagree.
@@ -42,6 +44,7 @@ typedef enum
   CRM_API_ERROR_UNAVAILABLE,
   CRM_API_ERROR_MFA_REQUIRED,
   CRM_API_ERROR_MFA_ENROLLMENT_REQUIRED,
+  CRM_API_ERROR_IDEMPOTENCY_KEY_REUSED,
 } CrmApiError;
 
 #define CRM_API_ERROR (crm_api_error_quark ())

@@ -13,6 +13,7 @@
 #include "crm-catalog.h"
 #include "crm-json.h"
 #include "crm-db-pool.h"
+#include "crm-idempotency.h"
 #include "crm-server.h"
 #include "crm-session.h"
 
@@ -35,6 +36,8 @@ struct _CrmCall
   GHashTable    *query;
   GHashTable    *headers;
   JsonNode      *body;
+  char          *idempotency_key;   /* a write's Idempotency-Key, or NULL */
+  char          *request_hash;      /* crm_idempotency_hash_request (), with the key */
 
   /* During the transaction. */
   PGconn        *conn;
@@ -46,6 +49,7 @@ struct _CrmCall
   /* The reply, handed back to the main thread. */
   guint          status;
   JsonNode      *reply;
+  char          *reply_text;        /* the reply written out, when it is stored or replayed */
   GPtrArray     *reply_headers;
 };
 
@@ -72,6 +76,7 @@ reset_reply (CrmCall *self)
 {
   self->status = 0;
   g_clear_pointer (&self->reply, json_node_unref);
+  g_clear_pointer (&self->reply_text, g_free);
   g_ptr_array_set_size (self->reply_headers, 0);
 }
 
@@ -91,6 +96,8 @@ call_free (CrmCall *self)
   g_clear_pointer (&self->query, g_hash_table_unref);
   g_clear_pointer (&self->headers, g_hash_table_unref);
   g_clear_pointer (&self->body, json_node_unref);
+  g_free (self->idempotency_key);
+  g_free (self->request_hash);
   principal_clear (&self->principal);
   g_free (self->audit_username);
   reset_reply (self);
@@ -374,6 +381,66 @@ authenticate (CrmCall  *self,
   return TRUE;
 }
 
+/*
+ * Before a write with an Idempotency-Key runs: claims the key, or answers (@replied) the
+ * stored reply of the same request, or refuses a key used for another request.
+ */
+static gboolean
+claim_idempotency_key (CrmCall  *self,
+                       gboolean *replied,
+                       GError  **error)
+{
+  g_auto(CrmIdempotentReply) stored = { 0 };
+  CrmIdempotencyClaim claim;
+
+  *replied = FALSE;
+  if (!crm_idempotency_claim (self->conn, crm_server_get_secret_box (self->server),
+                              self->principal.user_id, self->idempotency_key,
+                              self->request_hash, &claim, &stored, error))
+    return FALSE;
+  switch (claim)
+    {
+    case CRM_IDEMPOTENCY_CLAIMED:
+      return TRUE;
+    case CRM_IDEMPOTENCY_MISMATCH:
+      crm_call_reply_error (self, CRM_API_ERROR_IDEMPOTENCY_KEY_REUSED,
+                            N_("This Idempotency-Key was sent with another request; "
+                               "send a new key for a new request"));
+      break;
+    case CRM_IDEMPOTENCY_REPLAY:
+    default:
+      if (stored.status == 0)
+        {
+          /* Not expected: a claimed key gets its reply in the transaction that claimed it. */
+          crm_call_reply_error (self, CRM_API_ERROR_CONFLICT,
+                                N_("A request with this Idempotency-Key has not finished; "
+                                   "try again shortly"));
+          break;
+        }
+      self->status = stored.status;
+      self->reply_text = g_steal_pointer (&stored.body);
+      for (guint i = 0; i + 1 < stored.headers->len; i += 2)
+        crm_call_set_header (self, g_ptr_array_index (stored.headers, i),
+                             g_ptr_array_index (stored.headers, i + 1));
+      crm_call_set_header (self, "Idempotent-Replayed", "true");
+      break;
+    }
+  *replied = TRUE;
+  return TRUE;
+}
+
+/* After a write with an Idempotency-Key ran: its reply, kept with the key. */
+static gboolean
+store_idempotent_reply (CrmCall  *self,
+                        GError  **error)
+{
+  if (self->reply != NULL)
+    self->reply_text = json_to_string (self->reply, FALSE);
+  return crm_idempotency_store (self->conn, crm_server_get_secret_box (self->server),
+                                self->principal.user_id, self->idempotency_key, self->status,
+                                self->reply_text, self->reply_headers, error);
+}
+
 static gboolean
 call_transaction (PGconn   *conn,
                   gpointer  user_data,
@@ -415,12 +482,27 @@ call_transaction (PGconn   *conn,
   else if (!apply_settings (self, error))
     goto failed;
 
+  if (self->idempotency_key != NULL)
+    {
+      gboolean replied = FALSE;
+
+      if (!claim_idempotency_key (self, &replied, error))
+        goto failed;
+      if (replied)
+        {
+          self->conn = NULL;
+          return TRUE;
+        }
+    }
+
   ok = self->func (self, error);
   if (ok && self->status == 0)
     {
       g_warning ("Call for request %s returned no reply", self->request_id);
       crm_call_reply_error (self, CRM_API_ERROR_INTERNAL, N_("Internal server error"));
     }
+  if (ok && self->idempotency_key != NULL)
+    ok = store_idempotent_reply (self, error);
   self->conn = NULL;
   return ok;
 
@@ -468,7 +550,9 @@ run_cb (GObject      *source,
   for (guint i = 0; i + 1 < self->reply_headers->len; i += 2)
     soup_message_headers_replace (headers, g_ptr_array_index (self->reply_headers, i),
                                   g_ptr_array_index (self->reply_headers, i + 1));
-  if (self->reply != NULL)
+  if (self->reply_text != NULL)
+    crm_request_reply_json_text (request, self->status, g_steal_pointer (&self->reply_text));
+  else if (self->reply != NULL)
     crm_request_reply_json (request, self->status, self->reply);
   else
     crm_request_reply_empty (request, self->status);
@@ -509,6 +593,42 @@ has_nul_escape (const char *data,
         return TRUE;
     }
   return FALSE;
+}
+
+/*
+ * A write's Idempotency-Key (not on signing in, MFA enrollment or passwords, whose
+ * replies or bodies hold secrets the key's row would keep): a malformed key answers 422.
+ */
+static gboolean
+read_idempotency_key (CrmCall           *self,
+                      CrmRequest        *request,
+                      SoupServerMessage *message)
+{
+  const char *method = soup_server_message_get_method (message);
+  const char *key = soup_message_headers_get_one (soup_server_message_get_request_headers (message),
+                                                  "Idempotency-Key");
+  SoupMessageBody *body = soup_server_message_get_request_body (message);
+  g_autoptr(GBytes) bytes = NULL;
+  GUri *uri = soup_server_message_get_uri (message);
+
+  if (key == NULL || g_str_equal (method, SOUP_METHOD_GET) || g_str_equal (method, SOUP_METHOD_HEAD)
+      || (self->flags & (CRM_CALL_PUBLIC | CRM_CALL_DURING_ENROLLMENT)) != 0)
+    return TRUE;
+  if (!crm_idempotency_key_is_valid (key))
+    {
+      crm_request_reply_error (request, CRM_API_ERROR_INVALID,
+                               N_("The Idempotency-Key header must be 1 to 255 printable "
+                                  "ASCII characters, without spaces"));
+      return FALSE;
+    }
+  if (body != NULL && body->length > 0)
+    bytes = soup_message_body_flatten (body);
+  self->idempotency_key = g_strdup (key);
+  self->request_hash = crm_idempotency_hash_request (method, g_uri_get_path (uri),
+                                                     g_uri_get_query (uri),
+                                                     crm_call_get_header (self, "If-Match"),
+                                                     bytes);
+  return TRUE;
 }
 
 static gboolean
@@ -644,6 +764,8 @@ run_full (CrmRequest      *request,
                                   "characters"));
       return;
     }
+  if (!read_idempotency_key (self, request, message))
+    return;
 
   authorization = soup_message_headers_get_one (request_headers, "Authorization");
   if (authorization != NULL && g_ascii_strncasecmp (authorization, "Bearer ", 7) == 0)

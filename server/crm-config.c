@@ -75,7 +75,7 @@ static const CrmConfigKey config_keys[] = {
     "(0 = never)",
     G_STRUCT_OFFSET (CrmConfig, alert_threshold) },
   { "reminder-interval-seconds", "RAPPORT_REMINDER_INTERVAL_SECONDS", CRM_CONFIG_TYPE_INT, "300",
-    1, 86400, SERVER, "SECONDS", "How often to look for customers that need an update reminder",
+    1, 86400, SERVER, "SECONDS", "How often to send update reminders and prune expired idempotency keys",
     G_STRUCT_OFFSET (CrmConfig, reminder_interval_seconds) },
   { "log-format", "RAPPORT_LOG_FORMAT", CRM_CONFIG_TYPE_STRING, "text", 0, 0, ALL, "text|json",
     "Log lines as key=value text or as one JSON object per line",

@@ -270,6 +270,20 @@ crm_request_reply_json (CrmRequest *self,
 }
 
 /**
+ * crm_request_reply_json_text:
+ * @text: (transfer full): JSON text, sent as it is
+ *
+ * Like crm_request_reply_json (), for a body already written out (a stored reply).
+ */
+void
+crm_request_reply_json_text (CrmRequest *self,
+                             guint       status,
+                             char       *text)
+{
+  reply (self, status, text, strlen (text));
+}
+
+/**
  * crm_api_error_body_new:
  * @fields: (nullable): per field a message, for 422 and for a 403 naming a field
  *

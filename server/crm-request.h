@@ -33,6 +33,9 @@ void               crm_request_pause          (CrmRequest        *self);
 void               crm_request_reply_json     (CrmRequest        *self,
                                                guint              status,
                                                JsonNode          *node);
+void               crm_request_reply_json_text (CrmRequest       *self,
+                                               guint              status,
+                                               char              *text);
 void               crm_request_reply_empty    (CrmRequest        *self,
                                                guint              status);
 void               crm_request_reply_upgrade  (CrmRequest        *self);

@@ -8,9 +8,10 @@
 #include "crm-scheduler.h"
 
 /*
- * Periodic work: update reminders each interval, customer levels once a day (orders age
- * out of a rule's period). Every instance runs the timer; a transaction advisory lock
- * inside rapport_send_reminders () lets one of them do the work at a time.
+ * Periodic work: update reminders and the pruning of expired idempotency keys each
+ * interval, customer levels once a day (orders age out of a rule's period). Every
+ * instance runs the timer; a transaction advisory lock inside rapport_send_reminders ()
+ * lets one of them send reminders at a time (pruning twice at once is harmless).
  */
 
 #define LEVELS_EVERY_US ((gint64) G_USEC_PER_SEC * 60 * 60 * 24)
@@ -27,6 +28,7 @@ typedef struct
   gboolean levels;
   gint64   reminders;
   gint64   level_changes;
+  gint64   pruned_keys;
 } Round;
 
 static void
@@ -49,6 +51,14 @@ run_round (PGconn   *conn,
   if (sent == NULL)
     return FALSE;
   round->reminders = g_ascii_strtoll (PQgetvalue (sent, 0, 0), NULL, 10);
+  {
+    g_autoptr(PGresult) pruned = crm_db_exec (conn, "SELECT rapport_prune_idempotency_keys ()",
+                                              0, NULL, error);
+
+    if (pruned == NULL)
+      return FALSE;
+    round->pruned_keys = g_ascii_strtoll (PQgetvalue (pruned, 0, 0), NULL, 10);
+  }
   if (round->levels)
     {
       g_autoptr(PGresult) changed = crm_db_exec (conn, "SELECT rapport_recompute_levels ()", 0,
@@ -93,6 +103,8 @@ round_cb (GObject      *source,
     {
       if (round->reminders > 0)
         g_message ("Sent %" G_GINT64_FORMAT " update reminders", round->reminders);
+      if (round->pruned_keys > 0)
+        g_message ("Pruned %" G_GINT64_FORMAT " expired idempotency keys", round->pruned_keys);
       if (round->levels)
         g_message ("Recomputed customer levels: %" G_GINT64_FORMAT " changed",
                    round->level_changes);

@@ -24,6 +24,11 @@ test_error_table (void)
   g_assert_false (crm_api_error_from_string (NULL, &code));
   g_assert_cmpint (crm_api_error_from_http_status (409), ==, CRM_API_ERROR_CONFLICT);
   g_assert_cmpint (crm_api_error_from_http_status (502), ==, CRM_API_ERROR_INTERNAL);
+  /* A bare 422 is still "invalid"; the key's own code only by name. */
+  g_assert_cmpint (crm_api_error_from_http_status (422), ==, CRM_API_ERROR_INVALID);
+  g_assert_true (crm_api_error_from_string ("idempotency_key_reused", &code));
+  g_assert_cmpint (code, ==, CRM_API_ERROR_IDEMPOTENCY_KEY_REUSED);
+  g_assert_cmpuint (crm_api_error_get_http_status (code), ==, 422);
 }
 
 static void
