@@ -10,15 +10,16 @@
 #include <libsoup/soup.h>
 
 #include "crm-api-client.h"
+#include "crm-api-client-private.h"
 #include "crm-api-paths.h"
 #include "crm-error.h"
 
 /* Seconds libsoup waits for a connection or a reply before it gives up. */
 #define IO_TIMEOUT_SECONDS 15
 
-/* A GET answered 503 (the server's database is unavailable) is sent again after
- * each of these pauses, in milliseconds, or after the reply's Retry-After when
- * that is longer (up to MAX_RETRY_AFTER_MS). */
+/* A GET, or a write with an Idempotency-Key, answered 503 (the server's database
+ * is unavailable) is sent again after each of these pauses, in milliseconds, or
+ * after the reply's Retry-After when that is longer (up to MAX_RETRY_AFTER_MS). */
 static const guint retry_delays_ms[] = { 500, 1000, 2000, 4000 };
 #define MAX_RETRY_AFTER_MS 30000
 
@@ -205,6 +206,7 @@ typedef struct
   gboolean              generic;           /* crm_api_client_call_async () */
   guint                 status;            /* the reply's HTTP status */
   guint                 retries;           /* how often a 503 was sent again */
+  GBytes               *body;              /* the request body, to send it again */
 } Request;
 
 static void
@@ -215,6 +217,7 @@ request_free (Request *request)
   g_clear_object (&request->message);
   g_clear_object (&request->pinned);
   g_clear_object (&request->peer_certificate);
+  g_clear_pointer (&request->body, g_bytes_unref);
   g_free (request->token);
   g_free (request);
 }
@@ -438,7 +441,8 @@ copy_header (const char *name,
 }
 
 /* The pause before sending @request again after a 503, in milliseconds, or 0
- * when it is not sent again: only idempotent GETs are, a few times. */
+ * when it is not sent again: only GETs and writes with an Idempotency-Key (which
+ * the server runs once however often they come) are, a few times. */
 static guint
 retry_delay (Request *request)
 {
@@ -447,7 +451,9 @@ retry_delay (Request *request)
   guint delay;
 
   if (request->status != SOUP_STATUS_SERVICE_UNAVAILABLE
-      || g_strcmp0 (soup_message_get_method (request->message), SOUP_METHOD_GET) != 0
+      || (g_strcmp0 (soup_message_get_method (request->message), SOUP_METHOD_GET) != 0
+          && soup_message_headers_get_one (soup_message_get_request_headers (request->message),
+                                           "Idempotency-Key") == NULL)
       || request->retries >= G_N_ELEMENTS (retry_delays_ms))
     return 0;
 
@@ -476,11 +482,14 @@ retry_cb (gpointer user_data)
       return G_SOURCE_REMOVE;
     }
 
-  /* A message is sent once: the same request again, in a new one. */
+  /* A message is sent once: the same request again (its Idempotency-Key too), in a new one. */
   message = soup_message_new_from_uri (soup_message_get_method (request->message),
                                        soup_message_get_uri (request->message));
   soup_message_headers_foreach (soup_message_get_request_headers (request->message),
                                 copy_header, soup_message_get_request_headers (message));
+  if (request->body != NULL)
+    soup_message_set_request_body_from_bytes (message, "application/json", request->body);
+  soup_message_set_flags (message, soup_message_get_flags (request->message));
   g_signal_handlers_disconnect_by_data (request->message, request);
   g_set_object (&request->message, message);
   g_signal_connect (request->message, "accept-certificate",
@@ -596,6 +605,29 @@ call_read_cb (GObject      *object,
   return_func (task, request, root);
 }
 
+/*
+ * A write gets a key of its own (server/API.md, Idempotency-Key), kept for all its
+ * sends: the server then runs it once however often it arrives, so libsoup may send it
+ * over the kept-alive connection and send it again when that connection turns out to be
+ * closed (SOUP_MESSAGE_IDEMPOTENT); unflagged, every POST and PATCH opened a new TLS
+ * connection. Not for signing in and MFA enrollment, which the server does not replay.
+ */
+static void
+add_idempotency_key (SoupMessage *message,
+                     const char  *path)
+{
+  const char *method = soup_message_get_method (message);
+  g_autofree char *key = NULL;
+
+  if (g_str_equal (method, SOUP_METHOD_GET) || g_str_equal (method, SOUP_METHOD_HEAD)
+      || g_str_has_prefix (path, SESSION_PATH))
+    return;
+  key = g_uuid_string_random ();
+  soup_message_headers_replace (soup_message_get_request_headers (message), "Idempotency-Key",
+                                key);
+  soup_message_add_flags (message, SOUP_MESSAGE_IDEMPOTENT);
+}
+
 /* Sends @method @path with @body (or none) and ends @task through @return_func. */
 static void
 start_call_full (CrmApiClient *self,
@@ -633,7 +665,10 @@ start_call_full (CrmApiClient *self,
       g_autoptr(GBytes) bytes = g_bytes_new_take (g_steal_pointer (&json), length);
 
       soup_message_set_request_body_from_bytes (request->message, "application/json", bytes);
+      request->body = g_bytes_ref (bytes);
     }
+  if (generic)
+    add_idempotency_key (request->message, path);
 
   g_task_set_task_data (task, request, (GDestroyNotify) request_free);
   g_object_set_data (G_OBJECT (task), "crm-return-func", return_func);
@@ -846,6 +881,13 @@ crm_api_client_set_base_url (CrmApiClient *self,
   /* A token is good for the server that issued it only. */
   crm_api_client_set_token (self, NULL);
   g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_BASE_URL]);
+}
+
+/* The session every call goes through, for tests that watch its connections. */
+SoupSession *
+_crm_api_client_get_session (CrmApiClient *self)
+{
+  return self->session;
 }
 
 /**
@@ -1344,10 +1386,15 @@ crm_api_query_add (GString    *query,
  * Sends any authenticated API call. A 401 to a call with the client's
  * token emits #CrmApiClient::unauthorized first, as for every call.
  *
- * A `GET` answered `503` (the server's database is unavailable) is sent
- * again after 0.5, 1, 2 and 4 s, or after the reply's `Retry-After` when that
- * is longer, before the 503 is handed over; @cancellable also ends the waits.
- * Other methods are never sent twice.
+ * Every other method carries an `Idempotency-Key` of its own (a random UUID,
+ * the same for every send of the call), so the server runs it once however
+ * often it arrives: libsoup sends it over the kept-alive connection and may
+ * send it again when that connection turns out to be closed.
+ *
+ * A `GET` or such a write answered `503` (the server's database is
+ * unavailable) is sent again after 0.5, 1, 2 and 4 s, or after the reply's
+ * `Retry-After` when that is longer, before the 503 is handed over;
+ * @cancellable also ends the waits.
  */
 void
 crm_api_client_call_async (CrmApiClient        *self,
