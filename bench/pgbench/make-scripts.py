@@ -6,6 +6,8 @@
 #   @RETURNING@   the columns its writes return (returning.sql)
 #   @AUDIT action=A record=R detail=D@      the audit row (audit.sql)
 #   @DUPLICATES name=N mobile=M id=I@       the duplicate check after a write (duplicates.sql)
+#   @CLAIM_KEY@ / @STORE_KEY status=S@       a write's Idempotency-Key: claimed first, its
+#                                            reply stored last (server/crm-idempotency.c)
 # Usage: make-scripts.py OUT_DIR — writes OUT_DIR/SCENARIO.pgbench and prints, one line per
 # scenario, "SCENARIO FILE@WEIGHT …" for pgbench's -f.
 import os
@@ -25,6 +27,13 @@ record = text("record.sql").strip()
 returning = text("returning.sql").strip()
 audit = text("audit.sql").strip()
 duplicates = text("duplicates.sql").strip()
+# The key is unique per client and draw (:k); the hash stands for the request's SHA-256, the
+# reply for the record (the server stores it sealed: a third longer in base64).
+claim_key = ("SELECT claimed FROM rapport_claim_idempotency_key "
+             "('pgbench-' || :client_id || '-' || :k, sha256 (convert_to (:k::text, 'UTF8')));")
+store_key = ("UPDATE idempotency_keys SET status = @STATUS@, reply = :new_jsonb_build_object, "
+             "headers = '[]' WHERE user_id = rapport_user_id () "
+             "AND key = 'pgbench-' || :client_id || '-' || :k;")
 prelude = text("prelude.sql")
 
 
@@ -39,6 +48,11 @@ def expand(body, q=None):
         if m:
             line = (duplicates.replace("@NAME@", m.group(1)).replace("@MOBILE@", m.group(2))
                     .replace("@ID@", m.group(3)))
+        if line == "@CLAIM_KEY@":
+            line = claim_key
+        m = re.fullmatch(r"@STORE_KEY status=(\d+)@", line)
+        if m:
+            line = store_key.replace("@STATUS@", m.group(1))
         lines.append(line)
     body = "\n".join(lines) + "\n"
     body = body.replace("@RECORD@", record).replace("@RETURNING@", returning)
