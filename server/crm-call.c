@@ -58,6 +58,8 @@ static const char * const copied_headers[] = {
   "If-Match", "User-Agent",
 };
 
+static void role_rules_unref (CrmRoleRules *rules);
+
 static void
 principal_clear (CrmPrincipal *principal)
 {
@@ -66,8 +68,7 @@ principal_clear (CrmPrincipal *principal)
   g_clear_pointer (&principal->role_name, g_free);
   g_clear_pointer (&principal->role_builtin, g_free);
   g_clear_pointer (&principal->team_members, g_free);
-  g_clear_pointer (&principal->permissions, crm_permissions_free);
-  g_clear_pointer (&principal->field_flags, g_hash_table_unref);
+  g_clear_pointer (&principal->rules, role_rules_unref);
   memset (principal, 0, sizeof *principal);
 }
 
@@ -192,27 +193,178 @@ crm_permissions_from_lists (const char *scopes,
   return permissions;
 }
 
-/* "object.field=p|s|ps,…" as written by rapport_principal (). */
-static GHashTable *
-read_field_flags (const char *policies)
+/*
+ * What a role's permissions and the field policies come to, made once and shared by the
+ * calls whose rapport_principal () texts read the same (profiles of list and read
+ * requests showed every call splitting and parsing them again). Never changed once made;
+ * the texts are the cache key, so a changed role or policy, whose texts are read in the
+ * call's own transaction, makes new rules on the very next request.
+ */
+struct _CrmRoleRules
 {
-  GHashTable *field_flags = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
+  gatomicrefcount  ref_count;
+  char            *key;
+  CrmPermissions  *permissions;
+  /* Per object: field → CrmFieldFlags. */
+  GHashTable      *field_flags[CRM_N_OBJECTS];
+  CrmReadNeeds     read_needs[CRM_N_OBJECTS];
+};
+
+/* Different roles and policy sets in use at once; past it the cache starts again. */
+#define ROLE_RULES_CACHE_MAX 64
+
+static GMutex role_rules_lock;
+static GHashTable *role_rules_cache;
+
+static CrmRoleRules *
+role_rules_ref (CrmRoleRules *rules)
+{
+  g_atomic_ref_count_inc (&rules->ref_count);
+  return rules;
+}
+
+static void
+role_rules_unref (CrmRoleRules *rules)
+{
+  if (!g_atomic_ref_count_dec (&rules->ref_count))
+    return;
+  g_free (rules->key);
+  crm_permissions_free (rules->permissions);
+  for (guint o = 0; o < CRM_N_OBJECTS; o++)
+    g_clear_pointer (&rules->field_flags[o], g_hash_table_unref);
+  g_free (rules);
+}
+
+static CrmFieldFlags
+role_rules_get_field_flags (const CrmRoleRules *rules,
+                            CrmObject           object,
+                            const char         *field)
+{
+  if (rules->field_flags[object] == NULL)
+    return 0;
+  return GPOINTER_TO_INT (g_hash_table_lookup (rules->field_flags[object], field));
+}
+
+static CrmFieldAccess
+role_rules_get_field_access (const CrmRoleRules *rules,
+                             CrmObject           object,
+                             const char         *field)
+{
+  gboolean is_protected
+    = (role_rules_get_field_flags (rules, object, field) & CRM_FIELD_PROTECTED) != 0;
+
+  /* Who may unprotect a field anyway (fields.update all: admins) is not held back by it. */
+  if (crm_permissions_get_scope (rules->permissions, CRM_OBJECT_FIELDS,
+                                 CRM_ACTION_UPDATE) == CRM_SCOPE_ALL)
+    is_protected = FALSE;
+  return crm_permissions_get_field_access (rules->permissions, object, field, is_protected);
+}
+
+/* Whether a custom value named in @table (field → anything) is hidden from the role. */
+static gboolean
+hides_custom_in (const CrmRoleRules *rules,
+                 CrmObject           object,
+                 GHashTable         *table)
+{
+  GHashTableIter iter;
+  gpointer field;
+
+  if (table == NULL)
+    return FALSE;
+  g_hash_table_iter_init (&iter, table);
+  while (g_hash_table_iter_next (&iter, &field, NULL))
+    if (g_str_has_prefix (field, "custom_")
+        && role_rules_get_field_access (rules, object, field) == CRM_FIELD_ACCESS_NONE)
+      return TRUE;
+  return FALSE;
+}
+
+/* @policies: "object.field=p|s|ps,…" as written by rapport_principal (). */
+static CrmRoleRules *
+role_rules_new (char       *key,
+                const char *scopes,
+                const char *fields,
+                const char *policies)
+{
+  CrmRoleRules *rules = g_new0 (CrmRoleRules, 1);
   g_auto(GStrv) policy_items = g_strsplit (policies, ",", -1);
 
+  g_atomic_ref_count_init (&rules->ref_count);
+  rules->key = key;
+  rules->permissions = crm_permissions_from_lists (scopes, fields);
   for (guint i = 0; policy_items[i] != NULL; i++)
     {
       g_auto(GStrv) kv = g_strsplit (policy_items[i], "=", 2);
+      const char *dot;
+      g_autofree char *object_name = NULL;
       CrmFieldFlags flags = 0;
+      CrmObject object;
 
-      if (kv[0] == NULL || kv[1] == NULL)
+      if (kv[0] == NULL || kv[1] == NULL || (dot = strchr (kv[0], '.')) == NULL)
+        continue;
+      object_name = g_strndup (kv[0], dot - kv[0]);
+      if (!crm_object_from_string (object_name, &object))
         continue;
       if (strchr (kv[1], 'p') != NULL)
         flags |= CRM_FIELD_PROTECTED;
       if (strchr (kv[1], 's') != NULL)
-        flags |= CRM_FIELD_SENSITIVE;
-      g_hash_table_replace (field_flags, g_strdup (kv[0]), GINT_TO_POINTER (flags));
+        {
+          flags |= CRM_FIELD_SENSITIVE;
+          rules->read_needs[object] |= CRM_READ_SENSITIVE;
+        }
+      if (rules->field_flags[object] == NULL)
+        rules->field_flags[object] = g_hash_table_new_full (g_str_hash, g_str_equal, g_free,
+                                                            NULL);
+      g_hash_table_replace (rules->field_flags[object], g_strdup (dot + 1),
+                            GINT_TO_POINTER (flags));
     }
-  return field_flags;
+  for (guint o = 0; o < CRM_N_OBJECTS; o++)
+    if (hides_custom_in (rules, o, rules->field_flags[o])
+        || hides_custom_in (rules, o, crm_permissions_get_field_table (rules->permissions, o)))
+      rules->read_needs[o] |= CRM_READ_HIDDEN_CUSTOM;
+  return rules;
+}
+
+/* The rules of these texts, from the cache or made (and cached) now. */
+static CrmRoleRules *
+role_rules_get (const char *scopes,
+                const char *fields,
+                const char *policies)
+{
+  g_autofree char *key = g_strjoin ("\n", scopes, fields, policies, NULL);
+  CrmRoleRules *rules;
+  CrmRoleRules *made;
+
+  g_mutex_lock (&role_rules_lock);
+  if (role_rules_cache == NULL)
+    role_rules_cache = g_hash_table_new_full (g_str_hash, g_str_equal, NULL,
+                                              (GDestroyNotify) role_rules_unref);
+  rules = g_hash_table_lookup (role_rules_cache, key);
+  if (rules != NULL)
+    role_rules_ref (rules);
+  g_mutex_unlock (&role_rules_lock);
+  if (rules != NULL)
+    return rules;
+
+  made = role_rules_new (g_steal_pointer (&key), scopes, fields, policies);
+  g_mutex_lock (&role_rules_lock);
+  rules = g_hash_table_lookup (role_rules_cache, made->key);
+  if (rules == NULL)
+    {
+      /* Roles rarely change; many distinct texts mean edits, whose old rules nobody
+       * asks for again (calls holding them keep their reference). */
+      if (g_hash_table_size (role_rules_cache) >= ROLE_RULES_CACHE_MAX)
+        g_hash_table_remove_all (role_rules_cache);
+      rules = made;
+      g_hash_table_insert (role_rules_cache, rules->key, role_rules_ref (rules));
+    }
+  else
+    {
+      role_rules_ref (rules);
+      role_rules_unref (made);
+    }
+  g_mutex_unlock (&role_rules_lock);
+  return rules;
 }
 
 static void
@@ -316,9 +468,10 @@ load_principal (CrmCall   *self,
   p->team_members = g_strdup (PQgetvalue (result, 0, first + 8));
   p->role_builtin = PQgetisnull (result, 0, first + 12)
                       ? NULL : g_strdup (PQgetvalue (result, 0, first + 12));
-  p->permissions = crm_permissions_from_lists (PQgetvalue (result, 0, first + 9),
-                                               PQgetvalue (result, 0, first + 10));
-  p->field_flags = read_field_flags (PQgetvalue (result, 0, first + 11));
+  p->rules = role_rules_get (PQgetvalue (result, 0, first + 9),
+                             PQgetvalue (result, 0, first + 10),
+                             PQgetvalue (result, 0, first + 11));
+  p->permissions = p->rules->permissions;
   self->authenticated = TRUE;
   g_free (self->audit_username);
   self->audit_username = g_strdup (p->username);
@@ -895,11 +1048,9 @@ crm_call_get_field_flags (CrmCall    *self,
                           CrmObject   object,
                           const char *field)
 {
-  g_autofree char *key = g_strdup_printf ("%s.%s", crm_object_to_string (object), field);
-
-  if (self->principal.field_flags == NULL)
+  if (!self->authenticated)
     return 0;
-  return GPOINTER_TO_INT (g_hash_table_lookup (self->principal.field_flags, key));
+  return role_rules_get_field_flags (self->principal.rules, object, field);
 }
 
 CrmFieldAccess
@@ -907,18 +1058,24 @@ crm_call_get_field_access (CrmCall    *self,
                            CrmObject   object,
                            const char *field)
 {
-  CrmFieldFlags flags = crm_call_get_field_flags (self, object, field);
-
-  gboolean is_protected = (flags & CRM_FIELD_PROTECTED) != 0;
-
   if (!self->authenticated)
     return CRM_FIELD_ACCESS_NONE;
-  /* Who may unprotect a field anyway (fields.update all: admins) is not held back by it. */
-  if (crm_permissions_get_scope (self->principal.permissions, CRM_OBJECT_FIELDS,
-                                 CRM_ACTION_UPDATE) == CRM_SCOPE_ALL)
-    is_protected = FALSE;
-  return crm_permissions_get_field_access (self->principal.permissions, object, field,
-                                           is_protected);
+  return role_rules_get_field_access (self->principal.rules, object, field);
+}
+
+/**
+ * crm_call_get_read_needs:
+ *
+ * What showing a record of @object to the caller needs besides leaving out the fields
+ * the caller may not read; %CRM_READ_PLAIN for most roles and objects.
+ */
+CrmReadNeeds
+crm_call_get_read_needs (CrmCall   *self,
+                         CrmObject  object)
+{
+  if (!self->authenticated)
+    return CRM_READ_SENSITIVE | CRM_READ_HIDDEN_CUSTOM;
+  return self->principal.rules->read_needs[object];
 }
 
 /** crm_call_in_scope: whether a record owned by @owner_id lies within @scope for the caller. */

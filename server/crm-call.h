@@ -59,6 +59,25 @@ typedef enum
   CRM_FIELD_SENSITIVE = 1 << 1,
 } CrmFieldFlags;
 
+/**
+ * CrmReadNeeds:
+ * @CRM_READ_PLAIN: a stored row, restricted to the columns the caller may read, is the
+ *   record as the caller sees it
+ * @CRM_READ_SENSITIVE: a field of the object is sensitive: its values may be tokens to
+ *   decrypt
+ * @CRM_READ_HIDDEN_CUSTOM: a custom value of the object is hidden from the caller
+ *
+ * What showing a record of an object needs beyond restricting its columns.
+ */
+typedef enum
+{
+  CRM_READ_PLAIN = 0,
+  CRM_READ_SENSITIVE = 1 << 0,
+  CRM_READ_HIDDEN_CUSTOM = 1 << 1,
+} CrmReadNeeds;
+
+typedef struct _CrmRoleRules CrmRoleRules;
+
 typedef struct
 {
   gint64          session_id;
@@ -72,9 +91,10 @@ typedef struct
   char           *team_members;
   gboolean        mfa_enabled;
   gboolean        require_mfa;
-  CrmPermissions *permissions;
-  /* "object.field" → CrmFieldFlags */
-  GHashTable     *field_flags;
+  /* Borrowed from @rules: shared by every call whose role and field policies read the
+   * same, never changed. */
+  const CrmPermissions *permissions;
+  CrmRoleRules   *rules;
 } CrmPrincipal;
 
 CrmPermissions     *crm_permissions_from_lists (const char    *scopes,
@@ -123,6 +143,8 @@ CrmFieldFlags       crm_call_get_field_flags  (CrmCall        *self,
 CrmFieldAccess      crm_call_get_field_access (CrmCall        *self,
                                                CrmObject       object,
                                                const char     *field);
+CrmReadNeeds        crm_call_get_read_needs   (CrmCall        *self,
+                                               CrmObject       object);
 gboolean            crm_call_in_scope         (CrmCall        *self,
                                                CrmScope        scope,
                                                gint64          owner_id);

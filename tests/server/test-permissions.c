@@ -444,17 +444,25 @@ json_items (JsonNode *reply)
   return json_node_get_array (items);
 }
 
-/* Whether a list reply holds the record @id. */
-static gboolean
-list_has (JsonNode *reply,
-          gint64    id)
+/* The record @id in a list reply (NULL when it is not there). */
+static JsonNode *
+list_item (JsonNode *reply,
+           gint64    id)
 {
   JsonArray *items = json_items (reply);
 
   for (guint i = 0; items != NULL && i < json_array_get_length (items); i++)
     if (json_int (json_array_get_element (items, i), "id", 0) == id)
-      return TRUE;
-  return FALSE;
+      return json_array_get_element (items, i);
+  return NULL;
+}
+
+/* Whether a list reply holds the record @id. */
+static gboolean
+list_has (JsonNode *reply,
+          gint64    id)
+{
+  return list_item (reply, id) != NULL;
 }
 
 static JsonNode *
@@ -1511,6 +1519,138 @@ test_field_restrictions (void)
   check_denials_audited ();
 }
 
+/* REP_A's list of customers, with @id on it. */
+static JsonNode *
+rep_list (gint64 id)
+{
+  guint status;
+  JsonNode *list = call (REP_A, "GET", NULL, 0, &status, "/customers?limit=500");
+
+  expect_status (list, status, 200);
+  g_assert_nonnull (list_item (list, id));
+  return list;
+}
+
+static void
+put_field_policy (const char *field,
+                  const char *body)
+{
+  guint status;
+  g_autoptr(JsonNode) reply = call (ADMIN, "PUT", body, 0, &status,
+                                    "/field-policies/customers/%s", field);
+
+  expect_status (reply, status, 204);
+}
+
+/*
+ * The server keeps what it derives from a role's permissions and the field policies
+ * between requests: a change by an admin shows on the caller's very next request, on
+ * lists and single records, for field access, scopes and field policies.
+ */
+static void
+test_role_change_next_request (void)
+{
+  g_autoptr(JsonNode) original = NULL;
+  g_autoptr(JsonNode) changed = NULL;
+  g_autoptr(JsonNode) list = NULL;
+  g_autoptr(JsonNode) one = NULL;
+  g_autoptr(JsonNode) written = NULL;
+  g_autoptr(JsonNode) refused = NULL;
+  g_autofree char *stored = NULL;
+  char buffer[32];
+  JsonObject *fields;
+  JsonObject *scopes;
+  gint64 customer;
+  guint status;
+
+  ensure_world ();
+  customer = users[REP_A].customer;
+  written = call (ADMIN, "PATCH", "{\"website\":\"https://example.com/next\"}",
+                  version_of ("customers", customer), &status,
+                  "/customers/%" G_GINT64_FORMAT, customer);
+  expect_status (written, status, 200);
+
+  /* Twice, so that whatever the server keeps of the role is in use. */
+  for (int i = 0; i < 2; i++)
+    {
+      g_clear_pointer (&list, json_node_unref);
+      list = rep_list (customer);
+      g_assert_false (json_has (list_item (list, customer), "credit_terms"));
+      g_assert_true (json_has (list_item (list, customer), "industry"));
+    }
+
+  /* Field access: a grant and a new restriction of the rep's role. */
+  original = get_role_permissions (role_ids[ROLE_SALES_REP]);
+  changed = json_deep_copy (original);
+  fields = json_object_get_object_member (json_node_get_object (changed), "fields");
+  json_object_set_string_member (json_object_get_object_member (fields, "customers"),
+                                 "credit_terms", "read");
+  json_object_set_string_member (json_object_get_object_member (fields, "customers"),
+                                 "industry", "none");
+  put_role_permissions (role_ids[ROLE_SALES_REP], changed);
+  g_clear_pointer (&list, json_node_unref);
+  list = rep_list (customer);
+  g_assert_true (json_has (list_item (list, customer), "credit_terms"));
+  g_assert_false (json_has (list_item (list, customer), "industry"));
+  one = get_customer (REP_A, customer);
+  g_assert_true (json_has (one, "credit_terms"));
+  g_assert_false (json_has (one, "industry"));
+
+  put_role_permissions (role_ids[ROLE_SALES_REP], original);
+  g_clear_pointer (&list, json_node_unref);
+  list = rep_list (customer);
+  g_assert_false (json_has (list_item (list, customer), "credit_terms"));
+  g_assert_true (json_has (list_item (list, customer), "industry"));
+
+  /* A scope: not reading customers at all, then back. */
+  g_clear_pointer (&changed, json_node_unref);
+  changed = json_deep_copy (original);
+  scopes = json_object_get_object_member (json_node_get_object (changed), "scopes");
+  g_assert_nonnull (scopes);
+  json_object_set_string_member (json_object_get_object_member (scopes, "customers"), "read",
+                                 "none");
+  put_role_permissions (role_ids[ROLE_SALES_REP], changed);
+  refused = call (REP_A, "GET", NULL, 0, &status, "/customers");
+  expect_status (refused, status, 403);
+  put_role_permissions (role_ids[ROLE_SALES_REP], original);
+  g_clear_pointer (&list, json_node_unref);
+  list = rep_list (customer);
+
+  /* Field policies: protected hides a field from the rep at once... */
+  put_field_policy ("website", "{\"protected\":true,\"sensitive\":false}");
+  g_clear_pointer (&list, json_node_unref);
+  list = rep_list (customer);
+  g_assert_false (json_has (list_item (list, customer), "website"));
+  g_clear_pointer (&one, json_node_unref);
+  one = get_customer (REP_A, customer);
+  g_assert_false (json_has (one, "website"));
+
+  /* ...sensitive seals the stored values, which still read in clear. */
+  put_field_policy ("website", "{\"protected\":false,\"sensitive\":true}");
+  {
+    const char *params[] = { ID_PARAM (buffer, customer) };
+    g_autoptr(PGresult) result = db_exec ("SELECT website FROM customers WHERE id = $1::bigint",
+                                          1, params);
+
+    stored = g_strdup (PQgetvalue (result, 0, 0));
+  }
+  g_assert_true (g_str_has_prefix (stored, "v1:"));
+  g_clear_pointer (&list, json_node_unref);
+  list = rep_list (customer);
+  g_assert_cmpstr (crm_test_json_get_string (list_item (list, customer), "website"), ==,
+                   "https://example.com/next");
+  g_clear_pointer (&one, json_node_unref);
+  one = get_customer (REP_A, customer);
+  g_assert_cmpstr (crm_test_json_get_string (one, "website"), ==, "https://example.com/next");
+
+  put_field_policy ("website", "{\"protected\":false,\"sensitive\":false}");
+  g_clear_pointer (&list, json_node_unref);
+  list = rep_list (customer);
+  g_assert_cmpstr (crm_test_json_get_string (list_item (list, customer), "website"), ==,
+                   "https://example.com/next");
+  check_denials_audited ();
+}
+
 /* --- 4. Editing roles --------------------------------------------------------- */
 
 static void
@@ -2045,6 +2185,7 @@ main (int   argc,
   g_test_add_func ("/crm/permissions/matrix", test_matrix);
   g_test_add_func ("/crm/permissions/matrix-through-the-api", test_matrix_through_api);
   g_test_add_func ("/crm/permissions/field-restrictions", test_field_restrictions);
+  g_test_add_func ("/crm/permissions/role-change-next-request", test_role_change_next_request);
   g_test_add_func ("/crm/permissions/narrow-role", test_narrow_role);
   g_test_add_func ("/crm/permissions/rls-second-wall", test_rls_second_wall);
   g_test_add_func ("/crm/permissions/unauthenticated", test_unauthenticated);
