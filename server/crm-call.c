@@ -46,10 +46,11 @@ struct _CrmCall
   char          *audit_username;
   gint64         audit_user_id;
 
-  /* The reply, handed back to the main thread. */
+  /* The reply, handed back to the main thread: a tree, which the worker turns into
+   * @reply_body once the transaction committed (unless @then wants the tree), or text. */
   guint          status;
   JsonNode      *reply;
-  char          *reply_text;        /* the reply written out, when it is stored or replayed */
+  GBytes        *reply_body;
   GPtrArray     *reply_headers;
 };
 
@@ -77,7 +78,7 @@ reset_reply (CrmCall *self)
 {
   self->status = 0;
   g_clear_pointer (&self->reply, json_node_unref);
-  g_clear_pointer (&self->reply_text, g_free);
+  g_clear_pointer (&self->reply_body, g_bytes_unref);
   g_ptr_array_set_size (self->reply_headers, 0);
 }
 
@@ -571,7 +572,14 @@ claim_idempotency_key (CrmCall  *self,
           break;
         }
       self->status = stored.status;
-      self->reply_text = g_steal_pointer (&stored.body);
+      g_clear_pointer (&self->reply, json_node_unref);
+      g_clear_pointer (&self->reply_body, g_bytes_unref);
+      if (stored.body != NULL)
+        {
+          gsize length = strlen (stored.body);
+
+          self->reply_body = g_bytes_new_take (g_steal_pointer (&stored.body), length);
+        }
       for (guint i = 0; i + 1 < stored.headers->len; i += 2)
         crm_call_set_header (self, g_ptr_array_index (stored.headers, i),
                              g_ptr_array_index (stored.headers, i + 1));
@@ -587,11 +595,16 @@ static gboolean
 store_idempotent_reply (CrmCall  *self,
                         GError  **error)
 {
-  if (self->reply != NULL)
-    self->reply_text = json_to_string (self->reply, FALSE);
+  g_autofree char *text = NULL;
+
+  if (self->reply_body != NULL)
+    text = g_strndup (g_bytes_get_data (self->reply_body, NULL),
+                      g_bytes_get_size (self->reply_body));
+  else if (self->reply != NULL)
+    text = json_to_string (self->reply, FALSE);
   return crm_idempotency_store (self->conn, crm_server_get_secret_box (self->server),
                                 self->principal.user_id, self->idempotency_key, self->status,
-                                self->reply_text, self->reply_headers, error);
+                                text, self->reply_headers, error);
 }
 
 static gboolean
@@ -671,10 +684,23 @@ run_in_worker (CrmDbWorker *worker,
   CrmCall *self = g_task_get_task_data (task);
   GError *error = NULL;
 
-  if (crm_db_worker_run_transaction (worker, call_transaction, self, &error))
-    g_task_return_boolean (task, TRUE);
-  else
-    g_task_return_error (task, error);
+  if (!crm_db_worker_run_transaction (worker, call_transaction, self, &error))
+    {
+      g_task_return_error (task, error);
+      return;
+    }
+  /* Written here rather than on the main thread, which does every connection's I/O. */
+  if (self->reply != NULL && self->then == NULL)
+    {
+      g_autoptr(JsonGenerator) generator = json_generator_new ();
+      GString *text = g_string_new (NULL);
+
+      json_generator_set_root (generator, self->reply);
+      json_generator_to_gstring (generator, text);
+      self->reply_body = g_string_free_to_bytes (text);
+      g_clear_pointer (&self->reply, json_node_unref);
+    }
+  g_task_return_boolean (task, TRUE);
 }
 
 static void
@@ -703,10 +729,8 @@ run_cb (GObject      *source,
   for (guint i = 0; i + 1 < self->reply_headers->len; i += 2)
     soup_message_headers_replace (headers, g_ptr_array_index (self->reply_headers, i),
                                   g_ptr_array_index (self->reply_headers, i + 1));
-  if (self->reply_text != NULL)
-    crm_request_reply_json_text (request, self->status, g_steal_pointer (&self->reply_text));
-  else if (self->reply != NULL)
-    crm_request_reply_json (request, self->status, self->reply);
+  if (self->reply_body != NULL)
+    crm_request_reply_bytes (request, self->status, self->reply_body);
   else
     crm_request_reply_empty (request, self->status);
 }
@@ -1284,8 +1308,29 @@ crm_call_reply (CrmCall  *self,
                 JsonNode *node)
 {
   g_clear_pointer (&self->reply, json_node_unref);
+  g_clear_pointer (&self->reply_body, g_bytes_unref);
   self->status = status;
   self->reply = node != NULL ? json_node_ref (node) : NULL;
+}
+
+/**
+ * crm_call_reply_bytes:
+ * @body: the body, JSON text already (a list page written row by row)
+ *
+ * Like crm_call_reply(), without a tree: @body goes to the connection as it is.
+ */
+void
+crm_call_reply_bytes (CrmCall  *self,
+                      guint     status,
+                      GBytes   *body)
+{
+  g_return_if_fail (body != NULL);
+  g_return_if_fail (self->then == NULL);
+
+  g_clear_pointer (&self->reply, json_node_unref);
+  g_clear_pointer (&self->reply_body, g_bytes_unref);
+  self->status = status;
+  self->reply_body = g_bytes_ref (body);
 }
 
 /** crm_call_add_reply_member: adds @value (transfer full) to the reply's JSON object. */

@@ -180,6 +180,9 @@ gboolean            crm_call_audit            (CrmCall        *self,
 void                crm_call_reply            (CrmCall        *self,
                                                guint           status,
                                                JsonNode       *node);
+void                crm_call_reply_bytes      (CrmCall        *self,
+                                               guint           status,
+                                               GBytes         *body);
 void                crm_call_add_reply_member (CrmCall        *self,
                                                const char     *name,
                                                JsonNode       *value);

@@ -197,26 +197,31 @@ crm_request_pause (CrmRequest *self)
   self->paused = TRUE;
 }
 
-static void
-reply (CrmRequest *self,
-       guint       status,
-       char       *body,
-       gsize       length)
+/**
+ * crm_request_reply_bytes:
+ * @body: JSON text
+ *
+ * Replies with @body, which the message keeps a reference to (no copy).
+ */
+void
+crm_request_reply_bytes (CrmRequest *self,
+                         guint       status,
+                         GBytes     *body)
 {
   SoupMessageHeaders *headers;
+  SoupMessageBody *response;
 
   if (self->finished || self->replied)
-    {
-      g_free (body);
-      return;
-    }
+    return;
   self->replied = TRUE;
   headers = soup_server_message_get_response_headers (self->message);
   soup_message_headers_replace (headers, "X-Request-Id", self->id);
   soup_message_headers_replace (headers, "Cache-Control", "no-store");
+  soup_message_headers_replace (headers, "Content-Type", "application/json; charset=utf-8");
   soup_server_message_set_status (self->message, status, NULL);
-  soup_server_message_set_response (self->message, "application/json; charset=utf-8",
-                                    SOUP_MEMORY_TAKE, body, length);
+  response = soup_server_message_get_response_body (self->message);
+  soup_message_body_truncate (response);
+  soup_message_body_append_bytes (response, body);
   if (self->paused)
     soup_server_message_unpause (self->message);
 }
@@ -262,25 +267,11 @@ crm_request_reply_json (CrmRequest *self,
                         guint       status,
                         JsonNode   *node)
 {
-  gsize length = 0;
-  char *body = json_to_string (node, FALSE);
+  g_autofree char *text = json_to_string (node, FALSE);
+  gsize length = strlen (text);
+  g_autoptr(GBytes) body = g_bytes_new_take (g_steal_pointer (&text), length);
 
-  length = strlen (body);
-  reply (self, status, body, length);
-}
-
-/**
- * crm_request_reply_json_text:
- * @text: (transfer full): JSON text, sent as it is
- *
- * Like crm_request_reply_json (), for a body already written out (a stored reply).
- */
-void
-crm_request_reply_json_text (CrmRequest *self,
-                             guint       status,
-                             char       *text)
-{
-  reply (self, status, text, strlen (text));
+  crm_request_reply_bytes (self, status, body);
 }
 
 /**

@@ -33,9 +33,9 @@ void               crm_request_pause          (CrmRequest        *self);
 void               crm_request_reply_json     (CrmRequest        *self,
                                                guint              status,
                                                JsonNode          *node);
-void               crm_request_reply_json_text (CrmRequest       *self,
+void               crm_request_reply_bytes    (CrmRequest        *self,
                                                guint              status,
-                                               char              *text);
+                                               GBytes            *body);
 void               crm_request_reply_empty    (CrmRequest        *self,
                                                guint              status);
 void               crm_request_reply_upgrade  (CrmRequest        *self);

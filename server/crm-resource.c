@@ -119,12 +119,14 @@ is_sensitive (CrmCall           *call,
 }
 
 /*
- * `jsonb_build_object ('id', r.id, …)` of every column, plus the owner as column 2 and
- * the text of @sort_column (or NULL) as column 3, from @source: the table aliased r, or a
- * CTE named r.
+ * `jsonb_build_object ('id', r.id, …)` of the columns the caller may read (the others are
+ * never fetched: this is where a record leaves out the fields hidden from the caller),
+ * plus the owner as column 2, the text of @sort_column (or NULL) as column 3 and the id
+ * as column 4, from @source: the table aliased r, or a CTE named r.
  */
 static void
 append_select_sorted (GString           *sql,
+                      CrmCall           *call,
                       const CrmResource *resource,
                       const char        *source,
                       const char        *sort_column)
@@ -132,19 +134,26 @@ append_select_sorted (GString           *sql,
   g_string_append (sql, "SELECT jsonb_build_object ('id', r.id, 'version', r.version, "
                         "'created_at', r.created_at, 'updated_at', r.updated_at");
   for (guint i = 0; i < resource->n_fields; i++)
-    g_string_append_printf (sql, ", '%s', r.%s", resource->fields[i].name,
-                            resource->fields[i].name);
-  g_string_append_printf (sql, ")::text, %s, r.%s::text\nFROM %s\n",
+    if (crm_call_get_field_access (call, resource->object, resource->fields[i].name)
+        != CRM_FIELD_ACCESS_NONE)
+      {
+        g_string_append (sql, ", '");
+        g_string_append (sql, resource->fields[i].name);
+        g_string_append (sql, "', r.");
+        g_string_append (sql, resource->fields[i].name);
+      }
+  g_string_append_printf (sql, ")::text, %s, r.%s::text, r.id\nFROM %s\n",
                           resource->owner_sql != NULL ? resource->owner_sql : "NULL::bigint",
                           sort_column != NULL ? sort_column : "id", source);
 }
 
 static void
 append_select (GString           *sql,
+               CrmCall           *call,
                const CrmResource *resource,
                const char        *source)
 {
-  append_select_sorted (sql, resource, source, NULL);
+  append_select_sorted (sql, call, resource, source, NULL);
 }
 
 /*
@@ -227,8 +236,8 @@ custom_for_caller (CrmCall           *call,
 }
 
 /*
- * A stored row as the caller may see it: fields without read access left out,
- * sensitive values decrypted.
+ * A stored row (from append_select (), so without the fields the caller may not read) as
+ * the caller may see it: sensitive values decrypted, hidden custom values left out.
  */
 static JsonNode *
 record_for_caller (CrmCall           *call,
@@ -246,14 +255,8 @@ record_for_caller (CrmCall           *call,
   for (guint i = 0; i < resource->n_fields; i++)
     {
       const char *name = resource->fields[i].name;
-      const char *stored;
+      const char *stored = crm_json_get_string (object, name);
 
-      if (crm_call_get_field_access (call, resource->object, name) == CRM_FIELD_ACCESS_NONE)
-        {
-          json_object_remove_member (object, name);
-          continue;
-        }
-      stored = crm_json_get_string (object, name);
       if (stored != NULL && g_str_has_prefix (stored, "v1:") && box != NULL
           && is_sensitive (call, resource, name))
         {
@@ -281,6 +284,52 @@ record_for_caller (CrmCall           *call,
   if (crm_json_get_type (object, "custom") == CRM_JSON_OBJECT)
     custom_for_caller (call, resource, json_object_get_object_member (object, "custom"));
   return g_steal_pointer (&node);
+}
+
+/*
+ * Appends row @row of @result (from append_select ()) as the caller may see it, as JSON
+ * text. Usually the row's text is that already (its columns restricted, nothing to
+ * decrypt, no custom value hidden) and is copied as it is; otherwise through
+ * record_for_caller ().
+ */
+static gboolean
+append_record_for_caller (CrmCall           *call,
+                          const CrmResource *resource,
+                          PGresult          *result,
+                          int                row,
+                          GString           *out,
+                          GError           **error)
+{
+  CrmReadNeeds needs = crm_call_get_read_needs (call, resource->object);
+  const char *text = PQgetvalue (result, row, 0);
+  g_autoptr(JsonNode) record = NULL;
+  g_autoptr(JsonGenerator) generator = NULL;
+
+  /* A sensitive value is stored as a "v1:…" token; a row without one has none. */
+  if ((needs & CRM_READ_HIDDEN_CUSTOM) == 0
+      && ((needs & CRM_READ_SENSITIVE) == 0 || strstr (text, "\"v1:") == NULL))
+    {
+      g_string_append_len (out, text, PQgetlength (result, row, 0));
+      return TRUE;
+    }
+  record = record_for_caller (call, resource, text, error);
+  if (record == NULL)
+    return FALSE;
+  generator = json_generator_new ();
+  json_generator_set_root (generator, record);
+  json_generator_to_gstring (generator, out);
+  return TRUE;
+}
+
+/* @text as bytes of its exact length: a GString's buffer is rounded up to a power of two,
+ * which a reply waiting to be sent would keep. */
+static GBytes *
+bytes_from_string (GString *text)
+{
+  gsize length = text->len;
+  char *data = g_string_free (text, FALSE);
+
+  return g_bytes_new_take (g_realloc (data, length + 1), length);
 }
 
 /* The record for the audit log: sensitive values replaced, never written in clear. */
@@ -916,8 +965,8 @@ list_records (CrmCall  *call,
               GError  **error)
 {
   const CrmResource *resource = crm_call_get_data (call);
-  g_autoptr(JsonBuilder) builder = json_builder_new ();
-  g_autoptr(JsonNode) reply = NULL;
+  g_autoptr(GString) text = NULL;
+  g_autoptr(GBytes) reply = NULL;
   g_autoptr(JsonNode) detail = NULL;
   g_autoptr(JsonObject) filters = json_object_new ();
   g_autoptr(PGresult) result = NULL;
@@ -930,6 +979,7 @@ list_records (CrmCall  *call,
   guint limit;
   guint n_items = 0;
   int n_rows;
+  int last = -1;
   SearchPage page;
   Sort sort;
   Params p;
@@ -975,7 +1025,7 @@ list_records (CrmCall  *call,
   {
     g_autofree char *source = g_strdup_printf ("%s r", resource->table);
 
-    append_select_sorted (p.sql, resource, source, sort.column);
+    append_select_sorted (p.sql, call, resource, source, sort.column);
   }
   /* A jump finds its start among every match (append_offset_start), so its page does
    * too: a search page would start at the beginning of the order. */
@@ -1014,38 +1064,38 @@ list_records (CrmCall  *call,
   if (result == NULL)
     return FALSE;
 
+  /* The reply is written as text row by row: `{"items":[…],"next":…}`. */
   n_rows = PQntuples (result);
-  json_builder_begin_object (builder);
-  json_builder_set_member_name (builder, "items");
-  json_builder_begin_array (builder);
+  {
+    gsize size = 256;
+
+    for (int row = 0; row < n_rows; row++)
+      size += PQgetlength (result, row, 0) + 1;
+    text = g_string_sized_new (size);
+  }
+  g_string_append (text, "{\"items\":[");
   for (int row = 0; row < n_rows && n_items < limit; row++)
     {
-      g_autoptr(JsonNode) record = NULL;
-      JsonObject *object;
-
       /* The first wall again, row by row: RLS should have kept these out already. */
       if (!row_in_scope (call, resource, CRM_ACTION_READ, owner_of (result, row)))
         continue;
-      record = record_for_caller (call, resource, PQgetvalue (result, row, 0), error);
-      if (record == NULL)
+      if (n_items > 0)
+        g_string_append_c (text, ',');
+      if (!append_record_for_caller (call, resource, result, row, text, error))
         return FALSE;
-      object = json_node_get_object (record);
-      g_clear_pointer (&next, g_free);
-      if (sort.field == NULL)
-        next = cursor_new (NULL, json_object_get_int_member (object, "id"));
-      else
-        next = cursor_new (PQgetvalue (result, row, 2), json_object_get_int_member (object, "id"));
-      json_builder_add_value (builder, g_steal_pointer (&record));
+      last = row;
       n_items++;
     }
-  json_builder_end_array (builder);
-  json_builder_set_member_name (builder, "next");
-  if (n_rows > (int) limit && next != NULL)
-    json_builder_add_string_value (builder, next);
+  /* A cursor is digits or base64: nothing in it needs escaping. */
+  if (n_rows > (int) limit && last >= 0)
+    {
+      next = cursor_new (sort.field != NULL ? PQgetvalue (result, last, 2) : NULL,
+                         g_ascii_strtoll (PQgetvalue (result, last, 3), NULL, 10));
+      g_string_append_printf (text, "],\"next\":\"%s\"}", next);
+    }
   else
-    json_builder_add_null_value (builder);
-  json_builder_end_object (builder);
-  reply = json_builder_get_root (builder);
+    g_string_append (text, "],\"next\":null}");
+  reply = bytes_from_string (g_steal_pointer (&text));
 
   detail = json_node_new (JSON_NODE_OBJECT);
   json_object_set_int_member (filters, "count", n_items);
@@ -1053,7 +1103,7 @@ list_records (CrmCall  *call,
   if (!crm_call_audit (call, "list", crm_object_to_string (resource->object), 0, "ok", detail,
                        error))
     return FALSE;
-  crm_call_reply (call, 200, reply);
+  crm_call_reply_bytes (call, 200, reply);
   return TRUE;
 }
 
@@ -1128,7 +1178,7 @@ fetch_row_in (CrmCall           *call,
   const char *params[] = { id_text };
   g_autofree char *source = g_strdup_printf ("%s r", resource->table);
 
-  append_select (sql, resource, source);
+  append_select (sql, call, resource, source);
   g_string_append (sql, "WHERE r.id = $1::bigint");
   if (resource->soft_delete)
     g_string_append (sql, state == LIVE ? " AND r.deleted_at IS NULL"
@@ -1180,7 +1230,8 @@ get_record (CrmCall  *call,
 {
   const CrmResource *resource = crm_call_get_data (call);
   g_autoptr(PGresult) result = NULL;
-  g_autoptr(JsonNode) record = NULL;
+  g_autoptr(GString) text = NULL;
+  g_autoptr(GBytes) record = NULL;
   gboolean allowed;
   gint64 id;
 
@@ -1197,13 +1248,14 @@ get_record (CrmCall  *call,
       crm_call_reply_error (call, CRM_API_ERROR_NOT_FOUND, N_("No such record"));
       return TRUE;
     }
-  record = record_for_caller (call, resource, PQgetvalue (result, 0, 0), error);
-  if (record == NULL)
+  text = g_string_sized_new (PQgetlength (result, 0, 0));
+  if (!append_record_for_caller (call, resource, result, 0, text, error))
     return FALSE;
+  record = bytes_from_string (g_steal_pointer (&text));
   if (!crm_call_audit (call, "read", crm_object_to_string (resource->object), id, "ok", NULL,
                        error))
     return FALSE;
-  crm_call_reply (call, 200, record);
+  crm_call_reply_bytes (call, 200, record);
   return TRUE;
 }
 
@@ -1911,7 +1963,7 @@ create_record (CrmCall  *call,
     g_string_append_printf (p.sql, "WITH r AS (INSERT INTO %s (%s) VALUES (%s) RETURNING %s)\n",
                             resource->table, columns->str, values->str, returning);
   }
-  append_select (p.sql, resource, "r");
+  append_select (p.sql, call, resource, "r");
   result = params_exec (call, &p, error);
   params_clear (&p);
   if (result == NULL)
@@ -2126,7 +2178,7 @@ update_record (CrmCall  *call,
                             resource->table, sets->str,
                             params_add (&p, crm_call_get_param (call, "id")), returning);
   }
-  append_select (p.sql, resource, "r");
+  append_select (p.sql, call, resource, "r");
   result = params_exec (call, &p, error);
   params_clear (&p);
   if (result == NULL)
@@ -2318,7 +2370,7 @@ restore_record (CrmCall  *call,
                                  "merged_into = NULL WHERE id = $1::bigint RETURNING %s)\n",
                             resource->table, returning);
   }
-  append_select (sql, resource, "r");
+  append_select (sql, call, resource, "r");
   result = crm_call_exec (call, sql->str, 1, params, error);
   if (result == NULL)
     return FALSE;
@@ -2628,7 +2680,7 @@ batch_update_records (CrmCall  *call,
       g_ptr_array_add (values, g_strdup_printf ("%" G_GINT64_FORMAT, item->id));
       g_string_append_printf (sql, "WITH r AS (UPDATE %s SET %s WHERE id = $%u::bigint RETURNING %s)\n",
                               resource->table, sets->str, values->len, returning);
-      append_select (sql, resource, "r");
+      append_select (sql, call, resource, "r");
       result = crm_call_exec (call, sql->str, (int) values->len,
                               (const char * const *) values->pdata, error);
       if (result == NULL)
