@@ -9,6 +9,7 @@
 #include "crm-admin-field-policies.h"
 #include "crm-admin-page.h"
 #include "crm-admin-records.h"
+#include "crm-admin-reminders.h"
 #include "crm-admin-roles.h"
 #include "crm-admin-users.h"
 
@@ -17,8 +18,8 @@
  *
  * The Administration section (for admins): a sidebar of views — users, teams,
  * roles and their permission matrix, field restrictions, custom fields, tags,
- * level rules, the audit log — each loaded the first time it is shown. Their
- * messages appear as toasts.
+ * level rules, update reminders, the audit log — each loaded the first time it is
+ * shown. Their messages appear as toasts.
  */
 struct _CrmAdminPage
 {
@@ -123,6 +124,8 @@ crm_admin_page_init (CrmAdminPage *self)
   add_view (self, crm_admin_records_new (CRM_ADMIN_RECORDS_TAGS), "tags", _("Tags"));
   add_view (self, crm_admin_records_new (CRM_ADMIN_RECORDS_LEVEL_RULES), "level-rules",
             _("Customer Levels"));
+  add_view (self, g_object_new (CRM_TYPE_ADMIN_REMINDERS, NULL), "reminders",
+            _("Update Reminders"));
   add_view (self, g_object_new (CRM_TYPE_ADMIN_AUDIT, NULL), "audit", _("Audit Log"));
 }
 

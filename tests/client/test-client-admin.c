@@ -12,6 +12,7 @@
 #include "crm-admin-field-policies.h"
 #include "crm-admin-page.h"
 #include "crm-admin-records.h"
+#include "crm-admin-reminders.h"
 #include "crm-admin-roles.h"
 #include "crm-admin-users.h"
 #include "crm-application.h"
@@ -803,6 +804,28 @@ check_lists (Fixture *fixture)
   respond (fixture, dialog, "cancel");
 }
 
+/* Update reminders: the admin sets the days, the server keeps them. */
+static void
+check_reminders (Fixture *fixture)
+{
+  CrmAdminReminders *view = CRM_ADMIN_REMINDERS (show_view (fixture, "reminders"));
+  int days = fixture->test_case->language != NULL ? 60 : 45;
+  g_autoptr(JsonNode) setting = NULL;
+  guint status = 0;
+
+  g_assert_true (_crm_admin_reminders_is_loaded (view));
+  gtk_switch_set_active (_crm_admin_reminders_get_switch (view), TRUE);
+  gtk_spin_button_set_value (_crm_admin_reminders_get_days (view), days);
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (view), "reminders.save", NULL));
+  wait_until (fixture, NULL, view_idle, "the saved reminder setting");
+  setting = call (fixture, fixture->admin_token, "GET", "/api/v1/settings/reminders", NULL, 0,
+                  &status);
+  g_assert_cmpuint (status, ==, 200);
+  g_assert_true (json_object_get_boolean_member (json_node_get_object (setting), "enabled"));
+  g_assert_cmpint (json_object_get_int_member (json_node_get_object (setting), "days"), ==, days);
+  screenshot (fixture, NULL, "reminders");
+}
+
 static void
 apply_audit_filters (Fixture *fixture)
 {
@@ -1025,6 +1048,7 @@ run_case (const AdminCase *test_case)
   check_users (&fixture);
   check_roles (&fixture);
   check_lists (&fixture);
+  check_reminders (&fixture);
   check_audit (&fixture);
 
   gtk_window_destroy (GTK_WINDOW (fixture.window));
