@@ -42,6 +42,7 @@ struct _CrmAdminAudit
   GtkLabel           *details;
   GtkLabel           *status_label;
   CrmAuditNames       names;         /* each table owned */
+  GHashTable         *display_names; /* user id → display name, for the User column */
   char               *next;          /* the cursor of the next page, or NULL */
   char               *query;         /* the filters of the entries shown */
   GCancellable       *page_cancellable; /* of the page being loaded */
@@ -65,8 +66,17 @@ object_cell (CrmAdminView *view,
              JsonObject   *entry,
              const char   *member)
 {
-  return g_strdup (crm_admin_object_label_for_name (
-    json_object_get_string_member_with_default (entry, "object", NULL)));
+  const char *object = json_object_get_string_member_with_default (entry, "object", NULL);
+
+  /* What the log names besides records: sign-ins, live updates, and settings such as
+   * the reminders. */
+  if (g_strcmp0 (object, "session") == 0)
+    return g_strdup (_("Sign-in"));
+  if (g_strcmp0 (object, "events") == 0)
+    return g_strdup (_("Live updates"));
+  if (g_strcmp0 (object, "settings") == 0)
+    return g_strdup (_("Settings"));
+  return g_strdup (crm_admin_object_label_for_name (object));
 }
 
 static char *
@@ -92,6 +102,36 @@ outcome_cell (CrmAdminView *view,
   if (g_str_equal (outcome, "failed"))
     return g_strdup (_("Failed"));
   return g_strdup (outcome);
+}
+
+/* Who did it: the user's name as people know it; the user name it was done under when the
+ * client knows no user of that id (a failed sign-in with an unknown name, a deleted user). */
+static char *
+user_cell (CrmAdminView *view,
+           JsonObject   *entry,
+           const char   *member)
+{
+  CrmAdminAudit *self = CRM_ADMIN_AUDIT (view);
+  gint64 id = json_object_get_int_member_with_default (entry, "user_id", 0);
+  const char *name = id > 0 ? g_hash_table_lookup (self->display_names, &id) : NULL;
+
+  if (name != NULL && *name != '\0')
+    return g_strdup (name);
+  return g_strdup (json_object_get_string_member_with_default (entry, "username", ""));
+}
+
+/* The user name beside the name, for telling apart two people of one name. */
+static char *
+user_tooltip (CrmAdminView *view,
+              JsonObject   *entry,
+              const char   *member)
+{
+  const char *username = json_object_get_string_member_with_default (entry, "username", NULL);
+
+  if (username == NULL || *username == '\0')
+    return NULL;
+  /* Translators: the tooltip of the audit log's User column; %s is a user name */
+  return g_strdup_printf (_("User name: %s"), username);
 }
 
 static char *
@@ -377,6 +417,7 @@ users_cb (GObject      *object,
                           g_list_model_get_n_items (G_LIST_MODEL (self->user_names)) - 1, NULL);
   g_array_set_size (self->user_ids, 0);
   g_hash_table_remove_all (self->names.users);
+  g_hash_table_remove_all (self->display_names);
   for (guint i = 0; i < n; i++)
     {
       g_autoptr(CrmCustomer) user = g_list_model_get_item (G_LIST_MODEL (users), i);
@@ -390,7 +431,13 @@ users_cb (GObject      *object,
       g_array_append_val (self->user_ids, id);
       gtk_string_list_append (self->user_names, label);
       g_hash_table_insert (self->names.users, dup_id (id), g_strdup (label));
+      if (name != NULL && *name != '\0')
+        g_hash_table_insert (self->display_names, dup_id (id), g_strdup (name));
     }
+  /* Entries shown before the names came: their User cells again, with the names. */
+  n = g_list_model_get_n_items (G_LIST_MODEL (self->entries));
+  if (n > 0)
+    g_list_model_items_changed (G_LIST_MODEL (self->entries), 0, n, n);
   show_details (self);
 }
 
@@ -551,6 +598,7 @@ crm_admin_audit_finalize (GObject *object)
 
   g_clear_pointer (&self->user_ids, g_array_unref);
   g_clear_pointer (&self->names.users, g_hash_table_unref);
+  g_clear_pointer (&self->display_names, g_hash_table_unref);
   g_clear_pointer (&self->names.tags, g_hash_table_unref);
   g_clear_pointer (&self->names.teams, g_hash_table_unref);
   g_clear_pointer (&self->names.roles, g_hash_table_unref);
@@ -588,6 +636,7 @@ crm_admin_audit_init (CrmAdminAudit *self)
   self->entries = g_list_store_new (CRM_TYPE_CUSTOMER);
   self->user_ids = g_array_new (FALSE, FALSE, sizeof (gint64));
   self->names.users = new_id_table ();
+  self->display_names = new_id_table ();
   self->names.teams = new_id_table ();
   self->names.roles = new_id_table ();
   self->names.tags = g_hash_table_new_full (g_int64_hash, g_int64_equal, g_free,
@@ -653,8 +702,8 @@ crm_admin_audit_init (CrmAdminAudit *self)
                                   GTK_ACCESSIBLE_PROPERTY_LABEL, _("Audit log"), -1);
   crm_admin_view_add_column (CRM_ADMIN_VIEW (self), self->column_view, _("Time"), "at", FALSE,
                              time_cell);
-  crm_admin_view_add_column (CRM_ADMIN_VIEW (self), self->column_view, _("User"), "username",
-                             TRUE, NULL);
+  crm_admin_view_add_column_full (CRM_ADMIN_VIEW (self), self->column_view, _("User"),
+                                  "username", TRUE, user_cell, user_tooltip);
   crm_admin_view_add_column (CRM_ADMIN_VIEW (self), self->column_view, _("Action"), "action",
                              TRUE, action_cell);
   crm_admin_view_add_column (CRM_ADMIN_VIEW (self), self->column_view, _("Object"), "object",
@@ -780,4 +829,28 @@ _crm_admin_audit_select (CrmAdminAudit *self,
                          guint          position)
 {
   gtk_single_selection_set_selected (self->selection, position);
+}
+
+/* The User cell of the entry at @position, as the column shows it, and its tooltip. */
+char *
+_crm_admin_audit_dup_user_cell (CrmAdminAudit *self,
+                                guint          position,
+                                char         **tooltip)
+{
+  g_autoptr(CrmCustomer) entry = g_list_model_get_item (G_LIST_MODEL (self->entries), position);
+
+  g_assert (entry != NULL);
+  *tooltip = user_tooltip (CRM_ADMIN_VIEW (self), crm_customer_get_object (entry), NULL);
+  return user_cell (CRM_ADMIN_VIEW (self), crm_customer_get_object (entry), NULL);
+}
+
+/* The Object cell of the entry at @position, as the column shows it. */
+char *
+_crm_admin_audit_dup_object_cell (CrmAdminAudit *self,
+                                  guint          position)
+{
+  g_autoptr(CrmCustomer) entry = g_list_model_get_item (G_LIST_MODEL (self->entries), position);
+
+  g_assert (entry != NULL);
+  return object_cell (CRM_ADMIN_VIEW (self), crm_customer_get_object (entry), NULL);
 }

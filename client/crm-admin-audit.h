@@ -22,5 +22,10 @@ gboolean       _crm_admin_audit_is_loading       (CrmAdminAudit *self);
 gboolean       _crm_admin_audit_has_more         (CrmAdminAudit *self);
 void           _crm_admin_audit_select           (CrmAdminAudit *self,
                                                   guint          position);
+char          *_crm_admin_audit_dup_user_cell    (CrmAdminAudit *self,
+                                                  guint          position,
+                                                  char         **tooltip);
+char          *_crm_admin_audit_dup_object_cell  (CrmAdminAudit *self,
+                                                  guint          position);
 
 G_END_DECLS

@@ -292,15 +292,21 @@ bind_cell_cb (GtkSignalListItemFactory *factory,
   CrmCustomer *record = gtk_list_item_get_item (item);
   const char *member = g_object_get_data (G_OBJECT (factory), "member");
   CrmAdminCellFunc func = g_object_get_data (G_OBJECT (factory), "cell-func");
+  CrmAdminCellFunc tooltip_func = g_object_get_data (G_OBJECT (factory), "tooltip-func");
   g_autofree char *text = NULL;
+  g_autofree char *tooltip = NULL;
 
   if (func != NULL)
     text = func (self, crm_customer_get_object (record), member);
   else
     text = default_cell_text (crm_customer_get_object (record), member);
+  if (tooltip_func != NULL)
+    tooltip = tooltip_func (self, crm_customer_get_object (record), member);
+  else if (text != NULL && g_utf8_strlen (text, -1) > 24)
+    tooltip = g_strdup (text);
   gtk_label_set_text (GTK_LABEL (gtk_list_item_get_child (item)), text != NULL ? text : "");
   gtk_widget_set_tooltip_text (gtk_list_item_get_child (item),
-                               text != NULL && g_utf8_strlen (text, -1) > 24 ? text : NULL);
+                               tooltip != NULL && *tooltip != '\0' ? tooltip : NULL);
 }
 
 /**
@@ -317,11 +323,31 @@ crm_admin_view_add_column (CrmAdminView     *self,
                            gboolean          expand,
                            CrmAdminCellFunc  cell_func)
 {
+  crm_admin_view_add_column_full (self, column_view, title, member, expand, cell_func, NULL);
+}
+
+/**
+ * crm_admin_view_add_column_full:
+ * @cell_func: (nullable): the cell's text; without it the member's value
+ * @tooltip_func: (nullable): the cell's tooltip; without it a long text shows whole
+ *
+ * Appends a column of labels showing @member of each record, with a tooltip of its own.
+ */
+void
+crm_admin_view_add_column_full (CrmAdminView     *self,
+                                GtkColumnView    *column_view,
+                                const char       *title,
+                                const char       *member,
+                                gboolean          expand,
+                                CrmAdminCellFunc  cell_func,
+                                CrmAdminCellFunc  tooltip_func)
+{
   GtkListItemFactory *factory = gtk_signal_list_item_factory_new ();
   g_autoptr(GtkColumnViewColumn) column = NULL;
 
   g_object_set_data_full (G_OBJECT (factory), "member", g_strdup (member), g_free);
   g_object_set_data (G_OBJECT (factory), "cell-func", cell_func);
+  g_object_set_data (G_OBJECT (factory), "tooltip-func", tooltip_func);
   g_signal_connect (factory, "setup", G_CALLBACK (setup_cell_cb), NULL);
   g_signal_connect_object (factory, "bind", G_CALLBACK (bind_cell_cb), self, 0);
   column = gtk_column_view_column_new (title, factory);

@@ -60,6 +60,13 @@ void          crm_admin_view_add_column        (CrmAdminView     *self,
                                                 const char       *member,
                                                 gboolean          expand,
                                                 CrmAdminCellFunc  cell_func);
+void          crm_admin_view_add_column_full   (CrmAdminView     *self,
+                                                GtkColumnView    *column_view,
+                                                const char       *title,
+                                                const char       *member,
+                                                gboolean          expand,
+                                                CrmAdminCellFunc  cell_func,
+                                                CrmAdminCellFunc  tooltip_func);
 GtkWidget    *crm_admin_view_new_toolbar       (GtkWidget        *first,
                                                 ...) G_GNUC_NULL_TERMINATED;
 GtkWidget    *crm_admin_view_new_button        (const char       *label,

@@ -868,6 +868,27 @@ check_audit (Fixture *fixture)
 
   g_assert_cmpuint (g_list_model_get_n_items (entries), >, 0);
   screenshot (fixture, NULL, "audit-all");
+  /* Objects by the words people use, also those that are not records (the reminder
+   * setting saved just before, sign-ins). */
+  {
+    gboolean saw_settings = FALSE;
+
+    for (guint i = 0; i < g_list_model_get_n_items (entries); i++)
+      {
+        g_autoptr(CrmCustomer) entry = g_list_model_get_item (entries, i);
+        g_autofree char *cell = _crm_admin_audit_dup_object_cell (audit, i);
+
+        g_assert_cmpstr (cell, !=, "settings");
+        g_assert_cmpstr (cell, !=, "session");
+        g_assert_cmpstr (cell, !=, "events");
+        if (g_strcmp0 (crm_customer_get_string (entry, "object"), "settings") == 0)
+          {
+            g_assert_cmpstr (cell, ==, _("Settings"));
+            saw_settings = TRUE;
+          }
+      }
+    g_assert_true (saw_settings);
+  }
 
   /* Object and action */
   gtk_drop_down_set_selected (_crm_admin_audit_get_object_filter (audit), CRM_OBJECT_USERS + 1);
@@ -995,6 +1016,32 @@ check_audit (Fixture *fixture)
 
       g_assert_cmpstr (crm_customer_get_string (entry, "username"), ==, "ada");
     }
+
+  /* The User column names people as they are called (the rep's sign-in), with the user
+   * name in the tooltip. */
+  for (guint i = 1; i < g_list_model_get_n_items (gtk_drop_down_get_model (users)); i++)
+    {
+      g_autoptr(GtkStringObject) item = g_list_model_get_item (gtk_drop_down_get_model (users),
+                                                               i);
+
+      if (strstr (gtk_string_object_get_string (item), "李伟") != NULL)
+        gtk_drop_down_set_selected (users, i);
+    }
+  apply_audit_filters (fixture);
+  g_assert_cmpuint (g_list_model_get_n_items (entries), >, 0);
+  for (guint i = 0; i < g_list_model_get_n_items (entries); i++)
+    {
+      g_autofree char *tooltip = NULL;
+      g_autofree char *cell = _crm_admin_audit_dup_user_cell (audit, i, &tooltip);
+      g_autofree char *expected = g_strdup_printf (_("User name: %s"), "li");
+      g_autofree char *object = _crm_admin_audit_dup_object_cell (audit, i);
+
+      g_assert_cmpstr (cell, ==, "李伟");
+      g_assert_cmpstr (tooltip, ==, expected);
+      /* The rep's live updates too, by their name, not the API's */
+      g_assert_cmpstr (object, !=, "events");
+    }
+  screenshot (fixture, NULL, "audit-user");
 
   /* Dates: nothing from tomorrow on */
   gtk_editable_set_text (_crm_admin_audit_get_date_filter (audit, FALSE), tomorrow_text);
