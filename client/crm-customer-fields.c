@@ -208,3 +208,51 @@ crm_record_field_label (const char *object,
     return crm_contact_field_label (name);
   return crm_choices_get_label (admin_field_labels, name);
 }
+
+static const char *
+tag_sort_name (GHashTable *tags,
+               gint64      id)
+{
+  JsonObject *tag = tags != NULL ? g_hash_table_lookup (tags, &id) : NULL;
+
+  return tag != NULL ? json_object_get_string_member_with_default (tag, "name", NULL) : NULL;
+}
+
+static int
+compare_tag_ids (gconstpointer a,
+                 gconstpointer b,
+                 gpointer      user_data)
+{
+  gint64 id_a = *(const gint64 *) a;
+  gint64 id_b = *(const gint64 *) b;
+  const char *name_a = tag_sort_name (user_data, id_a);
+  const char *name_b = tag_sort_name (user_data, id_b);
+  int order = 0;
+
+  if (name_a != NULL && name_b != NULL)
+    order = g_utf8_collate (name_a, name_b);
+  else if (name_a != NULL || name_b != NULL)
+    order = name_a != NULL ? -1 : 1;   /* tags the client does not know last */
+  if (order != 0)
+    return order;
+  return id_a < id_b ? -1 : id_a > id_b;
+}
+
+/**
+ * crm_tags_sort_ids:
+ * @tags: (nullable): tag id (gint64) → JsonObject of `/tags`
+ * @ids: (element-type gint64): tag ids, sorted in place
+ *
+ * Puts tag ids in the order people read them wherever tags show (chips,
+ * filters): by the tags' names in the locale's collation, then by id; ids
+ * missing from @tags come last. A customer's `tags` come in the order they
+ * were added, so without this two rows with the same tags could differ.
+ */
+void
+crm_tags_sort_ids (GHashTable *tags,
+                   GArray     *ids)
+{
+  g_return_if_fail (ids != NULL);
+
+  g_array_sort_with_data (ids, compare_tag_ids, tags);
+}

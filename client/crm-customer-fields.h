@@ -2,6 +2,7 @@
 #pragma once
 
 #include <glib.h>
+#include <json-glib/json-glib.h>
 
 #include "crm-format.h"
 
@@ -33,5 +34,7 @@ const char *crm_customer_field_label (const char      *name);
 const char *crm_contact_field_label  (const char      *name);
 const char *crm_record_field_label   (const char      *object,
                                       const char      *name);
+void        crm_tags_sort_ids        (GHashTable      *tags,
+                                      GArray          *ids);
 
 G_END_DECLS

@@ -120,7 +120,8 @@ enum {
 static guint signals[N_SIGNALS];
 
 const char * const crm_customer_list_filter_keys[] = {
-  "kind", "size", "potential", "level", "industry", "tag", "owner_id", NULL,
+  "kind", "size", "potential", "level", "industry", "tag", "owner_id", "province", "city",
+  "district", "created_from", "created_to", "updated_from", "updated_to", NULL,
 };
 
 typedef struct

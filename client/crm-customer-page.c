@@ -630,7 +630,7 @@ clear_messages (CrmCustomerPage *self)
     }
 }
 
-/* The tag ids of the customer as last loaded or saved. */
+/* The tag ids of the customer as last loaded or saved, by name. */
 static GArray *
 dup_tag_ids (CrmCustomerPage *self)
 {
@@ -646,6 +646,7 @@ dup_tag_ids (CrmCustomerPage *self)
 
         g_array_append_val (ids, id);
       }
+  crm_tags_sort_ids (self->tags, ids);
   return ids;
 }
 
@@ -1204,12 +1205,15 @@ describe_event (CrmCustomerPage *self,
                             event_title != NULL ? event_title : "");
   if (detail != NULL && object_member (detail, "amount") != NULL)
     {
-      Field scratch = { .kind = EDITOR_MONEY };
-      g_autofree char *amount = node_to_text (json_object_get_member (detail, "amount"),
-                                              &scratch);
+      JsonObject *money = object_member (detail, "amount");
+      g_autofree char *amount = NULL;
 
-      g_string_append_printf (lines, "%s %s", amount, scratch.currency);
-      g_free (scratch.currency);
+      /* The currency's symbol says which it is: ¥12,500.00, not ¥12,500.00 CNY. */
+      amount = crm_format_money (json_object_get_int_member_with_default (money, "amount", 0),
+                                 json_object_get_string_member_with_default (money, "currency",
+                                                                             NULL),
+                                 NULL);
+      g_string_append (lines, amount);
     }
 }
 

@@ -11,11 +11,29 @@
 #include "crm-customer-fields.h"
 #include "crm-format.h"
 #include "crm-customers-page.h"
+#include "crm-validate.h"
 
 /* Typing pauses this long before the list searches. */
 #define SEARCH_DELAY_MS 250
 
 #define VIEWS_KEY "customer-views"
+
+/* The date range filters, by the list's filter keys. */
+enum
+{
+  DATE_CREATED_FROM,
+  DATE_CREATED_TO,
+  DATE_UPDATED_FROM,
+  DATE_UPDATED_TO,
+  N_DATE_FILTERS
+};
+
+static const char * const date_filter_keys[N_DATE_FILTERS] = {
+  "created_from", "created_to", "updated_from", "updated_to",
+};
+
+/* The region filters, by the list's filter keys (and the customer's fields). */
+static const char * const region_filter_keys[] = { "province", "city", "district" };
 
 /**
  * CrmCustomersPage:
@@ -52,6 +70,7 @@ struct _CrmCustomersPage
   GtkMultiSelection *selection;
   GHashTable       *tags;          /* id → JsonObject of /tags */
   GHashTable       *users;         /* id → display name */
+  GHashTable       *named_cells;   /* bound GtkListItems of the owner and tags columns */
   GtkCssProvider   *tag_css;
   GPtrArray        *toasts;        /* shown since the session started */
   GCancellable     *cancellable;   /* tags, users, batch edits */
@@ -69,8 +88,13 @@ struct _CrmCustomersPage
   GtkEntry         *industry_filter;
   GtkDropDown      *tag_filter;
   GtkDropDown      *owner_filter;
+  GtkEntry         *region_filters[3]; /* by region_filter_keys */
+  GtkEntry         *date_filters[N_DATE_FILTERS];
+  GtkLabel         *date_message;  /* why a date filter is not a date */
   GtkStringList    *tag_names;
   GArray           *tag_ids;       /* gint64, parallel to tag_names after "Any" */
+  GtkStringList    *owner_names;
+  GArray           *owner_ids;     /* gint64, parallel to owner_names after "Anyone", "Me" */
   gboolean          syncing;       /* filters being set from a saved view */
 
   /* Views popover */
@@ -82,6 +106,7 @@ struct _CrmCustomersPage
   GtkDropDown      *batch_potential;
   GtkDropDown      *batch_add_tag;
   GtkDropDown      *batch_remove_tag;
+  GtkDropDown      *batch_owner;
 };
 
 G_DEFINE_FINAL_TYPE (CrmCustomersPage, crm_customers_page, ADW_TYPE_BIN)
@@ -97,15 +122,18 @@ typedef enum
   COLUMN_CITY,
   COLUMN_TAGS,
   COLUMN_UPDATED,
+  COLUMN_CREATED,
   N_COLUMNS
 } Column;
 
+/* @context: of @title's translation, when it has one */
 static const struct
 {
   const char *id;
   const char *title;
   const char *sort;
   gboolean    expand;
+  const char *context;
 } columns[N_COLUMNS] = {
   [COLUMN_NAME] = { "name", N_("Name"), "name", TRUE },
   [COLUMN_LEVEL] = { "level", N_("Level"), NULL, FALSE },
@@ -115,6 +143,7 @@ static const struct
   [COLUMN_CITY] = { "city", N_("City"), NULL, FALSE },
   [COLUMN_TAGS] = { "tags", N_("Tags"), NULL, FALSE },
   [COLUMN_UPDATED] = { "updated", N_("Updated"), "updated_at", FALSE },
+  [COLUMN_CREATED] = { "created", NC_("date", "Created"), "created_at", FALSE, "date" },
 };
 
 static void
@@ -273,12 +302,10 @@ owner_name (CrmCustomersPage *self,
 }
 
 static void
-bind_label_cb (GtkSignalListItemFactory *factory,
-               GtkListItem              *item,
-               gpointer                  user_data)
+fill_label_cell (CrmCustomersPage *self,
+                 GtkListItem      *item,
+                 Column            column)
 {
-  CrmCustomersPage *self = g_object_get_data (G_OBJECT (factory), "crm-page");
-  Column column = GPOINTER_TO_UINT (user_data);
   CrmCustomer *customer = gtk_list_item_get_item (item);
   GtkLabel *label = GTK_LABEL (gtk_list_item_get_child (item));
   g_autofree char *owned = NULL;
@@ -320,6 +347,10 @@ bind_label_cb (GtkSignalListItemFactory *factory,
       text = owned = crm_format_timestamp (crm_customer_get_string (customer, "updated_at"),
                                            FALSE);
       break;
+    case COLUMN_CREATED:
+      text = owned = crm_format_timestamp (crm_customer_get_string (customer, "created_at"),
+                                           FALSE);
+      break;
     case COLUMN_TAGS:
     case N_COLUMNS:
     default:
@@ -328,6 +359,31 @@ bind_label_cb (GtkSignalListItemFactory *factory,
   gtk_label_set_text (label, text != NULL ? text : "");
   gtk_widget_set_tooltip_text (GTK_WIDGET (label),
                                column == COLUMN_NAME && text != NULL ? text : NULL);
+}
+
+static void
+bind_label_cb (GtkSignalListItemFactory *factory,
+               GtkListItem              *item,
+               gpointer                  user_data)
+{
+  CrmCustomersPage *self = g_object_get_data (G_OBJECT (factory), "crm-page");
+  Column column = GPOINTER_TO_UINT (user_data);
+
+  fill_label_cell (self, item, column);
+  if (column == COLUMN_OWNER)
+    g_hash_table_add (self->named_cells, item);
+}
+
+/* A cell that shows names (of users, of tags) is not bound any more: no need to fill it
+ * again when the names come. */
+static void
+unbind_cell_cb (GtkSignalListItemFactory *factory,
+                GtkListItem              *item,
+                gpointer                  user_data)
+{
+  CrmCustomersPage *self = g_object_get_data (G_OBJECT (factory), "crm-page");
+
+  g_hash_table_remove (self->named_cells, item);
 }
 
 static GtkWidget *
@@ -350,28 +406,70 @@ new_tag_chip (GHashTable *tags,
   return chip;
 }
 
+/* A row's tag ids in the order its chips show them: by name, the same on every row. */
+static GArray *
+dup_row_tag_ids (CrmCustomersPage *self,
+                 CrmCustomer      *customer)
+{
+  JsonNode *tags = json_object_get_member (crm_customer_get_object (customer), "tags");
+  GArray *ids = g_array_new (FALSE, FALSE, sizeof (gint64));
+
+  if (tags == NULL || !JSON_NODE_HOLDS_ARRAY (tags))
+    return ids;
+  for (guint i = 0; i < json_array_get_length (json_node_get_array (tags)); i++)
+    {
+      JsonNode *element = json_array_get_element (json_node_get_array (tags), i);
+      gint64 id;
+
+      if (!JSON_NODE_HOLDS_VALUE (element))
+        continue;
+      id = json_node_get_int (element);
+      g_array_append_val (ids, id);
+    }
+  crm_tags_sort_ids (self->tags, ids);
+  return ids;
+}
+
+static void
+fill_tags_cell (CrmCustomersPage *self,
+                GtkListItem      *item)
+{
+  CrmCustomer *customer = gtk_list_item_get_item (item);
+  GtkWidget *box = gtk_list_item_get_child (item);
+  g_autoptr(GArray) ids = dup_row_tag_ids (self, customer);
+  GtkWidget *child;
+
+  while ((child = gtk_widget_get_first_child (box)) != NULL)
+    gtk_box_remove (GTK_BOX (box), child);
+  for (guint i = 0; i < ids->len && i < 4; i++)
+    gtk_box_append (GTK_BOX (box), new_tag_chip (self->tags, g_array_index (ids, gint64, i)));
+}
+
 static void
 bind_tags_cb (GtkSignalListItemFactory *factory,
               GtkListItem              *item,
               gpointer                  user_data)
 {
   CrmCustomersPage *self = g_object_get_data (G_OBJECT (factory), "crm-page");
-  CrmCustomer *customer = gtk_list_item_get_item (item);
-  GtkWidget *box = gtk_list_item_get_child (item);
-  JsonObject *object = crm_customer_get_object (customer);
-  JsonNode *tags = json_object_get_member (object, "tags");
-  GtkWidget *child;
 
-  while ((child = gtk_widget_get_first_child (box)) != NULL)
-    gtk_box_remove (GTK_BOX (box), child);
-  if (tags == NULL || !JSON_NODE_HOLDS_ARRAY (tags))
-    return;
-  for (guint i = 0; i < json_array_get_length (json_node_get_array (tags)) && i < 4; i++)
+  fill_tags_cell (self, item);
+  g_hash_table_add (self->named_cells, item);
+}
+
+/* The names of users or tags came (or changed): the cells on screen that show them again. */
+static void
+refill_named_cells (CrmCustomersPage *self)
+{
+  GHashTableIter iter;
+  gpointer item;
+
+  g_hash_table_iter_init (&iter, self->named_cells);
+  while (g_hash_table_iter_next (&iter, &item, NULL))
     {
-      JsonNode *element = json_array_get_element (json_node_get_array (tags), i);
-
-      if (JSON_NODE_HOLDS_VALUE (element))
-        gtk_box_append (GTK_BOX (box), new_tag_chip (self->tags, json_node_get_int (element)));
+      if (GTK_IS_BOX (gtk_list_item_get_child (item)))
+        fill_tags_cell (self, item);
+      else
+        fill_label_cell (self, item, COLUMN_OWNER);
     }
 }
 
@@ -426,13 +524,24 @@ add_columns (CrmCustomersPage *self)
         {
           g_signal_connect (factory, "setup", G_CALLBACK (setup_tags_cb), NULL);
           g_signal_connect (factory, "bind", G_CALLBACK (bind_tags_cb), NULL);
+          g_signal_connect (factory, "unbind", G_CALLBACK (unbind_cell_cb), NULL);
+          g_signal_connect (factory, "teardown", G_CALLBACK (unbind_cell_cb), NULL);
         }
       else
         {
           g_signal_connect (factory, "setup", G_CALLBACK (setup_label_cb), NULL);
           g_signal_connect (factory, "bind", G_CALLBACK (bind_label_cb), GUINT_TO_POINTER (i));
+          if (i == COLUMN_OWNER)
+            {
+              g_signal_connect (factory, "unbind", G_CALLBACK (unbind_cell_cb), NULL);
+              g_signal_connect (factory, "teardown", G_CALLBACK (unbind_cell_cb), NULL);
+            }
         }
-      column = gtk_column_view_column_new (_(columns[i].title), g_steal_pointer (&factory));
+      column = gtk_column_view_column_new (columns[i].context != NULL
+                                           ? g_dpgettext2 (NULL, columns[i].context,
+                                                           columns[i].title)
+                                           : _(columns[i].title),
+                                           g_steal_pointer (&factory));
       gtk_column_view_column_set_resizable (column, TRUE);
       gtk_column_view_column_set_expand (column, columns[i].expand);
       if (columns[i].sort != NULL)
@@ -482,17 +591,20 @@ fill_tag_filter (CrmCustomersPage *self)
 {
   GHashTableIter iter;
   gpointer key;
-  gpointer value;
   guint n = g_list_model_get_n_items (G_LIST_MODEL (self->tag_names));
 
   gtk_string_list_splice (self->tag_names, 1, n - 1, NULL);
   g_array_set_size (self->tag_ids, 0);
   g_hash_table_iter_init (&iter, self->tags);
-  while (g_hash_table_iter_next (&iter, &key, &value))
+  while (g_hash_table_iter_next (&iter, &key, NULL))
+    g_array_append_val (self->tag_ids, *(gint64 *) key);
+  crm_tags_sort_ids (self->tags, self->tag_ids);
+  for (guint i = 0; i < self->tag_ids->len; i++)
     {
-      g_array_append_val (self->tag_ids, *(gint64 *) key);
+      JsonObject *tag = g_hash_table_lookup (self->tags, &g_array_index (self->tag_ids, gint64, i));
+
       gtk_string_list_append (self->tag_names,
-                              json_object_get_string_member_with_default (value, "name", "?"));
+                              json_object_get_string_member_with_default (tag, "name", "?"));
     }
 }
 
@@ -532,7 +644,48 @@ tags_cb (GObject      *object,
     }
   update_tag_css (self);
   fill_tag_filter (self);
+  refill_named_cells (self);
   crm_customer_page_set_tags (self->customer_page, self->tags);
+}
+
+static void sync_filters_from_list (CrmCustomersPage *self);
+
+static int
+compare_user_names (gconstpointer a,
+                    gconstpointer b,
+                    gpointer      user_data)
+{
+  GHashTable *users = user_data;
+  int order = g_utf8_collate (g_hash_table_lookup (users, a), g_hash_table_lookup (users, b));
+
+  if (order != 0)
+    return order;
+  return *(const gint64 *) a < *(const gint64 *) b ? -1 : *(const gint64 *) a > *(const gint64 *) b;
+}
+
+/* "Anyone", "Me", then the other users the role lets one see (a manager's team), by name. */
+static void
+fill_owner_filter (CrmCustomersPage *self)
+{
+  GHashTableIter iter;
+  gpointer key;
+  guint n = g_list_model_get_n_items (G_LIST_MODEL (self->owner_names));
+
+  self->syncing = TRUE;
+  gtk_string_list_splice (self->owner_names, 2, n - 2, NULL);
+  g_array_set_size (self->owner_ids, 0);
+  g_hash_table_iter_init (&iter, self->users);
+  while (g_hash_table_iter_next (&iter, &key, NULL))
+    if (self->account == NULL || *(gint64 *) key != self->account->user_id)
+      g_array_append_val (self->owner_ids, *(gint64 *) key);
+  g_array_sort_with_data (self->owner_ids, compare_user_names, self->users);
+  for (guint i = 0; i < self->owner_ids->len; i++)
+    gtk_string_list_append (self->owner_names,
+                            g_hash_table_lookup (self->users,
+                                                 &g_array_index (self->owner_ids, gint64, i)));
+  self->syncing = FALSE;
+  if (self->list != NULL)
+    sync_filters_from_list (self);
 }
 
 static void
@@ -562,6 +715,8 @@ users_cb (GObject      *object,
                             g_strdup (json_object_get_string_member_with_default (
                               user, "display_name", "")));
     }
+  fill_owner_filter (self);
+  refill_named_cells (self);
 }
 
 /* --- filters and search -------------------------------------------------- */
@@ -603,12 +758,67 @@ update_filter_button (CrmCustomersPage *self)
   gtk_menu_button_set_use_underline (self->filter_button, TRUE);
 }
 
+/* The date typed into a date filter, as the server reads it (the validator both share);
+ * NULL when empty or not a date. */
+static char *
+dup_date_filter (GtkEntry *entry)
+{
+  g_autofree char *text = g_strstrip (g_strdup (gtk_editable_get_text (GTK_EDITABLE (entry))));
+  char *date = NULL;
+
+  if (*text == '\0' || !crm_validate_date (text, &date, NULL))
+    return NULL;
+  return date;
+}
+
+/* Marks a date filter that is not a date, and says why under the dates; an empty one is
+ * fine (no bound). */
+static void
+date_filter_changed_cb (CrmCustomersPage *self)
+{
+  const char *problem = NULL;
+
+  for (guint i = 0; i < N_DATE_FILTERS; i++)
+    {
+      GtkWidget *entry = GTK_WIDGET (self->date_filters[i]);
+      g_autofree char *text = g_strstrip (g_strdup (gtk_editable_get_text (GTK_EDITABLE (entry))));
+      const char *wrong = NULL;
+
+      if (*text != '\0' && !crm_validate_date (text, NULL, &wrong))
+        {
+          gtk_widget_add_css_class (entry, "error");
+          if (problem == NULL)
+            problem = wrong;
+        }
+      else
+        gtk_widget_remove_css_class (entry, "error");
+    }
+  gtk_label_set_text (self->date_message, problem != NULL ? _(problem) : "");
+  gtk_widget_set_visible (GTK_WIDGET (self->date_message), problem != NULL);
+}
+
+/* The user chosen in a drop-down of owner_names' order ("Me", then the others after
+ * the first item); 0 for the first item. */
+static gint64
+owner_choice (CrmCustomersPage *self,
+              GtkDropDown      *drop_down)
+{
+  guint index = gtk_drop_down_get_selected (drop_down);
+
+  if (index == 1 && self->account != NULL)
+    return self->account->user_id;
+  if (index >= 2 && index != GTK_INVALID_LIST_POSITION && index - 2 < self->owner_ids->len)
+    return g_array_index (self->owner_ids, gint64, index - 2);
+  return 0;
+}
+
 static void
 filters_changed_cb (CrmCustomersPage *self)
 {
   g_autofree char *tag = NULL;
   g_autofree char *owner = NULL;
   guint tag_index;
+  gint64 owner_id;
 
   if (self->list == NULL || self->syncing)
     return;
@@ -617,8 +827,9 @@ filters_changed_cb (CrmCustomersPage *self)
   if (tag_index > 0 && tag_index != GTK_INVALID_LIST_POSITION && tag_index <= self->tag_ids->len)
     tag = g_strdup_printf ("%" G_GINT64_FORMAT,
                            g_array_index (self->tag_ids, gint64, tag_index - 1));
-  if (gtk_drop_down_get_selected (self->owner_filter) == 1 && self->account != NULL)
-    owner = g_strdup_printf ("%" G_GINT64_FORMAT, self->account->user_id);
+  owner_id = owner_choice (self, self->owner_filter);
+  if (owner_id > 0)
+    owner = g_strdup_printf ("%" G_GINT64_FORMAT, owner_id);
 
   crm_customer_list_set_filter (self->list, "kind",
                                 choice_value (self->kind_filter, crm_customer_kinds));
@@ -632,6 +843,19 @@ filters_changed_cb (CrmCustomersPage *self)
                                 gtk_editable_get_text (GTK_EDITABLE (self->industry_filter)));
   crm_customer_list_set_filter (self->list, "tag", tag);
   crm_customer_list_set_filter (self->list, "owner_id", owner);
+  for (guint i = 0; i < G_N_ELEMENTS (region_filter_keys); i++)
+    {
+      g_autofree char *text = g_strstrip (g_strdup (gtk_editable_get_text (
+                                            GTK_EDITABLE (self->region_filters[i]))));
+
+      crm_customer_list_set_filter (self->list, region_filter_keys[i], text);
+    }
+  for (guint i = 0; i < N_DATE_FILTERS; i++)
+    {
+      g_autofree char *date = dup_date_filter (self->date_filters[i]);
+
+      crm_customer_list_set_filter (self->list, date_filter_keys[i], date);
+    }
   update_filter_button (self);
 }
 
@@ -646,6 +870,10 @@ clear_filters_cb (CrmCustomersPage *self)
   gtk_drop_down_set_selected (self->owner_filter, 0);
   gtk_editable_set_text (GTK_EDITABLE (self->level_filter), "");
   gtk_editable_set_text (GTK_EDITABLE (self->industry_filter), "");
+  for (guint i = 0; i < G_N_ELEMENTS (region_filter_keys); i++)
+    gtk_editable_set_text (GTK_EDITABLE (self->region_filters[i]), "");
+  for (guint i = 0; i < N_DATE_FILTERS; i++)
+    gtk_editable_set_text (GTK_EDITABLE (self->date_filters[i]), "");
   self->syncing = FALSE;
   filters_changed_cb (self);
 }
@@ -656,7 +884,9 @@ sync_filters_from_list (CrmCustomersPage *self)
 {
   const char *tag = crm_customer_list_get_filter (self->list, "tag");
   const char *owner = crm_customer_list_get_filter (self->list, "owner_id");
+  gint64 owner_id = owner != NULL ? g_ascii_strtoll (owner, NULL, 10) : 0;
   guint tag_index = 0;
+  guint owner_index = 0;
 
   self->syncing = TRUE;
   gtk_drop_down_set_selected (self->kind_filter,
@@ -675,11 +905,22 @@ sync_filters_from_list (CrmCustomersPage *self)
                          crm_customer_list_get_filter (self->list, "level") ?: "");
   gtk_editable_set_text (GTK_EDITABLE (self->industry_filter),
                          crm_customer_list_get_filter (self->list, "industry") ?: "");
+  for (guint i = 0; i < G_N_ELEMENTS (region_filter_keys); i++)
+    gtk_editable_set_text (GTK_EDITABLE (self->region_filters[i]),
+                           crm_customer_list_get_filter (self->list, region_filter_keys[i]) ?: "");
+  for (guint i = 0; i < N_DATE_FILTERS; i++)
+    gtk_editable_set_text (GTK_EDITABLE (self->date_filters[i]),
+                           crm_customer_list_get_filter (self->list, date_filter_keys[i]) ?: "");
   for (guint i = 0; tag != NULL && i < self->tag_ids->len; i++)
     if (g_ascii_strtoll (tag, NULL, 10) == g_array_index (self->tag_ids, gint64, i))
       tag_index = i + 1;
   gtk_drop_down_set_selected (self->tag_filter, tag_index);
-  gtk_drop_down_set_selected (self->owner_filter, owner != NULL ? 1 : 0);
+  if (owner != NULL && self->account != NULL && owner_id == self->account->user_id)
+    owner_index = 1;
+  for (guint i = 0; owner != NULL && i < self->owner_ids->len; i++)
+    if (owner_id == g_array_index (self->owner_ids, gint64, i))
+      owner_index = i + 2;
+  gtk_drop_down_set_selected (self->owner_filter, owner_index);
   self->syncing = FALSE;
   update_filter_button (self);
 }
@@ -699,32 +940,74 @@ attach_filter (GtkGrid    *grid,
   gtk_grid_attach (grid, widget, 1, row, 1, 1);
 }
 
+/* A text filter: applied on Enter, and when the popover closes. */
+static GtkEntry *
+new_filter_entry (CrmCustomersPage *self)
+{
+  GtkEntry *entry = GTK_ENTRY (gtk_entry_new ());
+
+  g_signal_connect_swapped (entry, "activate", G_CALLBACK (filters_changed_cb), self);
+  return entry;
+}
+
+/* A date range: from and to, each a date filter. */
+static GtkWidget *
+new_date_range (CrmCustomersPage *self,
+                guint             from)
+{
+  GtkWidget *box = gtk_box_new (GTK_ORIENTATION_HORIZONTAL, 6);
+
+  for (guint i = from; i <= from + 1; i++)
+    {
+      GtkEntry *entry = new_filter_entry (self);
+
+      gtk_entry_set_placeholder_text (entry, i == from ? _("From YYYY-MM-DD")
+                                                       : _("To YYYY-MM-DD"));
+      gtk_editable_set_width_chars (GTK_EDITABLE (entry), 14);
+      gtk_widget_set_hexpand (GTK_WIDGET (entry), TRUE);
+      gtk_accessible_update_property (GTK_ACCESSIBLE (entry), GTK_ACCESSIBLE_PROPERTY_LABEL,
+                                      i == from ? _("From date") : _("To date"), -1);
+      g_signal_connect_swapped (entry, "changed", G_CALLBACK (date_filter_changed_cb), self);
+      self->date_filters[i] = entry;
+      gtk_box_append (GTK_BOX (box), GTK_WIDGET (entry));
+    }
+  return box;
+}
+
 static void
 build_filter_popover (CrmCustomersPage *self)
 {
   GtkWidget *popover = gtk_popover_new ();
   GtkWidget *grid = gtk_grid_new ();
   GtkWidget *clear = gtk_button_new_with_mnemonic (_("_Clear Filters"));
-  g_autoptr(GtkStringList) owners = gtk_string_list_new (NULL);
   int row = 0;
 
   gtk_grid_set_row_spacing (GTK_GRID (grid), 6);
   gtk_grid_set_column_spacing (GTK_GRID (grid), 12);
-  gtk_widget_set_size_request (grid, 300, -1);
+  gtk_widget_set_size_request (grid, 360, -1);
 
   self->kind_filter = new_choice_drop_down (crm_customer_kinds);
   self->size_filter = new_choice_drop_down (crm_customer_sizes);
   self->potential_filter = new_choice_drop_down (crm_customer_potentials);
-  self->level_filter = GTK_ENTRY (gtk_entry_new ());
-  self->industry_filter = GTK_ENTRY (gtk_entry_new ());
+  self->level_filter = new_filter_entry (self);
+  self->industry_filter = new_filter_entry (self);
   self->tag_names = gtk_string_list_new (NULL);
   gtk_string_list_append (self->tag_names, _("Any"));
   self->tag_filter = GTK_DROP_DOWN (gtk_drop_down_new (G_LIST_MODEL (g_object_ref (self->tag_names)),
                                                        NULL));
-  gtk_string_list_append (owners, _("Anyone"));
-  gtk_string_list_append (owners, _("Me"));
-  self->owner_filter = GTK_DROP_DOWN (gtk_drop_down_new (G_LIST_MODEL (g_steal_pointer (&owners)),
-                                                         NULL));
+  self->owner_names = gtk_string_list_new (NULL);
+  gtk_string_list_append (self->owner_names, _("Anyone"));
+  gtk_string_list_append (self->owner_names, _("Me"));
+  self->owner_filter = GTK_DROP_DOWN (gtk_drop_down_new (
+    G_LIST_MODEL (g_object_ref (self->owner_names)), NULL));
+  for (guint i = 0; i < G_N_ELEMENTS (region_filter_keys); i++)
+    self->region_filters[i] = new_filter_entry (self);
+  self->date_message = GTK_LABEL (gtk_label_new (NULL));
+  gtk_label_set_xalign (self->date_message, 0);
+  gtk_label_set_wrap (self->date_message, TRUE);
+  gtk_label_set_max_width_chars (self->date_message, 36);
+  gtk_widget_add_css_class (GTK_WIDGET (self->date_message), "error");
+  gtk_widget_set_visible (GTK_WIDGET (self->date_message), FALSE);
 
   attach_filter (GTK_GRID (grid), row++, _("Kind"), GTK_WIDGET (self->kind_filter));
   attach_filter (GTK_GRID (grid), row++, _("Size"), GTK_WIDGET (self->size_filter));
@@ -733,6 +1016,12 @@ build_filter_popover (CrmCustomersPage *self)
   attach_filter (GTK_GRID (grid), row++, _("Industry"), GTK_WIDGET (self->industry_filter));
   attach_filter (GTK_GRID (grid), row++, _("Tag"), GTK_WIDGET (self->tag_filter));
   attach_filter (GTK_GRID (grid), row++, _("Owner"), GTK_WIDGET (self->owner_filter));
+  for (guint i = 0; i < G_N_ELEMENTS (region_filter_keys); i++)
+    attach_filter (GTK_GRID (grid), row++, crm_customer_field_label (region_filter_keys[i]),
+                   GTK_WIDGET (self->region_filters[i]));
+  attach_filter (GTK_GRID (grid), row++, C_("date", "Created"), new_date_range (self, DATE_CREATED_FROM));
+  attach_filter (GTK_GRID (grid), row++, _("Updated"), new_date_range (self, DATE_UPDATED_FROM));
+  gtk_grid_attach (GTK_GRID (grid), GTK_WIDGET (self->date_message), 1, row++, 1, 1);
   gtk_widget_set_halign (clear, GTK_ALIGN_END);
   gtk_grid_attach (GTK_GRID (grid), clear, 0, row, 2, 1);
 
@@ -745,10 +1034,6 @@ build_filter_popover (CrmCustomersPage *self)
   g_signal_connect_swapped (self->tag_filter, "notify::selected",
                             G_CALLBACK (filters_changed_cb), self);
   g_signal_connect_swapped (self->owner_filter, "notify::selected",
-                            G_CALLBACK (filters_changed_cb), self);
-  g_signal_connect_swapped (self->level_filter, "activate",
-                            G_CALLBACK (filters_changed_cb), self);
-  g_signal_connect_swapped (self->industry_filter, "activate",
                             G_CALLBACK (filters_changed_cb), self);
   g_signal_connect_swapped (popover, "closed", G_CALLBACK (filters_changed_cb), self);
   g_signal_connect_swapped (clear, "clicked", G_CALLBACK (clear_filters_cb), self);
@@ -815,16 +1100,33 @@ view_row_activated_cb (CrmCustomersPage *self,
   gtk_menu_button_popdown (self->views_button);
 }
 
+/* Stores the saved views less the one named @name, plus @name with @query when it is not
+ * NULL. The key is an a{ss}: a GVariantDict would make an a{sv}, which GSettings refuses. */
+static void
+store_view (CrmCustomersPage *self,
+            const char       *name,
+            const char       *query)
+{
+  g_autoptr(GVariant) views = g_settings_get_value (self->settings, VIEWS_KEY);
+  g_auto(GVariantBuilder) builder = G_VARIANT_BUILDER_INIT (G_VARIANT_TYPE ("a{ss}"));
+  GVariantIter iter;
+  const char *key;
+  const char *value;
+
+  g_variant_iter_init (&iter, views);
+  while (g_variant_iter_next (&iter, "{&s&s}", &key, &value))
+    if (!g_str_equal (key, name))
+      g_variant_builder_add (&builder, "{ss}", key, value);
+  if (query != NULL)
+    g_variant_builder_add (&builder, "{ss}", name, query);
+  g_settings_set_value (self->settings, VIEWS_KEY, g_variant_builder_end (&builder));
+}
+
 static void
 delete_view_cb (CrmCustomersPage *self,
                 GtkButton        *button)
 {
-  const char *name = g_object_get_data (G_OBJECT (button), "crm-name");
-  g_autoptr(GVariant) views = g_settings_get_value (self->settings, VIEWS_KEY);
-  g_autoptr(GVariantDict) dict = g_variant_dict_new (views);
-
-  g_variant_dict_remove (dict, name);
-  g_settings_set_value (self->settings, VIEWS_KEY, g_variant_dict_end (dict));
+  store_view (self, g_object_get_data (G_OBJECT (button), "crm-name"), NULL);
   fill_views (self);
 }
 
@@ -873,16 +1175,11 @@ save_view_cb (CrmCustomersPage *self)
   g_autofree char *name = g_strstrip (g_strdup (gtk_editable_get_text (
                                         GTK_EDITABLE (self->view_name_entry))));
   g_autofree char *query = NULL;
-  g_autoptr(GVariant) views = NULL;
-  g_autoptr(GVariantDict) dict = NULL;
 
   if (*name == '\0' || self->settings == NULL || self->list == NULL)
     return;
   query = crm_customer_list_dup_query (self->list);
-  views = g_settings_get_value (self->settings, VIEWS_KEY);
-  dict = g_variant_dict_new (views);
-  g_variant_dict_insert (dict, name, "s", query);
-  g_settings_set_value (self->settings, VIEWS_KEY, g_variant_dict_end (dict));
+  store_view (self, name, query);
   gtk_editable_set_text (GTK_EDITABLE (self->view_name_entry), "");
   fill_views (self);
   /* Translators: %s is the name of a saved view */
@@ -1002,6 +1299,7 @@ batch_dialog_response_cb (CrmCustomersPage *self,
   const char *potential;
   gint64 add_tag;
   gint64 remove_tag;
+  gint64 owner;
   guint position;
 
   if (!g_str_equal (response, "apply"))
@@ -1042,6 +1340,12 @@ batch_dialog_response_cb (CrmCustomersPage *self,
       json_builder_begin_array (builder);
       json_builder_add_int_value (builder, add_tag);
       json_builder_end_array (builder);
+    }
+  owner = self->batch_owner != NULL ? owner_choice (self, self->batch_owner) : 0;
+  if (owner > 0)
+    {
+      json_builder_set_member_name (builder, "owner_id");
+      json_builder_add_int_value (builder, owner);
     }
   remove_tag = tag_choice (self, self->batch_remove_tag);
   if (remove_tag > 0)
@@ -1088,6 +1392,24 @@ count_loaded (CrmCustomersPage *self,
   return n;
 }
 
+/* Whether the signed-in user may give customers to others: the owner is a protected field,
+ * writable by those who may change field rules (admins) or whose role writes it, as the
+ * server decides. */
+static gboolean
+can_assign (CrmCustomersPage *self)
+{
+  CrmPermissions *permissions = self->account != NULL ? self->account->permissions : NULL;
+  gboolean admin;
+
+  if (permissions == NULL
+      || !crm_permissions_can (permissions, CRM_OBJECT_CUSTOMERS, CRM_ACTION_UPDATE))
+    return FALSE;
+  admin = crm_permissions_get_scope (permissions, CRM_OBJECT_FIELDS,
+                                     CRM_ACTION_UPDATE) == CRM_SCOPE_ALL;
+  return crm_permissions_get_field_access (permissions, CRM_OBJECT_CUSTOMERS, "owner_id",
+                                           !admin) == CRM_FIELD_ACCESS_WRITE;
+}
+
 static void
 batch_edit_action_cb (GtkWidget  *widget,
                       const char *action_name,
@@ -1122,10 +1444,24 @@ batch_edit_action_cb (GtkWidget  *widget,
     G_LIST_MODEL (g_steal_pointer (&potentials)), NULL));
   self->batch_add_tag = new_tag_drop_down (self, _("None"));
   self->batch_remove_tag = new_tag_drop_down (self, _("None"));
+  self->batch_owner = NULL;
+  if (can_assign (self))
+    {
+      g_autoptr(GtkStringList) owners = gtk_string_list_new (NULL);
+
+      /* Those of the owner filter, "No change" instead of "Anyone". */
+      gtk_string_list_append (owners, _("No change"));
+      for (guint i = 1; i < g_list_model_get_n_items (G_LIST_MODEL (self->owner_names)); i++)
+        gtk_string_list_append (owners, gtk_string_list_get_string (self->owner_names, i));
+      self->batch_owner = GTK_DROP_DOWN (gtk_drop_down_new (
+        G_LIST_MODEL (g_steal_pointer (&owners)), NULL));
+    }
   attach_filter (GTK_GRID (grid), 0, _("Industry"), self->batch_industry);
   attach_filter (GTK_GRID (grid), 1, _("Potential"), GTK_WIDGET (self->batch_potential));
   attach_filter (GTK_GRID (grid), 2, _("Add tag"), GTK_WIDGET (self->batch_add_tag));
   attach_filter (GTK_GRID (grid), 3, _("Remove tag"), GTK_WIDGET (self->batch_remove_tag));
+  if (self->batch_owner != NULL)
+    attach_filter (GTK_GRID (grid), 4, _("Owner"), GTK_WIDGET (self->batch_owner));
   adw_message_dialog_set_extra_child (ADW_MESSAGE_DIALOG (dialog), grid);
   adw_message_dialog_add_responses (ADW_MESSAGE_DIALOG (dialog),
                                     "cancel", _("_Cancel"),
@@ -1368,6 +1704,7 @@ crm_customers_page_dispose (GObject *object)
   adw_bin_set_child (ADW_BIN (self), NULL);
   gtk_widget_dispose_template (GTK_WIDGET (self), CRM_TYPE_CUSTOMERS_PAGE);
   g_clear_object (&self->tag_names);
+  g_clear_object (&self->owner_names);
 
   G_OBJECT_CLASS (crm_customers_page_parent_class)->dispose (object);
 }
@@ -1379,7 +1716,9 @@ crm_customers_page_finalize (GObject *object)
 
   g_hash_table_unref (self->tags);
   g_hash_table_unref (self->users);
+  g_hash_table_unref (self->named_cells);
   g_array_unref (self->tag_ids);
+  g_array_unref (self->owner_ids);
   g_ptr_array_unref (self->toasts);
 
   G_OBJECT_CLASS (crm_customers_page_parent_class)->finalize (object);
@@ -1433,7 +1772,9 @@ crm_customers_page_init (CrmCustomersPage *self)
   self->tags = g_hash_table_new_full (g_int64_hash, g_int64_equal, g_free,
                                       (GDestroyNotify) json_object_unref);
   self->users = g_hash_table_new_full (g_int64_hash, g_int64_equal, g_free, g_free);
+  self->named_cells = g_hash_table_new (NULL, NULL);
   self->tag_ids = g_array_new (FALSE, FALSE, sizeof (gint64));
+  self->owner_ids = g_array_new (FALSE, FALSE, sizeof (gint64));
   self->toasts = g_ptr_array_new_with_free_func (g_object_unref);
   self->tag_css = gtk_css_provider_new ();
   gtk_style_context_add_provider_for_display (gdk_display_get_default (),
@@ -1551,6 +1892,7 @@ crm_customers_page_stop (CrmCustomersPage *self)
   g_clear_object (&self->settings);
   g_clear_pointer (&self->account, crm_account_free);
   g_hash_table_remove_all (self->users);
+  fill_owner_filter (self);
 }
 
 CrmCustomerList *
@@ -1654,4 +1996,36 @@ GtkWindow *
 _crm_customers_page_get_dialog (CrmCustomersPage *self)
 {
   return self->dialog;
+}
+
+/* The popover's widget of the filter @key (one of crm_customer_list_filter_keys), or NULL. */
+GtkWidget *
+_crm_customers_page_get_filter_widget (CrmCustomersPage *self,
+                                       const char       *key)
+{
+  struct { const char *key; gpointer widget; } widgets[] = {
+    { "kind", self->kind_filter }, { "size", self->size_filter },
+    { "potential", self->potential_filter }, { "level", self->level_filter },
+    { "industry", self->industry_filter }, { "tag", self->tag_filter },
+    { "owner_id", self->owner_filter },
+  };
+
+  for (guint i = 0; i < G_N_ELEMENTS (widgets); i++)
+    if (g_str_equal (widgets[i].key, key))
+      return widgets[i].widget;
+  for (guint i = 0; i < G_N_ELEMENTS (region_filter_keys); i++)
+    if (g_str_equal (region_filter_keys[i], key))
+      return GTK_WIDGET (self->region_filters[i]);
+  for (guint i = 0; i < N_DATE_FILTERS; i++)
+    if (g_str_equal (date_filter_keys[i], key))
+      return GTK_WIDGET (self->date_filters[i]);
+  return NULL;
+}
+
+/* The message under the date filters, or NULL when there is none. */
+const char *
+_crm_customers_page_get_date_message (CrmCustomersPage *self)
+{
+  return gtk_widget_get_visible (GTK_WIDGET (self->date_message))
+         ? gtk_label_get_text (self->date_message) : NULL;
 }

@@ -34,5 +34,8 @@ const char       *_crm_customers_page_get_status       (CrmCustomersPage *self);
 const char       *_crm_customers_page_get_last_toast   (CrmCustomersPage *self);
 gboolean          _crm_customers_page_is_searching     (CrmCustomersPage *self);
 GtkWindow        *_crm_customers_page_get_dialog       (CrmCustomersPage *self);
+GtkWidget        *_crm_customers_page_get_filter_widget (CrmCustomersPage *self,
+                                                        const char       *key);
+const char       *_crm_customers_page_get_date_message (CrmCustomersPage *self);
 
 G_END_DECLS

@@ -238,6 +238,35 @@ seed_extras (Fixture *fixture)
                  &status);
   g_assert_cmpuint (status, ==, 200);
 
+  /* One customer got the same tags the other way round (as a rep adds them one by one):
+   * its chips must still read like the others'. */
+  {
+    g_autoptr(JsonNode) second = call (fixture, fixture->admin_token, "GET",
+                                       "/api/v1/customers/2", NULL, NULL, &status);
+    g_autofree char *version = g_strdup_printf ("%" G_GINT64_FORMAT,
+                                                crm_test_json_get_int (second, "version"));
+    g_autofree char *body = g_strdup_printf ("{\"tags\":[%" G_GINT64_FORMAT ",%" G_GINT64_FORMAT
+                                             "]}", crm_test_json_get_int (key, "id"),
+                                             crm_test_json_get_int (vip, "id"));
+    g_autoptr(JsonNode) reply = call (fixture, fixture->admin_token, "PATCH",
+                                      "/api/v1/customers/2", body, version, &status);
+
+    g_assert_cmpuint (status, ==, 200);
+  }
+
+  /* An order for each customer the search finds: the timeline shows its amount. */
+  {
+    PGconn *conn = crm_test_cluster_connect (fixture->cluster);
+    PGresult *result = PQexec (conn, "INSERT INTO orders (customer_id, owner_id, number, amount, "
+                                     "currency) SELECT id, owner_id, 'SO-' || id, 1250000, 'CNY' "
+                                     "FROM customers WHERE name LIKE '%" NEEDLE "%'");
+
+    if (PQresultStatus (result) != PGRES_COMMAND_OK)
+      g_error ("Seeding orders failed: %s", PQerrorMessage (conn));
+    PQclear (result);
+    PQfinish (conn);
+  }
+
   found = call (fixture, fixture->rep_token, "GET",
                 "/api/v1/customers?q=%E6%98%8E%E8%BF%9C", NULL, NULL, &status);
   items = json_object_get_array_member (json_node_get_object (found), "items");
@@ -657,6 +686,206 @@ check_popovers (Fixture *fixture)
     }
 }
 
+/* The chip texts of every row on screen that shows tags, one string per row. */
+static void
+collect_chip_rows (GtkWidget *widget,
+                   GPtrArray *rows)
+{
+  if (GTK_IS_BOX (widget) && gtk_widget_has_css_class (widget, "tags"))
+    {
+      g_autoptr(GString) text = g_string_new (NULL);
+
+      for (GtkWidget *chip = gtk_widget_get_first_child (widget); chip != NULL;
+           chip = gtk_widget_get_next_sibling (chip))
+        g_string_append_printf (text, "%s%s", text->len > 0 ? "|" : "",
+                                gtk_label_get_text (GTK_LABEL (chip)));
+      if (text->len > 0)
+        g_ptr_array_add (rows, g_string_free (g_steal_pointer (&text), FALSE));
+      return;
+    }
+  for (GtkWidget *child = gtk_widget_get_first_child (widget); child != NULL;
+       child = gtk_widget_get_next_sibling (child))
+    collect_chip_rows (child, rows);
+}
+
+/* Rows with the same tags show their chips in the same order, by the tags' names, whatever
+ * order the tags were added in. */
+static void
+check_tag_chips (Fixture *fixture)
+{
+  g_autoptr(GPtrArray) rows = g_ptr_array_new_with_free_func (g_free);
+  GtkWidget *view = GTK_WIDGET (_crm_customers_page_get_column_view (customers_page (fixture)));
+  guint with_both = 0;
+
+  collect_chip_rows (view, rows);
+  g_assert_cmpuint (rows->len, >, 0);
+  for (guint i = 0; i < rows->len; i++)
+    {
+      g_auto(GStrv) chips = g_strsplit (g_ptr_array_index (rows, i), "|", -1);
+
+      for (guint j = 1; chips[j] != NULL; j++)
+        g_assert_cmpint (g_utf8_collate (chips[j - 1], chips[j]), <=, 0);
+      if (g_strv_length (chips) == 2)
+        {
+          g_assert_cmpstr (g_ptr_array_index (rows, i), ==, "展会|重点客户");
+          with_both++;
+        }
+    }
+  g_assert_cmpuint (with_both, >=, 2);
+}
+
+static GtkWidget *
+filter_widget (Fixture    *fixture,
+               const char *key)
+{
+  GtkWidget *widget = _crm_customers_page_get_filter_widget (customers_page (fixture), key);
+
+  g_assert_nonnull (widget);
+  return widget;
+}
+
+/* Types @text into the text filter @key and presses Enter. */
+static void
+type_filter (Fixture    *fixture,
+             const char *key,
+             const char *text)
+{
+  GtkWidget *entry = filter_widget (fixture, key);
+
+  gtk_editable_set_text (GTK_EDITABLE (entry), text);
+  g_signal_emit_by_name (entry, "activate");
+  wait_until (fixture, NULL, list_settled, "the filtered list");
+}
+
+/* How many customers the rep's list has with @query, as the server counts them. */
+static gint64
+server_count (Fixture    *fixture,
+              const char *query)
+{
+  g_autofree char *path = g_strdup_printf ("/api/v1/customers/count?%s", query);
+  g_autoptr(JsonNode) reply = call (fixture, fixture->rep_token, "GET", path, NULL, NULL, NULL);
+
+  return crm_test_json_get_int (reply, "count");
+}
+
+static void
+open_filters_and_shoot (Fixture    *fixture,
+                        const char *shot)
+{
+  GtkMenuButton *button = crm_test_ui_template_child (customers_page (fixture),
+                                                      CRM_TYPE_CUSTOMERS_PAGE, "filter_button");
+  GtkWidget *popover = GTK_WIDGET (gtk_menu_button_get_popover (button));
+  const char *language = fixture->test_case->language;
+  g_autofree char *file_name = g_strdup_printf ("client-customers-%s%s%s.png", shot,
+                                                language != NULL ? "-" : "",
+                                                language != NULL ? language : "");
+  g_autofree char *png = g_test_build_filename (G_TEST_BUILT, file_name, NULL);
+
+  gtk_menu_button_popup (button);
+  wait_until (fixture, popover, always, shot);
+  crm_test_ui_save_png (GTK_WIDGET (fixture->window), popover, png);
+  gtk_menu_button_popdown (button);
+  wait_until (fixture, NULL, list_settled, "the list after the popover");
+}
+
+/* Every filter of the issue from the popover: region, created and updated ranges (a date
+ * that is not one is said so, in the user's language, and not sent), owner; then a saved
+ * view brings them back. */
+static void
+check_filters (Fixture *fixture)
+{
+  CrmCustomerList *list = customer_list (fixture);
+  CrmCustomersPage *page = customers_page (fixture);
+  g_autoptr(GDateTime) now = g_date_time_new_now_utc ();
+  g_autofree char *today = g_date_time_format (now, "%Y-%m-%d");
+  g_autofree char *query = NULL;
+  GtkMenuButton *views_button;
+  GtkWidget *views;
+  GtkWidget *name_entry;
+  GtkListBox *views_list;
+  const char *message;
+
+  gtk_editable_set_text (GTK_EDITABLE (_crm_customers_page_get_search_entry (page)), "");
+  wait_until (fixture, NULL, list_settled, "the list without a search");
+
+  /* Region */
+  type_filter (fixture, "city", "杭州市");
+  g_assert_cmpstr (crm_customer_list_get_filter (list, "city"), ==, "杭州市");
+  g_assert_cmpint (crm_customer_list_get_total (list), ==,
+                   server_count (fixture, "city=%E6%9D%AD%E5%B7%9E%E5%B8%82"));
+  g_assert_cmpint (crm_customer_list_get_total (list), >, 0);
+  for (guint i = 0; i < crm_customer_list_get_n_loaded (list); i++)
+    g_assert_cmpstr (crm_customer_get_string (crm_customer_list_peek (list, i), "city"), ==,
+                     "杭州市");
+
+  /* Not a date: marked, said why, not sent */
+  type_filter (fixture, "created_from", "2026-13-45");
+  g_assert_true (gtk_widget_has_css_class (filter_widget (fixture, "created_from"), "error"));
+  message = _crm_customers_page_get_date_message (page);
+  g_assert_nonnull (message);
+  g_test_message ("A wrong date: %s", message);
+  if (fixture->test_case->language != NULL)
+    g_assert_false (g_str_is_ascii (message));
+  g_assert_null (crm_customer_list_get_filter (list, "created_from"));
+  open_filters_and_shoot (fixture, "filters-invalid");
+
+  /* Created today, updated up to today (in any form the validator reads) */
+  type_filter (fixture, "created_from", today);
+  g_assert_false (gtk_widget_has_css_class (filter_widget (fixture, "created_from"), "error"));
+  g_assert_null (_crm_customers_page_get_date_message (page));
+  g_assert_cmpstr (crm_customer_list_get_filter (list, "created_from"), ==, today);
+  type_filter (fixture, "updated_to", "2999年1月1日");
+  g_assert_cmpstr (crm_customer_list_get_filter (list, "updated_to"), ==, "2999-01-01");
+  query = g_strdup_printf ("city=%%E6%%9D%%AD%%E5%%B7%%9E%%E5%%B8%%82&created_from=%s"
+                           "&updated_to=2999-01-01", today);
+  g_assert_cmpint (crm_customer_list_get_total (list), ==, server_count (fixture, query));
+
+  /* Owner: the rep sees "Anyone" and "Me" */
+  gtk_drop_down_set_selected (GTK_DROP_DOWN (filter_widget (fixture, "owner_id")), 1);
+  wait_until (fixture, NULL, list_settled, "the rep's own customers");
+  g_assert_nonnull (crm_customer_list_get_filter (list, "owner_id"));
+  open_filters_and_shoot (fixture, "filters-set");
+
+  /* Saved as a view, cleared, the view applied: all of them back */
+  views_button = crm_test_ui_template_child (page, CRM_TYPE_CUSTOMERS_PAGE, "views_button");
+  views = GTK_WIDGET (gtk_menu_button_get_popover (views_button));
+  gtk_menu_button_popup (views_button);
+  wait_until (fixture, views, always, "the views popover");
+  name_entry = find_descendant (views, GTK_TYPE_ENTRY);
+  gtk_editable_set_text (GTK_EDITABLE (name_entry), "杭州 new");
+  g_signal_emit_by_name (name_entry, "activate");
+  views_list = GTK_LIST_BOX (find_descendant (views, GTK_TYPE_LIST_BOX));
+  g_assert_nonnull (gtk_list_box_get_row_at_index (views_list, 0));
+  gtk_menu_button_popdown (views_button);
+  crm_customer_list_clear_filters (list);
+  wait_until (fixture, NULL, list_settled, "the list without filters");
+  g_assert_cmpuint (crm_customer_list_get_n_filters (list), ==, 0);
+  gtk_menu_button_popup (views_button);
+  wait_until (fixture, views, always, "the views popover again");
+  g_signal_emit_by_name (views_list, "row-activated", gtk_list_box_get_row_at_index (views_list, 0));
+  wait_until (fixture, NULL, list_settled, "the saved view");
+  g_assert_cmpstr (crm_customer_list_get_filter (list, "city"), ==, "杭州市");
+  g_assert_cmpstr (crm_customer_list_get_filter (list, "created_from"), ==, today);
+  g_assert_cmpstr (gtk_editable_get_text (GTK_EDITABLE (filter_widget (fixture, "city"))), ==,
+                   "杭州市");
+  g_assert_cmpuint (gtk_drop_down_get_selected (GTK_DROP_DOWN (filter_widget (fixture,
+                                                                              "owner_id"))),
+                    ==, 1);
+
+  /* Cleared again for the steps after, as a user clears them */
+  gtk_menu_button_popdown (views_button);
+  type_filter (fixture, "city", "");
+  type_filter (fixture, "created_from", "");
+  type_filter (fixture, "updated_to", "");
+  gtk_drop_down_set_selected (GTK_DROP_DOWN (filter_widget (fixture, "owner_id")), 0);
+  wait_until (fixture, NULL, list_settled, "the list without filters again");
+  g_assert_cmpuint (crm_customer_list_get_n_filters (list), ==, 0);
+
+  /* The search the steps after start from */
+  gtk_editable_set_text (GTK_EDITABLE (_crm_customers_page_get_search_entry (page)), NEEDLE);
+  wait_until (fixture, NULL, search_settled, "the search again");
+}
+
 static gboolean
 has_contacts (Fixture *fixture)
 {
@@ -899,6 +1128,9 @@ check_page_actions (Fixture *fixture,
   g_assert_nonnull (strstr (timeline, crm_customer_field_label ("tags")));
   g_assert_nonnull (strstr (timeline, "ada"));
   g_assert_null (strstr (timeline, "batch_update"));
+  /* The order's amount once, with its symbol: not "¥12,500.00 CNY". */
+  g_assert_nonnull (strstr (timeline, "¥12,500.00"));
+  g_assert_null (strstr (timeline, "CNY"));
   g_assert_null (strstr (timeline, "update\n"));
 
   /* Deleting the contact (after a confirmation). */
@@ -946,6 +1178,7 @@ check_customer (Fixture *fixture)
   g_assert_cmpstr (gtk_editable_get_text (GTK_EDITABLE (_crm_customer_page_get_row (
                      page, "custom.budget"))), ==, "¥12,500.00");
   screenshot (fixture, NULL, "customer");
+
   /* Edit and save: the server has it. (Each case its own values: the cases
    * share the server.) */
   new_city = fixture->test_case->language != NULL ? "温州市" : "杭州市";
@@ -1075,6 +1308,8 @@ check_batch (Fixture *fixture)
   dialog = ADW_MESSAGE_DIALOG (_crm_customers_page_get_dialog (customers_page (fixture)));
   g_assert_nonnull (dialog);
   grid = adw_message_dialog_get_extra_child (dialog);
+  /* A rep may not give customers away (the owner is protected): no owner to choose. */
+  g_assert_null (gtk_grid_get_child_at (GTK_GRID (grid), 1, 4));
   gtk_editable_set_text (GTK_EDITABLE (gtk_grid_get_child_at (GTK_GRID (grid), 1, 0)), "物流");
   wait_until (fixture, GTK_WIDGET (dialog), always, "the batch dialog");
   screenshot (fixture, GTK_WIDGET (dialog), "batch-edit");
@@ -1467,6 +1702,94 @@ check_merge_and_bin (Fixture *fixture)
   g_assert_false (crm_customer_list_get_deleted (customer_list (fixture)));
 }
 
+/* Gives the two rows on top to @owner (a name of the batch dialog's owner list) in a
+ * batch edit, and returns their ids. */
+static void
+batch_give (Fixture    *fixture,
+            const char *owner,
+            gint64      ids[2])
+{
+  GtkColumnView *view = _crm_customers_page_get_column_view (customers_page (fixture));
+  AdwMessageDialog *dialog;
+  GtkDropDown *owners;
+  GListModel *names;
+  GtkWidget *grid;
+  guint chosen = 0;
+
+  for (guint i = 0; i < 2; i++)
+    {
+      g_autoptr(CrmCustomer) customer = g_list_model_get_item (G_LIST_MODEL (customer_list (
+                                                                 fixture)), i);
+
+      ids[i] = crm_customer_get_id (customer);
+    }
+  gtk_selection_model_select_range (gtk_column_view_get_model (view), 0, 2, TRUE);
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (customers_page (fixture)),
+                                             "customers.batch-edit", NULL));
+  dialog = ADW_MESSAGE_DIALOG (_crm_customers_page_get_dialog (customers_page (fixture)));
+  grid = adw_message_dialog_get_extra_child (dialog);
+  owners = GTK_DROP_DOWN (gtk_grid_get_child_at (GTK_GRID (grid), 1, 4));
+  g_assert_nonnull (owners);
+  names = gtk_drop_down_get_model (owners);
+  for (guint i = 0; i < g_list_model_get_n_items (names); i++)
+    {
+      g_autoptr(GtkStringObject) name = g_list_model_get_item (names, i);
+
+      if (g_str_equal (gtk_string_object_get_string (name), owner))
+        chosen = i;
+    }
+  g_assert_cmpuint (chosen, >, 0);
+  gtk_drop_down_set_selected (owners, chosen);
+  wait_until (fixture, GTK_WIDGET (dialog), always, "the batch dialog with an owner");
+  screenshot (fixture, GTK_WIDGET (dialog), "batch-owner");
+  adw_message_dialog_response (dialog, "apply");
+  gtk_window_close (GTK_WINDOW (dialog));
+  wait_until (fixture, NULL, batch_done, "the batch change of owner");
+}
+
+/* The administrator gives two customers to the rep, then takes them back. */
+static void
+check_batch_owner (Fixture *fixture)
+{
+  gint64 ids[2];
+  gint64 back[2];
+  g_autofree char *li = g_strdup_printf ("%" G_GINT64_FORMAT, user_id (fixture, "li"));
+  g_autofree char *ada = g_strdup_printf ("%" G_GINT64_FORMAT, user_id (fixture, "ada"));
+  GtkSearchEntry *entry = _crm_customers_page_get_search_entry (customers_page (fixture));
+
+  /* The administrator's own customers, whoever they go to */
+  gtk_editable_set_text (GTK_EDITABLE (entry), "苏州批量客户");
+  wait_until (fixture, NULL, list_idle, "the administrator's customers");
+  g_assert_cmpstr (crm_customer_list_get_q (customer_list (fixture)), ==, "苏州批量客户");
+  batch_give (fixture, "li", ids);
+  for (guint i = 0; i < 2; i++)
+    {
+      g_autofree char *owner = NULL;
+      g_autofree char *path = g_strdup_printf ("/api/v1/customers/%" G_GINT64_FORMAT, ids[i]);
+      g_autoptr(JsonNode) reply = call (fixture, fixture->admin_token, "GET", path, NULL, NULL,
+                                        NULL);
+
+      owner = g_strdup_printf ("%" G_GINT64_FORMAT, crm_test_json_get_int (reply, "owner_id"));
+      g_assert_cmpstr (owner, ==, li);
+    }
+  /* Edited last, they are on top again: back to the administrator ("Me"). */
+  batch_give (fixture, _("Me"), back);
+  g_assert_cmpint (MIN (back[0], back[1]), ==, MIN (ids[0], ids[1]));
+  g_assert_cmpint (MAX (back[0], back[1]), ==, MAX (ids[0], ids[1]));
+  for (guint i = 0; i < 2; i++)
+    {
+      g_autofree char *path = g_strdup_printf ("/api/v1/customers/%" G_GINT64_FORMAT, ids[i]);
+      g_autoptr(JsonNode) reply = call (fixture, fixture->admin_token, "GET", path, NULL, NULL,
+                                        NULL);
+      g_autofree char *owner = g_strdup_printf ("%" G_GINT64_FORMAT,
+                                                crm_test_json_get_int (reply, "owner_id"));
+
+      g_assert_cmpstr (owner, ==, ada);
+    }
+  gtk_editable_set_text (GTK_EDITABLE (entry), "");
+  wait_until (fixture, NULL, list_idle, "the list without a search");
+}
+
 /* A customer open on this page, deleted elsewhere (another session): back to the
  * list with a word, not a reload into a 404. */
 static void
@@ -1542,14 +1865,17 @@ run_case (const CustomersCase *test_case)
       check_scrolling (&fixture);
       check_deleted_elsewhere (&fixture);
       check_merge_and_bin (&fixture);
+      check_batch_owner (&fixture);
     }
   else
     {
       sign_in (&fixture, "li");
       check_list (&fixture);
+      check_tag_chips (&fixture);
       check_capped_count (&fixture);
       check_search (&fixture);
       check_popovers (&fixture);
+      check_filters (&fixture);
       check_customer (&fixture);
       check_new_customer (&fixture);
       check_batch (&fixture);
