@@ -14,6 +14,7 @@
 #include "crm-customer-page.h"
 #include "crm-event-stream.h"
 #include "crm-form-dialog.h"
+#include "crm-validate.h"
 
 /**
  * CrmCustomerPage:
@@ -231,11 +232,15 @@ find_field (CrmCustomerPage *self,
 static void
 update_save_button (CrmCustomerPage *self);
 
+static void check_fields (CrmCustomerPage *self);
+
 static void
 field_changed_cb (CrmCustomerPage *self)
 {
-  if (!self->filling)
-    update_save_button (self);
+  if (self->filling)
+    return;
+  check_fields (self);
+  update_save_button (self);
 }
 
 /* Adds the row of @field to @group, with the message label beside it. */
@@ -615,6 +620,84 @@ update_save_button (CrmCustomerPage *self)
 {
   gtk_widget_set_sensitive (GTK_WIDGET (self->save_button),
                             has_unsaved_changes (self) && self->save_cancellable == NULL);
+}
+
+static GStrv json_strv (JsonObject *object,
+                        const char *member);
+
+/* What the common validators (the server's own) find wrong with what @field holds, as
+ * untranslated text; NULL when they find nothing (the server still decides). */
+static const char *
+field_problem (CrmCustomerPage *self,
+               Field           *field)
+{
+  static const struct
+  {
+    const char *name;
+    gboolean  (*validate) (const char *, char **, const char **);
+  } validators[] = {
+    { "mobile", crm_validate_mobile },
+    { "phone", crm_validate_phone },
+    { "email", crm_validate_email },
+    { "website", crm_validate_website },
+  };
+  const char *problem = NULL;
+
+  if (field->key == NULL)
+    {
+      g_autofree char *text = editor_text (field);
+
+      if (g_str_equal (field->name, "name"))
+        crm_validate_text (text, 300, TRUE, NULL, &problem);
+      for (guint i = 0; i < G_N_ELEMENTS (validators) && *text != '\0'; i++)
+        if (g_str_equal (field->name, validators[i].name))
+          validators[i].validate (text, NULL, &problem);
+      return problem;
+    }
+  {
+    g_autofree char *name = g_strconcat ("customers.", field->key, NULL);
+    JsonObject *definition = g_hash_table_lookup (self->definitions, name);
+    g_autoptr(JsonNode) value = editor_value (field);
+    g_autoptr(JsonNode) normalized = NULL;
+    g_auto(GStrv) choices = NULL;
+    CrmFieldType type;
+
+    if (definition == NULL
+        || !crm_field_type_from_string (json_object_get_string_member_with_default (
+                                          definition, "type", "text"), &type))
+      return NULL;
+    choices = json_strv (definition, "choices");
+    if (!crm_validate_custom_value (type, (const char * const *) choices,
+                                    json_object_get_boolean_member_with_default (definition,
+                                                                                 "required",
+                                                                                 FALSE),
+                                    value, &normalized, &problem))
+      return problem;
+    return NULL;
+  }
+}
+
+/* Says beside each edited field what is wrong with it, as the user types, in the user's
+ * language; a field that is right again, or back as it was, loses its message (also the
+ * server's: the server only judged what was sent, the fields that changed). */
+static void
+check_fields (CrmCustomerPage *self)
+{
+  for (guint i = 0; self->customer != NULL && i < self->fields->len; i++)
+    {
+      Field *field = g_ptr_array_index (self->fields, i);
+      /* A field back as it was saved has nothing to say. */
+      const char *problem = field_is_changed (self, field) ? field_problem (self, field) : NULL;
+
+      gtk_label_set_text (field->message, problem != NULL ? _(problem) : "");
+      gtk_widget_set_tooltip_text (GTK_WIDGET (field->message),
+                                   problem != NULL ? _(problem) : NULL);
+      gtk_widget_set_visible (GTK_WIDGET (field->message), problem != NULL);
+      if (problem != NULL)
+        gtk_widget_add_css_class (field->row, "error");
+      else
+        gtk_widget_remove_css_class (field->row, "error");
+    }
 }
 
 static void

@@ -1179,6 +1179,37 @@ check_customer (Fixture *fixture)
                      page, "custom.budget"))), ==, "¥12,500.00");
   screenshot (fixture, NULL, "customer");
 
+  /* As the user types: the common validators' messages beside the rows, in the user's
+   * language, gone once the value is right (or back as it was). */
+  {
+    g_autofree char *mobile = g_strdup (gtk_editable_get_text (GTK_EDITABLE (
+                                          _crm_customer_page_get_row (page, "mobile"))));
+    const char *problem;
+
+    set_row (fixture, "mobile", "12345");
+    set_row (fixture, "custom.visit_day", "2026-02-30");
+    set_row (fixture, "custom.budget", "many");
+    for (guint i = 0; i < 3; i++)
+      {
+        const char *field = i == 0 ? "mobile" : i == 1 ? "custom.visit_day" : "custom.budget";
+
+        problem = _crm_customer_page_get_field_message (page, field);
+        g_test_message ("Typed into %s: %s", field, problem);
+        g_assert_nonnull (problem);
+        if (fixture->test_case->language != NULL)
+          g_assert_false (g_str_is_ascii (problem));
+      }
+    wait_until (fixture, NULL, always, "the field messages");
+    screenshot (fixture, NULL, "customer-typing");
+    set_row (fixture, "mobile", "+86 139-1000-0007");
+    g_assert_null (_crm_customer_page_get_field_message (page, "mobile"));
+    set_row (fixture, "mobile", mobile);
+    set_row (fixture, "custom.visit_day", "2026-12-01");
+    set_row (fixture, "custom.budget", "¥12,500.00");
+    g_assert_null (_crm_customer_page_get_field_message (page, "custom.visit_day"));
+    g_assert_null (_crm_customer_page_get_field_message (page, "custom.budget"));
+  }
+
   /* Edit and save: the server has it. (Each case its own values: the cases
    * share the server.) */
   new_city = fixture->test_case->language != NULL ? "温州市" : "杭州市";
