@@ -19,6 +19,8 @@
  * Creates a customer. While the user types the name, mobile, phone or e-mail,
  * it asks `GET /customers/duplicates` and lists the likely duplicates the user
  * may read, and how many more belong to other owners, before anything is saved.
+ * The custom fields an admin made required (`/fields`) have rows too: the server
+ * refuses a customer without them.
  */
 struct _CrmCustomerDialog
 {
@@ -35,13 +37,28 @@ struct _CrmCustomerDialog
   GtkListBox          *duplicates_list;
   GtkLabel            *hidden_label;
 
+  AdwPreferencesPage  *page;
+  AdwPreferencesGroup *custom_group;    /* the required custom fields, when there are */
+  GPtrArray           *custom_fields;   /* of CustomField */
+
   CrmApiClient        *api_client;
+  GCancellable        *fields_cancellable;
   GCancellable        *check_cancellable;
   GCancellable        *create_cancellable;
   guint                check_source;
   guint                n_duplicates;
   gboolean             duplicates_unavailable;
 };
+
+/* A custom field the server requires on create, with its row. */
+typedef struct
+{
+  char         *key;
+  CrmFieldType  type;
+  GtkWidget    *row;
+  GtkWidget    *control;   /* a boolean's switch */
+  GStrv         choices;   /* a choice's, "" first for none */
+} CustomField;
 
 G_DEFINE_FINAL_TYPE (CrmCustomerDialog, crm_customer_dialog, ADW_TYPE_WINDOW)
 
@@ -210,6 +227,9 @@ clear_field_errors (CrmCustomerDialog *self)
       gtk_widget_remove_css_class (GTK_WIDGET (rows[i]), "error");
       gtk_widget_set_tooltip_text (GTK_WIDGET (rows[i]), NULL);
     }
+  for (guint i = 0; i < self->custom_fields->len; i++)
+    gtk_widget_remove_css_class (((CustomField *) g_ptr_array_index (self->custom_fields,
+                                                                     i))->row, "error");
 }
 
 static void
@@ -225,6 +245,125 @@ row_changed_cb (CrmCustomerDialog *self,
   g_clear_object (&self->check_cancellable);
   g_clear_handle_id (&self->check_source, g_source_remove);
   self->check_source = g_timeout_add (CHECK_DELAY_MS, check_timeout_cb, self);
+}
+
+static void
+custom_field_free (CustomField *field)
+{
+  g_free (field->key);
+  g_strfreev (field->choices);
+  g_free (field);
+}
+
+/* Rows for the custom fields the server requires on create (the others wait for the
+ * customer's page): without them a required field makes every create fail. */
+static void
+add_required_fields (CrmCustomerDialog *self,
+                     JsonArray         *definitions)
+{
+  for (guint i = 0; i < json_array_get_length (definitions); i++)
+    {
+      JsonObject *definition = json_array_get_object_element (definitions, i);
+      CustomField *field;
+      const char *label;
+
+      if (definition == NULL
+          || !json_object_get_boolean_member_with_default (definition, "required", FALSE)
+          || json_object_get_string_member_with_default (definition, "key", NULL) == NULL)
+        continue;
+      field = g_new0 (CustomField, 1);
+      field->key = g_strdup (json_object_get_string_member (definition, "key"));
+      if (!crm_field_type_from_string (json_object_get_string_member_with_default (
+                                         definition, "type", "text"), &field->type))
+        field->type = CRM_FIELD_TYPE_TEXT;
+      label = json_object_get_string_member_with_default (definition, "label", field->key);
+      if (field->type == CRM_FIELD_TYPE_CHOICE)
+        {
+          JsonArray *choices = json_object_has_member (definition, "choices")
+                               ? json_object_get_array_member (definition, "choices") : NULL;
+          g_autoptr(GStrvBuilder) values = g_strv_builder_new ();
+          g_autoptr(GtkStringList) labels = gtk_string_list_new (NULL);
+
+          g_strv_builder_add (values, "");
+          gtk_string_list_append (labels, _("Not set"));
+          for (guint j = 0; choices != NULL && j < json_array_get_length (choices); j++)
+            {
+              g_strv_builder_add (values, json_array_get_string_element (choices, j));
+              gtk_string_list_append (labels, json_array_get_string_element (choices, j));
+            }
+          field->choices = g_strv_builder_end (values);
+          field->row = adw_combo_row_new ();
+          adw_combo_row_set_model (ADW_COMBO_ROW (field->row), G_LIST_MODEL (labels));
+        }
+      else if (field->type == CRM_FIELD_TYPE_BOOLEAN)
+        {
+          field->row = adw_action_row_new ();
+          field->control = gtk_switch_new ();
+          gtk_widget_set_valign (field->control, GTK_ALIGN_CENTER);
+          adw_action_row_add_suffix (ADW_ACTION_ROW (field->row), field->control);
+          adw_action_row_set_activatable_widget (ADW_ACTION_ROW (field->row), field->control);
+        }
+      else
+        {
+          field->row = adw_entry_row_new ();
+          if (field->type == CRM_FIELD_TYPE_DATE)
+            gtk_widget_set_tooltip_text (field->row, _("Year-month-day, such as 2026-12-01"));
+        }
+      adw_preferences_row_set_use_markup (ADW_PREFERENCES_ROW (field->row), FALSE);
+      adw_preferences_row_set_title (ADW_PREFERENCES_ROW (field->row), label);
+      if (self->custom_group == NULL)
+        {
+          self->custom_group = ADW_PREFERENCES_GROUP (adw_preferences_group_new ());
+          adw_preferences_group_set_title (self->custom_group, _("Required Fields"));
+          adw_preferences_page_add (self->page, self->custom_group);
+        }
+      adw_preferences_group_add (self->custom_group, field->row);
+      g_ptr_array_add (self->custom_fields, field);
+    }
+}
+
+static void
+fields_cb (GObject      *object,
+           GAsyncResult *result,
+           gpointer      user_data)
+{
+  g_autoptr(CrmCustomerDialog) self = user_data;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(JsonNode) root = NULL;
+
+  root = crm_api_client_call_finish (CRM_API_CLIENT (object), result, NULL, &error);
+  if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+    return;
+  g_clear_object (&self->fields_cancellable);
+  /* Without them a required field's 422 still says which field is missing. */
+  if (root != NULL && JSON_NODE_HOLDS_OBJECT (root)
+      && json_object_has_member (json_node_get_object (root), "items"))
+    add_required_fields (self, json_object_get_array_member (json_node_get_object (root),
+                                                             "items"));
+}
+
+/* The value of a required custom field as JSON; a JSON null when not set. */
+static JsonNode *
+custom_value (CustomField *field)
+{
+  if (field->type == CRM_FIELD_TYPE_CHOICE)
+    {
+      guint selected = adw_combo_row_get_selected (ADW_COMBO_ROW (field->row));
+
+      return crm_custom_value_from_text (field->type,
+                                         selected < g_strv_length (field->choices)
+                                         ? field->choices[selected] : "", NULL);
+    }
+  if (field->type == CRM_FIELD_TYPE_BOOLEAN)
+    return crm_custom_value_from_text (field->type,
+                                       gtk_switch_get_active (GTK_SWITCH (field->control))
+                                       ? "true" : "false", NULL);
+  {
+    g_autofree char *text = g_strstrip (g_strdup (gtk_editable_get_text (
+                                          GTK_EDITABLE (field->row))));
+
+    return crm_custom_value_from_text (field->type, text, NULL);
+  }
 }
 
 static void
@@ -270,6 +409,18 @@ created_cb (GObject      *object,
               gtk_widget_set_tooltip_text (GTK_WIDGET (rows[i].row), message);
             }
         }
+      for (guint i = 0; i < self->custom_fields->len; i++)
+        {
+          CustomField *field = g_ptr_array_index (self->custom_fields, i);
+          g_autofree char *name = g_strconcat ("custom.", field->key, NULL);
+          const char *message = json_object_get_string_member_with_default (fields, name, NULL);
+
+          if (message != NULL)
+            {
+              gtk_widget_add_css_class (field->row, "error");
+              gtk_widget_set_tooltip_text (field->row, message);
+            }
+        }
     }
   adw_toast_overlay_add_toast (self->toast_overlay,
                                adw_toast_new (error != NULL ? error->message
@@ -308,6 +459,25 @@ create_button_clicked_cb (CrmCustomerDialog *self)
   add_string (builder, "mobile", mobile);
   add_string (builder, "phone", phone);
   add_string (builder, "email", email);
+  if (self->custom_fields->len > 0)
+    {
+      json_builder_set_member_name (builder, "custom");
+      json_builder_begin_object (builder);
+      for (guint i = 0; i < self->custom_fields->len; i++)
+        {
+          CustomField *field = g_ptr_array_index (self->custom_fields, i);
+          JsonNode *value = custom_value (field);
+
+          if (JSON_NODE_HOLDS_NULL (value))
+            {
+              json_node_unref (value);
+              continue;   /* the server says it is required */
+            }
+          json_builder_set_member_name (builder, field->key);
+          json_builder_add_value (builder, value);
+        }
+      json_builder_end_object (builder);
+    }
   json_builder_end_object (builder);
   body = json_builder_get_root (builder);
 
@@ -323,6 +493,9 @@ crm_customer_dialog_dispose (GObject *object)
   CrmCustomerDialog *self = CRM_CUSTOMER_DIALOG (object);
 
   g_clear_handle_id (&self->check_source, g_source_remove);
+  g_cancellable_cancel (self->fields_cancellable);
+  g_clear_object (&self->fields_cancellable);
+  g_clear_pointer (&self->custom_fields, g_ptr_array_unref);
   g_cancellable_cancel (self->check_cancellable);
   g_clear_object (&self->check_cancellable);
   g_cancellable_cancel (self->create_cancellable);
@@ -371,6 +544,7 @@ crm_customer_dialog_class_init (CrmCustomerDialogClass *klass)
   gtk_widget_class_set_template_from_resource (widget_class,
                                                "/org/rapportcrm/Rapport/crm-customer-dialog.ui");
   gtk_widget_class_bind_template_child (widget_class, CrmCustomerDialog, toast_overlay);
+  gtk_widget_class_bind_template_child (widget_class, CrmCustomerDialog, page);
   gtk_widget_class_bind_template_child (widget_class, CrmCustomerDialog, create_button);
   gtk_widget_class_bind_template_child (widget_class, CrmCustomerDialog, name_row);
   gtk_widget_class_bind_template_child (widget_class, CrmCustomerDialog, kind_row);
@@ -392,6 +566,7 @@ crm_customer_dialog_init (CrmCustomerDialog *self)
   g_autoptr(GtkStringList) kinds = gtk_string_list_new (NULL);
 
   gtk_widget_init_template (GTK_WIDGET (self));
+  self->custom_fields = g_ptr_array_new_with_free_func ((GDestroyNotify) custom_field_free);
   for (guint i = 0; crm_customer_kinds[i].value != NULL; i++)
     gtk_string_list_append (kinds, _(crm_customer_kinds[i].label));
   adw_combo_row_set_model (self->kind_row, G_LIST_MODEL (kinds));
@@ -414,7 +589,32 @@ crm_customer_dialog_new (GtkWindow    *parent,
 
   self = g_object_new (CRM_TYPE_CUSTOMER_DIALOG, "transient-for", parent, NULL);
   self->api_client = g_object_ref (api_client);
+  self->fields_cancellable = g_cancellable_new ();
+  crm_api_client_call_async (api_client, SOUP_METHOD_GET, CRM_API_BASE "/fields",
+                             "object=customers&limit=500", NULL, 0, self->fields_cancellable,
+                             fields_cb, g_object_ref (self));
   return self;
+}
+
+/* For tests: whether the custom fields are in, and the row of the required one @key. */
+gboolean
+_crm_customer_dialog_has_fields (CrmCustomerDialog *self)
+{
+  return self->fields_cancellable == NULL;
+}
+
+GtkWidget *
+_crm_customer_dialog_get_custom_row (CrmCustomerDialog *self,
+                                     const char        *key)
+{
+  for (guint i = 0; i < self->custom_fields->len; i++)
+    {
+      CustomField *field = g_ptr_array_index (self->custom_fields, i);
+
+      if (g_str_equal (field->key, key))
+        return field->row;
+    }
+  return NULL;
 }
 
 AdwEntryRow *

@@ -25,5 +25,8 @@ void         _crm_customer_dialog_activate_duplicate (CrmCustomerDialog *self,
 const char  *_crm_customer_dialog_get_hidden_text    (CrmCustomerDialog *self);
 gboolean     _crm_customer_dialog_is_checking        (CrmCustomerDialog *self);
 void         _crm_customer_dialog_create             (CrmCustomerDialog *self);
+gboolean     _crm_customer_dialog_has_fields         (CrmCustomerDialog *self);
+GtkWidget   *_crm_customer_dialog_get_custom_row     (CrmCustomerDialog *self,
+                                                      const char        *key);
 
 G_END_DECLS

@@ -6,6 +6,7 @@
 #include <glib/gi18n.h>
 
 #include "crm-customer-fields.h"
+#include "crm-format.h"
 
 /* The closed sets of values of a customer's fields, and how they read. No
  * display: shared by the list, its filters, batch edit and the customer page. */
@@ -255,4 +256,91 @@ crm_tags_sort_ids (GHashTable *tags,
   g_return_if_fail (ids != NULL);
 
   g_array_sort_with_data (ids, compare_tag_ids, tags);
+}
+
+/**
+ * crm_custom_value_from_text:
+ * @type: the custom field's type
+ * @text: what the user typed (trimmed)
+ * @currency: (nullable): a money field's currency; %NULL means CNY
+ *
+ * The JSON value of a custom field typed as text: a number, money as
+ * `{"amount","currency"}` (read as crm_parse_money () reads it), several choices
+ * from a comma-separated list, otherwise the text. What cannot be read stays
+ * text, for the validator (the client's, then the server's) to say why.
+ *
+ * Returns: (transfer full): the value; a JSON null for empty text
+ */
+JsonNode *
+crm_custom_value_from_text (CrmFieldType  type,
+                            const char   *text,
+                            const char   *currency)
+{
+  JsonNode *node;
+
+  if (text == NULL || *text == '\0')
+    return json_node_new (JSON_NODE_NULL);
+  switch (type)
+    {
+    case CRM_FIELD_TYPE_NUMBER:
+      {
+        char *end = NULL;
+        double number = g_ascii_strtod (text, &end);
+
+        node = json_node_new (JSON_NODE_VALUE);
+        if (end != NULL && *end == '\0')
+          {
+            if (number == (double) (gint64) number)
+              json_node_set_int (node, (gint64) number);
+            else
+              json_node_set_double (node, number);
+          }
+        else
+          json_node_set_string (node, text);
+        return node;
+      }
+    case CRM_FIELD_TYPE_MONEY:
+      {
+        g_autoptr(JsonObject) money = json_object_new ();
+        gint64 amount = 0;
+
+        if (!crm_parse_money (text, currency, NULL, &amount))
+          {
+            node = json_node_new (JSON_NODE_VALUE);
+            json_node_set_string (node, text);
+            return node;
+          }
+        json_object_set_int_member (money, "amount", amount);
+        json_object_set_string_member (money, "currency", currency != NULL ? currency : "CNY");
+        node = json_node_new (JSON_NODE_OBJECT);
+        json_node_set_object (node, money);
+        return node;
+      }
+    case CRM_FIELD_TYPE_MULTI_CHOICE:
+      {
+        g_auto(GStrv) parts = g_strsplit (text, ",", -1);
+        g_autoptr(JsonArray) array = json_array_new ();
+
+        for (guint i = 0; parts[i] != NULL; i++)
+          {
+            g_strstrip (parts[i]);
+            if (*parts[i] != '\0')
+              json_array_add_string_element (array, parts[i]);
+          }
+        node = json_node_new (JSON_NODE_ARRAY);
+        json_node_set_array (node, array);
+        return node;
+      }
+    case CRM_FIELD_TYPE_BOOLEAN:
+      node = json_node_new (JSON_NODE_VALUE);
+      json_node_set_boolean (node, g_str_equal (text, "true"));
+      return node;
+    case CRM_FIELD_TYPE_TEXT:
+    case CRM_FIELD_TYPE_DATE:
+    case CRM_FIELD_TYPE_CHOICE:
+    default:
+      node = json_node_new (JSON_NODE_VALUE);
+      json_node_set_string (node, text);
+      return node;
+    }
 }

@@ -5,6 +5,7 @@
 #include <json-glib/json-glib.h>
 
 #include "crm-format.h"
+#include "crm-validate.h"
 
 G_BEGIN_DECLS
 
@@ -36,5 +37,8 @@ const char *crm_record_field_label   (const char      *object,
                                       const char      *name);
 void        crm_tags_sort_ids        (GHashTable      *tags,
                                       GArray          *ids);
+JsonNode   *crm_custom_value_from_text (CrmFieldType  type,
+                                        const char   *text,
+                                        const char   *currency);
 
 G_END_DECLS

@@ -474,73 +474,22 @@ static JsonNode *
 editor_value (Field *field)
 {
   g_autofree char *text = editor_text (field);
-  JsonNode *node;
 
-  if (*text == '\0' && field->kind != EDITOR_BOOLEAN)
-    return json_node_new (JSON_NODE_NULL);
-
+  /* An empty text is a JSON null; a switch's text is never empty. */
   switch (field->kind)
     {
     case EDITOR_BOOLEAN:
-      node = json_node_new (JSON_NODE_VALUE);
-      json_node_set_boolean (node, g_str_equal (text, "true"));
-      return node;
+      return crm_custom_value_from_text (CRM_FIELD_TYPE_BOOLEAN, text, NULL);
     case EDITOR_NUMBER:
-      {
-        char *end = NULL;
-        double number = g_ascii_strtod (text, &end);
-
-        node = json_node_new (JSON_NODE_VALUE);
-        if (end != NULL && *end == '\0')
-          {
-            if (number == (double) (gint64) number)
-              json_node_set_int (node, (gint64) number);
-            else
-              json_node_set_double (node, number);
-          }
-        else
-          json_node_set_string (node, text);
-        return node;
-      }
+      return crm_custom_value_from_text (CRM_FIELD_TYPE_NUMBER, text, NULL);
     case EDITOR_MONEY:
-      {
-        g_autoptr(JsonObject) money = json_object_new ();
-        gint64 amount = 0;
-
-        if (!crm_parse_money (text, field->currency, NULL, &amount))
-          {
-            node = json_node_new (JSON_NODE_VALUE);
-            json_node_set_string (node, text);
-            return node;
-          }
-        json_object_set_int_member (money, "amount", amount);
-        json_object_set_string_member (money, "currency",
-                                       field->currency != NULL ? field->currency : "CNY");
-        node = json_node_new (JSON_NODE_OBJECT);
-        json_node_set_object (node, money);
-        return node;
-      }
+      return crm_custom_value_from_text (CRM_FIELD_TYPE_MONEY, text, field->currency);
     case EDITOR_MULTI_CHOICE:
-      {
-        g_auto(GStrv) parts = g_strsplit (text, ",", -1);
-        g_autoptr(JsonArray) array = json_array_new ();
-
-        for (guint i = 0; parts[i] != NULL; i++)
-          {
-            g_strstrip (parts[i]);
-            if (*parts[i] != '\0')
-              json_array_add_string_element (array, parts[i]);
-          }
-        node = json_node_new (JSON_NODE_ARRAY);
-        json_node_set_array (node, array);
-        return node;
-      }
+      return crm_custom_value_from_text (CRM_FIELD_TYPE_MULTI_CHOICE, text, NULL);
     case EDITOR_TEXT:
     case EDITOR_CHOICE:
     default:
-      node = json_node_new (JSON_NODE_VALUE);
-      json_node_set_string (node, text);
-      return node;
+      return crm_custom_value_from_text (CRM_FIELD_TYPE_TEXT, text, NULL);
     }
 }
 

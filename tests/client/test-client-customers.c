@@ -1317,6 +1317,92 @@ check_new_customer (Fixture *fixture)
 }
 
 static gboolean
+dialog_has_fields (Fixture *fixture)
+{
+  GtkWindow *dialog = _crm_customers_page_get_dialog (customers_page (fixture));
+
+  return dialog != NULL && _crm_customer_dialog_has_fields (CRM_CUSTOMER_DIALOG (dialog));
+}
+
+static gboolean
+dialog_closed (Fixture *fixture)
+{
+  return _crm_customers_page_get_dialog (customers_page (fixture)) == NULL;
+}
+
+/* A custom field the administrator made required: the new-customer dialog asks for it
+ * (without it every create is refused), and the customer gets it. */
+static void
+check_new_customer_required (Fixture *fixture)
+{
+  gboolean zh = fixture->test_case->language != NULL;
+  const char *key = zh ? "region_code_zh" : "region_code_en";
+  const char *name = zh ? "宁波必填字段测试有限公司" : "温州必填字段测试有限公司";
+  g_autofree char *definition = g_strdup_printf ("{\"object\":\"customers\",\"key\":\"%s\","
+                                                 "\"label\":\"区域编码 Region code\","
+                                                 "\"type\":\"text\",\"required\":true}", key);
+  g_autoptr(JsonNode) field = NULL;
+  g_autoptr(JsonNode) found = NULL;
+  g_autoptr(JsonNode) removed = NULL;
+  g_autofree char *field_path = NULL;
+  g_autofree char *query = NULL;
+  CrmCustomerDialog *dialog;
+  GtkWidget *row;
+  JsonObject *custom;
+  guint status = 0;
+
+  field = call (fixture, fixture->admin_token, "POST", "/api/v1/fields", definition, NULL,
+                &status);
+  g_assert_cmpuint (status, ==, 201);
+  field_path = g_strdup_printf ("/api/v1/fields/%" G_GINT64_FORMAT,
+                                crm_test_json_get_int (field, "id"));
+
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (customers_page (fixture)),
+                                             "customers.new", NULL));
+  wait_until (fixture, NULL, dialog_has_fields, "the dialog's custom fields");
+  dialog = CRM_CUSTOMER_DIALOG (_crm_customers_page_get_dialog (customers_page (fixture)));
+  row = _crm_customer_dialog_get_custom_row (dialog, key);
+  g_assert_nonnull (row);
+  gtk_editable_set_text (GTK_EDITABLE (_crm_customer_dialog_get_row (dialog, "name")), name);
+  gtk_editable_set_text (GTK_EDITABLE (row), "ZJ-07");
+  wait_until (fixture, GTK_WIDGET (dialog), duplicates_checked, "the filled dialog");
+  screenshot (fixture, GTK_WIDGET (dialog), "new-customer-required");
+  _crm_customer_dialog_create (dialog);
+  wait_until (fixture, NULL, dialog_closed, "the customer created");
+  wait_until (fixture, NULL, customer_loaded, "the new customer's page");
+
+  query = g_strdup_printf ("/api/v1/customers/%" G_GINT64_FORMAT,
+                           crm_customer_get_id (crm_customer_page_get_customer (
+                             customer_page (fixture))));
+  found = call (fixture, fixture->admin_token, "GET", query, NULL, NULL, &status);
+  g_assert_cmpuint (status, ==, 200);
+  g_assert_cmpstr (crm_test_json_get_string (found, "name"), ==, name);
+  custom = json_object_get_object_member (json_node_get_object (found), "custom");
+  g_assert_cmpstr (json_object_get_string_member (custom, key), ==, "ZJ-07");
+
+  g_signal_emit_by_name (template_child (customer_page (fixture), CRM_TYPE_CUSTOMER_PAGE,
+                                         "back_button"), "clicked");
+  wait_until (fixture, NULL, search_settled, "the list again");
+
+  /* Not required any more, and not counted, for the steps after */
+  removed = call (fixture, fixture->admin_token, "DELETE", field_path, NULL, NULL, &status);
+  g_assert_cmpuint (status, ==, 204);
+  g_clear_pointer (&removed, json_node_unref);
+  removed = call (fixture, fixture->admin_token, "DELETE", query, NULL, NULL, &status);
+  g_assert_cmpuint (status, ==, 204);
+  g_clear_pointer (&removed, json_node_unref);
+  {
+    g_autofree char *purge = g_strdup_printf ("%s?purge=true", query);
+
+    removed = call (fixture, fixture->admin_token, "DELETE", purge, NULL, NULL, &status);
+    g_assert_cmpuint (status, ==, 204);
+  }
+  /* The list hears of the delete and reloads: the steps after start from it loaded. */
+  wait_until (fixture, NULL, always, "the delete's events");
+  wait_until (fixture, NULL, search_settled, "the list after the delete");
+}
+
+static gboolean
 batch_done (Fixture *fixture)
 {
   return _crm_customers_page_get_dialog (customers_page (fixture)) == NULL
@@ -1909,6 +1995,7 @@ run_case (const CustomersCase *test_case)
       check_filters (&fixture);
       check_customer (&fixture);
       check_new_customer (&fixture);
+      check_new_customer_required (&fixture);
       check_batch (&fixture);
       check_manager (&fixture);
     }
