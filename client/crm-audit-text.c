@@ -492,6 +492,22 @@ crm_audit_value_text (const CrmAuditNames *names,
       && json_node_get_value_type (value) == G_TYPE_STRING)
     return tag_list_text (names, json_node_get_string (value));
 
+  if (JSON_NODE_HOLDS_ARRAY (value) && g_strcmp0 (name, "tags") == 0)
+    {
+      JsonArray *array = json_node_get_array (value);
+      g_autoptr(GPtrArray) parts = g_ptr_array_new_with_free_func (g_free);
+      g_autoptr(GArray) ids = g_array_new (FALSE, FALSE, sizeof (gint64));
+
+      /* By name, as the chips show them: the order they were added in says nothing. */
+      for (guint i = 0; i < json_array_get_length (array); i++)
+        if (node_get_id (json_array_get_element (array, i), &id))
+          g_array_append_val (ids, id);
+      crm_tags_sort_ids (names != NULL ? names->tags : NULL, ids);
+      for (guint i = 0; i < ids->len; i++)
+        g_ptr_array_add (parts, name_by_id (names != NULL ? names->tags : NULL,
+                                            g_array_index (ids, gint64, i), TRUE));
+      return join_parts (parts);
+    }
   if (JSON_NODE_HOLDS_ARRAY (value))
     {
       JsonArray *array = json_node_get_array (value);
@@ -501,9 +517,7 @@ crm_audit_value_text (const CrmAuditNames *names,
         {
           JsonNode *element = json_array_get_element (array, i);
 
-          if (g_strcmp0 (name, "tags") == 0 && node_get_id (element, &id))
-            g_ptr_array_add (parts, name_by_id (names != NULL ? names->tags : NULL, id, TRUE));
-          else if (node_get_id (element, &id) && JSON_NODE_HOLDS_VALUE (element)
+          if (node_get_id (element, &id) && JSON_NODE_HOLDS_VALUE (element)
                    && json_node_get_value_type (element) == G_TYPE_INT64)
             g_ptr_array_add (parts, id_text (id));
           else

@@ -1128,6 +1128,14 @@ check_page_actions (Fixture *fixture,
   g_assert_nonnull (strstr (timeline, crm_customer_field_label ("tags")));
   g_assert_nonnull (strstr (timeline, "ada"));
   g_assert_null (strstr (timeline, "batch_update"));
+  /* Tags changed read by name, as the chips show them, not in the order they were added */
+  {
+    g_autofree char *by_name = g_strdup_printf ("展会%s重点客户", _(", "));
+    g_autofree char *as_added = g_strdup_printf ("重点客户%s展会", _(", "));
+
+    g_assert_nonnull (strstr (timeline, by_name));
+    g_assert_null (strstr (timeline, as_added));
+  }
   /* The order's amount once, with its symbol: not "¥12,500.00 CNY". */
   g_assert_nonnull (strstr (timeline, "¥12,500.00"));
   g_assert_null (strstr (timeline, "CNY"));
