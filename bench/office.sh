@@ -32,7 +32,8 @@ office_setup() {
   fi
   scopes=$(sql -At -c "SELECT scopes FROM rapport_principal ($first)")
   # The settings every call makes (crm-call.c apply_settings): the caller, the team, and
-  # rapport.scope.OBJECT.ACTION for every object and action common/crm-permission.c names.
+  # rapport.scope.OBJECT.ACTION for each object and action common/crm-permission.c names
+  # that the role grants (a scope not set reads as none), in that order.
   read -r names values < <(python3 - "$top/common/crm-permission.c" "$scopes" <<'EOF'
 import re, sys
 source = open(sys.argv[1]).read()
@@ -41,9 +42,10 @@ def table(name):
     return re.findall(r'"([a-z_]+)"', block)
 granted = dict(kv.split("=", 1) for kv in sys.argv[2].split(",") if "=" in kv)
 pairs = ["%s.%s" % (o, a) for o in table("object_names") for a in table("action_names")]
+pairs = [p for p in pairs if granted.get(p, "none") != "none"]
 names = ["rapport.user_id", "rapport.team_id", "rapport.team_members"]
 names += ["rapport.scope." + p for p in pairs]
-print("{%s} {%s}" % (",".join(names), ",".join(granted.get(p, "none") for p in pairs)))
+print("{%s} {%s}" % (",".join(names), ",".join(granted[p] for p in pairs)))
 EOF
 )
   mkdir -p "$work/pgbench"

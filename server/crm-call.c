@@ -43,6 +43,7 @@ struct _CrmCall
   PGconn        *conn;
   CrmPrincipal   principal;
   gboolean       authenticated;
+  CrmRoleRules  *applied_rules;     /* whose scopes apply_settings () set, or NULL */
   char          *audit_username;
   gint64         audit_user_id;
 
@@ -101,6 +102,7 @@ call_free (CrmCall *self)
   g_free (self->idempotency_key);
   g_free (self->request_hash);
   principal_clear (&self->principal);
+  g_clear_pointer (&self->applied_rules, role_rules_unref);
   g_free (self->audit_username);
   reset_reply (self);
   g_ptr_array_unref (self->reply_headers);
@@ -196,10 +198,11 @@ crm_permissions_from_lists (const char *scopes,
 
 /*
  * What a role's permissions and the field policies come to, made once and shared by the
- * calls whose rapport_principal () texts read the same (profiles of list and read
- * requests showed every call splitting and parsing them again). Never changed once made;
- * the texts are the cache key, so a changed role or policy, whose texts are read in the
- * call's own transaction, makes new rules on the very next request.
+ * calls of that role (profiles of list and read requests showed every call splitting and
+ * parsing them again). Never changed once made. The key is the role and the rules' stamp
+ * (sql/0015-session-rules-stamp.sql), which every change to a role's permissions, field
+ * access or the field policies replaces in its own transaction; each call reads it with
+ * its caller, so a changed role or policy makes new rules on the very next request.
  */
 struct _CrmRoleRules
 {
@@ -209,6 +212,10 @@ struct _CrmRoleRules
   /* Per object: field → CrmFieldFlags. */
   GHashTable      *field_flags[CRM_N_OBJECTS];
   CrmReadNeeds     read_needs[CRM_N_OBJECTS];
+  /* The role's scopes as apply_settings () sends them: ",rapport.scope.O.A…" and
+   * ",SCOPE…", for the scopes other than none. */
+  char            *scope_names;
+  char            *scope_values;
 };
 
 /* Different roles and policy sets in use at once; past it the cache starts again. */
@@ -233,6 +240,8 @@ role_rules_unref (CrmRoleRules *rules)
   crm_permissions_free (rules->permissions);
   for (guint o = 0; o < CRM_N_OBJECTS; o++)
     g_clear_pointer (&rules->field_flags[o], g_hash_table_unref);
+  g_free (rules->scope_names);
+  g_free (rules->scope_values);
   g_free (rules);
 }
 
@@ -323,18 +332,35 @@ role_rules_new (char       *key,
     if (hides_custom_in (rules, o, rules->field_flags[o])
         || hides_custom_in (rules, o, crm_permissions_get_field_table (rules->permissions, o)))
       rules->read_needs[o] |= CRM_READ_HIDDEN_CUSTOM;
+
+  /* Object and action names are [a-z_]: no quoting in the arrays. */
+  {
+    GString *names = g_string_new (NULL);
+    GString *values = g_string_new (NULL);
+
+    for (guint o = 0; o < CRM_N_OBJECTS; o++)
+      for (guint a = 0; a < CRM_N_ACTIONS; a++)
+        {
+          CrmScope scope = crm_permissions_get_scope (rules->permissions, o, a);
+
+          if (scope == CRM_SCOPE_NONE)
+            continue;
+          g_string_append_printf (names, ",rapport.scope.%s.%s", crm_object_to_string (o),
+                                  crm_action_to_string (a));
+          g_string_append_c (values, ',');
+          g_string_append (values, crm_scope_to_string (scope));
+        }
+    rules->scope_names = g_string_free (names, FALSE);
+    rules->scope_values = g_string_free (values, FALSE);
+  }
   return rules;
 }
 
-/* The rules of these texts, from the cache or made (and cached) now. */
+/* The cached rules under @key, with a reference, or NULL. */
 static CrmRoleRules *
-role_rules_get (const char *scopes,
-                const char *fields,
-                const char *policies)
+role_rules_lookup (const char *key)
 {
-  g_autofree char *key = g_strjoin ("\n", scopes, fields, policies, NULL);
   CrmRoleRules *rules;
-  CrmRoleRules *made;
 
   g_mutex_lock (&role_rules_lock);
   if (role_rules_cache == NULL)
@@ -344,15 +370,45 @@ role_rules_get (const char *scopes,
   if (rules != NULL)
     role_rules_ref (rules);
   g_mutex_unlock (&role_rules_lock);
+  return rules;
+}
+
+/*
+ * The rules of @role_id as of @stamp: from the cache, or read from the database
+ * (rapport_role_rules (): the texts with the stamp they are current for, in one snapshot),
+ * made and cached now.
+ */
+static CrmRoleRules *
+role_rules_get (PGconn      *conn,
+                const char  *role_id,
+                const char  *stamp,
+                GError     **error)
+{
+  static const char sql[] =
+    "SELECT stamp, scopes, fields, policies FROM rapport_role_rules ($1::bigint)";
+  g_autofree char *key = g_strconcat (role_id, "/", stamp, NULL);
+  const char *params[] = { role_id };
+  g_autoptr(PGresult) result = NULL;
+  CrmRoleRules *rules;
+  CrmRoleRules *made;
+
+  rules = role_rules_lookup (key);
   if (rules != NULL)
     return rules;
 
-  made = role_rules_new (g_steal_pointer (&key), scopes, fields, policies);
+  result = crm_db_exec (conn, sql, 1, params, error);
+  if (result == NULL)
+    return NULL;
+  /* The stamp may have changed since the caller's was read: these texts are the newer. */
+  g_free (key);
+  key = g_strconcat (role_id, "/", PQgetvalue (result, 0, 0), NULL);
+  made = role_rules_new (g_steal_pointer (&key), PQgetvalue (result, 0, 1),
+                         PQgetvalue (result, 0, 2), PQgetvalue (result, 0, 3));
   g_mutex_lock (&role_rules_lock);
   rules = g_hash_table_lookup (role_rules_cache, made->key);
   if (rules == NULL)
     {
-      /* Roles rarely change; many distinct texts mean edits, whose old rules nobody
+      /* Roles rarely change; many distinct keys mean edits, whose old rules nobody
        * asks for again (calls holding them keep their reference). */
       if (g_hash_table_size (role_rules_cache) >= ROLE_RULES_CACHE_MAX)
         g_hash_table_remove_all (role_rules_cache);
@@ -384,34 +440,13 @@ append_array_item (GString    *array,
   g_string_append_c (array, '"');
 }
 
-/* The names apply_settings () sets, the same for every call: made once. Object and action
- * names are [a-z_], so the array needs no quoting. */
-static const char *
-settings_names (void)
-{
-  static gsize once = 0;
-  static char *names;
-
-  if (g_once_init_enter (&once))
-    {
-      GString *array = g_string_new ("{rapport.user_id,rapport.team_id,rapport.team_members");
-
-      for (guint o = 0; o < CRM_N_OBJECTS; o++)
-        for (guint a = 0; a < CRM_N_ACTIONS; a++)
-          g_string_append_printf (array, ",rapport.scope.%s.%s", crm_object_to_string (o),
-                                  crm_action_to_string (a));
-      g_string_append_c (array, '}');
-      names = g_string_free (array, FALSE);
-      g_once_init_leave (&once, 1);
-    }
-  return names;
-}
-
 /*
  * What the row-level security policies read, for this transaction only: the caller,
- * their team, and their scope for every object and action (none before sign-in).
- * Every request makes them, so the names are made once (a profile of GET /customers/{id}
- * showed a fifth of the server's instructions formatting them).
+ * their team, and their scopes (rapport_scope () reads a scope not set as none). Only
+ * the scopes other than none are sent, as the role's rules made them once: a sales
+ * rep's 28 instead of all 119 (each one a set_config () PostgreSQL runs and undoes at
+ * the end of the transaction). Scopes set earlier in the same transaction for other
+ * rules are set to none first.
  */
 static gboolean
 apply_settings (CrmCall  *self,
@@ -419,7 +454,9 @@ apply_settings (CrmCall  *self,
 {
   static const char sql[] =
     "SELECT count(set_config (n, v, true)) FROM unnest ($1::text[], $2::text[]) AS s (n, v)";
+  g_autoptr(GString) names = g_string_new ("{rapport.user_id,rapport.team_id,rapport.team_members");
   g_autoptr(GString) values = g_string_new ("{");
+  CrmRoleRules *rules = self->authenticated ? self->principal.rules : NULL;
   g_autofree char *user_id = NULL;
   g_autofree char *team_id = NULL;
   const char *params[2];
@@ -431,23 +468,30 @@ apply_settings (CrmCall  *self,
   append_array_item (values, user_id);
   append_array_item (values, team_id);
   append_array_item (values, self->authenticated ? self->principal.team_members : "");
-  for (guint o = 0; o < CRM_N_OBJECTS; o++)
-    for (guint a = 0; a < CRM_N_ACTIONS; a++)
-      {
-        CrmScope scope = self->authenticated
-                           ? crm_permissions_get_scope (self->principal.permissions, o, a)
-                           : CRM_SCOPE_NONE;
-
-        g_string_append_c (values, ',');
-        g_string_append (values, crm_scope_to_string (scope));
-      }
+  if (self->applied_rules != NULL && self->applied_rules != rules)
+    {
+      g_string_append (names, self->applied_rules->scope_names);
+      for (const char *p = self->applied_rules->scope_names; *p; p++)
+        if (*p == ',')
+          g_string_append (values, ",none");
+    }
+  if (rules != NULL)
+    {
+      g_string_append (names, rules->scope_names);
+      g_string_append (values, rules->scope_values);
+    }
+  g_string_append_c (names, '}');
   g_string_append_c (values, '}');
-  params[0] = settings_names ();
+  g_clear_pointer (&self->applied_rules, role_rules_unref);
+  if (rules != NULL)
+    self->applied_rules = role_rules_ref (rules);
+  params[0] = names->str;
   params[1] = values->str;
   /* Sent with the call's next statement (crm_db_defer), which they then apply to. */
   return crm_db_defer (self->conn, sql, 2, params, error);
 }
 
+/* The principal from a rapport_caller () row, starting at column @first. */
 static gboolean
 load_principal (CrmCall   *self,
                 PGresult  *result,
@@ -467,11 +511,12 @@ load_principal (CrmCall   *self,
   p->mfa_enabled = g_str_equal (PQgetvalue (result, 0, first + 6), "t");
   p->require_mfa = g_str_equal (PQgetvalue (result, 0, first + 7), "t");
   p->team_members = g_strdup (PQgetvalue (result, 0, first + 8));
-  p->role_builtin = PQgetisnull (result, 0, first + 12)
-                      ? NULL : g_strdup (PQgetvalue (result, 0, first + 12));
-  p->rules = role_rules_get (PQgetvalue (result, 0, first + 9),
-                             PQgetvalue (result, 0, first + 10),
-                             PQgetvalue (result, 0, first + 11));
+  p->role_builtin = PQgetisnull (result, 0, first + 9)
+                      ? NULL : g_strdup (PQgetvalue (result, 0, first + 9));
+  p->rules = role_rules_get (self->conn, PQgetvalue (result, 0, first + 4),
+                             PQgetvalue (result, 0, first + 10), error);
+  if (p->rules == NULL)
+    return FALSE;
   p->permissions = p->rules->permissions;
   self->authenticated = TRUE;
   g_free (self->audit_username);
@@ -494,8 +539,8 @@ crm_call_become (CrmCall  *self,
 {
   static const char sql[] =
     "SELECT user_id, username, display_name, team_id, role_id, role_name, mfa_enabled,\n"
-    "       require_mfa, team_members, scopes, fields, policies, role_builtin\n"
-    "FROM rapport_principal ($1::bigint)";
+    "       require_mfa, team_members, role_builtin, rules_stamp\n"
+    "FROM rapport_caller ($1::bigint)";
   g_autofree char *id = g_strdup_printf ("%" G_GINT64_FORMAT, user_id);
   const char *params[] = { id };
   g_autoptr(PGresult) result = crm_db_exec (self->conn, sql, 1, params, error);
@@ -514,8 +559,8 @@ authenticate (CrmCall  *self,
 {
   static const char sql[] =
     "SELECT session_id, user_id, username, display_name, team_id, role_id, role_name,\n"
-    "       mfa_enabled, require_mfa, team_members, scopes, fields, policies, role_builtin\n"
-    "FROM rapport_session_lookup ($1::bytea, $2::integer)";
+    "       mfa_enabled, require_mfa, team_members, role_builtin, rules_stamp\n"
+    "FROM rapport_session_caller ($1::bytea, $2::integer)";
   const CrmAuthSettings *settings = crm_server_get_auth_settings (self->server);
   g_autofree char *hash = crm_session_hash_token_hex (self->bearer);
   g_autofree char *idle = g_strdup_printf ("%d", settings->session_idle_s);
@@ -619,6 +664,7 @@ call_transaction (PGconn   *conn,
   reset_reply (self);
   principal_clear (&self->principal);
   self->authenticated = FALSE;
+  g_clear_pointer (&self->applied_rules, role_rules_unref);
   g_clear_pointer (&self->audit_username, g_free);
   self->audit_user_id = 0;
   self->conn = conn;

@@ -6,6 +6,6 @@
 \set id :min_id - 1 + :j + :n_users * random(1, (:n_customers - :j) / :n_users)
 BEGIN;
 SELECT session_id, user_id, username, display_name, team_id, role_id, role_name,
-       mfa_enabled, require_mfa, team_members, scopes, fields, policies, role_builtin
-FROM rapport_session_lookup (sha256 (convert_to ('pgbench-' || :uid, 'UTF8')), :idle_seconds::integer) \gset
+       mfa_enabled, require_mfa, team_members, role_builtin, rules_stamp
+FROM rapport_session_caller (sha256 (convert_to ('pgbench-' || :uid, 'UTF8')), :idle_seconds::integer) \gset
 SELECT count(set_config (n, v, true)) FROM unnest (:setting_names::text[], ARRAY[:user_id, :team_id, :team_members] || :scope_values::text[]) AS s (n, v);

@@ -1648,6 +1648,41 @@ test_role_change_next_request (void)
   list = rep_list (customer);
   g_assert_cmpstr (crm_test_json_get_string (list_item (list, customer), "website"), ==,
                    "https://example.com/next");
+
+  /* Changes made in SQL, not through the API, show on the next request too: the rules'
+   * stamp changes with any statement on role_permissions, role_field_access or
+   * field_policies. */
+  {
+    char role[32];
+    const char *params[] = { ID_PARAM (role, role_ids[ROLE_SALES_REP]) };
+    g_autoptr(PGresult) revoked = db_exec ("DELETE FROM role_permissions WHERE role_id = $1::bigint"
+                                           " AND object = 'customers' AND action = 'read'",
+                                           1, params);
+    g_autoptr(PGresult) granted = NULL;
+    g_autoptr(PGresult) hidden = NULL;
+    g_autoptr(PGresult) shown = NULL;
+
+    g_clear_pointer (&refused, json_node_unref);
+    refused = call (REP_A, "GET", NULL, 0, &status, "/customers");
+    expect_status (refused, status, 403);
+    granted = db_exec ("INSERT INTO role_permissions (role_id, object, action, scope)"
+                       " VALUES ($1::bigint, 'customers', 'read', 'own')", 1, params);
+    g_clear_pointer (&list, json_node_unref);
+    list = rep_list (customer);
+
+    hidden = db_exec ("INSERT INTO field_policies (object, field, protected)"
+                      " VALUES ('customers', 'website', true)"
+                      " ON CONFLICT (object, field) DO UPDATE SET protected = true", 0, NULL);
+    g_assert_cmpstr (PQcmdTuples (hidden), ==, "1");
+    g_clear_pointer (&one, json_node_unref);
+    one = get_customer (REP_A, customer);
+    g_assert_false (json_has (one, "website"));
+    shown = db_exec ("UPDATE field_policies SET protected = false"
+                     " WHERE object = 'customers' AND field = 'website'", 0, NULL);
+    g_clear_pointer (&one, json_node_unref);
+    one = get_customer (REP_A, customer);
+    g_assert_true (json_has (one, "website"));
+  }
   check_denials_audited ();
 }
 
@@ -1810,7 +1845,8 @@ append_array_item (GString    *array,
 
 /*
  * Runs @sql as rapport_app in a transaction with the settings the server makes for @who
- * (none at all when @who < 0), and rolls back. Returns: the result of @sql, whatever
+ * (none at all when @who < 0): the caller, the team and the scopes other than none
+ * (crm-call.c apply_settings), and rolls back. Returns: the result of @sql, whatever
  * its status.
  */
 static PGresult *
@@ -1832,6 +1868,7 @@ as_app (int                 who,
       g_autoptr(PGresult) applied = NULL;
       char user_id[32], team_id[32];
       const char *set_params[2];
+      int n_set = 3;
 
       for (int u = 0; u < N_USERS; u++)
         if (u == who || (users[who].team != NO_TEAM && users[u].team == users[who].team))
@@ -1847,12 +1884,16 @@ as_app (int                 who,
       for (guint o = 0; o < N_OBJECTS; o++)
         for (int a = 0; a < N_ACTIONS; a++)
           {
-            g_autofree char *name = g_strdup_printf ("rapport.scope.%s.%s",
-                                                     expected_matrix[o].object, action_names[a]);
+            char scope = expected_matrix[o].scopes[users[who].role][a];
+            g_autofree char *name = NULL;
 
+            if (scope == '-')
+              continue;
+            name = g_strdup_printf ("rapport.scope.%s.%s", expected_matrix[o].object,
+                                    action_names[a]);
             append_array_item (names, name);
-            append_array_item (values,
-                               scope_name (expected_matrix[o].scopes[users[who].role][a]));
+            append_array_item (values, scope_name (scope));
+            n_set++;
           }
       g_string_append_c (names, '}');
       g_string_append_c (values, '}');
@@ -1860,7 +1901,7 @@ as_app (int                 who,
       set_params[1] = values->str;
       applied = db_exec ("SELECT count(set_config (n, v, true)) "
                          "FROM unnest ($1::text[], $2::text[]) AS s (n, v)", 2, set_params);
-      g_assert_cmpstr (PQgetvalue (applied, 0, 0), ==, "122");
+      g_assert_cmpint (g_ascii_strtoll (PQgetvalue (applied, 0, 0), NULL, 10), ==, n_set);
     }
   result = PQexecParams (db, sql, n_params, NULL, params, NULL, NULL, 0);
   rolled_back = db_exec ("ROLLBACK", 0, NULL);
@@ -1932,6 +1973,22 @@ test_rls_second_wall (void)
     }
   g_assert_true (saw_own);
   n_checks += PQntuples (rows) + 2;
+
+  /* The server sets only the scopes a role grants: one set in an earlier transaction on
+   * the same connection (the admin's "all") is gone for the next caller. */
+  {
+    g_autoptr(PGresult) admin_rows = as_app (ADMIN, "SELECT count(*) FROM customers "
+                                                    "WHERE owner_id = $1::bigint", 1, b_params);
+    g_autoptr(PGresult) rep_rows = as_app (REP_A, "SELECT count(*) FROM customers "
+                                                  "WHERE owner_id = $1::bigint", 1, b_params);
+    g_autoptr(PGresult) nobody_rows = as_app (-1, "SELECT count(*) FROM customers "
+                                                  "WHERE owner_id = $1::bigint", 1, b_params);
+
+    g_assert_cmpint (g_ascii_strtoll (PQgetvalue (admin_rows, 0, 0), NULL, 10), >, 0);
+    g_assert_cmpstr (PQgetvalue (rep_rows, 0, 0), ==, "0");
+    g_assert_cmpstr (PQgetvalue (nobody_rows, 0, 0), ==, "0");
+    n_checks += 3;
+  }
 
   /* With no settings at all: nobody, nothing. */
   nothing = as_app (-1, "SELECT id, owner_id FROM customers", 0, NULL);
