@@ -69,7 +69,7 @@ pgbench_tps() {
   local -a args=()
   for f in $files; do args+=(-f "$f"); done
   if ! out=$(PGOPTIONS="-c role=rapport_app -c statement_timeout=30000" \
-             "$pgbench_bin" -n -M extended -h "$data/pg" -p 5432 -U rapport \
+             "$pgbench_bin" -n -M prepared -h "$data/pg" -p 5432 -U rapport \
              -c "$c" -j "$(( c < 2 ? c : 2 ))" -T "$(( seconds + (c + 19) / 20 ))" "${args[@]}" "${pgbench_vars[@]}" \
              rapport 2>&1); then
     echo "bench/run: pgbench failed ($name, concurrency $c):" >&2
