@@ -54,7 +54,9 @@ typedef struct
   GtkWidget  *row;
   GtkWidget  *control;      /* the switch of a boolean */
   GtkLabel   *message;      /* the field's error, beside the row */
-  GStrv       values;       /* the API values of a choice, "" first for none */
+  GStrv       values;       /* the API values of a choice, "" first for none; the
+                             * options of a multiple choice */
+  GPtrArray  *checks;       /* a multiple choice's check buttons, as values */
   char       *currency;     /* of a money field */
 } Field;
 
@@ -162,6 +164,7 @@ field_free (Field *field)
   g_free (field->name);
   g_free (field->key);
   g_strfreev (field->values);
+  g_clear_pointer (&field->checks, g_ptr_array_unref);
   g_free (field->currency);
   g_free (field);
 }
@@ -293,10 +296,33 @@ add_field (CrmCustomerPage     *self,
                                 self);
       break;
 
+    case EDITOR_MULTI_CHOICE:
+      {
+        /* One check button per option, beside the title: every option in sight,
+         * none to type. */
+        GtkWidget *box = gtk_box_new (GTK_ORIENTATION_HORIZONTAL, 12);
+
+        field->row = adw_action_row_new ();
+        field->values = g_strdupv (values);
+        field->checks = g_ptr_array_new ();
+        gtk_widget_set_valign (box, GTK_ALIGN_CENTER);
+        for (guint i = 0; values != NULL && values[i] != NULL; i++)
+          {
+            GtkWidget *check = gtk_check_button_new_with_label (values[i]);
+
+            gtk_widget_set_name (check, values[i]);
+            gtk_box_append (GTK_BOX (box), check);
+            g_ptr_array_add (field->checks, check);
+            g_signal_connect_swapped (check, "toggled", G_CALLBACK (field_changed_cb), self);
+          }
+        adw_action_row_add_suffix (ADW_ACTION_ROW (field->row), message);
+        adw_action_row_add_suffix (ADW_ACTION_ROW (field->row), box);
+      }
+      break;
+
     case EDITOR_TEXT:
     case EDITOR_NUMBER:
     case EDITOR_MONEY:
-    case EDITOR_MULTI_CHOICE:
     default:
       field->row = adw_entry_row_new ();
       adw_entry_row_add_suffix (ADW_ENTRY_ROW (field->row), message);
@@ -370,8 +396,24 @@ node_to_text (JsonNode *node,
       JsonArray *array = json_node_get_array (node);
       g_autoptr(GPtrArray) parts = g_ptr_array_new ();
 
+      /* A multiple choice in the order of its options, as its editor reads: the
+       * order it was stored in is no change. */
+      for (guint i = 0; field->kind == EDITOR_MULTI_CHOICE && field->values != NULL
+                        && field->values[i] != NULL; i++)
+        for (guint j = 0; j < json_array_get_length (array); j++)
+          if (g_strcmp0 (json_array_get_string_element (array, j), field->values[i]) == 0)
+            {
+              g_ptr_array_add (parts, field->values[i]);
+              break;
+            }
       for (guint i = 0; i < json_array_get_length (array); i++)
-        g_ptr_array_add (parts, (gpointer) json_array_get_string_element (array, i));
+        {
+          const char *value = json_array_get_string_element (array, i);
+
+          if (value != NULL && (field->kind != EDITOR_MULTI_CHOICE || field->values == NULL
+                                || !g_strv_contains ((const char * const *) field->values, value)))
+            g_ptr_array_add (parts, (gpointer) value);
+        }
       g_ptr_array_add (parts, NULL);
       return g_strjoinv (", ", (char **) parts->pdata);
     }
@@ -430,10 +472,19 @@ editor_text (Field *field)
       }
     case EDITOR_BOOLEAN:
       return g_strdup (gtk_switch_get_active (GTK_SWITCH (field->control)) ? "true" : "false");
+    case EDITOR_MULTI_CHOICE:
+      {
+        g_autoptr(GPtrArray) parts = g_ptr_array_new ();
+
+        for (guint i = 0; i < field->checks->len; i++)
+          if (gtk_check_button_get_active (g_ptr_array_index (field->checks, i)))
+            g_ptr_array_add (parts, field->values[i]);
+        g_ptr_array_add (parts, NULL);
+        return g_strjoinv (", ", (char **) parts->pdata);
+      }
     case EDITOR_TEXT:
     case EDITOR_NUMBER:
     case EDITOR_MONEY:
-    case EDITOR_MULTI_CHOICE:
     default:
       return g_strstrip (g_strdup (gtk_editable_get_text (GTK_EDITABLE (field->row))));
     }
@@ -458,10 +509,21 @@ set_editor_text (Field      *field,
     case EDITOR_BOOLEAN:
       gtk_switch_set_active (GTK_SWITCH (field->control), g_str_equal (text, "true"));
       break;
+    case EDITOR_MULTI_CHOICE:
+      {
+        g_auto(GStrv) parts = g_strsplit (text, ",", -1);
+
+        for (guint i = 0; parts[i] != NULL; i++)
+          g_strstrip (parts[i]);
+        for (guint i = 0; i < field->checks->len; i++)
+          gtk_check_button_set_active (g_ptr_array_index (field->checks, i),
+                                       g_strv_contains ((const char * const *) parts,
+                                                        field->values[i]));
+      }
+      break;
     case EDITOR_TEXT:
     case EDITOR_NUMBER:
     case EDITOR_MONEY:
-    case EDITOR_MULTI_CHOICE:
     default:
       gtk_editable_set_text (GTK_EDITABLE (field->row), text);
       break;
@@ -485,7 +547,20 @@ editor_value (Field *field)
     case EDITOR_MONEY:
       return crm_custom_value_from_text (CRM_FIELD_TYPE_MONEY, text, field->currency);
     case EDITOR_MULTI_CHOICE:
-      return crm_custom_value_from_text (CRM_FIELD_TYPE_MULTI_CHOICE, text, NULL);
+      {
+        /* From the check buttons, not the text: an option may hold a comma. */
+        g_autoptr(JsonArray) array = json_array_new ();
+        JsonNode *node;
+
+        for (guint i = 0; i < field->checks->len; i++)
+          if (gtk_check_button_get_active (g_ptr_array_index (field->checks, i)))
+            json_array_add_string_element (array, field->values[i]);
+        if (json_array_get_length (array) == 0)
+          return json_node_new (JSON_NODE_NULL);
+        node = json_node_new (JSON_NODE_ARRAY);
+        json_node_set_array (node, array);
+        return node;
+      }
     case EDITOR_TEXT:
     case EDITOR_CHOICE:
     default:
@@ -945,8 +1020,12 @@ build_custom_fields (CrmCustomerPage *self,
       else if (g_str_equal (type, "money"))
         field = add_field (self, self->custom_group, name, label, EDITOR_MONEY, NULL, NULL);
       else if (g_str_equal (type, "multi_choice"))
-        field = add_field (self, self->custom_group, name, label, EDITOR_MULTI_CHOICE, NULL,
-                           NULL);
+        {
+          g_auto(GStrv) choices = json_strv (definition, "choices");
+
+          field = add_field (self, self->custom_group, name, label, EDITOR_MULTI_CHOICE, choices,
+                             NULL);
+        }
       else
         field = add_field (self, self->custom_group, name, label, EDITOR_TEXT, NULL, NULL);
       field->key = g_strdup (key);

@@ -204,6 +204,8 @@ seed_extras (Fixture *fixture)
     "{\"object\":\"customers\",\"key\":\"grade\",\"label\":\"分级 Grade\",\"type\":\"choice\","
     "\"choices\":[\"A\",\"B\",\"C\"]}",
     "{\"object\":\"customers\",\"key\":\"visit_day\",\"label\":\"拜访日 Visit day\",\"type\":\"date\"}",
+    "{\"object\":\"customers\",\"key\":\"channels\",\"label\":\"渠道 Channels\","
+    "\"type\":\"multi_choice\",\"choices\":[\"电话\",\"微信\",\"展会\"]}",
   };
   g_autoptr(JsonNode) vip = NULL;
   g_autoptr(JsonNode) key = NULL;
@@ -916,13 +918,22 @@ set_row (Fixture    *fixture,
   gtk_editable_set_text (GTK_EDITABLE (row), text);
 }
 
+/* Customer @id as the server has it, read by the rep. */
+static JsonNode *
+server_record (Fixture *fixture,
+               gint64   id)
+{
+  g_autofree char *path = g_strdup_printf ("/api/v1/customers/%" G_GINT64_FORMAT, id);
+
+  return call (fixture, fixture->rep_token, "GET", path, NULL, NULL, NULL);
+}
+
 static char *
 server_field (Fixture    *fixture,
               gint64      id,
               const char *field)
 {
-  g_autofree char *path = g_strdup_printf ("/api/v1/customers/%" G_GINT64_FORMAT, id);
-  g_autoptr(JsonNode) record = call (fixture, fixture->rep_token, "GET", path, NULL, NULL, NULL);
+  g_autoptr(JsonNode) record = server_record (fixture, id);
 
   return g_strdup (crm_test_json_get_string (record, field));
 }
@@ -1158,6 +1169,102 @@ check_page_actions (Fixture *fixture,
   scroll_page_to_end (fixture, "customer-more");
 }
 
+/* The check button of @option in the multiple-choice row of @field. */
+static GtkCheckButton *
+choice_check (Fixture    *fixture,
+              const char *field,
+              const char *option)
+{
+  GtkWidget *row = _crm_customer_page_get_row (customer_page (fixture), field);
+  GtkWidget *check;
+
+  g_assert_nonnull (row);
+  g_assert_null (find_descendant (row, GTK_TYPE_EDITABLE));
+  check = find_label (row, option);
+  g_assert_nonnull (check);
+  check = gtk_widget_get_ancestor (check, GTK_TYPE_CHECK_BUTTON);
+  g_assert_nonnull (check);
+  return GTK_CHECK_BUTTON (check);
+}
+
+/* The custom field @key of customer @id on the server, as JSON text. */
+static char *
+server_custom (Fixture    *fixture,
+               gint64      id,
+               const char *key)
+{
+  g_autoptr(JsonNode) record = server_record (fixture, id);
+  JsonObject *custom = json_object_get_object_member (json_node_get_object (record), "custom");
+  JsonNode *value = custom != NULL ? json_object_get_member (custom, key) : NULL;
+
+  return value != NULL ? json_to_string (value, FALSE) : g_strdup ("null");
+}
+
+/* Choices are chosen, not typed: a single choice is a drop-down of its options, a
+ * multiple choice a check button per option, saved as the JSON array the server
+ * expects, in the order of the options. */
+static void
+check_choices (Fixture *fixture,
+               gint64   id)
+{
+  CrmCustomerPage *page = customer_page (fixture);
+  GtkWidget *grade = _crm_customer_page_get_row (page, "custom.grade");
+  GListModel *options;
+  g_autofree char *saved = NULL;
+  g_autofree char *cleared = NULL;
+
+  g_assert_true (ADW_IS_COMBO_ROW (grade));
+  options = adw_combo_row_get_model (ADW_COMBO_ROW (grade));
+  g_assert_cmpuint (g_list_model_get_n_items (options), ==, 4);
+  g_assert_cmpstr (gtk_string_list_get_string (GTK_STRING_LIST (options), 2), ==, "B");
+
+  g_assert_false (gtk_check_button_get_active (choice_check (fixture, "custom.channels", "微信")));
+  g_assert_false (gtk_widget_get_sensitive (GTK_WIDGET (
+    template_child (page, CRM_TYPE_CUSTOMER_PAGE, "save_button"))));
+  /* Ticked the other way round: still saved in the options' order. */
+  gtk_check_button_set_active (choice_check (fixture, "custom.channels", "展会"), TRUE);
+  gtk_check_button_set_active (choice_check (fixture, "custom.channels", "电话"), TRUE);
+  adw_combo_row_set_selected (ADW_COMBO_ROW (grade), 2);
+  g_assert_null (_crm_customer_page_get_field_message (page, "custom.channels"));
+  g_assert_true (gtk_widget_get_sensitive (GTK_WIDGET (
+    template_child (page, CRM_TYPE_CUSTOMER_PAGE, "save_button"))));
+  /* Scrolled to the custom fields, for the screenshot. */
+  {
+    GtkWidget *scrolled = find_descendant (GTK_WIDGET (page), GTK_TYPE_SCROLLED_WINDOW);
+    GtkAdjustment *adjustment = gtk_scrolled_window_get_vadjustment (
+      GTK_SCROLLED_WINDOW (scrolled));
+    graphene_rect_t bounds;
+
+    wait_until (fixture, NULL, always, "the ticked choices");
+    g_assert_true (gtk_widget_compute_bounds (grade, gtk_scrolled_window_get_child (
+                                                GTK_SCROLLED_WINDOW (scrolled)), &bounds));
+    gtk_adjustment_set_value (adjustment, bounds.origin.y - 200);
+    wait_until (fixture, NULL, always, "the custom fields in sight");
+    screenshot (fixture, NULL, "customer-choices");
+    gtk_adjustment_set_value (adjustment, 0);
+  }
+  crm_customer_page_save (page);
+  wait_until (fixture, NULL, customer_saved, "the save of the choices");
+  saved = server_custom (fixture, id, "channels");
+  g_assert_cmpstr (saved, ==, "[\"电话\",\"展会\"]");
+  g_free (saved);
+  saved = server_custom (fixture, id, "grade");
+  g_assert_cmpstr (saved, ==, "\"B\"");
+  /* As loaded again: ticked, and nothing to save. */
+  g_assert_true (gtk_check_button_get_active (choice_check (fixture, "custom.channels", "展会")));
+  g_assert_false (gtk_check_button_get_active (choice_check (fixture, "custom.channels", "微信")));
+  g_assert_false (gtk_widget_get_sensitive (GTK_WIDGET (
+    template_child (page, CRM_TYPE_CUSTOMER_PAGE, "save_button"))));
+
+  /* None ticked: no value. */
+  gtk_check_button_set_active (choice_check (fixture, "custom.channels", "展会"), FALSE);
+  gtk_check_button_set_active (choice_check (fixture, "custom.channels", "电话"), FALSE);
+  crm_customer_page_save (page);
+  wait_until (fixture, NULL, customer_saved, "the save of no choice");
+  cleared = server_custom (fixture, id, "channels");
+  g_assert_cmpstr (cleared, ==, "null");
+}
+
 static void
 check_customer (Fixture *fixture)
 {
@@ -1230,6 +1337,8 @@ check_customer (Fixture *fixture)
   g_assert_cmpstr (city, ==, new_city);
   g_assert_cmpstr (crm_customer_get_string (crm_customer_page_get_customer (page), "city"), ==,
                    new_city);
+
+  check_choices (fixture, id);
 
   /* Someone else saves meanwhile: a stale save gets the conflict dialog. */
   path = g_strdup_printf ("/api/v1/customers/%" G_GINT64_FORMAT, id);
