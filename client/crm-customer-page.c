@@ -856,13 +856,60 @@ fill_tags (CrmCustomerPage *self)
 }
 
 /* Shows @record in the form and makes it the one edits compare with. */
+static const char *user_name (CrmCustomerPage *self,
+                              JsonNode        *id_node,
+                              char           **fallback);
+
+/* Under the details' heading: who owns the customer, its level, its last follow-up;
+ * the consent switch's subtitle says when consent last changed. */
+static void
+show_summary (CrmCustomerPage *self)
+{
+  CrmCustomer *customer = self->customer;
+  g_autoptr(GPtrArray) parts = g_ptr_array_new_with_free_func (g_free);
+  g_autofree char *owner_fallback = NULL;
+  g_autofree char *followed = NULL;
+  g_autofree char *consent_at = NULL;
+  g_autofree char *subtitle = NULL;
+  const char *owner;
+  const char *level;
+  Field *consent = find_field (self, "marketing_consent");
+
+  if (customer == NULL)
+    return;
+  owner = user_name (self, json_object_get_member (crm_customer_get_object (customer), "owner_id"),
+                     &owner_fallback);
+  level = crm_customer_get_string (customer, "level");
+  followed = crm_format_timestamp (crm_customer_get_string (customer, "followed_up_at"), TRUE);
+  consent_at = crm_format_timestamp (crm_customer_get_string (customer, "consent_at"), TRUE);
+  if (owner != NULL)
+    /* Translators: the customer's owner (the sales rep in charge of it), a person's name */
+    g_ptr_array_add (parts, g_strdup_printf (_("Owner: %s"), owner));
+  if (level != NULL)
+    /* Translators: the customer's level, such as VIP */
+    g_ptr_array_add (parts, g_strdup_printf (_("Level: %s"), level));
+  if (*followed != '\0')
+    /* Translators: when the customer was last followed up */
+    g_ptr_array_add (parts, g_strdup_printf (_("Last follow-up: %s"), followed));
+  g_ptr_array_add (parts, NULL);
+  subtitle = g_strjoinv (" · ", (char **) parts->pdata);
+  if (consent != NULL)
+    {
+      g_autofree char *changed = NULL;
+
+      if (*consent_at != '\0')
+        /* Translators: when the customer's marketing consent last changed */
+        changed = g_strdup_printf (_("Changed %s"), consent_at);
+      adw_action_row_set_subtitle (ADW_ACTION_ROW (consent->row), changed != NULL ? changed : "");
+    }
+  adw_preferences_group_set_description (self->details_group, *subtitle != '\0' ? subtitle : NULL);
+}
+
 static void
 fill_form (CrmCustomerPage *self,
            JsonObject      *record)
 {
   g_autoptr(CrmCustomer) customer = crm_customer_new (record);
-  const char *level;
-  g_autofree char *subtitle = NULL;
 
   g_set_object (&self->customer, customer);
   /* The form shows the server's version now: nothing left to offer. */
@@ -878,34 +925,7 @@ fill_form (CrmCustomerPage *self,
   self->filling = FALSE;
   clear_messages (self);
   gtk_label_set_text (self->title_label, crm_customer_get_string (customer, "name") ?: "");
-  level = crm_customer_get_string (customer, "level");
-  {
-    g_autoptr(GPtrArray) parts = g_ptr_array_new_with_free_func (g_free);
-    g_autofree char *followed = crm_format_timestamp (
-      crm_customer_get_string (customer, "followed_up_at"), TRUE);
-    g_autofree char *consent_at = crm_format_timestamp (
-      crm_customer_get_string (customer, "consent_at"), TRUE);
-    Field *consent = find_field (self, "marketing_consent");
-
-    if (level != NULL)
-      /* Translators: the customer's level, such as VIP */
-      g_ptr_array_add (parts, g_strdup_printf (_("Level: %s"), level));
-    if (*followed != '\0')
-      /* Translators: when the customer was last followed up */
-      g_ptr_array_add (parts, g_strdup_printf (_("Last follow-up: %s"), followed));
-    g_ptr_array_add (parts, NULL);
-    subtitle = g_strjoinv (" · ", (char **) parts->pdata);
-    if (consent != NULL)
-      {
-        g_autofree char *changed = NULL;
-
-        if (*consent_at != '\0')
-          /* Translators: when the customer's marketing consent last changed */
-          changed = g_strdup_printf (_("Changed %s"), consent_at);
-        adw_action_row_set_subtitle (ADW_ACTION_ROW (consent->row), changed != NULL ? changed : "");
-      }
-  }
-  adw_preferences_group_set_description (self->details_group, *subtitle != '\0' ? subtitle : NULL);
+  show_summary (self);
   fill_tags (self);
   update_save_button (self);
 }
@@ -3011,7 +3031,8 @@ _crm_customer_page_get_n_events (CrmCustomerPage *self)
 /**
  * crm_customer_page_set_users:
  * @self: a #CrmCustomerPage
- * @users: (nullable): user names by id (`gint64 *` → `char *`), for the timeline
+ * @users: (nullable): user names by id (`gint64 *` → `char *`), for the owner and the
+ *   timeline; set again when the table has filled in, to show the names
  */
 void
 crm_customer_page_set_users (CrmCustomerPage *self,
@@ -3023,6 +3044,7 @@ crm_customer_page_set_users (CrmCustomerPage *self,
     g_hash_table_ref (users);
   g_clear_pointer (&self->users, g_hash_table_unref);
   self->users = users;
+  show_summary (self);
 }
 
 AdwMessageDialog *

@@ -717,6 +717,7 @@ users_cb (GObject      *object,
     }
   fill_owner_filter (self);
   refill_named_cells (self);
+  crm_customer_page_set_users (self->customer_page, self->users);
 }
 
 /* --- filters and search -------------------------------------------------- */

@@ -613,6 +613,19 @@ customer_loaded (Fixture *fixture)
          && crm_customer_page_get_customer (customer_page (fixture)) != NULL;
 }
 
+/* The customer page names its owner (li, the signed-in rep) under the details' heading,
+ * once the user names are in. */
+static gboolean
+owner_shown (Fixture *fixture)
+{
+  AdwPreferencesGroup *details = template_child (customer_page (fixture), CRM_TYPE_CUSTOMER_PAGE,
+                                                 "details_group");
+  const char *summary = adw_preferences_group_get_description (details);
+  g_autofree char *owner = g_strdup_printf (_("Owner: %s"), "li");
+
+  return summary != NULL && strstr (summary, owner) != NULL;
+}
+
 static GtkWidget *
 find_descendant (GtkWidget *widget,
                  GType      type)
@@ -1290,6 +1303,7 @@ check_customer (Fixture *fixture)
   g_assert_nonnull (strstr (crm_customer_get_string (crm_customer_page_get_customer (page),
                                                      "name"), NEEDLE));
   wait_until (fixture, NULL, has_contacts, "the contacts");
+  wait_until (fixture, NULL, owner_shown, "the owner's name");
   g_assert_cmpstr (gtk_editable_get_text (GTK_EDITABLE (_crm_customer_page_get_row (
                      page, "custom.budget"))), ==, "¥12,500.00");
   screenshot (fixture, NULL, "customer");
