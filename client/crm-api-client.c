@@ -9,10 +9,11 @@
 #include <json-glib/json-glib.h>
 #include <libsoup/soup.h>
 
-#include "crm-api-client.h"
 #include "crm-api-client-private.h"
+#include "crm-api-client.h"
 #include "crm-api-paths.h"
 #include "crm-error.h"
+#include "crm-json.h"
 
 /* Seconds libsoup waits for a connection or a reply before it gives up. */
 #define IO_TIMEOUT_SECONDS 15
@@ -660,7 +661,7 @@ start_call_full (CrmApiClient *self,
     }
   if (body != NULL)
     {
-      g_autofree char *json = json_to_string (body, FALSE);
+      g_autofree char *json = crm_json_to_string (body);
       gsize length = strlen (json);
       g_autoptr(GBytes) bytes = g_bytes_new_take (g_steal_pointer (&json), length);
 

@@ -45,3 +45,41 @@ crm_json_get_string (JsonObject *object,
     return NULL;
   return json_object_get_string_member (object, member);
 }
+
+/**
+ * crm_json_append:
+ * @out: the text to append to
+ * @node: a JSON value
+ *
+ * Appends @node as compact JSON text. json-glib 1.6 writes every control character of a
+ * string escaped except U+001F, which it leaves raw: text no JSON parser (PostgreSQL's
+ * jsonb, json-glib's own) accepts. Here that one is escaped too. A raw 0x1F byte can
+ * only stand inside a string: the generator writes none between the values.
+ */
+void
+crm_json_append (GString  *out,
+                 JsonNode *node)
+{
+  g_autoptr(JsonGenerator) generator = json_generator_new ();
+  gsize start = out->len;
+
+  json_generator_set_root (generator, node);
+  json_generator_to_gstring (generator, out);
+  for (gsize i = start; i < out->len; i++)
+    if (out->str[i] == '\x1f')
+      {
+        out->str[i] = '\\';
+        g_string_insert (out, i + 1, "u001f");
+        i += 5;
+      }
+}
+
+/** crm_json_to_string: @node as compact JSON text (crm_json_append ()). */
+char *
+crm_json_to_string (JsonNode *node)
+{
+  GString *out = g_string_new (NULL);
+
+  crm_json_append (out, node);
+  return g_string_free (out, FALSE);
+}

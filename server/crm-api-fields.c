@@ -147,7 +147,7 @@ put_reminders (CrmCall  *call,
   json_object_set_boolean_member (value, "enabled", json_object_get_boolean_member (body, "enabled"));
   json_object_set_int_member (value, "days", json_object_get_int_member (body, "days"));
   json_node_set_object (node, value);
-  text = json_to_string (node, FALSE);
+  text = crm_json_to_string (node);
   {
     const char *params[] = { text };
 

@@ -11,9 +11,9 @@
 
 #include "crm-call.h"
 #include "crm-catalog.h"
-#include "crm-json.h"
 #include "crm-db-pool.h"
 #include "crm-idempotency.h"
+#include "crm-json.h"
 #include "crm-server.h"
 #include "crm-session.h"
 
@@ -646,7 +646,7 @@ store_idempotent_reply (CrmCall  *self,
     text = g_strndup (g_bytes_get_data (self->reply_body, NULL),
                       g_bytes_get_size (self->reply_body));
   else if (self->reply != NULL)
-    text = json_to_string (self->reply, FALSE);
+    text = crm_json_to_string (self->reply);
   return crm_idempotency_store (self->conn, crm_server_get_secret_box (self->server),
                                 self->principal.user_id, self->idempotency_key, self->status,
                                 text, self->reply_headers, error);
@@ -738,11 +738,9 @@ run_in_worker (CrmDbWorker *worker,
   /* Written here rather than on the main thread, which does every connection's I/O. */
   if (self->reply != NULL && self->then == NULL)
     {
-      g_autoptr(JsonGenerator) generator = json_generator_new ();
       GString *text = g_string_new (NULL);
 
-      json_generator_set_root (generator, self->reply);
-      json_generator_to_gstring (generator, text);
+      crm_json_append (text, self->reply);
       self->reply_body = g_string_free_to_bytes (text);
       g_clear_pointer (&self->reply, json_node_unref);
     }
@@ -1214,7 +1212,7 @@ crm_call_audit (CrmCall     *self,
     user_id = g_strdup_printf ("%" G_GINT64_FORMAT, self->audit_user_id);
   if (record_id > 0)
     record = g_strdup_printf ("%" G_GINT64_FORMAT, record_id);
-  detail_text = detail != NULL ? json_to_string (detail, FALSE) : g_strdup ("{}");
+  detail_text = detail != NULL ? crm_json_to_string (detail) : g_strdup ("{}");
   params[0] = user_id;
   params[1] = self->audit_username != NULL ? self->audit_username : "";
   params[2] = self->source;

@@ -9,6 +9,7 @@
 
 #include "crm-db.h"
 #include "crm-idempotency.h"
+#include "crm-json.h"
 
 /*
  * Idempotency-Key (issues 4 and 6): a write carrying a key the same user already sent
@@ -127,7 +128,7 @@ headers_to_json (GPtrArray *headers)
   for (guint i = 0; headers != NULL && i < headers->len; i++)
     json_array_add_string_element (array, g_ptr_array_index (headers, i));
   json_node_set_array (node, array);
-  return json_to_string (node, FALSE);
+  return crm_json_to_string (node);
 }
 
 /**

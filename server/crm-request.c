@@ -9,6 +9,7 @@
 
 #include "crm-catalog.h"
 #include "crm-db.h"
+#include "crm-json.h"
 #include "crm-request.h"
 
 /*
@@ -267,7 +268,7 @@ crm_request_reply_json (CrmRequest *self,
                         guint       status,
                         JsonNode   *node)
 {
-  g_autofree char *text = json_to_string (node, FALSE);
+  g_autofree char *text = crm_json_to_string (node);
   gsize length = strlen (text);
   g_autoptr(GBytes) body = g_bytes_new_take (g_steal_pointer (&text), length);
 

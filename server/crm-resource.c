@@ -303,7 +303,6 @@ append_record_for_caller (CrmCall           *call,
   CrmReadNeeds needs = crm_call_get_read_needs (call, resource->object);
   const char *text = PQgetvalue (result, row, 0);
   g_autoptr(JsonNode) record = NULL;
-  g_autoptr(JsonGenerator) generator = NULL;
 
   /* A sensitive value is stored as a "v1:…" token; a row without one has none. */
   if ((needs & CRM_READ_HIDDEN_CUSTOM) == 0
@@ -315,9 +314,7 @@ append_record_for_caller (CrmCall           *call,
   record = record_for_caller (call, resource, text, error);
   if (record == NULL)
     return FALSE;
-  generator = json_generator_new ();
-  json_generator_set_root (generator, record);
-  json_generator_to_gstring (generator, out);
+  crm_json_append (out, record);
   return TRUE;
 }
 
@@ -339,7 +336,7 @@ record_for_audit (CrmCall           *call,
                   JsonNode          *record)
 {
   /* A deep copy: json_node_copy () would share the object with the reply. */
-  g_autofree char *text = json_to_string (record, FALSE);
+  g_autofree char *text = crm_json_to_string (record);
   JsonNode *copy = json_from_string (text, NULL);
   JsonObject *object = json_node_get_object (copy);
 
@@ -438,7 +435,7 @@ crm_resource_cursor_encode (JsonArray *array)
   g_autofree char *text = NULL;
 
   json_node_set_array (node, array);
-  text = json_to_string (node, FALSE);
+  text = crm_json_to_string (node);
   return g_base64_encode ((const guchar *) text, strlen (text));
 }
 
@@ -1430,7 +1427,7 @@ check_custom (CrmCall           *call,
         {
           CrmSecretBox *box = crm_server_get_secret_box (crm_call_get_server (call));
           g_autofree char *context = context_for (resource, sealed_name);
-          g_autofree char *text = json_to_string (clean, FALSE);
+          g_autofree char *text = crm_json_to_string (clean);
           g_autofree char *token = NULL;
 
           if (box == NULL)
@@ -1757,7 +1754,7 @@ value_for_column (CrmCall                 *call,
     case CRM_RESOURCE_TAGS:
     case CRM_RESOURCE_TEXT_ARRAY:
     case CRM_RESOURCE_CUSTOM:
-      *value = json_to_string (node, FALSE);
+      *value = crm_json_to_string (node);
       return TRUE;
     case CRM_RESOURCE_TEXT:
     default:
@@ -2651,8 +2648,8 @@ batch_update_records (CrmCall  *call,
     }
   if (tags_field != NULL && (add_tags != NULL || remove_tags != NULL))
     {
-      g_autofree char *add = add_tags != NULL ? json_to_string (add_tags, FALSE) : g_strdup ("[]");
-      g_autofree char *remove = remove_tags != NULL ? json_to_string (remove_tags, FALSE)
+      g_autofree char *add = add_tags != NULL ? crm_json_to_string (add_tags) : g_strdup ("[]");
+      g_autofree char *remove = remove_tags != NULL ? crm_json_to_string (remove_tags)
                                                     : g_strdup ("[]");
       guint an = params_add (&p, add);
       guint rn = params_add (&p, remove);

@@ -184,6 +184,28 @@ test_permission_invalid (void)
     }
 }
 
+/* json-glib leaves U+001F raw in a string; crm_json_append () escapes it, so the text
+ * parses again (PostgreSQL's jsonb refused an audit detail holding a search for it). */
+static void
+test_json_control_characters (void)
+{
+  g_autoptr(JsonNode) node = json_from_string ("{\"q\":\"a\\u001fb\\u0001\\n\",\"n\":[1]}", NULL);
+  g_autoptr(JsonNode) again = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GString) out = g_string_new ("[");
+  g_autofree char *text = crm_json_to_string (node);
+
+  g_assert_nonnull (node);
+  g_assert_cmpstr (text, ==, "{\"q\":\"a\\u001fb\\u0001\\n\",\"n\":[1]}");
+  again = json_from_string (text, &error);
+  g_assert_no_error (error);
+  g_assert_cmpstr (json_object_get_string_member (json_node_get_object (again), "q"), ==,
+                   "a\x1f" "b\x01\n");
+  crm_json_append (out, node);
+  g_string_append_c (out, ']');
+  g_assert_cmpstr (out->str, ==, "[{\"q\":\"a\\u001fb\\u0001\\n\",\"n\":[1]}]");
+}
+
 static void
 test_json_types (void)
 {
@@ -805,6 +827,7 @@ main (int   argc,
 {
   g_test_init (&argc, &argv, G_TEST_OPTION_ISOLATE_DIRS, NULL);
   g_test_add_func ("/crm/common/error-table", test_error_table);
+  g_test_add_func ("/crm/common/json-control-characters", test_json_control_characters);
   g_test_add_func ("/crm/common/health-round-trip", test_health_round_trip);
   g_test_add_func ("/crm/common/health-degraded", test_health_degraded);
   g_test_add_func ("/crm/common/health-malformed", test_health_malformed);
