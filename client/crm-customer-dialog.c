@@ -7,6 +7,7 @@
 #include <libsoup/soup.h>
 
 #include "crm-api-paths.h"
+#include "crm-choice-checks.h"
 #include "crm-customer-dialog.h"
 #include "crm-customer-fields.h"
 
@@ -56,7 +57,7 @@ typedef struct
   char         *key;
   CrmFieldType  type;
   GtkWidget    *row;
-  GtkWidget    *control;   /* a boolean's switch */
+  GtkWidget    *control;   /* a boolean's switch; a multiple choice's check buttons */
   GStrv         choices;   /* a choice's, "" first for none */
 } CustomField;
 
@@ -295,6 +296,20 @@ add_required_fields (CrmCustomerDialog *self,
           field->row = adw_combo_row_new ();
           adw_combo_row_set_model (ADW_COMBO_ROW (field->row), G_LIST_MODEL (labels));
         }
+      else if (field->type == CRM_FIELD_TYPE_MULTI_CHOICE)
+        {
+          JsonArray *choices = json_object_has_member (definition, "choices")
+                               ? json_object_get_array_member (definition, "choices") : NULL;
+          g_autoptr(GStrvBuilder) options = g_strv_builder_new ();
+          g_auto(GStrv) option_array = NULL;
+
+          for (guint j = 0; choices != NULL && j < json_array_get_length (choices); j++)
+            g_strv_builder_add (options, json_array_get_string_element (choices, j));
+          option_array = g_strv_builder_end (options);
+          field->row = adw_action_row_new ();
+          field->control = crm_choice_checks_new ((const char * const *) option_array, NULL, NULL);
+          adw_action_row_add_suffix (ADW_ACTION_ROW (field->row), field->control);
+        }
       else if (field->type == CRM_FIELD_TYPE_BOOLEAN)
         {
           field->row = adw_action_row_new ();
@@ -354,6 +369,8 @@ custom_value (CustomField *field)
                                          selected < g_strv_length (field->choices)
                                          ? field->choices[selected] : "", NULL);
     }
+  if (field->type == CRM_FIELD_TYPE_MULTI_CHOICE)
+    return crm_choice_checks_dup_value (field->control);
   if (field->type == CRM_FIELD_TYPE_BOOLEAN)
     return crm_custom_value_from_text (field->type,
                                        gtk_switch_get_active (GTK_SWITCH (field->control))

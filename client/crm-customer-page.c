@@ -8,6 +8,7 @@
 
 #include "crm-api-paths.h"
 #include "crm-audit-text.h"
+#include "crm-choice-checks.h"
 #include "crm-json.h"
 #include "crm-customer-fields.h"
 #include "crm-format.h"
@@ -52,7 +53,8 @@ typedef struct
   char       *key;          /* for a custom field, its key */
   EditorKind  kind;
   GtkWidget  *row;
-  GtkWidget  *control;      /* the switch of a boolean */
+  GtkWidget  *control;      /* the switch of a boolean; a multiple choice's check
+                             * buttons (crm_choice_checks_new ()) */
   GtkLabel   *message;      /* the field's error, beside the row */
   GStrv       values;       /* the API values of a choice, "" first for none; the
                              * options of a multiple choice */
@@ -297,27 +299,13 @@ add_field (CrmCustomerPage     *self,
       break;
 
     case EDITOR_MULTI_CHOICE:
-      {
-        /* One check button per option, beside the title: every option in sight,
-         * none to type. */
-        GtkWidget *box = gtk_box_new (GTK_ORIENTATION_HORIZONTAL, 12);
-
-        field->row = adw_action_row_new ();
-        field->values = g_strdupv (values);
-        field->checks = g_ptr_array_new ();
-        gtk_widget_set_valign (box, GTK_ALIGN_CENTER);
-        for (guint i = 0; values != NULL && values[i] != NULL; i++)
-          {
-            GtkWidget *check = gtk_check_button_new_with_label (values[i]);
-
-            gtk_widget_set_name (check, values[i]);
-            gtk_box_append (GTK_BOX (box), check);
-            g_ptr_array_add (field->checks, check);
-            g_signal_connect_swapped (check, "toggled", G_CALLBACK (field_changed_cb), self);
-          }
-        adw_action_row_add_suffix (ADW_ACTION_ROW (field->row), message);
-        adw_action_row_add_suffix (ADW_ACTION_ROW (field->row), box);
-      }
+      field->row = adw_action_row_new ();
+      field->values = g_strdupv (values);
+      field->control = crm_choice_checks_new ((const char * const *) values,
+                                              G_CALLBACK (field_changed_cb), self);
+      field->checks = g_ptr_array_ref (crm_choice_checks_get_checks (field->control));
+      adw_action_row_add_suffix (ADW_ACTION_ROW (field->row), message);
+      adw_action_row_add_suffix (ADW_ACTION_ROW (field->row), field->control);
       break;
 
     case EDITOR_TEXT:
@@ -547,20 +535,8 @@ editor_value (Field *field)
     case EDITOR_MONEY:
       return crm_custom_value_from_text (CRM_FIELD_TYPE_MONEY, text, field->currency);
     case EDITOR_MULTI_CHOICE:
-      {
-        /* From the check buttons, not the text: an option may hold a comma. */
-        g_autoptr(JsonArray) array = json_array_new ();
-        JsonNode *node;
-
-        for (guint i = 0; i < field->checks->len; i++)
-          if (gtk_check_button_get_active (g_ptr_array_index (field->checks, i)))
-            json_array_add_string_element (array, field->values[i]);
-        if (json_array_get_length (array) == 0)
-          return json_node_new (JSON_NODE_NULL);
-        node = json_node_new (JSON_NODE_ARRAY);
-        json_node_set_array (node, array);
-        return node;
-      }
+      /* From the check buttons, not the text: an option may hold a comma. */
+      return crm_choice_checks_dup_value (field->control);
     case EDITOR_TEXT:
     case EDITOR_CHOICE:
     default:

@@ -1182,13 +1182,11 @@ check_page_actions (Fixture *fixture,
   scroll_page_to_end (fixture, "customer-more");
 }
 
-/* The check button of @option in the multiple-choice row of @field. */
+/* The check button of @option in a multiple-choice @row. */
 static GtkCheckButton *
-choice_check (Fixture    *fixture,
-              const char *field,
-              const char *option)
+choice_check_in_row (GtkWidget  *row,
+                     const char *option)
 {
-  GtkWidget *row = _crm_customer_page_get_row (customer_page (fixture), field);
   GtkWidget *check;
 
   g_assert_nonnull (row);
@@ -1198,6 +1196,16 @@ choice_check (Fixture    *fixture,
   check = gtk_widget_get_ancestor (check, GTK_TYPE_CHECK_BUTTON);
   g_assert_nonnull (check);
   return GTK_CHECK_BUTTON (check);
+}
+
+/* The check button of @option in the customer page's row of the field @field. */
+static GtkCheckButton *
+choice_check (Fixture    *fixture,
+              const char *field,
+              const char *option)
+{
+  return choice_check_in_row (_crm_customer_page_get_row (customer_page (fixture), field),
+                              option);
 }
 
 /* The custom field @key of customer @id on the server, as JSON text. */
@@ -1461,8 +1469,9 @@ dialog_closed (Fixture *fixture)
   return _crm_customers_page_get_dialog (customers_page (fixture)) == NULL;
 }
 
-/* A custom field the administrator made required: the new-customer dialog asks for it
- * (without it every create is refused), and the customer gets it. */
+/* Custom fields the administrator made required, a text and a multiple choice: the
+ * new-customer dialog asks for them (without them every create is refused), and the
+ * customer gets them; an option holding a comma is chosen whole. */
 static void
 check_new_customer_required (Fixture *fixture)
 {
@@ -1472,6 +1481,14 @@ check_new_customer_required (Fixture *fixture)
   g_autofree char *definition = g_strdup_printf ("{\"object\":\"customers\",\"key\":\"%s\","
                                                  "\"label\":\"区域编码 Region code\","
                                                  "\"type\":\"text\",\"required\":true}", key);
+  const char *multi_key = zh ? "channels_req_zh" : "channels_req_en";
+  g_autofree char *multi_definition = g_strdup_printf (
+    "{\"object\":\"customers\",\"key\":\"%s\",\"label\":\"渠道 Channels\","
+    "\"type\":\"multi_choice\",\"choices\":[\"电话\",\"微信, 短信\"],\"required\":true}",
+    multi_key);
+  g_autoptr(JsonNode) multi_field = NULL;
+  g_autofree char *multi_path = NULL;
+  JsonArray *chosen;
   g_autoptr(JsonNode) field = NULL;
   g_autoptr(JsonNode) found = NULL;
   g_autoptr(JsonNode) removed = NULL;
@@ -1487,6 +1504,11 @@ check_new_customer_required (Fixture *fixture)
   g_assert_cmpuint (status, ==, 201);
   field_path = g_strdup_printf ("/api/v1/fields/%" G_GINT64_FORMAT,
                                 crm_test_json_get_int (field, "id"));
+  multi_field = call (fixture, fixture->admin_token, "POST", "/api/v1/fields", multi_definition,
+                      NULL, &status);
+  g_assert_cmpuint (status, ==, 201);
+  multi_path = g_strdup_printf ("/api/v1/fields/%" G_GINT64_FORMAT,
+                                crm_test_json_get_int (multi_field, "id"));
 
   g_assert_true (gtk_widget_activate_action (GTK_WIDGET (customers_page (fixture)),
                                              "customers.new", NULL));
@@ -1496,6 +1518,8 @@ check_new_customer_required (Fixture *fixture)
   g_assert_nonnull (row);
   gtk_editable_set_text (GTK_EDITABLE (_crm_customer_dialog_get_row (dialog, "name")), name);
   gtk_editable_set_text (GTK_EDITABLE (row), "ZJ-07");
+  gtk_check_button_set_active (choice_check_in_row (
+    _crm_customer_dialog_get_custom_row (dialog, multi_key), "微信, 短信"), TRUE);
   wait_until (fixture, GTK_WIDGET (dialog), duplicates_checked, "the filled dialog");
   screenshot (fixture, GTK_WIDGET (dialog), "new-customer-required");
   _crm_customer_dialog_create (dialog);
@@ -1510,6 +1534,10 @@ check_new_customer_required (Fixture *fixture)
   g_assert_cmpstr (crm_test_json_get_string (found, "name"), ==, name);
   custom = json_object_get_object_member (json_node_get_object (found), "custom");
   g_assert_cmpstr (json_object_get_string_member (custom, key), ==, "ZJ-07");
+  chosen = json_object_get_array_member (custom, multi_key);
+  g_assert_nonnull (chosen);
+  g_assert_cmpuint (json_array_get_length (chosen), ==, 1);
+  g_assert_cmpstr (json_array_get_string_element (chosen, 0), ==, "微信, 短信");
 
   g_signal_emit_by_name (template_child (customer_page (fixture), CRM_TYPE_CUSTOMER_PAGE,
                                          "back_button"), "clicked");
@@ -1517,6 +1545,9 @@ check_new_customer_required (Fixture *fixture)
 
   /* Not required any more, and not counted, for the steps after */
   removed = call (fixture, fixture->admin_token, "DELETE", field_path, NULL, NULL, &status);
+  g_assert_cmpuint (status, ==, 204);
+  g_clear_pointer (&removed, json_node_unref);
+  removed = call (fixture, fixture->admin_token, "DELETE", multi_path, NULL, NULL, &status);
   g_assert_cmpuint (status, ==, 204);
   g_clear_pointer (&removed, json_node_unref);
   removed = call (fixture, fixture->admin_token, "DELETE", query, NULL, NULL, &status);
