@@ -7,6 +7,7 @@
 #include <signal.h>
 #include <sys/prctl.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "crm-cluster.h"
 #include "crm-db.h"
@@ -39,7 +40,8 @@ struct _CrmTestServer
 
 /*
  * A guard per temp dir: a shell reading a pipe that only this process holds. When the
- * process ends, however it ends (an abort, SIGKILL), the pipe closes: the guard stops any
+ * process ends, however it ends (an abort, SIGKILL, a signal to its process group), the
+ * pipe closes: the guard, in a session of its own (guard_setup ()), stops any
  * PostgreSQL still running in the dir (the harness's own clusters die with the test by
  * themselves; an embedded one a server or rapport-admin started may not) and removes it.
  * crm_test_remove_dir() removes the dir itself and lets its guard go.
@@ -60,16 +62,28 @@ static const char guard_script[] =
 
 static GHashTable *guards;   /* dir → the GSubprocess guarding it */
 
+/* In the guard, before it runs: a session of its own. meson ends a test that timed out
+ * or was interrupted by signalling its whole process group, which took the guard along
+ * before it could clean up. */
+static void
+guard_setup (gpointer user_data)
+{
+  setsid ();
+}
+
 static void
 guard_dir (const char *dir)
 {
   const char *argv[] = { "/bin/sh", "-c", guard_script, "crm-test-guard", dir, NULL };
+  g_autoptr(GSubprocessLauncher) launcher = NULL;
   g_autoptr(GError) error = NULL;
   GSubprocess *guard;
 
-  guard = g_subprocess_newv (argv, G_SUBPROCESS_FLAGS_STDIN_PIPE
-                                   | G_SUBPROCESS_FLAGS_STDOUT_SILENCE
-                                   | G_SUBPROCESS_FLAGS_STDERR_SILENCE, &error);
+  launcher = g_subprocess_launcher_new (G_SUBPROCESS_FLAGS_STDIN_PIPE
+                                        | G_SUBPROCESS_FLAGS_STDOUT_SILENCE
+                                        | G_SUBPROCESS_FLAGS_STDERR_SILENCE);
+  g_subprocess_launcher_set_child_setup (launcher, guard_setup, NULL, NULL);
+  guard = g_subprocess_launcher_spawnv (launcher, argv, &error);
   g_assert_no_error (error);
   if (guards == NULL)
     guards = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, g_object_unref);

@@ -6,13 +6,15 @@
 #include <errno.h>
 #include <signal.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "crm-test-server.h"
 
 /*
  * The harness's clusters outlive no test: a test process that starts one and then ends
- * by g_error () (SIGTRAP or SIGABRT), abort () or SIGKILL leaves neither its postmaster
- * running nor its directory behind.
+ * by g_error () (SIGTRAP or SIGABRT), abort (), SIGKILL or a SIGTERM to its whole process
+ * group (how meson ends a test that timed out or was interrupted) leaves neither its
+ * postmaster running nor its directory behind.
  */
 
 #define GONE_TIMEOUT_SECONDS 20
@@ -34,13 +36,18 @@ process_is_gone (GPid pid)
 static void
 start_cluster_and_die (const char *how)
 {
-  CrmTestCluster *cluster = crm_test_cluster_new ();
-  g_autofree char *pid_path = g_build_filename (crm_test_cluster_get_dir (cluster), "pg",
-                                                "postmaster.pid", NULL);
+  CrmTestCluster *cluster;
+
+  /* A process group of its own, as meson gives each test, to signal all of it. */
+  if (g_str_equal (how, "group"))
+    g_assert_cmpint (setpgid (0, 0), ==, 0);
+  cluster = crm_test_cluster_new ();
+  g_autofree char *pid_path = NULL;
   g_autofree char *pid_file = NULL;
   g_autofree char *info = NULL;
   g_autoptr(GError) error = NULL;
 
+  pid_path = g_build_filename (crm_test_cluster_get_dir (cluster), "pg", "postmaster.pid", NULL);
   g_assert_true (g_file_get_contents (pid_path, &pid_file, NULL, &error));
   info = g_strdup_printf ("%s\n%d\n", crm_test_cluster_get_dir (cluster),
                           (int) g_ascii_strtoll (pid_file, NULL, 10));
@@ -49,6 +56,8 @@ start_cluster_and_die (const char *how)
     g_error ("Giving up with the cluster running");
   if (g_str_equal (how, "abort"))
     abort ();
+  if (g_str_equal (how, "group"))
+    kill (0, SIGTERM);
   raise (SIGKILL);
 }
 
@@ -106,6 +115,8 @@ main (int   argc,
   g_test_add_data_func ("/crm/harness/cluster-dies-with/abort", "abort",
                         test_cluster_dies_with_test);
   g_test_add_data_func ("/crm/harness/cluster-dies-with/sigkill", "kill",
+                        test_cluster_dies_with_test);
+  g_test_add_data_func ("/crm/harness/cluster-dies-with/group-sigterm", "group",
                         test_cluster_dies_with_test);
   return g_test_run ();
 }
