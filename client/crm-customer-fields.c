@@ -265,9 +265,10 @@ crm_tags_sort_ids (GHashTable *tags,
  * @currency: (nullable): a money field's currency; %NULL means CNY
  *
  * The JSON value of a custom field typed as text: a number, money as
- * `{"amount","currency"}` (read as crm_parse_money () reads it), several choices
- * from a comma-separated list, otherwise the text. What cannot be read stays
- * text, for the validator (the client's, then the server's) to say why.
+ * `{"amount","currency"}` (read as crm_parse_money () reads it), otherwise the text. A
+ * multiple choice is read from its check buttons (crm_choice_checks_dup_value ()). What
+ * cannot be read stays text, for the validator (the client's, then the server's) to say
+ * why.
  *
  * Returns: (transfer full): the value; a JSON null for empty text
  */
@@ -314,21 +315,6 @@ crm_custom_value_from_text (CrmFieldType  type,
         json_object_set_string_member (money, "currency", currency != NULL ? currency : "CNY");
         node = json_node_new (JSON_NODE_OBJECT);
         json_node_set_object (node, money);
-        return node;
-      }
-    case CRM_FIELD_TYPE_MULTI_CHOICE:
-      {
-        g_auto(GStrv) parts = g_strsplit (text, ",", -1);
-        g_autoptr(JsonArray) array = json_array_new ();
-
-        for (guint i = 0; parts[i] != NULL; i++)
-          {
-            g_strstrip (parts[i]);
-            if (*parts[i] != '\0')
-              json_array_add_string_element (array, parts[i]);
-          }
-        node = json_node_new (JSON_NODE_ARRAY);
-        json_node_set_array (node, array);
         return node;
       }
     case CRM_FIELD_TYPE_BOOLEAN:
