@@ -649,7 +649,10 @@ follow_up (CrmCall  *call,
   return TRUE;
 }
 
+static const CrmResourceFacet industries = { &customers, "industry" };
+
 void crm_api_customers_list (CrmRequest *r) { crm_resource_list (r, &customers); }
+void crm_api_customers_industries (CrmRequest *r) { crm_resource_facet (r, &industries); }
 void crm_api_customers_count (CrmRequest *r) { crm_resource_count (r, &customers); }
 void crm_api_customers_get (CrmRequest *r) { crm_resource_get (r, &customers); }
 void crm_api_customers_create (CrmRequest *r) { crm_resource_create (r, &customers); }

@@ -19,6 +19,7 @@ void crm_api_customers_create (CrmRequest *request);
 void crm_api_customers_update (CrmRequest *request);
 void crm_api_customers_delete (CrmRequest *request);
 void crm_api_customers_count (CrmRequest *request);
+void crm_api_customers_industries (CrmRequest *request);
 void crm_api_customers_batch (CrmRequest *request);
 void crm_api_customers_restore (CrmRequest *request);
 void crm_api_customers_duplicates (CrmRequest *request);

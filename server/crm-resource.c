@@ -1155,6 +1155,100 @@ count_records (CrmCall  *call,
   return TRUE;
 }
 
+/* The most distinct values a facet answers. */
+#define FACET_LIMIT_MAX 500
+#define FACET_LIMIT_DEFAULT 100
+
+/*
+ * The distinct values of a text field among the records a list with the same filters
+ * would answer (row-level security and the scope as for a list), each with how many
+ * records hold it, most common first: the suggestions of a filter.
+ */
+static gboolean
+facet_records (CrmCall  *call,
+               GError  **error)
+{
+  const CrmResourceFacet *facet = crm_call_get_data (call);
+  const CrmResource *resource = facet->resource;
+  const CrmResourceField *field = find_field (resource, facet->field);
+  const char *limit_text = crm_call_get_query (call, "limit");
+  g_autoptr(JsonObject) filters = json_object_new ();
+  g_autoptr(JsonNode) detail = json_node_new (JSON_NODE_OBJECT);
+  g_autoptr(PGresult) result = NULL;
+  g_autoptr(JsonBuilder) builder = json_builder_new ();
+  g_autoptr(JsonNode) reply = NULL;
+  gboolean allowed;
+  guint64 limit = FACET_LIMIT_DEFAULT;
+  guint n_rows;
+  Params p;
+
+  g_assert (field != NULL && field->type == CRM_RESOURCE_TEXT);
+  if (!crm_call_require (call, resource->object, CRM_ACTION_READ, &allowed, error))
+    return FALSE;
+  if (!allowed)
+    return TRUE;
+  if (crm_call_get_field_access (call, resource->object, field->name) == CRM_FIELD_ACCESS_NONE)
+    return crm_call_deny (call, resource->object, "read", 0, field->name, error);
+  if (limit_text != NULL
+      && (!g_ascii_string_to_unsigned (limit_text, 10, 1, FACET_LIMIT_MAX, &limit, NULL)))
+    {
+      reply_bad_parameter (call, "limit");
+      return TRUE;
+    }
+
+  json_builder_begin_object (builder);
+  json_builder_set_member_name (builder, "items");
+  json_builder_begin_array (builder);
+  /* A sensitive field is stored sealed: its values cannot be grouped, nor offered. */
+  if (!is_sensitive (call, resource, field->name))
+    {
+      g_autofree char *limit_sql = g_strdup_printf ("%" G_GUINT64_FORMAT, limit + 1);
+
+      params_init (&p);
+      g_string_append_printf (p.sql, "SELECT r.%s, count(*) FROM %s r\n", field->name,
+                              resource->table);
+      if (!append_where (call, resource, &p, filters, NULL))
+        {
+          params_clear (&p);
+          return TRUE;
+        }
+      g_string_append_printf (p.sql, "  AND r.%s <> ''\n"
+                                     "GROUP BY r.%s\n"
+                                     "ORDER BY count(*) DESC, r.%s\n"
+                                     "LIMIT $%u::bigint", field->name, field->name,
+                              field->name, params_add (&p, limit_sql));
+      result = params_exec (call, &p, error);
+      params_clear (&p);
+      if (result == NULL)
+        return FALSE;
+    }
+  n_rows = result != NULL ? (guint) MIN ((guint64) PQntuples (result), limit) : 0;
+  for (guint row = 0; row < n_rows; row++)
+    {
+      json_builder_begin_object (builder);
+      json_builder_set_member_name (builder, "value");
+      json_builder_add_string_value (builder, PQgetvalue (result, row, 0));
+      json_builder_set_member_name (builder, "count");
+      json_builder_add_int_value (builder, g_ascii_strtoll (PQgetvalue (result, row, 1),
+                                                            NULL, 10));
+      json_builder_end_object (builder);
+    }
+  json_builder_end_array (builder);
+  json_builder_set_member_name (builder, "more");
+  json_builder_add_boolean_value (builder, result != NULL && (guint64) PQntuples (result) > limit);
+  json_builder_end_object (builder);
+  reply = json_builder_get_root (builder);
+
+  json_object_set_string_member (filters, "facet", field->name);
+  json_object_set_int_member (filters, "count", n_rows);
+  json_node_set_object (detail, filters);
+  if (!crm_call_audit (call, "list", crm_object_to_string (resource->object), 0, "ok", detail,
+                       error))
+    return FALSE;
+  crm_call_reply (call, 200, reply);
+  return TRUE;
+}
+
 /* Reads one row (locked for a write); %NULL result with no error: not visible. */
 typedef enum
 {
@@ -2774,6 +2868,20 @@ crm_resource_count (CrmRequest        *request,
                     const CrmResource *resource)
 {
   crm_call_run_full (request, CRM_CALL_NONE, count_records, resource);
+}
+
+/**
+ * crm_resource_facet:
+ * @facet: the resource and its text field
+ *
+ * `GET …/<values>`: the distinct values of the field among the records the caller may read
+ * (and the list's filters keep), with their counts, most common first.
+ */
+void
+crm_resource_facet (CrmRequest             *request,
+                    const CrmResourceFacet *facet)
+{
+  crm_call_run_full (request, CRM_CALL_NONE, facet_records, facet);
 }
 
 void

@@ -145,6 +145,21 @@ void crm_resource_restore (CrmRequest       *request,
 void crm_resource_batch_update (CrmRequest        *request,
                                 const CrmResource *resource);
 
+/**
+ * CrmResourceFacet:
+ * @field: a filterable text field of @resource
+ *
+ * A field whose distinct values a filter offers as suggestions.
+ */
+typedef struct
+{
+  const CrmResource *resource;
+  const char        *field;
+} CrmResourceFacet;
+
+void crm_resource_facet (CrmRequest             *request,
+                         const CrmResourceFacet *facet);
+
 char      *crm_resource_cursor_encode (JsonArray  *array);
 JsonArray *crm_resource_cursor_decode (const char *cursor,
                                        guint       n_values);

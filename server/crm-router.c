@@ -32,6 +32,7 @@ static const CrmRoute routes[] = {
   { "POST", CRM_API_BASE "/customers", crm_api_customers_create },
   { "PATCH", CRM_API_BASE "/customers", crm_api_customers_batch },
   { "GET", CRM_API_BASE "/customers/count", crm_api_customers_count },
+  { "GET", CRM_API_BASE "/customers/industries", crm_api_customers_industries },
   { "GET", CRM_API_BASE "/customers/duplicates", crm_api_customers_duplicates },
   { "POST", CRM_API_BASE "/customers/{id}/merge", crm_api_customers_merge },
   { "POST", CRM_API_BASE "/customers/{id}/restore", crm_api_customers_restore },

@@ -2690,6 +2690,142 @@ test_batch (Fixture       *fixture,
   }
 }
 
+/* GET /customers/industries as @who: the count of @value in the answer (-1: absent). */
+static gint64
+industry_count (JsonNode   *reply,
+                const char *value)
+{
+  JsonNode *items = jat (reply, "items");
+
+  if (items == NULL || !JSON_NODE_HOLDS_ARRAY (items))
+    return -2;
+  for (guint i = 0; i < json_array_get_length (json_node_get_array (items)); i++)
+    {
+      JsonNode *item = json_array_get_element (json_node_get_array (items), i);
+
+      if (g_strcmp0 (jstr (item, "value"), value) == 0)
+        return jint (item, "count", -3);
+    }
+  return -1;
+}
+
+/*
+ * The industries a filter suggests: the distinct industries of the live customers the
+ * caller may read, with their counts, most common first; the list's filters narrow them.
+ */
+static void
+test_industries (Fixture       *fixture,
+                 gconstpointer  data)
+{
+  const char *mark = fixture->mark;
+  g_autofree char *q = esc (mark);
+  g_autofree char *north = g_strdup_printf ("North trade %s", mark);
+  g_autofree char *south = g_strdup_printf ("South trade %s", mark);
+  g_autofree char *shared = g_strdup_printf ("Shared trade %s", mark);
+  struct { int who; const char *industry; } rows[] = {
+    { REP_A, north }, { REP_A, north }, { REP_A, shared }, { REP_C, south }, { REP_C, shared },
+  };
+  struct { int who; gint64 north, south, shared; } expected[] = {
+    { REP_A, 2, -1, 1 }, { REP_B, -1, -1, -1 }, { REP_C, -1, 1, 1 }, { MANAGER, 2, -1, 1 },
+    { ADMIN, 2, 1, 2 },
+  };
+  gint64 first_north = 0;
+  guint status;
+
+  ensure_world ();
+  for (guint i = 0; i < G_N_ELEMENTS (rows); i++)
+    {
+      gint64 id = create_customer (rows[i].who, "{\"name\":\"Industry %s %u\",\"industry\":\"%s\"}",
+                                   mark, i, rows[i].industry);
+
+      if (first_north == 0 && g_str_equal (rows[i].industry, north))
+        first_north = id;
+    }
+
+  /* Each sees the industries of the customers in their scope, and only those. */
+  for (guint i = 0; i < G_N_ELEMENTS (expected); i++)
+    {
+      int who = expected[i].who;
+      g_autoptr(JsonNode) reply = api (who, "GET", NULL, 0, &status,
+                                       "/customers/industries?limit=500");
+
+      if (!expect_status (status, 200))
+        continue;
+      check (industry_count (reply, north) == expected[i].north
+             && industry_count (reply, south) == expected[i].south
+             && industry_count (reply, shared) == expected[i].shared,
+             "%s's industries: north %" G_GINT64_FORMAT ", south %" G_GINT64_FORMAT
+             ", shared %" G_GINT64_FORMAT "; expected %" G_GINT64_FORMAT ", %" G_GINT64_FORMAT
+             ", %" G_GINT64_FORMAT, users[who].username, industry_count (reply, north),
+             industry_count (reply, south), industry_count (reply, shared), expected[i].north,
+             expected[i].south, expected[i].shared);
+    }
+
+  /* The list's filters narrow them: most common first, then by name. */
+  {
+    g_autoptr(JsonNode) reply = api (ADMIN, "GET", NULL, 0, &status,
+                                     "/customers/industries?q=%s", q);
+    g_autofree char *text = NULL;
+    g_autofree char *want = g_strdup_printf ("{\"items\":[{\"value\":\"%s\",\"count\":2},"
+                                             "{\"value\":\"%s\",\"count\":2},"
+                                             "{\"value\":\"%s\",\"count\":1}],\"more\":false}",
+                                             north, shared, south);
+
+    if (expect_status (status, 200))
+      {
+        text = json_to_string (reply, FALSE);
+        check (g_str_equal (text, want), "industries of q=%s: %s, expected %s", mark, text,
+               want);
+      }
+  }
+  {
+    g_autoptr(JsonNode) reply = api (REP_C, "GET", NULL, 0, &status,
+                                     "/customers/industries?q=%s&industry=%s", q, south);
+
+    if (expect_status (status, 200))
+      check (industry_count (reply, south) == 1 && industry_count (reply, shared) == -1,
+             "REP_C's industries filtered by industry: %s", jtext (reply));
+  }
+  /* A limit, with "more" when there are more. */
+  {
+    g_autoptr(JsonNode) reply = api (ADMIN, "GET", NULL, 0, &status,
+                                     "/customers/industries?q=%s&limit=1", q);
+    JsonNode *items = jat (reply, "items");
+    JsonNode *more = jat (reply, "more");
+
+    if (expect_status (status, 200))
+      check (items != NULL && JSON_NODE_HOLDS_ARRAY (items)
+             && json_array_get_length (json_node_get_array (items)) == 1
+             && more != NULL && json_node_get_value_type (more) == G_TYPE_BOOLEAN
+             && json_node_get_boolean (more), "limit=1: %s", jtext (reply));
+  }
+
+  /* The recycle bin's customers do not count. */
+  {
+    g_autoptr(JsonNode) gone = api (ADMIN, "DELETE", NULL, 0, &status,
+                                    "/customers/%" G_GINT64_FORMAT, first_north);
+    g_autoptr(JsonNode) reply = NULL;
+
+    expect_status (status, 204);
+    reply = api (REP_A, "GET", NULL, 0, &status, "/customers/industries?q=%s", q);
+    if (expect_status (status, 200))
+      check (industry_count (reply, north) == 1, "after a delete: %s", jtext (reply));
+  }
+
+  /* Bad parameters. */
+  {
+    const char *bad[] = { "limit=0", "limit=501", "limit=x", "colour=red" };
+
+    for (guint i = 0; i < G_N_ELEMENTS (bad); i++)
+      {
+        g_autoptr(JsonNode) reply = api (ADMIN, "GET", NULL, 0, &status,
+                                         "/customers/industries?%s", bad[i]);
+
+        check (status == 400, "industries?%s: HTTP %u, expected 400", bad[i], status);
+      }
+  }
+}
+
 /* ======================================================================================== */
 /* 13. Soft delete, the recycle bin, restore, purge                                          */
 
@@ -3195,6 +3331,7 @@ main (int   argc,
   ADD ("sort-and-paging", test_sort_and_paging);
   ADD ("search-pages", test_search_pages);
   ADD ("count-cap", test_count_cap);
+  ADD ("industries", test_industries);
   ADD ("search-after-import", test_search_after_import);
   ADD ("tags", test_tags);
   ADD ("duplicates", test_duplicates);
