@@ -56,6 +56,7 @@ struct _CrmCustomersPage
   GtkButton        *batch_button;
   GtkToggleButton  *bin_button;
   GtkButton        *restore_button;
+  GtkButton        *purge_button;
   GtkButton        *new_button;
   GtkScrolledWindow *scrolled_window;
   GtkColumnView    *column_view;
@@ -77,8 +78,10 @@ struct _CrmCustomersPage
   guint             search_source;
   gboolean          batch_pending;
   AdwToast         *page_toast;    /* the customer page's last, dismissed when it is stale */
-  guint             n_restoring;
-  guint             n_restored;
+  guint             n_bin_calls;   /* restores or purges in flight */
+  guint             n_bin_done;    /* of them, those that succeeded */
+  gboolean          bin_purging;   /* whether they are purges */
+  GPtrArray        *purge_customers; /* CrmCustomer: those the purge dialog names */
 
   /* Filters popover */
   GtkDropDown      *kind_filter;
@@ -146,17 +149,29 @@ static const struct
   [COLUMN_CREATED] = { "created", NC_("date", "Created"), "created_at", FALSE, "date" },
 };
 
+/* @priority: ADW_TOAST_PRIORITY_HIGH for the outcome of what the user just confirmed, which
+ * then shows before older toasts still queued */
 static void
-toast (CrmCustomersPage *self,
-       const char       *text)
+toast_full (CrmCustomersPage *self,
+            const char       *text,
+            AdwToastPriority  priority)
 {
   AdwToast *toast = adw_toast_new (text);
+
+  adw_toast_set_priority (toast, priority);
 
   /* Kept until sign-out, which dismisses what the next user should not see. */
   if (self->toasts->len >= 16)
     g_ptr_array_remove_index (self->toasts, 0);
   g_ptr_array_add (self->toasts, g_object_ref (toast));
   adw_toast_overlay_add_toast (self->toast_overlay, toast);
+}
+
+static void
+toast (CrmCustomersPage *self,
+       const char       *text)
+{
+  toast_full (self, text, ADW_TOAST_PRIORITY_NORMAL);
 }
 
 /* A short line for a failed call, for a toast. */
@@ -231,6 +246,16 @@ update_status (CrmCustomersPage *self)
   gtk_widget_set_visible (GTK_WIDGET (self->spinner), loading);
 }
 
+/* Whether the signed-in user may open the recycle bin, restore from it and delete for good:
+ * the delete scope `all` (administrators), as the server decides. */
+static gboolean
+can_purge (CrmCustomersPage *self)
+{
+  return self->account != NULL && self->account->permissions != NULL
+         && crm_permissions_get_scope (self->account->permissions, CRM_OBJECT_CUSTOMERS,
+                                       CRM_ACTION_DELETE) == CRM_SCOPE_ALL;
+}
+
 static void
 update_actions (CrmCustomersPage *self)
 {
@@ -249,8 +274,12 @@ update_actions (CrmCustomersPage *self)
   gtk_widget_action_set_enabled (GTK_WIDGET (self), "customers.new",
                                  self->api_client != NULL && self->dialog == NULL && !in_bin);
   gtk_widget_action_set_enabled (GTK_WIDGET (self), "customers.restore",
-                                 any && in_bin && self->n_restoring == 0);
+                                 any && in_bin && self->n_bin_calls == 0);
+  gtk_widget_action_set_enabled (GTK_WIDGET (self), "customers.purge",
+                                 any && in_bin && self->n_bin_calls == 0 && self->dialog == NULL
+                                 && can_purge (self));
   gtk_widget_set_visible (GTK_WIDGET (self->restore_button), in_bin);
+  gtk_widget_set_visible (GTK_WIDGET (self->purge_button), in_bin && can_purge (self));
   gtk_widget_set_visible (GTK_WIDGET (self->batch_button), !in_bin);
 }
 
@@ -1584,40 +1613,120 @@ bin_button_toggled_cb (CrmCustomersPage *self,
   crm_customers_page_show_recycle_bin (self, gtk_toggle_button_get_active (button));
 }
 
-static void
-restored_cb (GObject      *object,
-             GAsyncResult *result,
-             gpointer      user_data)
+/* One restore or purge in flight: its page, and the customer's name for a failure. */
+typedef struct
 {
-  g_autoptr(CrmCustomersPage) self = user_data;
+  CrmCustomersPage *self;
+  char             *name;
+} BinCall;
+
+static void
+bin_call_free (BinCall *bin_call)
+{
+  g_object_unref (bin_call->self);
+  g_free (bin_call->name);
+  g_free (bin_call);
+}
+
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (BinCall, bin_call_free)
+
+static void
+bin_call_done_cb (GObject      *object,
+                  GAsyncResult *result,
+                  gpointer      user_data)
+{
+  g_autoptr(BinCall) bin_call = user_data;
+  CrmCustomersPage *self = bin_call->self;
   g_autoptr(GError) error = NULL;
   g_autoptr(JsonNode) root = NULL;
+  g_autofree char *text = NULL;
 
   root = crm_api_client_call_finish (CRM_API_CLIENT (object), result, NULL, &error);
   if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
     return;
-  if (root != NULL)
-    self->n_restored++;
+  if (error == NULL)
+    self->n_bin_done++;
   else
     {
-      g_autofree char *text = describe_failure (_("Restoring"), error);
+      /* The server's own words: gone already (404), not allowed (403), still referred
+       * to by orders (409). */
+      g_autofree char *what = g_strdup_printf (self->bin_purging
+                                               /* Translators: %s is a customer's name */
+                                               ? _("Deleting “%s” for good")
+                                               /* Translators: %s is a customer's name */
+                                               : _("Restoring “%s”"), bin_call->name);
 
-      toast (self, text);
+      /* Translators: what failed, then why */
+      text = g_strdup_printf (_("%s: %s"), what, error->message);
+      toast_full (self, text, ADW_TOAST_PRIORITY_HIGH);
     }
-  if (--self->n_restoring > 0)
+  if (--self->n_bin_calls > 0)
     return;
-  if (self->n_restored > 0)
+  if (self->n_bin_done > 0)
     {
-      g_autofree char *text = NULL;
-
-      /* Translators: %u is a number of customers */
-      text = g_strdup_printf (g_dngettext (GETTEXT_PACKAGE, "%u customer restored",
-                                           "%u customers restored", self->n_restored),
-                              self->n_restored);
-      toast (self, text);
+      g_clear_pointer (&text, g_free);
+      if (self->bin_purging)
+        /* Translators: %u is a number of customers */
+        text = g_strdup_printf (g_dngettext (GETTEXT_PACKAGE, "%u customer deleted for good",
+                                             "%u customers deleted for good", self->n_bin_done),
+                                self->n_bin_done);
+      else
+        /* Translators: %u is a number of customers */
+        text = g_strdup_printf (g_dngettext (GETTEXT_PACKAGE, "%u customer restored",
+                                             "%u customers restored", self->n_bin_done),
+                                self->n_bin_done);
+      toast_full (self, text, ADW_TOAST_PRIORITY_HIGH);
     }
+  gtk_selection_model_unselect_all (GTK_SELECTION_MODEL (self->selection));
   crm_customer_list_reload (self->list);
   update_actions (self);
+}
+
+/* Restores (POST …/restore) or deletes for good (DELETE …?purge=true) @customers. */
+static void
+call_bin (CrmCustomersPage *self,
+          gboolean          purging,
+          GPtrArray        *customers)
+{
+  self->n_bin_done = 0;
+  self->bin_purging = purging;
+  for (guint i = 0; i < customers->len; i++)
+    {
+      CrmCustomer *customer = g_ptr_array_index (customers, i);
+      BinCall *bin_call = g_new0 (BinCall, 1);
+      g_autofree char *path = NULL;
+
+      bin_call->self = g_object_ref (self);
+      bin_call->name = g_strdup (crm_customer_get_string (customer, "name"));
+      path = g_strdup_printf (CRM_API_BASE "/customers/%" G_GINT64_FORMAT "%s",
+                              crm_customer_get_id (customer), purging ? "" : "/restore");
+      self->n_bin_calls++;
+      crm_api_client_call_async (self->api_client,
+                                 purging ? SOUP_METHOD_DELETE : SOUP_METHOD_POST, path,
+                                 purging ? "purge=true" : NULL, NULL, 0, self->cancellable,
+                                 bin_call_done_cb, bin_call);
+    }
+  update_actions (self);
+}
+
+/* The selected rows that are loaded (CrmCustomer refs) into @customers. */
+static void
+add_selected_customers (CrmCustomersPage *self,
+                        GPtrArray        *customers)
+{
+  g_autoptr(GtkBitset) selected = NULL;
+  GtkBitsetIter iter;
+  guint position;
+
+  selected = gtk_selection_model_get_selection (GTK_SELECTION_MODEL (self->selection));
+  for (gboolean more = gtk_bitset_iter_init_first (&iter, selected, &position); more;
+       more = gtk_bitset_iter_next (&iter, &position))
+    {
+      CrmCustomer *customer = crm_customer_list_peek (self->list, position);
+
+      if (customer != NULL)
+        g_ptr_array_add (customers, g_object_ref (customer));
+    }
 }
 
 static void
@@ -1626,29 +1735,67 @@ restore_action_cb (GtkWidget  *widget,
                    GVariant   *parameter)
 {
   CrmCustomersPage *self = CRM_CUSTOMERS_PAGE (widget);
-  g_autoptr(GtkBitset) selected = NULL;
-  GtkBitsetIter iter;
-  guint position;
+  g_autoptr(GPtrArray) customers = g_ptr_array_new_with_free_func (g_object_unref);
 
-  if (self->selection == NULL || self->n_restoring > 0)
+  if (self->selection == NULL || self->n_bin_calls > 0)
     return;
-  selected = gtk_selection_model_get_selection (GTK_SELECTION_MODEL (self->selection));
-  self->n_restored = 0;
-  for (gboolean more = gtk_bitset_iter_init_first (&iter, selected, &position); more;
-       more = gtk_bitset_iter_next (&iter, &position))
-    {
-      CrmCustomer *customer = crm_customer_list_peek (self->list, position);
-      g_autofree char *path = NULL;
+  add_selected_customers (self, customers);
+  call_bin (self, FALSE, customers);
+}
 
-      if (customer == NULL)
-        continue;
-      path = g_strdup_printf (CRM_API_BASE "/customers/%" G_GINT64_FORMAT "/restore",
-                              crm_customer_get_id (customer));
-      self->n_restoring++;
-      crm_api_client_call_async (self->api_client, SOUP_METHOD_POST, path, NULL, NULL, 0,
-                                 self->cancellable, restored_cb, g_object_ref (self));
-    }
-  update_actions (self);
+static void
+purge_dialog_response_cb (CrmCustomersPage *self,
+                          const char       *response,
+                          AdwMessageDialog *dialog)
+{
+  if (g_str_equal (response, "purge") && self->list != NULL && self->n_bin_calls == 0)
+    call_bin (self, TRUE, self->purge_customers);
+  g_ptr_array_set_size (self->purge_customers, 0);
+}
+
+static void
+purge_action_cb (GtkWidget  *widget,
+                 const char *action_name,
+                 GVariant   *parameter)
+{
+  CrmCustomersPage *self = CRM_CUSTOMERS_PAGE (widget);
+  GPtrArray *customers = self->purge_customers;
+  g_autofree char *heading = NULL;
+  GtkWidget *dialog;
+  guint n;
+
+  if (self->selection == NULL || self->n_bin_calls > 0 || self->dialog != NULL)
+    return;
+  g_ptr_array_set_size (customers, 0);
+  add_selected_customers (self, customers);
+  n = customers->len;
+  if (n == 0)
+    return;
+  if (n == 1)
+    /* Translators: %s is a customer's name */
+    heading = g_strdup_printf (_("Delete “%s” for Good?"),
+                               crm_customer_get_string (g_ptr_array_index (customers, 0),
+                                                        "name"));
+  else
+    /* Translators: %u is a number of customers */
+    heading = g_strdup_printf (g_dngettext (GETTEXT_PACKAGE, "Delete %u Customer for Good?",
+                                            "Delete %u Customers for Good?", n), n);
+  dialog = adw_message_dialog_new (GTK_WINDOW (gtk_widget_get_root (widget)), heading,
+                                   g_dngettext (GETTEXT_PACKAGE,
+                                                "The customer and its contacts are deleted "
+                                                "from the recycle bin and cannot be restored.",
+                                                "The customers and their contacts are deleted "
+                                                "from the recycle bin and cannot be restored.",
+                                                n));
+  adw_message_dialog_add_responses (ADW_MESSAGE_DIALOG (dialog), "cancel", _("_Cancel"),
+                                    "purge", _("_Delete for Good"), NULL);
+  adw_message_dialog_set_response_appearance (ADW_MESSAGE_DIALOG (dialog), "purge",
+                                              ADW_RESPONSE_DESTRUCTIVE);
+  adw_message_dialog_set_default_response (ADW_MESSAGE_DIALOG (dialog), "cancel");
+  adw_message_dialog_set_close_response (ADW_MESSAGE_DIALOG (dialog), "cancel");
+  g_signal_connect_object (dialog, "response", G_CALLBACK (purge_dialog_response_cb), self,
+                           G_CONNECT_SWAPPED);
+  present_dialog (self, GTK_WINDOW (dialog));
 }
 
 static void
@@ -1720,6 +1867,7 @@ crm_customers_page_finalize (GObject *object)
   g_hash_table_unref (self->named_cells);
   g_array_unref (self->tag_ids);
   g_array_unref (self->owner_ids);
+  g_ptr_array_unref (self->purge_customers);
   g_ptr_array_unref (self->toasts);
 
   G_OBJECT_CLASS (crm_customers_page_parent_class)->finalize (object);
@@ -1744,6 +1892,7 @@ crm_customers_page_class_init (CrmCustomersPageClass *klass)
   gtk_widget_class_bind_template_child (widget_class, CrmCustomersPage, batch_button);
   gtk_widget_class_bind_template_child (widget_class, CrmCustomersPage, bin_button);
   gtk_widget_class_bind_template_child (widget_class, CrmCustomersPage, restore_button);
+  gtk_widget_class_bind_template_child (widget_class, CrmCustomersPage, purge_button);
   gtk_widget_class_bind_template_child (widget_class, CrmCustomersPage, new_button);
   gtk_widget_class_bind_template_child (widget_class, CrmCustomersPage, scrolled_window);
   gtk_widget_class_bind_template_child (widget_class, CrmCustomersPage, column_view);
@@ -1762,6 +1911,7 @@ crm_customers_page_class_init (CrmCustomersPageClass *klass)
                                    batch_edit_action_cb);
   gtk_widget_class_install_action (widget_class, "customers.new", NULL, new_action_cb);
   gtk_widget_class_install_action (widget_class, "customers.restore", NULL, restore_action_cb);
+  gtk_widget_class_install_action (widget_class, "customers.purge", NULL, purge_action_cb);
 }
 
 static void
@@ -1776,6 +1926,7 @@ crm_customers_page_init (CrmCustomersPage *self)
   self->named_cells = g_hash_table_new (NULL, NULL);
   self->tag_ids = g_array_new (FALSE, FALSE, sizeof (gint64));
   self->owner_ids = g_array_new (FALSE, FALSE, sizeof (gint64));
+  self->purge_customers = g_ptr_array_new_with_free_func (g_object_unref);
   self->toasts = g_ptr_array_new_with_free_func (g_object_unref);
   self->tag_css = gtk_css_provider_new ();
   gtk_style_context_add_provider_for_display (gdk_display_get_default (),
@@ -1837,11 +1988,7 @@ crm_customers_page_start (CrmCustomersPage *self,
   crm_customer_page_set_users (self->customer_page, self->users);
   crm_customer_page_set_permissions (self->customer_page, self->account->permissions);
   /* The recycle bin is for those who may delete every customer: administrators. */
-  gtk_widget_set_visible (GTK_WIDGET (self->bin_button),
-                          self->account->permissions != NULL
-                          && crm_permissions_get_scope (self->account->permissions,
-                                                        CRM_OBJECT_CUSTOMERS,
-                                                        CRM_ACTION_DELETE) == CRM_SCOPE_ALL);
+  gtk_widget_set_visible (GTK_WIDGET (self->bin_button), can_purge (self));
   g_signal_handlers_block_by_func (self->bin_button, bin_button_toggled_cb, self);
   gtk_toggle_button_set_active (self->bin_button, FALSE);
   g_signal_handlers_unblock_by_func (self->bin_button, bin_button_toggled_cb, self);
@@ -1877,7 +2024,7 @@ crm_customers_page_stop (CrmCustomersPage *self)
   g_cancellable_cancel (self->cancellable);
   g_clear_object (&self->cancellable);
   self->batch_pending = FALSE;
-  self->n_restoring = 0;
+  self->n_bin_calls = 0;
   g_clear_object (&self->page_toast);
   for (guint i = 0; self->toasts != NULL && i < self->toasts->len; i++)
     adw_toast_dismiss (g_ptr_array_index (self->toasts, i));
@@ -1989,7 +2136,7 @@ _crm_customers_page_get_status (CrmCustomersPage *self)
 gboolean
 _crm_customers_page_is_searching (CrmCustomersPage *self)
 {
-  return self->search_source != 0 || self->batch_pending || self->n_restoring > 0
+  return self->search_source != 0 || self->batch_pending || self->n_bin_calls > 0
          || (self->list != NULL && crm_customer_list_get_loading (self->list));
 }
 

@@ -512,6 +512,11 @@ check_list (Fixture *fixture)
     }
   g_test_message ("Status line: %s", _crm_customers_page_get_status (customers_page (fixture)));
   screenshot (fixture, NULL, "list");
+  /* A sales rep has no recycle bin, so nothing to delete for good. */
+  g_assert_false (gtk_widget_get_visible (crm_test_ui_template_child (
+    customers_page (fixture), CRM_TYPE_CUSTOMERS_PAGE, "bin_button")));
+  g_assert_false (gtk_widget_get_visible (crm_test_ui_template_child (
+    customers_page (fixture), CRM_TYPE_CUSTOMERS_PAGE, "purge_button")));
 
   /* Scrolling to the end loads the next page. */
   adjustment = gtk_scrollable_get_vadjustment (GTK_SCROLLABLE (view));
@@ -1864,6 +1869,147 @@ back_at_list (Fixture *fixture)
          && !crm_customer_page_get_busy (customer_page (fixture));
 }
 
+/* Selects the customer @id alone in the list (the recycle bin); its position, or -1. */
+static int
+select_in_bin (Fixture *fixture,
+               gint64   id)
+{
+  CrmCustomerList *list = customer_list (fixture);
+  GtkSelectionModel *selection = gtk_column_view_get_model (
+    _crm_customers_page_get_column_view (customers_page (fixture)));
+
+  for (guint i = 0; i < g_list_model_get_n_items (G_LIST_MODEL (list)); i++)
+    {
+      g_autoptr(CrmCustomer) customer = g_list_model_get_item (G_LIST_MODEL (list), i);
+
+      if (crm_customer_get_id (customer) == id)
+        {
+          gtk_selection_model_select_item (selection, i, TRUE);
+          return (int) i;
+        }
+    }
+  return -1;
+}
+
+static gboolean
+bin_dialog_open (Fixture *fixture)
+{
+  return _crm_customers_page_get_dialog (customers_page (fixture)) != NULL;
+}
+
+/* Opens the "Delete for Good" confirmation for the customer @id of the recycle bin. */
+static AdwMessageDialog *
+open_purge_dialog (Fixture *fixture,
+                   gint64   id)
+{
+  g_assert_cmpint (select_in_bin (fixture, id), >=, 0);
+  wait_until (fixture, NULL, always, "the selection in the recycle bin");
+  g_assert_true (gtk_widget_get_visible (crm_test_ui_template_child (
+    customers_page (fixture), CRM_TYPE_CUSTOMERS_PAGE, "purge_button")));
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (customers_page (fixture)),
+                                             "customers.purge", NULL));
+  wait_until (fixture, NULL, bin_dialog_open, "the purge confirmation");
+  return ADW_MESSAGE_DIALOG (_crm_customers_page_get_dialog (customers_page (fixture)));
+}
+
+static gboolean
+bin_has (Fixture *fixture,
+         gint64   id)
+{
+  CrmCustomerList *list = customer_list (fixture);
+
+  for (guint i = 0; i < g_list_model_get_n_items (G_LIST_MODEL (list)); i++)
+    {
+      g_autoptr(CrmCustomer) customer = g_list_model_get_item (G_LIST_MODEL (list), i);
+
+      if (crm_customer_get_id (customer) == id)
+        return TRUE;
+    }
+  return FALSE;
+}
+
+/*
+ * Delete for Good from the recycle bin: after a confirmation that names the customer, it
+ * is gone from the bin and from the server (nothing left to restore); one restored
+ * elsewhere meanwhile answers the server's 404, said in a toast.
+ */
+static void
+check_purge (Fixture *fixture)
+{
+  gboolean zh = fixture->test_case->language != NULL;
+  const char *doomed_name = zh ? "彻底删除测试甲有限公司" : "Purge Test A Ltd";
+  const char *saved_name = zh ? "彻底删除测试乙有限公司" : "Purge Test B Ltd";
+  g_autofree char *doomed_body = g_strdup_printf ("{\"name\":\"%s\"}", doomed_name);
+  g_autofree char *saved_body = g_strdup_printf ("{\"name\":\"%s\"}", saved_name);
+  gint64 doomed = create_customer (fixture, doomed_body);
+  gint64 saved = create_customer (fixture, saved_body);
+  g_autofree char *doomed_path = g_strdup_printf ("/api/v1/customers/%" G_GINT64_FORMAT, doomed);
+  g_autofree char *saved_path = g_strdup_printf ("/api/v1/customers/%" G_GINT64_FORMAT, saved);
+  g_autofree char *restore_path = g_strdup_printf ("%s/restore", doomed_path);
+  g_autofree char *saved_restore_path = g_strdup_printf ("%s/restore", saved_path);
+  g_autoptr(JsonNode) reply = NULL;
+  AdwMessageDialog *dialog;
+  const char *toast;
+  guint status = 0;
+
+  reply = call (fixture, fixture->admin_token, "DELETE", doomed_path, NULL, NULL, &status);
+  g_assert_cmpuint (status, ==, 204);
+  g_clear_pointer (&reply, json_node_unref);
+  reply = call (fixture, fixture->admin_token, "DELETE", saved_path, NULL, NULL, &status);
+  g_assert_cmpuint (status, ==, 204);
+  g_clear_pointer (&reply, json_node_unref);
+  crm_customer_list_reload (customer_list (fixture));
+  wait_until (fixture, NULL, list_idle, "the recycle bin with two more");
+  g_assert_true (bin_has (fixture, doomed));
+  g_assert_true (bin_has (fixture, saved));
+
+  /* Cancelled: nothing happens. */
+  dialog = open_purge_dialog (fixture, doomed);
+  g_assert_nonnull (strstr (adw_message_dialog_get_heading (dialog), doomed_name));
+  respond (dialog, "cancel");
+  wait_until (fixture, NULL, list_idle, "the cancelled purge");
+  g_assert_true (bin_has (fixture, doomed));
+
+  dialog = open_purge_dialog (fixture, doomed);
+  g_assert_nonnull (strstr (adw_message_dialog_get_heading (dialog), doomed_name));
+  g_assert_cmpint (adw_message_dialog_get_response_appearance (dialog, "purge"), ==,
+                   ADW_RESPONSE_DESTRUCTIVE);
+  screenshot (fixture, GTK_WIDGET (dialog), "purge");
+  respond (dialog, "purge");
+  wait_until (fixture, NULL, list_idle, "the purge");
+  toast = _crm_customers_page_get_last_toast (customers_page (fixture));
+  g_test_message ("After the purge: %s", toast);
+  {
+    g_autofree char *expected = g_strdup_printf (g_dngettext (GETTEXT_PACKAGE,
+                                                              "%u customer deleted for good",
+                                                              "%u customers deleted for good",
+                                                              1), 1u);
+
+    g_assert_cmpstr (toast, ==, expected);
+  }
+  g_assert_false (bin_has (fixture, doomed));
+  g_assert_true (bin_has (fixture, saved));
+  g_assert_cmpuint (customer_status (fixture, doomed), ==, 404);
+  reply = call (fixture, fixture->admin_token, "POST", restore_path, NULL, NULL, &status);
+  g_assert_cmpuint (status, ==, 404);
+  g_clear_pointer (&reply, json_node_unref);
+
+  /* Restored from another session while the confirmation is open: the server's 404. */
+  dialog = open_purge_dialog (fixture, saved);
+  reply = call (fixture, fixture->admin_token, "POST", saved_restore_path, NULL, NULL, &status);
+  g_assert_cmpuint (status, ==, 200);
+  g_clear_pointer (&reply, json_node_unref);
+  respond (dialog, "purge");
+  wait_until (fixture, NULL, list_idle, "the refused purge");
+  toast = _crm_customers_page_get_last_toast (customers_page (fixture));
+  g_test_message ("After the refused purge: %s", toast);
+  g_assert_nonnull (strstr (toast, saved_name));
+  g_assert_nonnull (strstr (toast, _("No such record in the recycle bin")));
+  screenshot (fixture, NULL, "purge-refused");
+  g_assert_false (bin_has (fixture, saved));
+  g_assert_cmpuint (customer_status (fixture, saved), ==, 200);
+}
+
 /* Two records of one company: merged from the page, the survivor deleted,
  * then restored from the recycle bin. */
 static void
@@ -1878,10 +2024,8 @@ check_merge_and_bin (Fixture *fixture)
   g_autofree char *timeline = NULL;
   g_autoptr(JsonNode) contact = NULL;
   AdwMessageDialog *dialog;
-  CrmCustomerList *list;
   gint64 survivor, loser;
   guint status = 0;
-  int position = -1;
 
   survivor_body = g_strdup_printf ("{\"name\":\"%s\",\"mobile\":\"%s\",\"city\":\"宁波市\"}",
                                    zh ? "宁波港通物流有限公司" : "温州瓯江电器有限公司",
@@ -1957,19 +2101,9 @@ check_merge_and_bin (Fixture *fixture)
 
   crm_customers_page_show_recycle_bin (customers_page (fixture), TRUE);
   wait_until (fixture, NULL, list_idle, "the recycle bin");
-  list = customer_list (fixture);
-  g_assert_true (crm_customer_list_get_deleted (list));
-  for (guint i = 0; i < g_list_model_get_n_items (G_LIST_MODEL (list)); i++)
-    {
-      g_autoptr(CrmCustomer) customer = g_list_model_get_item (G_LIST_MODEL (list), i);
-
-      if (crm_customer_get_id (customer) == survivor)
-        position = (int) i;
-    }
-  g_assert_cmpint (position, >=, 0);
-  gtk_selection_model_select_item (gtk_column_view_get_model (
-                                     _crm_customers_page_get_column_view (customers_page (fixture))),
-                                   position, TRUE);
+  g_assert_true (crm_customer_list_get_deleted (customer_list (fixture)));
+  check_purge (fixture);
+  g_assert_cmpint (select_in_bin (fixture, survivor), >=, 0);
   wait_until (fixture, NULL, always, "the selection in the recycle bin");
   screenshot (fixture, NULL, "recycle-bin");
   g_assert_true (gtk_widget_activate_action (GTK_WIDGET (customers_page (fixture)),
