@@ -87,8 +87,10 @@ struct _CrmCustomersPage
   GtkDropDown      *kind_filter;
   GtkDropDown      *size_filter;
   GtkDropDown      *potential_filter;
-  GtkEntry         *level_filter;
-  GtkEntry         *industry_filter;
+  GtkDropDown      *level_filter;
+  GtkDropDown      *industry_filter;
+  GtkStringList    *level_names;    /* "Any level", then the levels of /level-rules */
+  GtkStringList    *industry_names; /* "Any industry", then those of /customers/industries */
   GtkDropDown      *tag_filter;
   GtkDropDown      *owner_filter;
   GtkEntry         *region_filters[3]; /* by region_filter_keys */
@@ -773,6 +775,158 @@ choice_value (GtkDropDown     *drop_down,
   return choices[selected - 1].value;
 }
 
+/*
+ * A filter of free values offered as a list: "Any …" first, then the values. The value
+ * of a saved view that is not (or not any more) among them is added at the end, so that
+ * the filter still shows what the list is filtered by.
+ */
+static GtkDropDown *
+new_value_drop_down (GtkStringList **names,
+                     const char     *any)
+{
+  GtkDropDown *drop_down;
+
+  *names = gtk_string_list_new (NULL);
+  gtk_string_list_append (*names, any);
+  drop_down = GTK_DROP_DOWN (gtk_drop_down_new (G_LIST_MODEL (g_object_ref (*names)), NULL));
+  gtk_drop_down_set_expression (drop_down, gtk_property_expression_new (GTK_TYPE_STRING_OBJECT,
+                                                                        NULL, "string"));
+  return drop_down;
+}
+
+/* The value chosen in a drop-down of new_value_drop_down (), NULL for "Any". */
+static const char *
+value_choice (GtkDropDown *drop_down)
+{
+  guint selected = gtk_drop_down_get_selected (drop_down);
+  GtkStringObject *item;
+
+  if (selected == 0 || selected == GTK_INVALID_LIST_POSITION)
+    return NULL;
+  item = gtk_drop_down_get_selected_item (drop_down);
+  return item != NULL ? gtk_string_object_get_string (item) : NULL;
+}
+
+/* Selects @value (NULL: "Any"), added at the end when it is not among the values. */
+static void
+select_value (GtkDropDown   *drop_down,
+              GtkStringList *names,
+              const char    *value)
+{
+  guint n = g_list_model_get_n_items (G_LIST_MODEL (names));
+
+  if (value == NULL || *value == '\0')
+    {
+      gtk_drop_down_set_selected (drop_down, 0);
+      return;
+    }
+  for (guint i = 1; i < n; i++)
+    if (g_str_equal (gtk_string_list_get_string (names, i), value))
+      {
+        gtk_drop_down_set_selected (drop_down, i);
+        return;
+      }
+  gtk_string_list_append (names, value);
+  gtk_drop_down_set_selected (drop_down, n);
+}
+
+/* The values after "Any" become @values, the one chosen staying chosen. */
+static void
+fill_value_drop_down (CrmCustomersPage   *self,
+                      GtkDropDown        *drop_down,
+                      GtkStringList      *names,
+                      const char * const *values)
+{
+  g_autofree char *chosen = g_strdup (value_choice (drop_down));
+  guint n = g_list_model_get_n_items (G_LIST_MODEL (names));
+  gboolean was_syncing = self->syncing;
+
+  self->syncing = TRUE;
+  gtk_string_list_splice (names, 1, n - 1, values);
+  select_value (drop_down, names, chosen);
+  self->syncing = was_syncing;
+}
+
+/* A list of values for a filter drop-down in flight: which, and the member of each item
+ * of the reply that holds a value. */
+typedef struct
+{
+  CrmCustomersPage *self;
+  GtkDropDown      *drop_down;
+  GtkStringList    *names;
+  const char       *member;
+} ValuesCall;
+
+static void
+values_call_free (ValuesCall *values_call)
+{
+  g_object_unref (values_call->self);
+  g_free (values_call);
+}
+
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (ValuesCall, values_call_free)
+
+/* The levels of the level rules (in the rules' order), or the industries of the customers
+ * the user may see (most common first): each value once. */
+static void
+filter_values_cb (GObject      *object,
+                  GAsyncResult *result,
+                  gpointer      user_data)
+{
+  g_autoptr(ValuesCall) values_call = user_data;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(JsonNode) root = NULL;
+  g_autoptr(GPtrArray) values = g_ptr_array_new ();
+  JsonArray *items;
+
+  root = crm_api_client_call_finish (CRM_API_CLIENT (object), result, NULL, &error);
+  if (root == NULL || !JSON_NODE_HOLDS_OBJECT (root))
+    return;   /* Then "Any" (and a saved view's value) alone: not worth a toast. */
+  items = json_object_get_array_member (json_node_get_object (root), "items");
+  for (guint i = 0; items != NULL && i < json_array_get_length (items); i++)
+    {
+      JsonObject *item = json_array_get_object_element (items, i);
+      const char *value = item != NULL ? json_object_get_string_member_with_default (
+                                           item, values_call->member, NULL) : NULL;
+
+      if (value != NULL && !g_ptr_array_find_with_equal_func (values, value, g_str_equal, NULL))
+        g_ptr_array_add (values, (gpointer) value);
+    }
+  g_ptr_array_add (values, NULL);
+  fill_value_drop_down (values_call->self, values_call->drop_down, values_call->names,
+                        (const char * const *) values->pdata);
+}
+
+static void
+load_values (CrmCustomersPage *self,
+             const char       *path,
+             const char       *member,
+             GtkDropDown      *drop_down,
+             GtkStringList    *names)
+{
+  ValuesCall *values_call = g_new0 (ValuesCall, 1);
+
+  values_call->self = g_object_ref (self);
+  values_call->drop_down = drop_down;
+  values_call->names = names;
+  values_call->member = member;
+  crm_api_client_call_async (self->api_client, SOUP_METHOD_GET, path, "limit=500", NULL, 0,
+                             self->cancellable, filter_values_cb, values_call);
+}
+
+/* The levels and industries the filters offer, again each time the filters open: others
+ * change them meanwhile. */
+static void
+load_filter_values (CrmCustomersPage *self)
+{
+  if (self->api_client == NULL)
+    return;
+  load_values (self, CRM_API_BASE "/level-rules", "level", self->level_filter,
+               self->level_names);
+  load_values (self, CRM_API_BASE "/customers/industries", "value", self->industry_filter,
+               self->industry_names);
+}
+
 static void
 update_filter_button (CrmCustomersPage *self)
 {
@@ -867,10 +1021,8 @@ filters_changed_cb (CrmCustomersPage *self)
                                 choice_value (self->size_filter, crm_customer_sizes));
   crm_customer_list_set_filter (self->list, "potential",
                                 choice_value (self->potential_filter, crm_customer_potentials));
-  crm_customer_list_set_filter (self->list, "level",
-                                gtk_editable_get_text (GTK_EDITABLE (self->level_filter)));
-  crm_customer_list_set_filter (self->list, "industry",
-                                gtk_editable_get_text (GTK_EDITABLE (self->industry_filter)));
+  crm_customer_list_set_filter (self->list, "level", value_choice (self->level_filter));
+  crm_customer_list_set_filter (self->list, "industry", value_choice (self->industry_filter));
   crm_customer_list_set_filter (self->list, "tag", tag);
   crm_customer_list_set_filter (self->list, "owner_id", owner);
   for (guint i = 0; i < G_N_ELEMENTS (region_filter_keys); i++)
@@ -898,8 +1050,8 @@ clear_filters_cb (CrmCustomersPage *self)
   gtk_drop_down_set_selected (self->potential_filter, 0);
   gtk_drop_down_set_selected (self->tag_filter, 0);
   gtk_drop_down_set_selected (self->owner_filter, 0);
-  gtk_editable_set_text (GTK_EDITABLE (self->level_filter), "");
-  gtk_editable_set_text (GTK_EDITABLE (self->industry_filter), "");
+  gtk_drop_down_set_selected (self->level_filter, 0);
+  gtk_drop_down_set_selected (self->industry_filter, 0);
   for (guint i = 0; i < G_N_ELEMENTS (region_filter_keys); i++)
     gtk_editable_set_text (GTK_EDITABLE (self->region_filters[i]), "");
   for (guint i = 0; i < N_DATE_FILTERS; i++)
@@ -931,10 +1083,10 @@ sync_filters_from_list (CrmCustomersPage *self)
                               crm_choices_find (crm_customer_potentials,
                                                 crm_customer_list_get_filter (self->list,
                                                                               "potential")) + 1);
-  gtk_editable_set_text (GTK_EDITABLE (self->level_filter),
-                         crm_customer_list_get_filter (self->list, "level") ?: "");
-  gtk_editable_set_text (GTK_EDITABLE (self->industry_filter),
-                         crm_customer_list_get_filter (self->list, "industry") ?: "");
+  select_value (self->level_filter, self->level_names,
+                crm_customer_list_get_filter (self->list, "level"));
+  select_value (self->industry_filter, self->industry_names,
+                crm_customer_list_get_filter (self->list, "industry"));
   for (guint i = 0; i < G_N_ELEMENTS (region_filter_keys); i++)
     gtk_editable_set_text (GTK_EDITABLE (self->region_filters[i]),
                            crm_customer_list_get_filter (self->list, region_filter_keys[i]) ?: "");
@@ -1019,8 +1171,10 @@ build_filter_popover (CrmCustomersPage *self)
   self->kind_filter = new_choice_drop_down (crm_customer_kinds);
   self->size_filter = new_choice_drop_down (crm_customer_sizes);
   self->potential_filter = new_choice_drop_down (crm_customer_potentials);
-  self->level_filter = new_filter_entry (self);
-  self->industry_filter = new_filter_entry (self);
+  self->level_filter = new_value_drop_down (&self->level_names, _("Any level"));
+  self->industry_filter = new_value_drop_down (&self->industry_names, _("Any industry"));
+  /* Industries are many and typed by users: found by typing. */
+  gtk_drop_down_set_enable_search (self->industry_filter, TRUE);
   self->tag_names = gtk_string_list_new (NULL);
   gtk_string_list_append (self->tag_names, _("Any"));
   self->tag_filter = GTK_DROP_DOWN (gtk_drop_down_new (G_LIST_MODEL (g_object_ref (self->tag_names)),
@@ -1061,11 +1215,16 @@ build_filter_popover (CrmCustomersPage *self)
                             G_CALLBACK (filters_changed_cb), self);
   g_signal_connect_swapped (self->potential_filter, "notify::selected",
                             G_CALLBACK (filters_changed_cb), self);
+  g_signal_connect_swapped (self->level_filter, "notify::selected",
+                            G_CALLBACK (filters_changed_cb), self);
+  g_signal_connect_swapped (self->industry_filter, "notify::selected",
+                            G_CALLBACK (filters_changed_cb), self);
   g_signal_connect_swapped (self->tag_filter, "notify::selected",
                             G_CALLBACK (filters_changed_cb), self);
   g_signal_connect_swapped (self->owner_filter, "notify::selected",
                             G_CALLBACK (filters_changed_cb), self);
   g_signal_connect_swapped (popover, "closed", G_CALLBACK (filters_changed_cb), self);
+  g_signal_connect_swapped (popover, "show", G_CALLBACK (load_filter_values), self);
   g_signal_connect_swapped (clear, "clicked", G_CALLBACK (clear_filters_cb), self);
 
   gtk_popover_set_child (GTK_POPOVER (popover), grid);
@@ -1853,6 +2012,8 @@ crm_customers_page_dispose (GObject *object)
   gtk_widget_dispose_template (GTK_WIDGET (self), CRM_TYPE_CUSTOMERS_PAGE);
   g_clear_object (&self->tag_names);
   g_clear_object (&self->owner_names);
+  g_clear_object (&self->level_names);
+  g_clear_object (&self->industry_names);
 
   G_OBJECT_CLASS (crm_customers_page_parent_class)->dispose (object);
 }
@@ -2007,6 +2168,7 @@ crm_customers_page_start (CrmCustomersPage *self,
                              NULL, 0, self->cancellable, tags_cb, g_object_ref (self));
   crm_api_client_call_async (api_client, SOUP_METHOD_GET, CRM_API_BASE "/users", "limit=500",
                              NULL, 0, self->cancellable, users_cb, g_object_ref (self));
+  load_filter_values (self);
 }
 
 /**

@@ -37,6 +37,8 @@
 #define N_NEEDLE (N_CUSTOMERS / 30)
 /* The administrator's own customers besides: the list must page through them. */
 #define N_BULK 100000
+/* The industry of one of the administrator's customers: never offered to the rep. */
+#define ADMIN_INDUSTRY "物流仓储"
 
 typedef struct
 {
@@ -229,6 +231,28 @@ seed_extras (Fixture *fixture)
 
       g_assert_cmpuint (status, ==, 201);
     }
+
+  /* Levels for the level filter; an industry only the administrator's customers have. */
+  {
+    static const char * const rules[] = {
+      "{\"level\":\"VIP\",\"min_amount\":10000000,\"currency\":\"CNY\",\"months\":12}",
+      "{\"level\":\"重要\",\"min_amount\":2000000,\"currency\":\"CNY\",\"months\":12,"
+      "\"position\":1}",
+    };
+    g_autoptr(JsonNode) own = NULL;
+
+    for (guint i = 0; i < G_N_ELEMENTS (rules); i++)
+      {
+        g_autoptr(JsonNode) rule = call (fixture, fixture->admin_token, "POST",
+                                         "/api/v1/level-rules", rules[i], NULL, &status);
+
+        g_assert_cmpuint (status, ==, 201);
+      }
+    own = call (fixture, fixture->admin_token, "POST", "/api/v1/customers",
+                "{\"name\":\"管理员的仓储客户\",\"industry\":\"" ADMIN_INDUSTRY "\"}", NULL,
+                &status);
+    g_assert_cmpuint (status, ==, 201);
+  }
 
   /* The first customers of the list (the most recently updated ones). */
   for (guint i = 1; i <= 40; i++)
@@ -808,6 +832,107 @@ open_filters_and_shoot (Fixture    *fixture,
   wait_until (fixture, NULL, list_settled, "the list after the popover");
 }
 
+static gboolean
+filter_values_loaded (Fixture *fixture)
+{
+  GtkDropDown *level = GTK_DROP_DOWN (filter_widget (fixture, "level"));
+  GtkDropDown *industry = GTK_DROP_DOWN (filter_widget (fixture, "industry"));
+
+  return g_list_model_get_n_items (gtk_drop_down_get_model (level)) > 1
+         && g_list_model_get_n_items (gtk_drop_down_get_model (industry)) > 1;
+}
+
+/* The position of @value in a filter drop-down's list, or -1. */
+static int
+drop_down_find (GtkDropDown *drop_down,
+                const char  *value)
+{
+  GListModel *names = gtk_drop_down_get_model (drop_down);
+
+  for (guint i = 0; i < g_list_model_get_n_items (names); i++)
+    {
+      g_autoptr(GtkStringObject) name = g_list_model_get_item (names, i);
+
+      if (g_str_equal (gtk_string_object_get_string (name), value))
+        return (int) i;
+    }
+  return -1;
+}
+
+/*
+ * Level and industry are chosen from lists: the levels of the level rules, and the
+ * industries of the customers the rep may see (not the administrator's own), most common
+ * first; the industry list opens with a search.
+ */
+static void
+check_value_filters (Fixture *fixture)
+{
+  CrmCustomerList *list = customer_list (fixture);
+  GtkDropDown *level = GTK_DROP_DOWN (filter_widget (fixture, "level"));
+  GtkDropDown *industry = GTK_DROP_DOWN (filter_widget (fixture, "industry"));
+  GtkMenuButton *button = crm_test_ui_template_child (customers_page (fixture),
+                                                      CRM_TYPE_CUSTOMERS_PAGE, "filter_button");
+  const char *language = fixture->test_case->language;
+  g_autofree char *file_name = g_strdup_printf ("client-customers-filter-industries%s%s.png",
+                                                language != NULL ? "-" : "",
+                                                language != NULL ? language : "");
+  g_autofree char *png = g_test_build_filename (G_TEST_BUILT, file_name, NULL);
+  g_autofree char *query = NULL;
+  GtkWidget *choices;
+  int position;
+
+  wait_until (fixture, NULL, filter_values_loaded, "the levels and industries");
+  g_assert_cmpuint (g_list_model_get_n_items (gtk_drop_down_get_model (level)), ==, 3);
+  g_assert_cmpint (drop_down_find (level, _("Any level")), ==, 0);
+  g_assert_cmpint (drop_down_find (level, "VIP"), ==, 1);
+  g_assert_cmpint (drop_down_find (level, "重要"), ==, 2);
+  g_assert_cmpint (drop_down_find (industry, _("Any industry")), ==, 0);
+  g_assert_cmpint (drop_down_find (industry, "制造业"), >, 0);
+  g_assert_cmpint (drop_down_find (industry, "批发零售"), >, 0);
+  g_assert_cmpint (drop_down_find (industry, ADMIN_INDUSTRY), ==, -1);
+  g_assert_true (gtk_drop_down_get_enable_search (industry));
+
+  /* The industry list open, for the screenshot */
+  gtk_menu_button_popup (button);
+  wait_until (fixture, GTK_WIDGET (gtk_menu_button_get_popover (button)), always, "the filters");
+  g_signal_emit_by_name (industry, "activate");
+  choices = find_descendant (GTK_WIDGET (industry), GTK_TYPE_POPOVER);
+  g_assert_nonnull (choices);
+  wait_until (fixture, choices, always, "the industries");
+  g_assert_true (gtk_widget_get_mapped (choices));
+  crm_test_ui_save_png (GTK_WIDGET (fixture->window), choices, png);
+  gtk_popover_popdown (GTK_POPOVER (choices));
+  gtk_menu_button_popdown (button);
+  wait_until (fixture, NULL, list_settled, "the list after the industries");
+
+  /* A level no customer has yet: nothing, as the server counts it */
+  gtk_drop_down_set_selected (level, 1);
+  wait_until (fixture, NULL, list_settled, "the VIP customers");
+  g_assert_cmpstr (crm_customer_list_get_filter (list, "level"), ==, "VIP");
+  query = crm_customer_list_dup_query (list);
+  g_assert_cmpint (crm_customer_list_get_total (list), ==, server_count (fixture, query));
+  g_clear_pointer (&query, g_free);
+  gtk_drop_down_set_selected (level, 0);
+  wait_until (fixture, NULL, list_settled, "any level");
+  g_assert_null (crm_customer_list_get_filter (list, "level"));
+
+  /* An industry: exactly its customers */
+  position = drop_down_find (industry, "制造业");
+  gtk_drop_down_set_selected (industry, (guint) position);
+  wait_until (fixture, NULL, list_settled, "the manufacturers");
+  g_assert_cmpstr (crm_customer_list_get_filter (list, "industry"), ==, "制造业");
+  query = crm_customer_list_dup_query (list);
+  g_assert_nonnull (strstr (query, "industry=%E5%88%B6%E9%80%A0%E4%B8%9A"));
+  g_assert_cmpint (crm_customer_list_get_total (list), ==, server_count (fixture, query));
+  g_assert_cmpint (crm_customer_list_get_total (list), >, 0);
+  for (guint i = 0; i < crm_customer_list_get_n_loaded (list); i++)
+    g_assert_cmpstr (crm_customer_get_string (crm_customer_list_peek (list, i), "industry"), ==,
+                     "制造业");
+  gtk_drop_down_set_selected (industry, 0);
+  wait_until (fixture, NULL, list_settled, "any industry");
+  g_assert_null (crm_customer_list_get_filter (list, "industry"));
+}
+
 /* Every filter of the issue from the popover: region, created and updated ranges (a date
  * that is not one is said so, in the user's language, and not sent), owner; then a saved
  * view brings them back. */
@@ -827,6 +952,8 @@ check_filters (Fixture *fixture)
 
   gtk_editable_set_text (GTK_EDITABLE (_crm_customers_page_get_search_entry (page)), "");
   wait_until (fixture, NULL, list_settled, "the list without a search");
+
+  check_value_filters (fixture);
 
   /* Region */
   type_filter (fixture, "city", "杭州市");
@@ -860,6 +987,13 @@ check_filters (Fixture *fixture)
                            "&updated_to=2999-01-01", today);
   g_assert_cmpint (crm_customer_list_get_total (list), ==, server_count (fixture, query));
 
+  /* Industry, kept in the saved view */
+  gtk_drop_down_set_selected (GTK_DROP_DOWN (filter_widget (fixture, "industry")),
+                              (guint) drop_down_find (GTK_DROP_DOWN (filter_widget (fixture,
+                                                                                  "industry")),
+                                                      "制造业"));
+  wait_until (fixture, NULL, list_settled, "the manufacturers of Hangzhou");
+
   /* Owner: the rep sees "Anyone" and "Me" */
   gtk_drop_down_set_selected (GTK_DROP_DOWN (filter_widget (fixture, "owner_id")), 1);
   wait_until (fixture, NULL, list_settled, "the rep's own customers");
@@ -891,6 +1025,13 @@ check_filters (Fixture *fixture)
   g_assert_cmpuint (gtk_drop_down_get_selected (GTK_DROP_DOWN (filter_widget (fixture,
                                                                               "owner_id"))),
                     ==, 1);
+  g_assert_cmpstr (crm_customer_list_get_filter (list, "industry"), ==, "制造业");
+  {
+    GtkStringObject *chosen = gtk_drop_down_get_selected_item (GTK_DROP_DOWN (
+                                filter_widget (fixture, "industry")));
+
+    g_assert_cmpstr (gtk_string_object_get_string (chosen), ==, "制造业");
+  }
 
   /* Cleared again for the steps after, as a user clears them */
   gtk_menu_button_popdown (views_button);
@@ -898,6 +1039,7 @@ check_filters (Fixture *fixture)
   type_filter (fixture, "created_from", "");
   type_filter (fixture, "updated_to", "");
   gtk_drop_down_set_selected (GTK_DROP_DOWN (filter_widget (fixture, "owner_id")), 0);
+  gtk_drop_down_set_selected (GTK_DROP_DOWN (filter_widget (fixture, "industry")), 0);
   wait_until (fixture, NULL, list_settled, "the list without filters again");
   g_assert_cmpuint (crm_customer_list_get_n_filters (list), ==, 0);
 
