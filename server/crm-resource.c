@@ -2397,12 +2397,23 @@ delete_record (CrmCall  *call,
     {
       const char *params[] = { id_text };
       g_autoptr(GError) local_error = NULL;
+      g_autoptr(PGresult) savepoint = NULL;
 
+      /* A refused DELETE must not abort the transaction: the refusal is still written
+       * after it (the Idempotency-Key's stored reply). */
+      savepoint = crm_call_exec (call, "SAVEPOINT before_delete", 0, NULL, error);
+      if (savepoint == NULL)
+        return FALSE;
       g_string_append_printf (sql, "DELETE FROM %s WHERE id = $1::bigint RETURNING id",
                               resource->table);
       result = crm_call_exec (call, sql->str, 1, params, &local_error);
       if (result == NULL && g_error_matches (local_error, CRM_DB_ERROR, CRM_DB_ERROR_REFERENCE))
         {
+          g_autoptr(PGresult) rollback = crm_call_exec (call, "ROLLBACK TO SAVEPOINT before_delete",
+                                                        0, NULL, error);
+
+          if (rollback == NULL)
+            return FALSE;
           /* Orders keep their customer: the record stays in the bin. */
           crm_call_reply_error (call, CRM_API_ERROR_CONFLICT,
                                 N_("Other records (such as orders) still refer to this one"));
