@@ -60,6 +60,7 @@ typedef struct
   char                *admin_token;
   char                *rep_token;
   char                *manager_token;
+  gint64               ordered_id;    /* in the recycle bin, with an order */
   CrmWindow           *window;
   gboolean             have_count;
   gboolean             have_batch;
@@ -336,6 +337,32 @@ seed_bulk (Fixture *fixture,
   PQfinish (conn);
 }
 
+/* A customer of the administrator's with an order, in the recycle bin: orders keep their
+ * customer, so it cannot be deleted for good. There is no /orders yet: straight in. */
+static void
+seed_ordered (Fixture *fixture,
+              gint64   owner_id)
+{
+  g_autofree char *owner = g_strdup_printf ("%" G_GINT64_FORMAT, owner_id);
+  const char *params[] = { owner };
+  PGconn *conn = crm_test_cluster_connect (fixture->cluster);
+  PGresult *result;
+
+  result = PQexecParams (conn,
+                         "WITH c AS (INSERT INTO customers (name, kind, owner_id, deleted_at)\n"
+                         "           VALUES ('有订单的客户', 'company', $1::bigint, now ())\n"
+                         "           RETURNING id),\n"
+                         "     o AS (INSERT INTO orders (customer_id, owner_id, number, amount)\n"
+                         "           SELECT id, $1::bigint, 'SO-' || id, 100 FROM c)\n"
+                         "SELECT id FROM c",
+                         1, NULL, params, NULL, NULL, 0);
+  if (PQresultStatus (result) != PGRES_TUPLES_OK)
+    g_error ("Seeding a customer with an order failed: %s", PQerrorMessage (conn));
+  fixture->ordered_id = g_ascii_strtoll (PQgetvalue (result, 0, 0), NULL, 10);
+  PQclear (result);
+  PQfinish (conn);
+}
+
 static void
 seed (Fixture *fixture)
 {
@@ -361,6 +388,7 @@ seed (Fixture *fixture)
   seed_customers (fixture, user_id (fixture, "li"));
   seed_extras (fixture);
   seed_bulk (fixture, user_id (fixture, "ada"));
+  seed_ordered (fixture, user_id (fixture, "ada"));
 
   probe = call (fixture, fixture->rep_token, "GET", "/api/v1/customers/count", NULL, NULL,
                 &status);
@@ -2054,6 +2082,17 @@ open_purge_dialog (Fixture *fixture,
   return ADW_MESSAGE_DIALOG (_crm_customers_page_get_dialog (customers_page (fixture)));
 }
 
+/* The latest toast says @text (the failure names both). */
+static void
+assert_toast_has (Fixture    *fixture,
+                  const char *text)
+{
+  const char *toast = _crm_customers_page_get_last_toast (customers_page (fixture));
+
+  if (toast == NULL || strstr (toast, text) == NULL)
+    g_error ("The latest toast is “%s”, without “%s”", toast, text);
+}
+
 static gboolean
 bin_has (Fixture *fixture,
          gint64   id)
@@ -2073,7 +2112,8 @@ bin_has (Fixture *fixture,
 /*
  * Delete for Good from the recycle bin: after a confirmation that names the customer, it
  * is gone from the bin and from the server (nothing left to restore); one restored
- * elsewhere meanwhile answers the server's 404, said in a toast.
+ * elsewhere meanwhile answers the server's 404, one with an order its 409, each said in a
+ * toast.
  */
 static void
 check_purge (Fixture *fixture)
@@ -2143,13 +2183,19 @@ check_purge (Fixture *fixture)
   g_clear_pointer (&reply, json_node_unref);
   respond (dialog, "purge");
   wait_until (fixture, NULL, list_idle, "the refused purge");
-  toast = _crm_customers_page_get_last_toast (customers_page (fixture));
-  g_test_message ("After the refused purge: %s", toast);
-  g_assert_nonnull (strstr (toast, saved_name));
-  g_assert_nonnull (strstr (toast, _("No such record in the recycle bin")));
+  assert_toast_has (fixture, saved_name);
+  assert_toast_has (fixture, _("No such record in the recycle bin"));
   screenshot (fixture, NULL, "purge-refused");
   g_assert_false (bin_has (fixture, saved));
   g_assert_cmpuint (customer_status (fixture, saved), ==, 200);
+
+  /* Still referred to by an order: the server's 409, and it stays in the bin. */
+  g_assert_cmpint (fixture->ordered_id, >, 0);
+  dialog = open_purge_dialog (fixture, fixture->ordered_id);
+  respond (dialog, "purge");
+  wait_until (fixture, NULL, list_idle, "the purge of a customer with an order");
+  assert_toast_has (fixture, _("Other records (such as orders) still refer to this one"));
+  g_assert_true (bin_has (fixture, fixture->ordered_id));
 }
 
 /* Two records of one company: merged from the page, the survivor deleted,
@@ -2396,6 +2442,7 @@ run_case (const CustomersCase *test_case)
   fixture.admin_token = g_strdup (g_getenv ("CRM_TEST_ADMIN_TOKEN"));
   fixture.rep_token = g_strdup (g_getenv ("CRM_TEST_REP_TOKEN"));
   fixture.manager_token = g_strdup (g_getenv ("CRM_TEST_MANAGER_TOKEN"));
+  fixture.ordered_id = g_ascii_strtoll (g_getenv ("CRM_TEST_ORDERED_ID"), NULL, 10);
   fixture.have_count = flags != NULL && strstr (flags, "count") != NULL;
   fixture.have_duplicates = flags != NULL && strstr (flags, "duplicates") != NULL;
   fixture.have_batch = flags != NULL && strstr (flags, "batch") != NULL;
@@ -2473,6 +2520,11 @@ start_shared_server (void)
   g_setenv ("CRM_TEST_REP_TOKEN", shared.rep_token, TRUE);
   g_setenv ("CRM_TEST_MANAGER_TOKEN", shared.manager_token, TRUE);
   g_setenv ("CRM_TEST_FLAGS", flags, TRUE);
+  {
+    g_autofree char *ordered = g_strdup_printf ("%" G_GINT64_FORMAT, shared.ordered_id);
+
+    g_setenv ("CRM_TEST_ORDERED_ID", ordered, TRUE);
+  }
 }
 
 static void

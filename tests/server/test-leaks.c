@@ -96,6 +96,7 @@ send_api_requests (CrmTestServer *server)
     { TRUE, "GET", "/api/v1/customers?q=%E6%98%8E%E8%BF%9C&sort=name&tag=1&created_from=2020-01-01",
       NULL, 200 },
     { TRUE, "GET", "/api/v1/customers/count?q=0013", NULL, 200 },
+    { TRUE, "GET", "/api/v1/customers/industries?limit=10", NULL, 200 },
     { TRUE, "GET", "/api/v1/customers/duplicates?name=%E4%B8%8A%E6%B5%B7%E6%98%8E%E8%BF%9C", NULL,
       200 },
     { TRUE, "PATCH", "/api/v1/customers", "{\"ids\":[2,3],\"changes\":{\"industry\":\"贸易\","
@@ -118,6 +119,8 @@ send_api_requests (CrmTestServer *server)
     { FALSE, "POST", "/api/v1/session/mfa", NULL, 200 },
     { FALSE, "POST", "/api/v1/session/mfa/confirm", "{\"code\":\"000000\"}", 422 },
     { FALSE, "GET", "/api/v1/customers?after=abc", NULL, 400 },
+    { FALSE, "GET", "/api/v1/customers/industries", NULL, 200 },
+    { FALSE, "GET", "/api/v1/customers/industries?limit=0", NULL, 400 },
     { FALSE, "GET", "/api/v1/customers?deleted=true", NULL, 403 },
     { FALSE, "DELETE", "/api/v1/tags/1", NULL, 403 },
     { FALSE, "DELETE", "/api/v1/session", NULL, 204 },
