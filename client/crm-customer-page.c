@@ -362,7 +362,8 @@ build_standard_fields (CrmCustomerPage *self)
 
 /* --- values ---------------------------------------------------------------- */
 
-/* A JSON value of a record as the text its editor shows. */
+/* A JSON value of a record as the text its editor shows; a multiple choice's as text to
+ * read (the conflict dialog), never to compare or set: an option may hold a comma. */
 static char *
 node_to_text (JsonNode *node,
               Field    *field)
@@ -444,7 +445,8 @@ record_member (JsonObject *record,
   return json_object_get_member (record, field->name);
 }
 
-/* What the editor of @field holds, as text comparable with node_to_text (). */
+/* What the editor of @field holds, as text comparable with node_to_text (); a multiple
+ * choice's as text to read only (it is compared and set from JSON arrays). */
 static char *
 editor_text (Field *field)
 {
@@ -478,10 +480,51 @@ editor_text (Field *field)
     }
 }
 
-static void
-set_editor_text (Field      *field,
-                 const char *text)
+/* Whether @node, a stored multiple choice (an array), holds @option. */
+static gboolean
+holds_option (JsonNode   *node,
+              const char *option)
 {
+  JsonArray *array;
+
+  if (node == NULL || !JSON_NODE_HOLDS_ARRAY (node))
+    return FALSE;
+  array = json_node_get_array (node);
+  for (guint i = 0; i < json_array_get_length (array); i++)
+    if (g_strcmp0 (json_array_get_string_element (array, i), option) == 0)
+      return TRUE;
+  return FALSE;
+}
+
+/* Whether the options of a multiple choice held by @a and @b (arrays, or null for none)
+ * differ: compared option by option, never as text, since an option may hold a comma.
+ * Values that are no option any more cannot be ticked, so they count as none. */
+static gboolean
+options_differ (Field    *field,
+                JsonNode *a,
+                JsonNode *b)
+{
+  for (guint i = 0; field->values[i] != NULL; i++)
+    if (holds_option (a, field->values[i]) != holds_option (b, field->values[i]))
+      return TRUE;
+  return FALSE;
+}
+
+/* Shows @value (as a record or dup_edit () holds it) in the editor of @field. */
+static void
+set_editor_value (Field    *field,
+                  JsonNode *value)
+{
+  g_autofree char *text = NULL;
+
+  if (field->kind == EDITOR_MULTI_CHOICE)
+    {
+      for (guint i = 0; i < field->checks->len; i++)
+        gtk_check_button_set_active (g_ptr_array_index (field->checks, i),
+                                     holds_option (value, field->values[i]));
+      return;
+    }
+  text = node_to_text (value, field);
   switch (field->kind)
     {
     case EDITOR_CHOICE:
@@ -498,17 +541,6 @@ set_editor_text (Field      *field,
       gtk_switch_set_active (GTK_SWITCH (field->control), g_str_equal (text, "true"));
       break;
     case EDITOR_MULTI_CHOICE:
-      {
-        g_auto(GStrv) parts = g_strsplit (text, ",", -1);
-
-        for (guint i = 0; parts[i] != NULL; i++)
-          g_strstrip (parts[i]);
-        for (guint i = 0; i < field->checks->len; i++)
-          gtk_check_button_set_active (g_ptr_array_index (field->checks, i),
-                                       g_strv_contains ((const char * const *) parts,
-                                                        field->values[i]));
-      }
-      break;
     case EDITOR_TEXT:
     case EDITOR_NUMBER:
     case EDITOR_MONEY:
@@ -523,8 +555,12 @@ set_editor_text (Field      *field,
 static JsonNode *
 editor_value (Field *field)
 {
-  g_autofree char *text = editor_text (field);
+  g_autofree char *text = NULL;
 
+  /* From the check buttons, not as text: an option may hold a comma. */
+  if (field->kind == EDITOR_MULTI_CHOICE)
+    return crm_choice_checks_dup_value (field->control);
+  text = editor_text (field);
   /* An empty text is a JSON null; a switch's text is never empty. */
   switch (field->kind)
     {
@@ -535,8 +571,6 @@ editor_value (Field *field)
     case EDITOR_MONEY:
       return crm_custom_value_from_text (CRM_FIELD_TYPE_MONEY, text, field->currency);
     case EDITOR_MULTI_CHOICE:
-      /* From the check buttons, not the text: an option may hold a comma. */
-      return crm_choice_checks_dup_value (field->control);
     case EDITOR_TEXT:
     case EDITOR_CHOICE:
     default:
@@ -553,11 +587,34 @@ field_is_changed (CrmCustomerPage *self,
 
   if (self->customer == NULL)
     return FALSE;
+  if (field->kind == EDITOR_MULTI_CHOICE)
+    {
+      g_autoptr(JsonNode) edited_value = editor_value (field);
+
+      return options_differ (field, record_member (crm_customer_get_object (self->customer),
+                                                   field), edited_value);
+    }
   stored = node_to_text (record_member (crm_customer_get_object (self->customer), field), field);
   edited = editor_text (field);
   if (field->kind == EDITOR_BOOLEAN && *stored == '\0')
     return g_str_equal (edited, "true");
   return g_strcmp0 (g_strstrip (stored), edited) != 0;
+}
+
+/* Whether two stored values of @field differ as its editor would show them. */
+static gboolean
+stored_values_differ (Field    *field,
+                      JsonNode *a,
+                      JsonNode *b)
+{
+  g_autofree char *text_a = NULL;
+  g_autofree char *text_b = NULL;
+
+  if (field->kind == EDITOR_MULTI_CHOICE)
+    return options_differ (field, a, b);
+  text_a = node_to_text (a, field);
+  text_b = node_to_text (b, field);
+  return g_strcmp0 (text_a, text_b) != 0;
 }
 
 /* The changes of the form to @record, as a PATCH body (NULL when none). */
@@ -894,9 +951,8 @@ fill_form (CrmCustomerPage *self,
   for (guint i = 0; i < self->fields->len; i++)
     {
       Field *field = g_ptr_array_index (self->fields, i);
-      g_autofree char *text = node_to_text (record_member (record, field), field);
 
-      set_editor_text (field, text);
+      set_editor_value (field, record_member (record, field));
     }
   self->filling = FALSE;
   clear_messages (self);
@@ -1656,14 +1712,13 @@ show_conflict (CrmCustomerPage *self,
   for (guint i = 0; i < self->fields->len; i++)
     {
       Field *field = g_ptr_array_index (self->fields, i);
-      g_autofree char *before = node_to_text (record_member (mine, field), field);
-      g_autofree char *now = node_to_text (record_member (theirs, field), field);
       g_autofree char *their_text = NULL;
       g_autofree char *your_text = NULL;
       gboolean edited = field_is_changed (self, field);
       GtkWidget *labels[3];
 
-      if (!edited && g_strcmp0 (before, now) == 0)
+      if (!edited && !stored_values_differ (field, record_member (mine, field),
+                                            record_member (theirs, field)))
         continue;
       if (edited)
         {
@@ -1791,25 +1846,48 @@ back_button_clicked_cb (CrmCustomerPage *self)
 
 /* --- tags, contacts, follow-ups, merge, delete ------------------------------ */
 
+/* What the editor of @field holds, for set_editor_value () to put back: a multiple
+ * choice's options as an array, else the text as typed (which may not read yet). */
+static JsonNode *
+dup_edit (Field *field)
+{
+  g_autofree char *text = NULL;
+  JsonNode *node;
+
+  if (field->kind == EDITOR_MULTI_CHOICE)
+    return editor_value (field);
+  text = editor_text (field);
+  node = json_node_new (JSON_NODE_VALUE);
+  json_node_set_string (node, text);
+  return node;
+}
+
+static void
+clear_node (gpointer node)
+{
+  if (node != NULL)
+    json_node_unref (node);
+}
+
 /* Makes @record the one the form compares with, keeping what the user typed
  * and has not saved yet. */
 static void
 adopt_record (CrmCustomerPage *self,
               JsonObject      *record)
 {
-  g_autoptr(GPtrArray) edited = g_ptr_array_new_with_free_func (g_free);
+  g_autoptr(GPtrArray) edited = g_ptr_array_new_with_free_func (clear_node);
 
   for (guint i = 0; i < self->fields->len; i++)
     {
       Field *field = g_ptr_array_index (self->fields, i);
 
-      g_ptr_array_add (edited, field_is_changed (self, field) ? editor_text (field) : NULL);
+      g_ptr_array_add (edited, field_is_changed (self, field) ? dup_edit (field) : NULL);
     }
   fill_form (self, record);
   self->filling = TRUE;
   for (guint i = 0; i < self->fields->len; i++)
     if (g_ptr_array_index (edited, i) != NULL)
-      set_editor_text (g_ptr_array_index (self->fields, i), g_ptr_array_index (edited, i));
+      set_editor_value (g_ptr_array_index (self->fields, i), g_ptr_array_index (edited, i));
   self->filling = FALSE;
   update_save_button (self);
   g_signal_emit (self, signals[SAVED], 0, self->customer);
@@ -3087,4 +3165,11 @@ _crm_customer_page_show_older_events (CrmCustomerPage *self)
     return FALSE;
   older_row_activated_cb (self);
   return TRUE;
+}
+
+/* For tests: whether the form holds edits not saved yet. */
+gboolean
+_crm_customer_page_has_unsaved_changes (CrmCustomerPage *self)
+{
+  return has_unsaved_changes (self);
 }

@@ -42,5 +42,6 @@ guint        _crm_customer_page_get_n_duplicates   (CrmCustomerPage *self);
 char        *_crm_customer_page_dup_timeline_text  (CrmCustomerPage *self);
 char        *_crm_customer_page_dup_contacts_text  (CrmCustomerPage *self);
 gboolean     _crm_customer_page_show_older_events  (CrmCustomerPage *self);
+gboolean     _crm_customer_page_has_unsaved_changes (CrmCustomerPage *self);
 
 G_END_DECLS

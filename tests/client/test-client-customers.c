@@ -208,7 +208,7 @@ seed_extras (Fixture *fixture)
     "\"choices\":[\"A\",\"B\",\"C\"]}",
     "{\"object\":\"customers\",\"key\":\"visit_day\",\"label\":\"拜访日 Visit day\",\"type\":\"date\"}",
     "{\"object\":\"customers\",\"key\":\"channels\",\"label\":\"渠道 Channels\","
-    "\"type\":\"multi_choice\",\"choices\":[\"电话\",\"微信\",\"展会\"]}",
+    "\"type\":\"multi_choice\",\"choices\":[\"电话\",\"微信\",\"展会\",\"微信, 短信\"]}",
   };
   g_autoptr(JsonNode) vip = NULL;
   g_autoptr(JsonNode) key = NULL;
@@ -1126,6 +1126,29 @@ server_field (Fixture    *fixture,
   return g_strdup (crm_test_json_get_string (record, field));
 }
 
+/* Scrolls the customer page so that @widget is @above pixels below its top, saves the
+ * screenshot @shot, and scrolls back. */
+static void
+screenshot_scrolled_to (Fixture    *fixture,
+                        GtkWidget  *widget,
+                        double      above,
+                        const char *shot)
+{
+  GtkWidget *scrolled = find_descendant (GTK_WIDGET (customer_page (fixture)),
+                                         GTK_TYPE_SCROLLED_WINDOW);
+  GtkAdjustment *adjustment = gtk_scrolled_window_get_vadjustment (
+    GTK_SCROLLED_WINDOW (scrolled));
+  graphene_rect_t bounds;
+
+  wait_until (fixture, NULL, always, "the customer page's layout");
+  g_assert_true (gtk_widget_compute_bounds (widget, gtk_scrolled_window_get_child (
+                                              GTK_SCROLLED_WINDOW (scrolled)), &bounds));
+  gtk_adjustment_set_value (adjustment, bounds.origin.y - above);
+  wait_until (fixture, NULL, always, "the widget in sight");
+  screenshot (fixture, NULL, shot);
+  gtk_adjustment_set_value (adjustment, 0);
+}
+
 static void
 scroll_page_to_end (Fixture    *fixture,
                     const char *shot)
@@ -1425,20 +1448,7 @@ check_choices (Fixture *fixture,
   g_assert_true (gtk_widget_get_sensitive (GTK_WIDGET (
     template_child (page, CRM_TYPE_CUSTOMER_PAGE, "save_button"))));
   /* Scrolled to the custom fields, for the screenshot. */
-  {
-    GtkWidget *scrolled = find_descendant (GTK_WIDGET (page), GTK_TYPE_SCROLLED_WINDOW);
-    GtkAdjustment *adjustment = gtk_scrolled_window_get_vadjustment (
-      GTK_SCROLLED_WINDOW (scrolled));
-    graphene_rect_t bounds;
-
-    wait_until (fixture, NULL, always, "the ticked choices");
-    g_assert_true (gtk_widget_compute_bounds (grade, gtk_scrolled_window_get_child (
-                                                GTK_SCROLLED_WINDOW (scrolled)), &bounds));
-    gtk_adjustment_set_value (adjustment, bounds.origin.y - 200);
-    wait_until (fixture, NULL, always, "the custom fields in sight");
-    screenshot (fixture, NULL, "customer-choices");
-    gtk_adjustment_set_value (adjustment, 0);
-  }
+  screenshot_scrolled_to (fixture, grade, 200, "customer-choices");
   crm_customer_page_save (page);
   wait_until (fixture, NULL, customer_saved, "the save of the choices");
   saved = server_custom (fixture, id, "channels");
@@ -1459,6 +1469,34 @@ check_choices (Fixture *fixture,
   wait_until (fixture, NULL, customer_saved, "the save of no choice");
   cleared = server_custom (fixture, id, "channels");
   g_assert_cmpstr (cleared, ==, "null");
+
+  /* An option holding a comma is one option: saved whole, ticked again as the save's
+   * reply and a reload show it, and then nothing left to save. */
+  gtk_check_button_set_active (choice_check (fixture, "custom.channels", "微信, 短信"), TRUE);
+  g_assert_true (_crm_customer_page_has_unsaved_changes (page));
+  crm_customer_page_save (page);
+  wait_until (fixture, NULL, customer_saved, "the save of an option with a comma");
+  g_free (saved);
+  saved = server_custom (fixture, id, "channels");
+  g_assert_cmpstr (saved, ==, "[\"微信, 短信\"]");
+  for (guint i = 0; i < 2; i++)
+    {
+      if (i == 1)
+        {
+          crm_customer_page_load (page, id);
+          wait_until (fixture, NULL, customer_loaded, "the customer again");
+        }
+      g_assert_true (gtk_check_button_get_active (choice_check (fixture, "custom.channels",
+                                                                "微信, 短信")));
+      g_assert_false (gtk_check_button_get_active (choice_check (fixture, "custom.channels",
+                                                                 "微信")));
+      g_assert_false (_crm_customer_page_has_unsaved_changes (page));
+      g_assert_false (gtk_widget_get_sensitive (GTK_WIDGET (
+        template_child (page, CRM_TYPE_CUSTOMER_PAGE, "save_button"))));
+    }
+  gtk_check_button_set_active (choice_check (fixture, "custom.channels", "微信, 短信"), FALSE);
+  crm_customer_page_save (page);
+  wait_until (fixture, NULL, customer_saved, "the save of no choice again");
 }
 
 static void
