@@ -15,6 +15,7 @@
 #include "crm-customer-page.h"
 #include "crm-event-stream.h"
 #include "crm-form-dialog.h"
+#include "crm-owners.h"
 #include "crm-validate.h"
 
 /**
@@ -44,6 +45,7 @@ typedef enum
   EDITOR_NUMBER,
   EDITOR_MONEY,
   EDITOR_MULTI_CHOICE,
+  EDITOR_OWNER,
 } EditorKind;
 
 /* One editable field: a standard one ("city") or a custom one ("custom.budget"). */
@@ -60,6 +62,7 @@ typedef struct
                              * options of a multiple choice */
   GPtrArray  *checks;       /* a multiple choice's check buttons, as values */
   char       *currency;     /* of a money field */
+  GArray     *ids;          /* the owner's: the user of each item (crm_owners_fill ()) */
 } Field;
 
 struct _CrmCustomerPage
@@ -92,6 +95,7 @@ struct _CrmCustomerPage
   GHashTable          *tags;            /* not owned: id → JsonObject */
   GHashTable          *users;           /* id → display name */
   CrmPermissions      *permissions;     /* of who is signed in; NULL: all */
+  gint64               user_id;         /* who is signed in, 0 if unknown */
   JsonArray           *contacts;        /* as last loaded */
   AdwMessageDialog    *dialog;          /* a contact, follow-up, merge or delete dialog */
   guint                n_pending;       /* tag, contact, follow-up, merge, delete calls */
@@ -139,6 +143,7 @@ static const struct
   const CrmChoice *choices;
   gboolean         consent;   /* in the consent group */
   gboolean         boolean;
+  gboolean         owner;     /* shown only to who may assign (crm_owners_can_assign ()) */
 } standard_fields[] = {
   { "name", NULL, FALSE, FALSE },
   { "kind", crm_customer_kinds, FALSE, FALSE },
@@ -156,6 +161,7 @@ static const struct
   { "district", NULL, FALSE, FALSE },
   { "address", NULL, FALSE, FALSE },
   { "notes", NULL, FALSE, FALSE },
+  { "owner_id", NULL, FALSE, FALSE, TRUE },
   { "marketing_consent", NULL, TRUE, TRUE },
   { "consent_source", NULL, TRUE, FALSE },
 };
@@ -167,6 +173,7 @@ field_free (Field *field)
   g_free (field->key);
   g_strfreev (field->values);
   g_clear_pointer (&field->checks, g_ptr_array_unref);
+  g_clear_pointer (&field->ids, g_array_unref);
   g_free (field->currency);
   g_free (field);
 }
@@ -237,6 +244,10 @@ find_field (CrmCustomerPage *self,
 static void
 update_save_button (CrmCustomerPage *self);
 
+static const char *user_name (CrmCustomerPage *self,
+                              JsonNode        *id_node,
+                              char           **fallback);
+
 static void check_fields (CrmCustomerPage *self);
 
 static void
@@ -298,6 +309,20 @@ add_field (CrmCustomerPage     *self,
                                 self);
       break;
 
+    case EDITOR_OWNER:
+      {
+        g_autoptr(GtkStringList) model = gtk_string_list_new (NULL);
+
+        /* Filled by fill_owner_row (). */
+        field->row = adw_combo_row_new ();
+        field->ids = g_array_new (FALSE, FALSE, sizeof (gint64));
+        adw_combo_row_set_model (ADW_COMBO_ROW (field->row), G_LIST_MODEL (model));
+        adw_action_row_add_suffix (ADW_ACTION_ROW (field->row), message);
+        g_signal_connect_swapped (field->row, "notify::selected", G_CALLBACK (field_changed_cb),
+                                  self);
+      }
+      break;
+
     case EDITOR_MULTI_CHOICE:
       field->row = adw_action_row_new ();
       field->values = g_strdupv (values);
@@ -354,10 +379,62 @@ build_standard_fields (CrmCustomerPage *self)
           add_field (self, group, standard_fields[i].name, title, EDITOR_CHOICE, value_array,
                      label_array);
         }
+      else if (standard_fields[i].owner)
+        add_field (self, group, standard_fields[i].name, title, EDITOR_OWNER, NULL, NULL);
       else
         add_field (self, group, standard_fields[i].name, title,
                    standard_fields[i].boolean ? EDITOR_BOOLEAN : EDITOR_TEXT, NULL, NULL);
     }
+}
+
+/* Selects user @id in the owner's drop-down, adding them when the client has no name
+ * for them (a user the role does not see); none for 0. */
+static void
+select_owner (CrmCustomerPage *self,
+              Field           *field,
+              gint64           id)
+{
+  guint position = crm_owners_find (field->ids, 0, id);
+
+  if (position == GTK_INVALID_LIST_POSITION && id > 0)
+    {
+      g_autoptr(JsonNode) node = json_node_new (JSON_NODE_VALUE);
+      g_autofree char *fallback = NULL;
+      GListModel *names = adw_combo_row_get_model (ADW_COMBO_ROW (field->row));
+
+      json_node_set_int (node, id);
+      gtk_string_list_append (GTK_STRING_LIST (names), user_name (self, node, &fallback));
+      g_array_append_val (field->ids, id);
+      position = field->ids->len - 1;
+    }
+  adw_combo_row_set_selected (ADW_COMBO_ROW (field->row), position);
+}
+
+/* The owner's drop-down: "Me", then the users by name (crm_owners_fill ()), keeping
+ * the user chosen. */
+static void
+fill_owner_row (CrmCustomerPage *self)
+{
+  Field *field = find_field (self, "owner_id");
+  GListModel *names = adw_combo_row_get_model (ADW_COMBO_ROW (field->row));
+  gint64 chosen = crm_owners_get_id (field->ids, 0,
+                                     adw_combo_row_get_selected (ADW_COMBO_ROW (field->row)));
+  g_autoptr(GHashTable) none = g_hash_table_new (g_int64_hash, g_int64_equal);
+  gboolean filling = self->filling;
+
+  self->filling = TRUE;
+  crm_owners_fill (GTK_STRING_LIST (names), 0, field->ids,
+                   self->users != NULL ? self->users : none, self->user_id);
+  select_owner (self, field, chosen);
+  self->filling = filling;
+}
+
+/* Whether the user may give the customer to someone else; a page without permissions
+ * offers everything. */
+static gboolean
+can_assign (CrmCustomerPage *self)
+{
+  return self->permissions == NULL || crm_owners_can_assign (self->permissions);
 }
 
 /* --- values ---------------------------------------------------------------- */
@@ -462,6 +539,13 @@ editor_text (Field *field)
       }
     case EDITOR_BOOLEAN:
       return g_strdup (gtk_switch_get_active (GTK_SWITCH (field->control)) ? "true" : "false");
+    case EDITOR_OWNER:
+      {
+        gint64 id = crm_owners_get_id (field->ids, 0, adw_combo_row_get_selected (
+                                                        ADW_COMBO_ROW (field->row)));
+
+        return id > 0 ? g_strdup_printf ("%" G_GINT64_FORMAT, id) : g_strdup ("");
+      }
     case EDITOR_MULTI_CHOICE:
       {
         g_autoptr(GPtrArray) parts = g_ptr_array_new ();
@@ -512,8 +596,9 @@ options_differ (Field    *field,
 
 /* Shows @value (as a record or dup_edit () holds it) in the editor of @field. */
 static void
-set_editor_value (Field    *field,
-                  JsonNode *value)
+set_editor_value (CrmCustomerPage *self,
+                  Field           *field,
+                  JsonNode        *value)
 {
   g_autofree char *text = NULL;
 
@@ -539,6 +624,9 @@ set_editor_value (Field    *field,
       break;
     case EDITOR_BOOLEAN:
       gtk_switch_set_active (GTK_SWITCH (field->control), g_str_equal (text, "true"));
+      break;
+    case EDITOR_OWNER:
+      select_owner (self, field, g_ascii_strtoll (text, NULL, 10));
       break;
     case EDITOR_MULTI_CHOICE:
     case EDITOR_TEXT:
@@ -567,6 +655,7 @@ editor_value (Field *field)
     case EDITOR_BOOLEAN:
       return crm_custom_value_from_text (CRM_FIELD_TYPE_BOOLEAN, text, NULL);
     case EDITOR_NUMBER:
+    case EDITOR_OWNER:   /* a user's id, a number */
       return crm_custom_value_from_text (CRM_FIELD_TYPE_NUMBER, text, NULL);
     case EDITOR_MONEY:
       return crm_custom_value_from_text (CRM_FIELD_TYPE_MONEY, text, field->currency);
@@ -585,7 +674,8 @@ field_is_changed (CrmCustomerPage *self,
   g_autofree char *stored = NULL;
   g_autofree char *edited = NULL;
 
-  if (self->customer == NULL)
+  /* A row not shown (the owner, for who may not assign) is never edited. */
+  if (self->customer == NULL || !gtk_widget_get_visible (field->row))
     return FALSE;
   if (field->kind == EDITOR_MULTI_CHOICE)
     {
@@ -888,10 +978,6 @@ fill_tags (CrmCustomerPage *self)
   gtk_widget_set_visible (GTK_WIDGET (self->tags_group), self->customer != NULL);
 }
 
-/* Shows @record in the form and makes it the one edits compare with. */
-static const char *user_name (CrmCustomerPage *self,
-                              JsonNode        *id_node,
-                              char           **fallback);
 
 /* Under the details' heading: who owns the customer, its level, its last follow-up;
  * the consent switch's subtitle says when consent last changed. */
@@ -915,7 +1001,8 @@ show_summary (CrmCustomerPage *self)
   level = crm_customer_get_string (customer, "level");
   followed = crm_format_timestamp (crm_customer_get_string (customer, "followed_up_at"), TRUE);
   consent_at = crm_format_timestamp (crm_customer_get_string (customer, "consent_at"), TRUE);
-  if (owner != NULL)
+  /* Who may assign sees the owner in its drop-down. */
+  if (owner != NULL && !can_assign (self))
     /* Translators: the customer's owner (the sales rep in charge of it), a person's name */
     g_ptr_array_add (parts, g_strdup_printf (_("Owner: %s"), owner));
   if (level != NULL)
@@ -952,7 +1039,7 @@ fill_form (CrmCustomerPage *self,
     {
       Field *field = g_ptr_array_index (self->fields, i);
 
-      set_editor_value (field, record_member (record, field));
+      set_editor_value (self, field, record_member (record, field));
     }
   self->filling = FALSE;
   clear_messages (self);
@@ -1004,6 +1091,7 @@ set_busy (CrmCustomerPage *self)
     }
   gtk_widget_set_visible (GTK_WIDGET (self->save_button),
                           can (self, CRM_OBJECT_CUSTOMERS, CRM_ACTION_UPDATE));
+  gtk_widget_set_visible (find_field (self, "owner_id")->row, can_assign (self));
 }
 
 static GStrv
@@ -1649,6 +1737,14 @@ describe_value (JsonObject *record,
             return g_strdup (gtk_string_list_get_string (GTK_STRING_LIST (model), i));
           }
     }
+  if (field->kind == EDITOR_OWNER && *text != '\0')
+    {
+      guint position = crm_owners_find (field->ids, 0, g_ascii_strtoll (text, NULL, 10));
+      GListModel *model = adw_combo_row_get_model (ADW_COMBO_ROW (field->row));
+
+      if (position != GTK_INVALID_LIST_POSITION)
+        return g_strdup (gtk_string_list_get_string (GTK_STRING_LIST (model), position));
+    }
   /* A switch's value as people say it, not as JSON has it. */
   if (field->kind == EDITOR_BOOLEAN
       && (g_str_equal (text, "true") || g_str_equal (text, "false")))
@@ -1887,7 +1983,7 @@ adopt_record (CrmCustomerPage *self,
   self->filling = TRUE;
   for (guint i = 0; i < self->fields->len; i++)
     if (g_ptr_array_index (edited, i) != NULL)
-      set_editor_value (g_ptr_array_index (self->fields, i), g_ptr_array_index (edited, i));
+      set_editor_value (self, g_ptr_array_index (self->fields, i), g_ptr_array_index (edited, i));
   self->filling = FALSE;
   update_save_button (self);
   g_signal_emit (self, signals[SAVED], 0, self->customer);
@@ -2882,6 +2978,7 @@ crm_customer_page_init (CrmCustomerPage *self)
   self->definitions = g_hash_table_new_full (g_str_hash, g_str_equal, g_free,
                                              (GDestroyNotify) json_object_unref);
   build_standard_fields (self);
+  fill_owner_row (self);
   build_changed_bar (self);
   set_busy (self);
 }
@@ -3098,6 +3195,7 @@ crm_customer_page_set_users (CrmCustomerPage *self,
     g_hash_table_ref (users);
   g_clear_pointer (&self->users, g_hash_table_unref);
   self->users = users;
+  fill_owner_row (self);
   show_summary (self);
 }
 
@@ -3141,20 +3239,24 @@ _crm_customer_page_dup_contacts_text (CrmCustomerPage *self)
 }
 
 /**
- * crm_customer_page_set_permissions:
+ * crm_customer_page_set_account:
  * @self: a #CrmCustomerPage
- * @permissions: (nullable): what the signed-in user's role may do; %NULL offers everything
+ * @account: (nullable): who is signed in: what their role may do, and who "Me" is among
+ *   the owners; %NULL offers everything
  */
 void
-crm_customer_page_set_permissions (CrmCustomerPage      *self,
-                                   const CrmPermissions *permissions)
+crm_customer_page_set_account (CrmCustomerPage  *self,
+                               const CrmAccount *account)
 {
   g_return_if_fail (CRM_IS_CUSTOMER_PAGE (self));
 
   g_clear_pointer (&self->permissions, crm_permissions_free);
-  if (permissions != NULL)
-    self->permissions = crm_permissions_copy (permissions);
+  if (account != NULL && account->permissions != NULL)
+    self->permissions = crm_permissions_copy (account->permissions);
+  self->user_id = account != NULL ? account->user_id : 0;
+  fill_owner_row (self);
   set_busy (self);
+  show_summary (self);
 }
 
 /* For tests: shows the next older events, as a click on "Show Older Events". */

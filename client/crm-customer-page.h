@@ -3,6 +3,7 @@
 
 #include <adwaita.h>
 
+#include "crm-account.h"
 #include "crm-api-client.h"
 #include "crm-customer.h"
 #include "crm-permission.h"
@@ -19,8 +20,8 @@ void         crm_customer_page_set_tags       (CrmCustomerPage *self,
                                                GHashTable      *tags);
 void         crm_customer_page_set_users      (CrmCustomerPage *self,
                                                GHashTable      *users);
-void         crm_customer_page_set_permissions (CrmCustomerPage      *self,
-                                                const CrmPermissions *permissions);
+void         crm_customer_page_set_account    (CrmCustomerPage  *self,
+                                               const CrmAccount *account);
 void         crm_customer_page_load           (CrmCustomerPage *self,
                                                gint64           id);
 CrmCustomer *crm_customer_page_get_customer   (CrmCustomerPage *self);

@@ -10,6 +10,7 @@
 #include "crm-customer-dialog.h"
 #include "crm-customer-fields.h"
 #include "crm-format.h"
+#include "crm-owners.h"
 #include "crm-customers-page.h"
 #include "crm-validate.h"
 
@@ -681,39 +682,13 @@ tags_cb (GObject      *object,
 
 static void sync_filters_from_list (CrmCustomersPage *self);
 
-static int
-compare_user_names (gconstpointer a,
-                    gconstpointer b,
-                    gpointer      user_data)
-{
-  GHashTable *users = user_data;
-  int order = g_utf8_collate (g_hash_table_lookup (users, a), g_hash_table_lookup (users, b));
-
-  if (order != 0)
-    return order;
-  return *(const gint64 *) a < *(const gint64 *) b ? -1 : *(const gint64 *) a > *(const gint64 *) b;
-}
-
 /* "Anyone", "Me", then the other users the role lets one see (a manager's team), by name. */
 static void
 fill_owner_filter (CrmCustomersPage *self)
 {
-  GHashTableIter iter;
-  gpointer key;
-  guint n = g_list_model_get_n_items (G_LIST_MODEL (self->owner_names));
-
   self->syncing = TRUE;
-  gtk_string_list_splice (self->owner_names, 2, n - 2, NULL);
-  g_array_set_size (self->owner_ids, 0);
-  g_hash_table_iter_init (&iter, self->users);
-  while (g_hash_table_iter_next (&iter, &key, NULL))
-    if (self->account == NULL || *(gint64 *) key != self->account->user_id)
-      g_array_append_val (self->owner_ids, *(gint64 *) key);
-  g_array_sort_with_data (self->owner_ids, compare_user_names, self->users);
-  for (guint i = 0; i < self->owner_ids->len; i++)
-    gtk_string_list_append (self->owner_names,
-                            g_hash_table_lookup (self->users,
-                                                 &g_array_index (self->owner_ids, gint64, i)));
+  crm_owners_fill (self->owner_names, 1, self->owner_ids, self->users,
+                   self->account != NULL ? self->account->user_id : 0);
   self->syncing = FALSE;
   if (self->list != NULL)
     sync_filters_from_list (self);
@@ -987,13 +962,7 @@ static gint64
 owner_choice (CrmCustomersPage *self,
               GtkDropDown      *drop_down)
 {
-  guint index = gtk_drop_down_get_selected (drop_down);
-
-  if (index == 1 && self->account != NULL)
-    return self->account->user_id;
-  if (index >= 2 && index != GTK_INVALID_LIST_POSITION && index - 2 < self->owner_ids->len)
-    return g_array_index (self->owner_ids, gint64, index - 2);
-  return 0;
+  return crm_owners_get_id (self->owner_ids, 1, gtk_drop_down_get_selected (drop_down));
 }
 
 static void
@@ -1097,12 +1066,9 @@ sync_filters_from_list (CrmCustomersPage *self)
     if (g_ascii_strtoll (tag, NULL, 10) == g_array_index (self->tag_ids, gint64, i))
       tag_index = i + 1;
   gtk_drop_down_set_selected (self->tag_filter, tag_index);
-  if (owner != NULL && self->account != NULL && owner_id == self->account->user_id)
-    owner_index = 1;
-  for (guint i = 0; owner != NULL && i < self->owner_ids->len; i++)
-    if (owner_id == g_array_index (self->owner_ids, gint64, i))
-      owner_index = i + 2;
-  gtk_drop_down_set_selected (self->owner_filter, owner_index);
+  owner_index = crm_owners_find (self->owner_ids, 1, owner_id);
+  gtk_drop_down_set_selected (self->owner_filter,
+                              owner_index != GTK_INVALID_LIST_POSITION ? owner_index : 0);
   self->syncing = FALSE;
   update_filter_button (self);
 }
@@ -1581,24 +1547,6 @@ count_loaded (CrmCustomersPage *self,
   return n;
 }
 
-/* Whether the signed-in user may give customers to others: the owner is a protected field,
- * writable by those who may change field rules (admins) or whose role writes it, as the
- * server decides. */
-static gboolean
-can_assign (CrmCustomersPage *self)
-{
-  CrmPermissions *permissions = self->account != NULL ? self->account->permissions : NULL;
-  gboolean admin;
-
-  if (permissions == NULL
-      || !crm_permissions_can (permissions, CRM_OBJECT_CUSTOMERS, CRM_ACTION_UPDATE))
-    return FALSE;
-  admin = crm_permissions_get_scope (permissions, CRM_OBJECT_FIELDS,
-                                     CRM_ACTION_UPDATE) == CRM_SCOPE_ALL;
-  return crm_permissions_get_field_access (permissions, CRM_OBJECT_CUSTOMERS, "owner_id",
-                                           !admin) == CRM_FIELD_ACCESS_WRITE;
-}
-
 static void
 batch_edit_action_cb (GtkWidget  *widget,
                       const char *action_name,
@@ -1634,7 +1582,7 @@ batch_edit_action_cb (GtkWidget  *widget,
   self->batch_add_tag = new_tag_drop_down (self, _("None"));
   self->batch_remove_tag = new_tag_drop_down (self, _("None"));
   self->batch_owner = NULL;
-  if (can_assign (self))
+  if (crm_owners_can_assign (self->account != NULL ? self->account->permissions : NULL))
     {
       g_autoptr(GtkStringList) owners = gtk_string_list_new (NULL);
 
@@ -2128,6 +2076,8 @@ crm_customers_page_start (CrmCustomersPage *self,
   self->api_client = g_object_ref (api_client);
   g_set_object (&self->settings, settings);
   self->account = crm_account_copy (account);
+  /* "Me" in the owner filter is this user from now on, before the others' names are in. */
+  fill_owner_filter (self);
   self->cancellable = g_cancellable_new ();
 
   self->list = crm_customer_list_new (api_client);
@@ -2147,7 +2097,7 @@ crm_customers_page_start (CrmCustomersPage *self,
   gtk_column_view_set_model (self->column_view, GTK_SELECTION_MODEL (self->selection));
   crm_customer_page_set_api_client (self->customer_page, api_client);
   crm_customer_page_set_users (self->customer_page, self->users);
-  crm_customer_page_set_permissions (self->customer_page, self->account->permissions);
+  crm_customer_page_set_account (self->customer_page, self->account);
   /* The recycle bin is for those who may delete every customer: administrators. */
   gtk_widget_set_visible (GTK_WIDGET (self->bin_button), can_purge (self));
   g_signal_handlers_block_by_func (self->bin_button, bin_button_toggled_cb, self);

@@ -1525,6 +1525,8 @@ check_customer (Fixture *fixture)
                                                      "name"), NEEDLE));
   wait_until (fixture, NULL, has_contacts, "the contacts");
   wait_until (fixture, NULL, owner_shown, "the owner's name");
+  /* A rep may not give the customer away: the owner is read, not chosen. */
+  g_assert_false (gtk_widget_get_visible (_crm_customer_page_get_row (page, "owner_id")));
   g_assert_cmpstr (gtk_editable_get_text (GTK_EDITABLE (_crm_customer_page_get_row (
                      page, "custom.budget"))), ==, "¥12,500.00");
   screenshot (fixture, NULL, "customer");
@@ -2429,6 +2431,70 @@ check_batch_owner (Fixture *fixture)
   wait_until (fixture, NULL, list_idle, "the list without a search");
 }
 
+/* The item of the owner's drop-down on the customer page that reads @name, or
+ * GTK_INVALID_LIST_POSITION. */
+static guint
+owner_item (Fixture    *fixture,
+            const char *name)
+{
+  GtkWidget *row = _crm_customer_page_get_row (customer_page (fixture), "owner_id");
+  GListModel *names = adw_combo_row_get_model (ADW_COMBO_ROW (row));
+
+  for (guint i = 0; i < g_list_model_get_n_items (names); i++)
+    if (g_str_equal (gtk_string_list_get_string (GTK_STRING_LIST (names), i), name))
+      return i;
+  return GTK_INVALID_LIST_POSITION;
+}
+
+static gboolean
+owners_named (Fixture *fixture)
+{
+  return customer_loaded (fixture) && owner_item (fixture, "li") != GTK_INVALID_LIST_POSITION;
+}
+
+/* The administrator gives a customer to the rep on its page: the owner goes as a number
+ * in the PATCH, and stays as the server has it once the page is loaded again. */
+static void
+check_page_owner (Fixture *fixture)
+{
+  CrmCustomerPage *page = customer_page (fixture);
+  gboolean zh = fixture->test_case->language != NULL;
+  gint64 id = create_customer (fixture, zh ? "{\"name\":\"绍兴转交客户有限公司\"}"
+                                           : "{\"name\":\"嘉兴转交客户有限公司\"}");
+  g_autofree char *path = g_strdup_printf ("/api/v1/customers/%" G_GINT64_FORMAT, id);
+  g_autofree char *li = g_strdup_printf ("%" G_GINT64_FORMAT, user_id (fixture, "li"));
+  g_autofree char *owner = NULL;
+  g_autoptr(JsonNode) reply = NULL;
+  GtkWidget *row;
+
+  crm_customers_page_open_customer (customers_page (fixture), id);
+  wait_until (fixture, NULL, owners_named, "the customer and the owners to choose");
+  row = _crm_customer_page_get_row (page, "owner_id");
+  g_assert_true (ADW_IS_COMBO_ROW (row));
+  g_assert_true (gtk_widget_get_visible (row));
+  /* Created by the administrator: theirs. */
+  g_assert_cmpuint (adw_combo_row_get_selected (ADW_COMBO_ROW (row)), ==,
+                    owner_item (fixture, _("Me")));
+  g_assert_false (_crm_customer_page_has_unsaved_changes (page));
+
+  adw_combo_row_set_selected (ADW_COMBO_ROW (row), owner_item (fixture, "li"));
+  g_assert_true (_crm_customer_page_has_unsaved_changes (page));
+  screenshot_scrolled_to (fixture, row, 300, "customer-owner");
+  crm_customer_page_save (page);
+  wait_until (fixture, NULL, customer_saved, "the save of the owner");
+  reply = call (fixture, fixture->admin_token, "GET", path, NULL, NULL, NULL);
+  owner = g_strdup_printf ("%" G_GINT64_FORMAT, crm_test_json_get_int (reply, "owner_id"));
+  g_assert_cmpstr (owner, ==, li);
+
+  crm_customer_page_load (page, id);
+  wait_until (fixture, NULL, customer_loaded, "the customer again");
+  g_assert_cmpuint (adw_combo_row_get_selected (ADW_COMBO_ROW (row)), ==,
+                    owner_item (fixture, "li"));
+  g_assert_false (_crm_customer_page_has_unsaved_changes (page));
+  g_signal_emit_by_name (template_child (page, CRM_TYPE_CUSTOMER_PAGE, "back_button"), "clicked");
+  wait_until (fixture, NULL, list_idle, "the list after the owner's change");
+}
+
 /* A customer open on this page, deleted elsewhere (another session): back to the
  * list with a word, not a reload into a 404. */
 static void
@@ -2504,6 +2570,7 @@ run_case (const CustomersCase *test_case)
       sign_in (&fixture, "ada");
       check_scrolling (&fixture);
       check_deleted_elsewhere (&fixture);
+      check_page_owner (&fixture);
       check_merge_and_bin (&fixture);
       check_batch_owner (&fixture);
     }

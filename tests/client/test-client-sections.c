@@ -7,6 +7,7 @@
 
 #include "crm-account.h"
 #include "crm-error.h"
+#include "crm-owners.h"
 #include "crm-sections.h"
 
 /* The sections @permissions allow, as their ids joined by spaces. */
@@ -102,6 +103,46 @@ test_sections_everything (void)
 }
 
 /* A built-in role's shipped name is shown translated; one an admin renamed, as named. */
+/* Who may give customers to others, as the server decides (crm-resource.c): the assign
+ * scope, or write access to the protected owner_id, which admins have. */
+static void
+test_owners_can_assign (void)
+{
+  g_autoptr(CrmPermissions) rep = crm_permissions_new ();
+  g_autoptr(CrmPermissions) manager = crm_permissions_new ();
+  g_autoptr(CrmPermissions) admin = crm_permissions_new ();
+  g_autoptr(CrmPermissions) granted = crm_permissions_new ();
+  g_autoptr(CrmPermissions) reader = crm_permissions_new ();
+
+  g_assert_false (crm_owners_can_assign (NULL));
+
+  /* The built-in roles of server/sql/0002-security.sql. */
+  crm_permissions_set_scope (rep, CRM_OBJECT_CUSTOMERS, CRM_ACTION_UPDATE, CRM_SCOPE_OWN);
+  crm_permissions_set_field_access (rep, CRM_OBJECT_CUSTOMERS, "owner_id", CRM_FIELD_ACCESS_READ);
+  g_assert_false (crm_owners_can_assign (rep));
+
+  crm_permissions_set_scope (manager, CRM_OBJECT_CUSTOMERS, CRM_ACTION_UPDATE, CRM_SCOPE_TEAM);
+  crm_permissions_set_scope (manager, CRM_OBJECT_CUSTOMERS, CRM_ACTION_ASSIGN, CRM_SCOPE_TEAM);
+  crm_permissions_set_field_access (manager, CRM_OBJECT_CUSTOMERS, "owner_id",
+                                    CRM_FIELD_ACCESS_READ);
+  g_assert_true (crm_owners_can_assign (manager));
+
+  crm_permissions_set_scope (admin, CRM_OBJECT_CUSTOMERS, CRM_ACTION_UPDATE, CRM_SCOPE_ALL);
+  crm_permissions_set_scope (admin, CRM_OBJECT_FIELDS, CRM_ACTION_UPDATE, CRM_SCOPE_ALL);
+  g_assert_true (crm_owners_can_assign (admin));
+
+  /* A role granted the field, without the assign scope. */
+  crm_permissions_set_scope (granted, CRM_OBJECT_CUSTOMERS, CRM_ACTION_UPDATE, CRM_SCOPE_OWN);
+  crm_permissions_set_field_access (granted, CRM_OBJECT_CUSTOMERS, "owner_id",
+                                    CRM_FIELD_ACCESS_WRITE);
+  g_assert_true (crm_owners_can_assign (granted));
+
+  /* Assigning is updating: not without the update scope. */
+  crm_permissions_set_scope (reader, CRM_OBJECT_CUSTOMERS, CRM_ACTION_READ, CRM_SCOPE_ALL);
+  crm_permissions_set_scope (reader, CRM_OBJECT_CUSTOMERS, CRM_ACTION_ASSIGN, CRM_SCOPE_ALL);
+  g_assert_false (crm_owners_can_assign (reader));
+}
+
 static void
 test_account_role_name (void)
 {
@@ -198,6 +239,7 @@ main (int   argc,
   g_test_add_func ("/crm/client/account/from-json", test_account_from_json);
   g_test_add_func ("/crm/client/account/malformed", test_account_malformed);
   g_test_add_func ("/crm/client/account/role-name", test_account_role_name);
+  g_test_add_func ("/crm/client/owners/can-assign", test_owners_can_assign);
 
   return g_test_run ();
 }
