@@ -80,3 +80,43 @@ crm_choice_checks_dup_value (GtkWidget *checks)
   json_node_set_array (node, array);
   return node;
 }
+
+/**
+ * crm_choice_value_holds:
+ * @value: (nullable): a multiple choice's value: an array of options, or null
+ *
+ * Whether @value holds @option, compared whole: a multiple choice is never read
+ * through text, since an option may hold a comma.
+ */
+gboolean
+crm_choice_value_holds (JsonNode   *value,
+                        const char *option)
+{
+  JsonArray *array;
+
+  if (value == NULL || !JSON_NODE_HOLDS_ARRAY (value))
+    return FALSE;
+  array = json_node_get_array (value);
+  for (guint i = 0; i < json_array_get_length (array); i++)
+    if (g_strcmp0 (json_array_get_string_element (array, i), option) == 0)
+      return TRUE;
+  return FALSE;
+}
+
+/**
+ * crm_choice_checks_set_value:
+ * @value: (nullable): the chosen options as a JSON array; %NULL or null for none
+ *
+ * Ticks the check buttons of the options @value holds, and only those.
+ */
+void
+crm_choice_checks_set_value (GtkWidget *checks,
+                             JsonNode  *value)
+{
+  GPtrArray *buttons = crm_choice_checks_get_checks (checks);
+
+  for (guint i = 0; buttons != NULL && i < buttons->len; i++)
+    gtk_check_button_set_active (g_ptr_array_index (buttons, i),
+                                 crm_choice_value_holds (value, gtk_widget_get_name (
+                                                           g_ptr_array_index (buttons, i))));
+}

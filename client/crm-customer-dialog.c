@@ -7,7 +7,7 @@
 #include <libsoup/soup.h>
 
 #include "crm-api-paths.h"
-#include "crm-choice-checks.h"
+#include "crm-custom-field-row.h"
 #include "crm-customer-dialog.h"
 #include "crm-customer-fields.h"
 
@@ -40,7 +40,7 @@ struct _CrmCustomerDialog
 
   AdwPreferencesPage  *page;
   AdwPreferencesGroup *custom_group;    /* the required custom fields, when there are */
-  GPtrArray           *custom_fields;   /* of CustomField */
+  GPtrArray           *custom_fields;   /* their rows (crm_custom_field_row_new ()) */
 
   CrmApiClient        *api_client;
   GCancellable        *fields_cancellable;
@@ -50,16 +50,6 @@ struct _CrmCustomerDialog
   guint                n_duplicates;
   gboolean             duplicates_unavailable;
 };
-
-/* A custom field the server requires on create, with its row. */
-typedef struct
-{
-  char         *key;
-  CrmFieldType  type;
-  GtkWidget    *row;
-  GtkWidget    *control;   /* a boolean's switch; a multiple choice's check buttons */
-  GStrv         choices;   /* a choice's, "" first for none */
-} CustomField;
 
 G_DEFINE_FINAL_TYPE (CrmCustomerDialog, crm_customer_dialog, ADW_TYPE_WINDOW)
 
@@ -229,8 +219,7 @@ clear_field_errors (CrmCustomerDialog *self)
       gtk_widget_set_tooltip_text (GTK_WIDGET (rows[i]), NULL);
     }
   for (guint i = 0; i < self->custom_fields->len; i++)
-    gtk_widget_remove_css_class (((CustomField *) g_ptr_array_index (self->custom_fields,
-                                                                     i))->row, "error");
+    gtk_widget_remove_css_class (g_ptr_array_index (self->custom_fields, i), "error");
 }
 
 static void
@@ -248,14 +237,6 @@ row_changed_cb (CrmCustomerDialog *self,
   self->check_source = g_timeout_add (CHECK_DELAY_MS, check_timeout_cb, self);
 }
 
-static void
-custom_field_free (CustomField *field)
-{
-  g_free (field->key);
-  g_strfreev (field->choices);
-  g_free (field);
-}
-
 /* Rows for the custom fields the server requires on create (the others wait for the
  * customer's page): without them a required field makes every create fail. */
 static void
@@ -265,75 +246,20 @@ add_required_fields (CrmCustomerDialog *self,
   for (guint i = 0; i < json_array_get_length (definitions); i++)
     {
       JsonObject *definition = json_array_get_object_element (definitions, i);
-      CustomField *field;
-      const char *label;
+      GtkWidget *row;
 
       if (definition == NULL
           || !json_object_get_boolean_member_with_default (definition, "required", FALSE)
-          || json_object_get_string_member_with_default (definition, "key", NULL) == NULL)
+          || (row = crm_custom_field_row_new (definition, NULL, NULL)) == NULL)
         continue;
-      field = g_new0 (CustomField, 1);
-      field->key = g_strdup (json_object_get_string_member (definition, "key"));
-      if (!crm_field_type_from_string (json_object_get_string_member_with_default (
-                                         definition, "type", "text"), &field->type))
-        field->type = CRM_FIELD_TYPE_TEXT;
-      label = json_object_get_string_member_with_default (definition, "label", field->key);
-      if (field->type == CRM_FIELD_TYPE_CHOICE)
-        {
-          JsonArray *choices = json_object_has_member (definition, "choices")
-                               ? json_object_get_array_member (definition, "choices") : NULL;
-          g_autoptr(GStrvBuilder) values = g_strv_builder_new ();
-          g_autoptr(GtkStringList) labels = gtk_string_list_new (NULL);
-
-          g_strv_builder_add (values, "");
-          gtk_string_list_append (labels, _("Not set"));
-          for (guint j = 0; choices != NULL && j < json_array_get_length (choices); j++)
-            {
-              g_strv_builder_add (values, json_array_get_string_element (choices, j));
-              gtk_string_list_append (labels, json_array_get_string_element (choices, j));
-            }
-          field->choices = g_strv_builder_end (values);
-          field->row = adw_combo_row_new ();
-          adw_combo_row_set_model (ADW_COMBO_ROW (field->row), G_LIST_MODEL (labels));
-        }
-      else if (field->type == CRM_FIELD_TYPE_MULTI_CHOICE)
-        {
-          JsonArray *choices = json_object_has_member (definition, "choices")
-                               ? json_object_get_array_member (definition, "choices") : NULL;
-          g_autoptr(GStrvBuilder) options = g_strv_builder_new ();
-          g_auto(GStrv) option_array = NULL;
-
-          for (guint j = 0; choices != NULL && j < json_array_get_length (choices); j++)
-            g_strv_builder_add (options, json_array_get_string_element (choices, j));
-          option_array = g_strv_builder_end (options);
-          field->row = adw_action_row_new ();
-          field->control = crm_choice_checks_new ((const char * const *) option_array, NULL, NULL);
-          adw_action_row_add_suffix (ADW_ACTION_ROW (field->row), field->control);
-        }
-      else if (field->type == CRM_FIELD_TYPE_BOOLEAN)
-        {
-          field->row = adw_action_row_new ();
-          field->control = gtk_switch_new ();
-          gtk_widget_set_valign (field->control, GTK_ALIGN_CENTER);
-          adw_action_row_add_suffix (ADW_ACTION_ROW (field->row), field->control);
-          adw_action_row_set_activatable_widget (ADW_ACTION_ROW (field->row), field->control);
-        }
-      else
-        {
-          field->row = adw_entry_row_new ();
-          if (field->type == CRM_FIELD_TYPE_DATE)
-            gtk_widget_set_tooltip_text (field->row, _("Year-month-day, such as 2026-12-01"));
-        }
-      adw_preferences_row_set_use_markup (ADW_PREFERENCES_ROW (field->row), FALSE);
-      adw_preferences_row_set_title (ADW_PREFERENCES_ROW (field->row), label);
       if (self->custom_group == NULL)
         {
           self->custom_group = ADW_PREFERENCES_GROUP (adw_preferences_group_new ());
           adw_preferences_group_set_title (self->custom_group, _("Required Fields"));
           adw_preferences_page_add (self->page, self->custom_group);
         }
-      adw_preferences_group_add (self->custom_group, field->row);
-      g_ptr_array_add (self->custom_fields, field);
+      adw_preferences_group_add (self->custom_group, row);
+      g_ptr_array_add (self->custom_fields, row);
     }
 }
 
@@ -355,32 +281,6 @@ fields_cb (GObject      *object,
       && json_object_has_member (json_node_get_object (root), "items"))
     add_required_fields (self, json_object_get_array_member (json_node_get_object (root),
                                                              "items"));
-}
-
-/* The value of a required custom field as JSON; a JSON null when not set. */
-static JsonNode *
-custom_value (CustomField *field)
-{
-  if (field->type == CRM_FIELD_TYPE_CHOICE)
-    {
-      guint selected = adw_combo_row_get_selected (ADW_COMBO_ROW (field->row));
-
-      return crm_custom_value_from_text (field->type,
-                                         selected < g_strv_length (field->choices)
-                                         ? field->choices[selected] : "", NULL);
-    }
-  if (field->type == CRM_FIELD_TYPE_MULTI_CHOICE)
-    return crm_choice_checks_dup_value (field->control);
-  if (field->type == CRM_FIELD_TYPE_BOOLEAN)
-    return crm_custom_value_from_text (field->type,
-                                       gtk_switch_get_active (GTK_SWITCH (field->control))
-                                       ? "true" : "false", NULL);
-  {
-    g_autofree char *text = g_strstrip (g_strdup (gtk_editable_get_text (
-                                          GTK_EDITABLE (field->row))));
-
-    return crm_custom_value_from_text (field->type, text, NULL);
-  }
 }
 
 static void
@@ -428,14 +328,14 @@ created_cb (GObject      *object,
         }
       for (guint i = 0; i < self->custom_fields->len; i++)
         {
-          CustomField *field = g_ptr_array_index (self->custom_fields, i);
-          g_autofree char *name = g_strconcat ("custom.", field->key, NULL);
-          const char *message = json_object_get_string_member_with_default (fields, name, NULL);
+          GtkWidget *row = g_ptr_array_index (self->custom_fields, i);
+          const char *message = json_object_get_string_member_with_default (
+            fields, gtk_widget_get_name (row), NULL);
 
           if (message != NULL)
             {
-              gtk_widget_add_css_class (field->row, "error");
-              gtk_widget_set_tooltip_text (field->row, message);
+              gtk_widget_add_css_class (row, "error");
+              gtk_widget_set_tooltip_text (row, message);
             }
         }
     }
@@ -482,15 +382,15 @@ create_button_clicked_cb (CrmCustomerDialog *self)
       json_builder_begin_object (builder);
       for (guint i = 0; i < self->custom_fields->len; i++)
         {
-          CustomField *field = g_ptr_array_index (self->custom_fields, i);
-          JsonNode *value = custom_value (field);
+          GtkWidget *row = g_ptr_array_index (self->custom_fields, i);
+          JsonNode *value = crm_custom_field_row_dup_value (row);
 
           if (JSON_NODE_HOLDS_NULL (value))
             {
               json_node_unref (value);
               continue;   /* the server says it is required */
             }
-          json_builder_set_member_name (builder, field->key);
+          json_builder_set_member_name (builder, crm_custom_field_row_get_key (row));
           json_builder_add_value (builder, value);
         }
       json_builder_end_object (builder);
@@ -583,7 +483,7 @@ crm_customer_dialog_init (CrmCustomerDialog *self)
   g_autoptr(GtkStringList) kinds = gtk_string_list_new (NULL);
 
   gtk_widget_init_template (GTK_WIDGET (self));
-  self->custom_fields = g_ptr_array_new_with_free_func ((GDestroyNotify) custom_field_free);
+  self->custom_fields = g_ptr_array_new ();
   for (guint i = 0; crm_customer_kinds[i].value != NULL; i++)
     gtk_string_list_append (kinds, _(crm_customer_kinds[i].label));
   adw_combo_row_set_model (self->kind_row, G_LIST_MODEL (kinds));
@@ -625,12 +525,9 @@ _crm_customer_dialog_get_custom_row (CrmCustomerDialog *self,
                                      const char        *key)
 {
   for (guint i = 0; i < self->custom_fields->len; i++)
-    {
-      CustomField *field = g_ptr_array_index (self->custom_fields, i);
-
-      if (g_str_equal (field->key, key))
-        return field->row;
-    }
+    if (g_str_equal (crm_custom_field_row_get_key (g_ptr_array_index (self->custom_fields, i)),
+                     key))
+      return g_ptr_array_index (self->custom_fields, i);
   return NULL;
 }
 

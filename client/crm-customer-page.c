@@ -104,7 +104,8 @@ struct _CrmCustomerPage
   GtkWidget           *older_row;       /* "Show Older Events", last in the timeline */
   GPtrArray           *fields;          /* of Field */
   GPtrArray           *custom_rows;     /* the rows of custom_group */
-  GHashTable          *definitions;     /* "customers.KEY" → JsonObject of /fields */
+  GHashTable          *definitions;     /* "OBJECT.KEY" → JsonObject of /fields */
+  JsonArray           *contact_fields;  /* the contacts' custom fields of /fields */
   gboolean             have_definitions;
   CrmCustomer         *customer;        /* as last loaded or saved */
   gint64               id;
@@ -564,22 +565,6 @@ editor_text (Field *field)
     }
 }
 
-/* Whether @node, a stored multiple choice (an array), holds @option. */
-static gboolean
-holds_option (JsonNode   *node,
-              const char *option)
-{
-  JsonArray *array;
-
-  if (node == NULL || !JSON_NODE_HOLDS_ARRAY (node))
-    return FALSE;
-  array = json_node_get_array (node);
-  for (guint i = 0; i < json_array_get_length (array); i++)
-    if (g_strcmp0 (json_array_get_string_element (array, i), option) == 0)
-      return TRUE;
-  return FALSE;
-}
-
 /* Whether the options of a multiple choice held by @a and @b (arrays, or null for none)
  * differ: compared option by option, never as text, since an option may hold a comma.
  * Values that are no option any more cannot be ticked, so they count as none. */
@@ -589,7 +574,8 @@ options_differ (Field    *field,
                 JsonNode *b)
 {
   for (guint i = 0; field->values[i] != NULL; i++)
-    if (holds_option (a, field->values[i]) != holds_option (b, field->values[i]))
+    if (crm_choice_value_holds (a, field->values[i])
+        != crm_choice_value_holds (b, field->values[i]))
       return TRUE;
   return FALSE;
 }
@@ -604,9 +590,7 @@ set_editor_value (CrmCustomerPage *self,
 
   if (field->kind == EDITOR_MULTI_CHOICE)
     {
-      for (guint i = 0; i < field->checks->len; i++)
-        gtk_check_button_set_active (g_ptr_array_index (field->checks, i),
-                                     holds_option (value, field->values[i]));
+      crm_choice_checks_set_value (field->control, value);
       return;
     }
   text = node_to_text (value, field);
@@ -1122,6 +1106,7 @@ build_custom_fields (CrmCustomerPage *self,
       const char *key;
       const char *type;
       const char *label;
+      const char *object;
       g_autofree char *name = NULL;
       Field *field;
 
@@ -1130,11 +1115,17 @@ build_custom_fields (CrmCustomerPage *self,
       key = json_object_get_string_member_with_default (definition, "key", NULL);
       type = json_object_get_string_member_with_default (definition, "type", "text");
       label = json_object_get_string_member_with_default (definition, "label", key);
+      object = json_object_get_string_member_with_default (definition, "object", "");
       if (key == NULL)
         continue;
-      name = g_strconcat ("custom.", key, NULL);
-      g_hash_table_insert (self->definitions, g_strconcat ("customers.", key, NULL),
+      g_hash_table_insert (self->definitions, g_strconcat (object, ".", key, NULL),
                            json_object_ref (definition));
+      /* A contact's are edited in its dialog. */
+      if (g_str_equal (object, "contacts"))
+        json_array_add_object_element (self->contact_fields, json_object_ref (definition));
+      if (!g_str_equal (object, "customers"))
+        continue;
+      name = g_strconcat ("custom.", key, NULL);
 
       if (g_str_equal (type, "choice"))
         {
@@ -1235,6 +1226,39 @@ clear_list (GtkListBox *list)
     gtk_list_box_remove (list, child);
 }
 
+/* A contact's custom values that are set, "Label: value" in the order of /fields, after
+ * its title, mobile, phone and e-mail on its row. */
+static void
+add_custom_parts (CrmCustomerPage *self,
+                  JsonObject      *contact,
+                  GPtrArray       *parts)
+{
+  CrmAuditNames names = { .users = self->users, .tags = self->tags,
+                          .fields = self->definitions };
+  JsonObject *custom = object_member (contact, "custom");
+
+  for (guint i = 0; custom != NULL && i < json_array_get_length (self->contact_fields); i++)
+    {
+      JsonObject *definition = json_array_get_object_element (self->contact_fields, i);
+      const char *key = json_object_get_string_member_with_default (definition, "key", "");
+      JsonNode *value = json_object_get_member (custom, key);
+      g_autofree char *name = g_strconcat ("custom.", key, NULL);
+      g_autofree char *text = NULL;
+
+      if (value == NULL || JSON_NODE_HOLDS_NULL (value)
+          || (JSON_NODE_HOLDS_ARRAY (value) && json_array_get_length (json_node_get_array (
+                                                 value)) == 0)
+          || (JSON_NODE_HOLDS_VALUE (value) && json_node_get_value_type (value) == G_TYPE_STRING
+              && *json_node_get_string (value) == '\0'))
+        continue;
+      text = crm_audit_value_text (&names, "contacts", name, value);
+      /* Translators: a contact's custom field on its row: the field's label, its value */
+      g_ptr_array_add (parts, g_strdup_printf (_("%s: %s"),
+                                               crm_audit_field_label (&names, "contacts", name),
+                                               text));
+    }
+}
+
 static void
 fill_contacts (CrmCustomerPage *self)
 {
@@ -1243,7 +1267,7 @@ fill_contacts (CrmCustomerPage *self)
   for (guint i = 0; self->contacts != NULL && i < json_array_get_length (self->contacts); i++)
     {
       JsonObject *contact = json_array_get_object_element (self->contacts, i);
-      g_autoptr(GPtrArray) parts = g_ptr_array_new ();
+      g_autoptr(GPtrArray) parts = g_ptr_array_new_with_free_func (g_free);
       g_autofree char *subtitle = NULL;
       const char *member_names[] = { "title", "mobile", "phone", "email" };
       GtkWidget *row;
@@ -1258,8 +1282,9 @@ fill_contacts (CrmCustomerPage *self)
                                                                           member_names[j], NULL);
 
           if (value != NULL && *value != '\0')
-            g_ptr_array_add (parts, (gpointer) value);
+            g_ptr_array_add (parts, g_strdup (value));
         }
+      add_custom_parts (self, contact, parts);
       g_ptr_array_add (parts, NULL);
       subtitle = g_strjoinv (" · ", (char **) parts->pdata);
       row = adw_action_row_new ();
@@ -2296,6 +2321,7 @@ open_contact_dialog (CrmCustomerPage *self,
 {
   static const char * const names[] = { "full_name", "title", "mobile", "phone", "email" };
   AdwMessageDialog *dialog;
+  JsonObject *custom;
 
   dialog = crm_form_dialog_new (GTK_WIDGET (self), id != 0 ? _("Edit Contact") : _("New Contact"),
                                 NULL, id != 0 ? _("_Save") : _("_Add"));
@@ -2307,6 +2333,16 @@ open_contact_dialog (CrmCustomerPage *self,
                               values != NULL
                               && json_object_get_boolean_member_with_default (values, "is_primary",
                                                                               FALSE));
+  custom = values != NULL ? object_member (values, "custom") : NULL;
+  for (guint i = 0; i < json_array_get_length (self->contact_fields); i++)
+    {
+      JsonObject *definition = json_array_get_object_element (self->contact_fields, i);
+      const char *key = json_object_get_string_member_with_default (definition, "key", "");
+
+      crm_form_dialog_add_custom_field (dialog, definition,
+                                        custom != NULL ? json_object_get_member (custom, key)
+                                                       : NULL);
+    }
   if (id != 0)
     {
       g_object_set_data_full (G_OBJECT (dialog), "crm-contact-id", g_memdup2 (&id, sizeof id),
@@ -2902,6 +2938,7 @@ crm_customer_page_finalize (GObject *object)
   g_ptr_array_unref (self->fields);
   g_ptr_array_unref (self->custom_rows);
   g_hash_table_unref (self->definitions);
+  json_array_unref (self->contact_fields);
 
   G_OBJECT_CLASS (crm_customer_page_parent_class)->finalize (object);
 }
@@ -2977,6 +3014,7 @@ crm_customer_page_init (CrmCustomerPage *self)
   self->custom_rows = g_ptr_array_new ();
   self->definitions = g_hash_table_new_full (g_str_hash, g_str_equal, g_free,
                                              (GDestroyNotify) json_object_unref);
+  self->contact_fields = json_array_new ();
   build_standard_fields (self);
   fill_owner_row (self);
   build_changed_bar (self);
@@ -3082,8 +3120,9 @@ crm_customer_page_load (CrmCustomerPage *self,
   self->loading = TRUE;
   set_busy (self);
   if (!self->have_definitions)
+    /* The customers' and their contacts' (and what the timeline names). */
     crm_api_client_call_async (self->api_client, SOUP_METHOD_GET, CRM_API_BASE "/fields",
-                               "object=customers", NULL, 0, self->cancellable, fields_cb,
+                               "limit=500", NULL, 0, self->cancellable, fields_cb,
                                g_object_ref (self));
   else
     {

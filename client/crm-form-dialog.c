@@ -5,13 +5,16 @@
 
 #include <glib/gi18n.h>
 
+#include "crm-custom-field-row.h"
 #include "crm-form-dialog.h"
 
 /*
- * A small form in an #AdwMessageDialog: named rows (text, switch, choice), their
- * values as one JSON object for the API, and each field's message from a 422
- * beside its row. The dialog closes on any response; when the server refuses
- * the values, the caller opens a new one with them and the messages.
+ * A small form in an #AdwMessageDialog: named rows (text, switch, choice, custom
+ * fields of /fields), their values as one JSON object for the API, and each field's
+ * message from a 422 beside its row. The dialog closes on any response; when the server
+ * refuses the values, the caller opens a new one with them and the messages. Custom
+ * fields are checked as they change by the common validator: while one is wrong, its
+ * message shows and the dialog cannot be accepted.
  */
 
 #define ROWS_KEY "crm-form-rows"
@@ -23,6 +26,7 @@ typedef struct
   GtkWidget       *control;   /* the switch */
   GtkLabel        *message;
   const CrmChoice *choices;
+  gboolean         custom;    /* a custom field's row (crm_custom_field_row_new ()) */
 } FormRow;
 
 static void
@@ -173,20 +177,29 @@ crm_form_dialog_get_row (AdwMessageDialog *dialog,
  * crm_form_dialog_dup_values:
  *
  * Returns: (transfer full): a JSON object: text (trimmed; null when empty),
- *   switches as booleans, choices as their API values
+ *   switches as booleans, choices as their API values, custom fields' values in the
+ *   object "custom" (null when empty)
  */
 JsonNode *
 crm_form_dialog_dup_values (AdwMessageDialog *dialog)
 {
   GPtrArray *rows = get_rows (dialog);
   g_autoptr(JsonObject) values = json_object_new ();
+  g_autoptr(JsonObject) custom = NULL;
   JsonNode *node = json_node_new (JSON_NODE_OBJECT);
 
   for (guint i = 0; i < rows->len; i++)
     {
       FormRow *row = g_ptr_array_index (rows, i);
 
-      if (row->control != NULL)
+      if (row->custom)
+        {
+          if (custom == NULL)
+            custom = json_object_new ();
+          json_object_set_member (custom, crm_custom_field_row_get_key (row->row),
+                                  crm_custom_field_row_dup_value (row->row));
+        }
+      else if (row->control != NULL)
         json_object_set_boolean_member (values, row->name,
                                         gtk_switch_get_active (GTK_SWITCH (row->control)));
       else if (row->choices != NULL)
@@ -207,11 +220,85 @@ crm_form_dialog_dup_values (AdwMessageDialog *dialog)
             json_object_set_string_member (values, row->name, text);
         }
     }
+  if (custom != NULL)
+    json_object_set_object_member (values, "custom", g_steal_pointer (&custom));
   json_node_set_object (node, values);
   return node;
 }
 
-/* Each field's message beside its row; NULL clears them. */
+static void
+show_message (FormRow    *row,
+              const char *message)
+{
+  gtk_label_set_text (row->message, message != NULL ? message : "");
+  gtk_widget_set_tooltip_text (GTK_WIDGET (row->message), message);
+  gtk_widget_set_visible (GTK_WIDGET (row->message), message != NULL);
+  if (message != NULL)
+    gtk_widget_add_css_class (row->row, "error");
+  else
+    gtk_widget_remove_css_class (row->row, "error");
+}
+
+/* What the common validator finds wrong with a custom field's row, translated. */
+static const char *
+custom_problem (FormRow *row)
+{
+  const char *problem = row->custom ? crm_custom_field_row_get_problem (row->row) : NULL;
+
+  return problem != NULL ? _(problem) : NULL;
+}
+
+/* Says beside each custom field what is wrong with it; the dialog is accepted only
+ * when nothing is. */
+static void
+check_custom_fields (AdwMessageDialog *dialog)
+{
+  GPtrArray *rows = get_rows (dialog);
+  gboolean valid = TRUE;
+
+  for (guint i = 0; i < rows->len; i++)
+    {
+      FormRow *row = g_ptr_array_index (rows, i);
+      const char *problem;
+
+      if (!row->custom)
+        continue;
+      problem = custom_problem (row);
+      show_message (row, problem);
+      valid = valid && problem == NULL;
+    }
+  adw_message_dialog_set_response_enabled (dialog, "accept", valid);
+}
+
+/**
+ * crm_form_dialog_add_custom_field:
+ * @definition: a custom field of /fields
+ * @value: (nullable): its value
+ *
+ * A row for the custom field by its type, named "custom.KEY"; its value goes in the
+ * member "custom" of crm_form_dialog_dup_values ().
+ *
+ * Returns: (transfer none) (nullable): the row; %NULL for a definition without a key
+ */
+GtkWidget *
+crm_form_dialog_add_custom_field (AdwMessageDialog *dialog,
+                                  JsonObject       *definition,
+                                  JsonNode         *value)
+{
+  GtkWidget *row = crm_custom_field_row_new (definition, G_CALLBACK (check_custom_fields),
+                                             dialog);
+
+  if (row == NULL)
+    return NULL;
+  crm_custom_field_row_set_value (row, value);
+  add_row (dialog, gtk_widget_get_name (row),
+           adw_preferences_row_get_title (ADW_PREFERENCES_ROW (row)), row)->custom = TRUE;
+  check_custom_fields (dialog);
+  return row;
+}
+
+/* Each field's message beside its row; NULL clears them (a custom field keeps what the
+ * validator finds wrong with it). */
 void
 crm_form_dialog_show_errors (AdwMessageDialog *dialog,
                              JsonObject       *fields)
@@ -225,12 +312,6 @@ crm_form_dialog_show_errors (AdwMessageDialog *dialog,
 
       if (fields != NULL)
         message = json_object_get_string_member_with_default (fields, row->name, NULL);
-      gtk_label_set_text (row->message, message != NULL ? message : "");
-      gtk_widget_set_tooltip_text (GTK_WIDGET (row->message), message);
-      gtk_widget_set_visible (GTK_WIDGET (row->message), message != NULL);
-      if (message != NULL)
-        gtk_widget_add_css_class (row->row, "error");
-      else
-        gtk_widget_remove_css_class (row->row, "error");
+      show_message (row, message != NULL ? message : custom_problem (row));
     }
 }

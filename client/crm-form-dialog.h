@@ -25,6 +25,9 @@ GtkWidget        *crm_form_dialog_add_choice  (AdwMessageDialog *dialog,
                                                const char       *title,
                                                const CrmChoice  *choices,
                                                const char       *value);
+GtkWidget        *crm_form_dialog_add_custom_field (AdwMessageDialog *dialog,
+                                                    JsonObject       *definition,
+                                                    JsonNode         *value);
 GtkWidget        *crm_form_dialog_get_row     (AdwMessageDialog *dialog,
                                                const char       *name);
 JsonNode         *crm_form_dialog_dup_values  (AdwMessageDialog *dialog);

@@ -210,6 +210,14 @@ seed_extras (Fixture *fixture)
     "{\"object\":\"customers\",\"key\":\"channels\",\"label\":\"渠道 Channels\","
     "\"type\":\"multi_choice\",\"choices\":[\"电话\",\"微信\",\"展会\",\"微信, 短信\"]}",
   };
+  static const char * const contact_fields[] = {
+    "{\"object\":\"contacts\",\"key\":\"wechat\",\"label\":\"微信号 WeChat ID\","
+    "\"type\":\"text\",\"required\":true}",
+    "{\"object\":\"contacts\",\"key\":\"reach\",\"label\":\"联系方式 Reach by\","
+    "\"type\":\"multi_choice\",\"choices\":[\"电话\",\"微信, 短信\"]}",
+    "{\"object\":\"contacts\",\"key\":\"birthday\",\"label\":\"生日 Birthday\","
+    "\"type\":\"date\"}",
+  };
   g_autoptr(JsonNode) vip = NULL;
   g_autoptr(JsonNode) key = NULL;
   g_autoptr(JsonNode) found = NULL;
@@ -307,6 +315,15 @@ seed_extras (Fixture *fixture)
                                                id, i);
       g_autoptr(JsonNode) contact = call (fixture, fixture->rep_token, "POST", "/api/v1/contacts",
                                           body, NULL, &status);
+
+      g_assert_cmpuint (status, ==, 201);
+    }
+
+  /* The contacts' custom fields, once the contacts above are in: one of them required. */
+  for (guint i = 0; i < G_N_ELEMENTS (contact_fields); i++)
+    {
+      g_autoptr(JsonNode) field = call (fixture, fixture->admin_token, "POST", "/api/v1/fields",
+                                        contact_fields[i], NULL, &status);
 
       g_assert_cmpuint (status, ==, 201);
     }
@@ -1234,6 +1251,22 @@ server_contact (Fixture    *fixture,
   return NULL;
 }
 
+/* The check button of @option in a multiple-choice @row. */
+static GtkCheckButton *
+choice_check_in_row (GtkWidget  *row,
+                     const char *option)
+{
+  GtkWidget *check;
+
+  g_assert_nonnull (row);
+  g_assert_null (find_descendant (row, GTK_TYPE_EDITABLE));
+  check = find_label (row, option);
+  g_assert_nonnull (check);
+  check = gtk_widget_get_ancestor (check, GTK_TYPE_CHECK_BUTTON);
+  g_assert_nonnull (check);
+  return GTK_CHECK_BUTTON (check);
+}
+
 /* Tags, contacts and a follow-up from the customer page, each saved at once;
  * the timeline reads them back in words. */
 static void
@@ -1278,6 +1311,29 @@ check_page_actions (Fixture *fixture,
                          contact_name);
   gtk_editable_set_text (GTK_EDITABLE (crm_form_dialog_get_row (dialog, "mobile")),
                          zh ? "+86 138-0013-8001" : "+86 138-0013-8002");
+  /* The contacts' custom fields of /fields, checked as the server checks them: while the
+   * required one is empty or the date is no date, the dialog cannot be accepted. */
+  g_assert_true (ADW_IS_ENTRY_ROW (crm_form_dialog_get_row (dialog, "custom.wechat")));
+  g_assert_true (gtk_widget_has_css_class (crm_form_dialog_get_row (dialog, "custom.wechat"),
+                                           "error"));
+  g_assert_false (adw_message_dialog_get_response_enabled (dialog, "accept"));
+  gtk_editable_set_text (GTK_EDITABLE (crm_form_dialog_get_row (dialog, "custom.wechat")),
+                         zh ? "wx_lilei" : "wx_hanmeimei");
+  gtk_editable_set_text (GTK_EDITABLE (crm_form_dialog_get_row (dialog, "custom.birthday")),
+                         "1990-02-30");
+  g_assert_true (gtk_widget_has_css_class (crm_form_dialog_get_row (dialog, "custom.birthday"),
+                                           "error"));
+  g_assert_false (adw_message_dialog_get_response_enabled (dialog, "accept"));
+  wait_until (fixture, GTK_WIDGET (dialog), always, "the contact dialog's messages");
+  screenshot (fixture, GTK_WIDGET (dialog), "contact-fields-invalid");
+  gtk_editable_set_text (GTK_EDITABLE (crm_form_dialog_get_row (dialog, "custom.birthday")),
+                         "1990-02-14");
+  gtk_check_button_set_active (choice_check_in_row (crm_form_dialog_get_row (dialog,
+                                                                             "custom.reach"),
+                                                    "微信, 短信"), TRUE);
+  g_assert_false (gtk_widget_has_css_class (crm_form_dialog_get_row (dialog, "custom.wechat"),
+                                            "error"));
+  g_assert_true (adw_message_dialog_get_response_enabled (dialog, "accept"));
   wait_until (fixture, GTK_WIDGET (dialog), always, "the filled contact dialog");
   screenshot (fixture, GTK_WIDGET (dialog), "contact");
   respond (dialog, "accept");
@@ -1286,9 +1342,32 @@ check_page_actions (Fixture *fixture,
   g_assert_nonnull (contact);
   g_assert_cmpstr (crm_test_json_get_string (contact, "mobile"), ==,
                    zh ? "13800138001" : "13800138002");
+  {
+    JsonObject *custom = json_object_get_object_member (json_node_get_object (contact),
+                                                        "custom");
+    JsonArray *reach = json_object_get_array_member (custom, "reach");
+
+    g_assert_cmpstr (json_object_get_string_member (custom, "wechat"), ==,
+                     zh ? "wx_lilei" : "wx_hanmeimei");
+    g_assert_cmpstr (json_object_get_string_member (custom, "birthday"), ==, "1990-02-14");
+    g_assert_cmpuint (json_array_get_length (reach), ==, 1);
+    g_assert_cmpstr (json_array_get_string_element (reach, 0), ==, "微信, 短信");
+  }
   contact_id = crm_test_json_get_int (contact, "id");
   contacts = _crm_customer_page_dup_contacts_text (page);
   g_assert_nonnull (strstr (contacts, contact_name));
+  /* Its custom values on its row. */
+  {
+    g_autofree char *wechat = g_strdup_printf (_("%s: %s"), "微信号 WeChat ID",
+                                               zh ? "wx_lilei" : "wx_hanmeimei");
+    g_autofree char *reach = g_strdup_printf (_("%s: %s"), "联系方式 Reach by", "微信, 短信");
+
+    g_test_message ("Contacts:\n%s", contacts);
+    g_assert_nonnull (strstr (contacts, wechat));
+    g_assert_nonnull (strstr (contacts, reach));
+    screenshot_scrolled_to (fixture, template_child (page, CRM_TYPE_CUSTOMER_PAGE,
+                                                     "contacts_list"), 200, "contacts-custom");
+  }
 
   /* Made primary: the other contact is not any more. */
   g_assert_true (gtk_widget_activate_action (GTK_WIDGET (page), "customer.make-primary", "x",
@@ -1306,6 +1385,14 @@ check_page_actions (Fixture *fixture,
   g_assert_cmpstr (gtk_editable_get_text (GTK_EDITABLE (crm_form_dialog_get_row (dialog,
                                                                                  "full_name"))),
                    ==, contact_name);
+  /* Its custom values, a multiple choice ticked from the array (an option with a comma). */
+  g_assert_cmpstr (gtk_editable_get_text (GTK_EDITABLE (crm_form_dialog_get_row (
+                     dialog, "custom.wechat"))), ==, zh ? "wx_lilei" : "wx_hanmeimei");
+  g_assert_true (gtk_check_button_get_active (choice_check_in_row (
+    crm_form_dialog_get_row (dialog, "custom.reach"), "微信, 短信")));
+  g_assert_false (gtk_check_button_get_active (choice_check_in_row (
+    crm_form_dialog_get_row (dialog, "custom.reach"), "电话")));
+  g_assert_true (adw_message_dialog_get_response_enabled (dialog, "accept"));
   gtk_editable_set_text (GTK_EDITABLE (crm_form_dialog_get_row (dialog, "title")), "总经理");
   gtk_editable_set_text (GTK_EDITABLE (crm_form_dialog_get_row (dialog, "email")), "wrong@");
   respond (dialog, "accept");
@@ -1378,22 +1465,6 @@ check_page_actions (Fixture *fixture,
   g_assert_true (gtk_widget_activate_action (GTK_WIDGET (page), "customer.add-tag", "x", vip));
   wait_until (fixture, NULL, customer_saved, "adding the tag back");
   scroll_page_to_end (fixture, "customer-more");
-}
-
-/* The check button of @option in a multiple-choice @row. */
-static GtkCheckButton *
-choice_check_in_row (GtkWidget  *row,
-                     const char *option)
-{
-  GtkWidget *check;
-
-  g_assert_nonnull (row);
-  g_assert_null (find_descendant (row, GTK_TYPE_EDITABLE));
-  check = find_label (row, option);
-  g_assert_nonnull (check);
-  check = gtk_widget_get_ancestor (check, GTK_TYPE_CHECK_BUTTON);
-  g_assert_nonnull (check);
-  return GTK_CHECK_BUTTON (check);
 }
 
 /* The check button of @option in the customer page's row of the field @field. */
@@ -2263,8 +2334,10 @@ check_merge_and_bin (Fixture *fixture)
                                 zh ? "13955500001" : "13955500002");
   survivor = create_customer (fixture, survivor_body);
   loser = create_customer (fixture, loser_body);
-  contact_body = g_strdup_printf ("{\"customer_id\":%" G_GINT64_FORMAT ",\"full_name\":\"%s\"}",
-                                  loser, zh ? "周杰" : "陈静");
+  /* With the contacts' required custom field (seed_extras ()). */
+  contact_body = g_strdup_printf ("{\"customer_id\":%" G_GINT64_FORMAT ",\"full_name\":\"%s\","
+                                  "\"custom\":{\"wechat\":\"wx_merge\"}}", loser,
+                                  zh ? "周杰" : "陈静");
   contact = call (fixture, fixture->admin_token, "POST", "/api/v1/contacts", contact_body, NULL,
                   &status);
   g_assert_cmpuint (status, ==, 201);
