@@ -130,6 +130,7 @@ apply (PGconn           *conn,
   g_autoptr(GError) local_error = NULL;
   g_autofree char *sql = NULL;
   const char *values[2] = { version, migration->name };
+  gint64 started = g_get_monotonic_time ();
   gsize size;
 
   bytes = g_resources_lookup_data (path, G_RESOURCE_LOOKUP_FLAGS_NONE, error);
@@ -158,8 +159,51 @@ apply (PGconn           *conn,
       g_autoptr(PGresult) rollback = PQexec (conn, "ROLLBACK");
       return FALSE;
     }
-  g_message ("Applied migration %s", migration->name);
+  /* How long: an upgrade of a large database may take minutes (bench/README.md). */
+  g_message ("Applied migration %s in %.1f s", migration->name,
+             (g_get_monotonic_time () - started) / 1e6);
   return TRUE;
+}
+
+/* The tables that have pages but few of them marked all-visible. */
+static const char unvacuumed_tables_sql[] =
+  "SELECT string_agg (format ('%I.%I', n.nspname, c.relname), ', ' ORDER BY c.relname)\n"
+  "FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace\n"
+  "WHERE c.relkind = 'r' AND n.nspname = 'public' AND c.relpages > 0\n"
+  "  AND c.relallvisible < c.relpages / 2 AND pg_has_role (c.relowner, 'USAGE')";
+
+/*
+ * A migration that rewrites a table (0014's ALTER TABLE … TYPE … USING) leaves it with an
+ * empty visibility map, and autovacuum counts a rewrite as no change: until a VACUUM,
+ * every index-only scan (a jump deep into the list, a sales rep's count) reads the table
+ * as well, a jump to the 500,000th customer 2.9 s instead of 0.15 s. So after migrations
+ * the tables mostly not marked all-visible are vacuumed, outside the migrations'
+ * transactions (VACUUM cannot run in one): 2.7 s for 1,000,000 customers. A failure
+ * here is only logged: the schema is in place, and autovacuum comes later.
+ */
+static void
+vacuum_rewritten (PGconn *conn)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(PGresult) tables = crm_db_exec (conn, unvacuumed_tables_sql, 0, NULL, &error);
+  g_autofree char *sql = NULL;
+  gint64 started = g_get_monotonic_time ();
+
+  if (tables == NULL || PQntuples (tables) != 1 || PQgetisnull (tables, 0, 0))
+    {
+      if (error != NULL)
+        g_warning ("Cannot list the tables to vacuum after migrating: %s", error->message);
+      return;
+    }
+  /* Names from the catalog, quoted by format (%I). */
+  sql = g_strconcat ("VACUUM ", PQgetvalue (tables, 0, 0), NULL);
+  if (!crm_db_exec_command (conn, sql, &error))
+    {
+      g_warning ("Cannot vacuum after migrating: %s", error->message);
+      return;
+    }
+  g_message ("Vacuumed %s in %.1f s", PQgetvalue (tables, 0, 0),
+             (g_get_monotonic_time () - started) / 1e6);
 }
 
 /**
@@ -209,6 +253,8 @@ crm_migrate_run (PGconn  *conn,
         goto out;
       applied++;
     }
+  if (applied > 0)
+    vacuum_rewritten (conn);
   ok = TRUE;
 
 out:
