@@ -148,7 +148,8 @@ customers_measure() {
     "count|0|/api/v1/customers/count"
   )
   # The plans first: they explain the figures, and a slow search makes the rows long.
-  customers_explain "$rep_id" "${qs2[0]}" "${qs4[0]}" || echo "bench/run: EXPLAIN failed" >&2
+  customers_explain "$rep_id" "${qs2[0]}" "${qs4[0]}" "${qmail[0]}" "${qcontact[0]}" \
+    || echo "bench/run: EXPLAIN failed" >&2
   {
     echo "Queries (from $(rep_name 1)'s customers): 2-char ${qs2[*]}; 4-char ${qs4[*]};"
     echo "  e-mail ${qmail[*]}; mobile ${qmob[*]}; contact ${qcontact[*]}; filter industry=$ind city=$city;"
@@ -185,20 +186,22 @@ customers_measure() {
 
 }
 
-# EXPLAIN (ANALYZE, BUFFERS) of the list SQL the server builds (crm-resource.c
+# EXPLAIN (ANALYZE, BUFFERS) of the list SQL the server builds for each text given after
+# the rep's id (the first 2-character, 4-character, e-mail and contact text) (crm-resource.c
 # append_select_sorted + append_where, customers: default sort -updated_at, limit 50 + 1)
 # as rapport_app with the settings the server applies for that user (crm-call.c
 # apply_settings, from rapport_principal ()). The search itself runs inside
 # rapport_customers_matching_page () (sql/0009-search-pages.sql), a page at a time:
 # auto_explain shows its plan.
 customers_explain() {
-  local rep_id=$1 q2=$2 q4=$3 user_id label q fields scope_sql
+  local rep_id=$1 user_id label q fields scope_sql
+  local -a qs=("${@:2}")
   fields="'kind', r.kind, 'name', r.name, 'registration_no', r.registration_no, 'industry', r.industry, 'size', r.size, 'potential', r.potential, 'level', r.level, 'source', r.source, 'province', r.province, 'city', r.city, 'district', r.district, 'address', r.address, 'mobile', r.mobile, 'phone', r.phone, 'email', r.email, 'website', r.website, 'notes', r.notes, 'credit_terms', r.credit_terms, 'owner_id', r.owner_id, 'tags', r.tags, 'custom', r.custom, 'marketing_consent', r.marketing_consent, 'consent_at', r.consent_at, 'consent_source', r.consent_source, 'followed_up_at', r.followed_up_at, 'deleted_at', r.deleted_at, 'merged_into', r.merged_into"
   plans="$work/plans.txt"
   : >"$plans"
   export BENCH_PLANS_FILE=$plans
   for user_id in "$rep_id" "$(sql -At -c "SELECT id FROM users WHERE username = 'bench-admin'")"; do
-    for q in "$q2" "$q4"; do
+    for q in "${qs[@]}"; do
       label="$(sql -At -c "SELECT username FROM users WHERE id = $user_id") q=$q (${#q} chars)"
       # The rep reads in own scope: the server adds the owner condition (append_where).
       scope_sql=

@@ -1,0 +1,248 @@
+-- SPDX-License-Identifier: GPL-3.0-or-later
+-- A search finds a customer through its contacts from the customer's own row (issues 4
+-- and 6). Timings of the upgrade at 1,000,000 customers are in bench/README.md
+-- ("Upgrading a large database").
+--
+-- ?q= matched the contacts apart (0012, rapport_search_contact_customers ()): every
+-- contact holding the text, whoever owns its customer, then each of their customers
+-- looked up by id to test its owner, deleted_at and sort key. An e-mail fragment (the
+-- seeded e-mails share their customer's domain: ~25,000 customers and ~22,000 contacts
+-- at 1,000,000) read ~18,000 pages of contacts and customers, more than the embedded
+-- cluster's shared_buffers hold: p95 175-250 ms, against 8-31 ms for the other texts.
+-- Now the customer row keeps its contacts' search texts (maintained by the triggers
+-- below), and one scan of customers answers the whole match: a sales rep's through the
+-- owner index and the search indexes together, nobody's through contacts.
+
+ALTER TABLE customers
+  -- The contacts' search_doc in id order, between each two U+001F, a control character
+  -- no stored text holds (common/crm-validate.c refuses them), so that a text matches
+  -- across two contacts only if it holds one too (and then it matches no contact: see
+  -- rapport_customer_match ()). NULL without contacts.
+  ADD COLUMN contacts_doc text,
+  -- Their name_bigrams, merged (sorted, distinct). NULL without contacts.
+  ADD COLUMN contacts_bigrams text[];
+
+-- A customer's contacts' texts, as the two columns hold them. (Each reads contacts from
+-- its own FROM, so that it is called, not inlined, in the rewrite below.)
+CREATE FUNCTION rapport_contacts_search_doc (customer bigint) RETURNS text
+LANGUAGE sql STABLE SET search_path = public, pg_temp AS $$
+  SELECT string_agg (k.search_doc, chr (31) ORDER BY k.id) FROM contacts k
+  WHERE k.customer_id = customer
+$$;
+CREATE FUNCTION rapport_contacts_search_bigrams (customer bigint) RETURNS text[]
+LANGUAGE sql STABLE SET search_path = public, pg_temp AS $$
+  SELECT array_agg (DISTINCT u.b ORDER BY u.b) FROM contacts k, unnest (k.name_bigrams) AS u (b)
+  WHERE k.customer_id = customer
+$$;
+
+-- Brings the contacts' texts of these customers up to date. The rows are locked first,
+-- so that the texts are read after any other transaction that changed these customers'
+-- contacts has committed (each statement of this VOLATILE function takes a new
+-- snapshot): two people adding a contact to one customer at once both end up in it.
+CREATE FUNCTION rapport_customers_refresh_contacts (ids bigint[]) RETURNS void
+LANGUAGE plpgsql VOLATILE SECURITY DEFINER SET search_path = public, pg_temp AS $$
+BEGIN
+  PERFORM FROM customers WHERE id = ANY (ids) ORDER BY id FOR NO KEY UPDATE;
+  UPDATE customers c SET contacts_doc = t.doc, contacts_bigrams = t.bigrams
+  FROM (SELECT i.id, rapport_contacts_search_doc (i.id) AS doc,
+               rapport_contacts_search_bigrams (i.id) AS bigrams
+        FROM unnest (ids) AS i (id)) AS t
+  WHERE c.id = t.id
+    AND (c.contacts_doc IS DISTINCT FROM t.doc OR c.contacts_bigrams IS DISTINCT FROM t.bigrams);
+END
+$$;
+REVOKE EXECUTE ON FUNCTION rapport_customers_refresh_contacts (bigint[]),
+  rapport_contacts_search_doc (bigint), rapport_contacts_search_bigrams (bigint) FROM PUBLIC;
+
+-- Once per statement that adds, changes, moves (a merge) or removes contacts: the
+-- customers whose contacts' search texts changed, on either side of a move.
+CREATE FUNCTION rapport_contacts_search_changed () RETURNS trigger
+LANGUAGE plpgsql SECURITY DEFINER SET search_path = public, pg_temp AS $$
+DECLARE
+  ids bigint[];
+BEGIN
+  IF TG_OP = 'INSERT' THEN
+    SELECT array_agg (DISTINCT n.customer_id) INTO ids FROM new_contacts n;
+  ELSIF TG_OP = 'DELETE' THEN
+    SELECT array_agg (DISTINCT o.customer_id) INTO ids FROM old_contacts o;
+  ELSE
+    SELECT array_agg (DISTINCT x.id) INTO ids
+    FROM old_contacts o JOIN new_contacts n ON n.id = o.id,
+         LATERAL (VALUES (o.customer_id), (n.customer_id)) AS x (id)
+    WHERE o.customer_id <> n.customer_id OR o.search_doc IS DISTINCT FROM n.search_doc
+       OR o.name_bigrams IS DISTINCT FROM n.name_bigrams;
+  END IF;
+  IF ids IS NOT NULL THEN
+    PERFORM rapport_customers_refresh_contacts (ids);
+  END IF;
+  RETURN NULL;
+END
+$$;
+CREATE TRIGGER contacts_search_insert AFTER INSERT ON contacts
+  REFERENCING NEW TABLE AS new_contacts
+  FOR EACH STATEMENT EXECUTE FUNCTION rapport_contacts_search_changed ();
+CREATE TRIGGER contacts_search_update AFTER UPDATE ON contacts
+  REFERENCING OLD TABLE AS old_contacts NEW TABLE AS new_contacts
+  FOR EACH STATEMENT EXECUTE FUNCTION rapport_contacts_search_changed ();
+CREATE TRIGGER contacts_search_delete AFTER DELETE ON contacts
+  REFERENCING OLD TABLE AS old_contacts
+  FOR EACH STATEMENT EXECUTE FUNCTION rapport_contacts_search_changed ();
+
+-- As 0003's: the contacts' texts on the row are no edit of the customer either.
+CREATE OR REPLACE FUNCTION rapport_customers_touch () RETURNS trigger
+LANGUAGE plpgsql AS $$
+DECLARE
+  quiet text[] := ARRAY['level', 'followed_up_at', 'version', 'updated_at', 'name_key',
+                        'search_doc', 'name_bigrams', 'contacts_doc', 'contacts_bigrams'];
+BEGIN
+  IF (to_jsonb(NEW) - quiet) IS DISTINCT FROM (to_jsonb(OLD) - quiet) THEN
+    NEW.updated_at := now();
+    NEW.version := OLD.version + 1;
+  END IF;
+  IF NEW.marketing_consent IS DISTINCT FROM OLD.marketing_consent THEN
+    NEW.consent_at := now();
+  END IF;
+  RETURN NEW;
+END
+$$;
+
+-- The existing customers' contacts, written by rewriting the table: every row once, in a
+-- compact table with its indexes built anew. (An UPDATE of every row would leave the
+-- table twice its size, half of it dead rows, and update each of its indexes row by row.)
+-- 1,000,000 customers: see bench/README.md.
+SET LOCAL maintenance_work_mem = '512MB';
+ALTER TABLE customers
+  ALTER COLUMN contacts_doc TYPE text USING rapport_contacts_search_doc (id),
+  ALTER COLUMN contacts_bigrams TYPE text[] USING rapport_contacts_search_bigrams (id);
+
+CREATE INDEX customers_contacts_search_idx ON customers USING gin (contacts_doc gin_trgm_ops);
+CREATE INDEX customers_contacts_bigrams_idx ON customers USING gin (contacts_bigrams);
+ALTER TABLE customers ALTER COLUMN contacts_doc SET STATISTICS 1000;
+ANALYZE customers (contacts_doc, contacts_bigrams);
+
+-- The condition on customer alias that it matches q, by its own text within the
+-- customers.read scope ($3) or its contacts' within the contacts.read scope ($4), with
+-- $1 the LIKE pattern and $2 the lower-cased text (as rapport_search_condition ()).
+-- When both scopes are the same (every built-in role), one scope test follows the
+-- match, so the indexes of both texts and the owner's serve it together; same_scope
+-- NULL: no scope test (the caller's to add, for scopes that are the same).
+CREATE FUNCTION rapport_customer_match (alias text, q text, same_scope boolean) RETURNS text
+LANGUAGE sql IMMUTABLE PARALLEL SAFE AS $$
+  SELECT CASE WHEN same_scope IS NULL THEN format ('(%s OR %s)', own, theirs)
+    WHEN same_scope
+    THEN format ('(%s OR %s) AND rapport_in_scope ($3, %I.owner_id)', own, theirs, alias)
+    ELSE format ('((%s AND rapport_in_scope ($3, %3$I.owner_id))'
+                 ' OR (%s AND rapport_in_scope ($4, %3$I.owner_id)))', own, theirs, alias)
+  END
+  FROM (SELECT rapport_search_condition (alias, q) AS own,
+               CASE WHEN strpos (q, chr (31)) > 0 THEN 'false'
+                    WHEN length (q) >= 3 THEN format ('%I.contacts_doc LIKE $1', alias)
+                    WHEN length (q) = 2 THEN format ('%I.contacts_bigrams @> ARRAY[$2]', alias)
+                    ELSE format ('strpos (%I.contacts_doc, $2) > 0', alias)
+               END AS theirs) AS p
+$$;
+
+-- As 0009's, the customers' share counting the contacts' texts on the row.
+CREATE OR REPLACE FUNCTION rapport_search_estimate (q text, OUT customers_share float8,
+                                                    OUT contacts_share float8,
+                                                    OUT contacts_rows float8)
+LANGUAGE plpgsql VOLATILE SET search_path = public, pg_temp AS $$
+DECLARE
+  plan json;
+BEGIN
+  -- Scope 'all': the scope test folds away.
+  EXECUTE 'EXPLAIN (FORMAT JSON) SELECT FROM customers s WHERE '
+          || rapport_customer_match ('s', q, true)
+  INTO plan USING rapport_search_pattern (q), lower (q), 'all';
+  customers_share := (plan -> 0 -> 'Plan' ->> 'Plan Rows')::float8
+    / greatest (1, (SELECT reltuples FROM pg_class WHERE oid = 'customers'::regclass));
+  contacts_share := 0;
+  contacts_rows := 0;
+END
+$$;
+
+-- As 0012's, with the match on the customer row alone.
+CREATE OR REPLACE FUNCTION rapport_customers_matching (q text) RETURNS SETOF bigint
+LANGUAGE plpgsql STABLE ROWS 100 SECURITY DEFINER SET search_path = public, pg_temp AS $$
+DECLARE
+  customers_scope text := rapport_scope ('customers.read');
+  contacts_scope text := rapport_scope ('contacts.read');
+BEGIN
+  RETURN QUERY EXECUTE
+    'SELECT s.id FROM customers s WHERE '
+    || rapport_customer_match ('s', q, customers_scope = contacts_scope)
+  USING rapport_search_pattern (q), lower (q), customers_scope, contacts_scope;
+END
+$$;
+
+-- As 0012's: the same rows in the same order, each customer matched on its own row.
+CREATE OR REPLACE FUNCTION rapport_customers_matching_page (q text, lim integer, deleted boolean,
+                                                            sort_column text, descending boolean,
+                                                            after_value text, after_id bigint)
+RETURNS SETOF bigint
+LANGUAGE plpgsql STABLE ROWS 50 SECURITY DEFINER SET search_path = public, pg_temp AS $$
+DECLARE
+  walk_rows constant integer := 5000;
+  few_rows constant integer := 2000;
+  customers_scope text := rapport_scope ('customers.read');
+  contacts_scope text := rapport_scope ('contacts.read');
+  match text := rapport_customer_match ('s', q, customers_scope = contacts_scope);
+  s_where text := rapport_search_page_where ('s', sort_column, descending,
+                                             after_id IS NOT NULL, deleted);
+  dir text := CASE WHEN descending THEN ' DESC' ELSE ' ASC' END;
+  ids bigint[];
+  estimate record;
+BEGIN
+  IF sort_column IS NULL THEN
+    RETURN QUERY EXECUTE
+      'SELECT s.id FROM customers s WHERE ' || match || s_where || ' LIMIT $7'
+    USING rapport_search_pattern (q), lower (q), customers_scope, contacts_scope,
+          after_value, after_id, lim;
+    RETURN;
+  END IF;
+
+  -- A common text: the walk of the sort order (0009), stopping after a page.
+  estimate := rapport_search_estimate (q);
+  IF estimate.customers_share * walk_rows * 2 >= lim THEN
+    EXECUTE format (
+      'SELECT array_agg (w.id) FROM (SELECT m.id FROM (SELECT s.id, s.%1$I AS k, '
+      || match || ' AS hit FROM customers s WHERE rapport_in_scope ($3, s.owner_id)'
+      || s_where || ' ORDER BY s.%1$I%2$s, s.id%2$s LIMIT $8) m'
+      || ' WHERE m.hit ORDER BY m.k%2$s, m.id%2$s LIMIT $7) w', sort_column, dir)
+    INTO ids
+    USING rapport_search_pattern (q), lower (q), customers_scope, contacts_scope,
+          after_value, after_id, lim, walk_rows;
+    IF cardinality (ids) >= lim THEN
+      RETURN QUERY SELECT unnest (ids);
+      RETURN;
+    END IF;
+  END IF;
+
+  -- Few matches expected (a mobile, a name): all of them through the search indexes
+  -- alone, the scope tested after. With the scope in the match, a sales rep's search
+  -- also built a bitmap of the rep's 20,000 customers from the owner's index, 15-30 ms
+  -- at 1,000,000, more than reading a few hundred matches of every owner.
+  IF customers_scope = contacts_scope
+     AND estimate.customers_share
+         * (SELECT reltuples FROM pg_class WHERE oid = 'customers'::regclass) <= few_rows THEN
+    RETURN QUERY EXECUTE format (
+      'WITH m AS MATERIALIZED (SELECT s.id, s.owner_id, s.%1$I AS k FROM customers s WHERE '
+      || rapport_customer_match ('s', q, NULL) || s_where
+      || ') SELECT m.id FROM m WHERE rapport_in_scope ($3, m.owner_id)'
+      || ' ORDER BY m.k%2$s, m.id%2$s LIMIT $7', sort_column, dir)
+    USING rapport_search_pattern (q), lower (q), customers_scope, contacts_scope,
+          after_value, after_id, lim;
+    RETURN;
+  END IF;
+
+  RETURN QUERY EXECUTE format (
+    'WITH m AS MATERIALIZED (SELECT s.id, s.%1$I AS k FROM customers s WHERE '
+    || match || s_where
+    || ') SELECT m.id FROM m ORDER BY m.k%2$s, m.id%2$s LIMIT $7', sort_column, dir)
+  USING rapport_search_pattern (q), lower (q), customers_scope, contacts_scope,
+        after_value, after_id, lim;
+END
+$$;
+
+-- Nothing asks the contacts apart any more.
+DROP FUNCTION rapport_search_contact_customers (text);
