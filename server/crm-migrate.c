@@ -173,7 +173,7 @@ static const char unvacuumed_tables_sql[] =
   "  AND c.relallvisible < c.relpages / 2 AND pg_has_role (c.relowner, 'USAGE')";
 
 /*
- * A migration that rewrites a table (0014's ALTER TABLE … TYPE … USING) leaves it with an
+ * A migration that rewrites a table (0017's ALTER TABLE … TYPE … USING) leaves it with an
  * empty visibility map, and autovacuum counts a rewrite as no change: until a VACUUM,
  * every index-only scan (a jump deep into the list, a sales rep's count) reads the table
  * as well, a jump to the 500,000th customer 2.9 s instead of 0.15 s. So after migrations

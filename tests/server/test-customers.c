@@ -1132,7 +1132,7 @@ utc_date (int days_from_today)
 
 /*
  * A customer is found through its contacts' texts, which the customer row keeps
- * (migration 0014, maintained by triggers on contacts): after a contact is added,
+ * (migration 0017, maintained by triggers on contacts): after a contact is added,
  * edited, moved by a merge and deleted, in the caller's scope only, and never through
  * a text spanning two contacts. Writing a contact leaves the customer's version alone.
  */
@@ -1817,6 +1817,170 @@ test_search_pages (Fixture       *fixture,
     check (g_strv_length (ids) == 3, "recycle bin: %u found, expected 3",
            g_strv_length (ids));
   }
+}
+
+/* The DEBUG messages of the database session: how many named the slice's outcomes. */
+typedef struct
+{
+  guint head;       /* the head of the order answered */
+  guint fallback;   /* too few there, every match next */
+} SliceNotices;
+
+static void
+slice_notice (void           *data,
+              const PGresult *result)
+{
+  SliceNotices *notices = data;
+  const char *message = PQresultErrorField (result, PG_DIAG_MESSAGE_PRIMARY);
+
+  if (message == NULL)
+    return;
+  if (strstr (message, "search page: the head of") != NULL)
+    notices->head++;
+  else if (strstr (message, "all matches next") != NULL)
+    notices->fallback++;
+}
+
+/* The ids of every page of @lim of rapport_customers_matching_page (@q) in @sort's order,
+ * with the session's settings, each page after the last id of the one before. */
+static char *
+slice_ids (const char *q,
+           const char *sort,
+           gboolean    descending,
+           int         lim)
+{
+  g_autoptr(GString) all = g_string_new (NULL);
+  g_autofree char *after_value = NULL;
+  g_autofree char *after_id = NULL;
+  g_autofree char *key_sql = g_strdup_printf ("SELECT %s::text FROM customers WHERE id = $1::bigint",
+                                              sort);
+  char lim_text[16];
+
+  g_snprintf (lim_text, sizeof lim_text, "%d", lim);
+  for (guint page = 0; page < 100; page++)
+    {
+      const char *params[] = { q, lim_text, sort, descending ? "true" : "false", after_value,
+                               after_id };
+      g_autoptr(PGresult) result =
+        db_exec ("SELECT id FROM rapport_customers_matching_page ($1, $2::integer, false, $3, "
+                 "$4::boolean, $5, $6::bigint) AS m (id)", 6, params);
+      int n = PQntuples (result);
+
+      for (int i = 0; i < n; i++)
+        g_string_append_printf (all, "%s%s", all->len > 0 ? "," : "", PQgetvalue (result, i, 0));
+      if (n < lim)
+        return g_string_free (g_steal_pointer (&all), FALSE);
+      g_free (after_id);
+      after_id = g_strdup (PQgetvalue (result, n - 1, 0));
+      {
+        const char *key_params[] = { after_id };
+        g_autoptr(PGresult) key = db_exec (key_sql, 1, key_params);
+
+        g_free (after_value);
+        after_value = g_strdup (PQgetvalue (key, 0, 0));
+      }
+    }
+  check (FALSE, "%s by %s: paging does not end", q, sort);
+  return g_string_free (g_steal_pointer (&all), FALSE);
+}
+
+/*
+ * A text neither common nor rare is looked for in the head of the sort order first
+ * (migration 0017): the rows up to where a page of matches is expected, through the
+ * trigram and the order's indexes together, and in every match when the head holds too
+ * few. At 1,000,000 customers only an e-mail domain takes that way; here the session's
+ * settings send every search there, with heads from a fraction of a page to several, and
+ * each answer must be the one of all matches sorted, page after page, in every scope.
+ */
+static void
+test_search_slice (Fixture       *fixture,
+                   gconstpointer  data)
+{
+  const struct { const char *column; gboolean descending; } sorts[] = {
+    { "updated_at", TRUE }, { "updated_at", FALSE }, { "name", FALSE }, { "name", TRUE },
+    { "created_at", TRUE }, { "id", FALSE },
+  };
+  const int who[] = { ADMIN, MANAGER, REP_A };
+  const char *factors[] = { "0.02", "0.3", "1", "4" };
+  g_autofree char *pattern = g_ascii_strdown (fixture->mark, -1);
+  g_autofree char *team = NULL;
+  SliceNotices notices = { 0, 0 };
+  PQnoticeReceiver old_receiver;
+
+  ensure_world ();
+  team = g_strdup_printf ("%" G_GINT64_FORMAT ",%" G_GINT64_FORMAT ",%" G_GINT64_FORMAT,
+                          users[MANAGER].id, users[REP_A].id, users[REP_B].id);
+  for (guint i = 0; i < 40; i++)
+    {
+      const int owners[] = { REP_A, REP_B, REP_C, MANAGER, ADMIN };
+      guint number = (i * 13) % 17;   /* names out of creation order, some twice */
+      gint64 id;
+
+      if (i % 5 == 2)
+        /* Found only through a contact's e-mail. */
+        id = create_customer (ADMIN, "{\"name\":\"Head plain %03u\",\"owner_id\":%" G_GINT64_FORMAT "}",
+                              number, users[owners[i % 5]].id);
+      else
+        id = create_customer (ADMIN, "{\"name\":\"Head %s %03u\",\"owner_id\":%" G_GINT64_FORMAT "}",
+                              fixture->mark, number, users[owners[i % 5]].id);
+      if (id == 0)
+        return;
+      if (i % 5 == 2 && !create_contact (ADMIN, id, keep (g_strdup_printf (
+                         "\"full_name\":\"Head\",\"email\":\"x%u@%s.example\"", i, pattern))))
+        return;
+      /* Plain customers around them: the head is a part of the order. */
+      if (create_customer (ADMIN, "{\"name\":\"Head other %03u\",\"owner_id\":%" G_GINT64_FORMAT "}",
+                           i, users[owners[(i + 1) % 5]].id) == 0)
+        return;
+    }
+  PQclear (db_exec ("ANALYZE customers", 0, NULL));
+
+  old_receiver = PQsetNoticeReceiver (db, slice_notice, &notices);
+  for (guint u = 0; u < G_N_ELEMENTS (who); u++)
+    {
+      const char *scope = who[u] == ADMIN ? "all" : who[u] == MANAGER ? "team" : "own";
+      char user_id[32];
+      const char *params[] = { scope, ID_PARAM (user_id, users[who[u]].id), team };
+
+      PQclear (db_exec ("BEGIN", 0, NULL));
+      PQclear (db_exec ("SELECT set_config ('rapport.scope.customers.read', $1, true), "
+                        "set_config ('rapport.scope.contacts.read', $1, true), "
+                        "set_config ('rapport.user_id', $2, true), "
+                        "set_config ('rapport.team_members', $3, true), "
+                        "set_config ('rapport.search_walk_rows', '0', true), "
+                        "set_config ('rapport.search_few_rows', '0', true), "
+                        "set_config ('client_min_messages', 'debug1', true)", 3, params));
+      for (guint s = 0; s < G_N_ELEMENTS (sorts); s++)
+        for (int lim = 3; lim <= 7; lim += 4)
+          {
+            g_autofree char *every = NULL;
+
+            PQclear (db_exec ("SELECT set_config ('rapport.search_slice_factor', '0', true)", 0,
+                              NULL));
+            every = slice_ids (pattern, sorts[s].column, sorts[s].descending, lim);
+            check (*every != '\0', "%s finds some of its customers", users[who[u]].username);
+            for (guint f = 0; f < G_N_ELEMENTS (factors); f++)
+              {
+                const char *factor_params[] = { factors[f] };
+                g_autofree char *sliced = NULL;
+
+                PQclear (db_exec ("SELECT set_config ('rapport.search_slice_factor', $1, true)",
+                                  1, factor_params));
+                sliced = slice_ids (pattern, sorts[s].column, sorts[s].descending, lim);
+                check (g_str_equal (sliced, every),
+                       "%s, by %s%s, pages of %d, head factor %s: [%s], every match [%s]",
+                       users[who[u]].username, sorts[s].descending ? "-" : "", sorts[s].column,
+                       lim, factors[f], sliced, every);
+              }
+          }
+      PQclear (db_exec ("COMMIT", 0, NULL));
+    }
+  /* (libpq's own receiver takes no argument.) */
+  PQsetNoticeReceiver (db, old_receiver, NULL);
+  /* Both outcomes were taken, or the comparison tested nothing. */
+  check (notices.head > 0, "the head of the order answered no page");
+  check (notices.fallback > 0, "no head held too few matches");
+  g_test_message ("head answered %u pages, fell back %u times", notices.head, notices.fallback);
 }
 
 /* A count reply: @count, and "capped" as expected. */
@@ -3570,6 +3734,7 @@ main (int   argc,
   ADD ("filters", test_filters);
   ADD ("sort-and-paging", test_sort_and_paging);
   ADD ("search-pages", test_search_pages);
+  ADD ("search-slice", test_search_slice);
   ADD ("count-cap", test_count_cap);
   ADD ("industries", test_industries);
   ADD ("search-after-import", test_search_after_import);
