@@ -200,19 +200,22 @@ RETURNS SETOF bigint
 LANGUAGE plpgsql STABLE ROWS 50 SECURITY DEFINER SET search_path = public, pg_temp AS $$
 DECLARE
   -- Tuning, settable per session so that a test takes each way on a few rows
-  -- (rapport.search_walk_rows, rapport.search_few_rows, rapport.search_slice_factor;
-  -- 0 turns the way off): see where each is used.
+  -- (rapport.search_walk_rows, rapport.search_few_rows, rapport.search_slice_factor:
+  -- 0 turns the way off; rapport.search_slice_histogram): see where each is used.
   walk_rows integer := coalesce (nullif (current_setting ('rapport.search_walk_rows', true),
                                          '')::integer, 5000);
   few_rows integer := coalesce (nullif (current_setting ('rapport.search_few_rows', true),
                                         '')::integer, 2000);
   slice_factor float8 := coalesce (nullif (current_setting ('rapport.search_slice_factor',
                                                            true), '')::float8, 3);
+  slice_hist boolean := coalesce (nullif (current_setting ('rapport.search_slice_histogram',
+                                                          true), '')::boolean, true);
   -- The longest head of the order the slice reads through (a few milliseconds).
   slice_rows_max constant integer := 200000;
   slice_rows bigint;
   expected_rows float8;
   bound text;
+  bound_from text;
   sort_type text := CASE sort_column WHEN 'id' THEN 'bigint' WHEN 'name' THEN 'text'
                       ELSE 'timestamptz' END;
   customers_scope text := rapport_scope ('customers.read');
@@ -283,12 +286,32 @@ BEGIN
   IF NOT deleted AND slice_factor > 0 AND slice_rows <= slice_rows_max
      AND slice_rows <= 20 * expected_rows
      AND slice_rows * 2 <= rapport_search_readable_rows (customers_scope) THEN
-    EXECUTE format (
-      'SELECT s.%1$I::text FROM customers s WHERE rapport_in_scope ($3, s.owner_id)' || s_where
-      || ' ORDER BY s.%1$I%2$s, s.id%2$s OFFSET $8 - 1 LIMIT 1', sort_column, dir)
-    INTO bound
-    USING rapport_search_pattern (q), lower (q), customers_scope, contacts_scope,
-          after_value, after_id, lim, slice_rows;
+    -- Where the head ends: for the first page of a caller who reads every customer, read
+    -- off the column's histogram (1% steps, any error made good below); else the row
+    -- slice_rows down the order (walking its index took 18-21 ms for 51,000 rows).
+    bound_from := 'the histogram';
+    IF after_id IS NULL AND customers_scope = 'all' AND slice_hist THEN
+      SELECT h.b[CASE WHEN descending
+                      THEN greatest (1, cardinality (h.b)
+                                        - ceil ((cardinality (h.b) - 1) * f.f)::int)
+                      ELSE least (cardinality (h.b),
+                                  1 + ceil ((cardinality (h.b) - 1) * f.f)::int) END]
+      INTO bound
+      FROM (SELECT histogram_bounds::text::text[] AS b FROM pg_stats
+            WHERE schemaname = 'public' AND tablename = 'customers' AND attname = sort_column) h,
+           (SELECT slice_rows / greatest (reltuples, 1)::float8 AS f FROM pg_class
+            WHERE oid = 'customers'::regclass) f
+      WHERE f.f < 1;
+    END IF;
+    IF bound IS NULL THEN
+      bound_from := 'the index';
+      EXECUTE format (
+        'SELECT s.%1$I::text FROM customers s WHERE rapport_in_scope ($3, s.owner_id)' || s_where
+        || ' ORDER BY s.%1$I%2$s, s.id%2$s OFFSET $8 - 1 LIMIT 1', sort_column, dir)
+      INTO bound
+      USING rapport_search_pattern (q), lower (q), customers_scope, contacts_scope,
+            after_value, after_id, lim, slice_rows;
+    END IF;
     IF bound IS NOT NULL THEN
       EXECUTE format (
         'SELECT array_agg (w.id) FROM (SELECT s.id FROM customers s WHERE '
@@ -299,7 +322,7 @@ BEGIN
       USING rapport_search_pattern (q), lower (q), customers_scope, contacts_scope,
             after_value, after_id, lim, bound;
       IF cardinality (ids) >= lim THEN
-        RAISE DEBUG 'search page: the head of % rows', slice_rows;
+        RAISE DEBUG 'search page: the head of % rows, its end from %', slice_rows, bound_from;
         RETURN QUERY SELECT unnest (ids);
         RETURN;
       END IF;

@@ -1823,6 +1823,7 @@ test_search_pages (Fixture       *fixture,
 typedef struct
 {
   guint head;       /* the head of the order answered */
+  guint histogram;  /* of which the head's end came from the column's histogram */
   guint fallback;   /* too few there, every match next */
 } SliceNotices;
 
@@ -1836,7 +1837,11 @@ slice_notice (void           *data,
   if (message == NULL)
     return;
   if (strstr (message, "search page: the head of") != NULL)
-    notices->head++;
+    {
+      notices->head++;
+      if (strstr (message, "from the histogram") != NULL)
+        notices->histogram++;
+    }
   else if (strstr (message, "all matches next") != NULL)
     notices->fallback++;
 }
@@ -1904,7 +1909,7 @@ test_search_slice (Fixture       *fixture,
   const char *factors[] = { "0.02", "0.3", "1", "4" };
   g_autofree char *pattern = g_ascii_strdown (fixture->mark, -1);
   g_autofree char *team = NULL;
-  SliceNotices notices = { 0, 0 };
+  SliceNotices notices = { 0, 0, 0 };
   PQnoticeReceiver old_receiver;
 
   ensure_world ();
@@ -1959,18 +1964,22 @@ test_search_slice (Fixture       *fixture,
                               NULL));
             every = slice_ids (pattern, sorts[s].column, sorts[s].descending, lim);
             check (*every != '\0', "%s finds some of its customers", users[who[u]].username);
-            for (guint f = 0; f < G_N_ELEMENTS (factors); f++)
+            /* The head's end from the column's histogram (an admin's first page) and
+             * from the order's index. */
+            for (guint f = 0; f < G_N_ELEMENTS (factors) * 2; f++)
               {
-                const char *factor_params[] = { factors[f] };
+                const char *factor_params[] = { factors[f / 2], f % 2 ? "off" : "on" };
                 g_autofree char *sliced = NULL;
 
-                PQclear (db_exec ("SELECT set_config ('rapport.search_slice_factor', $1, true)",
-                                  1, factor_params));
+                PQclear (db_exec ("SELECT set_config ('rapport.search_slice_factor', $1, true), "
+                                  "set_config ('rapport.search_slice_histogram', $2, true)",
+                                  2, factor_params));
                 sliced = slice_ids (pattern, sorts[s].column, sorts[s].descending, lim);
                 check (g_str_equal (sliced, every),
-                       "%s, by %s%s, pages of %d, head factor %s: [%s], every match [%s]",
-                       users[who[u]].username, sorts[s].descending ? "-" : "", sorts[s].column,
-                       lim, factors[f], sliced, every);
+                       "%s, by %s%s, pages of %d, head factor %s, histogram %s: [%s], "
+                       "every match [%s]", users[who[u]].username,
+                       sorts[s].descending ? "-" : "", sorts[s].column, lim, factor_params[0],
+                       factor_params[1], sliced, every);
               }
           }
       PQclear (db_exec ("COMMIT", 0, NULL));
@@ -1980,7 +1989,10 @@ test_search_slice (Fixture       *fixture,
   /* Both outcomes were taken, or the comparison tested nothing. */
   check (notices.head > 0, "the head of the order answered no page");
   check (notices.fallback > 0, "no head held too few matches");
-  g_test_message ("head answered %u pages, fell back %u times", notices.head, notices.fallback);
+  check (notices.histogram > 0 && notices.histogram < notices.head,
+         "%u of %u heads ended from the histogram", notices.histogram, notices.head);
+  g_test_message ("head answered %u pages (%u ended from the histogram), fell back %u times",
+                  notices.head, notices.histogram, notices.fallback);
 }
 
 /* A count reply: @count, and "capped" as expected. */
