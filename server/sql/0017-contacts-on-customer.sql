@@ -133,8 +133,8 @@ LANGUAGE sql IMMUTABLE PARALLEL SAFE AS $$
   SELECT CASE WHEN same_scope IS NULL THEN format ('(%s OR %s)', own, theirs)
     WHEN same_scope
     THEN format ('(%s OR %s) AND rapport_in_scope ($3, %I.owner_id)', own, theirs, alias)
-    ELSE format ('((%s AND rapport_in_scope ($3, %3$I.owner_id))'
-                 ' OR (%s AND rapport_in_scope ($4, %3$I.owner_id)))', own, theirs, alias)
+    ELSE format ('((%1$s AND rapport_in_scope ($3, %3$I.owner_id))'
+                 ' OR (%2$s AND rapport_in_scope ($4, %3$I.owner_id)))', own, theirs, alias)
   END
   FROM (SELECT rapport_search_condition (alias, q) AS own,
                CASE WHEN strpos (q, chr (31)) > 0 THEN 'false'

@@ -1986,6 +1986,42 @@ test_search_slice (Fixture       *fixture,
     }
   /* (libpq's own receiver takes no argument.) */
   PQsetNoticeReceiver (db, old_receiver, NULL);
+
+  /* A role that reads every customer but no contact (scopes apart: each text is tested
+   * within its own) finds the customers by their own text alone, in every way. */
+  {
+    g_autofree char *own_only = NULL;
+    g_autofree char *through_all = NULL;
+    g_autofree char *expected = NULL;
+    const char *params[] = { pattern };
+    g_autoptr(PGresult) result = NULL;
+
+    PQclear (db_exec ("BEGIN", 0, NULL));
+    PQclear (db_exec ("SELECT set_config ('rapport.scope.customers.read', 'all', true), "
+                      "set_config ('rapport.scope.contacts.read', 'none', true)", 0, NULL));
+    result = db_exec ("SELECT string_agg (id::text, ',' ORDER BY updated_at DESC, id DESC) "
+                      "FROM customers WHERE deleted_at IS NULL AND search_doc LIKE "
+                      "rapport_search_pattern ($1)", 1, params);
+    expected = g_strdup (PQgetvalue (result, 0, 0));
+    own_only = slice_ids (pattern, "updated_at", TRUE, 7);
+    PQclear (db_exec ("SELECT set_config ('rapport.search_walk_rows', '0', true), "
+                      "set_config ('rapport.search_few_rows', '0', true), "
+                      "set_config ('rapport.search_slice_factor', '1', true)", 0, NULL));
+    through_all = slice_ids (pattern, "updated_at", TRUE, 7);
+    g_clear_pointer (&result, PQclear);
+    result = db_exec ("SELECT count (*) FROM rapport_customers_matching ($1)", 1, params);
+    check (*expected != '\0' && g_str_equal (own_only, expected)
+           && g_str_equal (through_all, expected),
+           "contacts unreadable: [%s] and [%s], expected [%s]", own_only, through_all, expected);
+    {
+      g_auto(GStrv) ids = g_strsplit (expected, ",", -1);
+
+      check (atoi (PQgetvalue (result, 0, 0)) == (int) g_strv_length (ids),
+             "contacts unreadable: rapport_customers_matching () finds %s, expected %u",
+             PQgetvalue (result, 0, 0), g_strv_length (ids));
+    }
+    PQclear (db_exec ("COMMIT", 0, NULL));
+  }
   /* Both outcomes were taken, or the comparison tested nothing. */
   check (notices.head > 0, "the head of the order answered no page");
   check (notices.fallback > 0, "no head held too few matches");
