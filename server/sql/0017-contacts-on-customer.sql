@@ -210,7 +210,8 @@ DECLARE
                                                            true), '')::float8, 3);
   slice_hist boolean := coalesce (nullif (current_setting ('rapport.search_slice_histogram',
                                                           true), '')::boolean, true);
-  -- The longest head of the order the slice reads through (a few milliseconds).
+  -- The longest head of the order tried (its bitmap: ~10 ms per 50,000 rows at
+  -- 1,000,000 customers, quiet machine).
   slice_rows_max constant integer := 200000;
   slice_rows bigint;
   expected_rows float8;
