@@ -7,6 +7,7 @@
 
 #include "crm-choice-checks.h"
 #include "crm-custom-field-row.h"
+#include "crm-json.h"
 #include "crm-customer-fields.h"
 #include "crm-format.h"
 #include "crm-validate.h"
@@ -52,23 +53,6 @@ get_field (GtkWidget *row)
   return field;
 }
 
-static GStrv
-dup_choices (JsonObject *definition)
-{
-  JsonNode *node = json_object_get_member (definition, "choices");
-  g_autoptr(GStrvBuilder) builder = g_strv_builder_new ();
-
-  if (node != NULL && JSON_NODE_HOLDS_ARRAY (node))
-    for (guint i = 0; i < json_array_get_length (json_node_get_array (node)); i++)
-      {
-        const char *choice = json_array_get_string_element (json_node_get_array (node), i);
-
-        if (choice != NULL)
-          g_strv_builder_add (builder, choice);
-      }
-  return g_strv_builder_end (builder);
-}
-
 /**
  * crm_custom_field_row_new:
  * @definition: a custom field of /fields
@@ -96,7 +80,7 @@ crm_custom_field_row_new (JsonObject *definition,
                                    &field->type))
     field->type = CRM_FIELD_TYPE_TEXT;
   field->required = json_object_get_boolean_member_with_default (definition, "required", FALSE);
-  field->choices = dup_choices (definition);
+  field->choices = crm_json_dup_strv (definition, "choices");
 
   switch (field->type)
     {
@@ -192,35 +176,9 @@ crm_custom_field_row_set_value (GtkWidget *row,
       break;
     default:   /* typed: text, a number, money, a date */
       {
-        g_autofree char *text = NULL;
+        g_autofree char *text = crm_custom_value_to_text (value, &field->currency);
 
-        if (empty)
-          text = g_strdup ("");
-        else if (JSON_NODE_HOLDS_OBJECT (value))
-          {
-            JsonObject *money = json_node_get_object (value);
-
-            g_free (field->currency);
-            field->currency = g_strdup (json_object_get_string_member_with_default (
-                                          money, "currency", NULL));
-            text = crm_format_money (json_object_get_int_member_with_default (money, "amount",
-                                                                              0),
-                                     field->currency, NULL);
-          }
-        else if (JSON_NODE_HOLDS_VALUE (value)
-                 && json_node_get_value_type (value) == G_TYPE_STRING)
-          text = g_strdup (json_node_get_string (value));
-        else if (JSON_NODE_HOLDS_VALUE (value)
-                 && json_node_get_value_type (value) == G_TYPE_INT64)
-          text = g_strdup_printf ("%" G_GINT64_FORMAT, json_node_get_int (value));
-        else if (JSON_NODE_HOLDS_VALUE (value)
-                 && json_node_get_value_type (value) == G_TYPE_DOUBLE)
-          {
-            char buffer[G_ASCII_DTOSTR_BUF_SIZE];
-
-            text = g_strdup (g_ascii_dtostr (buffer, sizeof buffer, json_node_get_double (value)));
-          }
-        else
+        if (text == NULL)
           text = json_to_string (value, FALSE);
         gtk_editable_set_text (GTK_EDITABLE (row), text);
       }

@@ -259,6 +259,58 @@ crm_tags_sort_ids (GHashTable *tags,
 }
 
 /**
+ * crm_custom_value_to_text:
+ * @value: (nullable): a field's value as the API has it
+ * @currency: (inout) (optional): replaced by a money value's currency (%NULL: CNY); left
+ *   as it is for any other value
+ *
+ * The text a typed editor shows for @value, as crm_custom_value_from_text () reads it
+ * back: money formatted with its currency, a number as typed, a boolean as true or false.
+ *
+ * Returns: (transfer full) (nullable): the text; "" for none (%NULL or a JSON null);
+ *   %NULL for a value no editor types (an array, a non-scalar)
+ */
+char *
+crm_custom_value_to_text (JsonNode  *value,
+                          char     **currency)
+{
+  if (value == NULL || JSON_NODE_HOLDS_NULL (value))
+    return g_strdup ("");
+  if (JSON_NODE_HOLDS_OBJECT (value))
+    {
+      JsonObject *money = json_node_get_object (value);
+      const char *code = json_object_get_string_member_with_default (money, "currency", NULL);
+
+      if (currency != NULL)
+        {
+          g_free (*currency);
+          *currency = g_strdup (code);
+        }
+      return crm_format_money (json_object_get_int_member_with_default (money, "amount", 0),
+                               code, NULL);
+    }
+  if (!JSON_NODE_HOLDS_VALUE (value))
+    return NULL;
+  switch (json_node_get_value_type (value))
+    {
+    case G_TYPE_STRING:
+      return g_strdup (json_node_get_string (value));
+    case G_TYPE_INT64:
+      return g_strdup_printf ("%" G_GINT64_FORMAT, json_node_get_int (value));
+    case G_TYPE_DOUBLE:
+      {
+        char buffer[G_ASCII_DTOSTR_BUF_SIZE];
+
+        return g_strdup (g_ascii_dtostr (buffer, sizeof buffer, json_node_get_double (value)));
+      }
+    case G_TYPE_BOOLEAN:
+      return g_strdup (json_node_get_boolean (value) ? "true" : "false");
+    default:
+      return NULL;
+    }
+}
+
+/**
  * crm_custom_value_from_text:
  * @type: the custom field's type
  * @text: what the user typed (trimmed)

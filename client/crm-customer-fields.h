@@ -40,5 +40,7 @@ void        crm_tags_sort_ids        (GHashTable      *tags,
 JsonNode   *crm_custom_value_from_text (CrmFieldType  type,
                                         const char   *text,
                                         const char   *currency);
+char       *crm_custom_value_to_text   (JsonNode     *value,
+                                        char        **currency);
 
 G_END_DECLS

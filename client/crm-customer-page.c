@@ -449,15 +449,7 @@ node_to_text (JsonNode *node,
   if (node == NULL || JSON_NODE_HOLDS_NULL (node))
     return g_strdup ("");
   if (field->kind == EDITOR_MONEY && JSON_NODE_HOLDS_OBJECT (node))
-    {
-      JsonObject *money = json_node_get_object (node);
-      gint64 amount = json_object_get_int_member_with_default (money, "amount", 0);
-
-      g_free (field->currency);
-      field->currency = g_strdup (json_object_get_string_member_with_default (money, "currency",
-                                                                              "CNY"));
-      return crm_format_money (amount, field->currency, NULL);
-    }
+    return crm_custom_value_to_text (node, &field->currency);
   if (JSON_NODE_HOLDS_ARRAY (node))
     {
       JsonArray *array = json_node_get_array (node);
@@ -486,23 +478,10 @@ node_to_text (JsonNode *node,
     }
   if (JSON_NODE_HOLDS_VALUE (node))
     {
-      switch (json_node_get_value_type (node))
-        {
-        case G_TYPE_STRING:
-          return g_strdup (json_node_get_string (node));
-        case G_TYPE_INT64:
-          return g_strdup_printf ("%" G_GINT64_FORMAT, json_node_get_int (node));
-        case G_TYPE_DOUBLE:
-          {
-            char buffer[G_ASCII_DTOSTR_BUF_SIZE];
+      char *text = crm_custom_value_to_text (node, NULL);
 
-            return g_strdup (g_ascii_dtostr (buffer, sizeof buffer, json_node_get_double (node)));
-          }
-        case G_TYPE_BOOLEAN:
-          return g_strdup (json_node_get_boolean (node) ? "true" : "false");
-        default:
-          break;
-        }
+      if (text != NULL)
+        return text;
     }
   return g_strdup ("");
 }
@@ -753,9 +732,6 @@ update_save_button (CrmCustomerPage *self)
                             has_unsaved_changes (self) && self->save_cancellable == NULL);
 }
 
-static GStrv json_strv (JsonObject *object,
-                        const char *member);
-
 /* What the common validators (the server's own) find wrong with what @field holds, as
  * untranslated text; NULL when they find nothing (the server still decides). */
 static const char *
@@ -797,7 +773,7 @@ field_problem (CrmCustomerPage *self,
         || !crm_field_type_from_string (json_object_get_string_member_with_default (
                                           definition, "type", "text"), &type))
       return NULL;
-    choices = json_strv (definition, "choices");
+    choices = crm_json_dup_strv (definition, "choices");
     if (!crm_validate_custom_value (type, (const char * const *) choices,
                                     json_object_get_boolean_member_with_default (definition,
                                                                                  "required",
@@ -1078,24 +1054,6 @@ set_busy (CrmCustomerPage *self)
   gtk_widget_set_visible (find_field (self, "owner_id")->row, can_assign (self));
 }
 
-static GStrv
-json_strv (JsonObject *object,
-           const char *member)
-{
-  JsonArray *array = json_object_has_member (object, member)
-                     ? json_object_get_array_member (object, member) : NULL;
-  g_autoptr(GStrvBuilder) builder = g_strv_builder_new ();
-
-  for (guint i = 0; array != NULL && i < json_array_get_length (array); i++)
-    {
-      JsonNode *element = json_array_get_element (array, i);
-
-      if (JSON_NODE_HOLDS_VALUE (element) && json_node_get_value_type (element) == G_TYPE_STRING)
-        g_strv_builder_add (builder, json_node_get_string (element));
-    }
-  return g_strv_builder_end (builder);
-}
-
 static void
 build_custom_fields (CrmCustomerPage *self,
                      JsonArray       *definitions)
@@ -1129,7 +1087,7 @@ build_custom_fields (CrmCustomerPage *self,
 
       if (g_str_equal (type, "choice"))
         {
-          g_auto(GStrv) choices = json_strv (definition, "choices");
+          g_auto(GStrv) choices = crm_json_dup_strv (definition, "choices");
           g_autoptr(GStrvBuilder) values = g_strv_builder_new ();
           g_autoptr(GStrvBuilder) labels = g_strv_builder_new ();
           g_auto(GStrv) value_array = NULL;
@@ -1152,7 +1110,7 @@ build_custom_fields (CrmCustomerPage *self,
         field = add_field (self, self->custom_group, name, label, EDITOR_MONEY, NULL, NULL);
       else if (g_str_equal (type, "multi_choice"))
         {
-          g_auto(GStrv) choices = json_strv (definition, "choices");
+          g_auto(GStrv) choices = crm_json_dup_strv (definition, "choices");
 
           field = add_field (self, self->custom_group, name, label, EDITOR_MULTI_CHOICE, choices,
                              NULL);

@@ -47,6 +47,33 @@ crm_json_get_string (JsonObject *object,
 }
 
 /**
+ * crm_json_dup_strv:
+ * @object: a JSON object
+ * @member: the name of an array member, such as a custom field's "choices"
+ *
+ * Returns: (transfer full): the strings of the array, other elements left out; empty
+ *   when @member is absent or no array
+ */
+GStrv
+crm_json_dup_strv (JsonObject *object,
+                   const char *member)
+{
+  JsonNode *node = json_object_get_member (object, member);
+  JsonArray *array = node != NULL && JSON_NODE_HOLDS_ARRAY (node) ? json_node_get_array (node)
+                                                                  : NULL;
+  g_autoptr(GStrvBuilder) builder = g_strv_builder_new ();
+
+  for (guint i = 0; array != NULL && i < json_array_get_length (array); i++)
+    {
+      JsonNode *element = json_array_get_element (array, i);
+
+      if (JSON_NODE_HOLDS_VALUE (element) && json_node_get_value_type (element) == G_TYPE_STRING)
+        g_strv_builder_add (builder, json_node_get_string (element));
+    }
+  return g_strv_builder_end (builder);
+}
+
+/**
  * crm_json_append:
  * @out: the text to append to
  * @node: a JSON value

@@ -26,6 +26,8 @@ CrmJsonType  crm_json_get_type    (JsonObject  *object,
                                    const char  *member);
 const char  *crm_json_get_string  (JsonObject  *object,
                                    const char  *member);
+GStrv        crm_json_dup_strv    (JsonObject  *object,
+                                   const char  *member);
 void         crm_json_append      (GString     *out,
                                    JsonNode    *node);
 char        *crm_json_to_string   (JsonNode    *node);

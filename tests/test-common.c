@@ -226,6 +226,25 @@ test_json_types (void)
   g_assert_null (crm_json_get_string (NULL, "s"));
 }
 
+/* An array member's strings, as a custom field's choices are read. */
+static void
+test_json_strv (void)
+{
+  g_autoptr(JsonNode) node = json_from_string (
+    "{\"c\":[\"微信, 短信\",3,\"电话\",null,{}],\"s\":\"x\",\"n\":null}", NULL);
+  JsonObject *object = json_node_get_object (node);
+  g_auto(GStrv) choices = crm_json_dup_strv (object, "c");
+  g_auto(GStrv) not_array = crm_json_dup_strv (object, "s");
+  g_auto(GStrv) null = crm_json_dup_strv (object, "n");
+  g_auto(GStrv) missing = crm_json_dup_strv (object, "missing");
+  const char *expected[] = { "微信, 短信", "电话", NULL };
+
+  g_assert_cmpstrv (choices, expected);
+  g_assert_cmpuint (g_strv_length (not_array), ==, 0);
+  g_assert_cmpuint (g_strv_length (null), ==, 0);
+  g_assert_cmpuint (g_strv_length (missing), ==, 0);
+}
+
 /* --- validators ------------------------------------------------------------------------ */
 
 typedef gboolean (*ValidateFunc) (const char  *input,
@@ -835,6 +854,7 @@ main (int   argc,
   g_test_add_func ("/crm/common/permission-round-trip", test_permission_round_trip);
   g_test_add_func ("/crm/common/permission-invalid", test_permission_invalid);
   g_test_add_func ("/crm/common/json-types", test_json_types);
+  g_test_add_func ("/crm/common/json-strv", test_json_strv);
   g_test_add_func ("/crm/common/validate/mobile", test_validate_mobile);
   g_test_add_func ("/crm/common/validate/phone", test_validate_phone);
   g_test_add_func ("/crm/common/validate/email", test_validate_email);
