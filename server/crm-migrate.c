@@ -218,6 +218,23 @@ crm_migrate_run (PGconn  *conn,
                  guint   *n_applied,
                  GError **error)
 {
+  return crm_migrate_run_to (conn, G_MAXINT64, n_applied, error);
+}
+
+/**
+ * crm_migrate_run_to:
+ * @up_to: the last version to apply
+ * @n_applied: (out) (optional): how many migrations ran
+ *
+ * As crm_migrate_run(), stopping after version @up_to: a test's database as an older
+ * rapport left it, to upgrade with data in it.
+ */
+gboolean
+crm_migrate_run_to (PGconn  *conn,
+                    gint64   up_to,
+                    guint   *n_applied,
+                    GError **error)
+{
   g_autoptr(GArray) migrations = list_migrations ();
   const char *lock_values[1] = { MIGRATE_LOCK_KEY };
   g_autoptr(PGresult) locked = NULL;
@@ -249,6 +266,8 @@ crm_migrate_run (PGconn  *conn,
 
       if (migration->version <= current)
         continue;
+      if (migration->version > up_to)
+        break;
       if (!apply (conn, migration, error))
         goto out;
       applied++;

@@ -27,5 +27,9 @@ gint64   crm_migrate_get_current      (PGconn  *conn,
 gboolean crm_migrate_run              (PGconn  *conn,
                                        guint   *n_applied,
                                        GError **error);
+gboolean crm_migrate_run_to           (PGconn  *conn,
+                                       gint64   up_to,
+                                       guint   *n_applied,
+                                       GError **error);
 
 G_END_DECLS

@@ -235,6 +235,86 @@ test_bulk_contacts_no_scans (Fixture       *fixture,
   g_assert_no_error (error);
 }
 
+/* The plan of a search's match for q, with sequential scans off: which index serves it. */
+static char *
+dup_match_plan (PGconn     *conn,
+                const char *q)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(PGresult) sql = NULL;
+  g_autoptr(PGresult) plan = NULL;
+  g_autoptr(GString) text = g_string_new (NULL);
+  g_autofree char *pattern = g_strdup_printf ("%%%s%%", q);
+  const char *match_values[1] = { q };
+  const char *values[2] = { pattern, q };
+
+  g_assert_true (crm_db_exec_command (conn, "SET enable_seqscan = off", &error));
+  /* The match uses $1 (the LIKE pattern) or $2 (the text): both given a type. */
+  sql = crm_db_exec (conn, "SELECT 'EXPLAIN SELECT FROM customers s WHERE '"
+                           " || rapport_customer_match ('s', $1, NULL)"
+                           " || ' AND $1::text IS NOT NULL AND $2::text IS NOT NULL'",
+                     1, match_values, &error);
+  g_assert_no_error (error);
+  plan = crm_db_exec (conn, PQgetvalue (sql, 0, 0), 2, values, &error);
+  g_assert_no_error (error);
+  for (int i = 0; i < PQntuples (plan); i++)
+    g_string_append_printf (text, "%s\n", PQgetvalue (plan, i, 0));
+  g_assert_true (crm_db_exec_command (conn, "RESET enable_seqscan", &error));
+  return g_string_free (g_steal_pointer (&text), FALSE);
+}
+
+/* An upgrade through 0022 (one search index over a customer's own and its contacts'
+ * texts) of a database holding customers: the index's statistics at the target the
+ * search's estimates need (1,001 histogram bounds, not the default's 101, which the
+ * migration's own ANALYZE would take if it trusted the index's new target), and the
+ * match served by the new indexes (their expressions must be the match's, or every
+ * search reads the whole table). */
+static void
+test_upgrade_search_text (Fixture       *fixture,
+                          gconstpointer  data)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(PGresult) seeded = NULL;
+  g_autofree char *bounds = NULL;
+  g_autofree char *target = NULL;
+  g_autofree char *trigram_plan = NULL;
+  g_autofree char *bigram_plan = NULL;
+
+  g_assert_true (crm_migrate_run_to (fixture->conn, 19, NULL, &error));
+  g_assert_no_error (error);
+  seeded = crm_db_exec (fixture->conn,
+                        "WITH u AS (INSERT INTO users (username, display_name) "
+                        "           VALUES ('upgrade', '升级') RETURNING id), "
+                        "c AS (INSERT INTO customers (name, owner_id, email) "
+                        "      SELECT '客户' || n || md5 (n::text), u.id, "
+                        "             'sales' || n || '@example' || n % 97 || '.cn' "
+                        "      FROM u, generate_series (1, 3000) n RETURNING id) "
+                        "INSERT INTO contacts (customer_id, full_name, email) "
+                        "SELECT c.id, '联系' || c.id, 'c' || c.id || '@contact.cn' FROM c",
+                        0, NULL, &error);
+  g_assert_no_error (error);
+  g_assert_cmpstr (PQcmdTuples (seeded), ==, "3000");
+
+  g_assert_true (crm_migrate_run (fixture->conn, NULL, &error));
+  g_assert_no_error (error);
+  target = crm_test_query_value (fixture->conn,
+                                 "SELECT attstattarget FROM pg_attribute "
+                                 "WHERE attrelid = 'customers_text_idx'::regclass");
+  g_assert_cmpstr (target, ==, "1000");
+  bounds = crm_test_query_value (fixture->conn,
+                                 "SELECT cardinality (histogram_bounds::text::text[]) "
+                                 "FROM pg_stats WHERE tablename = 'customers_text_idx'");
+  g_test_message ("histogram bounds of the search text after the upgrade: %s", bounds);
+  g_assert_cmpstr (bounds, ==, "1001");
+
+  trigram_plan = dup_match_plan (fixture->conn, "example1");
+  g_test_message ("%s", trigram_plan);
+  g_assert_nonnull (strstr (trigram_plan, "customers_text_idx"));
+  bigram_plan = dup_match_plan (fixture->conn, "联系");
+  g_test_message ("%s", bigram_plan);
+  g_assert_nonnull (strstr (bigram_plan, "customers_text_bigrams_idx"));
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -255,5 +335,7 @@ main (int   argc,
               crm_test_database_set_up, test_schema_rules, crm_test_database_tear_down);
   g_test_add ("/crm/migrate/bulk-contacts-no-scans", Fixture, NULL,
               crm_test_database_set_up, test_bulk_contacts_no_scans, crm_test_database_tear_down);
+  g_test_add ("/crm/migrate/upgrade-search-text", Fixture, NULL,
+              crm_test_database_set_up, test_upgrade_search_text, crm_test_database_tear_down);
   return g_test_run ();
 }
