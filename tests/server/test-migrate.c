@@ -268,7 +268,7 @@ dup_match_plan (PGconn     *conn,
  * search's estimates need (1,001 histogram bounds, not the default's 101, which the
  * migration's own ANALYZE would take if it trusted the index's new target), and the
  * match served by the new indexes (their expressions must be the match's, or every
- * search reads the whole table). */
+ * search reads the whole table), and the indexes' pending lists kept short. */
 static void
 test_upgrade_search_text (Fixture       *fixture,
                           gconstpointer  data)
@@ -279,6 +279,7 @@ test_upgrade_search_text (Fixture       *fixture,
   g_autofree char *target = NULL;
   g_autofree char *trigram_plan = NULL;
   g_autofree char *bigram_plan = NULL;
+  g_autofree char *unlimited = NULL;
 
   g_assert_true (crm_migrate_run_to (fixture->conn, 19, NULL, &error));
   g_assert_no_error (error);
@@ -306,6 +307,17 @@ test_upgrade_search_text (Fixture       *fixture,
                                  "FROM pg_stats WHERE tablename = 'customers_text_idx'");
   g_test_message ("histogram bounds of the search text after the upgrade: %s", bounds);
   g_assert_cmpstr (bounds, ==, "1001");
+
+  /* Every GIN index of customers and contacts keeps a short pending list, which each
+   * scan reads whole (0022): a new index must say so too. */
+  unlimited = crm_test_query_value (fixture->conn,
+                                    "SELECT coalesce (string_agg (c.relname, ', '), '') "
+                                    "FROM pg_index i JOIN pg_class c ON c.oid = i.indexrelid "
+                                    "JOIN pg_am a ON a.oid = c.relam "
+                                    "WHERE a.amname = 'gin' "
+                                    "  AND i.indrelid IN ('customers'::regclass, 'contacts'::regclass) "
+                                    "  AND NOT coalesce (c.reloptions @> '{gin_pending_list_limit=512}', false)");
+  g_assert_cmpstr (unlimited, ==, "");
 
   trigram_plan = dup_match_plan (fixture->conn, "example1");
   g_test_message ("%s", trigram_plan);
