@@ -1098,6 +1098,18 @@ test_search (Fixture       *fixture,
 
     expect_search (ADMIN, "西湖区文三路", NULL, expected);
   }
+  /* The customer's own text (ending with its address) and its contacts' are searched as
+   * one text (0022), but never across the two: a U+001F lies between them. */
+  {
+    const gint64 expected[] = { address, 0 };
+    const gint64 nothing[] = { 0 };
+    g_autofree char *across = g_strdup_printf ("%s边界联系", lower);
+
+    if (!create_contact (ADMIN, address, "\"full_name\":\"边界联系人\""))
+      return;
+    expect_search (ADMIN, "边界联系", NULL, expected);
+    expect_search (ADMIN, across, NULL, nothing);
+  }
   /* % and _ are literal characters, not wildcards. */
   {
     const gint64 expected_percent[] = { percent, 0 };
