@@ -508,6 +508,12 @@ crm_audit_value_text (const CrmAuditNames *names,
                                             g_array_index (ids, gint64, i), TRUE));
       return join_parts (parts);
     }
+  /* A multiple choice's options, or a field's list of them, as one text that says where
+   * an option holding a comma ends. */
+  if (JSON_NODE_HOLDS_ARRAY (value) && name != NULL
+      && (g_str_has_prefix (name, "custom.")
+          || (g_strcmp0 (object, "fields") == 0 && g_str_equal (name, "choices"))))
+    return crm_custom_value_to_text (value, NULL);
   if (JSON_NODE_HOLDS_ARRAY (value))
     {
       JsonArray *array = json_node_get_array (value);

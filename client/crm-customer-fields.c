@@ -3,6 +3,8 @@
 
 #include "config.h"
 
+#include <string.h>
+
 #include <glib/gi18n.h>
 
 #include "crm-customer-fields.h"
@@ -258,6 +260,47 @@ crm_tags_sort_ids (GHashTable *tags,
   g_array_sort_with_data (ids, compare_tag_ids, tags);
 }
 
+/*
+ * The options of a multiple choice (or a field's list of options) as one text to read.
+ * An option may hold a comma ("微信, 短信"), so they are never joined with one: the
+ * separator is the locale's list separator ("; " in English, "、" in Chinese), and when
+ * an option itself holds that separator (or is empty), every option is quoted, so that
+ * where one option ends is always plain. Quoting only then keeps the usual list as
+ * people write it.
+ */
+static char *
+options_text (JsonArray *array)
+{
+  /* Translators: between the options of a multiple choice where they are read (the
+   * timeline, a contact's row, a conflict); never a plain comma: an option may hold one */
+  const char *separator = _("; ");
+  g_autofree char *mark = g_strstrip (g_strdup (separator));
+  g_autoptr(GPtrArray) parts = g_ptr_array_new_with_free_func (g_free);
+  gboolean quote = FALSE;
+
+  for (guint i = 0; i < json_array_get_length (array); i++)
+    {
+      char *text = crm_custom_value_to_text (json_array_get_element (array, i), NULL);
+
+      if (text == NULL)
+        text = json_to_string (json_array_get_element (array, i), FALSE);
+      if (*text == '\0' || (*mark != '\0' && strstr (text, mark) != NULL))
+        quote = TRUE;
+      g_ptr_array_add (parts, text);
+    }
+  for (guint i = 0; quote && i < parts->len; i++)
+    {
+      /* Translators: one option of a multiple choice, quoted, when an option holds the
+       * separator of the list */
+      char *quoted = g_strdup_printf (_("“%s”"), (char *) g_ptr_array_index (parts, i));
+
+      g_free (g_ptr_array_index (parts, i));
+      g_ptr_array_index (parts, i) = quoted;
+    }
+  g_ptr_array_add (parts, NULL);
+  return g_strjoinv (separator, (char **) parts->pdata);
+}
+
 /**
  * crm_custom_value_to_text:
  * @value: (nullable): a field's value as the API has it
@@ -266,9 +309,12 @@ crm_tags_sort_ids (GHashTable *tags,
  *
  * The text a typed editor shows for @value, as crm_custom_value_from_text () reads it
  * back: money formatted with its currency, a number as typed, a boolean as true or false.
+ * A multiple choice (an array of options) reads as its options in one text, never joined
+ * with a comma (see options_text ()): wherever such a value is read, the timeline, a
+ * contact's row, the conflict dialog or the audit log, it reads through here.
  *
  * Returns: (transfer full) (nullable): the text; "" for none (%NULL or a JSON null);
- *   %NULL for a value no editor types (an array, a non-scalar)
+ *   %NULL for a value no editor types and no list (an object that is no money)
  */
 char *
 crm_custom_value_to_text (JsonNode  *value,
@@ -276,6 +322,8 @@ crm_custom_value_to_text (JsonNode  *value,
 {
   if (value == NULL || JSON_NODE_HOLDS_NULL (value))
     return g_strdup ("");
+  if (JSON_NODE_HOLDS_ARRAY (value))
+    return options_text (json_node_get_array (value));
   if (JSON_NODE_HOLDS_OBJECT (value))
     {
       JsonObject *money = json_node_get_object (value);

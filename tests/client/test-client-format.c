@@ -7,11 +7,13 @@
 
 #include <glib/gi18n.h>
 
+#include "crm-customer-fields.h"
 #include "crm-format.h"
 
 /*
  * crm-format: numbers, money and dates as the client writes them, in English
- * and in Chinese (the catalogs of this build, through RAPPORT_LOCALEDIR).
+ * and in Chinese (the catalogs of this build, through RAPPORT_LOCALEDIR); a multiple
+ * choice's options as one text (crm_custom_value_to_text ()).
  */
 
 static void
@@ -189,6 +191,47 @@ test_default_locale (void)
   use_language (NULL);
 }
 
+static char *
+options_text (const char *json)
+{
+  g_autoptr(JsonNode) value = json_from_string (json, NULL);
+
+  g_assert_nonnull (value);
+  return crm_custom_value_to_text (value, NULL);
+}
+
+/* An option may hold a comma: options are never joined with one, and are quoted when
+ * one of them holds the separator. */
+static void
+test_options (void)
+{
+  const struct
+  {
+    const char *language;
+    const char *json;
+    const char *text;
+  } cases[] = {
+    { NULL, "[\"电话\",\"微信, 短信\"]", "电话; 微信, 短信" },
+    { NULL, "[\"微信, 短信\"]", "微信, 短信" },
+    { NULL, "[\"A; B\",\"C\"]", "“A; B”; “C”" },
+    { NULL, "[]", "" },
+    { NULL, "[1,2]", "1; 2" },
+    { "zh_CN", "[\"电话\",\"微信, 短信\"]", "电话、微信, 短信" },
+    { "zh_CN", "[\"电话\",\"微信、短信\"]", "“电话”、“微信、短信”" },
+    { "zh_CN", "[\"A; B\",\"C\"]", "A; B、C" },
+  };
+
+  for (guint i = 0; i < G_N_ELEMENTS (cases); i++)
+    {
+      g_autofree char *text = NULL;
+
+      use_language (cases[i].language);
+      text = options_text (cases[i].json);
+      g_assert_cmpstr (text, ==, cases[i].text);
+    }
+  use_language (NULL);
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -207,5 +250,6 @@ main (int   argc,
   g_test_add_func ("/crm/client/format/parse-money", test_parse_money);
   g_test_add_func ("/crm/client/format/dates", test_dates);
   g_test_add_func ("/crm/client/format/default-locale", test_default_locale);
+  g_test_add_func ("/crm/client/format/options", test_options);
   return g_test_run ();
 }
