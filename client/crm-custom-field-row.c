@@ -7,18 +7,20 @@
 
 #include "crm-choice-checks.h"
 #include "crm-custom-field-row.h"
-#include "crm-json.h"
 #include "crm-customer-fields.h"
 #include "crm-format.h"
+#include "crm-json.h"
 #include "crm-validate.h"
 
 /*
  * The row that edits one custom field of /fields in a dialog (a new customer's required
- * fields, a contact's fields), by the field's type as on the customer page: a choice is a
- * drop-down of its options with "Not set" first, a multiple choice a check button per
+ * fields, a contact's fields) and on the customer page, by the field's type: a choice is
+ * a drop-down of its options with "Not set" first, a multiple choice a check button per
  * option (crm-choice-checks.c), yes or no a switch, anything else typed (numbers, money
  * and dates read as crm_custom_value_from_text () reads them). The value is JSON as the
  * API has it, and the common validator (the server's own) says what is wrong with it.
+ * Whether the value changed is a comparison of JSON values, never of texts: "1,000.00"
+ * typed into a money field of 1000 is no change.
  */
 
 #define FIELD_KEY "crm-custom-field"
@@ -242,4 +244,117 @@ crm_custom_field_row_get_problem (GtkWidget *row)
                                  field->required, value, &normalized, &problem))
     return NULL;
   return problem;
+}
+
+/**
+ * crm_custom_field_row_set_editable:
+ * @editable: %FALSE for a field the user's role may read but not write
+ *
+ * A row that is not editable still shows its value, and can be selected and copied
+ * where it is typed.
+ */
+void
+crm_custom_field_row_set_editable (GtkWidget *row,
+                                   gboolean   editable)
+{
+  CustomField *field = get_field (row);
+
+  if (GTK_IS_EDITABLE (row))
+    gtk_editable_set_editable (GTK_EDITABLE (row), editable);
+  else if (field->control != NULL)
+    gtk_widget_set_sensitive (field->control, editable);
+  else
+    gtk_widget_set_sensitive (row, editable);
+  gtk_widget_set_tooltip_text (row, editable ? (field->type == CRM_FIELD_TYPE_DATE
+                                                ? _("Year-month-day, such as 2026-12-01")
+                                                : NULL)
+                                    /* Translators: on a custom field the user's role may
+                                     * read but not change */
+                                    : _("Your role may read this field but not change it"));
+}
+
+/* @value as it is stored: the validator's normal form (trimmed text, a "YYYY-MM-DD"
+ * date, upper-case currency), or @value itself when it is not valid. */
+static JsonNode *
+dup_normalized (CustomField *field,
+                JsonNode    *value)
+{
+  g_autoptr(JsonNode) normalized = NULL;
+
+  if (value == NULL)
+    return json_node_new (JSON_NODE_NULL);
+  if (crm_validate_custom_value (field->type, (const char * const *) field->choices, FALSE,
+                                 value, &normalized, NULL) && normalized != NULL)
+    return g_steal_pointer (&normalized);
+  return json_node_copy (value);
+}
+
+static gboolean
+is_number (JsonNode *node)
+{
+  return JSON_NODE_HOLDS_VALUE (node)
+         && (json_node_get_value_type (node) == G_TYPE_INT64
+             || json_node_get_value_type (node) == G_TYPE_DOUBLE);
+}
+
+/**
+ * crm_custom_field_row_values_differ:
+ * @a: (nullable): a value of the row's field as the API has it; %NULL for none
+ * @b: (nullable): another
+ *
+ * Whether @a and @b are different values of the field, compared as JSON: money by
+ * amount and currency, numbers by value (1000 and 1000.0 are one), text trimmed; a
+ * multiple choice option by option (the order is no change, and a value that is no
+ * option any more cannot be ticked, so it counts as none); a boolean's none as no.
+ */
+gboolean
+crm_custom_field_row_values_differ (GtkWidget *row,
+                                    JsonNode  *a,
+                                    JsonNode  *b)
+{
+  CustomField *field = get_field (row);
+  g_autoptr(JsonNode) clean_a = NULL;
+  g_autoptr(JsonNode) clean_b = NULL;
+
+  switch (field->type)
+    {
+    case CRM_FIELD_TYPE_MULTI_CHOICE:
+      for (guint i = 0; field->choices[i] != NULL; i++)
+        if (crm_choice_value_holds (a, field->choices[i])
+            != crm_choice_value_holds (b, field->choices[i]))
+          return TRUE;
+      return FALSE;
+    case CRM_FIELD_TYPE_BOOLEAN:
+      {
+        gboolean yes_a = a != NULL && JSON_NODE_HOLDS_VALUE (a)
+                         && json_node_get_value_type (a) == G_TYPE_BOOLEAN
+                         && json_node_get_boolean (a);
+        gboolean yes_b = b != NULL && JSON_NODE_HOLDS_VALUE (b)
+                         && json_node_get_value_type (b) == G_TYPE_BOOLEAN
+                         && json_node_get_boolean (b);
+
+        return yes_a != yes_b;
+      }
+    default:
+      clean_a = dup_normalized (field, a);
+      clean_b = dup_normalized (field, b);
+      if (is_number (clean_a) && is_number (clean_b))
+        return json_node_get_double (clean_a) != json_node_get_double (clean_b);
+      return !json_node_equal (clean_a, clean_b);
+    }
+}
+
+/**
+ * crm_custom_field_row_is_changed:
+ * @stored: (nullable): the field's value as last loaded or saved; %NULL for none
+ *
+ * Whether the row holds another value than @stored (crm_custom_field_row_values_differ ()).
+ */
+gboolean
+crm_custom_field_row_is_changed (GtkWidget *row,
+                                 JsonNode  *stored)
+{
+  g_autoptr(JsonNode) held = crm_custom_field_row_dup_value (row);
+
+  return crm_custom_field_row_values_differ (row, stored, held);
 }

@@ -8,7 +8,7 @@
 
 #include "crm-api-paths.h"
 #include "crm-audit-text.h"
-#include "crm-choice-checks.h"
+#include "crm-custom-field-row.h"
 #include "crm-json.h"
 #include "crm-customer-fields.h"
 #include "crm-format.h"
@@ -42,10 +42,8 @@ typedef enum
   EDITOR_TEXT,
   EDITOR_CHOICE,
   EDITOR_BOOLEAN,
-  EDITOR_NUMBER,
-  EDITOR_MONEY,
-  EDITOR_MULTI_CHOICE,
   EDITOR_OWNER,
+  EDITOR_CUSTOM,            /* a custom field's row (crm_custom_field_row_new ()) */
 } EditorKind;
 
 /* One editable field: a standard one ("city") or a custom one ("custom.budget"). */
@@ -55,13 +53,9 @@ typedef struct
   char       *key;          /* for a custom field, its key */
   EditorKind  kind;
   GtkWidget  *row;
-  GtkWidget  *control;      /* the switch of a boolean; a multiple choice's check
-                             * buttons (crm_choice_checks_new ()) */
+  GtkWidget  *control;      /* the switch of a boolean */
   GtkLabel   *message;      /* the field's error, beside the row */
-  GStrv       values;       /* the API values of a choice, "" first for none; the
-                             * options of a multiple choice */
-  GPtrArray  *checks;       /* a multiple choice's check buttons, as values */
-  char       *currency;     /* of a money field */
+  GStrv       values;       /* the API values of a choice, "" first for none */
   GArray     *ids;          /* the owner's: the user of each item (crm_owners_fill ()) */
 } Field;
 
@@ -106,7 +100,7 @@ struct _CrmCustomerPage
   GPtrArray           *custom_rows;     /* the rows of custom_group */
   GHashTable          *definitions;     /* "OBJECT.KEY" → JsonObject of /fields */
   JsonArray           *contact_fields;  /* the contacts' custom fields of /fields */
-  gboolean             have_definitions;
+  char                *definitions_text; /* the /fields the rows were built from */
   CrmCustomer         *customer;        /* as last loaded or saved */
   gint64               id;
   gboolean             deleting;        /* this page's delete is in flight */
@@ -173,9 +167,7 @@ field_free (Field *field)
   g_free (field->name);
   g_free (field->key);
   g_strfreev (field->values);
-  g_clear_pointer (&field->checks, g_ptr_array_unref);
   g_clear_pointer (&field->ids, g_array_unref);
-  g_free (field->currency);
   g_free (field);
 }
 
@@ -260,7 +252,8 @@ field_changed_cb (CrmCustomerPage *self)
   update_save_button (self);
 }
 
-/* Adds the row of @field to @group, with the message label beside it. */
+/* Adds the row of @field to @group, with the message label beside it; a custom field's
+ * @row is made by crm_custom_field_row_new (), a standard field's here. */
 static Field *
 add_field (CrmCustomerPage     *self,
            AdwPreferencesGroup *group,
@@ -268,13 +261,15 @@ add_field (CrmCustomerPage     *self,
            const char          *title,
            EditorKind           kind,
            GStrv                values,
-           GStrv                labels)
+           GStrv                labels,
+           GtkWidget           *row)
 {
   Field *field = g_new0 (Field, 1);
   GtkWidget *message = gtk_label_new (NULL);
 
   field->name = g_strdup (name);
   field->kind = kind;
+  field->row = row;
   gtk_widget_add_css_class (message, "error");
   gtk_widget_add_css_class (message, "field-message");
   /* One line beside the value; a long message shows whole in the tooltip. */
@@ -324,28 +319,27 @@ add_field (CrmCustomerPage     *self,
       }
       break;
 
-    case EDITOR_MULTI_CHOICE:
-      field->row = adw_action_row_new ();
-      field->values = g_strdupv (values);
-      field->control = crm_choice_checks_new ((const char * const *) values,
-                                              G_CALLBACK (field_changed_cb), self);
-      field->checks = g_ptr_array_ref (crm_choice_checks_get_checks (field->control));
-      adw_action_row_add_suffix (ADW_ACTION_ROW (field->row), message);
-      adw_action_row_add_suffix (ADW_ACTION_ROW (field->row), field->control);
+    case EDITOR_CUSTOM:
+      /* Its title, name and signals are the custom field row's. */
+      if (ADW_IS_ENTRY_ROW (field->row))
+        adw_entry_row_add_suffix (ADW_ENTRY_ROW (field->row), message);
+      else
+        adw_action_row_add_suffix (ADW_ACTION_ROW (field->row), message);
       break;
 
     case EDITOR_TEXT:
-    case EDITOR_NUMBER:
-    case EDITOR_MONEY:
     default:
       field->row = adw_entry_row_new ();
       adw_entry_row_add_suffix (ADW_ENTRY_ROW (field->row), message);
       g_signal_connect_swapped (field->row, "changed", G_CALLBACK (field_changed_cb), self);
       break;
     }
-  adw_preferences_row_set_title (ADW_PREFERENCES_ROW (field->row), title);
-  adw_preferences_row_set_use_markup (ADW_PREFERENCES_ROW (field->row), FALSE);
-  gtk_widget_set_name (field->row, name);
+  if (kind != EDITOR_CUSTOM)
+    {
+      adw_preferences_row_set_title (ADW_PREFERENCES_ROW (field->row), title);
+      adw_preferences_row_set_use_markup (ADW_PREFERENCES_ROW (field->row), FALSE);
+      gtk_widget_set_name (field->row, name);
+    }
   adw_preferences_group_add (group, field->row);
   g_ptr_array_add (self->fields, field);
   return field;
@@ -378,13 +372,13 @@ build_standard_fields (CrmCustomerPage *self)
           value_array = g_strv_builder_end (values);
           label_array = g_strv_builder_end (labels);
           add_field (self, group, standard_fields[i].name, title, EDITOR_CHOICE, value_array,
-                     label_array);
+                     label_array, NULL);
         }
       else if (standard_fields[i].owner)
-        add_field (self, group, standard_fields[i].name, title, EDITOR_OWNER, NULL, NULL);
+        add_field (self, group, standard_fields[i].name, title, EDITOR_OWNER, NULL, NULL, NULL);
       else
         add_field (self, group, standard_fields[i].name, title,
-                   standard_fields[i].boolean ? EDITOR_BOOLEAN : EDITOR_TEXT, NULL, NULL);
+                   standard_fields[i].boolean ? EDITOR_BOOLEAN : EDITOR_TEXT, NULL, NULL, NULL);
     }
 }
 
@@ -440,50 +434,14 @@ can_assign (CrmCustomerPage *self)
 
 /* --- values ---------------------------------------------------------------- */
 
-/* A JSON value of a record as the text its editor shows; a multiple choice's as text to
- * read (the conflict dialog), never to compare or set: an option may hold a comma. */
+/* A JSON value of a standard field as the text its editor shows (a custom field's
+ * values are its row's: crm_custom_field_row_set_value ()). */
 static char *
-node_to_text (JsonNode *node,
-              Field    *field)
+node_to_text (JsonNode *node)
 {
-  if (node == NULL || JSON_NODE_HOLDS_NULL (node))
-    return g_strdup ("");
-  if (field->kind == EDITOR_MONEY && JSON_NODE_HOLDS_OBJECT (node))
-    return crm_custom_value_to_text (node, &field->currency);
-  if (JSON_NODE_HOLDS_ARRAY (node))
-    {
-      JsonArray *array = json_node_get_array (node);
-      g_autoptr(GPtrArray) parts = g_ptr_array_new ();
+  char *text = crm_custom_value_to_text (node, NULL);
 
-      /* A multiple choice in the order of its options, as its editor reads: the
-       * order it was stored in is no change. */
-      for (guint i = 0; field->kind == EDITOR_MULTI_CHOICE && field->values != NULL
-                        && field->values[i] != NULL; i++)
-        for (guint j = 0; j < json_array_get_length (array); j++)
-          if (g_strcmp0 (json_array_get_string_element (array, j), field->values[i]) == 0)
-            {
-              g_ptr_array_add (parts, field->values[i]);
-              break;
-            }
-      for (guint i = 0; i < json_array_get_length (array); i++)
-        {
-          const char *value = json_array_get_string_element (array, i);
-
-          if (value != NULL && (field->kind != EDITOR_MULTI_CHOICE || field->values == NULL
-                                || !g_strv_contains ((const char * const *) field->values, value)))
-            g_ptr_array_add (parts, (gpointer) value);
-        }
-      g_ptr_array_add (parts, NULL);
-      return g_strjoinv (", ", (char **) parts->pdata);
-    }
-  if (JSON_NODE_HOLDS_VALUE (node))
-    {
-      char *text = crm_custom_value_to_text (node, NULL);
-
-      if (text != NULL)
-        return text;
-    }
-  return g_strdup ("");
+  return text != NULL ? text : g_strdup ("");
 }
 
 /* The member of @record that @field edits. */
@@ -502,11 +460,11 @@ record_member (JsonObject *record,
   return json_object_get_member (record, field->name);
 }
 
-/* What the editor of @field holds, as text comparable with node_to_text (); a multiple
- * choice's as text to read only (it is compared and set from JSON arrays). */
+/* What the editor of a standard field holds, as text comparable with node_to_text (). */
 static char *
 editor_text (Field *field)
 {
+  g_assert (field->kind != EDITOR_CUSTOM);
   switch (field->kind)
     {
     case EDITOR_CHOICE:
@@ -526,37 +484,10 @@ editor_text (Field *field)
 
         return id > 0 ? g_strdup_printf ("%" G_GINT64_FORMAT, id) : g_strdup ("");
       }
-    case EDITOR_MULTI_CHOICE:
-      {
-        g_autoptr(GPtrArray) parts = g_ptr_array_new ();
-
-        for (guint i = 0; i < field->checks->len; i++)
-          if (gtk_check_button_get_active (g_ptr_array_index (field->checks, i)))
-            g_ptr_array_add (parts, field->values[i]);
-        g_ptr_array_add (parts, NULL);
-        return g_strjoinv (", ", (char **) parts->pdata);
-      }
     case EDITOR_TEXT:
-    case EDITOR_NUMBER:
-    case EDITOR_MONEY:
     default:
       return g_strstrip (g_strdup (gtk_editable_get_text (GTK_EDITABLE (field->row))));
     }
-}
-
-/* Whether the options of a multiple choice held by @a and @b (arrays, or null for none)
- * differ: compared option by option, never as text, since an option may hold a comma.
- * Values that are no option any more cannot be ticked, so they count as none. */
-static gboolean
-options_differ (Field    *field,
-                JsonNode *a,
-                JsonNode *b)
-{
-  for (guint i = 0; field->values[i] != NULL; i++)
-    if (crm_choice_value_holds (a, field->values[i])
-        != crm_choice_value_holds (b, field->values[i]))
-      return TRUE;
-  return FALSE;
 }
 
 /* Shows @value (as a record or dup_edit () holds it) in the editor of @field. */
@@ -567,12 +498,12 @@ set_editor_value (CrmCustomerPage *self,
 {
   g_autofree char *text = NULL;
 
-  if (field->kind == EDITOR_MULTI_CHOICE)
+  if (field->kind == EDITOR_CUSTOM)
     {
-      crm_choice_checks_set_value (field->control, value);
+      crm_custom_field_row_set_value (field->row, value);
       return;
     }
-  text = node_to_text (value, field);
+  text = node_to_text (value);
   switch (field->kind)
     {
     case EDITOR_CHOICE:
@@ -591,10 +522,7 @@ set_editor_value (CrmCustomerPage *self,
     case EDITOR_OWNER:
       select_owner (self, field, g_ascii_strtoll (text, NULL, 10));
       break;
-    case EDITOR_MULTI_CHOICE:
     case EDITOR_TEXT:
-    case EDITOR_NUMBER:
-    case EDITOR_MONEY:
     default:
       gtk_editable_set_text (GTK_EDITABLE (field->row), text);
       break;
@@ -608,21 +536,16 @@ editor_value (Field *field)
 {
   g_autofree char *text = NULL;
 
-  /* From the check buttons, not as text: an option may hold a comma. */
-  if (field->kind == EDITOR_MULTI_CHOICE)
-    return crm_choice_checks_dup_value (field->control);
+  if (field->kind == EDITOR_CUSTOM)
+    return crm_custom_field_row_dup_value (field->row);
   text = editor_text (field);
   /* An empty text is a JSON null; a switch's text is never empty. */
   switch (field->kind)
     {
     case EDITOR_BOOLEAN:
       return crm_custom_value_from_text (CRM_FIELD_TYPE_BOOLEAN, text, NULL);
-    case EDITOR_NUMBER:
     case EDITOR_OWNER:   /* a user's id, a number */
       return crm_custom_value_from_text (CRM_FIELD_TYPE_NUMBER, text, NULL);
-    case EDITOR_MONEY:
-      return crm_custom_value_from_text (CRM_FIELD_TYPE_MONEY, text, field->currency);
-    case EDITOR_MULTI_CHOICE:
     case EDITOR_TEXT:
     case EDITOR_CHOICE:
     default:
@@ -640,14 +563,11 @@ field_is_changed (CrmCustomerPage *self,
   /* A row not shown (the owner, for who may not assign) is never edited. */
   if (self->customer == NULL || !gtk_widget_get_visible (field->row))
     return FALSE;
-  if (field->kind == EDITOR_MULTI_CHOICE)
-    {
-      g_autoptr(JsonNode) edited_value = editor_value (field);
-
-      return options_differ (field, record_member (crm_customer_get_object (self->customer),
-                                                   field), edited_value);
-    }
-  stored = node_to_text (record_member (crm_customer_get_object (self->customer), field), field);
+  /* Compared as JSON values: typed "1,000.00" is no change of a money field of 1000. */
+  if (field->kind == EDITOR_CUSTOM)
+    return crm_custom_field_row_is_changed (field->row, record_member (
+                                              crm_customer_get_object (self->customer), field));
+  stored = node_to_text (record_member (crm_customer_get_object (self->customer), field));
   edited = editor_text (field);
   if (field->kind == EDITOR_BOOLEAN && *stored == '\0')
     return g_str_equal (edited, "true");
@@ -663,10 +583,10 @@ stored_values_differ (Field    *field,
   g_autofree char *text_a = NULL;
   g_autofree char *text_b = NULL;
 
-  if (field->kind == EDITOR_MULTI_CHOICE)
-    return options_differ (field, a, b);
-  text_a = node_to_text (a, field);
-  text_b = node_to_text (b, field);
+  if (field->kind == EDITOR_CUSTOM)
+    return crm_custom_field_row_values_differ (field->row, a, b);
+  text_a = node_to_text (a);
+  text_b = node_to_text (b);
   return g_strcmp0 (text_a, text_b) != 0;
 }
 
@@ -761,27 +681,7 @@ field_problem (CrmCustomerPage *self,
           validators[i].validate (text, NULL, &problem);
       return problem;
     }
-  {
-    g_autofree char *name = g_strconcat ("customers.", field->key, NULL);
-    JsonObject *definition = g_hash_table_lookup (self->definitions, name);
-    g_autoptr(JsonNode) value = editor_value (field);
-    g_autoptr(JsonNode) normalized = NULL;
-    g_auto(GStrv) choices = NULL;
-    CrmFieldType type;
-
-    if (definition == NULL
-        || !crm_field_type_from_string (json_object_get_string_member_with_default (
-                                          definition, "type", "text"), &type))
-      return NULL;
-    choices = crm_json_dup_strv (definition, "choices");
-    if (!crm_validate_custom_value (type, (const char * const *) choices,
-                                    json_object_get_boolean_member_with_default (definition,
-                                                                                 "required",
-                                                                                 FALSE),
-                                    value, &normalized, &problem))
-      return problem;
-    return NULL;
-  }
+  return crm_custom_field_row_get_problem (field->row);
 }
 
 /* Says beside each edited field what is wrong with it, as the user types, in the user's
@@ -1054,6 +954,47 @@ set_busy (CrmCustomerPage *self)
   gtk_widget_set_visible (find_field (self, "owner_id")->row, can_assign (self));
 }
 
+/* A custom field the role may not read is not shown (the server leaves its value out);
+ * one it may read but not write is shown, not editable. */
+static void
+apply_field_access (CrmCustomerPage *self)
+{
+  for (guint i = 0; i < self->fields->len; i++)
+    {
+      Field *field = g_ptr_array_index (self->fields, i);
+      g_autofree char *name = NULL;
+      CrmFieldAccess access = CRM_FIELD_ACCESS_WRITE;
+
+      if (field->kind != EDITOR_CUSTOM)
+        continue;
+      name = g_strconcat ("custom_", field->key, NULL);
+      if (self->permissions != NULL)
+        access = crm_permissions_get_field_access (self->permissions, CRM_OBJECT_CUSTOMERS,
+                                                   name, FALSE);
+      gtk_widget_set_visible (field->row, access != CRM_FIELD_ACCESS_NONE);
+      crm_custom_field_row_set_editable (field->row, access == CRM_FIELD_ACCESS_WRITE);
+    }
+}
+
+/* Takes away the custom fields' rows and definitions, for build_custom_fields (). */
+static void
+clear_custom_fields (CrmCustomerPage *self)
+{
+  for (guint i = self->fields->len; i > 0; i--)
+    {
+      Field *field = g_ptr_array_index (self->fields, i - 1);
+
+      if (field->kind != EDITOR_CUSTOM)
+        continue;
+      adw_preferences_group_remove (self->custom_group, field->row);
+      g_ptr_array_remove_index (self->fields, i - 1);
+    }
+  g_ptr_array_set_size (self->custom_rows, 0);
+  g_hash_table_remove_all (self->definitions);
+  json_array_unref (self->contact_fields);
+  self->contact_fields = json_array_new ();
+}
+
 static void
 build_custom_fields (CrmCustomerPage *self,
                      JsonArray       *definitions)
@@ -1062,16 +1003,14 @@ build_custom_fields (CrmCustomerPage *self,
     {
       JsonObject *definition = json_array_get_object_element (definitions, i);
       const char *key;
-      const char *type;
       const char *label;
       const char *object;
-      g_autofree char *name = NULL;
+      GtkWidget *row;
       Field *field;
 
       if (definition == NULL)
         continue;
       key = json_object_get_string_member_with_default (definition, "key", NULL);
-      type = json_object_get_string_member_with_default (definition, "type", "text");
       label = json_object_get_string_member_with_default (definition, "label", key);
       object = json_object_get_string_member_with_default (definition, "object", "");
       if (key == NULL)
@@ -1083,46 +1022,13 @@ build_custom_fields (CrmCustomerPage *self,
         json_array_add_object_element (self->contact_fields, json_object_ref (definition));
       if (!g_str_equal (object, "customers"))
         continue;
-      name = g_strconcat ("custom.", key, NULL);
-
-      if (g_str_equal (type, "choice"))
-        {
-          g_auto(GStrv) choices = crm_json_dup_strv (definition, "choices");
-          g_autoptr(GStrvBuilder) values = g_strv_builder_new ();
-          g_autoptr(GStrvBuilder) labels = g_strv_builder_new ();
-          g_auto(GStrv) value_array = NULL;
-          g_auto(GStrv) label_array = NULL;
-
-          g_strv_builder_add (values, "");
-          g_strv_builder_add (labels, _("Not set"));
-          g_strv_builder_addv (values, (const char **) choices);
-          g_strv_builder_addv (labels, (const char **) choices);
-          value_array = g_strv_builder_end (values);
-          label_array = g_strv_builder_end (labels);
-          field = add_field (self, self->custom_group, name, label, EDITOR_CHOICE, value_array,
-                             label_array);
-        }
-      else if (g_str_equal (type, "boolean"))
-        field = add_field (self, self->custom_group, name, label, EDITOR_BOOLEAN, NULL, NULL);
-      else if (g_str_equal (type, "number"))
-        field = add_field (self, self->custom_group, name, label, EDITOR_NUMBER, NULL, NULL);
-      else if (g_str_equal (type, "money"))
-        field = add_field (self, self->custom_group, name, label, EDITOR_MONEY, NULL, NULL);
-      else if (g_str_equal (type, "multi_choice"))
-        {
-          g_auto(GStrv) choices = crm_json_dup_strv (definition, "choices");
-
-          field = add_field (self, self->custom_group, name, label, EDITOR_MULTI_CHOICE, choices,
-                             NULL);
-        }
-      else
-        field = add_field (self, self->custom_group, name, label, EDITOR_TEXT, NULL, NULL);
+      row = crm_custom_field_row_new (definition, G_CALLBACK (field_changed_cb), self);
+      field = add_field (self, self->custom_group, gtk_widget_get_name (row), label,
+                         EDITOR_CUSTOM, NULL, NULL, row);
       field->key = g_strdup (key);
-      if (g_str_equal (type, "date"))
-        /* Translators: how a date is typed into a custom field */
-        gtk_widget_set_tooltip_text (field->row, _("Year-month-day, such as 2026-12-01"));
       g_ptr_array_add (self->custom_rows, field->row);
     }
+  apply_field_access (self);
   gtk_widget_set_visible (GTK_WIDGET (self->custom_group), self->custom_rows->len > 0);
 }
 
@@ -1147,9 +1053,17 @@ fields_cb (GObject      *object,
   if (root != NULL && JSON_NODE_HOLDS_OBJECT (root)
       && json_object_has_member (json_node_get_object (root), "items"))
     {
-      build_custom_fields (self, json_object_get_array_member (json_node_get_object (root),
-                                                               "items"));
-      self->have_definitions = TRUE;
+      JsonNode *items = json_object_get_member (json_node_get_object (root), "items");
+      g_autofree char *text = json_to_string (items, FALSE);
+
+      /* Built again only when an administrator changed the fields meanwhile. */
+      if (g_strcmp0 (text, self->definitions_text) != 0 && JSON_NODE_HOLDS_ARRAY (items))
+        {
+          clear_custom_fields (self);
+          build_custom_fields (self, json_node_get_array (items));
+          g_free (self->definitions_text);
+          self->definitions_text = g_steal_pointer (&text);
+        }
     }
   else
     toast_failure (self, _("Loading custom fields"), error);
@@ -1704,11 +1618,31 @@ show_field_messages (CrmCustomerPage *self,
     gtk_widget_grab_focus (first->row);
 }
 
+/* A custom field's value as the timeline and the contacts' rows read it (money and dates
+ * formatted, Yes or No, a multiple choice's options unambiguous). */
 static char *
-describe_value (JsonObject *record,
-                Field      *field)
+describe_custom_value (CrmCustomerPage *self,
+                       Field           *field,
+                       JsonNode        *value)
 {
-  g_autofree char *text = node_to_text (record_member (record, field), field);
+  CrmAuditNames names = { .users = self->users, .tags = self->tags,
+                          .fields = self->definitions };
+
+  if (value == NULL)
+    return g_strdup (_("(empty)"));
+  return crm_audit_value_text (&names, "customers", field->name, value);
+}
+
+static char *
+describe_value (CrmCustomerPage *self,
+                JsonObject      *record,
+                Field           *field)
+{
+  g_autofree char *text = NULL;
+
+  if (field->kind == EDITOR_CUSTOM)
+    return describe_custom_value (self, field, record_member (record, field));
+  text = node_to_text (record_member (record, field));
 
   if (field->kind == EDITOR_CHOICE)
     {
@@ -1799,19 +1733,23 @@ show_conflict (CrmCustomerPage *self,
       if (!edited && !stored_values_differ (field, record_member (mine, field),
                                             record_member (theirs, field)))
         continue;
-      if (edited)
+      if (edited && field->kind == EDITOR_CUSTOM)
+        {
+          g_autoptr(JsonNode) edited_value = editor_value (field);
+
+          your_text = describe_custom_value (self, field, edited_value);
+        }
+      else if (edited)
         {
           g_autofree char *edited_text = editor_text (field);
           g_autoptr(JsonObject) scratch = json_object_new ();
 
-          if (field->key == NULL)
-            json_object_set_string_member (scratch, field->name, edited_text);
-          your_text = field->key == NULL ? describe_value (scratch, field)
-                                         : g_strdup (edited_text);
+          json_object_set_string_member (scratch, field->name, edited_text);
+          your_text = describe_value (self, scratch, field);
         }
       else
-        your_text = describe_value (mine, field);
-      their_text = describe_value (theirs, field);
+        your_text = describe_value (self, mine, field);
+      their_text = describe_value (self, theirs, field);
       labels[0] = gtk_label_new (adw_preferences_row_get_title (ADW_PREFERENCES_ROW (field->row)));
       labels[1] = gtk_label_new (your_text);
       labels[2] = gtk_label_new (their_text);
@@ -1925,20 +1863,29 @@ back_button_clicked_cb (CrmCustomerPage *self)
 
 /* --- tags, contacts, follow-ups, merge, delete ------------------------------ */
 
-/* What the editor of @field holds, for set_editor_value () to put back: a multiple
- * choice's options as an array, else the text as typed (which may not read yet). */
+/* What the editor of @field holds, for restore_edit () to put back: a typed row's text
+ * as typed (which may not read yet), else its value. */
 static JsonNode *
 dup_edit (Field *field)
 {
-  g_autofree char *text = NULL;
   JsonNode *node;
 
-  if (field->kind == EDITOR_MULTI_CHOICE)
+  if (!GTK_IS_EDITABLE (field->row))
     return editor_value (field);
-  text = editor_text (field);
   node = json_node_new (JSON_NODE_VALUE);
-  json_node_set_string (node, text);
+  json_node_set_string (node, gtk_editable_get_text (GTK_EDITABLE (field->row)));
   return node;
+}
+
+static void
+restore_edit (CrmCustomerPage *self,
+              Field           *field,
+              JsonNode        *edit)
+{
+  if (GTK_IS_EDITABLE (field->row))
+    gtk_editable_set_text (GTK_EDITABLE (field->row), json_node_get_string (edit));
+  else
+    set_editor_value (self, field, edit);
 }
 
 static void
@@ -1966,7 +1913,7 @@ adopt_record (CrmCustomerPage *self,
   self->filling = TRUE;
   for (guint i = 0; i < self->fields->len; i++)
     if (g_ptr_array_index (edited, i) != NULL)
-      set_editor_value (self, g_ptr_array_index (self->fields, i), g_ptr_array_index (edited, i));
+      restore_edit (self, g_ptr_array_index (self->fields, i), g_ptr_array_index (edited, i));
   self->filling = FALSE;
   update_save_button (self);
   g_signal_emit (self, signals[SAVED], 0, self->customer);
@@ -2894,6 +2841,7 @@ crm_customer_page_finalize (GObject *object)
   CrmCustomerPage *self = CRM_CUSTOMER_PAGE (object);
 
   g_ptr_array_unref (self->fields);
+  g_free (self->definitions_text);
   g_ptr_array_unref (self->custom_rows);
   g_hash_table_unref (self->definitions);
   json_array_unref (self->contact_fields);
@@ -3077,18 +3025,11 @@ crm_customer_page_load (CrmCustomerPage *self,
   self->cancellable = g_cancellable_new ();
   self->loading = TRUE;
   set_busy (self);
-  if (!self->have_definitions)
-    /* The customers' and their contacts' (and what the timeline names). */
-    crm_api_client_call_async (self->api_client, SOUP_METHOD_GET, CRM_API_BASE "/fields",
-                               "limit=500", NULL, 0, self->cancellable, fields_cb,
-                               g_object_ref (self));
-  else
-    {
-      g_autofree char *path = g_strdup_printf (CRM_API_BASE "/customers/%" G_GINT64_FORMAT, id);
-
-      crm_api_client_call_async (self->api_client, SOUP_METHOD_GET, path, NULL, NULL, 0,
-                                 self->cancellable, customer_cb, g_object_ref (self));
-    }
+  /* The customers' and their contacts' custom fields (and what the timeline names), each
+   * time: an administrator may have added one since. */
+  crm_api_client_call_async (self->api_client, SOUP_METHOD_GET, CRM_API_BASE "/fields",
+                             "limit=500", NULL, 0, self->cancellable, fields_cb,
+                             g_object_ref (self));
 }
 
 /**
@@ -3252,6 +3193,7 @@ crm_customer_page_set_account (CrmCustomerPage  *self,
     self->permissions = crm_permissions_copy (account->permissions);
   self->user_id = account != NULL ? account->user_id : 0;
   fill_owner_row (self);
+  apply_field_access (self);
   set_busy (self);
   show_summary (self);
 }

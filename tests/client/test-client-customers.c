@@ -209,6 +209,11 @@ seed_extras (Fixture *fixture)
     "{\"object\":\"customers\",\"key\":\"visit_day\",\"label\":\"拜访日 Visit day\",\"type\":\"date\"}",
     "{\"object\":\"customers\",\"key\":\"channels\",\"label\":\"渠道 Channels\","
     "\"type\":\"multi_choice\",\"choices\":[\"电话\",\"微信\",\"展会\",\"微信, 短信\"]}",
+    "{\"object\":\"customers\",\"key\":\"contract_no\",\"label\":\"合同号 Contract no.\","
+    "\"type\":\"text\"}",
+    "{\"object\":\"customers\",\"key\":\"staff\",\"label\":\"员工数 Staff\",\"type\":\"number\"}",
+    "{\"object\":\"customers\",\"key\":\"signed\",\"label\":\"已签约 Signed\","
+    "\"type\":\"boolean\"}",
   };
   static const char * const contact_fields[] = {
     "{\"object\":\"contacts\",\"key\":\"wechat\",\"label\":\"微信号 WeChat ID\","
@@ -1570,6 +1575,229 @@ check_choices (Fixture *fixture,
   wait_until (fixture, NULL, customer_saved, "the save of no choice again");
 }
 
+
+static const char *expected_text;   /* what timeline_has () and contacts_have () look for */
+
+static gboolean
+timeline_has (Fixture *fixture)
+{
+  g_autofree char *timeline = _crm_customer_page_dup_timeline_text (customer_page (fixture));
+
+  return timeline != NULL && strstr (timeline, expected_text) != NULL;
+}
+
+static gboolean
+contacts_have (Fixture *fixture)
+{
+  g_autofree char *contacts = _crm_customer_page_dup_contacts_text (customer_page (fixture));
+
+  return contacts != NULL && strstr (contacts, expected_text) != NULL;
+}
+
+static gboolean
+save_button_sensitive (Fixture *fixture)
+{
+  return gtk_widget_get_sensitive (GTK_WIDGET (
+    template_child (customer_page (fixture), CRM_TYPE_CUSTOMER_PAGE, "save_button")));
+}
+
+/* Saves the page and waits for the reply. */
+static void
+save_page (Fixture    *fixture,
+           const char *what)
+{
+  crm_customer_page_save (customer_page (fixture));
+  wait_until (fixture, NULL, customer_saved, what);
+}
+
+/* Every type of custom field edited and saved on the customer page, through the same
+ * row as the dialogs (crm_custom_field_row_new ()); changes are told from the JSON
+ * values, not from their texts; and a multiple choice reads the same, unambiguously,
+ * wherever it is shown: the timeline, a contact's row, the conflict dialog. */
+static void
+check_custom_types (Fixture *fixture,
+                    gint64   id)
+{
+  CrmCustomerPage *page = customer_page (fixture);
+  gboolean zh = fixture->test_case->language != NULL;
+  const char *contract = zh ? "合同-2026-002" : "HT-2026-001";
+  GtkWidget *signed_row = _crm_customer_page_get_row (page, "custom.signed");
+  GtkSwitch *signed_switch;
+  g_autofree char *saved = NULL;
+  g_autofree char *visit_day = NULL;
+  g_autofree char *visit_text = NULL;
+  g_autofree char *joined = NULL;
+  g_autofree char *theirs_joined = NULL;
+  g_autofree char *path = g_strdup_printf ("/api/v1/customers/%" G_GINT64_FORMAT, id);
+  gboolean was_signed;
+  guint status = 0;
+
+  g_assert_true (ADW_IS_ENTRY_ROW (_crm_customer_page_get_row (page, "custom.contract_no")));
+  g_assert_true (ADW_IS_ENTRY_ROW (_crm_customer_page_get_row (page, "custom.staff")));
+  g_assert_true (ADW_IS_ACTION_ROW (signed_row));
+  signed_switch = GTK_SWITCH (adw_action_row_get_activatable_widget (ADW_ACTION_ROW (signed_row)));
+  g_assert_nonnull (signed_switch);
+  g_assert_false (_crm_customer_page_has_unsaved_changes (page));
+
+  /* Money typed as people type it is the same value: no change, nothing to save. */
+  g_assert_cmpstr (gtk_editable_get_text (GTK_EDITABLE (_crm_customer_page_get_row (
+                     page, "custom.budget"))), ==, "¥12,500.00");
+  for (guint i = 0; i < 3; i++)
+    {
+      const char *same[] = { "12,500", "12500.00", "¥12,500" };
+
+      set_row (fixture, "custom.budget", same[i]);
+      g_assert_false (_crm_customer_page_has_unsaved_changes (page));
+      g_assert_false (save_button_sensitive (fixture));
+      g_assert_null (_crm_customer_page_get_field_message (page, "custom.budget"));
+    }
+  /* Another amount is a change, saved in minor units, shown formatted again. */
+  set_row (fixture, "custom.budget", "12,600.5");
+  g_assert_true (_crm_customer_page_has_unsaved_changes (page));
+  save_page (fixture, "the save of the budget");
+  saved = server_custom (fixture, id, "budget");
+  g_assert_cmpstr (saved, ==, "{\"amount\":1260050,\"currency\":\"CNY\"}");
+  g_assert_cmpstr (gtk_editable_get_text (GTK_EDITABLE (_crm_customer_page_get_row (
+                     page, "custom.budget"))), ==, "¥12,600.50");
+  set_row (fixture, "custom.budget", "12600.50");
+  g_assert_false (_crm_customer_page_has_unsaved_changes (page));
+
+  /* Text, a number (1200 and 1200.0 are one) and yes or no. */
+  was_signed = gtk_switch_get_active (signed_switch);
+  set_row (fixture, "custom.contract_no", contract);
+  set_row (fixture, "custom.staff", zh ? "350" : "1200");
+  gtk_switch_set_active (signed_switch, !was_signed);
+  g_assert_true (_crm_customer_page_has_unsaved_changes (page));
+  screenshot_scrolled_to (fixture, _crm_customer_page_get_row (page, "custom.budget"), 100,
+                          "customer-custom-types");
+  save_page (fixture, "the save of text, number and yes or no");
+  g_free (saved);
+  saved = server_custom (fixture, id, "contract_no");
+  g_assert_cmpstr (saved, ==, zh ? "\"合同-2026-002\"" : "\"HT-2026-001\"");
+  g_free (saved);
+  saved = server_custom (fixture, id, "staff");
+  g_assert_cmpstr (saved, ==, zh ? "350" : "1200");
+  g_free (saved);
+  saved = server_custom (fixture, id, "signed");
+  g_assert_cmpstr (saved, ==, was_signed ? "false" : "true");
+  set_row (fixture, "custom.staff", zh ? "350.0" : "1200.0");
+  set_row (fixture, "custom.contract_no", zh ? " 合同-2026-002 " : "HT-2026-001 ");
+  g_assert_false (_crm_customer_page_has_unsaved_changes (page));
+  set_row (fixture, "custom.staff", zh ? "350" : "1200");
+  set_row (fixture, "custom.contract_no", contract);
+
+  /* An impossible date: its message as it is typed, and the server keeps the old one. */
+  visit_day = server_custom (fixture, id, "visit_day");
+  visit_text = g_strdup (gtk_editable_get_text (GTK_EDITABLE (_crm_customer_page_get_row (
+                                                   page, "custom.visit_day"))));
+  set_row (fixture, "custom.visit_day", "2026-13-01");
+  g_assert_nonnull (_crm_customer_page_get_field_message (page, "custom.visit_day"));
+  if (zh)
+    g_assert_false (g_str_is_ascii (_crm_customer_page_get_field_message (page,
+                                                                           "custom.visit_day")));
+  screenshot_scrolled_to (fixture, _crm_customer_page_get_row (page, "custom.visit_day"), 100,
+                          "customer-invalid-date");
+  save_page (fixture, "the refused date");
+  g_free (saved);
+  saved = server_custom (fixture, id, "visit_day");
+  g_assert_cmpstr (saved, ==, visit_day);
+  g_assert_nonnull (_crm_customer_page_get_field_message (page, "custom.visit_day"));
+  set_row (fixture, "custom.visit_day", visit_text);
+  g_assert_null (_crm_customer_page_get_field_message (page, "custom.visit_day"));
+
+  /* Two options, one with a comma: the timeline reads them with the list separator of
+   * the language, never a plain comma. */
+  gtk_check_button_set_active (choice_check (fixture, "custom.channels", "电话"), TRUE);
+  gtk_check_button_set_active (choice_check (fixture, "custom.channels", "微信, 短信"), TRUE);
+  save_page (fixture, "the save of two channels");
+  g_free (saved);
+  saved = server_custom (fixture, id, "channels");
+  g_assert_cmpstr (saved, ==, "[\"电话\",\"微信, 短信\"]");
+  joined = g_strdup_printf ("电话%s微信, 短信", _("; "));
+  if (zh)
+    g_assert_cmpstr (joined, ==, "电话、微信, 短信");
+  else
+    g_assert_cmpstr (joined, ==, "电话; 微信, 短信");
+  expected_text = joined;
+  crm_customer_page_load (page, id);
+  wait_until (fixture, NULL, customer_loaded, "the customer again");
+  wait_until (fixture, NULL, timeline_has, "the channels in the timeline");
+  {
+    g_autofree char *timeline = _crm_customer_page_dup_timeline_text (page);
+
+    g_test_message ("Timeline:\n%s", timeline);
+    g_assert_null (strstr (timeline, "电话, 微信, 短信"));
+  }
+
+  /* A contact's row reads them the same way. */
+  {
+    g_autofree char *body = g_strdup_printf (
+      "{\"customer_id\":%" G_GINT64_FORMAT ",\"full_name\":\"%s\",\"custom\":"
+      "{\"wechat\":\"wx_reach\",\"reach\":[\"电话\",\"微信, 短信\"]}}", id,
+      zh ? "赵联系" : "钱联系");
+    g_autoptr(JsonNode) contact = call (fixture, fixture->rep_token, "POST", "/api/v1/contacts",
+                                        body, NULL, &status);
+    g_autofree char *contact_path = NULL;
+    g_autofree char *contacts = NULL;
+
+    g_assert_cmpuint (status, ==, 201);
+    crm_customer_page_load (page, id);
+    wait_until (fixture, NULL, customer_loaded, "the customer with the new contact");
+    wait_until (fixture, NULL, contacts_have, "the contact's channels on its row");
+    contacts = _crm_customer_page_dup_contacts_text (page);
+    g_test_message ("Contacts:\n%s", contacts);
+    g_assert_null (strstr (contacts, "电话, 微信, 短信"));
+    /* The focus off the date the server refused, which the page would keep in sight. */
+    gtk_widget_grab_focus (gtk_widget_get_first_child (GTK_WIDGET (template_child (
+      page, CRM_TYPE_CUSTOMER_PAGE, "contacts_list"))));
+    screenshot_scrolled_to (fixture, GTK_WIDGET (template_child (page, CRM_TYPE_CUSTOMER_PAGE,
+                                                                 "contacts_group")), 50,
+                            "customer-contact-options");
+    contact_path = g_strdup_printf ("/api/v1/contacts/%" G_GINT64_FORMAT,
+                                    crm_test_json_get_int (contact, "id"));
+    g_clear_pointer (&contact, json_node_unref);
+    contact = call (fixture, fixture->rep_token, "DELETE", contact_path, NULL, NULL, &status);
+    g_assert_cmpuint (status, ==, 204);
+  }
+
+  /* Someone else ticks other options meanwhile: the conflict dialog reads both sides so. */
+  {
+    g_autofree char *version = g_strdup_printf ("%" G_GINT64_FORMAT, crm_customer_get_version (
+                                                  crm_customer_page_get_customer (page)));
+    g_autoptr(JsonNode) reply = call (fixture, fixture->admin_token, "PATCH", path,
+                                      "{\"custom\":{\"channels\":[\"展会\",\"微信, 短信\"]}}",
+                                      version, &status);
+    AdwMessageDialog *dialog;
+
+    g_assert_cmpuint (status, ==, 200);
+    set_row (fixture, "custom.contract_no", zh ? "合同-2026-003" : "HT-2026-003");
+    crm_customer_page_save (page);
+    wait_until (fixture, NULL, conflict_shown, "the conflict over the channels");
+    dialog = _crm_customer_page_get_conflict_dialog (page);
+    theirs_joined = g_strdup_printf ("展会%s微信, 短信", _("; "));
+    g_assert_nonnull (find_label (GTK_WIDGET (dialog), joined));
+    g_assert_nonnull (find_label (GTK_WIDGET (dialog), theirs_joined));
+    g_assert_nonnull (find_label (GTK_WIDGET (dialog), zh ? "合同-2026-003" : "HT-2026-003"));
+    g_assert_null (find_label (GTK_WIDGET (dialog), "展会, 微信, 短信"));
+    screenshot (fixture, GTK_WIDGET (dialog), "conflict-options");
+    adw_message_dialog_response (dialog, "theirs");
+    gtk_window_close (GTK_WINDOW (dialog));
+    g_assert_true (gtk_check_button_get_active (choice_check (fixture, "custom.channels",
+                                                              "展会")));
+    g_assert_false (gtk_check_button_get_active (choice_check (fixture, "custom.channels",
+                                                               "电话")));
+  }
+
+  /* As the other cases expect it: the budget of the seed, no channel. */
+  set_row (fixture, "custom.budget", "¥12,500.00");
+  gtk_check_button_set_active (choice_check (fixture, "custom.channels", "展会"), FALSE);
+  gtk_check_button_set_active (choice_check (fixture, "custom.channels", "微信, 短信"), FALSE);
+  save_page (fixture, "the budget and channels as they were");
+  g_free (saved);
+  saved = server_custom (fixture, id, "budget");
+  g_assert_cmpstr (saved, ==, "{\"amount\":1250000,\"currency\":\"CNY\"}");
+}
+
 static void
 check_customer (Fixture *fixture)
 {
@@ -1647,6 +1875,7 @@ check_customer (Fixture *fixture)
                    new_city);
 
   check_choices (fixture, id);
+  check_custom_types (fixture, id);
 
   /* Someone else saves meanwhile: a stale save gets the conflict dialog. */
   path = g_strdup_printf ("/api/v1/customers/%" G_GINT64_FORMAT, id);
