@@ -12,6 +12,7 @@
 #include "crm-admin-records.h"
 #include "crm-api-paths.h"
 #include "crm-customer-fields.h"
+#include "crm-options-editor.h"
 
 /**
  * CrmAdminRecords:
@@ -28,7 +29,7 @@ typedef enum
   KIND_MONEY,      /* minor units, edited in major units */
   KIND_BOOLEAN,
   KIND_CHOICE,
-  KIND_LIST,       /* a text array, edited comma-separated */
+  KIND_OPTIONS,    /* a text array, one entry per item (crm_options_editor_new ()) */
 } FieldKind;
 
 enum
@@ -99,7 +100,7 @@ static const Field custom_field_fields[] = {
   { "key", N_("Field key"), KIND_TEXT, FIELD_COLUMN | FIELD_CREATE_ONLY, NULL, NULL },
   { "type", N_("Type"), KIND_CHOICE, FIELD_COLUMN | FIELD_CREATE_ONLY, crm_custom_field_types,
     NULL },
-  { "choices", N_("Choices (comma-separated)"), KIND_LIST, 0, NULL, NULL },
+  { "choices", N_("Choices"), KIND_OPTIONS, 0, NULL, NULL },
   { "required", N_("Required"), KIND_BOOLEAN, FIELD_COLUMN, NULL, NULL },
   { "sensitive", N_("Sensitive (encrypted)"), KIND_BOOLEAN, FIELD_COLUMN, NULL, NULL },
   { "position", N_("Position"), KIND_INTEGER, 0, NULL, "0" },
@@ -237,7 +238,8 @@ cell_text (CrmAdminView *view,
       return g_strdup (json_node_get_boolean (node) ? _("Yes") : "");
     case KIND_INTEGER:
       return g_strdup_printf ("%" G_GINT64_FORMAT, json_node_get_int (node));
-    case KIND_LIST:
+    case KIND_OPTIONS:
+      return crm_custom_value_to_text (node, NULL);
     case KIND_TEXT:
     default:
       return JSON_NODE_HOLDS_VALUE (node) ? g_strdup (json_node_get_string (node)) : g_strdup ("");
@@ -386,19 +388,9 @@ dialog_body (CrmAdminRecords *self,
                                              field->choices[selected].value);
           }
           break;
-        case KIND_LIST:
-          {
-            g_auto(GStrv) items = g_strsplit_set (text, ",，、", -1);
-            JsonArray *array = json_array_new ();
-
-            for (guint j = 0; items[j] != NULL; j++)
-              {
-                g_strstrip (items[j]);
-                if (*items[j] != '\0')
-                  json_array_add_string_element (array, items[j]);
-              }
-            json_object_set_array_member (body, field->member, array);
-          }
+        case KIND_OPTIONS:
+          json_object_set_array_member (body, field->member,
+                                        crm_options_editor_dup_options (row));
           break;
         default:
           g_assert_not_reached ();
@@ -489,18 +481,10 @@ new_row (const Field *field,
       text = has_value ? g_strdup_printf ("%" G_GINT64_FORMAT, json_node_get_int (node))
                        : g_strdup (field->initial);
       break;
-    case KIND_LIST:
-      row = adw_entry_row_new ();
-      if (has_value && JSON_NODE_HOLDS_ARRAY (node))
-        {
-          JsonArray *array = json_node_get_array (node);
-          g_autoptr(GString) joined = g_string_new (NULL);
-
-          for (guint i = 0; i < json_array_get_length (array); i++)
-            g_string_append_printf (joined, "%s%s", i > 0 ? ", " : "",
-                                    json_array_get_string_element (array, i));
-          text = g_string_free (g_steal_pointer (&joined), FALSE);
-        }
+    case KIND_OPTIONS:
+      row = crm_options_editor_new (_(field->title));
+      crm_options_editor_set_options (row, has_value && JSON_NODE_HOLDS_ARRAY (node)
+                                           ? json_node_get_array (node) : NULL);
       break;
     case KIND_TEXT:
     default:
@@ -515,6 +499,22 @@ new_row (const Field *field,
   gtk_widget_set_name (row, field->member);
   adw_preferences_row_set_title (ADW_PREFERENCES_ROW (row), _(field->title));
   return row;
+}
+
+/* A custom field's options only for the types that have them, open to type into. */
+static void
+type_selected_cb (AdwComboRow *type_row,
+                  GParamSpec  *pspec,
+                  GtkWidget   *options_row)
+{
+  guint selected = adw_combo_row_get_selected (type_row);
+  const char *type = selected < crm_choices_count (crm_custom_field_types)
+                     ? crm_custom_field_types[selected].value : NULL;
+  gboolean has_options = g_strcmp0 (type, "choice") == 0
+                         || g_strcmp0 (type, "multi_choice") == 0;
+
+  gtk_widget_set_visible (options_row, has_options);
+  adw_expander_row_set_expanded (ADW_EXPANDER_ROW (options_row), has_options);
 }
 
 static void
@@ -536,6 +536,15 @@ show_dialog (CrmAdminRecords *self,
                                record != NULL ? crm_customer_get_object (record) : NULL);
       gtk_list_box_append (GTK_LIST_BOX (list), self->rows[i]);
     }
+  for (guint i = 0; i < kind->n_fields; i++)
+    if (kind->fields[i].kind == KIND_OPTIONS)
+      for (guint j = 0; j < kind->n_fields; j++)
+        if (kind->fields[j].choices == crm_custom_field_types)
+          {
+            g_signal_connect_object (self->rows[j], "notify::selected",
+                                     G_CALLBACK (type_selected_cb), self->rows[i], 0);
+            type_selected_cb (ADW_COMBO_ROW (self->rows[j]), NULL, self->rows[i]);
+          }
   self->dialog_id = record != NULL ? crm_customer_get_id (record) : 0;
   self->dialog_open = TRUE;
   crm_admin_view_present_dialog (CRM_ADMIN_VIEW (self), dialog, list,

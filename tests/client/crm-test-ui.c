@@ -65,6 +65,41 @@ crm_test_ui_template_child (gpointer    widget,
   return child;
 }
 
+/* The widget named @name under @widget (or @widget itself), or NULL. */
+GtkWidget *
+crm_test_ui_find_named (GtkWidget  *widget,
+                        const char *name)
+{
+  if (g_strcmp0 (gtk_widget_get_name (widget), name) == 0)
+    return widget;
+  for (GtkWidget *child = gtk_widget_get_first_child (widget); child != NULL;
+       child = gtk_widget_get_next_sibling (child))
+    {
+      GtkWidget *found = crm_test_ui_find_named (child, name);
+
+      if (found != NULL)
+        return found;
+    }
+  return NULL;
+}
+
+/* Selects and activates the row named @name of @list, as a click on it does (a section
+ * of the window's sidebar). */
+void
+crm_test_ui_activate_row (GtkListBox *list,
+                          const char *name)
+{
+  for (GtkWidget *row = gtk_widget_get_first_child (GTK_WIDGET (list)); row != NULL;
+       row = gtk_widget_get_next_sibling (row))
+    if (g_strcmp0 (gtk_widget_get_name (row), name) == 0)
+      {
+        gtk_list_box_select_row (list, GTK_LIST_BOX_ROW (row));
+        g_signal_emit_by_name (list, "row-activated", row);
+        return;
+      }
+  g_assert_not_reached ();
+}
+
 /* Sends @keyval to @widget's key controllers, as a key press would. */
 void
 crm_test_ui_press_key (GtkWidget *widget,

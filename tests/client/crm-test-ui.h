@@ -16,6 +16,10 @@ void      crm_test_ui_wait           (GtkWidget          *widget,
 gpointer  crm_test_ui_template_child (gpointer            widget,
                                       GType               type,
                                       const char         *name);
+GtkWidget *crm_test_ui_find_named    (GtkWidget          *widget,
+                                      const char         *name);
+void      crm_test_ui_activate_row   (GtkListBox         *list,
+                                      const char         *name);
 void      crm_test_ui_press_key      (GtkWidget          *widget,
                                       guint               keyval);
 void      crm_test_ui_save_png       (GtkWidget          *window,

@@ -373,17 +373,7 @@ static GtkWidget *
 find_named (GtkWidget  *widget,
             const char *name)
 {
-  if (g_strcmp0 (gtk_widget_get_name (widget), name) == 0)
-    return widget;
-  for (GtkWidget *child = gtk_widget_get_first_child (widget); child != NULL;
-       child = gtk_widget_get_next_sibling (child))
-    {
-      GtkWidget *found = find_named (child, name);
-
-      if (found != NULL)
-        return found;
-    }
-  return NULL;
+  return crm_test_ui_find_named (widget, name);
 }
 
 static gboolean
@@ -545,17 +535,7 @@ static void
 open_section (Fixture    *fixture,
               const char *name)
 {
-  GtkListBox *list = _crm_window_get_sections_list (fixture->window);
-
-  for (GtkWidget *row = gtk_widget_get_first_child (GTK_WIDGET (list)); row != NULL;
-       row = gtk_widget_get_next_sibling (row))
-    if (g_strcmp0 (gtk_widget_get_name (row), name) == 0)
-      {
-        gtk_list_box_select_row (list, GTK_LIST_BOX_ROW (row));
-        g_signal_emit_by_name (list, "row-activated", row);
-        return;
-      }
-  g_assert_not_reached ();
+  crm_test_ui_activate_row (_crm_window_get_sections_list (fixture->window), name);
 }
 
 /* --- the steps ------------------------------------------------------------ */

@@ -8,12 +8,17 @@
 
 #include <glib/gi18n.h>
 
+#include "crm-account.h"
+#include "crm-admin-page.h"
+#include "crm-admin-records.h"
+#include "crm-admin-view.h"
 #include "crm-application.h"
 #include "crm-customer-dialog.h"
 #include "crm-customer-list.h"
 #include "crm-customer-page.h"
 #include "crm-customers-page.h"
 #include "crm-form-dialog.h"
+#include "crm-options-editor.h"
 #include "crm-sections.h"
 #include "crm-window-private.h"
 #include "crm-window.h"
@@ -1165,7 +1170,9 @@ screenshot_scrolled_to (Fixture    *fixture,
   wait_until (fixture, NULL, always, "the customer page's layout");
   g_assert_true (gtk_widget_compute_bounds (widget, gtk_scrolled_window_get_child (
                                               GTK_SCROLLED_WINDOW (scrolled)), &bounds));
-  gtk_adjustment_set_value (adjustment, bounds.origin.y - above);
+  /* The bounds are within the viewport, as it is scrolled now. */
+  gtk_adjustment_set_value (adjustment, gtk_adjustment_get_value (adjustment)
+                                        + bounds.origin.y - above);
   wait_until (fixture, NULL, always, "the widget in sight");
   screenshot (fixture, NULL, shot);
   gtk_adjustment_set_value (adjustment, 0);
@@ -2821,6 +2828,177 @@ check_deleted_elsewhere (Fixture *fixture)
 
 /* --- the test ------------------------------------------------------------ */
 
+static gboolean
+admin_view_idle (Fixture *fixture)
+{
+  CrmAdminView *view = _crm_admin_page_get_view (_crm_window_get_admin_page (fixture->window),
+                                                 "custom-fields");
+
+  return view != NULL && !crm_admin_view_is_busy (view);
+}
+
+static gboolean
+admin_dialog_mapped (Fixture *fixture)
+{
+  CrmAdminView *view = _crm_admin_page_get_view (_crm_window_get_admin_page (fixture->window),
+                                                 "custom-fields");
+  AdwMessageDialog *dialog = crm_admin_view_get_dialog (view);
+
+  return dialog != NULL && gtk_widget_get_mapped (GTK_WIDGET (dialog));
+}
+
+/* An administrator makes a choice field in Administration → Custom fields, one option
+ * per row (one of them with a comma, one moved up), and the customer page offers exactly
+ * those options, without a restart. */
+static void
+check_admin_choice_field (Fixture *fixture)
+{
+  gboolean zh = fixture->test_case->language != NULL;
+  const char *key = zh ? "contact_way_zh" : "contact_way_en";
+  g_autofree char *name = g_strconcat ("custom.", key, NULL);
+  CrmAdminPage *admin = _crm_window_get_admin_page (fixture->window);
+  GtkListBox *sections = _crm_window_get_sections_list (fixture->window);
+  CrmAdminView *view;
+  AdwMessageDialog *dialog;
+  GtkWidget *options;
+  GtkWidget *row;
+  GListModel *records;
+  GListModel *offered;
+  g_autoptr(JsonNode) fields = NULL;
+  g_autofree char *choices = NULL;
+  g_autofree char *saved = NULL;
+  const char *typed[] = { "电话", "微信, 短信", "展会" };
+  gint64 id;
+  JsonArray *items;
+
+  crm_test_ui_activate_row (sections, "administration");
+  _crm_admin_page_show (admin, "custom-fields");
+  view = _crm_admin_page_get_view (admin, "custom-fields");
+  wait_until (fixture, NULL, admin_view_idle, "the custom fields");
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (view), "records.new", NULL));
+  wait_until (fixture, NULL, admin_dialog_mapped, "the new field's dialog");
+  dialog = crm_admin_view_get_dialog (view);
+  gtk_editable_set_text (GTK_EDITABLE (crm_test_ui_find_named (GTK_WIDGET (dialog), "label")),
+                         zh ? "联系途径" : "Contact way");
+  gtk_editable_set_text (GTK_EDITABLE (crm_test_ui_find_named (GTK_WIDGET (dialog), "key")),
+                         key);
+  options = crm_test_ui_find_named (GTK_WIDGET (dialog), "choices");
+  g_assert_true (ADW_IS_EXPANDER_ROW (options));
+  /* Text has no options: the editor shows for the types that have them. */
+  g_assert_false (gtk_widget_get_visible (options));
+  adw_combo_row_set_selected (ADW_COMBO_ROW (crm_test_ui_find_named (GTK_WIDGET (dialog),
+                                                                      "type")),
+                              crm_choices_find (crm_custom_field_types, "choice"));
+  g_assert_true (gtk_widget_get_visible (options));
+  for (guint i = 0; i < G_N_ELEMENTS (typed); i++)
+    gtk_editable_set_text (GTK_EDITABLE (crm_options_editor_add_option (options)), typed[i]);
+  /* An option typed twice is marked; an empty row is no option; "展会" moved up, before
+   * "微信, 短信". */
+  row = crm_options_editor_add_option (options);
+  gtk_editable_set_text (GTK_EDITABLE (row), " 电话 ");
+  g_assert_true (gtk_widget_has_css_class (row, "error"));
+  gtk_editable_set_text (GTK_EDITABLE (row), "");
+  g_assert_false (gtk_widget_has_css_class (row, "error"));
+  g_signal_emit_by_name (crm_test_ui_find_named (crm_options_editor_get_row (options, 2), "up"),
+                         "clicked");
+  g_assert_cmpstr (gtk_editable_get_text (GTK_EDITABLE (crm_options_editor_get_row (options, 1))),
+                   ==, "展会");
+  wait_until (fixture, GTK_WIDGET (dialog), always, "the filled field dialog");
+  screenshot (fixture, GTK_WIDGET (dialog), "admin-choice-field");
+  adw_message_dialog_response (dialog, "save");
+  gtk_window_close (GTK_WINDOW (dialog));
+  wait_until (fixture, NULL, admin_view_idle, "the new field");
+
+  fields = call (fixture, fixture->admin_token, "GET", "/api/v1/fields?object=customers&limit=500",
+                 NULL, NULL, NULL);
+  items = json_object_get_array_member (json_node_get_object (fields), "items");
+  for (guint i = 0; i < json_array_get_length (items); i++)
+    {
+      JsonObject *field = json_array_get_object_element (items, i);
+
+      if (g_strcmp0 (json_object_get_string_member (field, "key"), key) == 0)
+        {
+          g_autoptr(JsonNode) node = json_node_copy (json_object_get_member (field, "choices"));
+
+          choices = json_to_string (node, FALSE);
+        }
+    }
+  g_assert_cmpstr (choices, ==, "[\"电话\",\"展会\",\"微信, 短信\"]");
+
+  /* Edited: its options as rows, one each. */
+  records = _crm_admin_records_get_records (CRM_ADMIN_RECORDS (view));
+  for (guint i = 0; i < g_list_model_get_n_items (records); i++)
+    {
+      g_autoptr(CrmCustomer) record = g_list_model_get_item (records, i);
+
+      if (g_strcmp0 (crm_customer_get_string (record, "key"), key) == 0)
+        _crm_admin_records_select (CRM_ADMIN_RECORDS (view), i);
+    }
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (view), "records.edit", NULL));
+  wait_until (fixture, NULL, admin_dialog_mapped, "the field's dialog");
+  dialog = crm_admin_view_get_dialog (view);
+  options = crm_test_ui_find_named (GTK_WIDGET (dialog), "choices");
+  g_assert_true (gtk_widget_get_visible (options));
+  g_assert_cmpstr (gtk_editable_get_text (GTK_EDITABLE (crm_options_editor_get_row (options, 2))),
+                   ==, "微信, 短信");
+  g_assert_null (crm_options_editor_get_row (options, 3));
+  wait_until (fixture, GTK_WIDGET (dialog), always, "the field's dialog");
+  screenshot (fixture, GTK_WIDGET (dialog), "admin-edit-choice-field");
+  adw_message_dialog_response (dialog, "cancel");
+  gtk_window_close (GTK_WINDOW (dialog));
+
+  /* The customer page offers the three options, the one with a comma whole. */
+  crm_test_ui_activate_row (sections, "customers");
+  id = create_customer (fixture, zh ? "{\"name\":\"湖州联系途径有限公司\"}"
+                                    : "{\"name\":\"丽水联系途径有限公司\"}");
+  crm_customers_page_open_customer (customers_page (fixture), id);
+  wait_until (fixture, NULL, customer_loaded, "the customer with the new field");
+  row = _crm_customer_page_get_row (customer_page (fixture), name);
+  g_assert_nonnull (row);
+  g_assert_true (ADW_IS_COMBO_ROW (row));
+  offered = adw_combo_row_get_model (ADW_COMBO_ROW (row));
+  g_assert_cmpuint (g_list_model_get_n_items (offered), ==, 4);
+  g_assert_cmpstr (gtk_string_list_get_string (GTK_STRING_LIST (offered), 3), ==, "微信, 短信");
+  adw_combo_row_set_selected (ADW_COMBO_ROW (row), 3);
+  screenshot_scrolled_to (fixture, row, 200, "customer-admin-choice");
+
+  /* A field the role may only read is shown, not editable; one it may not read is not
+   * shown (the server leaves its value out). */
+  {
+    g_autoptr(CrmAccount) limited = crm_account_copy (_crm_window_get_account (fixture->window));
+    CrmCustomerPage *page = customer_page (fixture);
+    GtkWidget *contract = _crm_customer_page_get_row (page, "custom.contract_no");
+    GtkWidget *staff = _crm_customer_page_get_row (page, "custom.staff");
+
+    g_assert_true (gtk_editable_get_editable (GTK_EDITABLE (contract)));
+    crm_permissions_set_field_access (limited->permissions, CRM_OBJECT_CUSTOMERS,
+                                      "custom_contract_no", CRM_FIELD_ACCESS_READ);
+    crm_permissions_set_field_access (limited->permissions, CRM_OBJECT_CUSTOMERS,
+                                      "custom_staff", CRM_FIELD_ACCESS_NONE);
+    crm_customer_page_set_account (page, limited);
+    g_assert_true (gtk_widget_get_visible (contract));
+    g_assert_false (gtk_editable_get_editable (GTK_EDITABLE (contract)));
+    g_assert_false (gtk_widget_get_visible (staff));
+    g_assert_true (gtk_widget_get_visible (row));
+    screenshot_scrolled_to (fixture, row, 200, "customer-read-only");
+    crm_customer_page_set_account (page, _crm_window_get_account (fixture->window));
+    g_assert_true (gtk_editable_get_editable (GTK_EDITABLE (contract)));
+    g_assert_true (gtk_widget_get_visible (staff));
+  }
+  save_page (fixture, "the save of the new field");
+  {
+    g_autofree char *path = g_strdup_printf ("/api/v1/customers/%" G_GINT64_FORMAT, id);
+    g_autoptr(JsonNode) reply = call (fixture, fixture->admin_token, "GET", path, NULL, NULL,
+                                      NULL);
+    JsonObject *custom = json_object_get_object_member (json_node_get_object (reply), "custom");
+
+    g_assert_cmpstr (json_object_get_string_member (custom, key), ==, "微信, 短信");
+  }
+  g_signal_emit_by_name (template_child (customer_page (fixture), CRM_TYPE_CUSTOMER_PAGE,
+                                         "back_button"), "clicked");
+  wait_until (fixture, NULL, list_idle, "the list after the new field");
+}
+
 static void
 run_case (const CustomersCase *test_case)
 {
@@ -2875,6 +3053,7 @@ run_case (const CustomersCase *test_case)
       check_page_owner (&fixture);
       check_merge_and_bin (&fixture);
       check_batch_owner (&fixture);
+      check_admin_choice_field (&fixture);
     }
   else
     {
