@@ -142,6 +142,8 @@ struct _CrmAdminRecords
   GtkWidget           *rows[8];      /* of the open dialog, by field */
   gint64               dialog_id;    /* the record of the open dialog; 0 for a new one */
   gboolean             dialog_open;
+  JsonObject          *sent;         /* the dialog's values in flight, to show again */
+  gint64               sent_id;      /* their record; 0 for a new one */
 };
 
 G_DEFINE_FINAL_TYPE (CrmAdminRecords, crm_admin_records, CRM_TYPE_ADMIN_VIEW)
@@ -278,6 +280,11 @@ crm_admin_records_reload (CrmAdminView *view)
 
 /* --- changes ---------------------------------------------------------------- */
 
+static void show_dialog (CrmAdminRecords *self,
+                         CrmCustomer     *record,
+                         JsonObject      *values,
+                         JsonObject      *messages);
+
 static void
 changed_cb (GObject      *object,
             GAsyncResult *result,
@@ -286,6 +293,7 @@ changed_cb (GObject      *object,
   g_autoptr(CrmAdminRecords) self = user_data;
   g_autoptr(JsonNode) reply = NULL;
   g_autoptr(GError) error = NULL;
+  g_autoptr(JsonObject) sent = g_steal_pointer (&self->sent);
   JsonObject *fields;
 
   reply = crm_admin_view_call_finish (CRM_ADMIN_VIEW (self), result, &error);
@@ -309,6 +317,12 @@ changed_cb (GObject      *object,
                                                                               members->data));
 
       crm_admin_view_toast (CRM_ADMIN_VIEW (self), text);
+      /* The dialog again, as it was sent, each message beside its row: nothing typed
+       * (a field's options) is lost. */
+      if (sent != NULL)
+        show_dialog (self, self->sent_id != 0 ? crm_admin_find_record (
+                             G_LIST_MODEL (self->records), self->sent_id) : NULL,
+                     sent, fields);
     }
   else
     crm_admin_view_toast_failure (CRM_ADMIN_VIEW (self), _("Saving"), error);
@@ -419,6 +433,9 @@ dialog_response_cb (CrmAdminRecords  *self,
   body = dialog_body (self, record == NULL);
   if (body == NULL)
     return;
+  g_clear_pointer (&self->sent, json_object_unref);
+  self->sent = json_object_ref (json_node_get_object (body));
+  self->sent_id = record != NULL ? crm_customer_get_id (record) : 0;
   if (record == NULL)
     crm_admin_view_call (CRM_ADMIN_VIEW (self), SOUP_METHOD_POST, get_kind (self)->path, NULL,
                          body, 0, changed_cb);
@@ -431,9 +448,12 @@ dialog_response_cb (CrmAdminRecords  *self,
     }
 }
 
+/* A row for @field showing its value in @record (NULL: a new record's initial value);
+ * create-only fields can be changed only while @creating. */
 static GtkWidget *
 new_row (const Field *field,
-         JsonObject  *record)
+         JsonObject  *record,
+         gboolean     creating)
 {
   JsonNode *node = record != NULL ? json_object_get_member (record, field->member) : NULL;
   gboolean has_value = node != NULL && !JSON_NODE_HOLDS_NULL (node);
@@ -467,7 +487,7 @@ new_row (const Field *field,
           adw_combo_row_set_selected (ADW_COMBO_ROW (row),
                                       MAX (crm_choices_find (field->choices,
                                                              json_node_get_string (node)), 0));
-        gtk_widget_set_sensitive (row, record == NULL || !(field->flags & FIELD_CREATE_ONLY));
+        gtk_widget_set_sensitive (row, creating || !(field->flags & FIELD_CREATE_ONLY));
       }
       break;
     case KIND_MONEY:
@@ -491,7 +511,7 @@ new_row (const Field *field,
       row = adw_entry_row_new ();
       text = g_strdup (has_value ? json_node_get_string (node) : record == NULL ? field->initial
                        : NULL);
-      gtk_widget_set_sensitive (row, record == NULL || !(field->flags & FIELD_CREATE_ONLY));
+      gtk_widget_set_sensitive (row, creating || !(field->flags & FIELD_CREATE_ONLY));
       break;
     }
   if (GTK_IS_EDITABLE (row))
@@ -499,6 +519,27 @@ new_row (const Field *field,
   gtk_widget_set_name (row, field->member);
   adw_preferences_row_set_title (ADW_PREFERENCES_ROW (row), _(field->title));
   return row;
+}
+
+/* The server's @message about the value of @row, beside it. */
+static void
+show_row_message (GtkWidget  *row,
+                  const char *message)
+{
+  GtkWidget *label = gtk_label_new (message);
+
+  gtk_widget_set_name (label, "message");
+  gtk_widget_add_css_class (label, "error");
+  gtk_label_set_ellipsize (GTK_LABEL (label), PANGO_ELLIPSIZE_END);
+  gtk_label_set_max_width_chars (GTK_LABEL (label), 24);
+  gtk_widget_set_tooltip_text (label, message);
+  if (ADW_IS_ENTRY_ROW (row))
+    adw_entry_row_add_suffix (ADW_ENTRY_ROW (row), label);
+  else if (ADW_IS_EXPANDER_ROW (row))
+    adw_expander_row_add_action (ADW_EXPANDER_ROW (row), label);
+  else if (ADW_IS_ACTION_ROW (row))
+    adw_action_row_add_suffix (ADW_ACTION_ROW (row), label);
+  gtk_widget_add_css_class (row, "error");
 }
 
 /* A custom field's options only for the types that have them, open to type into. */
@@ -517,13 +558,33 @@ type_selected_cb (AdwComboRow *type_row,
   adw_expander_row_set_expanded (ADW_EXPANDER_ROW (options_row), has_options);
 }
 
+/*
+ * The dialog of @record (NULL: a new one), showing @values where given (what the user
+ * sent, over the record's), and the server's @messages beside their rows.
+ */
 static void
 show_dialog (CrmAdminRecords *self,
-             CrmCustomer     *record)
+             CrmCustomer     *record,
+             JsonObject      *values,
+             JsonObject      *messages)
 {
   const Kind *kind = get_kind (self);
   GtkWidget *list = crm_admin_view_new_boxed_list ();
+  g_autoptr(JsonObject) shown = json_object_new ();
   AdwMessageDialog *dialog;
+  GList *members;
+
+  for (guint i = 0; i < 2; i++)
+    {
+      JsonObject *from = i == 0 ? (record != NULL ? crm_customer_get_object (record) : NULL)
+                                : values;
+
+      members = from != NULL ? json_object_get_members (from) : NULL;
+      for (GList *l = members; l != NULL; l = l->next)
+        json_object_set_member (shown, l->data,
+                                json_node_copy (json_object_get_member (from, l->data)));
+      g_list_free (members);
+    }
 
   dialog = crm_admin_view_new_dialog (CRM_ADMIN_VIEW (self),
                                       _(record != NULL ? kind->edit_heading : kind->new_heading),
@@ -532,8 +593,14 @@ show_dialog (CrmAdminRecords *self,
   gtk_widget_set_size_request (list, 340, -1);
   for (guint i = 0; i < kind->n_fields; i++)
     {
+      const char *message = messages != NULL
+                            ? json_object_get_string_member_with_default (
+                                messages, kind->fields[i].member, NULL) : NULL;
+
       self->rows[i] = new_row (&kind->fields[i],
-                               record != NULL ? crm_customer_get_object (record) : NULL);
+                               record != NULL || values != NULL ? shown : NULL, record == NULL);
+      if (message != NULL)
+        show_row_message (self->rows[i], message);
       gtk_list_box_append (GTK_LIST_BOX (list), self->rows[i]);
     }
   for (guint i = 0; i < kind->n_fields; i++)
@@ -556,7 +623,7 @@ new_cb (GtkWidget  *widget,
         const char *action_name,
         GVariant   *parameter)
 {
-  show_dialog (CRM_ADMIN_RECORDS (widget), NULL);
+  show_dialog (CRM_ADMIN_RECORDS (widget), NULL, NULL, NULL);
 }
 
 static void
@@ -567,7 +634,7 @@ edit_cb (GtkWidget  *widget,
   CrmAdminRecords *self = CRM_ADMIN_RECORDS (widget);
 
   if (selected_record (self) != NULL)
-    show_dialog (self, selected_record (self));
+    show_dialog (self, selected_record (self), NULL, NULL);
 }
 
 static void
@@ -581,6 +648,7 @@ delete_response_cb (CrmAdminRecords  *self,
     {
       g_autofree char *path = record_path (self, crm_customer_get_id (record));
 
+      g_clear_pointer (&self->sent, json_object_unref);
       crm_admin_view_call (CRM_ADMIN_VIEW (self), SOUP_METHOD_DELETE, path, NULL, NULL, 0,
                            changed_cb);
     }
@@ -627,6 +695,7 @@ crm_admin_records_dispose (GObject *object)
   G_OBJECT_CLASS (crm_admin_records_parent_class)->dispose (object);
   g_clear_object (&self->selection);
   g_clear_object (&self->records);
+  g_clear_pointer (&self->sent, json_object_unref);
 }
 
 static void

@@ -2905,6 +2905,34 @@ check_admin_choice_field (Fixture *fixture)
                    ==, "展会");
   wait_until (fixture, GTK_WIDGET (dialog), always, "the filled field dialog");
   screenshot (fixture, GTK_WIDGET (dialog), "admin-choice-field");
+  /* A key the server refuses: the dialog again, as sent, the server's message beside the
+   * key, the options still there (the empty row left out). */
+  gtk_editable_set_text (GTK_EDITABLE (crm_test_ui_find_named (GTK_WIDGET (dialog), "key")),
+                         "Contact Way");
+  adw_message_dialog_response (dialog, "save");
+  gtk_window_close (GTK_WINDOW (dialog));
+  wait_until (fixture, NULL, admin_view_idle, "the refused field");
+  wait_until (fixture, NULL, admin_dialog_mapped, "the refused field's dialog");
+  dialog = crm_admin_view_get_dialog (view);
+  row = crm_test_ui_find_named (GTK_WIDGET (dialog), "key");
+  g_assert_true (gtk_widget_has_css_class (row, "error"));
+  g_assert_nonnull (crm_test_ui_find_named (row, "message"));
+  g_test_message ("The server's message for the key: %s", gtk_label_get_text (GTK_LABEL (
+                    crm_test_ui_find_named (row, "message"))));
+  if (zh)
+    g_assert_false (g_str_is_ascii (gtk_label_get_text (GTK_LABEL (
+                      crm_test_ui_find_named (row, "message")))));
+  g_assert_cmpstr (gtk_editable_get_text (GTK_EDITABLE (row)), ==, "Contact Way");
+  options = crm_test_ui_find_named (GTK_WIDGET (dialog), "choices");
+  g_assert_cmpstr (gtk_editable_get_text (GTK_EDITABLE (crm_options_editor_get_row (options, 2))),
+                   ==, "微信, 短信");
+  g_assert_null (crm_options_editor_get_row (options, 3));
+  wait_until (fixture, GTK_WIDGET (dialog), always, "the refused field's dialog");
+  screenshot (fixture, GTK_WIDGET (dialog), "admin-choice-field-invalid");
+  gtk_editable_set_text (GTK_EDITABLE (row), key);
+  /* Still a new field: what only a new one sets can be changed. */
+  g_assert_true (gtk_widget_get_sensitive (crm_test_ui_find_named (GTK_WIDGET (dialog),
+                                                                    "type")));
   adw_message_dialog_response (dialog, "save");
   gtk_window_close (GTK_WINDOW (dialog));
   wait_until (fixture, NULL, admin_view_idle, "the new field");
