@@ -39,7 +39,7 @@ static const CrmResourceField customer_fields[] = {
   { "industry", CRM_RESOURCE_TEXT, F, NULL, 100, 0 },
   { "size", CRM_RESOURCE_TEXT, F, sizes, 0, 0 },
   { "potential", CRM_RESOURCE_TEXT, F, potentials, 0, 0 },
-  { "level", CRM_RESOURCE_TEXT, F | RO, NULL, 0, 0 },
+  { "level", CRM_RESOURCE_TEXT, F | RO | CRM_RESOURCE_FIELD_FILTER_NONE, NULL, 0, 0 },
   { "source", CRM_RESOURCE_TEXT, F, NULL, 100, 0 },
   { "province", CRM_RESOURCE_TEXT, F, NULL, 50, 0 },
   { "city", CRM_RESOURCE_TEXT, F, NULL, 50, 0 },

@@ -55,7 +55,7 @@ static const CrmResource custom_fields = {
 };
 
 static const CrmResourceField level_rule_fields[] = {
-  { "level", CRM_RESOURCE_TEXT, REQ, NULL, 50, 0 },
+  { "level", CRM_RESOURCE_TEXT, REQ, NULL, 50, CRM_RESOURCE_FORMAT_LEVEL },
   { "min_amount", CRM_RESOURCE_INTEGER, REQ, NULL, 0, 0 },
   { "currency", CRM_RESOURCE_TEXT, 0, NULL, 3, CRM_RESOURCE_FORMAT_CURRENCY },
   { "months", CRM_RESOURCE_INTEGER, 0, NULL, 0, 0 },

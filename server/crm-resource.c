@@ -10,6 +10,7 @@
 #include <glib/gi18n-lib.h>
 #include <sodium.h>
 
+#include "crm-api-paths.h"
 #include "crm-json.h"
 #include "crm-resource.h"
 #include "crm-secret-box.h"
@@ -191,6 +192,62 @@ row_in_scope (CrmCall           *call,
   if (resource->owner_sql == NULL)
     return action == CRM_ACTION_READ ? scope != CRM_SCOPE_NONE : scope == CRM_SCOPE_ALL;
   return crm_call_in_scope (call, scope, owner);
+}
+
+/*
+ * Whether the caller may hand a record of @owner over to @new_owner: the assign scope
+ * covers both (a manager within their team, an administrator anyone), or the caller may
+ * write the owner field and both lie within their update scope. The customers_update
+ * policy (sql/0021-assign-within-scope.sql) is the second wall of the same rule.
+ */
+static gboolean
+may_assign (CrmCall           *call,
+            const CrmResource *resource,
+            const char        *owner_field,
+            gint64             owner,
+            gint64             new_owner)
+{
+  if (new_owner == owner)
+    return TRUE;
+  if (row_in_scope (call, resource, CRM_ACTION_ASSIGN, owner)
+      && row_in_scope (call, resource, CRM_ACTION_ASSIGN, new_owner))
+    return TRUE;
+  return crm_call_get_field_access (call, resource->object, owner_field) == CRM_FIELD_ACCESS_WRITE
+         && row_in_scope (call, resource, CRM_ACTION_UPDATE, owner)
+         && row_in_scope (call, resource, CRM_ACTION_UPDATE, new_owner);
+}
+
+/* Why may_assign () said no, for the caller: a manager hears that their team is the bound. */
+static const char *
+assign_refusal (CrmCall           *call,
+                const CrmResource *resource)
+{
+  CrmScope scope = crm_call_get_scope (call, resource->object, CRM_ACTION_ASSIGN);
+
+  if (scope == CRM_SCOPE_NONE)
+    scope = crm_call_get_scope (call, resource->object, CRM_ACTION_UPDATE);
+  return scope == CRM_SCOPE_TEAM ? N_("You may give records only to members of your team")
+                                 : N_("You may not give records to this user");
+}
+
+/* Refuses handing record @id over (403, the denial audited), saying why beside the owner. */
+static gboolean
+deny_assign (CrmCall           *call,
+             const CrmResource *resource,
+             gint64             id,
+             const char        *owner_field,
+             GError           **error)
+{
+  g_autoptr(JsonObject) fields = json_object_new ();
+  g_autoptr(JsonNode) body = NULL;
+  const char *message = crm_call_translate (call, assign_refusal (call, resource));
+
+  if (!crm_call_deny_quietly (call, resource->object, "assign", id, owner_field, error))
+    return FALSE;
+  json_object_set_string_member (fields, owner_field, message);
+  body = crm_api_error_body_new (CRM_API_ERROR_FORBIDDEN, message, fields);
+  crm_call_reply (call, 403, body);
+  return TRUE;
 }
 
 /* A custom value's field name in policies and contexts: "custom_<key>". */
@@ -764,6 +821,13 @@ append_where (CrmCall           *call,
         }
       json_object_set_string_member (filters, name,
                                      is_sensitive (call, resource, name) ? REDACTED : text);
+      /* The rows without a value (a sealed value is NULL as well when there is none). */
+      if ((field->flags & CRM_RESOURCE_FIELD_FILTER_NONE) != 0
+          && g_str_equal (text, CRM_API_FILTER_NONE))
+        {
+          g_string_append_printf (p->sql, "  AND r.%s IS NULL\n", field->name);
+          continue;
+        }
       if (is_sensitive (call, resource, name))
         {
           if (!blind_index_lookup (call, resource, name, text, p))
@@ -1416,6 +1480,15 @@ normalize_text (const CrmResourceField  *field,
         *normalized = g_steal_pointer (&upper);
         return TRUE;
       }
+    case CRM_RESOURCE_FORMAT_LEVEL:
+      /* ?level=none filters the customers without a level (CRM_RESOURCE_FIELD_FILTER_NONE) */
+      if (g_str_equal (text, CRM_API_FILTER_NONE))
+        {
+          *problem = N_("“none” is the filter for customers without a level: choose another "
+                        "name");
+          return FALSE;
+        }
+      break;
     case CRM_RESOURCE_FORMAT_PLAIN:
     default:
       break;
@@ -2235,16 +2308,10 @@ update_record (CrmCall  *call,
         {
           gint64 new_owner = body_owner (resource, clean, owner);
 
-          /* Handing a record over: the assign scope must cover it, or the caller may
-           * write the field and keeps the record within their update scope. */
-          if (new_owner != owner
-              && !row_in_scope (call, resource, CRM_ACTION_ASSIGN, owner)
-              && !(crm_call_get_field_access (call, resource->object, field->name)
-                     == CRM_FIELD_ACCESS_WRITE
-                   && row_in_scope (call, resource, CRM_ACTION_UPDATE, new_owner)))
+          if (!may_assign (call, resource, field->name, owner, new_owner))
             {
               params_clear (&p);
-              return crm_call_deny (call, resource->object, "assign", id, field->name, error);
+              return deny_assign (call, resource, id, field->name, error);
             }
         }
       if (!value_for_column (call, resource, field, clean, &value, error))
@@ -2596,6 +2663,7 @@ batch_update_records (CrmCall  *call,
   g_autoptr(JsonObject) changes = NULL;
   g_autoptr(GString) sets = g_string_new ("");
   const CrmResourceField *tags_field = NULL;
+  const char *owner_field = NULL;
   JsonNode *add_tags = NULL;
   JsonNode *remove_tags = NULL;
   gboolean allowed, db_ok, owner_only = TRUE;
@@ -2672,6 +2740,8 @@ batch_update_records (CrmCall  *call,
 
         if (field != NULL && (field->flags & CRM_RESOURCE_FIELD_OWNER) == 0)
           owner_only = FALSE;
+        else if (field != NULL)
+          owner_field = field->name;
       }
     if (add_tags != NULL || remove_tags != NULL)
       owner_only = FALSE;
@@ -2695,16 +2765,26 @@ batch_update_records (CrmCall  *call,
           continue;
         }
       new_owner = body_owner (resource, clean, owner);
-      if (!(row_in_scope (call, resource, CRM_ACTION_UPDATE, owner)
-            && (new_owner == owner
-                || row_in_scope (call, resource, CRM_ACTION_ASSIGN, owner)
-                || row_in_scope (call, resource, CRM_ACTION_UPDATE, new_owner)))
+      /* As a single update: changes within the update scope; outside it, owner changes
+       * alone, within the assign scope. */
+      if (!row_in_scope (call, resource, CRM_ACTION_UPDATE, owner)
           && !(owner_only && row_in_scope (call, resource, CRM_ACTION_ASSIGN, owner)))
         {
           item->status = 403;
           item->message = g_strdup (crm_call_translate (call, N_("You may not change this "
                                                                  "record")));
           if (!crm_call_deny_quietly (call, resource->object, "update", item->id, NULL, error))
+            goto fail;
+          failed++;
+          continue;
+        }
+      if (owner_field != NULL && !may_assign (call, resource, owner_field, owner, new_owner))
+        {
+          item->status = 403;
+          item->message = g_strdup (crm_call_translate (call,
+                                                        assign_refusal (call, resource)));
+          if (!crm_call_deny_quietly (call, resource->object, "assign", item->id, owner_field,
+                                      error))
             goto fail;
           failed++;
           continue;

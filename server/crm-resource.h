@@ -34,6 +34,7 @@ typedef enum
   CRM_RESOURCE_FORMAT_COLOR,
   CRM_RESOURCE_FORMAT_KEY,
   CRM_RESOURCE_FORMAT_CURRENCY,
+  CRM_RESOURCE_FORMAT_LEVEL,
 } CrmResourceFormat;
 
 typedef enum
@@ -45,6 +46,7 @@ typedef enum
   CRM_RESOURCE_FIELD_SEARCH = 1 << 4,
   CRM_RESOURCE_FIELD_READ_ONLY = 1 << 5,
   CRM_RESOURCE_FIELD_SORT = 1 << 6,
+  CRM_RESOURCE_FIELD_FILTER_NONE = 1 << 7,
 } CrmResourceFieldFlags;
 
 /**
@@ -52,10 +54,13 @@ typedef enum
  * @name: the JSON member and the column
  * @choices: (nullable): the allowed values of a text field
  * @max_length: in characters, 0 for the default of 2000
- * @format: how a text value is checked and normalised
+ * @format: how a text value is checked and normalised (%CRM_RESOURCE_FORMAT_LEVEL: a
+ *   level's name, which may not be %CRM_API_FILTER_NONE)
  *
  * Read-only fields are shown and filtered but never written by a request (a body may
  * carry them back unchanged; they are ignored). Sort fields may be named in `?sort=`.
+ * A filter field with FILTER_NONE also takes %CRM_API_FILTER_NONE (`?level=none`): the
+ * rows without a value (for fields whose values can never read so).
  */
 typedef struct
 {

@@ -1319,6 +1319,34 @@ test_search_contacts_concurrent (Fixture       *fixture,
   }
 }
 
+/* The list of q=@q with the filters @extra ("&size=large") holds exactly @expected (0-ended),
+ * and its count says as many, for @who. */
+static void
+expect_filtered (int           who,
+                 const char   *q,
+                 const char   *extra,
+                 const gint64 *expected)
+{
+  g_autoptr(JsonNode) list = NULL;
+  g_autoptr(JsonNode) count = NULL;
+  g_autofree char *want = expected_text (expected);
+  guint status;
+  gint64 n = 0;
+
+  list = api (who, "GET", NULL, 0, &status, "/customers?q=%s&limit=500%s", q, extra);
+  if (!expect_status (status, 200))
+    return;
+  check (ids_are (list, expected), "%s: filter “%s” gives [%s], expected [%s]",
+         users[who].username, extra, ids_text (list), want);
+  while (expected[n] != 0)
+    n++;
+  count = api (who, "GET", NULL, 0, &status, "/customers/count?q=%s%s", q, extra);
+  expect_status (status, 200);
+  check (jint (count, "count", -1) == n, "%s: count with “%s”: %" G_GINT64_FORMAT
+         ", expected %" G_GINT64_FORMAT, users[who].username, extra, jint (count, "count", -1),
+         n);
+}
+
 static void
 test_filters (Fixture       *fixture,
               gconstpointer  data)
@@ -1387,29 +1415,7 @@ test_filters (Fixture       *fixture,
     };
 
     for (guint i = 0; i < G_N_ELEMENTS (cases); i++)
-      {
-        g_autoptr(JsonNode) list = NULL;
-        g_autoptr(JsonNode) count = NULL;
-        g_autofree char *want = expected_text (cases[i].expected);
-        const char *got = NULL;
-        guint status;
-        gint64 n = 0;
-
-        list = api (ADMIN, "GET", NULL, 0, &status, "/customers?q=%s&limit=500%s", q,
-                    cases[i].extra);
-        if (!expect_status (status, 200))
-          continue;
-        got = ids_text (list);
-        check (ids_are (list, cases[i].expected), "filter “%s” gives [%s], expected [%s]",
-               cases[i].extra, got, want);
-        while (cases[i].expected[n] != 0)
-          n++;
-        count = api (ADMIN, "GET", NULL, 0, &status, "/customers/count?q=%s%s", q,
-                     cases[i].extra);
-        expect_status (status, 200);
-        check (jint (count, "count", -1) == n, "count with “%s”: %" G_GINT64_FORMAT
-               ", expected %" G_GINT64_FORMAT, cases[i].extra, jint (count, "count", -1), n);
-      }
+      expect_filtered (ADMIN, q, cases[i].extra, cases[i].expected);
   }
 }
 
@@ -3711,6 +3717,255 @@ test_level_rules (Fixture       *fixture,
     }
 }
 
+/*
+ * level=none: the customers whose orders reach no level rule, in the list, its count, its
+ * keyset pages and the industry suggestions alike; no level rule may be named "none".
+ */
+static void
+test_level_none (Fixture       *fixture,
+                 gconstpointer  data)
+{
+  const char *mark = fixture->mark;
+  g_autofree char *q = esc (mark);
+  g_autofree char *level = g_strdup_printf ("Lv%s", mark);
+  g_autofree char *leveled_trade = g_strdup_printf ("Leveled trade %s", mark);
+  g_autofree char *plain_trade = g_strdup_printf ("Plain trade %s", mark);
+  g_autofree char *body = g_strdup_printf ("{\"level\":\"%s\",\"min_amount\":100,"
+                                           "\"currency\":\"CNY\",\"months\":12}", level);
+  g_autoptr(JsonNode) rule = NULL;
+  g_autoptr(JsonNode) refused = NULL;
+  gint64 with, without[2], rule_id;
+  guint status;
+
+  ensure_world ();
+  with = create_customer (REP_A, "{\"name\":\"Level %s with\",\"industry\":\"%s\"}", mark,
+                          leveled_trade);
+  without[0] = create_customer (REP_A, "{\"name\":\"Level %s none 1\",\"industry\":\"%s\"}",
+                                mark, plain_trade);
+  without[1] = create_customer (REP_A, "{\"name\":\"Level %s none 2\",\"industry\":\"%s\"}",
+                                mark, plain_trade);
+  rule = api (ADMIN, "POST", body, 0, &status, "/level-rules");
+  if (!with || !without[0] || !without[1] || !expect_status (status, 201))
+    return;
+  rule_id = jint (rule, "id", 0);
+  {
+    char buffer[32];
+    const char *params[] = { ID_PARAM (buffer, with) };
+    g_autoptr(PGresult) order = db_exec ("INSERT INTO orders (customer_id, owner_id, number, "
+                                         "amount, currency) SELECT id, owner_id, 'LV-' || id, "
+                                         "500, 'CNY' FROM customers WHERE id = $1::bigint",
+                                         1, params);
+  }
+  {
+    g_autoptr(JsonNode) record = get_customer (REP_A, with);
+
+    check (g_strcmp0 (jstr (record, "level"), level) == 0, "the customer with an order has "
+           "level %s: %s", level, jstr (record, "level"));
+  }
+
+  /* The list and its count, alone and with another filter, as the rep and the manager. */
+  {
+    g_autofree char *by_level = g_strdup_printf ("&level=%s", level);
+    g_autofree char *plain = esc (plain_trade);
+    g_autofree char *none_plain = g_strdup_printf ("&level=none&industry=%s", plain);
+    const struct { int who; const char *extra; gint64 expected[4]; } cases[] = {
+      { REP_A, "&level=none", { without[0], without[1], 0 } },
+      { REP_A, by_level, { with, 0 } },
+      { REP_A, none_plain, { without[0], without[1], 0 } },
+      { MANAGER, "&level=none", { without[0], without[1], 0 } },
+      { ADMIN, "&level=none&potential=high", { 0 } },
+      { REP_B, "&level=none", { 0 } },
+    };
+
+    for (guint i = 0; i < G_N_ELEMENTS (cases); i++)
+      expect_filtered (cases[i].who, q, cases[i].extra, cases[i].expected);
+  }
+
+  /* Keyset pages of one: each customer without a level once, in order. */
+  {
+    g_autofree char *after = NULL;
+    gint64 seen[3] = { 0 };
+    guint n_seen = 0;
+
+    for (guint page = 0; page < 4; page++)
+      {
+        g_autoptr(JsonNode) list = api (REP_A, "GET", NULL, 0, &status,
+                                        "/customers?q=%s&level=none&sort=name&limit=1%s%s", q,
+                                        after ? "&after=" : "", after ? after : "");
+        JsonArray *items = jarray (list, "items");
+
+        if (!expect_status (status, 200) || items == NULL)
+          break;
+        for (guint i = 0; i < json_array_get_length (items) && n_seen < 3; i++)
+          seen[n_seen++] = json_object_get_int_member (json_array_get_object_element (items, i),
+                                                       "id");
+        g_clear_pointer (&after, g_free);
+        if (jnull (list, "next"))
+          break;
+        after = esc (jstr (list, "next"));
+      }
+    check (n_seen == 2 && seen[0] == without[0] && seen[1] == without[1],
+           "pages of level=none by name: %u customers, %" G_GINT64_FORMAT ", %" G_GINT64_FORMAT,
+           n_seen, seen[0], seen[1]);
+  }
+
+  /* The industry suggestions of the customers without a level. */
+  {
+    g_autoptr(JsonNode) reply = api (REP_A, "GET", NULL, 0, &status,
+                                     "/customers/industries?q=%s&level=none", q);
+
+    if (expect_status (status, 200))
+      check (industry_count (reply, plain_trade) == 2 && industry_count (reply, leveled_trade) == -1,
+             "industries with level=none: %s", jtext (reply));
+  }
+
+  /* "none" names no level. */
+  refused = api (ADMIN, "POST", "{\"level\":\"none\",\"min_amount\":1,\"currency\":\"CNY\","
+                 "\"months\":12}", 0, &status, "/level-rules");
+  expect_status (status, 422);
+  check (jstr (refused, "error.fields.level") != NULL, "a level named none is refused: %s",
+         jtext (refused));
+  {
+    g_autoptr(JsonNode) renamed = api (ADMIN, "PATCH", "{\"level\":\"none\"}",
+                                       jint (rule, "version", 0), &status,
+                                       "/level-rules/%" G_GINT64_FORMAT, rule_id);
+
+    expect_status (status, 422);
+  }
+
+  {
+    g_autoptr(JsonNode) deleted = api (ADMIN, "DELETE", NULL, 0, &status,
+                                       "/level-rules/%" G_GINT64_FORMAT, rule_id);
+
+    expect_status (status, 204);
+  }
+}
+
+/* ======================================================================================== */
+/* Handing customers over: a manager within the team only                                   */
+
+static gint64
+db_owner (gint64 customer)
+{
+  g_autofree char *text = db_text ("SELECT owner_id FROM customers WHERE id = $1::bigint", customer);
+
+  return text != NULL ? g_ascii_strtoll (text, NULL, 10) : 0;
+}
+
+/*
+ * A manager gives the team's customers to the team's members, alone and in a batch; to
+ * someone outside the team, 403 naming the owner, and nothing changes — in a batch for
+ * every id (all or nothing). The administrator gives to anyone.
+ */
+static void
+test_assign_within_team (Fixture       *fixture,
+                         gconstpointer  data)
+{
+  const char *mark = fixture->mark;
+  gint64 ids[2], versions[2];
+  guint status;
+
+  ensure_world ();
+  for (guint i = 0; i < 2; i++)
+    {
+      ids[i] = create_customer (REP_A, "{\"name\":\"Assign %s %u\",\"industry\":\"before\"}",
+                                mark, i);
+      if (!ids[i])
+        return;
+    }
+
+  /* Within the team: to rep B, and back to rep A. */
+  {
+    g_autofree char *to_b = g_strdup_printf ("{\"owner_id\":%" G_GINT64_FORMAT "}", users[REP_B].id);
+    g_autoptr(JsonNode) given = api (MANAGER, "PATCH", to_b, db_version (ids[0]), &status,
+                                     "/customers/%" G_GINT64_FORMAT, ids[0]);
+    g_autofree char *batch = NULL;
+    g_autoptr(JsonNode) back = NULL;
+
+    expect_status (status, 200);
+    check (db_owner (ids[0]) == users[REP_B].id, "the manager gave a customer to rep B");
+    batch = g_strdup_printf ("{\"ids\":[%" G_GINT64_FORMAT ",%" G_GINT64_FORMAT "],"
+                             "\"changes\":{\"owner_id\":%" G_GINT64_FORMAT "}}", ids[0], ids[1],
+                             users[REP_A].id);
+    back = api (MANAGER, "PATCH", batch, 0, &status, "/customers");
+    expect_status (status, 200);
+    check (db_owner (ids[0]) == users[REP_A].id && db_owner (ids[1]) == users[REP_A].id,
+           "the manager's batch gave both to rep A");
+  }
+
+  for (guint i = 0; i < 2; i++)
+    versions[i] = db_version (ids[i]);
+
+  /* Outside the team: 403 beside owner_id, nothing changed, alone or with another field. */
+  {
+    const char *bodies[] = { "{\"owner_id\":%" G_GINT64_FORMAT "}",
+                             "{\"industry\":\"after\",\"owner_id\":%" G_GINT64_FORMAT "}" };
+
+    for (guint b = 0; b < G_N_ELEMENTS (bodies); b++)
+      {
+        g_autofree char *body = g_strdup_printf (bodies[b], users[REP_C].id);
+        g_autoptr(JsonNode) reply = api (MANAGER, "PATCH", body, versions[0], &status,
+                                         "/customers/%" G_GINT64_FORMAT, ids[0]);
+        g_autofree char *industry = db_text ("SELECT industry FROM customers WHERE id = $1::bigint",
+                                             ids[0]);
+
+        expect_status (status, 403);
+        check (g_strcmp0 (jstr (reply, "error.code"), "forbidden") == 0
+               && g_strcmp0 (jstr (reply, "error.fields.owner_id"),
+                             "You may give records only to members of your team") == 0,
+               "a manager's PATCH %s to rep C: %s", body, jtext (reply));
+        check (db_owner (ids[0]) == users[REP_A].id && g_strcmp0 (industry, "before") == 0,
+               "the refused PATCH %s changed nothing", body);
+        check_versions_unchanged (ids, versions, 2, "a manager's PATCH to rep C");
+      }
+  }
+  /* In the caller's language. */
+  {
+    g_autofree char *body = g_strdup_printf ("{\"ids\":[%" G_GINT64_FORMAT "],"
+                                             "\"changes\":{\"owner_id\":%" G_GINT64_FORMAT "}}",
+                                             ids[0], users[REP_C].id);
+    g_autoptr(JsonNode) reply = api_lang (MANAGER, "zh-CN", "PATCH", body, &status, "/customers");
+
+    expect_status (status, 403);
+    check (g_strcmp0 (jstr (find_id (reply, "results", ids[0]), "error.message"),
+                      "只能将记录交给本团队的成员") == 0, "the refusal in Chinese: %s",
+           jtext (reply));
+  }
+  {
+    g_autofree char *body = g_strdup_printf ("{\"ids\":[%" G_GINT64_FORMAT ",%" G_GINT64_FORMAT "],"
+                                             "\"changes\":{\"owner_id\":%" G_GINT64_FORMAT "}}",
+                                             ids[0], ids[1], users[REP_C].id);
+    g_autoptr(JsonNode) reply = api (MANAGER, "PATCH", body, 0, &status, "/customers");
+
+    expect_status (status, 403);
+    check (g_strcmp0 (jstr (reply, "error.code"), "forbidden") == 0, "a batch to rep C: %s",
+           jtext (reply));
+    for (guint i = 0; i < 2; i++)
+      {
+        JsonNode *result = find_id (reply, "results", ids[i]);
+
+        check (jint (result, "status", 0) == 403
+               && g_strcmp0 (jstr (result, "error.code"), "forbidden") == 0
+               && g_strcmp0 (jstr (result, "error.message"),
+                             "You may give records only to members of your team") == 0,
+               "the batch's result for %" G_GINT64_FORMAT ": %s", ids[i], jtext (result));
+        check (db_owner (ids[i]) == users[REP_A].id, "the refused batch left %" G_GINT64_FORMAT
+               " with rep A", ids[i]);
+      }
+    check_versions_unchanged (ids, versions, 2, "a manager's batch to rep C");
+  }
+
+  /* The administrator gives to anyone. */
+  {
+    g_autofree char *body = g_strdup_printf ("{\"owner_id\":%" G_GINT64_FORMAT "}", users[REP_C].id);
+    g_autoptr(JsonNode) reply = api (ADMIN, "PATCH", body, versions[1], &status,
+                                     "/customers/%" G_GINT64_FORMAT, ids[1]);
+
+    expect_status (status, 200);
+    check (db_owner (ids[1]) == users[REP_C].id, "the administrator gave a customer to rep C");
+  }
+}
+
 /* ======================================================================================== */
 /* 16. Reminder settings                                                                     */
 
@@ -3807,6 +4062,8 @@ main (int   argc,
   ADD ("timeline", test_timeline);
   ADD ("timeline-same-instant", test_timeline_same_instant);
   ADD ("level-rules", test_level_rules);
+  ADD ("level-none", test_level_none);
+  ADD ("assign-within-team", test_assign_within_team);
   ADD ("reminders", test_reminders);
   /* Last: it defines a required custom field (removed again at its end). */
   ADD ("custom-fields", test_custom_fields);

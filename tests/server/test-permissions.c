@@ -935,16 +935,19 @@ expected_contact_create (int who,
   return in_scope (who, s, owner) ? 201 : 403;
 }
 
-/* PATCH owner_id from @from to @to: an update that needs the assign scope. */
+/* PATCH owner_id from @from to @to: an update that needs the assign scope over both (no
+ * shipped role is granted the owner field itself). */
 static guint
 expected_assign (int who,
-                 int from)
+                 int from,
+                 int to)
 {
   if (scope (who, "customers", UPDATE) == '-')
     return 403;
   if (!in_scope (who, scope (who, "customers", READ), from))
     return 404;
-  if (!in_scope (who, scope (who, "customers", ASSIGN), from))
+  if (!in_scope (who, scope (who, "customers", ASSIGN), from)
+      || !in_scope (who, scope (who, "customers", ASSIGN), to))
     return 403;
   return 200;
 }
@@ -967,7 +970,8 @@ check_customers (int u)
   g_autofree char *body = NULL;
   int mate = teammate (u);
   int outsider = users[u].team == SOUTH ? REP_A : REP_C;
-  int pairs[3][2] = { { u, mate >= 0 ? mate : REP_B }, { outsider, u }, { mate, u } };
+  int pairs[4][2] = { { u, mate >= 0 ? mate : REP_B }, { outsider, u }, { mate, u },
+                      { u, outsider } };
   guint status;
 
   /* read: the list holds exactly what is in scope; GET /{id} answers 404 outside it. */
@@ -1046,7 +1050,7 @@ check_customers (int u)
       patch = g_strdup_printf ("{\"owner_id\":%" G_GINT64_FORMAT "}", users[to].id);
       reply = call (u, "PATCH", patch, version_of ("customers", id), &status,
                     "/customers/%" G_GINT64_FORMAT, id);
-      expect_status (reply, status, expected_assign (u, from));
+      expect_status (reply, status, expected_assign (u, from, to));
       if (status == 200)
         check (json_int (reply, "owner_id", 0) == users[to].id, "%s: assigned owner",
                users[u].username);
@@ -2037,6 +2041,21 @@ test_rls_second_wall (void)
     assert_refused (insert_b, "42501", "INSERT of a customer owned by B");
     assert_rows_affected (insert_a, "1", "INSERT of a customer owned by A");
     assert_rows_affected (steal, "0", "UPDATE of B's customers");
+  }
+
+  /* A manager hands the team's customers over within the team only, and a rep not at all. */
+  {
+    char c_id[32];
+    const char *outside_params[] = { a_customer_params[0], ID_PARAM (c_id, users[REP_C].id) };
+    const char *inside_params[] = { a_customer_params[0], b_params[0] };
+    const char *update = "UPDATE customers SET owner_id = $2::bigint WHERE id = $1::bigint";
+    g_autoptr(PGresult) outside = as_app (MANAGER, update, 2, outside_params);
+    g_autoptr(PGresult) inside = as_app (MANAGER, update, 2, inside_params);
+    g_autoptr(PGresult) by_rep = as_app (REP_A, update, 2, inside_params);
+
+    assert_refused (outside, "42501", "a manager giving a customer outside the team");
+    assert_rows_affected (inside, "1", "a manager giving a customer within the team");
+    assert_refused (by_rep, "42501", "a rep giving their customer away");
   }
 
   /* No way up: a rep can neither promote themselves nor rewrite the walls. */
