@@ -9,6 +9,7 @@
 
 #include "crm-account.h"
 #include "crm-error.h"
+#include "crm-json.h"
 
 /* The server's built-in roles, shipped with English names: shown in the user's language
  * unless an admin renamed the role. */
@@ -96,6 +97,8 @@ crm_account_from_json (JsonNode  *node,
   self = g_new0 (CrmAccount, 1);
   self->token = g_strdup (json_object_get_string_member_with_default (object, "token", NULL));
   self->user_id = json_object_get_int_member_with_default (user, "id", 0);
+  if (crm_json_get_type (user, "team_id") == CRM_JSON_INT)
+    self->team_id = json_object_get_int_member (user, "team_id");
   self->username = g_strdup (json_object_get_string_member (user, "username"));
   self->display_name =
     g_strdup (json_object_get_string_member_with_default (user, "display_name", NULL));
@@ -146,6 +149,7 @@ crm_account_copy (const CrmAccount *self)
   copy = g_new0 (CrmAccount, 1);
   copy->token = g_strdup (self->token);
   copy->user_id = self->user_id;
+  copy->team_id = self->team_id;
   copy->username = g_strdup (self->username);
   copy->display_name = g_strdup (self->display_name);
   copy->role_name = g_strdup (self->role_name);

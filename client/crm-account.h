@@ -11,6 +11,7 @@ G_BEGIN_DECLS
  * CrmAccount:
  * @token: (nullable): the session token
  * @user_id: the user's id
+ * @team_id: the user's team, 0 for none
  * @username: the user name, as the server spells it
  * @display_name: the user's name for people
  * @role_name: the name of the user's role
@@ -26,6 +27,7 @@ typedef struct
 {
   char           *token;
   gint64          user_id;
+  gint64          team_id;
   char           *username;
   char           *display_name;
   char           *role_name;

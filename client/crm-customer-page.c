@@ -88,6 +88,7 @@ struct _CrmCustomerPage
   CrmApiClient        *api_client;
   GHashTable          *tags;            /* not owned: id → JsonObject */
   GHashTable          *users;           /* id → display name */
+  GHashTable          *assignees;       /* id → display name: the owners to choose from */
   CrmPermissions      *permissions;     /* of who is signed in; NULL: all */
   gint64               user_id;         /* who is signed in, 0 if unknown */
   JsonArray           *contacts;        /* as last loaded */
@@ -405,8 +406,8 @@ select_owner (CrmCustomerPage *self,
   adw_combo_row_set_selected (ADW_COMBO_ROW (field->row), position);
 }
 
-/* The owner's drop-down: "Me", then the users by name (crm_owners_fill ()), keeping
- * the user chosen. */
+/* The owner's drop-down: "Me", then the users the user may give the customer to, by
+ * name (crm_owners_fill ()), keeping the user chosen (the owner, who may be another). */
 static void
 fill_owner_row (CrmCustomerPage *self)
 {
@@ -419,7 +420,9 @@ fill_owner_row (CrmCustomerPage *self)
 
   self->filling = TRUE;
   crm_owners_fill (GTK_STRING_LIST (names), 0, field->ids,
-                   self->users != NULL ? self->users : none, self->user_id);
+                   self->assignees != NULL ? self->assignees
+                                           : self->users != NULL ? self->users : none,
+                   self->user_id);
   select_owner (self, field, chosen);
   self->filling = filling;
 }
@@ -2822,6 +2825,7 @@ crm_customer_page_dispose (GObject *object)
     gtk_window_destroy (GTK_WINDOW (self->dialog));
   g_clear_pointer (&self->contacts, json_array_unref);
   g_clear_pointer (&self->users, g_hash_table_unref);
+  g_clear_pointer (&self->assignees, g_hash_table_unref);
   g_clear_pointer (&self->permissions, crm_permissions_free);
   g_clear_pointer (&self->timeline_next, g_free);
   g_clear_object (&self->api_client);
@@ -3122,10 +3126,13 @@ _crm_customer_page_get_n_events (CrmCustomerPage *self)
  * @self: a #CrmCustomerPage
  * @users: (nullable): user names by id (`gint64 *` → `char *`), for the owner and the
  *   timeline; set again when the table has filled in, to show the names
+ * @assignees: (nullable): of them, those the signed-in user may give customers to
+ *   (crm_owners_may_assign_to ()), offered as owners; %NULL offers @users
  */
 void
 crm_customer_page_set_users (CrmCustomerPage *self,
-                             GHashTable      *users)
+                             GHashTable      *users,
+                             GHashTable      *assignees)
 {
   g_return_if_fail (CRM_IS_CUSTOMER_PAGE (self));
 
@@ -3133,6 +3140,10 @@ crm_customer_page_set_users (CrmCustomerPage *self,
     g_hash_table_ref (users);
   g_clear_pointer (&self->users, g_hash_table_unref);
   self->users = users;
+  if (assignees != NULL)
+    g_hash_table_ref (assignees);
+  g_clear_pointer (&self->assignees, g_hash_table_unref);
+  self->assignees = assignees;
   fill_owner_row (self);
   show_summary (self);
 }

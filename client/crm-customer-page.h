@@ -19,7 +19,8 @@ void         crm_customer_page_set_api_client (CrmCustomerPage *self,
 void         crm_customer_page_set_tags       (CrmCustomerPage *self,
                                                GHashTable      *tags);
 void         crm_customer_page_set_users      (CrmCustomerPage *self,
-                                               GHashTable      *users);
+                                               GHashTable      *users,
+                                               GHashTable      *assignees);
 void         crm_customer_page_set_account    (CrmCustomerPage  *self,
                                                const CrmAccount *account);
 void         crm_customer_page_load           (CrmCustomerPage *self,

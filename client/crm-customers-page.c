@@ -10,8 +10,10 @@
 #include "crm-customer-dialog.h"
 #include "crm-customer-fields.h"
 #include "crm-format.h"
+#include "crm-json.h"
 #include "crm-owners.h"
 #include "crm-customers-page.h"
+#include "crm-value-drop-down.h"
 #include "crm-validate.h"
 
 /* Typing pauses this long before the list searches. */
@@ -72,6 +74,8 @@ struct _CrmCustomersPage
   GtkMultiSelection *selection;
   GHashTable       *tags;          /* id → JsonObject of /tags */
   GHashTable       *users;         /* id → display name */
+  GHashTable       *assignees;     /* id → display name: those the user may give customers
+                                    * to (crm_owners_may_assign_to ()) */
   GHashTable       *named_cells;   /* bound GtkListItems of the owner and tags columns */
   GtkCssProvider   *tag_css;
   GPtrArray        *toasts;        /* shown since the session started */
@@ -90,8 +94,6 @@ struct _CrmCustomersPage
   GtkDropDown      *potential_filter;
   GtkDropDown      *level_filter;
   GtkDropDown      *industry_filter;
-  GtkStringList    *level_names;    /* "Any level", then the levels of /level-rules */
-  GtkStringList    *industry_names; /* "Any industry", then those of /customers/industries */
   GtkDropDown      *tag_filter;
   GtkDropDown      *owner_filter;
   GtkEntry         *region_filters[3]; /* by region_filter_keys */
@@ -108,11 +110,13 @@ struct _CrmCustomersPage
   GtkEntry         *view_name_entry;
 
   GtkWindow        *dialog;        /* the batch edit or new-customer dialog */
-  GtkWidget        *batch_industry;
+  GtkDropDown      *batch_industry;  /* "No change", "New Industry…", the industries */
+  GtkEntry         *batch_new_industry;
   GtkDropDown      *batch_potential;
   GtkDropDown      *batch_add_tag;
   GtkDropDown      *batch_remove_tag;
   GtkDropDown      *batch_owner;
+  GArray           *batch_owner_ids; /* gint64, of batch_owner's items after "No change" */
 };
 
 G_DEFINE_FINAL_TYPE (CrmCustomersPage, crm_customers_page, ADW_TYPE_BIN)
@@ -523,21 +527,52 @@ probe_sort_cb (gconstpointer a,
   return GTK_ORDERING_LARGER;
 }
 
+/* The `sort=` the column headers show, NULL for none (the server's default). */
+static char *
+dup_header_sort (CrmCustomersPage *self)
+{
+  g_autoptr(GObject) a = g_object_new (G_TYPE_OBJECT, NULL);
+  g_autoptr(GObject) b = g_object_new (G_TYPE_OBJECT, NULL);
+  Column probed = N_COLUMNS;
+  GtkOrdering order;
+
+  g_object_set_data (a, "crm-probe", &probed);
+  order = gtk_sorter_compare (gtk_column_view_get_sorter (self->column_view), a, b);
+  if (probed < N_COLUMNS && columns[probed].sort != NULL && order != GTK_ORDERING_EQUAL)
+    return g_strconcat (order == GTK_ORDERING_SMALLER ? "-" : "", columns[probed].sort, NULL);
+  return NULL;
+}
+
+/* Shows @sort (a saved view's, NULL for the default) in the column headers, which then
+ * sort the list by it: clicking a header goes on from the order the list has. */
+static void
+show_sort (CrmCustomersPage *self,
+           const char       *sort)
+{
+  gboolean descending = sort != NULL && *sort == '-';
+  const char *key = sort != NULL ? sort + descending : NULL;
+  GListModel *shown = gtk_column_view_get_columns (self->column_view);
+  g_autoptr(GtkColumnViewColumn) found = NULL;
+
+  for (guint i = 0; key != NULL && found == NULL && i < g_list_model_get_n_items (shown); i++)
+    {
+      g_autoptr(GtkColumnViewColumn) column = g_list_model_get_item (shown, i);
+      Column which = GPOINTER_TO_UINT (g_object_get_data (G_OBJECT (column), "crm-column"));
+
+      if (columns[which].sort != NULL && g_str_equal (columns[which].sort, key))
+        found = g_steal_pointer (&column);
+    }
+  gtk_column_view_sort_by_column (self->column_view, found,
+                                  descending ? GTK_SORT_DESCENDING : GTK_SORT_ASCENDING);
+}
+
 static void
 view_sorter_changed_cb (CrmCustomersPage *self,
                         GtkSorterChange   change,
                         GtkSorter        *sorter)
 {
-  g_autoptr(GObject) a = g_object_new (G_TYPE_OBJECT, NULL);
-  g_autoptr(GObject) b = g_object_new (G_TYPE_OBJECT, NULL);
-  g_autofree char *sort = NULL;
-  Column probed = N_COLUMNS;
-  GtkOrdering order;
+  g_autofree char *sort = dup_header_sort (self);
 
-  g_object_set_data (a, "crm-probe", &probed);
-  order = gtk_sorter_compare (sorter, a, b);
-  if (probed < N_COLUMNS && columns[probed].sort != NULL && order != GTK_ORDERING_EQUAL)
-    sort = g_strconcat (order == GTK_ORDERING_SMALLER ? "-" : "", columns[probed].sort, NULL);
   g_debug ("Sorting by %s", sort != NULL ? sort : "the default");
   if (self->list != NULL)
     crm_customer_list_set_sort (self->list, sort);
@@ -574,6 +609,8 @@ add_columns (CrmCustomersPage *self)
                                                            columns[i].title)
                                            : _(columns[i].title),
                                            g_steal_pointer (&factory));
+      /* Columns can be dragged into another order: each knows which it is. */
+      g_object_set_data (G_OBJECT (column), "crm-column", GUINT_TO_POINTER (i));
       gtk_column_view_column_set_resizable (column, TRUE);
       gtk_column_view_column_set_expand (column, columns[i].expand);
       if (columns[i].sort != NULL)
@@ -708,22 +745,28 @@ users_cb (GObject      *object,
   if (root == NULL || !JSON_NODE_HOLDS_OBJECT (root))
     return;   /* Owners then show as numbers: not worth a toast. */
   items = json_object_get_array_member (json_node_get_object (root), "items");
+  g_hash_table_remove_all (self->assignees);
   for (guint i = 0; items != NULL && i < json_array_get_length (items); i++)
     {
       JsonObject *user = json_array_get_object_element (items, i);
-      gint64 *id;
+      const char *name;
+      gint64 id, team_id = 0;
 
       if (user == NULL)
         continue;
-      id = g_new (gint64, 1);
-      *id = json_object_get_int_member_with_default (user, "id", 0);
-      g_hash_table_replace (self->users, id,
-                            g_strdup (json_object_get_string_member_with_default (
-                              user, "display_name", "")));
+      id = json_object_get_int_member_with_default (user, "id", 0);
+      name = json_object_get_string_member_with_default (user, "display_name", "");
+      g_hash_table_replace (self->users, g_memdup2 (&id, sizeof id), g_strdup (name));
+      if (crm_json_get_type (user, "team_id") == CRM_JSON_INT)
+        team_id = json_object_get_int_member (user, "team_id");
+      /* A disabled account takes no customers; the server refuses those outside the scope. */
+      if (json_object_get_boolean_member_with_default (user, "is_active", TRUE)
+          && crm_owners_may_assign_to (self->account, id, team_id))
+        g_hash_table_replace (self->assignees, g_memdup2 (&id, sizeof id), g_strdup (name));
     }
   fill_owner_filter (self);
   refill_named_cells (self);
-  crm_customer_page_set_users (self->customer_page, self->users);
+  crm_customer_page_set_users (self->customer_page, self->users, self->assignees);
 }
 
 /* --- filters and search -------------------------------------------------- */
@@ -750,143 +793,14 @@ choice_value (GtkDropDown     *drop_down,
   return choices[selected - 1].value;
 }
 
-/*
- * A filter of free values offered as a list: "Any …" first, then the values. The value
- * of a saved view that is not (or not any more) among them is added at the end, so that
- * the filter still shows what the list is filtered by.
- */
-static GtkDropDown *
-new_value_drop_down (GtkStringList **names,
-                     const char     *any)
-{
-  GtkDropDown *drop_down;
-
-  *names = gtk_string_list_new (NULL);
-  gtk_string_list_append (*names, any);
-  drop_down = GTK_DROP_DOWN (gtk_drop_down_new (G_LIST_MODEL (g_object_ref (*names)), NULL));
-  gtk_drop_down_set_expression (drop_down, gtk_property_expression_new (GTK_TYPE_STRING_OBJECT,
-                                                                        NULL, "string"));
-  return drop_down;
-}
-
-/* The value chosen in a drop-down of new_value_drop_down (), NULL for "Any". */
-static const char *
-value_choice (GtkDropDown *drop_down)
-{
-  guint selected = gtk_drop_down_get_selected (drop_down);
-  GtkStringObject *item;
-
-  if (selected == 0 || selected == GTK_INVALID_LIST_POSITION)
-    return NULL;
-  item = gtk_drop_down_get_selected_item (drop_down);
-  return item != NULL ? gtk_string_object_get_string (item) : NULL;
-}
-
-/* Selects @value (NULL: "Any"), added at the end when it is not among the values. */
+/* The industries of the customers the user may see, most common first, for a drop-down
+ * of crm_value_drop_down_new (): the list's filter and batch edit offer the same. */
 static void
-select_value (GtkDropDown   *drop_down,
-              GtkStringList *names,
-              const char    *value)
+load_industries (CrmCustomersPage *self,
+                 GtkDropDown      *drop_down)
 {
-  guint n = g_list_model_get_n_items (G_LIST_MODEL (names));
-
-  if (value == NULL || *value == '\0')
-    {
-      gtk_drop_down_set_selected (drop_down, 0);
-      return;
-    }
-  for (guint i = 1; i < n; i++)
-    if (g_str_equal (gtk_string_list_get_string (names, i), value))
-      {
-        gtk_drop_down_set_selected (drop_down, i);
-        return;
-      }
-  gtk_string_list_append (names, value);
-  gtk_drop_down_set_selected (drop_down, n);
-}
-
-/* The values after "Any" become @values, the one chosen staying chosen. */
-static void
-fill_value_drop_down (CrmCustomersPage   *self,
-                      GtkDropDown        *drop_down,
-                      GtkStringList      *names,
-                      const char * const *values)
-{
-  g_autofree char *chosen = g_strdup (value_choice (drop_down));
-  guint n = g_list_model_get_n_items (G_LIST_MODEL (names));
-  gboolean was_syncing = self->syncing;
-
-  self->syncing = TRUE;
-  gtk_string_list_splice (names, 1, n - 1, values);
-  select_value (drop_down, names, chosen);
-  self->syncing = was_syncing;
-}
-
-/* A list of values for a filter drop-down in flight: which, and the member of each item
- * of the reply that holds a value. */
-typedef struct
-{
-  CrmCustomersPage *self;
-  GtkDropDown      *drop_down;
-  GtkStringList    *names;
-  const char       *member;
-} ValuesCall;
-
-static void
-values_call_free (ValuesCall *values_call)
-{
-  g_object_unref (values_call->self);
-  g_free (values_call);
-}
-
-G_DEFINE_AUTOPTR_CLEANUP_FUNC (ValuesCall, values_call_free)
-
-/* The levels of the level rules (in the rules' order), or the industries of the customers
- * the user may see (most common first): each value once. */
-static void
-filter_values_cb (GObject      *object,
-                  GAsyncResult *result,
-                  gpointer      user_data)
-{
-  g_autoptr(ValuesCall) values_call = user_data;
-  g_autoptr(GError) error = NULL;
-  g_autoptr(JsonNode) root = NULL;
-  g_autoptr(GPtrArray) values = g_ptr_array_new ();
-  JsonArray *items;
-
-  root = crm_api_client_call_finish (CRM_API_CLIENT (object), result, NULL, &error);
-  if (root == NULL || !JSON_NODE_HOLDS_OBJECT (root))
-    return;   /* Then "Any" (and a saved view's value) alone: not worth a toast. */
-  items = json_object_get_array_member (json_node_get_object (root), "items");
-  for (guint i = 0; items != NULL && i < json_array_get_length (items); i++)
-    {
-      JsonObject *item = json_array_get_object_element (items, i);
-      const char *value = item != NULL ? json_object_get_string_member_with_default (
-                                           item, values_call->member, NULL) : NULL;
-
-      if (value != NULL && !g_ptr_array_find_with_equal_func (values, value, g_str_equal, NULL))
-        g_ptr_array_add (values, (gpointer) value);
-    }
-  g_ptr_array_add (values, NULL);
-  fill_value_drop_down (values_call->self, values_call->drop_down, values_call->names,
-                        (const char * const *) values->pdata);
-}
-
-static void
-load_values (CrmCustomersPage *self,
-             const char       *path,
-             const char       *member,
-             GtkDropDown      *drop_down,
-             GtkStringList    *names)
-{
-  ValuesCall *values_call = g_new0 (ValuesCall, 1);
-
-  values_call->self = g_object_ref (self);
-  values_call->drop_down = drop_down;
-  values_call->names = names;
-  values_call->member = member;
-  crm_api_client_call_async (self->api_client, SOUP_METHOD_GET, path, "limit=500", NULL, 0,
-                             self->cancellable, filter_values_cb, values_call);
+  crm_value_drop_down_load (drop_down, self->api_client, CRM_API_BASE "/customers/industries",
+                            "value", self->cancellable);
 }
 
 /* The levels and industries the filters offer, again each time the filters open: others
@@ -896,10 +810,9 @@ load_filter_values (CrmCustomersPage *self)
 {
   if (self->api_client == NULL)
     return;
-  load_values (self, CRM_API_BASE "/level-rules", "level", self->level_filter,
-               self->level_names);
-  load_values (self, CRM_API_BASE "/customers/industries", "value", self->industry_filter,
-               self->industry_names);
+  crm_value_drop_down_load (self->level_filter, self->api_client, CRM_API_BASE "/level-rules",
+                            "level", self->cancellable);
+  load_industries (self, self->industry_filter);
 }
 
 static void
@@ -990,8 +903,10 @@ filters_changed_cb (CrmCustomersPage *self)
                                 choice_value (self->size_filter, crm_customer_sizes));
   crm_customer_list_set_filter (self->list, "potential",
                                 choice_value (self->potential_filter, crm_customer_potentials));
-  crm_customer_list_set_filter (self->list, "level", value_choice (self->level_filter));
-  crm_customer_list_set_filter (self->list, "industry", value_choice (self->industry_filter));
+  crm_customer_list_set_filter (self->list, "level",
+                                crm_value_drop_down_get_value (self->level_filter));
+  crm_customer_list_set_filter (self->list, "industry",
+                                crm_value_drop_down_get_value (self->industry_filter));
   crm_customer_list_set_filter (self->list, "tag", tag);
   crm_customer_list_set_filter (self->list, "owner_id", owner);
   for (guint i = 0; i < G_N_ELEMENTS (region_filter_keys); i++)
@@ -1052,10 +967,10 @@ sync_filters_from_list (CrmCustomersPage *self)
                               crm_choices_find (crm_customer_potentials,
                                                 crm_customer_list_get_filter (self->list,
                                                                               "potential")) + 1);
-  select_value (self->level_filter, self->level_names,
-                crm_customer_list_get_filter (self->list, "level"));
-  select_value (self->industry_filter, self->industry_names,
-                crm_customer_list_get_filter (self->list, "industry"));
+  crm_value_drop_down_set_value (self->level_filter,
+                                 crm_customer_list_get_filter (self->list, "level"));
+  crm_value_drop_down_set_value (self->industry_filter,
+                                 crm_customer_list_get_filter (self->list, "industry"));
   for (guint i = 0; i < G_N_ELEMENTS (region_filter_keys); i++)
     gtk_editable_set_text (GTK_EDITABLE (self->region_filters[i]),
                            crm_customer_list_get_filter (self->list, region_filter_keys[i]) ?: "");
@@ -1137,8 +1052,14 @@ build_filter_popover (CrmCustomersPage *self)
   self->kind_filter = new_choice_drop_down (crm_customer_kinds);
   self->size_filter = new_choice_drop_down (crm_customer_sizes);
   self->potential_filter = new_choice_drop_down (crm_customer_potentials);
-  self->level_filter = new_value_drop_down (&self->level_names, _("Any level"));
-  self->industry_filter = new_value_drop_down (&self->industry_names, _("Any industry"));
+  {
+    const char *level_labels[] = { _("Any level"), _("No level"), NULL };
+    const char *level_values[] = { NULL, CRM_API_FILTER_NONE };
+    const char *industry_labels[] = { _("Any industry"), NULL };
+
+    self->level_filter = crm_value_drop_down_new (level_labels, level_values);
+    self->industry_filter = crm_value_drop_down_new (industry_labels, NULL);
+  }
   /* Industries are many and typed by users: found by typing. */
   gtk_drop_down_set_enable_search (self->industry_filter, TRUE);
   self->tag_names = gtk_string_list_new (NULL);
@@ -1234,6 +1155,7 @@ apply_view (CrmCustomersPage *self,
   for (guint i = 0; crm_customer_list_filter_keys[i] != NULL; i++)
     crm_customer_list_set_filter (self->list, crm_customer_list_filter_keys[i],
                                   g_hash_table_lookup (params, crm_customer_list_filter_keys[i]));
+  show_sort (self, g_hash_table_lookup (params, "sort"));
   crm_customer_list_set_sort (self->list, g_hash_table_lookup (params, "sort"));
   q = g_hash_table_lookup (params, "q");
   crm_customer_list_set_q (self->list, q);
@@ -1441,6 +1363,32 @@ tag_choice (CrmCustomersPage *self,
   return g_array_index (self->tag_ids, gint64, selected - 1);
 }
 
+/* The items of the batch's industry before the industries. */
+enum { BATCH_INDUSTRY_KEEP, BATCH_INDUSTRY_NEW, N_BATCH_INDUSTRY_FIXED };
+
+/* The industry a batch edit sets: one of the list, or a new one typed; NULL for none. */
+static char *
+batch_industry (CrmCustomersPage *self)
+{
+  g_autofree char *typed = NULL;
+
+  if (gtk_drop_down_get_selected (self->batch_industry) != BATCH_INDUSTRY_NEW)
+    return g_strdup (crm_value_drop_down_get_value (self->batch_industry));
+  typed = g_strstrip (g_strdup (gtk_editable_get_text (GTK_EDITABLE (self->batch_new_industry))));
+  return *typed != '\0' ? g_steal_pointer (&typed) : NULL;
+}
+
+/* "New Industry…" shows the entry to type it in. */
+static void
+batch_industry_selected_cb (CrmCustomersPage *self)
+{
+  gboolean typing = gtk_drop_down_get_selected (self->batch_industry) == BATCH_INDUSTRY_NEW;
+
+  gtk_widget_set_visible (GTK_WIDGET (self->batch_new_industry), typing);
+  if (typing)
+    gtk_widget_grab_focus (GTK_WIDGET (self->batch_new_industry));
+}
+
 static void
 batch_dialog_response_cb (CrmCustomersPage *self,
                           const char       *response,
@@ -1450,7 +1398,7 @@ batch_dialog_response_cb (CrmCustomersPage *self,
   g_autoptr(GtkBitset) selected = NULL;
   g_autoptr(JsonNode) body = NULL;
   GtkBitsetIter iter;
-  const char *industry;
+  g_autofree char *industry = NULL;
   const char *potential;
   gint64 add_tag;
   gint64 remove_tag;
@@ -1476,8 +1424,8 @@ batch_dialog_response_cb (CrmCustomersPage *self,
   json_builder_end_array (builder);
   json_builder_set_member_name (builder, "changes");
   json_builder_begin_object (builder);
-  industry = gtk_editable_get_text (GTK_EDITABLE (self->batch_industry));
-  if (*industry != '\0')
+  industry = batch_industry (self);
+  if (industry != NULL)
     {
       json_builder_set_member_name (builder, "industry");
       json_builder_add_string_value (builder, industry);
@@ -1496,7 +1444,10 @@ batch_dialog_response_cb (CrmCustomersPage *self,
       json_builder_add_int_value (builder, add_tag);
       json_builder_end_array (builder);
     }
-  owner = self->batch_owner != NULL ? owner_choice (self, self->batch_owner) : 0;
+  owner = self->batch_owner != NULL
+          ? crm_owners_get_id (self->batch_owner_ids, 1,
+                               gtk_drop_down_get_selected (self->batch_owner))
+          : 0;
   if (owner > 0)
     {
       json_builder_set_member_name (builder, "owner_id");
@@ -1573,7 +1524,23 @@ batch_edit_action_cb (GtkWidget  *widget,
   gtk_grid_set_row_spacing (GTK_GRID (grid), 6);
   gtk_grid_set_column_spacing (GTK_GRID (grid), 12);
 
-  self->batch_industry = gtk_entry_new ();
+  {
+    const char *labels[N_BATCH_INDUSTRY_FIXED + 1] = {
+      [BATCH_INDUSTRY_KEEP] = _("No change"), [BATCH_INDUSTRY_NEW] = _("New Industry…"),
+    };
+
+    /* The industries of the list's filter, and one typed in when it is new. */
+    self->batch_industry = crm_value_drop_down_new (labels, NULL);
+    gtk_drop_down_set_enable_search (self->batch_industry, TRUE);
+    load_industries (self, self->batch_industry);
+    self->batch_new_industry = GTK_ENTRY (gtk_entry_new ());
+    gtk_entry_set_placeholder_text (self->batch_new_industry, _("The new industry"));
+    gtk_accessible_update_property (GTK_ACCESSIBLE (self->batch_new_industry),
+                                    GTK_ACCESSIBLE_PROPERTY_LABEL, _("New industry"), -1);
+    gtk_widget_set_visible (GTK_WIDGET (self->batch_new_industry), FALSE);
+    g_signal_connect_object (self->batch_industry, "notify::selected",
+                             G_CALLBACK (batch_industry_selected_cb), self, G_CONNECT_SWAPPED);
+  }
   gtk_string_list_append (potentials, _("No change"));
   for (guint i = 0; crm_customer_potentials[i].value != NULL; i++)
     gtk_string_list_append (potentials, _(crm_customer_potentials[i].label));
@@ -1586,19 +1553,21 @@ batch_edit_action_cb (GtkWidget  *widget,
     {
       g_autoptr(GtkStringList) owners = gtk_string_list_new (NULL);
 
-      /* Those of the owner filter, "No change" instead of "Anyone". */
+      /* "No change", then "Me" and those the user may give customers to (a manager: the
+       * team), as on a customer's page. */
       gtk_string_list_append (owners, _("No change"));
-      for (guint i = 1; i < g_list_model_get_n_items (G_LIST_MODEL (self->owner_names)); i++)
-        gtk_string_list_append (owners, gtk_string_list_get_string (self->owner_names, i));
+      crm_owners_fill (owners, 1, self->batch_owner_ids, self->assignees,
+                       self->account != NULL ? self->account->user_id : 0);
       self->batch_owner = GTK_DROP_DOWN (gtk_drop_down_new (
         G_LIST_MODEL (g_steal_pointer (&owners)), NULL));
     }
-  attach_filter (GTK_GRID (grid), 0, _("Industry"), self->batch_industry);
-  attach_filter (GTK_GRID (grid), 1, _("Potential"), GTK_WIDGET (self->batch_potential));
-  attach_filter (GTK_GRID (grid), 2, _("Add tag"), GTK_WIDGET (self->batch_add_tag));
-  attach_filter (GTK_GRID (grid), 3, _("Remove tag"), GTK_WIDGET (self->batch_remove_tag));
+  attach_filter (GTK_GRID (grid), 0, _("Industry"), GTK_WIDGET (self->batch_industry));
+  gtk_grid_attach (GTK_GRID (grid), GTK_WIDGET (self->batch_new_industry), 1, 1, 1, 1);
+  attach_filter (GTK_GRID (grid), 2, _("Potential"), GTK_WIDGET (self->batch_potential));
+  attach_filter (GTK_GRID (grid), 3, _("Add tag"), GTK_WIDGET (self->batch_add_tag));
+  attach_filter (GTK_GRID (grid), 4, _("Remove tag"), GTK_WIDGET (self->batch_remove_tag));
   if (self->batch_owner != NULL)
-    attach_filter (GTK_GRID (grid), 4, _("Owner"), GTK_WIDGET (self->batch_owner));
+    attach_filter (GTK_GRID (grid), 5, _("Owner"), GTK_WIDGET (self->batch_owner));
   adw_message_dialog_set_extra_child (ADW_MESSAGE_DIALOG (dialog), grid);
   adw_message_dialog_add_responses (ADW_MESSAGE_DIALOG (dialog),
                                     "cancel", _("_Cancel"),
@@ -1960,8 +1929,6 @@ crm_customers_page_dispose (GObject *object)
   gtk_widget_dispose_template (GTK_WIDGET (self), CRM_TYPE_CUSTOMERS_PAGE);
   g_clear_object (&self->tag_names);
   g_clear_object (&self->owner_names);
-  g_clear_object (&self->level_names);
-  g_clear_object (&self->industry_names);
 
   G_OBJECT_CLASS (crm_customers_page_parent_class)->dispose (object);
 }
@@ -1973,9 +1940,11 @@ crm_customers_page_finalize (GObject *object)
 
   g_hash_table_unref (self->tags);
   g_hash_table_unref (self->users);
+  g_hash_table_unref (self->assignees);
   g_hash_table_unref (self->named_cells);
   g_array_unref (self->tag_ids);
   g_array_unref (self->owner_ids);
+  g_array_unref (self->batch_owner_ids);
   g_ptr_array_unref (self->purge_customers);
   g_ptr_array_unref (self->toasts);
 
@@ -2032,9 +2001,11 @@ crm_customers_page_init (CrmCustomersPage *self)
   self->tags = g_hash_table_new_full (g_int64_hash, g_int64_equal, g_free,
                                       (GDestroyNotify) json_object_unref);
   self->users = g_hash_table_new_full (g_int64_hash, g_int64_equal, g_free, g_free);
+  self->assignees = g_hash_table_new_full (g_int64_hash, g_int64_equal, g_free, g_free);
   self->named_cells = g_hash_table_new (NULL, NULL);
   self->tag_ids = g_array_new (FALSE, FALSE, sizeof (gint64));
   self->owner_ids = g_array_new (FALSE, FALSE, sizeof (gint64));
+  self->batch_owner_ids = g_array_new (FALSE, FALSE, sizeof (gint64));
   self->purge_customers = g_ptr_array_new_with_free_func (g_object_unref);
   self->toasts = g_ptr_array_new_with_free_func (g_object_unref);
   self->tag_css = gtk_css_provider_new ();
@@ -2095,8 +2066,10 @@ crm_customers_page_start (CrmCustomersPage *self,
   g_signal_connect_object (self->selection, "selection-changed",
                            G_CALLBACK (selection_changed_cb), self, G_CONNECT_SWAPPED);
   gtk_column_view_set_model (self->column_view, GTK_SELECTION_MODEL (self->selection));
+  /* A new list starts in the default order: no header shows one of the last session. */
+  show_sort (self, NULL);
   crm_customer_page_set_api_client (self->customer_page, api_client);
-  crm_customer_page_set_users (self->customer_page, self->users);
+  crm_customer_page_set_users (self->customer_page, self->users, self->assignees);
   crm_customer_page_set_account (self->customer_page, self->account);
   /* The recycle bin is for those who may delete every customer: administrators. */
   gtk_widget_set_visible (GTK_WIDGET (self->bin_button), can_purge (self));
@@ -2152,6 +2125,7 @@ crm_customers_page_stop (CrmCustomersPage *self)
   g_clear_object (&self->settings);
   g_clear_pointer (&self->account, crm_account_free);
   g_hash_table_remove_all (self->users);
+  g_hash_table_remove_all (self->assignees);
   fill_owner_filter (self);
 }
 
@@ -2280,6 +2254,29 @@ _crm_customers_page_get_filter_widget (CrmCustomersPage *self,
     if (g_str_equal (date_filter_keys[i], key))
       return GTK_WIDGET (self->date_filters[i]);
   return NULL;
+}
+
+/* The batch edit dialog's "industry", "new-industry" (typed) or "owner", or NULL. */
+GtkWidget *
+_crm_customers_page_get_batch_widget (CrmCustomersPage *self,
+                                      const char       *key)
+{
+  if (self->dialog == NULL)
+    return NULL;
+  if (g_str_equal (key, "industry"))
+    return GTK_WIDGET (self->batch_industry);
+  if (g_str_equal (key, "new-industry"))
+    return GTK_WIDGET (self->batch_new_industry);
+  if (g_str_equal (key, "owner"))
+    return GTK_WIDGET (self->batch_owner);
+  return NULL;
+}
+
+/* The order the column headers show, as `sort=`. */
+char *
+_crm_customers_page_dup_header_sort (CrmCustomersPage *self)
+{
+  return dup_header_sort (self);
 }
 
 /* The message under the date filters, or NULL when there is none. */

@@ -37,5 +37,8 @@ GtkWindow        *_crm_customers_page_get_dialog       (CrmCustomersPage *self);
 GtkWidget        *_crm_customers_page_get_filter_widget (CrmCustomersPage *self,
                                                         const char       *key);
 const char       *_crm_customers_page_get_date_message (CrmCustomersPage *self);
+char             *_crm_customers_page_dup_header_sort (CrmCustomersPage *self);
+GtkWidget        *_crm_customers_page_get_batch_widget (CrmCustomersPage *self,
+                                                       const char       *key);
 
 G_END_DECLS

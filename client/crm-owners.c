@@ -14,6 +14,18 @@
  * its own first items ("Anyone", "No change"), then one item per id of an array.
  */
 
+/* Whether the role may write the owner field (protected: admins, those who may change
+ * field rules, write it unless restricted). */
+static gboolean
+may_write_owner (const CrmPermissions *permissions)
+{
+  gboolean admin = crm_permissions_get_scope (permissions, CRM_OBJECT_FIELDS,
+                                              CRM_ACTION_UPDATE) == CRM_SCOPE_ALL;
+
+  return crm_permissions_get_field_access (permissions, CRM_OBJECT_CUSTOMERS, "owner_id",
+                                           !admin) == CRM_FIELD_ACCESS_WRITE;
+}
+
 /**
  * crm_owners_can_assign:
  * @permissions: (nullable): what the signed-in user's role may do
@@ -25,18 +37,61 @@
 gboolean
 crm_owners_can_assign (const CrmPermissions *permissions)
 {
-  gboolean admin;
-
   if (permissions == NULL
       || !crm_permissions_can (permissions, CRM_OBJECT_CUSTOMERS, CRM_ACTION_UPDATE))
     return FALSE;
-  if (crm_permissions_get_scope (permissions, CRM_OBJECT_CUSTOMERS,
-                                 CRM_ACTION_ASSIGN) != CRM_SCOPE_NONE)
+  return crm_permissions_get_scope (permissions, CRM_OBJECT_CUSTOMERS,
+                                    CRM_ACTION_ASSIGN) != CRM_SCOPE_NONE
+         || may_write_owner (permissions);
+}
+
+/* Whether @scope covers a user in @team_id, for @account (as the server's scopes read). */
+static gboolean
+scope_covers (const CrmAccount *account,
+              CrmScope          scope,
+              gint64            user_id,
+              gint64            team_id)
+{
+  switch (scope)
+    {
+    case CRM_SCOPE_ALL:
+      return TRUE;
+    case CRM_SCOPE_TEAM:
+      return user_id == account->user_id || (account->team_id > 0 && team_id == account->team_id);
+    case CRM_SCOPE_OWN:
+      return user_id == account->user_id;
+    case CRM_SCOPE_NONE:
+    default:
+      return FALSE;
+    }
+}
+
+/**
+ * crm_owners_may_assign_to:
+ * @account: (nullable): who is signed in
+ * @user_id: a user
+ * @team_id: that user's team, 0 for none
+ *
+ * Whether the signed-in user may give customers to that user, as the server decides
+ * (crm-resource.c may_assign ()): within the customers' assign scope (a manager, their
+ * team), or, for a role granted the owner field, within its update scope.
+ */
+gboolean
+crm_owners_may_assign_to (const CrmAccount *account,
+                          gint64            user_id,
+                          gint64            team_id)
+{
+  const CrmPermissions *permissions = account != NULL ? account->permissions : NULL;
+
+  if (!crm_owners_can_assign (permissions))
+    return FALSE;
+  if (scope_covers (account, crm_permissions_get_scope (permissions, CRM_OBJECT_CUSTOMERS,
+                                                        CRM_ACTION_ASSIGN), user_id, team_id))
     return TRUE;
-  admin = crm_permissions_get_scope (permissions, CRM_OBJECT_FIELDS,
-                                     CRM_ACTION_UPDATE) == CRM_SCOPE_ALL;
-  return crm_permissions_get_field_access (permissions, CRM_OBJECT_CUSTOMERS, "owner_id",
-                                           !admin) == CRM_FIELD_ACCESS_WRITE;
+  return may_write_owner (permissions)
+         && scope_covers (account, crm_permissions_get_scope (permissions, CRM_OBJECT_CUSTOMERS,
+                                                              CRM_ACTION_UPDATE),
+                          user_id, team_id);
 }
 
 static int

@@ -3,11 +3,15 @@
 
 #include <gtk/gtk.h>
 
+#include "crm-account.h"
 #include "crm-permission.h"
 
 G_BEGIN_DECLS
 
 gboolean crm_owners_can_assign (const CrmPermissions *permissions);
+gboolean crm_owners_may_assign_to (const CrmAccount *account,
+                                   gint64            user_id,
+                                   gint64            team_id);
 void     crm_owners_fill       (GtkStringList        *names,
                                 guint                 n_fixed,
                                 GArray               *ids,

@@ -119,11 +119,14 @@ crm_test_ui_press_key (GtkWidget *widget,
 }
 
 /* @popover drawn over @snapshot at its place on @window: a popover is a
- * surface of its own, which the window's paintable leaves out. */
+ * surface of its own, which the window's paintable leaves out. *@width and *@height
+ * grow to take in a popover that reaches past the window (a small dialog's list). */
 static void
 append_popover (GtkSnapshot *snapshot,
                 GtkWidget   *window,
-                GtkWidget   *popover)
+                GtkWidget   *popover,
+                int         *width,
+                int         *height)
 {
   g_autoptr(GdkPaintable) paintable = gtk_widget_paintable_new (popover);
   GdkSurface *surface = gtk_native_get_surface (GTK_NATIVE (popover));
@@ -132,16 +135,20 @@ append_popover (GtkSnapshot *snapshot,
   double window_x = 0;
   double window_y = 0;
 
+  double x, y;
+
   gtk_native_get_surface_transform (GTK_NATIVE (popover), &popover_x, &popover_y);
   gtk_native_get_surface_transform (GTK_NATIVE (window), &window_x, &window_y);
+  x = gdk_popup_get_position_x (GDK_POPUP (surface)) + popover_x - window_x;
+  y = gdk_popup_get_position_y (GDK_POPUP (surface)) + popover_y - window_y;
   gtk_snapshot_save (snapshot);
-  gtk_snapshot_translate (snapshot, &GRAPHENE_POINT_INIT (
-                            gdk_popup_get_position_x (GDK_POPUP (surface)) + popover_x - window_x,
-                            gdk_popup_get_position_y (GDK_POPUP (surface)) + popover_y - window_y));
+  gtk_snapshot_translate (snapshot, &GRAPHENE_POINT_INIT (x, y));
   gdk_paintable_snapshot (paintable, GDK_SNAPSHOT (snapshot),
                           gdk_paintable_get_intrinsic_width (paintable),
                           gdk_paintable_get_intrinsic_height (paintable));
   gtk_snapshot_restore (snapshot);
+  *width = MAX (*width, (int) x + gdk_paintable_get_intrinsic_width (paintable));
+  *height = MAX (*height, (int) y + gdk_paintable_get_intrinsic_height (paintable));
 }
 
 /**
@@ -167,7 +174,7 @@ crm_test_ui_save_png (GtkWidget  *window,
   g_assert_cmpint (width, >, 100);
   gdk_paintable_snapshot (paintable, GDK_SNAPSHOT (snapshot), width, height);
   if (popover != NULL)
-    append_popover (snapshot, window, popover);
+    append_popover (snapshot, window, popover, &width, &height);
   node = gtk_snapshot_free_to_node (g_steal_pointer (&snapshot));
   g_assert_nonnull (node);
   texture = gsk_renderer_render_texture (gtk_native_get_renderer (GTK_NATIVE (window)), node,

@@ -143,6 +143,52 @@ test_owners_can_assign (void)
   g_assert_false (crm_owners_can_assign (reader));
 }
 
+/* To whom a manager, an administrator, a rep or a role granted the owner field may give
+ * customers, as the server decides (crm-resource.c may_assign ()). */
+static void
+test_owners_may_assign_to (void)
+{
+  g_autoptr(CrmPermissions) manager = crm_permissions_new ();
+  g_autoptr(CrmPermissions) admin = crm_permissions_new ();
+  g_autoptr(CrmPermissions) rep = crm_permissions_new ();
+  g_autoptr(CrmPermissions) granted = crm_permissions_new ();
+  CrmAccount account = { .user_id = 5, .team_id = 2 };
+  CrmAccount teamless = { .user_id = 5, .team_id = 0 };
+
+  crm_permissions_set_scope (manager, CRM_OBJECT_CUSTOMERS, CRM_ACTION_UPDATE, CRM_SCOPE_TEAM);
+  crm_permissions_set_scope (manager, CRM_OBJECT_CUSTOMERS, CRM_ACTION_ASSIGN, CRM_SCOPE_TEAM);
+  crm_permissions_set_field_access (manager, CRM_OBJECT_CUSTOMERS, "owner_id",
+                                    CRM_FIELD_ACCESS_READ);
+  account.permissions = manager;
+  g_assert_true (crm_owners_may_assign_to (&account, 5, 2));    /* themselves */
+  g_assert_true (crm_owners_may_assign_to (&account, 7, 2));    /* the team's rep */
+  g_assert_false (crm_owners_may_assign_to (&account, 8, 3));   /* another team's */
+  g_assert_false (crm_owners_may_assign_to (&account, 9, 0));   /* no team's */
+  teamless.permissions = manager;
+  g_assert_true (crm_owners_may_assign_to (&teamless, 5, 0));
+  g_assert_false (crm_owners_may_assign_to (&teamless, 9, 0));
+
+  crm_permissions_set_scope (admin, CRM_OBJECT_CUSTOMERS, CRM_ACTION_UPDATE, CRM_SCOPE_ALL);
+  crm_permissions_set_scope (admin, CRM_OBJECT_CUSTOMERS, CRM_ACTION_ASSIGN, CRM_SCOPE_ALL);
+  crm_permissions_set_scope (admin, CRM_OBJECT_FIELDS, CRM_ACTION_UPDATE, CRM_SCOPE_ALL);
+  account.permissions = admin;
+  g_assert_true (crm_owners_may_assign_to (&account, 8, 3));
+
+  crm_permissions_set_scope (rep, CRM_OBJECT_CUSTOMERS, CRM_ACTION_UPDATE, CRM_SCOPE_OWN);
+  crm_permissions_set_field_access (rep, CRM_OBJECT_CUSTOMERS, "owner_id", CRM_FIELD_ACCESS_READ);
+  account.permissions = rep;
+  g_assert_false (crm_owners_may_assign_to (&account, 5, 2));
+  g_assert_false (crm_owners_may_assign_to (NULL, 5, 2));
+
+  /* Granted the field without the assign scope: within the update scope. */
+  crm_permissions_set_scope (granted, CRM_OBJECT_CUSTOMERS, CRM_ACTION_UPDATE, CRM_SCOPE_TEAM);
+  crm_permissions_set_field_access (granted, CRM_OBJECT_CUSTOMERS, "owner_id",
+                                    CRM_FIELD_ACCESS_WRITE);
+  account.permissions = granted;
+  g_assert_true (crm_owners_may_assign_to (&account, 7, 2));
+  g_assert_false (crm_owners_may_assign_to (&account, 8, 3));
+}
+
 static void
 test_account_role_name (void)
 {
@@ -189,6 +235,7 @@ test_account_from_json (void)
   g_assert_no_error (error);
   g_assert_cmpstr (account->token, ==, "t0k3n");
   g_assert_cmpint (account->user_id, ==, 7);
+  g_assert_cmpint (account->team_id, ==, 0);
   g_assert_cmpstr (account->username, ==, "li");
   g_assert_cmpstr (account->display_name, ==, "Li Wei");
   g_assert_cmpstr (account->role_name, ==, "Sales rep");
@@ -240,6 +287,7 @@ main (int   argc,
   g_test_add_func ("/crm/client/account/malformed", test_account_malformed);
   g_test_add_func ("/crm/client/account/role-name", test_account_role_name);
   g_test_add_func ("/crm/client/owners/can-assign", test_owners_can_assign);
+  g_test_add_func ("/crm/client/owners/may-assign-to", test_owners_may_assign_to);
 
   return g_test_run ();
 }
