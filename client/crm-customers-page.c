@@ -1327,6 +1327,50 @@ present_dialog (CrmCustomersPage *self,
   gtk_window_present (dialog);
 }
 
+/*
+ * Why a batch edit changed nothing (server/API.md): the server's word, then the first
+ * reason it gives, a field's (422: "Industry: …") or a record's (403, 404), in the
+ * user's language; else as any failure.
+ */
+static char *
+describe_batch_failure (const GError *error)
+{
+  JsonObject *fields = NULL;
+  JsonNode *body = NULL;
+  JsonArray *results = NULL;
+  g_autofree char *reason = NULL;
+
+  if (error->domain == CRM_API_REPLY_ERROR)
+    {
+      fields = crm_api_reply_error_get_fields (error);
+      body = crm_api_reply_error_get_body (error);
+    }
+  if (fields != NULL && json_object_get_size (fields) > 0)
+    {
+      g_autoptr(GList) names = json_object_get_members (fields);
+      const char *name = names->data;
+
+      /* Translators: a field's label, then what is wrong with its value */
+      reason = g_strdup_printf (_("%s: %s"), crm_customer_field_label (name),
+                                json_object_get_string_member_with_default (fields, name, ""));
+    }
+  else if (body != NULL && JSON_NODE_HOLDS_OBJECT (body)
+           && crm_json_get_type (json_node_get_object (body), "results") == CRM_JSON_ARRAY)
+    results = json_object_get_array_member (json_node_get_object (body), "results");
+  for (guint i = 0; reason == NULL && results != NULL && i < json_array_get_length (results); i++)
+    {
+      JsonObject *result = json_array_get_object_element (results, i);
+      JsonObject *refusal = result != NULL && crm_json_get_type (result, "error") == CRM_JSON_OBJECT
+                            ? json_object_get_object_member (result, "error") : NULL;
+
+      if (refusal != NULL)
+        reason = g_strdup (json_object_get_string_member_with_default (refusal, "message", NULL));
+    }
+  if (reason == NULL)
+    return describe_failure (_("Editing the selected customers"), error);
+  return g_strdup_printf (_("%s: %s"), error->message, reason);
+}
+
 static void
 batch_cb (GObject      *object,
           GAsyncResult *result,
@@ -1342,12 +1386,15 @@ batch_cb (GObject      *object,
   self->batch_pending = FALSE;
   if (root == NULL)
     {
-      g_autofree char *text = describe_failure (_("Editing the selected customers"), error);
+      g_autofree char *text = describe_batch_failure (error);
 
-      toast (self, text);
+      toast_full (self, text, ADW_TOAST_PRIORITY_HIGH);
+      /* A record gone meanwhile: the list shows what is there now. */
+      if (g_error_matches (error, CRM_API_REPLY_ERROR, CRM_API_ERROR_NOT_FOUND))
+        crm_customer_list_reload (self->list);
       return;
     }
-  toast (self, _("The selected customers were updated"));
+  toast_full (self, _("The selected customers were updated"), ADW_TOAST_PRIORITY_HIGH);
   gtk_selection_model_unselect_all (GTK_SELECTION_MODEL (self->selection));
   crm_customer_list_reload (self->list);
 }

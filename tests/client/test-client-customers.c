@@ -2272,6 +2272,36 @@ check_batch (Fixture *fixture)
     g_assert_cmpstr (value, ==, "物流");
   else
     g_test_message ("KNOWN GAP: no PATCH /customers on the server; the edit was refused");
+  g_clear_pointer (&value, g_free);
+
+  /* A new one too long: refused, and the toast says which field and why */
+  {
+    g_autoptr(GString) long_name = g_string_new (NULL);
+    const char *said;
+
+    for (guint i = 0; i < 101; i++)
+      g_string_append (long_name, "物");
+    g_clear_object (&first);
+    first = g_list_model_get_item (G_LIST_MODEL (customer_list (fixture)), 1);
+    value = server_field (fixture, crm_customer_get_id (first), "industry");
+    dialog = open_batch (fixture);
+    industry = GTK_DROP_DOWN (_crm_customers_page_get_batch_widget (customers_page (fixture),
+                                                                    "industry"));
+    typed = _crm_customers_page_get_batch_widget (customers_page (fixture), "new-industry");
+    gtk_drop_down_set_selected (industry, 1);
+    gtk_editable_set_text (GTK_EDITABLE (typed), long_name->str);
+    apply_batch (fixture, dialog);
+    said = _crm_customers_page_get_last_toast (customers_page (fixture));
+    g_test_message ("A batch refused: %s", said);
+    g_assert_nonnull (strstr (said, _("Industry")));
+    g_assert_nonnull (strstr (said, _("This text is too long; shorten it")));
+    {
+      g_autofree char *after = server_field (fixture, crm_customer_get_id (first), "industry");
+
+      g_assert_cmpstr (after, ==, value);
+    }
+    screenshot (fixture, NULL, "batch-refused");
+  }
 }
 
 static gboolean
