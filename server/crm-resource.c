@@ -198,7 +198,7 @@ row_in_scope (CrmCall           *call,
  * Whether the caller may hand a record of @owner over to @new_owner: the assign scope
  * covers both (a manager within their team, an administrator anyone), or the caller may
  * write the owner field and both lie within their update scope. The customers_update
- * policy (sql/0021-assign-within-scope.sql) is the second wall of the same rule.
+ * policy (sql/0024-assign-within-scope.sql) is the second wall of the same rule.
  */
 static gboolean
 may_assign (CrmCall           *call,
