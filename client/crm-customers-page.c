@@ -422,23 +422,63 @@ unbind_cell_cb (GtkSignalListItemFactory *factory,
   g_hash_table_remove (self->named_cells, item);
 }
 
+/* A row shows at most this many chips; beyond, the first ones and a "+N" for the rest. */
+#define MAX_TAG_CHIPS 4
+
+/* A tag's name, or "#ID" while the tags have not come. */
+static char *
+dup_tag_name (GHashTable *tags,
+              gint64      id)
+{
+  JsonObject *tag = g_hash_table_lookup (tags, &id);
+  const char *name = tag != NULL ? json_object_get_string_member_with_default (tag, "name", NULL)
+                                 : NULL;
+
+  return name != NULL ? g_strdup (name) : g_strdup_printf ("#%" G_GINT64_FORMAT, id);
+}
+
 static GtkWidget *
 new_tag_chip (GHashTable *tags,
               gint64      id)
 {
-  JsonObject *tag = g_hash_table_lookup (tags, &id);
   g_autofree char *css_class = g_strdup_printf ("tag-%" G_GINT64_FORMAT, id);
-  g_autofree char *fallback = NULL;
-  const char *name = tag != NULL ? json_object_get_string_member_with_default (tag, "name", NULL)
-                                 : NULL;
-  GtkWidget *chip;
+  g_autofree char *name = dup_tag_name (tags, id);
+  GtkWidget *chip = gtk_label_new (name);
 
-  if (name == NULL)
-    name = fallback = g_strdup_printf ("#%" G_GINT64_FORMAT, id);
-  chip = gtk_label_new (name);
   gtk_widget_add_css_class (chip, "tag-chip");
   gtk_widget_add_css_class (chip, css_class);
   gtk_widget_set_valign (chip, GTK_ALIGN_CENTER);
+  return chip;
+}
+
+/* "+N" for the tags of @ids from @first on, which their names tell as a tooltip (a list
+ * as the options of a multiple choice read: crm_custom_value_to_text ()). */
+static GtkWidget *
+new_more_tags_chip (GHashTable *tags,
+                    GArray     *ids,
+                    guint       first)
+{
+  g_autoptr(JsonArray) names = json_array_new ();
+  g_autoptr(JsonNode) list = NULL;
+  g_autofree char *tooltip = NULL;
+  g_autofree char *text = NULL;
+  GtkWidget *chip;
+
+  for (guint i = first; i < ids->len; i++)
+    {
+      g_autofree char *name = dup_tag_name (tags, g_array_index (ids, gint64, i));
+
+      json_array_add_string_element (names, name);
+    }
+  list = json_node_init_array (json_node_alloc (), names);
+  tooltip = crm_custom_value_to_text (list, NULL);
+  /* Translators: a customer row's tags beyond the chips it shows, as a count */
+  text = g_strdup_printf (_("+%u"), ids->len - first);
+  chip = gtk_label_new (text);
+  gtk_widget_add_css_class (chip, "tag-chip");
+  gtk_widget_add_css_class (chip, "tag-more");
+  gtk_widget_set_valign (chip, GTK_ALIGN_CENTER);
+  gtk_widget_set_tooltip_text (chip, tooltip);
   return chip;
 }
 
@@ -474,11 +514,14 @@ fill_tags_cell (CrmCustomersPage *self,
   GtkWidget *box = gtk_list_item_get_child (item);
   g_autoptr(GArray) ids = dup_row_tag_ids (self, customer);
   GtkWidget *child;
+  guint shown = ids->len > MAX_TAG_CHIPS ? MAX_TAG_CHIPS - 1 : ids->len;
 
   while ((child = gtk_widget_get_first_child (box)) != NULL)
     gtk_box_remove (GTK_BOX (box), child);
-  for (guint i = 0; i < ids->len && i < 4; i++)
+  for (guint i = 0; i < shown; i++)
     gtk_box_append (GTK_BOX (box), new_tag_chip (self->tags, g_array_index (ids, gint64, i)));
+  if (shown < ids->len)
+    gtk_box_append (GTK_BOX (box), new_more_tags_chip (self->tags, ids, shown));
 }
 
 static void

@@ -44,6 +44,8 @@
 #define N_BULK 100000
 /* The rep's customer whose orders reach a level (重要); the others have none. */
 #define LEVELED_ID 3
+/* A customer of the rep's with six tags. */
+#define MANY_TAGS_ID 4
 /* The industry of one of the administrator's customers: never offered to the rep. */
 #define ADMIN_INDUSTRY "物流仓储"
 
@@ -298,6 +300,34 @@ seed_extras (Fixture *fixture)
     g_autoptr(JsonNode) reply = call (fixture, fixture->admin_token, "PATCH",
                                       "/api/v1/customers/2", body, version, &status);
 
+    g_assert_cmpuint (status, ==, 200);
+  }
+
+  /* A customer with six tags: its row shows three chips and "+3". */
+  {
+    static const char * const more[] = { "华东", "样品", "待回访", "老客户" };
+    g_autoptr(JsonNode) third = call (fixture, fixture->admin_token, "GET",
+                                      "/api/v1/customers/" G_STRINGIFY (MANY_TAGS_ID), NULL,
+                                      NULL, &status);
+    g_autofree char *version = g_strdup_printf ("%" G_GINT64_FORMAT,
+                                                crm_test_json_get_int (third, "version"));
+    g_autoptr(GString) body = g_string_new (NULL);
+    g_autoptr(JsonNode) reply = NULL;
+
+    g_string_printf (body, "{\"tags\":[%" G_GINT64_FORMAT ",%" G_GINT64_FORMAT,
+                     crm_test_json_get_int (vip, "id"), crm_test_json_get_int (key, "id"));
+    for (guint i = 0; i < G_N_ELEMENTS (more); i++)
+      {
+        g_autofree char *tag_body = g_strdup_printf ("{\"name\":\"%s\"}", more[i]);
+        g_autoptr(JsonNode) tag = call (fixture, fixture->admin_token, "POST", "/api/v1/tags",
+                                        tag_body, NULL, &status);
+
+        g_assert_cmpuint (status, ==, 201);
+        g_string_append_printf (body, ",%" G_GINT64_FORMAT, crm_test_json_get_int (tag, "id"));
+      }
+    g_string_append (body, "]}");
+    reply = call (fixture, fixture->admin_token, "PATCH",
+                  "/api/v1/customers/" G_STRINGIFY (MANY_TAGS_ID), body->str, version, &status);
     g_assert_cmpuint (status, ==, 200);
   }
 
@@ -810,10 +840,15 @@ collect_chip_rows (GtkWidget *widget,
     {
       g_autoptr(GString) text = g_string_new (NULL);
 
+      /* "+N" after the chips, as "+N" and its tooltip: "|+3 (老客户; 重点客户; 样品)". */
       for (GtkWidget *chip = gtk_widget_get_first_child (widget); chip != NULL;
            chip = gtk_widget_get_next_sibling (chip))
-        g_string_append_printf (text, "%s%s", text->len > 0 ? "|" : "",
-                                gtk_label_get_text (GTK_LABEL (chip)));
+        if (gtk_widget_has_css_class (chip, "tag-more"))
+          g_string_append_printf (text, "|%s (%s)", gtk_label_get_text (GTK_LABEL (chip)),
+                                  gtk_widget_get_tooltip_text (chip));
+        else
+          g_string_append_printf (text, "%s%s", text->len > 0 ? "|" : "",
+                                  gtk_label_get_text (GTK_LABEL (chip)));
       if (text->len > 0)
         g_ptr_array_add (rows, g_string_free (g_steal_pointer (&text), FALSE));
       return;
@@ -832,12 +867,30 @@ check_tag_chips (Fixture *fixture)
   GtkWidget *view = GTK_WIDGET (_crm_customers_page_get_column_view (customers_page (fixture)));
   guint with_both = 0;
 
+  guint with_more = 0;
+
   collect_chip_rows (view, rows);
   g_assert_cmpuint (rows->len, >, 0);
   for (guint i = 0; i < rows->len; i++)
     {
       g_auto(GStrv) chips = g_strsplit (g_ptr_array_index (rows, i), "|", -1);
+      guint n = g_strv_length (chips);
 
+      /* Six tags: three chips, then "+3" naming the other three, none of them twice. */
+      if (n > 0 && g_str_has_prefix (chips[n - 1], "+"))
+        {
+          static const char * const all[] = { "华东", "样品", "待回访", "老客户", "展会", "重点客户" };
+
+          g_test_message ("tags of a row with more: %s", (char *) g_ptr_array_index (rows, i));
+          g_assert_cmpuint (n, ==, 4);
+          g_assert_true (g_str_has_prefix (chips[3], "+3 ("));
+          for (guint k = 0; k < G_N_ELEMENTS (all); k++)
+            g_assert_cmpuint ((g_strv_contains ((const char * const *) chips, all[k]) ? 1 : 0)
+                              + (strstr (chips[3], all[k]) != NULL ? 1 : 0), ==, 1);
+          g_free (chips[3]);
+          chips[3] = NULL;
+          with_more++;
+        }
       for (guint j = 1; chips[j] != NULL; j++)
         g_assert_cmpint (g_utf8_collate (chips[j - 1], chips[j]), <=, 0);
       if (g_strv_length (chips) == 2)
@@ -847,6 +900,7 @@ check_tag_chips (Fixture *fixture)
         }
     }
   g_assert_cmpuint (with_both, >=, 2);
+  g_assert_cmpuint (with_more, ==, 1);
 }
 
 static GtkWidget *
