@@ -117,6 +117,7 @@ struct _CrmCustomersPage
   GtkDropDown      *batch_remove_tag;
   GtkDropDown      *batch_owner;
   GArray           *batch_owner_ids; /* gint64, of batch_owner's items after "No change" */
+  AdwMessageDialog *batch_dialog;    /* weak: the batch dialog while it is open */
 };
 
 G_DEFINE_FINAL_TYPE (CrmCustomersPage, crm_customers_page, ADW_TYPE_BIN)
@@ -1479,6 +1480,73 @@ batch_industry_selected_cb (CrmCustomersPage *self)
     gtk_widget_grab_focus (GTK_WIDGET (self->batch_new_industry));
 }
 
+/* The batch dialog's changes as members of the object @builder is in; how many. */
+static guint
+add_batch_changes (CrmCustomersPage *self,
+                   JsonBuilder      *builder)
+{
+  g_autofree char *industry = batch_industry (self);
+  const char *potential = choice_value (self->batch_potential, crm_customer_potentials);
+  gint64 add_tag = tag_choice (self, self->batch_add_tag);
+  gint64 remove_tag = tag_choice (self, self->batch_remove_tag);
+  gint64 owner = self->batch_owner != NULL
+                 ? crm_owners_get_id (self->batch_owner_ids, 1,
+                                      gtk_drop_down_get_selected (self->batch_owner))
+                 : 0;
+  guint n = 0;
+
+  if (industry != NULL)
+    {
+      json_builder_set_member_name (builder, "industry");
+      json_builder_add_string_value (builder, industry);
+      n++;
+    }
+  if (potential != NULL)
+    {
+      json_builder_set_member_name (builder, "potential");
+      json_builder_add_string_value (builder, potential);
+      n++;
+    }
+  if (add_tag > 0)
+    {
+      json_builder_set_member_name (builder, "add_tags");
+      json_builder_begin_array (builder);
+      json_builder_add_int_value (builder, add_tag);
+      json_builder_end_array (builder);
+      n++;
+    }
+  if (owner > 0)
+    {
+      json_builder_set_member_name (builder, "owner_id");
+      json_builder_add_int_value (builder, owner);
+      n++;
+    }
+  if (remove_tag > 0)
+    {
+      json_builder_set_member_name (builder, "remove_tags");
+      json_builder_begin_array (builder);
+      json_builder_add_int_value (builder, remove_tag);
+      json_builder_end_array (builder);
+      n++;
+    }
+  return n;
+}
+
+/* Apply only once something is chosen: with nothing, the server could only refuse. */
+static void
+batch_choice_changed_cb (CrmCustomersPage *self)
+{
+  g_autoptr(JsonBuilder) builder = json_builder_new ();
+  guint n;
+
+  if (self->batch_dialog == NULL)
+    return;
+  json_builder_begin_object (builder);
+  n = add_batch_changes (self, builder);
+  json_builder_end_object (builder);
+  adw_message_dialog_set_response_enabled (self->batch_dialog, "apply", n > 0);
+}
+
 static void
 batch_dialog_response_cb (CrmCustomersPage *self,
                           const char       *response,
@@ -1488,11 +1556,6 @@ batch_dialog_response_cb (CrmCustomersPage *self,
   g_autoptr(GtkBitset) selected = NULL;
   g_autoptr(JsonNode) body = NULL;
   GtkBitsetIter iter;
-  g_autofree char *industry = NULL;
-  const char *potential;
-  gint64 add_tag;
-  gint64 remove_tag;
-  gint64 owner;
   guint position;
 
   if (!g_str_equal (response, "apply"))
@@ -1514,43 +1577,7 @@ batch_dialog_response_cb (CrmCustomersPage *self,
   json_builder_end_array (builder);
   json_builder_set_member_name (builder, "changes");
   json_builder_begin_object (builder);
-  industry = batch_industry (self);
-  if (industry != NULL)
-    {
-      json_builder_set_member_name (builder, "industry");
-      json_builder_add_string_value (builder, industry);
-    }
-  potential = choice_value (self->batch_potential, crm_customer_potentials);
-  if (potential != NULL)
-    {
-      json_builder_set_member_name (builder, "potential");
-      json_builder_add_string_value (builder, potential);
-    }
-  add_tag = tag_choice (self, self->batch_add_tag);
-  if (add_tag > 0)
-    {
-      json_builder_set_member_name (builder, "add_tags");
-      json_builder_begin_array (builder);
-      json_builder_add_int_value (builder, add_tag);
-      json_builder_end_array (builder);
-    }
-  owner = self->batch_owner != NULL
-          ? crm_owners_get_id (self->batch_owner_ids, 1,
-                               gtk_drop_down_get_selected (self->batch_owner))
-          : 0;
-  if (owner > 0)
-    {
-      json_builder_set_member_name (builder, "owner_id");
-      json_builder_add_int_value (builder, owner);
-    }
-  remove_tag = tag_choice (self, self->batch_remove_tag);
-  if (remove_tag > 0)
-    {
-      json_builder_set_member_name (builder, "remove_tags");
-      json_builder_begin_array (builder);
-      json_builder_add_int_value (builder, remove_tag);
-      json_builder_end_array (builder);
-    }
+  add_batch_changes (self, builder);
   json_builder_end_object (builder);
   json_builder_end_object (builder);
   body = json_builder_get_root (builder);
@@ -1669,6 +1696,19 @@ batch_edit_action_cb (GtkWidget  *widget,
   adw_message_dialog_set_close_response (ADW_MESSAGE_DIALOG (dialog), "cancel");
   g_signal_connect_object (dialog, "response", G_CALLBACK (batch_dialog_response_cb), self,
                            G_CONNECT_SWAPPED);
+  g_set_weak_pointer (&self->batch_dialog, ADW_MESSAGE_DIALOG (dialog));
+  {
+    GtkDropDown *choices[] = { self->batch_industry, self->batch_potential, self->batch_add_tag,
+                               self->batch_remove_tag, self->batch_owner };
+
+    for (guint i = 0; i < G_N_ELEMENTS (choices); i++)
+      if (choices[i] != NULL)
+        g_signal_connect_object (choices[i], "notify::selected",
+                                 G_CALLBACK (batch_choice_changed_cb), self, G_CONNECT_SWAPPED);
+    g_signal_connect_object (self->batch_new_industry, "changed",
+                             G_CALLBACK (batch_choice_changed_cb), self, G_CONNECT_SWAPPED);
+  }
+  batch_choice_changed_cb (self);
   present_dialog (self, GTK_WINDOW (dialog));
 }
 
@@ -2016,6 +2056,7 @@ crm_customers_page_dispose (GObject *object)
                                                    GTK_STYLE_PROVIDER (self->tag_css));
   g_clear_object (&self->tag_css);
   adw_bin_set_child (ADW_BIN (self), NULL);
+  g_clear_weak_pointer (&self->batch_dialog);
   gtk_widget_dispose_template (GTK_WIDGET (self), CRM_TYPE_CUSTOMERS_PAGE);
   g_clear_object (&self->tag_names);
   g_clear_object (&self->owner_names);

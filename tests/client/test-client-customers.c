@@ -2240,6 +2240,8 @@ open_batch (Fixture *fixture)
                                              "customers.batch-edit", NULL));
   dialog = ADW_MESSAGE_DIALOG (_crm_customers_page_get_dialog (customers_page (fixture)));
   g_assert_nonnull (dialog);
+  /* Nothing chosen yet: nothing to apply. */
+  g_assert_false (adw_message_dialog_get_response_enabled (dialog, "apply"));
   return dialog;
 }
 
@@ -2247,6 +2249,8 @@ static void
 apply_batch (Fixture          *fixture,
              AdwMessageDialog *dialog)
 {
+  /* Something chosen: Apply is offered. */
+  g_assert_true (adw_message_dialog_get_response_enabled (dialog, "apply"));
   adw_message_dialog_response (dialog, "apply");
   gtk_window_close (GTK_WINDOW (dialog));
   wait_until (fixture, NULL, batch_done, "the batch edit");
