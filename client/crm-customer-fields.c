@@ -221,6 +221,25 @@ tag_sort_name (GHashTable *tags,
   return tag != NULL ? json_object_get_string_member_with_default (tag, "name", NULL) : NULL;
 }
 
+/**
+ * crm_tag_dup_name:
+ * @tags: (nullable): tag id (gint64) → JsonObject of `/tags`
+ * @id: a tag id
+ *
+ * The name a tag shows by, wherever it shows (chips, lists, tooltips): "#ID" while the
+ * tags have not come or when @id is not among them.
+ *
+ * Returns: (transfer full): the name
+ */
+char *
+crm_tag_dup_name (GHashTable *tags,
+                  gint64      id)
+{
+  const char *name = tag_sort_name (tags, id);
+
+  return name != NULL ? g_strdup (name) : g_strdup_printf ("#%" G_GINT64_FORMAT, id);
+}
+
 static int
 compare_tag_ids (gconstpointer a,
                  gconstpointer b,

@@ -37,6 +37,8 @@ const char *crm_record_field_label   (const char      *object,
                                       const char      *name);
 void        crm_tags_sort_ids        (GHashTable      *tags,
                                       GArray          *ids);
+char       *crm_tag_dup_name         (GHashTable      *tags,
+                                      gint64           id);
 JsonNode   *crm_custom_value_from_text (CrmFieldType  type,
                                         const char   *text,
                                         const char   *currency);

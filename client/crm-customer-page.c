@@ -743,18 +743,6 @@ dup_tag_ids (CrmCustomerPage *self)
   return ids;
 }
 
-static const char *
-tag_name (CrmCustomerPage *self,
-          gint64           id,
-          char           **fallback)
-{
-  JsonObject *tag = self->tags != NULL ? g_hash_table_lookup (self->tags, &id) : NULL;
-
-  *fallback = g_strdup_printf ("#%" G_GINT64_FORMAT, id);
-  return tag != NULL ? json_object_get_string_member_with_default (tag, "name", *fallback)
-                     : *fallback;
-}
-
 static int
 compare_tag_rows (GtkListBoxRow *a,
                   GtkListBoxRow *b,
@@ -784,9 +772,8 @@ fill_tags (CrmCustomerPage *self)
     {
       gint64 id = g_array_index (ids, gint64, i);
       g_autofree char *css_class = g_strdup_printf ("tag-%" G_GINT64_FORMAT, id);
-      g_autofree char *fallback = NULL;
       g_autofree char *tooltip = NULL;
-      const char *name = tag_name (self, id, &fallback);
+      g_autofree char *name = crm_tag_dup_name (self->tags, id);
       GtkWidget *chip = gtk_box_new (GTK_ORIENTATION_HORIZONTAL, 2);
       GtkWidget *remove = gtk_button_new_from_icon_name ("window-close-symbolic");
 
@@ -819,7 +806,7 @@ fill_tags (CrmCustomerPage *self)
       while (g_hash_table_iter_next (&iter, &key, NULL))
         {
           gint64 id = *(gint64 *) key;
-          g_autofree char *fallback = NULL;
+          g_autofree char *name = NULL;
           GtkWidget *row;
           gboolean has = FALSE;
 
@@ -827,9 +814,10 @@ fill_tags (CrmCustomerPage *self)
             has = g_array_index (ids, gint64, i) == id;
           if (has)
             continue;
+          name = crm_tag_dup_name (self->tags, id);
           row = adw_action_row_new ();
           adw_preferences_row_set_use_markup (ADW_PREFERENCES_ROW (row), FALSE);
-          adw_preferences_row_set_title (ADW_PREFERENCES_ROW (row), tag_name (self, id, &fallback));
+          adw_preferences_row_set_title (ADW_PREFERENCES_ROW (row), name);
           gtk_list_box_row_set_activatable (GTK_LIST_BOX_ROW (row), TRUE);
           g_object_set_data_full (G_OBJECT (row), "crm-tag-id", g_memdup2 (&id, sizeof id), g_free);
           gtk_list_box_append (self->add_tag_list, row);

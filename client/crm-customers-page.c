@@ -426,24 +426,12 @@ unbind_cell_cb (GtkSignalListItemFactory *factory,
 /* A row shows at most this many chips; beyond, the first ones and a "+N" for the rest. */
 #define MAX_TAG_CHIPS 4
 
-/* A tag's name, or "#ID" while the tags have not come. */
-static char *
-dup_tag_name (GHashTable *tags,
-              gint64      id)
-{
-  JsonObject *tag = g_hash_table_lookup (tags, &id);
-  const char *name = tag != NULL ? json_object_get_string_member_with_default (tag, "name", NULL)
-                                 : NULL;
-
-  return name != NULL ? g_strdup (name) : g_strdup_printf ("#%" G_GINT64_FORMAT, id);
-}
-
 static GtkWidget *
 new_tag_chip (GHashTable *tags,
               gint64      id)
 {
   g_autofree char *css_class = g_strdup_printf ("tag-%" G_GINT64_FORMAT, id);
-  g_autofree char *name = dup_tag_name (tags, id);
+  g_autofree char *name = crm_tag_dup_name (tags, id);
   GtkWidget *chip = gtk_label_new (name);
 
   gtk_widget_add_css_class (chip, "tag-chip");
@@ -467,7 +455,7 @@ new_more_tags_chip (GHashTable *tags,
 
   for (guint i = first; i < ids->len; i++)
     {
-      g_autofree char *name = dup_tag_name (tags, g_array_index (ids, gint64, i));
+      g_autofree char *name = crm_tag_dup_name (tags, g_array_index (ids, gint64, i));
 
       json_array_add_string_element (names, name);
     }
