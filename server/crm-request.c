@@ -16,6 +16,14 @@
  * One API request, on the main thread only. It is created when libsoup starts reading
  * a message and finished (one access log line) when libsoup is done with it. Replies
  * unpause a paused message exactly once, and never touch a message whose client left.
+ *
+ * The message owns the request (crm-server.c keeps it in the message's data); the request
+ * holds the message only from when it has been read until it is finished, while a
+ * database job may outlive the message's signals. libsoup 3.2 starts the next message of
+ * a keep-alive connection at once and, when the client closes the connection instead of
+ * sending it, emits neither request-finished nor request-aborted for it: a reference
+ * taken at the start kept that message, its connection and its socket (in CLOSE-WAIT)
+ * forever, ~24 kB and a file descriptor per connection a client ever closed.
  */
 
 /* Requests alive in this process: a test checks that finished ones are freed. */
@@ -30,6 +38,7 @@ struct _CrmRequest
   char              *id;
   const char        *language;   /* of the catalog messages are answered in; NULL: English */
   gint64             started_us;
+  gboolean           holds_message;   /* from read until finished */
   gboolean           paused;
   gboolean           replied;
   gboolean           finished;
@@ -56,7 +65,7 @@ crm_request_new (CrmServer         *server,
 
   g_atomic_int_inc (&n_alive);
   self->server = server;
-  self->message = g_object_ref (message);
+  self->message = message;   /* the message owns the request */
   self->cancellable = g_cancellable_new ();
   self->started_us = g_get_monotonic_time ();
   self->id = g_strdup_printf ("%08x%08x", g_random_int (), g_random_int ());
@@ -83,12 +92,22 @@ _crm_request_headers_read (CrmRequest *self)
   self->language = crm_catalog_choose (soup_message_headers_get_one (headers, "Accept-Language"));
 }
 
+/* Once the whole request is read: the request keeps its message until it is finished. */
+void
+_crm_request_read (CrmRequest *self)
+{
+  g_return_if_fail (!self->holds_message && !self->finished);
+  g_object_ref (self->message);
+  self->holds_message = TRUE;
+}
+
 static void
 request_clear (gpointer data)
 {
   CrmRequest *self = data;
 
-  g_clear_object (&self->message);
+  if (self->holds_message)
+    g_object_unref (self->message);
   g_clear_object (&self->cancellable);
   g_clear_pointer (&self->params, g_hash_table_unref);
   g_free (self->id);

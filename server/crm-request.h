@@ -49,6 +49,7 @@ JsonNode          *crm_api_error_body_new     (CrmApiError        code,
                                                const char        *message,
                                                JsonObject        *fields);
 void               _crm_request_headers_read (CrmRequest      *self);
+void               _crm_request_read          (CrmRequest        *self);
 void               _crm_request_finish        (CrmRequest        *self,
                                                gboolean           aborted);
 

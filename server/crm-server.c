@@ -1,10 +1,13 @@
 /* SPDX-License-Identifier: GPL-3.0-or-later */
 #define G_LOG_DOMAIN "crm-server"
+#define _GNU_SOURCE   /* POLLRDHUP */
 
 #include "config.h"
 
 #include <libsoup/soup.h>
+#include <poll.h>
 #include <string.h>
+#include <sys/socket.h>
 
 #include <glib/gi18n-lib.h>
 
@@ -47,6 +50,7 @@ struct _CrmServer
   gboolean    shutting_down;
   guint       shutdown_timeout_id;
   gboolean    drained;
+  GHashTable *idle_connections;   /* IdleConnection set */
 };
 
 G_DEFINE_FINAL_TYPE (CrmServer, crm_server, G_TYPE_OBJECT)
@@ -92,6 +96,10 @@ request_read_cb (SoupServer        *soup,
                  SoupServerMessage *message,
                  CrmServer         *self)
 {
+  CrmRequest *request = request_for (message);
+
+  if (request != NULL)
+    _crm_request_read (request);
   g_object_set_data (G_OBJECT (message), IN_FLIGHT_KEY, GINT_TO_POINTER (TRUE));
   self->n_in_flight++;
   g_clear_handle_id (&self->trim_id, g_source_remove);
@@ -105,6 +113,14 @@ trim_cb (gpointer user_data)
   self->trim_id = 0;
   crm_memory_trim ();
   return G_SOURCE_REMOVE;
+}
+
+/* Once nothing is in flight: the memory freed goes back to the system after a quiet time. */
+static void
+schedule_trim (CrmServer *self)
+{
+  if (self->n_in_flight == 0 && self->trim_id == 0 && !self->shutting_down)
+    self->trim_id = g_timeout_add_seconds (TRIM_AFTER_IDLE_S, trim_cb, self);
 }
 
 static void
@@ -130,8 +146,140 @@ request_done (CrmServer         *self,
     return;
   if (self->shutting_down)
     emit_drained (self);
-  else if (self->trim_id == 0)
-    self->trim_id = g_timeout_add_seconds (TRIM_AFTER_IDLE_S, trim_cb, self);
+  else
+    schedule_trim (self);
+}
+
+/*
+ * Keep-alive connections the client closes while idle (issue 6). libsoup 3.2 reads the
+ * next request of a keep-alive connection with a message it reports to nobody; when the
+ * client closes the connection instead, that message ends without a word and the
+ * connection stays: its socket in CLOSE-WAIT, its TLS session and buffers (~24 kB), for
+ * the life of the process (fixed in libsoup 3.3). The desktop client's session drops
+ * its idle connections after a minute, so a day's work left thousands, until the
+ * server ran out of file descriptors.
+ *
+ * So after each answer the server watches the connection's socket, ahead of libsoup
+ * (a higher priority). When the client has closed it, the server takes the connection
+ * from libsoup, which lets it go, and closes it; anything else is the next request and
+ * libsoup's to read.
+ */
+typedef struct
+{
+  CrmServer         *server;
+  SoupServerMessage *message;   /* the last answered, to take the connection by */
+  GSocket           *socket;
+  GSource           *source;
+  gulong             disconnected_id;
+} IdleConnection;
+
+static void
+idle_connection_free (IdleConnection *idle)
+{
+  g_clear_signal_handler (&idle->disconnected_id, idle->message);
+  if (idle->source != NULL)
+    {
+      g_source_destroy (idle->source);
+      g_source_unref (idle->source);
+    }
+  g_object_unref (idle->message);
+  g_object_unref (idle->socket);
+  g_free (idle);
+}
+
+static void
+idle_connection_forget (IdleConnection *idle)
+{
+  g_hash_table_remove (idle->server->idle_connections, idle);
+  idle_connection_free (idle);
+}
+
+/*
+ * Whether the client of an idle connection is closing it: it shut its side (a FIN), or
+ * over TLS sent only the close_notify alert, which may come a moment before the FIN.
+ * TLS 1.2 sends an alert as such (record type 21); TLS 1.3 encrypts it as application
+ * data (23): 2 bytes of alert, 1 of type and a 16-byte tag, a record of 19 bytes where
+ * the shortest request ("GET / HTTP/1.1\r\n\r\n", 18 bytes) makes one of 35.
+ */
+static gboolean
+peer_is_closing (GSocket  *socket,
+                 gboolean  tls)
+{
+  struct pollfd pfd = { .fd = g_socket_get_fd (socket), .events = POLLIN | POLLRDHUP };
+  guint8 head[64];
+  gssize n;
+  gsize record;
+
+  if (poll (&pfd, 1, 0) < 0)
+    return FALSE;
+  if (pfd.revents & (POLLRDHUP | POLLHUP | POLLERR | POLLNVAL))
+    return TRUE;
+  n = recv (pfd.fd, head, sizeof head, MSG_PEEK | MSG_DONTWAIT);
+  if (n == 0)
+    return TRUE;
+  if (!tls || n < 5)
+    return FALSE;
+  record = (gsize) head[3] << 8 | head[4];
+  return (gsize) n == 5 + record && (head[0] == 21 || (head[0] == 23 && record < 35));
+}
+
+static gboolean
+idle_readable_cb (GSocket      *socket,
+                  GIOCondition  condition,
+                  gpointer      user_data)
+{
+  IdleConnection *idle = user_data;
+  g_autoptr(GIOStream) stream = NULL;
+
+  if ((condition & (G_IO_HUP | G_IO_ERR)) == 0
+      && !peer_is_closing (socket, soup_server_is_https (idle->server->soup)))
+    {
+      idle_connection_forget (idle);   /* the next request: libsoup reads it */
+      return G_SOURCE_REMOVE;
+    }
+  /* Taking the connection tells libsoup it is gone; the watch goes first. */
+  g_clear_signal_handler (&idle->disconnected_id, idle->message);
+  stream = soup_server_message_steal_connection (idle->message);
+  if (stream != NULL)
+    g_io_stream_close (stream, NULL, NULL);
+  schedule_trim (idle->server);   /* the connection's buffers and TLS session */
+  idle_connection_forget (idle);
+  return G_SOURCE_REMOVE;
+}
+
+static void
+idle_disconnected_cb (SoupServerMessage *message,
+                      IdleConnection    *idle)
+{
+  idle_connection_forget (idle);
+}
+
+/* After @message is answered: watches its connection until the next request comes. */
+static void
+watch_idle_connection (CrmServer         *self,
+                       SoupServerMessage *message)
+{
+  GSocket *socket = soup_server_message_get_socket (message);
+  IdleConnection *idle;
+
+  if (socket == NULL || g_socket_is_closed (socket))
+    return;
+  /* Kept only to take the connection by: not with the reply it has sent (a page of
+   * customers is ~32 kB) nor the request. */
+  soup_message_body_truncate (soup_server_message_get_response_body (message));
+  soup_message_body_truncate (soup_server_message_get_request_body (message));
+  idle = g_new0 (IdleConnection, 1);
+  idle->server = self;
+  idle->message = g_object_ref (message);
+  idle->socket = g_object_ref (socket);
+  idle->source = g_socket_create_source (socket, G_IO_IN | G_IO_HUP | G_IO_ERR, NULL);
+  g_source_set_priority (idle->source, G_PRIORITY_HIGH);
+  g_source_set_callback (idle->source, G_SOURCE_FUNC (idle_readable_cb), idle, NULL);
+  g_source_attach (idle->source, g_main_context_get_thread_default ());
+  /* A connection libsoup closes itself (no keep-alive, shutdown) needs no watch. */
+  idle->disconnected_id = g_signal_connect (message, "disconnected",
+                                            G_CALLBACK (idle_disconnected_cb), idle);
+  g_hash_table_add (self->idle_connections, idle);
 }
 
 static void
@@ -140,6 +288,7 @@ request_finished_cb (SoupServer        *soup,
                      CrmServer         *self)
 {
   request_done (self, message, FALSE);
+  watch_idle_connection (self, message);
 }
 
 static void
@@ -229,6 +378,16 @@ crm_server_dispose (GObject *object)
   g_clear_handle_id (&self->shutdown_timeout_id, g_source_remove);
   g_clear_handle_id (&self->trim_id, g_source_remove);
   g_clear_object (&self->events);
+  if (self->idle_connections != NULL)
+    {
+      GHashTableIter iter;
+      gpointer idle;
+
+      g_hash_table_iter_init (&iter, self->idle_connections);
+      while (g_hash_table_iter_next (&iter, &idle, NULL))
+        idle_connection_free (idle);
+      g_clear_pointer (&self->idle_connections, g_hash_table_unref);
+    }
   if (self->soup != NULL)
     {
       g_signal_handlers_disconnect_by_data (self->soup, self);
@@ -271,6 +430,7 @@ crm_server_class_init (CrmServerClass *klass)
 static void
 crm_server_init (CrmServer *self)
 {
+  self->idle_connections = g_hash_table_new (NULL, NULL);
   self->auth = (CrmAuthSettings) {
     .session_idle_s = 8 * 3600,
     .session_max_s = 30 * 24 * 3600,

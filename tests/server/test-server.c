@@ -1,6 +1,9 @@
 /* SPDX-License-Identifier: GPL-3.0-or-later */
 #include "config.h"
 
+#include <stdlib.h>
+#include <string.h>
+
 #include "crm-api-paths.h"
 #include "crm-db.h"
 #include "crm-memory.h"
@@ -8,12 +11,15 @@
 #include "crm-request.h"
 #include "crm-server.h"
 #include "crm-test-server.h"
+#include "crm-tls.h"
 
 /*
- * CrmServer in this process (plain HTTP on loopback), so the test can see its insides:
- * every request is freed once answered — also one whose client went away while its
- * database work was still running — and none stays counted as in flight; and once
- * the requests stop, the server hands the memory they freed back to the system, once.
+ * CrmServer in this process (plain HTTP on loopback, or HTTPS where a test says so), so
+ * the test can see its insides: every request is freed once answered — also one whose
+ * client went away while its database work was still running, or in the middle of its
+ * request line — and none stays counted as in flight; every connection a client closes
+ * is closed and freed, however the client closes it; and once the requests stop, the
+ * server hands the memory they freed back to the system, once.
  */
 
 typedef struct
@@ -23,6 +29,7 @@ typedef struct
   CrmServer      *server;
   SoupSession    *session;
   char           *url;
+  char           *tls_dir;   /* with the HTTPS server's certificate */
 } Fixture;
 
 static void
@@ -31,17 +38,29 @@ fixture_set_up (Fixture       *fixture,
 {
   g_autoptr(GError) error = NULL;
   g_autoptr(PGconn) conn = NULL;
+  g_autoptr(GTlsCertificate) certificate = NULL;
 
   fixture->cluster = crm_test_cluster_new ();
   conn = crm_test_cluster_connect (fixture->cluster);
   crm_migrate_run (conn, NULL, &error);
   g_assert_no_error (error);
   fixture->pool = crm_db_pool_new (crm_test_cluster_get_conninfo (fixture->cluster), 2, 30000);
-  fixture->server = crm_server_new (fixture->pool, NULL, 1);
+  if (g_strcmp0 (data, "tls") == 0)
+    {
+      g_autofree char *cert_path = NULL;
+      g_autofree char *key_path = NULL;
+
+      fixture->tls_dir = crm_test_make_dir ();
+      g_assert_true (crm_tls_ensure_self_signed (fixture->tls_dir, &cert_path, &key_path, &error));
+      certificate = g_tls_certificate_new_from_files (cert_path, key_path, &error);
+      g_assert_no_error (error);
+    }
+  fixture->server = crm_server_new (fixture->pool, certificate, 1);
   crm_server_listen (fixture->server, "127.0.0.1", 0, &error);
   g_assert_no_error (error);
   fixture->url = crm_server_dup_url (fixture->server);
-  g_assert_true (g_str_has_prefix (fixture->url, "http://127.0.0.1:"));
+  g_assert_true (g_str_has_prefix (fixture->url, certificate != NULL ? "https://127.0.0.1:"
+                                                                     : "http://127.0.0.1:"));
   fixture->session = crm_test_session_new ();
 }
 
@@ -55,6 +74,9 @@ fixture_tear_down (Fixture       *fixture,
   g_clear_object (&fixture->pool);
   crm_test_cluster_free (fixture->cluster);
   g_free (fixture->url);
+  if (fixture->tls_dir != NULL)
+    crm_test_remove_dir (fixture->tls_dir);
+  g_free (fixture->tls_dir);
 }
 
 typedef struct
@@ -158,6 +180,190 @@ test_abandoned_request_is_freed (Fixture       *fixture,
   g_assert_cmpuint (crm_request_get_n_alive (), ==, 0);
 }
 
+static gboolean
+accept_any_cb (GTlsConnection       *connection,
+               GTlsCertificate      *peer,
+               GTlsCertificateFlags  errors,
+               gpointer              user_data)
+{
+  return TRUE;
+}
+
+/*
+ * The connections the server holds: sockets whose local end is the server's port (not
+ * the clients' ends) that a process still has open (/proc/net/tcp gives a socket no
+ * process holds the inode 0).
+ */
+static guint
+count_server_connections (Fixture *fixture)
+{
+  g_autoptr(GUri) uri = g_uri_parse (fixture->url, G_URI_FLAGS_NONE, NULL);
+  g_autofree char *table = NULL;
+  g_auto(GStrv) lines = NULL;
+  g_autofree char *local = g_strdup_printf ("0100007F:%04X", (guint) g_uri_get_port (uri));
+  guint n = 0;
+
+  g_assert_true (g_file_get_contents ("/proc/net/tcp", &table, NULL, NULL));
+  lines = g_strsplit (table, "\n", -1);
+  for (guint i = 1; lines[i] != NULL; i++)
+    {
+      g_auto(GStrv) fields = g_strsplit_set (g_strstrip (lines[i]), " ", -1);
+      g_autoptr(GPtrArray) words = g_ptr_array_new ();
+
+      for (guint j = 0; fields[j] != NULL; j++)
+        if (*fields[j] != '\0')
+          g_ptr_array_add (words, fields[j]);
+      /* sl local remote st tx:rx tr:when retrnsmt uid timeout inode */
+      if (words->len >= 10 && g_str_equal (words->pdata[1], local)
+          && !g_str_equal (words->pdata[3], "0A") && !g_str_equal (words->pdata[9], "0"))
+        n++;
+    }
+  return n;
+}
+
+static void
+wait_for_server_connections (Fixture *fixture,
+                             guint    expected)
+{
+  gint64 end = g_get_monotonic_time () + 10 * G_USEC_PER_SEC;
+
+  while (count_server_connections (fixture) != expected && g_get_monotonic_time () < end)
+    {
+      g_main_context_iteration (NULL, FALSE);
+      g_usleep (10000);
+    }
+  g_assert_cmpuint (count_server_connections (fixture), ==, expected);
+}
+
+typedef enum
+{
+  CLOSE_SOCKET,        /* a FIN, and over TLS no close_notify (a client killed) */
+  CLOSE_NOTIFY_ONLY,   /* TLS's close_notify, the socket left open */
+  SEND_HALF_REQUEST,   /* part of a request line, then a FIN */
+} ClientEnd;
+
+typedef struct
+{
+  const char *url;
+  gboolean    tls;
+  ClientEnd   end;
+  GSocketConnection *connection;   /* out: the client's end, still open */
+  gint        done;
+} Client;
+
+/* One request on a new connection and the whole reply (sync I/O: run in a thread). */
+static gpointer
+client_thread (gpointer user_data)
+{
+  Client *client = user_data;
+  g_autoptr(GSocketClient) socket_client = g_socket_client_new ();
+  g_autoptr(GUri) uri = g_uri_parse (client->url, G_URI_FLAGS_NONE, NULL);
+  g_autoptr(GIOStream) stream = NULL;
+  g_autoptr(GError) error = NULL;
+  const char *request = client->end == SEND_HALF_REQUEST ? "GET /api/v1/hea"
+                        : "GET " CRM_API_HEALTH " HTTP/1.1\r\nHost: localhost\r\n\r\n";
+  GString *reply = g_string_new (NULL);
+  const char *body;
+
+  client->connection = g_socket_client_connect_to_host (socket_client, g_uri_get_host (uri),
+                                                        g_uri_get_port (uri), NULL, &error);
+  g_assert_no_error (error);
+  if (client->tls)
+    {
+      g_autoptr(GIOStream) base = NULL;
+
+      /* A base stream whose closing leaves the socket open: close_notify alone. */
+      if (client->end == CLOSE_NOTIFY_ONLY)
+        base = g_simple_io_stream_new (g_io_stream_get_input_stream (G_IO_STREAM (client->connection)),
+                                       g_io_stream_get_output_stream (G_IO_STREAM (client->connection)));
+      else
+        base = g_object_ref (G_IO_STREAM (client->connection));
+      stream = g_tls_client_connection_new (base, NULL, &error);
+      g_assert_no_error (error);
+      g_signal_connect (stream, "accept-certificate", G_CALLBACK (accept_any_cb), NULL);
+    }
+  else
+    stream = g_object_ref (G_IO_STREAM (client->connection));
+
+  g_assert_true (g_output_stream_write_all (g_io_stream_get_output_stream (stream), request,
+                                            strlen (request), NULL, NULL, &error));
+  g_assert_no_error (error);
+  while (client->end != SEND_HALF_REQUEST)
+    {
+      char buffer[1024];
+      gssize n = g_input_stream_read (g_io_stream_get_input_stream (stream), buffer,
+                                      sizeof buffer, NULL, &error);
+
+      g_assert_no_error (error);
+      g_assert_cmpint (n, >, 0);
+      g_string_append_len (reply, buffer, n);
+      body = strstr (reply->str, "\r\n\r\n");
+      if (body != NULL && strstr (reply->str, "Content-Length: ") != NULL
+          && reply->str + reply->len - (body + 4)
+             >= atoi (strstr (reply->str, "Content-Length: ") + 16))
+        break;
+    }
+  g_assert_true (client->end == SEND_HALF_REQUEST || g_str_has_prefix (reply->str, "HTTP/1.1 200"));
+  g_string_free (reply, TRUE);
+
+  if (client->end == CLOSE_NOTIFY_ONLY)
+    g_assert_true (g_io_stream_close (stream, NULL, NULL));
+  else
+    g_assert_true (g_io_stream_close (G_IO_STREAM (client->connection), NULL, NULL));
+  g_atomic_int_set (&client->done, TRUE);
+  return NULL;
+}
+
+static void
+run_client (Fixture   *fixture,
+            ClientEnd  end)
+{
+  Client client = { fixture->url, fixture->tls_dir != NULL, end, NULL, FALSE };
+  GThread *thread = g_thread_new ("client", client_thread, &client);
+
+  while (!g_atomic_int_get (&client.done))
+    g_main_context_iteration (NULL, FALSE);
+  g_thread_join (thread);
+  /* The server's end is closed, even where the client's is still open. */
+  wait_for_server_connections (fixture, 0);
+  g_clear_object (&client.connection);
+}
+
+static void
+test_closed_connections_are_freed (Fixture       *fixture,
+                                   gconstpointer  data)
+{
+  const char * const paths[] = { CRM_API_HEALTH, CRM_API_BASE "/missing" };
+
+  /* Clients that close their keep-alive connections after a while, as the client's
+   * session does: each one's connection closes, with TLS's close_notify and a FIN. */
+  for (guint i = 0; i < 5; i++)
+    {
+      g_autoptr(SoupSession) session = crm_test_session_new ();
+      g_autofree char *url = g_strconcat (fixture->url, paths[i % G_N_ELEMENTS (paths)], NULL);
+      g_autoptr(SoupMessage) message = soup_message_new ("GET", url);
+      Counts counts = { 1, 0 };
+
+      g_signal_connect (message, "accept-certificate", G_CALLBACK (accept_any_cb), NULL);
+      soup_session_send_and_read_async (session, message, G_PRIORITY_DEFAULT, NULL,
+                                        send_cb, &counts);
+      while (counts.n_pending > 0)
+        g_main_context_iteration (NULL, TRUE);
+      g_assert_cmpuint (counts.n_ok, ==, 1);
+      g_assert_cmpuint (count_server_connections (fixture), ==, 1);
+    }
+  wait_for_server_connections (fixture, 0);
+
+  /* A FIN alone, close_notify alone, and a request line cut short. */
+  run_client (fixture, CLOSE_SOCKET);
+  if (fixture->tls_dir != NULL)
+    run_client (fixture, CLOSE_NOTIFY_ONLY);
+  run_client (fixture, SEND_HALF_REQUEST);
+
+  wait_until_idle (fixture);
+  g_assert_cmpuint (crm_request_get_n_alive (), ==, 0);
+}
+
 static void
 run_until (gint64 end_us)
 {
@@ -206,6 +412,10 @@ main (int   argc,
               test_requests_are_freed, fixture_tear_down);
   g_test_add ("/crm/server/abandoned-request-is-freed", Fixture, NULL, fixture_set_up,
               test_abandoned_request_is_freed, fixture_tear_down);
+  g_test_add ("/crm/server/closed-connections-are-freed", Fixture, NULL, fixture_set_up,
+              test_closed_connections_are_freed, fixture_tear_down);
+  g_test_add ("/crm/server/closed-connections-are-freed-tls", Fixture, "tls", fixture_set_up,
+              test_closed_connections_are_freed, fixture_tear_down);
   g_test_add ("/crm/server/idle-server-trims-memory", Fixture, NULL, fixture_set_up,
               test_idle_server_trims_memory, fixture_tear_down);
   return g_test_run ();
