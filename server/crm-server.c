@@ -35,6 +35,11 @@
  * system (crm-memory.c). */
 #define TRIM_AFTER_IDLE_S 1
 
+/* How long a keep-alive connection may wait for its next request. The desktop client
+ * closes its own after 60 s (libsoup's default); this is for the connections of clients
+ * that went away without a word (a laptop suspended, a network gone). */
+#define IDLE_TIMEOUT_S 300
+
 struct _CrmServer
 {
   GObject     parent_instance;
@@ -51,6 +56,7 @@ struct _CrmServer
   guint       shutdown_timeout_id;
   gboolean    drained;
   GHashTable *idle_connections;   /* IdleConnection set */
+  guint       idle_timeout_s;
 };
 
 G_DEFINE_FINAL_TYPE (CrmServer, crm_server, G_TYPE_OBJECT)
@@ -151,7 +157,7 @@ request_done (CrmServer         *self,
 }
 
 /*
- * Keep-alive connections the client closes while idle (issue 6). libsoup 3.2 reads the
+ * Keep-alive connections the client closes while idle, or abandons (issue 6). libsoup 3.2 reads the
  * next request of a keep-alive connection with a message it reports to nobody; when the
  * client closes the connection instead, that message ends without a word and the
  * connection stays: its socket in CLOSE-WAIT, its TLS session and buffers (~24 kB), for
@@ -162,7 +168,8 @@ request_done (CrmServer         *self,
  * So after each answer the server watches the connection's socket, ahead of libsoup
  * (a higher priority). When the client has closed it, the server takes the connection
  * from libsoup, which lets it go, and closes it; anything else is the next request and
- * libsoup's to read.
+ * libsoup's to read. A connection idle for longer than the idle timeout is closed the
+ * same way: a client that vanished without closing would otherwise hold it forever.
  */
 typedef struct
 {
@@ -170,6 +177,7 @@ typedef struct
   SoupServerMessage *message;   /* the last answered, to take the connection by */
   GSocket           *socket;
   GSource           *source;
+  guint              timeout_id;
   gulong             disconnected_id;
 } IdleConnection;
 
@@ -177,6 +185,7 @@ static void
 idle_connection_free (IdleConnection *idle)
 {
   g_clear_signal_handler (&idle->disconnected_id, idle->message);
+  g_clear_handle_id (&idle->timeout_id, g_source_remove);
   if (idle->source != NULL)
     {
       g_source_destroy (idle->source);
@@ -223,20 +232,12 @@ peer_is_closing (GSocket  *socket,
   return (gsize) n == 5 + record && (head[0] == 21 || (head[0] == 23 && record < 35));
 }
 
-static gboolean
-idle_readable_cb (GSocket      *socket,
-                  GIOCondition  condition,
-                  gpointer      user_data)
+/* Takes the connection from libsoup, which lets it go, and closes it. */
+static void
+idle_connection_close (IdleConnection *idle)
 {
-  IdleConnection *idle = user_data;
   g_autoptr(GIOStream) stream = NULL;
 
-  if ((condition & (G_IO_HUP | G_IO_ERR)) == 0
-      && !peer_is_closing (socket, soup_server_is_https (idle->server->soup)))
-    {
-      idle_connection_forget (idle);   /* the next request: libsoup reads it */
-      return G_SOURCE_REMOVE;
-    }
   /* Taking the connection tells libsoup it is gone; the watch goes first. */
   g_clear_signal_handler (&idle->disconnected_id, idle->message);
   stream = soup_server_message_steal_connection (idle->message);
@@ -244,6 +245,30 @@ idle_readable_cb (GSocket      *socket,
     g_io_stream_close (stream, NULL, NULL);
   schedule_trim (idle->server);   /* the connection's buffers and TLS session */
   idle_connection_forget (idle);
+}
+
+static gboolean
+idle_readable_cb (GSocket      *socket,
+                  GIOCondition  condition,
+                  gpointer      user_data)
+{
+  IdleConnection *idle = user_data;
+
+  if ((condition & (G_IO_HUP | G_IO_ERR)) == 0
+      && !peer_is_closing (socket, soup_server_is_https (idle->server->soup)))
+    idle_connection_forget (idle);   /* the next request: libsoup reads it */
+  else
+    idle_connection_close (idle);
+  return G_SOURCE_REMOVE;
+}
+
+static gboolean
+idle_timeout_cb (gpointer user_data)
+{
+  IdleConnection *idle = user_data;
+
+  idle->timeout_id = 0;
+  idle_connection_close (idle);
   return G_SOURCE_REMOVE;
 }
 
@@ -276,6 +301,7 @@ watch_idle_connection (CrmServer         *self,
   g_source_set_priority (idle->source, G_PRIORITY_HIGH);
   g_source_set_callback (idle->source, G_SOURCE_FUNC (idle_readable_cb), idle, NULL);
   g_source_attach (idle->source, g_main_context_get_thread_default ());
+  idle->timeout_id = g_timeout_add_seconds (self->idle_timeout_s, idle_timeout_cb, idle);
   /* A connection libsoup closes itself (no keep-alive, shutdown) needs no watch. */
   idle->disconnected_id = g_signal_connect (message, "disconnected",
                                             G_CALLBACK (idle_disconnected_cb), idle);
@@ -431,6 +457,7 @@ static void
 crm_server_init (CrmServer *self)
 {
   self->idle_connections = g_hash_table_new (NULL, NULL);
+  self->idle_timeout_s = IDLE_TIMEOUT_S;
   self->auth = (CrmAuthSettings) {
     .session_idle_s = 8 * 3600,
     .session_max_s = 30 * 24 * 3600,
@@ -557,6 +584,21 @@ crm_server_dup_url (CrmServer *self)
                             g_inet_socket_address_get_port (G_INET_SOCKET_ADDRESS (address)));
   return g_strdup_printf ("%s://%s:%u", scheme, host,
                           g_inet_socket_address_get_port (G_INET_SOCKET_ADDRESS (address)));
+}
+
+/**
+ * crm_server_set_idle_timeout:
+ * @seconds: how long a keep-alive connection may wait for its next request
+ *
+ * For connections answered from now on (tests shorten it).
+ */
+void
+crm_server_set_idle_timeout (CrmServer *self,
+                             guint      seconds)
+{
+  g_return_if_fail (CRM_IS_SERVER (self));
+  g_return_if_fail (seconds > 0);
+  self->idle_timeout_s = seconds;
 }
 
 CrmDbPool *

@@ -18,8 +18,9 @@
  * the test can see its insides: every request is freed once answered — also one whose
  * client went away while its database work was still running, or in the middle of its
  * request line — and none stays counted as in flight; every connection a client closes
- * is closed and freed, however the client closes it; and once the requests stop, the
- * server hands the memory they freed back to the system, once.
+ * is closed and freed, however the client closes it, and one left idle is closed after
+ * the idle timeout; and once the requests stop, the server hands the memory they freed
+ * back to the system, once.
  */
 
 typedef struct
@@ -364,6 +365,32 @@ test_closed_connections_are_freed (Fixture       *fixture,
   g_assert_cmpuint (crm_request_get_n_alive (), ==, 0);
 }
 
+/* A keep-alive connection left idle is closed after the idle timeout; the client's next
+ * request simply opens a new one. */
+static void
+test_idle_connections_time_out (Fixture       *fixture,
+                                gconstpointer  data)
+{
+  const char * const paths[] = { CRM_API_HEALTH };
+  gint64 answered;
+
+  crm_server_set_idle_timeout (fixture->server, 2);
+  send_requests (fixture, paths, G_N_ELEMENTS (paths), 1);
+  answered = g_get_monotonic_time ();
+  g_assert_cmpuint (count_server_connections (fixture), ==, 1);
+  while (count_server_connections (fixture) == 1
+         && g_get_monotonic_time () - answered < 1500 * 1000)
+    {
+      g_main_context_iteration (NULL, FALSE);
+      g_usleep (10000);
+    }
+  g_assert_cmpuint (count_server_connections (fixture), ==, 1);
+  wait_for_server_connections (fixture, 0);
+
+  send_requests (fixture, paths, G_N_ELEMENTS (paths), 1);
+  g_assert_cmpuint (count_server_connections (fixture), ==, 1);
+}
+
 static void
 run_until (gint64 end_us)
 {
@@ -416,6 +443,8 @@ main (int   argc,
               test_closed_connections_are_freed, fixture_tear_down);
   g_test_add ("/crm/server/closed-connections-are-freed-tls", Fixture, "tls", fixture_set_up,
               test_closed_connections_are_freed, fixture_tear_down);
+  g_test_add ("/crm/server/idle-connections-time-out", Fixture, NULL, fixture_set_up,
+              test_idle_connections_time_out, fixture_tear_down);
   g_test_add ("/crm/server/idle-server-trims-memory", Fixture, NULL, fixture_set_up,
               test_idle_server_trims_memory, fixture_tear_down);
   return g_test_run ();
