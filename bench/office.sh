@@ -147,9 +147,15 @@ office_users_measure() {
 
 # The server's RSS while $1 keep-alive connections, signed in, first load it (health and a
 # customer list page, round-robin) and then stay open and idle: the peak and the idle RSS.
+# The server's open sockets: its listener, its database connections, its clients'.
+server_sockets() {
+  find "/proc/$server_pid/fd" -lname 'socket:*' 2>/dev/null | wc -l
+}
+
 office_rss() {
-  local n=$1 peak=0 now idle=0 pid
+  local n=$1 peak=0 now idle=0 pid sockets_before sockets_after
   echo "==> Server RSS with $n connections" >&2
+  sockets_before=$(server_sockets)
   "$load_bin" --url "$url" --cacert "$cert" --json --token-file "$work/tokens" \
     --path /api/v1/health --path "/api/v1/customers?limit=50" --concurrency "$n" \
     --duration "$rss_load_s" --hold "$rss_hold_s" >"$work/rss.json" &
@@ -162,7 +168,13 @@ office_rss() {
     sleep 0.2
   done
   wait "$pid" || { echo "bench/run: the RSS run failed" >&2; return 1; }
+  # The clients have closed: the server closes its ends (crm-server.c, idle connections).
+  for _ in $(seq 1 50); do
+    sockets_after=$(server_sockets)
+    (( sockets_after <= sockets_before )) && break
+    sleep 0.1
+  done
   export BENCH_RSS_JSON
-  BENCH_RSS_JSON=$(printf '{"connections": %s, "peak_kb": %s, "idle_kb": %s, "load": %s}' \
-    "$n" "$peak" "$idle" "$(cat "$work/rss.json")")
+  BENCH_RSS_JSON=$(printf '{"connections": %s, "peak_kb": %s, "idle_kb": %s, "sockets_before": %s, "sockets_after": %s, "load": %s}' \
+    "$n" "$peak" "$idle" "$sockets_before" "$sockets_after" "$(cat "$work/rss.json")")
 }
