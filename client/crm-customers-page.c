@@ -16,6 +16,10 @@
 #include "crm-value-drop-down.h"
 #include "crm-validate.h"
 
+/* Below this width the list leaves out its "Created" column: the names, which then show
+ * whole, need the room more (a small laptop's 1024 px wide window leaves the list ~800). */
+#define NARROW_WIDTH 1000
+
 /* Typing pauses this long before the list searches. */
 #define SEARCH_DELAY_MS 250
 
@@ -81,6 +85,8 @@ struct _CrmCustomersPage
   GPtrArray        *toasts;        /* shown since the session started */
   GCancellable     *cancellable;   /* tags, users, batch edits */
   guint             search_source;
+  guint             fit_source;    /* the columns to show at the list's new width */
+  gboolean          narrow;        /* too narrow for every column */
   gboolean          batch_pending;
   AdwToast         *page_toast;    /* the customer page's last, dismissed when it is stale */
   guint             n_bin_calls;   /* restores or purges in flight */
@@ -137,7 +143,10 @@ typedef enum
   N_COLUMNS
 } Column;
 
-/* @context: of @title's translation, when it has one */
+/* @context: of @title's translation, when it has one
+ * @min_chars: how narrow a narrow window may make the column's text (ellipsized below its
+ *   width), or 0 for a text that is never cut: a phone number or a date cut short says
+ *   nothing. Small minimums leave the width to the name, which uses it best. */
 static const struct
 {
   const char *id;
@@ -145,16 +154,17 @@ static const struct
   const char *sort;
   gboolean    expand;
   const char *context;
+  int         min_chars;
 } columns[N_COLUMNS] = {
-  [COLUMN_NAME] = { "name", N_("Name"), "name", TRUE },
-  [COLUMN_LEVEL] = { "level", N_("Level"), NULL, FALSE },
-  [COLUMN_INDUSTRY] = { "industry", N_("Industry"), NULL, FALSE },
-  [COLUMN_OWNER] = { "owner", N_("Owner"), NULL, FALSE },
-  [COLUMN_PHONE] = { "phone", N_("Mobile / Phone"), NULL, FALSE },
-  [COLUMN_CITY] = { "city", N_("City"), NULL, FALSE },
-  [COLUMN_TAGS] = { "tags", N_("Tags"), NULL, FALSE },
-  [COLUMN_UPDATED] = { "updated", N_("Updated"), "updated_at", FALSE },
-  [COLUMN_CREATED] = { "created", NC_("date", "Created"), "created_at", FALSE, "date" },
+  [COLUMN_NAME] = { "name", N_("Name"), "name", TRUE, NULL, 10 },
+  [COLUMN_LEVEL] = { "level", N_("Level"), NULL, FALSE, NULL, 3 },
+  [COLUMN_INDUSTRY] = { "industry", N_("Industry"), NULL, FALSE, NULL, 4 },
+  [COLUMN_OWNER] = { "owner", N_("Owner"), NULL, FALSE, NULL, 3 },
+  [COLUMN_PHONE] = { "phone", N_("Mobile / Phone"), NULL, FALSE, NULL, 0 },
+  [COLUMN_CITY] = { "city", N_("City"), NULL, FALSE, NULL, 3 },
+  [COLUMN_TAGS] = { "tags", N_("Tags"), NULL, FALSE, NULL, 0 },
+  [COLUMN_UPDATED] = { "updated", N_("Updated"), "updated_at", FALSE, NULL, 0 },
+  [COLUMN_CREATED] = { "created", NC_("date", "Created"), "created_at", FALSE, "date", 0 },
 };
 
 /* @priority: ADW_TOAST_PRIORITY_HIGH for the outcome of what the user just confirmed, which
@@ -299,10 +309,14 @@ setup_label_cb (GtkSignalListItemFactory *factory,
                 gpointer                  user_data)
 {
   GtkWidget *label = gtk_label_new (NULL);
+  int min_chars = columns[GPOINTER_TO_UINT (user_data)].min_chars;
 
   gtk_label_set_xalign (GTK_LABEL (label), 0);
-  gtk_label_set_ellipsize (GTK_LABEL (label), PANGO_ELLIPSIZE_END);
-  gtk_label_set_width_chars (GTK_LABEL (label), 6);
+  if (min_chars > 0)
+    {
+      gtk_label_set_ellipsize (GTK_LABEL (label), PANGO_ELLIPSIZE_END);
+      gtk_label_set_width_chars (GTK_LABEL (label), min_chars);
+    }
   gtk_list_item_set_child (item, label);
 }
 
@@ -628,7 +642,7 @@ add_columns (CrmCustomersPage *self)
         }
       else
         {
-          g_signal_connect (factory, "setup", G_CALLBACK (setup_label_cb), NULL);
+          g_signal_connect (factory, "setup", G_CALLBACK (setup_label_cb), GUINT_TO_POINTER (i));
           g_signal_connect (factory, "bind", G_CALLBACK (bind_label_cb), GUINT_TO_POINTER (i));
           if (i == COLUMN_OWNER)
             {
@@ -2033,11 +2047,48 @@ selection_changed_cb (CrmCustomersPage *self)
 
 /* --- GObject ------------------------------------------------------------- */
 
+static gboolean
+fit_columns_cb (gpointer user_data)
+{
+  CrmCustomersPage *self = user_data;
+  GListModel *shown = gtk_column_view_get_columns (self->column_view);
+
+  self->fit_source = 0;
+  for (guint i = 0; i < g_list_model_get_n_items (shown); i++)
+    {
+      g_autoptr(GtkColumnViewColumn) column = g_list_model_get_item (shown, i);
+
+      if (GPOINTER_TO_UINT (g_object_get_data (G_OBJECT (column), "crm-column"))
+          == COLUMN_CREATED)
+        gtk_column_view_column_set_visible (column, !self->narrow);
+    }
+  return G_SOURCE_REMOVE;
+}
+
+/* The list's width known (again): whether it is too narrow for every column. */
+static void
+hadjustment_changed_cb (CrmCustomersPage *self,
+                        GtkAdjustment    *adjustment)
+{
+  double width = gtk_adjustment_get_page_size (adjustment);
+  gboolean narrow = width > 0 && width < NARROW_WIDTH;
+
+  /* Not while the list is being allocated: the columns change at the next turn of the
+   * loop. */
+  if (narrow != self->narrow)
+    {
+      self->narrow = narrow;
+      if (self->fit_source == 0)
+        self->fit_source = g_idle_add (fit_columns_cb, self);
+    }
+}
+
 static void
 crm_customers_page_dispose (GObject *object)
 {
   CrmCustomersPage *self = CRM_CUSTOMERS_PAGE (object);
 
+  g_clear_handle_id (&self->fit_source, g_source_remove);
   crm_customers_page_stop (self);
   if (self->tag_css != NULL)
     gtk_style_context_remove_provider_for_display (gdk_display_get_default (),
@@ -2137,6 +2188,9 @@ crm_customers_page_init (CrmCustomersPage *self)
                            G_CONNECT_SWAPPED);
   g_signal_connect_object (gtk_scrolled_window_get_vadjustment (self->scrolled_window),
                            "changed", G_CALLBACK (vadjustment_changed_cb), self,
+                           G_CONNECT_SWAPPED);
+  g_signal_connect_object (gtk_scrolled_window_get_hadjustment (self->scrolled_window),
+                           "changed", G_CALLBACK (hadjustment_changed_cb), self,
                            G_CONNECT_SWAPPED);
   build_filter_popover (self);
   build_views_popover (self);

@@ -646,6 +646,16 @@ check_list (Fixture *fixture)
       g_assert_null (crm_customer_list_peek (list, N_CUSTOMERS - 1));
     }
   g_test_message ("Status line: %s", _crm_customers_page_get_status (customers_page (fixture)));
+  /* In a small window the "Created" column makes room for the names; a laptop's shows it. */
+  {
+    GListModel *columns = gtk_column_view_get_columns (GTK_COLUMN_VIEW (view));
+    g_autoptr(GtkColumnViewColumn) created = g_list_model_get_item (
+      columns, g_list_model_get_n_items (columns) - 1);
+
+    g_assert_cmpstr (gtk_column_view_column_get_title (created), ==, C_("date", "Created"));
+    g_assert_true (gtk_column_view_column_get_visible (created)
+                   == (fixture->test_case->size == NULL));
+  }
   screenshot (fixture, NULL, "list");
   /* A sales rep has no recycle bin, so nothing to delete for good. */
   g_assert_false (gtk_widget_get_visible (crm_test_ui_template_child (
