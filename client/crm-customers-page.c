@@ -67,9 +67,12 @@ struct _CrmCustomersPage
   GtkButton        *new_button;
   GtkScrolledWindow *scrolled_window;
   GtkColumnView    *column_view;
+  AdwStatusPage    *empty_page;
+  GtkButton        *empty_button;
   GtkSpinner       *spinner;
   GtkLabel         *status_label;
   CrmCustomerPage  *customer_page;
+  gboolean          load_failed;   /* the list's last load failed: no empty page */
 
   CrmApiClient     *api_client;
   GSettings        *settings;
@@ -207,6 +210,64 @@ describe_failure (const char   *what,
   return g_strdup_printf (_("%s: %s"), what, error->message);
 }
 
+/* What the list says when it has nothing to show, once the server said so: why (a search,
+ * filters, an empty recycle bin, no customers at all) and the way on, as a button. */
+static void
+update_empty_page (CrmCustomersPage *self)
+{
+  g_autofree char *description = NULL;
+  const char *q;
+  guint n_filters;
+  gboolean empty;
+
+  empty = self->list != NULL && !self->load_failed
+          && !crm_customer_list_get_loading (self->list)
+          && g_list_model_get_n_items (G_LIST_MODEL (self->list)) == 0;
+  gtk_widget_set_visible (GTK_WIDGET (self->empty_page), empty);
+  if (!empty)
+    return;
+
+  q = crm_customer_list_get_q (self->list);
+  n_filters = crm_customer_list_get_n_filters (self->list);
+  if (crm_customer_list_get_deleted (self->list))
+    {
+      adw_status_page_set_icon_name (self->empty_page, "user-trash-symbolic");
+      adw_status_page_set_title (self->empty_page, _("The Recycle Bin Is Empty"));
+      description = g_strdup (_("Deleted customers stay here until an administrator restores "
+                                "them or deletes them for good."));
+      gtk_button_set_label (self->empty_button, _("_Back to Customers"));
+    }
+  else if (q != NULL || n_filters > 0)
+    {
+      adw_status_page_set_icon_name (self->empty_page, "system-search-symbolic");
+      adw_status_page_set_title (self->empty_page, _("No Matching Customers"));
+      if (q != NULL && n_filters > 0)
+        /* Translators: %s is what was typed in the search */
+        description = g_strdup_printf (_("Nothing matches “%s” with the filters set. Check the "
+                                         "spelling, or clear the search and the filters."), q);
+      else if (q != NULL)
+        /* Translators: %s is what was typed in the search */
+        description = g_strdup_printf (_("Nothing matches “%s”. Check the spelling, or search "
+                                         "for part of a name, a phone number or an e-mail "
+                                         "address."), q);
+      else
+        description = g_strdup (_("No customer meets all the filters set. Loosen or clear "
+                                  "them."));
+      gtk_button_set_label (self->empty_button, q != NULL && n_filters > 0
+                                                ? _("_Clear Search and Filters")
+                                                : q != NULL ? _("_Clear Search")
+                                                : _("_Clear Filters"));
+    }
+  else
+    {
+      adw_status_page_set_icon_name (self->empty_page, "system-users-symbolic");
+      adw_status_page_set_title (self->empty_page, _("No Customers Yet"));
+      description = g_strdup (_("Customers you add or are given appear here."));
+      gtk_button_set_label (self->empty_button, _("_New Customer"));
+    }
+  adw_status_page_set_description (self->empty_page, description);
+}
+
 static void
 update_status (CrmCustomersPage *self)
 {
@@ -223,6 +284,8 @@ update_status (CrmCustomersPage *self)
   loaded = crm_customer_list_get_n_loaded (self->list);
   total = crm_customer_list_get_total (self->list);
   loading = crm_customer_list_get_loading (self->list);
+  if (loading)
+    self->load_failed = FALSE;
 
   if (total >= 0)
     {
@@ -262,6 +325,7 @@ update_status (CrmCustomersPage *self)
   gtk_label_set_text (self->status_label, text);
   gtk_spinner_set_spinning (self->spinner, loading);
   gtk_widget_set_visible (GTK_WIDGET (self->spinner), loading);
+  update_empty_page (self);
 }
 
 /* Whether the signed-in user may open the recycle bin, restore from it and delete for good:
@@ -1821,6 +1885,31 @@ bin_button_toggled_cb (CrmCustomersPage *self,
   crm_customers_page_show_recycle_bin (self, gtk_toggle_button_get_active (button));
 }
 
+/* The empty list's way on: out of the recycle bin, the search and filters cleared, or a
+ * new customer. */
+static void
+empty_button_clicked_cb (CrmCustomersPage *self,
+                         GtkButton        *button)
+{
+  if (self->list == NULL)
+    return;
+  if (crm_customer_list_get_deleted (self->list))
+    gtk_toggle_button_set_active (self->bin_button, FALSE);
+  else if (crm_customer_list_get_q (self->list) != NULL
+           || crm_customer_list_get_n_filters (self->list) > 0)
+    {
+      g_signal_handlers_block_by_func (self->search_entry, search_entry_changed_cb, self);
+      gtk_editable_set_text (GTK_EDITABLE (self->search_entry), "");
+      g_signal_handlers_unblock_by_func (self->search_entry, search_entry_changed_cb, self);
+      g_clear_handle_id (&self->search_source, g_source_remove);
+      crm_customer_list_set_q (self->list, NULL);
+      clear_filters_cb (self);
+      gtk_widget_grab_focus (GTK_WIDGET (self->search_entry));
+    }
+  else
+    gtk_widget_activate_action (GTK_WIDGET (self), "customers.new", NULL);
+}
+
 /* One restore or purge in flight: its page, and the customer's name for a failure. */
 typedef struct
 {
@@ -2014,6 +2103,9 @@ list_failed_cb (CrmCustomersPage *self,
   g_autofree char *text = describe_failure (_("Loading customers"), error);
 
   toast (self, text);
+  /* Not "no customers": the list could not say. */
+  self->load_failed = TRUE;
+  update_empty_page (self);
 }
 
 /*
@@ -2144,6 +2236,8 @@ crm_customers_page_class_init (CrmCustomersPageClass *klass)
   gtk_widget_class_bind_template_child (widget_class, CrmCustomersPage, new_button);
   gtk_widget_class_bind_template_child (widget_class, CrmCustomersPage, scrolled_window);
   gtk_widget_class_bind_template_child (widget_class, CrmCustomersPage, column_view);
+  gtk_widget_class_bind_template_child (widget_class, CrmCustomersPage, empty_page);
+  gtk_widget_class_bind_template_child (widget_class, CrmCustomersPage, empty_button);
   gtk_widget_class_bind_template_child (widget_class, CrmCustomersPage, spinner);
   gtk_widget_class_bind_template_child (widget_class, CrmCustomersPage, status_label);
   gtk_widget_class_bind_template_child (widget_class, CrmCustomersPage, customer_page);
@@ -2154,6 +2248,7 @@ crm_customers_page_class_init (CrmCustomersPageClass *klass)
   gtk_widget_class_bind_template_callback (widget_class, page_toast_cb);
   gtk_widget_class_bind_template_callback (widget_class, customer_page_list_changed_cb);
   gtk_widget_class_bind_template_callback (widget_class, bin_button_toggled_cb);
+  gtk_widget_class_bind_template_callback (widget_class, empty_button_clicked_cb);
 
   gtk_widget_class_install_action (widget_class, "customers.batch-edit", NULL,
                                    batch_edit_action_cb);

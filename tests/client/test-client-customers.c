@@ -755,6 +755,50 @@ check_search (Fixture *fixture)
   screenshot (fixture, NULL, "search");
 }
 
+/* Nothing of the seed has this in a name, a contact, a phone number or an e-mail. */
+#define NO_MATCH "青岛海鸥"
+
+static gboolean
+no_match_settled (Fixture *fixture)
+{
+  return !_crm_customers_page_is_searching (customers_page (fixture))
+         && g_strcmp0 (crm_customer_list_get_q (customer_list (fixture)), NO_MATCH) == 0;
+}
+
+static gboolean
+search_cleared (Fixture *fixture)
+{
+  return !_crm_customers_page_is_searching (customers_page (fixture))
+         && crm_customer_list_get_q (customer_list (fixture)) == NULL
+         && g_list_model_get_n_items (G_LIST_MODEL (customer_list (fixture))) > 0;
+}
+
+/* A search that finds nothing says so, with what was typed and what to try, and offers
+ * to clear the search; an empty list is never just blank. */
+static void
+check_search_without_matches (Fixture *fixture)
+{
+  CrmCustomersPage *page = customers_page (fixture);
+  GtkSearchEntry *entry = _crm_customers_page_get_search_entry (page);
+  AdwStatusPage *empty = template_child (page, CRM_TYPE_CUSTOMERS_PAGE, "empty_page");
+  GtkButton *button = template_child (page, CRM_TYPE_CUSTOMERS_PAGE, "empty_button");
+
+  g_assert_false (gtk_widget_get_visible (GTK_WIDGET (empty)));
+  gtk_editable_set_text (GTK_EDITABLE (entry), NO_MATCH);
+  wait_until (fixture, NULL, no_match_settled, "the search without matches");
+  g_assert_cmpuint (g_list_model_get_n_items (G_LIST_MODEL (customer_list (fixture))), ==, 0);
+  g_assert_true (gtk_widget_get_visible (GTK_WIDGET (empty)));
+  g_assert_cmpstr (adw_status_page_get_title (empty), ==, _("No Matching Customers"));
+  g_assert_nonnull (strstr (adw_status_page_get_description (empty), NO_MATCH));
+  g_assert_cmpstr (gtk_button_get_label (button), ==, _("_Clear Search"));
+  screenshot (fixture, NULL, "search-empty");
+
+  g_signal_emit_by_name (button, "clicked");
+  wait_until (fixture, NULL, search_cleared, "the list after clearing the search");
+  g_assert_cmpstr (gtk_editable_get_text (GTK_EDITABLE (entry)), ==, "");
+  g_assert_false (gtk_widget_get_visible (GTK_WIDGET (empty)));
+}
+
 static gboolean
 customer_loaded (Fixture *fixture)
 {
@@ -3411,6 +3455,7 @@ run_case (const CustomersCase *test_case)
           check_tag_chips (&fixture);
           check_capped_count (&fixture);
         }
+      check_search_without_matches (&fixture);
       check_search (&fixture);
       check_popovers (&fixture);
       check_filters (&fixture);
