@@ -112,6 +112,7 @@ struct _CrmCustomerPage
   guint                n_contacts;
   guint                n_events;
   AdwMessageDialog    *conflict_dialog;
+  gboolean             back_after_save; /* "Save" asked for on the way back to the list */
   JsonNode            *theirs;          /* the current record of a 409 */
   JsonObject          *pending;         /* the changes a 409 turned down */
   GtkWidget           *changed_bar;     /* someone else changed it: reload? */
@@ -1802,9 +1803,16 @@ saved_cb (GObject      *object,
       fill_form (self, json_node_get_object (root));
       g_signal_emit (self, signals[SAVED], 0, self->customer);
       emit_toast (self, _("Saved"));
+      if (self->back_after_save)
+        {
+          self->back_after_save = FALSE;
+          g_signal_emit (self, signals[BACK], 0);
+        }
       return;
     }
 
+  /* Not saved: the page stays, with what is wrong. */
+  self->back_after_save = FALSE;
   update_save_button (self);
   current = crm_api_reply_error_get_current (error);
   messages = crm_api_reply_error_get_fields (error);
@@ -1846,10 +1854,78 @@ save_button_clicked_cb (CrmCustomerPage *self)
   crm_customer_page_save (self);
 }
 
+static void present_dialog (CrmCustomerPage  *self,
+                            AdwMessageDialog *dialog,
+                            GCallback         response_cb);
+
+static void
+unsaved_response_cb (CrmCustomerPage  *self,
+                     const char       *response,
+                     AdwMessageDialog *dialog)
+{
+  if (g_str_equal (response, "discard"))
+    g_signal_emit (self, signals[BACK], 0);
+  else if (g_str_equal (response, "save"))
+    {
+      self->back_after_save = TRUE;
+      crm_customer_page_save (self);
+      /* Nothing to send after all (a save already in flight): stay. */
+      if (self->save_cancellable == NULL)
+        self->back_after_save = FALSE;
+    }
+}
+
+/* Back to the list; edits not saved yet are never dropped unasked. */
+static void
+go_back (CrmCustomerPage *self)
+{
+  GtkWidget *dialog;
+  g_autofree char *body = NULL;
+
+  if (!has_unsaved_changes (self))
+    {
+      g_signal_emit (self, signals[BACK], 0);
+      return;
+    }
+  /* Translators: %s is a customer's name */
+  body = g_strdup_printf (_("Your changes to “%s” are not saved yet. Save them before going "
+                            "back to the list?"), gtk_label_get_text (self->title_label));
+  dialog = adw_message_dialog_new (GTK_WINDOW (gtk_widget_get_root (GTK_WIDGET (self))),
+                                   _("Save Changes?"), body);
+  adw_message_dialog_add_responses (ADW_MESSAGE_DIALOG (dialog),
+                                    "cancel", _("_Keep Editing"),
+                                    "discard", _("_Discard Changes"),
+                                    "save", _("_Save"),
+                                    NULL);
+  adw_message_dialog_set_response_appearance (ADW_MESSAGE_DIALOG (dialog), "discard",
+                                              ADW_RESPONSE_DESTRUCTIVE);
+  adw_message_dialog_set_response_appearance (ADW_MESSAGE_DIALOG (dialog), "save",
+                                              ADW_RESPONSE_SUGGESTED);
+  adw_message_dialog_set_default_response (ADW_MESSAGE_DIALOG (dialog), "save");
+  adw_message_dialog_set_close_response (ADW_MESSAGE_DIALOG (dialog), "cancel");
+  present_dialog (self, ADW_MESSAGE_DIALOG (dialog), G_CALLBACK (unsaved_response_cb));
+}
+
 static void
 back_button_clicked_cb (CrmCustomerPage *self)
 {
-  g_signal_emit (self, signals[BACK], 0);
+  go_back (self);
+}
+
+static void
+back_action_cb (GtkWidget  *widget,
+                const char *action_name,
+                GVariant   *parameter)
+{
+  go_back (CRM_CUSTOMER_PAGE (widget));
+}
+
+static void
+save_action_cb (GtkWidget  *widget,
+                const char *action_name,
+                GVariant   *parameter)
+{
+  crm_customer_page_save (CRM_CUSTOMER_PAGE (widget));
 }
 
 /* --- tags, contacts, follow-ups, merge, delete ------------------------------ */
@@ -2889,6 +2965,12 @@ crm_customer_page_class_init (CrmCustomerPageClass *klass)
   gtk_widget_class_bind_template_callback (widget_class, timeline_row_activated_cb);
 
   gtk_widget_class_install_action (widget_class, "customer.follow-up", NULL, follow_up_action_cb);
+  /* The keys of a form: Ctrl+S saves, Escape goes back (asking about unsaved edits). */
+  gtk_widget_class_install_action (widget_class, "customer.save", NULL, save_action_cb);
+  gtk_widget_class_install_action (widget_class, "customer.back", NULL, back_action_cb);
+  gtk_widget_class_add_binding_action (widget_class, GDK_KEY_s, GDK_CONTROL_MASK,
+                                       "customer.save", NULL);
+  gtk_widget_class_add_binding_action (widget_class, GDK_KEY_Escape, 0, "customer.back", NULL);
   gtk_widget_class_install_action (widget_class, "customer.delete", NULL, delete_action_cb);
   gtk_widget_class_install_action (widget_class, "customer.add-contact", NULL,
                                    add_contact_action_cb);

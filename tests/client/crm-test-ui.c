@@ -118,6 +118,44 @@ crm_test_ui_press_key (GtkWidget *widget,
   g_assert_true (handled);
 }
 
+/**
+ * crm_test_ui_press_shortcut:
+ * @widget: a widget with keyboard shortcuts (of its class, or added)
+ * @accelerator: the keys, as gtk_accelerator_parse () reads them ("<Control>s", "Escape")
+ *
+ * Activates @widget's shortcut for @accelerator, as the keys pressed in it do; fails
+ * the test when @widget has none.
+ */
+void
+crm_test_ui_press_shortcut (GtkWidget  *widget,
+                            const char *accelerator)
+{
+  g_autoptr(GListModel) controllers = gtk_widget_observe_controllers (widget);
+  g_autoptr(GtkShortcutTrigger) wanted = gtk_shortcut_trigger_parse_string (accelerator);
+
+  g_assert_nonnull (wanted);
+  for (guint i = 0; i < g_list_model_get_n_items (controllers); i++)
+    {
+      g_autoptr(GObject) controller = g_list_model_get_item (controllers, i);
+
+      if (!GTK_IS_SHORTCUT_CONTROLLER (controller))
+        continue;
+      for (guint j = 0; j < g_list_model_get_n_items (G_LIST_MODEL (controller)); j++)
+        {
+          g_autoptr(GtkShortcut) shortcut = g_list_model_get_item (G_LIST_MODEL (controller), j);
+
+          if (gtk_shortcut_trigger_equal (gtk_shortcut_get_trigger (shortcut), wanted))
+            {
+              g_assert_true (gtk_shortcut_action_activate (gtk_shortcut_get_action (shortcut), 0,
+                                                           widget,
+                                                           gtk_shortcut_get_arguments (shortcut)));
+              return;
+            }
+        }
+    }
+  g_error ("No shortcut %s on %s", accelerator, G_OBJECT_TYPE_NAME (widget));
+}
+
 /* @popover drawn over @snapshot at its place on @window: a popover is a
  * surface of its own, which the window's paintable leaves out. *@width and *@height
  * grow to take in a popover that reaches past the window (a small dialog's list). */

@@ -22,6 +22,8 @@ void      crm_test_ui_activate_row   (GtkListBox         *list,
                                       const char         *name);
 void      crm_test_ui_press_key      (GtkWidget          *widget,
                                       guint               keyval);
+void      crm_test_ui_press_shortcut (GtkWidget         *widget,
+                                      const char         *accelerator);
 void      crm_test_ui_save_png       (GtkWidget          *window,
                                       GtkWidget          *popover,
                                       const char         *path);
