@@ -274,9 +274,11 @@ add_field (CrmCustomerPage     *self,
   field->row = row;
   gtk_widget_add_css_class (message, "error");
   gtk_widget_add_css_class (message, "field-message");
-  /* One line beside the value; a long message shows whole in the tooltip. */
-  gtk_label_set_ellipsize (GTK_LABEL (message), PANGO_ELLIPSIZE_END);
-  gtk_label_set_max_width_chars (GTK_LABEL (message), 40);
+  /* Beside the value, whole, on as many lines as it takes: a message cut short does not
+   * say what to do. */
+  gtk_label_set_wrap (GTK_LABEL (message), TRUE);
+  gtk_label_set_wrap_mode (GTK_LABEL (message), PANGO_WRAP_WORD_CHAR);
+  gtk_label_set_max_width_chars (GTK_LABEL (message), 30);
   gtk_label_set_xalign (GTK_LABEL (message), 1);
   gtk_widget_set_visible (message, FALSE);
   field->message = GTK_LABEL (message);

@@ -88,8 +88,11 @@ add_row (AdwMessageDialog *dialog,
   form_row->name = g_strdup (name);
   form_row->row = row;
   gtk_widget_add_css_class (message, "error");
-  gtk_label_set_ellipsize (GTK_LABEL (message), PANGO_ELLIPSIZE_END);
+  /* Whole, on as many lines as it takes: a message cut short does not say what to do. */
+  gtk_label_set_wrap (GTK_LABEL (message), TRUE);
+  gtk_label_set_wrap_mode (GTK_LABEL (message), PANGO_WRAP_WORD_CHAR);
   gtk_label_set_max_width_chars (GTK_LABEL (message), 24);
+  gtk_label_set_xalign (GTK_LABEL (message), 1);
   gtk_widget_set_visible (message, FALSE);
   form_row->message = GTK_LABEL (message);
   if (ADW_IS_ENTRY_ROW (row))

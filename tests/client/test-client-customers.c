@@ -861,6 +861,36 @@ find_label (GtkWidget  *widget,
   return NULL;
 }
 
+/* The message label (class "error") beside a form row, or NULL. */
+static GtkLabel *
+find_message (GtkWidget *widget)
+{
+  if (GTK_IS_LABEL (widget) && gtk_widget_has_css_class (widget, "error"))
+    return GTK_LABEL (widget);
+  for (GtkWidget *child = gtk_widget_get_first_child (widget); child != NULL;
+       child = gtk_widget_get_next_sibling (child))
+    {
+      GtkLabel *found = find_message (child);
+
+      if (found != NULL)
+        return found;
+    }
+  return NULL;
+}
+
+/* The message beside @row shows, and whole: a message cut short ("Enter an e-mail address
+ * su…") does not say what to do. */
+static void
+assert_message_whole (GtkWidget *row)
+{
+  GtkLabel *message = find_message (row);
+
+  g_assert_nonnull (message);
+  g_assert_true (gtk_widget_get_mapped (GTK_WIDGET (message)));
+  g_assert_cmpstr (gtk_label_get_text (message), !=, "");
+  g_assert_false (pango_layout_is_ellipsized (gtk_label_get_layout (message)));
+}
+
 /* The filters and the saved views, open as a user opens them, for the screenshots; with
  * no saved view yet, the views say so. */
 static void
@@ -1602,6 +1632,7 @@ check_page_actions (Fixture *fixture,
   g_assert_cmpstr (gtk_editable_get_text (GTK_EDITABLE (crm_form_dialog_get_row (dialog, "email"))),
                    ==, "wrong@");
   screenshot (fixture, GTK_WIDGET (dialog), "contact-invalid");
+  assert_message_whole (crm_form_dialog_get_row (dialog, "email"));
   gtk_editable_set_text (GTK_EDITABLE (crm_form_dialog_get_row (dialog, "email")),
                          "Wang@Example.CN");
   respond (dialog, "accept");
@@ -2033,12 +2064,17 @@ check_customer (Fixture *fixture)
                                           _crm_customer_page_get_row (page, "mobile"))));
     const char *problem;
 
+    g_autofree char *email = g_strdup (gtk_editable_get_text (GTK_EDITABLE (
+                                         _crm_customer_page_get_row (page, "email"))));
+    const char * const fields[] = { "mobile", "email", "custom.visit_day", "custom.budget" };
+
     set_row (fixture, "mobile", "12345");
+    set_row (fixture, "email", "wang@");
     set_row (fixture, "custom.visit_day", "2026-02-30");
     set_row (fixture, "custom.budget", "many");
-    for (guint i = 0; i < 3; i++)
+    for (guint i = 0; i < G_N_ELEMENTS (fields); i++)
       {
-        const char *field = i == 0 ? "mobile" : i == 1 ? "custom.visit_day" : "custom.budget";
+        const char *field = fields[i];
 
         problem = _crm_customer_page_get_field_message (page, field);
         g_test_message ("Typed into %s: %s", field, problem);
@@ -2048,6 +2084,13 @@ check_customer (Fixture *fixture)
       }
     wait_until (fixture, NULL, always, "the field messages");
     screenshot (fixture, NULL, "customer-typing");
+    screenshot_scrolled_to (fixture, _crm_customer_page_get_row (page, "mobile"), 100,
+                            "customer-typing-mobile-email");
+    /* Each message whole: one cut short does not say what to do. */
+    for (guint i = 0; i < 2; i++)
+      assert_message_whole (_crm_customer_page_get_row (page, fields[i]));
+    set_row (fixture, "email", email);
+    g_assert_null (_crm_customer_page_get_field_message (page, "email"));
     set_row (fixture, "mobile", "+86 139-1000-0007");
     g_assert_null (_crm_customer_page_get_field_message (page, "mobile"));
     set_row (fixture, "mobile", mobile);
