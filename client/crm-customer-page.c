@@ -1148,7 +1148,8 @@ fill_contacts (CrmCustomerPage *self)
                                                                           member_names[j], NULL);
 
           if (value != NULL && *value != '\0')
-            g_ptr_array_add (parts, g_strdup (value));
+            g_ptr_array_add (parts, g_str_equal (member_names[j], "mobile")
+                                    ? crm_format_phone (value) : g_strdup (value));
         }
       add_custom_parts (self, contact, parts);
       g_ptr_array_add (parts, NULL);

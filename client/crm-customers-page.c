@@ -454,6 +454,8 @@ fill_label_cell (CrmCustomersPage *self,
       text = crm_customer_get_string (customer, "mobile");
       if (text == NULL)
         text = crm_customer_get_string (customer, "phone");
+      /* "139 1000 0277", as it is read and dialled. */
+      text = owned = crm_format_phone (text);
       break;
     case COLUMN_CITY:
       text = crm_customer_get_string (customer, "city");

@@ -358,3 +358,25 @@ crm_format_timestamp (const char *iso8601,
   return crm_format_date_time (utc, NULL,
                                with_time ? CRM_DATE_STYLE_DATE_TIME : CRM_DATE_STYLE_DATE);
 }
+
+/**
+ * crm_format_phone:
+ * @number: (nullable): a phone number as the server keeps it (normalised by
+ *   crm_validate_mobile () or crm_validate_phone ())
+ *
+ * A mainland mobile number in the groups of 3, 4 and 4 digits people read and dial it in
+ * ("138 0013 8000"); a landline keeps the dashes it was normalised with ("010-12345678"),
+ * anything else is left as it is.
+ *
+ * Returns: (transfer full): @number for reading, "" for %NULL
+ */
+char *
+crm_format_phone (const char *number)
+{
+  if (number == NULL)
+    return g_strdup ("");
+  if (strlen (number) != 11 || number[0] != '1'
+      || strspn (number, "0123456789") != 11)
+    return g_strdup (number);
+  return g_strdup_printf ("%.3s %.4s %.4s", number, number + 3, number + 7);
+}

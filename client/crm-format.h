@@ -36,5 +36,6 @@ gboolean crm_parse_money          (const char   *text,
                                    gint64       *amount);
 int   crm_format_currency_digits  (const char   *currency);
 const char *crm_format_get_locale (void);
+char *crm_format_phone            (const char   *number);
 
 G_END_DECLS

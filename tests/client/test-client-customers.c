@@ -18,6 +18,7 @@
 #include "crm-customer-page.h"
 #include "crm-customers-page.h"
 #include "crm-form-dialog.h"
+#include "crm-format.h"
 #include "crm-options-editor.h"
 #include "crm-sections.h"
 #include "crm-window-private.h"
@@ -730,6 +731,9 @@ check_capped_count (Fixture *fixture)
   wait_until (fixture, NULL, list_settled, "the list with its count");
 }
 
+static GtkWidget *find_label (GtkWidget  *widget,
+                              const char *text);
+
 static gboolean
 search_settled (Fixture *fixture)
 {
@@ -753,6 +757,17 @@ check_search (Fixture *fixture)
       g_assert_nonnull (strstr (crm_customer_get_string (customer, "name"), NEEDLE));
     }
   screenshot (fixture, NULL, "search");
+  /* Mobile numbers in the groups they are read in: "139 1000 0277", not "13910000277". */
+  {
+    g_autoptr(CrmCustomer) first = g_list_model_get_item (list, 0);
+    const char *mobile = crm_customer_get_string (first, "mobile");
+    g_autofree char *shown = crm_format_phone (mobile);
+    GtkWidget *view = GTK_WIDGET (_crm_customers_page_get_column_view (customers_page (fixture)));
+
+    g_assert_cmpuint (strlen (mobile), ==, 11);
+    g_assert_nonnull (find_label (view, shown));
+    g_assert_null (find_label (view, mobile));
+  }
 }
 
 /* Nothing of the seed has this in a name, a contact, a phone number or an e-mail. */

@@ -27,6 +27,39 @@ use_language (const char *language)
   textdomain (GETTEXT_PACKAGE);
 }
 
+/* A mainland mobile number in 3-4-4 groups; other numbers as they are. */
+static void
+test_phone (void)
+{
+  static const struct
+  {
+    const char *number;
+    const char *shown;
+  } cases[] = {
+    { "13800138000", "138 0013 8000" },
+    { "19912345678", "199 1234 5678" },
+    { "010-12345678", "010-12345678" },
+    { "0755-88888888-123", "0755-88888888-123" },
+    { "400-123-4567", "400-123-4567" },
+    { "1380013800", "1380013800" },
+    { "138001380001", "138001380001" },
+    { "2380013800a", "2380013800a" },
+    { "", "" },
+  };
+
+  for (guint i = 0; i < G_N_ELEMENTS (cases); i++)
+    {
+      g_autofree char *shown = crm_format_phone (cases[i].number);
+
+      g_assert_cmpstr (shown, ==, cases[i].shown);
+    }
+  {
+    g_autofree char *shown = crm_format_phone (NULL);
+
+    g_assert_cmpstr (shown, ==, "");
+  }
+}
+
 static void
 test_number (void)
 {
@@ -246,6 +279,7 @@ main (int   argc,
   g_test_init (&argc, &argv, G_TEST_OPTION_ISOLATE_DIRS, NULL);
 
   g_test_add_func ("/crm/client/format/number", test_number);
+  g_test_add_func ("/crm/client/format/phone", test_phone);
   g_test_add_func ("/crm/client/format/money", test_money);
   g_test_add_func ("/crm/client/format/parse-money", test_parse_money);
   g_test_add_func ("/crm/client/format/dates", test_dates);
