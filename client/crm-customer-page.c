@@ -1824,7 +1824,8 @@ saved_cb (GObject      *object,
   else if (messages != NULL)
     {
       show_field_messages (self, messages);
-      emit_toast (self, error->message);
+      /* The server's "Some fields are not valid" does not say what to do. */
+      emit_toast (self, _("Not saved: correct the fields marked in red, then save again."));
     }
   else
     toast_failure (self, _("Saving"), error);

@@ -2160,7 +2160,8 @@ check_customer (Fixture *fixture)
 
   check_page_actions (fixture, id);
 
-  /* A field the server refuses: its message beside the row. */
+  /* A field the server refuses: its message beside the row, and the toast says what to
+   * do. */
   set_row (fixture, "name", "");
   crm_customer_page_save (page);
   wait_until (fixture, NULL, customer_saved, "the refused save");
@@ -2181,6 +2182,9 @@ check_customer (Fixture *fixture)
         g_assert_false (ascii);
     }
   screenshot (fixture, NULL, "invalid");
+  g_assert_cmpstr (_crm_customers_page_get_last_toast (customers_page (fixture)), ==,
+                   _("Not saved: correct the fields marked in red, then save again."));
+
   /* Escape goes back to the list, but never drops unsaved edits unasked: "Keep Editing"
    * stays. */
   crm_test_ui_press_shortcut (GTK_WIDGET (page), "Escape");
