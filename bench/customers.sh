@@ -217,8 +217,9 @@ customers_measure() {
 # append_select_sorted + append_where, customers: default sort -updated_at, limit 50 + 1)
 # as rapport_app with the settings the server applies for that user (crm-call.c
 # apply_settings, from rapport_principal ()). The search itself runs inside
-# rapport_customers_matching_page () (sql/0009-search-pages.sql), a page at a time:
-# auto_explain shows its plan.
+# rapport_customers_matching_page () (sql/0009-search-pages.sql), a page at a time, in
+# the ways rapport_search_ways () chooses (sql/0026-search-ways.sql): auto_explain shows
+# the plan of each.
 customers_explain() {
   local rep_id=$1 user_id label q fields scope_sql
   local -a qs=("${@:2}")

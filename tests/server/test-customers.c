@@ -2049,6 +2049,144 @@ test_search_slice (Fixture       *fixture,
                   notices.head, notices.histogram, notices.fallback);
 }
 
+/* One choice of rapport_search_ways (): its inputs, then what it answers. */
+typedef struct
+{
+  const char *what;
+  const char *setting;         /* a tuning setting for this case, or NULL */
+  const char *value;
+  const char *share;
+  const char *expected_rows;
+  const char *words;
+  const char *readable_rows;   /* NULL: not counted yet */
+  const char *lim;
+  const char *deleted;
+  const char *first_page;
+  const char *scope;
+  const char *same_scope;
+  const char *ways;
+  const char *walk_rows;
+  const char *slice_rows;      /* "": no head of the order */
+  const char *histogram;
+} WaysCase;
+
+/*
+ * Which ways a search page takes, in which order (rapport_search_ways (), migration
+ * 0026), decided without data: inputs on either side of each threshold at the default
+ * tuning (a walk of 5,000 rows for half a page; up to 2,000 candidates, or an eighth of
+ * a narrower scope's rows; a head of three times a page's expected rows, at most 200,000
+ * rows, 20 times the expected matches and half the rows the caller reads), and each
+ * tuning setting. A retuning that moves a threshold changes an answer here.
+ */
+static void
+test_search_ways (Fixture       *fixture,
+                  gconstpointer  data)
+{
+  static const WaysCase cases[] = {
+    /* The walk: half a page expected in its 5,000 rows. Without the count of the rows
+     * the caller reads, the ways end after it. */
+    { "half a page in 5,000 rows", NULL, NULL, "0.005001", "5001", "1", NULL, "50", "false",
+      "true", "all", "true", "{walk}", "5000", "", "f" },
+    { "a little less", NULL, NULL, "0.004999", "4999", "1", NULL, "50", "false", "true", "all",
+      "true", "{}", "5000", "", "f" },
+    { "half a page, counted", NULL, NULL, "0.005001", "5001", "1", "1000000", "50", "false",
+      "true", "all", "true", "{walk,slice,all}", "5000", "29995", "t" },
+    /* Few: the expected matches times the words, up to 2,000 candidates. */
+    { "2,000 candidates", NULL, NULL, "0.001", "1000", "2", "1000000", "51", "false", "true",
+      "all", "true", "{few}", "5000", "", "f" },
+    { "2,002 candidates", NULL, NULL, "0.001", "1001", "2", "1000000", "51", "false", "true",
+      "all", "true", "{all}", "5000", "", "f" },
+    { "2,001 candidates of 3 words", NULL, NULL, "0.001", "667", "3", "1000000", "51", "false",
+      "true", "all", "true", "{all}", "5000", "", "f" },
+    { "2,000 candidates, scopes apart", NULL, NULL, "0.001", "1000", "2", "1000000", "51",
+      "false", "true", "all", "false", "{all}", "5000", "", "f" },
+    /* ... or up to an eighth of the rows of a scope narrower than all. */
+    { "an eighth of a rep's rows", NULL, NULL, "0.0025", "2500", "1", "20000", "51", "false",
+      "true", "own", "true", "{few}", "5000", "", "f" },
+    { "a little more than an eighth", NULL, NULL, "0.0025", "2501", "1", "20000", "51", "false",
+      "true", "own", "true", "{all}", "5000", "", "f" },
+    { "an eighth, scope all", NULL, NULL, "0.0025", "2500", "1", "20000", "51", "false", "true",
+      "all", "true", "{all}", "5000", "", "f" },
+    /* The head of the order: lim / share × 3 rows, at most 200,000 ... */
+    { "a head of 199,739 rows", NULL, NULL, "0.000766", "20000", "1", "1000000", "51", "false",
+      "true", "all", "true", "{slice,all}", "5000", "199739", "t" },
+    { "a head of 200,262 rows", NULL, NULL, "0.000764", "20000", "1", "1000000", "51", "false",
+      "true", "all", "true", "{all}", "5000", "", "f" },
+    /* ... at most 20 times the expected matches ... */
+    { "a head of 51,000 rows, 20 × 2,551", NULL, NULL, "0.003", "2551", "1", "1000000", "51",
+      "false", "true", "all", "true", "{slice,all}", "5000", "51000", "t" },
+    { "a head of 51,000 rows, 20 × 2,549", NULL, NULL, "0.003", "2549", "1", "1000000", "51",
+      "false", "true", "all", "true", "{all}", "5000", "", "f" },
+    /* ... at most half the rows the caller reads, not in the recycle bin. */
+    { "a head of half the readable rows", NULL, NULL, "0.003", "3000", "1", "102000", "51",
+      "false", "true", "all", "true", "{slice,all}", "5000", "51000", "t" },
+    { "a head of more than half", NULL, NULL, "0.003", "3000", "1", "101999", "51", "false",
+      "true", "all", "true", "{all}", "5000", "", "f" },
+    { "a head in the recycle bin", NULL, NULL, "0.003", "3000", "1", "1000000", "51", "true",
+      "true", "all", "true", "{all}", "5000", "", "f" },
+    /* Its end off the histogram only for the first page of a caller reading all. */
+    { "a head of a later page", NULL, NULL, "0.003", "3000", "1", "1000000", "51", "false",
+      "false", "all", "true", "{slice,all}", "5000", "51000", "f" },
+    { "a head of a team's rows", NULL, NULL, "0.003", "3000", "1", "1000000", "51", "false",
+      "true", "team", "false", "{slice,all}", "5000", "51000", "f" },
+    { "a common text", NULL, NULL, "0.03", "30000", "1", "1000000", "51", "false", "true", "all",
+      "true", "{walk,slice,all}", "5000", "5100", "t" },
+    /* The tuning settings (0 turns a way off). */
+    { "no walk", "rapport.search_walk_rows", "0", "0.03", "30000", "1", "1000000", "51", "false",
+      "true", "all", "true", "{slice,all}", "0", "5100", "t" },
+    { "no head", "rapport.search_slice_factor", "0", "0.03", "30000", "1", "1000000", "51",
+      "false", "true", "all", "true", "{walk,all}", "5000", "", "f" },
+    { "a head of twice the page", "rapport.search_slice_factor", "2", "0.03", "30000", "1",
+      "1000000", "51", "false", "true", "all", "true", "{walk,slice,all}", "5000", "3400", "t" },
+    { "no histogram", "rapport.search_slice_histogram", "off", "0.03", "30000", "1", "1000000",
+      "51", "false", "true", "all", "true", "{walk,slice,all}", "5000", "5100", "f" },
+    { "no few", "rapport.search_few_rows", "0", "0.0025", "2500", "1", "20000", "51", "false",
+      "true", "own", "true", "{all}", "5000", "", "f" },
+    { "few up to 2,500", "rapport.search_few_rows", "2500", "0.001", "1001", "2", "1000000",
+      "51", "false", "true", "all", "true", "{few}", "5000", "", "f" },
+  };
+
+  PQclear (db_exec ("BEGIN", 0, NULL));
+  /* The defaults, whatever the session holds. */
+  PQclear (db_exec ("SELECT set_config ('rapport.search_walk_rows', '', true), "
+                    "set_config ('rapport.search_few_rows', '', true), "
+                    "set_config ('rapport.search_slice_factor', '', true), "
+                    "set_config ('rapport.search_slice_histogram', '', true)", 0, NULL));
+  for (guint i = 0; i < G_N_ELEMENTS (cases); i++)
+    {
+      const WaysCase *c = &cases[i];
+      const char *params[] = { c->share, c->expected_rows, c->words, c->readable_rows, c->lim,
+                               c->deleted, c->first_page, c->scope, c->same_scope };
+      g_autoptr(PGresult) result = NULL;
+      g_autofree char *got = NULL;
+      g_autofree char *expected = NULL;
+
+      if (c->setting != NULL)
+        {
+          const char *setting[] = { c->setting, c->value };
+
+          PQclear (db_exec ("SELECT set_config ($1, $2, true)", 2, setting));
+        }
+      result = db_exec ("SELECT ways::text, walk_rows, coalesce (slice_rows::text, ''), "
+                        "slice_histogram FROM rapport_search_ways ($1::float8, $2::float8, "
+                        "$3::integer, $4::float8, $5::integer, $6::boolean, $7::boolean, $8, "
+                        "$9::boolean)", 9, params);
+      got = g_strdup_printf ("%s, walk %s, head %s, histogram %s", PQgetvalue (result, 0, 0),
+                             PQgetvalue (result, 0, 1), PQgetvalue (result, 0, 2),
+                             PQgetvalue (result, 0, 3));
+      expected = g_strdup_printf ("%s, walk %s, head %s, histogram %s", c->ways, c->walk_rows,
+                                  c->slice_rows, c->histogram);
+      check (g_str_equal (got, expected), "%s: %s, expected %s", c->what, got, expected);
+      if (c->setting != NULL)
+        {
+          const char *setting[] = { c->setting };
+
+          PQclear (db_exec ("SELECT set_config ($1, '', true)", 1, setting));
+        }
+    }
+  PQclear (db_exec ("COMMIT", 0, NULL));
+}
+
 /* A count reply: @count, and "capped" as expected. */
 static void
 expect_count (int         who,
@@ -4050,6 +4188,7 @@ main (int   argc,
   ADD ("sort-and-paging", test_sort_and_paging);
   ADD ("search-pages", test_search_pages);
   ADD ("search-slice", test_search_slice);
+  ADD ("search-ways", test_search_ways);
   ADD ("count-cap", test_count_cap);
   ADD ("industries", test_industries);
   ADD ("search-after-import", test_search_after_import);
