@@ -19,6 +19,9 @@
 #define MAX_PAGES_PER_FLUSH 4
 /* How long a flush waits for the view to settle after it asked for a row. */
 #define FLUSH_DELAY_MS 30
+/* The rows the list keeps loaded at most, by default: pages far from the screen go
+ * (bench/README.md, "Client scroll": ~5 KB of memory a row). */
+#define MAX_ROWS_HELD 5000
 
 /**
  * CrmCustomerList:
@@ -36,6 +39,11 @@
  * the server answers as a keyset page from the sort key at that row. Not from
  * get_item () nor from binding rows: GTK's list views bind about 200 rows
  * around what they show, and selections ask for items nobody sees.
+ *
+ * Memory stays bounded however far one scrolls: past #MAX_ROWS_HELD loaded rows, the
+ * loaded pages farthest from those on screen become placeholders again (loaded anew if
+ * shown again), except those with a row someone else holds (a bound row, a selected one,
+ * a customer opened from the list).
  *
  * The count is a start, not a promise: a page that ends at the model's end but
  * has a `next` cursor grows the model by a page (a count the server capped, or
@@ -86,6 +94,7 @@ struct _CrmCustomerList
   gboolean      deleted;       /* the recycle bin instead */
   guint         n_requests;    /* pages asked for, for tests */
   guint         count_cap;     /* for tests: counts above it read as it, as a server caps */
+  guint         max_rows_held; /* loaded rows kept at most (whole pages) */
   GCancellable *cancellable;   /* the pages and the count in flight */
   guint         restart_source;
   guint         refresh_source; /* a live refresh, soon */
@@ -290,6 +299,101 @@ store_rows (CrmCustomerList *self,
 static void fetch_page (CrmCustomerList *self,
                         guint            number);
 
+/* How far page @number is from the pages on screen (or from @loaded, when none is). */
+static guint
+page_distance (CrmCustomerList *self,
+               guint            number,
+               guint            loaded)
+{
+  guint distance = number > loaded ? number - loaded : loaded - number;
+
+  for (guint i = 0; i < self->shown->len; i++)
+    {
+      guint shown = g_array_index (self->shown, guint, i);
+
+      distance = MIN (distance, number > shown ? number - shown : shown - number);
+    }
+  return distance;
+}
+
+/* Whether a row of page @number is held by someone else than the list: a bound row of a
+ * view, a selected one (GtkMultiSelection keeps its selected items), an open record. */
+static gboolean
+page_is_held (CrmCustomerList *self,
+              guint            number)
+{
+  guint end = MIN ((guint64) (number + 1) * self->page_size, self->items->len);
+
+  for (guint i = number * self->page_size; i < end; i++)
+    {
+      GObject *item = g_ptr_array_index (self->items, i);
+
+      if (item != NULL && g_atomic_int_get ((gint *) &item->ref_count) > 1)
+        return TRUE;
+    }
+  return FALSE;
+}
+
+static int
+compare_distances (gconstpointer a,
+                   gconstpointer b)
+{
+  const guint *x = a;
+  const guint *y = b;
+
+  /* Farthest first. */
+  return x[1] < y[1] ? 1 : x[1] > y[1] ? -1 : 0;
+}
+
+/*
+ * Past the rows the list may hold, the loaded pages farthest from the screen become
+ * placeholders again, except the page just @loaded, those on screen and those held.
+ */
+static void
+drop_far_pages (CrmCustomerList *self,
+                guint            loaded)
+{
+  g_autoptr(GArray) candidates = NULL;
+  GHashTableIter iter;
+  gpointer key, value;
+
+  if (self->n_loaded <= self->max_rows_held)
+    return;
+  candidates = g_array_new (FALSE, FALSE, 2 * sizeof (guint));
+  g_hash_table_iter_init (&iter, self->pages);
+  while (g_hash_table_iter_next (&iter, &key, &value))
+    {
+      guint entry[2] = { GPOINTER_TO_UINT (key), 0 };
+
+      if (((Page *) value)->state != PAGE_LOADED || entry[0] == loaded)
+        continue;
+      entry[1] = page_distance (self, entry[0], loaded);
+      if (entry[1] > 0)
+        g_array_append_vals (candidates, entry, 1);
+    }
+  g_array_sort (candidates, compare_distances);
+  for (guint i = 0; i < candidates->len && self->n_loaded > self->max_rows_held; i++)
+    {
+      guint number = g_array_index (candidates, guint, 2 * i);
+      guint start = number * self->page_size;
+      guint end = MIN ((guint64) start + self->page_size, self->items->len);
+
+      if (page_is_held (self, number))
+        continue;
+      g_hash_table_remove (self->pages, GUINT_TO_POINTER (number));
+      for (guint j = start; j < end; j++)
+        if (g_ptr_array_index (self->items, j) != NULL)
+          {
+            g_clear_object ((CrmCustomer **) &g_ptr_array_index (self->items, j));
+            self->n_loaded--;
+          }
+      g_debug ("Dropped customers page %u (%u rows held)", number, self->n_loaded);
+      if (end > start)
+        g_list_model_items_changed (G_LIST_MODEL (self), start, end - start, end - start);
+    }
+  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_HAS_MORE]);
+}
+
 static void
 page_cb (GObject      *object,
          GAsyncResult *result,
@@ -350,6 +454,7 @@ page_cb (GObject      *object,
   else if (start + rows->len >= self->items->len)
     set_n_items (self, start + rows->len + self->page_size);
   store_rows (self, start, rows);
+  drop_far_pages (self, request->number);
 
   /* Stale already (a live refresh came meanwhile) and still on screen: again. */
   if (request->generation != self->generation)
@@ -796,6 +901,7 @@ crm_customer_list_init (CrmCustomerList *self)
   self->shown = g_array_new (FALSE, FALSE, sizeof (guint));
   self->filters = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, g_free);
   self->page_size = 100;
+  self->max_rows_held = MAX_ROWS_HELD;
   self->total = -1;
 }
 
@@ -1133,6 +1239,15 @@ guint
 _crm_customer_list_get_n_requests (CrmCustomerList *self)
 {
   return self->n_requests;
+}
+
+/* For tests: the list keeps at most @max_rows loaded rows (whole pages; the pages on
+ * screen and those with a row held elsewhere stay beyond it). */
+void
+_crm_customer_list_set_max_rows_held (CrmCustomerList *self,
+                                      guint            max_rows)
+{
+  self->max_rows_held = max_rows;
 }
 
 /* For tests: counts above @cap read as @cap (0: none), as a server that caps its

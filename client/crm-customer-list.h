@@ -43,6 +43,8 @@ gboolean         crm_customer_list_get_deleted    (CrmCustomerList *self);
 guint            _crm_customer_list_get_n_requests (CrmCustomerList *self);
 void             _crm_customer_list_set_count_cap (CrmCustomerList *self,
                                                    guint            cap);
+void             _crm_customer_list_set_max_rows_held (CrmCustomerList *self,
+                                                       guint            max_rows);
 void             crm_customer_list_reload         (CrmCustomerList *self);
 void             crm_customer_list_want_range     (CrmCustomerList *self,
                                                    guint            first,

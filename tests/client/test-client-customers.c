@@ -2736,6 +2736,55 @@ check_jump (Fixture    *fixture,
   screenshot (fixture, NULL, name);
 }
 
+/*
+ * However far one scrolls, the list holds a bounded number of rows: past it, the pages
+ * farthest from the screen become placeholders again (bench/README.md, "Client scroll":
+ * before, every page ever loaded stayed, ~5 KB a row), and come back when shown again.
+ */
+static void
+check_held_rows (Fixture *fixture)
+{
+  CrmCustomerList *list = customer_list (fixture);
+  GtkWidget *view = GTK_WIDGET (_crm_customers_page_get_column_view (customers_page (fixture)));
+  GtkAdjustment *adjustment = gtk_scrollable_get_vadjustment (GTK_SCROLLABLE (view));
+  const guint max_rows = 500;
+  g_autoptr(CrmCustomer) again = NULL;
+  g_autoptr(JsonNode) reply = NULL;
+  JsonArray *items;
+  guint requests;
+  guint status = 0;
+
+  _crm_customer_list_set_max_rows_held (list, max_rows);
+  /* Twelve places past the rows scrolled through above (the first 2,000 or so), each a
+   * page or two: pages load, and the farthest go. */
+  for (guint i = 0; i < 12; i++)
+    {
+      gtk_adjustment_set_value (adjustment, (gtk_adjustment_get_upper (adjustment)
+                                             - gtk_adjustment_get_page_size (adjustment))
+                                            * (0.25 + i * 0.06));
+      wait_until (fixture, NULL, shows_real_rows, "the rows of a scroll far away");
+      g_assert_cmpuint (crm_customer_list_get_n_loaded (list), <=, max_rows);
+    }
+  /* Rows scrolled through above were dropped (not the first: the view keeps its cursor's
+   * row bound); shown again, they load again, as the server has them. */
+  g_assert_null (crm_customer_list_peek (list, 1000));
+  requests = _crm_customer_list_get_n_requests (list);
+  gtk_adjustment_set_value (adjustment, gtk_adjustment_get_upper (adjustment) * 1000
+                                        / g_list_model_get_n_items (G_LIST_MODEL (list)));
+  wait_until (fixture, NULL, shows_real_rows, "rows scrolled through again");
+  g_assert_cmpuint (_crm_customer_list_get_n_requests (list), >, requests);
+  g_assert_cmpuint (crm_customer_list_get_n_loaded (list), <=, max_rows);
+  again = g_list_model_get_item (G_LIST_MODEL (list), 1000);
+  g_assert_false (crm_customer_is_placeholder (again));
+  reply = call (fixture, fixture->admin_token, "GET", "/api/v1/customers?limit=1&offset=1000",
+                NULL, NULL, &status);
+  g_assert_cmpuint (status, ==, 200);
+  items = json_object_get_array_member (json_node_get_object (reply), "items");
+  g_assert_cmpint (json_object_get_int_member (json_array_get_object_element (items, 0), "id"), ==,
+                   crm_customer_get_id (again));
+  _crm_customer_list_set_max_rows_held (list, G_MAXUINT);
+}
+
 /* 100,300 customers: the list holds only the pages scrolled through, each
  * asked for once, and scrolling keeps painting while pages arrive. */
 static void
@@ -2803,6 +2852,7 @@ check_scrolling (Fixture *fixture)
   /* And to the end of the counted rows: real rows there too. */
   check_jump (fixture, 1.0, _crm_customer_list_get_n_requests (list),
               crm_customer_list_get_n_loaded (list), "end");
+  check_held_rows (fixture);
   gtk_adjustment_set_value (adjustment, 0);
   g_array_unref (log.gaps);
 }
