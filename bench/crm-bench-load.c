@@ -12,6 +12,8 @@
 #include <json-glib/json-glib.h>
 #include <libsoup/soup.h>
 
+#include "crm-bench-stats.h"
+
 /*
  * rapport-bench-load: a closed-loop HTTPS load generator. It keeps --concurrency
  * connections, each with its own SoupSession (so its own keep-alive connection) and its
@@ -83,7 +85,7 @@ struct _Bench
   GRand           *rand;
   GTlsCertificate *pinned;
   GMainLoop       *loop;
-  GArray          *latencies_us;   /* gint64, one per completed request */
+  GArray          *latencies_ms;   /* double, one per completed request */
   gint64           started_us;
   gint64           deadline_us;
   gint64           finished_us;
@@ -159,7 +161,7 @@ send_and_read_cb (GObject      *object,
   Conn *conn = request->conn;
   Bench *bench = conn->bench;
   gint64 now = g_get_monotonic_time ();
-  gint64 latency = now - request->sent_us;
+  double latency_ms = (now - request->sent_us) / 1000.0;
   guint status;
 
   body = soup_session_send_and_read_finish (SOUP_SESSION (object), result, &error);
@@ -167,7 +169,7 @@ send_and_read_cb (GObject      *object,
   bench->n_requests++;
   bench->n_ops[request->op]++;
   bench->finished_us = now;
-  g_array_append_val (bench->latencies_us, latency);
+  g_array_append_val (bench->latencies_ms, latency_ms);
 
   status = body != NULL ? soup_message_get_status (request->message) : 0;
   if (body == NULL)
@@ -587,30 +589,6 @@ conn_new (Bench          *bench,
   return conn;
 }
 
-static int
-compare_gint64 (gconstpointer a,
-                gconstpointer b)
-{
-  gint64 x = *(const gint64 *) a;
-  gint64 y = *(const gint64 *) b;
-
-  return (x > y) - (x < y);
-}
-
-/* Nearest-rank percentile of sorted latencies, in milliseconds. */
-static double
-percentile_ms (GArray *sorted,
-               double  percent)
-{
-  gsize rank;
-
-  if (sorted->len == 0)
-    return 0.0;
-  rank = (gsize) ((percent / 100.0) * sorted->len + 0.999999);
-  rank = CLAMP (rank, 1, sorted->len);
-  return g_array_index (sorted, gint64, rank - 1) / 1000.0;
-}
-
 /* A JSON string: the URL and path come from the command line, so escape them. */
 static void
 append_json_string (GString    *out,
@@ -661,8 +639,8 @@ print_json (const Bench *bench,
                           bench->n_status_errors + bench->n_transport_errors,
                           bench->n_status_errors, bench->n_transport_errors, rate,
                           bench->n_conflicts, bench->authorizations->len, bench->think_ms,
-                          percentile_ms (sorted, 50), percentile_ms (sorted, 95),
-                          percentile_ms (sorted, 99), percentile_ms (sorted, 100));
+                          crm_bench_percentile (sorted, 50), crm_bench_percentile (sorted, 95),
+                          crm_bench_percentile (sorted, 99), crm_bench_percentile (sorted, 100));
   g_string_append (out, ",\"ops\":{");
   for (guint op = 0; op < N_OPS; op++)
     g_string_append_printf (out, "%s\"%s\":%" G_GUINT64_FORMAT, op > 0 ? "," : "", op_names[op],
@@ -683,8 +661,8 @@ print_text (const Bench *bench,
            bench->n_transport_errors);
   g_print ("requests/s: %.1f\n", rate);
   g_print ("latency ms: p50 %.3f  p95 %.3f  p99 %.3f  max %.3f\n",
-           percentile_ms (sorted, 50), percentile_ms (sorted, 95), percentile_ms (sorted, 99),
-           percentile_ms (sorted, 100));
+           crm_bench_percentile (sorted, 50), crm_bench_percentile (sorted, 95),
+           crm_bench_percentile (sorted, 99), crm_bench_percentile (sorted, 100));
 }
 
 /* The users' bearer tokens: signed in now, or read from --token-file. */
@@ -905,7 +883,7 @@ main (int   argc,
     }
 
   loop = g_main_loop_new (NULL, FALSE);
-  latencies = g_array_sized_new (FALSE, FALSE, sizeof (gint64), 1 << 16);
+  latencies = g_array_sized_new (FALSE, FALSE, sizeof (double), 1 << 16);
   bench.conns = conns;
   bench.authorizations = authorizations;
   bench.uris = uris;
@@ -913,7 +891,7 @@ main (int   argc,
   bench.rand = rand;
   bench.pinned = pinned;
   bench.loop = loop;
-  bench.latencies_us = latencies;
+  bench.latencies_ms = latencies;
   bench.expect_status = (guint) expect_status;
   bench.think_ms = think_ms;
 
@@ -977,7 +955,7 @@ main (int   argc,
 
   elapsed_s = (bench.finished_us - bench.started_us) / (double) G_USEC_PER_SEC;
   rate = elapsed_s > 0 ? bench.n_requests / elapsed_s : 0.0;
-  g_array_sort (latencies, compare_gint64);
+  crm_bench_sort_doubles (latencies);
   if (json)
     print_json (&bench, (guint) concurrency, elapsed_s, rate, latencies);
   else

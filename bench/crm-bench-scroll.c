@@ -11,6 +11,7 @@
 #include <glib/gi18n.h>
 
 #include "crm-application.h"
+#include "crm-bench-stats.h"
 #include "crm-customer-list.h"
 #include "crm-customers-page.h"
 #include "crm-sign-in-page.h"
@@ -348,29 +349,6 @@ list_idle (Bench *bench)
   return !_crm_customers_page_is_searching (bench->page);
 }
 
-static int
-compare_doubles (gconstpointer a,
-                 gconstpointer b)
-{
-  double x = *(const double *) a;
-  double y = *(const double *) b;
-
-  return x < y ? -1 : x > y;
-}
-
-/* Nearest rank. */
-static double
-percentile (GArray *sorted,
-            double  p)
-{
-  guint rank;
-
-  if (sorted->len == 0)
-    return 0;
-  rank = (guint) (p / 100.0 * sorted->len + 0.999999);
-  return g_array_index (sorted, double, CLAMP (rank, 1, sorted->len) - 1);
-}
-
 static void
 run_case (Bench            *bench,
           const ScrollCase *scroll_case)
@@ -422,7 +400,7 @@ run_case (Bench            *bench,
   wait_for (bench, list_idle, "the last pages");
   requests = _crm_customer_list_get_n_requests (list) - requests;
 
-  g_array_sort (bench->intervals, compare_doubles);
+  crm_bench_sort_doubles (bench->intervals);
   for (guint i = 0; i < bench->intervals->len; i++)
     if (g_array_index (bench->intervals, double, i) > 33.0)
       {
@@ -463,13 +441,13 @@ run_case (Bench            *bench,
   json_builder_add_double_value (builder, bench->intervals->len > 0
                                           ? cpu / bench->intervals->len : 0);
   json_builder_set_member_name (builder, "frame_p50_ms");
-  json_builder_add_double_value (builder, percentile (bench->intervals, 50));
+  json_builder_add_double_value (builder, crm_bench_percentile (bench->intervals, 50));
   json_builder_set_member_name (builder, "frame_p95_ms");
-  json_builder_add_double_value (builder, percentile (bench->intervals, 95));
+  json_builder_add_double_value (builder, crm_bench_percentile (bench->intervals, 95));
   json_builder_set_member_name (builder, "frame_p99_ms");
-  json_builder_add_double_value (builder, percentile (bench->intervals, 99));
+  json_builder_add_double_value (builder, crm_bench_percentile (bench->intervals, 99));
   json_builder_set_member_name (builder, "frame_max_ms");
-  json_builder_add_double_value (builder, percentile (bench->intervals, 100));
+  json_builder_add_double_value (builder, crm_bench_percentile (bench->intervals, 100));
   json_builder_set_member_name (builder, "frames_over_33ms");
   json_builder_add_int_value (builder, n_over_33);
   json_builder_set_member_name (builder, "ms_in_frames_over_33ms");
