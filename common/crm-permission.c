@@ -326,6 +326,28 @@ crm_permissions_get_field_access (const CrmPermissions *self,
   return is_protected ? CRM_FIELD_ACCESS_NONE : CRM_FIELD_ACCESS_WRITE;
 }
 
+/**
+ * crm_permissions_get_effective_field_access:
+ * @is_protected: whether an admin marked the field protected (`/field-policies`)
+ *
+ * The access the role's users have to one field, as the server enforces it and the
+ * client shows it: who may change the field policies themselves (the `fields` update
+ * scope `all`: administrators) is not held back by protection; everyone else as
+ * crm_permissions_get_field_access ().
+ */
+CrmFieldAccess
+crm_permissions_get_effective_field_access (const CrmPermissions *self,
+                                            CrmObject             object,
+                                            const char           *field,
+                                            gboolean              is_protected)
+{
+  g_return_val_if_fail (self != NULL, CRM_FIELD_ACCESS_NONE);
+
+  if (crm_permissions_get_scope (self, CRM_OBJECT_FIELDS, CRM_ACTION_UPDATE) == CRM_SCOPE_ALL)
+    is_protected = FALSE;
+  return crm_permissions_get_field_access (self, object, field, is_protected);
+}
+
 void
 crm_permissions_set_field_access (CrmPermissions *self,
                                   CrmObject       object,

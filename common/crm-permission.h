@@ -118,6 +118,10 @@ CrmFieldAccess  crm_permissions_get_field_access (const CrmPermissions *self,
                                                   CrmObject             object,
                                                   const char           *field,
                                                   gboolean              is_protected);
+CrmFieldAccess  crm_permissions_get_effective_field_access (const CrmPermissions *self,
+                                                            CrmObject             object,
+                                                            const char           *field,
+                                                            gboolean              is_protected);
 void            crm_permissions_set_field_access (CrmPermissions       *self,
                                                   CrmObject             object,
                                                   const char           *field,

@@ -260,6 +260,8 @@ session_reply_new (CrmCall    *call,
   json_builder_add_value (builder, crm_session_principal_to_json (principal));
   json_builder_set_member_name (builder, "permissions");
   json_builder_add_value (builder, crm_permissions_to_json (principal->permissions));
+  json_builder_set_member_name (builder, "protected_fields");
+  json_builder_add_value (builder, crm_principal_protected_fields_to_json (principal));
   json_builder_set_member_name (builder, "mfa_enrollment_required");
   json_builder_add_boolean_value (builder, principal->require_mfa && !principal->mfa_enabled);
   json_builder_end_object (builder);

@@ -263,11 +263,8 @@ role_rules_get_field_access (const CrmRoleRules *rules,
   gboolean is_protected
     = (role_rules_get_field_flags (rules, object, field) & CRM_FIELD_PROTECTED) != 0;
 
-  /* Who may unprotect a field anyway (fields.update all: admins) is not held back by it. */
-  if (crm_permissions_get_scope (rules->permissions, CRM_OBJECT_FIELDS,
-                                 CRM_ACTION_UPDATE) == CRM_SCOPE_ALL)
-    is_protected = FALSE;
-  return crm_permissions_get_field_access (rules->permissions, object, field, is_protected);
+  return crm_permissions_get_effective_field_access (rules->permissions, object, field,
+                                                     is_protected);
 }
 
 /* Whether a custom value named in @table (field → anything) is hidden from the role. */
@@ -1153,6 +1150,55 @@ crm_call_in_scope (CrmCall  *self,
                    gint64    owner_id)
 {
   return crm_principal_in_scope (&self->principal, scope, owner_id);
+}
+
+/* For g_ptr_array_sort () of strings. */
+static int
+compare_names (gconstpointer a,
+               gconstpointer b)
+{
+  return strcmp (*(const char * const *) a, *(const char * const *) b);
+}
+
+/**
+ * crm_principal_protected_fields_to_json:
+ *
+ * The fields an admin marked protected, per object, as the session reply gives them to
+ * the client (`{"customers": ["credit_terms", "owner_id"]}`, names sorted), so that it
+ * decides each field's access as the server does
+ * (crm_permissions_get_effective_field_access ()).
+ *
+ * Returns: (transfer full): a JSON object
+ */
+JsonNode *
+crm_principal_protected_fields_to_json (const CrmPrincipal *principal)
+{
+  g_autoptr(JsonBuilder) builder = json_builder_new ();
+
+  json_builder_begin_object (builder);
+  for (guint o = 0; principal->rules != NULL && o < CRM_N_OBJECTS; o++)
+    {
+      g_autoptr(GPtrArray) names = g_ptr_array_new ();
+      GHashTableIter iter;
+      gpointer field, flags;
+
+      if (principal->rules->field_flags[o] == NULL)
+        continue;
+      g_hash_table_iter_init (&iter, principal->rules->field_flags[o]);
+      while (g_hash_table_iter_next (&iter, &field, &flags))
+        if ((GPOINTER_TO_INT (flags) & CRM_FIELD_PROTECTED) != 0)
+          g_ptr_array_add (names, field);
+      if (names->len == 0)
+        continue;
+      g_ptr_array_sort (names, compare_names);
+      json_builder_set_member_name (builder, crm_object_to_string (o));
+      json_builder_begin_array (builder);
+      for (guint i = 0; i < names->len; i++)
+        json_builder_add_string_value (builder, g_ptr_array_index (names, i));
+      json_builder_end_array (builder);
+    }
+  json_builder_end_object (builder);
+  return json_builder_get_root (builder);
 }
 
 /**

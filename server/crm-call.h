@@ -148,6 +148,7 @@ CrmReadNeeds        crm_call_get_read_needs   (CrmCall        *self,
 gboolean            crm_call_in_scope         (CrmCall        *self,
                                                CrmScope        scope,
                                                gint64          owner_id);
+JsonNode           *crm_principal_protected_fields_to_json (const CrmPrincipal *principal);
 gboolean            crm_principal_in_scope    (const CrmPrincipal *principal,
                                                CrmScope        scope,
                                                gint64          owner_id);

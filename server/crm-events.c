@@ -127,6 +127,9 @@ may_see (Subscriber *subscriber,
 
   if (g_str_equal (type, "notification"))
     return member_id (event, "user_id") == subscriber->principal.user_id;
+  /* Roles or field policies changed: everyone reads their session again. */
+  if (g_str_equal (type, "rules"))
+    return TRUE;
   if (g_str_equal (type, "customers"))
     scope = subscriber->customers_read;
   else if (g_str_equal (type, "contacts"))

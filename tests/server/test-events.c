@@ -335,6 +335,25 @@ test_assignment (void)
                                                   "title"), ==, "转交测试有限公司");
 }
 
+/* An admin's change to the field policies reaches every subscriber as a "rules" event, so
+ * that clients read their session (and the protected fields) again. */
+static void
+test_rules_changed (void)
+{
+  g_autoptr(Subscriber) rep_1 = NULL;
+  g_autoptr(JsonNode) put = NULL;
+  g_autoptr(JsonNode) back = NULL;
+
+  ensure_users ();
+  rep_1 = subscribe (server_b, users[REP_1].token);
+  g_assert_nonnull (rep_1->socket);
+  put = call (server_a, ADMIN, "PUT", CRM_API_BASE "/field-policies/customers/website",
+              "{\"protected\":true,\"sensitive\":false}", 0, 204);
+  g_assert_nonnull (wait_event (rep_1, "rules", "update", 0));
+  back = call (server_a, ADMIN, "PUT", CRM_API_BASE "/field-policies/customers/website",
+               "{\"protected\":false,\"sensitive\":false}", 0, 204);
+}
+
 /* The scheduler's update reminders (server B runs it every second) reach their owner. */
 static void
 test_reminder (void)
@@ -438,6 +457,7 @@ main (int   argc,
   g_test_add_func ("/crm/events/cross-instance", test_cross_instance);
   g_test_add_func ("/crm/events/assignment", test_assignment);
   g_test_add_func ("/crm/events/reminder", test_reminder);
+  g_test_add_func ("/crm/events/rules-changed", test_rules_changed);
   g_test_add_func ("/crm/events/refused", test_refused);
   g_test_add_func ("/crm/events/sign-out-closes", test_sign_out_closes);
 

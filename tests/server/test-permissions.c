@@ -1546,6 +1546,69 @@ put_field_policy (const char *field,
   expect_status (reply, status, 204);
 }
 
+/* Whether the session reply of @who lists @field of customers as protected. */
+static gboolean
+session_protects (int         who,
+                  const char *field)
+{
+  guint status;
+  g_autoptr(JsonNode) session = call (who, "GET", NULL, 0, &status, "/session");
+  JsonNode *fields;
+  JsonArray *names;
+
+  expect_status (session, status, 200);
+  fields = json_at (session, "protected_fields");
+  g_assert_nonnull (fields);
+  g_assert_true (JSON_NODE_HOLDS_OBJECT (fields));
+  if (!json_object_has_member (json_node_get_object (fields), "customers"))
+    return FALSE;
+  names = json_object_get_array_member (json_node_get_object (fields), "customers");
+  for (guint i = 0; i < json_array_get_length (names); i++)
+    if (g_strcmp0 (json_array_get_string_element (names, i), field) == 0)
+      return TRUE;
+  return FALSE;
+}
+
+/*
+ * Every signed-in user learns which fields are protected (the session reply), so that the
+ * client decides each field's access as the server does: a rep, whose role is granted
+ * none of them, sees the protected list change with the admin's next PUT, and the server
+ * refuses what the list and the role's field access say the rep may not write.
+ */
+static void
+test_session_protected_fields (void)
+{
+  g_autoptr(JsonNode) refused = NULL;
+  g_autoptr(JsonNode) allowed = NULL;
+  gint64 customer;
+  guint status;
+
+  ensure_world ();
+  customer = users[REP_A].customer;
+  for (int who = 0; who < N_USERS; who++)
+    {
+      check (session_protects (who, "credit_terms"),
+             "%s: the session does not list credit_terms as protected", users[who].username);
+      check (session_protects (who, "owner_id"),
+             "%s: the session does not list owner_id as protected", users[who].username);
+      check (!session_protects (who, "notes"),
+             "%s: the session lists notes as protected", users[who].username);
+    }
+
+  put_field_policy ("source", "{\"protected\":true,\"sensitive\":false}");
+  g_assert_true (session_protects (REP_A, "source"));
+  refused = call (REP_A, "PATCH", "{\"source\":\"referral\"}", version_of ("customers", customer),
+                  &status, "/customers/%" G_GINT64_FORMAT, customer);
+  expect_status (refused, status, 403);
+  g_assert_nonnull (crm_test_json_get_string (refused, "error.fields.source"));
+
+  put_field_policy ("source", "{\"protected\":false,\"sensitive\":false}");
+  g_assert_false (session_protects (REP_A, "source"));
+  allowed = call (REP_A, "PATCH", "{\"source\":\"referral\"}", version_of ("customers", customer),
+                  &status, "/customers/%" G_GINT64_FORMAT, customer);
+  expect_status (allowed, status, 200);
+}
+
 /*
  * The server keeps what it derives from a role's permissions and the field policies
  * between requests: a change by an admin shows on the caller's very next request, on
@@ -2262,6 +2325,7 @@ main (int   argc,
   g_test_add_func ("/crm/permissions/matrix-through-the-api", test_matrix_through_api);
   g_test_add_func ("/crm/permissions/field-restrictions", test_field_restrictions);
   g_test_add_func ("/crm/permissions/role-change-next-request", test_role_change_next_request);
+  g_test_add_func ("/crm/permissions/session-protected-fields", test_session_protected_fields);
   g_test_add_func ("/crm/permissions/narrow-role", test_narrow_role);
   g_test_add_func ("/crm/permissions/rls-second-wall", test_rls_second_wall);
   g_test_add_func ("/crm/permissions/unauthenticated", test_unauthenticated);
