@@ -57,10 +57,38 @@ get_object_member (JsonObject *object,
   return json_node_get_object (member);
 }
 
+/* The session's "protected_fields" ({"customers": ["owner_id", …]}) into @set, as
+ * "OBJECT.FIELD"; objects this client does not know are left out. */
+static void
+read_protected_fields (GHashTable *set,
+                       JsonObject *fields)
+{
+  g_autoptr(GList) objects = fields != NULL ? json_object_get_members (fields) : NULL;
+
+  for (GList *l = objects; l != NULL; l = l->next)
+    {
+      CrmObject object;
+      JsonArray *names;
+
+      if (!crm_object_from_string (l->data, &object)
+          || crm_json_get_type (fields, l->data) != CRM_JSON_ARRAY)
+        continue;
+      names = json_object_get_array_member (fields, l->data);
+      for (guint i = 0; i < json_array_get_length (names); i++)
+        {
+          JsonNode *name = json_array_get_element (names, i);
+
+          if (JSON_NODE_HOLDS_VALUE (name) && json_node_get_value_type (name) == G_TYPE_STRING)
+            g_hash_table_add (set, g_strconcat (l->data, ".", json_node_get_string (name),
+                                                NULL));
+        }
+    }
+}
+
 /**
  * crm_account_from_json:
  * @node: a session reply: `{"token"?, "user": {…}, "permissions": {…},
- *   "mfa_enrollment_required"}`
+ *   "protected_fields": {"customers": ["owner_id", …]}, "mfa_enrollment_required"}`
  * @error: return location for a #GError
  *
  * Errors are %CRM_API_ERROR_MALFORMED when a required member is missing.
@@ -130,7 +158,39 @@ crm_account_from_json (JsonNode  *node,
       return NULL;
     }
 
+  self->protected_fields = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
+  read_protected_fields (self->protected_fields, get_object_member (object, "protected_fields"));
   return g_steal_pointer (&self);
+}
+
+/**
+ * crm_account_get_field_access:
+ * @self: (nullable): who is signed in; %NULL: not known, every field is written
+ * @object: what the field belongs to
+ * @field: the field's API name (`owner_id`, or `custom_KEY` for a custom field)
+ *
+ * What the signed-in user may do with one field, decided as the server decides it, from
+ * the role's field access and the fields an admin marked protected: every screen that
+ * shows or edits a field asks here, so none offers an edit the server would refuse.
+ *
+ * Returns: none (not shown), read (shown, not editable) or write
+ */
+CrmFieldAccess
+crm_account_get_field_access (const CrmAccount *self,
+                              CrmObject         object,
+                              const char       *field)
+{
+  g_autofree char *key = NULL;
+
+  g_return_val_if_fail (object < CRM_N_OBJECTS, CRM_FIELD_ACCESS_NONE);
+  g_return_val_if_fail (field != NULL, CRM_FIELD_ACCESS_NONE);
+
+  if (self == NULL || self->permissions == NULL)
+    return CRM_FIELD_ACCESS_WRITE;
+  key = g_strconcat (crm_object_to_string (object), ".", field, NULL);
+  return crm_permissions_get_effective_field_access (
+    self->permissions, object, field,
+    self->protected_fields != NULL && g_hash_table_contains (self->protected_fields, key));
 }
 
 /**
@@ -157,6 +217,16 @@ crm_account_copy (const CrmAccount *self)
   copy->mfa_enabled = self->mfa_enabled;
   copy->mfa_enrollment_required = self->mfa_enrollment_required;
   copy->permissions = self->permissions != NULL ? crm_permissions_copy (self->permissions) : NULL;
+  copy->protected_fields = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
+  if (self->protected_fields != NULL)
+    {
+      GHashTableIter iter;
+      gpointer key;
+
+      g_hash_table_iter_init (&iter, self->protected_fields);
+      while (g_hash_table_iter_next (&iter, &key, NULL))
+        g_hash_table_add (copy->protected_fields, g_strdup (key));
+    }
   return copy;
 }
 
@@ -173,5 +243,6 @@ crm_account_free (CrmAccount *self)
   g_free (self->display_name);
   g_free (self->role_name);
   g_clear_pointer (&self->permissions, crm_permissions_free);
+  g_clear_pointer (&self->protected_fields, g_hash_table_unref);
   g_free (self);
 }

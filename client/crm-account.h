@@ -20,6 +20,8 @@ G_BEGIN_DECLS
  * @mfa_enrollment_required: the role requires two-factor sign-in and the user has
  *   not set it up: the server allows only enrollment and sign-out
  * @permissions: what the user's role may do
+ * @protected_fields: the fields an admin marked protected, as "OBJECT.FIELD" (a set);
+ *   read their access with crm_account_get_field_access ()
  *
  * Who is signed in: the answer of `POST` and `GET /api/v1/session`.
  */
@@ -35,12 +37,16 @@ typedef struct
   gboolean        mfa_enabled;
   gboolean        mfa_enrollment_required;
   CrmPermissions *permissions;
+  GHashTable     *protected_fields;
 } CrmAccount;
 
 CrmAccount *crm_account_from_json (JsonNode          *node,
                                    GError           **error);
 CrmAccount *crm_account_copy      (const CrmAccount  *self);
 void        crm_account_free      (CrmAccount        *self);
+CrmFieldAccess crm_account_get_field_access (const CrmAccount *self,
+                                             CrmObject         object,
+                                             const char       *field);
 const char *crm_role_get_display_name (const char    *builtin,
                                        const char    *name);
 

@@ -259,17 +259,35 @@ crm_custom_field_row_set_editable (GtkWidget *row,
 {
   CustomField *field = get_field (row);
 
+  crm_field_row_set_editable (row, field->control, editable);
+  if (editable && field->type == CRM_FIELD_TYPE_DATE)
+    gtk_widget_set_tooltip_text (row, _("Year-month-day, such as 2026-12-01"));
+}
+
+/**
+ * crm_field_row_set_editable:
+ * @row: the row of a field, standard or custom
+ * @control: (nullable): the widget of @row that holds the value (a switch), if not @row
+ * @editable: %FALSE for a field the user's role may read but not write
+ *   (crm_account_get_field_access ())
+ *
+ * Shows a field's value editable, or read-only with a tooltip that says why; text that
+ * is not editable can still be selected and copied.
+ */
+void
+crm_field_row_set_editable (GtkWidget *row,
+                            GtkWidget *control,
+                            gboolean   editable)
+{
   if (GTK_IS_EDITABLE (row))
     gtk_editable_set_editable (GTK_EDITABLE (row), editable);
-  else if (field->control != NULL)
-    gtk_widget_set_sensitive (field->control, editable);
+  else if (control != NULL)
+    gtk_widget_set_sensitive (control, editable);
   else
     gtk_widget_set_sensitive (row, editable);
-  gtk_widget_set_tooltip_text (row, editable ? (field->type == CRM_FIELD_TYPE_DATE
-                                                ? _("Year-month-day, such as 2026-12-01")
-                                                : NULL)
-                                    /* Translators: on a custom field the user's role may
-                                     * read but not change */
+  gtk_widget_set_tooltip_text (row, editable ? NULL
+                                    /* Translators: on a field the user's role may read but
+                                     * not change */
                                     : _("Your role may read this field but not change it"));
 }
 

@@ -14,6 +14,9 @@ void        crm_custom_field_row_set_value   (GtkWidget  *row,
                                               JsonNode   *value);
 JsonNode   *crm_custom_field_row_dup_value   (GtkWidget  *row);
 const char *crm_custom_field_row_get_problem (GtkWidget  *row);
+void        crm_field_row_set_editable        (GtkWidget *row,
+                                               GtkWidget *control,
+                                               gboolean   editable);
 void        crm_custom_field_row_set_editable (GtkWidget *row,
                                                gboolean   editable);
 gboolean    crm_custom_field_row_values_differ (GtkWidget *row,

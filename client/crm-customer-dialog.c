@@ -43,6 +43,7 @@ struct _CrmCustomerDialog
   GPtrArray           *custom_fields;   /* their rows (crm_custom_field_row_new ()) */
 
   CrmApiClient        *api_client;
+  CrmAccount          *account;         /* who is signed in: the fields they may write */
   GCancellable        *fields_cancellable;
   GCancellable        *check_cancellable;
   GCancellable        *create_cancellable;
@@ -237,6 +238,16 @@ row_changed_cb (CrmCustomerDialog *self,
   self->check_source = g_timeout_add (CHECK_DELAY_MS, check_timeout_cb, self);
 }
 
+/* Whether the signed-in user may give the new customer its @field
+ * (crm_account_get_field_access ()): the dialog offers no other field. */
+static gboolean
+may_write (CrmCustomerDialog *self,
+           const char        *field)
+{
+  return crm_account_get_field_access (self->account, CRM_OBJECT_CUSTOMERS, field)
+         == CRM_FIELD_ACCESS_WRITE;
+}
+
 /* Rows for the custom fields the server requires on create (the others wait for the
  * customer's page): without them a required field makes every create fail. */
 static void
@@ -246,10 +257,16 @@ add_required_fields (CrmCustomerDialog *self,
   for (guint i = 0; i < json_array_get_length (definitions); i++)
     {
       JsonObject *definition = json_array_get_object_element (definitions, i);
+      g_autofree char *field = NULL;
       GtkWidget *row;
 
       if (definition == NULL
-          || !json_object_get_boolean_member_with_default (definition, "required", FALSE)
+          || !json_object_get_boolean_member_with_default (definition, "required", FALSE))
+        continue;
+      field = g_strconcat ("custom_",
+                           json_object_get_string_member_with_default (definition, "key", ""),
+                           NULL);
+      if (!may_write (self, field)
           || (row = crm_custom_field_row_new (definition, NULL, NULL)) == NULL)
         continue;
       if (self->custom_group == NULL)
@@ -355,15 +372,27 @@ add_string (JsonBuilder *builder,
   json_builder_add_string_value (builder, value);
 }
 
+/* @field's text when the dialog offers it, if any (a field it does not offer is not sent). */
+static void
+add_row_text (CrmCustomerDialog *self,
+              JsonBuilder       *builder,
+              const char        *field,
+              AdwEntryRow       *row)
+{
+  g_autofree char *text = NULL;
+
+  if (!gtk_widget_get_visible (GTK_WIDGET (row)))
+    return;
+  text = stripped (row);
+  add_string (builder, field, text);
+}
+
 static void
 create_button_clicked_cb (CrmCustomerDialog *self)
 {
   g_autoptr(JsonBuilder) builder = json_builder_new ();
   g_autoptr(JsonNode) body = NULL;
   g_autofree char *name = stripped (self->name_row);
-  g_autofree char *mobile = stripped (self->mobile_row);
-  g_autofree char *phone = stripped (self->phone_row);
-  g_autofree char *email = stripped (self->email_row);
   guint kind = adw_combo_row_get_selected (self->kind_row);
 
   if (*name == '\0' || self->create_cancellable != NULL)
@@ -371,11 +400,12 @@ create_button_clicked_cb (CrmCustomerDialog *self)
   clear_field_errors (self);
   json_builder_begin_object (builder);
   add_string (builder, "name", name);
-  if (kind < crm_choices_count (crm_customer_kinds))
+  if (kind < crm_choices_count (crm_customer_kinds)
+      && gtk_widget_get_visible (GTK_WIDGET (self->kind_row)))
     add_string (builder, "kind", crm_customer_kinds[kind].value);
-  add_string (builder, "mobile", mobile);
-  add_string (builder, "phone", phone);
-  add_string (builder, "email", email);
+  add_row_text (self, builder, "mobile", self->mobile_row);
+  add_row_text (self, builder, "phone", self->phone_row);
+  add_row_text (self, builder, "email", self->email_row);
   if (self->custom_fields->len > 0)
     {
       json_builder_set_member_name (builder, "custom");
@@ -413,6 +443,7 @@ crm_customer_dialog_dispose (GObject *object)
   g_cancellable_cancel (self->fields_cancellable);
   g_clear_object (&self->fields_cancellable);
   g_clear_pointer (&self->custom_fields, g_ptr_array_unref);
+  g_clear_pointer (&self->account, crm_account_free);
   g_cancellable_cancel (self->check_cancellable);
   g_clear_object (&self->check_cancellable);
   g_cancellable_cancel (self->create_cancellable);
@@ -493,12 +524,15 @@ crm_customer_dialog_init (CrmCustomerDialog *self)
  * crm_customer_dialog_new:
  * @parent: the window the dialog belongs to
  * @api_client: the client to create the customer through
+ * @account: (nullable): who is signed in: the dialog offers only the fields they may
+ *   write; %NULL offers every field
  *
  * Returns: (transfer none): a new dialog, not shown yet
  */
 CrmCustomerDialog *
-crm_customer_dialog_new (GtkWindow    *parent,
-                         CrmApiClient *api_client)
+crm_customer_dialog_new (GtkWindow        *parent,
+                         CrmApiClient     *api_client,
+                         const CrmAccount *account)
 {
   CrmCustomerDialog *self;
 
@@ -506,6 +540,11 @@ crm_customer_dialog_new (GtkWindow    *parent,
 
   self = g_object_new (CRM_TYPE_CUSTOMER_DIALOG, "transient-for", parent, NULL);
   self->api_client = g_object_ref (api_client);
+  self->account = account != NULL ? crm_account_copy (account) : NULL;
+  gtk_widget_set_visible (GTK_WIDGET (self->kind_row), may_write (self, "kind"));
+  gtk_widget_set_visible (GTK_WIDGET (self->mobile_row), may_write (self, "mobile"));
+  gtk_widget_set_visible (GTK_WIDGET (self->phone_row), may_write (self, "phone"));
+  gtk_widget_set_visible (GTK_WIDGET (self->email_row), may_write (self, "email"));
   self->fields_cancellable = g_cancellable_new ();
   crm_api_client_call_async (api_client, SOUP_METHOD_GET, CRM_API_BASE "/fields",
                              "object=customers&limit=500", NULL, 0, self->fields_cancellable,

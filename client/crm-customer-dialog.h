@@ -3,6 +3,7 @@
 
 #include <adwaita.h>
 
+#include "crm-account.h"
 #include "crm-api-client.h"
 #include "crm-customer.h"
 
@@ -12,8 +13,9 @@ G_BEGIN_DECLS
 
 G_DECLARE_FINAL_TYPE (CrmCustomerDialog, crm_customer_dialog, CRM, CUSTOMER_DIALOG, AdwWindow)
 
-CrmCustomerDialog *crm_customer_dialog_new (GtkWindow    *parent,
-                                            CrmApiClient *api_client);
+CrmCustomerDialog *crm_customer_dialog_new (GtkWindow        *parent,
+                                            CrmApiClient     *api_client,
+                                            const CrmAccount *account);
 
 /* For tests: the entry rows ("name", "mobile", "phone", "email"), the duplicates
  * listed, the "N more" line, and whether a duplicate check is pending. */

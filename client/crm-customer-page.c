@@ -89,7 +89,7 @@ struct _CrmCustomerPage
   GHashTable          *tags;            /* not owned: id → JsonObject */
   GHashTable          *users;           /* id → display name */
   GHashTable          *assignees;       /* id → display name: the owners to choose from */
-  CrmPermissions      *permissions;     /* of who is signed in; NULL: all */
+  CrmAccount          *account;         /* who is signed in; NULL: all is allowed */
   gint64               user_id;         /* who is signed in, 0 if unknown */
   JsonArray           *contacts;        /* as last loaded */
   AdwMessageDialog    *dialog;          /* a contact, follow-up, merge or delete dialog */
@@ -219,7 +219,8 @@ can (CrmCustomerPage *self,
      CrmObject        object,
      CrmAction        action)
 {
-  return self->permissions == NULL || crm_permissions_can (self->permissions, object, action);
+  return self->account == NULL || self->account->permissions == NULL
+         || crm_permissions_can (self->account->permissions, object, action);
 }
 
 static Field *
@@ -435,7 +436,8 @@ fill_owner_row (CrmCustomerPage *self)
 static gboolean
 can_assign (CrmCustomerPage *self)
 {
-  return self->permissions == NULL || crm_owners_can_assign (self->permissions);
+  return self->account == NULL || self->account->permissions == NULL
+         || crm_owners_can_assign (self->account);
 }
 
 /* --- values ---------------------------------------------------------------- */
@@ -916,6 +918,7 @@ set_busy (CrmCustomerPage *self)
     GtkWidget  *button;
     CrmObject   object;
     CrmAction   verb;
+    const char *field;    /* a field of the customer the action writes, or NULL */
   } actions[] = {
     { "customer.follow-up", GTK_WIDGET (self->follow_up_button), CRM_OBJECT_ACTIVITIES,
       CRM_ACTION_CREATE },
@@ -927,8 +930,8 @@ set_busy (CrmCustomerPage *self)
     { "customer.make-primary", NULL, CRM_OBJECT_CONTACTS, CRM_ACTION_UPDATE },
     { "customer.delete-contact", NULL, CRM_OBJECT_CONTACTS, CRM_ACTION_DELETE },
     { "customer.add-tag", GTK_WIDGET (self->add_tag_button), CRM_OBJECT_CUSTOMERS,
-      CRM_ACTION_UPDATE },
-    { "customer.remove-tag", NULL, CRM_OBJECT_CUSTOMERS, CRM_ACTION_UPDATE },
+      CRM_ACTION_UPDATE, "tags" },
+    { "customer.remove-tag", NULL, CRM_OBJECT_CUSTOMERS, CRM_ACTION_UPDATE, "tags" },
     /* A merge deletes the merged record. */
     { "customer.merge", NULL, CRM_OBJECT_CUSTOMERS, CRM_ACTION_DELETE },
   };
@@ -937,7 +940,11 @@ set_busy (CrmCustomerPage *self)
                                            || self->n_pending > 0);
   for (guint i = 0; i < G_N_ELEMENTS (actions); i++)
     {
-      gboolean allowed = can (self, actions[i].object, actions[i].verb);
+      gboolean allowed = can (self, actions[i].object, actions[i].verb)
+                         && (actions[i].field == NULL
+                             || crm_account_get_field_access (self->account, CRM_OBJECT_CUSTOMERS,
+                                                              actions[i].field)
+                                == CRM_FIELD_ACCESS_WRITE);
 
       gtk_widget_action_set_enabled (GTK_WIDGET (self), actions[i].action, ready && allowed);
       if (actions[i].button != NULL)
@@ -948,8 +955,9 @@ set_busy (CrmCustomerPage *self)
   gtk_widget_set_visible (find_field (self, "owner_id")->row, can_assign (self));
 }
 
-/* A custom field the role may not read is not shown (the server leaves its value out);
- * one it may read but not write is shown, not editable. */
+/* As the server decides (crm_account_get_field_access ()): a field the role may not read
+ * is not shown (the server leaves its value out); one it may read but not write is shown,
+ * not editable. The owner is shown to who may give the customer away (set_busy ()). */
 static void
 apply_field_access (CrmCustomerPage *self)
 {
@@ -957,16 +965,19 @@ apply_field_access (CrmCustomerPage *self)
     {
       Field *field = g_ptr_array_index (self->fields, i);
       g_autofree char *name = NULL;
-      CrmFieldAccess access = CRM_FIELD_ACCESS_WRITE;
+      CrmFieldAccess access;
 
-      if (field->kind != EDITOR_CUSTOM)
+      if (field->kind == EDITOR_OWNER)
         continue;
-      name = g_strconcat ("custom_", field->key, NULL);
-      if (self->permissions != NULL)
-        access = crm_permissions_get_field_access (self->permissions, CRM_OBJECT_CUSTOMERS,
-                                                   name, FALSE);
+      name = field->kind == EDITOR_CUSTOM ? g_strconcat ("custom_", field->key, NULL)
+                                          : g_strdup (field->name);
+      access = crm_account_get_field_access (self->account, CRM_OBJECT_CUSTOMERS, name);
       gtk_widget_set_visible (field->row, access != CRM_FIELD_ACCESS_NONE);
-      crm_custom_field_row_set_editable (field->row, access == CRM_FIELD_ACCESS_WRITE);
+      if (field->kind == EDITOR_CUSTOM)
+        crm_custom_field_row_set_editable (field->row, access == CRM_FIELD_ACCESS_WRITE);
+      else
+        crm_field_row_set_editable (field->row, field->control,
+                                    access == CRM_FIELD_ACCESS_WRITE);
     }
 }
 
@@ -2326,6 +2337,7 @@ open_contact_dialog (CrmCustomerPage *self,
       g_object_set_data_full (G_OBJECT (dialog), "crm-version",
                               g_memdup2 (&version, sizeof version), g_free);
     }
+  crm_form_dialog_apply_field_access (dialog, self->account, CRM_OBJECT_CONTACTS);
   crm_form_dialog_show_errors (dialog, messages);
   present_dialog (self, dialog, G_CALLBACK (contact_response_cb));
 }
@@ -2894,7 +2906,7 @@ crm_customer_page_dispose (GObject *object)
   g_clear_pointer (&self->contacts, json_array_unref);
   g_clear_pointer (&self->users, g_hash_table_unref);
   g_clear_pointer (&self->assignees, g_hash_table_unref);
-  g_clear_pointer (&self->permissions, crm_permissions_free);
+  g_clear_pointer (&self->account, crm_account_free);
   g_clear_pointer (&self->timeline_next, g_free);
   g_clear_object (&self->api_client);
   g_clear_object (&self->customer);
@@ -3273,9 +3285,9 @@ crm_customer_page_set_account (CrmCustomerPage  *self,
 {
   g_return_if_fail (CRM_IS_CUSTOMER_PAGE (self));
 
-  g_clear_pointer (&self->permissions, crm_permissions_free);
-  if (account != NULL && account->permissions != NULL)
-    self->permissions = crm_permissions_copy (account->permissions);
+  g_clear_pointer (&self->account, crm_account_free);
+  if (account != NULL)
+    self->account = crm_account_copy (account);
   self->user_id = account != NULL ? account->user_id : 0;
   fill_owner_row (self);
   apply_field_access (self);

@@ -898,7 +898,7 @@ static const char *
 choice_value (GtkDropDown     *drop_down,
               const CrmChoice *choices)
 {
-  guint selected = gtk_drop_down_get_selected (drop_down);
+  guint selected = drop_down != NULL ? gtk_drop_down_get_selected (drop_down) : 0;
 
   if (selected == 0 || selected == GTK_INVALID_LIST_POSITION)
     return NULL;
@@ -1418,6 +1418,15 @@ build_views_popover (CrmCustomersPage *self)
 
 /* --- batch edit ---------------------------------------------------------- */
 
+/* Whether the signed-in user may write the customers' @field. */
+static gboolean
+may_write (CrmCustomersPage *self,
+           const char       *field)
+{
+  return crm_account_get_field_access (self->account, CRM_OBJECT_CUSTOMERS, field)
+         == CRM_FIELD_ACCESS_WRITE;
+}
+
 static void
 dialog_destroyed_cb (CrmCustomersPage *self,
                      GtkWidget        *dialog)
@@ -1515,7 +1524,7 @@ static gint64
 tag_choice (CrmCustomersPage *self,
             GtkDropDown      *drop_down)
 {
-  guint selected = gtk_drop_down_get_selected (drop_down);
+  guint selected = drop_down != NULL ? gtk_drop_down_get_selected (drop_down) : 0;
 
   if (selected == 0 || selected == GTK_INVALID_LIST_POSITION || selected > self->tag_ids->len)
     return 0;
@@ -1531,6 +1540,8 @@ batch_industry (CrmCustomersPage *self)
 {
   g_autofree char *typed = NULL;
 
+  if (self->batch_industry == NULL)
+    return NULL;
   if (gtk_drop_down_get_selected (self->batch_industry) != BATCH_INDUSTRY_NEW)
     return g_strdup (crm_value_drop_down_get_value (self->batch_industry));
   typed = g_strstrip (g_strdup (gtk_editable_get_text (GTK_EDITABLE (self->batch_new_industry))));
@@ -1690,10 +1701,10 @@ batch_edit_action_cb (GtkWidget  *widget,
 {
   CrmCustomersPage *self = CRM_CUSTOMERS_PAGE (widget);
   g_autoptr(GtkBitset) selected = NULL;
-  g_autoptr(GtkStringList) potentials = gtk_string_list_new (NULL);
   g_autofree char *heading = NULL;
   GtkWidget *dialog;
   GtkWidget *grid;
+  int row = 0;
   guint64 n;
 
   selected = gtk_selection_model_get_selection (GTK_SELECTION_MODEL (self->selection));
@@ -1709,32 +1720,56 @@ batch_edit_action_cb (GtkWidget  *widget,
   gtk_grid_set_row_spacing (GTK_GRID (grid), 6);
   gtk_grid_set_column_spacing (GTK_GRID (grid), 12);
 
-  {
-    const char *labels[N_BATCH_INDUSTRY_FIXED + 1] = {
-      [BATCH_INDUSTRY_KEEP] = _("No change"), [BATCH_INDUSTRY_NEW] = _("New Industry…"),
-    };
-
-    /* The industries of the list's filter, and one typed in when it is new. */
-    self->batch_industry = crm_value_drop_down_new (labels, NULL);
-    gtk_drop_down_set_enable_search (self->batch_industry, TRUE);
-    load_industries (self, self->batch_industry);
-    self->batch_new_industry = GTK_ENTRY (gtk_entry_new ());
-    gtk_entry_set_placeholder_text (self->batch_new_industry, _("The new industry"));
-    gtk_accessible_update_property (GTK_ACCESSIBLE (self->batch_new_industry),
-                                    GTK_ACCESSIBLE_PROPERTY_LABEL, _("New industry"), -1);
-    gtk_widget_set_visible (GTK_WIDGET (self->batch_new_industry), FALSE);
-    g_signal_connect_object (self->batch_industry, "notify::selected",
-                             G_CALLBACK (batch_industry_selected_cb), self, G_CONNECT_SWAPPED);
-  }
-  gtk_string_list_append (potentials, _("No change"));
-  for (guint i = 0; crm_customer_potentials[i].value != NULL; i++)
-    gtk_string_list_append (potentials, _(crm_customer_potentials[i].label));
-  self->batch_potential = GTK_DROP_DOWN (gtk_drop_down_new (
-    G_LIST_MODEL (g_steal_pointer (&potentials)), NULL));
-  self->batch_add_tag = new_tag_drop_down (self, _("None"));
-  self->batch_remove_tag = new_tag_drop_down (self, _("None"));
+  /* Only the fields the user may write (crm_account_get_field_access ()): the server
+   * refuses the others. */
+  self->batch_industry = NULL;
+  self->batch_new_industry = NULL;
+  self->batch_potential = NULL;
+  self->batch_add_tag = NULL;
+  self->batch_remove_tag = NULL;
   self->batch_owner = NULL;
-  if (crm_owners_can_assign (self->account != NULL ? self->account->permissions : NULL))
+  if (may_write (self, "industry"))
+    {
+      const char *labels[N_BATCH_INDUSTRY_FIXED + 1] = {
+        [BATCH_INDUSTRY_KEEP] = _("No change"), [BATCH_INDUSTRY_NEW] = _("New Industry…"),
+      };
+
+      /* The industries of the list's filter, and one typed in when it is new. */
+      self->batch_industry = crm_value_drop_down_new (labels, NULL);
+      gtk_drop_down_set_enable_search (self->batch_industry, TRUE);
+      load_industries (self, self->batch_industry);
+      self->batch_new_industry = GTK_ENTRY (gtk_entry_new ());
+      gtk_entry_set_placeholder_text (self->batch_new_industry, _("The new industry"));
+      gtk_accessible_update_property (GTK_ACCESSIBLE (self->batch_new_industry),
+                                      GTK_ACCESSIBLE_PROPERTY_LABEL, _("New industry"), -1);
+      gtk_widget_set_visible (GTK_WIDGET (self->batch_new_industry), FALSE);
+      g_signal_connect_object (self->batch_industry, "notify::selected",
+                               G_CALLBACK (batch_industry_selected_cb), self, G_CONNECT_SWAPPED);
+      g_signal_connect_object (self->batch_new_industry, "changed",
+                               G_CALLBACK (batch_choice_changed_cb), self, G_CONNECT_SWAPPED);
+      attach_filter (GTK_GRID (grid), row++, _("Industry"), GTK_WIDGET (self->batch_industry));
+      gtk_grid_attach (GTK_GRID (grid), GTK_WIDGET (self->batch_new_industry), 1, row++, 1, 1);
+    }
+  if (may_write (self, "potential"))
+    {
+      g_autoptr(GtkStringList) potentials = gtk_string_list_new (NULL);
+
+      gtk_string_list_append (potentials, _("No change"));
+      for (guint i = 0; crm_customer_potentials[i].value != NULL; i++)
+        gtk_string_list_append (potentials, _(crm_customer_potentials[i].label));
+      self->batch_potential = GTK_DROP_DOWN (gtk_drop_down_new (
+        G_LIST_MODEL (g_steal_pointer (&potentials)), NULL));
+      attach_filter (GTK_GRID (grid), row++, _("Potential"), GTK_WIDGET (self->batch_potential));
+    }
+  if (may_write (self, "tags"))
+    {
+      self->batch_add_tag = new_tag_drop_down (self, _("None"));
+      self->batch_remove_tag = new_tag_drop_down (self, _("None"));
+      attach_filter (GTK_GRID (grid), row++, _("Add tag"), GTK_WIDGET (self->batch_add_tag));
+      attach_filter (GTK_GRID (grid), row++, _("Remove tag"),
+                     GTK_WIDGET (self->batch_remove_tag));
+    }
+  if (crm_owners_can_assign (self->account))
     {
       g_autoptr(GtkStringList) owners = gtk_string_list_new (NULL);
 
@@ -1745,14 +1780,8 @@ batch_edit_action_cb (GtkWidget  *widget,
                        self->account != NULL ? self->account->user_id : 0);
       self->batch_owner = GTK_DROP_DOWN (gtk_drop_down_new (
         G_LIST_MODEL (g_steal_pointer (&owners)), NULL));
+      attach_filter (GTK_GRID (grid), row++, _("Owner"), GTK_WIDGET (self->batch_owner));
     }
-  attach_filter (GTK_GRID (grid), 0, _("Industry"), GTK_WIDGET (self->batch_industry));
-  gtk_grid_attach (GTK_GRID (grid), GTK_WIDGET (self->batch_new_industry), 1, 1, 1, 1);
-  attach_filter (GTK_GRID (grid), 2, _("Potential"), GTK_WIDGET (self->batch_potential));
-  attach_filter (GTK_GRID (grid), 3, _("Add tag"), GTK_WIDGET (self->batch_add_tag));
-  attach_filter (GTK_GRID (grid), 4, _("Remove tag"), GTK_WIDGET (self->batch_remove_tag));
-  if (self->batch_owner != NULL)
-    attach_filter (GTK_GRID (grid), 5, _("Owner"), GTK_WIDGET (self->batch_owner));
   adw_message_dialog_set_extra_child (ADW_MESSAGE_DIALOG (dialog), grid);
   adw_message_dialog_add_responses (ADW_MESSAGE_DIALOG (dialog),
                                     "cancel", _("_Cancel"),
@@ -1773,8 +1802,6 @@ batch_edit_action_cb (GtkWidget  *widget,
       if (choices[i] != NULL)
         g_signal_connect_object (choices[i], "notify::selected",
                                  G_CALLBACK (batch_choice_changed_cb), self, G_CONNECT_SWAPPED);
-    g_signal_connect_object (self->batch_new_industry, "changed",
-                             G_CALLBACK (batch_choice_changed_cb), self, G_CONNECT_SWAPPED);
   }
   batch_choice_changed_cb (self);
   present_dialog (self, GTK_WINDOW (dialog));
@@ -1812,7 +1839,8 @@ new_action_cb (GtkWidget  *widget,
   CrmCustomersPage *self = CRM_CUSTOMERS_PAGE (widget);
   CrmCustomerDialog *dialog;
 
-  dialog = crm_customer_dialog_new (GTK_WINDOW (gtk_widget_get_root (widget)), self->api_client);
+  dialog = crm_customer_dialog_new (GTK_WINDOW (gtk_widget_get_root (widget)), self->api_client,
+                                    self->account);
   g_signal_connect_object (dialog, "created", G_CALLBACK (customer_dialog_created_cb), self,
                            G_CONNECT_SWAPPED);
   g_signal_connect_object (dialog, "open-customer",
@@ -2365,6 +2393,29 @@ crm_customers_page_start (CrmCustomersPage *self,
 }
 
 /**
+ * crm_customers_page_set_account:
+ * @self: a #CrmCustomersPage
+ * @account: who is signed in, as the server now tells (their role or the protected
+ *   fields changed)
+ *
+ * Offers from now on what @account may do, on the list and the customer's page.
+ */
+void
+crm_customers_page_set_account (CrmCustomersPage *self,
+                                const CrmAccount *account)
+{
+  g_return_if_fail (CRM_IS_CUSTOMERS_PAGE (self));
+  g_return_if_fail (account != NULL);
+
+  if (self->account == NULL)
+    return;
+  g_clear_pointer (&self->account, crm_account_free);
+  self->account = crm_account_copy (account);
+  crm_customer_page_set_account (self->customer_page, self->account);
+  update_actions (self);
+}
+
+/**
  * crm_customers_page_stop:
  * @self: a #CrmCustomersPage
  *
@@ -2539,6 +2590,12 @@ _crm_customers_page_get_batch_widget (CrmCustomersPage *self,
     return GTK_WIDGET (self->batch_new_industry);
   if (g_str_equal (key, "owner"))
     return GTK_WIDGET (self->batch_owner);
+  if (g_str_equal (key, "potential"))
+    return GTK_WIDGET (self->batch_potential);
+  if (g_str_equal (key, "add-tag"))
+    return GTK_WIDGET (self->batch_add_tag);
+  if (g_str_equal (key, "remove-tag"))
+    return GTK_WIDGET (self->batch_remove_tag);
   return NULL;
 }
 

@@ -19,6 +19,8 @@ void             crm_customers_page_start         (CrmCustomersPage *self,
                                                    GSettings        *settings,
                                                    const CrmAccount *account);
 void             crm_customers_page_stop          (CrmCustomersPage *self);
+void             crm_customers_page_set_account   (CrmCustomersPage *self,
+                                                   const CrmAccount *account);
 CrmCustomerList *crm_customers_page_get_list      (CrmCustomersPage *self);
 void             crm_customers_page_open_customer (CrmCustomersPage *self,
                                                    gint64            id);

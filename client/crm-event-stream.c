@@ -12,7 +12,8 @@
  * #CrmApiClient: while the client holds a token, a WebSocket is open through the
  * client's session; when it drops it is opened again after 1, 2, 4 … 30 seconds.
  * Each event is emitted as #CrmEventStream::event with its type as the detail
- * (`event::customers`, `event::contacts`, `event::notification`); after a
+ * (`event::customers`, `event::contacts`, `event::notification`, `event::rules` when
+ * an admin changed a role or the field policies); after a
  * reconnection, and when the server says it lost events, a `resync` event tells
  * the views to reload what they show.
  *

@@ -5,6 +5,7 @@
 
 #include <glib/gi18n.h>
 
+#include "crm-account.h"
 #include "crm-custom-field-row.h"
 #include "crm-form-dialog.h"
 
@@ -27,6 +28,7 @@ typedef struct
   GtkLabel        *message;
   const CrmChoice *choices;
   gboolean         custom;    /* a custom field's row (crm_custom_field_row_new ()) */
+  gboolean         kept;      /* not written: hidden or read-only (the role's access) */
 } FormRow;
 
 static void
@@ -195,6 +197,8 @@ crm_form_dialog_dup_values (AdwMessageDialog *dialog)
     {
       FormRow *row = g_ptr_array_index (rows, i);
 
+      if (row->kept)
+        continue;
       if (row->custom)
         {
           if (custom == NULL)
@@ -298,6 +302,39 @@ crm_form_dialog_add_custom_field (AdwMessageDialog *dialog,
            adw_preferences_row_get_title (ADW_PREFERENCES_ROW (row)), row)->custom = TRUE;
   check_custom_fields (dialog);
   return row;
+}
+
+/**
+ * crm_form_dialog_apply_field_access:
+ * @account: (nullable): who is signed in
+ * @object: what the form's fields belong to
+ *
+ * Hides the rows of the fields the user may not read and shows those they may read but
+ * not write read-only (crm_account_get_field_access ()); neither is in the values.
+ */
+void
+crm_form_dialog_apply_field_access (AdwMessageDialog *dialog,
+                                    const CrmAccount *account,
+                                    CrmObject         object)
+{
+  GPtrArray *rows = get_rows (dialog);
+
+  for (guint i = 0; i < rows->len; i++)
+    {
+      FormRow *row = g_ptr_array_index (rows, i);
+      g_autofree char *field = row->custom
+                               ? g_strconcat ("custom_",
+                                              crm_custom_field_row_get_key (row->row), NULL)
+                               : g_strdup (row->name);
+      CrmFieldAccess access = crm_account_get_field_access (account, object, field);
+
+      row->kept = access != CRM_FIELD_ACCESS_WRITE;
+      gtk_widget_set_visible (row->row, access != CRM_FIELD_ACCESS_NONE);
+      if (row->custom)
+        crm_custom_field_row_set_editable (row->row, access == CRM_FIELD_ACCESS_WRITE);
+      else
+        crm_field_row_set_editable (row->row, row->control, access == CRM_FIELD_ACCESS_WRITE);
+    }
 }
 
 /* Each field's message beside its row; NULL clears them (a custom field keeps what the

@@ -4,6 +4,7 @@
 #include <adwaita.h>
 #include <json-glib/json-glib.h>
 
+#include "crm-account.h"
 #include "crm-customer-fields.h"
 
 G_BEGIN_DECLS
@@ -31,6 +32,9 @@ GtkWidget        *crm_form_dialog_add_custom_field (AdwMessageDialog *dialog,
 GtkWidget        *crm_form_dialog_get_row     (AdwMessageDialog *dialog,
                                                const char       *name);
 JsonNode         *crm_form_dialog_dup_values  (AdwMessageDialog *dialog);
+void              crm_form_dialog_apply_field_access (AdwMessageDialog *dialog,
+                                                      const CrmAccount *account,
+                                                      CrmObject         object);
 void              crm_form_dialog_show_errors (AdwMessageDialog *dialog,
                                                JsonObject       *fields);
 

@@ -14,35 +14,31 @@
  * its own first items ("Anyone", "No change"), then one item per id of an array.
  */
 
-/* Whether the role may write the owner field (protected: admins, those who may change
- * field rules, write it unless restricted). */
+/* Whether the user may write the owner field (crm_account_get_field_access ()). */
 static gboolean
-may_write_owner (const CrmPermissions *permissions)
+may_write_owner (const CrmAccount *account)
 {
-  gboolean admin = crm_permissions_get_scope (permissions, CRM_OBJECT_FIELDS,
-                                              CRM_ACTION_UPDATE) == CRM_SCOPE_ALL;
-
-  return crm_permissions_get_field_access (permissions, CRM_OBJECT_CUSTOMERS, "owner_id",
-                                           !admin) == CRM_FIELD_ACCESS_WRITE;
+  return crm_account_get_field_access (account, CRM_OBJECT_CUSTOMERS, "owner_id")
+         == CRM_FIELD_ACCESS_WRITE;
 }
 
 /**
  * crm_owners_can_assign:
- * @permissions: (nullable): what the signed-in user's role may do
+ * @account: (nullable): who is signed in
  *
  * Whether the signed-in user may give customers to others, as the server decides: a role
  * that updates customers and has the customers' assign scope, or may write their owner
- * (a protected field, which admins — those who may change field rules — write).
+ * (a field protected by default, which admins — those who may change field rules — write).
  */
 gboolean
-crm_owners_can_assign (const CrmPermissions *permissions)
+crm_owners_can_assign (const CrmAccount *account)
 {
-  if (permissions == NULL
-      || !crm_permissions_can (permissions, CRM_OBJECT_CUSTOMERS, CRM_ACTION_UPDATE))
+  if (account == NULL || account->permissions == NULL
+      || !crm_permissions_can (account->permissions, CRM_OBJECT_CUSTOMERS, CRM_ACTION_UPDATE))
     return FALSE;
-  return crm_permissions_get_scope (permissions, CRM_OBJECT_CUSTOMERS,
+  return crm_permissions_get_scope (account->permissions, CRM_OBJECT_CUSTOMERS,
                                     CRM_ACTION_ASSIGN) != CRM_SCOPE_NONE
-         || may_write_owner (permissions);
+         || may_write_owner (account);
 }
 
 /* Whether @scope covers a user in @team_id, for @account (as the server's scopes read). */
@@ -83,12 +79,12 @@ crm_owners_may_assign_to (const CrmAccount *account,
 {
   const CrmPermissions *permissions = account != NULL ? account->permissions : NULL;
 
-  if (!crm_owners_can_assign (permissions))
+  if (!crm_owners_can_assign (account))
     return FALSE;
   if (scope_covers (account, crm_permissions_get_scope (permissions, CRM_OBJECT_CUSTOMERS,
                                                         CRM_ACTION_ASSIGN), user_id, team_id))
     return TRUE;
-  return may_write_owner (permissions)
+  return may_write_owner (account)
          && scope_covers (account, crm_permissions_get_scope (permissions, CRM_OBJECT_CUSTOMERS,
                                                               CRM_ACTION_UPDATE),
                           user_id, team_id);

@@ -8,7 +8,7 @@
 
 G_BEGIN_DECLS
 
-gboolean crm_owners_can_assign (const CrmPermissions *permissions);
+gboolean crm_owners_can_assign (const CrmAccount     *account);
 gboolean crm_owners_may_assign_to (const CrmAccount *account,
                                    gint64            user_id,
                                    gint64            team_id);

@@ -10,6 +10,7 @@
 #include "crm-certificate-changed-page.h"
 #include "crm-customers-page.h"
 #include "crm-error.h"
+#include "crm-event-stream.h"
 #include "crm-global-search.h"
 #include "crm-mfa-dialog.h"
 #include "crm-notifications-button.h"
@@ -117,6 +118,7 @@ struct _CrmWindow
   CrmAccount           *account;          /* who is signed in, or NULL */
   GtkWindow            *mfa_dialog;       /* two-factor sign-in being set up, or NULL */
   GCancellable         *session_cancellable; /* restoring a stored session */
+  GCancellable         *account_cancellable; /* reading the session again (rules changed) */
 };
 
 G_DEFINE_ENUM_TYPE (CrmConnectionState, crm_connection_state,
@@ -451,6 +453,8 @@ stop_session_check (CrmWindow *self)
 {
   g_cancellable_cancel (self->session_cancellable);
   g_clear_object (&self->session_cancellable);
+  g_cancellable_cancel (self->account_cancellable);
+  g_clear_object (&self->account_cancellable);
 }
 
 static void
@@ -1295,6 +1299,49 @@ crm_window_unmap (GtkWidget *widget)
 }
 
 static void
+account_refreshed_cb (GObject      *object,
+                      GAsyncResult *result,
+                      gpointer      user_data)
+{
+  g_autoptr(CrmWindow) self = user_data;
+  g_autoptr(CrmAccount) account = NULL;
+  g_autoptr(GError) error = NULL;
+
+  account = crm_api_client_get_session_finish (CRM_API_CLIENT (object), result, &error);
+  if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+    return;
+  g_clear_object (&self->account_cancellable);
+  if (account == NULL)
+    {
+      /* A session that ended shows itself on the next call (the client's "unauthorized"). */
+      g_debug ("Reading the session again failed: %s", error->message);
+      return;
+    }
+  /* Signed out, or in as someone else, meanwhile. */
+  if (self->account == NULL || g_strcmp0 (self->account->token, account->token) != 0
+      || self->account->mfa_enrollment_required || account->mfa_enrollment_required)
+    return;
+  g_clear_pointer (&self->account, crm_account_free);
+  self->account = g_steal_pointer (&account);
+  crm_customers_page_set_account (self->customers_page, self->account);
+}
+
+/* An admin changed a role or the field policies (or events were lost): the session again,
+ * so that the pages offer what the server now allows (the protected fields). */
+static void
+stream_rules_cb (CrmWindow *self)
+{
+  if (self->account == NULL || self->account->mfa_enrollment_required)
+    return;
+  /* Only the newest answer counts: an older one may arrive last. */
+  g_cancellable_cancel (self->account_cancellable);
+  g_clear_object (&self->account_cancellable);
+  self->account_cancellable = g_cancellable_new ();
+  crm_api_client_get_session_async (self->api_client, self->account_cancellable,
+                                    account_refreshed_cb, g_object_ref (self));
+}
+
+static void
 crm_window_constructed (GObject *object)
 {
   CrmWindow *self = CRM_WINDOW (object);
@@ -1310,6 +1357,12 @@ crm_window_constructed (GObject *object)
       g_signal_connect_swapped (self->api_client, "unauthorized",
                                 G_CALLBACK (api_client_unauthorized_cb), self);
       crm_sign_in_page_set_api_client (self->sign_in_page, self->api_client);
+      g_signal_connect_object (crm_event_stream_get_for_client (self->api_client),
+                               "event::rules", G_CALLBACK (stream_rules_cb), self,
+                               G_CONNECT_SWAPPED);
+      g_signal_connect_object (crm_event_stream_get_for_client (self->api_client),
+                               "event::resync", G_CALLBACK (stream_rules_cb), self,
+                               G_CONNECT_SWAPPED);
     }
   load_window_state (self);
   update_view (self);

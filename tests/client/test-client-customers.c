@@ -2522,6 +2522,196 @@ check_batch (Fixture *fixture)
   }
 }
 
+/* The sales rep role: its id, version and permissions (GET /roles/{id}). */
+static JsonNode *
+get_rep_role (Fixture *fixture,
+              gint64  *id)
+{
+  g_autoptr(JsonNode) roles = NULL;
+  JsonArray *items;
+  guint status = 0;
+
+  roles = call (fixture, fixture->admin_token, "GET", "/api/v1/roles?limit=500", NULL, NULL,
+                &status);
+  g_assert_cmpuint (status, ==, 200);
+  items = json_object_get_array_member (json_node_get_object (roles), "items");
+  *id = 0;
+  for (guint i = 0; i < json_array_get_length (items); i++)
+    {
+      JsonObject *role = json_array_get_object_element (items, i);
+
+      if (g_strcmp0 (json_object_get_string_member_with_default (role, "builtin", NULL),
+                     "sales_rep") == 0)
+        *id = json_object_get_int_member (role, "id");
+    }
+  g_assert_cmpint (*id, >, 0);
+  {
+    g_autofree char *path = g_strdup_printf ("/api/v1/roles/%" G_GINT64_FORMAT, *id);
+    JsonNode *role = call (fixture, fixture->admin_token, "GET", path, NULL, NULL, &status);
+
+    g_assert_cmpuint (status, ==, 200);
+    return role;
+  }
+}
+
+/* Gives the sales rep role @permissions (a JSON object), as an admin would. */
+static void
+put_rep_permissions (Fixture  *fixture,
+                     JsonNode *permissions)
+{
+  gint64 id;
+  g_autoptr(JsonNode) role = get_rep_role (fixture, &id);
+  g_autoptr(JsonNode) body = json_node_new (JSON_NODE_OBJECT);
+  g_autoptr(JsonNode) reply = NULL;
+  g_autofree char *path = g_strdup_printf ("/api/v1/roles/%" G_GINT64_FORMAT, id);
+  g_autofree char *version = g_strdup_printf ("%" G_GINT64_FORMAT,
+                                              crm_test_json_get_int (role, "version"));
+  g_autofree char *text = NULL;
+  guint status = 0;
+
+  json_node_take_object (body, json_object_new ());
+  json_object_set_member (json_node_get_object (body), "permissions",
+                          json_node_copy (permissions));
+  text = json_to_string (body, FALSE);
+  reply = call (fixture, fixture->admin_token, "PATCH", path, text, version, &status);
+  g_assert_cmpuint (status, ==, 200);
+}
+
+static void
+put_field_policy (Fixture    *fixture,
+                  const char *field,
+                  gboolean    is_protected)
+{
+  g_autofree char *path = g_strdup_printf ("/api/v1/field-policies/customers/%s", field);
+  g_autoptr(JsonNode) reply = NULL;
+  guint status = 0;
+
+  reply = call (fixture, fixture->admin_token, "PUT", path,
+                is_protected ? "{\"protected\":true,\"sensitive\":false}"
+                             : "{\"protected\":false,\"sensitive\":false}", NULL, &status);
+  g_assert_cmpuint (status, ==, 204);
+}
+
+/* The customer page shows what the rep's role now allows: potential read-only, industry
+ * and phone not at all, notes as before. */
+static gboolean
+shows_protected (Fixture *fixture)
+{
+  CrmCustomerPage *page = customer_page (fixture);
+
+  return customer_loaded (fixture)
+         && gtk_widget_get_visible (_crm_customer_page_get_row (page, "potential"))
+         && !gtk_widget_get_sensitive (_crm_customer_page_get_row (page, "potential"))
+         && !gtk_widget_get_visible (_crm_customer_page_get_row (page, "industry"))
+         && !gtk_widget_get_visible (_crm_customer_page_get_row (page, "phone"));
+}
+
+static gboolean
+shows_unprotected (Fixture *fixture)
+{
+  CrmCustomerPage *page = customer_page (fixture);
+
+  return customer_loaded (fixture)
+         && gtk_widget_get_sensitive (_crm_customer_page_get_row (page, "potential"))
+         && gtk_widget_get_visible (_crm_customer_page_get_row (page, "industry"))
+         && gtk_widget_get_visible (_crm_customer_page_get_row (page, "phone"));
+}
+
+/*
+ * An admin protects industry, potential and phone while the rep is signed in, granting
+ * the rep's role only read access to potential. The client hears it (a "rules" event),
+ * reads its session again and, from the protected fields it now carries, offers no edit
+ * the server would refuse: the customer's page shows potential read-only and neither
+ * industry nor phone; batch edit offers neither industry nor potential; the new-customer
+ * dialog has no phone. Unprotected again, all comes back.
+ */
+static void
+check_protected_fields (Fixture *fixture)
+{
+  g_autoptr(CrmCustomer) first = g_list_model_get_item (G_LIST_MODEL (customer_list (fixture)), 0);
+  CrmCustomerPage *page = customer_page (fixture);
+  g_autoptr(JsonNode) original = NULL;
+  g_autoptr(JsonNode) granted = NULL;
+  AdwMessageDialog *batch;
+  CrmCustomerDialog *dialog;
+  GtkWidget *potential;
+  JsonObject *fields;
+  gint64 role_id;
+
+  {
+    g_autoptr(JsonNode) role = get_rep_role (fixture, &role_id);
+
+    original = json_node_copy (json_object_get_member (json_node_get_object (role),
+                                                       "permissions"));
+  }
+  {
+    /* A deep copy: json_node_copy () shares the object. */
+    g_autofree char *text = json_to_string (original, FALSE);
+
+    granted = json_from_string (text, NULL);
+  }
+  if (!json_object_has_member (json_node_get_object (granted), "fields"))
+    json_object_set_object_member (json_node_get_object (granted), "fields", json_object_new ());
+  fields = json_object_get_object_member (json_node_get_object (granted), "fields");
+  if (!json_object_has_member (fields, "customers"))
+    json_object_set_object_member (fields, "customers", json_object_new ());
+  json_object_set_string_member (json_object_get_object_member (fields, "customers"),
+                                 "potential", "read");
+  put_rep_permissions (fixture, granted);
+  put_field_policy (fixture, "industry", TRUE);
+  put_field_policy (fixture, "potential", TRUE);
+  put_field_policy (fixture, "phone", TRUE);
+
+  crm_customers_page_open_customer (customers_page (fixture), crm_customer_get_id (first));
+  wait_until (fixture, NULL, shows_protected, "the protected fields on the customer's page");
+  potential = _crm_customer_page_get_row (page, "potential");
+  g_assert_cmpstr (gtk_widget_get_tooltip_text (potential), ==,
+                   _("Your role may read this field but not change it"));
+  g_assert_true (gtk_editable_get_editable (GTK_EDITABLE (_crm_customer_page_get_row (page,
+                                                                                      "notes"))));
+  g_assert_true (gtk_widget_get_sensitive (_crm_customer_page_get_row (page, "kind")));
+  screenshot_scrolled_to (fixture, potential, 200, "protected-customer");
+  g_signal_emit_by_name (template_child (page, CRM_TYPE_CUSTOMER_PAGE, "back_button"), "clicked");
+  wait_until (fixture, NULL, list_settled, "the list");
+
+  batch = open_batch (fixture);
+  g_assert_null (_crm_customers_page_get_batch_widget (customers_page (fixture), "industry"));
+  g_assert_null (_crm_customers_page_get_batch_widget (customers_page (fixture), "new-industry"));
+  g_assert_null (_crm_customers_page_get_batch_widget (customers_page (fixture), "potential"));
+  g_assert_nonnull (_crm_customers_page_get_batch_widget (customers_page (fixture), "add-tag"));
+  wait_until (fixture, GTK_WIDGET (batch), always, "the batch dialog shown");
+  screenshot (fixture, GTK_WIDGET (batch), "protected-batch");
+  gtk_window_close (GTK_WINDOW (batch));
+  wait_until (fixture, NULL, batch_done, "the batch dialog closed");
+
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (customers_page (fixture)),
+                                             "customers.new", NULL));
+  dialog = CRM_CUSTOMER_DIALOG (_crm_customers_page_get_dialog (customers_page (fixture)));
+  g_assert_nonnull (dialog);
+  g_assert_false (gtk_widget_get_visible (GTK_WIDGET (_crm_customer_dialog_get_row (dialog,
+                                                                                    "phone"))));
+  g_assert_true (gtk_widget_get_visible (GTK_WIDGET (_crm_customer_dialog_get_row (dialog,
+                                                                                   "mobile"))));
+  wait_until (fixture, GTK_WIDGET (dialog), always, "the new-customer dialog shown");
+  screenshot (fixture, GTK_WIDGET (dialog), "protected-new-customer");
+  gtk_window_destroy (GTK_WINDOW (dialog));
+  wait_until (fixture, NULL, batch_done, "the new-customer dialog closed");
+
+  put_field_policy (fixture, "industry", FALSE);
+  put_field_policy (fixture, "potential", FALSE);
+  put_field_policy (fixture, "phone", FALSE);
+  put_rep_permissions (fixture, original);
+  crm_customers_page_open_customer (customers_page (fixture), crm_customer_get_id (first));
+  wait_until (fixture, NULL, shows_unprotected, "the fields unprotected again");
+  g_signal_emit_by_name (template_child (page, CRM_TYPE_CUSTOMER_PAGE, "back_button"), "clicked");
+  wait_until (fixture, NULL, list_settled, "the list");
+  batch = open_batch (fixture);
+  g_assert_nonnull (_crm_customers_page_get_batch_widget (customers_page (fixture), "industry"));
+  g_assert_nonnull (_crm_customers_page_get_batch_widget (customers_page (fixture), "potential"));
+  gtk_window_close (GTK_WINDOW (batch));
+  wait_until (fixture, NULL, batch_done, "the batch dialog closed");
+}
+
 static gboolean
 manager_owners_named (Fixture *fixture)
 {
@@ -3614,7 +3804,10 @@ run_case (const CustomersCase *test_case)
         check_new_customer_required (&fixture);
       check_batch (&fixture);
       if (!small)
-        check_manager (&fixture);
+        {
+          check_protected_fields (&fixture);
+          check_manager (&fixture);
+        }
     }
 
   gtk_window_destroy (GTK_WINDOW (fixture.window));

@@ -104,7 +104,7 @@ test_sections_everything (void)
 
 /* A built-in role's shipped name is shown translated; one an admin renamed, as named. */
 /* Who may give customers to others, as the server decides (crm-resource.c): the assign
- * scope, or write access to the protected owner_id, which admins have. */
+ * scope, or write access to owner_id, protected by default, which admins have. */
 static void
 test_owners_can_assign (void)
 {
@@ -113,34 +113,91 @@ test_owners_can_assign (void)
   g_autoptr(CrmPermissions) admin = crm_permissions_new ();
   g_autoptr(CrmPermissions) granted = crm_permissions_new ();
   g_autoptr(CrmPermissions) reader = crm_permissions_new ();
+  g_autoptr(CrmPermissions) plain = crm_permissions_new ();
+  g_autoptr(GHashTable) protected_fields = g_hash_table_new (g_str_hash, g_str_equal);
+  CrmAccount account = { .user_id = 5, .protected_fields = protected_fields };
 
+  g_hash_table_add (protected_fields, (gpointer) "customers.owner_id");
   g_assert_false (crm_owners_can_assign (NULL));
 
   /* The built-in roles of server/sql/0002-security.sql. */
   crm_permissions_set_scope (rep, CRM_OBJECT_CUSTOMERS, CRM_ACTION_UPDATE, CRM_SCOPE_OWN);
   crm_permissions_set_field_access (rep, CRM_OBJECT_CUSTOMERS, "owner_id", CRM_FIELD_ACCESS_READ);
-  g_assert_false (crm_owners_can_assign (rep));
+  account.permissions = rep;
+  g_assert_false (crm_owners_can_assign (&account));
 
   crm_permissions_set_scope (manager, CRM_OBJECT_CUSTOMERS, CRM_ACTION_UPDATE, CRM_SCOPE_TEAM);
   crm_permissions_set_scope (manager, CRM_OBJECT_CUSTOMERS, CRM_ACTION_ASSIGN, CRM_SCOPE_TEAM);
   crm_permissions_set_field_access (manager, CRM_OBJECT_CUSTOMERS, "owner_id",
                                     CRM_FIELD_ACCESS_READ);
-  g_assert_true (crm_owners_can_assign (manager));
+  account.permissions = manager;
+  g_assert_true (crm_owners_can_assign (&account));
 
   crm_permissions_set_scope (admin, CRM_OBJECT_CUSTOMERS, CRM_ACTION_UPDATE, CRM_SCOPE_ALL);
   crm_permissions_set_scope (admin, CRM_OBJECT_FIELDS, CRM_ACTION_UPDATE, CRM_SCOPE_ALL);
-  g_assert_true (crm_owners_can_assign (admin));
+  account.permissions = admin;
+  g_assert_true (crm_owners_can_assign (&account));
 
   /* A role granted the field, without the assign scope. */
   crm_permissions_set_scope (granted, CRM_OBJECT_CUSTOMERS, CRM_ACTION_UPDATE, CRM_SCOPE_OWN);
   crm_permissions_set_field_access (granted, CRM_OBJECT_CUSTOMERS, "owner_id",
                                     CRM_FIELD_ACCESS_WRITE);
-  g_assert_true (crm_owners_can_assign (granted));
+  account.permissions = granted;
+  g_assert_true (crm_owners_can_assign (&account));
 
   /* Assigning is updating: not without the update scope. */
   crm_permissions_set_scope (reader, CRM_OBJECT_CUSTOMERS, CRM_ACTION_READ, CRM_SCOPE_ALL);
   crm_permissions_set_scope (reader, CRM_OBJECT_CUSTOMERS, CRM_ACTION_ASSIGN, CRM_SCOPE_ALL);
-  g_assert_false (crm_owners_can_assign (reader));
+  account.permissions = reader;
+  g_assert_false (crm_owners_can_assign (&account));
+
+  /* A role without a word on the field: it writes the owner once an admin unprotects it. */
+  crm_permissions_set_scope (plain, CRM_OBJECT_CUSTOMERS, CRM_ACTION_UPDATE, CRM_SCOPE_OWN);
+  account.permissions = plain;
+  g_assert_false (crm_owners_can_assign (&account));
+  g_hash_table_remove_all (protected_fields);
+  g_assert_true (crm_owners_can_assign (&account));
+}
+
+/* A field's access as the server decides it (crm-call.c role_rules_get_field_access ()):
+ * the role's grant, else write unless protected; admins are not held back by protection. */
+static void
+test_account_field_access (void)
+{
+  g_autoptr(CrmPermissions) rep = crm_permissions_new ();
+  g_autoptr(CrmPermissions) admin = crm_permissions_new ();
+  g_autoptr(GHashTable) protected_fields = g_hash_table_new (g_str_hash, g_str_equal);
+  CrmAccount account = { .user_id = 5, .protected_fields = protected_fields };
+
+  g_hash_table_add (protected_fields, (gpointer) "customers.credit_terms");
+  g_hash_table_add (protected_fields, (gpointer) "customers.owner_id");
+  g_hash_table_add (protected_fields, (gpointer) "customers.custom_budget");
+  crm_permissions_set_field_access (rep, CRM_OBJECT_CUSTOMERS, "owner_id", CRM_FIELD_ACCESS_READ);
+  account.permissions = rep;
+  g_assert_cmpint (crm_account_get_field_access (&account, CRM_OBJECT_CUSTOMERS, "notes"), ==,
+                   CRM_FIELD_ACCESS_WRITE);
+  g_assert_cmpint (crm_account_get_field_access (&account, CRM_OBJECT_CUSTOMERS, "owner_id"), ==,
+                   CRM_FIELD_ACCESS_READ);
+  g_assert_cmpint (crm_account_get_field_access (&account, CRM_OBJECT_CUSTOMERS, "credit_terms"),
+                   ==, CRM_FIELD_ACCESS_NONE);
+  g_assert_cmpint (crm_account_get_field_access (&account, CRM_OBJECT_CUSTOMERS,
+                                                 "custom_budget"), ==, CRM_FIELD_ACCESS_NONE);
+  /* Protection is per object. */
+  g_assert_cmpint (crm_account_get_field_access (&account, CRM_OBJECT_CONTACTS, "credit_terms"),
+                   ==, CRM_FIELD_ACCESS_WRITE);
+
+  crm_permissions_set_scope (admin, CRM_OBJECT_FIELDS, CRM_ACTION_UPDATE, CRM_SCOPE_ALL);
+  account.permissions = admin;
+  g_assert_cmpint (crm_account_get_field_access (&account, CRM_OBJECT_CUSTOMERS, "credit_terms"),
+                   ==, CRM_FIELD_ACCESS_WRITE);
+  crm_permissions_set_field_access (admin, CRM_OBJECT_CUSTOMERS, "credit_terms",
+                                    CRM_FIELD_ACCESS_READ);
+  g_assert_cmpint (crm_account_get_field_access (&account, CRM_OBJECT_CUSTOMERS, "credit_terms"),
+                   ==, CRM_FIELD_ACCESS_READ);
+
+  /* Not known: every field is written (the server still decides). */
+  g_assert_cmpint (crm_account_get_field_access (NULL, CRM_OBJECT_CUSTOMERS, "credit_terms"), ==,
+                   CRM_FIELD_ACCESS_WRITE);
 }
 
 /* To whom a manager, an administrator, a rep or a role granted the owner field may give
@@ -225,6 +282,7 @@ test_account_from_json (void)
     "\"user\":{\"id\":7,\"username\":\"li\",\"display_name\":\"Li Wei\",\"team_id\":null,"
     "\"role\":{\"id\":3,\"name\":\"Sales rep\",\"require_mfa\":true},\"mfa_enabled\":false},"
     "\"permissions\":{\"scopes\":{\"customers\":{\"read\":\"own\"}}},"
+    "\"protected_fields\":{\"customers\":[\"credit_terms\"],\"no_such_object\":[\"x\"]},"
     "\"mfa_enrollment_required\":true}";
   g_autoptr(JsonNode) node = json_from_string (json, NULL);
   g_autoptr(CrmAccount) account = NULL;
@@ -245,9 +303,16 @@ test_account_from_json (void)
   g_assert_cmpint (crm_permissions_get_scope (account->permissions, CRM_OBJECT_CUSTOMERS,
                                               CRM_ACTION_READ), ==, CRM_SCOPE_OWN);
 
+  g_assert_cmpint (crm_account_get_field_access (account, CRM_OBJECT_CUSTOMERS, "credit_terms"),
+                   ==, CRM_FIELD_ACCESS_NONE);
+  g_assert_cmpint (crm_account_get_field_access (account, CRM_OBJECT_CUSTOMERS, "notes"), ==,
+                   CRM_FIELD_ACCESS_WRITE);
+
   copy = crm_account_copy (account);
   g_assert_cmpstr (copy->display_name, ==, "Li Wei");
   g_assert_true (copy->permissions != account->permissions);
+  g_assert_cmpint (crm_account_get_field_access (copy, CRM_OBJECT_CUSTOMERS, "credit_terms"), ==,
+                   CRM_FIELD_ACCESS_NONE);
 }
 
 static void
@@ -288,6 +353,7 @@ main (int   argc,
   g_test_add_func ("/crm/client/account/role-name", test_account_role_name);
   g_test_add_func ("/crm/client/owners/can-assign", test_owners_can_assign);
   g_test_add_func ("/crm/client/owners/may-assign-to", test_owners_may_assign_to);
+  g_test_add_func ("/crm/client/account/field-access", test_account_field_access);
 
   return g_test_run ();
 }
