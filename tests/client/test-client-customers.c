@@ -17,6 +17,7 @@
 #include "crm-customer-list.h"
 #include "crm-customer-page.h"
 #include "crm-customers-page.h"
+#include "crm-event-stream.h"
 #include "crm-form-dialog.h"
 #include "crm-format.h"
 #include "crm-options-editor.h"
@@ -2712,6 +2713,55 @@ check_protected_fields (Fixture *fixture)
   wait_until (fixture, NULL, batch_done, "the batch dialog closed");
 }
 
+/*
+ * A customer selected for a batch edit is deleted by someone else before Apply (the list
+ * has not heard of it yet): the server changes nothing (404) and the toast says why; the
+ * list reloads.
+ */
+static void
+check_batch_gone (Fixture *fixture)
+{
+  CrmEventStream *stream = crm_event_stream_get_for_client (
+    crm_window_get_api_client (fixture->window));
+  CrmCustomerList *list = customer_list (fixture);
+  g_autoptr(CrmCustomer) gone = g_list_model_get_item (G_LIST_MODEL (list), 2);
+  g_autoptr(CrmCustomer) kept = g_list_model_get_item (G_LIST_MODEL (list), 1);
+  g_autofree char *path = g_strdup_printf ("/api/v1/customers/%" G_GINT64_FORMAT,
+                                           crm_customer_get_id (gone));
+  g_autofree char *restore = g_strdup_printf ("%s/restore", path);
+  g_autofree char *before = server_field (fixture, crm_customer_get_id (kept), "industry");
+  g_autofree char *after = NULL;
+  g_autoptr(JsonNode) reply = NULL;
+  AdwMessageDialog *dialog;
+  const char *said;
+  guint status = 0;
+
+  dialog = open_batch (fixture);
+  gtk_drop_down_set_selected (GTK_DROP_DOWN (_crm_customers_page_get_batch_widget (
+                                customers_page (fixture), "industry")), 1);
+  gtk_editable_set_text (GTK_EDITABLE (_crm_customers_page_get_batch_widget (
+                           customers_page (fixture), "new-industry")), "仓储");
+  /* The list does not hear of the delete before Apply is pressed. */
+  g_signal_handlers_block_matched (stream, G_SIGNAL_MATCH_DATA, 0, 0, NULL, NULL, list);
+  reply = call (fixture, fixture->admin_token, "DELETE", path, NULL, NULL, &status);
+  g_assert_cmpuint (status, ==, 204);
+  apply_batch (fixture, dialog);
+  g_signal_handlers_unblock_matched (stream, G_SIGNAL_MATCH_DATA, 0, 0, NULL, NULL, list);
+
+  said = _crm_customers_page_get_last_toast (customers_page (fixture));
+  g_test_message ("A batch with a deleted customer: %s", said);
+  g_assert_nonnull (said);
+  g_assert_nonnull (strstr (said, _("No such record")));
+  after = server_field (fixture, crm_customer_get_id (kept), "industry");
+  g_assert_cmpstr (after, ==, before);
+  screenshot (fixture, NULL, "batch-gone");
+
+  g_clear_pointer (&reply, json_node_unref);
+  reply = call (fixture, fixture->admin_token, "POST", restore, NULL, NULL, &status);
+  g_assert_cmpuint (status, ==, 200);
+  wait_until (fixture, NULL, list_settled, "the list after the restore");
+}
+
 static gboolean
 manager_owners_named (Fixture *fixture)
 {
@@ -3805,6 +3855,7 @@ run_case (const CustomersCase *test_case)
       check_batch (&fixture);
       if (!small)
         {
+          check_batch_gone (&fixture);
           check_protected_fields (&fixture);
           check_manager (&fixture);
         }
