@@ -1502,6 +1502,30 @@ normalize_text (const CrmResourceField  *field,
   return TRUE;
 }
 
+/*
+ * The first custom value in @value the caller may not write (its role's access to
+ * "custom_KEY" is read or none), as "custom.KEY"; NULL when it may write them all.
+ */
+static char *
+custom_key_not_writable (CrmCall           *call,
+                         const CrmResource *resource,
+                         JsonNode          *value)
+{
+  g_autoptr(GList) members = NULL;
+
+  if (value == NULL || !JSON_NODE_HOLDS_OBJECT (value))
+    return NULL;
+  members = json_object_get_members (json_node_get_object (value));
+  for (GList *l = members; l != NULL; l = l->next)
+    {
+      g_autofree char *name = custom_field_name (l->data);
+
+      if (crm_call_get_field_access (call, resource->object, name) != CRM_FIELD_ACCESS_WRITE)
+        return g_strdup_printf ("custom.%s", (char *) l->data);
+    }
+  return NULL;
+}
+
 static const char custom_fields_sql[] =
   "SELECT key, type, choices, required FROM custom_fields WHERE object = $1 ORDER BY key";
 
@@ -1833,6 +1857,17 @@ crm_resource_check_body (CrmCall           *call,
           check_text_array (name, value, normalized, problems);
           break;
         case CRM_RESOURCE_CUSTOM:
+          {
+            /* Each custom value is a field of its own to the permissions. */
+            g_autofree char *denied = custom_key_not_writable (call, resource, value);
+
+            if (denied != NULL)
+              {
+                *db_ok = crm_call_deny (call, resource->object, creating ? "create" : "update",
+                                        0, denied, error);
+                return FALSE;
+              }
+          }
           if (!check_custom (call, resource, value, creating, normalized, problems, error))
             {
               *db_ok = FALSE;

@@ -1523,6 +1523,97 @@ test_field_restrictions (void)
   check_denials_audited ();
 }
 
+/* The message beside @field in an error reply (a field name may hold a dot). */
+static const char *
+error_field (JsonNode   *reply,
+             const char *field)
+{
+  JsonNode *fields = json_at (reply, "error.fields");
+
+  if (fields == NULL || !JSON_NODE_HOLDS_OBJECT (fields))
+    return NULL;
+  return json_object_get_string_member_with_default (json_node_get_object (fields), field, NULL);
+}
+
+/*
+ * A custom field is a field of its own to the permissions ("custom_KEY"): a role granted
+ * only read on it sees the value and may not write it, on update or create, while it
+ * still writes the customer's other fields and other custom values; with none it does
+ * not see it.
+ */
+static void
+test_custom_field_access (void)
+{
+  gint64 customer;
+  g_autoptr(JsonNode) field = NULL;
+  g_autoptr(JsonNode) other_field = NULL;
+  g_autoptr(JsonNode) written = NULL;
+  g_autoptr(JsonNode) original = NULL;
+  g_autoptr(JsonNode) narrowed = NULL;
+  g_autoptr(JsonNode) refused = NULL;
+  g_autoptr(JsonNode) refused_create = NULL;
+  g_autoptr(JsonNode) other_written = NULL;
+  g_autoptr(JsonNode) read_back = NULL;
+  g_autoptr(JsonNode) hidden = NULL;
+  JsonObject *customers;
+  guint status;
+
+  ensure_world ();
+  customer = users[REP_A].customer;
+  field = call (ADMIN, "POST", "{\"object\":\"customers\",\"key\":\"wechat_id\","
+                "\"label\":\"微信号\",\"type\":\"text\"}", 0, &status, "/fields");
+  expect_status (field, status, 201);
+  other_field = call (ADMIN, "POST", "{\"object\":\"customers\",\"key\":\"hobby\","
+                      "\"label\":\"爱好\",\"type\":\"text\"}", 0, &status, "/fields");
+  expect_status (other_field, status, 201);
+
+  /* No grant, not protected: the rep writes it. */
+  written = call (REP_A, "PATCH", "{\"custom\":{\"wechat_id\":\"wx-rep-a\"}}",
+                  version_of ("customers", customer), &status,
+                  "/customers/%" G_GINT64_FORMAT, customer);
+  expect_status (written, status, 200);
+
+  /* Read only. */
+  original = get_role_permissions (role_ids[ROLE_SALES_REP]);
+  narrowed = json_deep_copy (original);
+  customers = json_object_get_object_member (
+    json_object_get_object_member (json_node_get_object (narrowed), "fields"), "customers");
+  json_object_set_string_member (customers, "custom_wechat_id", "read");
+  put_role_permissions (role_ids[ROLE_SALES_REP], narrowed);
+
+  refused = call (REP_A, "PATCH", "{\"custom\":{\"hobby\":\"茶\",\"wechat_id\":\"changed\"}}",
+                  version_of ("customers", customer), &status,
+                  "/customers/%" G_GINT64_FORMAT, customer);
+  expect_status (refused, status, 403);
+  g_assert_cmpstr (crm_test_json_get_string (refused, "error.code"), ==, "forbidden");
+  g_assert_nonnull (error_field (refused, "custom.wechat_id"));
+  refused_create = call (REP_A, "POST", "{\"name\":\"微信客户\",\"custom\":{\"wechat_id\":\"new\"}}",
+                         0, &status, "/customers");
+  expect_status (refused_create, status, 403);
+  g_assert_nonnull (error_field (refused_create, "custom.wechat_id"));
+
+  /* The other custom value and the other fields are still the rep's to write. */
+  other_written = call (REP_A, "PATCH", "{\"custom\":{\"hobby\":\"茶\"},\"notes\":\"喜欢喝茶\"}",
+                        version_of ("customers", customer), &status,
+                        "/customers/%" G_GINT64_FORMAT, customer);
+  expect_status (other_written, status, 200);
+  read_back = get_customer (REP_A, customer);
+  g_assert_cmpstr (crm_test_json_get_string (read_back, "custom.wechat_id"), ==, "wx-rep-a");
+  g_assert_cmpstr (crm_test_json_get_string (read_back, "custom.hobby"), ==, "茶");
+
+  /* None: not shown. */
+  json_object_set_string_member (customers, "custom_wechat_id", "none");
+  put_role_permissions (role_ids[ROLE_SALES_REP], narrowed);
+  hidden = get_customer (REP_A, customer);
+  g_assert_nonnull (json_at (hidden, "custom"));
+  g_assert_false (json_object_has_member (json_node_get_object (json_at (hidden, "custom")),
+                                          "wechat_id"));
+  g_assert_cmpstr (crm_test_json_get_string (hidden, "custom.hobby"), ==, "茶");
+
+  put_role_permissions (role_ids[ROLE_SALES_REP], original);
+  check_denials_audited ();
+}
+
 /* REP_A's list of customers, with @id on it. */
 static JsonNode *
 rep_list (gint64 id)
@@ -2326,6 +2417,7 @@ main (int   argc,
   g_test_add_func ("/crm/permissions/field-restrictions", test_field_restrictions);
   g_test_add_func ("/crm/permissions/role-change-next-request", test_role_change_next_request);
   g_test_add_func ("/crm/permissions/session-protected-fields", test_session_protected_fields);
+  g_test_add_func ("/crm/permissions/custom-field-access", test_custom_field_access);
   g_test_add_func ("/crm/permissions/narrow-role", test_narrow_role);
   g_test_add_func ("/crm/permissions/rls-second-wall", test_rls_second_wall);
   g_test_add_func ("/crm/permissions/unauthenticated", test_unauthenticated);
