@@ -812,7 +812,8 @@ append_where (CrmCall           *call,
           if (resource->fields[i].type == CRM_RESOURCE_TAGS)
             field = &resource->fields[i];
       if (field == NULL || (field->flags & CRM_RESOURCE_FIELD_FILTER) == 0
-          || crm_call_get_field_access (call, resource->object, name) == CRM_FIELD_ACCESS_NONE)
+          || crm_call_get_field_access (call, resource->object, field->name)
+               == CRM_FIELD_ACCESS_NONE)
         {
           g_autofree char *message = crm_call_dup_printf (call, N_("Cannot filter by “%s”"), name);
 
