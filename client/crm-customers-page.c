@@ -1108,6 +1108,8 @@ attach_filter (GtkGrid    *grid,
 {
   GtkWidget *label = gtk_label_new (title);
 
+  g_object_set_data (G_OBJECT (widget), "crm-filter-label", label);
+
   gtk_label_set_xalign (GTK_LABEL (label), 1);
   gtk_widget_add_css_class (label, "dim-label");
   gtk_grid_attach (grid, label, 0, row, 1, 1);
@@ -1417,6 +1419,68 @@ build_views_popover (CrmCustomersPage *self)
 }
 
 /* --- batch edit ---------------------------------------------------------- */
+
+/* Whether the signed-in user may read the customers' @field. */
+static gboolean
+may_read (CrmCustomersPage *self,
+          const char       *field)
+{
+  return crm_account_get_field_access (self->account, CRM_OBJECT_CUSTOMERS, field)
+         != CRM_FIELD_ACCESS_NONE;
+}
+
+/*
+ * The filter popover offers only the fields the user may read (the server refuses a
+ * filter on another with 400); a filter set on a field that is no longer readable (an
+ * admin's change heard live) is cleared.
+ */
+static void
+show_readable_filters (CrmCustomersPage *self)
+{
+  const struct
+  {
+    GtkWidget  *widget;
+    const char *field;
+  } filters[] = {
+    { GTK_WIDGET (self->kind_filter), "kind" },
+    { GTK_WIDGET (self->size_filter), "size" },
+    { GTK_WIDGET (self->potential_filter), "potential" },
+    { GTK_WIDGET (self->level_filter), "level" },
+    { GTK_WIDGET (self->industry_filter), "industry" },
+    { GTK_WIDGET (self->tag_filter), "tags" },
+    { GTK_WIDGET (self->owner_filter), "owner_id" },
+    { GTK_WIDGET (self->region_filters[0]), "province" },
+    { GTK_WIDGET (self->region_filters[1]), "city" },
+    { GTK_WIDGET (self->region_filters[2]), "district" },
+  };
+  gboolean cleared = FALSE;
+
+  G_STATIC_ASSERT (G_N_ELEMENTS (region_filter_keys) == 3);
+  self->syncing = TRUE;
+  for (guint i = 0; i < G_N_ELEMENTS (filters); i++)
+    {
+      GtkWidget *widget = filters[i].widget;
+      gboolean readable = may_read (self, filters[i].field);
+
+      gtk_widget_set_visible (widget, readable);
+      gtk_widget_set_visible (g_object_get_data (G_OBJECT (widget), "crm-filter-label"), readable);
+      if (readable)
+        continue;
+      if (GTK_IS_DROP_DOWN (widget) && gtk_drop_down_get_selected (GTK_DROP_DOWN (widget)) != 0)
+        {
+          gtk_drop_down_set_selected (GTK_DROP_DOWN (widget), 0);
+          cleared = TRUE;
+        }
+      else if (GTK_IS_EDITABLE (widget) && *gtk_editable_get_text (GTK_EDITABLE (widget)) != '\0')
+        {
+          gtk_editable_set_text (GTK_EDITABLE (widget), "");
+          cleared = TRUE;
+        }
+    }
+  self->syncing = FALSE;
+  if (cleared)
+    filters_changed_cb (self);
+}
 
 /* Whether the signed-in user may write the customers' @field. */
 static gboolean
@@ -2380,6 +2444,7 @@ crm_customers_page_start (CrmCustomersPage *self,
   g_signal_handlers_unblock_by_func (self->search_entry, search_entry_changed_cb, self);
   gtk_stack_set_visible_child_name (self->stack, "list");
   sync_filters_from_list (self);
+  show_readable_filters (self);
   fill_views (self);
   crm_customer_list_reload (self->list);
   update_status (self);
@@ -2413,6 +2478,7 @@ crm_customers_page_set_account (CrmCustomersPage *self,
   self->account = crm_account_copy (account);
   crm_customer_page_set_account (self->customer_page, self->account);
   update_actions (self);
+  show_readable_filters (self);
 }
 
 /**

@@ -2623,8 +2623,8 @@ shows_unprotected (Fixture *fixture)
  * the rep's role only read access to potential. The client hears it (a "rules" event),
  * reads its session again and, from the protected fields it now carries, offers no edit
  * the server would refuse: the customer's page shows potential read-only and neither
- * industry nor phone; batch edit offers neither industry nor potential; the new-customer
- * dialog has no phone. Unprotected again, all comes back.
+ * industry nor phone; the filters offer no industry; batch edit offers neither industry
+ * nor potential; the new-customer dialog has no phone. Unprotected again, all comes back.
  */
 static void
 check_protected_fields (Fixture *fixture)
@@ -2665,6 +2665,12 @@ check_protected_fields (Fixture *fixture)
 
   crm_customers_page_open_customer (customers_page (fixture), crm_customer_get_id (first));
   wait_until (fixture, NULL, shows_protected, "the protected fields on the customer's page");
+  /* The filters offer what the rep may read: potential, not industry (the server would
+   * answer 400). */
+  g_assert_false (gtk_widget_get_visible (
+    _crm_customers_page_get_filter_widget (customers_page (fixture), "industry")));
+  g_assert_true (gtk_widget_get_visible (
+    _crm_customers_page_get_filter_widget (customers_page (fixture), "potential")));
   potential = _crm_customer_page_get_row (page, "potential");
   g_assert_cmpstr (gtk_widget_get_tooltip_text (potential), ==,
                    _("Your role may read this field but not change it"));
@@ -2704,6 +2710,8 @@ check_protected_fields (Fixture *fixture)
   put_rep_permissions (fixture, original);
   crm_customers_page_open_customer (customers_page (fixture), crm_customer_get_id (first));
   wait_until (fixture, NULL, shows_unprotected, "the fields unprotected again");
+  g_assert_true (gtk_widget_get_visible (
+    _crm_customers_page_get_filter_widget (customers_page (fixture), "industry")));
   g_signal_emit_by_name (template_child (page, CRM_TYPE_CUSTOMER_PAGE, "back_button"), "clicked");
   wait_until (fixture, NULL, list_settled, "the list");
   batch = open_batch (fixture);
