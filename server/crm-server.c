@@ -175,8 +175,7 @@ typedef struct
 {
   CrmServer         *server;
   SoupServerMessage *message;   /* the last answered, to take the connection by */
-  GSocket           *socket;
-  GSource           *source;
+  GSource           *source;    /* on its socket */
   guint              timeout_id;
   gulong             disconnected_id;
 } IdleConnection;
@@ -192,7 +191,6 @@ idle_connection_free (IdleConnection *idle)
       g_source_unref (idle->source);
     }
   g_object_unref (idle->message);
-  g_object_unref (idle->socket);
   g_free (idle);
 }
 
@@ -296,7 +294,6 @@ watch_idle_connection (CrmServer         *self,
   idle = g_new0 (IdleConnection, 1);
   idle->server = self;
   idle->message = g_object_ref (message);
-  idle->socket = g_object_ref (socket);
   idle->source = g_socket_create_source (socket, G_IO_IN | G_IO_HUP | G_IO_ERR, NULL);
   g_source_set_priority (idle->source, G_PRIORITY_HIGH);
   g_source_set_callback (idle->source, G_SOURCE_FUNC (idle_readable_cb), idle, NULL);
