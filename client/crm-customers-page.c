@@ -1429,6 +1429,39 @@ may_read (CrmCustomersPage *self,
          != CRM_FIELD_ACCESS_NONE;
 }
 
+/* A filter of the popover on one field: the list's filter key, the field, its widget. */
+typedef struct
+{
+  const char *key;
+  const char *field;
+  GtkWidget  *widget;
+} FieldFilter;
+
+#define N_FIELD_FILTERS (7 + G_N_ELEMENTS (region_filter_keys))
+
+static void
+get_field_filters (CrmCustomersPage *self,
+                   FieldFilter       filters[N_FIELD_FILTERS])
+{
+  const FieldFilter fixed[] = {
+    { "kind", "kind", GTK_WIDGET (self->kind_filter) },
+    { "size", "size", GTK_WIDGET (self->size_filter) },
+    { "potential", "potential", GTK_WIDGET (self->potential_filter) },
+    { "level", "level", GTK_WIDGET (self->level_filter) },
+    { "industry", "industry", GTK_WIDGET (self->industry_filter) },
+    { "tag", "tags", GTK_WIDGET (self->tag_filter) },   /* ?tag= filters the tags */
+    { "owner_id", "owner_id", GTK_WIDGET (self->owner_filter) },
+  };
+  guint n = 0;
+
+  for (guint i = 0; i < G_N_ELEMENTS (fixed); i++)
+    filters[n++] = fixed[i];
+  for (guint i = 0; i < G_N_ELEMENTS (region_filter_keys); i++)
+    filters[n++] = (FieldFilter) { region_filter_keys[i], region_filter_keys[i],
+                                   GTK_WIDGET (self->region_filters[i]) };
+  g_assert (n == N_FIELD_FILTERS);
+}
+
 /*
  * The filter popover offers only the fields the user may read (the server refuses a
  * filter on another with 400); a filter set on a field that is no longer readable (an
@@ -1437,27 +1470,12 @@ may_read (CrmCustomersPage *self,
 static void
 show_readable_filters (CrmCustomersPage *self)
 {
-  const struct
-  {
-    GtkWidget  *widget;
-    const char *field;
-  } filters[] = {
-    { GTK_WIDGET (self->kind_filter), "kind" },
-    { GTK_WIDGET (self->size_filter), "size" },
-    { GTK_WIDGET (self->potential_filter), "potential" },
-    { GTK_WIDGET (self->level_filter), "level" },
-    { GTK_WIDGET (self->industry_filter), "industry" },
-    { GTK_WIDGET (self->tag_filter), "tags" },
-    { GTK_WIDGET (self->owner_filter), "owner_id" },
-    { GTK_WIDGET (self->region_filters[0]), "province" },
-    { GTK_WIDGET (self->region_filters[1]), "city" },
-    { GTK_WIDGET (self->region_filters[2]), "district" },
-  };
+  FieldFilter filters[N_FIELD_FILTERS];
   gboolean cleared = FALSE;
 
-  G_STATIC_ASSERT (G_N_ELEMENTS (region_filter_keys) == 3);
+  get_field_filters (self, filters);
   self->syncing = TRUE;
-  for (guint i = 0; i < G_N_ELEMENTS (filters); i++)
+  for (guint i = 0; i < N_FIELD_FILTERS; i++)
     {
       GtkWidget *widget = filters[i].widget;
       gboolean readable = may_read (self, filters[i].field);
@@ -2624,19 +2642,12 @@ GtkWidget *
 _crm_customers_page_get_filter_widget (CrmCustomersPage *self,
                                        const char       *key)
 {
-  struct { const char *key; gpointer widget; } widgets[] = {
-    { "kind", self->kind_filter }, { "size", self->size_filter },
-    { "potential", self->potential_filter }, { "level", self->level_filter },
-    { "industry", self->industry_filter }, { "tag", self->tag_filter },
-    { "owner_id", self->owner_filter },
-  };
+  FieldFilter filters[N_FIELD_FILTERS];
 
-  for (guint i = 0; i < G_N_ELEMENTS (widgets); i++)
-    if (g_str_equal (widgets[i].key, key))
-      return widgets[i].widget;
-  for (guint i = 0; i < G_N_ELEMENTS (region_filter_keys); i++)
-    if (g_str_equal (region_filter_keys[i], key))
-      return GTK_WIDGET (self->region_filters[i]);
+  get_field_filters (self, filters);
+  for (guint i = 0; i < N_FIELD_FILTERS; i++)
+    if (g_str_equal (filters[i].key, key))
+      return filters[i].widget;
   for (guint i = 0; i < N_DATE_FILTERS; i++)
     if (g_str_equal (date_filter_keys[i], key))
       return GTK_WIDGET (self->date_filters[i]);
