@@ -203,17 +203,30 @@ crm_test_ui_save_png (GtkWidget  *window,
                       const char *path)
 {
   g_autoptr(GdkPaintable) paintable = gtk_widget_paintable_new (window);
-  g_autoptr(GtkSnapshot) snapshot = gtk_snapshot_new ();
   g_autoptr(GskRenderNode) node = NULL;
   g_autoptr(GdkTexture) texture = NULL;
-  int width = gdk_paintable_get_intrinsic_width (paintable);
-  int height = gdk_paintable_get_intrinsic_height (paintable);
+  int width = 0;
+  int height = 0;
 
-  g_assert_cmpint (width, >, 100);
-  gdk_paintable_snapshot (paintable, GDK_SNAPSHOT (snapshot), width, height);
-  if (popover != NULL)
-    append_popover (snapshot, window, popover, &width, &height);
-  node = gtk_snapshot_free_to_node (g_steal_pointer (&snapshot));
+  /* A window not drawn yet (its first frame still to come) snapshots to nothing: let
+   * GTK draw it, for up to 5 s. */
+  for (guint tries = 0; node == NULL && tries < 500; tries++)
+    {
+      GtkSnapshot *snapshot = gtk_snapshot_new ();
+
+      if (tries > 0)
+        {
+          g_main_context_iteration (NULL, FALSE);
+          g_usleep (10 * 1000);
+        }
+      width = gdk_paintable_get_intrinsic_width (paintable);
+      height = gdk_paintable_get_intrinsic_height (paintable);
+      g_assert_cmpint (width, >, 100);
+      gdk_paintable_snapshot (paintable, GDK_SNAPSHOT (snapshot), width, height);
+      if (popover != NULL)
+        append_popover (snapshot, window, popover, &width, &height);
+      node = gtk_snapshot_free_to_node (snapshot);
+    }
   g_assert_nonnull (node);
   texture = gsk_renderer_render_texture (gtk_native_get_renderer (GTK_NATIVE (window)), node,
                                          &GRAPHENE_RECT_INIT (0, 0, width, height));
