@@ -226,13 +226,15 @@ merge (CrmCall  *call,
   g_autoptr(JsonArray) merged = json_array_new ();
   g_autofree char *survivor_text = NULL;
   JsonArray *ids;
-  gboolean allowed;
+  gboolean allowed, sealed_notes;
   gint64 survivor;
 
   if (!crm_call_require (call, CRM_OBJECT_CUSTOMERS, CRM_ACTION_UPDATE, &allowed, error))
     return FALSE;
   if (!allowed || !crm_call_get_id_param (call, "id", &survivor))
     return TRUE;
+  sealed_notes = (crm_call_get_field_flags (call, CRM_OBJECT_CUSTOMERS, "notes")
+                  & CRM_FIELD_SENSITIVE) != 0;
   if (body == NULL || crm_json_get_type (body, "merge_ids") != CRM_JSON_ARRAY
       || json_array_get_length (ids = json_object_get_array_member (body, "merge_ids")) == 0
       || json_array_get_length (ids) > 100)
@@ -263,6 +265,8 @@ merge (CrmCall  *call,
       g_autoptr(JsonNode) detail = json_node_new (JSON_NODE_OBJECT);
       g_autoptr(JsonObject) detail_object = json_object_new ();
       g_autofree char *loser_text = NULL;
+      g_autofree char *survivor_notes = NULL;
+      g_autofree char *loser_notes = NULL;
       JsonObject *loser_object;
       gint64 loser_id, loser_owner;
 
@@ -289,6 +293,13 @@ merge (CrmCall  *call,
         return crm_call_deny (call, CRM_OBJECT_CUSTOMERS, "merge", loser_id, NULL, error);
 
       loser_text = g_strdup_printf ("%" G_GINT64_FORMAT, loser_id);
+      /* SQL joins both notes, which it cannot do to sealed ones: they are joined here. */
+      if (sealed_notes
+          && (!crm_resource_get_clear_value (call, &customers, survivor, "notes",
+                                             &survivor_notes, error)
+              || !crm_resource_get_clear_value (call, &customers, loser_id, "notes",
+                                                &loser_notes, error)))
+        return FALSE;
       {
         const char *params[] = { survivor_text, loser_text };
 
@@ -297,6 +308,13 @@ merge (CrmCall  *call,
       }
       if (result == NULL)
         return FALSE;
+      if (survivor_notes != NULL && loser_notes != NULL)
+        {
+          g_autofree char *joined = g_strconcat (survivor_notes, "\n\n", loser_notes, NULL);
+
+          if (!crm_resource_set_clear_value (call, &customers, survivor, "notes", joined, error))
+            return FALSE;
+        }
       counts = json_from_string (PQgetvalue (result, 0, 0), error);
       if (counts == NULL)
         return FALSE;
@@ -320,6 +338,10 @@ merge (CrmCall  *call,
         return FALSE;
     }
 
+  /* The survivor's sensitive fields filled from merged records are found by their
+   * blind index, as if typed in. */
+  if (!crm_resource_reindex_record (call, &customers, survivor, error))
+    return FALSE;
   after = crm_resource_fetch (call, &customers, survivor, error);
   if (after == NULL)
     return error == NULL || *error == NULL;

@@ -119,6 +119,27 @@ is_sensitive (CrmCall           *call,
   return (crm_call_get_field_flags (call, resource->object, field) & CRM_FIELD_SENSITIVE) != 0;
 }
 
+/* @plain sealed for the sensitive field @field (custom ones as custom_KEY), or %NULL with
+ * @error set: also when the server has no key file. */
+static char *
+seal_value (CrmCall           *call,
+            const CrmResource *resource,
+            const char        *field,
+            const char        *plain,
+            GError           **error)
+{
+  CrmSecretBox *box = crm_server_get_secret_box (crm_call_get_server (call));
+  g_autofree char *context = context_for (resource, field);
+
+  if (box == NULL)
+    {
+      g_set_error_literal (error, CRM_SECRET_BOX_ERROR, CRM_SECRET_BOX_ERROR_NOT_FOUND,
+                           "No key file for sensitive fields");
+      return NULL;
+    }
+  return crm_secret_box_encrypt (box, plain, context, error);
+}
+
 /*
  * `jsonb_build_object ('id', r.id, …)` of the columns the caller may read (the others are
  * never fetched: this is where a record leaves out the fields hidden from the caller),
@@ -1617,18 +1638,9 @@ check_custom (CrmCall           *call,
       else if (clean != NULL && !JSON_NODE_HOLDS_NULL (clean)
                && is_sensitive (call, resource, sealed_name = custom_field_name (key)))
         {
-          CrmSecretBox *box = crm_server_get_secret_box (crm_call_get_server (call));
-          g_autofree char *context = context_for (resource, sealed_name);
           g_autofree char *text = crm_json_to_string (clean);
-          g_autofree char *token = NULL;
+          g_autofree char *token = seal_value (call, resource, sealed_name, text, error);
 
-          if (box == NULL)
-            {
-              g_set_error_literal (error, CRM_SECRET_BOX_ERROR, CRM_SECRET_BOX_ERROR_NOT_FOUND,
-                                   "No key file for sensitive fields");
-              return FALSE;
-            }
-          token = crm_secret_box_encrypt (box, text, context, error);
           if (token == NULL)
             return FALSE;
           json_object_set_string_member (out, key, token);
@@ -1963,16 +1975,7 @@ value_for_column (CrmCall                 *call,
     default:
       if (is_sensitive (call, resource, field->name))
         {
-          CrmSecretBox *box = crm_server_get_secret_box (crm_call_get_server (call));
-          g_autofree char *context = context_for (resource, field->name);
-
-          if (box == NULL)
-            {
-              g_set_error_literal (error, CRM_SECRET_BOX_ERROR, CRM_SECRET_BOX_ERROR_NOT_FOUND,
-                                   "No key file for sensitive fields");
-              return FALSE;
-            }
-          *value = crm_secret_box_encrypt (box, json_node_get_string (node), context, error);
+          *value = seal_value (call, resource, field->name, json_node_get_string (node), error);
           return *value != NULL;
         }
       *value = g_strdup (json_node_get_string (node));
@@ -2062,6 +2065,113 @@ update_blind_indexes (CrmCall           *call,
         }
     }
   return TRUE;
+}
+
+/* The column of @field in @resource's table as SQL, quoted; free with PQfreemem (). */
+static char *
+quote_column (CrmCall    *call,
+              const char *field)
+{
+  return PQescapeIdentifier (crm_call_get_conn (call), field, strlen (field));
+}
+
+/*
+ * The stored value of the text field @field of record @id, in clear: decrypted when the
+ * field is sensitive (a value stored before the field turned sensitive is taken as it
+ * is, as crm_resource_reseal_field () does). *@value is %NULL when there is none.
+ */
+gboolean
+crm_resource_get_clear_value (CrmCall           *call,
+                              const CrmResource *resource,
+                              gint64             id,
+                              const char        *field,
+                              char             **value,
+                              GError           **error)
+{
+  CrmSecretBox *box = crm_server_get_secret_box (crm_call_get_server (call));
+  g_autofree char *id_text = g_strdup_printf ("%" G_GINT64_FORMAT, id);
+  g_autofree char *context = context_for (resource, field);
+  g_autofree char *sql = NULL;
+  g_autoptr(PGresult) result = NULL;
+  const char *params[] = { id_text };
+  const char *stored;
+  char *column = quote_column (call, field);
+
+  *value = NULL;
+  sql = g_strdup_printf ("SELECT %s FROM %s WHERE id = $1::bigint", column, resource->table);
+  PQfreemem (column);
+  result = crm_call_exec (call, sql, 1, params, error);
+  if (result == NULL)
+    return FALSE;
+  if (PQntuples (result) != 1 || PQgetisnull (result, 0, 0))
+    return TRUE;
+  stored = PQgetvalue (result, 0, 0);
+  if (box != NULL && is_sensitive (call, resource, field))
+    *value = crm_secret_box_decrypt (box, stored, context, NULL);
+  if (*value == NULL)
+    *value = g_strdup (stored);
+  return TRUE;
+}
+
+/*
+ * Stores @value (not %NULL) as the text field @field of record @id: sealed when the field
+ * is sensitive. Its blind index is left to crm_resource_reindex_record ().
+ */
+gboolean
+crm_resource_set_clear_value (CrmCall           *call,
+                              const CrmResource *resource,
+                              gint64             id,
+                              const char        *field,
+                              const char        *value,
+                              GError           **error)
+{
+  g_autofree char *id_text = g_strdup_printf ("%" G_GINT64_FORMAT, id);
+  g_autofree char *sealed = NULL;
+  g_autofree char *sql = NULL;
+  g_autoptr(PGresult) result = NULL;
+  char *column = quote_column (call, field);
+
+  sql = g_strdup_printf ("UPDATE %s SET %s = $2 WHERE id = $1::bigint", resource->table, column);
+  PQfreemem (column);
+  if (is_sensitive (call, resource, field)
+      && (sealed = seal_value (call, resource, field, value, error)) == NULL)
+    return FALSE;
+  {
+    const char *params[] = { id_text, sealed != NULL ? sealed : value };
+
+    result = crm_call_exec (call, sql, 2, params, error);
+  }
+  return result != NULL;
+}
+
+/*
+ * Brings the blind indexes of record @id in step with its stored sensitive values, for
+ * values written other than through a create or an update (a merge fills the survivor's
+ * empty fields in SQL, which cannot compute a blind index).
+ */
+gboolean
+crm_resource_reindex_record (CrmCall           *call,
+                             const CrmResource *resource,
+                             gint64             id,
+                             GError           **error)
+{
+  g_autoptr(JsonObject) values = json_object_new ();
+
+  for (guint i = 0; i < resource->n_fields; i++)
+    {
+      const char *name = resource->fields[i].name;
+      g_autofree char *value = NULL;
+
+      if (resource->fields[i].type != CRM_RESOURCE_TEXT || !is_sensitive (call, resource, name))
+        continue;
+      if (!crm_resource_get_clear_value (call, resource, id, name, &value, error))
+        return FALSE;
+      if (value != NULL)
+        json_object_set_string_member (values, name, value);
+      else
+        json_object_set_null_member (values, name);
+    }
+  return update_blind_indexes (call, resource, id, values, error);
 }
 
 static gint64

@@ -182,6 +182,23 @@ gboolean  crm_resource_check_body (CrmCall           *call,
                                    gboolean          *db_ok,
                                    GError           **error);
 
+gboolean  crm_resource_get_clear_value (CrmCall           *call,
+                                        const CrmResource *resource,
+                                        gint64             id,
+                                        const char        *field,
+                                        char             **value,
+                                        GError           **error);
+gboolean  crm_resource_set_clear_value (CrmCall           *call,
+                                        const CrmResource *resource,
+                                        gint64             id,
+                                        const char        *field,
+                                        const char        *value,
+                                        GError           **error);
+gboolean  crm_resource_reindex_record  (CrmCall           *call,
+                                        const CrmResource *resource,
+                                        gint64             id,
+                                        GError           **error);
+
 typedef struct _CrmSecretBox CrmSecretBox;
 
 gboolean crm_resource_reseal_field (PGconn        *conn,

@@ -3099,6 +3099,85 @@ check_versions_unchanged (const gint64 *ids,
            G_GINT64_FORMAT " to %" G_GINT64_FORMAT, what, ids[i], versions[i], db_version (ids[i]));
 }
 
+/* A policy change on a customers field, as the admin: 204 expected. */
+static void
+put_customers_policy (const char *field,
+                      gboolean    sensitive)
+{
+  g_autofree char *body = g_strdup_printf ("{\"protected\":false,\"sensitive\":%s}",
+                                           sensitive ? "true" : "false");
+  g_autoptr(JsonNode) reply = NULL;
+  guint status;
+
+  reply = api (ADMIN, "PUT", body, 0, &status, "/field-policies/customers/%s", field);
+  expect_status (status, 204);
+}
+
+/*
+ * A merge fills the survivor's empty sensitive field from the merged record: it must be
+ * found by its value afterwards (its blind index follows), and sealed notes on both sides
+ * are joined in clear, not as two tokens glued together.
+ */
+static void
+test_merge_sensitive (Fixture       *fixture,
+                      gconstpointer  data)
+{
+  const char *mark = fixture->mark;
+  g_autofree char *district = g_strdup_printf ("审计区%s", mark);
+  g_autofree char *q = esc (district);
+  gint64 survivor, loser;
+  guint status;
+
+  ensure_world ();
+  put_customers_policy ("district", TRUE);
+  put_customers_policy ("notes", TRUE);
+  survivor = create_customer (ADMIN, "{\"name\":\"Sealed merge %s main\",\"notes\":\"第一条备注\"}",
+                              mark);
+  loser = create_customer (ADMIN, "{\"name\":\"Sealed merge %s dup\",\"district\":\"%s\","
+                           "\"notes\":\"second note\"}", mark, district);
+  if (survivor != 0 && loser != 0)
+    {
+      g_autofree char *body = g_strdup_printf ("{\"merge_ids\":[%" G_GINT64_FORMAT "]}", loser);
+      g_autoptr(JsonNode) before = api (ADMIN, "GET", NULL, 0, &status, "/customers?district=%s", q);
+      g_autoptr(JsonNode) merged = NULL;
+      g_autoptr(JsonNode) after = NULL;
+      g_autoptr(JsonNode) read = NULL;
+      g_autofree char *stored = NULL;
+      const gint64 only_loser[] = { loser, 0 }, only_survivor[] = { survivor, 0 };
+
+      expect_status (status, 200);
+      check (ids_are (before, only_loser), "before the merge the district finds the merged "
+             "record only, found %s", ids_text (before));
+      merged = api (ADMIN, "POST", body, 0, &status, "/customers/%" G_GINT64_FORMAT "/merge",
+                    survivor);
+      expect_status (status, 200);
+      check (g_strcmp0 (jstr (merged, "customer.district"), district) == 0,
+             "the survivor's empty district is filled, is “%s”", jstr (merged, "customer.district"));
+      after = api (ADMIN, "GET", NULL, 0, &status, "/customers?district=%s", q);
+      expect_status (status, 200);
+      check (ids_are (after, only_survivor), "after the merge the sealed district finds the "
+             "survivor, found “%s”", ids_text (after));
+      read = api (ADMIN, "GET", NULL, 0, &status, "/customers/%" G_GINT64_FORMAT, survivor);
+      expect_status (status, 200);
+      check (g_strcmp0 (jstr (read, "notes"), "第一条备注\n\nsecond note") == 0,
+             "the sealed notes are joined in clear, are “%s”", jstr (read, "notes"));
+      stored = db_text ("SELECT notes FROM customers WHERE id = $1::bigint", survivor);
+      check (stored != NULL && strstr (stored, "second") == NULL,
+             "the joined notes are stored sealed: “%s”", stored);
+    }
+  /* Back in clear for the tests after this one. */
+  put_customers_policy ("notes", FALSE);
+  put_customers_policy ("district", FALSE);
+  if (survivor != 0)
+    {
+      g_autofree char *stored = db_text ("SELECT notes FROM customers WHERE id = $1::bigint",
+                                         survivor);
+
+      check (g_strcmp0 (stored, "第一条备注\n\nsecond note") == 0,
+             "the notes decrypt back to the joined text, are “%s”", stored);
+    }
+}
+
 static void
 test_batch (Fixture       *fixture,
             gconstpointer  data)
@@ -4195,6 +4274,7 @@ main (int   argc,
   ADD ("tags", test_tags);
   ADD ("duplicates", test_duplicates);
   ADD ("merge", test_merge);
+  ADD ("merge-sensitive", test_merge_sensitive);
   ADD ("batch", test_batch);
   ADD ("recycle-bin", test_recycle_bin);
   ADD ("purge-with-orders", test_purge_with_orders);
