@@ -8,8 +8,8 @@
 # office_setup: signs the reps in once (their tokens in $work/tokens, so the Argon2id cost
 # of signing in stays out of the figures), gives each rep a session pgbench can look up
 # (token "pgbench-ID"), assembles the pgbench scripts and their variables.
-# office_measure: the rows. office_users_measure: read and list as $office_users people
-# with think times would load the server. office_rss: the server's RSS with
+# office_measure: the rows. office_users_measure: the single-record calls, the list and
+# the mix as $office_users people with think times would load the server. office_rss: the server's RSS with
 # $rss_connections connections.
 
 office_setup() {
@@ -121,9 +121,9 @@ office_measure() {
   done
 }
 
-# Read and list as office staff use the CRM: $office_users connections, each its own sales
-# rep, each waiting an exponentially distributed think time (mean $think_ms ms) before every
-# request, so they offer about office_users / (think + latency) requests per second however
+# Read, list, create, update and the mix as office staff use the CRM: $office_users
+# connections, each its own sales rep, each waiting an exponentially distributed think
+# time (mean $think_ms ms) before every request, so they offer about office_users / (think + latency) requests per second however
 # fast the server is; the latencies are the ones such people see. The p99 target of issue 6
 # is judged on these rows (see bench/README.md). At least 10 s, so p99 rests on ~1,000
 # requests. No pgbench beside them: pgbench has no think time to compare with.
@@ -132,6 +132,9 @@ office_users_measure() {
   local -a cases=(
     "read|--mix|read"
     "list|--path|/api/v1/customers?limit=50"
+    "create|--mix|create"
+    "update|--mix|update"
+    "mixed|--mix|read:70,update:20,create:10"
   )
   awk -v d="$duration" 'BEGIN { exit !(d < 10) }' && seconds=10
   $smoke && seconds=0.5
