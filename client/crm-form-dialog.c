@@ -103,7 +103,8 @@ add_row (AdwMessageDialog *dialog,
     adw_action_row_add_suffix (ADW_ACTION_ROW (row), message);
   adw_preferences_row_set_title (ADW_PREFERENCES_ROW (row), title);
   adw_preferences_row_set_use_markup (ADW_PREFERENCES_ROW (row), FALSE);
-  gtk_widget_set_name (row, name);
+  /* The copy: @name may be the row's own name, which GTK 4.8 frees before copying. */
+  gtk_widget_set_name (row, form_row->name);
   gtk_list_box_append (GTK_LIST_BOX (adw_message_dialog_get_extra_child (dialog)), row);
   g_ptr_array_add (get_rows (dialog), form_row);
   return form_row;
