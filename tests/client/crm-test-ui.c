@@ -21,7 +21,34 @@ count_frame_cb (GtkWidget     *widget,
   guint *frames = user_data;
 
   (*frames)++;
-  return *frames < 3 ? G_SOURCE_CONTINUE : G_SOURCE_REMOVE;
+  return G_SOURCE_CONTINUE;
+}
+
+/**
+ * crm_test_ui_wait_frames:
+ * @widget: the widget whose frames are counted
+ * @n_frames: how many
+ * @what: the step, for the message when it times out
+ *
+ * Iterates the main context until @widget painted @n_frames frames; fails the test after
+ * 30 s. Counts no frame after it returns.
+ */
+void
+crm_test_ui_wait_frames (GtkWidget  *widget,
+                         guint       n_frames,
+                         const char *what)
+{
+  gboolean timed_out = FALSE;
+  guint frames = 0;
+  guint timeout = g_timeout_add_seconds (TIMEOUT_SECONDS, timeout_cb, &timed_out);
+  guint tick = gtk_widget_add_tick_callback (widget, count_frame_cb, &frames, NULL);
+
+  while (!timed_out && frames < n_frames)
+    g_main_context_iteration (NULL, TRUE);
+  gtk_widget_remove_tick_callback (widget, tick);
+  if (timed_out)
+    g_error ("Timed out waiting for %s to be painted", what);
+  g_source_remove (timeout);
 }
 
 /**
@@ -41,17 +68,14 @@ crm_test_ui_wait (GtkWidget          *widget,
                   const char         *what)
 {
   gboolean timed_out = FALSE;
-  guint frames = 0;
   guint timeout = g_timeout_add_seconds (TIMEOUT_SECONDS, timeout_cb, &timed_out);
 
   while (!timed_out && !done (user_data))
     g_main_context_iteration (NULL, TRUE);
-  gtk_widget_add_tick_callback (widget, count_frame_cb, &frames, NULL);
-  while (!timed_out && frames < 3)
-    g_main_context_iteration (NULL, TRUE);
   if (timed_out)
     g_error ("Timed out waiting for %s", what);
   g_source_remove (timeout);
+  crm_test_ui_wait_frames (widget, 3, what);
 }
 
 gpointer

@@ -13,6 +13,9 @@ void      crm_test_ui_wait           (GtkWidget          *widget,
                                       CrmTestUiPredicate  done,
                                       gpointer            user_data,
                                       const char         *what);
+void      crm_test_ui_wait_frames    (GtkWidget          *widget,
+                                      guint               n_frames,
+                                      const char         *what);
 gpointer  crm_test_ui_template_child (gpointer            widget,
                                       GType               type,
                                       const char         *name);

@@ -486,17 +486,6 @@ timeout_cb (gpointer user_data)
   return G_SOURCE_REMOVE;
 }
 
-static gboolean
-count_frame_cb (GtkWidget     *widget,
-                GdkFrameClock *frame_clock,
-                gpointer       user_data)
-{
-  guint *frames = user_data;
-
-  (*frames)++;
-  return *frames < 3 ? G_SOURCE_CONTINUE : G_SOURCE_REMOVE;
-}
-
 typedef gboolean (*Predicate) (Fixture *fixture);
 
 /* Iterates until @done holds, then until @widget painted it. */
@@ -507,19 +496,14 @@ wait_until (Fixture    *fixture,
             const char *what)
 {
   gboolean timed_out = FALSE;
-  guint frames = 0;
   guint timeout = g_timeout_add_seconds (TIMEOUT_SECONDS, timeout_cb, &timed_out);
 
   while (!timed_out && !done (fixture))
     g_main_context_iteration (NULL, TRUE);
-  if (widget == NULL)
-    widget = GTK_WIDGET (fixture->window);
-  gtk_widget_add_tick_callback (widget, count_frame_cb, &frames, NULL);
-  while (!timed_out && frames < 3)
-    g_main_context_iteration (NULL, TRUE);
   if (timed_out)
     g_error ("Timed out waiting for %s", what);
   g_source_remove (timeout);
+  crm_test_ui_wait_frames (widget != NULL ? widget : GTK_WIDGET (fixture->window), 3, what);
 }
 
 static CrmCustomersPage *
@@ -3069,13 +3053,9 @@ check_scrolling (Fixture *fixture)
   started = g_get_monotonic_time ();
   for (guint i = 0; i < n_steps; i++)
     {
-      guint frames = 0;
-
       gtk_adjustment_set_value (adjustment, gtk_adjustment_get_value (adjustment)
                                             + gtk_adjustment_get_page_size (adjustment) / 4);
-      gtk_widget_add_tick_callback (view, count_frame_cb, &frames, NULL);
-      while (frames < 1)
-        g_main_context_iteration (NULL, TRUE);
+      crm_test_ui_wait_frames (view, 1, "a step of the scroll");
     }
   seconds = (g_get_monotonic_time () - started) / 1e6;
   gtk_widget_remove_tick_callback (view, tick);
