@@ -598,14 +598,15 @@ stored_values_differ (Field    *field,
   return g_strcmp0 (text_a, text_b) != 0;
 }
 
-/* The changes of the form to @record, as a PATCH body (NULL when none). */
+/* The changes of the form to @record, as a PATCH body (NULL when none). The server
+ * merges "custom" into the stored values, so it holds only the custom values the user
+ * changed: one that did not change is never written back, and an "Overwrite" after a
+ * conflict keeps what the other user changed there. */
 static JsonObject *
 collect_changes (CrmCustomerPage *self)
 {
   g_autoptr(JsonObject) changes = json_object_new ();
   g_autoptr(JsonObject) custom = NULL;
-  JsonNode *stored_custom = json_object_get_member (crm_customer_get_object (self->customer),
-                                                    "custom");
 
   for (guint i = 0; i < self->fields->len; i++)
     {
@@ -618,22 +619,8 @@ collect_changes (CrmCustomerPage *self)
           json_object_set_member (changes, field->name, editor_value (field));
           continue;
         }
-      /* The custom object goes whole, with the values that did not change. */
       if (custom == NULL)
-        {
-          custom = json_object_new ();
-          if (stored_custom != NULL && JSON_NODE_HOLDS_OBJECT (stored_custom))
-            {
-              JsonObject *stored = json_node_get_object (stored_custom);
-              GList *names = json_object_get_members (stored);
-
-              for (GList *l = names; l != NULL; l = l->next)
-                json_object_set_member (custom, l->data,
-                                        json_node_copy (json_object_get_member (stored,
-                                                                                l->data)));
-              g_list_free (names);
-            }
-        }
+        custom = json_object_new ();
       json_object_set_member (custom, field->key, editor_value (field));
     }
   if (custom != NULL)

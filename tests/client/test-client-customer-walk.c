@@ -1,0 +1,716 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+#define G_LOG_DOMAIN "test-client-customer-walk"
+
+#include "config.h"
+
+#include <locale.h>
+#include <string.h>
+
+#include <glib/gi18n.h>
+
+#include "crm-application.h"
+#include "crm-customer-dialog.h"
+#include "crm-customer-list.h"
+#include "crm-customer-page.h"
+#include "crm-customers-page.h"
+#include "crm-window-private.h"
+#include "crm-window.h"
+#include "crm-test-server.h"
+#include "crm-test-ui.h"
+
+/*
+ * A walk around one customer under Xvfb against a real rapport-server, as a sales rep:
+ * its page with custom fields of every type (one required, one sensitive), wrong values
+ * as typed, its contacts (added, made primary, edited, deleted), a follow-up, a conflict
+ * with an administrator's save, the new-customer dialog's likely duplicates. Each case
+ * (English and zh_CN, a laptop's 1366×768 and a desktop's 1920×1080) walks a customer of
+ * its own, in a process of its own, and saves screenshots as client-walk-SHOT-CASE.png in
+ * the build directory.
+ */
+
+#define PASSWORD "Correct-horse-7"
+#define N_CASES 6
+
+typedef struct
+{
+  const char *name;
+  const char *language;
+  const char *pango_language;
+  int         width;
+  int         height;
+  guint       index;     /* which of the seeded customers is this case's */
+} WalkCase;
+
+typedef struct
+{
+  const WalkCase  *test_case;
+  CrmTestCluster  *cluster;
+  CrmTestServer   *server;
+  char            *url;
+  GTlsCertificate *certificate;
+  char            *admin_token;
+  char            *rep_token;
+  gint64           customer_id;     /* this case's customer */
+  gint64           customer_ids[8]; /* the parent's: one per case */
+  CrmWindow       *window;
+} Fixture;
+
+static void
+store_result_cb (GObject      *object,
+                 GAsyncResult *result,
+                 gpointer      user_data)
+{
+  *(GAsyncResult **) user_data = g_object_ref (result);
+}
+
+static JsonNode *
+call (Fixture    *fixture,
+      const char *token,
+      const char *method,
+      const char *path,
+      const char *body,
+      const char *if_match,
+      guint      *status)
+{
+  g_autoptr(CrmApiClient) client = NULL;
+  g_autoptr(GAsyncResult) result = NULL;
+  g_autoptr(JsonNode) json = NULL;
+  g_autoptr(GError) error = NULL;
+  g_auto(GStrv) parts = NULL;
+  JsonNode *reply;
+  guint ignored = 0;
+
+  if (status == NULL)
+    status = &ignored;
+  if (fixture->server != NULL)
+    return crm_test_server_call (fixture->server, token, method, path, body, if_match, status);
+
+  client = crm_api_client_new (fixture->url);
+  crm_api_client_set_pinned_certificate (client, fixture->certificate);
+  crm_api_client_set_token (client, token);
+  parts = g_strsplit (path, "?", 2);
+  json = body != NULL ? json_from_string (body, NULL) : NULL;
+  crm_api_client_call_async (client, method, parts[0], parts[1], json,
+                             if_match != NULL ? g_ascii_strtoll (if_match, NULL, 10) : 0, NULL,
+                             store_result_cb, &result);
+  while (result == NULL)
+    g_main_context_iteration (NULL, TRUE);
+  reply = crm_api_client_call_finish (client, result, status, &error);
+  if (reply == NULL && crm_api_reply_error_get_body (error) != NULL)
+    reply = json_node_ref (crm_api_reply_error_get_body (error));
+  return reply;
+}
+
+static gint64
+post (Fixture    *fixture,
+      const char *path,
+      const char *body)
+{
+  guint status = 0;
+  g_autoptr(JsonNode) reply = call (fixture, fixture->admin_token, "POST", path, body, NULL,
+                                    &status);
+
+  if (status != 201 && status != 200)
+    g_error ("POST %s %s: %u", path, body, status);
+  return crm_test_json_get_int (reply, "id");
+}
+
+static void
+sql (Fixture    *fixture,
+     const char *text)
+{
+  PGconn *conn = crm_test_cluster_connect (fixture->cluster);
+  PGresult *result = PQexec (conn, text);
+
+  if (PQresultStatus (result) != PGRES_COMMAND_OK && PQresultStatus (result) != PGRES_TUPLES_OK)
+    g_error ("%s: %s", text, PQerrorMessage (conn));
+  PQclear (result);
+  PQfinish (conn);
+}
+
+static const char * const walk_contacts[] = {
+  "{\"full_name\":\"王芳\",\"title\":\"采购经理\",\"mobile\":\"13700000001\","
+  "\"email\":\"wangfang@mingyuan.cn\",\"is_primary\":true}",
+  "{\"full_name\":\"欧阳娜娜·阿不都热合曼\",\"title\":\"华东区域供应链管理中心高级采购总监兼副总经理\","
+  "\"mobile\":\"13700000002\",\"phone\":\"021-62345678\"}",
+  "{\"full_name\":\"李强\",\"title\":\"财务\",\"email\":\"liqiang@mingyuan.cn\"}",
+};
+
+static const char * const walk_follow_ups[] = {
+  "{\"kind\":\"call\",\"subject\":\"电话沟通报价\",\"notes\":\"客户希望下周看样品\"}",
+  "{\"kind\":\"visit\",\"subject\":\"上门拜访\"}",
+  "{\"kind\":\"email\",\"subject\":\"发送报价单\"}",
+  "{\"kind\":\"meeting\",\"subject\":\"年度合作会议\"}",
+  "{\"kind\":\"note\",\"subject\":\"客户更换了采购负责人\"}",
+};
+
+/* The customer of case @c, owned by @li, with contacts, follow-ups and an order. */
+static void
+seed_customer (Fixture *fixture,
+               guint    c,
+               gint64   li,
+               gint64   vip,
+               gint64   expo)
+{
+  g_autofree char *body = NULL;
+  g_autofree char *path = NULL;
+  guint status = 0;
+
+  body = g_strdup_printf ("{\"name\":\"上海明远贸易有限公司%s\",\"kind\":\"company\","
+                          "\"industry\":\"批发零售\",\"size\":\"medium_small\","
+                          "\"potential\":\"high\",\"source\":\"展会\",\"province\":\"上海市\","
+                          "\"city\":\"上海市\",\"district\":\"浦东新区\","
+                          "\"address\":\"张江路 88 号 5 楼\",\"mobile\":\"1391000000%u\","
+                          "\"email\":\"sales%u@mingyuan.cn\",\"website\":\"mingyuan.cn\","
+                          "\"owner_id\":%" G_GINT64_FORMAT ",\"tags\":[%" G_GINT64_FORMAT ",%"
+                          G_GINT64_FORMAT "],\"marketing_consent\":true,"
+                          "\"consent_source\":\"展会登记表\",\"custom\":{\"contract_no\":"
+                          "\"HT-2026-018\",\"staff\":350,\"budget\":{\"amount\":1250000,"
+                          "\"currency\":\"CNY\"},\"visit_day\":\"2026-12-20\",\"grade\":\"A 类\","
+                          "\"channels\":[\"电话\",\"微信\"],\"signed\":true,\"tax_id\":"
+                          "\"91310000MA1FL0001X\",\"region_code\":\"EC-01\"}}",
+                          c == 0 ? "" : (const char *[]) { "", "（二部）", "（三部）", "（四部）",
+                                                           "（五部）", "（六部）" }[c % 6],
+                          c, c, li, vip, expo);
+  fixture->customer_ids[c] = post (fixture, "/api/v1/customers", body);
+  for (guint i = 0; i < G_N_ELEMENTS (walk_contacts); i++)
+    {
+      g_autoptr(JsonNode) object = json_from_string (walk_contacts[i], NULL);
+      g_autoptr(JsonNode) reply = NULL;
+      g_autofree char *text = NULL;
+
+      json_object_set_int_member (json_node_get_object (object), "customer_id",
+                                  fixture->customer_ids[c]);
+      text = json_to_string (object, FALSE);
+      reply = call (fixture, fixture->admin_token, "POST", "/api/v1/contacts", text, NULL,
+                    &status);
+      g_assert_cmpuint (status, ==, 201);
+    }
+  path = g_strdup_printf ("/api/v1/customers/%" G_GINT64_FORMAT "/follow-ups",
+                          fixture->customer_ids[c]);
+  for (guint i = 0; i < G_N_ELEMENTS (walk_follow_ups); i++)
+    post (fixture, path, walk_follow_ups[i]);
+  {
+    g_autofree char *order = g_strdup_printf ("INSERT INTO orders (customer_id, owner_id, number, "
+                                              "amount, currency) VALUES (%" G_GINT64_FORMAT ", %"
+                                              G_GINT64_FORMAT ", 'SO-2026-000%u', 8800000, 'CNY')",
+                                              fixture->customer_ids[c], li, c);
+
+    sql (fixture, order);
+  }
+}
+
+static void
+seed (Fixture *fixture)
+{
+  static const char * const fields[] = {
+    "{\"object\":\"customers\",\"key\":\"contract_no\",\"label\":\"合同编号\",\"type\":\"text\"}",
+    "{\"object\":\"customers\",\"key\":\"staff\",\"label\":\"员工人数\",\"type\":\"number\"}",
+    "{\"object\":\"customers\",\"key\":\"budget\",\"label\":\"年度预算\",\"type\":\"money\"}",
+    "{\"object\":\"customers\",\"key\":\"visit_day\",\"label\":\"下次拜访日期\",\"type\":\"date\"}",
+    "{\"object\":\"customers\",\"key\":\"grade\",\"label\":\"客户分级\",\"type\":\"choice\","
+    "\"choices\":[\"A 类\",\"B 类\",\"C 类\"]}",
+    "{\"object\":\"customers\",\"key\":\"channels\",\"label\":\"沟通渠道\","
+    "\"type\":\"multi_choice\",\"choices\":[\"电话\",\"微信\",\"展会\",\"邮件\"]}",
+    "{\"object\":\"customers\",\"key\":\"signed\",\"label\":\"已签框架协议\",\"type\":\"boolean\"}",
+    "{\"object\":\"customers\",\"key\":\"tax_id\",\"label\":\"纳税人识别号\",\"type\":\"text\","
+    "\"sensitive\":true}",
+    "{\"object\":\"customers\",\"key\":\"region_code\",\"label\":\"销售区域编码\",\"type\":\"text\","
+    "\"required\":true}",
+  };
+  gint64 li, vip, expo;
+
+  crm_test_server_create_user (fixture->server, "ada", "admin", PASSWORD);
+  li = crm_test_server_create_user (fixture->server, "li", "sales_rep", PASSWORD);
+  fixture->admin_token = crm_test_server_sign_in (fixture->server, "ada", PASSWORD);
+  fixture->rep_token = crm_test_server_sign_in (fixture->server, "li", PASSWORD);
+
+  vip = post (fixture, "/api/v1/tags", "{\"name\":\"重点客户\",\"color\":\"#e01b24\"}");
+  expo = post (fixture, "/api/v1/tags", "{\"name\":\"展会\",\"color\":\"#3584e4\"}");
+  post (fixture, "/api/v1/tags", "{\"name\":\"待回访\",\"color\":\"#33d17a\"}");
+  for (guint i = 0; i < G_N_ELEMENTS (fields); i++)
+    post (fixture, "/api/v1/fields", fields[i]);
+
+  for (guint c = 0; c < N_CASES; c++)
+    seed_customer (fixture, c, li, vip, expo);
+  /* Likely duplicates of it. */
+  post (fixture, "/api/v1/customers", "{\"name\":\"上海明远贸易公司\",\"mobile\":\"+86 139 1000 0007\","
+                                      "\"custom\":{\"region_code\":\"EC-02\"}}");
+  post (fixture, "/api/v1/customers", "{\"name\":\"明远贸易(上海)\",\"email\":\"SALES@MINGYUAN.CN\","
+                                      "\"custom\":{\"region_code\":\"EC-03\"}}");
+}
+
+/* --- driving ---------------------------------------------------------------- */
+
+typedef gboolean (*Predicate) (Fixture *fixture);
+
+static void
+wait_until (Fixture    *fixture,
+            GtkWidget  *widget,
+            Predicate   done,
+            const char *what)
+{
+  crm_test_ui_wait (widget != NULL ? widget : GTK_WIDGET (fixture->window),
+                    (CrmTestUiPredicate) done, fixture, what);
+}
+
+static gboolean
+always (Fixture *fixture)
+{
+  return TRUE;
+}
+
+static CrmCustomersPage *
+customers_page (Fixture *fixture)
+{
+  return _crm_window_get_customers_page (fixture->window);
+}
+
+static CrmCustomerPage *
+customer_page (Fixture *fixture)
+{
+  return _crm_customers_page_get_customer_page (customers_page (fixture));
+}
+
+static gboolean
+shows_sign_in (Fixture *fixture)
+{
+  return g_strcmp0 (_crm_window_get_page_name (fixture->window), "sign-in") == 0
+         && !_crm_window_is_checking_session (fixture->window);
+}
+
+static gboolean
+list_settled (Fixture *fixture)
+{
+  return g_strcmp0 (_crm_window_get_page_name (fixture->window), "signed-in") == 0
+         && customers_page (fixture) != NULL
+         && crm_customers_page_get_list (customers_page (fixture)) != NULL
+         && !_crm_customers_page_is_searching (customers_page (fixture));
+}
+
+static void
+sign_in (Fixture    *fixture,
+         const char *username)
+{
+  CrmSignInPage *page = _crm_window_get_sign_in_page (fixture->window);
+
+  wait_until (fixture, NULL, shows_sign_in, "the sign-in page");
+  gtk_editable_set_text (crm_test_ui_template_child (page, CRM_TYPE_SIGN_IN_PAGE, "username_row"),
+                         username);
+  gtk_editable_set_text (crm_test_ui_template_child (page, CRM_TYPE_SIGN_IN_PAGE, "password_row"),
+                         PASSWORD);
+  g_signal_emit_by_name (crm_test_ui_template_child (page, CRM_TYPE_SIGN_IN_PAGE, "password_row"),
+                         "entry-activated");
+  wait_until (fixture, NULL, list_settled, "the customer list");
+}
+
+static void
+screenshot (Fixture    *fixture,
+            GtkWidget  *window,
+            const char *shot)
+{
+  g_autofree char *file_name = g_strdup_printf ("client-walk-%s-%s.png", shot,
+                                                fixture->test_case->name);
+  g_autofree char *png = g_test_build_filename (G_TEST_BUILT, file_name, NULL);
+
+  if (window != NULL)
+    wait_until (fixture, window, always, shot);
+  crm_test_ui_save_png (window != NULL ? window : GTK_WIDGET (fixture->window), NULL, png);
+}
+
+static gboolean
+customer_loaded (Fixture *fixture)
+{
+  CrmCustomerPage *page = customer_page (fixture);
+
+  return g_strcmp0 (_crm_customers_page_get_visible (customers_page (fixture)), "customer") == 0
+         && crm_customer_page_get_customer (page) != NULL
+         && !crm_customer_page_get_busy (page);
+}
+
+static gboolean
+page_idle (Fixture *fixture)
+{
+  return !crm_customer_page_get_busy (customer_page (fixture));
+}
+
+static gboolean
+dialog_open (Fixture *fixture)
+{
+  return _crm_customer_page_get_dialog (customer_page (fixture)) != NULL;
+}
+
+static GtkWidget *
+find_descendant (GtkWidget *widget,
+                 GType      type)
+{
+  if (G_TYPE_CHECK_INSTANCE_TYPE (widget, type))
+    return widget;
+  for (GtkWidget *child = gtk_widget_get_first_child (widget); child != NULL;
+       child = gtk_widget_get_next_sibling (child))
+    {
+      GtkWidget *found = find_descendant (child, type);
+
+      if (found != NULL)
+        return found;
+    }
+  return NULL;
+}
+
+static void
+scroll_to (Fixture    *fixture,
+           const char *child,
+           const char *shot)
+{
+  CrmCustomerPage *page = customer_page (fixture);
+  GtkWidget *scrolled = find_descendant (GTK_WIDGET (page), GTK_TYPE_SCROLLED_WINDOW);
+  GtkAdjustment *adjustment = gtk_scrolled_window_get_vadjustment (GTK_SCROLLED_WINDOW (scrolled));
+  GtkWidget *widget = crm_test_ui_template_child (page, CRM_TYPE_CUSTOMER_PAGE,
+                                                     child);
+  graphene_rect_t bounds;
+
+  wait_until (fixture, NULL, always, "layout");
+  g_assert_true (gtk_widget_compute_bounds (widget, gtk_scrolled_window_get_child (
+                                              GTK_SCROLLED_WINDOW (scrolled)), &bounds));
+  gtk_adjustment_set_value (adjustment, gtk_adjustment_get_value (adjustment)
+                                        + bounds.origin.y - 20);
+  wait_until (fixture, NULL, always, "scrolled");
+  screenshot (fixture, NULL, shot);
+}
+
+static void
+set_row (Fixture    *fixture,
+         const char *field,
+         const char *text)
+{
+  GtkWidget *row = _crm_customer_page_get_row (customer_page (fixture), field);
+
+  g_assert_nonnull (row);
+  gtk_editable_set_text (GTK_EDITABLE (row), text);
+}
+
+static void
+respond (AdwMessageDialog *dialog,
+         const char       *response)
+{
+  adw_message_dialog_response (dialog, response);
+  gtk_window_close (GTK_WINDOW (dialog));
+}
+
+static GtkWidget *
+form_row (AdwMessageDialog *dialog,
+          const char       *name)
+{
+  GtkWidget *row = crm_test_ui_find_named (GTK_WIDGET (dialog), name);
+
+  if (row == NULL)
+    g_error ("No row %s", name);
+  return row;
+}
+
+static gint64
+contact_id (Fixture    *fixture,
+            const char *full_name)
+{
+  g_autofree char *path = g_strdup_printf ("/api/v1/contacts?customer_id=%" G_GINT64_FORMAT,
+                                           fixture->customer_id);
+  g_autoptr(JsonNode) reply = call (fixture, fixture->admin_token, "GET", path, NULL, NULL, NULL);
+  JsonArray *items = json_object_get_array_member (json_node_get_object (reply), "items");
+
+  for (guint i = 0; i < json_array_get_length (items); i++)
+    {
+      JsonObject *contact = json_array_get_object_element (items, i);
+
+      if (g_strcmp0 (json_object_get_string_member (contact, "full_name"), full_name) == 0)
+        return json_object_get_int_member (contact, "id");
+    }
+  g_error ("No contact %s", full_name);
+}
+
+/* Custom value @key of this case's customer on the server, as JSON text. */
+static char *
+server_custom (Fixture    *fixture,
+               const char *key)
+{
+  g_autofree char *path = g_strdup_printf ("/api/v1/customers/%" G_GINT64_FORMAT,
+                                           fixture->customer_id);
+  g_autoptr(JsonNode) record = call (fixture, fixture->admin_token, "GET", path, NULL, NULL, NULL);
+  JsonObject *custom = json_object_get_object_member (json_node_get_object (record), "custom");
+  JsonNode *value = json_object_get_member (custom, key);
+
+  return value != NULL ? json_to_string (value, FALSE) : NULL;
+}
+
+static void
+walk (Fixture *fixture)
+{
+  CrmCustomerPage *page = customer_page (fixture);
+  AdwMessageDialog *dialog;
+  g_autofree char *path = g_strdup_printf ("/api/v1/customers/%" G_GINT64_FORMAT,
+                                           fixture->customer_id);
+  g_autoptr(JsonNode) theirs = NULL;
+  g_autofree char *version = NULL;
+  guint status = 0;
+
+  crm_customers_page_open_customer (customers_page (fixture), fixture->customer_id);
+  wait_until (fixture, NULL, customer_loaded, "the customer");
+  wait_until (fixture, NULL, page_idle, "the customer's parts");
+  screenshot (fixture, NULL, "page-top");
+  scroll_to (fixture, "consent_group", "page-consent");
+  scroll_to (fixture, "custom_group", "page-custom");
+  scroll_to (fixture, "tags_group", "page-tags");
+  scroll_to (fixture, "contacts_group", "page-contacts");
+  scroll_to (fixture, "timeline_group", "page-timeline");
+
+  /* Wrong values as typed. */
+  set_row (fixture, "mobile", "1391000");
+  set_row (fixture, "email", "sales@mingyuan");
+  set_row (fixture, "custom.visit_day", "2026/12/32");
+  set_row (fixture, "custom.region_code", "");
+  set_row (fixture, "custom.staff", "三百");
+  scroll_to (fixture, "details_group", "typing-top");
+  scroll_to (fixture, "custom_group", "typing-custom");
+  crm_customer_page_save (page);
+  wait_until (fixture, NULL, page_idle, "the refused save");
+  screenshot (fixture, NULL, "typing-saved");
+  crm_customer_page_load (page, fixture->customer_id);
+  wait_until (fixture, NULL, customer_loaded, "the customer again");
+
+  /* A contact added with a wrong mobile, then right. */
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (page), "customer.add-contact", NULL));
+  wait_until (fixture, NULL, dialog_open, "the contact dialog");
+  dialog = _crm_customer_page_get_dialog (page);
+  screenshot (fixture, GTK_WIDGET (dialog), "contact-new");
+  gtk_editable_set_text (GTK_EDITABLE (form_row (dialog, "full_name")), "司马长风");
+  gtk_editable_set_text (GTK_EDITABLE (form_row (dialog, "title")), "总经理助理");
+  gtk_editable_set_text (GTK_EDITABLE (form_row (dialog, "mobile")), "1370000");
+  gtk_editable_set_text (GTK_EDITABLE (form_row (dialog, "email")), "sima@");
+  screenshot (fixture, GTK_WIDGET (dialog), "contact-typing");
+  respond (dialog, "accept");
+  wait_until (fixture, NULL, page_idle, "the refused contact");
+  if (_crm_customer_page_get_dialog (page) != NULL)
+    {
+      dialog = _crm_customer_page_get_dialog (page);
+      screenshot (fixture, GTK_WIDGET (dialog), "contact-refused");
+      screenshot (fixture, NULL, "contact-refused-window");
+      gtk_editable_set_text (GTK_EDITABLE (form_row (dialog, "mobile")), "137 0000 0009");
+      gtk_editable_set_text (GTK_EDITABLE (form_row (dialog, "email")), "sima@mingyuan.cn");
+      respond (dialog, "accept");
+      wait_until (fixture, NULL, page_idle, "the contact");
+    }
+  scroll_to (fixture, "contacts_group", "contact-added");
+
+  /* The long-named contact made primary, edited; another deleted. */
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (page), "customer.make-primary", "x",
+                                             contact_id (fixture, "欧阳娜娜·阿不都热合曼")));
+  wait_until (fixture, NULL, page_idle, "the new primary contact");
+  scroll_to (fixture, "contacts_group", "contact-primary");
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (page), "customer.edit-contact", "x",
+                                             contact_id (fixture, "欧阳娜娜·阿不都热合曼")));
+  wait_until (fixture, NULL, dialog_open, "the contact's dialog");
+  dialog = _crm_customer_page_get_dialog (page);
+  screenshot (fixture, GTK_WIDGET (dialog), "contact-edit");
+  gtk_editable_set_text (GTK_EDITABLE (form_row (dialog, "title")), "副总经理");
+  respond (dialog, "accept");
+  wait_until (fixture, NULL, page_idle, "the edited contact");
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (page), "customer.delete-contact", "x",
+                                             contact_id (fixture, "李强")));
+  wait_until (fixture, NULL, dialog_open, "the contact's deletion");
+  dialog = _crm_customer_page_get_dialog (page);
+  screenshot (fixture, GTK_WIDGET (dialog), "contact-delete");
+  respond (dialog, "delete");
+  wait_until (fixture, NULL, page_idle, "the deleted contact");
+  scroll_to (fixture, "contacts_group", "contact-deleted");
+
+  /* A follow-up. */
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (page), "customer.follow-up", NULL));
+  wait_until (fixture, NULL, dialog_open, "the follow-up dialog");
+  dialog = _crm_customer_page_get_dialog (page);
+  screenshot (fixture, GTK_WIDGET (dialog), "follow-up");
+  gtk_editable_set_text (GTK_EDITABLE (form_row (dialog, "subject")), "回访样品试用情况");
+  respond (dialog, "accept");
+  wait_until (fixture, NULL, page_idle, "the follow-up");
+  scroll_to (fixture, "timeline_group", "follow-up-logged");
+
+  /* A conflict: the administrator changes custom fields and tags meanwhile. */
+  version = g_strdup_printf ("%" G_GINT64_FORMAT,
+                             crm_customer_get_version (crm_customer_page_get_customer (page)));
+  theirs = call (fixture, fixture->admin_token, "PATCH", path,
+                 "{\"custom\":{\"grade\":\"B 类\",\"staff\":420,\"signed\":false},"
+                 "\"tags\":[3],\"city\":\"苏州市\"}", version, &status);
+  g_assert_cmpuint (status, ==, 200);
+  set_row (fixture, "custom.staff", "380");
+  set_row (fixture, "custom.contract_no", "HT-2026-019");
+  set_row (fixture, "district", "徐汇区");
+  crm_customer_page_save (page);
+  wait_until (fixture, NULL, page_idle, "the conflict");
+  dialog = _crm_customer_page_get_conflict_dialog (page);
+  g_assert_nonnull (dialog);
+  screenshot (fixture, GTK_WIDGET (dialog), "conflict");
+  respond (dialog, "overwrite");
+  wait_until (fixture, NULL, page_idle, "the overwrite");
+  /* Yours where you edited, theirs where they did: an overwrite writes back no value
+   * the user did not touch. */
+  {
+    const char * const expected[][2] = {
+      { "staff", "380" }, { "contract_no", "\"HT-2026-019\"" }, { "grade", "\"B 类\"" },
+      { "signed", "false" },
+    };
+
+    for (guint i = 0; i < G_N_ELEMENTS (expected); i++)
+      {
+        g_autofree char *value = server_custom (fixture, expected[i][0]);
+
+        g_assert_cmpstr (value, ==, expected[i][1]);
+      }
+  }
+  screenshot (fixture, NULL, "conflict-overwritten");
+  scroll_to (fixture, "tags_group", "conflict-tags");
+  scroll_to (fixture, "timeline_group", "conflict-timeline");
+
+  /* The new-customer dialog with likely duplicates. */
+  g_signal_emit_by_name (crm_test_ui_template_child (page, CRM_TYPE_CUSTOMER_PAGE,
+                                                        "back_button"), "clicked");
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (customers_page (fixture)),
+                                             "customers.new", NULL));
+  {
+    CrmCustomerDialog *new_dialog = CRM_CUSTOMER_DIALOG (_crm_customers_page_get_dialog (
+                                                           customers_page (fixture)));
+
+    screenshot (fixture, GTK_WIDGET (new_dialog), "new-empty");
+    gtk_editable_set_text (GTK_EDITABLE (_crm_customer_dialog_get_row (new_dialog, "name")),
+                           "上海明远贸易有限责任公司");
+    gtk_editable_set_text (GTK_EDITABLE (_crm_customer_dialog_get_row (new_dialog, "mobile")),
+                           "+86 139-1000-0007");
+    gtk_editable_set_text (GTK_EDITABLE (_crm_customer_dialog_get_row (new_dialog, "email")),
+                           "Sales@MingYuan.cn ");
+    for (guint i = 0; i < 30; i++)
+      {
+        wait_until (fixture, GTK_WIDGET (new_dialog), always, "the duplicate check");
+        if (!_crm_customer_dialog_is_checking (new_dialog))
+          break;
+      }
+    screenshot (fixture, GTK_WIDGET (new_dialog), "new-duplicates");
+    gtk_window_destroy (GTK_WINDOW (new_dialog));
+  }
+}
+
+static void
+run_case (const WalkCase *test_case)
+{
+  Fixture fixture = { test_case, };
+  g_autoptr(CrmApplication) application = NULL;
+  g_autoptr(GError) error = NULL;
+  CrmApiClient *api_client;
+  const char *localedir;
+
+  if (!gtk_init_check ())
+    {
+      g_test_skip ("No display server");
+      return;
+    }
+  g_object_set (gtk_settings_get_default (), "gtk-enable-animations", FALSE, NULL);
+  localedir = g_getenv ("RAPPORT_LOCALEDIR");
+  bindtextdomain (GETTEXT_PACKAGE, localedir != NULL ? localedir : LOCALEDIR);
+  bind_textdomain_codeset (GETTEXT_PACKAGE, "UTF-8");
+  textdomain (GETTEXT_PACKAGE);
+
+  fixture.url = g_strdup (g_getenv ("CRM_TEST_URL"));
+  fixture.certificate = g_tls_certificate_new_from_file (g_getenv ("CRM_TEST_CERT"), &error);
+  g_assert_no_error (error);
+  fixture.admin_token = g_strdup (g_getenv ("CRM_TEST_ADMIN_TOKEN"));
+  fixture.rep_token = g_strdup (g_getenv ("CRM_TEST_REP_TOKEN"));
+  {
+    g_auto(GStrv) ids = g_strsplit (g_getenv ("CRM_TEST_CUSTOMER_IDS"), ",", -1);
+
+    g_assert_cmpuint (test_case->index, <, g_strv_length (ids));
+    fixture.customer_id = g_ascii_strtoll (ids[test_case->index], NULL, 10);
+  }
+
+  application = crm_application_new ();
+  g_application_set_flags (G_APPLICATION (application),
+                           G_APPLICATION_HANDLES_COMMAND_LINE | G_APPLICATION_NON_UNIQUE);
+  g_application_register (G_APPLICATION (application), NULL, &error);
+  g_assert_no_error (error);
+  api_client = crm_application_get_api_client (application);
+  crm_api_client_set_base_url (api_client, fixture.url);
+  crm_api_client_set_pinned_certificate (api_client, fixture.certificate);
+
+  fixture.window = crm_window_new (GTK_APPLICATION (application), api_client,
+                                   crm_application_get_settings (application));
+  gtk_window_set_default_size (GTK_WINDOW (fixture.window), test_case->width, test_case->height);
+  gtk_window_present (GTK_WINDOW (fixture.window));
+
+  sign_in (&fixture, "li");
+  walk (&fixture);
+
+  gtk_window_destroy (GTK_WINDOW (fixture.window));
+  while (g_main_context_iteration (NULL, FALSE))
+    ;
+  g_clear_object (&fixture.certificate);
+  g_free (fixture.url);
+  g_free (fixture.admin_token);
+  g_free (fixture.rep_token);
+}
+
+static Fixture shared;
+
+static void
+test_walk (gconstpointer data)
+{
+  const WalkCase *test_case = data;
+
+  if (g_test_subprocess ())
+    {
+      run_case (test_case);
+      return;
+    }
+  if (shared.server == NULL)
+    {
+      g_autoptr(GString) ids = g_string_new (NULL);
+
+      shared.cluster = crm_test_cluster_new ();
+      shared.server = crm_test_server_new (shared.cluster, NULL);
+      seed (&shared);
+      for (guint c = 0; c < N_CASES; c++)
+        g_string_append_printf (ids, "%s%" G_GINT64_FORMAT, c > 0 ? "," : "",
+                                shared.customer_ids[c]);
+      g_setenv ("CRM_TEST_URL", crm_test_server_get_url (shared.server), TRUE);
+      g_setenv ("CRM_TEST_CERT", crm_test_server_get_cert_file (shared.server), TRUE);
+      g_setenv ("CRM_TEST_ADMIN_TOKEN", shared.admin_token, TRUE);
+      g_setenv ("CRM_TEST_REP_TOKEN", shared.rep_token, TRUE);
+      g_setenv ("CRM_TEST_CUSTOMER_IDS", ids->str, TRUE);
+    }
+  crm_test_ui_run_in_language (test_case->language, test_case->pango_language);
+}
+
+static const WalkCase cases[] = {
+  { "en", NULL, NULL, 1366, 768, 0 },
+  { "zh_CN", "zh_CN", "zh-cn", 1366, 768, 1 },
+  { "large-en", NULL, NULL, 1920, 1080, 2 },
+  { "large-zh_CN", "zh_CN", "zh-cn", 1920, 1080, 3 },
+};
+
+int
+main (int   argc,
+      char *argv[])
+{
+  int status;
+
+  setlocale (LC_ALL, "");
+  g_test_init (&argc, &argv, NULL);
+  if (!crm_test_have_postgresql ())
+    return 77;
+  for (guint i = 0; i < G_N_ELEMENTS (cases); i++)
+    {
+      g_autofree char *path = g_strdup_printf ("/crm/client/customer-walk/%s", cases[i].name);
+
+      g_test_add_data_func (path, &cases[i], test_walk);
+    }
+  status = g_test_run ();
+  g_clear_pointer (&shared.server, crm_test_server_free);
+  g_clear_pointer (&shared.cluster, crm_test_cluster_free);
+  g_free (shared.admin_token);
+  g_free (shared.rep_token);
+  return status;
+}
