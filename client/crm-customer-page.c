@@ -1678,6 +1678,8 @@ conflict_response_cb (CrmCustomerPage  *self,
   if (g_str_equal (response, "theirs"))
     {
       fill_form (self, json_node_get_object (theirs));
+      /* Their save, in the timeline. */
+      load_timeline (self);
       g_signal_emit (self, signals[SAVED], 0, self->customer);
       emit_toast (self, _("Showing the other user’s version"));
     }
@@ -1802,6 +1804,8 @@ saved_cb (GObject      *object,
   if (root != NULL && JSON_NODE_HOLDS_OBJECT (root))
     {
       fill_form (self, json_node_get_object (root));
+      /* The change just saved (and any saved before it by others), in the timeline. */
+      load_timeline (self);
       g_signal_emit (self, signals[SAVED], 0, self->customer);
       emit_toast (self, _("Saved"));
       if (self->back_after_save)

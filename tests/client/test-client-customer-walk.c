@@ -564,6 +564,13 @@ walk (Fixture *fixture)
         g_assert_cmpstr (value, ==, expected[i][1]);
       }
   }
+  /* The save is in the timeline at once, without opening the customer again. */
+  {
+    g_autofree char *timeline = _crm_customer_page_dup_timeline_text (page);
+
+    g_test_message ("Timeline after the overwrite:\n%s", timeline);
+    g_assert_nonnull (strstr (timeline, "HT-2026-018 → HT-2026-019"));
+  }
   screenshot (fixture, NULL, "conflict-overwritten");
   scroll_to (fixture, "tags_group", "conflict-tags");
   scroll_to (fixture, "timeline_group", "conflict-timeline");
