@@ -1691,6 +1691,33 @@ conflict_response_cb (CrmCustomerPage  *self,
     }
 }
 
+/* A row of the conflict dialog's table: the field, the user's value (NULL: not changed
+ * by the user), the other user's. */
+static void
+add_conflict_row (GtkGrid    *grid,
+                  int         row,
+                  const char *title,
+                  const char *yours,
+                  const char *theirs)
+{
+  GtkWidget *labels[3];
+
+  labels[0] = gtk_label_new (title);
+  /* Translators: in the conflict dialog, a field the user did not change */
+  labels[1] = gtk_label_new (yours != NULL ? yours : _("(not changed)"));
+  labels[2] = gtk_label_new (theirs);
+  for (guint j = 0; j < 3; j++)
+    {
+      gtk_label_set_xalign (GTK_LABEL (labels[j]), 0);
+      gtk_label_set_wrap (GTK_LABEL (labels[j]), TRUE);
+      gtk_label_set_max_width_chars (GTK_LABEL (labels[j]), 24);
+      gtk_grid_attach (grid, labels[j], j, row, 1, 1);
+    }
+  gtk_widget_add_css_class (labels[0], "dim-label");
+  if (yours == NULL)
+    gtk_widget_add_css_class (labels[1], "dim-label");
+}
+
 static void
 show_conflict (CrmCustomerPage *self,
                JsonNode        *current,
@@ -1716,14 +1743,15 @@ show_conflict (CrmCustomerPage *self,
         gtk_grid_attach (GTK_GRID (grid), label, i, 0, 1, 1);
       }
   }
-  /* Every field the user changed or the other user changed. */
+  /* Every field the user changed or the other user changed. One the user did not change
+   * keeps their value whatever the choice ("Overwrite" writes only the user's changes):
+   * it reads so, not as the value the user saw, which no choice brings back. */
   for (guint i = 0; i < self->fields->len; i++)
     {
       Field *field = g_ptr_array_index (self->fields, i);
       g_autofree char *their_text = NULL;
       g_autofree char *your_text = NULL;
       gboolean edited = field_is_changed (self, field);
-      GtkWidget *labels[3];
 
       if (!edited && !stored_values_differ (field, record_member (mine, field),
                                             record_member (theirs, field)))
@@ -1742,27 +1770,31 @@ show_conflict (CrmCustomerPage *self,
           json_object_set_string_member (scratch, field->name, edited_text);
           your_text = describe_value (self, scratch, field);
         }
-      else
-        your_text = describe_value (self, mine, field);
       their_text = describe_value (self, theirs, field);
-      labels[0] = gtk_label_new (adw_preferences_row_get_title (ADW_PREFERENCES_ROW (field->row)));
-      labels[1] = gtk_label_new (your_text);
-      labels[2] = gtk_label_new (their_text);
-      for (guint j = 0; j < 3; j++)
-        {
-          gtk_label_set_xalign (GTK_LABEL (labels[j]), 0);
-          gtk_label_set_wrap (GTK_LABEL (labels[j]), TRUE);
-          gtk_label_set_max_width_chars (GTK_LABEL (labels[j]), 24);
-          gtk_grid_attach (GTK_GRID (grid), labels[j], j, row, 1, 1);
-        }
-      gtk_widget_add_css_class (labels[0], "dim-label");
-      row++;
+      add_conflict_row (GTK_GRID (grid), row++,
+                        adw_preferences_row_get_title (ADW_PREFERENCES_ROW (field->row)),
+                        your_text, their_text);
     }
+  /* Tags are saved as they are picked, never pending: theirs stay either way. */
+  {
+    CrmAuditNames names = { .users = self->users, .tags = self->tags,
+                            .fields = self->definitions };
+    JsonNode *my_tags = json_object_get_member (mine, "tags");
+    JsonNode *their_tags = json_object_get_member (theirs, "tags");
+    g_autofree char *my_text = crm_audit_value_text (&names, "customers", "tags", my_tags);
+    g_autofree char *their_text = crm_audit_value_text (&names, "customers", "tags", their_tags);
+
+    if (their_tags != NULL && g_strcmp0 (my_text, their_text) != 0)
+      add_conflict_row (GTK_GRID (grid), row++, crm_audit_field_label (&names, "customers", "tags"),
+                        NULL, their_text);
+  }
 
   dialog = adw_message_dialog_new (GTK_WINDOW (gtk_widget_get_root (GTK_WIDGET (self))),
                                    _("Someone Else Changed This Customer"),
                                    _("The customer was saved by someone else after you opened "
-                                     "it. Keep their version, or overwrite it with yours?"));
+                                     "it. Keep their version and drop your changes, or "
+                                     "overwrite their values with yours? Fields you did not "
+                                     "change keep their values either way."));
   adw_message_dialog_set_extra_child (ADW_MESSAGE_DIALOG (dialog), grid);
   adw_message_dialog_add_responses (ADW_MESSAGE_DIALOG (dialog),
                                     "cancel", _("_Keep Editing"),

@@ -107,6 +107,24 @@ crm_test_ui_find_named (GtkWidget  *widget,
   return NULL;
 }
 
+/* The label under @widget (or @widget itself) that reads @text, or NULL. */
+GtkWidget *
+crm_test_ui_find_label (GtkWidget  *widget,
+                        const char *text)
+{
+  if (GTK_IS_LABEL (widget) && g_strcmp0 (gtk_label_get_text (GTK_LABEL (widget)), text) == 0)
+    return widget;
+  for (GtkWidget *child = gtk_widget_get_first_child (widget); child != NULL;
+       child = gtk_widget_get_next_sibling (child))
+    {
+      GtkWidget *found = crm_test_ui_find_label (child, text);
+
+      if (found != NULL)
+        return found;
+    }
+  return NULL;
+}
+
 /* Selects and activates the row named @name of @list, as a click on it does (a section
  * of the window's sidebar). */
 void

@@ -21,6 +21,8 @@ gpointer  crm_test_ui_template_child (gpointer            widget,
                                       const char         *name);
 GtkWidget *crm_test_ui_find_named    (GtkWidget          *widget,
                                       const char         *name);
+GtkWidget *crm_test_ui_find_label    (GtkWidget          *widget,
+                                      const char         *text);
 void      crm_test_ui_activate_row   (GtkListBox         *list,
                                       const char         *name);
 void      crm_test_ui_press_key      (GtkWidget          *widget,

@@ -546,6 +546,12 @@ walk (Fixture *fixture)
   wait_until (fixture, NULL, page_idle, "the conflict");
   dialog = _crm_customer_page_get_conflict_dialog (page);
   g_assert_nonnull (dialog);
+  /* What no choice brings back is not offered as the user's: the city they changed and
+   * the user did not; their tags, which the user could not have pending. */
+  g_assert_nonnull (crm_test_ui_find_label (GTK_WIDGET (dialog), "苏州市"));
+  g_assert_null (crm_test_ui_find_label (GTK_WIDGET (dialog), "上海市"));
+  g_assert_nonnull (crm_test_ui_find_label (GTK_WIDGET (dialog), _("(not changed)")));
+  g_assert_nonnull (crm_test_ui_find_label (GTK_WIDGET (dialog), "待回访"));
   screenshot (fixture, GTK_WIDGET (dialog), "conflict");
   respond (dialog, "overwrite");
   wait_until (fixture, NULL, page_idle, "the overwrite");

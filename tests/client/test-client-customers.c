@@ -848,17 +848,7 @@ static GtkWidget *
 find_label (GtkWidget  *widget,
             const char *text)
 {
-  if (GTK_IS_LABEL (widget) && g_strcmp0 (gtk_label_get_text (GTK_LABEL (widget)), text) == 0)
-    return widget;
-  for (GtkWidget *child = gtk_widget_get_first_child (widget); child != NULL;
-       child = gtk_widget_get_next_sibling (child))
-    {
-      GtkWidget *found = find_label (child, text);
-
-      if (found != NULL)
-        return found;
-    }
-  return NULL;
+  return crm_test_ui_find_label (widget, text);
 }
 
 /* The message label (class "error") beside a form row, or NULL. */
@@ -2002,7 +1992,9 @@ check_custom_types (Fixture *fixture,
     wait_until (fixture, NULL, conflict_shown, "the conflict over the channels");
     dialog = _crm_customer_page_get_conflict_dialog (page);
     theirs_joined = g_strdup_printf ("展会%s微信, 短信", _("; "));
-    g_assert_nonnull (find_label (GTK_WIDGET (dialog), joined));
+    /* Theirs only: the user did not change the channels. */
+    g_assert_nonnull (find_label (GTK_WIDGET (dialog), _("(not changed)")));
+    g_assert_null (find_label (GTK_WIDGET (dialog), joined));
     g_assert_nonnull (find_label (GTK_WIDGET (dialog), theirs_joined));
     g_assert_nonnull (find_label (GTK_WIDGET (dialog), zh ? "合同-2026-003" : "HT-2026-003"));
     g_assert_null (find_label (GTK_WIDGET (dialog), "展会, 微信, 短信"));
