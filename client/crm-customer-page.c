@@ -653,27 +653,17 @@ static const char *
 field_problem (CrmCustomerPage *self,
                Field           *field)
 {
-  static const struct
-  {
-    const char *name;
-    gboolean  (*validate) (const char *, char **, const char **);
-  } validators[] = {
-    { "mobile", crm_validate_mobile },
-    { "phone", crm_validate_phone },
-    { "email", crm_validate_email },
-    { "website", crm_validate_website },
-  };
   const char *problem = NULL;
 
   if (field->key == NULL)
     {
       g_autofree char *text = editor_text (field);
+      CrmTextValidator validate = crm_validate_find_format (field->name);
 
       if (g_str_equal (field->name, "name"))
         crm_validate_text (text, 300, TRUE, NULL, &problem);
-      for (guint i = 0; i < G_N_ELEMENTS (validators) && *text != '\0'; i++)
-        if (g_str_equal (field->name, validators[i].name))
-          validators[i].validate (text, NULL, &problem);
+      if (validate != NULL && *text != '\0')
+        validate (text, NULL, &problem);
       return problem;
     }
   return crm_custom_field_row_get_problem (field->row);
@@ -2275,7 +2265,8 @@ contact_saved_cb (GObject      *object,
     {
       open_contact_dialog (self, call->id, call->version, json_node_get_object (call->values),
                            messages);
-      emit_toast (self, error->message);
+      /* The server's "Some fields are not valid" does not say what to do. */
+      emit_toast (self, _("Not saved: correct the fields marked in red, then save again."));
       return;
     }
   if (g_error_matches (error, CRM_API_REPLY_ERROR, CRM_API_ERROR_CONFLICT))
@@ -2336,9 +2327,16 @@ open_contact_dialog (CrmCustomerPage *self,
   dialog = crm_form_dialog_new (GTK_WIDGET (self), id != 0 ? _("Edit Contact") : _("New Contact"),
                                 NULL, id != 0 ? _("_Save") : _("_Add"));
   for (guint i = 0; i < G_N_ELEMENTS (names); i++)
-    crm_form_dialog_add_entry (dialog, names[i], crm_contact_field_label (names[i]),
-                               values != NULL ? json_object_get_string_member_with_default (
-                                                  values, names[i], NULL) : NULL);
+    {
+      CrmTextValidator validate = crm_validate_find_format (names[i]);
+
+      crm_form_dialog_add_entry (dialog, names[i], crm_contact_field_label (names[i]),
+                                 values != NULL ? json_object_get_string_member_with_default (
+                                                    values, names[i], NULL) : NULL);
+      /* A wrong mobile or e-mail said as it is typed, as on the customer's page. */
+      if (validate != NULL)
+        crm_form_dialog_set_validator (dialog, names[i], validate);
+    }
   crm_form_dialog_add_switch (dialog, "is_primary", crm_contact_field_label ("is_primary"),
                               values != NULL
                               && json_object_get_boolean_member_with_default (values, "is_primary",
@@ -2485,7 +2483,7 @@ follow_up_saved_cb (GObject      *object,
   if (messages != NULL)
     {
       open_follow_up_dialog (self, json_node_get_object (call->values), messages);
-      emit_toast (self, error->message);
+      emit_toast (self, _("Not saved: correct the fields marked in red, then save again."));
       return;
     }
   toast_failure (self, _("Logging the follow-up"), error);

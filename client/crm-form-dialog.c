@@ -14,8 +14,9 @@
  * fields of /fields), their values as one JSON object for the API, and each field's
  * message from a 422 beside its row. The dialog closes on any response; when the server
  * refuses the values, the caller opens a new one with them and the messages. Custom
- * fields are checked as they change by the common validator: while one is wrong, its
- * message shows and the dialog cannot be accepted.
+ * fields, and text rows given a validator (crm_form_dialog_set_validator ()), are checked
+ * as they change by the common validators: while one is wrong, its message shows and the
+ * dialog cannot be accepted.
  */
 
 #define ROWS_KEY "crm-form-rows"
@@ -29,7 +30,10 @@ typedef struct
   const CrmChoice *choices;
   gboolean         custom;    /* a custom field's row (crm_custom_field_row_new ()) */
   gboolean         kept;      /* not written: hidden or read-only (the role's access) */
+  CrmTextValidator validate;  /* a text row's format, or NULL */
 } FormRow;
+
+static void check_rows (AdwMessageDialog *dialog);
 
 static void
 form_row_free (FormRow *row)
@@ -180,6 +184,37 @@ crm_form_dialog_get_row (AdwMessageDialog *dialog,
 }
 
 /**
+ * crm_form_dialog_set_validator:
+ * @name: a text row's name (crm_form_dialog_add_entry ())
+ * @validate: (nullable): the format its text must have, such as crm_validate_mobile
+ *
+ * Checks the row's text as it is typed: while it is not empty and @validate refuses it,
+ * the validator's message shows beside the row and the dialog cannot be accepted.
+ */
+void
+crm_form_dialog_set_validator (AdwMessageDialog *dialog,
+                               const char       *name,
+                               CrmTextValidator  validate)
+{
+  GPtrArray *rows = get_rows (dialog);
+
+  for (guint i = 0; i < rows->len; i++)
+    {
+      FormRow *row = g_ptr_array_index (rows, i);
+
+      if (!g_str_equal (row->name, name) || !ADW_IS_ENTRY_ROW (row->row))
+        continue;
+      if (row->validate == NULL && validate != NULL)
+        g_signal_connect_object (row->row, "changed", G_CALLBACK (check_rows), dialog,
+                                 G_CONNECT_SWAPPED);
+      row->validate = validate;
+      check_rows (dialog);
+      return;
+    }
+  g_return_if_reached ();
+}
+
+/**
  * crm_form_dialog_dup_values:
  *
  * Returns: (transfer full): a JSON object: text (trimmed; null when empty),
@@ -247,19 +282,30 @@ show_message (FormRow    *row,
     gtk_widget_remove_css_class (row->row, "error");
 }
 
-/* What the common validator finds wrong with a custom field's row, translated. */
+/* What the common validators find wrong with a custom field's row or a text row with a
+ * format (an empty one is the server's to judge), translated. */
 static const char *
-custom_problem (FormRow *row)
+row_problem (FormRow *row)
 {
-  const char *problem = row->custom ? crm_custom_field_row_get_problem (row->row) : NULL;
+  const char *problem = NULL;
 
+  if (row->custom)
+    problem = crm_custom_field_row_get_problem (row->row);
+  else if (row->validate != NULL)
+    {
+      g_autofree char *text = g_strstrip (g_strdup (gtk_editable_get_text (
+                                            GTK_EDITABLE (row->row))));
+
+      if (*text != '\0')
+        row->validate (text, NULL, &problem);
+    }
   return problem != NULL ? _(problem) : NULL;
 }
 
-/* Says beside each custom field what is wrong with it; the dialog is accepted only
- * when nothing is. */
+/* Says beside each checked row what is wrong with it; the dialog is accepted only when
+ * nothing is. */
 static void
-check_custom_fields (AdwMessageDialog *dialog)
+check_rows (AdwMessageDialog *dialog)
 {
   GPtrArray *rows = get_rows (dialog);
   gboolean valid = TRUE;
@@ -269,9 +315,9 @@ check_custom_fields (AdwMessageDialog *dialog)
       FormRow *row = g_ptr_array_index (rows, i);
       const char *problem;
 
-      if (!row->custom)
+      if (!row->custom && row->validate == NULL)
         continue;
-      problem = custom_problem (row);
+      problem = row_problem (row);
       show_message (row, problem);
       valid = valid && problem == NULL;
     }
@@ -293,7 +339,7 @@ crm_form_dialog_add_custom_field (AdwMessageDialog *dialog,
                                   JsonObject       *definition,
                                   JsonNode         *value)
 {
-  GtkWidget *row = crm_custom_field_row_new (definition, G_CALLBACK (check_custom_fields),
+  GtkWidget *row = crm_custom_field_row_new (definition, G_CALLBACK (check_rows),
                                              dialog);
 
   if (row == NULL)
@@ -301,7 +347,7 @@ crm_form_dialog_add_custom_field (AdwMessageDialog *dialog,
   crm_custom_field_row_set_value (row, value);
   add_row (dialog, gtk_widget_get_name (row),
            adw_preferences_row_get_title (ADW_PREFERENCES_ROW (row)), row)->custom = TRUE;
-  check_custom_fields (dialog);
+  check_rows (dialog);
   return row;
 }
 
@@ -353,6 +399,6 @@ crm_form_dialog_show_errors (AdwMessageDialog *dialog,
 
       if (fields != NULL)
         message = json_object_get_string_member_with_default (fields, row->name, NULL);
-      show_message (row, message != NULL ? message : custom_problem (row));
+      show_message (row, message != NULL ? message : row_problem (row));
     }
 }

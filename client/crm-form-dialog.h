@@ -31,6 +31,9 @@ GtkWidget        *crm_form_dialog_add_custom_field (AdwMessageDialog *dialog,
                                                     JsonNode         *value);
 GtkWidget        *crm_form_dialog_get_row     (AdwMessageDialog *dialog,
                                                const char       *name);
+void              crm_form_dialog_set_validator (AdwMessageDialog *dialog,
+                                                 const char       *name,
+                                                 CrmTextValidator  validate);
 JsonNode         *crm_form_dialog_dup_values  (AdwMessageDialog *dialog);
 void              crm_form_dialog_apply_field_access (AdwMessageDialog *dialog,
                                                       const CrmAccount *account,

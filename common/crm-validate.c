@@ -1078,3 +1078,33 @@ crm_validate_custom_value (CrmFieldType         type,
 
   return FALSE;
 }
+
+/**
+ * crm_validate_find_format:
+ * @name: (nullable): the API name of a standard field of customers or contacts
+ *
+ * The validator of the format the API checks a field of that name by, wherever it
+ * stands: "mobile", "phone", "email" and "website"; an empty value is for the caller to
+ * judge (whether the field is required).
+ *
+ * Returns: (nullable): the validator, or %NULL for any other name (any text)
+ */
+CrmTextValidator
+crm_validate_find_format (const char *name)
+{
+  static const struct
+  {
+    const char       *name;
+    CrmTextValidator  validate;
+  } formats[] = {
+    { "mobile", crm_validate_mobile },
+    { "phone", crm_validate_phone },
+    { "email", crm_validate_email },
+    { "website", crm_validate_website },
+  };
+
+  for (guint i = 0; name != NULL && i < G_N_ELEMENTS (formats); i++)
+    if (g_str_equal (name, formats[i].name))
+      return formats[i].validate;
+  return NULL;
+}

@@ -36,6 +36,13 @@ gboolean     crm_validate_text           (const char          *input,
                                           char               **normalized,
                                           const char         **problem);
 
+/* One of the validators above that take no more than the input. */
+typedef gboolean (*CrmTextValidator) (const char  *input,
+                                      char       **normalized,
+                                      const char **problem);
+
+CrmTextValidator crm_validate_find_format (const char *name);
+
 /**
  * CrmFieldType:
  * @CRM_FIELD_TYPE_TEXT: a string of at most 2000 characters ("text")

@@ -486,6 +486,18 @@ test_validate_email (void)
 #define WEBSITE_FORMAT "Enter a website address such as https://example.cn"
 #define WEBSITE_SCHEME "Only web addresses starting with http:// or https:// can be entered"
 
+/* The format of a standard field by its name: the same wherever the field stands. */
+static void
+test_validate_find_format (void)
+{
+  g_assert_true (crm_validate_find_format ("mobile") == crm_validate_mobile);
+  g_assert_true (crm_validate_find_format ("phone") == crm_validate_phone);
+  g_assert_true (crm_validate_find_format ("email") == crm_validate_email);
+  g_assert_true (crm_validate_find_format ("website") == crm_validate_website);
+  g_assert_null (crm_validate_find_format ("full_name"));
+  g_assert_null (crm_validate_find_format (NULL));
+}
+
 static void
 test_validate_website (void)
 {
@@ -859,6 +871,7 @@ main (int   argc,
   g_test_add_func ("/crm/common/validate/phone", test_validate_phone);
   g_test_add_func ("/crm/common/validate/email", test_validate_email);
   g_test_add_func ("/crm/common/validate/website", test_validate_website);
+  g_test_add_func ("/crm/common/validate/find-format", test_validate_find_format);
   g_test_add_func ("/crm/common/validate/date", test_validate_date);
   g_test_add_func ("/crm/common/validate/text", test_validate_text);
   g_test_add_func ("/crm/common/validate/field-types", test_validate_field_types);
