@@ -1116,18 +1116,22 @@ add_custom_parts (CrmCustomerPage *self,
 static void
 fill_contacts (CrmCustomerPage *self)
 {
+  guint n = self->contacts != NULL ? json_array_get_length (self->contacts) : 0;
+
   clear_list (self->contacts_list);
   self->n_contacts = 0;
-  for (guint i = 0; self->contacts != NULL && i < json_array_get_length (self->contacts); i++)
+  /* The primary contact first, the one to call; then the others by name, as they came. */
+  for (guint i = 0; i < 2 * n; i++)
     {
-      JsonObject *contact = json_array_get_object_element (self->contacts, i);
+      JsonObject *contact = json_array_get_object_element (self->contacts, i % n);
       g_autoptr(GPtrArray) parts = g_ptr_array_new_with_free_func (g_free);
       g_autofree char *subtitle = NULL;
       const char *member_names[] = { "title", "mobile", "phone", "email" };
       GtkWidget *row;
       gint64 id;
 
-      if (contact == NULL)
+      if (contact == NULL
+          || json_object_get_boolean_member_with_default (contact, "is_primary", FALSE) != (i < n))
         continue;
       id = json_object_get_int_member_with_default (contact, "id", 0);
       for (guint j = 0; j < G_N_ELEMENTS (member_names); j++)

@@ -544,6 +544,13 @@ walk (Fixture *fixture)
   g_assert_true (gtk_widget_activate_action (GTK_WIDGET (page), "customer.make-primary", "x",
                                              contact_id (fixture, "欧阳娜娜·阿不都热合曼")));
   wait_until (fixture, NULL, page_idle, "the new primary contact");
+  /* The primary contact on top, the others by name. */
+  {
+    g_autofree char *contacts = _crm_customer_page_dup_contacts_text (page);
+
+    g_test_message ("Contacts:\n%s", contacts);
+    g_assert_true (g_str_has_prefix (contacts, "欧阳娜娜·阿不都热合曼\n"));
+  }
   scroll_to (fixture, "contacts_group", "contact-primary");
   g_assert_true (gtk_widget_activate_action (GTK_WIDGET (page), "customer.edit-contact", "x",
                                              contact_id (fixture, "欧阳娜娜·阿不都热合曼")));
