@@ -2673,6 +2673,14 @@ duplicates_cb (GObject      *object,
       gtk_list_box_append (self->duplicates_list, row);
       self->n_duplicates++;
     }
+  /* Who may not merge is not told to. */
+  adw_preferences_group_set_description (
+    self->duplicates_group,
+    can (self, CRM_OBJECT_CUSTOMERS, CRM_ACTION_DELETE)
+    ? _("These customers share a name, phone number or e-mail address with this one. Merge "
+        "them to keep one record.")
+    : _("These customers share a name, phone number or e-mail address with this one. Ask an "
+        "administrator to merge them into one record."));
   gtk_widget_set_visible (GTK_WIDGET (self->duplicates_group), self->n_duplicates > 0);
 }
 

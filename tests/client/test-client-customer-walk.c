@@ -329,6 +329,12 @@ customer_loaded (Fixture *fixture)
 }
 
 static gboolean
+has_duplicates (Fixture *fixture)
+{
+  return _crm_customer_page_get_n_duplicates (customer_page (fixture)) > 0;
+}
+
+static gboolean
 page_idle (Fixture *fixture)
 {
   return !crm_customer_page_get_busy (customer_page (fixture));
@@ -474,6 +480,12 @@ walk (Fixture *fixture)
   wait_until (fixture, NULL, customer_loaded, "the customer");
   wait_until (fixture, NULL, page_idle, "the customer's parts");
   screenshot (fixture, NULL, "page-top");
+  /* The other cases' customers share its name: a rep, who may not merge, is not told to. */
+  wait_until (fixture, NULL, has_duplicates, "the likely duplicates");
+  g_assert_cmpstr (adw_preferences_group_get_description (crm_test_ui_template_child (
+                     page, CRM_TYPE_CUSTOMER_PAGE, "duplicates_group")), ==,
+                   _("These customers share a name, phone number or e-mail address with this "
+                     "one. Ask an administrator to merge them into one record."));
   scroll_to (fixture, "consent_group", "page-consent");
   scroll_to (fixture, "custom_group", "page-custom");
   scroll_to (fixture, "tags_group", "page-tags");
