@@ -280,6 +280,10 @@ add_field (CrmCustomerPage     *self,
   gtk_label_set_wrap (GTK_LABEL (message), TRUE);
   gtk_label_set_wrap_mode (GTK_LABEL (message), PANGO_WRAP_WORD_CHAR);
   gtk_label_set_max_width_chars (GTK_LABEL (message), 30);
+  /* Not narrower: a wrapped label gets no more width than it takes to fit in three
+   * lines, which broke a short message into pieces ("Enter a / numb- / er", 请输 / 入数 /
+   * 字). */
+  gtk_label_set_width_chars (GTK_LABEL (message), 14);
   gtk_label_set_xalign (GTK_LABEL (message), 1);
   gtk_widget_set_visible (message, FALSE);
   field->message = GTK_LABEL (message);

@@ -500,6 +500,18 @@ walk (Fixture *fixture)
   set_row (fixture, "custom.staff", "三百");
   scroll_to (fixture, "details_group", "typing-top");
   scroll_to (fixture, "custom_group", "typing-custom");
+  /* A short message reads in one line, not broken into pieces of a word. */
+  {
+    const char *message = row_message (_crm_customer_page_get_row (page, "custom.staff"));
+    GtkWidget *label = crm_test_ui_find_label (_crm_customer_page_get_row (page, "custom.staff"),
+                                               message);
+
+    g_assert_nonnull (label);
+    g_test_message ("“%s” in %d lines", message,
+                    pango_layout_get_line_count (gtk_label_get_layout (GTK_LABEL (label))));
+    g_assert_cmpint (pango_layout_get_line_count (gtk_label_get_layout (GTK_LABEL (label))), ==,
+                     1);
+  }
   crm_customer_page_save (page);
   wait_until (fixture, NULL, page_idle, "the refused save");
   screenshot (fixture, NULL, "typing-saved");
