@@ -990,43 +990,114 @@ owner_choice (CrmCustomersPage *self,
   return crm_owners_get_id (self->owner_ids, 1, gtk_drop_down_get_selected (drop_down));
 }
 
+/* Whether the signed-in user may read the customers' @field. */
+static gboolean
+may_read (CrmCustomersPage *self,
+          const char       *field)
+{
+  return crm_account_get_field_access (self->account, CRM_OBJECT_CUSTOMERS, field)
+         != CRM_FIELD_ACCESS_NONE;
+}
+
+/* How a filter's widget holds its value. */
+typedef enum
+{
+  FILTER_CHOICE,  /* a drop-down of new_choice_drop_down (): "Any", then the choices */
+  FILTER_VALUE,   /* a drop-down of crm_value_drop_down_new () */
+  FILTER_TAG,     /* "Any", then the tags of tag_ids */
+  FILTER_OWNER,   /* "Anyone", "Me", then the users of owner_ids */
+  FILTER_TEXT,    /* an entry (new_filter_entry ()) */
+} FilterKind;
+
+/* A filter of the popover on one field: the list's filter key, the field, its widget, how
+ * the widget holds the value (@choices: those of a FILTER_CHOICE). */
+typedef struct
+{
+  const char      *key;
+  const char      *field;
+  GtkWidget       *widget;
+  FilterKind       kind;
+  const CrmChoice *choices;
+} FieldFilter;
+
+#define N_FIELD_FILTERS (7 + G_N_ELEMENTS (region_filter_keys))
+
+static void
+get_field_filters (CrmCustomersPage *self,
+                   FieldFilter       filters[N_FIELD_FILTERS])
+{
+  const FieldFilter fixed[] = {
+    { "kind", "kind", GTK_WIDGET (self->kind_filter), FILTER_CHOICE, crm_customer_kinds },
+    { "size", "size", GTK_WIDGET (self->size_filter), FILTER_CHOICE, crm_customer_sizes },
+    { "potential", "potential", GTK_WIDGET (self->potential_filter), FILTER_CHOICE,
+      crm_customer_potentials },
+    { "level", "level", GTK_WIDGET (self->level_filter), FILTER_VALUE, NULL },
+    { "industry", "industry", GTK_WIDGET (self->industry_filter), FILTER_VALUE, NULL },
+    /* ?tag= filters the tags */
+    { "tag", "tags", GTK_WIDGET (self->tag_filter), FILTER_TAG, NULL },
+    { "owner_id", "owner_id", GTK_WIDGET (self->owner_filter), FILTER_OWNER, NULL },
+  };
+  guint n = 0;
+
+  for (guint i = 0; i < G_N_ELEMENTS (fixed); i++)
+    filters[n++] = fixed[i];
+  for (guint i = 0; i < G_N_ELEMENTS (region_filter_keys); i++)
+    filters[n++] = (FieldFilter) { region_filter_keys[i], region_filter_keys[i],
+                                   GTK_WIDGET (self->region_filters[i]), FILTER_TEXT, NULL };
+  g_assert (n == N_FIELD_FILTERS);
+}
+
+static gint64
+tag_choice (CrmCustomersPage *self,
+            GtkDropDown      *drop_down)
+{
+  guint selected = drop_down != NULL ? gtk_drop_down_get_selected (drop_down) : 0;
+
+  if (selected == 0 || selected == GTK_INVALID_LIST_POSITION || selected > self->tag_ids->len)
+    return 0;
+  return g_array_index (self->tag_ids, gint64, selected - 1);
+}
+
+/* The value of the list's filter @filter, as the popover shows it; NULL for any. */
+static char *
+dup_filter_value (CrmCustomersPage  *self,
+                  const FieldFilter *filter)
+{
+  gint64 id = 0;
+
+  switch (filter->kind)
+    {
+    case FILTER_CHOICE:
+      return g_strdup (choice_value (GTK_DROP_DOWN (filter->widget), filter->choices));
+    case FILTER_VALUE:
+      return g_strdup (crm_value_drop_down_get_value (GTK_DROP_DOWN (filter->widget)));
+    case FILTER_TAG:
+      id = tag_choice (self, GTK_DROP_DOWN (filter->widget));
+      break;
+    case FILTER_OWNER:
+      id = owner_choice (self, GTK_DROP_DOWN (filter->widget));
+      break;
+    case FILTER_TEXT:
+    default:
+      return g_strstrip (g_strdup (gtk_editable_get_text (GTK_EDITABLE (filter->widget))));
+    }
+  return id > 0 ? g_strdup_printf ("%" G_GINT64_FORMAT, id) : NULL;
+}
+
 static void
 filters_changed_cb (CrmCustomersPage *self)
 {
-  g_autofree char *tag = NULL;
-  g_autofree char *owner = NULL;
-  guint tag_index;
-  gint64 owner_id;
+  FieldFilter filters[N_FIELD_FILTERS];
 
   if (self->list == NULL || self->syncing)
     return;
 
-  tag_index = gtk_drop_down_get_selected (self->tag_filter);
-  if (tag_index > 0 && tag_index != GTK_INVALID_LIST_POSITION && tag_index <= self->tag_ids->len)
-    tag = g_strdup_printf ("%" G_GINT64_FORMAT,
-                           g_array_index (self->tag_ids, gint64, tag_index - 1));
-  owner_id = owner_choice (self, self->owner_filter);
-  if (owner_id > 0)
-    owner = g_strdup_printf ("%" G_GINT64_FORMAT, owner_id);
-
-  crm_customer_list_set_filter (self->list, "kind",
-                                choice_value (self->kind_filter, crm_customer_kinds));
-  crm_customer_list_set_filter (self->list, "size",
-                                choice_value (self->size_filter, crm_customer_sizes));
-  crm_customer_list_set_filter (self->list, "potential",
-                                choice_value (self->potential_filter, crm_customer_potentials));
-  crm_customer_list_set_filter (self->list, "level",
-                                crm_value_drop_down_get_value (self->level_filter));
-  crm_customer_list_set_filter (self->list, "industry",
-                                crm_value_drop_down_get_value (self->industry_filter));
-  crm_customer_list_set_filter (self->list, "tag", tag);
-  crm_customer_list_set_filter (self->list, "owner_id", owner);
-  for (guint i = 0; i < G_N_ELEMENTS (region_filter_keys); i++)
+  get_field_filters (self, filters);
+  for (guint i = 0; i < N_FIELD_FILTERS; i++)
     {
-      g_autofree char *text = g_strstrip (g_strdup (gtk_editable_get_text (
-                                            GTK_EDITABLE (self->region_filters[i]))));
+      g_autofree char *value = dup_filter_value (self, &filters[i]);
 
-      crm_customer_list_set_filter (self->list, region_filter_keys[i], text);
+      crm_customer_list_set_filter (self->list, filters[i].key, value);
     }
   for (guint i = 0; i < N_DATE_FILTERS; i++)
     {
@@ -1040,16 +1111,15 @@ filters_changed_cb (CrmCustomersPage *self)
 static void
 clear_filters_cb (CrmCustomersPage *self)
 {
+  FieldFilter filters[N_FIELD_FILTERS];
+
+  get_field_filters (self, filters);
   self->syncing = TRUE;
-  gtk_drop_down_set_selected (self->kind_filter, 0);
-  gtk_drop_down_set_selected (self->size_filter, 0);
-  gtk_drop_down_set_selected (self->potential_filter, 0);
-  gtk_drop_down_set_selected (self->tag_filter, 0);
-  gtk_drop_down_set_selected (self->owner_filter, 0);
-  gtk_drop_down_set_selected (self->level_filter, 0);
-  gtk_drop_down_set_selected (self->industry_filter, 0);
-  for (guint i = 0; i < G_N_ELEMENTS (region_filter_keys); i++)
-    gtk_editable_set_text (GTK_EDITABLE (self->region_filters[i]), "");
+  for (guint i = 0; i < N_FIELD_FILTERS; i++)
+    if (filters[i].kind == FILTER_TEXT)
+      gtk_editable_set_text (GTK_EDITABLE (filters[i].widget), "");
+    else
+      gtk_drop_down_set_selected (GTK_DROP_DOWN (filters[i].widget), 0);
   for (guint i = 0; i < N_DATE_FILTERS; i++)
     gtk_editable_set_text (GTK_EDITABLE (self->date_filters[i]), "");
   self->syncing = FALSE;
@@ -1210,20 +1280,16 @@ build_filter_popover (CrmCustomersPage *self)
   gtk_widget_set_halign (clear, GTK_ALIGN_END);
   gtk_grid_attach (GTK_GRID (grid), clear, 0, row, 2, 1);
 
-  g_signal_connect_swapped (self->kind_filter, "notify::selected",
-                            G_CALLBACK (filters_changed_cb), self);
-  g_signal_connect_swapped (self->size_filter, "notify::selected",
-                            G_CALLBACK (filters_changed_cb), self);
-  g_signal_connect_swapped (self->potential_filter, "notify::selected",
-                            G_CALLBACK (filters_changed_cb), self);
-  g_signal_connect_swapped (self->level_filter, "notify::selected",
-                            G_CALLBACK (filters_changed_cb), self);
-  g_signal_connect_swapped (self->industry_filter, "notify::selected",
-                            G_CALLBACK (filters_changed_cb), self);
-  g_signal_connect_swapped (self->tag_filter, "notify::selected",
-                            G_CALLBACK (filters_changed_cb), self);
-  g_signal_connect_swapped (self->owner_filter, "notify::selected",
-                            G_CALLBACK (filters_changed_cb), self);
+  /* The drop-downs apply at once; the entries on Enter (new_filter_entry ()). */
+  {
+    FieldFilter filters[N_FIELD_FILTERS];
+
+    get_field_filters (self, filters);
+    for (guint i = 0; i < N_FIELD_FILTERS; i++)
+      if (filters[i].kind != FILTER_TEXT)
+        g_signal_connect_swapped (filters[i].widget, "notify::selected",
+                                  G_CALLBACK (filters_changed_cb), self);
+  }
   g_signal_connect_swapped (popover, "closed", G_CALLBACK (filters_changed_cb), self);
   g_signal_connect_swapped (popover, "show", G_CALLBACK (load_filter_values), self);
   g_signal_connect_swapped (clear, "clicked", G_CALLBACK (clear_filters_cb), self);
@@ -1420,48 +1486,6 @@ build_views_popover (CrmCustomersPage *self)
 
 /* --- batch edit ---------------------------------------------------------- */
 
-/* Whether the signed-in user may read the customers' @field. */
-static gboolean
-may_read (CrmCustomersPage *self,
-          const char       *field)
-{
-  return crm_account_get_field_access (self->account, CRM_OBJECT_CUSTOMERS, field)
-         != CRM_FIELD_ACCESS_NONE;
-}
-
-/* A filter of the popover on one field: the list's filter key, the field, its widget. */
-typedef struct
-{
-  const char *key;
-  const char *field;
-  GtkWidget  *widget;
-} FieldFilter;
-
-#define N_FIELD_FILTERS (7 + G_N_ELEMENTS (region_filter_keys))
-
-static void
-get_field_filters (CrmCustomersPage *self,
-                   FieldFilter       filters[N_FIELD_FILTERS])
-{
-  const FieldFilter fixed[] = {
-    { "kind", "kind", GTK_WIDGET (self->kind_filter) },
-    { "size", "size", GTK_WIDGET (self->size_filter) },
-    { "potential", "potential", GTK_WIDGET (self->potential_filter) },
-    { "level", "level", GTK_WIDGET (self->level_filter) },
-    { "industry", "industry", GTK_WIDGET (self->industry_filter) },
-    { "tag", "tags", GTK_WIDGET (self->tag_filter) },   /* ?tag= filters the tags */
-    { "owner_id", "owner_id", GTK_WIDGET (self->owner_filter) },
-  };
-  guint n = 0;
-
-  for (guint i = 0; i < G_N_ELEMENTS (fixed); i++)
-    filters[n++] = fixed[i];
-  for (guint i = 0; i < G_N_ELEMENTS (region_filter_keys); i++)
-    filters[n++] = (FieldFilter) { region_filter_keys[i], region_filter_keys[i],
-                                   GTK_WIDGET (self->region_filters[i]) };
-  g_assert (n == N_FIELD_FILTERS);
-}
-
 /*
  * The filter popover offers only the fields the user may read (the server refuses a
  * filter on another with 400); a filter set on a field that is no longer readable (an
@@ -1600,17 +1624,6 @@ batch_cb (GObject      *object,
   toast_full (self, _("The selected customers were updated"), ADW_TOAST_PRIORITY_HIGH);
   gtk_selection_model_unselect_all (GTK_SELECTION_MODEL (self->selection));
   crm_customer_list_reload (self->list);
-}
-
-static gint64
-tag_choice (CrmCustomersPage *self,
-            GtkDropDown      *drop_down)
-{
-  guint selected = drop_down != NULL ? gtk_drop_down_get_selected (drop_down) : 0;
-
-  if (selected == 0 || selected == GTK_INVALID_LIST_POSITION || selected > self->tag_ids->len)
-    return 0;
-  return g_array_index (self->tag_ids, gint64, selected - 1);
 }
 
 /* The items of the batch's industry before the industries. */
