@@ -1076,7 +1076,12 @@ list_records (CrmCall  *call,
       crm_call_reply_error (call, CRM_API_ERROR_MALFORMED, N_("limit must be between 1 and 500"));
       return TRUE;
     }
-  if (!parse_sort (resource, crm_call_get_query (call, "sort"), &sort))
+  /* Not by a field the caller may not read: the order, and the next page's cursor, which
+   * carries the last row's value, would tell it. */
+  if (!parse_sort (resource, crm_call_get_query (call, "sort"), &sort)
+      || (crm_call_get_query (call, "sort") != NULL && sort.field != NULL
+          && crm_call_get_field_access (call, resource->object, sort.field->name)
+               == CRM_FIELD_ACCESS_NONE))
     {
       crm_call_reply_error (call, CRM_API_ERROR_MALFORMED, N_("Cannot sort by that"));
       return TRUE;

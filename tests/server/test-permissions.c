@@ -1556,6 +1556,8 @@ test_custom_field_access (void)
   g_autoptr(JsonNode) read_back = NULL;
   g_autoptr(JsonNode) hidden = NULL;
   g_autoptr(JsonNode) tag_filter = NULL;
+  g_autoptr(JsonNode) name_sort = NULL;
+  g_autoptr(JsonNode) default_sort = NULL;
   JsonObject *customers;
   guint status;
 
@@ -1603,12 +1605,17 @@ test_custom_field_access (void)
   g_assert_cmpstr (crm_test_json_get_string (read_back, "custom.hobby"), ==, "茶");
 
   /* None: not shown. And a field the role may not read is no filter (?tag= filters the
-   * tags). */
+   * tags), nor an order (the next page's cursor would carry the last name). */
   json_object_set_string_member (customers, "custom_wechat_id", "none");
   json_object_set_string_member (customers, "tags", "none");
+  json_object_set_string_member (customers, "name", "none");
   put_role_permissions (role_ids[ROLE_SALES_REP], narrowed);
   tag_filter = call (REP_A, "GET", NULL, 0, &status, "/customers?tag=1");
   expect_status (tag_filter, status, 400);
+  name_sort = call (REP_A, "GET", NULL, 0, &status, "/customers?sort=-name&limit=1");
+  expect_status (name_sort, status, 400);
+  default_sort = call (REP_A, "GET", NULL, 0, &status, "/customers?limit=1");
+  expect_status (default_sort, status, 200);
   hidden = get_customer (REP_A, customer);
   g_assert_nonnull (json_at (hidden, "custom"));
   g_assert_false (json_object_has_member (json_node_get_object (json_at (hidden, "custom")),
