@@ -328,6 +328,15 @@ update_status (CrmCustomersPage *self)
   update_empty_page (self);
 }
 
+/* Whether the signed-in user may read the customers' @field. */
+static gboolean
+may_read (CrmCustomersPage *self,
+          const char       *field)
+{
+  return crm_account_get_field_access (self->account, CRM_OBJECT_CUSTOMERS, field)
+         != CRM_FIELD_ACCESS_NONE;
+}
+
 /* Whether the signed-in user may open the recycle bin, restore from it and delete for good:
  * the delete scope `all` (administrators), as the server decides. */
 static gboolean
@@ -655,6 +664,57 @@ dup_header_sort (CrmCustomersPage *self)
   return NULL;
 }
 
+/* The column that sorts by @sort (`sort=`, with "-" for descending), or N_COLUMNS. */
+static Column
+find_sort_column (const char *sort)
+{
+  const char *key = sort + (*sort == '-');
+
+  for (Column i = 0; i < N_COLUMNS; i++)
+    if (columns[i].sort != NULL && g_str_equal (columns[i].sort, key))
+      return i;
+  return N_COLUMNS;
+}
+
+static const char *
+column_title (Column column)
+{
+  if (column >= N_COLUMNS)
+    return "";
+  return columns[column].context != NULL
+         ? g_dpgettext2 (NULL, columns[column].context, columns[column].title)
+         : _(columns[column].title);
+}
+
+/* Whether the user may sort by @sort (`sort=`): the server refuses an order by a field the
+ * user may not read (its cursor would carry the values). Its keys are the fields. */
+static gboolean
+may_sort (CrmCustomersPage *self,
+          const char       *sort)
+{
+  return may_read (self, sort + (*sort == '-'));
+}
+
+/* Only the columns of fields the user may read sort the list; when the one it was sorted
+ * by is no longer, it goes back to the default order (view_sorter_changed_cb ()). */
+static void
+show_readable_sorts (CrmCustomersPage *self)
+{
+  GListModel *shown = gtk_column_view_get_columns (self->column_view);
+
+  for (guint i = 0; i < g_list_model_get_n_items (shown); i++)
+    {
+      g_autoptr(GtkColumnViewColumn) column = g_list_model_get_item (shown, i);
+      Column which = GPOINTER_TO_UINT (g_object_get_data (G_OBJECT (column), "crm-column"));
+
+      if (columns[which].sort != NULL)
+        gtk_column_view_column_set_sorter (column, may_sort (self, columns[which].sort)
+                                                   ? g_object_get_data (G_OBJECT (column),
+                                                                        "crm-sorter")
+                                                   : NULL);
+    }
+}
+
 /* Shows @sort (a saved view's, NULL for the default) in the column headers, which then
  * sort the list by it: clicking a header goes on from the order the list has. */
 static void
@@ -716,11 +776,7 @@ add_columns (CrmCustomersPage *self)
               g_signal_connect (factory, "teardown", G_CALLBACK (unbind_cell_cb), NULL);
             }
         }
-      column = gtk_column_view_column_new (columns[i].context != NULL
-                                           ? g_dpgettext2 (NULL, columns[i].context,
-                                                           columns[i].title)
-                                           : _(columns[i].title),
-                                           g_steal_pointer (&factory));
+      column = gtk_column_view_column_new (column_title (i), g_steal_pointer (&factory));
       /* Columns can be dragged into another order: each knows which it is. */
       g_object_set_data (G_OBJECT (column), "crm-column", GUINT_TO_POINTER (i));
       gtk_column_view_column_set_resizable (column, TRUE);
@@ -731,6 +787,9 @@ add_columns (CrmCustomersPage *self)
             GTK_SORTER (gtk_custom_sorter_new (probe_sort_cb, GUINT_TO_POINTER (i), NULL));
 
           gtk_column_view_column_set_sorter (column, sorter);
+          /* Kept to give back once the user may read the field again. */
+          g_object_set_data_full (G_OBJECT (column), "crm-sorter", g_object_ref (sorter),
+                                  g_object_unref);
         }
       gtk_column_view_append_column (self->column_view, column);
     }
@@ -988,15 +1047,6 @@ owner_choice (CrmCustomersPage *self,
               GtkDropDown      *drop_down)
 {
   return crm_owners_get_id (self->owner_ids, 1, gtk_drop_down_get_selected (drop_down));
-}
-
-/* Whether the signed-in user may read the customers' @field. */
-static gboolean
-may_read (CrmCustomersPage *self,
-          const char       *field)
-{
-  return crm_account_get_field_access (self->account, CRM_OBJECT_CUSTOMERS, field)
-         != CRM_FIELD_ACCESS_NONE;
 }
 
 /* How a filter's widget holds its value. */
@@ -1322,27 +1372,101 @@ search_entry_changed_cb (CrmCustomersPage *self,
 
 static void fill_views (CrmCustomersPage *self);
 
+/* The field of the list's filter @key that the user must be able to read, or NULL for
+ * one on no such field (the dates a record was created and updated). */
+static const char *
+filter_field (CrmCustomersPage *self,
+              const char       *key,
+              const char      **label)
+{
+  FieldFilter filters[N_FIELD_FILTERS];
+
+  get_field_filters (self, filters);
+  for (guint i = 0; i < N_FIELD_FILTERS; i++)
+    if (g_str_equal (filters[i].key, key))
+      {
+        *label = gtk_label_get_text (g_object_get_data (G_OBJECT (filters[i].widget),
+                                                        "crm-filter-label"));
+        return filters[i].field;
+      }
+  return NULL;
+}
+
+/* Says which parts of a saved view were left out (@left_out: what each was, in words). */
+static void
+toast_left_out (CrmCustomersPage *self,
+                GPtrArray        *left_out)
+{
+  g_autoptr(GString) parts = g_string_new (NULL);
+  g_autofree char *text = NULL;
+
+  for (guint i = 0; i < left_out->len; i++)
+    {
+      if (i > 0)
+        g_string_append (parts, _(", "));
+      g_string_append (parts, g_ptr_array_index (left_out, i));
+    }
+  /* Translators: %s lists what was left out, such as "filter by Industry, sort by Name" */
+  text = g_strdup_printf (g_dngettext (GETTEXT_PACKAGE,
+                                       "Left out of the view, as your role may no longer read "
+                                       "its field: %s",
+                                       "Left out of the view, as your role may no longer read "
+                                       "their fields: %s", left_out->len), parts->str);
+  /* What the user just asked for: before older toasts still queued. */
+  toast_full (self, text, ADW_TOAST_PRIORITY_HIGH);
+}
+
+/*
+ * Applies the saved view @query. A filter or the order on a field the user may not read
+ * (an admin's change since the view was saved) is left out, and a toast says which: the
+ * server would refuse the whole list (400), and the popover does not offer them either.
+ */
 static void
 apply_view (CrmCustomersPage *self,
             const char       *query)
 {
   g_autoptr(GHashTable) params = g_uri_parse_params (query, -1, "&", G_URI_PARAMS_NONE, NULL);
+  g_autoptr(GPtrArray) left_out = g_ptr_array_new_with_free_func (g_free);
+  const char *sort;
   const char *q;
 
   if (params == NULL || self->list == NULL)
     return;
   crm_customer_list_clear_filters (self->list);
   for (guint i = 0; crm_customer_list_filter_keys[i] != NULL; i++)
-    crm_customer_list_set_filter (self->list, crm_customer_list_filter_keys[i],
-                                  g_hash_table_lookup (params, crm_customer_list_filter_keys[i]));
-  show_sort (self, g_hash_table_lookup (params, "sort"));
-  crm_customer_list_set_sort (self->list, g_hash_table_lookup (params, "sort"));
+    {
+      const char *key = crm_customer_list_filter_keys[i];
+      const char *value = g_hash_table_lookup (params, key);
+      const char *label = NULL;
+      const char *field = filter_field (self, key, &label);
+
+      if (value != NULL && *value != '\0' && field != NULL && !may_read (self, field))
+        {
+          /* Translators: a filter left out of a saved view; %s is its field, such as
+           * "Industry" */
+          g_ptr_array_add (left_out, g_strdup_printf (_("filter by %s"), label));
+          continue;
+        }
+      crm_customer_list_set_filter (self->list, key, value);
+    }
+  sort = g_hash_table_lookup (params, "sort");
+  if (sort != NULL && !may_sort (self, sort))
+    {
+      /* Translators: the order of a saved view left out; %s is a column, such as "Name" */
+      g_ptr_array_add (left_out, g_strdup_printf (_("sort by %s"),
+                                                  column_title (find_sort_column (sort))));
+      sort = NULL;
+    }
+  show_sort (self, sort);
+  crm_customer_list_set_sort (self->list, sort);
   q = g_hash_table_lookup (params, "q");
   crm_customer_list_set_q (self->list, q);
   g_signal_handlers_block_by_func (self->search_entry, search_entry_changed_cb, self);
   gtk_editable_set_text (GTK_EDITABLE (self->search_entry), q != NULL ? q : "");
   g_signal_handlers_unblock_by_func (self->search_entry, search_entry_changed_cb, self);
   sync_filters_from_list (self);
+  if (left_out->len > 0)
+    toast_left_out (self, left_out);
 }
 
 static void
@@ -2476,6 +2600,7 @@ crm_customers_page_start (CrmCustomersPage *self,
   gtk_stack_set_visible_child_name (self->stack, "list");
   sync_filters_from_list (self);
   show_readable_filters (self);
+  show_readable_sorts (self);
   fill_views (self);
   crm_customer_list_reload (self->list);
   update_status (self);
@@ -2510,6 +2635,7 @@ crm_customers_page_set_account (CrmCustomersPage *self,
   crm_customer_page_set_account (self->customer_page, self->account);
   update_actions (self);
   show_readable_filters (self);
+  show_readable_sorts (self);
 }
 
 /**

@@ -2697,6 +2697,130 @@ check_protected_fields (Fixture *fixture)
   wait_until (fixture, NULL, batch_done, "the batch dialog closed");
 }
 
+/* The rep may read neither industry nor name: no industry filter, no sort by name. Each
+ * field policy is a change of rules of its own, heard one after the other. */
+static gboolean
+industry_and_name_unreadable (Fixture *fixture)
+{
+  return !gtk_widget_get_visible (filter_widget (fixture, "industry"))
+         && gtk_column_view_column_get_sorter (name_column (fixture)) == NULL;
+}
+
+static gboolean
+industry_and_name_readable (Fixture *fixture)
+{
+  return gtk_widget_get_visible (filter_widget (fixture, "industry"))
+         && gtk_column_view_column_get_sorter (name_column (fixture)) != NULL;
+}
+
+/* Clears the industry and city filters and the order, as a user does. */
+static void
+clear_view (Fixture *fixture)
+{
+  gtk_column_view_sort_by_column (_crm_customers_page_get_column_view (customers_page (fixture)),
+                                  NULL, GTK_SORT_ASCENDING);
+  gtk_drop_down_set_selected (GTK_DROP_DOWN (filter_widget (fixture, "industry")), 0);
+  type_filter (fixture, "city", "");
+  g_assert_cmpuint (crm_customer_list_get_n_filters (customer_list (fixture)), ==, 0);
+  g_assert_null (crm_customer_list_get_sort (customer_list (fixture)));
+}
+
+/* Activates the saved view named @name in the views popover. */
+static void
+apply_saved_view (Fixture    *fixture,
+                  const char *name)
+{
+  GtkMenuButton *button = crm_test_ui_template_child (customers_page (fixture),
+                                                      CRM_TYPE_CUSTOMERS_PAGE, "views_button");
+  GtkWidget *views = GTK_WIDGET (gtk_menu_button_get_popover (button));
+  GtkWidget *label;
+
+  gtk_menu_button_popup (button);
+  wait_until (fixture, views, always, "the views popover");
+  label = find_label (views, name);
+  g_assert_nonnull (label);
+  g_signal_emit_by_name (gtk_widget_get_ancestor (label, GTK_TYPE_LIST_BOX), "row-activated",
+                         gtk_widget_get_ancestor (label, GTK_TYPE_LIST_BOX_ROW));
+}
+
+/*
+ * A view saved with filters on industry and city, sorted by name; then an admin protects
+ * industry and name (the rep's role has no grant: it may read neither). Applied, the view
+ * leaves out the industry filter and the order by name, which the server would refuse
+ * (400), and says so; the list loads, filtered by city. The Name header no longer sorts.
+ */
+static void
+check_protected_view (Fixture *fixture)
+{
+  CrmCustomersPage *page = customers_page (fixture);
+  CrmCustomerList *list = customer_list (fixture);
+  GtkColumnView *view = _crm_customers_page_get_column_view (page);
+  GtkMenuButton *button = crm_test_ui_template_child (page, CRM_TYPE_CUSTOMERS_PAGE,
+                                                      "views_button");
+  GtkWidget *views = GTK_WIDGET (gtk_menu_button_get_popover (button));
+  const char *name = fixture->test_case->language != NULL ? "制造业按名称" : "Makers by name";
+  GtkDropDown *industry;
+  GtkWidget *entry;
+  g_autofree char *filter_part = NULL;
+  g_autofree char *sort_part = NULL;
+  g_autofree char *header = NULL;
+  const char *said;
+
+  gtk_editable_set_text (GTK_EDITABLE (_crm_customers_page_get_search_entry (page)), "");
+  wait_until (fixture, NULL, list_settled, "the list without a search");
+  industry = GTK_DROP_DOWN (filter_widget (fixture, "industry"));
+  gtk_drop_down_set_selected (industry, (guint) drop_down_find (industry, "制造业"));
+  type_filter (fixture, "city", "杭州市");
+  gtk_column_view_sort_by_column (view, name_column (fixture), GTK_SORT_DESCENDING);
+  wait_until (fixture, NULL, list_settled, "the manufacturers of Hangzhou by name");
+  g_assert_cmpstr (crm_customer_list_get_filter (list, "industry"), ==, "制造业");
+  g_assert_cmpstr (crm_customer_list_get_sort (list), ==, "-name");
+  gtk_menu_button_popup (button);
+  wait_until (fixture, views, always, "the views popover");
+  entry = find_descendant (views, GTK_TYPE_ENTRY);
+  gtk_editable_set_text (GTK_EDITABLE (entry), name);
+  g_signal_emit_by_name (entry, "activate");
+  gtk_menu_button_popdown (button);
+  clear_view (fixture);
+
+  put_field_policy (fixture, "industry", TRUE);
+  put_field_policy (fixture, "name", TRUE);
+  /* Only the readable fields' columns sort. */
+  wait_until (fixture, NULL, industry_and_name_unreadable, "the rules heard");
+
+  apply_saved_view (fixture, name);
+  gtk_menu_button_popdown (button);
+  wait_until (fixture, NULL, list_settled, "the view without what the rep may not read");
+  g_assert_null (crm_customer_list_get_filter (list, "industry"));
+  g_assert_cmpstr (crm_customer_list_get_filter (list, "city"), ==, "杭州市");
+  g_assert_null (crm_customer_list_get_sort (list));
+  header = _crm_customers_page_dup_header_sort (page);
+  g_assert_null (header);
+  /* It loaded (a failure would be the last toast): the rep's customers of Hangzhou. */
+  g_assert_cmpint (crm_customer_list_get_total (list), ==,
+                   server_count (fixture, "city=%E6%9D%AD%E5%B7%9E%E5%B8%82"));
+  g_assert_cmpuint (g_list_model_get_n_items (G_LIST_MODEL (list)), >, 0);
+  said = _crm_customers_page_get_last_toast (page);
+  g_test_message ("A view with unreadable fields: %s", said);
+  g_assert_nonnull (said);
+  filter_part = g_strdup_printf (_("filter by %s"), _("Industry"));
+  sort_part = g_strdup_printf (_("sort by %s"), _("Name"));
+  g_assert_nonnull (strstr (said, filter_part));
+  g_assert_nonnull (strstr (said, sort_part));
+  screenshot (fixture, NULL, "protected-view");
+
+  /* Readable again: the view applies whole. */
+  put_field_policy (fixture, "industry", FALSE);
+  put_field_policy (fixture, "name", FALSE);
+  wait_until (fixture, NULL, industry_and_name_readable, "the rules heard again");
+  apply_saved_view (fixture, name);
+  gtk_menu_button_popdown (button);
+  wait_until (fixture, NULL, list_settled, "the whole view");
+  g_assert_cmpstr (crm_customer_list_get_filter (list, "industry"), ==, "制造业");
+  g_assert_cmpstr (crm_customer_list_get_sort (list), ==, "-name");
+  clear_view (fixture);
+}
+
 /*
  * A customer selected for a batch edit is deleted by someone else before Apply (the list
  * has not heard of it yet): the server changes nothing (404) and the toast says why; the
@@ -3837,6 +3961,7 @@ run_case (const CustomersCase *test_case)
         {
           check_batch_gone (&fixture);
           check_protected_fields (&fixture);
+          check_protected_view (&fixture);
           check_manager (&fixture);
         }
     }
