@@ -337,6 +337,24 @@ may_read (CrmCustomersPage *self,
          != CRM_FIELD_ACCESS_NONE;
 }
 
+/* Whether the signed-in user may write the customers' @field. */
+static gboolean
+may_write (CrmCustomersPage *self,
+           const char       *field)
+{
+  return crm_account_get_field_access (self->account, CRM_OBJECT_CUSTOMERS, field)
+         == CRM_FIELD_ACCESS_WRITE;
+}
+
+/* Whether the batch edit dialog has a field to offer: one the user may write (those of
+ * batch_edit_action_cb ()). */
+static gboolean
+can_batch_edit (CrmCustomersPage *self)
+{
+  return may_write (self, "industry") || may_write (self, "potential")
+         || may_write (self, "tags") || crm_owners_can_assign (self->account);
+}
+
 /* Whether the signed-in user may open the recycle bin, restore from it and delete for good:
  * the delete scope `all` (administrators), as the server decides. */
 static gboolean
@@ -352,16 +370,20 @@ update_actions (CrmCustomersPage *self)
 {
   g_autoptr(GtkBitset) selected = NULL;
   gboolean any = FALSE;
+  gboolean in_bin = self->list != NULL && crm_customer_list_get_deleted (self->list);
+  gboolean batch_fields = can_batch_edit (self);
 
   if (self->selection != NULL)
     {
       selected = gtk_selection_model_get_selection (GTK_SELECTION_MODEL (self->selection));
       any = !gtk_bitset_is_empty (selected);
     }
-  gboolean in_bin = self->list != NULL && crm_customer_list_get_deleted (self->list);
-
+  /* Said also while nothing is selected: selecting would not help. */
   gtk_widget_action_set_enabled (GTK_WIDGET (self), "customers.batch-edit",
-                                 any && self->dialog == NULL && !in_bin);
+                                 any && self->dialog == NULL && !in_bin && batch_fields);
+  gtk_widget_set_tooltip_text (GTK_WIDGET (self->batch_button),
+                               batch_fields ? NULL
+                               : _("Your role may change none of the fields a batch edit sets"));
   gtk_widget_action_set_enabled (GTK_WIDGET (self), "customers.new",
                                  self->api_client != NULL && self->dialog == NULL && !in_bin);
   gtk_widget_action_set_enabled (GTK_WIDGET (self), "customers.restore",
@@ -1646,15 +1668,6 @@ show_readable_filters (CrmCustomersPage *self)
   self->syncing = FALSE;
   if (cleared)
     filters_changed_cb (self);
-}
-
-/* Whether the signed-in user may write the customers' @field. */
-static gboolean
-may_write (CrmCustomersPage *self,
-           const char       *field)
-{
-  return crm_account_get_field_access (self->account, CRM_OBJECT_CUSTOMERS, field)
-         == CRM_FIELD_ACCESS_WRITE;
 }
 
 static void

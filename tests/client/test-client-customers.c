@@ -2821,6 +2821,55 @@ check_protected_view (Fixture *fixture)
   clear_view (fixture);
 }
 
+static gboolean
+batch_button_insensitive (Fixture *fixture)
+{
+  return !gtk_widget_get_sensitive (template_child (customers_page (fixture),
+                                                    CRM_TYPE_CUSTOMERS_PAGE, "batch_button"));
+}
+
+static gboolean
+batch_button_sensitive (Fixture *fixture)
+{
+  return gtk_widget_get_sensitive (template_child (customers_page (fixture),
+                                                   CRM_TYPE_CUSTOMERS_PAGE, "batch_button"));
+}
+
+/*
+ * Batch edit sets industry, potential and tags (and the owner, which a rep may not give
+ * away). An admin protects the three while the rep has customers selected: the batch
+ * edit is then offered no more, and its button says why; unprotected, it is back.
+ */
+static void
+check_batch_unwritable (Fixture *fixture)
+{
+  CrmCustomersPage *page = customers_page (fixture);
+  GtkWidget *button = template_child (page, CRM_TYPE_CUSTOMERS_PAGE, "batch_button");
+  GtkColumnView *view = _crm_customers_page_get_column_view (page);
+
+  gtk_selection_model_select_range (gtk_column_view_get_model (view), 1, 3, TRUE);
+  g_assert_true (gtk_widget_get_sensitive (button));
+  g_assert_null (gtk_widget_get_tooltip_text (button));
+
+  put_field_policy (fixture, "industry", TRUE);
+  put_field_policy (fixture, "potential", TRUE);
+  put_field_policy (fixture, "tags", TRUE);
+  wait_until (fixture, NULL, batch_button_insensitive, "batch edit refused");
+  g_assert_cmpstr (gtk_widget_get_tooltip_text (button), ==,
+                   _("Your role may change none of the fields a batch edit sets"));
+  /* The action too, not only its button. */
+  gtk_widget_activate_action (GTK_WIDGET (page), "customers.batch-edit", NULL);
+  g_assert_null (_crm_customers_page_get_dialog (page));
+  screenshot (fixture, NULL, "batch-unwritable");
+
+  put_field_policy (fixture, "industry", FALSE);
+  put_field_policy (fixture, "potential", FALSE);
+  put_field_policy (fixture, "tags", FALSE);
+  wait_until (fixture, NULL, batch_button_sensitive, "batch edit offered again");
+  g_assert_null (gtk_widget_get_tooltip_text (button));
+  gtk_selection_model_unselect_all (gtk_column_view_get_model (view));
+}
+
 /*
  * A customer selected for a batch edit is deleted by someone else before Apply (the list
  * has not heard of it yet): the server changes nothing (404) and the toast says why; the
@@ -3962,6 +4011,7 @@ run_case (const CustomersCase *test_case)
           check_batch_gone (&fixture);
           check_protected_fields (&fixture);
           check_protected_view (&fixture);
+          check_batch_unwritable (&fixture);
           check_manager (&fixture);
         }
     }
