@@ -283,12 +283,16 @@ show_message (FormRow    *row,
 }
 
 /* What the common validators find wrong with a custom field's row or a text row with a
- * format (an empty one is the server's to judge), translated. */
+ * format (an empty one is the server's to judge), translated. Nothing for a field the
+ * dialog keeps (crm_form_dialog_apply_field_access ()): the user could not change it,
+ * and it is not sent. */
 static const char *
 row_problem (FormRow *row)
 {
   const char *problem = NULL;
 
+  if (row->kept)
+    return NULL;
   if (row->custom)
     problem = crm_custom_field_row_get_problem (row->row);
   else if (row->validate != NULL)
@@ -382,6 +386,7 @@ crm_form_dialog_apply_field_access (AdwMessageDialog *dialog,
       else
         crm_field_row_set_editable (row->row, row->control, access == CRM_FIELD_ACCESS_WRITE);
     }
+  check_rows (dialog);
 }
 
 /* Each field's message beside its row; NULL clears them (a custom field keeps what the

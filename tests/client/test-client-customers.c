@@ -2554,6 +2554,33 @@ put_rep_permissions (Fixture  *fixture,
   g_assert_cmpuint (status, ==, 200);
 }
 
+/* The sales rep role's permissions now (@original) and a deep copy of them (@changed);
+ * returns the copy's field access of @object (`{"FIELD": "read", …}`) to change. */
+static JsonObject *
+copy_rep_field_access (Fixture     *fixture,
+                       const char  *object,
+                       JsonNode   **original,
+                       JsonNode   **changed)
+{
+  g_autoptr(JsonNode) role = NULL;
+  g_autofree char *text = NULL;
+  JsonObject *fields;
+  gint64 role_id;
+
+  role = get_rep_role (fixture, &role_id);
+  *original = json_node_copy (json_object_get_member (json_node_get_object (role),
+                                                      "permissions"));
+  /* A deep copy: json_node_copy () shares the object. */
+  text = json_to_string (*original, FALSE);
+  *changed = json_from_string (text, NULL);
+  if (!json_object_has_member (json_node_get_object (*changed), "fields"))
+    json_object_set_object_member (json_node_get_object (*changed), "fields", json_object_new ());
+  fields = json_object_get_object_member (json_node_get_object (*changed), "fields");
+  if (!json_object_has_member (fields, object))
+    json_object_set_object_member (fields, object, json_object_new ());
+  return json_object_get_object_member (fields, object);
+}
+
 static void
 put_field_policy (Fixture    *fixture,
                   const char *field,
@@ -2612,27 +2639,9 @@ check_protected_fields (Fixture *fixture)
   AdwMessageDialog *batch;
   CrmCustomerDialog *dialog;
   GtkWidget *potential;
-  JsonObject *fields;
-  gint64 role_id;
 
-  {
-    g_autoptr(JsonNode) role = get_rep_role (fixture, &role_id);
-
-    original = json_node_copy (json_object_get_member (json_node_get_object (role),
-                                                       "permissions"));
-  }
-  {
-    /* A deep copy: json_node_copy () shares the object. */
-    g_autofree char *text = json_to_string (original, FALSE);
-
-    granted = json_from_string (text, NULL);
-  }
-  if (!json_object_has_member (json_node_get_object (granted), "fields"))
-    json_object_set_object_member (json_node_get_object (granted), "fields", json_object_new ());
-  fields = json_object_get_object_member (json_node_get_object (granted), "fields");
-  if (!json_object_has_member (fields, "customers"))
-    json_object_set_object_member (fields, "customers", json_object_new ());
-  json_object_set_string_member (json_object_get_object_member (fields, "customers"),
+  json_object_set_string_member (copy_rep_field_access (fixture, "customers", &original,
+                                                        &granted),
                                  "potential", "read");
   put_rep_permissions (fixture, granted);
   put_field_policy (fixture, "industry", TRUE);
@@ -2868,6 +2877,173 @@ check_batch_unwritable (Fixture *fixture)
   wait_until (fixture, NULL, batch_button_sensitive, "batch edit offered again");
   g_assert_null (gtk_widget_get_tooltip_text (button));
   gtk_selection_model_unselect_all (gtk_column_view_get_model (view));
+}
+
+static CrmFieldAccess
+mobile_access (Fixture *fixture)
+{
+  return crm_account_get_field_access (_crm_window_get_account (fixture->window),
+                                       CRM_OBJECT_CONTACTS, "mobile");
+}
+
+static gboolean
+contact_mobile_hidden (Fixture *fixture)
+{
+  return mobile_access (fixture) == CRM_FIELD_ACCESS_NONE;
+}
+
+static gboolean
+contact_mobile_writable (Fixture *fixture)
+{
+  return mobile_access (fixture) == CRM_FIELD_ACCESS_WRITE;
+}
+
+static gboolean
+customer_with_contacts (Fixture *fixture)
+{
+  return customer_loaded (fixture) && has_contacts (fixture);
+}
+
+static gboolean
+contacts_show_wechat (Fixture *fixture)
+{
+  g_autofree char *text = _crm_customer_page_dup_contacts_text (customer_page (fixture));
+
+  return customer_with_contacts (fixture) && strstr (text, "wx_wangfang") != NULL;
+}
+
+/* Asserts that the form row @name of @dialog shows, read-only, and says why. */
+static void
+assert_read_only_row (AdwMessageDialog *dialog,
+                      const char       *name)
+{
+  GtkWidget *row = crm_form_dialog_get_row (dialog, name);
+
+  g_assert_nonnull (row);
+  g_assert_true (gtk_widget_get_visible (row));
+  g_assert_false (gtk_editable_get_editable (GTK_EDITABLE (row)));
+  g_assert_cmpstr (gtk_widget_get_tooltip_text (row), ==,
+                   _("Your role may read this field but not change it"));
+}
+
+/*
+ * The rep's role may only read a contact's title and WeChat ID (a required custom field),
+ * and may not read its mobile and birthday (custom). The contact's dialog shows the two it
+ * may read greyed, with why, and not the others; an empty WeChat ID does not hold the
+ * dialog back. Saved with a new e-mail address, it sends none of them: the server takes
+ * the change (it would refuse a write to any of them) and the contact keeps its title,
+ * mobile and WeChat ID.
+ */
+static void
+check_contact_access (Fixture *fixture)
+{
+  gboolean zh = fixture->test_case->language != NULL;
+  const char *email = zh ? "wang.zh@example.cn" : "wang.en@example.cn";
+  CrmCustomerPage *page = customer_page (fixture);
+  g_autoptr(JsonNode) found = NULL;
+  g_autoptr(JsonNode) contacts = NULL;
+  g_autoptr(JsonNode) contact = NULL;
+  g_autoptr(JsonNode) given = NULL;
+  g_autoptr(JsonNode) saved = NULL;
+  g_autoptr(JsonNode) original = NULL;
+  g_autoptr(JsonNode) limited = NULL;
+  g_autofree char *contact_path = NULL;
+  g_autofree char *version = NULL;
+  g_autofree char *title = NULL;
+  g_autofree char *mobile = NULL;
+  AdwMessageDialog *dialog;
+  JsonObject *access;
+  gint64 customer_id;
+  gint64 contact_id;
+  guint status = 0;
+
+  /* A customer of the search, one for each language: its contact, 王芳, gets a WeChat ID. */
+  found = call (fixture, fixture->rep_token, "GET",
+                "/api/v1/customers?q=%E6%98%8E%E8%BF%9C&sort=name&limit=50", NULL, NULL,
+                &status);
+  g_assert_cmpuint (status, ==, 200);
+  customer_id = json_object_get_int_member (json_array_get_object_element (
+    json_object_get_array_member (json_node_get_object (found), "items"), zh ? 9 : 8), "id");
+  {
+    g_autofree char *path = g_strdup_printf ("/api/v1/contacts?customer_id=%" G_GINT64_FORMAT,
+                                             customer_id);
+
+    contacts = call (fixture, fixture->admin_token, "GET", path, NULL, NULL, &status);
+    g_assert_cmpuint (status, ==, 200);
+  }
+  contact_id = json_object_get_int_member (json_array_get_object_element (
+    json_object_get_array_member (json_node_get_object (contacts), "items"), 0), "id");
+  contact_path = g_strdup_printf ("/api/v1/contacts/%" G_GINT64_FORMAT, contact_id);
+  contact = call (fixture, fixture->admin_token, "GET", contact_path, NULL, NULL, &status);
+  g_assert_cmpuint (status, ==, 200);
+  title = g_strdup (crm_test_json_get_string (contact, "title"));
+  mobile = g_strdup (crm_test_json_get_string (contact, "mobile"));
+  g_assert_nonnull (title);
+  g_assert_nonnull (mobile);
+  g_assert_null (crm_test_json_get_string (contact, "custom.wechat"));
+
+  access = copy_rep_field_access (fixture, "contacts", &original, &limited);
+  json_object_set_string_member (access, "title", "read");
+  json_object_set_string_member (access, "custom_wechat", "read");
+  json_object_set_string_member (access, "mobile", "none");
+  json_object_set_string_member (access, "custom_birthday", "none");
+  put_rep_permissions (fixture, limited);
+  wait_until (fixture, NULL, contact_mobile_hidden, "the contacts' field access heard");
+
+  crm_customers_page_open_customer (customers_page (fixture), customer_id);
+  wait_until (fixture, NULL, customer_with_contacts, "the customer's contacts");
+
+  /* The WeChat ID is required, and this contact has none: the rep could not give it one,
+   * and the server asks it only of a new contact. The dialog is still accepted. */
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (page), "customer.edit-contact", "x",
+                                             contact_id));
+  wait_until (fixture, NULL, dialog_open, "the contact's dialog without a WeChat ID");
+  dialog = _crm_customer_page_get_dialog (page);
+  assert_read_only_row (dialog, "custom.wechat");
+  g_assert_false (gtk_widget_has_css_class (crm_form_dialog_get_row (dialog, "custom.wechat"),
+                                            "error"));
+  g_assert_true (adw_message_dialog_get_response_enabled (dialog, "accept"));
+  respond (dialog, "cancel");
+
+  /* Given one by an administrator: the rep reads it. */
+  version = g_strdup_printf ("%" G_GINT64_FORMAT, crm_test_json_get_int (contact, "version"));
+  given = call (fixture, fixture->admin_token, "PATCH", contact_path,
+                "{\"custom\":{\"wechat\":\"wx_wangfang\"}}", version, &status);
+  g_assert_cmpuint (status, ==, 200);
+  crm_customers_page_open_customer (customers_page (fixture), customer_id);
+  wait_until (fixture, NULL, contacts_show_wechat, "the contact's WeChat ID");
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (page), "customer.edit-contact", "x",
+                                             contact_id));
+  wait_until (fixture, NULL, dialog_open, "the contact's dialog");
+  dialog = _crm_customer_page_get_dialog (page);
+  g_assert_true (gtk_editable_get_editable (GTK_EDITABLE (crm_form_dialog_get_row (dialog,
+                                                                                   "email"))));
+  assert_read_only_row (dialog, "title");
+  g_assert_cmpstr (gtk_editable_get_text (GTK_EDITABLE (crm_form_dialog_get_row (dialog,
+                                                                                 "title"))),
+                   ==, title);
+  assert_read_only_row (dialog, "custom.wechat");
+  g_assert_false (gtk_widget_get_visible (crm_form_dialog_get_row (dialog, "mobile")));
+  g_assert_false (gtk_widget_get_visible (crm_form_dialog_get_row (dialog, "custom.birthday")));
+  g_assert_true (adw_message_dialog_get_response_enabled (dialog, "accept"));
+  gtk_editable_set_text (GTK_EDITABLE (crm_form_dialog_get_row (dialog, "email")), email);
+  wait_until (fixture, GTK_WIDGET (dialog), always, "the contact's read-only dialog");
+  screenshot (fixture, GTK_WIDGET (dialog), "contact-read-only");
+  respond (dialog, "accept");
+  wait_until (fixture, NULL, customer_saved, "the contact saved");
+  /* Taken: no dialog again with the server's refusal. */
+  g_assert_null (_crm_customer_page_get_dialog (page));
+  saved = call (fixture, fixture->admin_token, "GET", contact_path, NULL, NULL, &status);
+  g_assert_cmpuint (status, ==, 200);
+  g_assert_cmpstr (crm_test_json_get_string (saved, "email"), ==, email);
+  g_assert_cmpstr (crm_test_json_get_string (saved, "title"), ==, title);
+  g_assert_cmpstr (crm_test_json_get_string (saved, "mobile"), ==, mobile);
+  g_assert_cmpstr (crm_test_json_get_string (saved, "custom.wechat"), ==, "wx_wangfang");
+
+  put_rep_permissions (fixture, original);
+  wait_until (fixture, NULL, contact_mobile_writable, "the contacts' field access again");
+  g_signal_emit_by_name (template_child (page, CRM_TYPE_CUSTOMER_PAGE, "back_button"), "clicked");
+  wait_until (fixture, NULL, list_settled, "the list");
 }
 
 /*
@@ -4012,6 +4188,7 @@ run_case (const CustomersCase *test_case)
           check_protected_fields (&fixture);
           check_protected_view (&fixture);
           check_batch_unwritable (&fixture);
+          check_contact_access (&fixture);
           check_manager (&fixture);
         }
     }
