@@ -47,6 +47,19 @@ static const char msg_date_format[] = N_("Enter a date as YYYY-MM-DD, such as 20
 static const char msg_date_invalid[] = N_("This date does not exist in the calendar");
 static const char msg_date_year[] = N_("Enter a year between 1900 and 2999");
 
+static const char msg_date_future[] = N_("This date is in the future");
+
+static const char msg_credit_code_empty[] = N_("Enter a unified social credit code");
+static const char msg_credit_code_length[] =
+  N_("Enter the 18-character unified social credit code, such as 91350100M000100Y43, or an "
+     "old 15-digit registration number");
+static const char msg_credit_code_chars[] =
+  N_("A unified social credit code has only digits and capital letters other than I, O, S, V "
+     "and Z");
+static const char msg_credit_code_check[] =
+  N_("The last character of this credit code does not match the others; check for a typing "
+     "mistake");
+
 static const char msg_text_encoding[] = N_("The text contains characters that cannot be read");
 static const char msg_text_control[] =
   N_("The text contains invisible control characters; remove them");
@@ -734,6 +747,104 @@ is_trimmed_char (gunichar c)
 {
   /* g_unichar_isspace () covers \t \n \r, U+00A0, U+3000 and the other separators. */
   return g_unichar_isspace (c) || c == 0x200B || c == 0xFEFF;
+}
+
+/* The latest date it is anywhere on Earth (UTC+14), "YYYY-MM-DD". */
+static char *
+latest_today (void)
+{
+  g_autoptr(GDateTime) now = g_date_time_new_now_utc ();
+  g_autoptr(GDateTime) ahead = g_date_time_add_hours (now, 14);
+
+  return g_date_time_format (ahead, "%Y-%m-%d");
+}
+
+/**
+ * crm_validate_past_date:
+ * @input: (nullable): what was typed
+ * @normalized: (out) (optional) (transfer full): "YYYY-MM-DD"
+ * @problem: (out) (optional): the untranslated problem, or %NULL
+ *
+ * A date as crm_validate_date() reads it that is not in the future (a company's date of
+ * establishment). "Today" is the date in the earliest time zone (UTC+14), so that today
+ * is accepted wherever the client and the server run.
+ *
+ * Returns: whether @input is a date not after today
+ */
+gboolean
+crm_validate_past_date (const char  *input,
+                        char       **normalized,
+                        const char **problem)
+{
+  g_autofree char *date = NULL;
+  g_autofree char *today = NULL;
+  const char *message = NULL;
+
+  if (!crm_validate_date (input, &date, &message))
+    return fail (normalized, problem, message);
+  today = latest_today ();
+  /* Both are YYYY-MM-DD: their order is their text's. */
+  if (strcmp (date, today) > 0)
+    return fail (normalized, problem, msg_date_future);
+  return succeed (normalized, problem, g_steal_pointer (&date));
+}
+
+/* The characters of a unified social credit code (GB 32100-2015), by value: the digits
+ * and the capital letters but I, O, S, V and Z. */
+static const char credit_code_alphabet[] = "0123456789ABCDEFGHJKLMNPQRTUWXY";
+static const guint credit_code_weights[17] = {
+  1, 3, 9, 27, 19, 26, 16, 17, 20, 29, 25, 13, 8, 24, 10, 30, 28,
+};
+
+/**
+ * crm_validate_credit_code:
+ * @input: (nullable): what was typed
+ * @normalized: (out) (optional) (transfer full): the code, such as "91350100M000100Y43"
+ * @problem: (out) (optional): the untranslated problem, or %NULL
+ *
+ * A company's registration number: the 18-character unified social credit code
+ * (统一社会信用代码, GB 32100-2015), whose last character is the check character of the
+ * first 17 (weights 3^i mod 31, modulo 31); or, as records from before 2015 hold them, an
+ * old 15-digit business registration number (工商注册号), accepted as it is. Spaces are
+ * removed, full-width forms folded and lower-case letters raised.
+ *
+ * Returns: whether @input is a credit code or an old registration number
+ */
+gboolean
+crm_validate_credit_code (const char  *input,
+                          char       **normalized,
+                          const char **problem)
+{
+  g_autofree char *folded = NULL;
+  g_autoptr(GString) code = NULL;
+  guint sum = 0;
+  guint check;
+
+  if (input == NULL)
+    input = "";
+  if (!g_utf8_validate (input, -1, NULL))
+    return fail (normalized, problem, msg_credit_code_chars);
+  folded = fold_width (input);
+  code = g_string_sized_new (18);
+  for (const char *p = folded; *p != '\0'; p++)
+    if (*p != ' ')
+      g_string_append_c (code, g_ascii_toupper (*p));
+  if (code->len == 0)
+    return fail (normalized, problem, msg_credit_code_empty);
+  if (code->len == 15 && all_digits (code->str, 15))
+    return succeed (normalized, problem, g_string_free (g_steal_pointer (&code), FALSE));
+  for (gsize i = 0; i < code->len; i++)
+    if ((guchar) code->str[i] >= 0x80 || strchr (credit_code_alphabet, code->str[i]) == NULL)
+      return fail (normalized, problem, msg_credit_code_chars);
+  if (code->len != 18)
+    return fail (normalized, problem, msg_credit_code_length);
+  for (guint i = 0; i < 17; i++)
+    sum += (guint) (strchr (credit_code_alphabet, code->str[i]) - credit_code_alphabet)
+           * credit_code_weights[i];
+  check = (31 - sum % 31) % 31;
+  if (code->str[17] != credit_code_alphabet[check])
+    return fail (normalized, problem, msg_credit_code_check);
+  return succeed (normalized, problem, g_string_free (g_steal_pointer (&code), FALSE));
 }
 
 /**

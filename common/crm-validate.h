@@ -30,6 +30,12 @@ gboolean     crm_validate_website        (const char          *input,
 gboolean     crm_validate_date           (const char          *input,
                                           char               **normalized,
                                           const char         **problem);
+gboolean     crm_validate_past_date      (const char          *input,
+                                          char               **normalized,
+                                          const char         **problem);
+gboolean     crm_validate_credit_code    (const char          *input,
+                                          char               **normalized,
+                                          const char         **problem);
 gboolean     crm_validate_text           (const char          *input,
                                           guint                max_chars,
                                           gboolean             required,

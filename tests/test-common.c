@@ -544,6 +544,90 @@ test_validate_website (void)
   g_assert_cmpstr (problem, ==, "A website address can have at most 2000 characters");
 }
 
+#define CREDIT_LENGTH \
+  "Enter the 18-character unified social credit code, such as 91350100M000100Y43, or an old " \
+  "15-digit registration number"
+#define CREDIT_CHARS \
+  "A unified social credit code has only digits and capital letters other than I, O, S, V and Z"
+#define CREDIT_CHECK \
+  "The last character of this credit code does not match the others; check for a typing mistake"
+
+static void
+test_validate_credit_code (void)
+{
+  static const ValidateCase cases[] = {
+    /* GB 32100-2015's own example, and codes whose check characters were computed by hand
+     * (a letter, X, a digit, 0 as "31 - 0") */
+    { "91350100M000100Y43", "91350100M000100Y43", NULL },
+    { "91110108551385082Q", "91110108551385082Q", NULL },
+    { "12100000400000123X", "12100000400000123X", NULL },
+    { "91310115MA1K3A4B54", "91310115MA1K3A4B54", NULL },
+    { "91440300708461136T", "91440300708461136T", NULL },
+    /* normalised: trimmed, spaces removed, lower case raised, full width folded */
+    { "  9135 0100 M000 100Y 43 ", "91350100M000100Y43", NULL },
+    { "91350100m000100y43", "91350100M000100Y43", NULL },
+    { "９１３５０１００Ｍ０００１００Ｙ４３", "91350100M000100Y43", NULL },
+    { "91110108551385082q", "91110108551385082Q", NULL },
+    /* an old 15-digit business registration number, as it is */
+    { "110108000000016", "110108000000016", NULL },
+    { " 310115 000 123456 ", "310115000123456", NULL },
+    /* a wrong check character, or one character mistyped */
+    { "91350100M000100Y44", NULL, CREDIT_CHECK },
+    { "91350100M000100Y4X", NULL, CREDIT_CHECK },
+    { "91350100M000101Y43", NULL, CREDIT_CHECK },
+    { "91110108551385082R", NULL, CREDIT_CHECK },
+    /* wrong lengths */
+    { "91350100M000100Y4", NULL, CREDIT_LENGTH },
+    { "91350100M000100Y430", NULL, CREDIT_LENGTH },
+    { "11010800000001", NULL, CREDIT_LENGTH },
+    { "1101080000000161", NULL, CREDIT_LENGTH },
+    { "11010800000001A", NULL, CREDIT_LENGTH },
+    /* letters outside the alphabet, punctuation, Chinese */
+    { "91350100I000100Y43", NULL, CREDIT_CHARS },
+    { "91350100O000100Y43", NULL, CREDIT_CHARS },
+    { "91350100Z000100Y43", NULL, CREDIT_CHARS },
+    { "91350100S000100Y43", NULL, CREDIT_CHARS },
+    { "91350100v000100Y43", NULL, CREDIT_CHARS },
+    { "91350100-M000100Y43", NULL, CREDIT_CHARS },
+    { "统一社会信用代码", NULL, CREDIT_CHARS },
+    { "", NULL, "Enter a unified social credit code" },
+    { NULL, NULL, "Enter a unified social credit code" },
+  };
+
+  check_cases ("credit code", crm_validate_credit_code, cases, G_N_ELEMENTS (cases));
+}
+
+static void
+test_validate_past_date (void)
+{
+  g_autoptr(GDateTime) now = g_date_time_new_now_utc ();
+  g_autoptr(GDateTime) yesterday = g_date_time_add_days (now, -1);
+  g_autoptr(GDateTime) later = g_date_time_add_days (now, 2);
+  g_autofree char *yesterday_text = g_date_time_format (yesterday, "%Y-%m-%d");
+  g_autofree char *later_text = g_date_time_format (later, "%Y-%m-%d");
+  g_autofree char *normalized = NULL;
+  const char *problem = NULL;
+  const ValidateCase cases[] = {
+    { "1998-3-18", "1998-03-18", NULL },
+    { "2008年1月1日", "2008-01-01", NULL },
+    { yesterday_text, yesterday_text, NULL },
+    { later_text, NULL, "This date is in the future" },
+    { "2999-12-31", NULL, "This date is in the future" },
+    { "2026-02-30", NULL, "This date does not exist in the calendar" },
+    { "soon", NULL, "Enter a date as YYYY-MM-DD, such as 2026-12-01" },
+  };
+
+  check_cases ("past date", crm_validate_past_date, cases, G_N_ELEMENTS (cases));
+  /* Today is today wherever it is (UTC+14 is the earliest zone). */
+  {
+    g_autoptr(GDateTime) ahead = g_date_time_add_hours (now, 14);
+    g_autofree char *today = g_date_time_format (ahead, "%Y-%m-%d");
+
+    g_assert_true (crm_validate_past_date (today, &normalized, &problem));
+    g_assert_cmpstr (normalized, ==, today);
+  }
+}
+
 #define DATE_FORMAT "Enter a date as YYYY-MM-DD, such as 2026-12-01"
 #define DATE_INVALID "This date does not exist in the calendar"
 #define DATE_YEAR "Enter a year between 1900 and 2999"
@@ -873,6 +957,8 @@ main (int   argc,
   g_test_add_func ("/crm/common/validate/website", test_validate_website);
   g_test_add_func ("/crm/common/validate/find-format", test_validate_find_format);
   g_test_add_func ("/crm/common/validate/date", test_validate_date);
+  g_test_add_func ("/crm/common/validate/past-date", test_validate_past_date);
+  g_test_add_func ("/crm/common/validate/credit-code", test_validate_credit_code);
   g_test_add_func ("/crm/common/validate/text", test_validate_text);
   g_test_add_func ("/crm/common/validate/field-types", test_validate_field_types);
   g_test_add_func ("/crm/common/validate/custom-values", test_validate_custom_values);
