@@ -223,7 +223,7 @@ customers_measure() {
 customers_explain() {
   local rep_id=$1 user_id label q fields scope_sql
   local -a qs=("${@:2}")
-  fields="'kind', r.kind, 'name', r.name, 'registration_no', r.registration_no, 'industry', r.industry, 'size', r.size, 'potential', r.potential, 'level', r.level, 'source', r.source, 'province', r.province, 'city', r.city, 'district', r.district, 'address', r.address, 'mobile', r.mobile, 'phone', r.phone, 'email', r.email, 'website', r.website, 'notes', r.notes, 'credit_terms', r.credit_terms, 'owner_id', r.owner_id, 'tags', r.tags, 'custom', r.custom, 'marketing_consent', r.marketing_consent, 'consent_at', r.consent_at, 'consent_source', r.consent_source, 'followed_up_at', r.followed_up_at, 'deleted_at', r.deleted_at, 'merged_into', r.merged_into"
+  fields="'kind', r.kind, 'name', r.name, 'registration_no', r.registration_no, 'legal_representative', r.legal_representative, 'registered_capital', r.registered_capital, 'registered_capital_currency', r.registered_capital_currency, 'established_on', r.established_on, 'industry', r.industry, 'size', r.size, 'potential', r.potential, 'level', r.level, 'source', r.source, 'province', r.province, 'city', r.city, 'district', r.district, 'address', r.address, 'mobile', r.mobile, 'phone', r.phone, 'email', r.email, 'website', r.website, 'notes', r.notes, 'credit_terms', r.credit_terms, 'owner_id', r.owner_id, 'tags', r.tags, 'custom', r.custom, 'marketing_consent', r.marketing_consent, 'consent_at', r.consent_at, 'consent_source', r.consent_source, 'followed_up_at', r.followed_up_at, 'deleted_at', r.deleted_at, 'merged_into', r.merged_into"
   plans="$work/plans.txt"
   : >"$plans"
   export BENCH_PLANS_FILE=$plans

@@ -35,7 +35,11 @@ static const char * const activity_kinds[] = { "call", "visit", "email", "meetin
 static const CrmResourceField customer_fields[] = {
   { "kind", CRM_RESOURCE_TEXT, F, kinds, 0, 0 },
   { "name", CRM_RESOURCE_TEXT, CRM_RESOURCE_FIELD_REQUIRED | S | SORT, NULL, 300, 0 },
-  { "registration_no", CRM_RESOURCE_TEXT, F, NULL, 64, 0 },
+  { "registration_no", CRM_RESOURCE_TEXT, F, NULL, 64, CRM_RESOURCE_FORMAT_CREDIT_CODE },
+  { "legal_representative", CRM_RESOURCE_TEXT, 0, NULL, 100, 0 },
+  { "registered_capital", CRM_RESOURCE_INTEGER, 0, NULL, 0, CRM_RESOURCE_FORMAT_AMOUNT },
+  { "registered_capital_currency", CRM_RESOURCE_TEXT, 0, NULL, 3, CRM_RESOURCE_FORMAT_CURRENCY },
+  { "established_on", CRM_RESOURCE_TEXT, 0, NULL, 10, CRM_RESOURCE_FORMAT_PAST_DATE },
   { "industry", CRM_RESOURCE_TEXT, F, NULL, 100, 0 },
   { "size", CRM_RESOURCE_TEXT, F, sizes, 0, 0 },
   { "potential", CRM_RESOURCE_TEXT, F, potentials, 0, 0 },

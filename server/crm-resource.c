@@ -1476,6 +1476,10 @@ normalize_text (const CrmResourceField  *field,
       return crm_validate_website (text, normalized, problem);
     case CRM_RESOURCE_FORMAT_DATE:
       return crm_validate_date (text, normalized, problem);
+    case CRM_RESOURCE_FORMAT_PAST_DATE:
+      return crm_validate_past_date (text, normalized, problem);
+    case CRM_RESOURCE_FORMAT_CREDIT_CODE:
+      return crm_validate_credit_code (text, normalized, problem);
     case CRM_RESOURCE_FORMAT_COLOR:
       {
         g_autofree char *lower = g_ascii_strdown (text, -1);
@@ -1854,6 +1858,10 @@ crm_resource_check_body (CrmCall           *call,
         case CRM_RESOURCE_INTEGER:
           if (type != CRM_JSON_INT)
             json_object_set_string_member (problems, name, N_("Must be a whole number"));
+          else if (field->format == CRM_RESOURCE_FORMAT_AMOUNT
+                   && json_object_get_int_member (body, name) < 0)
+            json_object_set_string_member (problems, name,
+                                           N_("Enter an amount of at least 0"));
           else
             json_object_set_int_member (normalized, name, json_object_get_int_member (body, name));
           break;

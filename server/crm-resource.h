@@ -35,6 +35,9 @@ typedef enum
   CRM_RESOURCE_FORMAT_KEY,
   CRM_RESOURCE_FORMAT_CURRENCY,
   CRM_RESOURCE_FORMAT_LEVEL,
+  CRM_RESOURCE_FORMAT_CREDIT_CODE,
+  CRM_RESOURCE_FORMAT_PAST_DATE,
+  CRM_RESOURCE_FORMAT_AMOUNT,
 } CrmResourceFormat;
 
 typedef enum
@@ -55,7 +58,8 @@ typedef enum
  * @choices: (nullable): the allowed values of a text field
  * @max_length: in characters, 0 for the default of 2000
  * @format: how a text value is checked and normalised (%CRM_RESOURCE_FORMAT_LEVEL: a
- *   level's name, which may not be %CRM_API_FILTER_NONE)
+ *   level's name, which may not be %CRM_API_FILTER_NONE); of an integer,
+ *   %CRM_RESOURCE_FORMAT_AMOUNT: an amount of money in minor units, not negative
  *
  * Read-only fields are shown and filtered but never written by a request (a body may
  * carry them back unchanged; they are ignored). Sort fields may be named in `?sort=`.

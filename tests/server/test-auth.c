@@ -1526,10 +1526,11 @@ static const char * const strange_texts[] = {
   "{\"json\": [1, 2]}",
 };
 
-/* Free text fields; phone, mobile, e-mail and website are normalised (test-customers). */
+/* Free text fields; phone, mobile, e-mail and website are normalised (test-customers),
+ * registration_no is a credit code (test-registration). */
 static const char * const customer_text_fields[] = {
-  "name", "registration_no", "industry", "source", "province", "city", "district", "address",
-  "notes", "credit_terms",
+  "name", "legal_representative", "industry", "source", "province", "city", "district",
+  "address", "notes", "credit_terms",
 };
 
 static void
@@ -1804,7 +1805,7 @@ test_search_is_literal (void)
 
 /* --- 7. a sensitive field -------------------------------------------------------------- */
 
-#define MARKER "91440300MA5FUTURE1"
+#define MARKER "91440300MA5FUTUREJ"
 /* Text that parses as a token of key 1 (32 zero bytes), typed into an ordinary field. */
 #define PLANTED "v1:1:AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA="
 
@@ -1869,7 +1870,7 @@ test_sensitive_field (void)
   /* Written before the field becomes sensitive: one ordinary value, and one that merely
    * looks like a sealed token. */
   reply = call (server, admin_token, "POST", "/api/v1/customers",
-                "{\"name\":\"Legacy Ltd\",\"registration_no\":\"LEGACY-PLAIN-0001\"}", NULL, 201);
+                "{\"name\":\"Legacy Ltd\",\"registration_no\":\"440301104477889\"}", NULL, 201);
   legacy = crm_test_json_get_int (reply, "id");
   g_clear_pointer (&reply, json_node_unref);
   reply = call (server, admin_token, "POST", "/api/v1/customers",
@@ -1889,7 +1890,7 @@ test_sensitive_field (void)
   id = crm_test_json_get_int (reply, "id");
   g_clear_pointer (&reply, json_node_unref);
   reply = call (server, admin_token, "POST", "/api/v1/customers",
-                "{\"name\":\"Other Electronics\",\"registration_no\":\"91440300MA5OTHER00\"}", NULL,
+                "{\"name\":\"Other Electronics\",\"registration_no\":\"91440300MA5XTHERBT\"}", NULL,
                 201);
   other = crm_test_json_get_int (reply, "id");
   g_clear_pointer (&reply, json_node_unref);
@@ -1915,7 +1916,7 @@ test_sensitive_field (void)
   g_assert_cmpstr (crm_test_json_get_string (json_array_get_element (items_of (list), 0),
                                              "registration_no"), ==, MARKER);
   g_clear_pointer (&list, json_node_unref);
-  list = call (server, admin_token, "GET", "/api/v1/customers?registration_no=91440300MA5OTHER00",
+  list = call (server, admin_token, "GET", "/api/v1/customers?registration_no=91440300MA5XTHERBT",
                NULL, NULL, 200);
   g_assert_cmpuint (json_array_get_length (items_of (list)), ==, 1);
   g_assert_true (list_has_id (list, other));
@@ -1934,9 +1935,9 @@ test_sensitive_field (void)
 
     g_assert_true (g_str_has_prefix (legacy_stored, "v1:1:"));
     reply = call (server, admin_token, "GET", legacy_path, NULL, NULL, 200);
-    g_assert_cmpstr (crm_test_json_get_string (reply, "registration_no"), ==, "LEGACY-PLAIN-0001");
+    g_assert_cmpstr (crm_test_json_get_string (reply, "registration_no"), ==, "440301104477889");
     g_clear_pointer (&reply, json_node_unref);
-    list = call (server, admin_token, "GET", "/api/v1/customers?registration_no=LEGACY-PLAIN-0001",
+    list = call (server, admin_token, "GET", "/api/v1/customers?registration_no=440301104477889",
                  NULL, NULL, 200);
     g_assert_cmpuint (json_array_get_length (items_of (list)), ==, 1);
     g_assert_true (list_has_id (list, legacy));
@@ -2013,8 +2014,8 @@ test_sensitive_field (void)
                    ==, 0);
   /* The value from before is under the new key as well. */
   g_assert_cmpint (DB_INT ("SELECT count(*) FROM customers WHERE registration_no = "
-                           "'LEGACY-PLAIN-0001'"), ==, 0);
-  list = call (server, admin_token, "GET", "/api/v1/customers?registration_no=LEGACY-PLAIN-0001",
+                           "'440301104477889'"), ==, 0);
+  list = call (server, admin_token, "GET", "/api/v1/customers?registration_no=440301104477889",
                NULL, NULL, 200);
   g_assert_cmpuint (json_array_get_length (items_of (list)), ==, 1);
   g_assert_true (list_has_id (list, legacy));
@@ -2046,7 +2047,7 @@ test_sensitive_field (void)
   g_clear_pointer (&list, json_node_unref);
   /* New values go under key 2 at once. */
   reply = call (server, admin_token, "POST", "/api/v1/customers",
-                "{\"name\":\"Third\",\"registration_no\":\"91440300MA5THIRD00\"}", NULL, 201);
+                "{\"name\":\"Third\",\"registration_no\":\"91440300MA5THRD00M\"}", NULL, 201);
   g_clear_pointer (&id_str, g_free);
   id_str = id_text (crm_test_json_get_int (reply, "id"));
   g_clear_pointer (&stored, g_free);
