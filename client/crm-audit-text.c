@@ -690,7 +690,18 @@ append_custom_changes (const CrmAuditNames *names,
     }
 }
 
-/* A level rule's amount, in its currency. */
+/* Amounts of money in minor units beside the member that names their currency: a level
+ * rule's, a customer's registered capital (a currency left out of a change is CNY). */
+static const struct
+{
+  const char *amount;
+  const char *currency;
+} money_members[] = {
+  { "min_amount", "currency" },
+  { "registered_capital", "registered_capital_currency" },
+};
+
+/* A member of @record as text: money in its currency. */
 static char *
 member_text (const CrmAuditNames *names,
              const char          *object,
@@ -699,10 +710,11 @@ member_text (const CrmAuditNames *names,
 {
   JsonNode *value = json_object_get_member (record, name);
 
-  if (g_str_equal (name, "min_amount") && value != NULL && JSON_NODE_HOLDS_VALUE (value)
-      && json_node_get_value_type (value) == G_TYPE_INT64)
-    return crm_format_money (json_node_get_int (value), string_member (record, "currency"),
-                             NULL);
+  for (guint i = 0; i < G_N_ELEMENTS (money_members); i++)
+    if (g_str_equal (name, money_members[i].amount) && value != NULL
+        && JSON_NODE_HOLDS_VALUE (value) && json_node_get_value_type (value) == G_TYPE_INT64)
+      return crm_format_money (json_node_get_int (value),
+                               string_member (record, money_members[i].currency), NULL);
   return crm_audit_value_text (names, object, name, value);
 }
 

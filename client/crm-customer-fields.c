@@ -96,7 +96,11 @@ const CrmChoice crm_custom_field_types[] = {
 static const CrmChoice field_labels[] = {
   { "name", N_("Name") },
   { "kind", N_("Kind") },
-  { "registration_no", N_("Registration number") },
+  { "registration_no", N_("Unified social credit code") },
+  { "legal_representative", N_("Legal representative") },
+  { "registered_capital", N_("Registered capital") },
+  { "registered_capital_currency", N_("Registered capital currency") },
+  { "established_on", N_("Date of establishment") },
   { "industry", N_("Industry") },
   { "size", N_("Size") },
   { "potential", N_("Potential") },

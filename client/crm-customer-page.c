@@ -43,6 +43,7 @@ typedef enum
   EDITOR_CHOICE,
   EDITOR_BOOLEAN,
   EDITOR_OWNER,
+  EDITOR_MONEY,             /* an amount in minor units, typed as money in `currency` */
   EDITOR_CUSTOM,            /* a custom field's row (crm_custom_field_row_new ()) */
 } EditorKind;
 
@@ -57,6 +58,7 @@ typedef struct
   GtkLabel   *message;      /* the field's error, beside the row */
   GStrv       values;       /* the API values of a choice, "" first for none */
   GArray     *ids;          /* the owner's: the user of each item (crm_owners_fill ()) */
+  char       *currency;     /* money's, as last loaded; NULL: CNY */
 } Field;
 
 struct _CrmCustomerPage
@@ -71,6 +73,7 @@ struct _CrmCustomerPage
   GtkButton           *delete_button;
   AdwPreferencesPage  *preferences_page;
   AdwPreferencesGroup *details_group;
+  AdwPreferencesGroup *registration_group;
   AdwPreferencesGroup *consent_group;
   GtkMenuButton       *add_tag_button;
   GtkListBox          *add_tag_list;
@@ -133,18 +136,30 @@ enum {
 
 static guint signals[N_SIGNALS];
 
+/* The groups of the form's standard fields. */
+typedef enum
+{
+  GROUP_DETAILS,
+  GROUP_REGISTRATION,       /* a company's: hidden for an individual */
+  GROUP_CONSENT,
+} FieldGroup;
+
 /* The standard fields of the form, labelled by crm_customer_field_label (). */
 static const struct
 {
   const char      *name;
   const CrmChoice *choices;
-  gboolean         consent;   /* in the consent group */
+  FieldGroup       group;
   gboolean         boolean;
   gboolean         owner;     /* shown only to who may assign (crm_owners_can_assign ()) */
+  gboolean         money;     /* minor units, in the currency of `<name>_currency` */
 } standard_fields[] = {
-  { "name", NULL, FALSE, FALSE },
-  { "kind", crm_customer_kinds, FALSE, FALSE },
-  { "registration_no", NULL, FALSE, FALSE },
+  { "name", NULL, GROUP_DETAILS, FALSE },
+  { "kind", crm_customer_kinds, GROUP_DETAILS, FALSE },
+  { "registration_no", NULL, GROUP_REGISTRATION, FALSE },
+  { "legal_representative", NULL, GROUP_REGISTRATION, FALSE },
+  { "registered_capital", NULL, GROUP_REGISTRATION, FALSE, FALSE, TRUE },
+  { "established_on", NULL, GROUP_REGISTRATION, FALSE },
   { "industry", NULL, FALSE, FALSE },
   { "size", crm_customer_sizes, FALSE, FALSE },
   { "potential", crm_customer_potentials, FALSE, FALSE },
@@ -158,9 +173,9 @@ static const struct
   { "district", NULL, FALSE, FALSE },
   { "address", NULL, FALSE, FALSE },
   { "notes", NULL, FALSE, FALSE },
-  { "owner_id", NULL, FALSE, FALSE, TRUE },
-  { "marketing_consent", NULL, TRUE, TRUE },
-  { "consent_source", NULL, TRUE, FALSE },
+  { "owner_id", NULL, GROUP_DETAILS, FALSE, TRUE },
+  { "marketing_consent", NULL, GROUP_CONSENT, TRUE },
+  { "consent_source", NULL, GROUP_CONSENT, FALSE },
 };
 
 static void
@@ -168,6 +183,7 @@ field_free (Field *field)
 {
   g_free (field->name);
   g_free (field->key);
+  g_free (field->currency);
   g_strfreev (field->values);
   g_clear_pointer (&field->ids, g_array_unref);
   g_free (field);
@@ -245,10 +261,13 @@ static const char *user_name (CrmCustomerPage *self,
                               char           **fallback);
 
 static void check_fields (CrmCustomerPage *self);
+static void show_registration (CrmCustomerPage *self);
 
 static void
 field_changed_cb (CrmCustomerPage *self)
 {
+  /* Choosing "individual" hides the company's registration at once. */
+  show_registration (self);
   if (self->filling)
     return;
   check_fields (self);
@@ -336,6 +355,7 @@ add_field (CrmCustomerPage     *self,
         adw_action_row_add_suffix (ADW_ACTION_ROW (field->row), message);
       break;
 
+    case EDITOR_MONEY:
     case EDITOR_TEXT:
     default:
       field->row = adw_entry_row_new ();
@@ -360,8 +380,12 @@ build_standard_fields (CrmCustomerPage *self)
   for (guint i = 0; i < G_N_ELEMENTS (standard_fields); i++)
     {
       const CrmChoice *choices = standard_fields[i].choices;
-      AdwPreferencesGroup *group = standard_fields[i].consent ? self->consent_group
-                                                              : self->details_group;
+      AdwPreferencesGroup *groups[] = {
+        [GROUP_DETAILS] = self->details_group,
+        [GROUP_REGISTRATION] = self->registration_group,
+        [GROUP_CONSENT] = self->consent_group,
+      };
+      AdwPreferencesGroup *group = groups[standard_fields[i].group];
       const char *title = crm_customer_field_label (standard_fields[i].name);
 
       if (choices != NULL)
@@ -385,6 +409,8 @@ build_standard_fields (CrmCustomerPage *self)
         }
       else if (standard_fields[i].owner)
         add_field (self, group, standard_fields[i].name, title, EDITOR_OWNER, NULL, NULL, NULL);
+      else if (standard_fields[i].money)
+        add_field (self, group, standard_fields[i].name, title, EDITOR_MONEY, NULL, NULL, NULL);
       else
         add_field (self, group, standard_fields[i].name, title,
                    standard_fields[i].boolean ? EDITOR_BOOLEAN : EDITOR_TEXT, NULL, NULL, NULL);
@@ -456,6 +482,29 @@ node_to_text (JsonNode *node)
   return text != NULL ? text : g_strdup ("");
 }
 
+/* The currency of money @field in @record: its `<name>_currency`, CNY when none. */
+static char *
+money_currency (JsonObject *record,
+                Field      *field)
+{
+  g_autofree char *member = g_strconcat (field->name, "_currency", NULL);
+  const char *code = record != NULL ? crm_json_get_string (record, member) : NULL;
+
+  return g_strdup (code != NULL && *code != '\0' ? code : "CNY");
+}
+
+/* An amount in minor units as money ("¥5,000,000.00"); "" for none; other text (typed,
+ * not read) as it is. */
+static char *
+money_text (JsonNode   *value,
+            const char *currency)
+{
+  if (value != NULL && JSON_NODE_HOLDS_VALUE (value)
+      && json_node_get_value_type (value) == G_TYPE_INT64)
+    return crm_format_money (json_node_get_int (value), currency, NULL);
+  return node_to_text (value);
+}
+
 /* The member of @record that @field edits. */
 static JsonNode *
 record_member (JsonObject *record,
@@ -515,6 +564,16 @@ set_editor_value (CrmCustomerPage *self,
       crm_custom_field_row_set_value (field->row, value);
       return;
     }
+  if (field->kind == EDITOR_MONEY)
+    {
+      g_free (field->currency);
+      field->currency = money_currency (self->customer != NULL
+                                        ? crm_customer_get_object (self->customer) : NULL,
+                                        field);
+      text = money_text (value, field->currency);
+      gtk_editable_set_text (GTK_EDITABLE (field->row), text);
+      return;
+    }
   text = node_to_text (value);
   switch (field->kind)
     {
@@ -558,11 +617,41 @@ editor_value (Field *field)
       return crm_custom_value_from_text (CRM_FIELD_TYPE_BOOLEAN, text, NULL);
     case EDITOR_OWNER:   /* a user's id, a number */
       return crm_custom_value_from_text (CRM_FIELD_TYPE_NUMBER, text, NULL);
+    case EDITOR_MONEY:   /* minor units; what cannot be read goes as typed, for a 422 */
+      {
+        JsonNode *node = json_node_new (JSON_NODE_VALUE);
+        gint64 amount = 0;
+
+        if (*text == '\0')
+          json_node_init_null (node);
+        else if (crm_parse_money (text, field->currency, NULL, &amount))
+          json_node_set_int (node, amount);
+        else
+          json_node_set_string (node, text);
+        return node;
+      }
     case EDITOR_TEXT:
     case EDITOR_CHOICE:
     default:
       return crm_custom_value_from_text (CRM_FIELD_TYPE_TEXT, text, NULL);
     }
+}
+
+/* Whether two amounts (as editor_value () or the record holds them) are the same: both
+ * none, or the same number of minor units. */
+static gboolean
+amounts_equal (JsonNode *a,
+               JsonNode *b)
+{
+  gboolean a_none = a == NULL || JSON_NODE_HOLDS_NULL (a);
+  gboolean b_none = b == NULL || JSON_NODE_HOLDS_NULL (b);
+
+  if (a_none || b_none)
+    return a_none == b_none;
+  return JSON_NODE_HOLDS_VALUE (a) && JSON_NODE_HOLDS_VALUE (b)
+         && json_node_get_value_type (a) == G_TYPE_INT64
+         && json_node_get_value_type (b) == G_TYPE_INT64
+         && json_node_get_int (a) == json_node_get_int (b);
 }
 
 static gboolean
@@ -579,6 +668,13 @@ field_is_changed (CrmCustomerPage *self,
   if (field->kind == EDITOR_CUSTOM)
     return crm_custom_field_row_is_changed (field->row, record_member (
                                               crm_customer_get_object (self->customer), field));
+  if (field->kind == EDITOR_MONEY)
+    {
+      g_autoptr(JsonNode) value = editor_value (field);
+
+      return !amounts_equal (value, record_member (crm_customer_get_object (self->customer),
+                                                   field));
+    }
   stored = node_to_text (record_member (crm_customer_get_object (self->customer), field));
   edited = editor_text (field);
   if (field->kind == EDITOR_BOOLEAN && *stored == '\0')
@@ -659,6 +755,17 @@ field_problem (CrmCustomerPage *self,
 {
   const char *problem = NULL;
 
+  if (field->kind == EDITOR_MONEY)
+    {
+      g_autoptr(JsonNode) value = editor_value (field);
+
+      if (value != NULL && JSON_NODE_HOLDS_VALUE (value)
+          && json_node_get_value_type (value) == G_TYPE_STRING)
+        return N_("Enter an amount, such as 5,000,000.00");
+      if (value != NULL && JSON_NODE_HOLDS_VALUE (value) && json_node_get_int (value) < 0)
+        return N_("Enter an amount of at least 0");
+      return NULL;
+    }
   if (field->key == NULL)
     {
       g_autofree char *text = editor_text (field);
@@ -936,6 +1043,28 @@ set_busy (CrmCustomerPage *self)
   gtk_widget_set_visible (find_field (self, "owner_id")->row, can_assign (self));
 }
 
+/* The company's registration: shown for a company (or a customer of no kind yet) when
+ * the role may read any of its fields; an individual has none. */
+static void
+show_registration (CrmCustomerPage *self)
+{
+  Field *kind = self->fields != NULL ? find_field (self, "kind") : NULL;
+  g_autofree char *chosen = kind != NULL ? editor_text (kind) : g_strdup ("");
+  gboolean any = FALSE;
+
+  for (guint i = 0; i < G_N_ELEMENTS (standard_fields); i++)
+    {
+      Field *field = NULL;
+
+      if (standard_fields[i].group != GROUP_REGISTRATION)
+        continue;
+      field = self->fields != NULL ? find_field (self, standard_fields[i].name) : NULL;
+      any = any || (field != NULL && gtk_widget_get_visible (field->row));
+    }
+  gtk_widget_set_visible (GTK_WIDGET (self->registration_group),
+                          any && !g_str_equal (chosen, "individual"));
+}
+
 /* As the server decides (crm_account_get_field_access ()): a field the role may not read
  * is not shown (the server leaves its value out); one it may read but not write is shown,
  * not editable. The owner is shown to who may give the customer away (set_busy ()). */
@@ -960,6 +1089,7 @@ apply_field_access (CrmCustomerPage *self)
         crm_field_row_set_editable (field->row, field->control,
                                     access == CRM_FIELD_ACCESS_WRITE);
     }
+  show_registration (self);
 }
 
 /* Takes away the custom fields' rows and definitions, for build_custom_fields (). */
@@ -1633,6 +1763,12 @@ describe_value (CrmCustomerPage *self,
 
   if (field->kind == EDITOR_CUSTOM)
     return describe_custom_value (self, field, record_member (record, field));
+  if (field->kind == EDITOR_MONEY)
+    {
+      g_autofree char *currency = money_currency (record, field);
+
+      return money_text (record_member (record, field), currency);
+    }
   text = node_to_text (record_member (record, field));
 
   if (field->kind == EDITOR_CHOICE)
@@ -2997,6 +3133,7 @@ crm_customer_page_class_init (CrmCustomerPageClass *klass)
   gtk_widget_class_bind_template_child (widget_class, CrmCustomerPage, save_button);
   gtk_widget_class_bind_template_child (widget_class, CrmCustomerPage, preferences_page);
   gtk_widget_class_bind_template_child (widget_class, CrmCustomerPage, details_group);
+  gtk_widget_class_bind_template_child (widget_class, CrmCustomerPage, registration_group);
   gtk_widget_class_bind_template_child (widget_class, CrmCustomerPage, consent_group);
   gtk_widget_class_bind_template_child (widget_class, CrmCustomerPage, follow_up_button);
   gtk_widget_class_bind_template_child (widget_class, CrmCustomerPage, delete_button);

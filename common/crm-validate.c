@@ -1195,8 +1195,9 @@ crm_validate_custom_value (CrmFieldType         type,
  * @name: (nullable): the API name of a standard field of customers or contacts
  *
  * The validator of the format the API checks a field of that name by, wherever it
- * stands: "mobile", "phone", "email" and "website"; an empty value is for the caller to
- * judge (whether the field is required).
+ * stands: "mobile", "phone", "email", "website", "registration_no" (a unified social
+ * credit code) and "established_on" (a date not in the future); an empty value is for the
+ * caller to judge (whether the field is required).
  *
  * Returns: (nullable): the validator, or %NULL for any other name (any text)
  */
@@ -1212,6 +1213,8 @@ crm_validate_find_format (const char *name)
     { "phone", crm_validate_phone },
     { "email", crm_validate_email },
     { "website", crm_validate_website },
+    { "registration_no", crm_validate_credit_code },
+    { "established_on", crm_validate_past_date },
   };
 
   for (guint i = 0; name != NULL && i < G_N_ELEMENTS (formats); i++)
