@@ -583,6 +583,9 @@ static gboolean
 put_field_policy (CrmCall  *call,
                   GError  **error)
 {
+  static const char column_type_sql[] =
+    "SELECT data_type FROM information_schema.columns\n"
+    "WHERE table_schema = 'public' AND table_name = $1 AND column_name = $2";
   static const char sql[] =
     "INSERT INTO field_policies (object, field, protected, sensitive)\n"
     "VALUES ($1, $2, $3::boolean, $4::boolean)\n"
@@ -616,6 +619,26 @@ put_field_policy (CrmCall  *call,
       json_object_set_string_member (problems, "sensitive", N_("Must be true or false"));
       crm_call_reply_invalid (call, N_("protected and sensitive are required"), problems);
       return TRUE;
+    }
+  /* Sealed values are text: a column of another type (a date, an amount) cannot hold
+   * them, and every write of the field would fail. */
+  if (json_object_get_boolean_member (body, "sensitive"))
+    {
+      const char *column_params[] = { object_name, field };
+      g_autoptr(PGresult) column = crm_call_exec (call, column_type_sql, 2, column_params, error);
+
+      if (column == NULL)
+        return FALSE;
+      if (PQntuples (column) > 0 && !g_str_equal (PQgetvalue (column, 0, 0), "text"))
+        {
+          g_autoptr(JsonObject) problems = json_object_new ();
+
+          json_object_set_string_member (problems, "sensitive",
+                                         N_("Only text fields can be stored encrypted"));
+          crm_call_reply_invalid (call, N_("Only text fields can be stored encrypted"),
+                                  problems);
+          return TRUE;
+        }
     }
   {
     const char *params[] = {

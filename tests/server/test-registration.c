@@ -342,6 +342,33 @@ test_field_access (void)
 
   for (guint i = 0; i < G_N_ELEMENTS (fields); i++)
     set_protected (fields[i], FALSE);
+
+  /* Sealed values are text: the capital and the date cannot be made sensitive (every
+   * write of them would fail), the legal representative can. */
+  {
+    static const char * const not_text[] = { "registered_capital", "established_on" };
+
+    for (guint i = 0; i < G_N_ELEMENTS (not_text); i++)
+      {
+        g_autofree char *path = g_strdup_printf ("/field-policies/customers/%s", not_text[i]);
+        g_autoptr(JsonNode) reply = call (admin_token, "zh-CN", "PUT", path,
+                                          "{\"protected\":false,\"sensitive\":true}", 0,
+                                          &status);
+
+        g_assert_cmpuint (status, ==, 422);
+        g_assert_cmpstr (crm_test_json_get_string (reply, "error.fields.sensitive"), ==,
+                         "只有文本字段可以加密存储");
+      }
+    g_clear_pointer (&refused, json_node_unref);
+    refused = call (admin_token, NULL, "PUT", "/field-policies/customers/legal_representative",
+                    "{\"protected\":false,\"sensitive\":true}", 0, &status);
+    g_assert_cmpuint (status, ==, 204);
+    g_clear_pointer (&refused, json_node_unref);
+    refused = patch (admin_token, NULL, id, "{\"legal_representative\":\"吴九\"}", &status);
+    g_assert_cmpuint (status, ==, 200);
+    g_assert_cmpstr (crm_test_json_get_string (refused, "legal_representative"), ==, "吴九");
+    set_protected ("legal_representative", FALSE);
+  }
 }
 
 int
