@@ -4,9 +4,11 @@
 #include "config.h"
 
 #include <locale.h>
+#include <string.h>
 
 #include <glib/gi18n.h>
 
+#include "crm-audit-text.h"
 #include "crm-customer-fields.h"
 #include "crm-format.h"
 
@@ -265,6 +267,40 @@ test_options (void)
   use_language (NULL);
 }
 
+/* A change of a company's registration details as the timeline and the audit log read
+ * it: the fields by their labels, the registered capital as money in its currency. */
+static void
+test_audit_registration (void)
+{
+  g_autoptr(JsonNode) before = json_from_string ("{\"registered_capital\":500000000,"
+                                                 "\"legal_representative\":\"张明远\"}", NULL);
+  g_autoptr(JsonNode) after = json_from_string ("{\"registered_capital\":1234567890,"
+                                                "\"registered_capital_currency\":\"CNY\","
+                                                "\"legal_representative\":\"李华\","
+                                                "\"established_on\":\"2010-01-05\"}", NULL);
+  const char *languages[] = { NULL, "zh_CN" };
+  const char *labels[][3] = {
+    { "Registered capital", "Legal representative", "Date of establishment" },
+    { "注册资本", "法定代表人", "成立日期" },
+  };
+
+  for (guint i = 0; i < G_N_ELEMENTS (languages); i++)
+    {
+      g_autoptr(GString) lines = g_string_new (NULL);
+
+      use_language (languages[i]);
+      crm_audit_append_changes (NULL, "customers", json_node_get_object (before),
+                                json_node_get_object (after), lines);
+      for (guint j = 0; j < G_N_ELEMENTS (labels[i]); j++)
+        if (strstr (lines->str, labels[i][j]) == NULL)
+          g_error ("“%s” lacks “%s”", lines->str, labels[i][j]);
+      g_assert_nonnull (strstr (lines->str, "¥5,000,000.00"));
+      g_assert_nonnull (strstr (lines->str, "¥12,345,678.90"));
+      g_assert_null (strstr (lines->str, "500000000"));
+    }
+  use_language (NULL);
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -285,5 +321,6 @@ main (int   argc,
   g_test_add_func ("/crm/client/format/dates", test_dates);
   g_test_add_func ("/crm/client/format/default-locale", test_default_locale);
   g_test_add_func ("/crm/client/format/options", test_options);
+  g_test_add_func ("/crm/client/format/audit-registration", test_audit_registration);
   return g_test_run ();
 }
