@@ -494,6 +494,8 @@ test_validate_find_format (void)
   g_assert_true (crm_validate_find_format ("phone") == crm_validate_phone);
   g_assert_true (crm_validate_find_format ("email") == crm_validate_email);
   g_assert_true (crm_validate_find_format ("website") == crm_validate_website);
+  g_assert_true (crm_validate_find_format ("registration_no") == crm_validate_credit_code);
+  g_assert_true (crm_validate_find_format ("established_on") == crm_validate_past_date);
   g_assert_null (crm_validate_find_format ("full_name"));
   g_assert_null (crm_validate_find_format (NULL));
 }
