@@ -32,6 +32,8 @@
  *     painted with placeholders on screen, the frames where the scroll could not advance
  *     (the end of the rows the list knows of), the page requests, and the client's RSS
  *     and the rows the list holds before and after.
+ * With --still-frames N, first N frames that move the list by a pixel and back (painted
+ * again, no row bound): the floor of a scroll's CPU per frame.
  * One JSON object per case on stdout, one line each.
  */
 
@@ -81,6 +83,7 @@ static char *opt_filter;
 static int opt_rows = 20000;
 static int opt_rows_per_frame = 10;
 static gboolean opt_plain_only;
+static int opt_still_frames;
 
 static const GOptionEntry entries[] = {
   { "url", 0, 0, G_OPTION_ARG_STRING, &opt_url, "The server's base URL", "URL" },
@@ -95,6 +98,8 @@ static const GOptionEntry entries[] = {
   { "rows-per-frame", 0, 0, G_OPTION_ARG_INT, &opt_rows_per_frame,
     "The scroll's speed (default 10)", "N" },
   { "plain-only", 0, 0, G_OPTION_ARG_NONE, &opt_plain_only, "Only the whole list", NULL },
+  { "still-frames", 0, 0, G_OPTION_ARG_INT, &opt_still_frames,
+    "First, N frames moving the list a pixel and back (default none)", "N" },
   { NULL }
 };
 
@@ -288,6 +293,80 @@ jump (Bench  *bench,
   g_signal_handler_disconnect (clock, handler);
   g_debug ("Jump to %.0f%%: %.0f ms", fraction * 100, bench->jump_ms);
   return bench->jump_ms;
+}
+
+/* --- frames without a scroll ---------------------------------------------------- */
+
+typedef struct
+{
+  GtkAdjustment *adjustment;
+  guint          frames;
+  guint          ticks;
+  gint64         first_frame_time;
+  gint64         last_frame_time;
+  double         first_cpu;
+  double         last_cpu;
+} Still;
+
+static gboolean
+still_tick_cb (GtkWidget     *widget,
+               GdkFrameClock *clock,
+               gpointer       user_data)
+{
+  Still *still = user_data;
+
+  still->last_frame_time = gdk_frame_clock_get_frame_time (clock);
+  still->last_cpu = cpu_ms ();
+  if (still->ticks++ == 0)
+    {
+      still->first_frame_time = still->last_frame_time;
+      still->first_cpu = still->last_cpu;
+    }
+  if (still->ticks > still->frames)
+    return G_SOURCE_REMOVE;
+  /* A pixel down, a pixel up: the rows move, so the list is painted again and sent to the
+   * X server, but no row comes or goes and none is bound again. */
+  gtk_adjustment_set_value (still->adjustment, still->ticks % 2);
+  return G_SOURCE_CONTINUE;
+}
+
+/* @frames frames in which the whole list, at its top, moves by a pixel and back: what a
+ * frame of the scroll costs without binding rows (the floor of the scroll's CPU per frame).
+ * One JSON object, case "still". */
+static void
+measure_still (Bench *bench,
+               guint  frames)
+{
+  g_autoptr(JsonBuilder) builder = json_builder_new ();
+  g_autoptr(JsonGenerator) generator = json_generator_new ();
+  g_autoptr(JsonNode) root = NULL;
+  g_autofree char *text = NULL;
+  Still still = { bench->adjustment, frames, 0, 0, 0, 0, 0 };
+
+  gtk_adjustment_set_value (bench->adjustment, 0);
+  wait_frames (bench);
+  gtk_widget_add_tick_callback (bench->view, still_tick_cb, &still, NULL);
+  while (still.ticks <= frames)
+    g_main_context_iteration (NULL, TRUE);
+  gtk_adjustment_set_value (bench->adjustment, 0);
+
+  json_builder_begin_object (builder);
+  json_builder_set_member_name (builder, "user");
+  json_builder_add_string_value (builder, opt_user);
+  json_builder_set_member_name (builder, "case");
+  json_builder_add_string_value (builder, "still");
+  json_builder_set_member_name (builder, "frames");
+  json_builder_add_int_value (builder, frames);
+  json_builder_set_member_name (builder, "cpu_ms_per_frame");
+  json_builder_add_double_value (builder, (still.last_cpu - still.first_cpu) / frames);
+  json_builder_set_member_name (builder, "frame_mean_ms");
+  json_builder_add_double_value (builder, (still.last_frame_time - still.first_frame_time)
+                                          / 1000.0 / frames);
+  json_builder_end_object (builder);
+  root = json_builder_get_root (builder);
+  json_generator_set_root (generator, root);
+  text = json_generator_to_data (generator, NULL);
+  g_print ("%s\n", text);
 }
 
 /* --- the continuous scroll ---------------------------------------------------- */
@@ -577,6 +656,8 @@ main (int   argc,
   bench.view = GTK_WIDGET (_crm_customers_page_get_column_view (bench.page));
   bench.adjustment = gtk_scrollable_get_vadjustment (GTK_SCROLLABLE (bench.view));
 
+  if (opt_still_frames > 0)
+    measure_still (&bench, opt_still_frames);
   for (guint i = 0; i < n_cases; i++)
     run_case (&bench, &cases[i]);
 

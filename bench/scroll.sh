@@ -5,7 +5,8 @@
 # scroll_measure: the desktop client's Customers section under Xvfb (rapport-bench-scroll,
 # bench/crm-bench-scroll.c), signed in as bench-admin and as the first sales rep, on the
 # customers seeded by customers_setup: jumps to the middle and the end, then a steady
-# scroll, for the whole list, a search and a filter. One JSON line per case goes to
+# scroll, for the whole list, a search and a filter; before them, frames that move the list
+# by a pixel and back (the floor of a scroll's frame). One JSON line per case goes to
 # $work/scroll.jsonl; bench/run prints the table.
 
 # Whether rapport-bench-scroll can run here: Xvfb the way the UI tests find it
@@ -16,8 +17,9 @@ scroll_can_run() {
 
 scroll_measure() {
   local rep_id q industry user rows=${BENCH_SCROLL_ROWS:-20000} speed=${BENCH_SCROLL_SPEED:-10}
+  local still=${BENCH_SCROLL_STILL_FRAMES:-200}
   local out=$work/scroll.jsonl home=$work/scroll-home
-  $smoke && rows=300 && speed=20
+  $smoke && rows=300 && speed=20 && still=20
   rep_id=$(sql -At -c "SELECT id FROM users WHERE username = '$(rep_name 1)'")
   # A 2-character word of the rep's first customer's name and its industry: both users
   # find something (bench/customers.sh picks its search texts the same way).
@@ -40,6 +42,7 @@ scroll_measure() {
          xvfb-run -a -s "-screen 0 1400x900x24" dbus-run-session -- \
          "$scroll_bin" --url "$url" --cacert "$cert" --user "$user" \
            --password-file "$password_file" --rows "$rows" --rows-per-frame "$speed" \
+           --still-frames "$still" \
            --q "$q" --filter "industry=$industry" >>"$out" 2>"$work/scroll-$user.log"; then
       echo "bench/run: rapport-bench-scroll failed for $user:" >&2
       tail -n 20 "$work/scroll-$user.log" >&2
