@@ -398,19 +398,45 @@ update_actions (CrmCustomersPage *self)
 
 /* --- cells --------------------------------------------------------------- */
 
+/* The name cell's tooltip, the whole name (the cell may cut it short), made when the
+ * pointer rests on the cell. Setting it on every bind instead made GTK look again for a
+ * tooltip to show each time: while scrolling, ten rows a frame, a third of the frame's CPU
+ * time (bench/README.md, "Client scroll"). */
+static gboolean
+name_query_tooltip_cb (GtkWidget  *cell,
+                       int         x,
+                       int         y,
+                       gboolean    keyboard_mode,
+                       GtkTooltip *tooltip,
+                       gpointer    user_data)
+{
+  const char *text = gtk_label_get_text (GTK_LABEL (cell));
+
+  if (*text == '\0' || gtk_widget_has_css_class (cell, "skeleton"))
+    return FALSE;
+  gtk_tooltip_set_text (tooltip, text);
+  return TRUE;
+}
+
 static void
 setup_label_cb (GtkSignalListItemFactory *factory,
                 GtkListItem              *item,
                 gpointer                  user_data)
 {
   GtkWidget *label = gtk_label_new (NULL);
-  int min_chars = columns[GPOINTER_TO_UINT (user_data)].min_chars;
+  Column column = GPOINTER_TO_UINT (user_data);
+  int min_chars = columns[column].min_chars;
 
   gtk_label_set_xalign (GTK_LABEL (label), 0);
   if (min_chars > 0)
     {
       gtk_label_set_ellipsize (GTK_LABEL (label), PANGO_ELLIPSIZE_END);
       gtk_label_set_width_chars (GTK_LABEL (label), min_chars);
+    }
+  if (column == COLUMN_NAME)
+    {
+      gtk_widget_set_has_tooltip (label, TRUE);
+      g_signal_connect (label, "query-tooltip", G_CALLBACK (name_query_tooltip_cb), NULL);
     }
   gtk_list_item_set_child (item, label);
 }
@@ -463,7 +489,6 @@ fill_label_cell (CrmCustomersPage *self,
     {
       gtk_widget_add_css_class (GTK_WIDGET (label), "skeleton");
       gtk_label_set_text (label, " ");
-      gtk_widget_set_tooltip_text (GTK_WIDGET (label), NULL);
       return;
     }
   gtk_widget_remove_css_class (GTK_WIDGET (label), "skeleton");
@@ -505,8 +530,6 @@ fill_label_cell (CrmCustomersPage *self,
       g_assert_not_reached ();
     }
   gtk_label_set_text (label, text != NULL ? text : "");
-  gtk_widget_set_tooltip_text (GTK_WIDGET (label),
-                               column == COLUMN_NAME && text != NULL ? text : NULL);
 }
 
 static void
