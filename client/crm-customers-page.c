@@ -42,6 +42,21 @@ static const char * const date_filter_keys[N_DATE_FILTERS] = {
 /* The region filters, by the list's filter keys (and the customer's fields). */
 static const char * const region_filter_keys[] = { "province", "city", "district" };
 
+/* The list's columns. @sort is the `sort=` key of a sortable one. */
+typedef enum
+{
+  COLUMN_NAME,
+  COLUMN_LEVEL,
+  COLUMN_INDUSTRY,
+  COLUMN_OWNER,
+  COLUMN_PHONE,
+  COLUMN_CITY,
+  COLUMN_TAGS,
+  COLUMN_UPDATED,
+  COLUMN_CREATED,
+  N_COLUMNS
+} Column;
+
 /**
  * CrmCustomersPage:
  *
@@ -84,6 +99,8 @@ struct _CrmCustomersPage
   GHashTable       *assignees;     /* id → display name: those the user may give customers
                                     * to (crm_owners_may_assign_to ()) */
   GHashTable       *named_cells;   /* bound GtkListItems of the owner and tags columns */
+  int               cell_chars[N_COLUMNS];  /* cell_chars (), once counted */
+  int               cell_height;            /* cell_height (), once measured */
   GtkCssProvider   *tag_css;
   GPtrArray        *toasts;        /* shown since the session started */
   GCancellable     *cancellable;   /* tags, users, batch edits */
@@ -131,25 +148,15 @@ struct _CrmCustomersPage
 
 G_DEFINE_FINAL_TYPE (CrmCustomersPage, crm_customers_page, ADW_TYPE_BIN)
 
-/* The list's columns. @sort is the `sort=` key of a sortable one. */
-typedef enum
-{
-  COLUMN_NAME,
-  COLUMN_LEVEL,
-  COLUMN_INDUSTRY,
-  COLUMN_OWNER,
-  COLUMN_PHONE,
-  COLUMN_CITY,
-  COLUMN_TAGS,
-  COLUMN_UPDATED,
-  COLUMN_CREATED,
-  N_COLUMNS
-} Column;
-
 /* @context: of @title's translation, when it has one
  * @min_chars: how narrow a narrow window may make the column's text (ellipsized below its
  *   width), or 0 for a text that is never cut: a phone number or a date cut short says
- *   nothing. Small minimums leave the width to the name, which uses it best. */
+ *   nothing. Small minimums leave the width to the name, which uses it best.
+ * @sample: the text whose width the column's cells ask for, or NULL for a date with a
+ *   two-digit month and day as the interface language writes it; each "中" of it stands for one Chinese character (the
+ *   customers' texts are Chinese). The cells are GtkInscriptions: their width does not
+ *   follow their text, so a row bound to another customer while scrolling leaves the
+ *   view's layout as it was. The name takes the width the others leave. */
 static const struct
 {
   const char *id;
@@ -158,16 +165,17 @@ static const struct
   gboolean    expand;
   const char *context;
   int         min_chars;
+  const char *sample;
 } columns[N_COLUMNS] = {
-  [COLUMN_NAME] = { "name", N_("Name"), "name", TRUE, NULL, 10 },
-  [COLUMN_LEVEL] = { "level", N_("Level"), NULL, FALSE, NULL, 3 },
-  [COLUMN_INDUSTRY] = { "industry", N_("Industry"), NULL, FALSE, NULL, 4 },
-  [COLUMN_OWNER] = { "owner", N_("Owner"), NULL, FALSE, NULL, 3 },
-  [COLUMN_PHONE] = { "phone", N_("Mobile / Phone"), NULL, FALSE, NULL, 0 },
-  [COLUMN_CITY] = { "city", N_("City"), NULL, FALSE, NULL, 3 },
-  [COLUMN_TAGS] = { "tags", N_("Tags"), NULL, FALSE, NULL, 0 },
-  [COLUMN_UPDATED] = { "updated", N_("Updated"), "updated_at", FALSE, NULL, 0 },
-  [COLUMN_CREATED] = { "created", NC_("date", "Created"), "created_at", FALSE, "date", 0 },
+  [COLUMN_NAME] = { "name", N_("Name"), "name", TRUE, NULL, 10, "" },
+  [COLUMN_LEVEL] = { "level", N_("Level"), NULL, FALSE, NULL, 3, "中中中" },
+  [COLUMN_INDUSTRY] = { "industry", N_("Industry"), NULL, FALSE, NULL, 4, "中中中中" },
+  [COLUMN_OWNER] = { "owner", N_("Owner"), NULL, FALSE, NULL, 3, "中中中" },
+  [COLUMN_PHONE] = { "phone", N_("Mobile / Phone"), NULL, FALSE, NULL, 0, "139 0000 0000" },
+  [COLUMN_CITY] = { "city", N_("City"), NULL, FALSE, NULL, 3, "中中中中" },
+  [COLUMN_TAGS] = { "tags", N_("Tags"), NULL, FALSE, NULL, 0, "" },
+  [COLUMN_UPDATED] = { "updated", N_("Updated"), "updated_at", FALSE, NULL, 0, NULL },
+  [COLUMN_CREATED] = { "created", NC_("date", "Created"), "created_at", FALSE, "date", 0, NULL },
 };
 
 /* @priority: ADW_TOAST_PRIORITY_HIGH for the outcome of what the user just confirmed, which
@@ -410,12 +418,55 @@ name_query_tooltip_cb (GtkWidget  *cell,
                        GtkTooltip *tooltip,
                        gpointer    user_data)
 {
-  const char *text = gtk_label_get_text (GTK_LABEL (cell));
+  const char *text = gtk_inscription_get_text (GTK_INSCRIPTION (cell));
 
-  if (*text == '\0' || gtk_widget_has_css_class (cell, "skeleton"))
+  if (text == NULL || *text == '\0' || gtk_widget_has_css_class (cell, "skeleton"))
     return FALSE;
   gtk_tooltip_set_text (tooltip, text);
   return TRUE;
+}
+
+/* The width @column's cells ask for, in the characters GtkInscription counts (the font's
+ * approximate character width, as it measures them): @sample as the list's font writes
+ * it. Counted once. */
+static int
+cell_chars (CrmCustomersPage *self,
+            Column            column)
+{
+  g_autofree char *date = NULL;
+  g_autoptr(PangoLayout) layout = NULL;
+  PangoFontMetrics *metrics;
+  const char *sample = columns[column].sample;
+  int char_width, width;
+
+  if (self->cell_chars[column] > 0)
+    return self->cell_chars[column];
+  if (sample == NULL)
+    sample = date = crm_format_timestamp ("2026-12-28T12:00:00Z", FALSE);
+  layout = gtk_widget_create_pango_layout (GTK_WIDGET (self->column_view), sample);
+  pango_layout_get_size (layout, &width, NULL);
+  metrics = pango_context_get_metrics (pango_layout_get_context (layout), NULL, NULL);
+  char_width = MAX (pango_font_metrics_get_approximate_char_width (metrics),
+                    pango_font_metrics_get_approximate_digit_width (metrics));
+  pango_font_metrics_unref (metrics);
+  self->cell_chars[column] = MAX (1, (width + char_width - 1) / MAX (char_width, 1));
+  return self->cell_chars[column];
+}
+
+/* The height of a line of the list's text, Chinese or not: a GtkInscription asks for the
+ * height of its font's line, which a Chinese text, in another font, overflows. As high as
+ * a GtkLabel showing the text, so all rows are of a height, with tags or without. */
+static int
+cell_height (CrmCustomersPage *self)
+{
+  if (self->cell_height == 0)
+    {
+      g_autoptr(PangoLayout) layout = gtk_widget_create_pango_layout (
+        GTK_WIDGET (self->column_view), "中Ag");
+
+      pango_layout_get_pixel_size (layout, NULL, &self->cell_height);
+    }
+  return self->cell_height;
 }
 
 static void
@@ -423,22 +474,24 @@ setup_label_cb (GtkSignalListItemFactory *factory,
                 GtkListItem              *item,
                 gpointer                  user_data)
 {
-  GtkWidget *label = gtk_label_new (NULL);
+  CrmCustomersPage *self = g_object_get_data (G_OBJECT (factory), "crm-page");
+  GtkWidget *cell = gtk_inscription_new (NULL);
   Column column = GPOINTER_TO_UINT (user_data);
   int min_chars = columns[column].min_chars;
+  int nat_chars = column == COLUMN_NAME ? min_chars : cell_chars (self, column);
 
-  gtk_label_set_xalign (GTK_LABEL (label), 0);
-  if (min_chars > 0)
-    {
-      gtk_label_set_ellipsize (GTK_LABEL (label), PANGO_ELLIPSIZE_END);
-      gtk_label_set_width_chars (GTK_LABEL (label), min_chars);
-    }
+  /* A text that is never cut asks for its whole width even in a narrow window. */
+  gtk_inscription_set_min_chars (GTK_INSCRIPTION (cell), min_chars > 0 ? min_chars : nat_chars);
+  gtk_inscription_set_nat_chars (GTK_INSCRIPTION (cell), nat_chars);
+  gtk_inscription_set_text_overflow (GTK_INSCRIPTION (cell),
+                                     GTK_INSCRIPTION_OVERFLOW_ELLIPSIZE_END);
+  gtk_widget_set_size_request (cell, -1, cell_height (self));
   if (column == COLUMN_NAME)
     {
-      gtk_widget_set_has_tooltip (label, TRUE);
-      g_signal_connect (label, "query-tooltip", G_CALLBACK (name_query_tooltip_cb), NULL);
+      gtk_widget_set_has_tooltip (cell, TRUE);
+      g_signal_connect (cell, "query-tooltip", G_CALLBACK (name_query_tooltip_cb), NULL);
     }
-  gtk_list_item_set_child (item, label);
+  gtk_list_item_set_child (item, cell);
 }
 
 static void
@@ -479,19 +532,20 @@ fill_label_cell (CrmCustomersPage *self,
                  Column            column)
 {
   CrmCustomer *customer = gtk_list_item_get_item (item);
-  GtkLabel *label = GTK_LABEL (gtk_list_item_get_child (item));
+  GtkInscription *cell = GTK_INSCRIPTION (gtk_list_item_get_child (item));
   g_autofree char *owned = NULL;
   const char *text = NULL;
 
-  /* A row not loaded yet: a pale bar, until its page is in; a space keeps the row as
-   * high as a loaded one, so the scroll position still says which rows show. */
+  /* A row not loaded yet: a pale bar, until its page is in. The cells are as high
+   * whatever their text, so the row is as high as a loaded one and the scroll position
+   * still says which rows show. */
   if (crm_customer_is_placeholder (customer))
     {
-      gtk_widget_add_css_class (GTK_WIDGET (label), "skeleton");
-      gtk_label_set_text (label, " ");
+      gtk_widget_add_css_class (GTK_WIDGET (cell), "skeleton");
+      gtk_inscription_set_text (cell, NULL);
       return;
     }
-  gtk_widget_remove_css_class (GTK_WIDGET (label), "skeleton");
+  gtk_widget_remove_css_class (GTK_WIDGET (cell), "skeleton");
   switch (column)
     {
     case COLUMN_NAME:
@@ -529,7 +583,7 @@ fill_label_cell (CrmCustomersPage *self,
     default:
       g_assert_not_reached ();
     }
-  gtk_label_set_text (label, text != NULL ? text : "");
+  gtk_inscription_set_text (cell, text != NULL ? text : "");
 }
 
 static void

@@ -107,12 +107,16 @@ crm_test_ui_find_named (GtkWidget  *widget,
   return NULL;
 }
 
-/* The label under @widget (or @widget itself) that reads @text, or NULL. */
+/* The label under @widget (or @widget itself) that reads @text, or NULL; a GtkInscription
+ * (the customer list's cells) counts as a label. */
 GtkWidget *
 crm_test_ui_find_label (GtkWidget  *widget,
                         const char *text)
 {
   if (GTK_IS_LABEL (widget) && g_strcmp0 (gtk_label_get_text (GTK_LABEL (widget)), text) == 0)
+    return widget;
+  if (GTK_IS_INSCRIPTION (widget)
+      && g_strcmp0 (gtk_inscription_get_text (GTK_INSCRIPTION (widget)), text) == 0)
     return widget;
   for (GtkWidget *child = gtk_widget_get_first_child (widget); child != NULL;
        child = gtk_widget_get_next_sibling (child))

@@ -843,7 +843,8 @@ always (Fixture *fixture)
   return TRUE;
 }
 
-/* The label that reads @text under @widget, or NULL. */
+/* The label that reads @text under @widget, or NULL; in the customer list, the cells that
+ * show text are GtkInscriptions. */
 static GtkWidget *
 find_label (GtkWidget  *widget,
             const char *text)
