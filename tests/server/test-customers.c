@@ -2935,6 +2935,78 @@ test_duplicates (Fixture       *fixture,
 /* ======================================================================================== */
 /* 11. Merge                                                                                 */
 
+/* POST /customers/ID/follow-ups as @who: the activity's id, or 0. */
+static gint64
+add_follow_up (int         who,
+               gint64      customer,
+               const char *subject)
+{
+  g_autofree char *body = g_strdup_printf ("{\"kind\":\"call\",\"subject\":\"%s\"}", subject);
+  g_autoptr(JsonNode) reply = NULL;
+  guint status;
+
+  reply = api (who, "POST", body, 0, &status, "/customers/%" G_GINT64_FORMAT "/follow-ups",
+               customer);
+  if (!expect_status (status, 201))
+    return 0;
+  return jint (reply, "id", 0);
+}
+
+/* An order of @amount minor units (CNY) for @customer, owned by its owner, as the database
+ * owner: no API makes orders yet. @ordered_at NULL: now. Its id. */
+static gint64
+db_insert_order (gint64      customer,
+                 const char *number,
+                 gint64      amount,
+                 const char *status,
+                 const char *ordered_at)
+{
+  char buffer[32];
+  char amount_text[32];
+  const char *params[] = { ID_PARAM (buffer, customer), number, ID_PARAM (amount_text, amount),
+                           status, ordered_at };
+  g_autoptr(PGresult) result = db_exec ("INSERT INTO orders (customer_id, owner_id, number, amount,\n"
+                                        "                    currency, status, ordered_at)\n"
+                                        "SELECT id, owner_id, $2, $3::bigint, 'CNY', $4,\n"
+                                        "       coalesce ($5::timestamptz, now ())\n"
+                                        "FROM customers WHERE id = $1::bigint\n"
+                                        "RETURNING id", 5, params);
+
+  return PQntuples (result) == 1 ? g_ascii_strtoll (PQgetvalue (result, 0, 0), NULL, 10) : 0;
+}
+
+/* A ticket for @customer, owned by its owner, as the database owner (no API yet). */
+static gint64
+db_insert_ticket (gint64      customer,
+                  const char *subject)
+{
+  char buffer[32];
+  const char *params[] = { ID_PARAM (buffer, customer), subject };
+  g_autoptr(PGresult) result = db_exec ("INSERT INTO tickets (customer_id, owner_id, subject)\n"
+                                        "SELECT id, owner_id, $2 FROM customers\n"
+                                        "WHERE id = $1::bigint RETURNING id", 2, params);
+
+  return PQntuples (result) == 1 ? g_ascii_strtoll (PQgetvalue (result, 0, 0), NULL, 10) : 0;
+}
+
+/* The timeline item of @kind and @id, or NULL. */
+static JsonNode *
+find_timeline_item (JsonNode   *timeline,
+                    const char *kind,
+                    gint64      id)
+{
+  JsonArray *items = jarray (timeline, "items");
+
+  for (guint i = 0; items != NULL && i < json_array_get_length (items); i++)
+    {
+      JsonNode *item = json_array_get_element (items, i);
+
+      if (g_strcmp0 (jstr (item, "kind"), kind) == 0 && jint (item, "id", 0) == id)
+        return item;
+    }
+  return NULL;
+}
+
 static void
 test_merge (Fixture       *fixture,
             gconstpointer  data)
@@ -2942,7 +3014,7 @@ test_merge (Fixture       *fixture,
   const char *mark = fixture->mark;
   g_autofree char *q = esc (mark);
   g_autoptr(JsonNode) merged = NULL;
-  gint64 survivor, dup1, dup2, tag;
+  gint64 survivor, dup1, dup2, tag, activity, order, ticket;
   guint status;
 
   ensure_world ();
@@ -2960,6 +3032,14 @@ test_merge (Fixture       *fixture,
       || !create_contact (ADMIN, dup1, "\"full_name\":\"Dup one A\"")
       || !create_contact (ADMIN, dup1, "\"full_name\":\"Dup one B\"")
       || !create_contact (ADMIN, dup2, "\"full_name\":\"Dup two A\""))
+    return;
+  /* A follow-up, an order and a ticket on the merged records, to move over. (No API
+   * makes orders or tickets yet: those as the database owner.) */
+  activity = add_follow_up (REP_A, dup1, keep (g_strdup_printf ("Merge call %s", mark)));
+  order = db_insert_order (dup2, keep (g_strdup_printf ("SO-merge-%s", mark)), 120000,
+                           "confirmed", NULL);
+  ticket = db_insert_ticket (dup1, keep (g_strdup_printf ("Merge ticket %s", mark)));
+  if (!activity || !order || !ticket)
     return;
   {
     g_autofree char *tag_name = g_strdup_printf ("Merged tag %s", mark);
@@ -3001,8 +3081,38 @@ test_merge (Fixture       *fixture,
   check (jint (merged, "customer.id", 0) == survivor, "the reply holds the survivor");
   check (jint (merged, "moved.contacts", -1) == 3, "moved.contacts is %" G_GINT64_FORMAT ", expected 3",
          jint (merged, "moved.contacts", -1));
-  check (jint (merged, "moved.activities", -1) == 0 && jint (merged, "moved.orders", -1) == 0
-         && jint (merged, "moved.tickets", -1) == 0, "moved counts activities, orders, tickets");
+  check (jint (merged, "moved.activities", -1) == 1 && jint (merged, "moved.orders", -1) == 1
+         && jint (merged, "moved.tickets", -1) == 1,
+         "moved counts one activity, order and ticket: %s", jtext (jat (merged, "moved")));
+  {
+    static const struct { const char *sql; const char *what; } moved_rows[] = {
+      { "SELECT customer_id FROM activities WHERE id = $1::bigint", "the follow-up" },
+      { "SELECT customer_id FROM orders WHERE id = $1::bigint", "the order" },
+      { "SELECT customer_id FROM tickets WHERE id = $1::bigint", "the ticket" },
+    };
+    const gint64 row_ids[] = { activity, order, ticket };
+
+    for (guint i = 0; i < G_N_ELEMENTS (moved_rows); i++)
+      {
+        g_autofree char *owner = db_text (moved_rows[i].sql, row_ids[i]);
+
+        check (owner != NULL && g_ascii_strtoll (owner, NULL, 10) == survivor,
+               "%s now belongs to the survivor %" G_GINT64_FORMAT ", is on %s", moved_rows[i].what,
+               survivor, owner);
+      }
+  }
+  {
+    g_autoptr(JsonNode) timeline = api (ADMIN, "GET", NULL, 0, &status,
+                                        "/customers/%" G_GINT64_FORMAT "/timeline?limit=100",
+                                        survivor);
+
+    expect_status (status, 200);
+    check (find_timeline_item (timeline, "activity", activity) != NULL
+           && find_timeline_item (timeline, "order", order) != NULL
+           && find_timeline_item (timeline, "ticket", ticket) != NULL,
+           "the survivor's timeline shows the moved follow-up, order and ticket: %s",
+           jtext (timeline));
+  }
   check (g_strcmp0 (jstr (merged, "customer.email"), "main@merge.example") == 0,
          "the survivor keeps its own e-mail, has “%s”", jstr (merged, "customer.email"));
   check (g_strcmp0 (jstr (merged, "customer.industry"), "retail") == 0,
