@@ -2953,22 +2953,23 @@ add_follow_up (int         who,
 }
 
 /* An order of @amount minor units (CNY) for @customer, owned by its owner, as the database
- * owner: no API makes orders yet. @ordered_at NULL: now. Its id. */
+ * owner: no API makes orders yet. Ordered @age ago (an interval: "13 months"; NULL: now).
+ * Its id. */
 static gint64
 db_insert_order (gint64      customer,
                  const char *number,
                  gint64      amount,
                  const char *status,
-                 const char *ordered_at)
+                 const char *age)
 {
   char buffer[32];
   char amount_text[32];
   const char *params[] = { ID_PARAM (buffer, customer), number, ID_PARAM (amount_text, amount),
-                           status, ordered_at };
+                           status, age };
   g_autoptr(PGresult) result = db_exec ("INSERT INTO orders (customer_id, owner_id, number, amount,\n"
                                         "                    currency, status, ordered_at)\n"
                                         "SELECT id, owner_id, $2, $3::bigint, 'CNY', $4,\n"
-                                        "       coalesce ($5::timestamptz, now ())\n"
+                                        "       now () - coalesce ($5::interval, '0')\n"
                                         "FROM customers WHERE id = $1::bigint\n"
                                         "RETURNING id", 5, params);
 
@@ -3858,6 +3859,35 @@ test_timeline (Fixture       *fixture,
           }
       }
     }
+
+  /* A ticket (now: the newest) and an order of yesterday (older than the creation), each
+   * in its place among the others. */
+  {
+    g_autofree char *ticket_subject = g_strdup_printf ("Printer jams %s", fixture->mark);
+    g_autofree char *number = g_strdup_printf ("SO-tl-%s", fixture->mark);
+    gint64 ticket = db_insert_ticket (id, ticket_subject);
+    gint64 order = db_insert_order (id, number, 880000, "confirmed", "1 day");
+    g_autoptr(JsonNode) all = api (REP_A, "GET", NULL, 0, &status,
+                                   "/customers/%" G_GINT64_FORMAT "/timeline", id);
+    JsonNode *item = find_timeline_item (all, "ticket", ticket);
+    JsonArray *items = jarray (all, "items");
+    g_autoptr(GString) kinds = g_string_new (NULL);
+
+    expect_status (status, 200);
+    check (item != NULL, "the ticket shows in the timeline: %s", jtext (all));
+    check (g_strcmp0 (jstr (item, "title"), ticket_subject) == 0, "the ticket's title is “%s”",
+           jstr (item, "title"));
+    check (jint (item, "user_id", 0) == users[REP_A].id
+           && g_strcmp0 (jstr (item, "detail.status"), "open") == 0
+           && g_strcmp0 (jstr (item, "detail.priority"), "normal") == 0,
+           "the ticket item names its owner, status and priority: %s", jtext (item));
+    check (find_timeline_item (all, "order", order) != NULL, "the order shows in the timeline");
+    for (guint i = 0; items != NULL && i < json_array_get_length (items); i++)
+      g_string_append_printf (kinds, "%s%s", i > 0 ? "," : "",
+                              jstr (json_array_get_element (items, i), "kind"));
+    check (g_strcmp0 (kinds->str, "ticket,activity,change,created,order") == 0,
+           "the timeline in time order, newest first: %s", kinds->str);
+  }
 
   {
     g_autoptr(JsonNode) reply = api (REP_A, "POST", "{\"kind\":\"fax\",\"subject\":\"x\"}", 0, &status,
