@@ -2933,6 +2933,80 @@ test_duplicates (Fixture       *fixture,
 }
 
 /* ======================================================================================== */
+/* 10b. One primary contact per customer                                                     */
+
+/* A contact's is_primary as @who reads it: 1, 0, or -1 when unreadable or not a boolean. */
+static int
+contact_primary (int    who,
+                 gint64 contact)
+{
+  g_autoptr(JsonNode) reply = NULL;
+  JsonNode *member;
+  guint status;
+
+  reply = api (who, "GET", NULL, 0, &status, "/contacts/%" G_GINT64_FORMAT, contact);
+  member = jat (reply, "is_primary");
+  if (status != 200 || member == NULL || json_node_get_value_type (member) != G_TYPE_BOOLEAN)
+    return -1;
+  return json_node_get_boolean (member) ? 1 : 0;
+}
+
+/*
+ * Setting is_primary on a contact clears it on the customer's other contacts (by PATCH
+ * and by create), and leaves another customer's primary contact alone.
+ */
+static void
+test_contacts_primary (Fixture       *fixture,
+                       gconstpointer  data)
+{
+  const char *mark = fixture->mark;
+  gint64 customer, other, first, second, third, elsewhere;
+  guint status;
+
+  ensure_world ();
+  customer = create_customer (REP_A, "{\"name\":\"Primary %s\"}", mark);
+  other = create_customer (REP_A, "{\"name\":\"Primary elsewhere %s\"}", mark);
+  if (!customer || !other)
+    return;
+  first = create_contact (REP_A, customer, "\"full_name\":\"王芳\",\"is_primary\":true");
+  second = create_contact (REP_A, customer, "\"full_name\":\"李强\",\"is_primary\":false");
+  elsewhere = create_contact (REP_A, other, "\"full_name\":\"赵敏\",\"is_primary\":true");
+  if (!first || !second || !elsewhere)
+    return;
+  check (contact_primary (REP_A, first) == 1 && contact_primary (REP_A, second) == 0,
+         "the first contact is the primary one");
+
+  /* PATCH the second to primary: the first is no longer. */
+  {
+    g_autoptr(JsonNode) current = api (REP_A, "GET", NULL, 0, &status,
+                                       "/contacts/%" G_GINT64_FORMAT, second);
+    g_autoptr(JsonNode) patched = api (REP_A, "PATCH", "{\"is_primary\":true}",
+                                       jint (current, "version", 0), &status,
+                                       "/contacts/%" G_GINT64_FORMAT, second);
+
+    expect_status (status, 200);
+    check (contact_primary (REP_A, second) == 1, "the patched contact is primary");
+    check (contact_primary (REP_A, first) == 0,
+           "the old primary contact is no longer primary after the PATCH");
+  }
+
+  /* A new contact created primary takes it over too. */
+  third = create_contact (REP_A, customer, "\"full_name\":\"陈静\",\"is_primary\":true");
+  if (third != 0)
+    check (contact_primary (REP_A, third) == 1 && contact_primary (REP_A, second) == 0
+           && contact_primary (REP_A, first) == 0,
+           "a contact created primary clears the previous primary");
+  {
+    g_autofree char *count = db_text ("SELECT count(*) FROM contacts\n"
+                                      "WHERE customer_id = $1::bigint AND is_primary", customer);
+
+    check (g_strcmp0 (count, "1") == 0, "one primary contact per customer, has %s", count);
+  }
+  check (contact_primary (REP_A, elsewhere) == 1,
+         "another customer's primary contact stays primary");
+}
+
+/* ======================================================================================== */
 /* 11. Merge                                                                                 */
 
 /* POST /customers/ID/follow-ups as @who: the activity's id, or 0. */
@@ -4413,6 +4487,7 @@ main (int   argc,
   ADD ("search-after-import", test_search_after_import);
   ADD ("tags", test_tags);
   ADD ("duplicates", test_duplicates);
+  ADD ("contacts-primary", test_contacts_primary);
   ADD ("merge", test_merge);
   ADD ("merge-sensitive", test_merge_sensitive);
   ADD ("batch", test_batch);
