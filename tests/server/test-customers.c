@@ -2932,6 +2932,90 @@ test_duplicates (Fixture       *fixture,
     }
 }
 
+/* The ids GET /customers/duplicates?name=@name lists to @who ("" when it fails). */
+static const char *
+name_duplicates (int         who,
+                 const char *name)
+{
+  g_autofree char *escaped = esc (name);
+  g_autoptr(JsonNode) reply = NULL;
+  guint status;
+
+  reply = api (who, "GET", NULL, 0, &status, "/customers/duplicates?name=%s", escaped);
+  if (!expect_status (status, 200))
+    return "";
+  return keep (g_strdup_printf (",%s,", ids_text (reply)));
+}
+
+static gboolean
+lists_id (const char *ids,
+          gint64      id)
+{
+  g_autofree char *needle = g_strdup_printf (",%" G_GINT64_FORMAT ",", id);
+
+  return strstr (ids, needle) != NULL;
+}
+
+/*
+ * Near-identical names (0010's name branch): the same name key (legal form, spaces left
+ * out), or keys of trigram similarity 0.6 or more — a character left out or mistyped —
+ * match; another company that only shares a suffix or a frame does not.
+ */
+static void
+test_duplicates_names (Fixture       *fixture,
+                       gconstpointer  data)
+{
+  g_autoptr(JsonNode) spaced = NULL;
+  gint64 crocodile, long_name, latin, other_city, other_brand;
+  const char *ids;
+
+  ensure_world ();
+  crocodile = create_customer (REP_A, "{\"name\":\"上海鳄鱼科技有限公司\"}");
+  long_name = create_customer (REP_A, "{\"name\":\"杭州鳄鱼网络科技发展有限公司\"}");
+  latin = create_customer (REP_A, "{\"name\":\"Crocodile Robotics %s Ltd.\"}", fixture->mark);
+  other_city = create_customer (REP_A, "{\"name\":\"深圳鳄鱼科技有限公司\"}");
+  other_brand = create_customer (REP_A, "{\"name\":\"上海恒通科技有限公司\"}");
+  if (!crocodile || !long_name || !latin || !other_city || !other_brand)
+    return;
+
+  /* A space before the legal form: the same key. */
+  if (create_customer_full (REP_A, &spaced, "{\"name\":\"上海鳄鱼科技 有限公司\"}") != 0)
+    {
+      JsonNode *dup = find_duplicate (spaced, "duplicates", crocodile);
+
+      check (dup != NULL && array_has_string (dup, "reasons", "name"),
+             "上海鳄鱼科技 有限公司 is reported as a duplicate of 上海鳄鱼科技有限公司: %s",
+             jtext (jat (spaced, "duplicates")));
+      check (find_duplicate (spaced, "duplicates", other_city) == NULL
+             && find_duplicate (spaced, "duplicates", other_brand) == NULL,
+             "… and neither 深圳鳄鱼科技 nor 上海恒通科技");
+    }
+
+  /* One character left out or mistyped: similar keys, not equal ones. */
+  ids = name_duplicates (REP_A, "杭州鳄鱼网络科技发有限公司");
+  check (lists_id (ids, long_name), "杭州鳄鱼网络科技发 (one character left out) matches "
+         "杭州鳄鱼网络科技发展: [%s]", ids);
+  ids = name_duplicates (REP_A, "杭州鳄鱼网络科技发屐有限公司");
+  check (lists_id (ids, long_name), "杭州鳄鱼网络科技发屐 (one character mistyped) matches "
+         "杭州鳄鱼网络科技发展: [%s]", ids);
+  ids = name_duplicates (REP_A, keep (g_strdup_printf ("Crocodile Robotix %s", fixture->mark)));
+  check (lists_id (ids, latin), "Crocodile Robotix (a typo) matches Crocodile Robotics Ltd.: "
+         "[%s]", ids);
+
+  /* Other companies sharing the suffix (科技有限公司), the brand or the city. */
+  ids = name_duplicates (REP_A, "上海鳄鱼科技有限公司");
+  check (lists_id (ids, crocodile), "上海鳄鱼科技有限公司 finds itself: [%s]", ids);
+  check (!lists_id (ids, other_city), "深圳鳄鱼科技 (another city) is no duplicate of "
+         "上海鳄鱼科技: [%s]", ids);
+  check (!lists_id (ids, other_brand), "上海恒通科技 (another brand) is no duplicate of "
+         "上海鳄鱼科技: [%s]", ids);
+  check (!lists_id (ids, long_name), "杭州鳄鱼网络科技发展 is no duplicate of 上海鳄鱼科技: [%s]",
+         ids);
+  ids = name_duplicates (REP_A, "北京鳄鱼科技有限公司");
+  check (!lists_id (ids, crocodile) && !lists_id (ids, other_city),
+         "北京鳄鱼科技 matches neither 上海鳄鱼科技 nor 深圳鳄鱼科技: [%s]", ids);
+}
+
 /* ======================================================================================== */
 /* 10b. One primary contact per customer                                                     */
 
@@ -4487,6 +4571,7 @@ main (int   argc,
   ADD ("search-after-import", test_search_after_import);
   ADD ("tags", test_tags);
   ADD ("duplicates", test_duplicates);
+  ADD ("duplicates-names", test_duplicates_names);
   ADD ("contacts-primary", test_contacts_primary);
   ADD ("merge", test_merge);
   ADD ("merge-sensitive", test_merge_sensitive);
