@@ -4232,6 +4232,138 @@ test_level_rules (Fixture       *fixture,
     }
 }
 
+/* A customer's level as the rep reads it; "" for none (null), NULL when unreadable. */
+static const char *
+customer_level (gint64 customer)
+{
+  g_autoptr(JsonNode) record = get_customer (REP_A, customer);
+
+  if (record == NULL)
+    return NULL;
+  if (jnull (record, "level"))
+    return "";
+  return keep (g_strdup (jstr (record, "level")));
+}
+
+/* POST /level-rules as the admin: the rule's id and version, or 0. */
+static gint64
+create_level_rule (const char *level,
+                   gint64      min_amount,
+                   int         months,
+                   int         position,
+                   gint64     *version)
+{
+  g_autofree char *body = g_strdup_printf ("{\"level\":\"%s\",\"min_amount\":%" G_GINT64_FORMAT
+                                           ",\"currency\":\"CNY\",\"months\":%d,"
+                                           "\"position\":%d}", level, min_amount, months,
+                                           position);
+  g_autoptr(JsonNode) reply = NULL;
+  guint status;
+
+  reply = api (ADMIN, "POST", body, 0, &status, "/level-rules");
+  if (!expect_status (status, 201))
+    return 0;
+  *version = jint (reply, "version", 0);
+  return jint (reply, "id", 0);
+}
+
+/*
+ * The rule of API.md, case by case: a customer's level is the rule with the highest
+ * min_amount its orders of the last `months` months reach; cancelled orders do not count;
+ * a change of the rules recomputes every customer's level at once.
+ */
+static void
+test_level_thresholds (Fixture       *fixture,
+                       gconstpointer  data)
+{
+  const char *mark = fixture->mark;
+  const char *gold = keep (g_strdup_printf ("Gold %s", mark));
+  const char *platinum = keep (g_strdup_printf ("Platinum %s", mark));
+  enum { BELOW, AT, SPLIT, OLD, CANCELLED, HIGH, N_LEVELED };
+  static const char * const names[N_LEVELED] = {
+    "below", "at", "split", "old", "cancelled", "high"
+  };
+  /* ¥100,000 is 10,000,000 fen. */
+  static const struct { int who; gint64 amount; const char *status; const char *age; } orders[] = {
+    { BELOW, 9999999, "confirmed", NULL },
+    { AT, 10000000, "completed", "1 day" },
+    { SPLIT, 6000000, "shipped", "11 months" },     /* together in the window: ¥100,000 */
+    { SPLIT, 4000000, "confirmed", NULL },
+    { OLD, 10000000, "completed", "13 months" },    /* outside the 12 months */
+    { OLD, 1, "confirmed", NULL },
+    { CANCELLED, 10000000, "cancelled", NULL },
+    { CANCELLED, 9999999, "confirmed", NULL },
+    { HIGH, 60000000, "completed", NULL },
+  };
+  gint64 ids[N_LEVELED];
+  gint64 gold_id, gold_version, platinum_id, platinum_version;
+  guint status;
+
+  ensure_world ();
+  for (guint i = 0; i < N_LEVELED; i++)
+    {
+      ids[i] = create_customer (REP_A, "{\"name\":\"Level %s %s\"}", names[i], mark);
+      if (!ids[i])
+        return;
+    }
+  /* Gold first in position: the highest min_amount wins, not the position. */
+  gold_id = create_level_rule (gold, 10000000, 12, 0, &gold_version);
+  platinum_id = create_level_rule (platinum, 50000000, 12, 5, &platinum_version);
+  if (!gold_id || !platinum_id)
+    return;
+  for (guint i = 0; i < G_N_ELEMENTS (orders); i++)
+    {
+      g_autofree char *number = g_strdup_printf ("LT-%s-%u", mark, i);
+
+      if (!db_insert_order (ids[orders[i].who], number, orders[i].amount, orders[i].status,
+                            orders[i].age))
+        return;
+    }
+  {
+    const char *expected[N_LEVELED] = { "", gold, gold, "", "", platinum };
+
+    for (guint i = 0; i < N_LEVELED; i++)
+      check (g_strcmp0 (customer_level (ids[i]), expected[i]) == 0,
+             "with orders: the “%s” customer's level is “%s”, expected “%s”", names[i],
+             customer_level (ids[i]), expected[i]);
+  }
+
+  /* A rule changed: every level at once. Gold from ¥99,999.99 and over 14 months. */
+  {
+    g_autoptr(JsonNode) patched = api (ADMIN, "PATCH", "{\"min_amount\":9999999,\"months\":14}",
+                                       gold_version, &status,
+                                       "/level-rules/%" G_GINT64_FORMAT, gold_id);
+    const char *expected[N_LEVELED] = { gold, gold, gold, gold, gold, platinum };
+
+    expect_status (status, 200);
+    for (guint i = 0; i < N_LEVELED; i++)
+      check (g_strcmp0 (customer_level (ids[i]), expected[i]) == 0,
+             "after the Gold rule's change: the “%s” customer's level is “%s”, expected “%s”",
+             names[i], customer_level (ids[i]), expected[i]);
+  }
+
+  /* A rule deleted: its customers fall to the next rule that they reach. */
+  {
+    g_autoptr(JsonNode) deleted = api (ADMIN, "DELETE", NULL, 0, &status,
+                                       "/level-rules/%" G_GINT64_FORMAT, platinum_id);
+
+    expect_status (status, 204);
+    check (g_strcmp0 (customer_level (ids[HIGH]), gold) == 0,
+           "without the Platinum rule the “high” customer is “%s”, expected Gold",
+           customer_level (ids[HIGH]));
+  }
+  {
+    g_autoptr(JsonNode) deleted = api (ADMIN, "DELETE", NULL, 0, &status,
+                                       "/level-rules/%" G_GINT64_FORMAT, gold_id);
+
+    expect_status (status, 204);
+    for (guint i = 0; i < N_LEVELED; i++)
+      check (g_strcmp0 (customer_level (ids[i]), "") == 0,
+             "without rules the “%s” customer has no level, has “%s”", names[i],
+             customer_level (ids[i]));
+  }
+}
+
 /*
  * level=none: the customers whose orders reach no level rule, in the list, its count, its
  * keyset pages and the industry suggestions alike; no level rule may be named "none".
@@ -4582,6 +4714,7 @@ main (int   argc,
   ADD ("timeline-same-instant", test_timeline_same_instant);
   ADD ("level-rules", test_level_rules);
   ADD ("level-none", test_level_none);
+  ADD ("level-thresholds", test_level_thresholds);
   ADD ("assign-within-team", test_assign_within_team);
   ADD ("reminders", test_reminders);
   /* Last: it defines a required custom field (removed again at its end). */
