@@ -4660,6 +4660,137 @@ test_reminders (Fixture       *fixture,
   }
 }
 
+/* Sets a customer's updated_at (and followed_up_at, when @followed_days >= 0) to so many
+ * days ago, past the triggers that would stamp now, as the cluster owner. */
+static void
+age_customer (gint64 customer,
+              int    updated_days,
+              int    followed_days)
+{
+  char buffer[32];
+  char updated[16];
+  char followed[16];
+  const char *params[] = { ID_PARAM (buffer, customer), updated, followed_days >= 0 ? followed : NULL };
+
+  g_snprintf (updated, sizeof updated, "%d", updated_days);
+  g_snprintf (followed, sizeof followed, "%d", followed_days);
+  PQclear (db_exec ("BEGIN", 0, NULL));
+  PQclear (db_exec ("SET LOCAL session_replication_role = replica", 0, NULL));
+  PQclear (db_exec ("UPDATE customers\n"
+                    "SET updated_at = now () - make_interval (days => $2::integer),\n"
+                    "    followed_up_at = now () - make_interval (days => $3::integer)\n"
+                    "WHERE id = $1::bigint", 3, params));
+  PQclear (db_exec ("COMMIT", 0, NULL));
+}
+
+static gint64
+reminders_of (gint64 customer)
+{
+  g_autofree char *count = db_text ("SELECT count(*) FROM notifications\n"
+                                    "WHERE customer_id = $1::bigint AND kind = 'reminder'",
+                                    customer);
+
+  return count != NULL ? g_ascii_strtoll (count, NULL, 10) : -1;
+}
+
+/*
+ * The update reminders themselves (rapport_send_reminders, as the scheduler runs it): the
+ * owner of a customer untouched for `days` days gets one; a recent follow-up, the recycle
+ * bin or no owner means none; a second run sends nothing new.
+ */
+static void
+test_reminders_sent (Fixture       *fixture,
+                     gconstpointer  data)
+{
+  const char *mark = fixture->mark;
+  enum { STALE, FOLLOWED, DELETED, OWNERLESS, FRESH, N_REMINDED };
+  static const char * const names[N_REMINDED] = {
+    "stale", "followed up", "deleted", "without owner", "fresh"
+  };
+  const gint64 expected[N_REMINDED] = { 1, 0, 0, 0, 0 };
+  g_autoptr(JsonNode) before = NULL;
+  g_autoptr(JsonNode) put = NULL;
+  gint64 ids[N_REMINDED];
+  guint status;
+
+  ensure_world ();
+  before = api (ADMIN, "GET", NULL, 0, &status, "/settings/reminders");
+  if (!expect_status (status, 200))
+    return;
+  for (guint i = 0; i < N_REMINDED; i++)
+    {
+      ids[i] = create_customer (ADMIN, "{\"name\":\"Reminder %s %s\",\"owner_id\":%"
+                                G_GINT64_FORMAT "}", names[i], mark, users[REP_A].id);
+      if (!ids[i])
+        return;
+    }
+  {
+    g_autoptr(JsonNode) deleted = api (ADMIN, "DELETE", NULL, 0, &status,
+                                       "/customers/%" G_GINT64_FORMAT, ids[DELETED]);
+
+    expect_status (status, 204);
+  }
+  {
+    char buffer[32];
+    const char *params[] = { ID_PARAM (buffer, ids[OWNERLESS]) };
+
+    PQclear (db_exec ("UPDATE customers SET owner_id = NULL WHERE id = $1::bigint", 1, params));
+  }
+  /* Untouched for 20 days, except: followed up 2 days ago; updated 2 days ago. */
+  age_customer (ids[STALE], 20, -1);
+  age_customer (ids[FOLLOWED], 20, 2);
+  age_customer (ids[DELETED], 20, -1);
+  age_customer (ids[OWNERLESS], 20, -1);
+  age_customer (ids[FRESH], 2, -1);
+
+  put = api (ADMIN, "PUT", "{\"enabled\":true,\"days\":10}", 0, &status, "/settings/reminders");
+  expect_status (status, 200);
+  {
+    g_autoptr(PGresult) sent = db_exec ("SELECT rapport_send_reminders ()", 0, NULL);
+
+    /* The scheduler may have run first: then it sent them. */
+    check (g_ascii_strtoll (PQgetvalue (sent, 0, 0), NULL, 10) >= 0, "the first run");
+  }
+  for (guint i = 0; i < N_REMINDED; i++)
+    check (reminders_of (ids[i]) == expected[i],
+           "the “%s” customer has %" G_GINT64_FORMAT " reminders, expected %" G_GINT64_FORMAT,
+           names[i], reminders_of (ids[i]), expected[i]);
+  {
+    g_autoptr(JsonNode) mine = api (REP_A, "GET", NULL, 0, &status, "/notifications?unread=true");
+    JsonArray *items = jarray (mine, "items");
+    guint n = 0;
+
+    expect_status (status, 200);
+    for (guint i = 0; items != NULL && i < json_array_get_length (items); i++)
+      {
+        JsonNode *item = json_array_get_element (items, i);
+
+        if (jint (item, "customer_id", 0) == ids[STALE]
+            && g_strcmp0 (jstr (item, "kind"), "reminder") == 0)
+          n++;
+      }
+    check (n == 1, "the owner reads %u reminders of the stale customer, expected 1", n);
+  }
+
+  /* Again: nothing new. */
+  {
+    g_autoptr(PGresult) again = db_exec ("SELECT rapport_send_reminders ()", 0, NULL);
+
+    check (g_strcmp0 (PQgetvalue (again, 0, 0), "0") == 0, "a second run sent %s, expected 0",
+           PQgetvalue (again, 0, 0));
+    check (reminders_of (ids[STALE]) == 1, "the stale customer still has one reminder");
+  }
+
+  {
+    g_autofree char *restore = g_strdup_printf ("{\"enabled\":%s,\"days\":%" G_GINT64_FORMAT "}",
+                                                json_node_get_boolean (jat (before, "enabled"))
+                                                ? "true" : "false", jint (before, "days", 30));
+    g_autoptr(JsonNode) back = api (ADMIN, "PUT", restore, 0, &status, "/settings/reminders");
+
+    expect_status (status, 200);
+  }
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -4717,6 +4848,7 @@ main (int   argc,
   ADD ("level-thresholds", test_level_thresholds);
   ADD ("assign-within-team", test_assign_within_team);
   ADD ("reminders", test_reminders);
+  ADD ("reminders-sent", test_reminders_sent);
   /* Last: it defines a required custom field (removed again at its end). */
   ADD ("custom-fields", test_custom_fields);
 #undef ADD
