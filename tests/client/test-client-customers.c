@@ -2192,6 +2192,81 @@ check_customer (Fixture *fixture)
   g_assert_cmpstr (city, ==, "舟山市");
 }
 
+/* The column of the conflict dialog's grid that holds the label @text, or -1. */
+static int
+conflict_column (AdwMessageDialog *dialog,
+                 const char       *text,
+                 int              *row)
+{
+  GtkWidget *label = find_label (GTK_WIDGET (dialog), text);
+  int column = -1;
+
+  *row = -1;
+  if (label == NULL || !GTK_IS_GRID (gtk_widget_get_parent (label)))
+    return -1;
+  gtk_grid_query_child (GTK_GRID (gtk_widget_get_parent (label)), label, &column, row, NULL,
+                        NULL);
+  return column;
+}
+
+/*
+ * A 409 answered with "Overwrite": the dialog shows the user's value under Yours and the
+ * other user's under Theirs, in one row; the server then has the user's value, at the
+ * version after the other user's save.
+ */
+static void
+check_conflict_overwrite (Fixture *fixture)
+{
+  CrmCustomerPage *page = customer_page (fixture);
+  GtkColumnView *view = _crm_customers_page_get_column_view (customers_page (fixture));
+  const char *name = fixture->test_case->name;
+  g_autofree char *mine = g_strdup_printf ("解放路 %s 号 (yours)", name);
+  g_autofree char *theirs_text = g_strdup_printf ("人民路 %s 号 (theirs)", name);
+  g_autofree char *path = NULL;
+  g_autofree char *body = NULL;
+  g_autofree char *version = NULL;
+  g_autoptr(JsonNode) theirs = NULL;
+  g_autoptr(JsonNode) after = NULL;
+  AdwMessageDialog *dialog;
+  int yours_row, theirs_row;
+  gint64 id, their_version;
+  guint status = 0;
+
+  g_signal_emit_by_name (view, "activate", 1);
+  wait_until (fixture, NULL, customer_loaded, "the customer page for an overwrite");
+  id = crm_customer_get_id (crm_customer_page_get_customer (page));
+  path = g_strdup_printf ("/api/v1/customers/%" G_GINT64_FORMAT, id);
+  version = g_strdup_printf ("%" G_GINT64_FORMAT,
+                             crm_customer_get_version (crm_customer_page_get_customer (page)));
+  body = g_strdup_printf ("{\"address\":\"%s\"}", theirs_text);
+  theirs = call (fixture, fixture->admin_token, "PATCH", path, body, version, &status);
+  g_assert_cmpuint (status, ==, 200);
+  their_version = crm_test_json_get_int (theirs, "version");
+
+  set_row (fixture, "address", mine);
+  crm_customer_page_save (page);
+  wait_until (fixture, NULL, conflict_shown, "the conflict dialog for an overwrite");
+  dialog = _crm_customer_page_get_conflict_dialog (page);
+  g_assert_cmpint (conflict_column (dialog, mine, &yours_row), ==, 1);
+  g_assert_cmpint (conflict_column (dialog, theirs_text, &theirs_row), ==, 2);
+  g_assert_cmpint (yours_row, ==, theirs_row);
+  g_assert_cmpint (yours_row, >, 0);
+
+  adw_message_dialog_response (dialog, "overwrite");
+  gtk_window_close (GTK_WINDOW (dialog));
+  g_assert_null (_crm_customer_page_get_conflict_dialog (page));
+  wait_until (fixture, NULL, customer_saved, "the overwrite");
+  after = server_record (fixture, id);
+  g_assert_cmpstr (crm_test_json_get_string (after, "address"), ==, mine);
+  g_assert_cmpint (crm_test_json_get_int (after, "version"), ==, their_version + 1);
+  g_assert_cmpint (crm_customer_get_version (crm_customer_page_get_customer (page)), ==,
+                   their_version + 1);
+  g_assert_false (_crm_customer_page_has_unsaved_changes (page));
+  g_signal_emit_by_name (template_child (page, CRM_TYPE_CUSTOMER_PAGE, "back_button"),
+                         "clicked");
+  wait_until (fixture, NULL, back_at_list, "the list after the overwrite");
+}
+
 static gboolean
 duplicates_checked (Fixture *fixture)
 {
@@ -4157,6 +4232,8 @@ run_case (const CustomersCase *test_case)
       check_popovers (&fixture);
       check_filters (&fixture);
       check_customer (&fixture);
+      if (!small)
+        check_conflict_overwrite (&fixture);
       check_new_customer (&fixture);
       if (!small)
         check_new_customer_required (&fixture);
