@@ -84,6 +84,23 @@ read_head (PGconn   *conn,
   return TRUE;
 }
 
+/*
+ * Every write is audited, so rows to seal mean the GIN indexes' pending lists grew:
+ * move them into the indexes here rather than in the request whose write overflows
+ * a list (0035-clean-gin-pending-lists.sql). A failure only costs a later request
+ * that work, so it is logged, not returned.
+ */
+static gboolean
+clean_pending_lists (PGconn   *conn,
+                     gpointer  user_data,
+                     GError  **error)
+{
+  g_autoptr(PGresult) result = crm_db_exec (conn, "SELECT rapport_clean_pending_lists ()", 0,
+                                            NULL, error);
+
+  return result != NULL;
+}
+
 static void
 seal_in_worker (CrmDbWorker *worker,
                 GTask       *task)
@@ -106,6 +123,12 @@ seal_in_worker (CrmDbWorker *worker,
     {
       g_task_return_error (task, error);
       return;
+    }
+  if (total > 0 && !crm_db_worker_run_transaction (worker, clean_pending_lists, NULL, &error))
+    {
+      if (!g_error_matches (error, CRM_DB_ERROR, CRM_DB_ERROR_UNAVAILABLE))
+        g_warning ("Cleaning the search indexes' pending lists failed: %s", error->message);
+      g_clear_error (&error);
     }
   g_task_return_pointer (task, head, g_free);
 }
