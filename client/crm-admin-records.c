@@ -3,7 +3,6 @@
 
 #include "config.h"
 
-#include <errno.h>
 #include <string.h>
 
 #include <glib/gi18n.h>
@@ -169,45 +168,12 @@ update_actions (CrmAdminRecords *self)
   gtk_widget_action_set_enabled (GTK_WIDGET (self), "records.delete", any);
 }
 
-/* "12500.5" → 1250050; FALSE when not a number with at most two decimals. */
-static gboolean
-parse_money (const char *text,
-             gint64     *minor)
+/* The currency of a record's money (level rules carry one); NULL means CNY. */
+static const char *
+record_currency (JsonObject *record)
 {
-  g_auto(GStrv) parts = NULL;
-  char *end = NULL;
-  gint64 major, cents = 0;
-  gboolean negative;
-
-  text = text != NULL ? text : "";
-  while (g_ascii_isspace (*text))
-    text++;
-  negative = *text == '-';
-  parts = g_strsplit (negative ? text + 1 : text, ".", 2);
-  if (parts[0] == NULL || !g_ascii_isdigit (parts[0][0]))
-    return FALSE;
-  errno = 0;
-  major = g_ascii_strtoll (parts[0], &end, 10);
-  if (errno != 0 || *end != '\0' || major > G_MAXINT64 / 100 - 1)
-    return FALSE;
-  if (parts[1] != NULL)
-    {
-      gsize length = strlen (parts[1]);
-
-      if (length == 0 || length > 2 || !g_ascii_isdigit (parts[1][0])
-          || (length == 2 && !g_ascii_isdigit (parts[1][1])))
-        return FALSE;
-      cents = g_ascii_strtoll (parts[1], NULL, 10) * (length == 1 ? 10 : 1);
-    }
-  *minor = (major * 100 + cents) * (negative ? -1 : 1);
-  return TRUE;
-}
-
-static char *
-format_money (gint64 minor)
-{
-  /* With the locale's digit grouping. */
-  return g_strdup_printf ("%'" G_GINT64_FORMAT ".%02d", minor / 100, (int) ABS (minor % 100));
+  return record != NULL ? json_object_get_string_member_with_default (record, "currency", NULL)
+                        : NULL;
 }
 
 static const Field *
@@ -233,7 +199,7 @@ cell_text (CrmAdminView *view,
   switch (field->kind)
     {
     case KIND_MONEY:
-      return format_money (json_node_get_int (node));
+      return crm_format_money (json_node_get_int (node), record_currency (record), NULL);
     case KIND_CHOICE:
       return g_strdup (crm_choices_get_label (field->choices, json_node_get_string (node)));
     case KIND_BOOLEAN:
@@ -336,6 +302,19 @@ record_path (CrmAdminRecords *self,
   return g_strdup_printf ("%s/%" G_GINT64_FORMAT, get_kind (self)->path, id);
 }
 
+/* The text of the dialog's row for @member; NULL when it has none. */
+static const char *
+dialog_text (CrmAdminRecords *self,
+             const char      *member)
+{
+  const Kind *kind = get_kind (self);
+
+  for (guint i = 0; i < kind->n_fields; i++)
+    if (g_str_equal (kind->fields[i].member, member) && GTK_IS_EDITABLE (self->rows[i]))
+      return gtk_editable_get_text (GTK_EDITABLE (self->rows[i]));
+  return NULL;
+}
+
 /* The dialog's rows as a request body; NULL (and a toast) when one is not valid. */
 static JsonNode *
 dialog_body (CrmAdminRecords *self,
@@ -369,7 +348,7 @@ dialog_body (CrmAdminRecords *self,
             gboolean valid;
 
             if (field->kind == KIND_MONEY)
-              valid = parse_money (text, &value);
+              valid = crm_parse_money (text, dialog_text (self, "currency"), NULL, &value);
             else
               {
                 value = g_ascii_strtoll (text, &end, 10);
@@ -492,9 +471,8 @@ new_row (const Field *field,
       break;
     case KIND_MONEY:
       row = adw_entry_row_new ();
-      text = has_value ? g_strdup_printf ("%" G_GINT64_FORMAT ".%02d",
-                                          json_node_get_int (node) / 100,
-                                          (int) ABS (json_node_get_int (node) % 100)) : NULL;
+      text = has_value ? crm_format_money (json_node_get_int (node), record_currency (record),
+                                           NULL) : NULL;
       break;
     case KIND_INTEGER:
       row = adw_entry_row_new ();

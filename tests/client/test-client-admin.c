@@ -776,6 +776,41 @@ check_lists (Fixture *fixture)
   g_assert_cmpuint (g_list_model_get_n_items (records), ==, json_array_get_length (items));
   screenshot (fixture, NULL, "tags");
 
+  /* Money in a level rule is typed and read back as money (each language sets its own). */
+  {
+    gboolean english = fixture->test_case->language == NULL;
+    const char *typed = english ? "120000.5" : "¥130,000";
+    const char *shown = english ? "¥120,000.50" : "¥130,000.00";
+    g_autoptr(JsonNode) rules = NULL;
+    JsonArray *rule_items;
+    gint64 amount = -1;
+
+    show_view (fixture, "level-rules");
+    _crm_admin_records_select (CRM_ADMIN_RECORDS (fixture->view), 0);
+    dialog = open_dialog (fixture, "records.edit");
+    g_assert_cmpstr (gtk_editable_get_text (GTK_EDITABLE (find_named (GTK_WIDGET (dialog),
+                                                                      "level"))), ==, "VIP");
+    set_row_text (dialog, "min_amount", typed);
+    respond (fixture, dialog, "save");
+    rules = call (fixture, fixture->admin_token, "GET", "/api/v1/level-rules?limit=500", NULL, 0,
+                  NULL);
+    rule_items = json_object_get_array_member (json_node_get_object (rules), "items");
+    for (guint i = 0; i < json_array_get_length (rule_items); i++)
+      {
+        JsonObject *rule = json_array_get_object_element (rule_items, i);
+
+        if (g_strcmp0 (json_object_get_string_member (rule, "level"), "VIP") == 0)
+          amount = json_object_get_int_member (rule, "min_amount");
+      }
+    g_assert_cmpint (amount, ==, english ? 12000050 : 13000000);
+    _crm_admin_records_select (CRM_ADMIN_RECORDS (fixture->view), 0);
+    dialog = open_dialog (fixture, "records.edit");
+    g_assert_cmpstr (gtk_editable_get_text (GTK_EDITABLE (find_named (GTK_WIDGET (dialog),
+                                                                      "min_amount"))), ==, shown);
+    respond (fixture, dialog, "cancel");
+  }
+  screenshot (fixture, NULL, "level-rules-edited");
+
   /* An existing team's dialog. */
   show_view (fixture, "teams");
   _crm_admin_records_select (CRM_ADMIN_RECORDS (fixture->view), 0);
