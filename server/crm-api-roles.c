@@ -586,6 +586,13 @@ put_field_policy (CrmCall  *call,
   static const char column_type_sql[] =
     "SELECT data_type FROM information_schema.columns\n"
     "WHERE table_schema = 'public' AND table_name = $1 AND column_name = $2";
+  /* A column of the object's table, a custom field of it, or a field already restricted
+   * (whose custom field may have been deleted since: it can still be released). */
+  static const char field_exists_sql[] =
+    "SELECT EXISTS (SELECT 1 FROM information_schema.columns\n"
+    "               WHERE table_schema = 'public' AND table_name = $1 AND column_name = $2)\n"
+    "    OR EXISTS (SELECT 1 FROM custom_fields WHERE object = $1 AND 'custom_' || key = $2)\n"
+    "    OR EXISTS (SELECT 1 FROM field_policies WHERE object = $1 AND field = $2)";
   static const char sql[] =
     "INSERT INTO field_policies (object, field, protected, sensitive)\n"
     "VALUES ($1, $2, $3::boolean, $4::boolean)\n"
@@ -620,6 +627,21 @@ put_field_policy (CrmCall  *call,
       crm_call_reply_invalid (call, N_("protected and sensitive are required"), problems);
       return TRUE;
     }
+  {
+    const char *exists_params[] = { object_name, field };
+    g_autoptr(PGresult) exists = crm_call_exec (call, field_exists_sql, 2, exists_params, error);
+
+    if (exists == NULL)
+      return FALSE;
+    if (!g_str_equal (PQgetvalue (exists, 0, 0), "t"))
+      {
+        g_autoptr(JsonObject) problems = json_object_new ();
+
+        json_object_set_string_member (problems, "field", N_("No such field"));
+        crm_call_reply_invalid (call, N_("No such field"), problems);
+        return TRUE;
+      }
+  }
   /* Sealed values are text: a column of another type (a date, an amount) cannot hold
    * them, and every write of the field would fail. */
   if (json_object_get_boolean_member (body, "sensitive"))

@@ -1649,6 +1649,50 @@ put_field_policy (const char *field,
   expect_status (reply, status, 204);
 }
 
+/* Only fields that exist can be restricted: a typo is a 422 naming the field, not a
+ * restriction of nothing. One that exists (a column, a custom field) is taken. */
+static void
+test_field_policy_names (void)
+{
+  static const char body[] = "{\"protected\":true,\"sensitive\":false}";
+  static const char * const unknown[] = { "credit_term", "custom_no_such_key", "id; DROP" };
+  guint status;
+
+  ensure_world ();
+  for (guint i = 0; i < G_N_ELEMENTS (unknown); i++)
+    {
+      g_autofree char *escaped = g_uri_escape_string (unknown[i], NULL, FALSE);
+      g_autoptr(JsonNode) refused = call (ADMIN, "PUT", body, 0, &status,
+                                          "/field-policies/customers/%s", escaped);
+      g_autoptr(JsonNode) policies = NULL;
+      JsonArray *items;
+
+      expect_status (refused, status, 422);
+      g_assert_cmpstr (crm_test_json_get_string (refused, "error.code"), ==, "invalid");
+      g_assert_nonnull (crm_test_json_get_string (refused, "error.fields.field"));
+      policies = call (ADMIN, "GET", NULL, 0, &status, "/field-policies");
+      expect_status (policies, status, 200);
+      items = json_items (policies);
+      for (guint j = 0; j < json_array_get_length (items); j++)
+        g_assert_cmpstr (json_object_get_string_member (json_array_get_object_element (items, j),
+                                                        "field"), !=, unknown[i]);
+    }
+  /* A column of contacts is not one of customers. */
+  {
+    g_autoptr(JsonNode) refused = call (ADMIN, "PUT", body, 0, &status,
+                                        "/field-policies/customers/full_name");
+
+    expect_status (refused, status, 422);
+  }
+  put_field_policy ("credit_terms", "{\"protected\":true,\"sensitive\":false}");
+  {
+    g_autoptr(JsonNode) title = call (ADMIN, "PUT", "{\"protected\":false,\"sensitive\":false}",
+                                      0, &status, "/field-policies/contacts/title");
+
+    expect_status (title, status, 204);
+  }
+}
+
 /* Whether the session reply of @who lists @field of customers as protected. */
 static gboolean
 session_protects (int         who,
@@ -2429,6 +2473,7 @@ main (int   argc,
   g_test_add_func ("/crm/permissions/field-restrictions", test_field_restrictions);
   g_test_add_func ("/crm/permissions/role-change-next-request", test_role_change_next_request);
   g_test_add_func ("/crm/permissions/session-protected-fields", test_session_protected_fields);
+  g_test_add_func ("/crm/permissions/field-policy-names", test_field_policy_names);
   g_test_add_func ("/crm/permissions/custom-field-access", test_custom_field_access);
   g_test_add_func ("/crm/permissions/narrow-role", test_narrow_role);
   g_test_add_func ("/crm/permissions/rls-second-wall", test_rls_second_wall);
