@@ -510,27 +510,12 @@ fields_cb (GObject      *object,
            gpointer      user_data)
 {
   g_autoptr(CrmAdminAudit) self = user_data;
-  g_autoptr(JsonNode) reply = NULL;
-  g_autoptr(GError) error = NULL;
-  g_autoptr(GListStore) fields = NULL;
+  GHashTable *fields = crm_admin_view_custom_fields_finish (CRM_ADMIN_VIEW (self), result);
 
-  /* Without them the custom fields show their keys: no need to trouble anyone. */
-  reply = crm_admin_view_call_finish (CRM_ADMIN_VIEW (self), result, &error);
-  if (reply == NULL)
+  if (fields == NULL)
     return;
-  fields = crm_admin_records_from_reply (reply);
-  g_hash_table_remove_all (self->names.fields);
-  for (guint i = 0; i < g_list_model_get_n_items (G_LIST_MODEL (fields)); i++)
-    {
-      g_autoptr(CrmCustomer) field = g_list_model_get_item (G_LIST_MODEL (fields), i);
-
-      if (crm_customer_get_string (field, "object") != NULL
-          && crm_customer_get_string (field, "key") != NULL)
-        g_hash_table_insert (self->names.fields,
-                             g_strdup_printf ("%s.%s", crm_customer_get_string (field, "object"),
-                                              crm_customer_get_string (field, "key")),
-                             json_object_ref (crm_customer_get_object (field)));
-    }
+  g_clear_pointer (&self->names.fields, g_hash_table_unref);
+  self->names.fields = fields;
   show_details (self);
 }
 

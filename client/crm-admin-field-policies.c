@@ -3,19 +3,25 @@
 
 #include "config.h"
 
+#include <string.h>
+
 #include <glib/gi18n.h>
 #include <libsoup/soup.h>
 
 #include "crm-admin-field-policies.h"
 #include "crm-api-paths.h"
+#include "crm-audit-text.h"
+#include "crm-customer-fields.h"
 
 /**
  * CrmAdminFieldPolicies:
  *
  * Field restrictions: which fields are protected (hidden from roles that are
  * not given them, such as a customer's credit terms) and which are sensitive
- * (stored encrypted, left out of the audit log). A row per restricted field
- * with two check buttons; each change is saved at once.
+ * (stored encrypted, left out of the audit log). A row per restricted field,
+ * named by its label (a custom field's from /fields) above its record and key, with
+ * two check buttons; each change is saved at once. New restrictions pick the field
+ * from the record's fields, so no key is typed.
  */
 struct _CrmAdminFieldPolicies
 {
@@ -24,15 +30,18 @@ struct _CrmAdminFieldPolicies
   GtkListBox   *list;
   GtkStack     *stack;
   gboolean      filling;
-  AdwComboRow  *object_row;    /* of the open dialog */
-  GtkEditable  *field_row;
+  JsonNode     *policies;       /* the last GET /field-policies reply */
+  GHashTable   *custom_fields;  /* "OBJECT.KEY" → JsonObject, of /fields */
+  AdwComboRow  *object_row;     /* of the open dialog */
+  AdwComboRow  *field_row;
+  GPtrArray    *field_names;    /* the field row's choices, as the API names them */
 };
 
 G_DEFINE_FINAL_TYPE (CrmAdminFieldPolicies, crm_admin_field_policies, CRM_TYPE_ADMIN_VIEW)
 
+/* The records whose fields the server restricts (its resources with field access). */
 static const CrmObject restrictable[] = {
-  CRM_OBJECT_CUSTOMERS, CRM_OBJECT_CONTACTS, CRM_OBJECT_LEADS, CRM_OBJECT_OPPORTUNITIES,
-  CRM_OBJECT_ORDERS, CRM_OBJECT_TICKETS, CRM_OBJECT_USERS,
+  CRM_OBJECT_CUSTOMERS, CRM_OBJECT_CONTACTS, CRM_OBJECT_USERS,
 };
 
 static void put_policy (CrmAdminFieldPolicies *self,
@@ -54,6 +63,17 @@ check_toggled_cb (CrmAdminFieldPolicies *self,
   put_policy (self, g_object_get_data (G_OBJECT (row), "object"),
               g_object_get_data (G_OBJECT (row), "field"),
               gtk_check_button_get_active (protected), gtk_check_button_get_active (sensitive));
+}
+
+/* A field as people know it: its label (a custom field's from /fields), else its key. */
+static const char *
+field_label (CrmAdminFieldPolicies *self,
+             const char            *object,
+             const char            *field)
+{
+  const CrmAuditNames names = { .fields = self->custom_fields };
+
+  return crm_audit_field_label (&names, object, field);
 }
 
 static GtkWidget *
@@ -82,15 +102,19 @@ add_policy_row (CrmAdminFieldPolicies *self,
 {
   const char *object = json_object_get_string_member_with_default (policy, "object", "");
   const char *field = json_object_get_string_member_with_default (policy, "field", "");
+  const char *label = field_label (self, object, field);
   GtkWidget *row = adw_action_row_new ();
   GtkWidget *protected, *sensitive;
+  /* Translators: under a restricted field's label: its record, then its key */
+  g_autofree char *subtitle = g_strdup_printf (_("%s · %s"),
+                                               crm_admin_object_label_for_name (object), field);
 
-  adw_preferences_row_set_title (ADW_PREFERENCES_ROW (row), field);
-  adw_action_row_set_subtitle (ADW_ACTION_ROW (row), crm_admin_object_label_for_name (object));
-  protected = new_check (self, _("Protected"), field,
+  adw_preferences_row_set_title (ADW_PREFERENCES_ROW (row), label);
+  adw_action_row_set_subtitle (ADW_ACTION_ROW (row), subtitle);
+  protected = new_check (self, _("Protected"), label,
                          json_object_get_boolean_member_with_default (policy, "protected",
                                                                       FALSE));
-  sensitive = new_check (self, _("Sensitive"), field,
+  sensitive = new_check (self, _("Sensitive"), label,
                          json_object_get_boolean_member_with_default (policy, "sensitive",
                                                                       FALSE));
   gtk_widget_set_tooltip_text (protected, _("Only roles given this field see it"));
@@ -105,29 +129,20 @@ add_policy_row (CrmAdminFieldPolicies *self,
   gtk_list_box_append (self->list, row);
 }
 
+/* The rows, from the last policies and the custom fields known. */
 static void
-policies_cb (GObject      *object,
-             GAsyncResult *result,
-             gpointer      user_data)
+fill (CrmAdminFieldPolicies *self)
 {
-  g_autoptr(CrmAdminFieldPolicies) self = user_data;
-  g_autoptr(JsonNode) reply = NULL;
-  g_autoptr(GError) error = NULL;
   JsonArray *items = NULL;
   GtkWidget *child;
 
-  reply = crm_admin_view_call_finish (CRM_ADMIN_VIEW (self), result, &error);
-  if (reply == NULL)
-    {
-      crm_admin_view_toast_failure (CRM_ADMIN_VIEW (self), _("Loading field restrictions"),
-                                    error);
-      return;
-    }
+  if (self->policies == NULL)
+    return;
   self->filling = TRUE;
   while ((child = gtk_widget_get_first_child (GTK_WIDGET (self->list))) != NULL)
     gtk_list_box_remove (self->list, child);
-  if (JSON_NODE_HOLDS_OBJECT (reply))
-    items = json_object_get_array_member (json_node_get_object (reply), "items");
+  if (JSON_NODE_HOLDS_OBJECT (self->policies))
+    items = json_object_get_array_member (json_node_get_object (self->policies), "items");
   for (guint i = 0; items != NULL && i < json_array_get_length (items); i++)
     add_policy_row (self, json_array_get_object_element (items, i));
   self->filling = FALSE;
@@ -137,8 +152,46 @@ policies_cb (GObject      *object,
 }
 
 static void
+policies_cb (GObject      *object,
+             GAsyncResult *result,
+             gpointer      user_data)
+{
+  g_autoptr(CrmAdminFieldPolicies) self = user_data;
+  g_autoptr(JsonNode) reply = NULL;
+  g_autoptr(GError) error = NULL;
+
+  reply = crm_admin_view_call_finish (CRM_ADMIN_VIEW (self), result, &error);
+  if (reply == NULL)
+    {
+      crm_admin_view_toast_failure (CRM_ADMIN_VIEW (self), _("Loading field restrictions"),
+                                    error);
+      return;
+    }
+  g_clear_pointer (&self->policies, json_node_unref);
+  self->policies = g_steal_pointer (&reply);
+  fill (self);
+}
+
+static void
+custom_fields_cb (GObject      *object,
+                  GAsyncResult *result,
+                  gpointer      user_data)
+{
+  g_autoptr(CrmAdminFieldPolicies) self = user_data;
+  GHashTable *fields = crm_admin_view_custom_fields_finish (CRM_ADMIN_VIEW (self), result);
+
+  if (fields == NULL)
+    return;
+  g_clear_pointer (&self->custom_fields, g_hash_table_unref);
+  self->custom_fields = fields;
+  fill (self);
+}
+
+static void
 crm_admin_field_policies_reload (CrmAdminView *view)
 {
+  crm_admin_view_call (view, SOUP_METHOD_GET, CRM_API_BASE "/fields", "limit=500", NULL, 0,
+                       custom_fields_cb);
   crm_admin_view_call (view, SOUP_METHOD_GET, CRM_API_BASE "/field-policies", NULL, NULL, 0,
                        policies_cb);
 }
@@ -179,6 +232,76 @@ put_policy (CrmAdminFieldPolicies *self,
   crm_admin_view_call (CRM_ADMIN_VIEW (self), SOUP_METHOD_PUT, path, NULL, body, 0, put_cb);
 }
 
+/* Whether @object's @field has a row already. */
+static gboolean
+is_listed (CrmAdminFieldPolicies *self,
+           const char            *object,
+           const char            *field)
+{
+  for (GtkWidget *row = gtk_widget_get_first_child (GTK_WIDGET (self->list)); row != NULL;
+       row = gtk_widget_get_next_sibling (row))
+    if (g_strcmp0 (g_object_get_data (G_OBJECT (row), "object"), object) == 0
+        && g_strcmp0 (g_object_get_data (G_OBJECT (row), "field"), field) == 0)
+      return TRUE;
+  return FALSE;
+}
+
+static int
+compare_labels (gconstpointer a,
+                gconstpointer b,
+                gpointer      user_data)
+{
+  CrmAdminFieldPolicies *self = user_data;
+  const char *object = crm_object_to_string (
+    restrictable[adw_combo_row_get_selected (self->object_row)]);
+
+  return g_utf8_collate (field_label (self, object, *(const char * const *) a),
+                         field_label (self, object, *(const char * const *) b));
+}
+
+/* The dialog's field row offers the chosen record's fields that have no row yet: the
+ * standard ones in the order of its form, then its custom fields by label. */
+static void
+object_selected_cb (CrmAdminFieldPolicies *self)
+{
+  guint selected = adw_combo_row_get_selected (self->object_row);
+  const char *object = crm_object_to_string (restrictable[MIN (selected,
+                                                                G_N_ELEMENTS (restrictable) - 1)]);
+  const CrmChoice *fields = crm_record_fields (object);
+  g_autoptr(GtkStringList) labels = gtk_string_list_new (NULL);
+  g_autoptr(GPtrArray) custom = g_ptr_array_new_with_free_func (g_free);
+  g_autofree char *prefix = g_strconcat (object, ".", NULL);
+  GHashTableIter iter;
+  gpointer key;
+
+  g_ptr_array_set_size (self->field_names, 0);
+  for (guint i = 0; fields != NULL && fields[i].value != NULL; i++)
+    if (!g_str_equal (fields[i].value, "custom") && !is_listed (self, object, fields[i].value))
+      g_ptr_array_add (self->field_names, g_strdup (fields[i].value));
+  if (self->custom_fields != NULL)
+    {
+      g_hash_table_iter_init (&iter, self->custom_fields);
+      while (g_hash_table_iter_next (&iter, &key, NULL))
+        if (g_str_has_prefix (key, prefix))
+          {
+            char *name = g_strconcat ("custom_", (const char *) key + strlen (prefix), NULL);
+
+            if (is_listed (self, object, name))
+              g_free (name);
+            else
+              g_ptr_array_add (custom, name);
+          }
+      g_ptr_array_sort_with_data (custom, compare_labels, self);
+    }
+  for (guint i = 0; i < custom->len; i++)
+    g_ptr_array_add (self->field_names, g_strdup (g_ptr_array_index (custom, i)));
+  for (guint i = 0; i < self->field_names->len; i++)
+    gtk_string_list_append (labels, field_label (self, object,
+                                                 g_ptr_array_index (self->field_names, i)));
+  adw_combo_row_set_model (self->field_row, G_LIST_MODEL (labels));
+  adw_combo_row_set_selected (self->field_row, 0);
+}
+
 static void
 add_response_cb (CrmAdminFieldPolicies *self,
                  const char            *response,
@@ -186,11 +309,12 @@ add_response_cb (CrmAdminFieldPolicies *self,
 {
   if (g_strcmp0 (response, "add") == 0 && self->field_row != NULL)
     {
-      guint selected = adw_combo_row_get_selected (self->object_row);
-      g_autofree char *field = g_strstrip (g_strdup (gtk_editable_get_text (self->field_row)));
+      guint object = adw_combo_row_get_selected (self->object_row);
+      guint field = adw_combo_row_get_selected (self->field_row);
 
-      if (selected < G_N_ELEMENTS (restrictable) && *field != '\0')
-        put_policy (self, crm_object_to_string (restrictable[selected]), field, TRUE, FALSE);
+      if (object < G_N_ELEMENTS (restrictable) && field < self->field_names->len)
+        put_policy (self, crm_object_to_string (restrictable[object]),
+                    g_ptr_array_index (self->field_names, field), TRUE, FALSE);
     }
   self->object_row = NULL;
   self->field_row = NULL;
@@ -204,13 +328,13 @@ add_cb (GtkWidget  *widget,
   CrmAdminFieldPolicies *self = CRM_ADMIN_FIELD_POLICIES (widget);
   GtkWidget *list = crm_admin_view_new_boxed_list ();
   GtkWidget *object_row = adw_combo_row_new ();
-  GtkWidget *field_row = adw_entry_row_new ();
+  GtkWidget *field_row = adw_combo_row_new ();
   g_autoptr(GtkStringList) objects = gtk_string_list_new (NULL);
   AdwMessageDialog *dialog;
 
   dialog = crm_admin_view_new_dialog (CRM_ADMIN_VIEW (self), _("Restrict a Field"),
-                                      _("A custom field is named custom_ and its key, such as "
-                                        "custom_budget."),
+                                      _("Roles see a protected field only when they are given "
+                                        "it, in Roles."),
                                       "add", _("_Restrict"), ADW_RESPONSE_SUGGESTED);
   for (guint i = 0; i < G_N_ELEMENTS (restrictable); i++)
     gtk_string_list_append (objects, crm_admin_object_label (restrictable[i]));
@@ -222,14 +346,29 @@ add_cb (GtkWidget  *widget,
   gtk_list_box_append (GTK_LIST_BOX (list), object_row);
   gtk_list_box_append (GTK_LIST_BOX (list), field_row);
   self->object_row = ADW_COMBO_ROW (object_row);
-  self->field_row = GTK_EDITABLE (field_row);
+  self->field_row = ADW_COMBO_ROW (field_row);
+  object_selected_cb (self);
+  g_signal_connect_object (object_row, "notify::selected", G_CALLBACK (object_selected_cb), self,
+                           G_CONNECT_SWAPPED);
   crm_admin_view_present_dialog (CRM_ADMIN_VIEW (self), dialog, list,
                                  G_CALLBACK (add_response_cb));
 }
 
 static void
+crm_admin_field_policies_finalize (GObject *object)
+{
+  CrmAdminFieldPolicies *self = CRM_ADMIN_FIELD_POLICIES (object);
+
+  g_clear_pointer (&self->policies, json_node_unref);
+  g_clear_pointer (&self->custom_fields, g_hash_table_unref);
+  g_clear_pointer (&self->field_names, g_ptr_array_unref);
+  G_OBJECT_CLASS (crm_admin_field_policies_parent_class)->finalize (object);
+}
+
+static void
 crm_admin_field_policies_class_init (CrmAdminFieldPoliciesClass *klass)
 {
+  G_OBJECT_CLASS (klass)->finalize = crm_admin_field_policies_finalize;
   CRM_ADMIN_VIEW_CLASS (klass)->reload = crm_admin_field_policies_reload;
   gtk_widget_class_install_action (GTK_WIDGET_CLASS (klass), "field-policies.add", NULL, add_cb);
 }
@@ -246,6 +385,7 @@ crm_admin_field_policies_init (CrmAdminFieldPolicies *self)
                                       "left out of the audit log."));
   GtkWidget *empty = adw_status_page_new ();
 
+  self->field_names = g_ptr_array_new_with_free_func (g_free);
   gtk_box_append (GTK_BOX (box), crm_admin_view_new_toolbar (
     crm_admin_view_new_button (_("_Restrict a Field…"), "field-policies.add", TRUE), NULL));
   gtk_box_append (GTK_BOX (box), gtk_separator_new (GTK_ORIENTATION_HORIZONTAL));

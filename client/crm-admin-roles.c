@@ -9,6 +9,7 @@
 #include "crm-account.h"
 #include "crm-admin-roles.h"
 #include "crm-api-paths.h"
+#include "crm-audit-text.h"
 
 /**
  * CrmAdminRoles:
@@ -32,6 +33,7 @@ struct _CrmAdminRoles
   GtkListBox         *field_list;    /* a row per protected field */
   GPtrArray          *field_cells;   /* their GtkDropDowns (none/read/write) */
   GtkWidget          *field_heading;
+  GHashTable         *custom_fields; /* "OBJECT.KEY" → JsonObject, of /fields */
   gint64              role_id;       /* the selected role */
   gint64              version;
   gboolean            read_only;
@@ -235,6 +237,49 @@ cell_changed_cb (CrmAdminRoles *self)
     update_actions (self);
 }
 
+/* Names each protected field's row by the field's label (a custom field's from /fields),
+ * with its record and key below. */
+static void
+title_field_rows (CrmAdminRoles *self)
+{
+  const CrmAuditNames names = { .fields = self->custom_fields };
+
+  for (guint i = 0; i < self->field_cells->len; i++)
+    {
+      GtkWidget *cell = g_ptr_array_index (self->field_cells, i);
+      GtkWidget *row = gtk_widget_get_ancestor (cell, ADW_TYPE_ACTION_ROW);
+      CrmObject object_id = GPOINTER_TO_UINT (g_object_get_data (G_OBJECT (cell), "object"));
+      const char *object = crm_object_to_string (object_id);
+      const char *field = g_object_get_data (G_OBJECT (cell), "field");
+      const char *label = crm_audit_field_label (&names, object, field);
+      /* Translators: under a restricted field's label: its record, then its key */
+      g_autofree char *subtitle = g_strdup_printf (_("%s · %s"),
+                                                   crm_admin_object_label (object_id), field);
+      g_autofree char *name = g_strdup_printf (_("%s: %s"), crm_admin_object_label (object_id),
+                                               label);
+
+      adw_preferences_row_set_title (ADW_PREFERENCES_ROW (row), label);
+      adw_action_row_set_subtitle (ADW_ACTION_ROW (row), subtitle);
+      gtk_accessible_update_property (GTK_ACCESSIBLE (cell), GTK_ACCESSIBLE_PROPERTY_LABEL, name,
+                                      -1);
+    }
+}
+
+static void
+custom_fields_cb (GObject      *object,
+                  GAsyncResult *result,
+                  gpointer      user_data)
+{
+  g_autoptr(CrmAdminRoles) self = user_data;
+  GHashTable *fields = crm_admin_view_custom_fields_finish (CRM_ADMIN_VIEW (self), result);
+
+  if (fields == NULL)
+    return;
+  g_clear_pointer (&self->custom_fields, g_hash_table_unref);
+  self->custom_fields = fields;
+  title_field_rows (self);
+}
+
 /* A row per protected field, each with the role's access to it. */
 static void
 policies_cb (GObject      *object,
@@ -267,7 +312,6 @@ policies_cb (GObject      *object,
       JsonObject *json = crm_customer_get_object (policy);
       const char *field = crm_customer_get_string (policy, "field");
       GtkWidget *row, *cell;
-      g_autofree char *name = NULL;
       CrmObject object_id;
 
       if (!json_object_get_boolean_member_with_default (json, "protected", FALSE)
@@ -275,13 +319,8 @@ policies_cb (GObject      *object,
           || !crm_object_from_string (crm_customer_get_string (policy, "object"), &object_id))
         continue;
       row = adw_action_row_new ();
-      adw_preferences_row_set_title (ADW_PREFERENCES_ROW (row), field);
-      adw_action_row_set_subtitle (ADW_ACTION_ROW (row), crm_admin_object_label (object_id));
       cell = gtk_drop_down_new_from_strings (accesses);
       gtk_widget_set_valign (cell, GTK_ALIGN_CENTER);
-      name = g_strdup_printf (_("%s: %s"), crm_admin_object_label (object_id), field);
-      gtk_accessible_update_property (GTK_ACCESSIBLE (cell), GTK_ACCESSIBLE_PROPERTY_LABEL, name,
-                                      -1);
       g_object_set_data (G_OBJECT (cell), "object", GUINT_TO_POINTER (object_id));
       g_object_set_data_full (G_OBJECT (cell), "field", g_strdup (field), g_free);
       g_signal_connect_object (cell, "notify::selected", G_CALLBACK (cell_changed_cb), self,
@@ -291,6 +330,7 @@ policies_cb (GObject      *object,
       gtk_list_box_append (self->field_list, row);
       g_ptr_array_add (self->field_cells, cell);
     }
+  title_field_rows (self);
   gtk_widget_set_visible (self->field_heading, self->field_cells->len > 0);
   gtk_widget_set_visible (GTK_WIDGET (self->field_list), self->field_cells->len > 0);
   select_role_id (self, self->role_id);
@@ -300,6 +340,8 @@ static void
 crm_admin_roles_reload (CrmAdminView *view)
 {
   crm_admin_view_call (view, SOUP_METHOD_GET, CRM_API_BASE "/roles", NULL, NULL, 0, roles_cb);
+  crm_admin_view_call (view, SOUP_METHOD_GET, CRM_API_BASE "/fields", "limit=500", NULL, 0,
+                       custom_fields_cb);
   crm_admin_view_call (view, SOUP_METHOD_GET, CRM_API_BASE "/field-policies", NULL, NULL, 0,
                        policies_cb);
 }
@@ -518,6 +560,7 @@ crm_admin_roles_dispose (GObject *object)
   g_clear_object (&self->roles);
   g_clear_pointer (&self->loaded, crm_permissions_free);
   g_clear_pointer (&self->field_cells, g_ptr_array_unref);
+  g_clear_pointer (&self->custom_fields, g_hash_table_unref);
 }
 
 static void

@@ -475,6 +475,42 @@ crm_admin_view_get_dialog (CrmAdminView *self)
 /* --- records ------------------------------------------------------------- */
 
 /**
+ * crm_admin_view_custom_fields_finish:
+ * @result: the result of a crm_admin_view_call () of `GET /fields`
+ *
+ * The custom field definitions by "OBJECT.KEY", as #CrmAuditNames holds them, so that
+ * crm_audit_field_label () names a custom field by its label. Views without them show
+ * the keys, so a failure troubles no one: it answers %NULL.
+ *
+ * Returns: (transfer full) (nullable): "OBJECT.KEY" (`char *`) → #JsonObject
+ */
+GHashTable *
+crm_admin_view_custom_fields_finish (CrmAdminView *self,
+                                     GAsyncResult *result)
+{
+  g_autoptr(JsonNode) reply = crm_admin_view_call_finish (self, result, NULL);
+  g_autoptr(GListStore) fields = NULL;
+  GHashTable *table;
+
+  if (reply == NULL)
+    return NULL;
+  fields = crm_admin_records_from_reply (reply);
+  table = g_hash_table_new_full (g_str_hash, g_str_equal, g_free,
+                                 (GDestroyNotify) json_object_unref);
+  for (guint i = 0; i < g_list_model_get_n_items (G_LIST_MODEL (fields)); i++)
+    {
+      g_autoptr(CrmCustomer) field = g_list_model_get_item (G_LIST_MODEL (fields), i);
+      const char *object = crm_customer_get_string (field, "object");
+      const char *key = crm_customer_get_string (field, "key");
+
+      if (object != NULL && key != NULL)
+        g_hash_table_insert (table, g_strdup_printf ("%s.%s", object, key),
+                             json_object_ref (crm_customer_get_object (field)));
+    }
+  return table;
+}
+
+/**
  * crm_admin_records_from_reply:
  * @reply: (nullable): `{"items":[…]}`
  *

@@ -85,6 +85,8 @@ void          crm_admin_view_present_dialog    (CrmAdminView     *self,
 GtkWidget    *crm_admin_view_new_boxed_list    (void);
 AdwMessageDialog *crm_admin_view_get_dialog    (CrmAdminView     *self);
 GListStore   *crm_admin_records_from_reply     (JsonNode         *reply);
+GHashTable   *crm_admin_view_custom_fields_finish (CrmAdminView *self,
+                                                   GAsyncResult *result);
 guint         crm_admin_records_replace        (GListStore       *store,
                                                 JsonNode         *reply);
 CrmCustomer  *crm_admin_find_record            (GListModel       *records,

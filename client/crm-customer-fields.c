@@ -141,9 +141,8 @@ static const CrmChoice contact_field_labels[] = {
   { NULL, NULL },
 };
 
-/* The members of the other records the Administration section edits (users, teams,
- * tags, custom fields, level rules, roles), as its forms name them. */
-static const CrmChoice admin_field_labels[] = {
+/* The members of a user that the Administration section edits, in the order of its form. */
+static const CrmChoice user_field_labels[] = {
   { "username", N_("User name") },
   { "display_name", N_("Full name") },
   { "email", N_("E-mail") },
@@ -151,6 +150,12 @@ static const CrmChoice admin_field_labels[] = {
   { "team_id", N_("Team") },
   { "role_id", N_("Role") },
   { "is_active", N_("Active") },
+  { NULL, NULL },
+};
+
+/* The members of the other records the Administration section edits (teams, tags,
+ * custom fields, level rules, roles), as its forms name them. */
+static const CrmChoice admin_field_labels[] = {
   { "name", N_("Name") },
   { "description", N_("Description") },
   { "color", N_("Colour") },
@@ -213,7 +218,32 @@ crm_record_field_label (const char *object,
     return crm_customer_field_label (name);
   if (g_strcmp0 (object, "contacts") == 0)
     return crm_contact_field_label (name);
+  if (crm_choices_find (user_field_labels, name) >= 0)
+    return crm_choices_get_label (user_field_labels, name);
   return crm_choices_get_label (admin_field_labels, name);
+}
+
+/**
+ * crm_record_fields:
+ * @object: the API name of a kind of record: `customers`, `contacts` or `users`
+ *
+ * The standard fields of such a record, in the order of its form, with their labels:
+ * what an administrator can restrict. `custom` (the custom fields as a whole) is among
+ * them; each custom field is restricted on its own, as `custom_KEY`.
+ *
+ * Returns: (transfer none) (nullable): the fields, ending with { NULL, NULL }; %NULL for
+ *   another kind of record
+ */
+const CrmChoice *
+crm_record_fields (const char *object)
+{
+  if (g_strcmp0 (object, "customers") == 0)
+    return field_labels;
+  if (g_strcmp0 (object, "contacts") == 0)
+    return contact_field_labels;
+  if (g_strcmp0 (object, "users") == 0)
+    return user_field_labels;
+  return NULL;
 }
 
 static const char *

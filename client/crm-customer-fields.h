@@ -35,6 +35,7 @@ const char *crm_customer_field_label (const char      *name);
 const char *crm_contact_field_label  (const char      *name);
 const char *crm_record_field_label   (const char      *object,
                                       const char      *name);
+const CrmChoice *crm_record_fields   (const char      *object);
 void        crm_tags_sort_ids        (GHashTable      *tags,
                                       GArray          *ids);
 char       *crm_tag_dup_name         (GHashTable      *tags,

@@ -709,6 +709,8 @@ check_roles (Fixture *fixture)
    * shared server finds what the one before left). */
   cell = _crm_admin_roles_get_field_cell (roles, "custom_budget");
   g_assert_nonnull (cell);
+  g_assert_cmpstr (adw_preferences_row_get_title (ADW_PREFERENCES_ROW (
+    gtk_widget_get_ancestor (GTK_WIDGET (cell), ADW_TYPE_ACTION_ROW))), ==, "预算");
   access = gtk_drop_down_get_selected (cell) == CRM_FIELD_ACCESS_READ ? CRM_FIELD_ACCESS_WRITE
                                                                      : CRM_FIELD_ACCESS_READ;
   gtk_drop_down_set_selected (cell, access);
@@ -759,6 +761,62 @@ check_lists (Fixture *fixture)
           CRM_ADMIN_FIELD_POLICIES (view))), "custom_budget"));
       screenshot (fixture, NULL, views[i]);
     }
+
+  /* Restricted fields go by their labels, and a new one is picked, not typed. */
+  {
+    CrmAdminView *view = show_view (fixture, "field-restrictions");
+    GtkWidget *list = GTK_WIDGET (_crm_admin_field_policies_get_list (
+      CRM_ADMIN_FIELD_POLICIES (view)));
+    gboolean english = fixture->test_case->language == NULL;
+    const char *pick = english ? "website" : "source";
+    const char *pick_label = english ? _("Website") : _("Source");
+    g_autofree char *policy_path = g_strdup_printf ("/api/v1/field-policies/customers/%s", pick);
+    g_autoptr(JsonNode) policies = NULL;
+    g_autoptr(JsonNode) released = NULL;
+    AdwComboRow *field_row;
+    GListModel *choices;
+    JsonArray *policy_items;
+    gboolean restricted = FALSE;
+    guint at = G_MAXUINT;
+
+    wait_until (fixture, NULL, view_idle, "the field restrictions");
+    g_assert_cmpstr (adw_preferences_row_get_title (ADW_PREFERENCES_ROW (
+      find_named (list, "custom_budget"))), ==, "预算");
+    g_assert_cmpstr (adw_preferences_row_get_title (ADW_PREFERENCES_ROW (
+      find_named (list, "credit_terms"))), ==, _("Credit terms"));
+    dialog = open_dialog (fixture, "field-policies.add");
+    field_row = ADW_COMBO_ROW (find_named (GTK_WIDGET (dialog), "field"));
+    choices = adw_combo_row_get_model (field_row);
+    for (guint i = 0; i < g_list_model_get_n_items (choices); i++)
+      {
+        const char *label = gtk_string_list_get_string (GTK_STRING_LIST (choices), i);
+
+        /* Fields restricted already are not offered again. */
+        g_assert_cmpstr (label, !=, _("Credit terms"));
+        g_assert_cmpstr (label, !=, "预算");
+        if (g_strcmp0 (label, pick_label) == 0)
+          at = i;
+      }
+    g_assert_cmpuint (at, !=, G_MAXUINT);
+    adw_combo_row_set_selected (field_row, at);
+    screenshot (fixture, GTK_WIDGET (dialog), "restrict-field");
+    respond (fixture, dialog, "add");
+    policies = call (fixture, fixture->admin_token, "GET", "/api/v1/field-policies", NULL, 0,
+                     NULL);
+    policy_items = json_object_get_array_member (json_node_get_object (policies), "items");
+    for (guint i = 0; i < json_array_get_length (policy_items); i++)
+      {
+        JsonObject *policy = json_array_get_object_element (policy_items, i);
+
+        restricted |= g_strcmp0 (json_object_get_string_member (policy, "field"), pick) == 0
+                      && json_object_get_boolean_member (policy, "protected");
+      }
+    g_assert_true (restricted);
+    wait_until (fixture, NULL, view_idle, "the new restriction");
+    screenshot (fixture, NULL, "field-restrictions-added");
+    released = call (fixture, fixture->admin_token, "PUT", policy_path,
+                     "{\"protected\":false,\"sensitive\":false}", 0, NULL);
+  }
 
   /* A tag made in its dialog. */
   show_view (fixture, "tags");
