@@ -49,6 +49,12 @@ static const char msg_date_year[] = N_("Enter a year between 1900 and 2999");
 
 static const char msg_date_future[] = N_("This date is in the future");
 
+static const char msg_date_time_format[] =
+  N_("Enter a date and a time as YYYY-MM-DD HH:MM, such as 2026-12-01 14:30");
+static const char msg_time_invalid[] = N_("Enter a time from 00:00 to 23:59");
+static const char msg_timestamp_format[] =
+  N_("Enter a time in RFC 3339 form with its offset, such as 2026-12-01T06:30:00Z");
+
 static const char msg_credit_code_empty[] = N_("Enter a unified social credit code");
 static const char msg_credit_code_length[] =
   N_("Enter the 18-character unified social credit code, such as 91350100M000100Y43, or an "
@@ -787,6 +793,168 @@ crm_validate_past_date (const char  *input,
   if (strcmp (date, today) > 0)
     return fail (normalized, problem, msg_date_future);
   return succeed (normalized, problem, g_steal_pointer (&date));
+}
+
+/* Reads "HH:MM[:SS[.fraction]]" and an optional offset ("Z", "+08:00", "+0800"); a
+ * fraction is dropped. Answers the problem, or NULL. */
+static const char *
+read_time (const char  *p,
+           guint       *hour,
+           guint       *minute,
+           guint       *second,
+           GTimeZone  **zone)
+{
+  *second = 0;
+  *zone = NULL;
+  if (!read_number (&p, 1, 2, hour) || *p != ':')
+    return msg_date_time_format;
+  p++;
+  if (!read_number (&p, 2, 2, minute))
+    return msg_date_time_format;
+  if (*p == ':')
+    {
+      p++;
+      if (!read_number (&p, 2, 2, second))
+        return msg_date_time_format;
+      if (*p == '.' || *p == ',')
+        {
+          p++;
+          if (!g_ascii_isdigit (*p))
+            return msg_date_time_format;
+          while (g_ascii_isdigit (*p))
+            p++;
+        }
+    }
+  if (*hour > 23 || *minute > 59 || *second > 59)
+    return msg_time_invalid;
+  while (*p == ' ')
+    p++;
+  if (*p == 'Z' || *p == 'z')
+    {
+      *zone = g_time_zone_new_utc ();
+      p++;
+    }
+  else if (*p == '+' || *p == '-')
+    {
+      char sign = *p++;
+      guint offset_hours, offset_minutes;
+
+      /* "+08:00" or "+0800": two digits each, which read_number () cannot tell apart. */
+      if (!g_ascii_isdigit (p[0]) || !g_ascii_isdigit (p[1]))
+        return msg_date_time_format;
+      offset_hours = (p[0] - '0') * 10 + (p[1] - '0');
+      p += 2;
+      if (*p == ':')
+        p++;
+      if (!g_ascii_isdigit (p[0]) || !g_ascii_isdigit (p[1]))
+        return msg_date_time_format;
+      offset_minutes = (p[0] - '0') * 10 + (p[1] - '0');
+      p += 2;
+      if (offset_hours > 14 || offset_minutes > 59)
+        return msg_date_time_format;
+      *zone = g_time_zone_new_offset ((sign == '-' ? -1 : 1)
+                                      * (gint32) (offset_hours * 3600 + offset_minutes * 60));
+    }
+  if (*p != '\0')
+    {
+      g_clear_pointer (zone, g_time_zone_unref);
+      return msg_date_time_format;
+    }
+  return NULL;
+}
+
+/* A date (as crm_validate_date () reads it), a space or "T", a time and an offset; without
+ * an offset the time is read in the local time zone, unless @need_zone. A date alone is
+ * its first minute, unless @need_zone. Normalised to UTC, "YYYY-MM-DDTHH:MM:SSZ". */
+static gboolean
+read_date_time (const char  *input,
+                gboolean     need_zone,
+                char       **normalized,
+                const char **problem)
+{
+  const char *format_problem = need_zone ? msg_timestamp_format : msg_date_time_format;
+  g_autofree char *folded = NULL;
+  g_autofree char *date = NULL;
+  g_autoptr(GTimeZone) zone = NULL;
+  g_autoptr(GDateTime) time = NULL;
+  g_autoptr(GDateTime) utc = NULL;
+  const char *date_problem = NULL;
+  const char *time_problem = NULL;
+  char *split;
+  guint hour = 0, minute = 0, second = 0;
+
+  if (input == NULL)
+    input = "";
+  if (!g_utf8_validate (input, -1, NULL))
+    return fail (normalized, problem, format_problem);
+  folded = g_strstrip (fold_width (input));
+  /* The time starts after the last space or "T" before its colon. */
+  split = strchr (folded, ':');
+  while (split != NULL && split > folded && split[-1] != ' ' && split[-1] != 'T'
+         && split[-1] != 't')
+    split--;
+  if (split != NULL && split > folded)
+    {
+      split[-1] = '\0';
+      time_problem = read_time (split, &hour, &minute, &second, &zone);
+      if (time_problem != NULL)
+        return fail (normalized, problem, need_zone ? format_problem : time_problem);
+    }
+  else if (split != NULL || need_zone)
+    return fail (normalized, problem, format_problem);
+  if (!crm_validate_date (g_strstrip (folded), &date, &date_problem))
+    return fail (normalized, problem,
+                 date_problem == msg_date_format ? format_problem : date_problem);
+  if (zone == NULL && need_zone)
+    return fail (normalized, problem, format_problem);
+  if (zone == NULL)
+    zone = g_time_zone_new_local ();
+  time = g_date_time_new (zone, g_ascii_strtoll (date, NULL, 10),
+                          g_ascii_strtoll (date + 5, NULL, 10),
+                          g_ascii_strtoll (date + 8, NULL, 10), hour, minute, second);
+  if (time == NULL)
+    return fail (normalized, problem, msg_date_invalid);
+  utc = g_date_time_to_utc (time);
+  return succeed (normalized, problem, g_date_time_format (utc, "%Y-%m-%dT%H:%M:%SZ"));
+}
+
+/**
+ * crm_validate_date_time:
+ * @input: (nullable): what was typed
+ * @normalized: (out) (optional) (transfer full): "YYYY-MM-DDTHH:MM:SSZ", in UTC
+ * @problem: (out) (optional): the untranslated problem, or %NULL
+ *
+ * A date (as crm_validate_date() reads it) and a time of day, "2026-12-01 14:30" (seconds
+ * and an offset such as "+08:00" or "Z" allowed), read in the local time zone when no
+ * offset is given; a date alone is the start of that day. What a person types.
+ *
+ * Returns: whether @input is a date and time
+ */
+gboolean
+crm_validate_date_time (const char  *input,
+                        char       **normalized,
+                        const char **problem)
+{
+  return read_date_time (input, FALSE, normalized, problem);
+}
+
+/**
+ * crm_validate_timestamp:
+ * @input: (nullable): a value of the API
+ * @normalized: (out) (optional) (transfer full): "YYYY-MM-DDTHH:MM:SSZ", in UTC
+ * @problem: (out) (optional): the untranslated problem, or %NULL
+ *
+ * An RFC 3339 time with its offset, "2026-12-01T06:30:00Z" or "2026-12-01T14:30:00+08:00",
+ * as the API takes times: unlike crm_validate_date_time(), the offset is required.
+ *
+ * Returns: whether @input is an RFC 3339 time
+ */
+gboolean
+crm_validate_timestamp (const char  *input,
+                        char       **normalized,
+                        const char **problem)
+{
+  return read_date_time (input, TRUE, normalized, problem);
 }
 
 /* The characters of a unified social credit code (GB 32100-2015), by value: the digits

@@ -33,6 +33,12 @@ gboolean     crm_validate_date           (const char          *input,
 gboolean     crm_validate_past_date      (const char          *input,
                                           char               **normalized,
                                           const char         **problem);
+gboolean     crm_validate_date_time      (const char          *input,
+                                          char               **normalized,
+                                          const char         **problem);
+gboolean     crm_validate_timestamp      (const char          *input,
+                                          char               **normalized,
+                                          const char         **problem);
 gboolean     crm_validate_credit_code    (const char          *input,
                                           char               **normalized,
                                           const char         **problem);

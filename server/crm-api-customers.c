@@ -3,6 +3,8 @@
 
 #include "config.h"
 
+#include <string.h>
+
 #include <glib/gi18n-lib.h>
 
 #include "crm-api.h"
@@ -372,7 +374,9 @@ merge (CrmCall  *call,
 
 static const char timeline_sql[] =
   "SELECT x.at, x.kind, x.id, x.title, x.user_id, x.detail::text FROM (\n"
-  "  SELECT a.created_at AS at, 'activity' AS kind, a.id, a.subject AS title, a.owner_id AS user_id,\n"
+  /* A follow-up when it happened (done_at; typed in later or not). */
+  "  SELECT coalesce (a.done_at, a.created_at) AS at, 'activity' AS kind, a.id,\n"
+  "         a.subject AS title, a.owner_id AS user_id,\n"
   "         jsonb_build_object ('kind', a.kind, 'notes', a.notes, 'due_at', a.due_at,\n"
   "                             'done_at', a.done_at) AS detail\n"
   "  FROM activities a WHERE a.customer_id = $1::bigint\n"
@@ -393,14 +397,22 @@ static const char timeline_sql[] =
   "  FROM rapport_customer_changes ($1::bigint,\n"
   "                                 $2::timestamptz + interval '1 microsecond',\n"
   "                                 $3::integer + " G_STRINGIFY (SAME_INSTANT_SLACK) ") ch\n"
+  "  UNION ALL\n"
+  /* Its contacts' changes: audit rows too, their ids unique among the changes. */
+  "  SELECT cc.at, 'change', cc.id, 'contact_' || cc.action, cc.user_id, cc.detail\n"
+  "  FROM rapport_customer_contact_changes (\n"
+  "         $1::bigint, $2::timestamptz + interval '1 microsecond',\n"
+  "         $3::integer + " G_STRINGIFY (SAME_INSTANT_SLACK) ") cc\n"
   ") x\n"
   "WHERE $2::timestamptz IS NULL OR (x.at, x.kind, x.id) < ($2::timestamptz, $4, $5::bigint)\n"
   "ORDER BY x.at DESC, x.kind DESC, x.id DESC\n"
   "LIMIT $3::integer";
 
-/* Leaves out of an audited before/after what the caller may not read. */
+/* Leaves out of an audited before/after (of a customer or of a contact) what the caller
+ * may not read. */
 static void
 strip_unreadable (CrmCall    *call,
+                  CrmObject   object,
                   JsonObject *detail)
 {
   static const char * const parts[] = { "before", "after" };
@@ -415,9 +427,13 @@ strip_unreadable (CrmCall    *call,
       values = json_object_get_object_member (detail, parts[i]);
       members = json_object_get_members (values);
       for (GList *l = members; l != NULL; l = l->next)
-        if (crm_call_get_field_access (call, CRM_OBJECT_CUSTOMERS, l->data) == CRM_FIELD_ACCESS_NONE)
+        if (crm_call_get_field_access (call, object, l->data) == CRM_FIELD_ACCESS_NONE)
           json_object_remove_member (values, l->data);
     }
+  /* A contact's change names the contact, by a field like any other. */
+  if (object == CRM_OBJECT_CONTACTS
+      && crm_call_get_field_access (call, object, "full_name") == CRM_FIELD_ACCESS_NONE)
+    json_object_remove_member (detail, "contact_name");
 }
 
 /*
@@ -439,6 +455,21 @@ timeline_cursor_new (const char *at,
   return crm_resource_cursor_encode (array);
 }
 
+/* Whether @text is a time in PostgreSQL's text form ("2026-11-23 02:00:00.123456+00"), as
+ * a cursor brings it back. */
+static gboolean
+is_pg_time (const char *text)
+{
+  g_autoptr(GTimeZone) utc = g_time_zone_new_utc ();
+  g_autoptr(GDateTime) parsed = NULL;
+  g_autofree char *iso = g_strdup (text);
+
+  if (strlen (iso) > 10)
+    iso[10] = 'T';
+  parsed = g_date_time_new_from_iso8601 (iso, utc);
+  return parsed != NULL;
+}
+
 static gboolean
 timeline_cursor_parse (const char  *cursor,
                        char       **at,
@@ -447,9 +478,7 @@ timeline_cursor_parse (const char  *cursor,
 {
   g_autoptr(GTimeZone) utc = g_time_zone_new_utc ();
   g_autoptr(GDateTime) time = g_date_time_new_from_iso8601 (cursor, utc);
-  g_autoptr(GDateTime) parsed = NULL;
   g_autoptr(JsonArray) array = NULL;
-  g_autofree char *iso = NULL;
 
   if (time != NULL)
     {
@@ -463,18 +492,42 @@ timeline_cursor_parse (const char  *cursor,
   if (array == NULL
       || json_node_get_value_type (json_array_get_element (array, 0)) != G_TYPE_STRING
       || json_node_get_value_type (json_array_get_element (array, 1)) != G_TYPE_STRING
-      || json_node_get_value_type (json_array_get_element (array, 2)) != G_TYPE_INT64)
-    return FALSE;
-  /* PostgreSQL's text form: "2026-11-23 02:00:00.123456+00" */
-  iso = g_strdup (json_array_get_string_element (array, 0));
-  if (strlen (iso) > 10)
-    iso[10] = 'T';
-  parsed = g_date_time_new_from_iso8601 (iso, utc);
-  if (parsed == NULL)
+      || json_node_get_value_type (json_array_get_element (array, 2)) != G_TYPE_INT64
+      || !is_pg_time (json_array_get_string_element (array, 0)))
     return FALSE;
   *at = g_strdup (json_array_get_string_element (array, 0));
   *kind = g_strdup (json_array_get_string_element (array, 1));
   *id = g_strdup_printf ("%" G_GINT64_FORMAT, json_array_get_int_element (array, 2));
+  return TRUE;
+}
+
+/*
+ * The start of a read of one customer's items a page at a time (its timeline, its
+ * follow-ups): customers read, the customer's id in the path, `?limit=` (1–500, default
+ * 50). *@proceed is FALSE when the reply is set already; FALSE on a database error.
+ */
+static gboolean
+begin_customer_page (CrmCall   *call,
+                     gint64    *id,
+                     gint64    *limit,
+                     gboolean  *proceed,
+                     GError   **error)
+{
+  const char *limit_text = crm_call_get_query (call, "limit");
+  gboolean allowed;
+
+  *proceed = FALSE;
+  if (!crm_call_require (call, CRM_OBJECT_CUSTOMERS, CRM_ACTION_READ, &allowed, error))
+    return FALSE;
+  if (!allowed || !crm_call_get_id_param (call, "id", id))
+    return TRUE;
+  *limit = limit_text != NULL ? g_ascii_strtoll (limit_text, NULL, 10) : 50;
+  if (*limit < 1 || *limit > 500)
+    {
+      crm_call_reply_error (call, CRM_API_ERROR_MALFORMED, N_("limit must be between 1 and 500"));
+      return TRUE;
+    }
+  *proceed = TRUE;
   return TRUE;
 }
 
@@ -483,7 +536,6 @@ timeline (CrmCall  *call,
           GError  **error)
 {
   const char *before_text = crm_call_get_query (call, "before");
-  const char *limit_text = crm_call_get_query (call, "limit");
   g_autoptr(JsonNode) customer = NULL;
   g_autoptr(PGresult) result = NULL;
   g_autoptr(JsonBuilder) builder = json_builder_new ();
@@ -494,21 +546,14 @@ timeline (CrmCall  *call,
   g_autofree char *limit_param = NULL;
   g_autofree char *id_text = NULL;
   g_autofree char *next = NULL;
-  gint64 id, limit = 50;
-  gboolean allowed;
+  gint64 id, limit;
+  gboolean proceed;
   int n_rows;
 
-  if (!crm_call_require (call, CRM_OBJECT_CUSTOMERS, CRM_ACTION_READ, &allowed, error))
+  if (!begin_customer_page (call, &id, &limit, &proceed, error))
     return FALSE;
-  if (!allowed || !crm_call_get_id_param (call, "id", &id))
+  if (!proceed)
     return TRUE;
-  if (limit_text != NULL)
-    limit = g_ascii_strtoll (limit_text, NULL, 10);
-  if (limit < 1 || limit > 500)
-    {
-      crm_call_reply_error (call, CRM_API_ERROR_MALFORMED, N_("limit must be between 1 and 500"));
-      return TRUE;
-    }
   if (before_text != NULL
       && !timeline_cursor_parse (before_text, &before_at, &before_kind, &before_id))
     {
@@ -561,7 +606,10 @@ timeline (CrmCall  *call,
       json_builder_set_member_name (builder, "detail");
       if (detail != NULL && JSON_NODE_HOLDS_OBJECT (detail))
         {
-          strip_unreadable (call, json_node_get_object (detail));
+          strip_unreadable (call,
+                            g_str_has_prefix (PQgetvalue (result, row, 3), "contact_")
+                              ? CRM_OBJECT_CONTACTS : CRM_OBJECT_CUSTOMERS,
+                            json_node_get_object (detail));
           json_builder_add_value (builder, g_steal_pointer (&detail));
         }
       else
@@ -595,11 +643,44 @@ timeline (CrmCall  *call,
 /* ---- follow-ups ---- */
 
 static const char insert_follow_up_sql[] =
-  "INSERT INTO activities (customer_id, owner_id, kind, subject, notes, done_at)\n"
-  "VALUES ($1::bigint, $2::bigint, $3, $4, $5, now ())\n"
+  "INSERT INTO activities (customer_id, owner_id, kind, subject, notes, done_at, due_at)\n"
+  "VALUES ($1::bigint, $2::bigint, $3, $4, $5, coalesce ($6::timestamptz, now ()),\n"
+  "        $7::timestamptz)\n"
   "RETURNING jsonb_build_object ('id', id, 'version', version, 'created_at', created_at,\n"
   "  'updated_at', updated_at, 'customer_id', customer_id, 'owner_id', owner_id, 'kind', kind,\n"
-  "  'subject', subject, 'notes', notes, 'done_at', done_at)::text";
+  "  'subject', subject, 'notes', notes, 'done_at', done_at, 'due_at', due_at)::text";
+
+/* Clocks differ: a follow-up "now" by a client a little ahead is not in the future. */
+#define FOLLOW_UP_CLOCK_SLACK_SECONDS 300
+
+/*
+ * A time member of a follow-up: absent or null (*@value NULL), or an RFC 3339 time
+ * normalised to UTC. FALSE with the problem in @problems under @name otherwise.
+ */
+static gboolean
+follow_up_time (JsonObject  *body,
+                const char  *name,
+                JsonObject  *problems,
+                char       **value)
+{
+  const char *problem = NULL;
+
+  *value = NULL;
+  switch (crm_json_get_type (body, name))
+    {
+    case CRM_JSON_ABSENT:
+      return TRUE;
+    case CRM_JSON_STRING:
+      if (crm_validate_timestamp (crm_json_get_string (body, name), value, &problem))
+        return TRUE;
+      break;
+    default:
+      crm_validate_timestamp (NULL, NULL, &problem);
+      break;
+    }
+  json_object_set_string_member (problems, name, problem);
+  return FALSE;
+}
 
 static gboolean
 follow_up (CrmCall  *call,
@@ -614,6 +695,8 @@ follow_up (CrmCall  *call,
   g_autofree char *notes = NULL;
   g_autofree char *id_text = NULL;
   g_autofree char *user_text = NULL;
+  g_autofree char *done_at = NULL;
+  g_autofree char *due_at = NULL;
   const char *kind = NULL;
   const char *problem = NULL;
   gboolean allowed;
@@ -640,6 +723,28 @@ follow_up (CrmCall  *call,
           || !crm_validate_text (crm_json_get_string (body, "notes"), 10000, FALSE, &notes,
                                  &problem)))
     json_object_set_string_member (problems, "notes", problem != NULL ? problem : N_("Enter text in this field"));
+  /* When it happened (now by default), and when to follow up next: not before. Both are
+   * "YYYY-MM-DDTHH:MM:SSZ" now, whose order is their text's. */
+  if (follow_up_time (body, "done_at", problems, &done_at) && done_at != NULL)
+    {
+      g_autoptr(GDateTime) now = g_date_time_new_now_utc ();
+      g_autoptr(GDateTime) latest = g_date_time_add_seconds (now, FOLLOW_UP_CLOCK_SLACK_SECONDS);
+      g_autofree char *latest_text = g_date_time_format (latest, "%Y-%m-%dT%H:%M:%SZ");
+
+      if (strcmp (done_at, latest_text) > 0)
+        json_object_set_string_member (problems, "done_at",
+                                       N_("A follow-up cannot have happened in the future"));
+    }
+  if (follow_up_time (body, "due_at", problems, &due_at) && due_at != NULL
+      && !json_object_has_member (problems, "done_at"))
+    {
+      g_autoptr(GDateTime) now = g_date_time_new_now_utc ();
+      g_autofree char *now_text = g_date_time_format (now, "%Y-%m-%dT%H:%M:%SZ");
+
+      if (strcmp (due_at, done_at != NULL ? done_at : now_text) < 0)
+        json_object_set_string_member (problems, "due_at",
+                                       N_("The next follow-up cannot be before this one"));
+    }
   if (json_object_get_size (problems) > 0)
     {
       crm_call_reply_invalid (call, N_("Some fields are not valid"), problems);
@@ -651,9 +756,9 @@ follow_up (CrmCall  *call,
   id_text = g_strdup_printf ("%" G_GINT64_FORMAT, id);
   user_text = g_strdup_printf ("%" G_GINT64_FORMAT, crm_call_get_principal (call)->user_id);
   {
-    const char *params[] = { id_text, user_text, kind, subject, notes };
+    const char *params[] = { id_text, user_text, kind, subject, notes, done_at, due_at };
 
-    result = crm_call_exec (call, insert_follow_up_sql, 5, params, error);
+    result = crm_call_exec (call, insert_follow_up_sql, G_N_ELEMENTS (params), params, error);
   }
   if (result == NULL)
     return FALSE;
@@ -675,6 +780,109 @@ follow_up (CrmCall  *call,
   return TRUE;
 }
 
+/*
+ * GET /customers/{id}/follow-ups: the customer's follow-ups, the latest (by when they
+ * happened) first, a keyset page at a time. Row-level security decides which: those of
+ * the caller's activities scope, and all of a customer the caller may read (0032).
+ */
+static const char list_follow_ups_sql[] =
+  "SELECT jsonb_build_object ('id', a.id, 'version', a.version, 'created_at', a.created_at,\n"
+  "  'updated_at', a.updated_at, 'customer_id', a.customer_id, 'owner_id', a.owner_id,\n"
+  "  'kind', a.kind, 'subject', a.subject, 'notes', a.notes, 'done_at', a.done_at,\n"
+  "  'due_at', a.due_at)::text,\n"
+  "  coalesce (a.done_at, a.created_at)::text, a.id\n"
+  "FROM activities a\n"
+  "WHERE a.customer_id = $1::bigint\n"
+  "  AND ($2::timestamptz IS NULL\n"
+  "       OR (coalesce (a.done_at, a.created_at), a.id) < ($2::timestamptz, $3::bigint))\n"
+  "ORDER BY coalesce (a.done_at, a.created_at) DESC, a.id DESC\n"
+  "LIMIT $4::integer";
+
+static gboolean
+list_follow_ups (CrmCall  *call,
+                 GError  **error)
+{
+  const char *after = crm_call_get_query (call, "after");
+  g_autoptr(JsonNode) customer = NULL;
+  g_autoptr(PGresult) result = NULL;
+  g_autoptr(GString) text = g_string_new ("{\"items\":[");
+  g_autofree char *after_at = NULL;
+  g_autofree char *after_id = NULL;
+  g_autofree char *id_text = NULL;
+  g_autofree char *limit_param = NULL;
+  g_autofree char *next = NULL;
+  gint64 id, limit;
+  gboolean proceed;
+  int n_rows;
+
+  if (!begin_customer_page (call, &id, &limit, &proceed, error))
+    return FALSE;
+  if (!proceed)
+    return TRUE;
+  if (after != NULL)
+    {
+      g_autoptr(JsonArray) array = crm_resource_cursor_decode (after, 2);
+
+      if (array == NULL
+          || json_node_get_value_type (json_array_get_element (array, 0)) != G_TYPE_STRING
+          || json_node_get_value_type (json_array_get_element (array, 1)) != G_TYPE_INT64
+          || !is_pg_time (json_array_get_string_element (array, 0)))
+        {
+          crm_call_reply_error (call, CRM_API_ERROR_MALFORMED,
+                                N_("after must be a cursor from next"));
+          return TRUE;
+        }
+      after_at = g_strdup (json_array_get_string_element (array, 0));
+      after_id = g_strdup_printf ("%" G_GINT64_FORMAT, json_array_get_int_element (array, 1));
+    }
+  customer = crm_resource_fetch (call, &customers, id, error);
+  if (customer == NULL)
+    return error == NULL || *error == NULL;
+  id_text = g_strdup_printf ("%" G_GINT64_FORMAT, id);
+  limit_param = g_strdup_printf ("%" G_GINT64_FORMAT, limit + 1);
+  {
+    const char *params[] = { id_text, after_at, after_id, limit_param };
+
+    result = crm_call_exec (call, list_follow_ups_sql, G_N_ELEMENTS (params), params, error);
+  }
+  if (result == NULL)
+    return FALSE;
+  n_rows = PQntuples (result);
+  for (int row = 0; row < n_rows && row < limit; row++)
+    {
+      g_autoptr(JsonArray) cursor = json_array_new ();
+
+      if (row > 0)
+        g_string_append_c (text, ',');
+      g_string_append (text, PQgetvalue (result, row, 0));
+      json_array_add_string_element (cursor, PQgetvalue (result, row, 1));
+      json_array_add_int_element (cursor, g_ascii_strtoll (PQgetvalue (result, row, 2), NULL, 10));
+      g_free (next);
+      next = crm_resource_cursor_encode (cursor);
+    }
+  /* A cursor is base64: nothing in it needs escaping. */
+  if (n_rows > limit && next != NULL)
+    g_string_append_printf (text, "],\"next\":\"%s\"}", next);
+  else
+    g_string_append (text, "],\"next\":null}");
+  {
+    g_autoptr(JsonNode) detail = json_node_new (JSON_NODE_OBJECT);
+    g_autoptr(JsonObject) object = json_object_new ();
+
+    json_object_set_int_member (object, "customer_id", id);
+    json_object_set_int_member (object, "count", MIN (n_rows, limit));
+    json_node_take_object (detail, g_steal_pointer (&object));
+    if (!crm_call_audit (call, "list", "activities", 0, "ok", detail, error))
+      return FALSE;
+  }
+  {
+    g_autoptr(GBytes) reply = g_string_free_to_bytes (g_steal_pointer (&text));
+
+    crm_call_reply_bytes (call, 200, reply);
+  }
+  return TRUE;
+}
+
 static const CrmResourceFacet industries = { &customers, "industry" };
 
 void crm_api_customers_list (CrmRequest *r) { crm_resource_list (r, &customers); }
@@ -690,6 +898,7 @@ void crm_api_customers_duplicates (CrmRequest *r) { crm_call_run (r, CRM_CALL_NO
 void crm_api_customers_merge (CrmRequest *r) { crm_call_run (r, CRM_CALL_NONE, merge); }
 void crm_api_customers_timeline (CrmRequest *r) { crm_call_run (r, CRM_CALL_NONE, timeline); }
 void crm_api_customers_follow_up (CrmRequest *r) { crm_call_run (r, CRM_CALL_NONE, follow_up); }
+void crm_api_customers_follow_ups (CrmRequest *r) { crm_call_run (r, CRM_CALL_NONE, list_follow_ups); }
 
 void crm_api_contacts_list (CrmRequest *r) { crm_resource_list (r, &contacts); }
 void crm_api_contacts_get (CrmRequest *r) { crm_resource_get (r, &contacts); }

@@ -26,6 +26,7 @@ void crm_api_customers_duplicates (CrmRequest *request);
 void crm_api_customers_merge (CrmRequest *request);
 void crm_api_customers_timeline (CrmRequest *request);
 void crm_api_customers_follow_up (CrmRequest *request);
+void crm_api_customers_follow_ups (CrmRequest *request);
 void crm_api_tags_list (CrmRequest *request);
 void crm_api_tags_get (CrmRequest *request);
 void crm_api_tags_create (CrmRequest *request);

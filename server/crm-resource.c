@@ -201,6 +201,26 @@ owner_of (PGresult *result,
   return g_ascii_strtoll (PQgetvalue (result, row, 1), NULL, 10);
 }
 
+/*
+ * A record owned through a parent (a contact through its customer) names the parent in
+ * the detail of its audited create, update and delete, so that the parent's timeline finds
+ * the change (sql/0032-follow-ups-of-the-customer.sql) after the record is gone.
+ */
+static void
+add_parent_to_detail (const CrmResource *resource,
+                      JsonNode          *record,
+                      JsonNode          *detail)
+{
+  JsonNode *parent;
+
+  if (resource->parent_field == NULL || record == NULL || !JSON_NODE_HOLDS_OBJECT (record))
+    return;
+  parent = json_object_get_member (json_node_get_object (record), resource->parent_field);
+  if (parent != NULL && JSON_NODE_HOLDS_VALUE (parent))
+    json_object_set_member (json_node_get_object (detail), resource->parent_field,
+                            json_node_copy (parent));
+}
+
 /* Whether a row owned by @owner lies in the caller's scope for @action (the first wall). */
 static gboolean
 row_in_scope (CrmCall           *call,
@@ -2305,6 +2325,7 @@ create_record (CrmCall  *call,
     json_object_set_member (object, "after", record_for_audit (call, resource, record));
     json_node_set_object (detail, object);
   }
+  add_parent_to_detail (resource, record, detail);
   if (!crm_call_audit (call, "create", crm_object_to_string (resource->object), id, "ok", detail,
                        error))
     return FALSE;
@@ -2510,6 +2531,7 @@ update_record (CrmCall  *call,
     return FALSE;
 
   detail = changes_detail (call, resource, before, after, clean);
+  add_parent_to_detail (resource, after, detail);
   if (!crm_call_audit (call, "update", crm_object_to_string (resource->object), id, "ok", detail,
                        error))
     return FALSE;
@@ -2548,6 +2570,7 @@ audit_record (CrmCall           *call,
 
   json_object_set_member (object, member, record_for_audit (call, resource, record));
   json_node_take_object (detail, g_steal_pointer (&object));
+  add_parent_to_detail (resource, record, detail);
   return crm_call_audit (call, action, crm_object_to_string (resource->object), id, "ok", detail,
                          error);
 }

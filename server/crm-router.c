@@ -38,6 +38,7 @@ static const CrmRoute routes[] = {
   { "POST", CRM_API_BASE "/customers/{id}/restore", crm_api_customers_restore },
   { "GET", CRM_API_BASE "/customers/{id}/timeline", crm_api_customers_timeline },
   { "POST", CRM_API_BASE "/customers/{id}/follow-ups", crm_api_customers_follow_up },
+  { "GET", CRM_API_BASE "/customers/{id}/follow-ups", crm_api_customers_follow_ups },
   { "GET", CRM_API_BASE "/customers/{id}", crm_api_customers_get },
   { "PATCH", CRM_API_BASE "/customers/{id}", crm_api_customers_update },
   { "DELETE", CRM_API_BASE "/customers/{id}", crm_api_customers_delete },

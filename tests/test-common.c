@@ -680,6 +680,78 @@ test_validate_date (void)
   check_cases ("date", crm_validate_date, cases, G_N_ELEMENTS (cases));
 }
 
+#define DATE_TIME_FORMAT "Enter a date and a time as YYYY-MM-DD HH:MM, such as 2026-12-01 14:30"
+#define TIME_INVALID "Enter a time from 00:00 to 23:59"
+#define TIMESTAMP_FORMAT \
+  "Enter a time in RFC 3339 form with its offset, such as 2026-12-01T06:30:00Z"
+
+static void
+test_validate_timestamp (void)
+{
+  static const ValidateCase cases[] = {
+    { "2026-12-01T06:30:00Z", "2026-12-01T06:30:00Z", NULL },
+    { "2026-12-01T14:30:00+08:00", "2026-12-01T06:30:00Z", NULL },
+    { "2026-12-01T14:30:00.123456+0800", "2026-12-01T06:30:00Z", NULL },
+    { "2026-12-01 01:00:00-05:00", "2026-12-01T06:00:00Z", NULL },
+    { "2026-12-01T00:30+08:00", "2026-11-30T16:30:00Z", NULL },
+    { "２０２６－１２－０１Ｔ０６：３０：００Ｚ", "2026-12-01T06:30:00Z", NULL },
+    { "2026-12-01T06:30:00", NULL, TIMESTAMP_FORMAT },
+    { "2026-12-01", NULL, TIMESTAMP_FORMAT },
+    { "yesterday", NULL, TIMESTAMP_FORMAT },
+    { "", NULL, TIMESTAMP_FORMAT },
+    { NULL, NULL, TIMESTAMP_FORMAT },
+    { "2026-12-01T24:00:00Z", NULL, TIMESTAMP_FORMAT },
+    { "2026-12-01T06:30:00+15:00", NULL, TIMESTAMP_FORMAT },
+    { "2026-12-01T06:30:00Zx", NULL, TIMESTAMP_FORMAT },
+    { "2026-02-30T06:30:00Z", NULL, DATE_INVALID },
+  };
+
+  check_cases ("timestamp", crm_validate_timestamp, cases, G_N_ELEMENTS (cases));
+}
+
+static void
+test_validate_date_time (void)
+{
+  static const ValidateCase cases[] = {
+    { "2026-12-01 14:30+08:00", "2026-12-01T06:30:00Z", NULL },
+    { "2026-12-01T06:30:00Z", "2026-12-01T06:30:00Z", NULL },
+    { "2026年12月1日 14:30 +08:00", "2026-12-01T06:30:00Z", NULL },
+    { "2026-12-01 25:00", NULL, TIME_INVALID },
+    { "2026-12-01 14:60", NULL, TIME_INVALID },
+    { "2026-12-01 14", NULL, DATE_TIME_FORMAT },
+    { "2026-12-01 14:3", NULL, DATE_TIME_FORMAT },
+    { "14:30", NULL, DATE_TIME_FORMAT },
+    { "soon", NULL, DATE_TIME_FORMAT },
+    { "2026-02-30 10:00", NULL, DATE_INVALID },
+    { "1899-12-31 10:00", NULL, DATE_YEAR },
+  };
+
+  check_cases ("date and time", crm_validate_date_time, cases, G_N_ELEMENTS (cases));
+  /* Without an offset: the local time zone's; a date alone is the start of its day. */
+  {
+    const char * const typed[][2] = {
+      { "2026-12-01 14:30", "2026-12-01 14:30:00" }, { "2026-12-01", "2026-12-01 00:00:00" },
+    };
+
+    for (guint i = 0; i < G_N_ELEMENTS (typed); i++)
+      {
+        g_autoptr(GTimeZone) local = g_time_zone_new_local ();
+        g_autoptr(GDateTime) expected = NULL;
+        g_autoptr(GDateTime) utc = NULL;
+        g_autofree char *expected_text = NULL;
+        g_autofree char *normalized = NULL;
+        g_autofree char *iso = g_strdup (typed[i][1]);
+
+        iso[10] = 'T';
+        expected = g_date_time_new_from_iso8601 (iso, local);
+        utc = g_date_time_to_utc (expected);
+        expected_text = g_date_time_format (utc, "%Y-%m-%dT%H:%M:%SZ");
+        g_assert_true (crm_validate_date_time (typed[i][0], &normalized, NULL));
+        g_assert_cmpstr (normalized, ==, expected_text);
+      }
+  }
+}
+
 typedef struct
 {
   const char *input;
@@ -960,6 +1032,8 @@ main (int   argc,
   g_test_add_func ("/crm/common/validate/find-format", test_validate_find_format);
   g_test_add_func ("/crm/common/validate/date", test_validate_date);
   g_test_add_func ("/crm/common/validate/past-date", test_validate_past_date);
+  g_test_add_func ("/crm/common/validate/date-time", test_validate_date_time);
+  g_test_add_func ("/crm/common/validate/timestamp", test_validate_timestamp);
   g_test_add_func ("/crm/common/validate/credit-code", test_validate_credit_code);
   g_test_add_func ("/crm/common/validate/text", test_validate_text);
   g_test_add_func ("/crm/common/validate/field-types", test_validate_field_types);

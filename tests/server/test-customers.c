@@ -4066,6 +4066,264 @@ test_timeline (Fixture       *fixture,
   }
 }
 
+/* An RFC 3339 time @days days from now (negative: ago) with the offset +08:00. */
+static char *
+time_in_days (int days)
+{
+  g_autoptr(GTimeZone) beijing = g_time_zone_new_offset (8 * 3600);
+  g_autoptr(GDateTime) now = g_date_time_new_now (beijing);
+  g_autoptr(GDateTime) then = g_date_time_add_days (now, days);
+  /* Whole seconds: the server keeps them so. */
+  g_autoptr(GDateTime) whole = g_date_time_add_seconds (then, -g_date_time_get_seconds (then)
+                                                              + g_date_time_get_second (then));
+
+  return g_date_time_format (whole, "%Y-%m-%dT%H:%M:%S%:z");
+}
+
+/* Whether two RFC 3339 texts (either may be PostgreSQL's JSON form) name one instant. */
+static gboolean
+same_instant (const char *a,
+              const char *b)
+{
+  g_autoptr(GTimeZone) utc = g_time_zone_new_utc ();
+  g_autoptr(GDateTime) ta = a != NULL ? g_date_time_new_from_iso8601 (a, utc) : NULL;
+  g_autoptr(GDateTime) tb = b != NULL ? g_date_time_new_from_iso8601 (b, utc) : NULL;
+
+  return ta != NULL && tb != NULL && g_date_time_equal (ta, tb);
+}
+
+/*
+ * A follow-up records when it happened (done_at, default now) and the next one (due_at),
+ * with notes of several lines: the timeline places it at done_at and carries both; the
+ * customer's last follow-up is the latest done_at, whatever the order they were logged
+ * in; wrong times answer 422 per field, in the caller's language.
+ */
+static void
+test_follow_up_dates (Fixture       *fixture,
+                      gconstpointer  data)
+{
+  g_autofree char *done = time_in_days (-3);
+  g_autofree char *due = time_in_days (4);
+  g_autofree char *older = time_in_days (-10);
+  g_autofree char *future = time_in_days (1);
+  g_autoptr(JsonNode) record = NULL;
+  g_autoptr(JsonNode) logged = NULL;
+  g_autoptr(JsonNode) late = NULL;
+  g_autoptr(JsonNode) timeline = NULL;
+  g_autoptr(JsonNode) after = NULL;
+  JsonNode *item;
+  gint64 id, activity;
+  guint status;
+
+  ensure_world ();
+  id = create_customer_full (REP_A, &record, "{\"name\":\"Follow-up dates %s\"}", fixture->mark);
+  if (!id)
+    return;
+  logged = api (REP_A, "POST",
+                keep (g_strdup_printf ("{\"kind\":\"visit\",\"subject\":\"Visit %s\","
+                                       "\"notes\":\"Saw the samples.\\nWants a quote.\","
+                                       "\"done_at\":\"%s\",\"due_at\":\"%s\"}",
+                                       fixture->mark, done, due)),
+                0, &status, "/customers/%" G_GINT64_FORMAT "/follow-ups", id);
+  if (!expect_status (status, 201))
+    return;
+  activity = jint (logged, "id", 0);
+  check (same_instant (jstr (logged, "done_at"), done), "done_at is %s, expected %s",
+         jstr (logged, "done_at"), done);
+  check (same_instant (jstr (logged, "due_at"), due), "due_at is %s, expected %s",
+         jstr (logged, "due_at"), due);
+
+  /* Logged later for an earlier day: the last follow-up stays the newer one. */
+  late = api (REP_A, "POST",
+              keep (g_strdup_printf ("{\"kind\":\"call\",\"subject\":\"Late %s\","
+                                     "\"done_at\":\"%s\"}", fixture->mark, older)),
+              0, &status, "/customers/%" G_GINT64_FORMAT "/follow-ups", id);
+  expect_status (status, 201);
+  after = get_customer (REP_A, id);
+  check (same_instant (jstr (after, "followed_up_at"), done),
+         "followed_up_at is %s, the latest follow-up's done_at %s",
+         jstr (after, "followed_up_at"), done);
+
+  timeline = api (REP_A, "GET", NULL, 0, &status, "/customers/%" G_GINT64_FORMAT "/timeline", id);
+  expect_status (status, 200);
+  item = find_timeline_item (timeline, "activity", activity);
+  check (item != NULL, "the follow-up is in the timeline");
+  check (same_instant (jstr (item, "at"), done), "it stands at %s, when it happened (%s)",
+         jstr (item, "at"), done);
+  check (same_instant (jstr (item, "detail.due_at"), due), "it carries the next date %s",
+         jstr (item, "detail.due_at"));
+  check (g_strcmp0 (jstr (item, "detail.notes"), "Saw the samples.\nWants a quote.") == 0,
+         "its notes keep their lines: %s", jstr (item, "detail.notes"));
+  {
+    JsonArray *items = jarray (timeline, "items");
+    gint64 late_id = jint (late, "id", 0);
+    int place = -1, late_place = -1;
+
+    for (guint i = 0; items != NULL && i < json_array_get_length (items); i++)
+      {
+        JsonNode *element = json_array_get_element (items, i);
+
+        if (g_strcmp0 (jstr (element, "kind"), "activity") != 0)
+          continue;
+        if (jint (element, "id", 0) == activity)
+          place = (int) i;
+        else if (jint (element, "id", 0) == late_id)
+          late_place = (int) i;
+      }
+    check (place >= 0 && late_place > place,
+           "the follow-up of 10 days ago comes after (older than) that of 3 days ago");
+  }
+
+  /* Wrong times, one message per field, in the caller's language. */
+  {
+    static const struct
+    {
+      const char *done_at;
+      const char *due_at;
+      const char *field;
+    } wrong[] = {
+      { "yesterday", NULL, "done_at" },
+      { "2026-12-01 10:00", NULL, "done_at" },   /* no offset */
+      { "2026-02-30T10:00:00Z", NULL, "done_at" },
+      { "FUTURE", NULL, "done_at" },
+      { "DONE", "OLDER", "due_at" },
+      { NULL, "OLDER", "due_at" },               /* before now, the default */
+      { "DONE", "next week", "due_at" },
+    };
+
+    for (guint i = 0; i < G_N_ELEMENTS (wrong); i++)
+      {
+        const char *times[2] = { wrong[i].done_at, wrong[i].due_at };
+        g_autoptr(GString) body = g_string_new ("{\"kind\":\"call\",\"subject\":\"Wrong\"");
+        g_autoptr(JsonNode) english = NULL;
+        g_autoptr(JsonNode) chinese = NULL;
+        const char *english_message, *chinese_message;
+
+        for (guint t = 0; t < 2; t++)
+          {
+            const char *value = times[t];
+
+            if (value == NULL)
+              continue;
+            if (g_str_equal (value, "FUTURE"))
+              value = future;
+            else if (g_str_equal (value, "DONE"))
+              value = done;
+            else if (g_str_equal (value, "OLDER"))
+              value = older;
+            g_string_append_printf (body, ",\"%s\":\"%s\"", t == 0 ? "done_at" : "due_at", value);
+          }
+        g_string_append_c (body, '}');
+        english = api (REP_A, "POST", body->str, 0, &status,
+                       "/customers/%" G_GINT64_FORMAT "/follow-ups", id);
+        expect_status (status, 422);
+        chinese = api_lang (REP_A, "zh-CN", "POST", body->str, &status,
+                            "/customers/%" G_GINT64_FORMAT "/follow-ups", id);
+        expect_status (status, 422);
+        {
+          const char *path = keep (g_strconcat ("error.fields.", wrong[i].field, NULL));
+
+          english_message = jstr (english, path);
+          chinese_message = jstr (chinese, path);
+        }
+        check (english_message != NULL && g_str_is_ascii (english_message),
+               "%s: English message for %s: %s", body->str, wrong[i].field, english_message);
+        check (has_cjk (chinese_message), "%s: Chinese message for %s: %s", body->str,
+               wrong[i].field, chinese_message);
+      }
+    {
+      g_autofree char *body = g_strdup_printf ("{\"kind\":\"call\",\"subject\":\"Wrong\","
+                                               "\"done_at\":\"%s\",\"due_at\":\"%s\"}",
+                                               done, older);
+      g_autoptr(JsonNode) chinese = api_lang (REP_A, "zh-CN", "POST", body, &status,
+                                              "/customers/%" G_GINT64_FORMAT "/follow-ups", id);
+
+      check (g_strcmp0 (jstr (chinese, "error.fields.due_at"), "下次跟进时间不能早于本次跟进") == 0,
+             "the next date before this one: “%s”", jstr (chinese, "error.fields.due_at"));
+    }
+  }
+}
+
+/*
+ * Adding, editing and deleting a contact shows in the customer's timeline as changes:
+ * who, when, which contact and what changed; not to a user who cannot read the customer.
+ */
+static void
+test_timeline_contact_changes (Fixture       *fixture,
+                               gconstpointer  data)
+{
+  g_autofree char *name = g_strdup_printf ("Zhang %s", fixture->mark);
+  g_autoptr(JsonNode) record = NULL;
+  g_autoptr(JsonNode) contact = NULL;
+  g_autoptr(JsonNode) edited = NULL;
+  g_autoptr(JsonNode) deleted = NULL;
+  g_autoptr(JsonNode) timeline = NULL;
+  g_autoptr(JsonNode) other = NULL;
+  const char * const titles[] = { "contact_delete", "contact_update", "contact_create" };
+  JsonNode *found[G_N_ELEMENTS (titles)] = { NULL, };
+  JsonArray *items;
+  gint64 id, contact_id;
+  guint status;
+  int first = -1;
+
+  ensure_world ();
+  id = create_customer_full (REP_A, &record, "{\"name\":\"Contact changes %s\"}", fixture->mark);
+  if (!id)
+    return;
+  contact = api (REP_A, "POST",
+                 keep (g_strdup_printf ("{\"customer_id\":%" G_GINT64_FORMAT ",\"full_name\":"
+                                        "\"%s\",\"title\":\"Buyer\"}", id, name)),
+                 0, &status, "/contacts");
+  if (!expect_status (status, 201))
+    return;
+  contact_id = jint (contact, "id", 0);
+  edited = api (REP_A, "PATCH", "{\"title\":\"Head buyer\"}", jint (contact, "version", 0),
+                &status, "/contacts/%" G_GINT64_FORMAT, contact_id);
+  expect_status (status, 200);
+  deleted = api (REP_A, "DELETE", NULL, 0, &status, "/contacts/%" G_GINT64_FORMAT, contact_id);
+  expect_status (status, 204);
+
+  timeline = api (REP_A, "GET", NULL, 0, &status, "/customers/%" G_GINT64_FORMAT "/timeline", id);
+  expect_status (status, 200);
+  items = jarray (timeline, "items");
+  for (guint i = 0; items != NULL && i < json_array_get_length (items); i++)
+    {
+      JsonNode *item = json_array_get_element (items, i);
+
+      for (guint t = 0; t < G_N_ELEMENTS (titles); t++)
+        if (g_strcmp0 (jstr (item, "kind"), "change") == 0
+            && g_strcmp0 (jstr (item, "title"), titles[t]) == 0)
+          {
+            found[t] = item;
+            if (first < 0)
+              first = (int) t;
+          }
+    }
+  for (guint t = 0; t < G_N_ELEMENTS (titles); t++)
+    {
+      check (found[t] != NULL, "the timeline has a “%s” change: %s", titles[t],
+             jtext (timeline));
+      check (jint (found[t], "user_id", 0) == users[REP_A].id, "%s names who made it", titles[t]);
+      check (jint (found[t], "detail.contact_id", 0) == contact_id, "%s names the contact",
+             titles[t]);
+      check (g_strcmp0 (jstr (found[t], "detail.contact_name"), name) == 0,
+             "%s names the contact “%s”: %s", titles[t], name,
+             jstr (found[t], "detail.contact_name"));
+      check (jstr (found[t], "at") != NULL, "%s says when", titles[t]);
+    }
+  check (first == 0, "newest first: the deletion");
+  check (g_strcmp0 (jstr (found[1], "detail.before.title"), "Buyer") == 0
+         && g_strcmp0 (jstr (found[1], "detail.after.title"), "Head buyer") == 0,
+         "the edit carries the title before and after: %s", jtext (jat (found[1], "detail")));
+  check (g_strcmp0 (jstr (found[2], "detail.after.title"), "Buyer") == 0,
+         "the creation carries the contact as added");
+  check (g_strcmp0 (jstr (found[0], "detail.before.full_name"), name) == 0,
+         "the deletion carries the contact as it was");
+
+  other = api (REP_B, "GET", NULL, 0, &status, "/customers/%" G_GINT64_FORMAT "/timeline", id);
+  check (status == 404, "another rep's timeline answers %u, expected 404", status);
+}
+
 /* ======================================================================================== */
 /* 15. Level rules                                                                           */
 
@@ -4743,11 +5001,12 @@ test_reminders_sent (Fixture       *fixture,
                      gconstpointer  data)
 {
   const char *mark = fixture->mark;
-  enum { STALE, FOLLOWED, DELETED, OWNERLESS, FRESH, N_REMINDED };
+  enum { STALE, FOLLOWED, DELETED, OWNERLESS, FRESH, LOGGED_LATE, LOGGED_RECENT, N_REMINDED };
   static const char * const names[N_REMINDED] = {
-    "stale", "followed up", "deleted", "without owner", "fresh"
+    "stale", "followed up", "deleted", "without owner", "fresh",
+    "followed up 15 days ago, logged today", "followed up 2 days ago, logged today"
   };
-  const gint64 expected[N_REMINDED] = { 1, 0, 0, 0, 0 };
+  const gint64 expected[N_REMINDED] = { 1, 0, 0, 0, 0, 1, 0 };
   g_autoptr(JsonNode) before = NULL;
   g_autoptr(JsonNode) put = NULL;
   gint64 ids[N_REMINDED];
@@ -4782,6 +5041,26 @@ test_reminders_sent (Fixture       *fixture,
   age_customer (ids[DELETED], 20, -1);
   age_customer (ids[OWNERLESS], 20, -1);
   age_customer (ids[FRESH], 2, -1);
+  age_customer (ids[LOGGED_LATE], 20, -1);
+  age_customer (ids[LOGGED_RECENT], 20, -1);
+  /* A follow-up counts when it happened, not when it was typed in. */
+  {
+    const struct { int customer; int days; } logged[] = {
+      { LOGGED_LATE, -15 }, { LOGGED_RECENT, -2 },
+    };
+
+    for (guint i = 0; i < G_N_ELEMENTS (logged); i++)
+      {
+        g_autofree char *when = time_in_days (logged[i].days);
+        g_autofree char *body = g_strdup_printf ("{\"kind\":\"call\",\"subject\":\"Late\","
+                                                 "\"done_at\":\"%s\"}", when);
+        g_autoptr(JsonNode) reply = api (ADMIN, "POST", body, 0, &status,
+                                         "/customers/%" G_GINT64_FORMAT "/follow-ups",
+                                         ids[logged[i].customer]);
+
+        expect_status (status, 201);
+      }
+  }
 
   put = api (ADMIN, "PUT", "{\"enabled\":true,\"days\":10}", 0, &status, "/settings/reminders");
   expect_status (status, 200);
@@ -4883,6 +5162,8 @@ main (int   argc,
   ADD ("purge-with-orders", test_purge_with_orders);
   ADD ("timeline", test_timeline);
   ADD ("timeline-same-instant", test_timeline_same_instant);
+  ADD ("follow-up-dates", test_follow_up_dates);
+  ADD ("timeline-contact-changes", test_timeline_contact_changes);
   ADD ("level-rules", test_level_rules);
   ADD ("level-none", test_level_none);
   ADD ("level-thresholds", test_level_thresholds);

@@ -106,6 +106,9 @@ send_api_requests (CrmTestServer *server)
       404 },
     { TRUE, "POST", "/api/v1/customers/2/follow-ups", "{\"kind\":\"call\",\"subject\":\"回访\"}",
       201 },
+    { TRUE, "POST", "/api/v1/customers/2/follow-ups", "{\"kind\":\"visit\",\"subject\":\"x\","
+      "\"done_at\":\"2026-01-02T03:04:05+08:00\",\"due_at\":\"2026-01-01T00:00:00Z\"}", 422 },
+    { TRUE, "GET", "/api/v1/customers/2/follow-ups?limit=1", NULL, 200 },
     { TRUE, "POST", "/api/v1/customers/2/merge", "{\"merge_ids\":[3]}", 200 },
     { TRUE, "GET", "/api/v1/customers/2/timeline", NULL, 200 },
     { TRUE, "GET", "/api/v1/customers?deleted=true", NULL, 200 },

@@ -2366,6 +2366,191 @@ test_rls_second_wall (void)
   n_checks += 5;
 }
 
+/* --- 5b. Follow-ups of the customers one may read ------------------------------ */
+
+/* Whether a timeline reply holds the follow-up @id. */
+static gboolean
+timeline_has_activity (JsonNode *timeline,
+                       gint64    id)
+{
+  JsonArray *items = json_items (timeline);
+
+  for (guint i = 0; items != NULL && i < json_array_get_length (items); i++)
+    {
+      JsonNode *item = json_array_get_element (items, i);
+
+      if (json_int (item, "id", 0) == id
+          && g_strcmp0 (crm_test_json_get_string (item, "kind"), "activity") == 0)
+        return TRUE;
+    }
+  return FALSE;
+}
+
+/* Whether @sql, run as @who through row-level security with the one parameter @param,
+ * lists the follow-up @id. */
+static gboolean
+app_lists (int         who,
+           const char *sql,
+           gint64      param,
+           gint64      id)
+{
+  char buffer[32];
+  const char *params[] = { ID_PARAM (buffer, param) };
+  g_autoptr(PGresult) rows = as_app (who, sql, 1, params);
+
+  g_assert_cmpint (PQresultStatus (rows), ==, PGRES_TUPLES_OK);
+  for (int row = 0; row < PQntuples (rows); row++)
+    if (g_ascii_strtoll (PQgetvalue (rows, row, 0), NULL, 10) == id)
+      return TRUE;
+  return FALSE;
+}
+
+static gint64
+log_follow_up (int         who,
+               gint64      customer,
+               const char *subject)
+{
+  g_autofree char *body = g_strdup_printf ("{\"kind\":\"visit\",\"subject\":\"%s\"}", subject);
+  g_autoptr(JsonNode) reply = NULL;
+  guint status;
+
+  reply = call (who, "POST", body, 0, &status, "/customers/%" G_GINT64_FORMAT "/follow-ups",
+                customer);
+  expect_status (reply, status, 201);
+  return json_int (reply, "id", 0);
+}
+
+/*
+ * A sales rep reads every follow-up on the rep's own customers, also those the manager
+ * logged (the lead's rule: whoever may read the customer reads its follow-ups), in the
+ * timeline and in a listing of the activities through row-level security; still none on a
+ * customer the rep cannot read, nor on the rep's customer once it is in the recycle bin;
+ * and still may not change or delete the manager's.
+ */
+static void
+test_follow_ups_of_readable_customers (void)
+{
+  static const char listing[] =
+    "SELECT id FROM activities WHERE customer_id = $1::bigint ORDER BY id";
+  static const char all_rows[] = "SELECT id FROM activities WHERE id = $1::bigint";
+  g_autoptr(JsonNode) own_timeline = NULL;
+  g_autoptr(JsonNode) other_timeline = NULL;
+  g_autoptr(JsonNode) binned = NULL;
+  gint64 managers, own_follow_up, outside, in_bin_customer, in_bin;
+  guint status;
+
+  ensure_world ();
+  managers = log_follow_up (MANAGER, users[REP_A].customer, "Manager's visit to A's customer");
+  own_follow_up = log_follow_up (REP_A, users[REP_A].customer, "A's own call");
+  outside = log_follow_up (ADMIN, users[REP_C].customer, "Admin's visit to C's customer");
+  g_assert_cmpint (managers, >, 0);
+  g_assert_cmpint (own_follow_up, >, 0);
+  g_assert_cmpint (outside, >, 0);
+
+  own_timeline = call (REP_A, "GET", NULL, 0, &status,
+                       "/customers/%" G_GINT64_FORMAT "/timeline?limit=500",
+                       users[REP_A].customer);
+  expect_status (own_timeline, status, 200);
+  check (timeline_has_activity (own_timeline, managers),
+         "rep A's timeline of A's customer shows the manager's follow-up");
+  check (timeline_has_activity (own_timeline, own_follow_up),
+         "rep A's timeline of A's customer shows A's own follow-up");
+  check (app_lists (REP_A, listing, users[REP_A].customer, managers),
+         "rep A's listing of A's customer's activities holds the manager's follow-up");
+  {
+    g_autoptr(JsonNode) listed = call (REP_A, "GET", NULL, 0, &status,
+                                       "/customers/%" G_GINT64_FORMAT "/follow-ups?limit=500",
+                                       users[REP_A].customer);
+    g_autoptr(JsonNode) first = NULL;
+    g_autoptr(JsonNode) second = NULL;
+    const char *next;
+
+    expect_status (listed, status, 200);
+    check (list_has (listed, managers),
+           "GET follow-ups of A's customer as rep A lists the manager's follow-up");
+    check (list_has (listed, own_follow_up),
+           "GET follow-ups of A's customer as rep A lists A's own follow-up");
+    /* Newest first, a page at a time. */
+    first = call (REP_A, "GET", NULL, 0, &status,
+                  "/customers/%" G_GINT64_FORMAT "/follow-ups?limit=1", users[REP_A].customer);
+    expect_status (first, status, 200);
+    next = crm_test_json_get_string (first, "next");
+    check (json_items (first) != NULL && json_array_get_length (json_items (first)) == 1
+           && list_has (first, own_follow_up) && next != NULL,
+           "the first page of one holds the newest follow-up and a cursor");
+    if (next != NULL)
+      {
+        g_autofree char *escaped = g_uri_escape_string (next, NULL, FALSE);
+
+        second = call (REP_A, "GET", NULL, 0, &status,
+                       "/customers/%" G_GINT64_FORMAT "/follow-ups?limit=1&after=%s",
+                       users[REP_A].customer, escaped);
+        expect_status (second, status, 200);
+        check (list_has (second, managers), "the second page holds the manager's follow-up");
+      }
+  }
+  check (app_lists (REP_A, all_rows, managers, managers),
+         "rep A reads the manager's follow-up by its id");
+
+  /* Not on a customer rep A cannot read. */
+  other_timeline = call (REP_A, "GET", NULL, 0, &status,
+                         "/customers/%" G_GINT64_FORMAT "/timeline", users[REP_C].customer);
+  expect_status (other_timeline, status, 404);
+  check (!timeline_has_activity (other_timeline, outside),
+         "rep A's reply for C's customer holds no follow-up");
+  check (!app_lists (REP_A, listing, users[REP_C].customer, outside),
+         "rep A's listing of C's customer's activities is empty");
+  {
+    g_autoptr(JsonNode) listed = call (REP_A, "GET", NULL, 0, &status,
+                                       "/customers/%" G_GINT64_FORMAT "/follow-ups",
+                                       users[REP_C].customer);
+
+    expect_status (listed, status, 404);
+    check (!list_has (listed, outside), "GET follow-ups of C's customer as rep A lists none");
+  }
+  check (!app_lists (REP_A, all_rows, outside, outside),
+         "rep A cannot read the follow-up on C's customer by its id");
+  check (!app_lists (REP_B, all_rows, managers, managers),
+         "rep B (same team) does not read the follow-up on A's customer");
+  check (app_lists (MANAGER, all_rows, own_follow_up, own_follow_up),
+         "the manager reads A's follow-up, as before");
+
+  /* Writes stay with the activity's scope: A may not change the manager's follow-up. */
+  {
+    char buffer[32];
+    const char *params[] = { ID_PARAM (buffer, managers) };
+    g_autoptr(PGresult) update = as_app (REP_A, "UPDATE activities SET subject = 'rls' "
+                                                "WHERE id = $1::bigint", 1, params);
+    g_autoptr(PGresult) delete = as_app (REP_A, "DELETE FROM activities WHERE id = $1::bigint",
+                                         1, params);
+
+    assert_rows_affected (update, "0", "UPDATE of the manager's follow-up by rep A");
+    assert_rows_affected (delete, "0", "DELETE of the manager's follow-up by rep A");
+  }
+
+  /* A customer in the recycle bin shows its follow-ups to the rep no more. */
+  {
+    g_autofree char *body = g_strdup_printf ("{\"name\":\"Binned follow-ups\",\"owner_id\":%"
+                                             G_GINT64_FORMAT "}", users[REP_A].id);
+    g_autoptr(JsonNode) created = call (ADMIN, "POST", body, 0, &status, "/customers");
+    g_autoptr(JsonNode) deleted = NULL;
+
+    expect_status (created, status, 201);
+    in_bin_customer = json_int (created, "id", 0);
+    in_bin = log_follow_up (MANAGER, in_bin_customer, "Manager's visit, then deleted");
+    check (app_lists (REP_A, all_rows, in_bin, in_bin),
+           "rep A reads the manager's follow-up while the customer is live");
+    deleted = call (ADMIN, "DELETE", NULL, 0, &status, "/customers/%" G_GINT64_FORMAT,
+                    in_bin_customer);
+    expect_status (deleted, status, 204);
+    check (!app_lists (REP_A, all_rows, in_bin, in_bin),
+           "rep A reads no follow-up of a customer in the recycle bin");
+    binned = call (REP_A, "GET", NULL, 0, &status,
+                   "/customers/%" G_GINT64_FORMAT "/timeline", in_bin_customer);
+    expect_status (binned, status, 404);
+  }
+}
+
 /* --- 6. No token, no access --------------------------------------------------- */
 
 static void
@@ -2477,6 +2662,8 @@ main (int   argc,
   g_test_add_func ("/crm/permissions/custom-field-access", test_custom_field_access);
   g_test_add_func ("/crm/permissions/narrow-role", test_narrow_role);
   g_test_add_func ("/crm/permissions/rls-second-wall", test_rls_second_wall);
+  g_test_add_func ("/crm/permissions/follow-ups-of-readable-customers",
+                   test_follow_ups_of_readable_customers);
   g_test_add_func ("/crm/permissions/unauthenticated", test_unauthenticated);
 
   denials = g_ptr_array_new_with_free_func ((GDestroyNotify) denial_free);
