@@ -1461,12 +1461,22 @@ describe_event (CrmCustomerPage *self,
       const char *notes = detail != NULL
                           ? json_object_get_string_member_with_default (detail, "notes", NULL)
                           : NULL;
+      const char *due = detail != NULL ? crm_json_get_string (detail, "due_at") : NULL;
 
       /* Translators: the kind of a follow-up (call, visit…), then its subject */
       *title = g_strdup_printf (_("%s: %s"), crm_choices_get_label (crm_activity_kinds, activity),
                                 event_title != NULL ? event_title : "");
       if (notes != NULL && *notes != '\0')
         g_string_append (lines, notes);
+      if (due != NULL)
+        {
+          g_autofree char *when = crm_format_timestamp (due, TRUE);
+
+          if (lines->len > 0)
+            g_string_append_c (lines, '\n');
+          /* Translators: in a follow-up of the timeline; %s is a date and time */
+          g_string_append_printf (lines, _("Next follow-up: %s"), when);
+        }
       return;
     }
   /* Translators: the kind of an event (order, ticket…), then its title */
@@ -2633,26 +2643,58 @@ follow_up_saved_cb (GObject      *object,
   toast_failure (self, _("Logging the follow-up"), error);
 }
 
+/* A follow-up's time as typed ("2026-12-01 14:30", local) as the API takes it (RFC 3339,
+ * UTC); one the validator refuses goes as it is, for the server to say what is wrong. */
+static void
+set_api_time (JsonObject *body,
+              const char *member)
+{
+  g_autofree char *normalized = NULL;
+  const char *typed = crm_json_get_string (body, member);
+
+  if (typed == NULL)
+    json_object_remove_member (body, member);
+  else if (crm_validate_date_time (typed, &normalized, NULL))
+    json_object_set_string_member (body, member, normalized);
+}
+
 static void
 follow_up_response_cb (CrmCustomerPage  *self,
                        const char       *response,
                        AdwMessageDialog *dialog)
 {
   g_autofree char *path = NULL;
+  g_autoptr(JsonNode) body = NULL;
+  JsonObject *object;
   PageCall *call;
 
   if (!g_str_equal (response, "accept"))
     return;
   call = g_new0 (PageCall, 1);
   call->self = g_object_ref (self);
+  /* As typed, to open the dialog again with them if the server refuses them. */
   call->values = crm_form_dialog_dup_values (dialog);
+  /* Another object (json_node_copy () would share it), with the same plain values. */
+  body = crm_form_dialog_dup_values (dialog);
+  object = json_node_get_object (body);
   /* The server wants a string or no member at all. */
-  if (crm_json_get_type (json_node_get_object (call->values), "notes") != CRM_JSON_STRING)
-    json_object_remove_member (json_node_get_object (call->values), "notes");
-  if (crm_json_get_type (json_node_get_object (call->values), "subject") != CRM_JSON_STRING)
-    json_object_set_string_member (json_node_get_object (call->values), "subject", "");
+  if (crm_json_get_type (object, "notes") != CRM_JSON_STRING)
+    json_object_remove_member (object, "notes");
+  if (crm_json_get_type (object, "subject") != CRM_JSON_STRING)
+    json_object_set_string_member (object, "subject", "");
+  set_api_time (object, "done_at");
+  set_api_time (object, "due_at");
   path = g_strdup_printf (CRM_API_BASE "/customers/%" G_GINT64_FORMAT "/follow-ups", self->id);
-  start_call (self, SOUP_METHOD_POST, path, call->values, 0, follow_up_saved_cb, call);
+  start_call (self, SOUP_METHOD_POST, path, body, 0, follow_up_saved_cb, call);
+}
+
+/* Now, as a follow-up's time is typed: "2026-12-01 14:30", local. */
+static char *
+dup_typed_now (void)
+{
+  g_autoptr(GDateTime) now = g_date_time_new_now_local ();
+
+  return g_date_time_format (now, "%Y-%m-%d %H:%M");
 }
 
 static void
@@ -2670,9 +2712,26 @@ open_follow_up_dialog (CrmCustomerPage *self,
   crm_form_dialog_add_entry (dialog, "subject", _("Subject"),
                              values != NULL ? json_object_get_string_member_with_default (
                                                 values, "subject", NULL) : NULL);
-  crm_form_dialog_add_entry (dialog, "notes", _("Notes"),
-                             values != NULL ? json_object_get_string_member_with_default (
-                                                values, "notes", NULL) : NULL);
+  {
+    g_autofree char *now = dup_typed_now ();
+    GtkWidget *row;
+
+    /* When it happened: now unless the user says otherwise; when to follow up next. */
+    row = crm_form_dialog_add_entry (dialog, "done_at", _("When"),
+                                     values != NULL ? json_object_get_string_member_with_default (
+                                                        values, "done_at", now) : now);
+    crm_form_dialog_set_validator (dialog, "done_at", crm_validate_date_time);
+    /* Translators: how to type a date and time in a follow-up's dialog */
+    gtk_widget_set_tooltip_text (row, _("Date and time, such as 2026-12-01 14:30"));
+    row = crm_form_dialog_add_entry (dialog, "due_at", _("Next Follow-up (optional)"),
+                                     values != NULL ? json_object_get_string_member_with_default (
+                                                        values, "due_at", NULL) : NULL);
+    crm_form_dialog_set_validator (dialog, "due_at", crm_validate_date_time);
+    gtk_widget_set_tooltip_text (row, _("Date and time, such as 2026-12-01 14:30"));
+  }
+  crm_form_dialog_add_text (dialog, "notes", _("Notes"),
+                            values != NULL ? json_object_get_string_member_with_default (
+                                               values, "notes", NULL) : NULL);
   crm_form_dialog_show_errors (dialog, messages);
   present_dialog (self, dialog, G_CALLBACK (follow_up_response_cb));
 }

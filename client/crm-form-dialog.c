@@ -10,13 +10,13 @@
 #include "crm-form-dialog.h"
 
 /*
- * A small form in an #AdwMessageDialog: named rows (text, switch, choice, custom
- * fields of /fields), their values as one JSON object for the API, and each field's
- * message from a 422 beside its row. The dialog closes on any response; when the server
- * refuses the values, the caller opens a new one with them and the messages. Custom
- * fields, and text rows given a validator (crm_form_dialog_set_validator ()), are checked
- * as they change by the common validators: while one is wrong, its message shows and the
- * dialog cannot be accepted.
+ * A small form in an #AdwMessageDialog: named rows (text of one line or of several,
+ * switch, choice, custom fields of /fields), their values as one JSON object for the
+ * API, and each field's message from a 422 beside its row. The dialog closes on any
+ * response; when the server refuses the values, the caller opens a new one with them and
+ * the messages. Custom fields, and text rows given a validator
+ * (crm_form_dialog_set_validator ()), are checked as they change by the common
+ * validators: while one is wrong, its message shows and the dialog cannot be accepted.
  */
 
 #define ROWS_KEY "crm-form-rows"
@@ -25,7 +25,8 @@ typedef struct
 {
   char            *name;
   GtkWidget       *row;
-  GtkWidget       *control;   /* the switch */
+  GtkWidget       *control;   /* the switch, or the text view of a multi-line row */
+  gboolean         multiline; /* text of several lines (crm_form_dialog_add_text ()) */
   GtkLabel        *message;
   const CrmChoice *choices;
   gboolean         custom;    /* a custom field's row (crm_custom_field_row_new ()) */
@@ -103,8 +104,10 @@ add_row (AdwMessageDialog *dialog,
   form_row->message = GTK_LABEL (message);
   if (ADW_IS_ENTRY_ROW (row))
     adw_entry_row_add_suffix (ADW_ENTRY_ROW (row), message);
-  else
+  else if (ADW_IS_ACTION_ROW (row))
     adw_action_row_add_suffix (ADW_ACTION_ROW (row), message);
+  else
+    gtk_box_append (GTK_BOX (gtk_list_box_row_get_child (GTK_LIST_BOX_ROW (row))), message);
   adw_preferences_row_set_title (ADW_PREFERENCES_ROW (row), title);
   adw_preferences_row_set_use_markup (ADW_PREFERENCES_ROW (row), FALSE);
   /* The copy: @name may be the row's own name, which GTK 4.8 frees before copying. */
@@ -125,6 +128,55 @@ crm_form_dialog_add_entry (AdwMessageDialog *dialog,
 
   gtk_editable_set_text (GTK_EDITABLE (row), text != NULL ? text : "");
   return add_row (dialog, name, title, row)->row;
+}
+
+/**
+ * crm_form_dialog_add_text:
+ * @text: (nullable): the text to start with
+ *
+ * A row for text of several lines (notes): its title above a #GtkTextView that wraps
+ * and grows with its text. Its value is trimmed, null when empty, as an entry's.
+ *
+ * Returns: (transfer none): the #GtkTextView
+ */
+GtkWidget *
+crm_form_dialog_add_text (AdwMessageDialog *dialog,
+                          const char       *name,
+                          const char       *title,
+                          const char       *text)
+{
+  GtkWidget *row = adw_preferences_row_new ();
+  GtkWidget *box = gtk_box_new (GTK_ORIENTATION_VERTICAL, 6);
+  GtkWidget *label = gtk_label_new (title);
+  GtkWidget *view = gtk_text_view_new ();
+  FormRow *form_row;
+
+  gtk_widget_set_margin_start (box, 12);
+  gtk_widget_set_margin_end (box, 12);
+  gtk_widget_set_margin_top (box, 8);
+  gtk_widget_set_margin_bottom (box, 8);
+  gtk_label_set_xalign (GTK_LABEL (label), 0);
+  gtk_widget_add_css_class (label, "dim-label");
+  gtk_widget_add_css_class (label, "caption");
+  gtk_text_view_set_wrap_mode (GTK_TEXT_VIEW (view), GTK_WRAP_WORD_CHAR);
+  gtk_text_view_set_accepts_tab (GTK_TEXT_VIEW (view), FALSE);
+  gtk_text_view_set_top_margin (GTK_TEXT_VIEW (view), 6);
+  gtk_text_view_set_bottom_margin (GTK_TEXT_VIEW (view), 6);
+  gtk_text_view_set_left_margin (GTK_TEXT_VIEW (view), 6);
+  gtk_text_view_set_right_margin (GTK_TEXT_VIEW (view), 6);
+  gtk_widget_set_size_request (view, -1, 96);
+  gtk_widget_add_css_class (view, "card");
+  gtk_text_buffer_set_text (gtk_text_view_get_buffer (GTK_TEXT_VIEW (view)),
+                            text != NULL ? text : "", -1);
+  gtk_label_set_mnemonic_widget (GTK_LABEL (label), view);
+  gtk_box_append (GTK_BOX (box), label);
+  gtk_box_append (GTK_BOX (box), view);
+  gtk_list_box_row_set_child (GTK_LIST_BOX_ROW (row), box);
+  gtk_list_box_row_set_activatable (GTK_LIST_BOX_ROW (row), FALSE);
+  form_row = add_row (dialog, name, title, row);
+  form_row->control = view;
+  form_row->multiline = TRUE;
+  return view;
 }
 
 /* Returns: (transfer none): the #GtkSwitch */
@@ -241,6 +293,19 @@ crm_form_dialog_dup_values (AdwMessageDialog *dialog)
             custom = json_object_new ();
           json_object_set_member (custom, crm_custom_field_row_get_key (row->row),
                                   crm_custom_field_row_dup_value (row->row));
+        }
+      else if (row->multiline)
+        {
+          GtkTextBuffer *buffer = gtk_text_view_get_buffer (GTK_TEXT_VIEW (row->control));
+          GtkTextIter start, end;
+          g_autofree char *text = NULL;
+
+          gtk_text_buffer_get_bounds (buffer, &start, &end);
+          text = g_strstrip (gtk_text_buffer_get_text (buffer, &start, &end, FALSE));
+          if (*text == '\0')
+            json_object_set_null_member (values, row->name);
+          else
+            json_object_set_string_member (values, row->name, text);
         }
       else if (row->control != NULL)
         json_object_set_boolean_member (values, row->name,

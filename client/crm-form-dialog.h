@@ -17,6 +17,10 @@ GtkWidget        *crm_form_dialog_add_entry   (AdwMessageDialog *dialog,
                                                const char       *name,
                                                const char       *title,
                                                const char       *text);
+GtkWidget        *crm_form_dialog_add_text    (AdwMessageDialog *dialog,
+                                               const char       *name,
+                                               const char       *title,
+                                               const char       *text);
 GtkWidget        *crm_form_dialog_add_switch  (AdwMessageDialog *dialog,
                                                const char       *name,
                                                const char       *title,

@@ -13,6 +13,8 @@
 #include "crm-customer-list.h"
 #include "crm-customer-page.h"
 #include "crm-customers-page.h"
+#include "crm-format.h"
+#include "crm-validate.h"
 #include "crm-window-private.h"
 #include "crm-window.h"
 #include "crm-test-server.h"
@@ -465,6 +467,52 @@ server_custom (Fixture    *fixture,
   return value != NULL ? json_to_string (value, FALSE) : NULL;
 }
 
+/* The timeline as the page shows it: each row's title and subtitle. */
+static char *
+timeline_text (Fixture *fixture)
+{
+  return _crm_customer_page_dup_timeline_text (customer_page (fixture));
+}
+
+/* Whether the timeline holds @text (the test logs it when not). */
+static gboolean
+timeline_has (Fixture    *fixture,
+              const char *text)
+{
+  g_autofree char *timeline = timeline_text (fixture);
+
+  if (strstr (timeline, text) != NULL)
+    return TRUE;
+  g_test_message ("Not in the timeline: “%s”. The timeline:\n%s", text, timeline);
+  return FALSE;
+}
+
+/* A follow-up's time as a person types it: @days from today at @hour:@minute, local. */
+static char *
+typed_time (int days,
+            int hour,
+            int minute)
+{
+  g_autoptr(GDateTime) now = g_date_time_new_now_local ();
+  g_autoptr(GDateTime) day = g_date_time_add_days (now, days);
+  g_autoptr(GDateTime) then = g_date_time_new_local (g_date_time_get_year (day),
+                                                     g_date_time_get_month (day),
+                                                     g_date_time_get_day_of_month (day),
+                                                     hour, minute, 0);
+
+  return g_date_time_format (then, "%Y-%m-%d %H:%M");
+}
+
+/* How the page writes a typed time back: in the interface language's date format. */
+static char *
+shown_time (const char *typed)
+{
+  g_autofree char *normalized = NULL;
+
+  g_assert_true (crm_validate_date_time (typed, &normalized, NULL));
+  return crm_format_timestamp (normalized, TRUE);
+}
+
 static void
 walk (Fixture *fixture)
 {
@@ -593,15 +641,79 @@ walk (Fixture *fixture)
   wait_until (fixture, NULL, page_idle, "the deleted contact");
   scroll_to (fixture, "contacts_group", "contact-deleted");
 
-  /* A follow-up. */
-  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (page), "customer.follow-up", NULL));
-  wait_until (fixture, NULL, dialog_open, "the follow-up dialog");
-  dialog = _crm_customer_page_get_dialog (page);
-  screenshot (fixture, GTK_WIDGET (dialog), "follow-up");
-  gtk_editable_set_text (GTK_EDITABLE (form_row (dialog, "subject")), "回访样品试用情况");
-  respond (dialog, "accept");
-  wait_until (fixture, NULL, page_idle, "the follow-up");
-  scroll_to (fixture, "timeline_group", "follow-up-logged");
+  /* A follow-up of two days ago, typed in now, with the next one and notes of two lines;
+   * first with the next one before it, which the server refuses beside that row. */
+  {
+    g_autofree char *happened = typed_time (-2, 10, 30);
+    g_autofree char *too_early = typed_time (-3, 9, 0);
+    g_autofree char *next = typed_time (5, 9, 0);
+    g_autofree char *happened_shown = shown_time (happened);
+    g_autofree char *next_line = NULL;
+    g_autofree char *next_shown = shown_time (next);
+    GtkWidget *notes;
+
+    g_assert_true (gtk_widget_activate_action (GTK_WIDGET (page), "customer.follow-up", NULL));
+    wait_until (fixture, NULL, dialog_open, "the follow-up dialog");
+    dialog = _crm_customer_page_get_dialog (page);
+    /* Now by default: when it happened is a date and a time. */
+    {
+      g_autofree char *normalized = NULL;
+
+      g_assert_true (crm_validate_date_time (gtk_editable_get_text (GTK_EDITABLE (
+                                                form_row (dialog, "done_at"))),
+                                             &normalized, NULL));
+    }
+    screenshot (fixture, GTK_WIDGET (dialog), "follow-up");
+    gtk_editable_set_text (GTK_EDITABLE (form_row (dialog, "subject")), "回访样品试用情况");
+    gtk_editable_set_text (GTK_EDITABLE (form_row (dialog, "done_at")), happened);
+    gtk_editable_set_text (GTK_EDITABLE (form_row (dialog, "due_at")), too_early);
+    notes = find_descendant (form_row (dialog, "notes"), GTK_TYPE_TEXT_VIEW);
+    g_assert_nonnull (notes);
+    gtk_text_buffer_set_text (gtk_text_view_get_buffer (GTK_TEXT_VIEW (notes)),
+                              "样品反馈良好\n下周报价", -1);
+    /* A date and time the validators refuse is said as it is typed. */
+    gtk_editable_set_text (GTK_EDITABLE (form_row (dialog, "due_at")), "2026-12-01 25:00");
+    g_assert_nonnull (row_message (form_row (dialog, "due_at")));
+    g_assert_false (adw_message_dialog_get_response_enabled (dialog, "accept"));
+    gtk_editable_set_text (GTK_EDITABLE (form_row (dialog, "due_at")), too_early);
+    g_assert_null (row_message (form_row (dialog, "due_at")));
+    screenshot (fixture, GTK_WIDGET (dialog), "follow-up-dates");
+    respond (dialog, "accept");
+    wait_until (fixture, NULL, dialog_open, "the follow-up refused");
+    wait_until (fixture, NULL, page_idle, "the follow-up refused");
+    dialog = _crm_customer_page_get_dialog (page);
+    g_test_message ("Next before this one: %s", row_message (form_row (dialog, "due_at")));
+    g_assert_nonnull (row_message (form_row (dialog, "due_at")));
+    if (fixture->test_case->language != NULL)
+      g_assert_false (g_str_is_ascii (row_message (form_row (dialog, "due_at"))));
+    /* What was typed is kept, the notes' lines too. */
+    g_assert_cmpstr (gtk_editable_get_text (GTK_EDITABLE (form_row (dialog, "done_at"))), ==,
+                     happened);
+    screenshot (fixture, GTK_WIDGET (dialog), "follow-up-refused");
+    gtk_editable_set_text (GTK_EDITABLE (form_row (dialog, "due_at")), next);
+    respond (dialog, "accept");
+    wait_until (fixture, NULL, page_idle, "the follow-up");
+    g_assert_null (_crm_customer_page_get_dialog (page));
+    g_assert_cmpstr (_crm_customers_page_get_last_toast (customers_page (fixture)), ==,
+                     _("Follow-up logged"));
+    next_line = g_strdup_printf (_("Next follow-up: %s"), next_shown);
+    g_assert_true (timeline_has (fixture, "回访样品试用情况"));
+    g_assert_true (timeline_has (fixture, "样品反馈良好\n下周报价"));
+    g_assert_true (timeline_has (fixture, next_line));
+    g_assert_true (timeline_has (fixture, happened_shown));
+    scroll_to (fixture, "timeline_group", "follow-up-logged");
+    /* It stands where it happened: among the older events, lower down. */
+    {
+      GtkWidget *scrolled = find_descendant (GTK_WIDGET (page), GTK_TYPE_SCROLLED_WINDOW);
+      GtkAdjustment *adjustment = gtk_scrolled_window_get_vadjustment (GTK_SCROLLED_WINDOW (
+                                                                         scrolled));
+
+      gtk_adjustment_set_value (adjustment, gtk_adjustment_get_upper (adjustment)
+                                            - gtk_adjustment_get_page_size (adjustment));
+      wait_until (fixture, NULL, always, "scrolled to the end");
+      screenshot (fixture, NULL, "follow-up-in-timeline");
+    }
+  }
 
   /* A conflict: the administrator changes custom fields and tags meanwhile. */
   version = g_strdup_printf ("%" G_GINT64_FORMAT,

@@ -1636,8 +1636,11 @@ check_page_actions (Fixture *fixture,
   adw_combo_row_set_selected (ADW_COMBO_ROW (crm_form_dialog_get_row (dialog, "kind")), 1);
   gtk_editable_set_text (GTK_EDITABLE (crm_form_dialog_get_row (dialog, "subject")),
                          zh ? "上门拜访，确认年度采购计划" : "Yearly purchase plan");
-  gtk_editable_set_text (GTK_EDITABLE (crm_form_dialog_get_row (dialog, "notes")),
-                         zh ? "客户预计下月下单" : "Order expected next month");
+  /* Notes of several lines, in a text view. */
+  gtk_text_buffer_set_text (gtk_text_view_get_buffer (GTK_TEXT_VIEW (
+                              crm_form_dialog_get_row (dialog, "notes"))),
+                            zh ? "客户预计下月下单\n需要先寄样品" : "Order expected next month\n"
+                                                                   "Samples first", -1);
   wait_until (fixture, GTK_WIDGET (dialog), always, "the filled follow-up dialog");
   screenshot (fixture, GTK_WIDGET (dialog), "follow-up");
   respond (dialog, "accept");
@@ -1647,6 +1650,8 @@ check_page_actions (Fixture *fixture,
   timeline = _crm_customer_page_dup_timeline_text (page);
   g_test_message ("Timeline:\n%s", timeline);
   g_assert_nonnull (strstr (timeline, zh ? "上门拜访" : "Yearly purchase plan"));
+  g_assert_nonnull (strstr (timeline, zh ? "客户预计下月下单\n需要先寄样品"
+                                         : "Order expected next month\nSamples first"));
   /* Changes in words: the field's label, before → after, who; no action codes. */
   expected = g_strdup_printf (_("%s: %s → %s"), crm_customer_field_label ("city"),
                               zh ? "温州市" : "杭州市", "苏州市");
