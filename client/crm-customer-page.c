@@ -1385,10 +1385,11 @@ user_name (CrmCustomerPage *self,
   return *fallback;
 }
 
-/* "Field: before → after", one line per field a change changed; not the whole
- * record that a restore brings back. */
+/* "Field: before → after", one line per field a change of @object (a customer, or one
+ * of its contacts) changed; not the whole record that a restore brings back. */
 static void
 describe_changes (CrmCustomerPage *self,
+                  const char      *object,
                   JsonObject      *detail,
                   GString         *lines)
 {
@@ -1398,7 +1399,29 @@ describe_changes (CrmCustomerPage *self,
   JsonObject *after = object_member (detail, "after");
 
   if (before != NULL && after != NULL)
-    crm_audit_append_changes (&names, "customers", before, after, lines);
+    crm_audit_append_changes (&names, object, before, after, lines);
+}
+
+/* The title of a change to one of the customer's contacts ("contact_update"), with the
+ * contact's name; NULL for any other change. */
+static char *
+dup_contact_change_title (const char *change,
+                          JsonObject *detail)
+{
+  const char *name = detail != NULL ? crm_json_get_string (detail, "contact_name") : NULL;
+
+  if (name == NULL)
+    name = "";
+  /* Translators: in the customer's timeline; %s is a contact's name */
+  if (g_strcmp0 (change, "contact_create") == 0)
+    return g_strdup_printf (_("Contact added: %s"), name);
+  /* Translators: in the customer's timeline; %s is a contact's name */
+  if (g_strcmp0 (change, "contact_update") == 0)
+    return g_strdup_printf (_("Contact edited: %s"), name);
+  /* Translators: in the customer's timeline; %s is a contact's name */
+  if (g_strcmp0 (change, "contact_delete") == 0)
+    return g_strdup_printf (_("Contact deleted: %s"), name);
+  return NULL;
 }
 
 static const char *
@@ -1444,13 +1467,23 @@ describe_event (CrmCustomerPage *self,
   const char *event_title = json_object_get_string_member_with_default (event, "title", NULL);
   JsonObject *detail = object_member (event, "detail");
 
+  if (g_str_equal (kind, "change") && g_str_has_prefix (event_title != NULL ? event_title : "",
+                                                         "contact_"))
+    {
+      *title = dup_contact_change_title (event_title, detail);
+      if (*title == NULL)
+        *title = g_strdup (event_kind_label (kind));
+      if (detail != NULL && g_str_equal (event_title, "contact_update"))
+        describe_changes (self, "contacts", detail, lines);
+      return;
+    }
   if (g_str_equal (kind, "change") || g_str_equal (kind, "created"))
     {
       *title = g_strdup (action_label (event_title != NULL ? event_title : "create"));
       if (detail != NULL && g_strcmp0 (event_title, "merge") == 0)
         crm_audit_append_merge (detail, lines);
       else if (detail != NULL && !g_str_equal (kind, "created"))
-        describe_changes (self, detail, lines);
+        describe_changes (self, "customers", detail, lines);
       return;
     }
   if (g_str_equal (kind, "activity"))
@@ -2383,6 +2416,7 @@ typedef struct
   gint64           id;        /* 0 for a new contact */
   gint64           version;
   JsonNode        *values;
+  const char      *done;      /* the toast once done, untranslated (N_()) */
 } PageCall;
 
 static void
@@ -2410,6 +2444,8 @@ contact_saved_cb (GObject      *object,
     return;
   if (error == NULL)
     {
+      if (call->done != NULL)
+        emit_toast (self, _(call->done));
       load_contacts (self);
       load_timeline (self);
       return;
@@ -2457,6 +2493,7 @@ contact_response_cb (CrmCustomerPage  *self,
       g_autoptr(JsonNode) body = json_node_copy (call->values);
 
       json_object_set_int_member (json_node_get_object (body), "customer_id", self->id);
+      call->done = N_("Contact added");
       start_call (self, SOUP_METHOD_POST, CRM_API_BASE "/contacts", body, 0, contact_saved_cb,
                   call);
       return;
@@ -2464,6 +2501,7 @@ contact_response_cb (CrmCustomerPage  *self,
   path = g_strdup_printf (CRM_API_BASE "/contacts/%" G_GINT64_FORMAT, call->id);
   /* A PATCH sends fields; a cleared one is null. */
   (void) values;
+  call->done = N_("Contact saved");
   start_call (self, "PATCH", path, call->values, call->version, contact_saved_cb, call);
 }
 
@@ -2558,6 +2596,7 @@ make_primary_action_cb (GtkWidget  *widget,
   call = g_new0 (PageCall, 1);
   call->self = g_object_ref (self);
   call->id = id;
+  call->done = N_("Primary contact changed");
   start_call (self, "PATCH", path, body,
               json_object_get_int_member_with_default (contact, "version", 0), contact_saved_cb,
               call);
@@ -2578,6 +2617,7 @@ delete_contact_response_cb (CrmCustomerPage  *self,
   call = g_new0 (PageCall, 1);
   call->self = g_object_ref (self);
   call->id = *id;
+  call->done = N_("Contact deleted");
   start_call (self, SOUP_METHOD_DELETE, path, NULL, 0, contact_saved_cb, call);
 }
 
@@ -3039,7 +3079,11 @@ live_contacts_cb (gpointer user_data)
 
   self->contacts_source = 0;
   if (self->customer != NULL && !self->loading)
-    load_contacts (self);
+    {
+      load_contacts (self);
+      /* Their change is in the timeline too. */
+      load_timeline (self);
+    }
   return G_SOURCE_REMOVE;
 }
 

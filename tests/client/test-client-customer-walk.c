@@ -610,6 +610,15 @@ walk (Fixture *fixture)
   respond (dialog, "accept");
   wait_until (fixture, NULL, page_idle, "the contact");
   g_assert_null (_crm_customer_page_get_dialog (page));
+  /* Said, as a save of the customer is, and in the customer's timeline with who. */
+  g_assert_cmpstr (_crm_customers_page_get_last_toast (customers_page (fixture)), ==,
+                   _("Contact added"));
+  {
+    g_autofree char *added = g_strdup_printf (_("Contact added: %s"), "司马长风");
+
+    g_assert_true (timeline_has (fixture, added));
+    g_assert_true (timeline_has (fixture, "li · "));
+  }
   scroll_to (fixture, "contacts_group", "contact-added");
 
   /* The long-named contact made primary, edited; another deleted. */
@@ -632,6 +641,15 @@ walk (Fixture *fixture)
   gtk_editable_set_text (GTK_EDITABLE (form_row (dialog, "title")), "副总经理");
   respond (dialog, "accept");
   wait_until (fixture, NULL, page_idle, "the edited contact");
+  g_assert_cmpstr (_crm_customers_page_get_last_toast (customers_page (fixture)), ==,
+                   _("Contact saved"));
+  {
+    g_autofree char *edited = g_strdup_printf (_("Contact edited: %s"), "欧阳娜娜·阿不都热合曼");
+
+    g_assert_true (timeline_has (fixture, edited));
+    /* What changed, before and after. */
+    g_assert_true (timeline_has (fixture, "华东区域供应链管理中心高级采购总监兼副总经理 → 副总经理"));
+  }
   g_assert_true (gtk_widget_activate_action (GTK_WIDGET (page), "customer.delete-contact", "x",
                                              contact_id (fixture, "李强")));
   wait_until (fixture, NULL, dialog_open, "the contact's deletion");
@@ -639,7 +657,15 @@ walk (Fixture *fixture)
   screenshot (fixture, GTK_WIDGET (dialog), "contact-delete");
   respond (dialog, "delete");
   wait_until (fixture, NULL, page_idle, "the deleted contact");
+  g_assert_cmpstr (_crm_customers_page_get_last_toast (customers_page (fixture)), ==,
+                   _("Contact deleted"));
+  {
+    g_autofree char *deleted = g_strdup_printf (_("Contact deleted: %s"), "李强");
+
+    g_assert_true (timeline_has (fixture, deleted));
+  }
   scroll_to (fixture, "contacts_group", "contact-deleted");
+  scroll_to (fixture, "timeline_group", "contact-timeline");
 
   /* A follow-up of two days ago, typed in now, with the next one and notes of two lines;
    * first with the next one before it, which the server refuses beside that row. */
