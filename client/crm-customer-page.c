@@ -116,6 +116,7 @@ struct _CrmCustomerPage
   guint                n_events;
   AdwMessageDialog    *conflict_dialog;
   gboolean             back_after_save; /* "Save" asked for on the way back to the list */
+  gint64               leave_to;        /* on the way to this customer instead (0: the list) */
   JsonNode            *theirs;          /* the current record of a 409 */
   JsonObject          *pending;         /* the changes a 409 turned down */
   GtkWidget           *changed_bar;     /* someone else changed it: reload? */
@@ -1749,6 +1750,8 @@ customer_cb (GObject      *object,
 static void send_changes (CrmCustomerPage *self,
                           JsonObject      *changes,
                           gint64           version);
+static void leave (CrmCustomerPage *self,
+                   gint64           id);
 
 static void
 show_field_messages (CrmCustomerPage *self,
@@ -2020,7 +2023,7 @@ saved_cb (GObject      *object,
       if (self->back_after_save)
         {
           self->back_after_save = FALSE;
-          g_signal_emit (self, signals[BACK], 0);
+          leave (self, self->leave_to);
         }
       return;
     }
@@ -2079,7 +2082,12 @@ unsaved_response_cb (CrmCustomerPage  *self,
                      AdwMessageDialog *dialog)
 {
   if (g_str_equal (response, "discard"))
-    g_signal_emit (self, signals[BACK], 0);
+    {
+      /* It closes itself: not one for another customer's page to destroy. */
+      if (self->dialog == dialog)
+        self->dialog = NULL;
+      leave (self, self->leave_to);
+    }
   else if (g_str_equal (response, "save"))
     {
       self->back_after_save = TRUE;
@@ -2090,21 +2098,42 @@ unsaved_response_cb (CrmCustomerPage  *self,
     }
 }
 
-/* Back to the list; edits not saved yet are never dropped unasked. */
+/* Back to the list (@id 0), or on to the customer @id; nothing asked. */
 static void
-go_back (CrmCustomerPage *self)
+leave (CrmCustomerPage *self,
+       gint64           id)
+{
+  self->leave_to = 0;
+  if (id == 0)
+    g_signal_emit (self, signals[BACK], 0);
+  else
+    crm_customer_page_load (self, id);
+}
+
+/* Back to the list (@id 0), or on to the customer @id (a likely duplicate); edits not
+ * saved yet are never dropped unasked. */
+static void
+leave_asking (CrmCustomerPage *self,
+              gint64           id)
 {
   GtkWidget *dialog;
   g_autofree char *body = NULL;
 
   if (!has_unsaved_changes (self))
     {
-      g_signal_emit (self, signals[BACK], 0);
+      leave (self, id);
       return;
     }
-  /* Translators: %s is a customer's name */
-  body = g_strdup_printf (_("Your changes to “%s” are not saved yet. Save them before going "
-                            "back to the list?"), gtk_label_get_text (self->title_label));
+  self->leave_to = id;
+  if (id == 0)
+    /* Translators: %s is a customer's name */
+    body = g_strdup_printf (_("Your changes to “%s” are not saved yet. Save them before going "
+                              "back to the list?"), gtk_label_get_text (self->title_label));
+  else
+    /* Translators: %s is a customer's name */
+    body = g_strdup_printf (_("Your changes to “%s” are not saved yet. Save them before "
+                              "opening the other customer?"),
+                            gtk_label_get_text (self->title_label));
   dialog = adw_message_dialog_new (GTK_WINDOW (gtk_widget_get_root (GTK_WIDGET (self))),
                                    _("Save Changes?"), body);
   adw_message_dialog_add_responses (ADW_MESSAGE_DIALOG (dialog),
@@ -2119,6 +2148,12 @@ go_back (CrmCustomerPage *self)
   adw_message_dialog_set_default_response (ADW_MESSAGE_DIALOG (dialog), "save");
   adw_message_dialog_set_close_response (ADW_MESSAGE_DIALOG (dialog), "cancel");
   present_dialog (self, ADW_MESSAGE_DIALOG (dialog), G_CALLBACK (unsaved_response_cb));
+}
+
+static void
+go_back (CrmCustomerPage *self)
+{
+  leave_asking (self, 0);
 }
 
 static void
@@ -2904,6 +2939,10 @@ duplicates_cb (GObject      *object,
       gtk_actionable_set_action_name (GTK_ACTIONABLE (button), "customer.merge");
       gtk_actionable_set_action_target (GTK_ACTIONABLE (button), "x", id);
       adw_action_row_add_suffix (ADW_ACTION_ROW (row), button);
+      /* Opens that customer, as a row of the list does. */
+      adw_action_row_add_suffix (ADW_ACTION_ROW (row),
+                                 gtk_image_new_from_icon_name ("go-next-symbolic"));
+      gtk_list_box_row_set_activatable (GTK_LIST_BOX_ROW (row), TRUE);
       g_object_set_data_full (G_OBJECT (row), "crm-id", g_memdup2 (&id, sizeof id), g_free);
       g_object_set_data_full (G_OBJECT (row), "crm-name",
                               g_strdup (json_object_get_string_member_with_default (item, "name",
@@ -2921,6 +2960,16 @@ duplicates_cb (GObject      *object,
     : _("These customers share a name, phone number or e-mail address with this one. Ask an "
         "administrator to merge them into one record."));
   gtk_widget_set_visible (GTK_WIDGET (self->duplicates_group), self->n_duplicates > 0);
+}
+
+static void
+duplicates_row_activated_cb (CrmCustomerPage *self,
+                             GtkListBoxRow   *row)
+{
+  gint64 *id = g_object_get_data (G_OBJECT (row), "crm-id");
+
+  if (id != NULL && *id != self->id)
+    leave_asking (self, *id);
 }
 
 static void
@@ -3256,6 +3305,7 @@ crm_customer_page_class_init (CrmCustomerPageClass *klass)
   gtk_widget_class_bind_template_callback (widget_class, back_button_clicked_cb);
   gtk_widget_class_bind_template_callback (widget_class, add_tag_row_activated_cb);
   gtk_widget_class_bind_template_callback (widget_class, timeline_row_activated_cb);
+  gtk_widget_class_bind_template_callback (widget_class, duplicates_row_activated_cb);
 
   gtk_widget_class_install_action (widget_class, "customer.follow-up", NULL, follow_up_action_cb);
   /* The keys of a form: Ctrl+S saves, Escape goes back (asking about unsaved edits). */
@@ -3345,6 +3395,17 @@ crm_customer_page_set_tags (CrmCustomerPage *self,
   fill_tags (self);
 }
 
+/* AdwPreferencesPage has no scroll_to_top () before libadwaita 1.3. */
+static void
+scroll_to_top (CrmCustomerPage *self)
+{
+  for (GtkWidget *child = gtk_widget_get_first_child (GTK_WIDGET (self->preferences_page));
+       child != NULL; child = gtk_widget_get_next_sibling (child))
+    if (GTK_IS_SCROLLED_WINDOW (child))
+      gtk_adjustment_set_value (gtk_scrolled_window_get_vadjustment (GTK_SCROLLED_WINDOW (child)),
+                                0);
+}
+
 /**
  * crm_customer_page_load:
  * @self: a #CrmCustomerPage
@@ -3372,6 +3433,9 @@ crm_customer_page_load (CrmCustomerPage *self,
   /* A dialog about another customer goes; one about this one (a reload) stays. */
   if (self->dialog != NULL && id != self->id)
     gtk_window_destroy (GTK_WINDOW (self->dialog));
+  /* Another customer (a likely duplicate, the survivor of a merge) from its top. */
+  if (id != self->id)
+    scroll_to_top (self);
   self->id = id;
   self->n_contacts = 0;
   self->n_events = 0;

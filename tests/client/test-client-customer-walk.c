@@ -790,6 +790,35 @@ walk (Fixture *fixture)
   scroll_to (fixture, "tags_group", "conflict-tags");
   scroll_to (fixture, "timeline_group", "conflict-timeline");
 
+  /* A likely duplicate opens, as a row of the list does. */
+  {
+    GtkListBox *duplicates = crm_test_ui_template_child (page, CRM_TYPE_CUSTOMER_PAGE,
+                                                         "duplicates_list");
+    GtkWidget *row = gtk_widget_get_first_child (GTK_WIDGET (duplicates));
+    gint64 *row_id = g_object_get_data (G_OBJECT (row), "crm-id");
+    g_autofree char *name = g_strdup (adw_preferences_row_get_title (ADW_PREFERENCES_ROW (row)));
+    gint64 other;
+
+    g_assert_nonnull (row_id);
+    /* The row goes when the other customer's page fills in. */
+    other = *row_id;
+    g_assert_cmpint (other, !=, fixture->customer_id);
+    g_assert_true (gtk_list_box_row_get_activatable (GTK_LIST_BOX_ROW (row)));
+    g_signal_emit_by_name (duplicates, "row-activated", row);
+    wait_until (fixture, NULL, customer_loaded, "the likely duplicate");
+    g_assert_cmpint (crm_customer_get_id (crm_customer_page_get_customer (page)), ==, other);
+    g_assert_cmpstr (gtk_label_get_text (crm_test_ui_template_child (page, CRM_TYPE_CUSTOMER_PAGE,
+                                                                     "title_label")), ==, name);
+    /* From its top, not where this one was scrolled to. */
+    {
+      GtkWidget *scrolled = find_descendant (GTK_WIDGET (page), GTK_TYPE_SCROLLED_WINDOW);
+
+      g_assert_cmpfloat (gtk_adjustment_get_value (gtk_scrolled_window_get_vadjustment (
+                           GTK_SCROLLED_WINDOW (scrolled))), ==, 0);
+    }
+    screenshot (fixture, NULL, "duplicate-opened");
+  }
+
   /* The new-customer dialog with likely duplicates. */
   g_signal_emit_by_name (crm_test_ui_template_child (page, CRM_TYPE_CUSTOMER_PAGE,
                                                         "back_button"), "clicked");
