@@ -804,7 +804,15 @@ walk (Fixture *fixture)
     other = *row_id;
     g_assert_cmpint (other, !=, fixture->customer_id);
     g_assert_true (gtk_list_box_row_get_activatable (GTK_LIST_BOX_ROW (row)));
+    /* An edit not saved yet is asked about first. */
+    set_row (fixture, "district", "静安区");
     g_signal_emit_by_name (duplicates, "row-activated", row);
+    wait_until (fixture, NULL, dialog_open, "the question about the unsaved edit");
+    dialog = _crm_customer_page_get_dialog (page);
+    g_assert_cmpint (crm_customer_get_id (crm_customer_page_get_customer (page)), ==,
+                     fixture->customer_id);
+    screenshot (fixture, GTK_WIDGET (dialog), "duplicate-unsaved");
+    respond (dialog, "discard");
     wait_until (fixture, NULL, customer_loaded, "the likely duplicate");
     g_assert_cmpint (crm_customer_get_id (crm_customer_page_get_customer (page)), ==, other);
     g_assert_cmpstr (gtk_label_get_text (crm_test_ui_template_child (page, CRM_TYPE_CUSTOMER_PAGE,
