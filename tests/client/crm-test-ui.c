@@ -3,6 +3,11 @@
 
 #include "crm-test-ui.h"
 
+#include <glib/gi18n.h>
+
+#include "crm-sign-in-page.h"
+#include "crm-window-private.h"
+
 /* How long a step may take on a busy machine. */
 #define TIMEOUT_SECONDS 30
 
@@ -295,4 +300,225 @@ crm_test_ui_run_in_language (const char *language,
   g_test_trap_subprocess (NULL, 0, G_TEST_SUBPROCESS_INHERIT_STDOUT
                           | G_TEST_SUBPROCESS_INHERIT_STDERR);
   g_test_trap_assert_passed ();
+}
+
+/* --- a case against a real server ------------------------------------------- */
+
+/**
+ * crm_test_ui_server_new:
+ * @cluster: the cluster the server keeps its data in
+ *
+ * Starts a rapport-server on @cluster (in the parent process) and tells the cases'
+ * processes where it is: CRM_TEST_URL, CRM_TEST_CERT (its certificate, to pin) and
+ * CRM_TEST_CONNINFO (the cluster, as its superuser).
+ *
+ * Returns: (transfer full): the server
+ */
+CrmTestServer *
+crm_test_ui_server_new (CrmTestCluster *cluster)
+{
+  CrmTestServer *server = crm_test_server_new (cluster, NULL);
+
+  g_setenv ("CRM_TEST_URL", crm_test_server_get_url (server), TRUE);
+  g_setenv ("CRM_TEST_CERT", crm_test_server_get_cert_file (server), TRUE);
+  g_setenv ("CRM_TEST_CONNINFO", crm_test_cluster_get_conninfo (cluster), TRUE);
+  return server;
+}
+
+/**
+ * crm_test_ui_init:
+ *
+ * Readies GTK for a case: no animations, the translations of RAPPORT_LOCALEDIR.
+ *
+ * Returns: %FALSE, with the case skipped, without a display
+ */
+gboolean
+crm_test_ui_init (void)
+{
+  const char *localedir = g_getenv ("RAPPORT_LOCALEDIR");
+
+  if (!gtk_init_check ())
+    {
+      g_test_skip ("No display server");
+      return FALSE;
+    }
+  g_object_set (gtk_settings_get_default (), "gtk-enable-animations", FALSE, NULL);
+  bindtextdomain (GETTEXT_PACKAGE, localedir != NULL ? localedir : LOCALEDIR);
+  bind_textdomain_codeset (GETTEXT_PACKAGE, "UTF-8");
+  textdomain (GETTEXT_PACKAGE);
+  return TRUE;
+}
+
+/* The server's URL, in a case's process. */
+const char *
+crm_test_ui_get_url (void)
+{
+  const char *url = g_getenv ("CRM_TEST_URL");
+
+  g_assert_nonnull (url);
+  return url;
+}
+
+/* The server's certificate, to pin, in a case's process. */
+GTlsCertificate *
+crm_test_ui_get_certificate (void)
+{
+  static GTlsCertificate *certificate;
+
+  if (certificate == NULL)
+    {
+      g_autoptr(GError) error = NULL;
+
+      certificate = g_tls_certificate_new_from_file (g_getenv ("CRM_TEST_CERT"), &error);
+      g_assert_no_error (error);
+    }
+  return certificate;
+}
+
+static void
+store_result_cb (GObject      *object,
+                 GAsyncResult *result,
+                 gpointer      user_data)
+{
+  *(GAsyncResult **) user_data = g_object_ref (result);
+}
+
+/**
+ * crm_test_ui_call:
+ * @server: (nullable): the server, in the parent; %NULL in a case's process
+ * @token: (nullable): the session to call as
+ * @method: GET, POST…
+ * @path: the path, with its query after a `?`
+ * @body: (nullable): the JSON body
+ * @if_match: (nullable): the version for If-Match
+ * @status: (out) (optional): the HTTP status
+ *
+ * An API call: through the harness in the parent (crm_test_server_call ()), through a
+ * #CrmApiClient of its own in a case's process.
+ *
+ * Returns: (transfer full) (nullable): the reply's body, the error's for an error
+ */
+JsonNode *
+crm_test_ui_call (CrmTestServer *server,
+                  const char    *token,
+                  const char    *method,
+                  const char    *path,
+                  const char    *body,
+                  const char    *if_match,
+                  guint         *status)
+{
+  g_autoptr(CrmApiClient) client = NULL;
+  g_autoptr(GAsyncResult) result = NULL;
+  g_autoptr(JsonNode) json = NULL;
+  g_autoptr(GError) error = NULL;
+  g_auto(GStrv) parts = NULL;
+  JsonNode *reply;
+  guint ignored = 0;
+
+  if (status == NULL)
+    status = &ignored;
+  if (server != NULL)
+    return crm_test_server_call (server, token, method, path, body, if_match, status);
+  client = crm_api_client_new (crm_test_ui_get_url ());
+  parts = g_strsplit (path, "?", 2);
+  crm_api_client_set_pinned_certificate (client, crm_test_ui_get_certificate ());
+  crm_api_client_set_token (client, token);
+  json = body != NULL ? json_from_string (body, NULL) : NULL;
+  crm_api_client_call_async (client, method, parts[0], parts[1], json,
+                             if_match != NULL ? g_ascii_strtoll (if_match, NULL, 10) : 0, NULL,
+                             store_result_cb, &result);
+  while (result == NULL)
+    g_main_context_iteration (NULL, TRUE);
+  reply = crm_api_client_call_finish (client, result, status, &error);
+  if (reply == NULL && error != NULL && crm_api_reply_error_get_body (error) != NULL)
+    reply = json_node_ref (crm_api_reply_error_get_body (error));
+  if (error != NULL && error->domain == CRM_API_REPLY_ERROR)
+    *status = crm_api_reply_error_get_status (error);
+  return reply;
+}
+
+/* The application of a case: registered, not unique (each case has its own). */
+CrmApplication *
+crm_test_ui_application_new (void)
+{
+  g_autoptr(CrmApplication) application = crm_application_new ();
+  g_autoptr(GError) error = NULL;
+
+  g_application_set_flags (G_APPLICATION (application),
+                           G_APPLICATION_HANDLES_COMMAND_LINE | G_APPLICATION_NON_UNIQUE);
+  g_application_register (G_APPLICATION (application), NULL, &error);
+  g_assert_no_error (error);
+  return g_steal_pointer (&application);
+}
+
+/**
+ * crm_test_ui_window_new:
+ * @application: the case's application
+ * @api_client: the client the window talks through: set to the server's URL
+ *   (crm_test_ui_get_url ()) and certificate
+ * @width: the window's width
+ * @height: its height
+ *
+ * A window of @application at @width × @height, presented.
+ *
+ * Returns: (transfer none): the window, which GTK holds until crm_test_ui_window_destroy ()
+ */
+CrmWindow *
+crm_test_ui_window_new (CrmApplication *application,
+                        CrmApiClient   *api_client,
+                        int             width,
+                        int             height)
+{
+  CrmWindow *window;
+
+  crm_api_client_set_base_url (api_client, crm_test_ui_get_url ());
+  crm_api_client_set_pinned_certificate (api_client, crm_test_ui_get_certificate ());
+  window = crm_window_new (GTK_APPLICATION (application), api_client,
+                           crm_application_get_settings (application));
+  gtk_window_set_default_size (GTK_WINDOW (window), width, height);
+  gtk_window_present (GTK_WINDOW (window));
+  return window;
+}
+
+static gboolean
+shows_sign_in (gpointer user_data)
+{
+  CrmWindow *window = user_data;
+
+  return g_strcmp0 (_crm_window_get_page_name (window), "sign-in") == 0
+         && !_crm_window_is_checking_session (window);
+}
+
+/**
+ * crm_test_ui_sign_in:
+ * @window: a window
+ * @username: who signs in
+ * @password: their password
+ *
+ * Waits for @window's sign-in page, types @username and @password and presses Enter.
+ * Does not wait for the answer: the case waits for what it needs next.
+ */
+void
+crm_test_ui_sign_in (CrmWindow  *window,
+                     const char *username,
+                     const char *password)
+{
+  CrmSignInPage *page = _crm_window_get_sign_in_page (window);
+
+  crm_test_ui_wait (GTK_WIDGET (window), shows_sign_in, window, "the sign-in page");
+  gtk_editable_set_text (crm_test_ui_template_child (page, CRM_TYPE_SIGN_IN_PAGE, "username_row"),
+                         username);
+  gtk_editable_set_text (crm_test_ui_template_child (page, CRM_TYPE_SIGN_IN_PAGE, "password_row"),
+                         password);
+  g_signal_emit_by_name (crm_test_ui_template_child (page, CRM_TYPE_SIGN_IN_PAGE, "password_row"),
+                         "entry-activated");
+}
+
+/* Destroys @window and lets GTK finish with it. */
+void
+crm_test_ui_window_destroy (CrmWindow *window)
+{
+  gtk_window_destroy (GTK_WINDOW (window));
+  while (g_main_context_iteration (NULL, FALSE))
+    ;
 }

@@ -35,7 +35,6 @@
  * build directory.
  */
 
-#define TIMEOUT_SECONDS 30
 #define PASSWORD "Correct-horse-7"
 #define NEW_PASSWORD "Battery-staple-9"
 #define N_OWN 5      /* the rep's customers */
@@ -53,22 +52,12 @@ typedef struct
   const AdminCase *test_case;
   CrmTestCluster  *cluster;       /* the parent's */
   CrmTestServer   *server;        /* the parent's */
-  char            *url;
-  GTlsCertificate *certificate;
   char            *admin_token;
   CrmWindow       *window;
   CrmAdminView    *view;          /* what wait_until () waits for */
 } Fixture;
 
 /* --- the server ------------------------------------------------------------ */
-
-static void
-store_result_cb (GObject      *object,
-                 GAsyncResult *result,
-                 gpointer      user_data)
-{
-  *(GAsyncResult **) user_data = g_object_ref (result);
-}
 
 /* An API call: through the harness in the parent, through a CrmApiClient of
  * its own in a case's process. Returns the body (the error's for an error). */
@@ -81,38 +70,10 @@ call (Fixture    *fixture,
       gint64      if_match,
       guint      *status)
 {
-  g_autoptr(CrmApiClient) client = NULL;
-  g_autoptr(GAsyncResult) result = NULL;
-  g_autoptr(JsonNode) json = NULL;
-  g_autoptr(GError) error = NULL;
-  g_auto(GStrv) parts = NULL;
-  JsonNode *reply;
-  guint ignored = 0;
+  g_autofree char *version = if_match > 0 ? g_strdup_printf ("%" G_GINT64_FORMAT, if_match)
+                                          : NULL;
 
-  if (status == NULL)
-    status = &ignored;
-  if (fixture->server != NULL)
-    {
-      g_autofree char *version = if_match > 0 ? g_strdup_printf ("%" G_GINT64_FORMAT, if_match)
-                                              : NULL;
-
-      return crm_test_server_call (fixture->server, token, method, path, body, version, status);
-    }
-  client = crm_api_client_new (fixture->url);
-  crm_api_client_set_pinned_certificate (client, fixture->certificate);
-  crm_api_client_set_token (client, token);
-  parts = g_strsplit (path, "?", 2);
-  json = body != NULL ? json_from_string (body, NULL) : NULL;
-  crm_api_client_call_async (client, method, parts[0], parts[1], json, if_match, NULL,
-                             store_result_cb, &result);
-  while (result == NULL)
-    g_main_context_iteration (NULL, TRUE);
-  reply = crm_api_client_call_finish (client, result, status, &error);
-  if (reply == NULL && error != NULL && crm_api_reply_error_get_body (error) != NULL)
-    reply = json_node_ref (crm_api_reply_error_get_body (error));
-  if (error != NULL && error->domain == CRM_API_REPLY_ERROR)
-    *status = crm_api_reply_error_get_status (error);
-  return reply;
+  return crm_test_ui_call (fixture->server, token, method, path, body, version, status);
 }
 
 /* A session token for @username, or NULL when the server refuses. */
@@ -377,15 +338,6 @@ find_named (GtkWidget  *widget,
 }
 
 static gboolean
-shows_sign_in (gpointer data)
-{
-  Fixture *fixture = data;
-
-  return g_strcmp0 (_crm_window_get_page_name (fixture->window), "sign-in") == 0
-         && !_crm_window_is_checking_session (fixture->window);
-}
-
-static gboolean
 signed_in (gpointer data)
 {
   Fixture *fixture = data;
@@ -401,13 +353,7 @@ static void
 sign_in (Fixture    *fixture,
          const char *username)
 {
-  CrmSignInPage *page = _crm_window_get_sign_in_page (fixture->window);
-
-  wait_until (fixture, NULL, shows_sign_in, "the sign-in page");
-  gtk_editable_set_text (crm_test_ui_template_child (page, CRM_TYPE_SIGN_IN_PAGE, "username_row"), username);
-  gtk_editable_set_text (crm_test_ui_template_child (page, CRM_TYPE_SIGN_IN_PAGE, "password_row"), PASSWORD);
-  g_signal_emit_by_name (crm_test_ui_template_child (page, CRM_TYPE_SIGN_IN_PAGE, "password_row"),
-                         "entry-activated");
+  crm_test_ui_sign_in (fixture->window, username, PASSWORD);
   wait_until (fixture, NULL, signed_in, "the signed-in window");
 }
 
@@ -1130,39 +1076,15 @@ run_case (const AdminCase *test_case)
 {
   Fixture fixture = { test_case, };
   g_autoptr(CrmApplication) application = NULL;
-  g_autoptr(GError) error = NULL;
-  CrmApiClient *api_client;
-  const char *localedir;
 
-  if (!gtk_init_check ())
-    {
-      g_test_skip ("No display server");
-      return;
-    }
-  g_object_set (gtk_settings_get_default (), "gtk-enable-animations", FALSE, NULL);
-  localedir = g_getenv ("RAPPORT_LOCALEDIR");
-  bindtextdomain (GETTEXT_PACKAGE, localedir != NULL ? localedir : LOCALEDIR);
-  bind_textdomain_codeset (GETTEXT_PACKAGE, "UTF-8");
-  textdomain (GETTEXT_PACKAGE);
-
-  fixture.url = g_strdup (g_getenv ("CRM_TEST_URL"));
-  fixture.certificate = g_tls_certificate_new_from_file (g_getenv ("CRM_TEST_CERT"), &error);
-  g_assert_no_error (error);
+  if (!crm_test_ui_init ())
+    return;
   fixture.admin_token = g_strdup (g_getenv ("CRM_TEST_ADMIN_TOKEN"));
 
-  application = crm_application_new ();
-  g_application_set_flags (G_APPLICATION (application),
-                           G_APPLICATION_HANDLES_COMMAND_LINE | G_APPLICATION_NON_UNIQUE);
-  g_application_register (G_APPLICATION (application), NULL, &error);
-  g_assert_no_error (error);
-  api_client = crm_application_get_api_client (application);
-  crm_api_client_set_base_url (api_client, fixture.url);
-  crm_api_client_set_pinned_certificate (api_client, fixture.certificate);
-
-  fixture.window = crm_window_new (GTK_APPLICATION (application), api_client,
-                                   crm_application_get_settings (application));
-  gtk_window_set_default_size (GTK_WINDOW (fixture.window), 1280, 800);
-  gtk_window_present (GTK_WINDOW (fixture.window));
+  application = crm_test_ui_application_new ();
+  fixture.window = crm_test_ui_window_new (application,
+                                           crm_application_get_api_client (application),
+                                           1280, 800);
 
   check_sections (&fixture);
   check_users (&fixture);
@@ -1171,11 +1093,7 @@ run_case (const AdminCase *test_case)
   check_reminders (&fixture);
   check_audit (&fixture);
 
-  gtk_window_destroy (GTK_WINDOW (fixture.window));
-  while (g_main_context_iteration (NULL, FALSE))
-    ;
-  g_clear_object (&fixture.certificate);
-  g_free (fixture.url);
+  crm_test_ui_window_destroy (fixture.window);
   g_free (fixture.admin_token);
 }
 
@@ -1187,10 +1105,8 @@ start_shared_server (void)
   if (shared.server != NULL)
     return;
   shared.cluster = crm_test_cluster_new ();
-  shared.server = crm_test_server_new (shared.cluster, NULL);
+  shared.server = crm_test_ui_server_new (shared.cluster);
   seed (&shared);
-  g_setenv ("CRM_TEST_URL", crm_test_server_get_url (shared.server), TRUE);
-  g_setenv ("CRM_TEST_CERT", crm_test_server_get_cert_file (shared.server), TRUE);
   g_setenv ("CRM_TEST_ADMIN_TOKEN", shared.admin_token, TRUE);
 }
 

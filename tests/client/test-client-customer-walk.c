@@ -48,8 +48,6 @@ typedef struct
   const WalkCase  *test_case;
   CrmTestCluster  *cluster;
   CrmTestServer   *server;
-  char            *url;
-  GTlsCertificate *certificate;
   char            *admin_token;
   char            *rep_token;
   gint64           customer_id;     /* this case's customer */
@@ -57,14 +55,8 @@ typedef struct
   CrmWindow       *window;
 } Fixture;
 
-static void
-store_result_cb (GObject      *object,
-                 GAsyncResult *result,
-                 gpointer      user_data)
-{
-  *(GAsyncResult **) user_data = g_object_ref (result);
-}
-
+/* An API call: through the harness in the parent, through a client of its own in a
+ * case's process. */
 static JsonNode *
 call (Fixture    *fixture,
       const char *token,
@@ -74,33 +66,7 @@ call (Fixture    *fixture,
       const char *if_match,
       guint      *status)
 {
-  g_autoptr(CrmApiClient) client = NULL;
-  g_autoptr(GAsyncResult) result = NULL;
-  g_autoptr(JsonNode) json = NULL;
-  g_autoptr(GError) error = NULL;
-  g_auto(GStrv) parts = NULL;
-  JsonNode *reply;
-  guint ignored = 0;
-
-  if (status == NULL)
-    status = &ignored;
-  if (fixture->server != NULL)
-    return crm_test_server_call (fixture->server, token, method, path, body, if_match, status);
-
-  client = crm_api_client_new (fixture->url);
-  crm_api_client_set_pinned_certificate (client, fixture->certificate);
-  crm_api_client_set_token (client, token);
-  parts = g_strsplit (path, "?", 2);
-  json = body != NULL ? json_from_string (body, NULL) : NULL;
-  crm_api_client_call_async (client, method, parts[0], parts[1], json,
-                             if_match != NULL ? g_ascii_strtoll (if_match, NULL, 10) : 0, NULL,
-                             store_result_cb, &result);
-  while (result == NULL)
-    g_main_context_iteration (NULL, TRUE);
-  reply = crm_api_client_call_finish (client, result, status, &error);
-  if (reply == NULL && crm_api_reply_error_get_body (error) != NULL)
-    reply = json_node_ref (crm_api_reply_error_get_body (error));
-  return reply;
+  return crm_test_ui_call (fixture->server, token, method, path, body, if_match, status);
 }
 
 static gint64
@@ -275,13 +241,6 @@ customer_page (Fixture *fixture)
 }
 
 static gboolean
-shows_sign_in (Fixture *fixture)
-{
-  return g_strcmp0 (_crm_window_get_page_name (fixture->window), "sign-in") == 0
-         && !_crm_window_is_checking_session (fixture->window);
-}
-
-static gboolean
 list_settled (Fixture *fixture)
 {
   return g_strcmp0 (_crm_window_get_page_name (fixture->window), "signed-in") == 0
@@ -294,15 +253,7 @@ static void
 sign_in (Fixture    *fixture,
          const char *username)
 {
-  CrmSignInPage *page = _crm_window_get_sign_in_page (fixture->window);
-
-  wait_until (fixture, NULL, shows_sign_in, "the sign-in page");
-  gtk_editable_set_text (crm_test_ui_template_child (page, CRM_TYPE_SIGN_IN_PAGE, "username_row"),
-                         username);
-  gtk_editable_set_text (crm_test_ui_template_child (page, CRM_TYPE_SIGN_IN_PAGE, "password_row"),
-                         PASSWORD);
-  g_signal_emit_by_name (crm_test_ui_template_child (page, CRM_TYPE_SIGN_IN_PAGE, "password_row"),
-                         "entry-activated");
+  crm_test_ui_sign_in (fixture->window, username, PASSWORD);
   wait_until (fixture, NULL, list_settled, "the customer list");
 }
 
@@ -859,24 +810,9 @@ run_case (const WalkCase *test_case)
 {
   Fixture fixture = { test_case, };
   g_autoptr(CrmApplication) application = NULL;
-  g_autoptr(GError) error = NULL;
-  CrmApiClient *api_client;
-  const char *localedir;
 
-  if (!gtk_init_check ())
-    {
-      g_test_skip ("No display server");
-      return;
-    }
-  g_object_set (gtk_settings_get_default (), "gtk-enable-animations", FALSE, NULL);
-  localedir = g_getenv ("RAPPORT_LOCALEDIR");
-  bindtextdomain (GETTEXT_PACKAGE, localedir != NULL ? localedir : LOCALEDIR);
-  bind_textdomain_codeset (GETTEXT_PACKAGE, "UTF-8");
-  textdomain (GETTEXT_PACKAGE);
-
-  fixture.url = g_strdup (g_getenv ("CRM_TEST_URL"));
-  fixture.certificate = g_tls_certificate_new_from_file (g_getenv ("CRM_TEST_CERT"), &error);
-  g_assert_no_error (error);
+  if (!crm_test_ui_init ())
+    return;
   fixture.admin_token = g_strdup (g_getenv ("CRM_TEST_ADMIN_TOKEN"));
   fixture.rep_token = g_strdup (g_getenv ("CRM_TEST_REP_TOKEN"));
   {
@@ -886,28 +822,15 @@ run_case (const WalkCase *test_case)
     fixture.customer_id = g_ascii_strtoll (ids[test_case->index], NULL, 10);
   }
 
-  application = crm_application_new ();
-  g_application_set_flags (G_APPLICATION (application),
-                           G_APPLICATION_HANDLES_COMMAND_LINE | G_APPLICATION_NON_UNIQUE);
-  g_application_register (G_APPLICATION (application), NULL, &error);
-  g_assert_no_error (error);
-  api_client = crm_application_get_api_client (application);
-  crm_api_client_set_base_url (api_client, fixture.url);
-  crm_api_client_set_pinned_certificate (api_client, fixture.certificate);
-
-  fixture.window = crm_window_new (GTK_APPLICATION (application), api_client,
-                                   crm_application_get_settings (application));
-  gtk_window_set_default_size (GTK_WINDOW (fixture.window), test_case->width, test_case->height);
-  gtk_window_present (GTK_WINDOW (fixture.window));
+  application = crm_test_ui_application_new ();
+  fixture.window = crm_test_ui_window_new (application,
+                                           crm_application_get_api_client (application),
+                                           test_case->width, test_case->height);
 
   sign_in (&fixture, "li");
   walk (&fixture);
 
-  gtk_window_destroy (GTK_WINDOW (fixture.window));
-  while (g_main_context_iteration (NULL, FALSE))
-    ;
-  g_clear_object (&fixture.certificate);
-  g_free (fixture.url);
+  crm_test_ui_window_destroy (fixture.window);
   g_free (fixture.admin_token);
   g_free (fixture.rep_token);
 }
@@ -929,13 +852,11 @@ test_walk (gconstpointer data)
       g_autoptr(GString) ids = g_string_new (NULL);
 
       shared.cluster = crm_test_cluster_new ();
-      shared.server = crm_test_server_new (shared.cluster, NULL);
+      shared.server = crm_test_ui_server_new (shared.cluster);
       seed (&shared);
       for (guint c = 0; c < N_CASES; c++)
         g_string_append_printf (ids, "%s%" G_GINT64_FORMAT, c > 0 ? "," : "",
                                 shared.customer_ids[c]);
-      g_setenv ("CRM_TEST_URL", crm_test_server_get_url (shared.server), TRUE);
-      g_setenv ("CRM_TEST_CERT", crm_test_server_get_cert_file (shared.server), TRUE);
       g_setenv ("CRM_TEST_ADMIN_TOKEN", shared.admin_token, TRUE);
       g_setenv ("CRM_TEST_REP_TOKEN", shared.rep_token, TRUE);
       g_setenv ("CRM_TEST_CUSTOMER_IDS", ids->str, TRUE);

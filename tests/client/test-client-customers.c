@@ -37,7 +37,6 @@
  * 1366×768, unnamed; "small", 1024×640).
  */
 
-#define TIMEOUT_SECONDS 30
 #define PASSWORD "Correct-horse-7"
 #define N_CUSTOMERS 300
 /* Every 30th customer's name has this (the others never): 10 matches. */
@@ -70,8 +69,6 @@ typedef struct
   const CustomersCase *test_case;
   CrmTestCluster      *cluster;       /* the parent's */
   CrmTestServer       *server;        /* the parent's */
-  char                *url;
-  GTlsCertificate     *certificate;
   char                *admin_token;
   char                *rep_token;
   char                *manager_token;
@@ -85,14 +82,6 @@ static const char * const cities[] = { "上海市", "北京市", "深圳市", "�
 static const char * const trades[] = { "华信", "宏达", "鑫源", "腾飞", "恒通", "瑞丰" };
 static const char * const kinds[] = { "贸易有限公司", "科技有限公司", "制造有限公司" };
 
-static void
-store_result_cb (GObject      *object,
-                 GAsyncResult *result,
-                 gpointer      user_data)
-{
-  *(GAsyncResult **) user_data = g_object_ref (result);
-}
-
 /* An API call as @token: through the harness in the parent, through a
  * CrmApiClient of its own in a case's process. Returns the body (the error's
  * body for an error status). */
@@ -105,33 +94,7 @@ call (Fixture    *fixture,
       const char *if_match,
       guint      *status)
 {
-  g_autoptr(CrmApiClient) client = NULL;
-  g_autoptr(GAsyncResult) result = NULL;
-  g_autoptr(JsonNode) json = NULL;
-  g_autoptr(GError) error = NULL;
-  g_auto(GStrv) parts = NULL;
-  JsonNode *reply;
-  guint ignored = 0;
-
-  if (status == NULL)
-    status = &ignored;
-  if (fixture->server != NULL)
-    return crm_test_server_call (fixture->server, token, method, path, body, if_match, status);
-
-  client = crm_api_client_new (fixture->url);
-  crm_api_client_set_pinned_certificate (client, fixture->certificate);
-  crm_api_client_set_token (client, token);
-  parts = g_strsplit (path, "?", 2);
-  json = body != NULL ? json_from_string (body, NULL) : NULL;
-  crm_api_client_call_async (client, method, parts[0], parts[1], json,
-                             if_match != NULL ? g_ascii_strtoll (if_match, NULL, 10) : 0, NULL,
-                             store_result_cb, &result);
-  while (result == NULL)
-    g_main_context_iteration (NULL, TRUE);
-  reply = crm_api_client_call_finish (client, result, status, &error);
-  if (reply == NULL && crm_api_reply_error_get_body (error) != NULL)
-    reply = json_node_ref (crm_api_reply_error_get_body (error));
-  return reply;
+  return crm_test_ui_call (fixture->server, token, method, path, body, if_match, status);
 }
 
 static gint64
@@ -477,31 +440,17 @@ seed (Fixture *fixture)
 
 /* --- driving the window -------------------------------------------------- */
 
-static gboolean
-timeout_cb (gpointer user_data)
-{
-  *(gboolean *) user_data = TRUE;
-  return G_SOURCE_REMOVE;
-}
-
 typedef gboolean (*Predicate) (Fixture *fixture);
 
-/* Iterates until @done holds, then until @widget painted it. */
+/* Iterates until @done holds, then until @widget (or the window) painted it. */
 static void
 wait_until (Fixture    *fixture,
             GtkWidget  *widget,
             Predicate   done,
             const char *what)
 {
-  gboolean timed_out = FALSE;
-  guint timeout = g_timeout_add_seconds (TIMEOUT_SECONDS, timeout_cb, &timed_out);
-
-  while (!timed_out && !done (fixture))
-    g_main_context_iteration (NULL, TRUE);
-  if (timed_out)
-    g_error ("Timed out waiting for %s", what);
-  g_source_remove (timeout);
-  crm_test_ui_wait_frames (widget != NULL ? widget : GTK_WIDGET (fixture->window), 3, what);
+  crm_test_ui_wait (widget != NULL ? widget : GTK_WIDGET (fixture->window),
+                    (CrmTestUiPredicate) done, fixture, what);
 }
 
 static CrmCustomersPage *
@@ -522,23 +471,7 @@ customer_page (Fixture *fixture)
   return _crm_customers_page_get_customer_page (customers_page (fixture));
 }
 
-static gpointer
-template_child (gpointer    widget,
-                GType       type,
-                const char *name)
-{
-  GObject *child = gtk_widget_get_template_child (GTK_WIDGET (widget), type, name);
-
-  g_assert_nonnull (child);
-  return child;
-}
-
-static gboolean
-shows_sign_in (Fixture *fixture)
-{
-  return g_strcmp0 (_crm_window_get_page_name (fixture->window), "sign-in") == 0
-         && !_crm_window_is_checking_session (fixture->window);
-}
+#define template_child crm_test_ui_template_child
 
 static gboolean
 list_settled (Fixture *fixture)
@@ -553,13 +486,7 @@ static void
 sign_in (Fixture    *fixture,
          const char *username)
 {
-  CrmSignInPage *page = _crm_window_get_sign_in_page (fixture->window);
-
-  wait_until (fixture, NULL, shows_sign_in, "the sign-in page");
-  gtk_editable_set_text (template_child (page, CRM_TYPE_SIGN_IN_PAGE, "username_row"), username);
-  gtk_editable_set_text (template_child (page, CRM_TYPE_SIGN_IN_PAGE, "password_row"), PASSWORD);
-  g_signal_emit_by_name (template_child (page, CRM_TYPE_SIGN_IN_PAGE, "password_row"),
-                         "entry-activated");
+  crm_test_ui_sign_in (fixture->window, username, PASSWORD);
   wait_until (fixture, NULL, list_settled, "the customer list");
 }
 
@@ -4172,43 +4099,18 @@ run_case (const CustomersCase *test_case)
 {
   Fixture fixture = { test_case, };
   g_autoptr(CrmApplication) application = NULL;
-  g_autoptr(GError) error = NULL;
-  CrmApiClient *api_client;
-  const char *localedir;
 
-  if (!gtk_init_check ())
-    {
-      g_test_skip ("No display server");
-      return;
-    }
-  g_object_set (gtk_settings_get_default (), "gtk-enable-animations", FALSE, NULL);
-  localedir = g_getenv ("RAPPORT_LOCALEDIR");
-  bindtextdomain (GETTEXT_PACKAGE, localedir != NULL ? localedir : LOCALEDIR);
-  bind_textdomain_codeset (GETTEXT_PACKAGE, "UTF-8");
-  textdomain (GETTEXT_PACKAGE);
-
-  fixture.url = g_strdup (g_getenv ("CRM_TEST_URL"));
-  fixture.certificate = g_tls_certificate_new_from_file (g_getenv ("CRM_TEST_CERT"), &error);
-  g_assert_no_error (error);
+  if (!crm_test_ui_init ())
+    return;
   fixture.admin_token = g_strdup (g_getenv ("CRM_TEST_ADMIN_TOKEN"));
   fixture.rep_token = g_strdup (g_getenv ("CRM_TEST_REP_TOKEN"));
   fixture.manager_token = g_strdup (g_getenv ("CRM_TEST_MANAGER_TOKEN"));
   fixture.ordered_id = g_ascii_strtoll (g_getenv ("CRM_TEST_ORDERED_ID"), NULL, 10);
 
-  application = crm_application_new ();
-  g_application_set_flags (G_APPLICATION (application),
-                           G_APPLICATION_HANDLES_COMMAND_LINE | G_APPLICATION_NON_UNIQUE);
-  g_application_register (G_APPLICATION (application), NULL, &error);
-  g_assert_no_error (error);
-  api_client = crm_application_get_api_client (application);
-  crm_api_client_set_base_url (api_client, fixture.url);
-  crm_api_client_set_pinned_certificate (api_client, fixture.certificate);
-
-  fixture.window = crm_window_new (GTK_APPLICATION (application), api_client,
-                                   crm_application_get_settings (application));
-  gtk_window_set_default_size (GTK_WINDOW (fixture.window), test_case->width,
-                              test_case->height);
-  gtk_window_present (GTK_WINDOW (fixture.window));
+  application = crm_test_ui_application_new ();
+  fixture.window = crm_test_ui_window_new (application,
+                                           crm_application_get_api_client (application),
+                                           test_case->width, test_case->height);
 
   if (test_case->admin)
     {
@@ -4254,11 +4156,7 @@ run_case (const CustomersCase *test_case)
         }
     }
 
-  gtk_window_destroy (GTK_WINDOW (fixture.window));
-  while (g_main_context_iteration (NULL, FALSE))
-    ;
-  g_clear_object (&fixture.certificate);
-  g_free (fixture.url);
+  crm_test_ui_window_destroy (fixture.window);
   g_free (fixture.admin_token);
   g_free (fixture.rep_token);
   g_free (fixture.manager_token);
@@ -4275,12 +4173,10 @@ start_shared_server (void)
   if (shared.server != NULL)
     return;
   shared.cluster = crm_test_cluster_new ();
-  shared.server = crm_test_server_new (shared.cluster, NULL);
+  shared.server = crm_test_ui_server_new (shared.cluster);
   seed (&shared);
   g_test_message ("Seeded %d customers in %.1f s", N_CUSTOMERS,
                   (g_get_monotonic_time () - started) / 1e6);
-  g_setenv ("CRM_TEST_URL", crm_test_server_get_url (shared.server), TRUE);
-  g_setenv ("CRM_TEST_CERT", crm_test_server_get_cert_file (shared.server), TRUE);
   g_setenv ("CRM_TEST_ADMIN_TOKEN", shared.admin_token, TRUE);
   g_setenv ("CRM_TEST_REP_TOKEN", shared.rep_token, TRUE);
   g_setenv ("CRM_TEST_MANAGER_TOKEN", shared.manager_token, TRUE);

@@ -51,8 +51,6 @@ typedef struct
 typedef struct
 {
   const EventsCase *test_case;
-  char             *url;
-  GTlsCertificate  *certificate;
   char             *admin_token;
   gint64            rep_id;
   gint64            shared_id;     /* owned by the rep, seen by both */
@@ -103,13 +101,6 @@ notifications_button (Side *side)
 }
 
 static gboolean
-side_shows_sign_in (Side *side)
-{
-  return g_strcmp0 (_crm_window_get_page_name (side->window), "sign-in") == 0
-         && !_crm_window_is_checking_session (side->window);
-}
-
-static gboolean
 side_list_settled (Side *side)
 {
   return g_strcmp0 (_crm_window_get_page_name (side->window), "signed-in") == 0
@@ -118,8 +109,6 @@ side_list_settled (Side *side)
          && g_list_model_get_n_items (G_LIST_MODEL (customer_list (side))) > 0;
 }
 
-static gboolean a_shows_sign_in (Fixture *f) { return side_shows_sign_in (&f->a); }
-static gboolean b_shows_sign_in (Fixture *f) { return side_shows_sign_in (&f->b); }
 static gboolean a_list_settled (Fixture *f) { return side_list_settled (&f->a); }
 static gboolean b_list_settled (Fixture *f) { return side_list_settled (&f->b); }
 
@@ -135,16 +124,9 @@ sign_in (Fixture    *fixture,
          Side       *side,
          const char *username)
 {
-  CrmSignInPage *page = _crm_window_get_sign_in_page (side->window);
   gboolean is_a = side == &fixture->a;
 
-  wait_until (fixture, NULL, is_a ? a_shows_sign_in : b_shows_sign_in, "the sign-in page");
-  gtk_editable_set_text (crm_test_ui_template_child (page, CRM_TYPE_SIGN_IN_PAGE, "username_row"),
-                         username);
-  gtk_editable_set_text (crm_test_ui_template_child (page, CRM_TYPE_SIGN_IN_PAGE, "password_row"),
-                         PASSWORD);
-  g_signal_emit_by_name (crm_test_ui_template_child (page, CRM_TYPE_SIGN_IN_PAGE, "password_row"),
-                         "entry-activated");
+  crm_test_ui_sign_in (side->window, username, PASSWORD);
   wait_until (fixture, GTK_WIDGET (side->window), is_a ? a_list_settled : b_list_settled,
               "the customer list");
 }
@@ -592,18 +574,12 @@ check_notifications (Fixture *fixture)
 /* --- the test ------------------------------------------------------------ */
 
 static void
-make_side (Fixture      *fixture,
-           Side         *side,
-           GApplication *application,
-           CrmApiClient *api_client)
+make_side (Side           *side,
+           CrmApplication *application,
+           CrmApiClient   *api_client)
 {
   side->api_client = g_object_ref (api_client);
-  crm_api_client_set_base_url (api_client, fixture->url);
-  crm_api_client_set_pinned_certificate (api_client, fixture->certificate);
-  side->window = crm_window_new (GTK_APPLICATION (application), api_client,
-                                 crm_application_get_settings (CRM_APPLICATION (application)));
-  gtk_window_set_default_size (GTK_WINDOW (side->window), 1100, 720);
-  gtk_window_present (GTK_WINDOW (side->window));
+  side->window = crm_test_ui_window_new (application, api_client, 1100, 720);
 }
 
 static void
@@ -612,23 +588,9 @@ run_case (const EventsCase *test_case)
   Fixture fixture = { test_case, };
   g_autoptr(CrmApplication) application = NULL;
   g_autoptr(CrmApiClient) other_client = NULL;
-  g_autoptr(GError) error = NULL;
-  const char *localedir;
 
-  if (!gtk_init_check ())
-    {
-      g_test_skip ("No display server");
-      return;
-    }
-  g_object_set (gtk_settings_get_default (), "gtk-enable-animations", FALSE, NULL);
-  localedir = g_getenv ("RAPPORT_LOCALEDIR");
-  bindtextdomain (GETTEXT_PACKAGE, localedir != NULL ? localedir : LOCALEDIR);
-  bind_textdomain_codeset (GETTEXT_PACKAGE, "UTF-8");
-  textdomain (GETTEXT_PACKAGE);
-
-  fixture.url = g_strdup (g_getenv ("CRM_TEST_URL"));
-  fixture.certificate = g_tls_certificate_new_from_file (g_getenv ("CRM_TEST_CERT"), &error);
-  g_assert_no_error (error);
+  if (!crm_test_ui_init ())
+    return;
   fixture.rep_id = g_ascii_strtoll (g_getenv ("CRM_TEST_REP_ID"), NULL, 10);
   fixture.shared_id = g_ascii_strtoll (g_getenv ("CRM_TEST_SHARED_ID"), NULL, 10);
   fixture.admin_own_id = g_ascii_strtoll (g_getenv (g_str_equal (test_case->name, "en")
@@ -636,15 +598,10 @@ run_case (const EventsCase *test_case)
                                                     : "CRM_TEST_ADMIN_OWN_ZH"), NULL, 10);
 
   serve_desktop_notifications ();
-  application = crm_application_new ();
-  g_application_set_flags (G_APPLICATION (application),
-                           G_APPLICATION_HANDLES_COMMAND_LINE | G_APPLICATION_NON_UNIQUE);
-  g_application_register (G_APPLICATION (application), NULL, &error);
-  g_assert_no_error (error);
+  application = crm_test_ui_application_new ();
   other_client = crm_api_client_new (NULL);
-  make_side (&fixture, &fixture.a, G_APPLICATION (application),
-             crm_application_get_api_client (application));
-  make_side (&fixture, &fixture.b, G_APPLICATION (application), other_client);
+  make_side (&fixture.a, application, crm_application_get_api_client (application));
+  make_side (&fixture.b, application, other_client);
 
   sign_in (&fixture, &fixture.a, "ada");
   sign_in (&fixture, &fixture.b, "li");
@@ -654,16 +611,12 @@ run_case (const EventsCase *test_case)
   check_page_follows (&fixture);
   check_notifications (&fixture);
 
-  gtk_window_destroy (GTK_WINDOW (fixture.a.window));
-  gtk_window_destroy (GTK_WINDOW (fixture.b.window));
-  while (g_main_context_iteration (NULL, FALSE))
-    ;
+  crm_test_ui_window_destroy (fixture.a.window);
+  crm_test_ui_window_destroy (fixture.b.window);
   g_clear_object (&fixture.a.api_client);
   g_clear_object (&fixture.b.api_client);
-  g_clear_object (&fixture.certificate);
   g_clear_pointer (&expected_name, g_free);
   g_clear_pointer (&desktop_notifications, g_ptr_array_unref);
-  g_free (fixture.url);
 }
 
 /* --- the parent: one server for every case ------------------------------- */
@@ -698,7 +651,7 @@ start_server (void)
   if (server != NULL)
     return;
   cluster = crm_test_cluster_new ();
-  server = crm_test_server_new (cluster, NULL);
+  server = crm_test_ui_server_new (cluster);
   admin_id = crm_test_server_create_user (server, "ada", "admin", PASSWORD);
   rep_id = crm_test_server_create_user (server, "li", "sales_rep", PASSWORD);
   admin_token = crm_test_server_sign_in (server, "ada", PASSWORD);
@@ -733,8 +686,6 @@ start_server (void)
 
   value = g_strdup_printf ("%" G_GINT64_FORMAT, rep_id);
   g_setenv ("CRM_TEST_REP_ID", value, TRUE);
-  g_setenv ("CRM_TEST_URL", crm_test_server_get_url (server), TRUE);
-  g_setenv ("CRM_TEST_CERT", crm_test_server_get_cert_file (server), TRUE);
 }
 
 static void

@@ -119,13 +119,6 @@ registration_shown (Fixture *fixture)
 }
 
 static gboolean
-shows_sign_in (Fixture *fixture)
-{
-  return g_strcmp0 (_crm_window_get_page_name (fixture->window), "sign-in") == 0
-         && !_crm_window_is_checking_session (fixture->window);
-}
-
-static gboolean
 list_settled (Fixture *fixture)
 {
   CrmCustomerList *list = crm_customers_page_get_list (customers_page (fixture));
@@ -166,15 +159,7 @@ static void
 sign_in (Fixture    *fixture,
          const char *username)
 {
-  CrmSignInPage *page = _crm_window_get_sign_in_page (fixture->window);
-
-  wait_until (fixture, shows_sign_in, "the sign-in page");
-  gtk_editable_set_text (crm_test_ui_template_child (page, CRM_TYPE_SIGN_IN_PAGE, "username_row"),
-                         username);
-  gtk_editable_set_text (crm_test_ui_template_child (page, CRM_TYPE_SIGN_IN_PAGE, "password_row"),
-                         PASSWORD);
-  g_signal_emit_by_name (crm_test_ui_template_child (page, CRM_TYPE_SIGN_IN_PAGE, "password_row"),
-                         "entry-activated");
+  crm_test_ui_sign_in (fixture->window, username, PASSWORD);
   wait_until (fixture, list_settled, "the customer list");
 }
 
@@ -361,50 +346,25 @@ run_case (const RegistrationCase *test_case)
 {
   Fixture fixture = { test_case, };
   g_autoptr(CrmApplication) application = NULL;
-  g_autoptr(GTlsCertificate) certificate = NULL;
-  g_autoptr(GError) error = NULL;
-  CrmApiClient *api_client;
-  const char *localedir;
 
-  if (!gtk_init_check ())
-    {
-      g_test_skip ("No display server");
-      return;
-    }
-  g_object_set (gtk_settings_get_default (), "gtk-enable-animations", FALSE, NULL);
-  localedir = g_getenv ("RAPPORT_LOCALEDIR");
-  bindtextdomain (GETTEXT_PACKAGE, localedir != NULL ? localedir : LOCALEDIR);
-  bind_textdomain_codeset (GETTEXT_PACKAGE, "UTF-8");
-  textdomain (GETTEXT_PACKAGE);
-
+  if (!crm_test_ui_init ())
+    return;
   fixture.company_id = g_ascii_strtoll (g_getenv (test_case->language != NULL
                                                   ? "CRM_TEST_COMPANY_ZH"
                                                   : "CRM_TEST_COMPANY_EN"), NULL, 10);
   fixture.person_id = g_ascii_strtoll (g_getenv ("CRM_TEST_PERSON"), NULL, 10);
-  certificate = g_tls_certificate_new_from_file (g_getenv ("CRM_TEST_CERT"), &error);
-  g_assert_no_error (error);
 
-  application = crm_application_new ();
-  g_application_set_flags (G_APPLICATION (application),
-                           G_APPLICATION_HANDLES_COMMAND_LINE | G_APPLICATION_NON_UNIQUE);
-  g_application_register (G_APPLICATION (application), NULL, &error);
-  g_assert_no_error (error);
-  api_client = crm_application_get_api_client (application);
-  crm_api_client_set_base_url (api_client, g_getenv ("CRM_TEST_URL"));
-  crm_api_client_set_pinned_certificate (api_client, certificate);
-  fixture.window = crm_window_new (GTK_APPLICATION (application), api_client,
-                                   crm_application_get_settings (application));
-  gtk_window_set_default_size (GTK_WINDOW (fixture.window), 1366, 768);
-  gtk_window_present (GTK_WINDOW (fixture.window));
+  application = crm_test_ui_application_new ();
+  fixture.window = crm_test_ui_window_new (application,
+                                           crm_application_get_api_client (application),
+                                           1366, 768);
 
   sign_in (&fixture, "li");
   check_company (&fixture);
   check_individual (&fixture);
   check_field_access (&fixture);
 
-  gtk_window_destroy (GTK_WINDOW (fixture.window));
-  while (g_main_context_iteration (NULL, FALSE))
-    ;
+  crm_test_ui_window_destroy (fixture.window);
 }
 
 /* --- the parent: one server for both languages --------------------------- */
@@ -443,7 +403,7 @@ start_server (void)
   if (server != NULL)
     return;
   cluster = crm_test_cluster_new ();
-  server = crm_test_server_new (cluster, NULL);
+  server = crm_test_ui_server_new (cluster);
   crm_test_server_create_user (server, "ada", "admin", PASSWORD);
   rep_id = crm_test_server_create_user (server, "li", "sales_rep", PASSWORD);
   admin_token = crm_test_server_sign_in (server, "ada", PASSWORD);
@@ -465,9 +425,6 @@ start_server (void)
 
     set_env_id ("CRM_TEST_PERSON", create_customer (admin_token, body));
   }
-  g_setenv ("CRM_TEST_URL", crm_test_server_get_url (server), TRUE);
-  g_setenv ("CRM_TEST_CERT", crm_test_server_get_cert_file (server), TRUE);
-  g_setenv ("CRM_TEST_CONNINFO", crm_test_cluster_get_conninfo (cluster), TRUE);
 }
 
 static void

@@ -33,7 +33,6 @@
  * directory.
  */
 
-#define TIMEOUT_SECONDS 30
 #define PASSWORD "Correct-horse-7"
 #define CONTACT_NAME "赵丽娟"
 #define CUSTOMER_NAME "上海明远贸易有限公司"
@@ -197,14 +196,6 @@ find_toplevel (GType type)
 }
 
 static gboolean
-shows_sign_in (gpointer user_data)
-{
-  Fixture *fixture = user_data;
-  return g_strcmp0 (_crm_window_get_page_name (fixture->window), "sign-in") == 0
-         && !_crm_window_is_checking_session (fixture->window);
-}
-
-static gboolean
 signed_in (gpointer user_data)
 {
   Fixture *fixture = user_data;
@@ -226,13 +217,7 @@ static void
 enter_password (Fixture    *fixture,
                 const char *username)
 {
-  CrmSignInPage *page = _crm_window_get_sign_in_page (fixture->window);
-
-  wait_until (fixture, NULL, shows_sign_in, "the sign-in page");
-  gtk_editable_set_text (template_child (page, CRM_TYPE_SIGN_IN_PAGE, "username_row"), username);
-  gtk_editable_set_text (template_child (page, CRM_TYPE_SIGN_IN_PAGE, "password_row"), PASSWORD);
-  g_signal_emit_by_name (template_child (page, CRM_TYPE_SIGN_IN_PAGE, "password_row"),
-                         "entry-activated");
+  crm_test_ui_sign_in (fixture->window, username, PASSWORD);
 }
 
 static void
@@ -658,49 +643,23 @@ run_case (const ShellCase *test_case)
 {
   Fixture fixture = { test_case, };
   g_autoptr(CrmApplication) application = NULL;
-  g_autoptr(GTlsCertificate) certificate = NULL;
-  g_autoptr(GError) error = NULL;
-  CrmApiClient *api_client;
-  const char *localedir;
 
-  if (!gtk_init_check ())
-    {
-      g_test_skip ("No display server");
-      return;
-    }
-  g_object_set (gtk_settings_get_default (), "gtk-enable-animations", FALSE, NULL);
-  localedir = g_getenv ("RAPPORT_LOCALEDIR");
-  bindtextdomain (GETTEXT_PACKAGE, localedir != NULL ? localedir : LOCALEDIR);
-  bind_textdomain_codeset (GETTEXT_PACKAGE, "UTF-8");
-  textdomain (GETTEXT_PACKAGE);
-
-  certificate = g_tls_certificate_new_from_file (g_getenv ("CRM_TEST_CERT"), &error);
-  g_assert_no_error (error);
+  if (!crm_test_ui_init ())
+    return;
   fixture.customer_id = g_ascii_strtoll (g_getenv ("CRM_TEST_CUSTOMER_ID"), NULL, 10);
 
-  application = crm_application_new ();
+  application = crm_test_ui_application_new ();
   fixture.application = application;
-  g_application_set_flags (G_APPLICATION (application),
-                           G_APPLICATION_HANDLES_COMMAND_LINE | G_APPLICATION_NON_UNIQUE);
-  g_application_register (G_APPLICATION (application), NULL, &error);
-  g_assert_no_error (error);
-  api_client = crm_application_get_api_client (application);
-  crm_api_client_set_base_url (api_client, g_getenv ("CRM_TEST_URL"));
-  crm_api_client_set_pinned_certificate (api_client, certificate);
-
-  fixture.window = crm_window_new (GTK_APPLICATION (application), api_client,
-                                   crm_application_get_settings (application));
-  gtk_window_set_default_size (GTK_WINDOW (fixture.window), 1100, 720);
-  gtk_window_present (GTK_WINDOW (fixture.window));
+  fixture.window = crm_test_ui_window_new (application,
+                                           crm_application_get_api_client (application),
+                                           1100, 720);
 
   check_mfa (&fixture);
   check_search (&fixture);
   check_preferences (&fixture);
   check_shortcuts_and_about (&fixture);
 
-  gtk_window_destroy (GTK_WINDOW (fixture.window));
-  while (g_main_context_iteration (NULL, FALSE))
-    ;
+  crm_test_ui_window_destroy (fixture.window);
 }
 
 static void
@@ -709,10 +668,8 @@ start_shared_server (void)
   if (shared_server != NULL)
     return;
   shared_cluster = crm_test_cluster_new ();
-  shared_server = crm_test_server_new (shared_cluster, NULL);
+  shared_server = crm_test_ui_server_new (shared_cluster);
   seed ();
-  g_setenv ("CRM_TEST_URL", crm_test_server_get_url (shared_server), TRUE);
-  g_setenv ("CRM_TEST_CERT", crm_test_server_get_cert_file (shared_server), TRUE);
 }
 
 static void
