@@ -309,8 +309,9 @@ crm_test_ui_run_in_language (const char *language,
  * @cluster: the cluster the server keeps its data in
  *
  * Starts a rapport-server on @cluster (in the parent process) and tells the cases'
- * processes where it is: CRM_TEST_URL, CRM_TEST_CERT (its certificate, to pin) and
- * CRM_TEST_CONNINFO (the cluster, as its superuser).
+ * processes where it is: CRM_TEST_URL, CRM_TEST_CERT (its certificate, to pin),
+ * CRM_TEST_KEY (its private key, for a proxy that poses as it) and CRM_TEST_CONNINFO
+ * (the cluster, as its superuser).
  *
  * Returns: (transfer full): the server
  */
@@ -318,9 +319,12 @@ CrmTestServer *
 crm_test_ui_server_new (CrmTestCluster *cluster)
 {
   CrmTestServer *server = crm_test_server_new (cluster, NULL);
+  g_autofree char *key = g_build_filename (crm_test_server_get_data_dir (server), "tls",
+                                           "server.key", NULL);
 
   g_setenv ("CRM_TEST_URL", crm_test_server_get_url (server), TRUE);
   g_setenv ("CRM_TEST_CERT", crm_test_server_get_cert_file (server), TRUE);
+  g_setenv ("CRM_TEST_KEY", key, TRUE);
   g_setenv ("CRM_TEST_CONNINFO", crm_test_cluster_get_conninfo (cluster), TRUE);
   return server;
 }
