@@ -119,6 +119,32 @@ is_sensitive (CrmCall           *call,
   return (crm_call_get_field_flags (call, resource->object, field) & CRM_FIELD_SENSITIVE) != 0;
 }
 
+/*
+ * @stored in clear: decrypted when it is a token of @box's (*@sealed TRUE), else as it is
+ * (a value stored before its field turned sensitive, even one that merely looks like a
+ * token, or a value with no @box to open it). A token of a key @box does not have (rotated
+ * by another process) is taken as it is too, and said in @key_error for whoever would
+ * rather hide it.
+ */
+static char *
+open_value (CrmSecretBox  *box,
+            const char    *stored,
+            const char    *context,
+            gboolean      *sealed,
+            GError       **key_error)
+{
+  g_autoptr(GError) error = NULL;
+  char *plain = box != NULL ? crm_secret_box_decrypt (box, stored, context, &error) : NULL;
+
+  if (sealed != NULL)
+    *sealed = plain != NULL;
+  if (plain != NULL)
+    return plain;
+  if (g_error_matches (error, CRM_SECRET_BOX_ERROR, CRM_SECRET_BOX_ERROR_UNKNOWN_KEY))
+    g_propagate_error (key_error, g_steal_pointer (&error));
+  return g_strdup (stored);
+}
+
 /* @plain sealed for the sensitive field @field (custom ones as custom_KEY), or %NULL with
  * @error set: also when the server has no key file. */
 static char *
@@ -359,22 +385,18 @@ record_for_caller (CrmCall           *call,
           && is_sensitive (call, resource, name))
         {
           g_autofree char *context = context_for (resource, name);
-          g_autoptr(GError) local_error = NULL;
-          g_autofree char *plain = crm_secret_box_decrypt (box, stored, context, &local_error);
+          g_autoptr(GError) key_error = NULL;
+          g_autofree char *plain = open_value (box, stored, context, NULL, &key_error);
 
           /* Not a token of ours (a value typed before the field turned sensitive that
            * merely looks like one) is shown as stored; a token of an unknown key
            * (rotated by another process) is hidden, not shown as gibberish. */
-          if (plain == NULL
-              && g_error_matches (local_error, CRM_SECRET_BOX_ERROR,
-                                  CRM_SECRET_BOX_ERROR_UNKNOWN_KEY))
+          if (key_error != NULL)
             {
               g_warning ("Cannot decrypt %s of a %s record: %s; restart after rotate-key", name,
-                         crm_object_to_string (resource->object), local_error->message);
+                         crm_object_to_string (resource->object), key_error->message);
               json_object_set_null_member (object, name);
             }
-          else if (plain == NULL)
-            ;
           else
             json_object_set_string_member (object, name, plain);
         }
@@ -2139,10 +2161,8 @@ crm_resource_get_clear_value (CrmCall           *call,
   if (PQntuples (result) != 1 || PQgetisnull (result, 0, 0))
     return TRUE;
   stored = PQgetvalue (result, 0, 0);
-  if (box != NULL && is_sensitive (call, resource, field))
-    *value = crm_secret_box_decrypt (box, stored, context, NULL);
-  if (*value == NULL)
-    *value = g_strdup (stored);
+  *value = open_value (is_sensitive (call, resource, field) ? box : NULL, stored, context, NULL,
+                       NULL);
   return TRUE;
 }
 
@@ -3234,14 +3254,15 @@ crm_resource_reseal_field (PGconn        *conn,
     {
       const char *id = PQgetvalue (rows, r, 0);
       const char *stored = PQgetvalue (rows, r, 1);
-      g_autofree char *plain = crm_secret_box_decrypt (box, stored, context, NULL);
+      gboolean was_sealed;
+      g_autofree char *plain = open_value (box, stored, context, &was_sealed, NULL);
       g_autofree char *sealed = NULL;
       g_autoptr(PGresult) updated = NULL;
 
       if (!seal)
         {
           /* Only what decrypts is ours; anything else was stored in clear already. */
-          if (plain == NULL)
+          if (!was_sealed)
             continue;
         }
       else
@@ -3249,11 +3270,9 @@ crm_resource_reseal_field (PGconn        *conn,
           g_autofree char *digest = NULL;
           g_autoptr(PGresult) indexed = NULL;
 
-          if (plain != NULL
+          if (was_sealed
               && crm_secret_box_token_get_key_id (stored) == crm_secret_box_get_current_key_id (box))
             continue;
-          if (plain == NULL)
-            plain = g_strdup (stored);
           sealed = crm_secret_box_encrypt (box, plain, context, error);
           if (sealed == NULL)
             return FALSE;
