@@ -65,6 +65,7 @@ static const CrmResourceField customer_fields[] = {
   { "consent_source", CRM_RESOURCE_TEXT, 0, NULL, 100, 0 },
   { "followed_up_at", CRM_RESOURCE_TIMESTAMP, RO, NULL, 0, 0 },
   { "deleted_at", CRM_RESOURCE_TIMESTAMP, RO, NULL, 0, 0 },
+  { "deleted_by", CRM_RESOURCE_ID, RO, NULL, 0, 0 },
   { "merged_into", CRM_RESOURCE_ID, RO, NULL, 0, 0 },
 };
 

@@ -3318,6 +3318,9 @@ test_merge (Fixture       *fixture,
     check (jint (one, "merged_into", 0) == survivor && jint (two, "merged_into", 0) == survivor,
            "merged_into names the survivor");
     check (jstr (one, "deleted_at") != NULL, "a merged record has deleted_at");
+    check (jint (one, "deleted_by", 0) == users[ADMIN].id
+           && jint (two, "deleted_by", 0) == users[ADMIN].id,
+           "deleted_by names the admin who merged them");
     check (!has_id (bin, survivor), "the survivor is not in the bin");
   }
 
@@ -3847,6 +3850,13 @@ test_recycle_bin (Fixture       *fixture,
     expect_status (status, 200);
     check (ids_are (bin, expected), "the bin holds exactly the deleted customer: [%s]", ids_text (bin));
     check (jstr (find_id (bin, "items", id), "deleted_at") != NULL, "deleted_at is set in the bin");
+    /* Who deleted it, and that no merge did. */
+    check (jint (find_id (bin, "items", id), "deleted_by", 0) == users[MANAGER].id,
+           "deleted_by names the manager who deleted it: %" G_GINT64_FORMAT ", expected %"
+           G_GINT64_FORMAT, jint (find_id (bin, "items", id), "deleted_by", 0),
+           users[MANAGER].id);
+    check (jnull (find_id (bin, "items", id), "merged_into"),
+           "a customer deleted plainly has a null merged_into");
   }
   {
     g_autoptr(JsonNode) count = api (ADMIN, "GET", NULL, 0, &status,
@@ -3882,6 +3892,7 @@ test_recycle_bin (Fixture       *fixture,
     check (jint (restored, "id", 0) == id, "the restore reply is the record");
     check (jnull (restored, "deleted_at") || jat (restored, "deleted_at") == NULL,
            "a restored record has no deleted_at");
+    check (jnull (restored, "deleted_by"), "a restored record has a null deleted_by");
     back = get_customer (REP_A, id);
     check (jint (back, "id", 0) == id, "the owner sees the restored customer again");
     bin = api (ADMIN, "GET", NULL, 0, &status, "/customers?deleted=true&q=%s", q);
