@@ -547,7 +547,8 @@ crm_audit_value_text (const CrmAuditNames *names,
     case G_TYPE_INT64:
       id = json_node_get_int (value);
       if (name != NULL && (g_str_equal (name, "id") || g_str_has_suffix (name, "_id")
-                           || g_str_equal (name, "merged_into")))
+                           || g_str_equal (name, "merged_into")
+                           || g_str_equal (name, "deleted_by")))
         return id_text (id);
       if (definition != NULL && g_strcmp0 (string_member (definition, "type"), "money") == 0)
         return crm_format_money (id, NULL, NULL);

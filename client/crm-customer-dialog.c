@@ -10,6 +10,7 @@
 #include "crm-custom-field-row.h"
 #include "crm-customer-dialog.h"
 #include "crm-customer-fields.h"
+#include "crm-validate.h"
 
 /* Typing pauses this long before the dialog looks for duplicates. */
 #define CHECK_DELAY_MS 300
@@ -21,7 +22,9 @@
  * it asks `GET /customers/duplicates` and lists the likely duplicates the user
  * may read, and how many more belong to other owners, before anything is saved.
  * The custom fields an admin made required (`/fields`) have rows too: the server
- * refuses a customer without them.
+ * refuses a customer without them. A company gets its unified social credit code
+ * (the customer page's Registration group has the rest), checked as it is typed
+ * with the server's own validator (crm_validate_credit_code ()).
  */
 struct _CrmCustomerDialog
 {
@@ -31,6 +34,8 @@ struct _CrmCustomerDialog
   GtkButton           *create_button;
   AdwEntryRow         *name_row;
   AdwComboRow         *kind_row;
+  AdwEntryRow         *registration_row; /* a company's unified social credit code */
+  GtkLabel            *registration_message;
   AdwEntryRow         *mobile_row;
   AdwEntryRow         *phone_row;
   AdwEntryRow         *email_row;
@@ -212,7 +217,8 @@ check_timeout_cb (gpointer user_data)
 static void
 clear_field_errors (CrmCustomerDialog *self)
 {
-  AdwEntryRow *rows[] = { self->name_row, self->mobile_row, self->phone_row, self->email_row };
+  AdwEntryRow *rows[] = { self->name_row, self->registration_row, self->mobile_row,
+                          self->phone_row, self->email_row };
 
   for (guint i = 0; i < G_N_ELEMENTS (rows); i++)
     {
@@ -223,15 +229,44 @@ clear_field_errors (CrmCustomerDialog *self)
     gtk_widget_remove_css_class (g_ptr_array_index (self->custom_fields, i), "error");
 }
 
+/* What the server's validator finds wrong with the credit code typed, translated; NULL
+ * when nothing (or no code) is typed, or the row is not offered. */
+static const char *
+registration_problem (CrmCustomerDialog *self)
+{
+  g_autofree char *code = stripped (self->registration_row);
+  const char *problem = NULL;
+
+  if (!gtk_widget_get_visible (GTK_WIDGET (self->registration_row)) || *code == '\0'
+      || crm_validate_credit_code (code, NULL, &problem))
+    return NULL;
+  return _(problem);
+}
+
+/* The credit code's message beside it as it is typed; "Create" waits for a valid one. */
+static void
+update_create_button (CrmCustomerDialog *self)
+{
+  g_autofree char *name = stripped (self->name_row);
+  const char *problem = registration_problem (self);
+
+  gtk_label_set_text (self->registration_message, problem != NULL ? problem : "");
+  gtk_widget_set_tooltip_text (GTK_WIDGET (self->registration_message), problem);
+  gtk_widget_set_visible (GTK_WIDGET (self->registration_message), problem != NULL);
+  if (problem != NULL)
+    gtk_widget_add_css_class (GTK_WIDGET (self->registration_row), "error");
+  gtk_widget_set_sensitive (GTK_WIDGET (self->create_button),
+                            *name != '\0' && problem == NULL && self->create_cancellable == NULL);
+}
+
 static void
 row_changed_cb (CrmCustomerDialog *self,
                 GtkEditable       *editable)
 {
-  g_autofree char *name = stripped (self->name_row);
-
-  gtk_widget_set_sensitive (GTK_WIDGET (self->create_button),
-                            *name != '\0' && self->create_cancellable == NULL);
   gtk_widget_remove_css_class (GTK_WIDGET (editable), "error");
+  update_create_button (self);
+  if (editable == GTK_EDITABLE (self->registration_row))
+    return;   /* no duplicate check: the server's looks at names and numbers to call */
   g_cancellable_cancel (self->check_cancellable);
   g_clear_object (&self->check_cancellable);
   g_clear_handle_id (&self->check_source, g_source_remove);
@@ -246,6 +281,26 @@ may_write (CrmCustomerDialog *self,
 {
   return crm_account_get_field_access (self->account, CRM_OBJECT_CUSTOMERS, field)
          == CRM_FIELD_ACCESS_WRITE;
+}
+
+/* The credit code is a company's, offered to who may write it. */
+static void
+show_registration_row (CrmCustomerDialog *self)
+{
+  guint kind = adw_combo_row_get_selected (self->kind_row);
+  gboolean company = !gtk_widget_get_visible (GTK_WIDGET (self->kind_row))
+                     || (kind < crm_choices_count (crm_customer_kinds)
+                         && g_str_equal (crm_customer_kinds[kind].value, "company"));
+
+  gtk_widget_set_visible (GTK_WIDGET (self->registration_row),
+                          company && may_write (self, "registration_no"));
+  update_create_button (self);
+}
+
+static void
+kind_row_selected_cb (CrmCustomerDialog *self)
+{
+  show_registration_row (self);
 }
 
 /* Rows for the custom fields the server requires on create (the others wait for the
@@ -315,7 +370,7 @@ created_cb (GObject      *object,
   if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
     return;
   g_clear_object (&self->create_cancellable);
-  gtk_widget_set_sensitive (GTK_WIDGET (self->create_button), TRUE);
+  update_create_button (self);
   if (root != NULL && JSON_NODE_HOLDS_OBJECT (root))
     {
       customer = crm_customer_new (json_node_get_object (root));
@@ -328,7 +383,8 @@ created_cb (GObject      *object,
   if (fields != NULL)
     {
       struct { const char *name; AdwEntryRow *row; } rows[] = {
-        { "name", self->name_row }, { "mobile", self->mobile_row },
+        { "name", self->name_row }, { "registration_no", self->registration_row },
+        { "mobile", self->mobile_row },
         { "phone", self->phone_row }, { "email", self->email_row },
       };
 
@@ -395,7 +451,7 @@ create_button_clicked_cb (CrmCustomerDialog *self)
   g_autofree char *name = stripped (self->name_row);
   guint kind = adw_combo_row_get_selected (self->kind_row);
 
-  if (*name == '\0' || self->create_cancellable != NULL)
+  if (*name == '\0' || self->create_cancellable != NULL || registration_problem (self) != NULL)
     return;
   clear_field_errors (self);
   json_builder_begin_object (builder);
@@ -403,6 +459,7 @@ create_button_clicked_cb (CrmCustomerDialog *self)
   if (kind < crm_choices_count (crm_customer_kinds)
       && gtk_widget_get_visible (GTK_WIDGET (self->kind_row)))
     add_string (builder, "kind", crm_customer_kinds[kind].value);
+  add_row_text (self, builder, "registration_no", self->registration_row);
   add_row_text (self, builder, "mobile", self->mobile_row);
   add_row_text (self, builder, "phone", self->phone_row);
   add_row_text (self, builder, "email", self->email_row);
@@ -496,6 +553,7 @@ crm_customer_dialog_class_init (CrmCustomerDialogClass *klass)
   gtk_widget_class_bind_template_child (widget_class, CrmCustomerDialog, create_button);
   gtk_widget_class_bind_template_child (widget_class, CrmCustomerDialog, name_row);
   gtk_widget_class_bind_template_child (widget_class, CrmCustomerDialog, kind_row);
+  gtk_widget_class_bind_template_child (widget_class, CrmCustomerDialog, registration_row);
   gtk_widget_class_bind_template_child (widget_class, CrmCustomerDialog, mobile_row);
   gtk_widget_class_bind_template_child (widget_class, CrmCustomerDialog, phone_row);
   gtk_widget_class_bind_template_child (widget_class, CrmCustomerDialog, email_row);
@@ -504,6 +562,7 @@ crm_customer_dialog_class_init (CrmCustomerDialogClass *klass)
   gtk_widget_class_bind_template_callback (widget_class, duplicates_list_row_activated_cb);
   gtk_widget_class_bind_template_child (widget_class, CrmCustomerDialog, hidden_label);
   gtk_widget_class_bind_template_callback (widget_class, row_changed_cb);
+  gtk_widget_class_bind_template_callback (widget_class, kind_row_selected_cb);
   gtk_widget_class_bind_template_callback (widget_class, create_button_clicked_cb);
   gtk_widget_class_add_binding_action (widget_class, GDK_KEY_Escape, 0, "window.close", NULL);
 }
@@ -517,6 +576,22 @@ crm_customer_dialog_init (CrmCustomerDialog *self)
   self->custom_fields = g_ptr_array_new ();
   for (guint i = 0; crm_customer_kinds[i].value != NULL; i++)
     gtk_string_list_append (kinds, _(crm_customer_kinds[i].label));
+
+  adw_preferences_row_set_title (ADW_PREFERENCES_ROW (self->registration_row),
+                                 crm_customer_field_label ("registration_no"));
+  gtk_widget_set_name (GTK_WIDGET (self->registration_row), "registration_no");
+  /* Beside the code, whole: a message cut short does not say what to do (as on the
+   * customer page). */
+  self->registration_message = GTK_LABEL (gtk_label_new (NULL));
+  gtk_widget_add_css_class (GTK_WIDGET (self->registration_message), "error");
+  gtk_widget_add_css_class (GTK_WIDGET (self->registration_message), "field-message");
+  gtk_label_set_wrap (self->registration_message, TRUE);
+  gtk_label_set_wrap_mode (self->registration_message, PANGO_WRAP_WORD_CHAR);
+  gtk_label_set_max_width_chars (self->registration_message, 24);
+  gtk_label_set_width_chars (self->registration_message, 14);
+  gtk_label_set_xalign (self->registration_message, 1);
+  gtk_widget_set_visible (GTK_WIDGET (self->registration_message), FALSE);
+  adw_entry_row_add_suffix (self->registration_row, GTK_WIDGET (self->registration_message));
   adw_combo_row_set_model (self->kind_row, G_LIST_MODEL (kinds));
 }
 
@@ -545,6 +620,7 @@ crm_customer_dialog_new (GtkWindow        *parent,
   gtk_widget_set_visible (GTK_WIDGET (self->mobile_row), may_write (self, "mobile"));
   gtk_widget_set_visible (GTK_WIDGET (self->phone_row), may_write (self, "phone"));
   gtk_widget_set_visible (GTK_WIDGET (self->email_row), may_write (self, "email"));
+  show_registration_row (self);
   self->fields_cancellable = g_cancellable_new ();
   crm_api_client_call_async (api_client, SOUP_METHOD_GET, CRM_API_BASE "/fields",
                              "object=customers&limit=500", NULL, 0, self->fields_cancellable,
@@ -582,7 +658,17 @@ _crm_customer_dialog_get_row (CrmCustomerDialog *self,
     return self->phone_row;
   if (g_str_equal (field, "email"))
     return self->email_row;
+  if (g_str_equal (field, "registration_no"))
+    return self->registration_row;
   g_return_val_if_reached (NULL);
+}
+
+/* For tests: the message beside the credit code, NULL when none shows. */
+const char *
+_crm_customer_dialog_get_registration_message (CrmCustomerDialog *self)
+{
+  return gtk_widget_get_visible (GTK_WIDGET (self->registration_message))
+         ? gtk_label_get_text (self->registration_message) : NULL;
 }
 
 guint

@@ -17,10 +17,12 @@ CrmCustomerDialog *crm_customer_dialog_new (GtkWindow        *parent,
                                             CrmApiClient     *api_client,
                                             const CrmAccount *account);
 
-/* For tests: the entry rows ("name", "mobile", "phone", "email"), the duplicates
- * listed, the "N more" line, and whether a duplicate check is pending. */
+/* For tests: the entry rows ("name", "registration_no", "mobile", "phone", "email"),
+ * the credit code's message, the duplicates listed, the "N more" line, and whether a
+ * duplicate check is pending. */
 AdwEntryRow *_crm_customer_dialog_get_row            (CrmCustomerDialog *self,
                                                       const char        *field);
+const char  *_crm_customer_dialog_get_registration_message (CrmCustomerDialog *self);
 guint        _crm_customer_dialog_get_n_duplicates   (CrmCustomerDialog *self);
 void         _crm_customer_dialog_activate_duplicate (CrmCustomerDialog *self,
                                                       guint              index);

@@ -124,6 +124,7 @@ static const CrmChoice field_labels[] = {
   { "consent_at", N_("Consent changed") },
   { "followed_up_at", N_("Last follow-up") },
   { "deleted_at", N_("Deleted") },
+  { "deleted_by", N_("Deleted by") },
   { "merged_into", N_("Merged into") },
   { NULL, NULL },
 };

@@ -8,6 +8,7 @@
 
 #include "crm-api-paths.h"
 #include "crm-audit-text.h"
+#include "crm-columns.h"
 #include "crm-custom-field-row.h"
 #include "crm-json.h"
 #include "crm-customer-fields.h"
@@ -16,6 +17,7 @@
 #include "crm-event-stream.h"
 #include "crm-form-dialog.h"
 #include "crm-owners.h"
+#include "crm-tag-chip.h"
 #include "crm-validate.h"
 
 /**
@@ -71,7 +73,8 @@ struct _CrmCustomerPage
   GtkButton           *save_button;
   GtkButton           *follow_up_button;
   GtkButton           *delete_button;
-  AdwPreferencesPage  *preferences_page;
+  GtkScrolledWindow   *scrolled_window;
+  CrmColumns          *columns;         /* the details beside the other groups, when wide */
   AdwPreferencesGroup *details_group;
   AdwPreferencesGroup *registration_group;
   AdwPreferencesGroup *consent_group;
@@ -123,6 +126,9 @@ struct _CrmCustomerPage
   guint                live_source;     /* a reload for a live event, soon */
   guint                contacts_source; /* the contacts again, for a live event */
   gint64               live_version;    /* the newest version it told of, 0: unknown */
+  GtkWidget           *scroll_target;   /* a refused field's row to show whole */
+  guint                scroll_tick;
+  guint                scroll_frames;
 };
 
 G_DEFINE_FINAL_TYPE (CrmCustomerPage, crm_customer_page, ADW_TYPE_BIN)
@@ -846,8 +852,17 @@ compare_tag_rows (GtkListBoxRow *a,
                          adw_preferences_row_get_title (ADW_PREFERENCES_ROW (b)));
 }
 
-/* The customer's tags as chips with a remove button, and the tags it has not
- * in the "Add Tag" popover. */
+/* Whether the role may change the customer's tags (the server's rule). */
+static gboolean
+may_write_tags (CrmCustomerPage *self)
+{
+  return can (self, CRM_OBJECT_CUSTOMERS, CRM_ACTION_UPDATE)
+         && crm_account_get_field_access (self->account, CRM_OBJECT_CUSTOMERS, "tags")
+            == CRM_FIELD_ACCESS_WRITE;
+}
+
+/* The customer's tags as chips in their colours with a remove button, and the tags it
+ * has not in the "Add Tag" popover. */
 static void
 fill_tags (CrmCustomerPage *self)
 {
@@ -865,26 +880,29 @@ fill_tags (CrmCustomerPage *self)
   for (guint i = 0; i < ids->len; i++)
     {
       gint64 id = g_array_index (ids, gint64, i);
-      g_autofree char *css_class = g_strdup_printf ("tag-%" G_GINT64_FORMAT, id);
-      g_autofree char *tooltip = NULL;
       g_autofree char *name = crm_tag_dup_name (self->tags, id);
-      GtkWidget *chip = gtk_box_new (GTK_ORIENTATION_HORIZONTAL, 2);
-      GtkWidget *remove = gtk_button_new_from_icon_name ("window-close-symbolic");
+      GtkWidget *remove = NULL;
 
-      gtk_box_append (GTK_BOX (chip), gtk_label_new (name));
-      /* Translators: %s is a tag's name */
-      tooltip = g_strdup_printf (_("Remove tag “%s”"), name);
-      gtk_widget_set_tooltip_text (remove, tooltip);
-      gtk_widget_add_css_class (remove, "flat");
-      gtk_widget_add_css_class (remove, "circular");
-      gtk_widget_add_css_class (remove, "tag-remove");
-      gtk_actionable_set_action_name (GTK_ACTIONABLE (remove), "customer.remove-tag");
-      gtk_actionable_set_action_target (GTK_ACTIONABLE (remove), "x", id);
-      gtk_widget_set_visible (remove, can (self, CRM_OBJECT_CUSTOMERS, CRM_ACTION_UPDATE));
-      gtk_box_append (GTK_BOX (chip), remove);
-      gtk_widget_add_css_class (chip, "tag-chip");
-      gtk_widget_add_css_class (chip, css_class);
-      gtk_flow_box_append (self->tags_box, chip);
+      /* Removable when the role may write the tags: the chip says what a click does. */
+      if (may_write_tags (self))
+        {
+          g_autofree char *tooltip = NULL;
+
+          remove = gtk_button_new_from_icon_name ("window-close-symbolic");
+          /* Translators: %s is a tag's name */
+          tooltip = g_strdup_printf (_("Remove tag “%s”"), name);
+          gtk_widget_set_tooltip_text (remove, tooltip);
+          gtk_widget_add_css_class (remove, "flat");
+          gtk_widget_add_css_class (remove, "circular");
+          gtk_widget_add_css_class (remove, "tag-remove");
+          gtk_widget_set_valign (remove, GTK_ALIGN_CENTER);
+          gtk_actionable_set_action_name (GTK_ACTIONABLE (remove), "customer.remove-tag");
+          gtk_actionable_set_action_target (GTK_ACTIONABLE (remove), "x", id);
+        }
+      gtk_flow_box_append (self->tags_box,
+                           crm_tag_chip_new (name, self->tags != NULL
+                                                   ? g_hash_table_lookup (self->tags, &id) : NULL,
+                                             remove));
     }
   if (ids->len == 0)
     {
@@ -1753,6 +1771,55 @@ static void send_changes (CrmCustomerPage *self,
 static void leave (CrmCustomerPage *self,
                    gint64           id);
 
+/* Room left above a row scrolled to: its group's title, when it is the group's first. */
+#define SCROLL_MARGIN 48
+
+/* Scrolls the page so that scroll_target shows whole, below the page's top edge with a
+ * margin, once the page is laid out with the messages just shown (they make rows
+ * higher): the focus alone scrolls only as far as the row's entry, which leaves the
+ * row's title under the top edge. Setting the value also ends the scroll the focus
+ * started, when animations are on. */
+static gboolean
+scroll_to_target_cb (GtkWidget     *widget,
+                     GdkFrameClock *clock,
+                     gpointer       user_data)
+{
+  CrmCustomerPage *self = CRM_CUSTOMER_PAGE (widget);
+  GtkAdjustment *adjustment = gtk_scrolled_window_get_vadjustment (self->scrolled_window);
+  double page = gtk_adjustment_get_page_size (adjustment);
+  double value = gtk_adjustment_get_value (adjustment);
+  graphene_rect_t bounds;
+
+  /* The first frame lays the messages out; the next one has their rows' places. */
+  if (++self->scroll_frames < 2)
+    return G_SOURCE_CONTINUE;
+  self->scroll_tick = 0;
+  if (self->scroll_target == NULL
+      || !gtk_widget_compute_bounds (self->scroll_target, GTK_WIDGET (self->scrolled_window),
+                                     &bounds))
+    return G_SOURCE_REMOVE;
+  if (bounds.origin.y < SCROLL_MARGIN || bounds.size.height + 2 * SCROLL_MARGIN > page)
+    value += bounds.origin.y - SCROLL_MARGIN;
+  else if (bounds.origin.y + bounds.size.height > page - SCROLL_MARGIN)
+    value += bounds.origin.y + bounds.size.height - (page - SCROLL_MARGIN);
+  gtk_adjustment_set_value (adjustment, value);
+  g_clear_weak_pointer (&self->scroll_target);
+  return G_SOURCE_REMOVE;
+}
+
+static void
+scroll_to_row (CrmCustomerPage *self,
+               GtkWidget       *row)
+{
+  g_set_weak_pointer (&self->scroll_target, row);
+  self->scroll_frames = 0;
+  if (self->scroll_tick == 0)
+    self->scroll_tick = gtk_widget_add_tick_callback (GTK_WIDGET (self), scroll_to_target_cb,
+                                                      NULL, NULL);
+}
+
+/* The server's messages beside their fields; the first of those fields in the form's
+ * order gets the focus, shown whole. */
 static void
 show_field_messages (CrmCustomerPage *self,
                      JsonObject      *messages)
@@ -1777,12 +1844,20 @@ show_field_messages (CrmCustomerPage *self,
       gtk_widget_set_tooltip_text (GTK_WIDGET (field->message), message);
       gtk_widget_set_visible (GTK_WIDGET (field->message), TRUE);
       gtk_widget_add_css_class (field->row, "error");
-      if (first == NULL)
-        first = field;
     }
   g_list_free (names);
+  for (guint i = 0; first == NULL && i < self->fields->len; i++)
+    {
+      Field *field = g_ptr_array_index (self->fields, i);
+
+      if (gtk_widget_get_visible (GTK_WIDGET (field->message)))
+        first = field;
+    }
   if (first != NULL)
-    gtk_widget_grab_focus (first->row);
+    {
+      gtk_widget_grab_focus (first->row);
+      scroll_to_row (self, first->row);
+    }
 }
 
 /* A custom field's value as the timeline and the contacts' rows read it (money and dates
@@ -3220,6 +3295,10 @@ crm_customer_page_dispose (GObject *object)
 
   g_clear_handle_id (&self->live_source, g_source_remove);
   g_clear_handle_id (&self->contacts_source, g_source_remove);
+  if (self->scroll_tick != 0)
+    gtk_widget_remove_tick_callback (GTK_WIDGET (self), self->scroll_tick);
+  self->scroll_tick = 0;
+  g_clear_weak_pointer (&self->scroll_target);
   g_cancellable_cancel (self->cancellable);
   g_clear_object (&self->cancellable);
   g_cancellable_cancel (self->save_cancellable);
@@ -3283,7 +3362,8 @@ crm_customer_page_class_init (CrmCustomerPageClass *klass)
   gtk_widget_class_bind_template_child (widget_class, CrmCustomerPage, title_label);
   gtk_widget_class_bind_template_child (widget_class, CrmCustomerPage, spinner);
   gtk_widget_class_bind_template_child (widget_class, CrmCustomerPage, save_button);
-  gtk_widget_class_bind_template_child (widget_class, CrmCustomerPage, preferences_page);
+  gtk_widget_class_bind_template_child (widget_class, CrmCustomerPage, scrolled_window);
+  gtk_widget_class_bind_template_child (widget_class, CrmCustomerPage, columns);
   gtk_widget_class_bind_template_child (widget_class, CrmCustomerPage, details_group);
   gtk_widget_class_bind_template_child (widget_class, CrmCustomerPage, registration_group);
   gtk_widget_class_bind_template_child (widget_class, CrmCustomerPage, consent_group);
@@ -3332,6 +3412,7 @@ crm_customer_page_class_init (CrmCustomerPageClass *klass)
 static void
 crm_customer_page_init (CrmCustomerPage *self)
 {
+  g_type_ensure (CRM_TYPE_COLUMNS);
   gtk_widget_init_template (GTK_WIDGET (self));
   self->fields = g_ptr_array_new_with_free_func ((GDestroyNotify) field_free);
   self->custom_rows = g_ptr_array_new ();
@@ -3395,15 +3476,11 @@ crm_customer_page_set_tags (CrmCustomerPage *self,
   fill_tags (self);
 }
 
-/* AdwPreferencesPage has no scroll_to_top () before libadwaita 1.3. */
+/* Another customer opens at its top, not where the last one was scrolled to. */
 static void
 scroll_to_top (CrmCustomerPage *self)
 {
-  for (GtkWidget *child = gtk_widget_get_first_child (GTK_WIDGET (self->preferences_page));
-       child != NULL; child = gtk_widget_get_next_sibling (child))
-    if (GTK_IS_SCROLLED_WINDOW (child))
-      gtk_adjustment_set_value (gtk_scrolled_window_get_vadjustment (GTK_SCROLLED_WINDOW (child)),
-                                0);
+  gtk_adjustment_set_value (gtk_scrolled_window_get_vadjustment (self->scrolled_window), 0);
 }
 
 /**
@@ -3634,6 +3711,7 @@ crm_customer_page_set_account (CrmCustomerPage  *self,
   apply_field_access (self);
   set_busy (self);
   show_summary (self);
+  fill_tags (self);
 }
 
 /* For tests: shows the next older events, as a click on "Show Older Events". */

@@ -13,6 +13,7 @@
 #include "crm-json.h"
 #include "crm-owners.h"
 #include "crm-customers-page.h"
+#include "crm-tag-chips.h"
 #include "crm-value-drop-down.h"
 #include "crm-validate.h"
 
@@ -54,6 +55,9 @@ typedef enum
   COLUMN_TAGS,
   COLUMN_UPDATED,
   COLUMN_CREATED,
+  COLUMN_DELETED,        /* the recycle bin's: when, by whom, into which customer merged */
+  COLUMN_DELETED_BY,
+  COLUMN_MERGED_INTO,
   N_COLUMNS
 } Column;
 
@@ -101,7 +105,6 @@ struct _CrmCustomersPage
   GHashTable       *named_cells;   /* bound GtkListItems of the owner and tags columns */
   int               cell_chars[N_COLUMNS];  /* cell_chars (), once counted */
   int               cell_height;            /* cell_height (), once measured */
-  GtkCssProvider   *tag_css;
   GPtrArray        *toasts;        /* shown since the session started */
   GCancellable     *cancellable;   /* tags, users, batch edits */
   guint             search_source;
@@ -112,7 +115,8 @@ struct _CrmCustomersPage
   guint             n_bin_calls;   /* restores or purges in flight */
   guint             n_bin_done;    /* of them, those that succeeded */
   gboolean          bin_purging;   /* whether they are purges */
-  GPtrArray        *purge_customers; /* CrmCustomer: those the purge dialog names */
+  GPtrArray        *bin_customers; /* CrmCustomer: those a purge or restore dialog names */
+  GHashTable       *merged_names;  /* id → name: the customers the bin's were merged into */
 
   /* Filters popover */
   GtkDropDown      *kind_filter;
@@ -176,7 +180,20 @@ static const struct
   [COLUMN_TAGS] = { "tags", N_("Tags"), NULL, FALSE, NULL, 0, "" },
   [COLUMN_UPDATED] = { "updated", N_("Updated"), "updated_at", FALSE, NULL, 0, NULL },
   [COLUMN_CREATED] = { "created", NC_("date", "Created"), "created_at", FALSE, "date", 0, NULL },
+  [COLUMN_DELETED] = { "deleted", NC_("date", "Deleted"), NULL, FALSE, "date", 0, NULL },
+  [COLUMN_DELETED_BY] = { "deleted-by", N_("Deleted by"), NULL, FALSE, NULL, 3, "中中中" },
+  /* Shares the width the others leave with the name: it is one too. */
+  [COLUMN_MERGED_INTO] = { "merged-into", N_("Merged into"), NULL, TRUE, NULL, 4,
+                           "中中中中中中中中" },
 };
+
+/* Whether @column is one of the recycle bin's, shown there alone. */
+static gboolean
+is_bin_column (Column column)
+{
+  return column == COLUMN_DELETED || column == COLUMN_DELETED_BY
+         || column == COLUMN_MERGED_INTO;
+}
 
 /* @priority: ADW_TOAST_PRIORITY_HIGH for the outcome of what the user just confirmed, which
  * then shows before older toasts still queued */
@@ -442,7 +459,7 @@ cell_chars (CrmCustomersPage *self,
   if (self->cell_chars[column] > 0)
     return self->cell_chars[column];
   if (sample == NULL)
-    sample = date = crm_format_timestamp ("2026-12-28T12:00:00Z", FALSE);
+    sample = date = crm_format_timestamp ("2026-12-28T12:00:00Z", column == COLUMN_DELETED);
   layout = gtk_widget_create_pango_layout (GTK_WIDGET (self->column_view), sample);
   pango_layout_get_size (layout, &width, NULL);
   metrics = pango_context_get_metrics (pango_layout_get_context (layout), NULL, NULL);
@@ -486,6 +503,7 @@ setup_label_cb (GtkSignalListItemFactory *factory,
   gtk_inscription_set_text_overflow (GTK_INSCRIPTION (cell),
                                      GTK_INSCRIPTION_OVERFLOW_ELLIPSIZE_END);
   gtk_widget_set_size_request (cell, -1, cell_height (self));
+  g_object_set_data (G_OBJECT (cell), "crm-column", GUINT_TO_POINTER (column));
   if (column == COLUMN_NAME)
     {
       gtk_widget_set_has_tooltip (cell, TRUE);
@@ -499,10 +517,11 @@ setup_tags_cb (GtkSignalListItemFactory *factory,
                GtkListItem              *item,
                gpointer                  user_data)
 {
-  GtkWidget *box = gtk_box_new (GTK_ORIENTATION_HORIZONTAL, 4);
+  CrmCustomersPage *self = g_object_get_data (G_OBJECT (factory), "crm-page");
+  GtkWidget *chips = crm_tag_chips_new ();
 
-  gtk_widget_add_css_class (box, "tags");
-  gtk_list_item_set_child (item, box);
+  gtk_widget_set_size_request (chips, -1, cell_height (self));
+  gtk_list_item_set_child (item, chips);
 }
 
 static char *
@@ -526,26 +545,86 @@ owner_name (CrmCustomersPage *self,
   }
 }
 
-static void
-fill_label_cell (CrmCustomersPage *self,
-                 GtkListItem      *item,
-                 Column            column)
+static void refill_named_cells (CrmCustomersPage *self);
+
+/* A name asked for the customer a customer of the bin was merged into. */
+typedef struct
 {
-  CrmCustomer *customer = gtk_list_item_get_item (item);
-  GtkInscription *cell = GTK_INSCRIPTION (gtk_list_item_get_child (item));
-  g_autofree char *owned = NULL;
+  CrmCustomersPage *self;
+  gint64            id;
+} MergedCall;
+
+static void
+merged_customer_cb (GObject      *object,
+                    GAsyncResult *result,
+                    gpointer      user_data)
+{
+  g_autofree MergedCall *call = user_data;
+  g_autoptr(CrmCustomersPage) self = call->self;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(JsonNode) root = NULL;
+  g_autofree char *number = g_strdup_printf ("%" G_GINT64_FORMAT, call->id);
+  const char *name = NULL;
+
+  root = crm_api_client_call_finish (CRM_API_CLIENT (object), result, NULL, &error);
+  if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+    return;
+  if (root != NULL && JSON_NODE_HOLDS_OBJECT (root))
+    name = json_object_get_string_member_with_default (json_node_get_object (root), "name",
+                                                       NULL);
+  if (name != NULL)
+    g_hash_table_replace (self->merged_names, g_memdup2 (&call->id, sizeof call->id),
+                          g_strdup (name));
+  else if (g_error_matches (error, CRM_API_REPLY_ERROR, CRM_API_ERROR_NOT_FOUND))
+    /* Translators: a customer known by number only, deleted since (in the recycle bin) */
+    g_hash_table_replace (self->merged_names, g_memdup2 (&call->id, sizeof call->id),
+                          g_strdup_printf (_("Customer %s (deleted)"), number));
+  else
+    return;   /* asked again when shown again */
+  refill_named_cells (self);
+}
+
+/* The name of the customer @id that a customer of the recycle bin was merged into, asked
+ * of the server once (`GET /customers/ID`); its number until the answer comes. */
+static char *
+merged_into_name (CrmCustomersPage *self,
+                  gint64            id)
+{
+  const char *name;
+
+  if (id <= 0)
+    return g_strdup ("");
+  name = g_hash_table_lookup (self->merged_names, &id);
+  if (name == NULL && self->api_client != NULL)
+    {
+      MergedCall *call = g_new0 (MergedCall, 1);
+      g_autofree char *path = g_strdup_printf (CRM_API_BASE "/customers/%" G_GINT64_FORMAT, id);
+
+      call->self = g_object_ref (self);
+      call->id = id;
+      /* Asked: not again while the answer is on its way. */
+      g_hash_table_replace (self->merged_names, g_memdup2 (&id, sizeof id), g_strdup (""));
+      crm_api_client_call_async (self->api_client, SOUP_METHOD_GET, path, NULL, NULL, 0,
+                                 self->cancellable, merged_customer_cb, call);
+    }
+  if (name == NULL || *name == '\0')
+    {
+      g_autofree char *number = g_strdup_printf ("%" G_GINT64_FORMAT, id);
+
+      /* Translators: a customer known by number only */
+      return g_strdup_printf (_("Customer %s"), number);
+    }
+  return g_strdup (name);
+}
+
+/* The text of @customer's cell in @column (a text column). */
+static char *
+dup_cell_text (CrmCustomersPage *self,
+               CrmCustomer      *customer,
+               Column            column)
+{
   const char *text = NULL;
 
-  /* A row not loaded yet: a pale bar, until its page is in. The cells are as high
-   * whatever their text, so the row is as high as a loaded one and the scroll position
-   * still says which rows show. */
-  if (crm_customer_is_placeholder (customer))
-    {
-      gtk_widget_add_css_class (GTK_WIDGET (cell), "skeleton");
-      gtk_inscription_set_text (cell, NULL);
-      return;
-    }
-  gtk_widget_remove_css_class (GTK_WIDGET (cell), "skeleton");
   switch (column)
     {
     case COLUMN_NAME:
@@ -558,32 +637,56 @@ fill_label_cell (CrmCustomersPage *self,
       text = crm_customer_get_string (customer, "industry");
       break;
     case COLUMN_OWNER:
-      text = owned = owner_name (self, crm_customer_get_int (customer, "owner_id"));
-      break;
+      return owner_name (self, crm_customer_get_int (customer, "owner_id"));
     case COLUMN_PHONE:
       text = crm_customer_get_string (customer, "mobile");
       if (text == NULL)
         text = crm_customer_get_string (customer, "phone");
       /* "139 1000 0277", as it is read and dialled. */
-      text = owned = crm_format_phone (text);
-      break;
+      return crm_format_phone (text);
     case COLUMN_CITY:
       text = crm_customer_get_string (customer, "city");
       break;
     case COLUMN_UPDATED:
-      text = owned = crm_format_timestamp (crm_customer_get_string (customer, "updated_at"),
-                                           FALSE);
-      break;
+      return crm_format_timestamp (crm_customer_get_string (customer, "updated_at"), FALSE);
     case COLUMN_CREATED:
-      text = owned = crm_format_timestamp (crm_customer_get_string (customer, "created_at"),
-                                           FALSE);
-      break;
+      return crm_format_timestamp (crm_customer_get_string (customer, "created_at"), FALSE);
+    case COLUMN_DELETED:
+      return crm_format_timestamp (crm_customer_get_string (customer, "deleted_at"), TRUE);
+    case COLUMN_DELETED_BY:
+      /* Nobody for a customer whose deleter was deleted since. */
+      return owner_name (self, crm_customer_get_int (customer, "deleted_by"));
+    case COLUMN_MERGED_INTO:
+      return merged_into_name (self, crm_customer_get_int (customer, "merged_into"));
     case COLUMN_TAGS:
     case N_COLUMNS:
     default:
       g_assert_not_reached ();
     }
-  gtk_inscription_set_text (cell, text != NULL ? text : "");
+  return g_strdup (text != NULL ? text : "");
+}
+
+static void
+fill_label_cell (CrmCustomersPage *self,
+                 GtkListItem      *item,
+                 Column            column)
+{
+  CrmCustomer *customer = gtk_list_item_get_item (item);
+  GtkInscription *cell = GTK_INSCRIPTION (gtk_list_item_get_child (item));
+  g_autofree char *text = NULL;
+
+  /* A row not loaded yet: a pale bar, until its page is in. The cells are as high
+   * whatever their text, so the row is as high as a loaded one and the scroll position
+   * still says which rows show. */
+  if (crm_customer_is_placeholder (customer))
+    {
+      gtk_widget_add_css_class (GTK_WIDGET (cell), "skeleton");
+      gtk_inscription_set_text (cell, NULL);
+      return;
+    }
+  gtk_widget_remove_css_class (GTK_WIDGET (cell), "skeleton");
+  text = dup_cell_text (self, customer, column);
+  gtk_inscription_set_text (cell, text);
 }
 
 static void
@@ -595,7 +698,7 @@ bind_label_cb (GtkSignalListItemFactory *factory,
   Column column = GPOINTER_TO_UINT (user_data);
 
   fill_label_cell (self, item, column);
-  if (column == COLUMN_OWNER)
+  if (column == COLUMN_OWNER || column == COLUMN_DELETED_BY || column == COLUMN_MERGED_INTO)
     g_hash_table_add (self->named_cells, item);
 }
 
@@ -609,54 +712,6 @@ unbind_cell_cb (GtkSignalListItemFactory *factory,
   CrmCustomersPage *self = g_object_get_data (G_OBJECT (factory), "crm-page");
 
   g_hash_table_remove (self->named_cells, item);
-}
-
-/* A row shows at most this many chips; beyond, the first ones and a "+N" for the rest. */
-#define MAX_TAG_CHIPS 4
-
-static GtkWidget *
-new_tag_chip (GHashTable *tags,
-              gint64      id)
-{
-  g_autofree char *css_class = g_strdup_printf ("tag-%" G_GINT64_FORMAT, id);
-  g_autofree char *name = crm_tag_dup_name (tags, id);
-  GtkWidget *chip = gtk_label_new (name);
-
-  gtk_widget_add_css_class (chip, "tag-chip");
-  gtk_widget_add_css_class (chip, css_class);
-  gtk_widget_set_valign (chip, GTK_ALIGN_CENTER);
-  return chip;
-}
-
-/* "+N" for the tags of @ids from @first on, which their names tell as a tooltip (a list
- * as the options of a multiple choice read: crm_custom_value_to_text ()). */
-static GtkWidget *
-new_more_tags_chip (GHashTable *tags,
-                    GArray     *ids,
-                    guint       first)
-{
-  g_autoptr(JsonArray) names = json_array_new ();
-  g_autoptr(JsonNode) list = NULL;
-  g_autofree char *tooltip = NULL;
-  g_autofree char *text = NULL;
-  GtkWidget *chip;
-
-  for (guint i = first; i < ids->len; i++)
-    {
-      g_autofree char *name = crm_tag_dup_name (tags, g_array_index (ids, gint64, i));
-
-      json_array_add_string_element (names, name);
-    }
-  list = json_node_init_array (json_node_alloc (), names);
-  tooltip = crm_custom_value_to_text (list, NULL);
-  /* Translators: a customer row's tags beyond the chips it shows, as a count */
-  text = g_strdup_printf (_("+%u"), ids->len - first);
-  chip = gtk_label_new (text);
-  gtk_widget_add_css_class (chip, "tag-chip");
-  gtk_widget_add_css_class (chip, "tag-more");
-  gtk_widget_set_valign (chip, GTK_ALIGN_CENTER);
-  gtk_widget_set_tooltip_text (chip, tooltip);
-  return chip;
 }
 
 /* A row's tag ids in the order its chips show them: by name, the same on every row. */
@@ -683,22 +738,15 @@ dup_row_tag_ids (CrmCustomersPage *self,
   return ids;
 }
 
+/* The row's tags as chips in their colours, "+N" for those the cell has no room for. */
 static void
 fill_tags_cell (CrmCustomersPage *self,
                 GtkListItem      *item)
 {
   CrmCustomer *customer = gtk_list_item_get_item (item);
-  GtkWidget *box = gtk_list_item_get_child (item);
   g_autoptr(GArray) ids = dup_row_tag_ids (self, customer);
-  GtkWidget *child;
-  guint shown = ids->len > MAX_TAG_CHIPS ? MAX_TAG_CHIPS - 1 : ids->len;
 
-  while ((child = gtk_widget_get_first_child (box)) != NULL)
-    gtk_box_remove (GTK_BOX (box), child);
-  for (guint i = 0; i < shown; i++)
-    gtk_box_append (GTK_BOX (box), new_tag_chip (self->tags, g_array_index (ids, gint64, i)));
-  if (shown < ids->len)
-    gtk_box_append (GTK_BOX (box), new_more_tags_chip (self->tags, ids, shown));
+  crm_tag_chips_set_tags (CRM_TAG_CHIPS (gtk_list_item_get_child (item)), self->tags, ids);
 }
 
 static void
@@ -722,10 +770,13 @@ refill_named_cells (CrmCustomersPage *self)
   g_hash_table_iter_init (&iter, self->named_cells);
   while (g_hash_table_iter_next (&iter, &item, NULL))
     {
-      if (GTK_IS_BOX (gtk_list_item_get_child (item)))
+      GtkWidget *cell = gtk_list_item_get_child (item);
+
+      if (CRM_IS_TAG_CHIPS (cell))
         fill_tags_cell (self, item);
       else
-        fill_label_cell (self, item, COLUMN_OWNER);
+        fill_label_cell (self, item,
+                         GPOINTER_TO_UINT (g_object_get_data (G_OBJECT (cell), "crm-column")));
     }
 }
 
@@ -869,7 +920,7 @@ add_columns (CrmCustomersPage *self)
         {
           g_signal_connect (factory, "setup", G_CALLBACK (setup_label_cb), GUINT_TO_POINTER (i));
           g_signal_connect (factory, "bind", G_CALLBACK (bind_label_cb), GUINT_TO_POINTER (i));
-          if (i == COLUMN_OWNER)
+          if (i == COLUMN_OWNER || i == COLUMN_DELETED_BY || i == COLUMN_MERGED_INTO)
             {
               g_signal_connect (factory, "unbind", G_CALLBACK (unbind_cell_cb), NULL);
               g_signal_connect (factory, "teardown", G_CALLBACK (unbind_cell_cb), NULL);
@@ -880,6 +931,7 @@ add_columns (CrmCustomersPage *self)
       g_object_set_data (G_OBJECT (column), "crm-column", GUINT_TO_POINTER (i));
       gtk_column_view_column_set_resizable (column, TRUE);
       gtk_column_view_column_set_expand (column, columns[i].expand);
+      gtk_column_view_column_set_visible (column, !is_bin_column (i));
       if (columns[i].sort != NULL)
         {
           g_autoptr(GtkSorter) sorter =
@@ -897,33 +949,6 @@ add_columns (CrmCustomersPage *self)
 }
 
 /* --- tags and users ------------------------------------------------------ */
-
-static void
-update_tag_css (CrmCustomersPage *self)
-{
-  g_autoptr(GString) css = g_string_new (NULL);
-  GHashTableIter iter;
-  gpointer key;
-  gpointer value;
-
-  g_hash_table_iter_init (&iter, self->tags);
-  while (g_hash_table_iter_next (&iter, &key, &value))
-    {
-      const char *color = json_object_get_string_member_with_default (value, "color", NULL);
-      GdkRGBA rgba;
-
-      if (color == NULL || !gdk_rgba_parse (&rgba, color))
-        continue;
-      g_string_append_printf (css,
-                              ".tag-chip.tag-%" G_GINT64_FORMAT " { background-color: "
-                              "rgba(%d,%d,%d,0.85); color: %s; }\n",
-                              *(gint64 *) key, (int) (rgba.red * 255), (int) (rgba.green * 255),
-                              (int) (rgba.blue * 255),
-                              0.299 * rgba.red + 0.587 * rgba.green + 0.114 * rgba.blue > 0.6
-                              ? "black" : "white");
-    }
-  gtk_css_provider_load_from_data (self->tag_css, css->str, css->len);
-}
 
 static void
 fill_tag_filter (CrmCustomersPage *self)
@@ -981,7 +1006,6 @@ tags_cb (GObject      *object,
       *id = json_object_get_int_member_with_default (tag, "id", 0);
       g_hash_table_replace (self->tags, id, json_object_ref (tag));
     }
-  update_tag_css (self);
   fill_tag_filter (self);
   refill_named_cells (self);
   crm_customer_page_set_tags (self->customer_page, self->tags);
@@ -2366,17 +2390,82 @@ add_selected_customers (CrmCustomersPage *self,
 }
 
 static void
+restore_dialog_response_cb (CrmCustomersPage *self,
+                            const char       *response,
+                            AdwMessageDialog *dialog)
+{
+  if (g_str_equal (response, "restore") && self->list != NULL && self->n_bin_calls == 0)
+    call_bin (self, FALSE, self->bin_customers);
+  g_ptr_array_set_size (self->bin_customers, 0);
+}
+
+/* Restores the selected customers; a merged one not before saying what that means: it
+ * comes back on its own, and what the merge moved stays with the survivor. */
+static void
 restore_action_cb (GtkWidget  *widget,
                    const char *action_name,
                    GVariant   *parameter)
 {
   CrmCustomersPage *self = CRM_CUSTOMERS_PAGE (widget);
-  g_autoptr(GPtrArray) customers = g_ptr_array_new_with_free_func (g_object_unref);
+  GPtrArray *customers = self->bin_customers;
+  CrmCustomer *merged = NULL;
+  g_autofree char *heading = NULL;
+  g_autofree char *body = NULL;
+  GtkWidget *dialog;
+  guint n_merged = 0;
 
-  if (self->selection == NULL || self->n_bin_calls > 0)
+  if (self->selection == NULL || self->n_bin_calls > 0 || self->dialog != NULL)
     return;
+  g_ptr_array_set_size (customers, 0);
   add_selected_customers (self, customers);
-  call_bin (self, FALSE, customers);
+  for (guint i = 0; i < customers->len; i++)
+    if (crm_customer_get_int (g_ptr_array_index (customers, i), "merged_into") > 0)
+      {
+        merged = g_ptr_array_index (customers, i);
+        n_merged++;
+      }
+  if (n_merged == 0)
+    {
+      call_bin (self, FALSE, customers);
+      g_ptr_array_set_size (customers, 0);
+      return;
+    }
+  heading = g_strdup (g_dngettext (GETTEXT_PACKAGE, "Restore a Merged Customer?",
+                                   "Restore Merged Customers?", n_merged));
+  if (n_merged == 1)
+    {
+      g_autofree char *survivor = merged_into_name (self,
+                                                    crm_customer_get_int (merged, "merged_into"));
+
+      /* Translators: %1$s is the customer to restore, %2$s the one it was merged into */
+      body = g_strdup_printf (_("“%1$s” was merged into “%2$s”. Restored, it is a customer of "
+                                "its own again, with the details it had then; the contacts, "
+                                "follow-ups, orders and tickets the merge moved stay with "
+                                "“%2$s”."),
+                              crm_customer_get_string (merged, "name"), survivor);
+    }
+  else
+    /* Translators: %u is a number of customers */
+    body = g_strdup_printf (g_dngettext (GETTEXT_PACKAGE,
+                                         "%u of them was merged into another customer. "
+                                         "Restored, it is a customer of its own again, with the "
+                                         "details it had then; the contacts, follow-ups, orders "
+                                         "and tickets the merge moved stay where they went.",
+                                         "%u of them were merged into other customers. "
+                                         "Restored, each is a customer of its own again, with "
+                                         "the details it had then; the contacts, follow-ups, "
+                                         "orders and tickets the merge moved stay where they "
+                                         "went.", n_merged), n_merged);
+  dialog = adw_message_dialog_new (GTK_WINDOW (gtk_widget_get_root (widget)), heading, body);
+  adw_message_dialog_add_responses (ADW_MESSAGE_DIALOG (dialog), "cancel", _("_Cancel"),
+                                    "restore", _("_Restore"), NULL);
+  adw_message_dialog_set_response_appearance (ADW_MESSAGE_DIALOG (dialog), "restore",
+                                              ADW_RESPONSE_SUGGESTED);
+  adw_message_dialog_set_default_response (ADW_MESSAGE_DIALOG (dialog), "cancel");
+  adw_message_dialog_set_close_response (ADW_MESSAGE_DIALOG (dialog), "cancel");
+  g_signal_connect_object (dialog, "response", G_CALLBACK (restore_dialog_response_cb), self,
+                           G_CONNECT_SWAPPED);
+  present_dialog (self, GTK_WINDOW (dialog));
 }
 
 static void
@@ -2385,8 +2474,8 @@ purge_dialog_response_cb (CrmCustomersPage *self,
                           AdwMessageDialog *dialog)
 {
   if (g_str_equal (response, "purge") && self->list != NULL && self->n_bin_calls == 0)
-    call_bin (self, TRUE, self->purge_customers);
-  g_ptr_array_set_size (self->purge_customers, 0);
+    call_bin (self, TRUE, self->bin_customers);
+  g_ptr_array_set_size (self->bin_customers, 0);
 }
 
 static void
@@ -2395,7 +2484,7 @@ purge_action_cb (GtkWidget  *widget,
                  GVariant   *parameter)
 {
   CrmCustomersPage *self = CRM_CUSTOMERS_PAGE (widget);
-  GPtrArray *customers = self->purge_customers;
+  GPtrArray *customers = self->bin_customers;
   g_autofree char *heading = NULL;
   GtkWidget *dialog;
   guint n;
@@ -2478,21 +2567,37 @@ selection_changed_cb (CrmCustomersPage *self)
 
 /* --- GObject ------------------------------------------------------------- */
 
+/* The columns for the width and the list: "Created" not in a narrow window; the recycle
+ * bin's own only there, in place of "Created", "Updated" and "Tags". */
+static void
+show_columns (CrmCustomersPage *self)
+{
+  GListModel *shown = gtk_column_view_get_columns (self->column_view);
+  gboolean in_bin = self->list != NULL && crm_customer_list_get_deleted (self->list);
+
+  for (guint i = 0; i < g_list_model_get_n_items (shown); i++)
+    {
+      g_autoptr(GtkColumnViewColumn) column = g_list_model_get_item (shown, i);
+      Column which = GPOINTER_TO_UINT (g_object_get_data (G_OBJECT (column), "crm-column"));
+
+      if (which == COLUMN_CREATED)
+        gtk_column_view_column_set_visible (column, !self->narrow && !in_bin);
+      /* In the bin, the last change is the deletion, and tags are no matter: room for
+       * the names and what they were merged into. */
+      else if (which == COLUMN_UPDATED || which == COLUMN_TAGS)
+        gtk_column_view_column_set_visible (column, !in_bin);
+      else if (is_bin_column (which))
+        gtk_column_view_column_set_visible (column, in_bin);
+    }
+}
+
 static gboolean
 fit_columns_cb (gpointer user_data)
 {
   CrmCustomersPage *self = user_data;
-  GListModel *shown = gtk_column_view_get_columns (self->column_view);
 
   self->fit_source = 0;
-  for (guint i = 0; i < g_list_model_get_n_items (shown); i++)
-    {
-      g_autoptr(GtkColumnViewColumn) column = g_list_model_get_item (shown, i);
-
-      if (GPOINTER_TO_UINT (g_object_get_data (G_OBJECT (column), "crm-column"))
-          == COLUMN_CREATED)
-        gtk_column_view_column_set_visible (column, !self->narrow);
-    }
+  show_columns (self);
   return G_SOURCE_REMOVE;
 }
 
@@ -2521,10 +2626,6 @@ crm_customers_page_dispose (GObject *object)
 
   g_clear_handle_id (&self->fit_source, g_source_remove);
   crm_customers_page_stop (self);
-  if (self->tag_css != NULL)
-    gtk_style_context_remove_provider_for_display (gdk_display_get_default (),
-                                                   GTK_STYLE_PROVIDER (self->tag_css));
-  g_clear_object (&self->tag_css);
   adw_bin_set_child (ADW_BIN (self), NULL);
   g_clear_weak_pointer (&self->batch_dialog);
   gtk_widget_dispose_template (GTK_WIDGET (self), CRM_TYPE_CUSTOMERS_PAGE);
@@ -2546,7 +2647,8 @@ crm_customers_page_finalize (GObject *object)
   g_array_unref (self->tag_ids);
   g_array_unref (self->owner_ids);
   g_array_unref (self->batch_owner_ids);
-  g_ptr_array_unref (self->purge_customers);
+  g_ptr_array_unref (self->bin_customers);
+  g_hash_table_unref (self->merged_names);
   g_ptr_array_unref (self->toasts);
 
   G_OBJECT_CLASS (crm_customers_page_parent_class)->finalize (object);
@@ -2610,12 +2712,9 @@ crm_customers_page_init (CrmCustomersPage *self)
   self->tag_ids = g_array_new (FALSE, FALSE, sizeof (gint64));
   self->owner_ids = g_array_new (FALSE, FALSE, sizeof (gint64));
   self->batch_owner_ids = g_array_new (FALSE, FALSE, sizeof (gint64));
-  self->purge_customers = g_ptr_array_new_with_free_func (g_object_unref);
+  self->bin_customers = g_ptr_array_new_with_free_func (g_object_unref);
+  self->merged_names = g_hash_table_new_full (g_int64_hash, g_int64_equal, g_free, g_free);
   self->toasts = g_ptr_array_new_with_free_func (g_object_unref);
-  self->tag_css = gtk_css_provider_new ();
-  gtk_style_context_add_provider_for_display (gdk_display_get_default (),
-                                              GTK_STYLE_PROVIDER (self->tag_css),
-                                              GTK_STYLE_PROVIDER_PRIORITY_APPLICATION);
   add_columns (self);
   g_signal_connect_object (gtk_scrolled_window_get_vadjustment (self->scrolled_window),
                            "value-changed", G_CALLBACK (vadjustment_changed_cb), self,
@@ -2683,6 +2782,7 @@ crm_customers_page_start (CrmCustomersPage *self,
   g_signal_handlers_block_by_func (self->bin_button, bin_button_toggled_cb, self);
   gtk_toggle_button_set_active (self->bin_button, FALSE);
   g_signal_handlers_unblock_by_func (self->bin_button, bin_button_toggled_cb, self);
+  show_columns (self);
 
   g_signal_handlers_block_by_func (self->search_entry, search_entry_changed_cb, self);
   gtk_editable_set_text (GTK_EDITABLE (self->search_entry), "");
@@ -2759,6 +2859,7 @@ crm_customers_page_stop (CrmCustomersPage *self)
   g_clear_object (&self->settings);
   g_clear_pointer (&self->account, crm_account_free);
   g_hash_table_remove_all (self->users);
+  g_hash_table_remove_all (self->merged_names);
   g_hash_table_remove_all (self->assignees);
   fill_owner_filter (self);
 }
@@ -2811,6 +2912,8 @@ crm_customers_page_show_recycle_bin (CrmCustomersPage *self,
   gtk_selection_model_unselect_all (GTK_SELECTION_MODEL (self->selection));
   crm_customer_list_set_deleted (self->list, show);
   gtk_stack_set_visible_child_name (self->stack, "list");
+  /* The bin's columns say when, by whom and into which customer. */
+  show_columns (self);
   update_actions (self);
 }
 
@@ -2918,4 +3021,60 @@ _crm_customers_page_get_date_message (CrmCustomersPage *self)
 {
   return gtk_widget_get_visible (GTK_WIDGET (self->date_message))
          ? gtk_label_get_text (self->date_message) : NULL;
+}
+
+static Column
+find_column (const char *id)
+{
+  for (Column i = 0; i < N_COLUMNS; i++)
+    if (g_str_equal (columns[i].id, id))
+      return i;
+  g_return_val_if_reached (N_COLUMNS);
+}
+
+/* For tests: the text of @customer's cell in the column @column ("deleted-by"). */
+char *
+_crm_customers_page_dup_cell_text (CrmCustomersPage *self,
+                                   CrmCustomer      *customer,
+                                   const char       *column)
+{
+  return dup_cell_text (self, customer, find_column (column));
+}
+
+/* For tests: whether the column @column ("deleted") is shown. */
+gboolean
+_crm_customers_page_column_is_shown (CrmCustomersPage *self,
+                                     const char       *column)
+{
+  GListModel *shown = gtk_column_view_get_columns (self->column_view);
+  Column which = find_column (column);
+
+  for (guint i = 0; i < g_list_model_get_n_items (shown); i++)
+    {
+      g_autoptr(GtkColumnViewColumn) item = g_list_model_get_item (shown, i);
+
+      if (GPOINTER_TO_UINT (g_object_get_data (G_OBJECT (item), "crm-column")) == which)
+        return gtk_column_view_column_get_visible (item);
+    }
+  return FALSE;
+}
+
+/* For tests: the tags cell (a #CrmTagChips) of the row of customer @id on screen, or NULL. */
+GtkWidget *
+_crm_customers_page_get_tags_cell (CrmCustomersPage *self,
+                                   gint64            id)
+{
+  GHashTableIter iter;
+  gpointer item;
+
+  g_hash_table_iter_init (&iter, self->named_cells);
+  while (g_hash_table_iter_next (&iter, &item, NULL))
+    {
+      CrmCustomer *customer = gtk_list_item_get_item (item);
+      GtkWidget *cell = gtk_list_item_get_child (item);
+
+      if (CRM_IS_TAG_CHIPS (cell) && customer != NULL && crm_customer_get_id (customer) == id)
+        return cell;
+    }
+  return NULL;
 }

@@ -42,5 +42,12 @@ const char       *_crm_customers_page_get_date_message (CrmCustomersPage *self);
 char             *_crm_customers_page_dup_header_sort (CrmCustomersPage *self);
 GtkWidget        *_crm_customers_page_get_batch_widget (CrmCustomersPage *self,
                                                        const char       *key);
+char             *_crm_customers_page_dup_cell_text   (CrmCustomersPage *self,
+                                                       CrmCustomer      *customer,
+                                                       const char       *column);
+gboolean          _crm_customers_page_column_is_shown (CrmCustomersPage *self,
+                                                       const char       *column);
+GtkWidget        *_crm_customers_page_get_tags_cell   (CrmCustomersPage *self,
+                                                       gint64            id);
 
 G_END_DECLS
