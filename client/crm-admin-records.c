@@ -10,6 +10,7 @@
 
 #include "crm-admin-records.h"
 #include "crm-api-paths.h"
+#include "crm-color-palette.h"
 #include "crm-customer-fields.h"
 #include "crm-options-editor.h"
 
@@ -29,6 +30,7 @@ typedef enum
   KIND_BOOLEAN,
   KIND_CHOICE,
   KIND_OPTIONS,    /* a text array, one entry per item (crm_options_editor_new ()) */
+  KIND_COLOR,      /* "#rrggbb", chosen in a palette (crm_color_palette_new ()) */
 } FieldKind;
 
 enum
@@ -81,7 +83,7 @@ static const Field team_fields[] = {
 
 static const Field tag_fields[] = {
   { "name", N_("Name"), KIND_TEXT, FIELD_COLUMN | FIELD_EXPAND, NULL, NULL },
-  { "color", N_("Colour"), KIND_TEXT, FIELD_COLUMN, NULL, "#3584e4" },
+  { "color", N_("Colour"), KIND_COLOR, FIELD_COLUMN, NULL, "#3584e4" },
 };
 
 static const Field level_rule_fields[] = {
@@ -208,6 +210,7 @@ cell_text (CrmAdminView *view,
       return g_strdup_printf ("%" G_GINT64_FORMAT, json_node_get_int (node));
     case KIND_OPTIONS:
       return crm_custom_value_to_text (node, NULL);
+    case KIND_COLOR:
     case KIND_TEXT:
     default:
       return JSON_NODE_HOLDS_VALUE (node) ? g_strdup (json_node_get_string (node)) : g_strdup ("");
@@ -385,6 +388,13 @@ dialog_body (CrmAdminRecords *self,
           json_object_set_array_member (body, field->member,
                                         crm_options_editor_dup_options (row));
           break;
+        case KIND_COLOR:
+          {
+            g_autofree char *color = crm_color_palette_dup_color (row);
+
+            json_object_set_string_member (body, field->member, color);
+          }
+          break;
         default:
           g_assert_not_reached ();
         }
@@ -483,6 +493,11 @@ new_row (const Field *field,
       row = crm_options_editor_new (_(field->title));
       crm_options_editor_set_options (row, has_value && JSON_NODE_HOLDS_ARRAY (node)
                                            ? json_node_get_array (node) : NULL);
+      break;
+    case KIND_COLOR:
+      row = crm_color_palette_new (_(field->title));
+      crm_color_palette_set_color (row, has_value && JSON_NODE_HOLDS_VALUE (node)
+                                        ? json_node_get_string (node) : field->initial);
       break;
     case KIND_TEXT:
     default:

@@ -16,6 +16,7 @@
 #include "crm-admin-roles.h"
 #include "crm-admin-users.h"
 #include "crm-application.h"
+#include "crm-color-palette.h"
 #include "crm-customers-page.h"
 #include "crm-customer-list.h"
 #include "crm-window-private.h"
@@ -690,8 +691,12 @@ check_lists (Fixture *fixture)
                                         "field-restrictions" };
   g_autofree char *tag = g_strdup_printf ("新标签-%s", suffix (fixture));
   g_autoptr(JsonNode) tags = NULL;
+  g_autofree char *green_color = NULL;
   AdwMessageDialog *dialog;
   GListModel *records;
+  GtkWidget *palette;
+  GtkWidget *green;
+  GdkRGBA custom;
   gboolean found = FALSE;
   JsonArray *items;
 
@@ -764,21 +769,77 @@ check_lists (Fixture *fixture)
                      "{\"protected\":false,\"sensitive\":false}", 0, NULL);
   }
 
-  /* A tag made in its dialog. */
+  /* A tag made in its dialog, its colour picked from the palette: a preset. */
   show_view (fixture, "tags");
   dialog = open_dialog (fixture, "records.new");
   set_row_text (dialog, "name", tag);
+  palette = find_named (GTK_WIDGET (dialog), "color");
+  g_assert_nonnull (palette);
+  g_assert_cmpuint (crm_color_palette_get_n_presets (), >=, 8);
+  /* The first preset is chosen to begin with. */
+  g_assert_true (gtk_toggle_button_get_active (GTK_TOGGLE_BUTTON (
+    crm_color_palette_get_preset (palette, 0))));
+  green = crm_color_palette_get_preset (palette, 2);
+  g_signal_emit_by_name (green, "clicked");
+  g_assert_true (gtk_toggle_button_get_active (GTK_TOGGLE_BUTTON (green)));
+  g_assert_false (gtk_toggle_button_get_active (GTK_TOGGLE_BUTTON (
+    crm_color_palette_get_preset (palette, 0))));
+  green_color = crm_color_palette_dup_color (palette);
+  g_assert_cmpstr (green_color, ==, gtk_widget_get_name (green));
   screenshot (fixture, GTK_WIDGET (dialog), "new-tag");
   respond (fixture, dialog, "save");
   tags = call (fixture, fixture->admin_token, "GET", "/api/v1/tags?limit=500", NULL, 0, NULL);
   items = json_object_get_array_member (json_node_get_object (tags), "items");
   for (guint i = 0; i < json_array_get_length (items); i++)
-    found |= g_strcmp0 (json_object_get_string_member (json_array_get_object_element (items, i),
-                                                       "name"), tag) == 0;
+    {
+      JsonObject *item = json_array_get_object_element (items, i);
+
+      if (g_strcmp0 (json_object_get_string_member (item, "name"), tag) == 0)
+        {
+          found = TRUE;
+          g_assert_cmpstr (json_object_get_string_member (item, "color"), ==, green_color);
+        }
+    }
   g_assert_true (found);
   records = _crm_admin_records_get_records (CRM_ADMIN_RECORDS (fixture->view));
   g_assert_cmpuint (g_list_model_get_n_items (records), ==, json_array_get_length (items));
   screenshot (fixture, NULL, "tags");
+
+  /* Edited: the preset shows chosen; "Custom…" takes any other colour. */
+  for (guint i = 0; i < g_list_model_get_n_items (records); i++)
+    {
+      g_autoptr(CrmCustomer) record = g_list_model_get_item (records, i);
+
+      if (g_strcmp0 (crm_customer_get_string (record, "name"), tag) == 0)
+        _crm_admin_records_select (CRM_ADMIN_RECORDS (fixture->view), i);
+    }
+  dialog = open_dialog (fixture, "records.edit");
+  palette = find_named (GTK_WIDGET (dialog), "color");
+  g_assert_true (gtk_toggle_button_get_active (GTK_TOGGLE_BUTTON (
+    crm_color_palette_get_preset (palette, 2))));
+  g_assert_true (gdk_rgba_parse (&custom, "#1c3f6e"));
+  gtk_color_chooser_set_rgba (GTK_COLOR_CHOOSER (crm_color_palette_get_custom (palette)), &custom);
+  g_signal_emit_by_name (crm_color_palette_get_custom (palette), "color-set");
+  for (guint i = 0; i < crm_color_palette_get_n_presets (); i++)
+    g_assert_false (gtk_toggle_button_get_active (GTK_TOGGLE_BUTTON (
+      crm_color_palette_get_preset (palette, i))));
+  screenshot (fixture, GTK_WIDGET (dialog), "edit-tag-custom");
+  respond (fixture, dialog, "save");
+  g_clear_pointer (&tags, json_node_unref);
+  tags = call (fixture, fixture->admin_token, "GET", "/api/v1/tags?limit=500", NULL, 0, NULL);
+  items = json_object_get_array_member (json_node_get_object (tags), "items");
+  found = FALSE;
+  for (guint i = 0; i < json_array_get_length (items); i++)
+    {
+      JsonObject *item = json_array_get_object_element (items, i);
+
+      if (g_strcmp0 (json_object_get_string_member (item, "name"), tag) == 0)
+        {
+          found = TRUE;
+          g_assert_cmpstr (json_object_get_string_member (item, "color"), ==, "#1c3f6e");
+        }
+    }
+  g_assert_true (found);
 
   /* Money in a level rule is typed and read back as money (each language sets its own). */
   {
