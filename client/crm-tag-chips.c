@@ -54,6 +54,7 @@ struct _CrmTagChips
   int          more_width;
   int          fitted_width;    /* the width n_shown was counted for, -1: count again */
   int          chip_height;     /* 0: measure again */
+  int          minimum_width;
   int          natural_width;
 };
 
@@ -158,18 +159,20 @@ chip_height (CrmTagChips *self)
   return self->chip_height;
 }
 
-/* A few chips' width: the cell asks for it whatever its tags. */
-static int
-natural_width (CrmTagChips *self)
+/* The widths the cell asks for whatever its tags: at least a short chip and "+N" (a
+ * narrow window squeezes the column to it), else a few chips. */
+static void
+measure_widths (CrmTagChips *self)
 {
   if (self->natural_width == 0)
     {
       g_autoptr(PangoLayout) layout = new_layout (self, "中中中中");
+      g_autoptr(PangoLayout) short_layout = new_layout (self, "中中中");
       g_autoptr(PangoLayout) more = new_layout (self, "+9");
 
+      self->minimum_width = layout_width (short_layout) + layout_width (more) + CHIP_SPACING;
       self->natural_width = 2 * layout_width (layout) + layout_width (more) + 2 * CHIP_SPACING;
     }
-  return self->natural_width;
 }
 
 /* How many chips fit in @width whole, beside a "+N" for the others. */
@@ -258,9 +261,10 @@ crm_tag_chips_measure (GtkWidget      *widget,
 
   if (orientation == GTK_ORIENTATION_HORIZONTAL)
     {
-      /* Narrower, the chips give way to "+N". */
-      *minimum = 0;
-      *natural = natural_width (self);
+      /* Narrower than natural, the chips give way to "+N". */
+      measure_widths (self);
+      *minimum = self->minimum_width;
+      *natural = self->natural_width;
     }
   else
     *minimum = *natural = chip_height (self);
@@ -349,6 +353,7 @@ crm_tag_chips_system_setting_changed (GtkWidget        *widget,
   GTK_WIDGET_CLASS (crm_tag_chips_parent_class)->system_setting_changed (widget, setting);
   self->chip_height = 0;
   self->natural_width = 0;
+  self->minimum_width = 0;
   self->fitted_width = -1;
   for (guint i = 0; i < self->chips->len; i++)
     {
