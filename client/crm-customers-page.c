@@ -2389,6 +2389,30 @@ add_selected_customers (CrmCustomersPage *self,
     }
 }
 
+/* Asks whether to @response (its button @label) the customers of bin_customers, or
+ * cancel; @callback gets the answer. */
+static void
+present_bin_dialog (CrmCustomersPage      *self,
+                    const char            *heading,
+                    const char            *body,
+                    const char            *response,
+                    const char            *label,
+                    AdwResponseAppearance  appearance,
+                    GCallback              callback)
+{
+  GtkWidget *dialog = adw_message_dialog_new (GTK_WINDOW (gtk_widget_get_root (GTK_WIDGET (self))),
+                                              heading, body);
+
+  adw_message_dialog_add_responses (ADW_MESSAGE_DIALOG (dialog), "cancel", _("_Cancel"),
+                                    response, label, NULL);
+  adw_message_dialog_set_response_appearance (ADW_MESSAGE_DIALOG (dialog), response,
+                                              appearance);
+  adw_message_dialog_set_default_response (ADW_MESSAGE_DIALOG (dialog), "cancel");
+  adw_message_dialog_set_close_response (ADW_MESSAGE_DIALOG (dialog), "cancel");
+  g_signal_connect_object (dialog, "response", callback, self, G_CONNECT_SWAPPED);
+  present_dialog (self, GTK_WINDOW (dialog));
+}
+
 static void
 restore_dialog_response_cb (CrmCustomersPage *self,
                             const char       *response,
@@ -2411,7 +2435,6 @@ restore_action_cb (GtkWidget  *widget,
   CrmCustomer *merged = NULL;
   g_autofree char *heading = NULL;
   g_autofree char *body = NULL;
-  GtkWidget *dialog;
   guint n_merged = 0;
 
   if (self->selection == NULL || self->n_bin_calls > 0 || self->dialog != NULL)
@@ -2456,16 +2479,8 @@ restore_action_cb (GtkWidget  *widget,
                                          "the details it had then; the contacts, follow-ups, "
                                          "orders and tickets the merge moved stay where they "
                                          "went.", n_merged), n_merged);
-  dialog = adw_message_dialog_new (GTK_WINDOW (gtk_widget_get_root (widget)), heading, body);
-  adw_message_dialog_add_responses (ADW_MESSAGE_DIALOG (dialog), "cancel", _("_Cancel"),
-                                    "restore", _("_Restore"), NULL);
-  adw_message_dialog_set_response_appearance (ADW_MESSAGE_DIALOG (dialog), "restore",
-                                              ADW_RESPONSE_SUGGESTED);
-  adw_message_dialog_set_default_response (ADW_MESSAGE_DIALOG (dialog), "cancel");
-  adw_message_dialog_set_close_response (ADW_MESSAGE_DIALOG (dialog), "cancel");
-  g_signal_connect_object (dialog, "response", G_CALLBACK (restore_dialog_response_cb), self,
-                           G_CONNECT_SWAPPED);
-  present_dialog (self, GTK_WINDOW (dialog));
+  present_bin_dialog (self, heading, body, "restore", _("_Restore"), ADW_RESPONSE_SUGGESTED,
+                      G_CALLBACK (restore_dialog_response_cb));
 }
 
 static void
@@ -2486,7 +2501,6 @@ purge_action_cb (GtkWidget  *widget,
   CrmCustomersPage *self = CRM_CUSTOMERS_PAGE (widget);
   GPtrArray *customers = self->bin_customers;
   g_autofree char *heading = NULL;
-  GtkWidget *dialog;
   guint n;
 
   if (self->selection == NULL || self->n_bin_calls > 0 || self->dialog != NULL)
@@ -2505,22 +2519,15 @@ purge_action_cb (GtkWidget  *widget,
     /* Translators: %u is a number of customers */
     heading = g_strdup_printf (g_dngettext (GETTEXT_PACKAGE, "Delete %u Customer for Good?",
                                             "Delete %u Customers for Good?", n), n);
-  dialog = adw_message_dialog_new (GTK_WINDOW (gtk_widget_get_root (widget)), heading,
-                                   g_dngettext (GETTEXT_PACKAGE,
-                                                "The customer and its contacts are deleted "
-                                                "from the recycle bin and cannot be restored.",
-                                                "The customers and their contacts are deleted "
-                                                "from the recycle bin and cannot be restored.",
-                                                n));
-  adw_message_dialog_add_responses (ADW_MESSAGE_DIALOG (dialog), "cancel", _("_Cancel"),
-                                    "purge", _("_Delete for Good"), NULL);
-  adw_message_dialog_set_response_appearance (ADW_MESSAGE_DIALOG (dialog), "purge",
-                                              ADW_RESPONSE_DESTRUCTIVE);
-  adw_message_dialog_set_default_response (ADW_MESSAGE_DIALOG (dialog), "cancel");
-  adw_message_dialog_set_close_response (ADW_MESSAGE_DIALOG (dialog), "cancel");
-  g_signal_connect_object (dialog, "response", G_CALLBACK (purge_dialog_response_cb), self,
-                           G_CONNECT_SWAPPED);
-  present_dialog (self, GTK_WINDOW (dialog));
+  present_bin_dialog (self, heading,
+                      g_dngettext (GETTEXT_PACKAGE,
+                                   "The customer and its contacts are deleted "
+                                   "from the recycle bin and cannot be restored.",
+                                   "The customers and their contacts are deleted "
+                                   "from the recycle bin and cannot be restored.",
+                                   n),
+                      "purge", _("_Delete for Good"), ADW_RESPONSE_DESTRUCTIVE,
+                      G_CALLBACK (purge_dialog_response_cb));
 }
 
 static void
