@@ -7,6 +7,7 @@
 #include <string.h>
 
 #include <glib/gi18n.h>
+#include <libpq-fe.h>
 
 #include "crm-application.h"
 #include "crm-columns.h"
@@ -27,7 +28,8 @@
  * What a walk through the Customers section found unfinished, under Xvfb against a real
  * rapport-server, as an administrator:
  * - tags as chips in their colours, the text black or white as reads better, "+N" for
- *   those a list cell has no room for; on the customer page removable and added again;
+ *   those a list cell has no room for; on the customer page removable and added again,
+ *   and neither for a sales rep who may only read them;
  * - the recycle bin says when and by whom each customer was deleted, and into which
  *   customer a merged one went; restoring a merged one first says what that means;
  * - the customer page uses a wide window's width (two columns of groups), and a field
@@ -76,6 +78,7 @@ enum
   DELETED,     /* in the recycle bin, deleted plainly */
   SURVIVOR,    /* MERGED was merged into it */
   MERGED,
+  REP_OWNED,   /* li's, with two tags, which li may read but not change */
   N_CUSTOMERS
 };
 
@@ -155,14 +158,29 @@ post (Fixture    *fixture,
 
 /* --- the parent: one server, customers for every case ---------------------- */
 
+/* Runs @text as the cluster's superuser (the rules an administrator sets). */
+static void
+run_sql (Fixture    *fixture,
+         const char *text)
+{
+  PGconn *conn = crm_test_cluster_connect (fixture->cluster);
+  PGresult *result = PQexec (conn, text);
+
+  if (PQresultStatus (result) != PGRES_COMMAND_OK)
+    g_error ("%s: %s", text, PQerrorMessage (conn));
+  PQclear (result);
+  PQfinish (conn);
+}
+
 static void
 seed (Fixture *fixture)
 {
-  gint64 ada;
+  gint64 ada, li;
   gint64 tag_ids[G_N_ELEMENTS (seeded_tags)];
   g_autoptr(GString) all_tags = g_string_new (NULL);
 
   ada = crm_test_server_create_user (fixture->server, "ada", "admin", PASSWORD);
+  li = crm_test_server_create_user (fixture->server, "li", "sales_rep", PASSWORD);
   fixture->admin_token = crm_test_server_sign_in (fixture->server, "ada", PASSWORD);
   {
     g_autofree char *path = g_strdup_printf ("/api/v1/users/%" G_GINT64_FORMAT, ada);
@@ -184,7 +202,7 @@ seed (Fixture *fixture)
     {
       static const char * const names[N_CUSTOMERS] = {
         "华东精密机械制造有限公司", "宁波海曙进出口贸易有限公司", "杭州已删除的客户有限公司",
-        "苏州吴中电子科技有限公司", "苏州吴中电子科技",
+        "苏州吴中电子科技有限公司", "苏州吴中电子科技", "嘉兴南湖丝绸有限公司",
       };
       gint64 *ids = fixture->all_ids[c];
 
@@ -194,9 +212,11 @@ seed (Fixture *fixture)
           g_autofree char *body = g_strdup_printf ("{\"kind\":\"company\",\"name\":\"%s %u\","
                                                    "\"city\":\"杭州市\",\"industry\":\"制造业\","
                                                    "\"mobile\":\"1380013%04u\","
-                                                   "\"address\":\"文一西路 %u 号 %s-%u\"}",
+                                                   "\"address\":\"文一西路 %u 号 %s-%u\","
+                                                   "\"owner_id\":%" G_GINT64_FORMAT "}",
                                                    names[k], c + 1, c * 10 + k, k + 1,
-                                                   k <= LAYOUT ? "screens" : "other", c);
+                                                   k <= LAYOUT ? "screens" : "other", c,
+                                                   k == REP_OWNED ? li : ada);
 
           ids[k] = post (fixture, "/api/v1/customers", body);
         }
@@ -220,20 +240,33 @@ seed (Fixture *fixture)
     }
   /* Tagged last: the list (newest changes first) shows them on top. */
   for (guint c = 0; c < N_CASES; c++)
-    for (guint k = TAGGED; k <= LAYOUT; k++)
+    for (guint k = TAGGED; k < N_CUSTOMERS; k++)
       {
         g_autofree char *path = g_strdup_printf ("/api/v1/customers/%" G_GINT64_FORMAT,
                                                  fixture->all_ids[c][k]);
         g_autofree char *tags = k == TAGGED ? g_strdup (all_tags->str)
+                                : k == REP_OWNED ? g_strdup_printf ("%" G_GINT64_FORMAT ",%"
+                                                                    G_GINT64_FORMAT, tag_ids[0],
+                                                                    tag_ids[4])
                                 : g_strdup_printf ("%" G_GINT64_FORMAT, tag_ids[2]);
         g_autofree char *body = g_strdup_printf ("{\"tags\":[%s]}", tags);
         g_autoptr(JsonNode) reply = NULL;
         guint status = 0;
 
+        if (k != TAGGED && k != LAYOUT && k != REP_OWNED)
+          continue;
         reply = crm_test_server_call (fixture->server, fixture->admin_token, "PATCH", path, body,
                                       "1", &status);
         g_assert_cmpuint (status, ==, 200);
       }
+  /* Sales reps may read the tags, not change them. */
+  run_sql (fixture, "BEGIN;\n"
+                    "INSERT INTO field_policies (object, field, protected)\n"
+                    "  VALUES ('customers', 'tags', true);\n"
+                    "INSERT INTO role_field_access (role_id, object, field, access)\n"
+                    "  SELECT id, 'customers', 'tags', 'read' FROM roles\n"
+                    "  WHERE builtin = 'sales_rep';\n"
+                    "COMMIT");
 }
 
 /* --- driving the window ---------------------------------------------------- */
@@ -293,13 +326,14 @@ list_idle (Fixture *fixture)
 }
 
 static void
-sign_in (Fixture *fixture)
+sign_in (Fixture    *fixture,
+         const char *username)
 {
   CrmSignInPage *page = _crm_window_get_sign_in_page (fixture->window);
 
   wait_until (fixture, NULL, shows_sign_in, "the sign-in page");
   gtk_editable_set_text (crm_test_ui_template_child (page, CRM_TYPE_SIGN_IN_PAGE, "username_row"),
-                         "ada");
+                         username);
   gtk_editable_set_text (crm_test_ui_template_child (page, CRM_TYPE_SIGN_IN_PAGE, "password_row"),
                          PASSWORD);
   g_signal_emit_by_name (crm_test_ui_template_child (page, CRM_TYPE_SIGN_IN_PAGE, "password_row"),
@@ -576,6 +610,35 @@ check_page_chips (Fixture *fixture)
   g_assert_cmpuint (n_stored_tags (fixture, fixture->ids[TAGGED]), ==,
                     G_N_ELEMENTS (seeded_tags));
   back_to_list (fixture);
+}
+
+/* A sales rep, who may read the tags but not change them: chips in their colours, no x,
+ * no picker. */
+static void
+check_read_only_tags (Fixture *fixture)
+{
+  g_autoptr(GPtrArray) chips = NULL;
+  GdkRGBA fill, text;
+
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (fixture->window), "win.sign-out",
+                                             NULL));
+  sign_in (fixture, "li");
+  open_customer (fixture, fixture->ids[REP_OWNED]);
+  chips = page_chips (fixture);
+  g_assert_cmpuint (chips->len, ==, 2);
+  for (guint i = 0; i < chips->len; i++)
+    {
+      GtkWidget *chip = g_ptr_array_index (chips, i);
+
+      g_assert_true (crm_tag_chip_get_colors (CRM_TAG_CHIP (chip), &fill, &text));
+      assert_tag_colors (chip_name (chip), &fill, &text);
+      g_assert_null (chip_button (chip));
+    }
+  g_assert_false (gtk_widget_get_visible (crm_test_ui_template_child (
+    customer_page (fixture), CRM_TYPE_CUSTOMER_PAGE, "add_tag_button")));
+  scroll_page_to (fixture, crm_test_ui_template_child (customer_page (fixture),
+                                                       CRM_TYPE_CUSTOMER_PAGE, "tags_group"));
+  screenshot (fixture, NULL, "page-tags-read-only");
 }
 
 /* --- 4. the customer page's layout ------------------------------------------ */
@@ -964,12 +1027,13 @@ run_case (const ScreensCase *test_case)
   gtk_window_set_default_size (GTK_WINDOW (fixture.window), test_case->width, test_case->height);
   gtk_window_present (GTK_WINDOW (fixture.window));
 
-  sign_in (&fixture);
+  sign_in (&fixture, "ada");
   check_list_chips (&fixture);
   check_page_chips (&fixture);
   check_layout (&fixture);
   check_bin (&fixture);
   check_new_customer (&fixture);
+  check_read_only_tags (&fixture);
 
   gtk_window_destroy (GTK_WINDOW (fixture.window));
   while (g_main_context_iteration (NULL, FALSE))
