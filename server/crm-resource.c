@@ -1047,9 +1047,11 @@ append_order_by (GString    *sql,
 /*
  * ?offset=N, for a jump into the middle of a long list: the sort key of the Nth row
  * (a narrow query the sort index serves, without building the records it skips), then
- * the page from that key on, as a keyset page. @found is FALSE past the end. The key
- * becomes text outside the OFFSET: inside, every row skipped was converted too (a
- * quarter of a jump to the 500,000th customer).
+ * the page from that key on, as a keyset page. The key becomes text outside the OFFSET:
+ * inside, every row skipped was converted too (a quarter of a jump to the 500,000th
+ * customer). Past the end, @end is how many rows the list has (else -1): the rows up to
+ * the offset counted the same way, a second walk as long as the first, so that a client
+ * that sized its list by an estimate learns the real end in one request.
  */
 static gboolean
 append_offset_start (CrmCall           *call,
@@ -1057,7 +1059,7 @@ append_offset_start (CrmCall           *call,
                      const Sort        *sort,
                      guint64            offset,
                      Params            *p,
-                     gboolean          *found,
+                     gint64            *end,
                      GError           **error)
 {
   g_autoptr(JsonObject) ignored = json_object_new ();
@@ -1065,23 +1067,36 @@ append_offset_start (CrmCall           *call,
   g_autofree char *offset_text = g_strdup_printf ("%" G_GUINT64_FORMAT, offset);
   Params start;
 
-  params_init (&start);
-  g_string_append_printf (start.sql,
-                          "SELECT n.k::text, n.id::text FROM (SELECT r.%s AS k, r.id FROM %s r\n",
-                          sort->column, resource->table);
-  /* The parameters were checked once already, for the page itself. */
-  (void) append_where (call, resource, &start, ignored, NULL);
-  append_order_by (start.sql, sort);
-  g_string_append_printf (start.sql, "OFFSET $%u::bigint LIMIT 1) n",
-                          params_add (&start, offset_text));
-  result = params_exec (call, &start, error);
-  params_clear (&start);
-  if (result == NULL)
-    return FALSE;
-  *found = PQntuples (result) > 0;
-  if (!*found)
-    return TRUE;
-  append_keyset_bound (p, sort, TRUE, PQgetvalue (result, 0, 0), PQgetvalue (result, 0, 1));
+  *end = -1;
+  for (guint walk = 0; walk < 2; walk++)
+    {
+      params_init (&start);
+      g_string_append_printf (start.sql,
+                              walk == 0 ? "SELECT n.k::text, n.id::text FROM (SELECT r.%s AS k, "
+                                          "r.id FROM %s r\n"
+                                        : "SELECT count(*) FROM (SELECT r.%s AS k, r.id FROM "
+                                          "%s r\n",
+                              sort->column, resource->table);
+      /* The parameters were checked once already, for the page itself. */
+      (void) append_where (call, resource, &start, ignored, NULL);
+      append_order_by (start.sql, sort);
+      g_string_append_printf (start.sql, walk == 0 ? "OFFSET $%u::bigint LIMIT 1) n"
+                                                   : "LIMIT $%u::bigint) n",
+                              params_add (&start, offset_text));
+      g_clear_pointer (&result, PQclear);
+      result = params_exec (call, &start, error);
+      params_clear (&start);
+      if (result == NULL)
+        return FALSE;
+      if (walk == 1)
+        *end = g_ascii_strtoll (PQgetvalue (result, 0, 0), NULL, 10);
+      else if (PQntuples (result) > 0)
+        break;
+    }
+  if (*end < 0)
+    append_keyset_bound (p, sort, TRUE, PQgetvalue (result, 0, 0), PQgetvalue (result, 0, 1));
+  else
+    g_string_append (p->sql, "  AND false\n");
   return TRUE;
 }
 
@@ -1103,6 +1118,7 @@ list_records (CrmCall  *call,
   guint64 offset;
   guint limit;
   guint n_items = 0;
+  gint64 end = -1;  /* past the end by offset: the rows the list has */
   int n_rows;
   int last = -1;
   SearchPage page;
@@ -1166,15 +1182,11 @@ list_records (CrmCall  *call,
     }
   if (offset > 0)
     {
-      gboolean found;
-
-      if (!append_offset_start (call, resource, &sort, offset, &p, &found, error))
+      if (!append_offset_start (call, resource, &sort, offset, &p, &end, error))
         {
           params_clear (&p);
           return FALSE;
         }
-      if (!found)
-        g_string_append (p.sql, "  AND false\n");
       json_object_set_int_member (filters, "offset", (gint64) offset);
     }
   if (after != NULL)
@@ -1223,6 +1235,8 @@ list_records (CrmCall  *call,
                          g_ascii_strtoll (PQgetvalue (result, last, 3), NULL, 10));
       g_string_append_printf (text, "],\"next\":\"%s\"}", next);
     }
+  else if (end >= 0)
+    g_string_append_printf (text, "],\"next\":null,\"count\":%" G_GINT64_FORMAT "}", end);
   else
     g_string_append (text, "],\"next\":null}");
   reply = bytes_from_string (g_steal_pointer (&text));
@@ -1234,6 +1248,113 @@ list_records (CrmCall  *call,
                        error))
     return FALSE;
   crm_call_reply_bytes (call, 200, reply);
+  return TRUE;
+}
+
+/*
+ * The rows the planner expects the SELECT in @p to answer (its plan's top node), or -1
+ * when the plan says nothing: @p becomes an EXPLAIN, run with the same parameters, so
+ * that the planner weighs the values themselves (and the row-level security policy).
+ */
+static gboolean
+plan_rows (CrmCall  *call,
+           Params   *p,
+           double   *rows,
+           GError  **error)
+{
+  g_autoptr(PGresult) result = NULL;
+  g_autoptr(JsonNode) plan = NULL;
+  JsonNode *node;
+
+  *rows = -1;
+  g_string_prepend (p->sql, "EXPLAIN (FORMAT JSON) ");
+  result = params_exec (call, p, error);
+  if (result == NULL)
+    return FALSE;
+  if (PQntuples (result) != 1)
+    return TRUE;
+  /* [{"Plan": {"Node Type": …, "Plan Rows": 98000, …}}] */
+  plan = json_from_string (PQgetvalue (result, 0, 0), NULL);
+  node = plan != NULL && JSON_NODE_HOLDS_ARRAY (plan)
+           && json_array_get_length (json_node_get_array (plan)) == 1
+           ? json_array_get_element (json_node_get_array (plan), 0) : NULL;
+  node = node != NULL && JSON_NODE_HOLDS_OBJECT (node)
+           ? json_object_get_member (json_node_get_object (node), "Plan") : NULL;
+  node = node != NULL && JSON_NODE_HOLDS_OBJECT (node)
+           ? json_object_get_member (json_node_get_object (node), "Plan Rows") : NULL;
+  if (node != NULL && JSON_NODE_HOLDS_VALUE (node))
+    *rows = json_node_get_double (node);
+  return TRUE;
+}
+
+/* Statistics of a table as the planner reads them: its live rows now (the rows of its
+ * last analysis, times its pages now over its pages then), or -1 before any. */
+static const char table_rows_sql[] =
+  "SELECT CASE WHEN c.reltuples > 0 AND c.relpages > 0\n"
+  "  THEN c.reltuples / c.relpages\n"
+  "       * greatest (pg_relation_size (c.oid) / current_setting ('block_size')::float8, 1)\n"
+  "  ELSE -1 END\n"
+  "FROM pg_class c WHERE c.oid = $1::regclass";
+
+/*
+ * About how many rows match a count that stopped at the cap: the planner's estimate of
+ * the count's query (EXPLAIN with its parameters: the filters, and the caller's scope as
+ * a filter on the owner, append_where ()), planned as the caller, under row-level
+ * security: PostgreSQL then reads a column's statistics only through leakproof
+ * operators (an equality, a range of dates), so the estimate says nothing of the rows
+ * outside the caller's scope that the caller's own filters would not. The policy is in
+ * the plan too, and the planner, which cannot read it (current_setting ()), weighs it as
+ * a fixed share of the rows; that share, read off the plan of the bare table beside the
+ * table's size, is taken out again. So the estimate is of the caller's scope, never more
+ * than the planner's estimate of every row the caller may read. -1: no estimate (a search:
+ * it matches through a function no plan sees into; a table never analysed).
+ */
+static gboolean
+estimate_count (CrmCall           *call,
+                const CrmResource *resource,
+                gint64            *estimate,
+                GError           **error)
+{
+  g_autoptr(JsonObject) ignored = json_object_new ();
+  g_autoptr(PGresult) table = NULL;
+  const char *q = crm_call_get_query (call, "q");
+  const char *table_params[] = { resource->table };
+  double matching, policy, rows;
+  gboolean ok;
+  Params p;
+
+  *estimate = -1;
+  if (q != NULL && *q != '\0')
+    return TRUE;
+  /* Only where append_where () puts the caller's scope in the plan: without it, the
+   * estimate would be of every row. */
+  if ((resource->owner_sql == NULL || !g_str_equal (resource->owner_sql, "r.owner_id"))
+      && crm_call_get_scope (call, resource->object, CRM_ACTION_READ) != CRM_SCOPE_ALL)
+    return TRUE;
+  params_init (&p);
+  g_string_append_printf (p.sql, "SELECT FROM %s r\n", resource->table);
+  /* The parameters were checked once already, for the count. */
+  (void) append_where (call, resource, &p, ignored, NULL);
+  ok = plan_rows (call, &p, &matching, error);
+  params_clear (&p);
+  if (!ok)
+    return FALSE;
+  params_init (&p);
+  g_string_append_printf (p.sql, "SELECT FROM %s r", resource->table);
+  ok = plan_rows (call, &p, &policy, error);
+  params_clear (&p);
+  if (!ok)
+    return FALSE;
+  table = crm_call_exec (call, table_rows_sql, 1, table_params, error);
+  if (table == NULL)
+    return FALSE;
+  rows = g_ascii_strtod (PQgetvalue (table, 0, 0), NULL);
+  if (matching < 0 || policy <= 0 || rows <= 0)
+    return TRUE;
+  /* The policy's share: the planner's rows of the bare table over its size. */
+  matching = matching * MAX (rows / policy, 1.0);
+  /* More than the cap matched: an estimate under it would say less than the count. */
+  *estimate = (gint64) MAX (matching + 0.5, COUNT_CAP + 1);
   return TRUE;
 }
 
@@ -1250,6 +1371,7 @@ count_records (CrmCall  *call,
   const SearchPage page = { COUNT_CAP + 1, NULL, FALSE, NULL, NULL };
   gboolean allowed, capped;
   gint64 count;
+  gint64 estimate = -1;
   Params p;
 
   if (!crm_call_require (call, resource->object, CRM_ACTION_READ, &allowed, error))
@@ -1274,8 +1396,12 @@ count_records (CrmCall  *call,
   capped = count > COUNT_CAP;
   if (capped)
     count = COUNT_CAP;
+  if (capped && !estimate_count (call, resource, &estimate, error))
+    return FALSE;
   json_object_set_int_member (object, "count", count);
   json_object_set_boolean_member (object, "capped", capped);
+  if (estimate > 0)
+    json_object_set_int_member (object, "estimate", estimate);
   json_node_set_object (reply, object);
   json_object_set_int_member (filters, "count", count);
   if (capped)

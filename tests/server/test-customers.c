@@ -2209,6 +2209,147 @@ expect_count (int         who,
          users[who].username, query, jtext (reply), count, capped ? "true" : "false");
 }
 
+/* A count past the cap as @who sees it: capped, with an estimate within a fifth of
+ * @real, the rows @who may read that match @query. */
+static void
+expect_estimate (int         who,
+                 const char *query,
+                 gint64      real)
+{
+  g_autoptr(JsonNode) reply = NULL;
+  gint64 estimate;
+  guint status;
+
+  reply = api (who, "GET", NULL, 0, &status, "/customers/count?%s", query);
+  if (!expect_status (status, 200))
+    return;
+  estimate = jint (reply, "estimate", -1);
+  g_test_message ("%s counts %s: %s, really %" G_GINT64_FORMAT, users[who].username, query,
+                  jtext (reply), real);
+  check (jint (reply, "count", -1) == 10000 && jat (reply, "capped") != NULL
+           && json_node_get_boolean (jat (reply, "capped"))
+           && estimate > 10000 && estimate >= real * 4 / 5 && estimate <= real * 5 / 4,
+         "%s counts %s: %s, expected capped with an estimate near %" G_GINT64_FORMAT,
+         users[who].username, query, jtext (reply), real);
+}
+
+/* The live customers that @sql (with the owner ids of REP_A and REP_C as $1 and $2)
+ * counts, as the superuser reads them. */
+static gint64
+db_count (const char *sql)
+{
+  char a[32], c[32];
+  const char *params[] = { ID_PARAM (a, users[REP_A].id), ID_PARAM (c, users[REP_C].id) };
+  g_autoptr(PGresult) result = db_exec (sql, 2, params);
+
+  return g_ascii_strtoll (PQgetvalue (result, 0, 0), NULL, 10);
+}
+
+/*
+ * Past the cap a count comes with an estimate of how many match (server/API.md), of the
+ * caller's own scope: a sales rep's is about their own customers, not the table's; a
+ * filter's about the matching ones. A search has none. A list's page past its end says
+ * how long the list is, exactly, so that a client sized by the estimate finds its end.
+ */
+static void
+test_count_estimate (Fixture       *fixture,
+                     gconstpointer  data)
+{
+  const char *mark = fixture->mark;
+  g_autofree char *q = esc (mark);
+  char a[32], c[32];
+  const char *params[3];
+  gint64 all, rep_a, rep_c, half, half_c, north;
+  guint status;
+
+  ensure_world ();
+  params[0] = mark;
+  params[1] = ID_PARAM (a, users[REP_A].id);
+  params[2] = ID_PARAM (c, users[REP_C].id);
+  /* 24,000 of REP_C's and 48,000 of REP_A's, half of each in one industry, straight
+   * into the table, then analysed, as autovacuum would soon after such an import. */
+  PQclear (db_exec ("INSERT INTO customers (name, owner_id, industry)\n"
+                    "SELECT 'Estimated ' || $1 || ' ' || g,\n"
+                    "       CASE WHEN g <= 24000 THEN $3::bigint ELSE $2::bigint END,\n"
+                    "       CASE WHEN g % 2 = 0 THEN 'estimated-half' END\n"
+                    "FROM generate_series (1, 72000) g", 3, params));
+  PQclear (db_exec ("ANALYZE customers", 0, NULL));
+  all = db_count ("SELECT count(*) FROM customers WHERE deleted_at IS NULL AND $1::bigint > 0 "
+                  "AND $2::bigint > 0");
+  rep_a = db_count ("SELECT count(*) FROM customers WHERE deleted_at IS NULL "
+                    "AND owner_id = $1::bigint AND $2::bigint > 0");
+  rep_c = db_count ("SELECT count(*) FROM customers WHERE deleted_at IS NULL "
+                    "AND owner_id = $2::bigint AND $1::bigint > 0");
+  half = db_count ("SELECT count(*) FROM customers WHERE deleted_at IS NULL "
+                   "AND industry = 'estimated-half' AND $1::bigint > 0 AND $2::bigint > 0");
+  half_c = db_count ("SELECT count(*) FROM customers WHERE deleted_at IS NULL "
+                     "AND industry = 'estimated-half' AND owner_id = $2::bigint "
+                     "AND $1::bigint > 0");
+  north = db_count ("SELECT count(*) FROM customers c JOIN users u ON u.id = c.owner_id "
+                    "JOIN teams t ON t.id = u.team_id WHERE c.deleted_at IS NULL "
+                    "AND t.name = 'North' AND $1::bigint > 0 AND $2::bigint > 0");
+  g_assert_cmpint (rep_c, >=, 24000);
+  g_assert_cmpint (rep_a, >=, 48000);
+
+  /* Each about their own scope: the table is three times the rep's. */
+  expect_estimate (ADMIN, "", all);
+  expect_estimate (REP_C, "", rep_c);
+  expect_estimate (REP_A, "", rep_a);
+  expect_estimate (MANAGER, "", north);
+  expect_estimate (REP_C, "kind=company", rep_c);
+  expect_estimate (REP_C, "industry=estimated-half", half_c);
+  expect_estimate (ADMIN, "industry=estimated-half", half);
+  expect_estimate (ADMIN, keep (g_strdup_printf ("owner_id=%" G_GINT64_FORMAT, users[REP_A].id)),
+                   rep_a);
+  /* Nothing of the others': REP_A's customers are none of REP_C's, and under the cap no
+   * estimate at all. */
+  expect_count (REP_C, keep (g_strdup_printf ("owner_id=%" G_GINT64_FORMAT, users[REP_A].id)),
+                0, FALSE);
+  {
+    g_autoptr(JsonNode) reply = api (REP_C, "GET", NULL, 0, &status, "/customers/count?owner_id=%"
+                                     G_GINT64_FORMAT, users[REP_A].id);
+
+    check (jat (reply, "estimate") == NULL, "an estimate under the cap: %s", jtext (reply));
+  }
+  /* A search matches through a function no plan sees into: capped, no estimate. */
+  expect_count (REP_C, keep (g_strdup_printf ("q=%s", q)), 10000, TRUE);
+  {
+    g_autoptr(JsonNode) reply = api (REP_C, "GET", NULL, 0, &status, "/customers/count?q=%s", q);
+
+    check (jat (reply, "estimate") == NULL, "an estimate of a search: %s", jtext (reply));
+  }
+
+  /* A page past the end of the rep's list: none, and the list's length; at its last row,
+   * that row and no length. */
+  {
+    g_autoptr(JsonNode) past = api (REP_C, "GET", NULL, 0, &status,
+                                    "/customers?limit=50&offset=%" G_GINT64_FORMAT, rep_c + 700);
+    g_autoptr(JsonNode) at = api (REP_C, "GET", NULL, 0, &status,
+                                  "/customers?limit=50&offset=%" G_GINT64_FORMAT, rep_c);
+    g_autoptr(JsonNode) last = api (REP_C, "GET", NULL, 0, &status,
+                                    "/customers?limit=50&offset=%" G_GINT64_FORMAT "&sort=name",
+                                    rep_c - 1);
+    g_autoptr(JsonNode) admin = api (ADMIN, "GET", NULL, 0, &status,
+                                     "/customers?limit=50&offset=%" G_GINT64_FORMAT
+                                     "&industry=estimated-half", half + 1);
+
+    check (n_items (past) == 0 && jat (past, "next") != NULL
+             && JSON_NODE_HOLDS_NULL (jat (past, "next")) && jint (past, "count", -1) == rep_c,
+           "past the end: %s, expected a count of %" G_GINT64_FORMAT, jtext (past), rep_c);
+    check (n_items (at) == 0 && jint (at, "count", -1) == rep_c,
+           "at the end: %s, expected a count of %" G_GINT64_FORMAT, jtext (at), rep_c);
+    check (n_items (last) == 1 && jat (last, "count") == NULL,
+           "the last row: %s", jtext (last));
+    check (n_items (admin) == 0 && jint (admin, "count", -1) == half,
+           "past the end of a filter: %s, expected a count of %" G_GINT64_FORMAT, jtext (admin),
+           half);
+  }
+
+  /* Gone again: the other cases count their own rows. */
+  PQclear (db_exec ("DELETE FROM customers WHERE name LIKE 'Estimated ' || $1 || ' %'", 1,
+                    params));
+}
+
 /*
  * Counts stop past 10,000 and say so ("capped"), below that they are exact, through the
  * search page (q alone), the full match (q and a filter) and no search at all; capped
@@ -5160,6 +5301,7 @@ main (int   argc,
   ADD ("search-slice", test_search_slice);
   ADD ("search-ways", test_search_ways);
   ADD ("count-cap", test_count_cap);
+  ADD ("count-estimate", test_count_estimate);
   ADD ("industries", test_industries);
   ADD ("search-after-import", test_search_after_import);
   ADD ("tags", test_tags);
