@@ -400,6 +400,7 @@ scroll_tick_cb (GtkWidget     *widget,
   max_row = (upper - page) / row_height;
   if (bench->row - bench->start_row >= bench->max_rows
       || (bench->row >= max_row && !crm_customer_list_get_total_capped (list_of (bench))
+          && !crm_customer_list_get_total_estimated (list_of (bench))
           && !crm_customer_list_get_loading (list_of (bench))))
     {
       bench->scrolling = FALSE;
@@ -502,6 +503,8 @@ run_case (Bench            *bench,
   json_builder_add_int_value (builder, total);
   json_builder_set_member_name (builder, "total_capped");
   json_builder_add_boolean_value (builder, crm_customer_list_get_total_capped (list));
+  json_builder_set_member_name (builder, "total_estimated");
+  json_builder_add_boolean_value (builder, crm_customer_list_get_total_estimated (list));
   json_builder_set_member_name (builder, "rows_at_start");
   json_builder_add_int_value (builder, n_before_scroll);
   json_builder_set_member_name (builder, "jump_middle_ms");

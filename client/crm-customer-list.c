@@ -22,6 +22,8 @@
 /* The rows the list keeps loaded at most, by default: pages far from the screen go
  * (bench/README.md, "Client scroll": ~5 KB of memory a row). */
 #define MAX_ROWS_HELD 5000
+/* The highest offset= the server takes (server/API.md): an estimated model stops there. */
+#define MAX_OFFSET 10000000
 
 /**
  * CrmCustomerList:
@@ -48,6 +50,13 @@
  * The count is a start, not a promise: a page that ends at the model's end but
  * has a `next` cursor grows the model by a page (a count the server capped, or
  * customers created since), and a last page shorter than expected shrinks it.
+ * Past the server's cap the count comes with an estimate of the whole length
+ * (server/API.md): the model is that long, so that the scroll bar spans about the
+ * whole list and a drag to its end jumps (by offset) to about the last rows. The
+ * real end corrects it: a page past it answers the exact length (the rows after it
+ * go), a page at the model's end with more after it grows the model by an eighth
+ * (an estimate low by a few percent is reached in a drag or two). Only rows after
+ * those on screen come or go, so the rows in view stay where they are.
  *
  * Changing the search, a filter or the sort cancels the requests in flight and
  * starts over (once per main-loop turn, however many properties changed).
@@ -91,9 +100,12 @@ struct _CrmCustomerList
   guint         n_in_flight;   /* pages */
   gint64        total;         /* -1 while unknown */
   gboolean      total_capped;  /* more than total match: the server stopped counting */
+  gboolean      total_estimated; /* total is the server's estimate past its cap */
+  gboolean      end_known;     /* a page said where the list ends (since the restart) */
   gboolean      deleted;       /* the recycle bin instead */
   guint         n_requests;    /* pages asked for, for tests */
   guint         count_cap;     /* for tests: counts above it read as it, as a server caps */
+  guint         count_estimate; /* for tests: the estimate such a capped count comes with */
   guint         max_rows_held; /* loaded rows kept at most (whole pages) */
   GCancellable *cancellable;   /* the pages and the count in flight */
   guint         restart_source;
@@ -115,6 +127,7 @@ enum {
   PROP_HAS_MORE,
   PROP_TOTAL,
   PROP_TOTAL_CAPPED,
+  PROP_TOTAL_ESTIMATED,
   PROP_N_ITEMS,
   N_PROPS
 };
@@ -175,9 +188,15 @@ lookup_page (CrmCustomerList *self,
 static void
 set_total (CrmCustomerList *self,
            gint64           total,
-           gboolean         capped)
+           gboolean         capped,
+           gboolean         estimated)
 {
   g_object_freeze_notify (G_OBJECT (self));
+  if (self->total_estimated != estimated)
+    {
+      self->total_estimated = estimated;
+      g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_TOTAL_ESTIMATED]);
+    }
   if (self->total != total)
     {
       self->total = total;
@@ -273,7 +292,8 @@ store_rows (CrmCustomerList *self,
 {
   guint run = 0;
 
-  if (start + rows->len > self->items->len)
+  /* Not for no rows: a page past the end (an estimate too high) starts past it. */
+  if (rows->len > 0 && start + rows->len > self->items->len)
     set_n_items (self, start + rows->len);
   for (guint i = 0; i <= rows->len; i++)
     {
@@ -297,6 +317,8 @@ store_rows (CrmCustomerList *self,
 }
 
 static void fetch_page (CrmCustomerList *self,
+                        guint            number);
+static void want_page  (CrmCustomerList *self,
                         guint            number);
 
 /* How far page @number is from the pages on screen (or from @loaded, when none is). */
@@ -408,6 +430,8 @@ page_cb (GObject      *object,
   JsonArray *items;
   Page *page;
   guint start = request->number * self->page_size;
+  gint64 end;
+  gboolean exact;  /* end is where the list ends, if next is NULL */
   const char *next;
 
   root = crm_api_client_call_finish (CRM_API_CLIENT (object), result, NULL, &error);
@@ -436,7 +460,17 @@ page_cb (GObject      *object,
       if (JSON_NODE_HOLDS_OBJECT (item))
         g_ptr_array_add (rows, crm_customer_new (json_node_get_object (item)));
     }
+  end = (gint64) start + rows->len;
   next = json_object_get_string_member_with_default (reply, "next", NULL);
+  exact = rows->len > 0;
+  /* A page past the end: the server says how long the list is (server/API.md). */
+  if (next == NULL && rows->len == 0 && json_object_has_member (reply, "count")
+      && JSON_NODE_HOLDS_VALUE (json_object_get_member (reply, "count"))
+      && json_node_get_value_type (json_object_get_member (reply, "count")) == G_TYPE_INT64)
+    {
+      end = CLAMP (json_object_get_int_member (reply, "count"), 0, (gint64) start);
+      exact = TRUE;
+    }
 
   if (page == NULL)
     {
@@ -450,9 +484,31 @@ page_cb (GObject      *object,
 
   /* Sizes before rows: the view hears of the rows where they belong. */
   if (next == NULL)
-    set_n_items (self, start + rows->len);
+    {
+      gboolean on_screen = FALSE;
+
+      for (guint i = 0; i < self->shown->len; i++)
+        on_screen |= g_array_index (self->shown, guint, i) == request->number;
+      self->end_known = TRUE;
+      set_n_items (self, (guint) end);
+      /* A page past the end on screen (a drag to the end of an estimate too high): the
+       * view now shows the last rows, which no scroll has asked for. */
+      if (on_screen && rows->len == 0 && end > 0)
+        want_page (self, (guint) ((end - 1) / self->page_size));
+    }
   else if (start + rows->len >= self->items->len)
-    set_n_items (self, start + rows->len + self->page_size);
+    {
+      guint64 n_items = (guint64) start + rows->len + self->page_size;
+
+      /* Past an estimate, more than a page is likely missing: an eighth more. */
+      if (self->total_estimated)
+        {
+          n_items = MAX (n_items, MIN ((guint64) self->items->len + self->items->len / 8,
+                                       MAX_OFFSET));
+          set_total (self, (gint64) n_items, FALSE, TRUE);
+        }
+      set_n_items (self, (guint) MIN (n_items, G_MAXUINT));
+    }
   store_rows (self, start, rows);
   drop_far_pages (self, request->number);
 
@@ -462,10 +518,11 @@ page_cb (GObject      *object,
       if (g_array_index (self->shown, guint, i) == request->number)
         fetch_page (self, request->number);
 
-  /* Without a count endpoint, or past a capped count, the total is known once the last
-   * page is in. */
-  if (next == NULL && (self->total < 0 || self->total_capped))
-    set_total (self, start + rows->len, FALSE);
+  /* The total is known once the last page is in (or a page past it says the length):
+   * without a count endpoint, past a capped or estimated count, or after a page past
+   * the end that did not say it (an older server: its start is all it tells). */
+  if (next == NULL && (exact || self->total < 0 || self->total_capped || self->total_estimated))
+    set_total (self, end, FALSE, FALSE);
 }
 
 static void
@@ -480,6 +537,7 @@ count_cb (GObject      *object,
   gpointer key, value;
   JsonNode *node;
   gint64 count;
+  gint64 estimate;
   gboolean capped;
   guint64 n_items;
 
@@ -500,15 +558,29 @@ count_cb (GObject      *object,
       return;
     }
   count = json_node_get_int (node);
-  /* "capped": the server stopped counting; more than count match. */
+  /* "capped": the server stopped counting; more than count match, about "estimate". */
   capped = json_object_get_boolean_member_with_default (json_node_get_object (root), "capped",
                                                         FALSE);
+  node = json_object_get_member (json_node_get_object (root), "estimate");
+  estimate = capped && node != NULL && JSON_NODE_HOLDS_VALUE (node)
+             && json_node_get_value_type (node) == G_TYPE_INT64 ? json_node_get_int (node) : 0;
   if (self->count_cap > 0 && count > self->count_cap)
     {
       count = self->count_cap;
       capped = TRUE;
+      estimate = self->count_estimate;
     }
-  set_total (self, count, capped);
+  /* A page told where the list ends already (a live refresh counts again): the last
+   * page, fetched again when shown, corrects that; an estimate would not. */
+  if (capped && self->end_known)
+    return;
+  if (capped && estimate > count)
+    {
+      set_total (self, estimate, FALSE, TRUE);
+      count = MIN (estimate, MAX_OFFSET);
+    }
+  else
+    set_total (self, count, capped, FALSE);
   /* Not shorter than a current page that has more after it (a capped count). */
   n_items = (guint64) CLAMP (count, 0, G_MAXUINT);
   g_hash_table_iter_init (&iter, self->pages);
@@ -685,7 +757,8 @@ restart_cb (gpointer user_data)
 
   set_n_items (self, 0);
   self->n_loaded = 0;
-  set_total (self, -1, FALSE);
+  set_total (self, -1, FALSE, FALSE);
+  self->end_known = FALSE;
   set_in_flight (self, 0);
   if (self->api_client == NULL || crm_api_client_get_token (self->api_client) == NULL)
     return G_SOURCE_REMOVE;
@@ -799,6 +872,9 @@ crm_customer_list_get_property (GObject    *object,
     case PROP_TOTAL_CAPPED:
       g_value_set_boolean (value, self->total_capped);
       break;
+    case PROP_TOTAL_ESTIMATED:
+      g_value_set_boolean (value, self->total_estimated);
+      break;
     case PROP_N_ITEMS:
       g_value_set_uint (value, self->items->len);
       break;
@@ -873,9 +949,19 @@ crm_customer_list_class_init (CrmCustomerListClass *klass)
    *
    * Whether more customers than #CrmCustomerList:total match: the server counts up to
    * a cap (server/API.md), and the total is then that cap, until the last page is in.
+   * Not with #CrmCustomerList:total-estimated (a server that estimates past its cap).
    */
   properties[PROP_TOTAL_CAPPED] =
     g_param_spec_boolean ("total-capped", NULL, NULL, FALSE,
+                          G_PARAM_READABLE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS);
+  /**
+   * CrmCustomerList:total-estimated:
+   *
+   * Whether #CrmCustomerList:total is an estimate: more customers match than the server
+   * counts (server/API.md) and it estimated how many, until the last page is in.
+   */
+  properties[PROP_TOTAL_ESTIMATED] =
+    g_param_spec_boolean ("total-estimated", NULL, NULL, FALSE,
                           G_PARAM_READABLE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS);
   properties[PROP_N_ITEMS] =
     g_param_spec_uint ("n-items", NULL, NULL, 0, G_MAXUINT, 0,
@@ -1108,6 +1194,19 @@ crm_customer_list_get_total (CrmCustomerList *self)
 }
 
 /**
+ * crm_customer_list_get_total_estimated:
+ * @self: a #CrmCustomerList
+ *
+ * Returns: whether crm_customer_list_get_total() is the server's estimate
+ */
+gboolean
+crm_customer_list_get_total_estimated (CrmCustomerList *self)
+{
+  g_return_val_if_fail (CRM_IS_CUSTOMER_LIST (self), FALSE);
+  return self->total_estimated;
+}
+
+/**
  * crm_customer_list_get_total_capped:
  * @self: a #CrmCustomerList
  *
@@ -1257,4 +1356,13 @@ _crm_customer_list_set_count_cap (CrmCustomerList *self,
                                   guint            cap)
 {
   self->count_cap = cap;
+}
+
+/* For tests: the estimate such a capped count comes with (0: none, as from a server
+ * that does not estimate). */
+void
+_crm_customer_list_set_count_estimate (CrmCustomerList *self,
+                                       guint            estimate)
+{
+  self->count_estimate = estimate;
 }

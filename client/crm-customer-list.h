@@ -34,6 +34,7 @@ gboolean         crm_customer_list_get_loading    (CrmCustomerList *self);
 gboolean         crm_customer_list_get_has_more   (CrmCustomerList *self);
 gint64           crm_customer_list_get_total      (CrmCustomerList *self);
 gboolean         crm_customer_list_get_total_capped (CrmCustomerList *self);
+gboolean         crm_customer_list_get_total_estimated (CrmCustomerList *self);
 guint            crm_customer_list_get_page_size  (CrmCustomerList *self);
 void             crm_customer_list_set_page_size  (CrmCustomerList *self,
                                                    guint            page_size);
@@ -43,6 +44,8 @@ gboolean         crm_customer_list_get_deleted    (CrmCustomerList *self);
 guint            _crm_customer_list_get_n_requests (CrmCustomerList *self);
 void             _crm_customer_list_set_count_cap (CrmCustomerList *self,
                                                    guint            cap);
+void             _crm_customer_list_set_count_estimate (CrmCustomerList *self,
+                                                        guint            estimate);
 void             _crm_customer_list_set_max_rows_held (CrmCustomerList *self,
                                                        guint            max_rows);
 void             crm_customer_list_reload         (CrmCustomerList *self);

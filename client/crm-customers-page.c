@@ -293,6 +293,18 @@ update_empty_page (CrmCustomersPage *self)
   adw_status_page_set_description (self->empty_page, description);
 }
 
+/* An estimate to two significant digits (98,734 → 99,000): more would claim a precision
+ * it does not have. */
+static gint64
+round_estimate (gint64 estimate)
+{
+  gint64 unit = 1;
+
+  while (estimate / unit >= 100)
+    unit *= 10;
+  return (estimate + unit / 2) / unit * unit;
+}
+
 static void
 update_status (CrmCustomersPage *self)
 {
@@ -314,10 +326,27 @@ update_status (CrmCustomersPage *self)
 
   if (total >= 0)
     {
+      gboolean estimated = crm_customer_list_get_total_estimated (self->list);
       /* With the locale's digit grouping. */
-      g_autofree char *number = crm_format_number (total, NULL);
+      g_autofree char *number = crm_format_number (estimated ? round_estimate (total) : total,
+                                                   NULL);
 
-      if (crm_customer_list_get_total_capped (self->list))
+      if (estimated)
+        {
+          /* The server estimated how many match, past the count's cap. */
+          if (crm_customer_list_get_deleted (self->list))
+            /* Translators: %s is a number, such as 100,000: an estimate */
+            text = g_strdup_printf (g_dngettext (GETTEXT_PACKAGE,
+                                                 "About %s customer in the recycle bin",
+                                                 "About %s customers in the recycle bin",
+                                                 (gulong) MIN (total, G_MAXLONG)), number);
+          else
+            /* Translators: %s is a number, such as 100,000: an estimate */
+            text = g_strdup_printf (g_dngettext (GETTEXT_PACKAGE, "About %s customer",
+                                                 "About %s customers",
+                                                 (gulong) MIN (total, G_MAXLONG)), number);
+        }
+      else if (crm_customer_list_get_total_capped (self->list))
         {
           /* The server stopped counting: more than the number match. */
           if (crm_customer_list_get_deleted (self->list))
@@ -2769,6 +2798,8 @@ crm_customers_page_start (CrmCustomersPage *self,
                            G_CONNECT_SWAPPED);
   g_signal_connect_object (self->list, "notify::total", G_CALLBACK (update_status), self,
                            G_CONNECT_SWAPPED);
+  g_signal_connect_object (self->list, "notify::total-estimated", G_CALLBACK (update_status),
+                           self, G_CONNECT_SWAPPED);
   g_signal_connect_object (self->list, "notify::total-capped", G_CALLBACK (update_status), self,
                            G_CONNECT_SWAPPED);
   g_signal_connect_object (self->list, "notify::loading", G_CALLBACK (update_status), self,
