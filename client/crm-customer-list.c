@@ -518,9 +518,10 @@ page_cb (GObject      *object,
       if (g_array_index (self->shown, guint, i) == request->number)
         fetch_page (self, request->number);
 
-  /* The total is known once the last page is in (or a page past it says the length):
-   * without a count endpoint, past a capped or estimated count, or after a page past
-   * the end that did not say it (an older server: its start is all it tells). */
+  /* Where the list ends is its total once a page says it: the last page, or a page past
+   * the end with the length. A page past the end without it (an older server) says only
+   * that the end is before its start: taken where no exact count is (none, capped or
+   * estimated). */
   if (next == NULL && (exact || self->total < 0 || self->total_capped || self->total_estimated))
     set_total (self, end, FALSE, FALSE);
 }
