@@ -136,6 +136,7 @@ static GParamSpec *properties[N_PROPS];
 
 enum {
   FAILED,
+  END_FOUND,
   N_SIGNALS
 };
 
@@ -490,10 +491,14 @@ page_cb (GObject      *object,
       for (guint i = 0; i < self->shown->len; i++)
         on_screen |= g_array_index (self->shown, guint, i) == request->number;
       self->end_known = TRUE;
-      set_n_items (self, (guint) end);
       /* A page past the end on screen (a drag to the end of an estimate too high): the
-       * view now shows the last rows, which no scroll has asked for. */
-      if (on_screen && rows->len == 0 && end > 0)
+       * view moves to the rows before the new end first, then shows them, which no
+       * scroll has asked for. */
+      on_screen = on_screen && rows->len == 0 && end > 0 && end < self->items->len;
+      if (on_screen)
+        g_signal_emit (self, signals[END_FOUND], 0, (guint) end);
+      set_n_items (self, (guint) end);
+      if (on_screen)
         want_page (self, (guint) ((end - 1) / self->page_size));
     }
   else if (start + rows->len >= self->items->len)
@@ -977,6 +982,18 @@ crm_customer_list_class_init (CrmCustomerListClass *klass)
   signals[FAILED] =
     g_signal_new ("failed", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST, 0, NULL, NULL, NULL,
                   G_TYPE_NONE, 1, G_TYPE_ERROR);
+  /**
+   * CrmCustomerList::end-found:
+   * @self: the list
+   * @n_items: the list's length from now on
+   *
+   * A page on screen was past the end (the list was sized by an estimate too high): the
+   * list is about to end where the server says, before the rows the view shows. A view
+   * that keeps its place by its first row on screen moves before it loses it.
+   */
+  signals[END_FOUND] =
+    g_signal_new ("end-found", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST, 0, NULL, NULL,
+                  NULL, G_TYPE_NONE, 1, G_TYPE_UINT);
 }
 
 static void

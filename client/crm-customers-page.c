@@ -109,6 +109,8 @@ struct _CrmCustomersPage
   GCancellable     *cancellable;   /* tags, users, batch edits */
   guint             search_source;
   guint             fit_source;    /* the columns to show at the list's new width */
+  guint             end_tick;      /* back to the list's end, after it shrank under the view */
+  guint             end_frames;
   gboolean          narrow;        /* too narrow for every column */
   gboolean          batch_pending;
   AdwToast         *page_toast;    /* the customer page's last, dismissed when it is stale */
@@ -2595,6 +2597,45 @@ vadjustment_changed_cb (CrmCustomersPage *self,
                                 (guint) MIN ((value + page) / upper * n, n - 1));
 }
 
+/* Each frame after the list shrank: at its end, until its last rows are in and laid
+ * out (placeholder rows are not as tall as customers: the scroll bar's length changes
+ * as they come), two seconds at most. */
+static gboolean
+scroll_to_end_tick_cb (GtkWidget     *widget,
+                       GdkFrameClock *clock,
+                       gpointer       user_data)
+{
+  CrmCustomersPage *self = user_data;
+  GtkAdjustment *adjustment = gtk_scrolled_window_get_vadjustment (self->scrolled_window);
+  guint n = self->list != NULL ? g_list_model_get_n_items (G_LIST_MODEL (self->list)) : 0;
+
+  gtk_adjustment_set_value (adjustment, gtk_adjustment_get_upper (adjustment)
+                                        - gtk_adjustment_get_page_size (adjustment));
+  self->end_frames++;
+  if (n > 0 && self->end_frames < 120
+      && (crm_customer_list_get_loading (self->list)
+          || crm_customer_list_peek (self->list, n - 1) == NULL || self->end_frames < 3))
+    return G_SOURCE_CONTINUE;
+  self->end_tick = 0;
+  return G_SOURCE_REMOVE;
+}
+
+/*
+ * The list ends before the rows on screen (a drag to the end of a list sized by an
+ * estimate too high, which a page past the end corrected). GTK's view keeps its place by
+ * its first row on screen, and loses it: back to the end, on the next frame.
+ */
+static void
+list_end_found_cb (CrmCustomersPage *self,
+                   guint             n_items,
+                   CrmCustomerList  *list)
+{
+  self->end_frames = 0;
+  if (self->end_tick == 0)
+    self->end_tick = gtk_widget_add_tick_callback (GTK_WIDGET (self->column_view),
+                                                   scroll_to_end_tick_cb, self, NULL);
+}
+
 static void
 selection_changed_cb (CrmCustomersPage *self)
 {
@@ -2661,6 +2702,9 @@ crm_customers_page_dispose (GObject *object)
   CrmCustomersPage *self = CRM_CUSTOMERS_PAGE (object);
 
   g_clear_handle_id (&self->fit_source, g_source_remove);
+  if (self->end_tick != 0)
+    gtk_widget_remove_tick_callback (GTK_WIDGET (self->column_view), self->end_tick);
+  self->end_tick = 0;
   crm_customers_page_stop (self);
   adw_bin_set_child (ADW_BIN (self), NULL);
   g_clear_weak_pointer (&self->batch_dialog);
@@ -2794,6 +2838,8 @@ crm_customers_page_start (CrmCustomersPage *self,
   self->cancellable = g_cancellable_new ();
 
   self->list = crm_customer_list_new (api_client);
+  g_signal_connect_object (self->list, "end-found", G_CALLBACK (list_end_found_cb), self,
+                           G_CONNECT_SWAPPED);
   g_signal_connect_object (self->list, "items-changed", G_CALLBACK (update_status), self,
                            G_CONNECT_SWAPPED);
   g_signal_connect_object (self->list, "notify::total", G_CALLBACK (update_status), self,

@@ -658,6 +658,8 @@ typedef struct
 {
   guint n_items;
   guint not_at_end;   /* length changes that moved rows */
+  guint shortest;     /* the least length seen */
+  gboolean shrank;
 } LengthLog;
 
 static void
@@ -670,6 +672,8 @@ length_items_changed_cb (GListModel *model,
   if (removed != added && position + removed != log->n_items)
     log->not_at_end++;
   log->n_items = log->n_items - removed + added;
+  log->shortest = MIN (log->shortest, log->n_items);
+  log->shrank |= removed > added;
 }
 
 /* Whether the list's last row is in and the list knows it is the real end. */
@@ -698,7 +702,7 @@ drag_to_real_end (Fixture    *fixture,
   CrmCustomerList *list = customer_list (fixture);
   GtkWidget *view = GTK_WIDGET (_crm_customers_page_get_column_view (customers_page (fixture)));
   GtkAdjustment *adjustment = gtk_scrollable_get_vadjustment (GTK_SCROLLABLE (view));
-  LengthLog log = { g_list_model_get_n_items (G_LIST_MODEL (list)), 0 };
+  LengthLog log = { g_list_model_get_n_items (G_LIST_MODEL (list)), 0, G_MAXUINT, FALSE };
   g_autofree char *path = NULL;
   g_autofree char *query = crm_customer_list_dup_query (list);
   g_autoptr(JsonNode) reply = NULL;
@@ -721,6 +725,17 @@ drag_to_real_end (Fixture    *fixture,
   g_signal_handler_disconnect (list, handler);
   g_assert_true (at_real_end (fixture));
   g_assert_cmpuint (log.not_at_end, ==, 0);
+  /* A list that shrank from under the view (an estimate too high): the view at the new
+   * end, not back at the top, where GTK's view goes when its first row on screen goes.
+   * (A list that grew keeps the rows in view where they were.) */
+  crm_test_ui_wait_frames (view, 2, "the view at the list's end");
+  g_test_message ("View at %g + %g of %g, %u rows", gtk_adjustment_get_value (adjustment),
+                  gtk_adjustment_get_page_size (adjustment), gtk_adjustment_get_upper (adjustment),
+                  g_list_model_get_n_items (G_LIST_MODEL (list)));
+  if (log.shrank)
+    g_assert_cmpfloat (gtk_adjustment_get_value (adjustment)
+                       + gtk_adjustment_get_page_size (adjustment),
+                       >=, gtk_adjustment_get_upper (adjustment) - 1);
 
   /* The last row is the server's last. */
   n = g_list_model_get_n_items (G_LIST_MODEL (list));
@@ -784,6 +799,8 @@ check_estimated_count (Fixture *fixture)
       g_printerr ("# estimate %u: the real end (%u) after %u drags, %u page requests\n",
                   estimates[i].estimate, N_CUSTOMERS, drags, requests);
       g_assert_cmpuint (requests, <=, 2 + 3 * drags);
+      if (i == 0)
+        screenshot (fixture, NULL, "estimated-end");
       g_assert_cmpuint (g_list_model_get_n_items (G_LIST_MODEL (list)), ==, N_CUSTOMERS);
       g_assert_nonnull (strstr (_crm_customers_page_get_status (customers_page (fixture)), exact));
       g_assert_null (strstr (_crm_customers_page_get_status (customers_page (fixture)), "+"));
@@ -3528,6 +3545,21 @@ check_held_rows (Fixture *fixture)
   _crm_customer_list_set_max_rows_held (list, G_MAXUINT);
 }
 
+static guint refresh_length;
+
+/* A live refresh has fetched the last page again: the list is as long as expected. */
+static gboolean
+refreshed (Fixture *fixture)
+{
+  CrmCustomerList *list = customer_list (fixture);
+
+  return g_list_model_get_n_items (G_LIST_MODEL (list)) == refresh_length
+         && !crm_customer_list_get_loading (list);
+}
+
+static gint64 create_customer (Fixture    *fixture,
+                               const char *body);
+
 /*
  * An estimate a tenth too low on 100,300 customers (as the count_cap hook makes it):
  * the page at the end has more after it, so the list grows by an eighth there, past the
@@ -3559,6 +3591,23 @@ check_estimate_too_low (Fixture *fixture)
   g_assert_cmpuint (drags, ==, 2);
   g_assert_cmpuint (requests, <=, 8);
   g_assert_cmpuint (g_list_model_get_n_items (G_LIST_MODEL (list)), ==, real);
+
+  /* A live refresh (a customer created elsewhere) counts again, capped with the same
+   * estimate: the list keeps the end a page told (the last page, fetched again, has one
+   * row more), not the estimate, which would cut the rows on screen away for a moment. */
+  {
+    LengthLog log = { real, 0, real, FALSE };
+    gulong handler = g_signal_connect (list, "items-changed",
+                                       G_CALLBACK (length_items_changed_cb), &log);
+
+    refresh_length = real + 1;
+    create_customer (fixture, "{\"name\":\"列表末尾时新建的客户\"}");
+    wait_until (fixture, NULL, refreshed, "the list refreshed at its end");
+    g_signal_handler_disconnect (list, handler);
+    g_assert_cmpuint (log.shortest, ==, real);
+    g_assert_false (crm_customer_list_get_total_estimated (list));
+    g_assert_cmpint (crm_customer_list_get_total (list), ==, real + 1);
+  }
 
   _crm_customer_list_set_count_cap (list, 0);
   _crm_customer_list_set_count_estimate (list, 0);
