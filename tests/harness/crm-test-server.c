@@ -776,6 +776,36 @@ crm_test_server_call (CrmTestServer *self,
 }
 
 /**
+ * crm_test_server_call_expect:
+ * @expected: the HTTP status the call must answer
+ *
+ * crm_test_server_call () that fails the test, printing the reply, unless the call
+ * answers @expected. Returns: (transfer full) (nullable): the reply
+ */
+JsonNode *
+crm_test_server_call_expect (CrmTestServer *self,
+                             const char    *token,
+                             const char    *method,
+                             const char    *path,
+                             const char    *json_body,
+                             const char    *if_match,
+                             guint          expected)
+{
+  guint status = 0;
+  JsonNode *reply = crm_test_server_call (self, token, method, path, json_body, if_match,
+                                          &status);
+
+  if (status != expected)
+    {
+      g_autofree char *text = reply != NULL ? json_to_string (reply, FALSE) : NULL;
+
+      g_error ("%s %s answered %u, not %u: %s", method, path, status, expected,
+               text != NULL ? text : "(no body)");
+    }
+  return reply;
+}
+
+/**
  * crm_test_server_call_with_headers:
  * @headers: (nullable): more request headers as name, value pairs, ending with %NULL
  *   (e.g. `{ "Accept-Language", "zh-CN", NULL }`)

@@ -81,6 +81,14 @@ JsonNode       *crm_test_server_call            (CrmTestServer  *server,
                                                  const char     *if_match,
                                                  guint          *status);
 
+JsonNode       *crm_test_server_call_expect     (CrmTestServer  *server,
+                                                 const char     *token,
+                                                 const char     *method,
+                                                 const char     *path,
+                                                 const char     *json_body,
+                                                 const char     *if_match,
+                                                 guint           expected);
+
 JsonNode       *crm_test_server_call_with_headers (CrmTestServer      *server,
                                                    const char         *token,
                                                    const char         *method,

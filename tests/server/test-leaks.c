@@ -5,11 +5,13 @@
 #include <string.h>
 
 #include "crm-api-paths.h"
+#include "crm-db.h"
 #include "crm-test-server.h"
 
 /*
  * rapport-server under valgrind memcheck: requests of every kind the server answers
- * (success, 404, 405, 415, 503 during a database outage), clients that close their
+ * (success, 404, 405, 415, 503 during a database outage), the authenticated API
+ * (send_api_requests (), send_recent_requests ()), live events, clients that close their
  * connections, then SIGTERM. Valgrind must
  * report no memory errors and no definitely or indirectly lost bytes.
  */
@@ -177,6 +179,178 @@ send_api_requests (CrmTestServer *server)
     }
 }
 
+/*
+ * The request paths added since the list above: a contact's changes in its customer's
+ * timeline (paged by its cursor), the follow-ups paged by theirs, field policies refused
+ * with 422, the recycle bin with who deleted a customer, a restore, and a count past the
+ * cap with its estimate beside a list jumped to past its end (its length).
+ */
+static void
+send_recent_requests (CrmTestServer  *server,
+                      CrmTestCluster *cluster)
+{
+  g_autofree char *admin = crm_test_server_sign_in (server, "admin", "Leak-check-2026");
+  g_autoptr(JsonNode) customer = NULL;
+  g_autofree char *customer_path = NULL;
+  gint64 customer_id;
+
+  customer = crm_test_server_call_expect (server, admin, "POST", "/api/v1/customers",
+                                          "{\"name\":\"杭州青禾茶业有限公司\"}", NULL, 201);
+  customer_id = crm_test_json_get_int (customer, "id");
+  customer_path = g_strdup_printf ("/api/v1/customers/%" G_GINT64_FORMAT, customer_id);
+
+  /* A contact created, changed and deleted: three changes in the customer's timeline. */
+  {
+    g_autofree char *body = g_strdup_printf ("{\"customer_id\":%" G_GINT64_FORMAT ","
+                                             "\"full_name\":\"王芳\",\"mobile\":\"13912345678\"}",
+                                             customer_id);
+    g_autoptr(JsonNode) contact = crm_test_server_call_expect (server, admin, "POST",
+                                                               "/api/v1/contacts", body, NULL,
+                                                               201);
+    g_autofree char *path = g_strdup_printf ("/api/v1/contacts/%" G_GINT64_FORMAT,
+                                             crm_test_json_get_int (contact, "id"));
+    g_autofree char *version = g_strdup_printf ("%" G_GINT64_FORMAT,
+                                                crm_test_json_get_int (contact, "version"));
+    g_autoptr(JsonNode) patched = NULL;
+    g_autoptr(JsonNode) deleted = NULL;
+
+    patched = crm_test_server_call_expect (server, admin, "PATCH", path,
+                                           "{\"title\":\"采购经理\","
+                                           "\"email\":\"wang@example.com\"}", version, 200);
+    deleted = crm_test_server_call_expect (server, admin, "DELETE", path, NULL, NULL, 204);
+  }
+  /* Follow-ups, two of them, a page of one and the next by its cursor. */
+  for (guint i = 0; i < 2; i++)
+    {
+      g_autofree char *path = g_strdup_printf ("%s/follow-ups", customer_path);
+      g_autoptr(JsonNode) reply = NULL;
+
+      reply = crm_test_server_call_expect (server, admin, "POST", path,
+                                           "{\"kind\":\"call\",\"subject\":\"报价\","
+                                           "\"notes\":\"下周再联系\"}", NULL, 201);
+    }
+  {
+    g_autofree char *first_path = g_strdup_printf ("%s/follow-ups?limit=1", customer_path);
+    g_autofree char *bad_path = g_strdup_printf ("%s/follow-ups?after=nope", customer_path);
+    g_autoptr(JsonNode) first = NULL;
+    g_autoptr(JsonNode) second = NULL;
+    g_autoptr(JsonNode) bad = NULL;
+    g_autofree char *escaped = NULL;
+    g_autofree char *next_path = NULL;
+
+    first = crm_test_server_call_expect (server, admin, "GET", first_path, NULL, NULL, 200);
+    g_assert_nonnull (crm_test_json_get_string (first, "next"));
+    escaped = g_uri_escape_string (crm_test_json_get_string (first, "next"), NULL, FALSE);
+    next_path = g_strdup_printf ("%s/follow-ups?limit=1&after=%s", customer_path, escaped);
+    second = crm_test_server_call_expect (server, admin, "GET", next_path, NULL, NULL, 200);
+    bad = crm_test_server_call_expect (server, admin, "GET", bad_path, NULL, NULL, 400);
+  }
+  /* The timeline, a page at a time through the contact's changes and the follow-ups. */
+  {
+    g_autofree char *next = NULL;
+    guint n_contact_changes = 0;
+
+    for (guint page = 0; page < 10; page++)
+      {
+        g_autofree char *escaped = next != NULL ? g_uri_escape_string (next, NULL, FALSE) : NULL;
+        g_autofree char *path = g_strdup_printf ("%s/timeline?limit=2%s%s", customer_path,
+                                                 escaped != NULL ? "&before=" : "",
+                                                 escaped != NULL ? escaped : "");
+        g_autoptr(JsonNode) reply = NULL;
+        JsonArray *items;
+
+        reply = crm_test_server_call_expect (server, admin, "GET", path, NULL, NULL, 200);
+        items = json_object_get_array_member (json_node_get_object (reply), "items");
+        for (guint i = 0; i < json_array_get_length (items); i++)
+          {
+            JsonObject *item = json_array_get_object_element (items, i);
+
+            if (g_str_has_prefix (json_object_get_string_member (item, "title"), "contact_"))
+              n_contact_changes++;
+          }
+        g_free (next);
+        next = g_strdup (crm_test_json_get_string (reply, "next"));
+        if (next == NULL)
+          break;
+      }
+    g_assert_cmpuint (n_contact_changes, ==, 3);
+  }
+  /* Field policies: an unknown field, an unknown object, a body without its booleans. */
+  {
+    g_autoptr(JsonNode) field = NULL;
+    g_autoptr(JsonNode) object = NULL;
+    g_autoptr(JsonNode) body = NULL;
+
+    field = crm_test_server_call_expect (server, admin, "PUT",
+                                         "/api/v1/field-policies/customers/no_such_field",
+                                         "{\"protected\":true,\"sensitive\":false}", NULL, 422);
+    object = crm_test_server_call_expect (server, admin, "PUT",
+                                          "/api/v1/field-policies/nothing/name",
+                                          "{\"protected\":true,\"sensitive\":false}", NULL, 404);
+    body = crm_test_server_call_expect (server, admin, "PUT",
+                                        "/api/v1/field-policies/customers/website",
+                                        "{\"protected\":1}", NULL, 422);
+  }
+  /* The recycle bin with the customer in it and who deleted it, then a restore. */
+  {
+    g_autofree char *restore_path = g_strdup_printf ("%s/restore", customer_path);
+    g_autoptr(JsonNode) deleted = NULL;
+    g_autoptr(JsonNode) bin = NULL;
+    g_autoptr(JsonNode) restored = NULL;
+    gboolean listed = FALSE;
+    JsonArray *items;
+
+    deleted = crm_test_server_call_expect (server, admin, "DELETE", customer_path, NULL, NULL,
+                                           204);
+    bin = crm_test_server_call_expect (server, admin, "GET",
+                                       "/api/v1/customers?deleted=true&limit=5", NULL, NULL, 200);
+    restored = crm_test_server_call_expect (server, admin, "POST", restore_path, NULL, NULL, 200);
+    items = json_object_get_array_member (json_node_get_object (bin), "items");
+    for (guint i = 0; i < json_array_get_length (items); i++)
+      {
+        JsonObject *item = json_array_get_object_element (items, i);
+
+        if (json_object_get_int_member (item, "id") == customer_id)
+          listed = json_object_get_int_member (item, "deleted_by") > 0;
+      }
+    g_assert_true (listed);
+  }
+  /* Past the count's cap: 10,001 more customers straight into the table, analysed, so
+   * that the count answers an estimate; and a list jumped into the middle and past its
+   * end, which answers its length. */
+  {
+    PGconn *conn = crm_test_cluster_connect (cluster);
+    g_autoptr(GError) error = NULL;
+    g_autoptr(JsonNode) count = NULL;
+    g_autoptr(JsonNode) filtered = NULL;
+    g_autoptr(JsonNode) middle = NULL;
+    g_autoptr(JsonNode) past = NULL;
+
+    g_free (crm_test_query_value (conn, "WITH n AS (INSERT INTO customers (name, industry)\n"
+                                        "  SELECT '估算客户 ' || g, 'estimated' FROM "
+                                        "generate_series (1, 10001) g RETURNING 1)\n"
+                                        "SELECT count(*) FROM n"));
+    g_assert_true (crm_db_exec_command (conn, "ANALYZE customers", &error));
+    g_assert_no_error (error);
+    PQfinish (conn);
+    count = crm_test_server_call_expect (server, admin, "GET", "/api/v1/customers/count", NULL,
+                                         NULL, 200);
+    g_assert_true (json_object_get_boolean_member (json_node_get_object (count), "capped"));
+    g_assert_cmpint (crm_test_json_get_int (count, "estimate"), >, 10000);
+    filtered = crm_test_server_call_expect (server, admin, "GET",
+                                            "/api/v1/customers/count?industry=estimated", NULL,
+                                            NULL, 200);
+    g_assert_cmpint (crm_test_json_get_int (filtered, "estimate"), >, 10000);
+    middle = crm_test_server_call_expect (server, admin, "GET",
+                                          "/api/v1/customers?limit=3&offset=5000&sort=name", NULL,
+                                          NULL, 200);
+    g_assert_nonnull (crm_test_json_get_string (middle, "next"));
+    past = crm_test_server_call_expect (server, admin, "GET",
+                                        "/api/v1/customers?limit=3&offset=20000", NULL, NULL, 200);
+    g_assert_cmpint (crm_test_json_get_int (past, "count"), >, 10001);
+  }
+}
+
 static void
 socket_message_cb (SoupWebsocketConnection *socket,
                    gint                     type,
@@ -325,6 +499,7 @@ test_request_path_leaks (void)
   crm_test_cluster_start (cluster);
   send_requests (server, 200);
   send_api_requests (server);
+  send_recent_requests (server, cluster);
   send_event_requests (server);
   send_closing_clients (server);
   /* Let the sealer chain the rows above at least once, and the server close the
