@@ -476,6 +476,17 @@ search (Fixture    *fixture,
   wait_until (fixture, NULL, *text != '\0' ? list_searched : list_idle, "the search");
 }
 
+/* Whether @widget answers a tooltip query (a hover over it) with a tooltip. */
+static gboolean
+query_tooltip (GtkWidget *widget)
+{
+  g_autoptr(GtkTooltip) tooltip = g_object_new (GTK_TYPE_TOOLTIP, NULL);
+  gboolean shown = FALSE;
+
+  g_signal_emit_by_name (widget, "query-tooltip", 1, 1, FALSE, tooltip, &shown);
+  return shown;
+}
+
 static void
 check_list_chips (Fixture *fixture)
 {
@@ -502,6 +513,8 @@ check_list_chips (Fixture *fixture)
       _crm_tag_chips_get_colors (chips, i, &fill, &text);
       assert_tag_colors (_crm_tag_chips_get_name (chips, i), &fill, &text);
     }
+  /* Hovering tells every name when some are cut: the "+N" cell has a tooltip. */
+  g_assert_true (query_tooltip (GTK_WIDGET (chips)));
 
   /* One tag fits whole, without "+N". */
   one = _crm_customers_page_get_tags_cell (customers_page (fixture), fixture->ids[LAYOUT]);
@@ -510,6 +523,7 @@ check_list_chips (Fixture *fixture)
   g_assert_cmpuint (_crm_tag_chips_get_n_shown (CRM_TAG_CHIPS (one)), ==, 1);
   g_assert_null (_crm_tag_chips_get_more (CRM_TAG_CHIPS (one)));
   g_assert_cmpstr (_crm_tag_chips_get_name (CRM_TAG_CHIPS (one), 0), ==, "VIP");
+  g_assert_false (query_tooltip (one));
   screenshot (fixture, NULL, "list");
   search (fixture, "");
 }
