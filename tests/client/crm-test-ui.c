@@ -3,6 +3,8 @@
 
 #include "crm-test-ui.h"
 
+#include <locale.h>
+
 #include <glib/gi18n.h>
 
 #include "crm-sign-in-page.h"
@@ -285,73 +287,7 @@ crm_test_ui_save_png (GtkWidget  *window,
   g_test_message ("Screenshot: %s", path);
 }
 
-/* Runs the current test case again in a subprocess of its own with LANGUAGE (unset
- * for %NULL) and PANGO_LANGUAGE set, and asserts that it passed. */
-void
-crm_test_ui_run_in_language (const char *language,
-                             const char *pango_language)
-{
-  if (language != NULL)
-    g_setenv ("LANGUAGE", language, TRUE);
-  else
-    g_unsetenv ("LANGUAGE");
-  if (pango_language != NULL)
-    g_setenv ("PANGO_LANGUAGE", pango_language, TRUE);
-  g_test_trap_subprocess (NULL, 0, G_TEST_SUBPROCESS_INHERIT_STDOUT
-                          | G_TEST_SUBPROCESS_INHERIT_STDERR);
-  g_test_trap_assert_passed ();
-}
-
 /* --- a case against a real server ------------------------------------------- */
-
-/**
- * crm_test_ui_server_new:
- * @cluster: the cluster the server keeps its data in
- *
- * Starts a rapport-server on @cluster (in the parent process) and tells the cases'
- * processes where it is: CRM_TEST_URL, CRM_TEST_CERT (its certificate, to pin),
- * CRM_TEST_KEY (its private key, for a proxy that poses as it) and CRM_TEST_CONNINFO
- * (the cluster, as its superuser).
- *
- * Returns: (transfer full): the server
- */
-CrmTestServer *
-crm_test_ui_server_new (CrmTestCluster *cluster)
-{
-  CrmTestServer *server = crm_test_server_new (cluster, NULL);
-  g_autofree char *key = g_build_filename (crm_test_server_get_data_dir (server), "tls",
-                                           "server.key", NULL);
-
-  g_setenv ("CRM_TEST_URL", crm_test_server_get_url (server), TRUE);
-  g_setenv ("CRM_TEST_CERT", crm_test_server_get_cert_file (server), TRUE);
-  g_setenv ("CRM_TEST_KEY", key, TRUE);
-  g_setenv ("CRM_TEST_CONNINFO", crm_test_cluster_get_conninfo (cluster), TRUE);
-  return server;
-}
-
-/**
- * crm_test_ui_init:
- *
- * Readies GTK for a case: no animations, the translations of RAPPORT_LOCALEDIR.
- *
- * Returns: %FALSE, with the case skipped, without a display
- */
-gboolean
-crm_test_ui_init (void)
-{
-  const char *localedir = g_getenv ("RAPPORT_LOCALEDIR");
-
-  if (!gtk_init_check ())
-    {
-      g_test_skip ("No display server");
-      return FALSE;
-    }
-  g_object_set (gtk_settings_get_default (), "gtk-enable-animations", FALSE, NULL);
-  bindtextdomain (GETTEXT_PACKAGE, localedir != NULL ? localedir : LOCALEDIR);
-  bind_textdomain_codeset (GETTEXT_PACKAGE, "UTF-8");
-  textdomain (GETTEXT_PACKAGE);
-  return TRUE;
-}
 
 /* The server's URL, in a case's process. */
 const char *
@@ -525,4 +461,143 @@ crm_test_ui_window_destroy (CrmWindow *window)
   gtk_window_destroy (GTK_WINDOW (window));
   while (g_main_context_iteration (NULL, FALSE))
     ;
+}
+
+/* --- the cases' runner ------------------------------------------------------- */
+
+/* What crm_test_ui_main () was given, and the server it started for the cases. */
+static struct
+{
+  CrmTestUiSeedFunc  seed;
+  CrmTestUiCaseFunc  run_case;
+  CrmTestCluster    *cluster;
+  CrmTestServer     *server;
+} runner;
+
+/* Starts a rapport-server on @cluster and tells the cases' processes where it is (see
+ * crm-test-ui.h). */
+static CrmTestServer *
+start_server (CrmTestCluster *cluster)
+{
+  CrmTestServer *server = crm_test_server_new (cluster, NULL);
+  g_autofree char *key = g_build_filename (crm_test_server_get_data_dir (server), "tls",
+                                           "server.key", NULL);
+
+  g_setenv ("CRM_TEST_URL", crm_test_server_get_url (server), TRUE);
+  g_setenv ("CRM_TEST_CERT", crm_test_server_get_cert_file (server), TRUE);
+  g_setenv ("CRM_TEST_KEY", key, TRUE);
+  g_setenv ("CRM_TEST_CONNINFO", crm_test_cluster_get_conninfo (cluster), TRUE);
+  return server;
+}
+
+/* Readies GTK for a case: no animations, the translations of RAPPORT_LOCALEDIR. Returns
+ * %FALSE, with the case skipped, without a display. */
+static gboolean
+init_case (void)
+{
+  const char *localedir = g_getenv ("RAPPORT_LOCALEDIR");
+
+  if (!gtk_init_check ())
+    {
+      g_test_skip ("No display server");
+      return FALSE;
+    }
+  g_object_set (gtk_settings_get_default (), "gtk-enable-animations", FALSE, NULL);
+  bindtextdomain (GETTEXT_PACKAGE, localedir != NULL ? localedir : LOCALEDIR);
+  bind_textdomain_codeset (GETTEXT_PACKAGE, "UTF-8");
+  textdomain (GETTEXT_PACKAGE);
+  return TRUE;
+}
+
+/* Runs the current test case again in a subprocess of its own with LANGUAGE (unset for
+ * %NULL) and PANGO_LANGUAGE (left as it is for %NULL) set, and asserts that it passed. */
+static void
+run_in_language (const char *language,
+                 const char *pango_language)
+{
+  if (language != NULL)
+    g_setenv ("LANGUAGE", language, TRUE);
+  else
+    g_unsetenv ("LANGUAGE");
+  if (pango_language != NULL)
+    g_setenv ("PANGO_LANGUAGE", pango_language, TRUE);
+  g_test_trap_subprocess (NULL, 0, G_TEST_SUBPROCESS_INHERIT_STDOUT
+                          | G_TEST_SUBPROCESS_INHERIT_STDERR);
+  g_test_trap_assert_passed ();
+}
+
+static void
+test_case_func (gconstpointer data)
+{
+  const CrmTestUiCase *test_case = data;
+
+  if (g_test_subprocess ())
+    {
+      if (init_case ())
+        runner.run_case (test_case);
+      return;
+    }
+  if (runner.server == NULL)
+    {
+      runner.cluster = crm_test_cluster_new ();
+      runner.server = start_server (runner.cluster);
+      if (runner.seed != NULL)
+        runner.seed (runner.server, runner.cluster);
+    }
+  run_in_language (test_case->language, test_case->pango_language);
+}
+
+/**
+ * crm_test_ui_main:
+ * @argc: main ()'s
+ * @argv: main ()'s
+ * @path: the test's path: "/crm/client/NAME"
+ * @cases: (array length=n_cases): the cases, @case_size bytes apart, each a struct of the
+ *   test's that starts with a #CrmTestUiCase
+ * @n_cases: how many
+ * @case_size: the size of one
+ * @seed: (nullable): seeds the server, in the parent before the first case runs
+ * @run_case: runs a case, in its own process
+ *
+ * The whole of a UI test's main (): adds each case as @path/NAME, runs the cases that
+ * `-p` selects (all by default) and stops the server after the last.
+ *
+ * Returns: main ()'s status: 77 (skipped) without PostgreSQL, else g_test_run ()'s
+ */
+int
+crm_test_ui_main (int                argc,
+                  char              *argv[],
+                  const char        *path,
+                  gconstpointer      cases,
+                  guint              n_cases,
+                  gsize              case_size,
+                  CrmTestUiSeedFunc  seed,
+                  CrmTestUiCaseFunc  run_case)
+{
+  int status;
+
+  g_return_val_if_fail (case_size >= sizeof (CrmTestUiCase), 1);
+  g_return_val_if_fail (run_case != NULL, 1);
+  setlocale (LC_ALL, "");
+  g_test_init (&argc, &argv, NULL);
+
+  if (!crm_test_have_postgresql ())
+    {
+      g_test_message ("No PostgreSQL: nothing to run the server on");
+      return 77;
+    }
+  runner.seed = seed;
+  runner.run_case = run_case;
+  for (guint i = 0; i < n_cases; i++)
+    {
+      const CrmTestUiCase *test_case = (const CrmTestUiCase *) ((const char *) cases
+                                                                + i * case_size);
+      g_autofree char *case_path = g_strdup_printf ("%s/%s", path, test_case->name);
+
+      g_test_add_data_func (case_path, test_case, test_case_func);
+    }
+  status = g_test_run ();
+  g_clear_pointer (&runner.server, crm_test_server_free);
+  g_clear_pointer (&runner.cluster, crm_test_cluster_free);
+  return status;
 }

@@ -10,15 +10,39 @@
 G_BEGIN_DECLS
 
 /*
- * A case against a real rapport-server: the parent process starts the server once
- * (crm_test_ui_server_new ()), seeds it and runs each case in a process of its own
- * (crm_test_ui_run_in_language ()), which finds the server through the environment.
+ * A UI test against a real rapport-server: crm_test_ui_main () adds the test's cases as
+ * PATH/CASE; the parent process starts the server once, before the first case that runs,
+ * lets the test seed it, and runs each case in a process of its own (with the case's
+ * LANGUAGE and PANGO_LANGUAGE), which finds the server through the environment:
+ * CRM_TEST_URL, CRM_TEST_CERT (its certificate, to pin), CRM_TEST_KEY (its private key,
+ * for a proxy that poses as it) and CRM_TEST_CONNINFO (the cluster, as its superuser).
  */
 
-CrmTestServer   *crm_test_ui_server_new          (CrmTestCluster *cluster);
+/* What every case has: a test's own case type starts with it, as its member "base". */
+typedef struct
+{
+  const char *name;            /* the last part of its test path */
+  const char *language;        /* LANGUAGE in its process; NULL unsets it */
+  const char *pango_language;  /* PANGO_LANGUAGE in its process; NULL leaves it as it is */
+} CrmTestUiCase;
+
+/* In the parent, once: seeds @server and passes what the cases need through the
+ * environment. */
+typedef void (*CrmTestUiSeedFunc) (CrmTestServer  *server,
+                                   CrmTestCluster *cluster);
+/* In a case's process, GTK ready: runs @test_case (a test's own case type). */
+typedef void (*CrmTestUiCaseFunc) (gconstpointer   test_case);
+
+int              crm_test_ui_main                (int                argc,
+                                                  char              *argv[],
+                                                  const char        *path,
+                                                  gconstpointer      cases,
+                                                  guint              n_cases,
+                                                  gsize              case_size,
+                                                  CrmTestUiSeedFunc  seed,
+                                                  CrmTestUiCaseFunc  run_case);
 
 /* In a case's process. */
-gboolean         crm_test_ui_init                (void);
 const char      *crm_test_ui_get_url             (void);
 GTlsCertificate *crm_test_ui_get_certificate     (void);
 JsonNode        *crm_test_ui_call                (CrmTestServer  *server,
@@ -65,7 +89,5 @@ void      crm_test_ui_press_shortcut (GtkWidget         *widget,
 void      crm_test_ui_save_png       (GtkWidget          *window,
                                       GtkWidget          *popover,
                                       const char         *path);
-void      crm_test_ui_run_in_language (const char        *language,
-                                       const char        *pango_language);
 
 G_END_DECLS

@@ -3,7 +3,6 @@
 
 #include "config.h"
 
-#include <locale.h>
 #include <string.h>
 
 #include <glib/gi18n.h>
@@ -43,19 +42,12 @@
 
 typedef struct
 {
-  const char *name;
-  const char *language;
-  const char *pango_language;
-} AdminCase;
-
-typedef struct
-{
-  const AdminCase *test_case;
-  CrmTestCluster  *cluster;       /* the parent's */
-  CrmTestServer   *server;        /* the parent's */
-  char            *admin_token;
-  CrmWindow       *window;
-  CrmAdminView    *view;          /* what wait_until () waits for */
+  const CrmTestUiCase *test_case;
+  CrmTestCluster      *cluster;       /* the parent's */
+  CrmTestServer       *server;        /* the parent's */
+  char                *admin_token;
+  CrmWindow           *window;
+  CrmAdminView        *view;          /* what wait_until () waits for */
 } Fixture;
 
 /* --- the server ------------------------------------------------------------ */
@@ -1133,13 +1125,11 @@ check_audit (Fixture *fixture)
 /* --- the test ------------------------------------------------------------ */
 
 static void
-run_case (const AdminCase *test_case)
+run_case (gconstpointer data)
 {
-  Fixture fixture = { test_case, };
+  Fixture fixture = { data, };
   g_autoptr(CrmApplication) application = NULL;
 
-  if (!crm_test_ui_init ())
-    return;
   fixture.admin_token = g_strdup (g_getenv ("CRM_TEST_ADMIN_TOKEN"));
 
   application = crm_test_ui_application_new ();
@@ -1158,42 +1148,19 @@ run_case (const AdminCase *test_case)
   g_free (fixture.admin_token);
 }
 
-static Fixture shared;
-
+/* In the parent, once: seed (), and the administrator's session for the cases. */
 static void
-start_shared_server (void)
+seed_server (CrmTestServer  *server,
+             CrmTestCluster *cluster)
 {
-  if (shared.server != NULL)
-    return;
-  shared.cluster = crm_test_cluster_new ();
-  shared.server = crm_test_ui_server_new (shared.cluster);
+  Fixture shared = { .server = server, .cluster = cluster };
+
   seed (&shared);
   g_setenv ("CRM_TEST_ADMIN_TOKEN", shared.admin_token, TRUE);
+  g_free (shared.admin_token);
 }
 
-static void
-stop_shared_server (void)
-{
-  g_clear_pointer (&shared.server, crm_test_server_free);
-  g_clear_pointer (&shared.cluster, crm_test_cluster_free);
-  g_clear_pointer (&shared.admin_token, g_free);
-}
-
-static void
-test_admin (gconstpointer data)
-{
-  const AdminCase *test_case = data;
-
-  if (g_test_subprocess ())
-    {
-      run_case (test_case);
-      return;
-    }
-  start_shared_server ();
-  crm_test_ui_run_in_language (test_case->language, test_case->pango_language);
-}
-
-static const AdminCase cases[] = {
+static const CrmTestUiCase cases[] = {
   { "en", NULL, NULL },
   { "zh_cn", "zh_CN", "zh-cn" },
 };
@@ -1202,23 +1169,6 @@ int
 main (int   argc,
       char *argv[])
 {
-  int status;
-
-  setlocale (LC_ALL, "");
-  g_test_init (&argc, &argv, NULL);
-
-  if (!crm_test_have_postgresql ())
-    {
-      g_test_message ("No PostgreSQL: nothing to run the server on");
-      return 77;
-    }
-  for (guint i = 0; i < G_N_ELEMENTS (cases); i++)
-    {
-      g_autofree char *path = g_strdup_printf ("/crm/client/admin/%s", cases[i].name);
-
-      g_test_add_data_func (path, &cases[i], test_admin);
-    }
-  status = g_test_run ();
-  stop_shared_server ();
-  return status;
+  return crm_test_ui_main (argc, argv, "/crm/client/admin", cases, G_N_ELEMENTS (cases),
+                           sizeof cases[0], seed_server, run_case);
 }

@@ -3,7 +3,6 @@
 
 #include "config.h"
 
-#include <locale.h>
 #include <string.h>
 
 #include <glib/gi18n.h>
@@ -16,7 +15,6 @@
 #include "crm-customer-page.h"
 #include "crm-customers-page.h"
 #include "crm-format.h"
-#include "crm-sign-in-page.h"
 #include "crm-tag-chip.h"
 #include "crm-tag-chips.h"
 #include "crm-window-private.h"
@@ -63,12 +61,10 @@ static const struct
 
 typedef struct
 {
-  const char *name;
-  const char *language;
-  const char *pango_language;
-  int         width;
-  int         height;
-  guint       index;
+  CrmTestUiCase base;
+  int           width;
+  int           height;
+  guint         index;
 } ScreensCase;
 
 enum
@@ -87,8 +83,6 @@ typedef struct
   const ScreensCase *test_case;
   CrmTestCluster    *cluster;
   CrmTestServer     *server;
-  char              *url;
-  GTlsCertificate   *certificate;
   char              *admin_token;
   char              *admin_name;
   gint64             ids[N_CUSTOMERS];
@@ -97,14 +91,6 @@ typedef struct
 } Fixture;
 
 /* --- the API --------------------------------------------------------------- */
-
-static void
-store_result_cb (GObject      *object,
-                 GAsyncResult *result,
-                 gpointer      user_data)
-{
-  *(GAsyncResult **) user_data = g_object_ref (result);
-}
 
 /* @method @path as the administrator: through the test server in the parent, through a
  * CrmApiClient of its own in a case's process. */
@@ -115,32 +101,8 @@ call (Fixture    *fixture,
       const char *body,
       guint      *status)
 {
-  g_autoptr(CrmApiClient) client = NULL;
-  g_autoptr(GAsyncResult) result = NULL;
-  g_autoptr(JsonNode) json = NULL;
-  g_autoptr(GError) error = NULL;
-  g_auto(GStrv) parts = NULL;
-  JsonNode *reply;
-  guint ignored = 0;
-
-  if (status == NULL)
-    status = &ignored;
-  if (fixture->server != NULL)
-    return crm_test_server_call (fixture->server, fixture->admin_token, method, path, body, NULL,
-                                 status);
-  client = crm_api_client_new (fixture->url);
-  crm_api_client_set_pinned_certificate (client, fixture->certificate);
-  crm_api_client_set_token (client, fixture->admin_token);
-  parts = g_strsplit (path, "?", 2);
-  json = body != NULL ? json_from_string (body, NULL) : NULL;
-  crm_api_client_call_async (client, method, parts[0], parts[1], json, 0, NULL,
-                             store_result_cb, &result);
-  while (result == NULL)
-    g_main_context_iteration (NULL, TRUE);
-  reply = crm_api_client_call_finish (client, result, status, &error);
-  if (reply == NULL && crm_api_reply_error_get_body (error) != NULL)
-    reply = json_node_ref (crm_api_reply_error_get_body (error));
-  return reply;
+  return crm_test_ui_call (fixture->server, fixture->admin_token, method, path, body, NULL,
+                           status);
 }
 
 static gint64
@@ -308,13 +270,6 @@ customer_list (Fixture *fixture)
 }
 
 static gboolean
-shows_sign_in (Fixture *fixture)
-{
-  return g_strcmp0 (_crm_window_get_page_name (fixture->window), "sign-in") == 0
-         && !_crm_window_is_checking_session (fixture->window);
-}
-
-static gboolean
 list_idle (Fixture *fixture)
 {
   CrmCustomerList *list = customer_list (fixture);
@@ -329,15 +284,7 @@ static void
 sign_in (Fixture    *fixture,
          const char *username)
 {
-  CrmSignInPage *page = _crm_window_get_sign_in_page (fixture->window);
-
-  wait_until (fixture, NULL, shows_sign_in, "the sign-in page");
-  gtk_editable_set_text (crm_test_ui_template_child (page, CRM_TYPE_SIGN_IN_PAGE, "username_row"),
-                         username);
-  gtk_editable_set_text (crm_test_ui_template_child (page, CRM_TYPE_SIGN_IN_PAGE, "password_row"),
-                         PASSWORD);
-  g_signal_emit_by_name (crm_test_ui_template_child (page, CRM_TYPE_SIGN_IN_PAGE, "password_row"),
-                         "entry-activated");
+  crm_test_ui_sign_in (fixture->window, username, PASSWORD);
   wait_until (fixture, NULL, list_idle, "the customer list");
 }
 
@@ -347,7 +294,7 @@ screenshot (Fixture    *fixture,
             const char *shot)
 {
   g_autofree char *file_name = g_strdup_printf ("client-screens-%s-%s.png", shot,
-                                                fixture->test_case->name);
+                                                fixture->test_case->base.name);
   g_autofree char *png = g_test_build_filename (G_TEST_BUILT, file_name, NULL);
 
   if (window == NULL)
@@ -938,7 +885,7 @@ check_new_customer (Fixture *fixture)
   CrmCustomerDialog *dialog;
   GtkWidget *code_row;
   GtkWidget *create;
-  g_autofree char *name = g_strdup_printf ("温州瓯海新材料有限公司 %s", fixture->test_case->name);
+  g_autofree char *name = g_strdup_printf ("温州瓯海新材料有限公司 %s", fixture->test_case->base.name);
   g_autofree char *query = NULL;
   g_autoptr(JsonNode) found = NULL;
   JsonArray *items;
@@ -979,7 +926,7 @@ check_new_customer (Fixture *fixture)
   _crm_customer_dialog_create (dialog);
   wait_until (fixture, NULL, new_dialog_gone, "the new customer");
 
-  query = g_strdup_printf ("/api/v1/customers?q=%s", fixture->test_case->name);
+  query = g_strdup_printf ("/api/v1/customers?q=%s", fixture->test_case->base.name);
   found = call (fixture, "GET", query, NULL, NULL);
   items = json_object_get_array_member (json_node_get_object (found), "items");
   for (guint i = 0; i < json_array_get_length (items); i++)
@@ -998,29 +945,13 @@ check_new_customer (Fixture *fixture)
 /* --- the cases ---------------------------------------------------------------- */
 
 static void
-run_case (const ScreensCase *test_case)
+run_case (gconstpointer data)
 {
+  const ScreensCase *test_case = data;
   Fixture fixture = { test_case, };
   g_autoptr(CrmApplication) application = NULL;
-  g_autoptr(GError) error = NULL;
   g_auto(GStrv) ids = NULL;
-  CrmApiClient *api_client;
-  const char *localedir;
 
-  if (!gtk_init_check ())
-    {
-      g_test_skip ("No display server");
-      return;
-    }
-  g_object_set (gtk_settings_get_default (), "gtk-enable-animations", FALSE, NULL);
-  localedir = g_getenv ("RAPPORT_LOCALEDIR");
-  bindtextdomain (GETTEXT_PACKAGE, localedir != NULL ? localedir : LOCALEDIR);
-  bind_textdomain_codeset (GETTEXT_PACKAGE, "UTF-8");
-  textdomain (GETTEXT_PACKAGE);
-
-  fixture.url = g_strdup (g_getenv ("CRM_TEST_URL"));
-  fixture.certificate = g_tls_certificate_new_from_file (g_getenv ("CRM_TEST_CERT"), &error);
-  g_assert_no_error (error);
   fixture.admin_token = g_strdup (g_getenv ("CRM_TEST_ADMIN_TOKEN"));
   fixture.admin_name = g_strdup (g_getenv ("CRM_TEST_ADMIN_NAME"));
   ids = g_strsplit (g_getenv ("CRM_TEST_IDS"), ",", -1);
@@ -1028,18 +959,10 @@ run_case (const ScreensCase *test_case)
   for (guint k = 0; k < N_CUSTOMERS; k++)
     fixture.ids[k] = g_ascii_strtoll (ids[test_case->index * N_CUSTOMERS + k], NULL, 10);
 
-  application = crm_application_new ();
-  g_application_set_flags (G_APPLICATION (application),
-                           G_APPLICATION_HANDLES_COMMAND_LINE | G_APPLICATION_NON_UNIQUE);
-  g_application_register (G_APPLICATION (application), NULL, &error);
-  g_assert_no_error (error);
-  api_client = crm_application_get_api_client (application);
-  crm_api_client_set_base_url (api_client, fixture.url);
-  crm_api_client_set_pinned_certificate (api_client, fixture.certificate);
-  fixture.window = crm_window_new (GTK_APPLICATION (application), api_client,
-                                   crm_application_get_settings (application));
-  gtk_window_set_default_size (GTK_WINDOW (fixture.window), test_case->width, test_case->height);
-  gtk_window_present (GTK_WINDOW (fixture.window));
+  application = crm_test_ui_application_new ();
+  fixture.window = crm_test_ui_window_new (application,
+                                           crm_application_get_api_client (application),
+                                           test_case->width, test_case->height);
 
   sign_in (&fixture, "ada");
   check_list_chips (&fixture);
@@ -1049,74 +972,42 @@ run_case (const ScreensCase *test_case)
   check_new_customer (&fixture);
   check_read_only_tags (&fixture);
 
-  gtk_window_destroy (GTK_WINDOW (fixture.window));
-  while (g_main_context_iteration (NULL, FALSE))
-    ;
-  g_clear_object (&fixture.certificate);
-  g_free (fixture.url);
+  crm_test_ui_window_destroy (fixture.window);
   g_free (fixture.admin_token);
   g_free (fixture.admin_name);
 }
 
-static Fixture shared;
-
+/* In the parent, once: seed (), and the administrator and customers for the cases. */
 static void
-test_screens (gconstpointer data)
+seed_server (CrmTestServer  *server,
+             CrmTestCluster *cluster)
 {
-  const ScreensCase *test_case = data;
+  Fixture shared = { .server = server, .cluster = cluster };
+  g_autoptr(GString) ids = g_string_new (NULL);
 
-  if (g_test_subprocess ())
-    {
-      run_case (test_case);
-      return;
-    }
-  if (shared.server == NULL)
-    {
-      g_autoptr(GString) ids = g_string_new (NULL);
-
-      shared.cluster = crm_test_cluster_new ();
-      shared.server = crm_test_server_new (shared.cluster, NULL);
-      seed (&shared);
-      for (guint c = 0; c < N_CASES; c++)
-        for (guint k = 0; k < N_CUSTOMERS; k++)
-          g_string_append_printf (ids, "%s%" G_GINT64_FORMAT, ids->len > 0 ? "," : "",
-                                  shared.all_ids[c][k]);
-      g_setenv ("CRM_TEST_URL", crm_test_server_get_url (shared.server), TRUE);
-      g_setenv ("CRM_TEST_CERT", crm_test_server_get_cert_file (shared.server), TRUE);
-      g_setenv ("CRM_TEST_ADMIN_TOKEN", shared.admin_token, TRUE);
-      g_setenv ("CRM_TEST_ADMIN_NAME", shared.admin_name, TRUE);
-      g_setenv ("CRM_TEST_IDS", ids->str, TRUE);
-    }
-  crm_test_ui_run_in_language (test_case->language, test_case->pango_language);
+  seed (&shared);
+  for (guint c = 0; c < N_CASES; c++)
+    for (guint k = 0; k < N_CUSTOMERS; k++)
+      g_string_append_printf (ids, "%s%" G_GINT64_FORMAT, ids->len > 0 ? "," : "",
+                              shared.all_ids[c][k]);
+  g_setenv ("CRM_TEST_ADMIN_TOKEN", shared.admin_token, TRUE);
+  g_setenv ("CRM_TEST_ADMIN_NAME", shared.admin_name, TRUE);
+  g_setenv ("CRM_TEST_IDS", ids->str, TRUE);
+  g_free (shared.admin_token);
+  g_free (shared.admin_name);
 }
 
 static const ScreensCase cases[N_CASES] = {
-  { "en", NULL, NULL, 1366, 768, 0 },
-  { "zh_CN", "zh_CN", "zh-cn", 1366, 768, 1 },
-  { "large-en", NULL, NULL, 1920, 1080, 2 },
-  { "large-zh_CN", "zh_CN", "zh-cn", 1920, 1080, 3 },
+  { { "en", NULL, NULL }, 1366, 768, 0 },
+  { { "zh_CN", "zh_CN", "zh-cn" }, 1366, 768, 1 },
+  { { "large-en", NULL, NULL }, 1920, 1080, 2 },
+  { { "large-zh_CN", "zh_CN", "zh-cn" }, 1920, 1080, 3 },
 };
 
 int
 main (int   argc,
       char *argv[])
 {
-  int status;
-
-  setlocale (LC_ALL, "");
-  g_test_init (&argc, &argv, NULL);
-  if (!crm_test_have_postgresql ())
-    return 77;
-  for (guint i = 0; i < G_N_ELEMENTS (cases); i++)
-    {
-      g_autofree char *path = g_strdup_printf ("/crm/client/customer-screens/%s", cases[i].name);
-
-      g_test_add_data_func (path, &cases[i], test_screens);
-    }
-  status = g_test_run ();
-  g_clear_pointer (&shared.server, crm_test_server_free);
-  g_clear_pointer (&shared.cluster, crm_test_cluster_free);
-  g_free (shared.admin_token);
-  g_free (shared.admin_name);
-  return status;
+  return crm_test_ui_main (argc, argv, "/crm/client/customer-screens", cases,
+                           G_N_ELEMENTS (cases), sizeof cases[0], seed_server, run_case);
 }

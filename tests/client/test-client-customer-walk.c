@@ -3,7 +3,6 @@
 
 #include "config.h"
 
-#include <locale.h>
 #include <string.h>
 
 #include <glib/gi18n.h>
@@ -35,12 +34,10 @@
 
 typedef struct
 {
-  const char *name;
-  const char *language;
-  const char *pango_language;
-  int         width;
-  int         height;
-  guint       index;     /* which of the seeded customers is this case's */
+  CrmTestUiCase base;
+  int           width;
+  int           height;
+  guint         index;     /* which of the seeded customers is this case's */
 } WalkCase;
 
 typedef struct
@@ -263,7 +260,7 @@ screenshot (Fixture    *fixture,
             const char *shot)
 {
   g_autofree char *file_name = g_strdup_printf ("client-walk-%s-%s.png", shot,
-                                                fixture->test_case->name);
+                                                fixture->test_case->base.name);
   g_autofree char *png = g_test_build_filename (G_TEST_BUILT, file_name, NULL);
 
   if (window != NULL)
@@ -547,7 +544,7 @@ walk (Fixture *fixture)
 
         g_test_message ("Contact's %s: %s", wrong[i], message);
         g_assert_nonnull (message);
-        if (fixture->test_case->language != NULL)
+        if (fixture->test_case->base.language != NULL)
           g_assert_false (g_str_is_ascii (message));
       }
   }
@@ -661,7 +658,7 @@ walk (Fixture *fixture)
     dialog = _crm_customer_page_get_dialog (page);
     g_test_message ("Next before this one: %s", row_message (form_row (dialog, "due_at")));
     g_assert_nonnull (row_message (form_row (dialog, "due_at")));
-    if (fixture->test_case->language != NULL)
+    if (fixture->test_case->base.language != NULL)
       g_assert_false (g_str_is_ascii (row_message (form_row (dialog, "due_at"))));
     /* What was typed is kept, the notes' lines too. */
     g_assert_cmpstr (gtk_editable_get_text (GTK_EDITABLE (form_row (dialog, "done_at"))), ==,
@@ -806,13 +803,12 @@ walk (Fixture *fixture)
 }
 
 static void
-run_case (const WalkCase *test_case)
+run_case (gconstpointer data)
 {
+  const WalkCase *test_case = data;
   Fixture fixture = { test_case, };
   g_autoptr(CrmApplication) application = NULL;
 
-  if (!crm_test_ui_init ())
-    return;
   fixture.admin_token = g_strdup (g_getenv ("CRM_TEST_ADMIN_TOKEN"));
   fixture.rep_token = g_strdup (g_getenv ("CRM_TEST_REP_TOKEN"));
   {
@@ -835,62 +831,36 @@ run_case (const WalkCase *test_case)
   g_free (fixture.rep_token);
 }
 
-static Fixture shared;
-
+/* In the parent, once: seed (), and the sessions and customers for the cases. */
 static void
-test_walk (gconstpointer data)
+seed_server (CrmTestServer  *server,
+             CrmTestCluster *cluster)
 {
-  const WalkCase *test_case = data;
+  Fixture shared = { .server = server, .cluster = cluster };
+  g_autoptr(GString) ids = g_string_new (NULL);
 
-  if (g_test_subprocess ())
-    {
-      run_case (test_case);
-      return;
-    }
-  if (shared.server == NULL)
-    {
-      g_autoptr(GString) ids = g_string_new (NULL);
-
-      shared.cluster = crm_test_cluster_new ();
-      shared.server = crm_test_ui_server_new (shared.cluster);
-      seed (&shared);
-      for (guint c = 0; c < N_CASES; c++)
-        g_string_append_printf (ids, "%s%" G_GINT64_FORMAT, c > 0 ? "," : "",
-                                shared.customer_ids[c]);
-      g_setenv ("CRM_TEST_ADMIN_TOKEN", shared.admin_token, TRUE);
-      g_setenv ("CRM_TEST_REP_TOKEN", shared.rep_token, TRUE);
-      g_setenv ("CRM_TEST_CUSTOMER_IDS", ids->str, TRUE);
-    }
-  crm_test_ui_run_in_language (test_case->language, test_case->pango_language);
+  seed (&shared);
+  for (guint c = 0; c < N_CASES; c++)
+    g_string_append_printf (ids, "%s%" G_GINT64_FORMAT, c > 0 ? "," : "",
+                            shared.customer_ids[c]);
+  g_setenv ("CRM_TEST_ADMIN_TOKEN", shared.admin_token, TRUE);
+  g_setenv ("CRM_TEST_REP_TOKEN", shared.rep_token, TRUE);
+  g_setenv ("CRM_TEST_CUSTOMER_IDS", ids->str, TRUE);
+  g_free (shared.admin_token);
+  g_free (shared.rep_token);
 }
 
 static const WalkCase cases[] = {
-  { "en", NULL, NULL, 1366, 768, 0 },
-  { "zh_CN", "zh_CN", "zh-cn", 1366, 768, 1 },
-  { "large-en", NULL, NULL, 1920, 1080, 2 },
-  { "large-zh_CN", "zh_CN", "zh-cn", 1920, 1080, 3 },
+  { { "en", NULL, NULL }, 1366, 768, 0 },
+  { { "zh_CN", "zh_CN", "zh-cn" }, 1366, 768, 1 },
+  { { "large-en", NULL, NULL }, 1920, 1080, 2 },
+  { { "large-zh_CN", "zh_CN", "zh-cn" }, 1920, 1080, 3 },
 };
 
 int
 main (int   argc,
       char *argv[])
 {
-  int status;
-
-  setlocale (LC_ALL, "");
-  g_test_init (&argc, &argv, NULL);
-  if (!crm_test_have_postgresql ())
-    return 77;
-  for (guint i = 0; i < G_N_ELEMENTS (cases); i++)
-    {
-      g_autofree char *path = g_strdup_printf ("/crm/client/customer-walk/%s", cases[i].name);
-
-      g_test_add_data_func (path, &cases[i], test_walk);
-    }
-  status = g_test_run ();
-  g_clear_pointer (&shared.server, crm_test_server_free);
-  g_clear_pointer (&shared.cluster, crm_test_cluster_free);
-  g_free (shared.admin_token);
-  g_free (shared.rep_token);
-  return status;
+  return crm_test_ui_main (argc, argv, "/crm/client/customer-walk", cases, G_N_ELEMENTS (cases),
+                           sizeof cases[0], seed_server, run_case);
 }

@@ -3,7 +3,6 @@
 
 #include "config.h"
 
-#include <locale.h>
 #include <string.h>
 
 #include <glib/gi18n.h>
@@ -54,13 +53,11 @@
 
 typedef struct
 {
-  const char *name;
-  const char *language;
-  const char *pango_language;
-  gboolean    admin;      /* the administrator's case: scrolling, merge, recycle bin */
-  int         width;      /* the window's size: a laptop's 1366×768, a small 1024×640 */
-  int         height;
-  const char *size;       /* NULL at a laptop's size, else in the screenshots' names */
+  CrmTestUiCase base;
+  gboolean      admin;      /* the administrator's case: scrolling, merge, recycle bin */
+  int           width;      /* the window's size: a laptop's 1366×768, a small 1024×640 */
+  int           height;
+  const char   *size;       /* NULL at a laptop's size, else in the screenshots' names */
 } CustomersCase;
 
 /* The server, seeded once by the parent process; each case's process reaches it
@@ -503,7 +500,7 @@ static char *
 shot_path (Fixture    *fixture,
            const char *shot)
 {
-  const char *language = fixture->test_case->language;
+  const char *language = fixture->test_case->base.language;
   const char *size = fixture->test_case->size;
   g_autofree char *file_name = g_strdup_printf ("client-customers-%s%s%s%s%s.png", shot,
                                                 size != NULL ? "-" : "",
@@ -769,7 +766,7 @@ check_estimated_count (Fixture *fixture)
   CrmCustomerList *list = customer_list (fixture);
   GtkWidget *view = GTK_WIDGET (_crm_customers_page_get_column_view (customers_page (fixture)));
   GtkAdjustment *adjustment = gtk_scrollable_get_vadjustment (GTK_SCROLLABLE (view));
-  gboolean chinese = fixture->test_case->language != NULL;
+  gboolean chinese = fixture->test_case->base.language != NULL;
 
   for (guint i = 0; i < G_N_ELEMENTS (estimates); i++)
     {
@@ -1313,7 +1310,7 @@ check_filters (Fixture *fixture)
   message = _crm_customers_page_get_date_message (page);
   g_assert_nonnull (message);
   g_test_message ("A wrong date: %s", message);
-  if (fixture->test_case->language != NULL)
+  if (fixture->test_case->base.language != NULL)
     g_assert_false (g_str_is_ascii (message));
   g_assert_null (crm_customer_list_get_filter (list, "created_from"));
   open_filters_and_shoot (fixture, "filters-invalid");
@@ -1615,7 +1612,7 @@ check_page_actions (Fixture *fixture,
                     gint64   id)
 {
   CrmCustomerPage *page = customer_page (fixture);
-  gboolean zh = fixture->test_case->language != NULL;
+  gboolean zh = fixture->test_case->base.language != NULL;
   const char *contact_name = zh ? "李雷" : "韩梅梅";
   gint64 vip = tag_id (fixture, "重点客户");
   gint64 fair = tag_id (fixture, "展会");
@@ -1961,7 +1958,7 @@ check_custom_types (Fixture *fixture,
                     gint64   id)
 {
   CrmCustomerPage *page = customer_page (fixture);
-  gboolean zh = fixture->test_case->language != NULL;
+  gboolean zh = fixture->test_case->base.language != NULL;
   const char *contract = zh ? "合同-2026-002" : "HT-2026-001";
   GtkWidget *signed_row = _crm_customer_page_get_row (page, "custom.signed");
   GtkSwitch *signed_switch;
@@ -2196,7 +2193,7 @@ check_customer (Fixture *fixture)
         problem = _crm_customer_page_get_field_message (page, field);
         g_test_message ("Typed into %s: %s", field, problem);
         g_assert_nonnull (problem);
-        if (fixture->test_case->language != NULL)
+        if (fixture->test_case->base.language != NULL)
           g_assert_false (g_str_is_ascii (problem));
       }
     wait_until (fixture, NULL, always, "the field messages");
@@ -2219,8 +2216,8 @@ check_customer (Fixture *fixture)
 
   /* Edit and save: the server has it. (Each case its own values: the cases
    * share the server.) */
-  new_city = fixture->test_case->language != NULL ? "温州市" : "杭州市";
-  new_industry = fixture->test_case->language != NULL ? "冷链运输" : "仓储物流";
+  new_city = fixture->test_case->base.language != NULL ? "温州市" : "杭州市";
+  new_industry = fixture->test_case->base.language != NULL ? "冷链运输" : "仓储物流";
   set_row (fixture, "city", new_city);
   crm_customer_page_save (page);
   g_assert_true (crm_customer_page_get_busy (page));
@@ -2270,7 +2267,7 @@ check_customer (Fixture *fixture)
   message = _crm_customer_page_get_field_message (page, "name");
   g_assert_nonnull (message);
   g_test_message ("The server's message for an empty name: %s", message);
-  if (fixture->test_case->language != NULL)
+  if (fixture->test_case->base.language != NULL)
     {
       /* In Chinese: the server answered Accept-Language: zh-CN. */
       gboolean ascii = TRUE;
@@ -2348,7 +2345,7 @@ check_conflict_overwrite (Fixture *fixture)
 {
   CrmCustomerPage *page = customer_page (fixture);
   GtkColumnView *view = _crm_customers_page_get_column_view (customers_page (fixture));
-  const char *name = fixture->test_case->name;
+  const char *name = fixture->test_case->base.name;
   g_autofree char *mine = g_strdup_printf ("解放路 %s 号 (yours)", name);
   g_autofree char *theirs_text = g_strdup_printf ("人民路 %s 号 (theirs)", name);
   g_autofree char *path = NULL;
@@ -2450,7 +2447,7 @@ dialog_closed (Fixture *fixture)
 static void
 check_new_customer_required (Fixture *fixture)
 {
-  gboolean zh = fixture->test_case->language != NULL;
+  gboolean zh = fixture->test_case->base.language != NULL;
   const char *key = zh ? "region_code_zh" : "region_code_en";
   const char *name = zh ? "宁波必填字段测试有限公司" : "温州必填字段测试有限公司";
   g_autofree char *definition = g_strdup_printf ("{\"object\":\"customers\",\"key\":\"%s\","
@@ -2955,7 +2952,7 @@ check_protected_view (Fixture *fixture)
   GtkMenuButton *button = crm_test_ui_template_child (page, CRM_TYPE_CUSTOMERS_PAGE,
                                                       "views_button");
   GtkWidget *views = GTK_WIDGET (gtk_menu_button_get_popover (button));
-  const char *name = fixture->test_case->language != NULL ? "制造业按名称" : "Makers by name";
+  const char *name = fixture->test_case->base.language != NULL ? "制造业按名称" : "Makers by name";
   GtkDropDown *industry;
   GtkWidget *entry;
   g_autofree char *filter_part = NULL;
@@ -3125,7 +3122,7 @@ assert_read_only_row (AdwMessageDialog *dialog,
 static void
 check_contact_access (Fixture *fixture)
 {
-  gboolean zh = fixture->test_case->language != NULL;
+  gboolean zh = fixture->test_case->base.language != NULL;
   const char *email = zh ? "wang.zh@example.cn" : "wang.en@example.cn";
   CrmCustomerPage *page = customer_page (fixture);
   g_autoptr(JsonNode) found = NULL;
@@ -3644,7 +3641,7 @@ check_scrolling (Fixture *fixture)
                   _crm_customers_page_get_status (customers_page (fixture)),
                   crm_customer_list_get_total (list));
   g_assert_true (g_str_has_prefix (_crm_customers_page_get_status (customers_page (fixture)),
-                                   fixture->test_case->language != NULL ? "约 " : "About "));
+                                   fixture->test_case->base.language != NULL ? "约 " : "About "));
   g_assert_cmpuint (g_list_model_get_n_items (G_LIST_MODEL (list)), ==,
                     crm_customer_list_get_total (list));
   status = g_strdup (_crm_customers_page_get_status (customers_page (fixture)));
@@ -3701,7 +3698,7 @@ check_scrolling (Fixture *fixture)
     g_test_message ("Status line at the end: %s",
                     _crm_customers_page_get_status (customers_page (fixture)));
     g_assert_false (g_str_has_prefix (_crm_customers_page_get_status (customers_page (fixture)),
-                                      fixture->test_case->language != NULL ? "约 " : "About "));
+                                      fixture->test_case->base.language != NULL ? "约 " : "About "));
     screenshot (fixture, NULL, "scrolled-end");
   }
   check_held_rows (fixture);
@@ -3827,7 +3824,7 @@ bin_has (Fixture *fixture,
 static void
 check_purge (Fixture *fixture)
 {
-  gboolean zh = fixture->test_case->language != NULL;
+  gboolean zh = fixture->test_case->base.language != NULL;
   const char *doomed_name = zh ? "彻底删除测试甲有限公司" : "Purge Test A Ltd";
   const char *saved_name = zh ? "彻底删除测试乙有限公司" : "Purge Test B Ltd";
   g_autofree char *doomed_body = g_strdup_printf ("{\"name\":\"%s\"}", doomed_name);
@@ -3913,7 +3910,7 @@ static void
 check_merge_and_bin (Fixture *fixture)
 {
   CrmCustomerPage *page = customer_page (fixture);
-  gboolean zh = fixture->test_case->language != NULL;
+  gboolean zh = fixture->test_case->base.language != NULL;
   g_autofree char *survivor_body = NULL;
   g_autofree char *loser_body = NULL;
   g_autofree char *contact_body = NULL;
@@ -4128,7 +4125,7 @@ static void
 check_page_owner (Fixture *fixture)
 {
   CrmCustomerPage *page = customer_page (fixture);
-  gboolean zh = fixture->test_case->language != NULL;
+  gboolean zh = fixture->test_case->base.language != NULL;
   gint64 id = create_customer (fixture, zh ? "{\"name\":\"绍兴转交客户有限公司\"}"
                                            : "{\"name\":\"嘉兴转交客户有限公司\"}");
   g_autofree char *path = g_strdup_printf ("/api/v1/customers/%" G_GINT64_FORMAT, id);
@@ -4214,7 +4211,7 @@ admin_dialog_mapped (Fixture *fixture)
 static void
 check_admin_choice_field (Fixture *fixture)
 {
-  gboolean zh = fixture->test_case->language != NULL;
+  gboolean zh = fixture->test_case->base.language != NULL;
   const char *key = zh ? "contact_way_zh" : "contact_way_en";
   g_autofree char *name = g_strconcat ("custom.", key, NULL);
   CrmAdminPage *admin = _crm_window_get_admin_page (fixture->window);
@@ -4389,13 +4386,12 @@ check_admin_choice_field (Fixture *fixture)
 }
 
 static void
-run_case (const CustomersCase *test_case)
+run_case (gconstpointer data)
 {
+  const CustomersCase *test_case = data;
   Fixture fixture = { test_case, };
   g_autoptr(CrmApplication) application = NULL;
 
-  if (!crm_test_ui_init ())
-    return;
   fixture.admin_token = g_strdup (g_getenv ("CRM_TEST_ADMIN_TOKEN"));
   fixture.rep_token = g_strdup (g_getenv ("CRM_TEST_REP_TOKEN"));
   fixture.manager_token = g_strdup (g_getenv ("CRM_TEST_MANAGER_TOKEN"));
@@ -4457,18 +4453,14 @@ run_case (const CustomersCase *test_case)
   g_free (fixture.manager_token);
 }
 
-static Fixture shared;
-
-/* In the parent: the server and its customers, once for every case. */
+/* In the parent, once: the server's customers, and the sessions for the cases. */
 static void
-start_shared_server (void)
+seed_server (CrmTestServer  *server,
+             CrmTestCluster *cluster)
 {
+  Fixture shared = { .server = server, .cluster = cluster };
   gint64 started = g_get_monotonic_time ();
 
-  if (shared.server != NULL)
-    return;
-  shared.cluster = crm_test_cluster_new ();
-  shared.server = crm_test_ui_server_new (shared.cluster);
   seed (&shared);
   g_test_message ("Seeded %d customers in %.1f s", N_CUSTOMERS,
                   (g_get_monotonic_time () - started) / 1e6);
@@ -4480,62 +4472,24 @@ start_shared_server (void)
 
     g_setenv ("CRM_TEST_ORDERED_ID", ordered, TRUE);
   }
-}
-
-static void
-stop_shared_server (void)
-{
-  g_clear_pointer (&shared.server, crm_test_server_free);
-  g_clear_pointer (&shared.cluster, crm_test_cluster_free);
-  g_clear_pointer (&shared.admin_token, g_free);
-  g_clear_pointer (&shared.rep_token, g_free);
-  g_clear_pointer (&shared.manager_token, g_free);
-}
-
-static void
-test_customers (gconstpointer data)
-{
-  const CustomersCase *test_case = data;
-
-  if (g_test_subprocess ())
-    {
-      run_case (test_case);
-      return;
-    }
-  start_shared_server ();
-  crm_test_ui_run_in_language (test_case->language, test_case->pango_language);
+  g_free (shared.admin_token);
+  g_free (shared.rep_token);
+  g_free (shared.manager_token);
 }
 
 static const CustomersCase cases[] = {
-  { "en", NULL, NULL, FALSE, 1366, 768, NULL },
-  { "zh_CN", "zh_CN", "zh-cn", FALSE, 1366, 768, NULL },
-  { "small-en", NULL, NULL, FALSE, 1024, 640, "small" },
-  { "small-zh_CN", "zh_CN", "zh-cn", FALSE, 1024, 640, "small" },
-  { "admin-en", NULL, NULL, TRUE, 1366, 768, NULL },
-  { "admin-zh_CN", "zh_CN", "zh-cn", TRUE, 1366, 768, NULL },
+  { { "en", NULL, NULL }, FALSE, 1366, 768, NULL },
+  { { "zh_CN", "zh_CN", "zh-cn" }, FALSE, 1366, 768, NULL },
+  { { "small-en", NULL, NULL }, FALSE, 1024, 640, "small" },
+  { { "small-zh_CN", "zh_CN", "zh-cn" }, FALSE, 1024, 640, "small" },
+  { { "admin-en", NULL, NULL }, TRUE, 1366, 768, NULL },
+  { { "admin-zh_CN", "zh_CN", "zh-cn" }, TRUE, 1366, 768, NULL },
 };
 
 int
 main (int   argc,
       char *argv[])
 {
-  int status;
-
-  setlocale (LC_ALL, "");
-  g_test_init (&argc, &argv, NULL);
-
-  if (!crm_test_have_postgresql ())
-    {
-      g_test_message ("No PostgreSQL: nothing to run the server on");
-      return 77;
-    }
-  for (guint i = 0; i < G_N_ELEMENTS (cases); i++)
-    {
-      g_autofree char *path = g_strdup_printf ("/crm/client/customers/%s", cases[i].name);
-
-      g_test_add_data_func (path, &cases[i], test_customers);
-    }
-  status = g_test_run ();
-  stop_shared_server ();
-  return status;
+  return crm_test_ui_main (argc, argv, "/crm/client/customers", cases, G_N_ELEMENTS (cases),
+                           sizeof cases[0], seed_server, run_case);
 }

@@ -3,7 +3,6 @@
 
 #include "config.h"
 
-#include <locale.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -37,26 +36,19 @@
 
 typedef struct
 {
-  const char *name;
-  const char *language;
-  const char *pango_language;
-} EventsCase;
-
-typedef struct
-{
   CrmWindow    *window;
   CrmApiClient *api_client;
 } Side;
 
 typedef struct
 {
-  const EventsCase *test_case;
-  char             *admin_token;
-  gint64            rep_id;
-  gint64            shared_id;     /* owned by the rep, seen by both */
-  gint64            admin_own_id;  /* owned by the admin, assigned to the rep later */
-  Side              a;
-  Side              b;
+  const CrmTestUiCase *test_case;
+  char                *admin_token;
+  gint64               rep_id;
+  gint64               shared_id;     /* owned by the rep, seen by both */
+  gint64               admin_own_id;  /* owned by the admin, assigned to the rep later */
+  Side                 a;
+  Side                 b;
 } Fixture;
 
 /* --- waiting ------------------------------------------------------------- */
@@ -583,14 +575,13 @@ make_side (Side           *side,
 }
 
 static void
-run_case (const EventsCase *test_case)
+run_case (gconstpointer data)
 {
+  const CrmTestUiCase *test_case = data;
   Fixture fixture = { test_case, };
   g_autoptr(CrmApplication) application = NULL;
   g_autoptr(CrmApiClient) other_client = NULL;
 
-  if (!crm_test_ui_init ())
-    return;
   fixture.rep_id = g_ascii_strtoll (g_getenv ("CRM_TEST_REP_ID"), NULL, 10);
   fixture.shared_id = g_ascii_strtoll (g_getenv ("CRM_TEST_SHARED_ID"), NULL, 10);
   fixture.admin_own_id = g_ascii_strtoll (g_getenv (g_str_equal (test_case->name, "en")
@@ -621,13 +612,11 @@ run_case (const EventsCase *test_case)
 
 /* --- the parent: one server for every case ------------------------------- */
 
-static CrmTestCluster *cluster;
-static CrmTestServer *server;
-
 static gint64
-create_customer (const char *token,
-                 const char *name,
-                 gint64      owner_id)
+create_customer (CrmTestServer *server,
+                 const char    *token,
+                 const char    *name,
+                 gint64         owner_id)
 {
   g_autofree char *body = g_strdup_printf ("{\"kind\":\"company\",\"name\":\"%s\","
                                            "\"city\":\"杭州市\",\"owner_id\":%" G_GINT64_FORMAT
@@ -641,33 +630,30 @@ create_customer (const char *token,
 }
 
 static void
-start_server (void)
+seed (CrmTestServer  *server,
+      CrmTestCluster *cluster)
 {
   g_autofree char *admin_token = NULL;
   g_autofree char *value = NULL;
   gint64 admin_id, rep_id, reminded;
   PGconn *conn;
 
-  if (server != NULL)
-    return;
-  cluster = crm_test_cluster_new ();
-  server = crm_test_ui_server_new (cluster);
   admin_id = crm_test_server_create_user (server, "ada", "admin", PASSWORD);
   rep_id = crm_test_server_create_user (server, "li", "sales_rep", PASSWORD);
   admin_token = crm_test_server_sign_in (server, "ada", PASSWORD);
 
-  create_customer (admin_token, "成都腾飞制造有限公司", rep_id);
-  reminded = create_customer (admin_token, "苏州华信科技有限公司", rep_id);
-  value = g_strdup_printf ("%" G_GINT64_FORMAT, create_customer (admin_token,
-                                                                 "杭州明远贸易有限公司", rep_id));
+  create_customer (server, admin_token, "成都腾飞制造有限公司", rep_id);
+  reminded = create_customer (server, admin_token, "苏州华信科技有限公司", rep_id);
+  value = g_strdup_printf ("%" G_GINT64_FORMAT,
+                           create_customer (server, admin_token, "杭州明远贸易有限公司", rep_id));
   g_setenv ("CRM_TEST_SHARED_ID", value, TRUE);
   g_free (value);
   value = g_strdup_printf ("%" G_GINT64_FORMAT,
-                           create_customer (admin_token, "深圳瑞丰电子有限公司", admin_id));
+                           create_customer (server, admin_token, "深圳瑞丰电子有限公司", admin_id));
   g_setenv ("CRM_TEST_ADMIN_OWN_EN", value, TRUE);
   g_free (value);
   value = g_strdup_printf ("%" G_GINT64_FORMAT,
-                           create_customer (admin_token, "上海宏达贸易有限公司", admin_id));
+                           create_customer (server, admin_token, "上海宏达贸易有限公司", admin_id));
   g_setenv ("CRM_TEST_ADMIN_OWN_ZH", value, TRUE);
   g_free (value);
 
@@ -688,21 +674,7 @@ start_server (void)
   g_setenv ("CRM_TEST_REP_ID", value, TRUE);
 }
 
-static void
-test_events (gconstpointer data)
-{
-  const EventsCase *test_case = data;
-
-  if (g_test_subprocess ())
-    {
-      run_case (test_case);
-      return;
-    }
-  start_server ();
-  crm_test_ui_run_in_language (test_case->language, test_case->pango_language);
-}
-
-static const EventsCase cases[] = {
+static const CrmTestUiCase cases[] = {
   { "en", NULL, NULL },
   { "zh_CN", "zh_CN", "zh-cn" },
 };
@@ -711,24 +683,6 @@ int
 main (int   argc,
       char *argv[])
 {
-  int status;
-
-  setlocale (LC_ALL, "");
-  g_test_init (&argc, &argv, NULL);
-
-  if (!crm_test_have_postgresql ())
-    {
-      g_test_message ("No PostgreSQL: nothing to run the server on");
-      return 77;
-    }
-  for (guint i = 0; i < G_N_ELEMENTS (cases); i++)
-    {
-      g_autofree char *path = g_strdup_printf ("/crm/client/events/%s", cases[i].name);
-
-      g_test_add_data_func (path, &cases[i], test_events);
-    }
-  status = g_test_run ();
-  g_clear_pointer (&server, crm_test_server_free);
-  g_clear_pointer (&cluster, crm_test_cluster_free);
-  return status;
+  return crm_test_ui_main (argc, argv, "/crm/client/events", cases, G_N_ELEMENTS (cases),
+                           sizeof cases[0], seed, run_case);
 }

@@ -3,7 +3,6 @@
 
 #include "config.h"
 
-#include <locale.h>
 #include <string.h>
 
 #include <glib/gi18n.h>
@@ -37,18 +36,11 @@
 
 typedef struct
 {
-  const char *name;
-  const char *language;
-  const char *pango_language;
-} RegistrationCase;
-
-typedef struct
-{
-  const RegistrationCase *test_case;
-  CrmWindow              *window;
-  gint64                  company_id;
-  gint64                  person_id;
-  gint64                  open_id;
+  const CrmTestUiCase *test_case;
+  CrmWindow           *window;
+  gint64               company_id;
+  gint64               person_id;
+  gint64               open_id;
 } Fixture;
 
 /* --- waiting and the page ------------------------------------------------ */
@@ -342,13 +334,12 @@ check_field_access (Fixture *fixture)
 }
 
 static void
-run_case (const RegistrationCase *test_case)
+run_case (gconstpointer data)
 {
+  const CrmTestUiCase *test_case = data;
   Fixture fixture = { test_case, };
   g_autoptr(CrmApplication) application = NULL;
 
-  if (!crm_test_ui_init ())
-    return;
   fixture.company_id = g_ascii_strtoll (g_getenv (test_case->language != NULL
                                                   ? "CRM_TEST_COMPANY_ZH"
                                                   : "CRM_TEST_COMPANY_EN"), NULL, 10);
@@ -369,12 +360,10 @@ run_case (const RegistrationCase *test_case)
 
 /* --- the parent: one server for both languages --------------------------- */
 
-static CrmTestCluster *cluster;
-static CrmTestServer *server;
-
 static gint64
-create_customer (const char *token,
-                 const char *body)
+create_customer (CrmTestServer *server,
+                 const char    *token,
+                 const char    *body)
 {
   g_autoptr(JsonNode) reply = NULL;
   guint status = 0;
@@ -394,16 +383,13 @@ set_env_id (const char *name,
 }
 
 static void
-start_server (void)
+seed (CrmTestServer  *server,
+      CrmTestCluster *cluster)
 {
   static const char * const company_envs[] = { "CRM_TEST_COMPANY_EN", "CRM_TEST_COMPANY_ZH" };
   g_autofree char *admin_token = NULL;
   gint64 rep_id;
 
-  if (server != NULL)
-    return;
-  cluster = crm_test_cluster_new ();
-  server = crm_test_ui_server_new (cluster);
   crm_test_server_create_user (server, "ada", "admin", PASSWORD);
   rep_id = crm_test_server_create_user (server, "li", "sales_rep", PASSWORD);
   admin_token = crm_test_server_sign_in (server, "ada", PASSWORD);
@@ -416,32 +402,18 @@ start_server (void)
         "\"legal_representative\":\"张明远\",\"registered_capital\":500000000,"
         "\"established_on\":\"2008-03-18\",\"owner_id\":%" G_GINT64_FORMAT "}", i + 1, rep_id);
 
-      set_env_id (company_envs[i], create_customer (admin_token, body));
+      set_env_id (company_envs[i], create_customer (server, admin_token, body));
     }
   {
     g_autofree char *body = g_strdup_printf ("{\"kind\":\"individual\",\"name\":\"陈晓燕\","
                                              "\"mobile\":\"13912345678\",\"owner_id\":%"
                                              G_GINT64_FORMAT "}", rep_id);
 
-    set_env_id ("CRM_TEST_PERSON", create_customer (admin_token, body));
+    set_env_id ("CRM_TEST_PERSON", create_customer (server, admin_token, body));
   }
 }
 
-static void
-test_registration (gconstpointer data)
-{
-  const RegistrationCase *test_case = data;
-
-  if (g_test_subprocess ())
-    {
-      run_case (test_case);
-      return;
-    }
-  start_server ();
-  crm_test_ui_run_in_language (test_case->language, test_case->pango_language);
-}
-
-static const RegistrationCase cases[] = {
+static const CrmTestUiCase cases[] = {
   { "en", NULL, NULL },
   { "zh_CN", "zh_CN", "zh-cn" },
 };
@@ -450,24 +422,6 @@ int
 main (int   argc,
       char *argv[])
 {
-  int status;
-
-  setlocale (LC_ALL, "");
-  g_test_init (&argc, &argv, NULL);
-
-  if (!crm_test_have_postgresql ())
-    {
-      g_test_message ("No PostgreSQL: nothing to run the server on");
-      return 77;
-    }
-  for (guint i = 0; i < G_N_ELEMENTS (cases); i++)
-    {
-      g_autofree char *path = g_strdup_printf ("/crm/client/registration/%s", cases[i].name);
-
-      g_test_add_data_func (path, &cases[i], test_registration);
-    }
-  status = g_test_run ();
-  g_clear_pointer (&server, crm_test_server_free);
-  g_clear_pointer (&cluster, crm_test_cluster_free);
-  return status;
+  return crm_test_ui_main (argc, argv, "/crm/client/registration", cases, G_N_ELEMENTS (cases),
+                           sizeof cases[0], seed, run_case);
 }

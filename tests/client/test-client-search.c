@@ -3,7 +3,6 @@
 
 #include "config.h"
 
-#include <locale.h>
 #include <string.h>
 
 #include "crm-api-paths.h"
@@ -577,18 +576,17 @@ check_stale (Fixture *fixture)
 
 typedef struct
 {
-  const char *name;
-  void      (*check) (Fixture *fixture);
+  CrmTestUiCase base;
+  void        (*check) (Fixture *fixture);
 } SearchCase;
 
 static void
-run_case (const SearchCase *test_case)
+run_case (gconstpointer data)
 {
+  const SearchCase *test_case = data;
   Fixture fixture = { { 0, }, };
   g_autoptr(CrmApplication) application = NULL;
 
-  if (!crm_test_ui_init ())
-    return;
   fixture.stale_names = g_ptr_array_new_with_free_func (g_free);
   proxy_start (&fixture.proxy);
   /* The window talks to the proxy, which presents the server's certificate. */
@@ -613,11 +611,9 @@ run_case (const SearchCase *test_case)
 
 /* --- the parent: one server for every case ------------------------------- */
 
-static CrmTestCluster *cluster;
-static CrmTestServer *server;
-
 static void
-start_server (void)
+seed (CrmTestServer  *server,
+      CrmTestCluster *cluster)
 {
   static const char * const names[] = {
     FIRST "贸易有限公司", FIRST "科技有限公司", FIRST "制造有限公司",
@@ -627,10 +623,6 @@ start_server (void)
   g_autofree char *admin_token = NULL;
   gint64 rep_id;
 
-  if (server != NULL)
-    return;
-  cluster = crm_test_cluster_new ();
-  server = crm_test_ui_server_new (cluster);
   crm_test_server_create_user (server, "ada", "admin", PASSWORD);
   rep_id = crm_test_server_create_user (server, "li", "sales_rep", PASSWORD);
   admin_token = crm_test_server_sign_in (server, "ada", PASSWORD);
@@ -648,45 +640,15 @@ start_server (void)
     }
 }
 
-static void
-test_search (gconstpointer data)
-{
-  if (g_test_subprocess ())
-    {
-      run_case (data);
-      return;
-    }
-  start_server ();
-  crm_test_ui_run_in_language (NULL, NULL);
-}
-
 static const SearchCase cases[] = {
-  { "debounce", check_debounce },
-  { "stale", check_stale },
+  { { "debounce" }, check_debounce },
+  { { "stale" }, check_stale },
 };
 
 int
 main (int   argc,
       char *argv[])
 {
-  int status;
-
-  setlocale (LC_ALL, "");
-  g_test_init (&argc, &argv, NULL);
-
-  if (!crm_test_have_postgresql ())
-    {
-      g_test_message ("No PostgreSQL: nothing to run the server on");
-      return 77;
-    }
-  for (guint i = 0; i < G_N_ELEMENTS (cases); i++)
-    {
-      g_autofree char *path = g_strdup_printf ("/crm/client/search/%s", cases[i].name);
-
-      g_test_add_data_func (path, &cases[i], test_search);
-    }
-  status = g_test_run ();
-  g_clear_pointer (&server, crm_test_server_free);
-  g_clear_pointer (&cluster, crm_test_cluster_free);
-  return status;
+  return crm_test_ui_main (argc, argv, "/crm/client/search", cases, G_N_ELEMENTS (cases),
+                           sizeof cases[0], seed, run_case);
 }

@@ -3,7 +3,6 @@
 
 #include "config.h"
 
-#include <locale.h>
 #include <string.h>
 
 #include <glib/gi18n.h>
@@ -39,10 +38,8 @@
 
 typedef struct
 {
-  const char *name;
-  const char *language;
-  const char *pango_language;
-  const char *manager;          /* a sales manager, whose role requires MFA */
+  CrmTestUiCase base;
+  const char   *manager;        /* a sales manager, whose role requires MFA */
 } ShellCase;
 
 typedef struct
@@ -57,20 +54,17 @@ typedef struct
 
 /* --- seeding (in the parent) ---------------------------------------------- */
 
-static CrmTestCluster *shared_cluster;
-static CrmTestServer *shared_server;
-
 static JsonNode *
-call (const char *token,
-      const char *method,
-      const char *path,
-      const char *body,
-      const char *if_match,
-      guint       expected)
+call (CrmTestServer *server,
+      const char    *token,
+      const char    *method,
+      const char    *path,
+      const char    *body,
+      const char    *if_match,
+      guint          expected)
 {
   guint status = 0;
-  JsonNode *reply = crm_test_server_call (shared_server, token, method, path, body, if_match,
-                                          &status);
+  JsonNode *reply = crm_test_server_call (server, token, method, path, body, if_match, &status);
 
   if (status != expected)
     g_error ("%s %s: %u, not %u", method, path, status, expected);
@@ -78,9 +72,10 @@ call (const char *token,
 }
 
 static void
-require_mfa_for_managers (const char *admin_token)
+require_mfa_for_managers (CrmTestServer *server,
+                          const char    *admin_token)
 {
-  g_autoptr(JsonNode) roles = call (admin_token, "GET", "/api/v1/roles", NULL, NULL, 200);
+  g_autoptr(JsonNode) roles = call (server, admin_token, "GET", "/api/v1/roles", NULL, NULL, 200);
   JsonArray *items = json_object_get_array_member (json_node_get_object (roles), "items");
 
   for (guint i = 0; i < json_array_get_length (items); i++)
@@ -97,14 +92,15 @@ require_mfa_for_managers (const char *admin_token)
                               json_object_get_int_member (role, "id"));
       version = g_strdup_printf ("%" G_GINT64_FORMAT,
                                  json_object_get_int_member (role, "version"));
-      reply = call (admin_token, "PATCH", path, "{\"require_mfa\":true}", version, 200);
+      reply = call (server, admin_token, "PATCH", path, "{\"require_mfa\":true}", version, 200);
       return;
     }
   g_error ("No sales_manager role");
 }
 
 static void
-seed (void)
+seed (CrmTestServer  *server,
+      CrmTestCluster *cluster)
 {
   static const char * const others[] = {
     "{\"name\":\"北京宏达科技有限公司\",\"city\":\"北京市\",\"mobile\":\"13900000001\"}",
@@ -118,27 +114,27 @@ seed (void)
   g_autoptr(JsonNode) customer = NULL;
   g_autoptr(JsonNode) created = NULL;
 
-  crm_test_server_create_user (shared_server, "ada", "admin", PASSWORD);
-  crm_test_server_create_user (shared_server, "li", "sales_rep", PASSWORD);
-  crm_test_server_create_user (shared_server, "wangen", "sales_manager", PASSWORD);
-  crm_test_server_create_user (shared_server, "wangzh", "sales_manager", PASSWORD);
-  admin_token = crm_test_server_sign_in (shared_server, "ada", PASSWORD);
-  rep_token = crm_test_server_sign_in (shared_server, "li", PASSWORD);
-  require_mfa_for_managers (admin_token);
+  crm_test_server_create_user (server, "ada", "admin", PASSWORD);
+  crm_test_server_create_user (server, "li", "sales_rep", PASSWORD);
+  crm_test_server_create_user (server, "wangen", "sales_manager", PASSWORD);
+  crm_test_server_create_user (server, "wangzh", "sales_manager", PASSWORD);
+  admin_token = crm_test_server_sign_in (server, "ada", PASSWORD);
+  rep_token = crm_test_server_sign_in (server, "li", PASSWORD);
+  require_mfa_for_managers (server, admin_token);
 
-  customer = call (rep_token, "POST", "/api/v1/customers",
+  customer = call (server, rep_token, "POST", "/api/v1/customers",
                    "{\"name\":\"" CUSTOMER_NAME "\",\"city\":\"上海市\","
                    "\"mobile\":\"13800138000\"}", NULL, 201);
   for (guint i = 0; i < G_N_ELEMENTS (others); i++)
     {
-      g_autoptr(JsonNode) other = call (rep_token, "POST", "/api/v1/customers", others[i], NULL,
-                                        201);
+      g_autoptr(JsonNode) other = call (server, rep_token, "POST", "/api/v1/customers", others[i],
+                                        NULL, 201);
     }
   contact = g_strdup_printf ("{\"customer_id\":%" G_GINT64_FORMAT ",\"full_name\":\""
                              CONTACT_NAME "\",\"title\":\"采购经理\","
                              "\"mobile\":\"13700001234\",\"is_primary\":true}",
                              crm_test_json_get_int (customer, "id"));
-  created = call (rep_token, "POST", "/api/v1/contacts", contact, NULL, 201);
+  created = call (server, rep_token, "POST", "/api/v1/contacts", contact, NULL, 201);
   id_text = g_strdup_printf ("%" G_GINT64_FORMAT, crm_test_json_get_int (customer, "id"));
   g_setenv ("CRM_TEST_CUSTOMER_ID", id_text, TRUE);
 }
@@ -165,7 +161,7 @@ screenshot_full (Fixture    *fixture,
                  const char *shot)
 {
   g_autofree char *file_name = g_strdup_printf ("client-shell-%s-%s.png", shot,
-                                                fixture->test_case->name);
+                                                fixture->test_case->base.name);
   g_autofree char *png = g_test_build_filename (G_TEST_BUILT, file_name, NULL);
 
   crm_test_ui_save_png (window != NULL ? window : GTK_WIDGET (fixture->window), popover, png);
@@ -628,7 +624,7 @@ check_shortcuts_and_about (Fixture *fixture)
   g_assert_cmpstr (adw_about_window_get_version (ADW_ABOUT_WINDOW (about)), ==, PACKAGE_VERSION);
   g_assert_cmpstr (adw_about_window_get_website (ADW_ABOUT_WINDOW (about)), ==,
                    "https://rapportcrm.org/");
-  if (fixture->test_case->language != NULL)
+  if (fixture->test_case->base.language != NULL)
     g_assert_cmpstr (adw_about_window_get_translator_credits (ADW_ABOUT_WINDOW (about)), !=,
                      "translator-credits");
   screenshot (fixture, about, "about");
@@ -639,13 +635,12 @@ check_shortcuts_and_about (Fixture *fixture)
 /* --- the test ------------------------------------------------------------- */
 
 static void
-run_case (const ShellCase *test_case)
+run_case (gconstpointer data)
 {
+  const ShellCase *test_case = data;
   Fixture fixture = { test_case, };
   g_autoptr(CrmApplication) application = NULL;
 
-  if (!crm_test_ui_init ())
-    return;
   fixture.customer_id = g_ascii_strtoll (g_getenv ("CRM_TEST_CUSTOMER_ID"), NULL, 10);
 
   application = crm_test_ui_application_new ();
@@ -662,57 +657,15 @@ run_case (const ShellCase *test_case)
   crm_test_ui_window_destroy (fixture.window);
 }
 
-static void
-start_shared_server (void)
-{
-  if (shared_server != NULL)
-    return;
-  shared_cluster = crm_test_cluster_new ();
-  shared_server = crm_test_ui_server_new (shared_cluster);
-  seed ();
-}
-
-static void
-test_shell (gconstpointer data)
-{
-  const ShellCase *test_case = data;
-
-  if (g_test_subprocess ())
-    {
-      run_case (test_case);
-      return;
-    }
-  start_shared_server ();
-  crm_test_ui_run_in_language (test_case->language, test_case->pango_language);
-}
-
 static const ShellCase cases[] = {
-  { "en", NULL, NULL, "wangen" },
-  { "zh_CN", "zh_CN", "zh-cn", "wangzh" },
+  { { "en", NULL, NULL }, "wangen" },
+  { { "zh_CN", "zh_CN", "zh-cn" }, "wangzh" },
 };
 
 int
 main (int   argc,
       char *argv[])
 {
-  int status;
-
-  setlocale (LC_ALL, "");
-  g_test_init (&argc, &argv, NULL);
-
-  if (!crm_test_have_postgresql ())
-    {
-      g_test_message ("No PostgreSQL: nothing to run the server on");
-      return 77;
-    }
-  for (guint i = 0; i < G_N_ELEMENTS (cases); i++)
-    {
-      g_autofree char *path = g_strdup_printf ("/crm/client/shell/%s", cases[i].name);
-
-      g_test_add_data_func (path, &cases[i], test_shell);
-    }
-  status = g_test_run ();
-  g_clear_pointer (&shared_server, crm_test_server_free);
-  g_clear_pointer (&shared_cluster, crm_test_cluster_free);
-  return status;
+  return crm_test_ui_main (argc, argv, "/crm/client/shell", cases, G_N_ELEMENTS (cases),
+                           sizeof cases[0], seed, run_case);
 }
