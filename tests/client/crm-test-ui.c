@@ -114,6 +114,24 @@ crm_test_ui_find_named (GtkWidget  *widget,
   return NULL;
 }
 
+/* The first widget of @type under @widget (or @widget itself), depth first, or NULL. */
+GtkWidget *
+crm_test_ui_find_descendant (GtkWidget *widget,
+                             GType      type)
+{
+  if (G_TYPE_CHECK_INSTANCE_TYPE (widget, type))
+    return widget;
+  for (GtkWidget *child = gtk_widget_get_first_child (widget); child != NULL;
+       child = gtk_widget_get_next_sibling (child))
+    {
+      GtkWidget *found = crm_test_ui_find_descendant (child, type);
+
+      if (found != NULL)
+        return found;
+    }
+  return NULL;
+}
+
 /* The label under @widget (or @widget itself) that reads @text, or NULL; a GtkInscription
  * (the customer list's cells) counts as a label. */
 GtkWidget *

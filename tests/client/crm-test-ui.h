@@ -80,6 +80,8 @@ GtkWidget *crm_test_ui_find_named    (GtkWidget          *widget,
                                       const char         *name);
 GtkWidget *crm_test_ui_find_label    (GtkWidget          *widget,
                                       const char         *text);
+GtkWidget *crm_test_ui_find_descendant (GtkWidget        *widget,
+                                        GType             type);
 void      crm_test_ui_activate_row   (GtkListBox         *list,
                                       const char         *name);
 void      crm_test_ui_press_key      (GtkWidget          *widget,

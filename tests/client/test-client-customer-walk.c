@@ -296,30 +296,14 @@ dialog_open (Fixture *fixture)
   return _crm_customer_page_get_dialog (customer_page (fixture)) != NULL;
 }
 
-static GtkWidget *
-find_descendant (GtkWidget *widget,
-                 GType      type)
-{
-  if (G_TYPE_CHECK_INSTANCE_TYPE (widget, type))
-    return widget;
-  for (GtkWidget *child = gtk_widget_get_first_child (widget); child != NULL;
-       child = gtk_widget_get_next_sibling (child))
-    {
-      GtkWidget *found = find_descendant (child, type);
-
-      if (found != NULL)
-        return found;
-    }
-  return NULL;
-}
-
 static void
 scroll_to (Fixture    *fixture,
            const char *child,
            const char *shot)
 {
   CrmCustomerPage *page = customer_page (fixture);
-  GtkWidget *scrolled = find_descendant (GTK_WIDGET (page), GTK_TYPE_SCROLLED_WINDOW);
+  GtkWidget *scrolled = crm_test_ui_find_descendant (GTK_WIDGET (page),
+                                                     GTK_TYPE_SCROLLED_WINDOW);
   GtkAdjustment *adjustment = gtk_scrolled_window_get_vadjustment (GTK_SCROLLED_WINDOW (scrolled));
   GtkWidget *widget = crm_test_ui_template_child (page, CRM_TYPE_CUSTOMER_PAGE,
                                                      child);
@@ -641,7 +625,7 @@ walk (Fixture *fixture)
     gtk_editable_set_text (GTK_EDITABLE (form_row (dialog, "subject")), "回访样品试用情况");
     gtk_editable_set_text (GTK_EDITABLE (form_row (dialog, "done_at")), happened);
     gtk_editable_set_text (GTK_EDITABLE (form_row (dialog, "due_at")), too_early);
-    notes = find_descendant (form_row (dialog, "notes"), GTK_TYPE_TEXT_VIEW);
+    notes = crm_test_ui_find_descendant (form_row (dialog, "notes"), GTK_TYPE_TEXT_VIEW);
     g_assert_nonnull (notes);
     gtk_text_buffer_set_text (gtk_text_view_get_buffer (GTK_TEXT_VIEW (notes)),
                               "样品反馈良好\n下周报价", -1);
@@ -678,7 +662,8 @@ walk (Fixture *fixture)
     scroll_to (fixture, "timeline_group", "follow-up-logged");
     /* It stands where it happened: among the older events, lower down. */
     {
-      GtkWidget *scrolled = find_descendant (GTK_WIDGET (page), GTK_TYPE_SCROLLED_WINDOW);
+      GtkWidget *scrolled = crm_test_ui_find_descendant (GTK_WIDGET (page),
+                                                         GTK_TYPE_SCROLLED_WINDOW);
       GtkAdjustment *adjustment = gtk_scrolled_window_get_vadjustment (GTK_SCROLLED_WINDOW (
                                                                          scrolled));
 
@@ -767,7 +752,8 @@ walk (Fixture *fixture)
                                                                      "title_label")), ==, name);
     /* From its top, not where this one was scrolled to. */
     {
-      GtkWidget *scrolled = find_descendant (GTK_WIDGET (page), GTK_TYPE_SCROLLED_WINDOW);
+      GtkWidget *scrolled = crm_test_ui_find_descendant (GTK_WIDGET (page),
+                                                         GTK_TYPE_SCROLLED_WINDOW);
 
       g_assert_cmpfloat (gtk_adjustment_get_value (gtk_scrolled_window_get_vadjustment (
                            GTK_SCROLLED_WINDOW (scrolled))), ==, 0);

@@ -914,23 +914,6 @@ owner_shown (Fixture *fixture)
   return summary != NULL && strstr (summary, owner) != NULL;
 }
 
-static GtkWidget *
-find_descendant (GtkWidget *widget,
-                 GType      type)
-{
-  if (G_TYPE_CHECK_INSTANCE_TYPE (widget, type))
-    return widget;
-  for (GtkWidget *child = gtk_widget_get_first_child (widget); child != NULL;
-       child = gtk_widget_get_next_sibling (child))
-    {
-      GtkWidget *found = find_descendant (child, type);
-
-      if (found != NULL)
-        return found;
-    }
-  return NULL;
-}
-
 static gboolean
 always (Fixture *fixture)
 {
@@ -1212,7 +1195,7 @@ check_value_filters (Fixture *fixture)
   gtk_menu_button_popup (button);
   wait_until (fixture, GTK_WIDGET (gtk_menu_button_get_popover (button)), always, "the filters");
   g_signal_emit_by_name (industry, "activate");
-  choices = find_descendant (GTK_WIDGET (industry), GTK_TYPE_POPOVER);
+  choices = crm_test_ui_find_descendant (GTK_WIDGET (industry), GTK_TYPE_POPOVER);
   g_assert_nonnull (choices);
   wait_until (fixture, choices, always, "the industries");
   g_assert_true (gtk_widget_get_mapped (choices));
@@ -1348,10 +1331,10 @@ check_filters (Fixture *fixture)
   views = GTK_WIDGET (gtk_menu_button_get_popover (views_button));
   gtk_menu_button_popup (views_button);
   wait_until (fixture, views, always, "the views popover");
-  name_entry = find_descendant (views, GTK_TYPE_ENTRY);
+  name_entry = crm_test_ui_find_descendant (views, GTK_TYPE_ENTRY);
   gtk_editable_set_text (GTK_EDITABLE (name_entry), "杭州 new");
   g_signal_emit_by_name (name_entry, "activate");
-  views_list = GTK_LIST_BOX (find_descendant (views, GTK_TYPE_LIST_BOX));
+  views_list = GTK_LIST_BOX (crm_test_ui_find_descendant (views, GTK_TYPE_LIST_BOX));
   g_assert_nonnull (gtk_list_box_get_row_at_index (views_list, 0));
   gtk_menu_button_popdown (views_button);
   crm_customer_list_clear_filters (list);
@@ -1487,8 +1470,8 @@ screenshot_scrolled_to (Fixture    *fixture,
                         double      above,
                         const char *shot)
 {
-  GtkWidget *scrolled = find_descendant (GTK_WIDGET (customer_page (fixture)),
-                                         GTK_TYPE_SCROLLED_WINDOW);
+  GtkWidget *scrolled = crm_test_ui_find_descendant (GTK_WIDGET (customer_page (fixture)),
+                                                     GTK_TYPE_SCROLLED_WINDOW);
   GtkAdjustment *adjustment = gtk_scrolled_window_get_vadjustment (
     GTK_SCROLLED_WINDOW (scrolled));
   graphene_rect_t bounds;
@@ -1508,8 +1491,8 @@ static void
 scroll_page_to_end (Fixture    *fixture,
                     const char *shot)
 {
-  GtkWidget *scrolled = find_descendant (GTK_WIDGET (customer_page (fixture)),
-                                         GTK_TYPE_SCROLLED_WINDOW);
+  GtkWidget *scrolled = crm_test_ui_find_descendant (GTK_WIDGET (customer_page (fixture)),
+                                                     GTK_TYPE_SCROLLED_WINDOW);
   GtkAdjustment *adjustment;
 
   g_assert_nonnull (scrolled);
@@ -1597,7 +1580,7 @@ choice_check_in_row (GtkWidget  *row,
   GtkWidget *check;
 
   g_assert_nonnull (row);
-  g_assert_null (find_descendant (row, GTK_TYPE_EDITABLE));
+  g_assert_null (crm_test_ui_find_descendant (row, GTK_TYPE_EDITABLE));
   check = find_label (row, option);
   g_assert_nonnull (check);
   check = gtk_widget_get_ancestor (check, GTK_TYPE_CHECK_BUTTON);
@@ -2592,7 +2575,7 @@ shoot_choices (Fixture          *fixture,
   GtkWidget *choices;
 
   g_signal_emit_by_name (widget, "activate");
-  choices = find_descendant (widget, GTK_TYPE_POPOVER);
+  choices = crm_test_ui_find_descendant (widget, GTK_TYPE_POPOVER);
   g_assert_nonnull (choices);
   wait_until (fixture, choices, always, shot);
   g_assert_true (gtk_widget_get_mapped (choices));
@@ -2971,7 +2954,7 @@ check_protected_view (Fixture *fixture)
   g_assert_cmpstr (crm_customer_list_get_sort (list), ==, "-name");
   gtk_menu_button_popup (button);
   wait_until (fixture, views, always, "the views popover");
-  entry = find_descendant (views, GTK_TYPE_ENTRY);
+  entry = crm_test_ui_find_descendant (views, GTK_TYPE_ENTRY);
   gtk_editable_set_text (GTK_EDITABLE (entry), name);
   g_signal_emit_by_name (entry, "activate");
   gtk_menu_button_popdown (button);
