@@ -278,6 +278,15 @@ customer_loaded (Fixture *fixture)
          && !crm_customer_page_get_busy (page);
 }
 
+/* Another customer's page: a likely duplicate of this case's. */
+static gboolean
+other_loaded (Fixture *fixture)
+{
+  return customer_loaded (fixture)
+         && crm_customer_get_id (crm_customer_page_get_customer (customer_page (fixture)))
+            != fixture->customer_id;
+}
+
 static gboolean
 has_duplicates (Fixture *fixture)
 {
@@ -385,14 +394,22 @@ contact_id (Fixture    *fixture,
   g_error ("No contact %s", full_name);
 }
 
+/* This case's customer as the server has it. */
+static JsonNode *
+server_customer (Fixture *fixture)
+{
+  g_autofree char *path = g_strdup_printf ("/api/v1/customers/%" G_GINT64_FORMAT,
+                                           fixture->customer_id);
+
+  return call (fixture, fixture->admin_token, "GET", path, NULL, NULL, NULL);
+}
+
 /* Custom value @key of this case's customer on the server, as JSON text. */
 static char *
 server_custom (Fixture    *fixture,
                const char *key)
 {
-  g_autofree char *path = g_strdup_printf ("/api/v1/customers/%" G_GINT64_FORMAT,
-                                           fixture->customer_id);
-  g_autoptr(JsonNode) record = call (fixture, fixture->admin_token, "GET", path, NULL, NULL, NULL);
+  g_autoptr(JsonNode) record = server_customer (fixture);
   JsonObject *custom = json_object_get_object_member (json_node_get_object (record), "custom");
   JsonNode *value = json_object_get_member (custom, key);
 
@@ -759,6 +776,36 @@ walk (Fixture *fixture)
                            GTK_SCROLLED_WINDOW (scrolled))), ==, 0);
     }
     screenshot (fixture, NULL, "duplicate-opened");
+  }
+
+  /* Or the edit saved first, then the likely duplicate opens. */
+  {
+    GtkListBox *duplicates = crm_test_ui_template_child (page, CRM_TYPE_CUSTOMER_PAGE,
+                                                         "duplicates_list");
+    g_autoptr(JsonNode) saved = NULL;
+    GtkWidget *row;
+    gint64 other;
+
+    crm_customer_page_load (page, fixture->customer_id);
+    wait_until (fixture, NULL, customer_loaded, "the customer again");
+    wait_until (fixture, NULL, page_idle, "the customer's parts again");
+    wait_until (fixture, NULL, has_duplicates, "its likely duplicates again");
+    row = gtk_widget_get_first_child (GTK_WIDGET (duplicates));
+    other = *(gint64 *) g_object_get_data (G_OBJECT (row), "crm-id");
+    set_row (fixture, "district", "长宁区");
+    g_signal_emit_by_name (duplicates, "row-activated", row);
+    wait_until (fixture, NULL, dialog_open, "the question about the unsaved edit");
+    dialog = _crm_customer_page_get_dialog (page);
+    respond (dialog, "save");
+    wait_until (fixture, NULL, other_loaded, "the likely duplicate after the save");
+    g_assert_cmpint (crm_customer_get_id (crm_customer_page_get_customer (page)), ==, other);
+    g_assert_cmpstr (_crm_customers_page_get_last_toast (customers_page (fixture)), ==,
+                     _("Saved"));
+    saved = server_customer (fixture);
+    g_assert_cmpstr (json_object_get_string_member (json_node_get_object (saved), "district"),
+                     ==, "长宁区");
+    g_assert_false (_crm_customer_page_has_unsaved_changes (page));
+    screenshot (fixture, NULL, "duplicate-saved");
   }
 
   /* The new-customer dialog with likely duplicates. */
