@@ -19,7 +19,8 @@ wait_both() { local s=0; wait "$1" || s=1; wait "$2" || s=1; return "$s"; }
 elapsed() { python3 -c "import sys; print('%.1f' % (float(sys.argv[2]) - float(sys.argv[1])))" "$@"; }
 
 customers_setup() {
-  local t0 t1 t2 t3 t4 n_teams reps min_id half idx_a idx_b i pa pb name def n_cust n_cont
+  local t0 t1 t2 t3 t4 n_teams reps tags min_id half idx_a idx_b i pa pb name def n_cust n_cont
+  local tags_none tags_many tags_unknown
   echo "==> Customers scenario: $n_customers customers, $n_reps sales reps" >&2
   n_teams=$(( (n_reps + 9) / 10 ))
   sql -v n_reps="$n_reps" -v n_teams="$n_teams" -v width="$(( ${#n_reps} > 2 ? ${#n_reps} : 2 ))" <<'SQL'
@@ -40,8 +41,17 @@ FROM generate_series (1, :n_reps) r;
 -- Update reminders would notify the owners of nearly every seeded customer (their
 -- updated_at is spread over 3 years) in the middle of the run: off, as an admin can.
 UPDATE settings SET value = '{"enabled": false, "days": 30}' WHERE key = 'reminders';
+-- The tags an office gives its customers, each in its colour (the demo's first four), the
+-- most used first: seed-customers.sql gives them out by this order. The last one is long,
+-- so that its chip ends in "…".
+INSERT INTO tags (name, color) VALUES
+  ('老客户', '#3584e4'), ('重点客户', '#e01b24'), ('待跟进', '#e5a50a'),
+  ('展会线索', '#2ec27e'), ('新客户', '#2190a4'), ('意向强', '#ff7800'),
+  ('已签约', '#813d9c'), ('价格敏感', '#986a44'), ('VIP', '#f5c211'),
+  ('渠道合作', '#dc8add'), ('政府采购', '#77767b'), ('华东区重点渠道合作伙伴', '#1c71d8');
 SQL
   reps=$(sql -At -c "SELECT '{' || string_agg (id::text, ',' ORDER BY username) || '}' FROM users WHERE username LIKE 'bench-rep%'")
+  tags=$(sql -At -c "SELECT '{' || string_agg (id::text, ',' ORDER BY id) || '}' FROM tags")
   min_id=$(sql -At -c "SELECT coalesce (max (id), 0) + 1 FROM customers")
   bench_min_id=$min_id
 
@@ -62,9 +72,9 @@ SQL
   t0=$(now_s)
   cut -f1 "$work/indexes" | sed 's/^/DROP INDEX /; s/$/;/' | sql
   half=$(( n_customers / 2 ))
-  sql -v lo=1 -v hi="$half" -v seed=0.11 -v reps="$reps" -v min_id="$min_id" -f "$top/bench/sql/seed-customers.sql" >/dev/null &
+  sql -v lo=1 -v hi="$half" -v seed=0.11 -v reps="$reps" -v tags="$tags" -v min_id="$min_id" -f "$top/bench/sql/seed-customers.sql" >/dev/null &
   pa=$!
-  sql -v lo=$(( half + 1 )) -v hi="$n_customers" -v seed=0.22 -v reps="$reps" -v min_id="$min_id" \
+  sql -v lo=$(( half + 1 )) -v hi="$n_customers" -v seed=0.22 -v reps="$reps" -v tags="$tags" -v min_id="$min_id" \
     -f "$top/bench/sql/seed-customers.sql" >/dev/null &
   pb=$!
   wait_both "$pa" "$pb" || { echo "bench/run: seeding customers failed" >&2; return 1; }
@@ -120,14 +130,25 @@ SQL
   sql -c "VACUUM (ANALYZE) customers" -c "VACUUM (ANALYZE) contacts" -c "CHECKPOINT" >/dev/null
   t4=$(now_s)
   read -r n_cust n_cont < <(sql -At -F ' ' -c "SELECT (SELECT count(*) FROM customers), (SELECT count(*) FROM contacts)")
-  seed_summary=$(printf 'customers %s s, contacts %s s, indexes %s s, vacuum+analyze %s s: total %s s (%s customers, %s contacts in the database)' \
+  # The tags as seed-customers.sql gives them out: ~40% of the customers without, ~2% with
+  # six or more (the list's "+N"), and only tags that exist.
+  read -r tags_none tags_many tags_unknown < <(sql -At -F ' ' -c "
+    SELECT round (100.0 * count (*) FILTER (WHERE tags = '{}') / count (*), 1),
+           round (100.0 * count (*) FILTER (WHERE cardinality (tags) >= 6) / count (*), 1),
+           count (*) FILTER (WHERE NOT tags <@ '$tags'::bigint[])
+    FROM customers WHERE id >= $min_id")
+  if [ "$tags_unknown" != 0 ] || ! python3 -c "import sys; sys.exit(not (30 <= $tags_none <= 50 and $tags_many > 0))"; then
+    echo "bench/run: the customers' tags are not as seeded: $tags_none% without, $tags_many% with 6 or more, $tags_unknown with an unknown tag" >&2
+    return 1
+  fi
+  seed_summary=$(printf 'customers %s s, contacts %s s, indexes %s s, vacuum+analyze %s s: total %s s (%s customers, %s contacts in the database; %s%% of the customers without tags, %s%% with 6 or more)' \
     "$(elapsed "$t0" "$t1")" "$(elapsed "$t1" "$t2")" "$(elapsed "$t2" "$t3")" \
-    "$(elapsed "$t3" "$t4")" "$(elapsed "$t0" "$t4")" "$n_cust" "$n_cont")
+    "$(elapsed "$t3" "$t4")" "$(elapsed "$t0" "$t4")" "$n_cust" "$n_cont" "$tags_none" "$tags_many")
   echo "==> Seeded in SQL as the cluster superuser (bypassing the API for speed; no audit rows): $seed_summary" >&2
   export BENCH_SEED_JSON
-  BENCH_SEED_JSON=$(printf '{"customers": %s, "contacts": %s, "reps": %s, "seed_customers_s": %s, "seed_contacts_s": %s, "index_s": %s, "vacuum_analyze_s": %s, "total_s": %s, "via": "SQL as the cluster superuser, not the API"}' \
+  BENCH_SEED_JSON=$(printf '{"customers": %s, "contacts": %s, "reps": %s, "seed_customers_s": %s, "seed_contacts_s": %s, "index_s": %s, "vacuum_analyze_s": %s, "total_s": %s, "customers_without_tags_pct": %s, "customers_with_6_tags_or_more_pct": %s, "via": "SQL as the cluster superuser, not the API"}' \
     "$n_cust" "$n_cont" "$n_reps" "$(elapsed "$t0" "$t1")" "$(elapsed "$t1" "$t2")" \
-    "$(elapsed "$t2" "$t3")" "$(elapsed "$t3" "$t4")" "$(elapsed "$t0" "$t4")")
+    "$(elapsed "$t2" "$t3")" "$(elapsed "$t3" "$t4")" "$(elapsed "$t0" "$t4")" "$tags_none" "$tags_many")
 }
 
 # Query values from the first rep's own customers, so the rep finds something too.

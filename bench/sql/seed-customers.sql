@@ -7,6 +7,12 @@
 -- min_id (the first id). Row g gets the id min_id - 1 + g and the owner reps[1 + g % n]
 -- (n reps), so the pgbench scripts (bench/pgbench/) know which customers a rep owns;
 -- customers.sh moves the identity sequence past them afterwards.
+-- tags (text '{id,…}'): the 12 tags customers.sh made, the most used first. Row g's tags
+-- come from a hash of g, not random (): the other columns draw the same random numbers
+-- as before the tags were seeded, so they hold the same values. 40% of the customers have
+-- none, 25% one, 17% two, 10% three, 5% four, 1% five and 2% six to eight (the list's
+-- "+N"): t.n of them, from t.s (skewed to the first tags) on in steps of t.d, which has no
+-- factor in common with 12, so that the eight steps land on eight different tags.
 SET synchronous_commit = off;
 SELECT setseed (:seed);
 
@@ -23,11 +29,12 @@ WITH a AS (
     '{中山路,人民路,解放路,建设路,和平路,长江路,科技路,创业路,世纪大道,新华路,滨江大道,工业大道}'::text[] AS road,
     '{sales,info,service,contact,market,office}'::text[] AS mailbox,
     '{exhibition,referral,website,cold_call,advertising}'::text[] AS source,
-    :'reps'::bigint[] AS reps
+    :'reps'::bigint[] AS reps,
+    :'tags'::bigint[] AS tags
 )
 INSERT INTO customers (id, kind, name, registration_no, industry, size, potential, source,
                        province, city, district, address, mobile, phone, email, website,
-                       owner_id, marketing_consent, created_at, updated_at)
+                       owner_id, tags, marketing_consent, created_at, updated_at)
 OVERRIDING SYSTEM VALUE
 SELECT :min_id - 1 + r.g, 'company',
        a.city[r.ci] || a.word[r.w1] || coalesce(a.word[r.w2], '') || a.trade[r.ti]
@@ -51,6 +58,10 @@ SELECT :min_id - 1 + r.g, 'company',
          || (ARRAY['.com', '.cn', '.com.cn'])[1 + floor(random() * 3)::int],
        'https://www.' || a.pinyin[r.w1] || coalesce(a.pinyin[r.w2], '') || '.com',
        a.reps[1 + (r.g % cardinality (a.reps))],
+       (ARRAY[a.tags[1 + t.s], a.tags[1 + (t.s + t.d) % 12], a.tags[1 + (t.s + 2 * t.d) % 12],
+              a.tags[1 + (t.s + 3 * t.d) % 12], a.tags[1 + (t.s + 4 * t.d) % 12],
+              a.tags[1 + (t.s + 5 * t.d) % 12], a.tags[1 + (t.s + 6 * t.d) % 12],
+              a.tags[1 + (t.s + 7 * t.d) % 12]])[1:t.n],
        random() < 0.3,
        r.created_at,
        r.created_at + random() * (now() - r.created_at)
@@ -61,4 +72,12 @@ FROM a, generate_series (:lo, :hi) AS gs (g),
                      CASE WHEN random() < 0.5 THEN 1 + floor(random() * 60)::int END AS w2,
                      1 + floor(random() * 20)::int AS ti,
                      random() < 0.2 AS listed,
-                     now() - random() * interval '3 years' AS created_at) AS r;
+                     now() - random() * interval '3 years' AS created_at) AS r,
+     LATERAL (SELECT CASE WHEN h.h % 100 < 40 THEN 0 WHEN h.h % 100 < 65 THEN 1
+                          WHEN h.h % 100 < 82 THEN 2 WHEN h.h % 100 < 92 THEN 3
+                          WHEN h.h % 100 < 97 THEN 4 WHEN h.h % 100 < 98 THEN 5
+                          ELSE 6 + (h.h >> 40) % 3 END::int AS n,
+                     (ARRAY[0, 0, 0, 0, 1, 1, 1, 2, 2, 3, 3, 4, 5, 6, 7, 8, 9, 10, 11])
+                       [1 + (h.h >> 16) % 19] AS s,
+                     (ARRAY[1, 5, 7, 11])[1 + (h.h >> 32) % 4] AS d
+              FROM (SELECT hashint4extended (gs.g, 0) & 9223372036854775807 AS h) AS h) AS t;
