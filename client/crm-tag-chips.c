@@ -17,6 +17,8 @@
 #define CHIP_SPACING 4
 /* A long name ends in "…" past this many pixels of text. */
 #define CHIP_MAX_TEXT_WIDTH 110
+/* Layouts kept for the texts last shown, at most (an office has a few dozen tags). */
+#define MAX_LAYOUTS 64
 
 /**
  * CrmTagChips:
@@ -26,16 +28,18 @@
  * (crm_tag_get_colors ()). The chips that do not fit the cell's width give way to a
  * "+N" chip; hovering tells every name.
  *
- * One widget draws them all (gtk_snapshot_append_layout () on rounded fills), so a row
- * bound to another customer while the list scrolls makes no widget and no CSS: its
- * layouts get new texts and it is drawn again. Its natural width is that of a few
+ * One widget draws them all (gtk_snapshot_append_layout () beside rounded fills, not
+ * under a rounded clip, which the cairo renderer draws through a mask), so a row bound
+ * to another customer while the list scrolls makes no widget and no CSS: its chips take
+ * the layouts the cell shaped for those names before (a few dozen tags in an office),
+ * and it is drawn again. Its natural width is that of a few
  * chips whatever its tags, so binding never makes the view measure its columns again
  * (see the GtkInscription cells in crm-customers-page.c and bench/README.md, "scroll").
  */
 
 typedef struct
 {
-  PangoLayout *layout;
+  PangoLayout *layout;      /* borrowed from the widget's layouts */
   int          width;       /* of the whole chip, padding included */
   gboolean     has_color;   /* else drawn as the "+N" chip, in the text's colour */
   GdkRGBA      fill;
@@ -46,10 +50,11 @@ struct _CrmTagChips
 {
   GtkWidget    parent_instance;
 
-  GArray      *chips;           /* of Chip; layouts kept for the next tags */
+  GArray      *chips;           /* of Chip */
   guint        n_chips;         /* of them, those in use */
   guint        n_shown;         /* chips whole in the width, from the left */
-  PangoLayout *more;            /* "+N" for the others, kept for the next rows */
+  GHashTable  *layouts;         /* text → PangoLayout, shaped once for the next rows */
+  PangoLayout *more;            /* "+N" for the others, borrowed from layouts */
   gboolean     show_more;       /* whether some do not show */
   int          more_width;
   int          fitted_width;    /* the width n_shown was counted for, -1: count again */
@@ -114,12 +119,6 @@ crm_tag_get_colors (JsonObject *tag,
   return TRUE;
 }
 
-static void
-chip_clear (Chip *chip)
-{
-  g_clear_object (&chip->layout);
-}
-
 static PangoLayout *
 new_layout (CrmTagChips *self,
             const char  *text)
@@ -133,6 +132,22 @@ new_layout (CrmTagChips *self,
   pango_layout_set_width (layout, CHIP_MAX_TEXT_WIDTH * PANGO_SCALE);
   pango_layout_set_ellipsize (layout, PANGO_ELLIPSIZE_END);
   pango_layout_set_single_paragraph_mode (layout, TRUE);
+  return layout;
+}
+
+/* The layout of @text, shaped once: a row bound to another customer finds the names of
+ * its tags (and its "+N") laid out already, as the rows before it had them. */
+static PangoLayout *
+get_layout (CrmTagChips *self,
+            const char  *text)
+{
+  PangoLayout *layout = g_hash_table_lookup (self->layouts, text);
+
+  if (layout == NULL)
+    {
+      layout = new_layout (self, text);
+      g_hash_table_insert (self->layouts, g_strdup (text), layout);
+    }
   return layout;
 }
 
@@ -192,8 +207,6 @@ fit (CrmTagChips *self,
 
   /* Fewer chips: the first ones and "+N" for the rest, as many as fit beside it. */
   self->show_more = TRUE;
-  if (self->more == NULL)
-    self->more = new_layout (self, NULL);
   for (int shown = (int) self->n_chips - 1; shown >= 0; shown--)
     {
       g_autofree char *text = NULL;
@@ -203,7 +216,7 @@ fit (CrmTagChips *self,
         shown_width += g_array_index (self->chips, Chip, i).width + CHIP_SPACING;
       /* Translators: a customer row's tags beyond the chips it shows, as a count */
       text = g_strdup_printf (_("+%u"), self->n_chips - (guint) shown);
-      pango_layout_set_text (self->more, text, -1);
+      self->more = get_layout (self, text);
       self->more_width = layout_width (self->more);
       self->n_shown = (guint) shown;
       if (shown_width + self->more_width <= width)
@@ -237,13 +250,13 @@ draw_chip (GtkSnapshot   *snapshot,
                                    height / 2);
   gtk_snapshot_push_rounded_clip (snapshot, &outline);
   gtk_snapshot_append_color (snapshot, fill, &outline.bounds);
+  gtk_snapshot_pop (snapshot);
   pango_layout_get_pixel_size (layout, NULL, &text_height);
   gtk_snapshot_save (snapshot);
   gtk_snapshot_translate (snapshot, &GRAPHENE_POINT_INIT (x + CHIP_PADDING_X,
                                                           y + (height - text_height) / 2));
   gtk_snapshot_append_layout (snapshot, layout, text);
   gtk_snapshot_restore (snapshot);
-  gtk_snapshot_pop (snapshot);
 }
 
 /* --- GtkWidget ------------------------------------------------------------- */
@@ -343,6 +356,14 @@ crm_tag_chips_query_tooltip (GtkWidget  *widget,
   return TRUE;
 }
 
+static void
+layout_context_changed (gpointer key,
+                        gpointer value,
+                        gpointer user_data)
+{
+  pango_layout_context_changed (value);
+}
+
 /* The font changed: measure the chips again. */
 static void
 crm_tag_chips_system_setting_changed (GtkWidget        *widget,
@@ -355,15 +376,13 @@ crm_tag_chips_system_setting_changed (GtkWidget        *widget,
   self->natural_width = 0;
   self->minimum_width = 0;
   self->fitted_width = -1;
-  for (guint i = 0; i < self->chips->len; i++)
+  g_hash_table_foreach (self->layouts, layout_context_changed, NULL);
+  for (guint i = 0; i < self->n_chips; i++)
     {
       Chip *chip = &g_array_index (self->chips, Chip, i);
 
-      pango_layout_context_changed (chip->layout);
       chip->width = layout_width (chip->layout);
     }
-  if (self->more != NULL)
-    pango_layout_context_changed (self->more);
   gtk_widget_queue_resize (widget);
 }
 
@@ -373,7 +392,7 @@ crm_tag_chips_finalize (GObject *object)
   CrmTagChips *self = CRM_TAG_CHIPS (object);
 
   g_array_unref (self->chips);
-  g_clear_object (&self->more);
+  g_hash_table_unref (self->layouts);
 
   G_OBJECT_CLASS (crm_tag_chips_parent_class)->finalize (object);
 }
@@ -398,7 +417,7 @@ static void
 crm_tag_chips_init (CrmTagChips *self)
 {
   self->chips = g_array_new (FALSE, TRUE, sizeof (Chip));
-  g_array_set_clear_func (self->chips, (GDestroyNotify) chip_clear);
+  self->layouts = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, g_object_unref);
   self->fitted_width = -1;
   /* Asked for on hover, never set on bind: see crm_tag_chips_query_tooltip (). */
   gtk_widget_set_has_tooltip (GTK_WIDGET (self), TRUE);
@@ -433,6 +452,12 @@ crm_tag_chips_set_tags (CrmTagChips *self,
   g_return_if_fail (CRM_IS_TAG_CHIPS (self));
 
   self->n_chips = ids != NULL ? ids->len : 0;
+  /* Tags renamed, or many tags: start again rather than keep every text. */
+  if (g_hash_table_size (self->layouts) + self->n_chips > MAX_LAYOUTS)
+    {
+      self->more = NULL;
+      g_hash_table_remove_all (self->layouts);
+    }
   if (self->chips->len < self->n_chips)
     g_array_set_size (self->chips, self->n_chips);
   for (guint i = 0; i < self->n_chips; i++)
@@ -441,11 +466,8 @@ crm_tag_chips_set_tags (CrmTagChips *self,
       gint64 id = g_array_index (ids, gint64, i);
       g_autofree char *name = crm_tag_dup_name (tags, id);
 
-      /* The layouts of the last tags get the new texts: nothing is made per bind. */
-      if (chip->layout == NULL)
-        chip->layout = new_layout (self, name);
-      else
-        pango_layout_set_text (chip->layout, name, -1);
+      /* Nothing is made or shaped per bind once the names have shown. */
+      chip->layout = get_layout (self, name);
       chip->width = layout_width (chip->layout);
       chip->has_color = crm_tag_get_colors (tags != NULL ? g_hash_table_lookup (tags, &id) : NULL,
                                             &chip->fill, &chip->text);
