@@ -19,6 +19,7 @@
 #include "crm-owners.h"
 #include "crm-tag-chip.h"
 #include "crm-validate.h"
+#include "crm-wrap-box.h"
 
 /**
  * CrmCustomerPage:
@@ -85,7 +86,7 @@ struct _CrmCustomerPage
   GtkListBox          *duplicates_list;
   AdwPreferencesGroup *custom_group;
   AdwPreferencesGroup *tags_group;
-  GtkFlowBox          *tags_box;
+  CrmWrapBox          *tags_box;
   AdwPreferencesGroup *contacts_group;
   GtkListBox          *contacts_list;
   AdwPreferencesGroup *timeline_group;
@@ -872,8 +873,7 @@ fill_tags (CrmCustomerPage *self)
   GtkWidget *child;
   guint n_more = 0;
 
-  while ((child = gtk_widget_get_first_child (GTK_WIDGET (self->tags_box))) != NULL)
-    gtk_flow_box_remove (self->tags_box, child);
+  crm_wrap_box_remove_all (self->tags_box);
   while ((child = gtk_widget_get_first_child (GTK_WIDGET (self->add_tag_list))) != NULL)
     gtk_list_box_remove (self->add_tag_list, child);
 
@@ -899,7 +899,7 @@ fill_tags (CrmCustomerPage *self)
           gtk_actionable_set_action_name (GTK_ACTIONABLE (remove), "customer.remove-tag");
           gtk_actionable_set_action_target (GTK_ACTIONABLE (remove), "x", id);
         }
-      gtk_flow_box_append (self->tags_box,
+      crm_wrap_box_append (self->tags_box,
                            crm_tag_chip_new (name, self->tags != NULL
                                                    ? g_hash_table_lookup (self->tags, &id) : NULL,
                                              remove));
@@ -909,7 +909,7 @@ fill_tags (CrmCustomerPage *self)
       GtkWidget *none = gtk_label_new (_("No tags yet"));
 
       gtk_widget_add_css_class (none, "dim-label");
-      gtk_flow_box_append (self->tags_box, none);
+      crm_wrap_box_append (self->tags_box, none);
     }
 
   if (self->tags != NULL)
@@ -3413,6 +3413,7 @@ static void
 crm_customer_page_init (CrmCustomerPage *self)
 {
   g_type_ensure (CRM_TYPE_COLUMNS);
+  g_type_ensure (CRM_TYPE_WRAP_BOX);
   gtk_widget_init_template (GTK_WIDGET (self));
   self->fields = g_ptr_array_new_with_free_func ((GDestroyNotify) field_free);
   self->custom_rows = g_ptr_array_new ();

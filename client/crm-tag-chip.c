@@ -107,7 +107,7 @@ crm_tag_chip_new (const char *name,
       gtk_widget_set_margin_end (suffix, 2);
       gtk_widget_set_parent (suffix, GTK_WIDGET (self));
     }
-  /* As wide as its name, whatever room the flow box gives it. */
+  /* As wide as its name, whatever room its parent gives it. */
   gtk_widget_set_halign (GTK_WIDGET (self), GTK_ALIGN_START);
   self->has_color = crm_tag_get_colors (tag, &self->fill, &self->text);
   gtk_widget_add_css_class (GTK_WIDGET (self), !self->has_color ? "neutral"

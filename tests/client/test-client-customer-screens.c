@@ -489,9 +489,45 @@ page_chips (Fixture *fixture)
 
   for (GtkWidget *child = gtk_widget_get_first_child (tags_box (fixture)); child != NULL;
        child = gtk_widget_get_next_sibling (child))
-    if (CRM_IS_TAG_CHIP (gtk_flow_box_child_get_child (GTK_FLOW_BOX_CHILD (child))))
-      g_ptr_array_add (chips, gtk_flow_box_child_get_child (GTK_FLOW_BOX_CHILD (child)));
+    if (CRM_IS_TAG_CHIP (child))
+      g_ptr_array_add (chips, child);
   return chips;
+}
+
+/* The page's chips flow as words do: from the start of each line, 6 pixels apart, each as
+ * wide as its name, and on the next line only when it would not fit on this one. */
+static void
+assert_chips_flow (Fixture   *fixture,
+                   GPtrArray *chips)
+{
+  GtkWidget *box = tags_box (fixture);
+  float width = gtk_widget_get_width (box);
+  float line_y = 0, end = 0;
+  guint lines = 1;
+
+  for (guint i = 0; i < chips->len; i++)
+    {
+      GtkWidget *chip = g_ptr_array_index (chips, i);
+      graphene_rect_t bounds;
+      int natural;
+
+      g_assert_true (gtk_widget_compute_bounds (chip, box, &bounds));
+      gtk_widget_measure (chip, GTK_ORIENTATION_HORIZONTAL, -1, NULL, &natural, NULL, NULL);
+      g_assert_cmpfloat (bounds.size.width, ==, natural);
+      if (i == 0 || bounds.origin.y == line_y)
+        g_assert_cmpfloat (bounds.origin.x, ==, i == 0 ? 0 : end + 6);
+      else
+        {
+          /* A new line, under the last, because the chip did not fit beside the last. */
+          g_assert_cmpfloat (bounds.origin.y, >, line_y);
+          g_assert_cmpfloat (bounds.origin.x, ==, 0);
+          g_assert_cmpfloat (end + 6 + bounds.size.width, >, width);
+          line_y = bounds.origin.y;
+          lines++;
+        }
+      end = bounds.origin.x + bounds.size.width;
+    }
+  g_test_message ("%u chips in %u lines of %.0f pixels", chips->len, lines, width);
 }
 
 static const char *
@@ -547,6 +583,7 @@ check_page_chips (Fixture *fixture)
     }
   scroll_page_to (fixture, crm_test_ui_template_child (customer_page (fixture),
                                                        CRM_TYPE_CUSTOMER_PAGE, "tags_group"));
+  assert_chips_flow (fixture, chips);
   screenshot (fixture, NULL, "page-tags");
 
   /* Removed with its x, added back from the picker. */
@@ -599,6 +636,7 @@ check_read_only_tags (Fixture *fixture)
     customer_page (fixture), CRM_TYPE_CUSTOMER_PAGE, "add_tag_button")));
   scroll_page_to (fixture, crm_test_ui_template_child (customer_page (fixture),
                                                        CRM_TYPE_CUSTOMER_PAGE, "tags_group"));
+  assert_chips_flow (fixture, chips);
   screenshot (fixture, NULL, "page-tags-read-only");
 }
 
