@@ -3511,9 +3511,16 @@ crm_customer_page_load (CrmCustomerPage *self,
   /* A dialog about another customer goes; one about this one (a reload) stays. */
   if (self->dialog != NULL && id != self->id)
     gtk_window_destroy (GTK_WINDOW (self->dialog));
-  /* Another customer (a likely duplicate, the survivor of a merge) from its top. */
+  /* Another customer (a likely duplicate, the survivor of a merge) from its top, and
+   * without the reloads the last one's live events asked for: they would reload this
+   * one (emptying the page for a moment) for a version it never had. */
   if (id != self->id)
-    scroll_to_top (self);
+    {
+      scroll_to_top (self);
+      g_clear_handle_id (&self->live_source, g_source_remove);
+      g_clear_handle_id (&self->contacts_source, g_source_remove);
+      self->live_version = 0;
+    }
   self->id = id;
   self->n_contacts = 0;
   self->n_events = 0;
