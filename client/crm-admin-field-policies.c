@@ -102,15 +102,11 @@ add_policy_row (CrmAdminFieldPolicies *self,
 {
   const char *object = json_object_get_string_member_with_default (policy, "object", "");
   const char *field = json_object_get_string_member_with_default (policy, "field", "");
-  const char *label = field_label (self, object, field);
   GtkWidget *row = adw_action_row_new ();
+  const char *label = crm_admin_title_field_row (ADW_ACTION_ROW (row), self->custom_fields,
+                                                 object, field);
   GtkWidget *protected, *sensitive;
-  /* Translators: under a restricted field's label: its record, then its key */
-  g_autofree char *subtitle = g_strdup_printf (_("%s · %s"),
-                                               crm_admin_object_label_for_name (object), field);
 
-  adw_preferences_row_set_title (ADW_PREFERENCES_ROW (row), label);
-  adw_action_row_set_subtitle (ADW_ACTION_ROW (row), subtitle);
   protected = new_check (self, _("Protected"), label,
                          json_object_get_boolean_member_with_default (policy, "protected",
                                                                       FALSE));

@@ -9,7 +9,6 @@
 #include "crm-account.h"
 #include "crm-admin-roles.h"
 #include "crm-api-paths.h"
-#include "crm-audit-text.h"
 
 /**
  * CrmAdminRoles:
@@ -242,24 +241,17 @@ cell_changed_cb (CrmAdminRoles *self)
 static void
 title_field_rows (CrmAdminRoles *self)
 {
-  const CrmAuditNames names = { .fields = self->custom_fields };
-
   for (guint i = 0; i < self->field_cells->len; i++)
     {
       GtkWidget *cell = g_ptr_array_index (self->field_cells, i);
       GtkWidget *row = gtk_widget_get_ancestor (cell, ADW_TYPE_ACTION_ROW);
       CrmObject object_id = GPOINTER_TO_UINT (g_object_get_data (G_OBJECT (cell), "object"));
-      const char *object = crm_object_to_string (object_id);
-      const char *field = g_object_get_data (G_OBJECT (cell), "field");
-      const char *label = crm_audit_field_label (&names, object, field);
-      /* Translators: under a restricted field's label: its record, then its key */
-      g_autofree char *subtitle = g_strdup_printf (_("%s · %s"),
-                                                   crm_admin_object_label (object_id), field);
+      const char *label = crm_admin_title_field_row (ADW_ACTION_ROW (row), self->custom_fields,
+                                                     crm_object_to_string (object_id),
+                                                     g_object_get_data (G_OBJECT (cell), "field"));
       g_autofree char *name = g_strdup_printf (_("%s: %s"), crm_admin_object_label (object_id),
                                                label);
 
-      adw_preferences_row_set_title (ADW_PREFERENCES_ROW (row), label);
-      adw_action_row_set_subtitle (ADW_ACTION_ROW (row), subtitle);
       gtk_accessible_update_property (GTK_ACCESSIBLE (cell), GTK_ACCESSIBLE_PROPERTY_LABEL, name,
                                       -1);
     }

@@ -6,6 +6,7 @@
 #include <glib/gi18n.h>
 
 #include "crm-admin-view.h"
+#include "crm-audit-text.h"
 
 /*
  * What the views of the Administration section share: the API client and the
@@ -57,6 +58,36 @@ crm_admin_object_label_for_name (const char *name)
   if (name != NULL && crm_object_from_string (name, &object))
     return crm_admin_object_label (object);
   return name != NULL ? name : "";
+}
+
+/**
+ * crm_admin_title_field_row:
+ * @row: the row of a restricted field
+ * @custom_fields: (nullable): the custom field definitions, as
+ *   crm_admin_view_custom_fields_finish () gives them
+ * @object: the API name of the field's record, such as `customers`
+ * @field: the field as the API names it, such as `custom_budget`
+ *
+ * Titles @row with the field's label (a custom field's from /fields), its record and key
+ * below, wherever a restricted field has a row (field restrictions, a role's access).
+ *
+ * Returns: (transfer none): the label
+ */
+const char *
+crm_admin_title_field_row (AdwActionRow *row,
+                           GHashTable   *custom_fields,
+                           const char   *object,
+                           const char   *field)
+{
+  const CrmAuditNames names = { .fields = custom_fields };
+  const char *label = crm_audit_field_label (&names, object, field);
+  /* Translators: under a restricted field's label: its record, then its key */
+  g_autofree char *subtitle = g_strdup_printf (_("%s · %s"),
+                                               crm_admin_object_label_for_name (object), field);
+
+  adw_preferences_row_set_title (ADW_PREFERENCES_ROW (row), label);
+  adw_action_row_set_subtitle (row, subtitle);
+  return label;
 }
 
 static void

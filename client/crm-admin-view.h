@@ -97,5 +97,9 @@ const char   *crm_admin_object_label           (CrmObject         object);
 const char   *crm_admin_action_label           (CrmAction         action);
 const char   *crm_admin_scope_label            (CrmScope          scope);
 const char   *crm_admin_object_label_for_name  (const char       *name);
+const char   *crm_admin_title_field_row        (AdwActionRow     *row,
+                                                GHashTable       *custom_fields,
+                                                const char       *object,
+                                                const char       *field);
 
 G_END_DECLS
