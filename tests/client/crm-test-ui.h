@@ -16,6 +16,8 @@ G_BEGIN_DECLS
  * LANGUAGE and PANGO_LANGUAGE), which finds the server through the environment:
  * CRM_TEST_URL, CRM_TEST_CERT (its certificate, to pin), CRM_TEST_KEY (its private key,
  * for a proxy that poses as it) and CRM_TEST_CONNINFO (the cluster, as its superuser).
+ * What the seed made for the cases (sessions, ids) goes to them by name with
+ * crm_test_ui_set_seeded () and crm_test_ui_set_seeded_ids ().
  */
 
 /* What every case has: a test's own case type starts with it, as its member "base". */
@@ -42,16 +44,29 @@ int              crm_test_ui_main                (int                argc,
                                                   CrmTestUiSeedFunc  seed,
                                                   CrmTestUiCaseFunc  run_case);
 
-/* In a case's process. */
-const char      *crm_test_ui_get_url             (void);
-GTlsCertificate *crm_test_ui_get_certificate     (void);
-JsonNode        *crm_test_ui_call                (CrmTestServer  *server,
-                                                  const char     *token,
+/* In the parent, while it seeds: what the cases need, by name. */
+void             crm_test_ui_set_seeded          (const char     *name,
+                                                  const char     *value);
+void             crm_test_ui_set_seeded_ids      (const char     *name,
+                                                  const gint64   *ids,
+                                                  guint           n_ids);
+
+/* In the parent while it seeds, and in a case's process. */
+JsonNode        *crm_test_ui_call                (const char     *token,
                                                   const char     *method,
                                                   const char     *path,
                                                   const char     *body,
                                                   const char     *if_match,
                                                   guint          *status);
+void             crm_test_ui_run_sql             (const char     *sql);
+
+/* In a case's process. */
+const char      *crm_test_ui_get_seeded          (const char     *name);
+void             crm_test_ui_get_seeded_ids      (const char     *name,
+                                                  gint64         *ids,
+                                                  guint           n_ids);
+const char      *crm_test_ui_get_url             (void);
+GTlsCertificate *crm_test_ui_get_certificate     (void);
 CrmApplication  *crm_test_ui_application_new     (void);
 CrmWindow       *crm_test_ui_window_new          (CrmApplication *application,
                                                   CrmApiClient   *api_client,

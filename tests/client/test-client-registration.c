@@ -6,7 +6,6 @@
 #include <string.h>
 
 #include <glib/gi18n.h>
-#include <libpq-fe.h>
 
 #include "crm-application.h"
 #include "crm-customer-list.h"
@@ -212,20 +211,6 @@ screenshot (Fixture    *fixture,
   crm_test_ui_save_png (GTK_WIDGET (fixture->window), NULL, png);
 }
 
-/* Runs @sql as the cluster's superuser (the test's rules, as an administrator sets them). */
-static void
-run_sql (const char *sql)
-{
-  PGconn *conn = PQconnectdb (g_getenv ("CRM_TEST_CONNINFO"));
-  PGresult *result;
-
-  g_assert_cmpint (PQstatus (conn), ==, CONNECTION_OK);
-  result = PQexec (conn, sql);
-  g_assert_cmpint (PQresultStatus (result), ==, PGRES_COMMAND_OK);
-  PQclear (result);
-  PQfinish (conn);
-}
-
 /* --- the case ------------------------------------------------------------ */
 
 static void
@@ -310,13 +295,14 @@ check_field_access (Fixture *fixture)
 {
   open_customer (fixture, fixture->company_id);
   g_assert_true (gtk_editable_get_editable (GTK_EDITABLE (row (fixture, "legal_representative"))));
-  run_sql ("BEGIN;\n"
-           "INSERT INTO field_policies (object, field, protected) VALUES\n"
-           "  ('customers', 'established_on', true), ('customers', 'legal_representative', true);\n"
-           "INSERT INTO role_field_access (role_id, object, field, access)\n"
-           "  SELECT id, 'customers', 'legal_representative', 'read' FROM roles\n"
-           "  WHERE builtin = 'sales_rep';\n"
-           "COMMIT");
+  crm_test_ui_run_sql ("BEGIN;\n"
+                       "INSERT INTO field_policies (object, field, protected) VALUES\n"
+                       "  ('customers', 'established_on', true),\n"
+                       "  ('customers', 'legal_representative', true);\n"
+                       "INSERT INTO role_field_access (role_id, object, field, access)\n"
+                       "  SELECT id, 'customers', 'legal_representative', 'read' FROM roles\n"
+                       "  WHERE builtin = 'sales_rep';\n"
+                       "COMMIT");
   wait_until (fixture, date_hidden, "the date of establishment hidden");
   g_assert_true (gtk_widget_get_visible (row (fixture, "legal_representative")));
   g_assert_false (gtk_editable_get_editable (GTK_EDITABLE (row (fixture,
@@ -324,12 +310,12 @@ check_field_access (Fixture *fixture)
   g_assert_true (registration_shown (fixture));
   show_row (fixture, "registration_no");
   screenshot (fixture, "restricted");
-  run_sql ("BEGIN;\n"
-           "DELETE FROM role_field_access WHERE object = 'customers'\n"
-           "  AND field IN ('established_on', 'legal_representative');\n"
-           "DELETE FROM field_policies WHERE object = 'customers'\n"
-           "  AND field IN ('established_on', 'legal_representative');\n"
-           "COMMIT");
+  crm_test_ui_run_sql ("BEGIN;\n"
+                       "DELETE FROM role_field_access WHERE object = 'customers'\n"
+                       "  AND field IN ('established_on', 'legal_representative');\n"
+                       "DELETE FROM field_policies WHERE object = 'customers'\n"
+                       "  AND field IN ('established_on', 'legal_representative');\n"
+                       "COMMIT");
   wait_until (fixture, date_shown, "the date of establishment back");
 }
 
@@ -339,11 +325,11 @@ run_case (gconstpointer data)
   const CrmTestUiCase *test_case = data;
   Fixture fixture = { test_case, };
   g_autoptr(CrmApplication) application = NULL;
+  gint64 company_ids[2];   /* English's, zh_CN's */
 
-  fixture.company_id = g_ascii_strtoll (g_getenv (test_case->language != NULL
-                                                  ? "CRM_TEST_COMPANY_ZH"
-                                                  : "CRM_TEST_COMPANY_EN"), NULL, 10);
-  fixture.person_id = g_ascii_strtoll (g_getenv ("CRM_TEST_PERSON"), NULL, 10);
+  crm_test_ui_get_seeded_ids ("COMPANY_IDS", company_ids, G_N_ELEMENTS (company_ids));
+  fixture.company_id = company_ids[test_case->language != NULL ? 1 : 0];
+  crm_test_ui_get_seeded_ids ("PERSON_ID", &fixture.person_id, 1);
 
   application = crm_test_ui_application_new ();
   fixture.window = crm_test_ui_window_new (application,
@@ -374,27 +360,18 @@ create_customer (CrmTestServer *server,
 }
 
 static void
-set_env_id (const char *name,
-            gint64      id)
-{
-  g_autofree char *value = g_strdup_printf ("%" G_GINT64_FORMAT, id);
-
-  g_setenv (name, value, TRUE);
-}
-
-static void
 seed (CrmTestServer  *server,
       CrmTestCluster *cluster)
 {
-  static const char * const company_envs[] = { "CRM_TEST_COMPANY_EN", "CRM_TEST_COMPANY_ZH" };
   g_autofree char *admin_token = NULL;
+  gint64 company_ids[2];   /* English's, zh_CN's */
   gint64 rep_id;
 
   crm_test_server_create_user (server, "ada", "admin", PASSWORD);
   rep_id = crm_test_server_create_user (server, "li", "sales_rep", PASSWORD);
   admin_token = crm_test_server_sign_in (server, "ada", PASSWORD);
 
-  for (guint i = 0; i < G_N_ELEMENTS (company_envs); i++)
+  for (guint i = 0; i < G_N_ELEMENTS (company_ids); i++)
     {
       g_autofree char *body = g_strdup_printf (
         "{\"kind\":\"company\",\"name\":\"福州明远贸易有限公司 %u\",\"city\":\"福州市\","
@@ -402,14 +379,16 @@ seed (CrmTestServer  *server,
         "\"legal_representative\":\"张明远\",\"registered_capital\":500000000,"
         "\"established_on\":\"2008-03-18\",\"owner_id\":%" G_GINT64_FORMAT "}", i + 1, rep_id);
 
-      set_env_id (company_envs[i], create_customer (server, admin_token, body));
+      company_ids[i] = create_customer (server, admin_token, body);
     }
+  crm_test_ui_set_seeded_ids ("COMPANY_IDS", company_ids, G_N_ELEMENTS (company_ids));
   {
     g_autofree char *body = g_strdup_printf ("{\"kind\":\"individual\",\"name\":\"陈晓燕\","
                                              "\"mobile\":\"13912345678\",\"owner_id\":%"
                                              G_GINT64_FORMAT "}", rep_id);
+    gint64 person_id = create_customer (server, admin_token, body);
 
-    set_env_id ("CRM_TEST_PERSON", create_customer (server, admin_token, body));
+    crm_test_ui_set_seeded_ids ("PERSON_ID", &person_id, 1);
   }
 }
 
