@@ -32,6 +32,26 @@ count_frame_cb (GtkWidget     *widget,
 }
 
 /**
+ * crm_test_ui_wait_until:
+ * @window: a case's window
+ * @widget: (nullable): the widget that must paint what @done waits for; %NULL for @window
+ * @done: holds once the step is over
+ * @fixture: the case's fixture, for @done
+ * @what: the step, for the message when it times out
+ *
+ * crm_test_ui_wait () on @widget, or on @window: what wait_until () calls.
+ */
+void
+crm_test_ui_wait_until (CrmWindow          *window,
+                        GtkWidget          *widget,
+                        CrmTestUiPredicate  done,
+                        gpointer            fixture,
+                        const char         *what)
+{
+  crm_test_ui_wait (widget != NULL ? widget : GTK_WIDGET (window), done, fixture, what);
+}
+
+/**
  * crm_test_ui_wait_frames:
  * @widget: the widget whose frames are counted
  * @n_frames: how many

@@ -4,6 +4,8 @@
 #include <gtk/gtk.h>
 
 #include "crm-application.h"
+#include "crm-customers-page.h"
+#include "crm-window-private.h"
 #include "crm-window.h"
 #include "crm-test-server.h"
 
@@ -85,6 +87,11 @@ void      crm_test_ui_wait           (GtkWidget          *widget,
                                       CrmTestUiPredicate  done,
                                       gpointer            user_data,
                                       const char         *what);
+void      crm_test_ui_wait_until     (CrmWindow          *window,
+                                      GtkWidget          *widget,
+                                      CrmTestUiPredicate  done,
+                                      gpointer            fixture,
+                                      const char         *what);
 void      crm_test_ui_wait_frames    (GtkWidget          *widget,
                                       guint               n_frames,
                                       const char         *what);
@@ -106,5 +113,22 @@ void      crm_test_ui_press_shortcut (GtkWidget         *widget,
 void      crm_test_ui_save_png       (GtkWidget          *window,
                                       GtkWidget          *popover,
                                       const char         *path);
+
+/*
+ * A case's fixture: a test's own struct (its Fixture) with a member `CrmWindow *window`,
+ * the case's window, and whatever else the test needs. The shorthands below take one;
+ * wait_until () hands it to the predicate as it is, so that a test's predicates take
+ * its own Fixture.
+ */
+
+/* Iterates until @done (@fixture) holds, then until @widget (@fixture's window when
+ * %NULL) painted it: crm_test_ui_wait_until (). */
+#define wait_until(fixture, widget, done, what) \
+  crm_test_ui_wait_until ((fixture)->window, (widget), (CrmTestUiPredicate) (done), (fixture), \
+                          (what))
+/* The Customers section of @fixture's window, its list and its customer page. */
+#define customers_page(fixture) _crm_window_get_customers_page ((fixture)->window)
+#define customer_list(fixture) crm_customers_page_get_list (customers_page (fixture))
+#define customer_page(fixture) _crm_customers_page_get_customer_page (customers_page (fixture))
 
 G_END_DECLS

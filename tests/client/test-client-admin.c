@@ -297,16 +297,6 @@ seed (Fixture *fixture)
 
 /* --- driving the window -------------------------------------------------- */
 
-/* Iterates until @done holds, then until @widget (the window when NULL) painted it. */
-static void
-wait_until (Fixture            *fixture,
-            GtkWidget          *widget,
-            CrmTestUiPredicate  done,
-            const char         *what)
-{
-  crm_test_ui_wait (widget != NULL ? widget : GTK_WIDGET (fixture->window), done, fixture, what);
-}
-
 static GtkWidget *
 find_named (GtkWidget  *widget,
             const char *name)

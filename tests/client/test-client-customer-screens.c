@@ -208,40 +208,10 @@ seed (Fixture *fixture)
 
 /* --- driving the window ---------------------------------------------------- */
 
-typedef gboolean (*Predicate) (Fixture *fixture);
-
-static void
-wait_until (Fixture    *fixture,
-            GtkWidget  *widget,
-            Predicate   done,
-            const char *what)
-{
-  crm_test_ui_wait (widget != NULL ? widget : GTK_WIDGET (fixture->window),
-                    (CrmTestUiPredicate) done, fixture, what);
-}
-
 static gboolean
 always (Fixture *fixture)
 {
   return TRUE;
-}
-
-static CrmCustomersPage *
-customers_page (Fixture *fixture)
-{
-  return _crm_window_get_customers_page (fixture->window);
-}
-
-static CrmCustomerPage *
-customer_page (Fixture *fixture)
-{
-  return _crm_customers_page_get_customer_page (customers_page (fixture));
-}
-
-static CrmCustomerList *
-customer_list (Fixture *fixture)
-{
-  return crm_customers_page_get_list (customers_page (fixture));
 }
 
 static gboolean

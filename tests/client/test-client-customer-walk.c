@@ -179,34 +179,10 @@ seed (Fixture *fixture)
 
 /* --- driving ---------------------------------------------------------------- */
 
-typedef gboolean (*Predicate) (Fixture *fixture);
-
-static void
-wait_until (Fixture    *fixture,
-            GtkWidget  *widget,
-            Predicate   done,
-            const char *what)
-{
-  crm_test_ui_wait (widget != NULL ? widget : GTK_WIDGET (fixture->window),
-                    (CrmTestUiPredicate) done, fixture, what);
-}
-
 static gboolean
 always (Fixture *fixture)
 {
   return TRUE;
-}
-
-static CrmCustomersPage *
-customers_page (Fixture *fixture)
-{
-  return _crm_window_get_customers_page (fixture->window);
-}
-
-static CrmCustomerPage *
-customer_page (Fixture *fixture)
-{
-  return _crm_customers_page_get_customer_page (customers_page (fixture));
 }
 
 static gboolean

@@ -432,37 +432,6 @@ seed (Fixture *fixture)
 
 /* --- driving the window -------------------------------------------------- */
 
-typedef gboolean (*Predicate) (Fixture *fixture);
-
-/* Iterates until @done holds, then until @widget (or the window) painted it. */
-static void
-wait_until (Fixture    *fixture,
-            GtkWidget  *widget,
-            Predicate   done,
-            const char *what)
-{
-  crm_test_ui_wait (widget != NULL ? widget : GTK_WIDGET (fixture->window),
-                    (CrmTestUiPredicate) done, fixture, what);
-}
-
-static CrmCustomersPage *
-customers_page (Fixture *fixture)
-{
-  return _crm_window_get_customers_page (fixture->window);
-}
-
-static CrmCustomerList *
-customer_list (Fixture *fixture)
-{
-  return crm_customers_page_get_list (customers_page (fixture));
-}
-
-static CrmCustomerPage *
-customer_page (Fixture *fixture)
-{
-  return _crm_customers_page_get_customer_page (customers_page (fixture));
-}
-
 #define template_child crm_test_ui_template_child
 
 static gboolean

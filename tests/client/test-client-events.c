@@ -49,42 +49,10 @@ typedef struct
   gint64               admin_own_id;  /* owned by the admin, assigned to the rep later */
   Side                 a;
   Side                 b;
+  CrmWindow           *window;        /* B's: what wait_until () waits for by default */
 } Fixture;
 
-/* --- waiting ------------------------------------------------------------- */
-
-typedef gboolean (*Predicate) (Fixture *fixture);
-
-/* Iterates until @done holds, then until @widget (B's window when NULL) painted it. */
-static void
-wait_until (Fixture    *fixture,
-            GtkWidget  *widget,
-            Predicate   done,
-            const char *what)
-{
-  crm_test_ui_wait (widget != NULL ? widget : GTK_WIDGET (fixture->b.window),
-                    (CrmTestUiPredicate) done, fixture, what);
-}
-
 /* --- the two sides ------------------------------------------------------- */
-
-static CrmCustomersPage *
-customers_page (Side *side)
-{
-  return _crm_window_get_customers_page (side->window);
-}
-
-static CrmCustomerList *
-customer_list (Side *side)
-{
-  return crm_customers_page_get_list (customers_page (side));
-}
-
-static CrmCustomerPage *
-customer_page (Side *side)
-{
-  return _crm_customers_page_get_customer_page (customers_page (side));
-}
 
 static CrmNotificationsButton *
 notifications_button (Side *side)
@@ -593,6 +561,7 @@ run_case (gconstpointer data)
   other_client = crm_api_client_new (NULL);
   make_side (&fixture.a, application, crm_application_get_api_client (application));
   make_side (&fixture.b, application, other_client);
+  fixture.window = fixture.b.window;
 
   sign_in (&fixture, &fixture.a, "ada");
   sign_in (&fixture, &fixture.b, "li");

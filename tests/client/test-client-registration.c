@@ -42,29 +42,7 @@ typedef struct
   gint64               open_id;
 } Fixture;
 
-/* --- waiting and the page ------------------------------------------------ */
-
-typedef gboolean (*Predicate) (Fixture *fixture);
-
-static void
-wait_until (Fixture    *fixture,
-            Predicate   done,
-            const char *what)
-{
-  crm_test_ui_wait (GTK_WIDGET (fixture->window), (CrmTestUiPredicate) done, fixture, what);
-}
-
-static CrmCustomersPage *
-customers_page (Fixture *fixture)
-{
-  return _crm_window_get_customers_page (fixture->window);
-}
-
-static CrmCustomerPage *
-customer_page (Fixture *fixture)
-{
-  return _crm_customers_page_get_customer_page (customers_page (fixture));
-}
+/* --- the page ------------------------------------------------------------ */
 
 static GtkWidget *
 row (Fixture    *fixture,
@@ -151,7 +129,7 @@ sign_in (Fixture    *fixture,
          const char *username)
 {
   crm_test_ui_sign_in (fixture->window, username, PASSWORD);
-  wait_until (fixture, list_settled, "the customer list");
+  wait_until (fixture, NULL, list_settled, "the customer list");
 }
 
 static void
@@ -160,7 +138,7 @@ open_customer (Fixture *fixture,
 {
   fixture->open_id = id;
   crm_customers_page_open_customer (customers_page (fixture), id);
-  wait_until (fixture, page_loaded, "the customer page");
+  wait_until (fixture, NULL, page_loaded, "the customer page");
 }
 
 static const char *shown_field;
@@ -195,7 +173,7 @@ show_row (Fixture    *fixture,
   /* The point is where the row shows now; the group's title above it stays in view. */
   gtk_adjustment_set_value (adjustment, gtk_adjustment_get_value (adjustment) + point.y - 80);
   shown_field = field;
-  wait_until (fixture, row_in_view, field);
+  wait_until (fixture, NULL, row_in_view, field);
 }
 
 static void
@@ -255,7 +233,7 @@ check_company (Fixture *fixture)
   g_assert_true (_crm_customer_page_has_unsaved_changes (customer_page (fixture)));
 
   crm_customer_page_save (customer_page (fixture));
-  wait_until (fixture, page_idle, "the save");
+  wait_until (fixture, NULL, page_idle, "the save");
   g_assert_false (_crm_customer_page_has_unsaved_changes (customer_page (fixture)));
   saved = crm_customer_page_get_customer (customer_page (fixture));
   record = crm_customer_get_object (saved);
@@ -303,7 +281,7 @@ check_field_access (Fixture *fixture)
                        "  SELECT id, 'customers', 'legal_representative', 'read' FROM roles\n"
                        "  WHERE builtin = 'sales_rep';\n"
                        "COMMIT");
-  wait_until (fixture, date_hidden, "the date of establishment hidden");
+  wait_until (fixture, NULL, date_hidden, "the date of establishment hidden");
   g_assert_true (gtk_widget_get_visible (row (fixture, "legal_representative")));
   g_assert_false (gtk_editable_get_editable (GTK_EDITABLE (row (fixture,
                                                                 "legal_representative"))));
@@ -316,7 +294,7 @@ check_field_access (Fixture *fixture)
                        "DELETE FROM field_policies WHERE object = 'customers'\n"
                        "  AND field IN ('established_on', 'legal_representative');\n"
                        "COMMIT");
-  wait_until (fixture, date_shown, "the date of establishment back");
+  wait_until (fixture, NULL, date_shown, "the date of establishment back");
 }
 
 static void

@@ -131,16 +131,6 @@ seed (CrmTestServer  *server,
 #define template_child crm_test_ui_template_child
 #define press_key crm_test_ui_press_key
 
-/* Iterates until @done holds, then until @widget (or the window) painted it. */
-static void
-wait_until (Fixture            *fixture,
-            GtkWidget          *widget,
-            CrmTestUiPredicate  done,
-            const char         *what)
-{
-  crm_test_ui_wait (widget != NULL ? widget : GTK_WIDGET (fixture->window), done, fixture, what);
-}
-
 static void
 screenshot_full (Fixture    *fixture,
                  GtkWidget  *window,
