@@ -632,18 +632,24 @@ init_case (void)
   return TRUE;
 }
 
-/* Runs the current test case again in a subprocess of its own with LANGUAGE (unset for
- * %NULL) and PANGO_LANGUAGE (left as it is for %NULL) set, and asserts that it passed. */
-static void
-run_in_language (const char *language,
-                 const char *pango_language)
+/* The language @test_case's text is shaped in (PANGO_LANGUAGE): its own, or English. */
+static const char *
+get_pango_language (const CrmTestUiCase *test_case)
 {
-  if (language != NULL)
-    g_setenv ("LANGUAGE", language, TRUE);
+  return test_case->pango_language != NULL ? test_case->pango_language : "en";
+}
+
+/* Runs the current test case again in a subprocess of its own with its LANGUAGE (unset for
+ * %NULL: English) and PANGO_LANGUAGE set, whatever the case before had, and asserts that
+ * it passed. */
+static void
+run_in_language (const CrmTestUiCase *test_case)
+{
+  if (test_case->language != NULL)
+    g_setenv ("LANGUAGE", test_case->language, TRUE);
   else
     g_unsetenv ("LANGUAGE");
-  if (pango_language != NULL)
-    g_setenv ("PANGO_LANGUAGE", pango_language, TRUE);
+  g_setenv ("PANGO_LANGUAGE", get_pango_language (test_case), TRUE);
   g_test_trap_subprocess (NULL, 0, G_TEST_SUBPROCESS_INHERIT_STDOUT
                           | G_TEST_SUBPROCESS_INHERIT_STDERR);
   g_test_trap_assert_passed ();
@@ -656,6 +662,9 @@ test_case_func (gconstpointer data)
 
   if (g_test_subprocess ())
     {
+      /* Shaping in the case's own language, not in the last case's. */
+      g_assert_cmpstr (pango_language_to_string (pango_language_get_preferred ()[0]), ==,
+                       get_pango_language (test_case));
       if (init_case ())
         runner.run_case (test_case);
       return;
@@ -667,7 +676,7 @@ test_case_func (gconstpointer data)
       if (runner.seed != NULL)
         runner.seed (runner.server, runner.cluster);
     }
-  run_in_language (test_case->language, test_case->pango_language);
+  run_in_language (test_case);
 }
 
 /**

@@ -26,12 +26,12 @@ G_BEGIN_DECLS
 typedef struct
 {
   const char *name;            /* the last part of its test path */
-  const char *language;        /* LANGUAGE in its process; NULL unsets it */
-  const char *pango_language;  /* PANGO_LANGUAGE in its process; NULL leaves it as it is */
+  const char *language;        /* LANGUAGE in its process; NULL unsets it (English) */
+  const char *pango_language;  /* PANGO_LANGUAGE in its process; NULL sets "en" */
 } CrmTestUiCase;
 
-/* In the parent, once: seeds @server and passes what the cases need through the
- * environment. */
+/* In the parent, once: seeds @server and hands what the cases need to them
+ * (crm_test_ui_set_seeded ()). */
 typedef void (*CrmTestUiSeedFunc) (CrmTestServer  *server,
                                    CrmTestCluster *cluster);
 /* In a case's process, GTK ready: runs @test_case (a test's own case type). */
