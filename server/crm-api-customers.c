@@ -84,6 +84,7 @@ static const CrmResource customers = {
   .default_sort = "-updated_at",
   .search_function = "rapport_customers_matching",
   .search_page_function = "rapport_customers_matching_page",
+  .search_row_function = "rapport_customer_matches",
   .after_write = add_duplicates,
 };
 

@@ -774,14 +774,16 @@ is_search_only (CrmCall *call)
  * The WHERE clause of a list or count from the query string into @p (which already
  * holds the SELECT), noting each filter in @filters for the audit log. Sets a 400 or
  * 403 reply and returns FALSE on a bad parameter. With @page (nullable), a search alone
- * is matched a page at a time (SearchPage).
+ * is matched a page at a time (SearchPage). Without @search, the search (`q`) is left
+ * out: the rows it searches.
  */
 static gboolean
-append_where (CrmCall           *call,
-              const CrmResource *resource,
-              Params            *p,
-              JsonObject        *filters,
-              const SearchPage  *page)
+append_where_full (CrmCall           *call,
+                   const CrmResource *resource,
+                   Params            *p,
+                   JsonObject        *filters,
+                   const SearchPage  *page,
+                   gboolean           search)
 {
   GHashTable *query = crm_call_get_query_table (call);
   const char *q = crm_call_get_query (call, "q");
@@ -972,7 +974,7 @@ append_where (CrmCall           *call,
                               cast_for (field->type));
     }
 
-  if (q != NULL && *q != '\0')
+  if (search && q != NULL && *q != '\0')
     {
       g_autofree char *trimmed = g_strstrip (g_strdup (q));
       guint n = params_add (p, trimmed);
@@ -1023,6 +1025,16 @@ append_where (CrmCall           *call,
         }
     }
   return TRUE;
+}
+
+static gboolean
+append_where (CrmCall           *call,
+              const CrmResource *resource,
+              Params            *p,
+              JsonObject        *filters,
+              const SearchPage  *page)
+{
+  return append_where_full (call, resource, p, filters, page, TRUE);
 }
 
 /*
@@ -1318,6 +1330,61 @@ static const char table_rows_sql[] =
   "FROM pg_class c WHERE c.oid = $1::regclass";
 
 /*
+ * A search's share of the rows it searches, by a sample: the pages of @resource's table
+ * that TABLESAMPLE SYSTEM picks, their rows read as the caller (row-level security) with
+ * the count's filters, and of those the rows @resource's search_row_function matches.
+ * A count past its cap has more than COUNT_CAP matches, so a share of the pages holds
+ * that share of COUNT_CAP of them or more, whatever the table's size or the caller's
+ * scope (a rep's customers are fewer, but so many of them match): first 1% of the
+ * pages (100 matches or more, 200 when 20,000 match: a share within about 7%), then,
+ * with fewer than SEARCH_SAMPLE_ENOUGH matches there, 4% (400 or more, within about
+ * 5%). The same seed picks the same pages every time (a count asked again answers the
+ * same), and the larger sample's pages include the smaller's. -1: no row of the caller
+ * in the sample.
+ */
+#define SEARCH_SAMPLE_ENOUGH 200
+
+static gboolean
+sample_search_share (CrmCall           *call,
+                     const CrmResource *resource,
+                     double            *share,
+                     GError           **error)
+{
+  static const char * const percents[] = { "1", "4" };
+  g_autofree char *q = g_strstrip (g_strdup (crm_call_get_query (call, "q")));
+  gint64 hits = 0;
+  gint64 rows = 0;
+
+  *share = -1;
+  for (guint i = 0; i < G_N_ELEMENTS (percents) && hits < SEARCH_SAMPLE_ENOUGH; i++)
+    {
+      g_autoptr(JsonObject) ignored = json_object_new ();
+      g_autoptr(PGresult) result = NULL;
+      guint qn, pn;
+      Params p;
+
+      params_init (&p);
+      qn = params_add (&p, q);
+      pn = params_add (&p, percents[i]);
+      g_string_append_printf (p.sql,
+                              "SELECT count(*) FILTER (WHERE %s ($%u, r)), count(*)\n"
+                              "FROM %s r TABLESAMPLE SYSTEM ($%u::float4) REPEATABLE (0)\n",
+                              resource->search_row_function, qn, resource->table, pn);
+      /* The parameters were checked once already, for the count. */
+      (void) append_where_full (call, resource, &p, ignored, NULL, FALSE);
+      result = params_exec (call, &p, error);
+      params_clear (&p);
+      if (result == NULL)
+        return FALSE;
+      hits = g_ascii_strtoll (PQgetvalue (result, 0, 0), NULL, 10);
+      rows = g_ascii_strtoll (PQgetvalue (result, 0, 1), NULL, 10);
+    }
+  if (rows > 0)
+    *share = (double) hits / rows;
+  return TRUE;
+}
+
+/*
  * About how many rows match a count that stopped at the cap: the planner's estimate of
  * the count's query (EXPLAIN with its parameters: the filters, and the caller's scope as
  * a filter on the owner, append_where ()), planned as the caller, under row-level
@@ -1327,8 +1394,11 @@ static const char table_rows_sql[] =
  * the plan too, and the planner, which cannot read it (current_setting ()), weighs it as
  * a fixed share of the rows; that share, read off the plan of the bare table beside the
  * table's size, is taken out again. So the estimate is of the caller's scope, never more
- * than the planner's estimate of every row the caller may read. -1: no estimate (a search:
- * it matches through a function no plan sees into; a table never analysed).
+ * than the planner's estimate of every row the caller may read. A search matches through
+ * a function no plan sees into: its estimate is that of the rows it searches (the same
+ * query without `q`) times the share of them it matches in a sample
+ * (sample_search_share ()). -1: no estimate (a search of a resource without a
+ * search_row_function; a table never analysed).
  */
 static gboolean
 estimate_count (CrmCall           *call,
@@ -1340,12 +1410,14 @@ estimate_count (CrmCall           *call,
   g_autoptr(PGresult) table = NULL;
   const char *q = crm_call_get_query (call, "q");
   const char *table_params[] = { resource->table };
+  gboolean search = q != NULL && *q != '\0';
   double matching, policy, rows;
+  double share = 1;
   gboolean ok;
   Params p;
 
   *estimate = -1;
-  if (q != NULL && *q != '\0')
+  if (search && resource->search_row_function == NULL)
     return TRUE;
   /* Only where append_where () puts the caller's scope in the plan: without it, the
    * estimate would be of every row. */
@@ -1355,7 +1427,7 @@ estimate_count (CrmCall           *call,
   params_init (&p);
   g_string_append_printf (p.sql, "SELECT FROM %s r\n", resource->table);
   /* The parameters were checked once already, for the count. */
-  (void) append_where (call, resource, &p, ignored, NULL);
+  (void) append_where_full (call, resource, &p, ignored, NULL, FALSE);
   ok = plan_rows (call, &p, &matching, error);
   params_clear (&p);
   if (!ok)
@@ -1372,8 +1444,12 @@ estimate_count (CrmCall           *call,
   rows = g_ascii_strtod (PQgetvalue (table, 0, 0), NULL);
   if (matching < 0 || policy <= 0 || rows <= 0)
     return TRUE;
+  if (search && !sample_search_share (call, resource, &share, error))
+    return FALSE;
+  if (share < 0)
+    return TRUE;
   /* The policy's share: the planner's rows of the bare table over its size. */
-  matching = matching * MAX (rows / policy, 1.0);
+  matching = matching * MAX (rows / policy, 1.0) * share;
   /* More than the cap matched: an estimate under it would say less than the count. */
   *estimate = (gint64) MAX (matching + 0.5, COUNT_CAP + 1);
   return TRUE;

@@ -109,6 +109,10 @@ typedef gboolean (*CrmResourceHook) (CrmCall           *call,
  *   column (NULL: any order), descending and the cursor (sort value, id), answering at
  *   most the limit of ids in that order ("rapport_customers_matching_page"), so that a
  *   common word stops after a page, or a count after its cap
+ * @search_row_function: (nullable): whether one row matches `?q=` as @search_function
+ *   finds it, a function of the text and the row (`r`) read under row-level security
+ *   ("rapport_customer_matches"): a count past its cap estimates a search's matches by
+ *   it in a sample of the rows; %NULL: a search's count has no estimate
  * @after_write: (nullable): runs after a create or update
  *
  * Searching: a resource with a `search_doc` column (lower-cased text of its searchable
@@ -134,6 +138,7 @@ struct _CrmResource
   const char             *default_sort;
   const char             *search_function;
   const char             *search_page_function;
+  const char             *search_row_function;
   CrmResourceHook         after_write;
 };
 

@@ -2248,8 +2248,9 @@ db_count (const char *sql)
 /*
  * Past the cap a count comes with an estimate of how many match (server/API.md), of the
  * caller's own scope: a sales rep's is about their own customers, not the table's; a
- * filter's about the matching ones. A search has none. A list's page past its end says
- * how long the list is, exactly, so that a client sized by the estimate finds its end.
+ * filter's about the matching ones; a search's about the rows it matches among them. A
+ * list's page past its end says how long the list is, exactly, so that a client sized by
+ * the estimate finds its end.
  */
 static void
 test_count_estimate (Fixture       *fixture,
@@ -2260,18 +2261,22 @@ test_count_estimate (Fixture       *fixture,
   char a[32], c[32];
   const char *params[3];
   gint64 all, rep_a, rep_c, half, half_c, north;
+  gint64 named_c, road, road_a, road_c, road_half, road_half_c;
+  g_autofree char *road_q = NULL;
   guint status;
 
   ensure_world ();
   params[0] = mark;
   params[1] = ID_PARAM (a, users[REP_A].id);
   params[2] = ID_PARAM (c, users[REP_C].id);
-  /* 24,000 of REP_C's and 48,000 of REP_A's, half of each in one industry, straight
-   * into the table, then analysed, as autovacuum would soon after such an import. */
-  PQclear (db_exec ("INSERT INTO customers (name, owner_id, industry)\n"
+  /* 24,000 of REP_C's and 48,000 of REP_A's, half of each in one industry and three
+   * quarters on one road (a search's text), straight into the table, then analysed, as
+   * autovacuum would soon after such an import. */
+  PQclear (db_exec ("INSERT INTO customers (name, owner_id, industry, address)\n"
                     "SELECT 'Estimated ' || $1 || ' ' || g,\n"
                     "       CASE WHEN g <= 24000 THEN $3::bigint ELSE $2::bigint END,\n"
-                    "       CASE WHEN g % 2 = 0 THEN 'estimated-half' END\n"
+                    "       CASE WHEN g % 2 = 0 THEN 'estimated-half' END,\n"
+                    "       CASE WHEN g % 4 <> 0 THEN $1 || ' Road ' || g END\n"
                     "FROM generate_series (1, 72000) g", 3, params));
   PQclear (db_exec ("ANALYZE customers", 0, NULL));
   all = db_count ("SELECT count(*) FROM customers WHERE deleted_at IS NULL AND $1::bigint > 0 "
@@ -2288,8 +2293,25 @@ test_count_estimate (Fixture       *fixture,
   north = db_count ("SELECT count(*) FROM customers c JOIN users u ON u.id = c.owner_id "
                     "JOIN teams t ON t.id = u.team_id WHERE c.deleted_at IS NULL "
                     "AND t.name = 'North' AND $1::bigint > 0 AND $2::bigint > 0");
+  named_c = db_count ("SELECT count(*) FROM customers WHERE deleted_at IS NULL "
+                      "AND name LIKE 'Estimated %' AND owner_id = $2::bigint AND $1::bigint > 0");
+  road = db_count ("SELECT count(*) FROM customers WHERE deleted_at IS NULL "
+                   "AND address LIKE '% Road %' AND $1::bigint > 0 AND $2::bigint > 0");
+  road_a = db_count ("SELECT count(*) FROM customers WHERE deleted_at IS NULL "
+                     "AND address LIKE '% Road %' AND owner_id = $1::bigint AND $2::bigint > 0");
+  road_c = db_count ("SELECT count(*) FROM customers WHERE deleted_at IS NULL "
+                     "AND address LIKE '% Road %' AND owner_id = $2::bigint AND $1::bigint > 0");
+  road_half = db_count ("SELECT count(*) FROM customers WHERE deleted_at IS NULL "
+                        "AND address LIKE '% Road %' AND industry = 'estimated-half' "
+                        "AND $1::bigint > 0 AND $2::bigint > 0");
+  road_half_c = db_count ("SELECT count(*) FROM customers WHERE deleted_at IS NULL "
+                          "AND address LIKE '% Road %' AND industry = 'estimated-half' "
+                          "AND owner_id = $2::bigint AND $1::bigint > 0");
+  road_q = esc (keep (g_strdup_printf ("%s road", mark)));
   g_assert_cmpint (rep_c, >=, 24000);
   g_assert_cmpint (rep_a, >=, 48000);
+  g_assert_cmpint (road_c, ==, 18000);
+  g_assert_cmpint (road_half_c, ==, 6000);
 
   /* Each about their own scope: the table is three times the rep's. */
   expect_estimate (ADMIN, "", all);
@@ -2311,12 +2333,22 @@ test_count_estimate (Fixture       *fixture,
 
     check (jat (reply, "estimate") == NULL, "an estimate under the cap: %s", jtext (reply));
   }
-  /* A search matches through a function no plan sees into: capped, no estimate. */
-  expect_count (REP_C, keep (g_strdup_printf ("q=%s", q)), 10000, TRUE);
+  /* A search: the rows it searches times the share it matches of a sample of them,
+   * the caller's own (the rep's three quarters are 18,000, everyone's 54,000). */
+  expect_estimate (REP_C, keep (g_strdup_printf ("q=%s", q)), named_c);
+  expect_estimate (ADMIN, keep (g_strdup_printf ("q=%s", road_q)), road);
+  expect_estimate (REP_C, keep (g_strdup_printf ("q=%s", road_q)), road_c);
+  expect_estimate (REP_A, keep (g_strdup_printf ("q=%s", road_q)), road_a);
+  expect_estimate (ADMIN, keep (g_strdup_printf ("q=%s&industry=estimated-half", road_q)),
+                   road_half);
+  /* Under the cap, exact as ever. */
+  expect_count (REP_C, keep (g_strdup_printf ("q=%s&industry=estimated-half", road_q)),
+                road_half_c, FALSE);
   {
-    g_autoptr(JsonNode) reply = api (REP_C, "GET", NULL, 0, &status, "/customers/count?q=%s", q);
+    g_autoptr(JsonNode) reply = api (REP_C, "GET", NULL, 0, &status,
+                                     "/customers/count?q=%s&industry=estimated-half", road_q);
 
-    check (jat (reply, "estimate") == NULL, "an estimate of a search: %s", jtext (reply));
+    check (jat (reply, "estimate") == NULL, "an estimate under the cap: %s", jtext (reply));
   }
 
   /* A page past the end of the rep's list: none, and the list's length; at its last row,
