@@ -54,9 +54,11 @@
  * (server/API.md): the model is that long, so that the scroll bar spans about the
  * whole list and a drag to its end jumps (by offset) to about the last rows. The
  * real end corrects it: a page past it answers the exact length (the rows after it
- * go), a page at the model's end with more after it grows the model by an eighth
- * (an estimate low by a few percent is reached in a drag or two). Only rows after
- * those on screen come or go, so the rows in view stay where they are.
+ * go); a page at the model's end with more after it (an estimate too low) asks for
+ * a page far past the end, which answers the exact length too, and the model grows
+ * to it. Only rows after those on screen come or go, so the rows in view stay where
+ * they are; a view that jumped to the end (by offset) is told the end moved
+ * (#CrmCustomerList::end-found), so that one drag reaches the real end.
  *
  * Changing the search, a filter or the sort cancels the requests in flight and
  * starts over (once per main-loop turn, however many properties changed).
@@ -102,6 +104,8 @@ struct _CrmCustomerList
   gboolean      total_capped;  /* more than total match: the server stopped counting */
   gboolean      total_estimated; /* total is the server's estimate past its cap */
   gboolean      end_known;     /* a page said where the list ends (since the restart) */
+  gboolean      end_in_flight; /* the length asked for (an estimate too low, fetch_end ()) */
+  gboolean      end_follow;    /* and a view that jumped to the end goes on to it */
   gboolean      deleted;       /* the recycle bin instead */
   guint         n_requests;    /* pages asked for, for tests */
   guint         count_cap;     /* for tests: counts above it read as it, as a server caps */
@@ -152,6 +156,7 @@ typedef struct
   CrmCustomerList *self;
   guint            number;
   guint            generation;
+  gboolean         by_offset;  /* a jump, not the page after a loaded one */
 } PageRequest;
 
 static void
@@ -319,6 +324,7 @@ store_rows (CrmCustomerList *self,
 
 static void fetch_page (CrmCustomerList *self,
                         guint            number);
+static void fetch_end  (CrmCustomerList *self);
 static void want_page  (CrmCustomerList *self,
                         guint            number);
 
@@ -505,12 +511,13 @@ page_cb (GObject      *object,
     {
       guint64 n_items = (guint64) start + rows->len + self->page_size;
 
-      /* Past an estimate, more than a page is likely missing: an eighth more. */
-      if (self->total_estimated)
+      /* Past an estimate, more than a page is likely missing: how many, the server
+       * says. A view that jumped here (a drag to the end) goes on to the real end. */
+      if (self->total_estimated && !self->end_known)
         {
-          n_items = MAX (n_items, MIN ((guint64) self->items->len + self->items->len / 8,
-                                       MAX_OFFSET));
-          set_total (self, (gint64) n_items, FALSE, TRUE);
+          for (guint i = 0; request->by_offset && i < self->shown->len; i++)
+            self->end_follow |= g_array_index (self->shown, guint, i) == request->number;
+          fetch_end (self);
         }
       set_n_items (self, (guint) MIN (n_items, G_MAXUINT));
     }
@@ -529,6 +536,48 @@ page_cb (GObject      *object,
    * estimated). */
   if (next == NULL && (exact || self->total < 0 || self->total_capped || self->total_estimated))
     set_total (self, end, FALSE, FALSE);
+}
+
+/* The answer of fetch_end (): no rows and the list's length (server/API.md). */
+static void
+end_cb (GObject      *object,
+        GAsyncResult *result,
+        gpointer      user_data)
+{
+  g_autoptr(CrmCustomerList) self = user_data;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(JsonNode) root = NULL;
+  JsonNode *node = NULL;
+  gboolean follow = self->end_follow;
+  guint end;
+
+  root = crm_api_client_call_finish (CRM_API_CLIENT (object), result, NULL, &error);
+  if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+    return;
+  self->end_in_flight = FALSE;
+  self->end_follow = FALSE;
+  set_in_flight (self, self->n_in_flight - 1);
+  if (root != NULL && JSON_NODE_HOLDS_OBJECT (root))
+    node = json_object_get_member (json_node_get_object (root), "count");
+  /* No length: an older server, or a list longer than the farthest offset. The list
+   * then grows a page at a time at its end. */
+  if (node == NULL || !JSON_NODE_HOLDS_VALUE (node)
+      || json_node_get_value_type (node) != G_TYPE_INT64)
+    {
+      g_debug ("Finding the end of the customers failed: %s",
+               error != NULL ? error->message : "no count");
+      return;
+    }
+  end = (guint) CLAMP (json_node_get_int (node), 0, MAX_OFFSET);
+  g_debug ("The customers end at %u (%u rows were expected)", end, self->items->len);
+  self->end_known = TRUE;
+  follow = follow && end > 0;
+  if (follow)
+    g_signal_emit (self, signals[END_FOUND], 0, end);
+  set_n_items (self, end);
+  set_total (self, end, FALSE, FALSE);
+  if (follow)
+    want_page (self, (end - 1) / self->page_size);
 }
 
 static void
@@ -612,6 +661,29 @@ fetch_count (CrmCustomerList *self)
 }
 
 /*
+ * Where the list ends, when a page at the end of a list sized by an estimate has more
+ * after it (an estimate too low): a page far past the end answers the exact length
+ * (server/API.md) in one request, as long as counting the list. end_cb () sizes the list.
+ */
+static void
+fetch_end (CrmCustomerList *self)
+{
+  g_autoptr(GString) query = build_query (self);
+  g_autofree char *offset = g_strdup_printf ("%u", MAX_OFFSET);
+
+  if (self->end_in_flight)
+    return;
+  self->end_in_flight = TRUE;
+  crm_api_query_add (query, "limit", "1");
+  crm_api_query_add (query, "offset", offset);
+  g_debug ("Asking where the customers end");
+  self->n_requests++;
+  set_in_flight (self, self->n_in_flight + 1);
+  crm_api_client_call_async (self->api_client, SOUP_METHOD_GET, CUSTOMERS_PATH, query->str, NULL,
+                             0, self->cancellable, end_cb, g_object_ref (self));
+}
+
+/*
  * Page @number: after the cursor of the page before it when that one is current, else
  * from its offset (a jump, or a page to refresh).
  */
@@ -647,6 +719,7 @@ fetch_page (CrmCustomerList *self,
   request->self = g_object_ref (self);
   request->number = number;
   request->generation = self->generation;
+  request->by_offset = offset != NULL;
   self->n_requests++;
   set_in_flight (self, self->n_in_flight + 1);
   crm_api_client_call_async (self->api_client, SOUP_METHOD_GET, CUSTOMERS_PATH, query->str, NULL,
@@ -765,6 +838,8 @@ restart_cb (gpointer user_data)
   self->n_loaded = 0;
   set_total (self, -1, FALSE, FALSE);
   self->end_known = FALSE;
+  self->end_in_flight = FALSE;
+  self->end_follow = FALSE;
   set_in_flight (self, 0);
   if (self->api_client == NULL || crm_api_client_get_token (self->api_client) == NULL)
     return G_SOURCE_REMOVE;
@@ -987,9 +1062,12 @@ crm_customer_list_class_init (CrmCustomerListClass *klass)
    * @self: the list
    * @n_items: the list's length from now on
    *
-   * A page on screen was past the end (the list was sized by an estimate too high): the
-   * list is about to end where the server says, before the rows the view shows. A view
-   * that keeps its place by its first row on screen moves before it loses it.
+   * The list is about to end where the server says, not where a view that jumped to
+   * its end shows it: before the rows on screen (a page on screen was past the end: the
+   * list was sized by an estimate too high), or after them (a page the view jumped to at
+   * the end had more after it: an estimate too low). A view that keeps its place by its
+   * first row on screen moves before it loses it, and goes on to the new end, where it
+   * was dragged.
    */
   signals[END_FOUND] =
     g_signal_new ("end-found", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST, 0, NULL, NULL,

@@ -2621,9 +2621,10 @@ scroll_to_end_tick_cb (GtkWidget     *widget,
 }
 
 /*
- * The list ends before the rows on screen (a drag to the end of a list sized by an
- * estimate too high, which a page past the end corrected). GTK's view keeps its place by
- * its first row on screen, and loses it: back to the end, on the next frame.
+ * The list ends elsewhere than the view, dragged to its end, shows: before the rows on
+ * screen (an estimate too high, which a page past the end corrected; GTK's view keeps its
+ * place by its first row on screen, and loses it) or after them (an estimate too low,
+ * which the list asked the server about). To the end, on the next frames.
  */
 static void
 list_end_found_cb (CrmCustomersPage *self,
