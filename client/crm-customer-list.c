@@ -106,6 +106,7 @@ struct _CrmCustomerList
   gboolean      end_known;     /* a page said where the list ends (since the restart) */
   gboolean      end_in_flight; /* the length asked for (an estimate too low, fetch_end ()) */
   gboolean      end_follow;    /* and a view that jumped to the end goes on to it */
+  guint         end_page;      /* the page at the end that asked */
   gboolean      deleted;       /* the recycle bin instead */
   guint         n_requests;    /* pages asked for, for tests */
   guint         count_cap;     /* for tests: counts above it read as it, as a server caps */
@@ -516,7 +517,11 @@ page_cb (GObject      *object,
       if (self->total_estimated && !self->end_known)
         {
           for (guint i = 0; request->by_offset && i < self->shown->len; i++)
-            self->end_follow |= g_array_index (self->shown, guint, i) == request->number;
+            if (g_array_index (self->shown, guint, i) == request->number)
+              {
+                self->end_follow = TRUE;
+                self->end_page = request->number;
+              }
           fetch_end (self);
         }
       set_n_items (self, (guint) MIN (n_items, G_MAXUINT));
@@ -571,7 +576,14 @@ end_cb (GObject      *object,
   end = (guint) CLAMP (json_node_get_int (node), 0, MAX_OFFSET);
   g_debug ("The customers end at %u (%u rows were expected)", end, self->items->len);
   self->end_known = TRUE;
-  follow = follow && end > 0;
+  /* Not if the view went elsewhere meanwhile: only while it shows the end it jumped to. */
+  {
+    gboolean still = FALSE;
+
+    for (guint i = 0; i < self->shown->len; i++)
+      still |= g_array_index (self->shown, guint, i) >= self->end_page;
+    follow = follow && still && end > 0;
+  }
   if (follow)
     g_signal_emit (self, signals[END_FOUND], 0, end);
   set_n_items (self, end);
