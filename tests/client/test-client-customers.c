@@ -3584,7 +3584,7 @@ check_estimated_search (Fixture *fixture)
   GtkAdjustment *adjustment = gtk_scrollable_get_vadjustment (GTK_SCROLLABLE (view));
   g_autofree char *q = g_uri_escape_string (BULK_WORD, NULL, FALSE);
   g_autofree char *path = g_strdup_printf ("/api/v1/customers?limit=1&offset=10000000&q=%s", q);
-  g_autoptr(JsonNode) past = call (fixture, fixture->admin_token, "GET", path, NULL, NULL, NULL);
+  g_autoptr(JsonNode) past = crm_test_ui_call (fixture->admin_token, "GET", path, NULL, NULL, NULL);
   gint64 real = crm_test_json_get_int (past, "count");
 
   g_assert_cmpint (real, >=, N_BULK);
