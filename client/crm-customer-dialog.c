@@ -23,9 +23,27 @@
  * may read, and how many more belong to other owners, before anything is saved.
  * The custom fields an admin made required (`/fields`) have rows too: the server
  * refuses a customer without them. A company gets its unified social credit code
- * (the customer page's Registration group has the rest), checked as it is typed
- * with the server's own validator (crm_validate_credit_code ()).
+ * (the customer page's Registration group has the rest). The code, mobile, phone and
+ * e-mail are checked as they are typed with the server's own validators
+ * (crm_validate_find_format ()), and what is wrong is said beside the row, as on the
+ * customer's page; so is what the server refuses.
  */
+
+/* The rows that have a message beside them, in the dialog's order. */
+enum
+{
+  ROW_NAME,
+  ROW_REGISTRATION,
+  ROW_MOBILE,
+  ROW_PHONE,
+  ROW_EMAIL,
+  N_ROWS
+};
+
+static const char * const row_fields[N_ROWS] = {
+  [ROW_NAME] = "name", [ROW_REGISTRATION] = "registration_no", [ROW_MOBILE] = "mobile",
+  [ROW_PHONE] = "phone", [ROW_EMAIL] = "email",
+};
 struct _CrmCustomerDialog
 {
   AdwWindow            parent_instance;
@@ -35,10 +53,12 @@ struct _CrmCustomerDialog
   AdwEntryRow         *name_row;
   AdwComboRow         *kind_row;
   AdwEntryRow         *registration_row; /* a company's unified social credit code */
-  GtkLabel            *registration_message;
   AdwEntryRow         *mobile_row;
   AdwEntryRow         *phone_row;
   AdwEntryRow         *email_row;
+  AdwEntryRow         *rows[N_ROWS];     /* the rows above, by ROW_ */
+  GtkLabel            *messages[N_ROWS]; /* what is wrong, beside each */
+  char                *refused[N_ROWS];  /* the server's message, until the row changes */
   AdwPreferencesGroup *duplicates_group;
   GtkListBox          *duplicates_list;
   GtkLabel            *hidden_label;
@@ -217,53 +237,64 @@ check_timeout_cb (gpointer user_data)
 static void
 clear_field_errors (CrmCustomerDialog *self)
 {
-  AdwEntryRow *rows[] = { self->name_row, self->registration_row, self->mobile_row,
-                          self->phone_row, self->email_row };
-
-  for (guint i = 0; i < G_N_ELEMENTS (rows); i++)
-    {
-      gtk_widget_remove_css_class (GTK_WIDGET (rows[i]), "error");
-      gtk_widget_set_tooltip_text (GTK_WIDGET (rows[i]), NULL);
-    }
+  for (guint i = 0; i < N_ROWS; i++)
+    g_clear_pointer (&self->refused[i], g_free);
   for (guint i = 0; i < self->custom_fields->len; i++)
     gtk_widget_remove_css_class (g_ptr_array_index (self->custom_fields, i), "error");
 }
 
-/* What the server's validator finds wrong with the credit code typed, translated; NULL
- * when nothing (or no code) is typed, or the row is not offered. */
+/* What the server's validator finds wrong with what row @i holds, translated; NULL when
+ * nothing (or nothing at all) is typed, the row is not offered, or its field has no format.
+ * The server's own message, until the row changes, comes first. */
 static const char *
-registration_problem (CrmCustomerDialog *self)
+row_problem (CrmCustomerDialog *self,
+             guint              i)
 {
-  g_autofree char *code = stripped (self->registration_row);
+  g_autofree char *text = stripped (self->rows[i]);
+  CrmTextValidator validate = crm_validate_find_format (row_fields[i]);
   const char *problem = NULL;
 
-  if (!gtk_widget_get_visible (GTK_WIDGET (self->registration_row)) || *code == '\0'
-      || crm_validate_credit_code (code, NULL, &problem))
+  if (!gtk_widget_get_visible (GTK_WIDGET (self->rows[i])))
+    return NULL;
+  if (self->refused[i] != NULL)
+    return self->refused[i];
+  if (validate == NULL || *text == '\0' || validate (text, NULL, &problem))
     return NULL;
   return _(problem);
 }
 
-/* The credit code's message beside it as it is typed; "Create" waits for a valid one. */
+/* Each row's message beside it, as it is typed; "Create" waits until none is wrong. */
 static void
 update_create_button (CrmCustomerDialog *self)
 {
   g_autofree char *name = stripped (self->name_row);
-  const char *problem = registration_problem (self);
+  gboolean wrong = FALSE;
 
-  gtk_label_set_text (self->registration_message, problem != NULL ? problem : "");
-  gtk_widget_set_tooltip_text (GTK_WIDGET (self->registration_message), problem);
-  gtk_widget_set_visible (GTK_WIDGET (self->registration_message), problem != NULL);
-  if (problem != NULL)
-    gtk_widget_add_css_class (GTK_WIDGET (self->registration_row), "error");
+  for (guint i = 0; i < N_ROWS; i++)
+    {
+      const char *problem = row_problem (self, i);
+
+      gtk_label_set_text (self->messages[i], problem != NULL ? problem : "");
+      gtk_widget_set_tooltip_text (GTK_WIDGET (self->messages[i]), problem);
+      gtk_widget_set_visible (GTK_WIDGET (self->messages[i]), problem != NULL);
+      if (problem != NULL)
+        gtk_widget_add_css_class (GTK_WIDGET (self->rows[i]), "error");
+      else
+        gtk_widget_remove_css_class (GTK_WIDGET (self->rows[i]), "error");
+      /* Sent again unchanged, a refused row would be refused again. */
+      wrong = wrong || problem != NULL;
+    }
   gtk_widget_set_sensitive (GTK_WIDGET (self->create_button),
-                            *name != '\0' && problem == NULL && self->create_cancellable == NULL);
+                            *name != '\0' && !wrong && self->create_cancellable == NULL);
 }
 
 static void
 row_changed_cb (CrmCustomerDialog *self,
                 GtkEditable       *editable)
 {
-  gtk_widget_remove_css_class (GTK_WIDGET (editable), "error");
+  for (guint i = 0; i < N_ROWS; i++)
+    if (editable == GTK_EDITABLE (self->rows[i]))
+      g_clear_pointer (&self->refused[i], g_free);
   update_create_button (self);
   if (editable == GTK_EDITABLE (self->registration_row))
     return;   /* no duplicate check: the server's looks at names and numbers to call */
@@ -382,22 +413,19 @@ created_cb (GObject      *object,
   fields = crm_api_reply_error_get_fields (error);
   if (fields != NULL)
     {
-      struct { const char *name; AdwEntryRow *row; } rows[] = {
-        { "name", self->name_row }, { "registration_no", self->registration_row },
-        { "mobile", self->mobile_row },
-        { "phone", self->phone_row }, { "email", self->email_row },
-      };
+      GtkWidget *first = NULL;
 
-      for (guint i = 0; i < G_N_ELEMENTS (rows); i++)
+      for (guint i = 0; i < N_ROWS; i++)
         {
           const char *message =
-            json_object_get_string_member_with_default (fields, rows[i].name, NULL);
+            json_object_get_string_member_with_default (fields, row_fields[i], NULL);
 
-          if (message != NULL)
-            {
-              gtk_widget_add_css_class (GTK_WIDGET (rows[i].row), "error");
-              gtk_widget_set_tooltip_text (GTK_WIDGET (rows[i].row), message);
-            }
+          if (message == NULL || !gtk_widget_get_visible (GTK_WIDGET (self->rows[i])))
+            continue;
+          g_free (self->refused[i]);
+          self->refused[i] = g_strdup (message);
+          if (first == NULL)
+            first = GTK_WIDGET (self->rows[i]);
         }
       for (guint i = 0; i < self->custom_fields->len; i++)
         {
@@ -409,7 +437,19 @@ created_cb (GObject      *object,
             {
               gtk_widget_add_css_class (row, "error");
               gtk_widget_set_tooltip_text (row, message);
+              if (first == NULL)
+                first = row;
             }
+        }
+      update_create_button (self);
+      /* Said beside the rows: the toast says what to do, not the server's "Some fields
+       * are not valid", and short enough for the dialog's width. */
+      if (first != NULL)
+        {
+          gtk_widget_grab_focus (first);
+          adw_toast_overlay_add_toast (self->toast_overlay, adw_toast_new (
+            _("Not created: correct the fields in red")));
+          return;
         }
     }
   adw_toast_overlay_add_toast (self->toast_overlay,
@@ -451,7 +491,7 @@ create_button_clicked_cb (CrmCustomerDialog *self)
   g_autofree char *name = stripped (self->name_row);
   guint kind = adw_combo_row_get_selected (self->kind_row);
 
-  if (*name == '\0' || self->create_cancellable != NULL || registration_problem (self) != NULL)
+  if (*name == '\0' || !gtk_widget_get_sensitive (GTK_WIDGET (self->create_button)))
     return;
   clear_field_errors (self);
   json_builder_begin_object (builder);
@@ -497,6 +537,8 @@ crm_customer_dialog_dispose (GObject *object)
   CrmCustomerDialog *self = CRM_CUSTOMER_DIALOG (object);
 
   g_clear_handle_id (&self->check_source, g_source_remove);
+  for (guint i = 0; i < N_ROWS; i++)
+    g_clear_pointer (&self->refused[i], g_free);
   g_cancellable_cancel (self->fields_cancellable);
   g_clear_object (&self->fields_cancellable);
   g_clear_pointer (&self->custom_fields, g_ptr_array_unref);
@@ -580,18 +622,26 @@ crm_customer_dialog_init (CrmCustomerDialog *self)
   adw_preferences_row_set_title (ADW_PREFERENCES_ROW (self->registration_row),
                                  crm_customer_field_label ("registration_no"));
   gtk_widget_set_name (GTK_WIDGET (self->registration_row), "registration_no");
-  /* Beside the code, whole: a message cut short does not say what to do (as on the
+  self->rows[ROW_NAME] = self->name_row;
+  self->rows[ROW_REGISTRATION] = self->registration_row;
+  self->rows[ROW_MOBILE] = self->mobile_row;
+  self->rows[ROW_PHONE] = self->phone_row;
+  self->rows[ROW_EMAIL] = self->email_row;
+  /* Beside the value, whole: a message cut short does not say what to do (as on the
    * customer page). */
-  self->registration_message = GTK_LABEL (gtk_label_new (NULL));
-  gtk_widget_add_css_class (GTK_WIDGET (self->registration_message), "error");
-  gtk_widget_add_css_class (GTK_WIDGET (self->registration_message), "field-message");
-  gtk_label_set_wrap (self->registration_message, TRUE);
-  gtk_label_set_wrap_mode (self->registration_message, PANGO_WRAP_WORD_CHAR);
-  gtk_label_set_max_width_chars (self->registration_message, 24);
-  gtk_label_set_width_chars (self->registration_message, 14);
-  gtk_label_set_xalign (self->registration_message, 1);
-  gtk_widget_set_visible (GTK_WIDGET (self->registration_message), FALSE);
-  adw_entry_row_add_suffix (self->registration_row, GTK_WIDGET (self->registration_message));
+  for (guint i = 0; i < N_ROWS; i++)
+    {
+      self->messages[i] = GTK_LABEL (gtk_label_new (NULL));
+      gtk_widget_add_css_class (GTK_WIDGET (self->messages[i]), "error");
+      gtk_widget_add_css_class (GTK_WIDGET (self->messages[i]), "field-message");
+      gtk_label_set_wrap (self->messages[i], TRUE);
+      gtk_label_set_wrap_mode (self->messages[i], PANGO_WRAP_WORD_CHAR);
+      gtk_label_set_max_width_chars (self->messages[i], 24);
+      gtk_label_set_width_chars (self->messages[i], 14);
+      gtk_label_set_xalign (self->messages[i], 1);
+      gtk_widget_set_visible (GTK_WIDGET (self->messages[i]), FALSE);
+      adw_entry_row_add_suffix (self->rows[i], GTK_WIDGET (self->messages[i]));
+    }
   adw_combo_row_set_model (self->kind_row, G_LIST_MODEL (kinds));
 }
 
@@ -663,12 +713,23 @@ _crm_customer_dialog_get_row (CrmCustomerDialog *self,
   g_return_val_if_reached (NULL);
 }
 
-/* For tests: the message beside the credit code, NULL when none shows. */
+/* For tests: the message beside the row of @field (as _crm_customer_dialog_get_row ()),
+ * NULL when none shows. */
+const char *
+_crm_customer_dialog_get_message (CrmCustomerDialog *self,
+                                  const char        *field)
+{
+  for (guint i = 0; i < N_ROWS; i++)
+    if (g_str_equal (row_fields[i], field))
+      return gtk_widget_get_visible (GTK_WIDGET (self->messages[i]))
+             ? gtk_label_get_text (self->messages[i]) : NULL;
+  g_return_val_if_reached (NULL);
+}
+
 const char *
 _crm_customer_dialog_get_registration_message (CrmCustomerDialog *self)
 {
-  return gtk_widget_get_visible (GTK_WIDGET (self->registration_message))
-         ? gtk_label_get_text (self->registration_message) : NULL;
+  return _crm_customer_dialog_get_message (self, "registration_no");
 }
 
 guint

@@ -33,7 +33,9 @@
  * - the customer page uses a wide window's width (two columns of groups), and a field
  *   the server refused shows whole when the page scrolls to it;
  * - the new-customer dialog takes a company's unified social credit code, checked as
- *   it is typed, and sends it.
+ *   it is typed, and sends it;
+ * - it says beside the mobile and e-mail what is wrong as they are typed, and beside
+ *   the name what the server refused, keeping what was typed.
  * Each case (English and zh_CN, a laptop's 1366×768 and a desktop's 1920×1080) works on
  * customers of its own, in a process of its own, and saves screenshots as
  * client-screens-SHOT-CASE.png in the build directory.
@@ -980,6 +982,81 @@ check_new_customer (Fixture *fixture)
   g_error ("“%s” was not created", name);
 }
 
+/* --- 6. the new-customer dialog's messages ---------------------------------- */
+
+static CrmCustomerDialog *messages_dialog;
+
+static gboolean
+name_refused (Fixture *fixture)
+{
+  return _crm_customer_dialog_get_message (messages_dialog, "name") != NULL;
+}
+
+/* A wrong mobile or e-mail is said beside its row as it is typed, as on the customer's
+ * page, and nothing is created until it is right; what the server refuses is said
+ * beside its row too, with everything typed kept. */
+static void
+check_new_customer_messages (Fixture *fixture)
+{
+  CrmCustomerDialog *dialog;
+  GtkWidget *create;
+  g_autoptr(GString) long_name = g_string_new (NULL);
+  const char *message;
+
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (customers_page (fixture)),
+                                             "customers.new", NULL));
+  dialog = CRM_CUSTOMER_DIALOG (_crm_customers_page_get_dialog (customers_page (fixture)));
+  create = crm_test_ui_template_child (dialog, CRM_TYPE_CUSTOMER_DIALOG, "create_button");
+  gtk_editable_set_text (GTK_EDITABLE (_crm_customer_dialog_get_row (dialog, "name")),
+                         "丽水莲都竹木制品有限公司");
+  gtk_editable_set_text (GTK_EDITABLE (_crm_customer_dialog_get_row (dialog, "mobile")),
+                         "1391000");
+  gtk_editable_set_text (GTK_EDITABLE (_crm_customer_dialog_get_row (dialog, "email")),
+                         "sales@lishui");
+  g_assert_cmpstr (_crm_customer_dialog_get_message (dialog, "mobile"), ==,
+                   _("Enter an 11-digit mainland mobile number, such as 138 0013 8000"));
+  g_assert_cmpstr (_crm_customer_dialog_get_message (dialog, "email"), ==,
+                   _("Enter an e-mail address such as name@example.com"));
+  g_assert_null (_crm_customer_dialog_get_message (dialog, "phone"));
+  g_assert_false (gtk_widget_get_sensitive (create));
+  screenshot (fixture, GTK_WIDGET (dialog), "new-wrong");
+
+  gtk_editable_set_text (GTK_EDITABLE (_crm_customer_dialog_get_row (dialog, "mobile")),
+                         "+86 139 1000 0321");
+  g_assert_null (_crm_customer_dialog_get_message (dialog, "mobile"));
+  g_assert_false (gtk_widget_get_sensitive (create));
+  gtk_editable_set_text (GTK_EDITABLE (_crm_customer_dialog_get_row (dialog, "email")),
+                         "sales@lishui.cn");
+  g_assert_null (_crm_customer_dialog_get_message (dialog, "email"));
+  g_assert_true (gtk_widget_get_sensitive (create));
+
+  /* A name longer than the server keeps: its refusal beside the name. */
+  for (guint i = 0; i < 301; i++)
+    g_string_append (long_name, "竹");
+  gtk_editable_set_text (GTK_EDITABLE (_crm_customer_dialog_get_row (dialog, "name")),
+                         long_name->str);
+  _crm_customer_dialog_create (dialog);
+  messages_dialog = dialog;
+  wait_until (fixture, GTK_WIDGET (dialog), name_refused, "the refused name");
+  message = _crm_customer_dialog_get_message (dialog, "name");
+  g_test_message ("The server about the name: %s", message);
+  if (fixture->test_case->base.language != NULL)
+    g_assert_false (g_str_is_ascii (message));
+  g_assert_true (_crm_customers_page_get_dialog (customers_page (fixture))
+                 == GTK_WINDOW (dialog));
+  g_assert_cmpstr (gtk_editable_get_text (GTK_EDITABLE (_crm_customer_dialog_get_row (
+                     dialog, "mobile"))), ==, "+86 139 1000 0321");
+  g_assert_false (gtk_widget_get_sensitive (create));
+  screenshot (fixture, GTK_WIDGET (dialog), "new-refused");
+  gtk_editable_set_text (GTK_EDITABLE (_crm_customer_dialog_get_row (dialog, "name")),
+                         "丽水莲都竹木制品有限公司");
+  g_assert_null (_crm_customer_dialog_get_message (dialog, "name"));
+  g_assert_true (gtk_widget_get_sensitive (create));
+  gtk_window_destroy (GTK_WINDOW (dialog));
+  messages_dialog = NULL;
+  wait_until (fixture, NULL, new_dialog_gone, "the dialog closed");
+}
+
 /* --- the cases ---------------------------------------------------------------- */
 
 static void
@@ -1008,6 +1085,7 @@ run_case (gconstpointer data)
   check_layout (&fixture);
   check_bin (&fixture);
   check_new_customer (&fixture);
+  check_new_customer_messages (&fixture);
   check_read_only_tags (&fixture);
 
   crm_test_ui_window_destroy (fixture.window);
