@@ -2855,6 +2855,10 @@ crm_customers_page_start (CrmCustomersPage *self,
   self->selection = gtk_multi_selection_new (G_LIST_MODEL (g_object_ref (self->list)));
   g_signal_connect_object (self->selection, "selection-changed",
                            G_CALLBACK (selection_changed_cb), self, G_CONNECT_SWAPPED);
+  /* Rows replaced (a search, a filter, a reload) lose their selection without a
+   * selection-changed: "Edit Selected…" must not stay on for rows no longer there. */
+  g_signal_connect_object (self->selection, "items-changed",
+                           G_CALLBACK (selection_changed_cb), self, G_CONNECT_SWAPPED);
   gtk_column_view_set_model (self->column_view, GTK_SELECTION_MODEL (self->selection));
   /* A new list starts in the default order: no header shows one of the last session. */
   show_sort (self, NULL);

@@ -35,7 +35,8 @@
  * - the new-customer dialog takes a company's unified social credit code, checked as
  *   it is typed, and sends it;
  * - it says beside the mobile and e-mail what is wrong as they are typed, and beside
- *   the name what the server refused, keeping what was typed.
+ *   the name what the server refused, keeping what was typed;
+ * - rows a search took away are no longer selected for a batch edit.
  * Each case (English and zh_CN, a laptop's 1366×768 and a desktop's 1920×1080) works on
  * customers of its own, in a process of its own, and saves screenshots as
  * client-screens-SHOT-CASE.png in the build directory.
@@ -982,6 +983,41 @@ check_new_customer (Fixture *fixture)
   g_error ("“%s” was not created", name);
 }
 
+/* --- 7. the selection after a search --------------------------------------------- */
+
+static gboolean
+list_emptied (Fixture *fixture)
+{
+  return list_loaded (fixture)
+         && g_list_model_get_n_items (G_LIST_MODEL (customer_list (fixture))) == 0;
+}
+
+/* Rows selected, then a search that shows none of them: nothing is selected any more,
+ * and "Edit Selected…" says so by being off, not by doing nothing when clicked. */
+static void
+check_selection_after_search (Fixture *fixture)
+{
+  GtkWidget *batch = crm_test_ui_template_child (customers_page (fixture),
+                                                 CRM_TYPE_CUSTOMERS_PAGE, "batch_button");
+  GtkSelectionModel *selection = gtk_column_view_get_model (
+    _crm_customers_page_get_column_view (customers_page (fixture)));
+  g_autoptr(GtkBitset) selected = NULL;
+
+  /* From the new customer's page (check_new_customer () opened it), as the user does. */
+  if (g_strcmp0 (_crm_customers_page_get_visible (customers_page (fixture)), "customer") == 0)
+    back_to_list (fixture);
+  select_alone (fixture, fixture->ids[TAGGED]);
+  g_assert_true (gtk_widget_get_sensitive (batch));
+  gtk_editable_set_text (GTK_EDITABLE (_crm_customers_page_get_search_entry (
+    customers_page (fixture))), "没有这样的客户");
+  wait_until (fixture, NULL, list_emptied, "the empty search");
+  selected = gtk_selection_model_get_selection (selection);
+  g_assert_true (gtk_bitset_is_empty (selected));
+  g_assert_false (gtk_widget_get_sensitive (batch));
+  screenshot (fixture, NULL, "search-none");
+  search (fixture, "");
+}
+
 /* --- 6. the new-customer dialog's messages ---------------------------------- */
 
 static CrmCustomerDialog *messages_dialog;
@@ -1086,6 +1122,7 @@ run_case (gconstpointer data)
   check_bin (&fixture);
   check_new_customer (&fixture);
   check_new_customer_messages (&fixture);
+  check_selection_after_search (&fixture);
   check_read_only_tags (&fixture);
 
   crm_test_ui_window_destroy (fixture.window);
