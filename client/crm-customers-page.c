@@ -177,13 +177,15 @@ static const struct
   [COLUMN_LEVEL] = { "level", N_("Level"), NULL, FALSE, NULL, 3, "中中中" },
   [COLUMN_INDUSTRY] = { "industry", N_("Industry"), NULL, FALSE, NULL, 4, "中中中中" },
   [COLUMN_OWNER] = { "owner", N_("Owner"), NULL, FALSE, NULL, 3, "中中中" },
-  [COLUMN_PHONE] = { "phone", N_("Mobile / Phone"), NULL, FALSE, NULL, 0, "139 0000 0000" },
+  /* A landline of a four-digit area code is the widest: digits where a mobile has spaces. */
+  [COLUMN_PHONE] = { "phone", N_("Mobile / Phone"), NULL, FALSE, NULL, 0, "0512-88888888" },
   [COLUMN_CITY] = { "city", N_("City"), NULL, FALSE, NULL, 3, "中中中中" },
   [COLUMN_TAGS] = { "tags", N_("Tags"), NULL, FALSE, NULL, 0, "" },
   [COLUMN_UPDATED] = { "updated", N_("Updated"), "updated_at", FALSE, NULL, 0, NULL },
   [COLUMN_CREATED] = { "created", NC_("date", "Created"), "created_at", FALSE, "date", 0, NULL },
   [COLUMN_DELETED] = { "deleted", NC_("date", "Deleted"), NULL, FALSE, "date", 0, NULL },
-  [COLUMN_DELETED_BY] = { "deleted-by", N_("Deleted by"), NULL, FALSE, NULL, 3, "中中中" },
+  /* Users' names as an office gives them, an administrator's account's too ("系统管理员"). */
+  [COLUMN_DELETED_BY] = { "deleted-by", N_("Deleted by"), NULL, FALSE, NULL, 3, "中中中中中" },
   /* Shares the width the others leave with the name: it is one too. */
   [COLUMN_MERGED_INTO] = { "merged-into", N_("Merged into"), NULL, TRUE, NULL, 4,
                            "中中中中中中中中" },
