@@ -1620,7 +1620,20 @@ show_events (CrmCustomerPage *self,
       gtk_list_box_row_set_child (GTK_LIST_BOX_ROW (self->older_row), label);
       gtk_list_box_append (self->timeline_list, self->older_row);
     }
-  gtk_widget_set_visible (GTK_WIDGET (self->timeline_group), self->n_events > 0);
+  /* A customer without history (imported, or from before the audit) still has its
+   * timeline, which says what will show there: a missing one says nothing. */
+  if (self->n_events == 0)
+    {
+      GtkWidget *row = adw_action_row_new ();
+
+      adw_preferences_row_set_title (ADW_PREFERENCES_ROW (row), _("No history yet"));
+      adw_action_row_set_subtitle (ADW_ACTION_ROW (row),
+                                   _("Follow-ups, orders, tickets and changes to this customer "
+                                     "show here, the newest first."));
+      gtk_widget_add_css_class (row, "dim-label");
+      gtk_list_box_append (self->timeline_list, row);
+    }
+  gtk_widget_set_visible (GTK_WIDGET (self->timeline_group), TRUE);
 }
 
 /* A page of the timeline arrived: the newest (@first_page, replacing what is shown) or an

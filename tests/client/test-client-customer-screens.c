@@ -36,7 +36,8 @@
  *   it is typed, and sends it;
  * - it says beside the mobile and e-mail what is wrong as they are typed, and beside
  *   the name what the server refused, keeping what was typed;
- * - rows a search took away are no longer selected for a batch edit.
+ * - rows a search took away are no longer selected for a batch edit;
+ * - a customer without history still shows its timeline, saying what will be there.
  * Each case (English and zh_CN, a laptop's 1366×768 and a desktop's 1920×1080) works on
  * customers of its own, in a process of its own, and saves screenshots as
  * client-screens-SHOT-CASE.png in the build directory.
@@ -1018,6 +1019,52 @@ check_selection_after_search (Fixture *fixture)
   search (fixture, "");
 }
 
+/* --- 8. a customer without history ---------------------------------------------- */
+
+/* A customer as an import (or the demo's seed) adds it: straight into the table, so no
+ * audit entry, no follow-up, no order: a timeline with nothing in it. */
+static gint64
+insert_customer (const char *name)
+{
+  PGconn *conn = PQconnectdb (g_getenv ("CRM_TEST_CONNINFO"));
+  const char *values[] = { name };
+  PGresult *result;
+  gint64 id;
+
+  g_assert_cmpint (PQstatus (conn), ==, CONNECTION_OK);
+  result = PQexecParams (conn, "INSERT INTO customers (kind, name, owner_id)\n"
+                               "SELECT 'company', $1, id FROM users WHERE username = 'ada'\n"
+                               "RETURNING id", 1, NULL, values, NULL, NULL, 0);
+  if (PQresultStatus (result) != PGRES_TUPLES_OK || PQntuples (result) != 1)
+    g_error ("Inserting %s: %s", name, PQerrorMessage (conn));
+  id = g_ascii_strtoll (PQgetvalue (result, 0, 0), NULL, 10);
+  PQclear (result);
+  PQfinish (conn);
+  return id;
+}
+
+/* Its page still has the timeline, which says what will show there. */
+static void
+check_empty_timeline (Fixture *fixture)
+{
+  g_autofree char *name = g_strdup_printf ("衢州柯城茶叶有限公司 %s", fixture->test_case->base.name);
+  g_autofree char *text = NULL;
+  GtkWidget *group;
+
+  open_customer (fixture, insert_customer (name));
+  wait_until (fixture, NULL, page_idle, "the customer's timeline");
+  group = crm_test_ui_template_child (customer_page (fixture), CRM_TYPE_CUSTOMER_PAGE,
+                                      "timeline_group");
+  g_assert_cmpuint (_crm_customer_page_get_n_events (customer_page (fixture)), ==, 0);
+  g_assert_true (gtk_widget_get_visible (group));
+  text = _crm_customer_page_dup_timeline_text (customer_page (fixture));
+  g_test_message ("The empty timeline: %s", text);
+  g_assert_nonnull (strstr (text, _("No history yet")));
+  scroll_page_to (fixture, group);
+  screenshot (fixture, NULL, "timeline-empty");
+  back_to_list (fixture);
+}
+
 /* --- 6. the new-customer dialog's messages ---------------------------------- */
 
 static CrmCustomerDialog *messages_dialog;
@@ -1123,6 +1170,7 @@ run_case (gconstpointer data)
   check_new_customer (&fixture);
   check_new_customer_messages (&fixture);
   check_selection_after_search (&fixture);
+  check_empty_timeline (&fixture);
   check_read_only_tags (&fixture);
 
   crm_test_ui_window_destroy (fixture.window);
