@@ -103,7 +103,12 @@ add_row (AdwMessageDialog *dialog,
   gtk_widget_set_visible (message, FALSE);
   form_row->message = GTK_LABEL (message);
   if (ADW_IS_ENTRY_ROW (row))
-    adw_entry_row_add_suffix (ADW_ENTRY_ROW (row), message);
+    {
+      adw_entry_row_add_suffix (ADW_ENTRY_ROW (row), message);
+      /* Enter accepts, as in any dialog: the dialog's default response (while it may be
+       * accepted: a wrong value turns it off). */
+      adw_entry_row_set_activates_default (ADW_ENTRY_ROW (row), TRUE);
+    }
   else if (ADW_IS_ACTION_ROW (row))
     adw_action_row_add_suffix (ADW_ACTION_ROW (row), message);
   else

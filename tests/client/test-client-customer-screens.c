@@ -37,7 +37,8 @@
  * - it says beside the mobile and e-mail what is wrong as they are typed, and beside
  *   the name what the server refused, keeping what was typed;
  * - rows a search took away are no longer selected for a batch edit;
- * - a customer without history still shows its timeline, saying what will be there.
+ * - a customer without history still shows its timeline, saying what will be there;
+ * - Enter in the contact dialog adds the contact, unless a value is wrong.
  * Each case (English and zh_CN, a laptop's 1366×768 and a desktop's 1920×1080) works on
  * customers of its own, in a process of its own, and saves screenshots as
  * client-screens-SHOT-CASE.png in the build directory.
@@ -1043,6 +1044,57 @@ insert_customer (const char *name)
   return id;
 }
 
+static gboolean
+page_dialog_open (Fixture *fixture)
+{
+  return _crm_customer_page_get_dialog (customer_page (fixture)) != NULL;
+}
+
+static gboolean
+contact_added (Fixture *fixture)
+{
+  return _crm_customer_page_get_dialog (customer_page (fixture)) == NULL && page_idle (fixture)
+         && _crm_customer_page_get_n_contacts (customer_page (fixture)) == 1;
+}
+
+/* Enter in a row of a dialog, as the user presses it. */
+static void
+press_enter (GtkWidget *row)
+{
+  GtkWidget *text = crm_test_ui_find_descendant (row, GTK_TYPE_TEXT);
+
+  g_assert_nonnull (text);
+  g_signal_emit_by_name (text, "activate");
+}
+
+/* Enter in the contact dialog adds the contact, as in any dialog; not while a value is
+ * wrong: then the dialog stays, with what was typed. */
+static void
+check_dialog_enter (Fixture *fixture)
+{
+  CrmCustomerPage *page = customer_page (fixture);
+  AdwMessageDialog *dialog;
+  GtkWidget *mobile;
+
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (page), "customer.add-contact", NULL));
+  wait_until (fixture, NULL, page_dialog_open, "the contact dialog");
+  dialog = _crm_customer_page_get_dialog (page);
+  mobile = crm_test_ui_find_named (GTK_WIDGET (dialog), "mobile");
+  g_assert_nonnull (mobile);
+  gtk_editable_set_text (GTK_EDITABLE (crm_test_ui_find_named (GTK_WIDGET (dialog), "full_name")),
+                         "诸葛明");
+  gtk_editable_set_text (GTK_EDITABLE (mobile), "1370000");
+  press_enter (mobile);
+  wait_until (fixture, GTK_WIDGET (dialog), always, "Enter with a wrong mobile");
+  g_assert_true (_crm_customer_page_get_dialog (page) == dialog);
+  g_assert_cmpstr (gtk_editable_get_text (GTK_EDITABLE (mobile)), ==, "1370000");
+  gtk_editable_set_text (GTK_EDITABLE (mobile), "137 0000 0123");
+  press_enter (mobile);
+  wait_until (fixture, NULL, contact_added, "the contact added with Enter");
+  g_assert_cmpstr (_crm_customers_page_get_last_toast (customers_page (fixture)), ==,
+                   _("Contact added"));
+}
+
 /* Its page still has the timeline, which says what will show there. */
 static void
 check_empty_timeline (Fixture *fixture)
@@ -1062,6 +1114,15 @@ check_empty_timeline (Fixture *fixture)
   g_assert_nonnull (strstr (text, _("No history yet")));
   scroll_page_to (fixture, group);
   screenshot (fixture, NULL, "timeline-empty");
+
+  /* Its first event takes the row's place. */
+  check_dialog_enter (fixture);
+  wait_until (fixture, NULL, page_idle, "the timeline again");
+  g_clear_pointer (&text, g_free);
+  text = _crm_customer_page_dup_timeline_text (customer_page (fixture));
+  g_test_message ("The timeline after a contact: %s", text);
+  g_assert_null (strstr (text, _("No history yet")));
+  g_assert_cmpuint (_crm_customer_page_get_n_events (customer_page (fixture)), >, 0);
   back_to_list (fixture);
 }
 
