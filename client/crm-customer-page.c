@@ -3144,14 +3144,81 @@ merge_response_cb (CrmCustomerPage  *self,
   start_call (self, SOUP_METHOD_POST, path, body, 0, merged_cb, g_object_ref (self));
 }
 
-static void
-merge_action_cb (GtkWidget  *widget,
-                 const char *action_name,
-                 GVariant   *parameter)
+/* What tells the two customers of a merge apart, in one line: likely duplicates often
+ * share their name, so the name alone does not say which to keep. Their owner, numbers,
+ * city and the day each was created. */
+static char *
+describe_merge_side (CrmCustomerPage *self,
+                     JsonObject      *record)
 {
-  CrmCustomerPage *self = CRM_CUSTOMER_PAGE (widget);
-  gint64 other = g_variant_get_int64 (parameter);
-  const char *other_name = duplicate_name (self, other);
+  static const char * const numbers[] = { "mobile", "phone", "email" };
+  g_autoptr(GPtrArray) parts = g_ptr_array_new_with_free_func (g_free);
+  g_autofree char *fallback = NULL;
+  const char *owner = user_name (self, json_object_get_member (record, "owner_id"), &fallback);
+  const char *city = crm_json_get_string (record, "city");
+  const char *created = crm_json_get_string (record, "created_at");
+
+  if (owner != NULL)
+    /* Translators: in the merge dialog, who owns a customer */
+    g_ptr_array_add (parts, g_strdup_printf (_("Owner: %s"), owner));
+  for (guint i = 0; i < G_N_ELEMENTS (numbers); i++)
+    {
+      const char *number = crm_json_get_string (record, numbers[i]);
+
+      if (number != NULL && *number != '\0')
+        g_ptr_array_add (parts, crm_format_phone (number));
+    }
+  if (city != NULL && *city != '\0')
+    g_ptr_array_add (parts, g_strdup (city));
+  if (created != NULL)
+    {
+      g_autofree char *day = crm_format_timestamp (created, FALSE);
+
+      /* Translators: in the merge dialog, the day a customer was created */
+      g_ptr_array_add (parts, g_strdup_printf (_("created %s"), day));
+    }
+  g_ptr_array_add (parts, NULL);
+  /* Translators: the separator of the parts of a line that describes a customer */
+  return g_strjoinv (_(" · "), (char **) parts->pdata);
+}
+
+/* A choice of the customer to keep: its @label, and @record's line under it. */
+static GtkWidget *
+new_merge_choice (CrmCustomerPage *self,
+                  const char      *label,
+                  JsonObject      *record)
+{
+  GtkWidget *button = gtk_check_button_new ();
+  GtkWidget *box = gtk_box_new (GTK_ORIENTATION_VERTICAL, 2);
+  GtkWidget *title = gtk_label_new (label);
+
+  gtk_label_set_xalign (GTK_LABEL (title), 0);
+  gtk_label_set_wrap (GTK_LABEL (title), TRUE);
+  gtk_box_append (GTK_BOX (box), title);
+  if (record != NULL)
+    {
+      g_autofree char *text = describe_merge_side (self, record);
+      GtkWidget *line = gtk_label_new (text);
+
+      gtk_label_set_xalign (GTK_LABEL (line), 0);
+      gtk_label_set_wrap (GTK_LABEL (line), TRUE);
+      gtk_label_set_wrap_mode (GTK_LABEL (line), PANGO_WRAP_WORD_CHAR);
+      gtk_widget_add_css_class (line, "dim-label");
+      gtk_widget_add_css_class (line, "caption");
+      gtk_box_append (GTK_BOX (box), line);
+    }
+  gtk_check_button_set_child (GTK_CHECK_BUTTON (button), box);
+  return button;
+}
+
+/* The merge dialog, once the other customer is in (@other: NULL when it could not be
+ * read: then its name alone). */
+static void
+present_merge_dialog (CrmCustomerPage *self,
+                      gint64           other_id,
+                      JsonObject      *other)
+{
+  const char *other_name = duplicate_name (self, other_id);
   g_autofree char *this_label = NULL;
   g_autofree char *other_label = NULL;
   GtkWidget *box = gtk_box_new (GTK_ORIENTATION_VERTICAL, 6);
@@ -3164,13 +3231,13 @@ merge_action_cb (GtkWidget  *widget,
   /* Translators: %s is a customer's name; the customer kept by a merge */
   this_label = g_strdup_printf (_("Keep “%s” (this one)"), gtk_label_get_text (self->title_label));
   other_label = g_strdup_printf (_("Keep “%s”"), other_name != NULL ? other_name : "?");
-  keep_this = gtk_check_button_new_with_label (this_label);
-  keep_other = gtk_check_button_new_with_label (other_label);
+  keep_this = new_merge_choice (self, this_label, crm_customer_get_object (self->customer));
+  keep_other = new_merge_choice (self, other_label, other);
   gtk_check_button_set_group (GTK_CHECK_BUTTON (keep_other), GTK_CHECK_BUTTON (keep_this));
   gtk_check_button_set_active (GTK_CHECK_BUTTON (keep_this), TRUE);
   gtk_box_append (GTK_BOX (box), keep_this);
   gtk_box_append (GTK_BOX (box), keep_other);
-  dialog = adw_message_dialog_new (GTK_WINDOW (gtk_widget_get_root (widget)),
+  dialog = adw_message_dialog_new (GTK_WINDOW (gtk_widget_get_root (GTK_WIDGET (self))),
                                    _("Merge Customers?"),
                                    _("The customer you keep gets the other one’s contacts, "
                                      "follow-ups, orders, tickets and tags, and the fields it "
@@ -3182,9 +3249,53 @@ merge_action_cb (GtkWidget  *widget,
                                               ADW_RESPONSE_DESTRUCTIVE);
   adw_message_dialog_set_close_response (ADW_MESSAGE_DIALOG (dialog), "cancel");
   g_object_set_data (G_OBJECT (dialog), "crm-keep-this", keep_this);
-  g_object_set_data_full (G_OBJECT (dialog), "crm-other-id", g_memdup2 (&other, sizeof other),
-                          g_free);
+  g_object_set_data_full (G_OBJECT (dialog), "crm-other-id",
+                          g_memdup2 (&other_id, sizeof other_id), g_free);
   present_dialog (self, ADW_MESSAGE_DIALOG (dialog), G_CALLBACK (merge_response_cb));
+}
+
+typedef struct
+{
+  CrmCustomerPage *self;
+  gint64           other_id;
+} MergeCall;
+
+static void
+merge_other_cb (GObject      *object,
+                GAsyncResult *result,
+                gpointer      user_data)
+{
+  MergeCall *call = user_data;
+  g_autoptr(CrmCustomerPage) self = call->self;
+  gint64 other_id = call->other_id;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(JsonNode) root = NULL;
+
+  g_free (call);
+  if (!finish_call (self, object, result, &root, &error))
+    return;
+  present_merge_dialog (self, other_id,
+                        root != NULL && JSON_NODE_HOLDS_OBJECT (root)
+                        ? json_node_get_object (root) : NULL);
+}
+
+/* Reads the other customer first, to tell the two apart in the dialog. */
+static void
+merge_action_cb (GtkWidget  *widget,
+                 const char *action_name,
+                 GVariant   *parameter)
+{
+  CrmCustomerPage *self = CRM_CUSTOMER_PAGE (widget);
+  MergeCall *call;
+  g_autofree char *path = NULL;
+
+  if (self->customer == NULL)
+    return;
+  call = g_new0 (MergeCall, 1);
+  call->self = g_object_ref (self);
+  call->other_id = g_variant_get_int64 (parameter);
+  path = g_strdup_printf (CRM_API_BASE "/customers/%" G_GINT64_FORMAT, call->other_id);
+  start_call (self, SOUP_METHOD_GET, path, NULL, 0, merge_other_cb, call);
 }
 
 /* --- live: what someone else changed ------------------------------------- */

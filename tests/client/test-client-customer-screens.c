@@ -38,7 +38,8 @@
  *   the name what the server refused, keeping what was typed;
  * - rows a search took away are no longer selected for a batch edit;
  * - a customer without history still shows its timeline, saying what will be there;
- * - Enter in the contact dialog adds the contact, unless a value is wrong.
+ * - Enter in the contact dialog adds the contact, unless a value is wrong;
+ * - the merge dialog tells two customers of one name apart.
  * Each case (English and zh_CN, a laptop's 1366×768 and a desktop's 1920×1080) works on
  * customers of its own, in a process of its own, and saves screenshots as
  * client-screens-SHOT-CASE.png in the build directory.
@@ -1126,6 +1127,85 @@ check_empty_timeline (Fixture *fixture)
   back_to_list (fixture);
 }
 
+/* --- 9. which of two alike customers a merge keeps ------------------------------ */
+
+static gboolean
+has_page_duplicates (Fixture *fixture)
+{
+  return page_idle (fixture) && _crm_customer_page_get_n_duplicates (customer_page (fixture)) > 0;
+}
+
+/* The texts of the labels under @widget, one a line. */
+static void
+append_labels (GtkWidget *widget,
+               GString   *texts)
+{
+  if (GTK_IS_LABEL (widget))
+    g_string_append_printf (texts, "%s\n", gtk_label_get_text (GTK_LABEL (widget)));
+  for (GtkWidget *child = gtk_widget_get_first_child (widget); child != NULL;
+       child = gtk_widget_get_next_sibling (child))
+    append_labels (child, texts);
+}
+
+/* Two customers of one name: the merge dialog tells them apart (their numbers, the day
+ * each was created), not twice the same name. */
+static void
+check_merge_choices (Fixture *fixture)
+{
+  g_autofree char *name = g_strdup_printf ("绍兴越城纺织有限公司 %s", fixture->test_case->base.name);
+  g_autofree char *body = NULL;
+  g_autofree char *mobile = NULL;
+  g_autofree char *other_mobile = NULL;
+  g_autoptr(GString) kept = g_string_new (NULL);
+  g_autoptr(GString) other = g_string_new (NULL);
+  AdwMessageDialog *dialog;
+  gint64 id, other_id;
+
+  body = g_strdup_printf ("{\"kind\":\"company\",\"name\":\"%s\",\"mobile\":\"1390000%04u\"}",
+                          name, fixture->test_case->index);
+  id = post (fixture, "/api/v1/customers", body);
+  g_free (body);
+  body = g_strdup_printf ("{\"kind\":\"company\",\"name\":\"%s\",\"mobile\":\"1390000%04u\","
+                          "\"city\":\"绍兴市\"}", name, fixture->test_case->index + 10);
+  other_id = post (fixture, "/api/v1/customers", body);
+  mobile = g_strdup_printf ("1390000%04u", fixture->test_case->index);
+  other_mobile = g_strdup_printf ("1390000%04u", fixture->test_case->index + 10);
+
+  open_customer (fixture, id);
+  wait_until (fixture, NULL, has_page_duplicates, "the likely duplicate");
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (customer_page (fixture)),
+                                             "customer.merge", "x", other_id));
+  wait_until (fixture, NULL, page_dialog_open, "the merge dialog");
+  dialog = _crm_customer_page_get_dialog (customer_page (fixture));
+  /* The two choices: the first of them keeps this one. */
+  {
+    GtkWidget *choices[2] = { NULL, NULL };
+    guint n = 0;
+
+    for (GtkWidget *child = gtk_widget_get_first_child (adw_message_dialog_get_extra_child (
+           dialog)); child != NULL && n < 2; child = gtk_widget_get_next_sibling (child))
+      if (GTK_IS_CHECK_BUTTON (child))
+        choices[n++] = child;
+    g_assert_cmpuint (n, ==, 2);
+    append_labels (choices[0], kept);
+    append_labels (choices[1], other);
+  }
+  g_test_message ("Keep this:\n%sKeep the other:\n%s", kept->str, other->str);
+  {
+    g_autofree char *shown = crm_format_phone (mobile);
+    g_autofree char *other_shown = crm_format_phone (other_mobile);
+
+    g_assert_nonnull (strstr (kept->str, shown));
+    g_assert_null (strstr (kept->str, other_shown));
+    g_assert_nonnull (strstr (other->str, other_shown));
+    g_assert_nonnull (strstr (other->str, "绍兴市"));
+  }
+  screenshot (fixture, GTK_WIDGET (dialog), "merge-choices");
+  respond (dialog, "cancel");
+  wait_until (fixture, NULL, page_idle, "the cancelled merge");
+  back_to_list (fixture);
+}
+
 /* --- 6. the new-customer dialog's messages ---------------------------------- */
 
 static CrmCustomerDialog *messages_dialog;
@@ -1232,6 +1312,7 @@ run_case (gconstpointer data)
   check_new_customer_messages (&fixture);
   check_selection_after_search (&fixture);
   check_empty_timeline (&fixture);
+  check_merge_choices (&fixture);
   check_read_only_tags (&fixture);
 
   crm_test_ui_window_destroy (fixture.window);
