@@ -671,6 +671,8 @@ crm_customer_dialog_new (GtkWindow        *parent,
   gtk_widget_set_visible (GTK_WIDGET (self->phone_row), may_write (self, "phone"));
   gtk_widget_set_visible (GTK_WIDGET (self->email_row), may_write (self, "email"));
   show_registration_row (self);
+  /* Typing starts with the name, not on the Cancel button. */
+  gtk_widget_grab_focus (GTK_WIDGET (self->name_row));
   self->fields_cancellable = g_cancellable_new ();
   crm_api_client_call_async (api_client, SOUP_METHOD_GET, CRM_API_BASE "/fields",
                              "object=customers&limit=500", NULL, 0, self->fields_cancellable,

@@ -1231,6 +1231,14 @@ check_new_customer_messages (Fixture *fixture)
                                              "customers.new", NULL));
   dialog = CRM_CUSTOMER_DIALOG (_crm_customers_page_get_dialog (customers_page (fixture)));
   create = crm_test_ui_template_child (dialog, CRM_TYPE_CUSTOMER_DIALOG, "create_button");
+  wait_until (fixture, GTK_WIDGET (dialog), always, "the new-customer dialog");
+  {
+    GtkWidget *focus = gtk_root_get_focus (GTK_ROOT (dialog));
+    GtkWidget *name_row = GTK_WIDGET (_crm_customer_dialog_get_row (dialog, "name"));
+
+    g_test_message ("Focus on opening: %s", focus != NULL ? G_OBJECT_TYPE_NAME (focus) : "none");
+    g_assert_true (focus != NULL && (focus == name_row || gtk_widget_is_ancestor (focus, name_row)));
+  }
   gtk_editable_set_text (GTK_EDITABLE (_crm_customer_dialog_get_row (dialog, "name")),
                          "丽水莲都竹木制品有限公司");
   gtk_editable_set_text (GTK_EDITABLE (_crm_customer_dialog_get_row (dialog, "mobile")),
