@@ -2081,7 +2081,8 @@ batch_edit_action_cb (GtkWidget  *widget,
   heading = g_strdup_printf (g_dngettext (GETTEXT_PACKAGE, "Edit %u Customer",
                                           "Edit %u Customers", (gulong) n), (guint) n);
   dialog = adw_message_dialog_new (GTK_WINDOW (gtk_widget_get_root (widget)), heading,
-                                   _("Fields left empty keep their values."));
+                                   _("Only what you choose here changes; the rest of each "
+                                     "customer stays as it is."));
   grid = gtk_grid_new ();
   gtk_grid_set_row_spacing (GTK_GRID (grid), 6);
   gtk_grid_set_column_spacing (GTK_GRID (grid), 12);

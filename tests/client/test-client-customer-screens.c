@@ -1011,6 +1011,21 @@ check_selection_after_search (Fixture *fixture)
     back_to_list (fixture);
   select_alone (fixture, fixture->ids[TAGGED]);
   g_assert_true (gtk_widget_get_sensitive (batch));
+  /* The dialog's fields are drop-downs at "No change": it says so, not "left empty". */
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (customers_page (fixture)),
+                                             "customers.batch-edit", NULL));
+  wait_until (fixture, NULL, dialog_open, "the batch dialog");
+  {
+    AdwMessageDialog *dialog = ADW_MESSAGE_DIALOG (_crm_customers_page_get_dialog (
+                                                     customers_page (fixture)));
+
+    g_assert_cmpstr (adw_message_dialog_get_body (dialog), ==,
+                     _("Only what you choose here changes; the rest of each customer stays as "
+                       "it is."));
+    screenshot (fixture, GTK_WIDGET (dialog), "batch");
+    respond (dialog, "cancel");
+  }
+  wait_until (fixture, NULL, new_dialog_gone, "the batch dialog closed");
   gtk_editable_set_text (GTK_EDITABLE (_crm_customers_page_get_search_entry (
     customers_page (fixture))), "没有这样的客户");
   wait_until (fixture, NULL, list_emptied, "the empty search");
