@@ -1062,6 +1062,15 @@ set_busy (CrmCustomerPage *self)
   gtk_widget_set_visible (find_field (self, "owner_id")->row, can_assign (self));
 }
 
+/* A call of the page's is over: the spinner and the actions follow. */
+static void
+end_pending (CrmCustomerPage *self)
+{
+  g_assert (self->n_pending > 0);
+  self->n_pending--;
+  set_busy (self);
+}
+
 /* The company's registration: shown for a company (or a customer of no kind yet) when
  * the role may read any of its fields; an individual has none. */
 static void
@@ -1350,7 +1359,7 @@ contacts_cb (GObject      *object,
   root = crm_api_client_call_finish (CRM_API_CLIENT (object), result, NULL, &error);
   if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
     return;
-  self->n_pending--;
+  end_pending (self);
   if (root == NULL || !JSON_NODE_HOLDS_OBJECT (root)
       || array_member (json_node_get_object (root), "items") == NULL)
     {
@@ -1650,7 +1659,7 @@ show_timeline_page (CrmCustomerPage *self,
   root = crm_api_client_call_finish (CRM_API_CLIENT (object), result, NULL, &error);
   if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
     return;
-  self->n_pending--;
+  end_pending (self);
   if (root == NULL || !JSON_NODE_HOLDS_OBJECT (root))
     {
       toast_failure (self, _("Loading the timeline"), error);
@@ -2322,14 +2331,6 @@ adopt_record (CrmCustomerPage *self,
   self->filling = FALSE;
   update_save_button (self);
   g_signal_emit (self, signals[SAVED], 0, self->customer);
-}
-
-static void
-end_pending (CrmCustomerPage *self)
-{
-  g_assert (self->n_pending > 0);
-  self->n_pending--;
-  set_busy (self);
 }
 
 /* The reply of a call start_call () made; FALSE when it was cancelled (the

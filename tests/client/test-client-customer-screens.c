@@ -335,6 +335,9 @@ open_customer (Fixture *fixture,
   open_id = id;
   crm_customers_page_open_customer (customers_page (fixture), id);
   wait_until (fixture, NULL, page_loaded, "the customer page");
+  /* All in: the header's spinner says so, whichever part came last. */
+  g_assert_false (gtk_spinner_get_spinning (crm_test_ui_template_child (
+    customer_page (fixture), CRM_TYPE_CUSTOMER_PAGE, "spinner")));
 }
 
 static gboolean
