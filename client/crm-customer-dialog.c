@@ -234,13 +234,88 @@ check_timeout_cb (gpointer user_data)
   return G_SOURCE_REMOVE;
 }
 
+/* A custom row's message label, and the server's message with the value it refused
+ * (JSON text), kept until the value changes. */
+#define MESSAGE_KEY "crm-message"
+#define REFUSED_KEY "crm-refused"
+#define REFUSED_VALUE_KEY "crm-refused-value"
+
+/* The label beside a row that says what is wrong with it: whole, on as many lines as it
+ * takes (a message cut short does not say what to do), as on the customer page. */
+static GtkLabel *
+add_message_label (GtkWidget *row)
+{
+  GtkLabel *label = GTK_LABEL (gtk_label_new (NULL));
+
+  gtk_widget_add_css_class (GTK_WIDGET (label), "error");
+  gtk_widget_add_css_class (GTK_WIDGET (label), "field-message");
+  gtk_label_set_wrap (label, TRUE);
+  gtk_label_set_wrap_mode (label, PANGO_WRAP_WORD_CHAR);
+  gtk_label_set_max_width_chars (label, 24);
+  gtk_label_set_width_chars (label, 14);
+  gtk_label_set_xalign (label, 1);
+  gtk_widget_set_visible (GTK_WIDGET (label), FALSE);
+  if (ADW_IS_ENTRY_ROW (row))
+    adw_entry_row_add_suffix (ADW_ENTRY_ROW (row), GTK_WIDGET (label));
+  else
+    adw_action_row_add_suffix (ADW_ACTION_ROW (row), GTK_WIDGET (label));
+  return label;
+}
+
+/* @problem (NULL: none) beside @row, which turns red with it. */
+static void
+show_message (GtkWidget  *row,
+              GtkLabel   *label,
+              const char *problem)
+{
+  gtk_label_set_text (label, problem != NULL ? problem : "");
+  gtk_widget_set_tooltip_text (GTK_WIDGET (label), problem);
+  gtk_widget_set_visible (GTK_WIDGET (label), problem != NULL);
+  if (problem != NULL)
+    gtk_widget_add_css_class (row, "error");
+  else
+    gtk_widget_remove_css_class (row, "error");
+}
+
+static char *
+dup_custom_value_text (GtkWidget *row)
+{
+  g_autoptr(JsonNode) value = crm_custom_field_row_dup_value (row);
+
+  return json_to_string (value, FALSE);
+}
+
+/* What is wrong with a custom row: the server's refusal while it holds the value refused;
+ * else what the validators find in a value typed (an empty required one is for the
+ * server to say, at Create, not before anything was typed). */
+static const char *
+custom_problem (GtkWidget *row)
+{
+  const char *refused = g_object_get_data (G_OBJECT (row), REFUSED_KEY);
+  g_autoptr(JsonNode) value = NULL;
+  const char *problem;
+
+  if (refused != NULL)
+    {
+      g_autofree char *now = dup_custom_value_text (row);
+
+      if (g_strcmp0 (now, g_object_get_data (G_OBJECT (row), REFUSED_VALUE_KEY)) == 0)
+        return refused;
+      g_object_set_data (G_OBJECT (row), REFUSED_KEY, NULL);
+    }
+  value = crm_custom_field_row_dup_value (row);
+  if (JSON_NODE_HOLDS_NULL (value) || (problem = crm_custom_field_row_get_problem (row)) == NULL)
+    return NULL;
+  return _(problem);
+}
+
 static void
 clear_field_errors (CrmCustomerDialog *self)
 {
   for (guint i = 0; i < N_ROWS; i++)
     g_clear_pointer (&self->refused[i], g_free);
   for (guint i = 0; i < self->custom_fields->len; i++)
-    gtk_widget_remove_css_class (g_ptr_array_index (self->custom_fields, i), "error");
+    g_object_set_data (G_OBJECT (g_ptr_array_index (self->custom_fields, i)), REFUSED_KEY, NULL);
 }
 
 /* What the server's validator finds wrong with what row @i holds, translated; NULL when
@@ -274,14 +349,16 @@ update_create_button (CrmCustomerDialog *self)
     {
       const char *problem = row_problem (self, i);
 
-      gtk_label_set_text (self->messages[i], problem != NULL ? problem : "");
-      gtk_widget_set_tooltip_text (GTK_WIDGET (self->messages[i]), problem);
-      gtk_widget_set_visible (GTK_WIDGET (self->messages[i]), problem != NULL);
-      if (problem != NULL)
-        gtk_widget_add_css_class (GTK_WIDGET (self->rows[i]), "error");
-      else
-        gtk_widget_remove_css_class (GTK_WIDGET (self->rows[i]), "error");
+      show_message (GTK_WIDGET (self->rows[i]), self->messages[i], problem);
       /* Sent again unchanged, a refused row would be refused again. */
+      wrong = wrong || problem != NULL;
+    }
+  for (guint i = 0; i < self->custom_fields->len; i++)
+    {
+      GtkWidget *row = g_ptr_array_index (self->custom_fields, i);
+      const char *problem = custom_problem (row);
+
+      show_message (row, g_object_get_data (G_OBJECT (row), MESSAGE_KEY), problem);
       wrong = wrong || problem != NULL;
     }
   gtk_widget_set_sensitive (GTK_WIDGET (self->create_button),
@@ -353,8 +430,10 @@ add_required_fields (CrmCustomerDialog *self,
                            json_object_get_string_member_with_default (definition, "key", ""),
                            NULL);
       if (!may_write (self, field)
-          || (row = crm_custom_field_row_new (definition, NULL, NULL)) == NULL)
+          || (row = crm_custom_field_row_new (definition, G_CALLBACK (update_create_button),
+                                              self)) == NULL)
         continue;
+      g_object_set_data (G_OBJECT (row), MESSAGE_KEY, add_message_label (row));
       if (self->custom_group == NULL)
         {
           self->custom_group = ADW_PREFERENCES_GROUP (adw_preferences_group_new ());
@@ -435,8 +514,9 @@ created_cb (GObject      *object,
 
           if (message != NULL)
             {
-              gtk_widget_add_css_class (row, "error");
-              gtk_widget_set_tooltip_text (row, message);
+              g_object_set_data_full (G_OBJECT (row), REFUSED_VALUE_KEY,
+                                      dup_custom_value_text (row), g_free);
+              g_object_set_data_full (G_OBJECT (row), REFUSED_KEY, g_strdup (message), g_free);
               if (first == NULL)
                 first = row;
             }
@@ -627,21 +707,8 @@ crm_customer_dialog_init (CrmCustomerDialog *self)
   self->rows[ROW_MOBILE] = self->mobile_row;
   self->rows[ROW_PHONE] = self->phone_row;
   self->rows[ROW_EMAIL] = self->email_row;
-  /* Beside the value, whole: a message cut short does not say what to do (as on the
-   * customer page). */
   for (guint i = 0; i < N_ROWS; i++)
-    {
-      self->messages[i] = GTK_LABEL (gtk_label_new (NULL));
-      gtk_widget_add_css_class (GTK_WIDGET (self->messages[i]), "error");
-      gtk_widget_add_css_class (GTK_WIDGET (self->messages[i]), "field-message");
-      gtk_label_set_wrap (self->messages[i], TRUE);
-      gtk_label_set_wrap_mode (self->messages[i], PANGO_WRAP_WORD_CHAR);
-      gtk_label_set_max_width_chars (self->messages[i], 24);
-      gtk_label_set_width_chars (self->messages[i], 14);
-      gtk_label_set_xalign (self->messages[i], 1);
-      gtk_widget_set_visible (GTK_WIDGET (self->messages[i]), FALSE);
-      adw_entry_row_add_suffix (self->rows[i], GTK_WIDGET (self->messages[i]));
-    }
+    self->messages[i] = add_message_label (GTK_WIDGET (self->rows[i]));
   adw_combo_row_set_model (self->kind_row, G_LIST_MODEL (kinds));
 }
 
@@ -715,12 +782,20 @@ _crm_customer_dialog_get_row (CrmCustomerDialog *self,
   g_return_val_if_reached (NULL);
 }
 
-/* For tests: the message beside the row of @field (as _crm_customer_dialog_get_row ()),
- * NULL when none shows. */
+/* For tests: the message beside the row of @field (as _crm_customer_dialog_get_row (), or
+ * "custom.KEY" for a required custom field), NULL when none shows. */
 const char *
 _crm_customer_dialog_get_message (CrmCustomerDialog *self,
                                   const char        *field)
 {
+  for (guint i = 0; i < self->custom_fields->len; i++)
+    {
+      GtkWidget *row = g_ptr_array_index (self->custom_fields, i);
+      GtkLabel *label = g_object_get_data (G_OBJECT (row), MESSAGE_KEY);
+
+      if (g_str_equal (gtk_widget_get_name (row), field))
+        return gtk_widget_get_visible (GTK_WIDGET (label)) ? gtk_label_get_text (label) : NULL;
+    }
   for (guint i = 0; i < N_ROWS; i++)
     if (g_str_equal (row_fields[i], field))
       return gtk_widget_get_visible (GTK_WIDGET (self->messages[i]))
