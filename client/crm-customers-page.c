@@ -926,11 +926,15 @@ view_sorter_changed_cb (CrmCustomersPage *self,
                         GtkSorterChange   change,
                         GtkSorter        *sorter)
 {
-  g_autofree char *sort = dup_header_sort (self);
+  g_autofree char *sort = NULL;
 
+  /* Stopped (signed out, or the page is going away: its columns are being removed,
+   * which changes the sorter as well), there is no list to sort. */
+  if (self->list == NULL)
+    return;
+  sort = dup_header_sort (self);
   g_debug ("Sorting by %s", sort != NULL ? sort : "the default");
-  if (self->list != NULL)
-    crm_customer_list_set_sort (self->list, sort);
+  crm_customer_list_set_sort (self->list, sort);
 }
 
 static void
