@@ -436,6 +436,20 @@ update_actions (CrmCustomersPage *self)
       selected = gtk_selection_model_get_selection (GTK_SELECTION_MODEL (self->selection));
       any = !gtk_bitset_is_empty (selected);
     }
+  /* How many are selected: rows selected far apart, scrolled out of sight, count too. */
+  if (any)
+    {
+      guint64 n = gtk_bitset_get_size (selected);
+      g_autofree char *label = NULL;
+
+      /* Translators: the batch edit button, with how many customers are selected */
+      label = g_strdup_printf (g_dngettext (GETTEXT_PACKAGE, "_Edit %u Selected…",
+                                            "_Edit %u Selected…", (gulong) MIN (n, G_MAXULONG)),
+                               (guint) MIN (n, G_MAXUINT));
+      gtk_button_set_label (self->batch_button, label);
+    }
+  else
+    gtk_button_set_label (self->batch_button, _("_Edit Selected…"));
   /* Said also while nothing is selected: selecting would not help. */
   gtk_widget_action_set_enabled (GTK_WIDGET (self), "customers.batch-edit",
                                  any && self->dialog == NULL && !in_bin && batch_fields);

@@ -37,7 +37,8 @@
  * - it says beside the mobile and e-mail what is wrong as they are typed, and beside
  *   the name or a required custom field what the server refused, keeping what was
  *   typed;
- * - rows a search took away are no longer selected for a batch edit;
+ * - "Edit Selected…" says how many rows it edits; rows a search took away are no longer
+ *   selected for it;
  * - a customer without history still shows its timeline, saying what will be there;
  * - Enter in the contact dialog adds the contact, unless a value is wrong;
  * - the merge dialog tells two customers of one name apart;
@@ -1016,6 +1017,14 @@ check_selection_after_search (Fixture *fixture)
     back_to_list (fixture);
   select_alone (fixture, fixture->ids[TAGGED]);
   g_assert_true (gtk_widget_get_sensitive (batch));
+  /* The button says how many it edits: rows selected may be out of sight. */
+  {
+    g_autofree char *one = g_strdup_printf (g_dngettext (GETTEXT_PACKAGE, "_Edit %u Selected…",
+                                                         "_Edit %u Selected…", 1), 1u);
+
+    g_assert_cmpstr (gtk_button_get_label (GTK_BUTTON (batch)), ==, one);
+  }
+  screenshot (fixture, NULL, "selected");
   /* The dialog's fields are drop-downs at "No change": it says so, not "left empty". */
   g_assert_true (gtk_widget_activate_action (GTK_WIDGET (customers_page (fixture)),
                                              "customers.batch-edit", NULL));
@@ -1037,6 +1046,7 @@ check_selection_after_search (Fixture *fixture)
   selected = gtk_selection_model_get_selection (selection);
   g_assert_true (gtk_bitset_is_empty (selected));
   g_assert_false (gtk_widget_get_sensitive (batch));
+  g_assert_cmpstr (gtk_button_get_label (GTK_BUTTON (batch)), ==, _("_Edit Selected…"));
   screenshot (fixture, NULL, "search-none");
   search (fixture, "");
 }
