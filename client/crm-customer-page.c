@@ -3183,19 +3183,18 @@ describe_merge_side (CrmCustomerPage *self,
   return g_strjoinv (_(" · "), (char **) parts->pdata);
 }
 
-/* A choice of the customer to keep: its @label, and @record's line under it. */
+/* A choice of the customer to keep, labelled @label, in @box, with @record's line under
+ * it (beside the button, not in it: a check button does not measure a child of several
+ * wrapping lines for its height). */
 static GtkWidget *
-new_merge_choice (CrmCustomerPage *self,
+add_merge_choice (CrmCustomerPage *self,
+                  GtkBox          *box,
                   const char      *label,
                   JsonObject      *record)
 {
-  GtkWidget *button = gtk_check_button_new ();
-  GtkWidget *box = gtk_box_new (GTK_ORIENTATION_VERTICAL, 2);
-  GtkWidget *title = gtk_label_new (label);
+  GtkWidget *button = gtk_check_button_new_with_label (label);
 
-  gtk_label_set_xalign (GTK_LABEL (title), 0);
-  gtk_label_set_wrap (GTK_LABEL (title), TRUE);
-  gtk_box_append (GTK_BOX (box), title);
+  gtk_box_append (box, button);
   if (record != NULL)
     {
       g_autofree char *text = describe_merge_side (self, record);
@@ -3203,12 +3202,14 @@ new_merge_choice (CrmCustomerPage *self,
 
       gtk_label_set_xalign (GTK_LABEL (line), 0);
       gtk_label_set_wrap (GTK_LABEL (line), TRUE);
-      gtk_label_set_wrap_mode (GTK_LABEL (line), PANGO_WRAP_WORD_CHAR);
+      gtk_label_set_max_width_chars (GTK_LABEL (line), 60);
+      /* Under the button's label, past its check. */
+      gtk_widget_set_margin_start (line, 28);
+      gtk_widget_set_margin_bottom (line, 6);
       gtk_widget_add_css_class (line, "dim-label");
       gtk_widget_add_css_class (line, "caption");
-      gtk_box_append (GTK_BOX (box), line);
+      gtk_box_append (box, line);
     }
-  gtk_check_button_set_child (GTK_CHECK_BUTTON (button), box);
   return button;
 }
 
@@ -3222,7 +3223,7 @@ present_merge_dialog (CrmCustomerPage *self,
   const char *other_name = duplicate_name (self, other_id);
   g_autofree char *this_label = NULL;
   g_autofree char *other_label = NULL;
-  GtkWidget *box = gtk_box_new (GTK_ORIENTATION_VERTICAL, 6);
+  GtkWidget *box = gtk_box_new (GTK_ORIENTATION_VERTICAL, 2);
   GtkWidget *keep_this;
   GtkWidget *keep_other;
   GtkWidget *dialog;
@@ -3232,12 +3233,11 @@ present_merge_dialog (CrmCustomerPage *self,
   /* Translators: %s is a customer's name; the customer kept by a merge */
   this_label = g_strdup_printf (_("Keep “%s” (this one)"), gtk_label_get_text (self->title_label));
   other_label = g_strdup_printf (_("Keep “%s”"), other_name != NULL ? other_name : "?");
-  keep_this = new_merge_choice (self, this_label, crm_customer_get_object (self->customer));
-  keep_other = new_merge_choice (self, other_label, other);
+  keep_this = add_merge_choice (self, GTK_BOX (box), this_label,
+                                crm_customer_get_object (self->customer));
+  keep_other = add_merge_choice (self, GTK_BOX (box), other_label, other);
   gtk_check_button_set_group (GTK_CHECK_BUTTON (keep_other), GTK_CHECK_BUTTON (keep_this));
   gtk_check_button_set_active (GTK_CHECK_BUTTON (keep_this), TRUE);
-  gtk_box_append (GTK_BOX (box), keep_this);
-  gtk_box_append (GTK_BOX (box), keep_other);
   dialog = adw_message_dialog_new (GTK_WINDOW (gtk_widget_get_root (GTK_WIDGET (self))),
                                    _("Merge Customers?"),
                                    _("The customer you keep gets the other one’s contacts, "

@@ -1207,18 +1207,22 @@ check_merge_choices (Fixture *fixture)
                                              "customer.merge", "x", other_id));
   wait_until (fixture, NULL, page_dialog_open, "the merge dialog");
   dialog = _crm_customer_page_get_dialog (customer_page (fixture));
-  /* The two choices: the first of them keeps this one. */
+  /* The two choices, each a check button and what follows it up to the next: the first
+   * keeps this one. */
   {
-    GtkWidget *choices[2] = { NULL, NULL };
+    GString *choices[2] = { kept, other };
     guint n = 0;
 
     for (GtkWidget *child = gtk_widget_get_first_child (adw_message_dialog_get_extra_child (
-           dialog)); child != NULL && n < 2; child = gtk_widget_get_next_sibling (child))
-      if (GTK_IS_CHECK_BUTTON (child))
-        choices[n++] = child;
+           dialog)); child != NULL; child = gtk_widget_get_next_sibling (child))
+      {
+        if (GTK_IS_CHECK_BUTTON (child))
+          n++;
+        g_assert_cmpuint (n, >=, 1);
+        g_assert_cmpuint (n, <=, 2);
+        append_labels (child, choices[n - 1]);
+      }
     g_assert_cmpuint (n, ==, 2);
-    append_labels (choices[0], kept);
-    append_labels (choices[1], other);
   }
   g_test_message ("Keep this:\n%sKeep the other:\n%s", kept->str, other->str);
   {
