@@ -1542,6 +1542,20 @@ search_entry_changed_cb (CrmCustomersPage *self,
   self->search_source = g_timeout_add (SEARCH_DELAY_MS, search_timeout_cb, self);
 }
 
+/* Escape in the search clears it: all the customers again, at once. */
+static void
+search_entry_stop_search_cb (CrmCustomersPage *self,
+                             GtkSearchEntry   *entry)
+{
+  if (*gtk_editable_get_text (GTK_EDITABLE (entry)) == '\0')
+    return;
+  g_signal_handlers_block_by_func (entry, search_entry_changed_cb, self);
+  gtk_editable_set_text (GTK_EDITABLE (entry), "");
+  g_signal_handlers_unblock_by_func (entry, search_entry_changed_cb, self);
+  g_clear_handle_id (&self->search_source, g_source_remove);
+  search_timeout_cb (self);
+}
+
 /* --- saved views --------------------------------------------------------- */
 
 static void fill_views (CrmCustomersPage *self);
@@ -2784,6 +2798,7 @@ crm_customers_page_class_init (CrmCustomersPageClass *klass)
   gtk_widget_class_bind_template_child (widget_class, CrmCustomersPage, status_label);
   gtk_widget_class_bind_template_child (widget_class, CrmCustomersPage, customer_page);
   gtk_widget_class_bind_template_callback (widget_class, search_entry_changed_cb);
+  gtk_widget_class_bind_template_callback (widget_class, search_entry_stop_search_cb);
   gtk_widget_class_bind_template_callback (widget_class, column_view_activate_cb);
   gtk_widget_class_bind_template_callback (widget_class, customer_page_back_cb);
   gtk_widget_class_bind_template_callback (widget_class, customer_page_saved_cb);
