@@ -1570,6 +1570,16 @@ older_row_activated_cb (CrmCustomerPage *self)
 }
 
 /* Adds the events of a timeline page after those shown (@fresh: instead). */
+/* Whether @event is an edit of the customer or of one of its contacts. */
+static gboolean
+is_edit (JsonObject *event)
+{
+  const char *title = json_object_get_string_member_with_default (event, "title", "");
+
+  return g_str_equal (json_object_get_string_member_with_default (event, "kind", ""), "change")
+         && (g_str_equal (title, "update") || g_str_equal (title, "contact_update"));
+}
+
 static void
 show_events (CrmCustomerPage *self,
              JsonObject      *page,
@@ -1600,6 +1610,10 @@ show_events (CrmCustomerPage *self,
       if (event == NULL)
         continue;
       describe_event (self, event, &title, lines);
+      /* An edit that changed nothing the user may read (a save of the values it already
+       * had, through the API) says nothing: "Edited", and not what. */
+      if (lines->len == 0 && is_edit (event))
+        continue;
       at = crm_format_timestamp (json_object_get_string_member_with_default (event, "at", NULL),
                                  TRUE);
       who = user_name (self, json_object_get_member (event, "user_id"), &fallback);
