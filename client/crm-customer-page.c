@@ -2910,6 +2910,8 @@ open_follow_up_dialog (CrmCustomerPage *self,
   crm_form_dialog_add_text (dialog, "notes", _("Notes"),
                             values != NULL ? json_object_get_string_member_with_default (
                                                values, "notes", NULL) : NULL);
+  /* Typing starts with the subject: the kind is a call unless the user picks another. */
+  gtk_widget_grab_focus (crm_form_dialog_get_row (dialog, "subject"));
   crm_form_dialog_show_errors (dialog, messages);
   present_dialog (self, dialog, G_CALLBACK (follow_up_response_cb));
 }

@@ -460,12 +460,14 @@ crm_form_dialog_apply_field_access (AdwMessageDialog *dialog,
 }
 
 /* Each field's message beside its row; NULL clears them (a custom field keeps what the
- * validator finds wrong with it). */
+ * validator finds wrong with it). The first row refused gets the keyboard: what to
+ * correct. */
 void
 crm_form_dialog_show_errors (AdwMessageDialog *dialog,
                              JsonObject       *fields)
 {
   GPtrArray *rows = get_rows (dialog);
+  GtkWidget *first = NULL;
 
   for (guint i = 0; i < rows->len; i++)
     {
@@ -475,5 +477,9 @@ crm_form_dialog_show_errors (AdwMessageDialog *dialog,
       if (fields != NULL)
         message = json_object_get_string_member_with_default (fields, row->name, NULL);
       show_message (row, message != NULL ? message : row_problem (row));
+      if (message != NULL && first == NULL)
+        first = row->row;
     }
+  if (first != NULL)
+    gtk_widget_grab_focus (first);
 }

@@ -41,7 +41,8 @@
  *   selected for it; Escape clears the search;
  * - a customer without history still shows its timeline, saying what will be there,
  *   and an edit of nothing is no "Edited" in it;
- * - Enter in the contact dialog adds the contact, unless a value is wrong;
+ * - Enter in the contact dialog adds the contact, unless a value is wrong; the follow-up
+ *   dialog starts in its subject, and comes back refused in the row to correct;
  * - the merge dialog tells two customers of one name apart;
  * - the window closes quietly with the list sorted by a column.
  * Each case (English and zh_CN, a laptop's 1366×768 and a desktop's 1920×1080) works on
@@ -1135,6 +1136,60 @@ check_dialog_enter (Fixture *fixture)
                    _("Contact added"));
 }
 
+/* Whether the keyboard is in @dialog's row @name. */
+static gboolean
+focus_in_row (AdwMessageDialog *dialog,
+              const char       *name)
+{
+  GtkWidget *focus = gtk_root_get_focus (GTK_ROOT (dialog));
+  GtkWidget *row = crm_test_ui_find_named (GTK_WIDGET (dialog), name);
+
+  g_assert_nonnull (row);
+  g_test_message ("The focus: %s", focus != NULL ? G_OBJECT_TYPE_NAME (focus) : "none");
+  return focus != NULL && (focus == row || gtk_widget_is_ancestor (focus, row));
+}
+
+static AdwMessageDialog *refused_dialog;
+
+static gboolean
+follow_up_reopened (Fixture *fixture)
+{
+  AdwMessageDialog *dialog = _crm_customer_page_get_dialog (customer_page (fixture));
+
+  return dialog != NULL && dialog != refused_dialog && page_idle (fixture);
+}
+
+/* The follow-up dialog starts in its subject, not in the kind (a call unless picked);
+ * refused, it comes back with the keyboard in the row to correct. */
+static void
+check_follow_up_focus (Fixture *fixture)
+{
+  CrmCustomerPage *page = customer_page (fixture);
+  AdwMessageDialog *dialog;
+
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (page), "customer.follow-up", NULL));
+  wait_until (fixture, NULL, page_dialog_open, "the follow-up dialog");
+  dialog = _crm_customer_page_get_dialog (page);
+  wait_until (fixture, GTK_WIDGET (dialog), always, "the follow-up dialog drawn");
+  g_assert_true (focus_in_row (dialog, "subject"));
+  gtk_editable_set_text (GTK_EDITABLE (crm_test_ui_find_named (GTK_WIDGET (dialog), "subject")),
+                         "电话确认样品");
+  gtk_editable_set_text (GTK_EDITABLE (crm_test_ui_find_named (GTK_WIDGET (dialog), "done_at")),
+                         "2026-12-01 10:00");
+  gtk_editable_set_text (GTK_EDITABLE (crm_test_ui_find_named (GTK_WIDGET (dialog), "due_at")),
+                         "2026-11-30 09:00");
+  refused_dialog = dialog;
+  respond (dialog, "accept");
+  wait_until (fixture, NULL, follow_up_reopened, "the follow-up refused");
+  dialog = _crm_customer_page_get_dialog (page);
+  refused_dialog = NULL;
+  wait_until (fixture, GTK_WIDGET (dialog), always, "the refused follow-up drawn");
+  g_assert_true (focus_in_row (dialog, "due_at"));
+  screenshot (fixture, GTK_WIDGET (dialog), "follow-up-refused");
+  respond (dialog, "cancel");
+  wait_until (fixture, NULL, page_idle, "the follow-up cancelled");
+}
+
 /* Its page still has the timeline, which says what will show there. */
 static void
 check_empty_timeline (Fixture *fixture)
@@ -1178,6 +1233,7 @@ check_empty_timeline (Fixture *fixture)
   g_test_message ("The timeline after a contact: %s", text);
   g_assert_null (strstr (text, _("No history yet")));
   g_assert_cmpuint (_crm_customer_page_get_n_events (customer_page (fixture)), >, 0);
+  check_follow_up_focus (fixture);
   back_to_list (fixture);
 }
 
