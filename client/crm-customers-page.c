@@ -1558,7 +1558,9 @@ search_entry_stop_search_cb (CrmCustomersPage *self,
 
 /* --- saved views --------------------------------------------------------- */
 
-static void fill_views (CrmCustomersPage *self);
+static void fill_views     (CrmCustomersPage *self);
+static void present_dialog (CrmCustomersPage *self,
+                            GtkWindow        *dialog);
 
 /* The field of the list's filter @key that the user must be able to read, or NULL for
  * one on no such field (the dates a record was created and updated). */
@@ -1738,25 +1740,83 @@ fill_views (CrmCustomersPage *self)
     }
 }
 
-static void
-save_view_cb (CrmCustomersPage *self)
+/* Whether a view is saved under @name. */
+static gboolean
+has_view (CrmCustomersPage *self,
+          const char       *name)
 {
-  g_autofree char *name = g_strstrip (g_strdup (gtk_editable_get_text (
-                                        GTK_EDITABLE (self->view_name_entry))));
-  g_autofree char *query = NULL;
+  g_autoptr(GVariant) views = g_settings_get_value (self->settings, VIEWS_KEY);
+  GVariantIter iter;
+  const char *key;
+  const char *value;
 
-  if (*name == '\0' || self->settings == NULL || self->list == NULL)
+  g_variant_iter_init (&iter, views);
+  while (g_variant_iter_next (&iter, "{&s&s}", &key, &value))
+    if (g_str_equal (key, name))
+      return TRUE;
+  return FALSE;
+}
+
+/* Saves the list's search, filters and order as the view @name. */
+static void
+store_current_view (CrmCustomersPage *self,
+                    const char       *name)
+{
+  g_autofree char *query = NULL;
+  g_autofree char *text = NULL;
+
+  if (self->settings == NULL || self->list == NULL)
     return;
   query = crm_customer_list_dup_query (self->list);
   store_view (self, name, query);
   gtk_editable_set_text (GTK_EDITABLE (self->view_name_entry), "");
   fill_views (self);
   /* Translators: %s is the name of a saved view */
-  {
-    g_autofree char *text = g_strdup_printf (_("View “%s” saved"), name);
+  text = g_strdup_printf (_("View “%s” saved"), name);
+  toast (self, text);
+}
 
-    toast (self, text);
-  }
+static void
+replace_view_response_cb (CrmCustomersPage *self,
+                          const char       *response,
+                          AdwMessageDialog *dialog)
+{
+  if (g_str_equal (response, "replace"))
+    store_current_view (self, g_object_get_data (G_OBJECT (dialog), "crm-name"));
+}
+
+/* A name already saved is asked about first: saving over it would lose that view. */
+static void
+save_view_cb (CrmCustomersPage *self)
+{
+  g_autofree char *name = g_strstrip (g_strdup (gtk_editable_get_text (
+                                        GTK_EDITABLE (self->view_name_entry))));
+  g_autofree char *heading = NULL;
+  GtkWidget *dialog;
+
+  if (*name == '\0' || self->settings == NULL || self->list == NULL || self->dialog != NULL)
+    return;
+  if (!has_view (self, name))
+    {
+      store_current_view (self, name);
+      return;
+    }
+  /* Translators: %s is the name of a saved view */
+  heading = g_strdup_printf (_("Replace View “%s”?"), name);
+  dialog = adw_message_dialog_new (GTK_WINDOW (gtk_widget_get_root (GTK_WIDGET (self))), heading,
+                                   _("A view of this name is saved already. Replaced, it "
+                                     "shows the current search, filters and order instead."));
+  adw_message_dialog_add_responses (ADW_MESSAGE_DIALOG (dialog), "cancel", _("_Cancel"),
+                                    "replace", _("_Replace"), NULL);
+  adw_message_dialog_set_response_appearance (ADW_MESSAGE_DIALOG (dialog), "replace",
+                                              ADW_RESPONSE_DESTRUCTIVE);
+  adw_message_dialog_set_default_response (ADW_MESSAGE_DIALOG (dialog), "cancel");
+  adw_message_dialog_set_close_response (ADW_MESSAGE_DIALOG (dialog), "cancel");
+  g_object_set_data_full (G_OBJECT (dialog), "crm-name", g_steal_pointer (&name), g_free);
+  g_signal_connect_object (dialog, "response", G_CALLBACK (replace_view_response_cb), self,
+                           G_CONNECT_SWAPPED);
+  gtk_menu_button_popdown (self->views_button);
+  present_dialog (self, GTK_WINDOW (dialog));
 }
 
 static void

@@ -44,6 +44,7 @@
  * - Enter in the contact dialog adds the contact, unless a value is wrong; the follow-up
  *   dialog starts in its subject, and comes back refused in the row to correct;
  * - the merge dialog tells two customers of one name apart;
+ * - a saved view's name saved again asks before the view is replaced;
  * - the window closes quietly with the list sorted by a column.
  * Each case (English and zh_CN, a laptop's 1366×768 and a desktop's 1920×1080) works on
  * customers of its own, in a process of its own, and saves screenshots as
@@ -1494,6 +1495,78 @@ sort_by_name (Fixture *fixture)
   wait_until (fixture, NULL, sorted_by_name, "the list sorted by name");
 }
 
+/* --- 11. a saved view's name saved again ------------------------------------------ */
+
+static GtkWidget *
+views_popover (Fixture *fixture)
+{
+  return GTK_WIDGET (gtk_menu_button_get_popover (crm_test_ui_template_child (
+    customers_page (fixture), CRM_TYPE_CUSTOMERS_PAGE, "views_button")));
+}
+
+/* Saves the list as the view @name, as typing it and pressing Enter does. */
+static void
+save_view (Fixture    *fixture,
+           const char *name)
+{
+  GtkWidget *entry = crm_test_ui_find_descendant (views_popover (fixture), GTK_TYPE_ENTRY);
+
+  g_assert_nonnull (entry);
+  gtk_editable_set_text (GTK_EDITABLE (entry), name);
+  g_signal_emit_by_name (entry, "activate");
+}
+
+/* Applies the first saved view, as a click on it does. */
+static void
+apply_first_view (Fixture *fixture)
+{
+  GtkWidget *list = crm_test_ui_find_descendant (views_popover (fixture), GTK_TYPE_LIST_BOX);
+  GtkListBoxRow *row = gtk_list_box_get_row_at_index (GTK_LIST_BOX (list), 0);
+
+  g_assert_nonnull (row);
+  g_signal_emit_by_name (list, "row-activated", row);
+}
+
+/* Saving under a name already saved asks first: cancelled, the view is as it was;
+ * replaced, it is the list as it is now. */
+static void
+check_view_replace (Fixture *fixture)
+{
+  g_autofree char *mark = g_strdup_printf ("screens-%u", fixture->test_case->index);
+  g_autofree char *saved = g_strdup_printf (_("View “%s” saved"), "重点客户");
+  g_autofree char *heading = g_strdup_printf (_("Replace View “%s”?"), "重点客户");
+  AdwMessageDialog *dialog;
+
+  search (fixture, mark);
+  save_view (fixture, "重点客户");
+  g_assert_null (_crm_customers_page_get_dialog (customers_page (fixture)));
+  g_assert_cmpstr (_crm_customers_page_get_last_toast (customers_page (fixture)), ==, saved);
+  search (fixture, "");
+
+  save_view (fixture, "重点客户");
+  wait_until (fixture, NULL, dialog_open, "the question about the view");
+  dialog = ADW_MESSAGE_DIALOG (_crm_customers_page_get_dialog (customers_page (fixture)));
+  g_assert_cmpstr (adw_message_dialog_get_heading (dialog), ==, heading);
+  screenshot (fixture, GTK_WIDGET (dialog), "view-replace");
+  respond (dialog, "cancel");
+  wait_until (fixture, NULL, new_dialog_gone, "the question answered");
+  apply_first_view (fixture);
+  g_assert_cmpstr (crm_customer_list_get_q (customer_list (fixture)), ==, mark);
+  wait_until (fixture, NULL, list_searched, "the view as it was saved");
+
+  search (fixture, "");
+  save_view (fixture, "重点客户");
+  wait_until (fixture, NULL, dialog_open, "the question about the view again");
+  respond (ADW_MESSAGE_DIALOG (_crm_customers_page_get_dialog (customers_page (fixture))),
+           "replace");
+  wait_until (fixture, NULL, new_dialog_gone, "the view replaced");
+  g_assert_cmpstr (_crm_customers_page_get_last_toast (customers_page (fixture)), ==, saved);
+  search (fixture, mark);
+  apply_first_view (fixture);
+  g_assert_null (crm_customer_list_get_q (customer_list (fixture)));
+  wait_until (fixture, NULL, list_idle, "the view as it was replaced");
+}
+
 /* --- the cases ---------------------------------------------------------------- */
 
 static void
@@ -1525,6 +1598,7 @@ run_case (gconstpointer data)
   check_new_customer_messages (&fixture);
   check_new_customer_required (&fixture);
   check_selection_after_search (&fixture);
+  check_view_replace (&fixture);
   check_empty_timeline (&fixture);
   check_merge_choices (&fixture);
   check_read_only_tags (&fixture);
