@@ -317,6 +317,32 @@ deny_assign (CrmCall           *call,
   return TRUE;
 }
 
+/*
+ * A sensitive field's stored value @stored as the caller sees it (open_value ()): not a
+ * token of ours (a value typed before the field turned sensitive that merely looks like
+ * one) as stored; a token of an unknown key (rotated by another process) %NULL, hidden
+ * rather than shown as gibberish.
+ */
+static char *
+open_for_caller (const CrmResource *resource,
+                 CrmSecretBox      *box,
+                 const char        *field,
+                 const char        *stored,
+                 gboolean          *sealed)
+{
+  g_autofree char *context = context_for (resource, field);
+  g_autoptr(GError) key_error = NULL;
+  g_autofree char *plain = open_value (box, stored, context, sealed, &key_error);
+
+  if (key_error != NULL)
+    {
+      g_warning ("Cannot decrypt %s of a %s record: %s; restart after rotate-key", field,
+                 crm_object_to_string (resource->object), key_error->message);
+      return NULL;
+    }
+  return g_steal_pointer (&plain);
+}
+
 /* A custom value's field name in policies and contexts: "custom_<key>". */
 static char *
 custom_field_name (const char *key)
@@ -347,12 +373,16 @@ custom_for_caller (CrmCall           *call,
       if (stored != NULL && g_str_has_prefix (stored, "v1:") && box != NULL
           && is_sensitive (call, resource, name))
         {
-          g_autofree char *context = context_for (resource, name);
-          g_autofree char *plain = crm_secret_box_decrypt (box, stored, context, NULL);
-          JsonNode *value = plain != NULL ? json_from_string (plain, NULL) : NULL;
+          gboolean sealed;
+          g_autofree char *plain = open_for_caller (resource, box, name, stored, &sealed);
+          JsonNode *value = plain != NULL && sealed ? json_from_string (plain, NULL) : NULL;
 
+          /* Sealed, the token of its JSON text; else a value from before the field turned
+           * sensitive, as it is. */
           if (value != NULL)
             json_object_set_member (custom, l->data, value);
+          else if (plain != NULL && !sealed)
+            json_object_set_string_member (custom, l->data, plain);
           else
             json_object_set_null_member (custom, l->data);
         }
@@ -384,21 +414,12 @@ record_for_caller (CrmCall           *call,
       if (stored != NULL && g_str_has_prefix (stored, "v1:") && box != NULL
           && is_sensitive (call, resource, name))
         {
-          g_autofree char *context = context_for (resource, name);
-          g_autoptr(GError) key_error = NULL;
-          g_autofree char *plain = open_value (box, stored, context, NULL, &key_error);
+          g_autofree char *plain = open_for_caller (resource, box, name, stored, NULL);
 
-          /* Not a token of ours (a value typed before the field turned sensitive that
-           * merely looks like one) is shown as stored; a token of an unknown key
-           * (rotated by another process) is hidden, not shown as gibberish. */
-          if (key_error != NULL)
-            {
-              g_warning ("Cannot decrypt %s of a %s record: %s; restart after rotate-key", name,
-                         crm_object_to_string (resource->object), key_error->message);
-              json_object_set_null_member (object, name);
-            }
-          else
+          if (plain != NULL)
             json_object_set_string_member (object, name, plain);
+          else
+            json_object_set_null_member (object, name);
         }
     }
   if (crm_json_get_type (object, "custom") == CRM_JSON_OBJECT)

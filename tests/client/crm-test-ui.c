@@ -32,6 +32,26 @@ count_frame_cb (GtkWidget     *widget,
 }
 
 /**
+ * crm_test_ui_wait_until:
+ * @window: a case's window
+ * @widget: (nullable): the widget that must paint what @done waits for; %NULL for @window
+ * @done: holds once the step is over
+ * @fixture: the case's fixture, for @done
+ * @what: the step, for the message when it times out
+ *
+ * crm_test_ui_wait () on @widget, or on @window: what wait_until () calls.
+ */
+void
+crm_test_ui_wait_until (CrmWindow          *window,
+                        GtkWidget          *widget,
+                        CrmTestUiPredicate  done,
+                        gpointer            fixture,
+                        const char         *what)
+{
+  crm_test_ui_wait (widget != NULL ? widget : GTK_WIDGET (window), done, fixture, what);
+}
+
+/**
  * crm_test_ui_wait_frames:
  * @widget: the widget whose frames are counted
  * @n_frames: how many
@@ -307,6 +327,85 @@ crm_test_ui_save_png (GtkWidget  *window,
 
 /* --- a case against a real server ------------------------------------------- */
 
+/* What crm_test_ui_main () was given, and the server it started for the cases. */
+static struct
+{
+  CrmTestUiSeedFunc  seed;
+  CrmTestUiCaseFunc  run_case;
+  CrmTestCluster    *cluster;
+  CrmTestServer     *server;
+} runner;
+
+/* The variable that hands the seeded @name to the cases. */
+static char *
+seeded_variable (const char *name)
+{
+  return g_strconcat ("CRM_TEST_SEEDED_", name, NULL);
+}
+
+/**
+ * crm_test_ui_set_seeded:
+ * @name: what it is, in capitals: "ADMIN_TOKEN"
+ * @value: what the cases get from crm_test_ui_get_seeded ()
+ *
+ * In the parent, while it seeds: hands @value to the cases' processes.
+ */
+void
+crm_test_ui_set_seeded (const char *name,
+                        const char *value)
+{
+  g_autofree char *variable = seeded_variable (name);
+
+  g_setenv (variable, value, TRUE);
+}
+
+/**
+ * crm_test_ui_set_seeded_ids:
+ * @name: what they are, in capitals: "CUSTOMER_IDS"
+ * @ids: (array length=n_ids): the ids
+ * @n_ids: how many
+ *
+ * In the parent, while it seeds: hands @ids to the cases' processes, which take them with
+ * crm_test_ui_get_seeded_ids ().
+ */
+void
+crm_test_ui_set_seeded_ids (const char   *name,
+                            const gint64 *ids,
+                            guint         n_ids)
+{
+  g_autoptr(GString) text = g_string_new (NULL);
+
+  for (guint i = 0; i < n_ids; i++)
+    g_string_append_printf (text, "%s%" G_GINT64_FORMAT, i > 0 ? "," : "", ids[i]);
+  crm_test_ui_set_seeded (name, text->str);
+}
+
+/* What the parent seeded as @name (crm_test_ui_set_seeded ()), in a case's process. */
+const char *
+crm_test_ui_get_seeded (const char *name)
+{
+  g_autofree char *variable = seeded_variable (name);
+  const char *value = g_getenv (variable);
+
+  if (value == NULL)
+    g_error ("Nothing seeded as %s", name);
+  return value;
+}
+
+/* Fills @ids with the @n_ids ids the parent seeded as @name (crm_test_ui_set_seeded_ids ()),
+ * in a case's process; fails the test when it seeded another number of them. */
+void
+crm_test_ui_get_seeded_ids (const char *name,
+                            gint64     *ids,
+                            guint       n_ids)
+{
+  g_auto(GStrv) texts = g_strsplit (crm_test_ui_get_seeded (name), ",", -1);
+
+  g_assert_cmpuint (g_strv_length (texts), ==, n_ids);
+  for (guint i = 0; i < n_ids; i++)
+    ids[i] = g_ascii_strtoll (texts[i], NULL, 10);
+}
+
 /* The server's URL, in a case's process. */
 const char *
 crm_test_ui_get_url (void)
@@ -343,7 +442,6 @@ store_result_cb (GObject      *object,
 
 /**
  * crm_test_ui_call:
- * @server: (nullable): the server, in the parent; %NULL in a case's process
  * @token: (nullable): the session to call as
  * @method: GET, POST…
  * @path: the path, with its query after a `?`
@@ -351,14 +449,13 @@ store_result_cb (GObject      *object,
  * @if_match: (nullable): the version for If-Match
  * @status: (out) (optional): the HTTP status
  *
- * An API call: through the harness in the parent (crm_test_server_call ()), through a
- * #CrmApiClient of its own in a case's process.
+ * An API call: through the harness in the parent while it seeds (crm_test_server_call ()),
+ * through a #CrmApiClient of its own in a case's process.
  *
  * Returns: (transfer full) (nullable): the reply's body, the error's for an error
  */
 JsonNode *
-crm_test_ui_call (CrmTestServer *server,
-                  const char    *token,
+crm_test_ui_call (const char    *token,
                   const char    *method,
                   const char    *path,
                   const char    *body,
@@ -375,8 +472,8 @@ crm_test_ui_call (CrmTestServer *server,
 
   if (status == NULL)
     status = &ignored;
-  if (server != NULL)
-    return crm_test_server_call (server, token, method, path, body, if_match, status);
+  if (runner.server != NULL)
+    return crm_test_server_call (runner.server, token, method, path, body, if_match, status);
   client = crm_api_client_new (crm_test_ui_get_url ());
   parts = g_strsplit (path, "?", 2);
   crm_api_client_set_pinned_certificate (client, crm_test_ui_get_certificate ());
@@ -393,6 +490,23 @@ crm_test_ui_call (CrmTestServer *server,
   if (error != NULL && error->domain == CRM_API_REPLY_ERROR)
     *status = crm_api_reply_error_get_status (error);
   return reply;
+}
+
+/* Runs @sql as the cluster's superuser (the rules an administrator sets, what the server
+ * has no API for): in the parent while it seeds, and in a case's process. */
+void
+crm_test_ui_run_sql (const char *sql)
+{
+  PGconn *conn = PQconnectdb (g_getenv ("CRM_TEST_CONNINFO"));
+  PGresult *result;
+
+  if (PQstatus (conn) != CONNECTION_OK)
+    g_error ("Connecting to %s: %s", g_getenv ("CRM_TEST_CONNINFO"), PQerrorMessage (conn));
+  result = PQexec (conn, sql);
+  if (PQresultStatus (result) != PGRES_COMMAND_OK && PQresultStatus (result) != PGRES_TUPLES_OK)
+    g_error ("%s: %s", sql, PQerrorMessage (conn));
+  PQclear (result);
+  PQfinish (conn);
 }
 
 /* The application of a case: registered, not unique (each case has its own). */
@@ -483,15 +597,6 @@ crm_test_ui_window_destroy (CrmWindow *window)
 
 /* --- the cases' runner ------------------------------------------------------- */
 
-/* What crm_test_ui_main () was given, and the server it started for the cases. */
-static struct
-{
-  CrmTestUiSeedFunc  seed;
-  CrmTestUiCaseFunc  run_case;
-  CrmTestCluster    *cluster;
-  CrmTestServer     *server;
-} runner;
-
 /* Starts a rapport-server on @cluster and tells the cases' processes where it is (see
  * crm-test-ui.h). */
 static CrmTestServer *
@@ -527,18 +632,24 @@ init_case (void)
   return TRUE;
 }
 
-/* Runs the current test case again in a subprocess of its own with LANGUAGE (unset for
- * %NULL) and PANGO_LANGUAGE (left as it is for %NULL) set, and asserts that it passed. */
-static void
-run_in_language (const char *language,
-                 const char *pango_language)
+/* The language @test_case's text is shaped in (PANGO_LANGUAGE): its own, or English. */
+static const char *
+get_pango_language (const CrmTestUiCase *test_case)
 {
-  if (language != NULL)
-    g_setenv ("LANGUAGE", language, TRUE);
+  return test_case->pango_language != NULL ? test_case->pango_language : "en";
+}
+
+/* Runs the current test case again in a subprocess of its own with its LANGUAGE (unset for
+ * %NULL: English) and PANGO_LANGUAGE set, whatever the case before had, and asserts that
+ * it passed. */
+static void
+run_in_language (const CrmTestUiCase *test_case)
+{
+  if (test_case->language != NULL)
+    g_setenv ("LANGUAGE", test_case->language, TRUE);
   else
     g_unsetenv ("LANGUAGE");
-  if (pango_language != NULL)
-    g_setenv ("PANGO_LANGUAGE", pango_language, TRUE);
+  g_setenv ("PANGO_LANGUAGE", get_pango_language (test_case), TRUE);
   g_test_trap_subprocess (NULL, 0, G_TEST_SUBPROCESS_INHERIT_STDOUT
                           | G_TEST_SUBPROCESS_INHERIT_STDERR);
   g_test_trap_assert_passed ();
@@ -551,6 +662,9 @@ test_case_func (gconstpointer data)
 
   if (g_test_subprocess ())
     {
+      /* Shaping in the case's own language, not in the last case's. */
+      g_assert_cmpstr (pango_language_to_string (pango_language_get_preferred ()[0]), ==,
+                       get_pango_language (test_case));
       if (init_case ())
         runner.run_case (test_case);
       return;
@@ -562,7 +676,7 @@ test_case_func (gconstpointer data)
       if (runner.seed != NULL)
         runner.seed (runner.server, runner.cluster);
     }
-  run_in_language (test_case->language, test_case->pango_language);
+  run_in_language (test_case);
 }
 
 /**

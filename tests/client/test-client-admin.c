@@ -43,7 +43,6 @@
 typedef struct
 {
   const CrmTestUiCase *test_case;
-  CrmTestCluster      *cluster;       /* the parent's */
   CrmTestServer       *server;        /* the parent's */
   char                *admin_token;
   CrmWindow           *window;
@@ -51,23 +50,6 @@ typedef struct
 } Fixture;
 
 /* --- the server ------------------------------------------------------------ */
-
-/* An API call: through the harness in the parent, through a CrmApiClient of
- * its own in a case's process. Returns the body (the error's for an error). */
-static JsonNode *
-call (Fixture    *fixture,
-      const char *token,
-      const char *method,
-      const char *path,
-      const char *body,
-      gint64      if_match,
-      guint      *status)
-{
-  g_autofree char *version = if_match > 0 ? g_strdup_printf ("%" G_GINT64_FORMAT, if_match)
-                                          : NULL;
-
-  return crm_test_ui_call (fixture->server, token, method, path, body, version, status);
-}
 
 /* A session token for @username, or NULL when the server refuses. */
 static char *
@@ -80,7 +62,7 @@ sign_in_api (Fixture    *fixture,
   g_autoptr(JsonNode) reply = NULL;
   guint status = 0;
 
-  reply = call (fixture, NULL, "POST", "/api/v1/session", body, 0, &status);
+  reply = crm_test_ui_call (NULL, "POST", "/api/v1/session", body, NULL, &status);
   if (status != 201)
     return NULL;
   return g_strdup (crm_test_json_get_string (reply, "token"));
@@ -94,7 +76,7 @@ find_user (Fixture    *fixture,
   g_autofree char *path = g_strdup_printf ("/api/v1/users?username=%s", username);
   JsonArray *items;
 
-  *reply = call (fixture, fixture->admin_token, "GET", path, NULL, 0, NULL);
+  *reply = crm_test_ui_call (fixture->admin_token, "GET", path, NULL, NULL, NULL);
   items = json_object_get_array_member (json_node_get_object (*reply), "items");
   g_assert_cmpuint (json_array_get_length (items), ==, 1);
   return json_array_get_object_element (items, 0);
@@ -113,8 +95,8 @@ user_id (Fixture    *fixture,
 static JsonNode *
 sales_rep_role (Fixture *fixture)
 {
-  g_autoptr(JsonNode) roles = call (fixture, fixture->admin_token, "GET", "/api/v1/roles", NULL,
-                                    0, NULL);
+  g_autoptr(JsonNode) roles = crm_test_ui_call (fixture->admin_token, "GET", "/api/v1/roles", NULL,
+                                                NULL, NULL);
   JsonArray *items = json_object_get_array_member (json_node_get_object (roles), "items");
 
   for (guint i = 0; i < json_array_get_length (items); i++)
@@ -150,6 +132,8 @@ set_customers_read_scope (Fixture    *fixture,
   g_autofree char *text = NULL;
   g_autofree char *path = g_strdup_printf ("/api/v1/roles/%" G_GINT64_FORMAT,
                                            json_object_get_int_member (object, "id"));
+  g_autofree char *version = g_strdup_printf ("%" G_GINT64_FORMAT,
+                                              json_object_get_int_member (object, "version"));
   g_autoptr(JsonNode) reply = NULL;
   guint status = 0;
 
@@ -160,8 +144,7 @@ set_customers_read_scope (Fixture    *fixture,
   json_object_set_object_member (json_node_get_object (body), "permissions",
                                  json_object_ref (permissions));
   text = json_to_string (body, FALSE);
-  reply = call (fixture, fixture->admin_token, "PATCH", path, text,
-                json_object_get_int_member (object, "version"), &status);
+  reply = crm_test_ui_call (fixture->admin_token, "PATCH", path, text, version, &status);
   g_assert_cmpuint (status, ==, 200);
 }
 
@@ -170,8 +153,9 @@ count_customers (Fixture    *fixture,
                  const char *token)
 {
   guint status = 0;
-  g_autoptr(JsonNode) reply = call (fixture, token, "GET", "/api/v1/customers?limit=500", NULL, 0,
-                                    &status);
+  g_autoptr(JsonNode) reply = crm_test_ui_call (token, "GET", "/api/v1/customers?limit=500", NULL,
+                                                NULL,
+                                                &status);
 
   g_assert_cmpuint (status, ==, 200);
   return json_array_get_length (json_object_get_array_member (json_node_get_object (reply),
@@ -197,8 +181,6 @@ seed (Fixture *fixture)
   };
   g_autoptr(JsonNode) team = NULL;
   g_autoptr(GString) sql = g_string_new ("INSERT INTO customers (name, kind, owner_id) VALUES ");
-  PGconn *conn;
-  PGresult *result;
   gint64 rep, mate, team_id;
   guint status = 0;
 
@@ -207,8 +189,8 @@ seed (Fixture *fixture)
   crm_test_server_create_user (fixture->server, "zhou", "sales_rep", PASSWORD);
   fixture->admin_token = crm_test_server_sign_in (fixture->server, "ada", PASSWORD);
 
-  team = call (fixture, fixture->admin_token, "POST", "/api/v1/teams",
-               "{\"name\":\"华东销售部\",\"description\":\"上海、杭州、南京\"}", 0, &status);
+  team = crm_test_ui_call (fixture->admin_token, "POST", "/api/v1/teams",
+                           "{\"name\":\"华东销售部\",\"description\":\"上海、杭州、南京\"}", NULL, &status);
   g_assert_cmpuint (status, ==, 201);
   team_id = crm_test_json_get_int (team, "id");
   rep = user_id (fixture, "li");
@@ -217,66 +199,72 @@ seed (Fixture *fixture)
     {
       gint64 id = i == 0 ? rep : mate;
       g_autofree char *path = g_strdup_printf ("/api/v1/users/%" G_GINT64_FORMAT, id);
-      g_autoptr(JsonNode) user = call (fixture, fixture->admin_token, "GET", path, NULL, 0, NULL);
+      g_autoptr(JsonNode) user = crm_test_ui_call (fixture->admin_token, "GET", path, NULL, NULL,
+                                                   NULL);
+      g_autofree char *version = g_strdup_printf ("%" G_GINT64_FORMAT,
+                                                  crm_test_json_get_int (user, "version"));
       g_autofree char *body = g_strdup_printf ("{\"team_id\":%" G_GINT64_FORMAT ","
                                                "\"display_name\":\"%s\"}", team_id,
                                                i == 0 ? "李伟" : "周敏");
-      g_autoptr(JsonNode) reply = call (fixture, fixture->admin_token, "PATCH", path, body,
-                                        crm_test_json_get_int (user, "version"), &status);
+      g_autoptr(JsonNode) reply = crm_test_ui_call (fixture->admin_token, "PATCH", path, body,
+                                                    version, &status);
 
       g_assert_cmpuint (status, ==, 200);
     }
   {
-    g_autoptr(JsonNode) extra = call (fixture, fixture->admin_token, "POST", "/api/v1/teams",
-                                      "{\"name\":\"华南销售部\"}", 0, &status);
+    g_autoptr(JsonNode) extra = crm_test_ui_call (fixture->admin_token, "POST", "/api/v1/teams",
+                                                  "{\"name\":\"华南销售部\"}", NULL, &status);
 
     g_assert_cmpuint (status, ==, 201);
   }
   for (guint i = 0; i < G_N_ELEMENTS (calls); i++)
     {
-      g_autoptr(JsonNode) reply = call (fixture, fixture->admin_token, "POST", calls[i][0],
-                                        calls[i][1], 0, &status);
+      g_autoptr(JsonNode) reply = crm_test_ui_call (fixture->admin_token, "POST", calls[i][0],
+                                                    calls[i][1], NULL, &status);
 
       g_assert_cmpuint (status, ==, 201);
     }
   {
-    g_autoptr(JsonNode) reply = call (fixture, fixture->admin_token, "PUT",
-                                      "/api/v1/field-policies/customers/custom_budget",
-                                      "{\"protected\":true,\"sensitive\":false}", 0, &status);
+    g_autoptr(JsonNode) reply = crm_test_ui_call (fixture->admin_token, "PUT",
+                                                  "/api/v1/field-policies/customers/custom_budget",
+                                                  "{\"protected\":true,\"sensitive\":false}",
+                                                  NULL, &status);
 
     g_assert_cmpuint (status, ==, 204);
   }
 
   /* One audited change of standard and custom fields, for the audit log's details. */
   {
-    g_autoptr(JsonNode) customer = call (fixture, fixture->admin_token, "POST",
-                                         "/api/v1/customers",
-                                         "{\"name\":\"杭州审计示例有限公司\",\"kind\":\"company\"}",
-                                         0, &status);
+    g_autoptr(JsonNode) customer = crm_test_ui_call (fixture->admin_token, "POST",
+                                                     "/api/v1/customers",
+                                                     "{\"name\":\"杭州审计示例有限公司\","
+                                                     "\"kind\":\"company\"}", NULL, &status);
     g_autofree char *path = NULL;
+    g_autofree char *version = NULL;
     g_autofree char *body = NULL;
     g_autoptr(JsonNode) changed = NULL;
 
     g_assert_cmpuint (status, ==, 201);
     path = g_strdup_printf ("/api/v1/customers/%" G_GINT64_FORMAT,
                             crm_test_json_get_int (customer, "id"));
+    version = g_strdup_printf ("%" G_GINT64_FORMAT, crm_test_json_get_int (customer, "version"));
     body = g_strdup_printf ("{\"mobile\":\"13800138000\",\"owner_id\":%" G_GINT64_FORMAT ","
                             "\"custom\":{\"grade\":\"A\"}}", rep);
-    changed = call (fixture, fixture->admin_token, "PATCH", path, body,
-                    crm_test_json_get_int (customer, "version"), &status);
+    changed = crm_test_ui_call (fixture->admin_token, "PATCH", path, body, version, &status);
     g_assert_cmpuint (status, ==, 200);
     /* Into the recycle bin: the rep's lists count only the customers above. */
     g_clear_pointer (&changed, json_node_unref);
-    changed = call (fixture, fixture->admin_token, "DELETE", path, NULL, 0, &status);
+    changed = crm_test_ui_call (fixture->admin_token, "DELETE", path, NULL, NULL, &status);
     g_assert_cmpuint (status, ==, 204);
   }
 
   /* A batch edit of choices and money, a restore: for the audit log's sentences. */
   {
-    g_autoptr(JsonNode) customer = call (fixture, fixture->admin_token, "POST",
-                                         "/api/v1/customers",
-                                         "{\"name\":\"宁波批量示例有限公司\",\"kind\":\"company\","
-                                         "\"size\":\"large\"}", 0, &status);
+    g_autoptr(JsonNode) customer = crm_test_ui_call (fixture->admin_token, "POST",
+                                                     "/api/v1/customers",
+                                                     "{\"name\":\"宁波批量示例有限公司\","
+                                                     "\"kind\":\"company\",\"size\":\"large\"}",
+                                                     NULL, &status);
     gint64 id = crm_test_json_get_int (customer, "id");
     g_autofree char *path = g_strdup_printf ("/api/v1/customers/%" G_GINT64_FORMAT, id);
     g_autofree char *restore = g_strdup_printf ("%s/restore", path);
@@ -290,38 +278,24 @@ seed (Fixture *fixture)
     g_autoptr(JsonNode) again = NULL;
 
     g_assert_cmpuint (status, ==, 201);
-    batch = call (fixture, fixture->admin_token, "PATCH", "/api/v1/customers", body, 0, &status);
+    batch = crm_test_ui_call (fixture->admin_token, "PATCH", "/api/v1/customers", body, NULL,
+                              &status);
     g_assert_cmpuint (status, ==, 200);
-    deleted = call (fixture, fixture->admin_token, "DELETE", path, NULL, 0, &status);
+    deleted = crm_test_ui_call (fixture->admin_token, "DELETE", path, NULL, NULL, &status);
     g_assert_cmpuint (status, ==, 204);
-    restored = call (fixture, fixture->admin_token, "POST", restore, NULL, 0, &status);
+    restored = crm_test_ui_call (fixture->admin_token, "POST", restore, NULL, NULL, &status);
     g_assert_cmpuint (status, ==, 200);
-    again = call (fixture, fixture->admin_token, "DELETE", path, NULL, 0, &status);
+    again = crm_test_ui_call (fixture->admin_token, "DELETE", path, NULL, NULL, &status);
     g_assert_cmpuint (status, ==, 204);
   }
 
-  conn = crm_test_cluster_connect (fixture->cluster);
   for (guint i = 0; i < N_OWN + N_TEAM; i++)
     g_string_append_printf (sql, "%s('上海客户%02u有限公司', 'company', %" G_GINT64_FORMAT ")",
                             i > 0 ? ", " : "", i, i < N_OWN ? rep : mate);
-  result = PQexec (conn, sql->str);
-  if (PQresultStatus (result) != PGRES_COMMAND_OK)
-    g_error ("Seeding customers failed: %s", PQerrorMessage (conn));
-  PQclear (result);
-  PQfinish (conn);
+  crm_test_ui_run_sql (sql->str);
 }
 
 /* --- driving the window -------------------------------------------------- */
-
-/* Iterates until @done holds, then until @widget (the window when NULL) painted it. */
-static void
-wait_until (Fixture            *fixture,
-            GtkWidget          *widget,
-            CrmTestUiPredicate  done,
-            const char         *what)
-{
-  crm_test_ui_wait (widget != NULL ? widget : GTK_WIDGET (fixture->window), done, fixture, what);
-}
 
 static GtkWidget *
 find_named (GtkWidget  *widget,
@@ -543,14 +517,14 @@ check_users (Fixture *fixture)
   /* Sign out everywhere */
   token = sign_in_api (fixture, username, PASSWORD);
   g_assert_nonnull (token);
-  session = call (fixture, token, "GET", "/api/v1/session", NULL, 0, &status);
+  session = crm_test_ui_call (token, "GET", "/api/v1/session", NULL, NULL, &status);
   g_assert_cmpuint (status, ==, 200);
   g_clear_pointer (&session, json_node_unref);
   select_user (fixture, username);
   dialog = open_dialog (fixture, "users.revoke-sessions");
   screenshot (fixture, GTK_WIDGET (dialog), "revoke");
   respond (fixture, dialog, "revoke");
-  session = call (fixture, token, "GET", "/api/v1/session", NULL, 0, &status);
+  session = crm_test_ui_call (token, "GET", "/api/v1/session", NULL, NULL, &status);
   g_assert_cmpuint (status, ==, 401);
   g_clear_pointer (&session, json_node_unref);
 
@@ -569,7 +543,7 @@ check_users (Fixture *fixture)
   dialog = open_dialog (fixture, "users.disable");
   respond (fixture, dialog, "disable");
   g_clear_pointer (&reply, json_node_unref);
-  reply = call (fixture, fixture->admin_token, "GET", path, NULL, 0, &status);
+  reply = crm_test_ui_call (fixture->admin_token, "GET", path, NULL, NULL, &status);
   g_assert_cmpuint (status, ==, 200);
   g_assert_false (json_object_get_boolean_member (json_node_get_object (reply), "is_active"));
   g_assert_null (sign_in_api (fixture, username, NEW_PASSWORD));
@@ -598,6 +572,7 @@ check_roles (Fixture *fixture)
   g_autofree char *rep_token = sign_in_api (fixture, "li", PASSWORD);
   g_autoptr(JsonNode) role = NULL;
   g_autofree char *path = NULL;
+  g_autofree char *version = NULL;
   g_autofree char *body = NULL;
   g_autoptr(JsonNode) bumped = NULL;
   CrmAdminRoles *roles;
@@ -619,9 +594,9 @@ check_roles (Fixture *fixture)
   /* Someone else changes the role meanwhile: the save gets 409 and shows theirs. */
   role = sales_rep_role (fixture);
   path = g_strdup_printf ("/api/v1/roles/%" G_GINT64_FORMAT, crm_test_json_get_int (role, "id"));
+  version = g_strdup_printf ("%" G_GINT64_FORMAT, crm_test_json_get_int (role, "version"));
   body = g_strdup_printf ("{\"description\":\"Changed meanwhile (%s)\"}", suffix (fixture));
-  bumped = call (fixture, fixture->admin_token, "PATCH", path, body,
-                 crm_test_json_get_int (role, "version"), &status);
+  bumped = crm_test_ui_call (fixture->admin_token, "PATCH", path, body, version, &status);
   g_assert_cmpuint (status, ==, 200);
   gtk_drop_down_set_selected (cell, CRM_SCOPE_OWN);
   g_assert_true (_crm_admin_roles_is_dirty (roles));
@@ -744,8 +719,8 @@ check_lists (Fixture *fixture)
     adw_combo_row_set_selected (field_row, at);
     screenshot (fixture, GTK_WIDGET (dialog), "restrict-field");
     respond (fixture, dialog, "add");
-    policies = call (fixture, fixture->admin_token, "GET", "/api/v1/field-policies", NULL, 0,
-                     NULL);
+    policies = crm_test_ui_call (fixture->admin_token, "GET", "/api/v1/field-policies", NULL, NULL,
+                                 NULL);
     policy_items = json_object_get_array_member (json_node_get_object (policies), "items");
     for (guint i = 0; i < json_array_get_length (policy_items); i++)
       {
@@ -757,8 +732,8 @@ check_lists (Fixture *fixture)
     g_assert_true (restricted);
     wait_until (fixture, NULL, view_idle, "the new restriction");
     screenshot (fixture, NULL, "field-restrictions-added");
-    released = call (fixture, fixture->admin_token, "PUT", policy_path,
-                     "{\"protected\":false,\"sensitive\":false}", 0, NULL);
+    released = crm_test_ui_call (fixture->admin_token, "PUT", policy_path,
+                                 "{\"protected\":false,\"sensitive\":false}", NULL, NULL);
   }
 
   /* A tag made in its dialog, its colour picked from the palette: a preset. */
@@ -780,7 +755,7 @@ check_lists (Fixture *fixture)
   g_assert_cmpstr (green_color, ==, gtk_widget_get_name (green));
   screenshot (fixture, GTK_WIDGET (dialog), "new-tag");
   respond (fixture, dialog, "save");
-  tags = call (fixture, fixture->admin_token, "GET", "/api/v1/tags?limit=500", NULL, 0, NULL);
+  tags = crm_test_ui_call (fixture->admin_token, "GET", "/api/v1/tags?limit=500", NULL, NULL, NULL);
   items = json_object_get_array_member (json_node_get_object (tags), "items");
   for (guint i = 0; i < json_array_get_length (items); i++)
     {
@@ -818,7 +793,7 @@ check_lists (Fixture *fixture)
   screenshot (fixture, GTK_WIDGET (dialog), "edit-tag-custom");
   respond (fixture, dialog, "save");
   g_clear_pointer (&tags, json_node_unref);
-  tags = call (fixture, fixture->admin_token, "GET", "/api/v1/tags?limit=500", NULL, 0, NULL);
+  tags = crm_test_ui_call (fixture->admin_token, "GET", "/api/v1/tags?limit=500", NULL, NULL, NULL);
   items = json_object_get_array_member (json_node_get_object (tags), "items");
   found = FALSE;
   for (guint i = 0; i < json_array_get_length (items); i++)
@@ -849,8 +824,9 @@ check_lists (Fixture *fixture)
                                                                       "level"))), ==, "VIP");
     set_row_text (dialog, "min_amount", typed);
     respond (fixture, dialog, "save");
-    rules = call (fixture, fixture->admin_token, "GET", "/api/v1/level-rules?limit=500", NULL, 0,
-                  NULL);
+    rules = crm_test_ui_call (fixture->admin_token, "GET", "/api/v1/level-rules?limit=500", NULL,
+                              NULL,
+                              NULL);
     rule_items = json_object_get_array_member (json_node_get_object (rules), "items");
     for (guint i = 0; i < json_array_get_length (rule_items); i++)
       {
@@ -890,8 +866,8 @@ check_reminders (Fixture *fixture)
   gtk_spin_button_set_value (_crm_admin_reminders_get_days (view), days);
   g_assert_true (gtk_widget_activate_action (GTK_WIDGET (view), "reminders.save", NULL));
   wait_until (fixture, NULL, view_idle, "the saved reminder setting");
-  setting = call (fixture, fixture->admin_token, "GET", "/api/v1/settings/reminders", NULL, 0,
-                  &status);
+  setting = crm_test_ui_call (fixture->admin_token, "GET", "/api/v1/settings/reminders", NULL, NULL,
+                              &status);
   g_assert_cmpuint (status, ==, 200);
   g_assert_true (json_object_get_boolean_member (json_node_get_object (setting), "enabled"));
   g_assert_cmpint (json_object_get_int_member (json_node_get_object (setting), "days"), ==, days);
@@ -1130,7 +1106,7 @@ run_case (gconstpointer data)
   Fixture fixture = { data, };
   g_autoptr(CrmApplication) application = NULL;
 
-  fixture.admin_token = g_strdup (g_getenv ("CRM_TEST_ADMIN_TOKEN"));
+  fixture.admin_token = g_strdup (crm_test_ui_get_seeded ("ADMIN_TOKEN"));
 
   application = crm_test_ui_application_new ();
   fixture.window = crm_test_ui_window_new (application,
@@ -1153,10 +1129,10 @@ static void
 seed_server (CrmTestServer  *server,
              CrmTestCluster *cluster)
 {
-  Fixture shared = { .server = server, .cluster = cluster };
+  Fixture shared = { .server = server };
 
   seed (&shared);
-  g_setenv ("CRM_TEST_ADMIN_TOKEN", shared.admin_token, TRUE);
+  crm_test_ui_set_seeded ("ADMIN_TOKEN", shared.admin_token);
   g_free (shared.admin_token);
 }
 

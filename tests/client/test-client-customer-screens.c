@@ -93,29 +93,15 @@ enum
 typedef struct
 {
   const ScreensCase *test_case;
-  CrmTestCluster    *cluster;
-  CrmTestServer     *server;
+  CrmTestServer     *server;                         /* the parent's */
   char              *admin_token;
   char              *admin_name;
-  gint64             ids[N_CUSTOMERS];
-  gint64             all_ids[N_CASES][N_CUSTOMERS];   /* the parent's */
+  gint64             ids[N_CUSTOMERS];                /* this case's */
+  gint64             all_ids[N_CASES][N_CUSTOMERS];   /* every case's */
   CrmWindow         *window;
 } Fixture;
 
 /* --- the API --------------------------------------------------------------- */
-
-/* @method @path as the administrator: through the test server in the parent, through a
- * CrmApiClient of its own in a case's process. */
-static JsonNode *
-call (Fixture    *fixture,
-      const char *method,
-      const char *path,
-      const char *body,
-      guint      *status)
-{
-  return crm_test_ui_call (fixture->server, fixture->admin_token, method, path, body, NULL,
-                           status);
-}
 
 static gint64
 post (Fixture    *fixture,
@@ -123,7 +109,8 @@ post (Fixture    *fixture,
       const char *body)
 {
   guint status = 0;
-  g_autoptr(JsonNode) reply = call (fixture, "POST", path, body, &status);
+  g_autoptr(JsonNode) reply = crm_test_ui_call (fixture->admin_token, "POST", path, body, NULL,
+                                                &status);
 
   if (status != 201 && status != 200)
     g_error ("POST %s %s: %u", path, body, status);
@@ -131,20 +118,6 @@ post (Fixture    *fixture,
 }
 
 /* --- the parent: one server, customers for every case ---------------------- */
-
-/* Runs @text as the cluster's superuser (the rules an administrator sets). */
-static void
-run_sql (Fixture    *fixture,
-         const char *text)
-{
-  PGconn *conn = crm_test_cluster_connect (fixture->cluster);
-  PGresult *result = PQexec (conn, text);
-
-  if (PQresultStatus (result) != PGRES_COMMAND_OK)
-    g_error ("%s: %s", text, PQerrorMessage (conn));
-  PQclear (result);
-  PQfinish (conn);
-}
 
 static void
 seed (Fixture *fixture)
@@ -158,7 +131,8 @@ seed (Fixture *fixture)
   fixture->admin_token = crm_test_server_sign_in (fixture->server, "ada", PASSWORD);
   {
     g_autofree char *path = g_strdup_printf ("/api/v1/users/%" G_GINT64_FORMAT, ada);
-    g_autoptr(JsonNode) user = call (fixture, "GET", path, NULL, NULL);
+    g_autoptr(JsonNode) user = crm_test_ui_call (fixture->admin_token, "GET", path, NULL, NULL,
+                                                 NULL);
 
     fixture->admin_name = g_strdup (json_object_get_string_member (json_node_get_object (user),
                                                                    "display_name"));
@@ -197,7 +171,8 @@ seed (Fixture *fixture)
       {
         g_autofree char *path = g_strdup_printf ("/api/v1/customers/%" G_GINT64_FORMAT, ids[DELETED]);
         guint status = 0;
-        g_autoptr(JsonNode) reply = call (fixture, "DELETE", path, NULL, &status);
+        g_autoptr(JsonNode) reply = crm_test_ui_call (fixture->admin_token, "DELETE", path, NULL,
+                                                      NULL, &status);
 
         g_assert_cmpuint (status, ==, 204);
       }
@@ -207,7 +182,8 @@ seed (Fixture *fixture)
         g_autofree char *body = g_strdup_printf ("{\"merge_ids\":[%" G_GINT64_FORMAT "]}",
                                                  ids[MERGED]);
         guint status = 0;
-        g_autoptr(JsonNode) reply = call (fixture, "POST", path, body, &status);
+        g_autoptr(JsonNode) reply = crm_test_ui_call (fixture->admin_token, "POST", path, body,
+                                                      NULL, &status);
 
         g_assert_cmpuint (status, ==, 200);
       }
@@ -234,51 +210,21 @@ seed (Fixture *fixture)
         g_assert_cmpuint (status, ==, 200);
       }
   /* Sales reps may read the tags, not change them. */
-  run_sql (fixture, "BEGIN;\n"
-                    "INSERT INTO field_policies (object, field, protected)\n"
-                    "  VALUES ('customers', 'tags', true);\n"
-                    "INSERT INTO role_field_access (role_id, object, field, access)\n"
-                    "  SELECT id, 'customers', 'tags', 'read' FROM roles\n"
-                    "  WHERE builtin = 'sales_rep';\n"
-                    "COMMIT");
+  crm_test_ui_run_sql ("BEGIN;\n"
+                       "INSERT INTO field_policies (object, field, protected)\n"
+                       "  VALUES ('customers', 'tags', true);\n"
+                       "INSERT INTO role_field_access (role_id, object, field, access)\n"
+                       "  SELECT id, 'customers', 'tags', 'read' FROM roles\n"
+                       "  WHERE builtin = 'sales_rep';\n"
+                       "COMMIT");
 }
 
 /* --- driving the window ---------------------------------------------------- */
-
-typedef gboolean (*Predicate) (Fixture *fixture);
-
-static void
-wait_until (Fixture    *fixture,
-            GtkWidget  *widget,
-            Predicate   done,
-            const char *what)
-{
-  crm_test_ui_wait (widget != NULL ? widget : GTK_WIDGET (fixture->window),
-                    (CrmTestUiPredicate) done, fixture, what);
-}
 
 static gboolean
 always (Fixture *fixture)
 {
   return TRUE;
-}
-
-static CrmCustomersPage *
-customers_page (Fixture *fixture)
-{
-  return _crm_window_get_customers_page (fixture->window);
-}
-
-static CrmCustomerPage *
-customer_page (Fixture *fixture)
-{
-  return _crm_customers_page_get_customer_page (customers_page (fixture));
-}
-
-static CrmCustomerList *
-customer_list (Fixture *fixture)
-{
-  return crm_customers_page_get_list (customers_page (fixture));
 }
 
 static gboolean
@@ -570,7 +516,8 @@ n_stored_tags (Fixture *fixture,
                gint64   id)
 {
   g_autofree char *path = g_strdup_printf ("/api/v1/customers/%" G_GINT64_FORMAT, id);
-  g_autoptr(JsonNode) customer = call (fixture, "GET", path, NULL, NULL);
+  g_autoptr(JsonNode) customer = crm_test_ui_call (fixture->admin_token, "GET", path, NULL, NULL,
+                                                   NULL);
 
   return json_array_get_length (json_object_get_array_member (json_node_get_object (customer),
                                                               "tags"));
@@ -831,7 +778,8 @@ customer_status (Fixture *fixture,
 {
   g_autofree char *path = g_strdup_printf ("/api/v1/customers/%" G_GINT64_FORMAT, id);
   guint status = 0;
-  g_autoptr(JsonNode) reply = call (fixture, "GET", path, NULL, &status);
+  g_autoptr(JsonNode) reply = crm_test_ui_call (fixture->admin_token, "GET", path, NULL, NULL,
+                                                &status);
 
   return status;
 }
@@ -850,7 +798,8 @@ check_bin (Fixture *fixture)
   {
     g_autofree char *path = g_strdup_printf ("/api/v1/customers/%" G_GINT64_FORMAT,
                                              fixture->ids[SURVIVOR]);
-    g_autoptr(JsonNode) survivor = call (fixture, "GET", path, NULL, NULL);
+    g_autoptr(JsonNode) survivor = crm_test_ui_call (fixture->admin_token, "GET", path, NULL,
+                                                     NULL, NULL);
 
     survivor_name = g_strdup (json_object_get_string_member (json_node_get_object (survivor),
                                                               "name"));
@@ -980,7 +929,7 @@ check_new_customer (Fixture *fixture)
   wait_until (fixture, NULL, new_dialog_gone, "the new customer");
 
   query = g_strdup_printf ("/api/v1/customers?q=%s", fixture->test_case->base.name);
-  found = call (fixture, "GET", query, NULL, NULL);
+  found = crm_test_ui_call (fixture->admin_token, "GET", query, NULL, NULL, NULL);
   items = json_object_get_array_member (json_node_get_object (found), "items");
   for (guint i = 0; i < json_array_get_length (items); i++)
     {
@@ -1205,13 +1154,14 @@ check_empty_timeline (Fixture *fixture)
   {
     g_autofree char *path = g_strdup_printf ("/api/v1/customers/%" G_GINT64_FORMAT, id);
     g_autofree char *body = g_strdup_printf ("{\"name\":\"%s\"}", name);
-    g_autoptr(JsonNode) before = call (fixture, "GET", path, NULL, NULL);
+    g_autoptr(JsonNode) before = crm_test_ui_call (fixture->admin_token, "GET", path, NULL, NULL,
+                                                   NULL);
     g_autofree char *version = g_strdup_printf ("%" G_GINT64_FORMAT,
                                                 crm_test_json_get_int (before, "version"));
     g_autoptr(JsonNode) after = NULL;
     guint status = 0;
 
-    after = crm_test_ui_call (NULL, fixture->admin_token, "PATCH", path, body, version, &status);
+    after = crm_test_ui_call (fixture->admin_token, "PATCH", path, body, version, &status);
     g_assert_cmpuint (status, ==, 200);
   }
   open_customer (fixture, id);
@@ -1464,7 +1414,8 @@ check_new_customer_required (Fixture *fixture)
   messages_dialog = NULL;
   wait_until (fixture, NULL, new_dialog_gone, "the dialog closed");
   {
-    g_autoptr(JsonNode) reply = call (fixture, "DELETE", field_path, NULL, &status);
+    g_autoptr(JsonNode) reply = crm_test_ui_call (fixture->admin_token, "DELETE", field_path,
+                                                  NULL, NULL, &status);
 
     g_assert_cmpuint (status, ==, 204);
   }
@@ -1575,14 +1526,11 @@ run_case (gconstpointer data)
   const ScreensCase *test_case = data;
   Fixture fixture = { test_case, };
   g_autoptr(CrmApplication) application = NULL;
-  g_auto(GStrv) ids = NULL;
 
-  fixture.admin_token = g_strdup (g_getenv ("CRM_TEST_ADMIN_TOKEN"));
-  fixture.admin_name = g_strdup (g_getenv ("CRM_TEST_ADMIN_NAME"));
-  ids = g_strsplit (g_getenv ("CRM_TEST_IDS"), ",", -1);
-  g_assert_cmpuint (g_strv_length (ids), ==, N_CASES * N_CUSTOMERS);
-  for (guint k = 0; k < N_CUSTOMERS; k++)
-    fixture.ids[k] = g_ascii_strtoll (ids[test_case->index * N_CUSTOMERS + k], NULL, 10);
+  fixture.admin_token = g_strdup (crm_test_ui_get_seeded ("ADMIN_TOKEN"));
+  fixture.admin_name = g_strdup (crm_test_ui_get_seeded ("ADMIN_NAME"));
+  crm_test_ui_get_seeded_ids ("IDS", fixture.all_ids[0], N_CASES * N_CUSTOMERS);
+  memcpy (fixture.ids, fixture.all_ids[test_case->index], sizeof fixture.ids);
 
   application = crm_test_ui_application_new ();
   fixture.window = crm_test_ui_window_new (application,
@@ -1614,17 +1562,12 @@ static void
 seed_server (CrmTestServer  *server,
              CrmTestCluster *cluster)
 {
-  Fixture shared = { .server = server, .cluster = cluster };
-  g_autoptr(GString) ids = g_string_new (NULL);
+  Fixture shared = { .server = server };
 
   seed (&shared);
-  for (guint c = 0; c < N_CASES; c++)
-    for (guint k = 0; k < N_CUSTOMERS; k++)
-      g_string_append_printf (ids, "%s%" G_GINT64_FORMAT, ids->len > 0 ? "," : "",
-                              shared.all_ids[c][k]);
-  g_setenv ("CRM_TEST_ADMIN_TOKEN", shared.admin_token, TRUE);
-  g_setenv ("CRM_TEST_ADMIN_NAME", shared.admin_name, TRUE);
-  g_setenv ("CRM_TEST_IDS", ids->str, TRUE);
+  crm_test_ui_set_seeded ("ADMIN_TOKEN", shared.admin_token);
+  crm_test_ui_set_seeded ("ADMIN_NAME", shared.admin_name);
+  crm_test_ui_set_seeded_ids ("IDS", shared.all_ids[0], N_CASES * N_CUSTOMERS);
   g_free (shared.admin_token);
   g_free (shared.admin_name);
 }

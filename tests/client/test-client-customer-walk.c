@@ -43,28 +43,13 @@ typedef struct
 typedef struct
 {
   const WalkCase  *test_case;
-  CrmTestCluster  *cluster;
-  CrmTestServer   *server;
+  CrmTestServer   *server;                 /* the parent's */
   char            *admin_token;
   char            *rep_token;
-  gint64           customer_id;     /* this case's customer */
-  gint64           customer_ids[8]; /* the parent's: one per case */
+  gint64           customer_id;            /* this case's customer */
+  gint64           customer_ids[N_CASES];  /* one per case */
   CrmWindow       *window;
 } Fixture;
-
-/* An API call: through the harness in the parent, through a client of its own in a
- * case's process. */
-static JsonNode *
-call (Fixture    *fixture,
-      const char *token,
-      const char *method,
-      const char *path,
-      const char *body,
-      const char *if_match,
-      guint      *status)
-{
-  return crm_test_ui_call (fixture->server, token, method, path, body, if_match, status);
-}
 
 static gint64
 post (Fixture    *fixture,
@@ -72,25 +57,12 @@ post (Fixture    *fixture,
       const char *body)
 {
   guint status = 0;
-  g_autoptr(JsonNode) reply = call (fixture, fixture->admin_token, "POST", path, body, NULL,
-                                    &status);
+  g_autoptr(JsonNode) reply = crm_test_ui_call (fixture->admin_token, "POST", path, body, NULL,
+                                                &status);
 
   if (status != 201 && status != 200)
     g_error ("POST %s %s: %u", path, body, status);
   return crm_test_json_get_int (reply, "id");
-}
-
-static void
-sql (Fixture    *fixture,
-     const char *text)
-{
-  PGconn *conn = crm_test_cluster_connect (fixture->cluster);
-  PGresult *result = PQexec (conn, text);
-
-  if (PQresultStatus (result) != PGRES_COMMAND_OK && PQresultStatus (result) != PGRES_TUPLES_OK)
-    g_error ("%s: %s", text, PQerrorMessage (conn));
-  PQclear (result);
-  PQfinish (conn);
 }
 
 static const char * const walk_contacts[] = {
@@ -147,8 +119,8 @@ seed_customer (Fixture *fixture,
       json_object_set_int_member (json_node_get_object (object), "customer_id",
                                   fixture->customer_ids[c]);
       text = json_to_string (object, FALSE);
-      reply = call (fixture, fixture->admin_token, "POST", "/api/v1/contacts", text, NULL,
-                    &status);
+      reply = crm_test_ui_call (fixture->admin_token, "POST", "/api/v1/contacts", text, NULL,
+                                &status);
       g_assert_cmpuint (status, ==, 201);
     }
   path = g_strdup_printf ("/api/v1/customers/%" G_GINT64_FORMAT "/follow-ups",
@@ -161,7 +133,7 @@ seed_customer (Fixture *fixture,
                                               G_GINT64_FORMAT ", 'SO-2026-000%u', 8800000, 'CNY')",
                                               fixture->customer_ids[c], li, c);
 
-    sql (fixture, order);
+    crm_test_ui_run_sql (order);
   }
 }
 
@@ -207,34 +179,10 @@ seed (Fixture *fixture)
 
 /* --- driving ---------------------------------------------------------------- */
 
-typedef gboolean (*Predicate) (Fixture *fixture);
-
-static void
-wait_until (Fixture    *fixture,
-            GtkWidget  *widget,
-            Predicate   done,
-            const char *what)
-{
-  crm_test_ui_wait (widget != NULL ? widget : GTK_WIDGET (fixture->window),
-                    (CrmTestUiPredicate) done, fixture, what);
-}
-
 static gboolean
 always (Fixture *fixture)
 {
   return TRUE;
-}
-
-static CrmCustomersPage *
-customers_page (Fixture *fixture)
-{
-  return _crm_window_get_customers_page (fixture->window);
-}
-
-static CrmCustomerPage *
-customer_page (Fixture *fixture)
-{
-  return _crm_customers_page_get_customer_page (customers_page (fixture));
 }
 
 static gboolean
@@ -381,7 +329,8 @@ contact_id (Fixture    *fixture,
 {
   g_autofree char *path = g_strdup_printf ("/api/v1/contacts?customer_id=%" G_GINT64_FORMAT,
                                            fixture->customer_id);
-  g_autoptr(JsonNode) reply = call (fixture, fixture->admin_token, "GET", path, NULL, NULL, NULL);
+  g_autoptr(JsonNode) reply = crm_test_ui_call (fixture->admin_token, "GET", path, NULL, NULL,
+                                                NULL);
   JsonArray *items = json_object_get_array_member (json_node_get_object (reply), "items");
 
   for (guint i = 0; i < json_array_get_length (items); i++)
@@ -401,7 +350,7 @@ server_customer (Fixture *fixture)
   g_autofree char *path = g_strdup_printf ("/api/v1/customers/%" G_GINT64_FORMAT,
                                            fixture->customer_id);
 
-  return call (fixture, fixture->admin_token, "GET", path, NULL, NULL, NULL);
+  return crm_test_ui_call (fixture->admin_token, "GET", path, NULL, NULL, NULL);
 }
 
 /* Custom value @key of this case's customer on the server, as JSON text. */
@@ -694,9 +643,9 @@ walk (Fixture *fixture)
   /* A conflict: the administrator changes custom fields and tags meanwhile. */
   version = g_strdup_printf ("%" G_GINT64_FORMAT,
                              crm_customer_get_version (crm_customer_page_get_customer (page)));
-  theirs = call (fixture, fixture->admin_token, "PATCH", path,
-                 "{\"custom\":{\"grade\":\"B 类\",\"staff\":420,\"signed\":false},"
-                 "\"tags\":[3],\"city\":\"苏州市\"}", version, &status);
+  theirs = crm_test_ui_call (fixture->admin_token, "PATCH", path,
+                             "{\"custom\":{\"grade\":\"B 类\",\"staff\":420,\"signed\":false},"
+                             "\"tags\":[3],\"city\":\"苏州市\"}", version, &status);
   g_assert_cmpuint (status, ==, 200);
   set_row (fixture, "custom.staff", "380");
   set_row (fixture, "custom.contract_no", "HT-2026-019");
@@ -842,14 +791,10 @@ run_case (gconstpointer data)
   Fixture fixture = { test_case, };
   g_autoptr(CrmApplication) application = NULL;
 
-  fixture.admin_token = g_strdup (g_getenv ("CRM_TEST_ADMIN_TOKEN"));
-  fixture.rep_token = g_strdup (g_getenv ("CRM_TEST_REP_TOKEN"));
-  {
-    g_auto(GStrv) ids = g_strsplit (g_getenv ("CRM_TEST_CUSTOMER_IDS"), ",", -1);
-
-    g_assert_cmpuint (test_case->index, <, g_strv_length (ids));
-    fixture.customer_id = g_ascii_strtoll (ids[test_case->index], NULL, 10);
-  }
+  fixture.admin_token = g_strdup (crm_test_ui_get_seeded ("ADMIN_TOKEN"));
+  fixture.rep_token = g_strdup (crm_test_ui_get_seeded ("REP_TOKEN"));
+  crm_test_ui_get_seeded_ids ("CUSTOMER_IDS", fixture.customer_ids, N_CASES);
+  fixture.customer_id = fixture.customer_ids[test_case->index];
 
   application = crm_test_ui_application_new ();
   fixture.window = crm_test_ui_window_new (application,
@@ -869,16 +814,12 @@ static void
 seed_server (CrmTestServer  *server,
              CrmTestCluster *cluster)
 {
-  Fixture shared = { .server = server, .cluster = cluster };
-  g_autoptr(GString) ids = g_string_new (NULL);
+  Fixture shared = { .server = server };
 
   seed (&shared);
-  for (guint c = 0; c < N_CASES; c++)
-    g_string_append_printf (ids, "%s%" G_GINT64_FORMAT, c > 0 ? "," : "",
-                            shared.customer_ids[c]);
-  g_setenv ("CRM_TEST_ADMIN_TOKEN", shared.admin_token, TRUE);
-  g_setenv ("CRM_TEST_REP_TOKEN", shared.rep_token, TRUE);
-  g_setenv ("CRM_TEST_CUSTOMER_IDS", ids->str, TRUE);
+  crm_test_ui_set_seeded ("ADMIN_TOKEN", shared.admin_token);
+  crm_test_ui_set_seeded ("REP_TOKEN", shared.rep_token);
+  crm_test_ui_set_seeded_ids ("CUSTOMER_IDS", shared.customer_ids, N_CASES);
   g_free (shared.admin_token);
   g_free (shared.rep_token);
 }

@@ -80,27 +80,13 @@ static const char * const cities[] = { "上海市", "北京市", "深圳市", "�
 static const char * const trades[] = { "华信", "宏达", "鑫源", "腾飞", "恒通", "瑞丰" };
 static const char * const kinds[] = { "贸易有限公司", "科技有限公司", "制造有限公司" };
 
-/* An API call as @token: through the harness in the parent, through a
- * CrmApiClient of its own in a case's process. Returns the body (the error's
- * body for an error status). */
-static JsonNode *
-call (Fixture    *fixture,
-      const char *token,
-      const char *method,
-      const char *path,
-      const char *body,
-      const char *if_match,
-      guint      *status)
-{
-  return crm_test_ui_call (fixture->server, token, method, path, body, if_match, status);
-}
-
 static gint64
 user_id (Fixture    *fixture,
          const char *username)
 {
   g_autofree char *path = g_strdup_printf ("/api/v1/users?username=%s", username);
-  g_autoptr(JsonNode) reply = call (fixture, fixture->admin_token, "GET", path, NULL, NULL, NULL);
+  g_autoptr(JsonNode) reply = crm_test_ui_call (fixture->admin_token, "GET", path, NULL, NULL,
+                                                NULL);
   JsonArray *items = json_object_get_array_member (json_node_get_object (reply), "items");
 
   g_assert_cmpuint (json_array_get_length (items), ==, 1);
@@ -114,14 +100,14 @@ join_team (Fixture    *fixture,
 {
   g_autofree char *path = g_strdup_printf ("/api/v1/users/%" G_GINT64_FORMAT,
                                            user_id (fixture, username));
-  g_autoptr(JsonNode) user = call (fixture, fixture->admin_token, "GET", path, NULL, NULL, NULL);
+  g_autoptr(JsonNode) user = crm_test_ui_call (fixture->admin_token, "GET", path, NULL, NULL, NULL);
   g_autofree char *version = g_strdup_printf ("%" G_GINT64_FORMAT,
                                               crm_test_json_get_int (user, "version"));
   g_autofree char *body = g_strdup_printf ("{\"team_id\":%" G_GINT64_FORMAT "}", team_id);
   g_autoptr(JsonNode) reply = NULL;
   guint status = 0;
 
-  reply = call (fixture, fixture->admin_token, "PATCH", path, body, version, &status);
+  reply = crm_test_ui_call (fixture->admin_token, "PATCH", path, body, version, &status);
   g_assert_cmpuint (status, ==, 200);
 }
 
@@ -205,16 +191,16 @@ seed_extras (Fixture *fixture)
   JsonArray *items;
   guint status = 0;
 
-  vip = call (fixture, fixture->admin_token, "POST", "/api/v1/tags",
-              "{\"name\":\"重点客户\",\"color\":\"#e01b24\"}", NULL, &status);
+  vip = crm_test_ui_call (fixture->admin_token, "POST", "/api/v1/tags",
+                          "{\"name\":\"重点客户\",\"color\":\"#e01b24\"}", NULL, &status);
   g_assert_cmpuint (status, ==, 201);
-  key = call (fixture, fixture->admin_token, "POST", "/api/v1/tags",
-              "{\"name\":\"展会\",\"color\":\"#3584e4\"}", NULL, &status);
+  key = crm_test_ui_call (fixture->admin_token, "POST", "/api/v1/tags",
+                          "{\"name\":\"展会\",\"color\":\"#3584e4\"}", NULL, &status);
   g_assert_cmpuint (status, ==, 201);
   for (guint i = 0; i < G_N_ELEMENTS (fields); i++)
     {
-      g_autoptr(JsonNode) field = call (fixture, fixture->admin_token, "POST", "/api/v1/fields",
-                                        fields[i], NULL, &status);
+      g_autoptr(JsonNode) field = crm_test_ui_call (fixture->admin_token, "POST", "/api/v1/fields",
+                                                    fields[i], NULL, &status);
 
       g_assert_cmpuint (status, ==, 201);
     }
@@ -230,14 +216,15 @@ seed_extras (Fixture *fixture)
 
     for (guint i = 0; i < G_N_ELEMENTS (rules); i++)
       {
-        g_autoptr(JsonNode) rule = call (fixture, fixture->admin_token, "POST",
-                                         "/api/v1/level-rules", rules[i], NULL, &status);
+        g_autoptr(JsonNode) rule = crm_test_ui_call (fixture->admin_token, "POST",
+                                                     "/api/v1/level-rules", rules[i], NULL,
+                                                     &status);
 
         g_assert_cmpuint (status, ==, 201);
       }
-    own = call (fixture, fixture->admin_token, "POST", "/api/v1/customers",
-                "{\"name\":\"管理员的仓储客户\",\"industry\":\"" ADMIN_INDUSTRY "\"}", NULL,
-                &status);
+    own = crm_test_ui_call (fixture->admin_token, "POST", "/api/v1/customers",
+                            "{\"name\":\"管理员的仓储客户\",\"industry\":\"" ADMIN_INDUSTRY "\"}", NULL,
+                            &status);
     g_assert_cmpuint (status, ==, 201);
   }
 
@@ -247,22 +234,22 @@ seed_extras (Fixture *fixture)
   batch = g_strdup_printf ("{\"ids\":[%s],\"changes\":{\"add_tags\":[%" G_GINT64_FORMAT
                            ",%" G_GINT64_FORMAT "]}}", ids->str,
                            crm_test_json_get_int (vip, "id"), crm_test_json_get_int (key, "id"));
-  tagged = call (fixture, fixture->admin_token, "PATCH", "/api/v1/customers", batch, NULL,
-                 &status);
+  tagged = crm_test_ui_call (fixture->admin_token, "PATCH", "/api/v1/customers", batch, NULL,
+                             &status);
   g_assert_cmpuint (status, ==, 200);
 
   /* One customer got the same tags the other way round (as a rep adds them one by one):
    * its chips must still read like the others'. */
   {
-    g_autoptr(JsonNode) second = call (fixture, fixture->admin_token, "GET",
-                                       "/api/v1/customers/2", NULL, NULL, &status);
+    g_autoptr(JsonNode) second = crm_test_ui_call (fixture->admin_token, "GET",
+                                                   "/api/v1/customers/2", NULL, NULL, &status);
     g_autofree char *version = g_strdup_printf ("%" G_GINT64_FORMAT,
                                                 crm_test_json_get_int (second, "version"));
     g_autofree char *body = g_strdup_printf ("{\"tags\":[%" G_GINT64_FORMAT ",%" G_GINT64_FORMAT
                                              "]}", crm_test_json_get_int (key, "id"),
                                              crm_test_json_get_int (vip, "id"));
-    g_autoptr(JsonNode) reply = call (fixture, fixture->admin_token, "PATCH",
-                                      "/api/v1/customers/2", body, version, &status);
+    g_autoptr(JsonNode) reply = crm_test_ui_call (fixture->admin_token, "PATCH",
+                                                  "/api/v1/customers/2", body, version, &status);
 
     g_assert_cmpuint (status, ==, 200);
   }
@@ -270,9 +257,9 @@ seed_extras (Fixture *fixture)
   /* A customer with six tags: its row shows the chips its cell has room for, and "+N". */
   {
     static const char * const more[] = { "华东", "样品", "待回访", "老客户" };
-    g_autoptr(JsonNode) third = call (fixture, fixture->admin_token, "GET",
-                                      "/api/v1/customers/" G_STRINGIFY (MANY_TAGS_ID), NULL,
-                                      NULL, &status);
+    g_autoptr(JsonNode) third = crm_test_ui_call (fixture->admin_token, "GET",
+                                                  "/api/v1/customers/" G_STRINGIFY (MANY_TAGS_ID),
+                                                  NULL, NULL, &status);
     g_autofree char *version = g_strdup_printf ("%" G_GINT64_FORMAT,
                                                 crm_test_json_get_int (third, "version"));
     g_autoptr(GString) body = g_string_new (NULL);
@@ -283,15 +270,16 @@ seed_extras (Fixture *fixture)
     for (guint i = 0; i < G_N_ELEMENTS (more); i++)
       {
         g_autofree char *tag_body = g_strdup_printf ("{\"name\":\"%s\"}", more[i]);
-        g_autoptr(JsonNode) tag = call (fixture, fixture->admin_token, "POST", "/api/v1/tags",
-                                        tag_body, NULL, &status);
+        g_autoptr(JsonNode) tag = crm_test_ui_call (fixture->admin_token, "POST", "/api/v1/tags",
+                                                    tag_body, NULL, &status);
 
         g_assert_cmpuint (status, ==, 201);
         g_string_append_printf (body, ",%" G_GINT64_FORMAT, crm_test_json_get_int (tag, "id"));
       }
     g_string_append (body, "]}");
-    reply = call (fixture, fixture->admin_token, "PATCH",
-                  "/api/v1/customers/" G_STRINGIFY (MANY_TAGS_ID), body->str, version, &status);
+    reply = crm_test_ui_call (fixture->admin_token, "PATCH",
+                              "/api/v1/customers/" G_STRINGIFY (MANY_TAGS_ID), body->str, version,
+                              &status);
     g_assert_cmpuint (status, ==, 200);
   }
 
@@ -315,8 +303,8 @@ seed_extras (Fixture *fixture)
     PQfinish (conn);
   }
 
-  found = call (fixture, fixture->rep_token, "GET",
-                "/api/v1/customers?q=%E6%98%8E%E8%BF%9C", NULL, NULL, &status);
+  found = crm_test_ui_call (fixture->rep_token, "GET",
+                            "/api/v1/customers?q=%E6%98%8E%E8%BF%9C", NULL, NULL, &status);
   items = json_object_get_array_member (json_node_get_object (found), "items");
   g_assert_cmpuint (json_array_get_length (items), ==, N_NEEDLE);
   for (guint i = 0; i < json_array_get_length (items); i++)
@@ -326,8 +314,8 @@ seed_extras (Fixture *fixture)
                                                "\"full_name\":\"王芳\",\"title\":\"采购经理\","
                                                "\"mobile\":\"1370000%04u\",\"is_primary\":true}",
                                                id, i);
-      g_autoptr(JsonNode) contact = call (fixture, fixture->rep_token, "POST", "/api/v1/contacts",
-                                          body, NULL, &status);
+      g_autoptr(JsonNode) contact = crm_test_ui_call (fixture->rep_token, "POST",
+                                                      "/api/v1/contacts", body, NULL, &status);
 
       g_assert_cmpuint (status, ==, 201);
     }
@@ -335,8 +323,8 @@ seed_extras (Fixture *fixture)
   /* The contacts' custom fields, once the contacts above are in: one of them required. */
   for (guint i = 0; i < G_N_ELEMENTS (contact_fields); i++)
     {
-      g_autoptr(JsonNode) field = call (fixture, fixture->admin_token, "POST", "/api/v1/fields",
-                                        contact_fields[i], NULL, &status);
+      g_autoptr(JsonNode) field = crm_test_ui_call (fixture->admin_token, "POST", "/api/v1/fields",
+                                                    contact_fields[i], NULL, &status);
 
       g_assert_cmpuint (status, ==, 201);
     }
@@ -412,8 +400,8 @@ seed (Fixture *fixture)
   crm_test_server_create_user (fixture->server, "wang", "sales_manager", PASSWORD);
   fixture->admin_token = crm_test_server_sign_in (fixture->server, "ada", PASSWORD);
 
-  team = call (fixture, fixture->admin_token, "POST", "/api/v1/teams",
-               "{\"name\":\"华东销售部\"}", NULL, &status);
+  team = crm_test_ui_call (fixture->admin_token, "POST", "/api/v1/teams",
+                           "{\"name\":\"华东销售部\"}", NULL, &status);
   g_assert_cmpuint (status, ==, 201);
   team_id = crm_test_json_get_int (team, "id");
   join_team (fixture, "li", team_id);
@@ -427,53 +415,22 @@ seed (Fixture *fixture)
   seed_ordered (fixture, user_id (fixture, "ada"));
 
   /* What the cases rely on: a count, the duplicate check and the batch edit answer. */
-  probe = call (fixture, fixture->rep_token, "GET", "/api/v1/customers/count", NULL, NULL,
-                &status);
+  probe = crm_test_ui_call (fixture->rep_token, "GET", "/api/v1/customers/count", NULL, NULL,
+                            &status);
   g_assert_cmpuint (status, ==, 200);
   g_assert_cmpint (crm_test_json_get_int (probe, "count"), ==, N_CUSTOMERS);
   g_clear_pointer (&probe, json_node_unref);
-  probe = call (fixture, fixture->rep_token, "GET", "/api/v1/customers/duplicates?name=x", NULL,
-                NULL, &status);
+  probe = crm_test_ui_call (fixture->rep_token, "GET", "/api/v1/customers/duplicates?name=x", NULL,
+                            NULL, &status);
   g_assert_cmpuint (status, ==, 200);
   g_clear_pointer (&probe, json_node_unref);
   /* An empty batch is malformed (400), not an unknown route (404, 405). */
-  probe = call (fixture, fixture->rep_token, "PATCH", "/api/v1/customers",
-                "{\"ids\":[],\"changes\":{}}", NULL, &status);
+  probe = crm_test_ui_call (fixture->rep_token, "PATCH", "/api/v1/customers",
+                            "{\"ids\":[],\"changes\":{}}", NULL, &status);
   g_assert_cmpuint (status, ==, 400);
 }
 
 /* --- driving the window -------------------------------------------------- */
-
-typedef gboolean (*Predicate) (Fixture *fixture);
-
-/* Iterates until @done holds, then until @widget (or the window) painted it. */
-static void
-wait_until (Fixture    *fixture,
-            GtkWidget  *widget,
-            Predicate   done,
-            const char *what)
-{
-  crm_test_ui_wait (widget != NULL ? widget : GTK_WIDGET (fixture->window),
-                    (CrmTestUiPredicate) done, fixture, what);
-}
-
-static CrmCustomersPage *
-customers_page (Fixture *fixture)
-{
-  return _crm_window_get_customers_page (fixture->window);
-}
-
-static CrmCustomerList *
-customer_list (Fixture *fixture)
-{
-  return crm_customers_page_get_list (customers_page (fixture));
-}
-
-static CrmCustomerPage *
-customer_page (Fixture *fixture)
-{
-  return _crm_customers_page_get_customer_page (customers_page (fixture));
-}
 
 #define template_child crm_test_ui_template_child
 
@@ -739,7 +696,7 @@ drag_to_real_end (Fixture    *fixture,
   g_assert_cmpint (crm_customer_list_get_total (list), ==, n);
   path = g_strdup_printf ("/api/v1/customers?%s%slimit=2&offset=%u", query, *query ? "&" : "",
                           n - 1);
-  reply = call (fixture, token, "GET", path, NULL, NULL, &status);
+  reply = crm_test_ui_call (token, "GET", path, NULL, NULL, &status);
   g_assert_cmpuint (status, ==, 200);
   items = json_object_get_array_member (json_node_get_object (reply), "items");
   g_assert_cmpuint (json_array_get_length (items), ==, 1);
@@ -1113,7 +1070,7 @@ server_count (Fixture    *fixture,
               const char *query)
 {
   g_autofree char *path = g_strdup_printf ("/api/v1/customers/count?%s", query);
-  g_autoptr(JsonNode) reply = call (fixture, fixture->rep_token, "GET", path, NULL, NULL, NULL);
+  g_autoptr(JsonNode) reply = crm_test_ui_call (fixture->rep_token, "GET", path, NULL, NULL, NULL);
 
   return crm_test_json_get_int (reply, "count");
 }
@@ -1449,7 +1406,7 @@ server_record (Fixture *fixture,
 {
   g_autofree char *path = g_strdup_printf ("/api/v1/customers/%" G_GINT64_FORMAT, id);
 
-  return call (fixture, fixture->rep_token, "GET", path, NULL, NULL, NULL);
+  return crm_test_ui_call (fixture->rep_token, "GET", path, NULL, NULL, NULL);
 }
 
 static char *
@@ -1524,8 +1481,8 @@ static gint64
 tag_id (Fixture    *fixture,
         const char *name)
 {
-  g_autoptr(JsonNode) tags = call (fixture, fixture->rep_token, "GET", "/api/v1/tags", NULL, NULL,
-                                   NULL);
+  g_autoptr(JsonNode) tags = crm_test_ui_call (fixture->rep_token, "GET", "/api/v1/tags", NULL,
+                                               NULL, NULL);
   JsonArray *items = json_object_get_array_member (json_node_get_object (tags), "items");
 
   for (guint i = 0; i < json_array_get_length (items); i++)
@@ -1545,7 +1502,7 @@ customer_has_tag (Fixture *fixture,
                   gint64   tag)
 {
   g_autofree char *path = g_strdup_printf ("/api/v1/customers/%" G_GINT64_FORMAT, id);
-  g_autoptr(JsonNode) record = call (fixture, fixture->rep_token, "GET", path, NULL, NULL, NULL);
+  g_autoptr(JsonNode) record = crm_test_ui_call (fixture->rep_token, "GET", path, NULL, NULL, NULL);
   JsonArray *tags = json_object_get_array_member (json_node_get_object (record), "tags");
 
   for (guint i = 0; i < json_array_get_length (tags); i++)
@@ -1562,7 +1519,7 @@ server_contact (Fixture    *fixture,
 {
   g_autofree char *path = g_strdup_printf ("/api/v1/contacts?customer_id=%" G_GINT64_FORMAT,
                                            customer);
-  g_autoptr(JsonNode) reply = call (fixture, fixture->rep_token, "GET", path, NULL, NULL, NULL);
+  g_autoptr(JsonNode) reply = crm_test_ui_call (fixture->rep_token, "GET", path, NULL, NULL, NULL);
   JsonArray *items = json_object_get_array_member (json_node_get_object (reply), "items");
 
   for (guint i = 0; i < json_array_get_length (items); i++)
@@ -2057,8 +2014,8 @@ check_custom_types (Fixture *fixture,
       "{\"customer_id\":%" G_GINT64_FORMAT ",\"full_name\":\"%s\",\"custom\":"
       "{\"wechat\":\"wx_reach\",\"reach\":[\"电话\",\"微信, 短信\"]}}", id,
       zh ? "赵联系" : "钱联系");
-    g_autoptr(JsonNode) contact = call (fixture, fixture->rep_token, "POST", "/api/v1/contacts",
-                                        body, NULL, &status);
+    g_autoptr(JsonNode) contact = crm_test_ui_call (fixture->rep_token, "POST", "/api/v1/contacts",
+                                                    body, NULL, &status);
     g_autofree char *contact_path = NULL;
     g_autofree char *contacts = NULL;
 
@@ -2078,7 +2035,7 @@ check_custom_types (Fixture *fixture,
     contact_path = g_strdup_printf ("/api/v1/contacts/%" G_GINT64_FORMAT,
                                     crm_test_json_get_int (contact, "id"));
     g_clear_pointer (&contact, json_node_unref);
-    contact = call (fixture, fixture->rep_token, "DELETE", contact_path, NULL, NULL, &status);
+    contact = crm_test_ui_call (fixture->rep_token, "DELETE", contact_path, NULL, NULL, &status);
     g_assert_cmpuint (status, ==, 204);
   }
 
@@ -2086,9 +2043,9 @@ check_custom_types (Fixture *fixture,
   {
     g_autofree char *version = g_strdup_printf ("%" G_GINT64_FORMAT, crm_customer_get_version (
                                                   crm_customer_page_get_customer (page)));
-    g_autoptr(JsonNode) reply = call (fixture, fixture->admin_token, "PATCH", path,
-                                      "{\"custom\":{\"channels\":[\"展会\",\"微信, 短信\"]}}",
-                                      version, &status);
+    g_autoptr(JsonNode) reply = crm_test_ui_call (fixture->admin_token, "PATCH", path,
+                                                  "{\"custom\":{\"channels\":[\"展会\",\"微信, 短信\"]}}",
+                                                  version, &status);
     AdwMessageDialog *dialog;
 
     g_assert_cmpuint (status, ==, 200);
@@ -2222,7 +2179,7 @@ check_customer (Fixture *fixture)
     crm_customer_get_object (crm_customer_page_get_customer (page)), "marketing_consent", FALSE);
   body = g_strdup_printf ("{\"city\":\"苏州市\",\"marketing_consent\":%s}",
                           consent ? "true" : "false");
-  theirs = call (fixture, fixture->admin_token, "PATCH", path, body, version, &status);
+  theirs = crm_test_ui_call (fixture->admin_token, "PATCH", path, body, version, &status);
   g_assert_cmpuint (status, ==, 200);
   set_row (fixture, "industry", new_industry);
   crm_customer_page_save (page);
@@ -2348,7 +2305,7 @@ check_conflict_overwrite (Fixture *fixture)
   version = g_strdup_printf ("%" G_GINT64_FORMAT,
                              crm_customer_get_version (crm_customer_page_get_customer (page)));
   body = g_strdup_printf ("{\"address\":\"%s\"}", theirs_text);
-  theirs = call (fixture, fixture->admin_token, "PATCH", path, body, version, &status);
+  theirs = crm_test_ui_call (fixture->admin_token, "PATCH", path, body, version, &status);
   g_assert_cmpuint (status, ==, 200);
   their_version = crm_test_json_get_int (theirs, "version");
 
@@ -2454,13 +2411,13 @@ check_new_customer_required (Fixture *fixture)
   JsonObject *custom;
   guint status = 0;
 
-  field = call (fixture, fixture->admin_token, "POST", "/api/v1/fields", definition, NULL,
-                &status);
+  field = crm_test_ui_call (fixture->admin_token, "POST", "/api/v1/fields", definition, NULL,
+                            &status);
   g_assert_cmpuint (status, ==, 201);
   field_path = g_strdup_printf ("/api/v1/fields/%" G_GINT64_FORMAT,
                                 crm_test_json_get_int (field, "id"));
-  multi_field = call (fixture, fixture->admin_token, "POST", "/api/v1/fields", multi_definition,
-                      NULL, &status);
+  multi_field = crm_test_ui_call (fixture->admin_token, "POST", "/api/v1/fields", multi_definition,
+                                  NULL, &status);
   g_assert_cmpuint (status, ==, 201);
   multi_path = g_strdup_printf ("/api/v1/fields/%" G_GINT64_FORMAT,
                                 crm_test_json_get_int (multi_field, "id"));
@@ -2485,7 +2442,7 @@ check_new_customer_required (Fixture *fixture)
   query = g_strdup_printf ("/api/v1/customers/%" G_GINT64_FORMAT,
                            crm_customer_get_id (crm_customer_page_get_customer (
                              customer_page (fixture))));
-  found = call (fixture, fixture->admin_token, "GET", query, NULL, NULL, &status);
+  found = crm_test_ui_call (fixture->admin_token, "GET", query, NULL, NULL, &status);
   g_assert_cmpuint (status, ==, 200);
   g_assert_cmpstr (crm_test_json_get_string (found, "name"), ==, name);
   custom = json_object_get_object_member (json_node_get_object (found), "custom");
@@ -2500,19 +2457,19 @@ check_new_customer_required (Fixture *fixture)
   wait_until (fixture, NULL, search_settled, "the list again");
 
   /* Not required any more, and not counted, for the steps after */
-  removed = call (fixture, fixture->admin_token, "DELETE", field_path, NULL, NULL, &status);
+  removed = crm_test_ui_call (fixture->admin_token, "DELETE", field_path, NULL, NULL, &status);
   g_assert_cmpuint (status, ==, 204);
   g_clear_pointer (&removed, json_node_unref);
-  removed = call (fixture, fixture->admin_token, "DELETE", multi_path, NULL, NULL, &status);
+  removed = crm_test_ui_call (fixture->admin_token, "DELETE", multi_path, NULL, NULL, &status);
   g_assert_cmpuint (status, ==, 204);
   g_clear_pointer (&removed, json_node_unref);
-  removed = call (fixture, fixture->admin_token, "DELETE", query, NULL, NULL, &status);
+  removed = crm_test_ui_call (fixture->admin_token, "DELETE", query, NULL, NULL, &status);
   g_assert_cmpuint (status, ==, 204);
   g_clear_pointer (&removed, json_node_unref);
   {
     g_autofree char *purge = g_strdup_printf ("%s?purge=true", query);
 
-    removed = call (fixture, fixture->admin_token, "DELETE", purge, NULL, NULL, &status);
+    removed = crm_test_ui_call (fixture->admin_token, "DELETE", purge, NULL, NULL, &status);
     g_assert_cmpuint (status, ==, 204);
   }
   /* The list hears of the delete and reloads: the steps after start from it loaded. */
@@ -2676,8 +2633,8 @@ get_rep_role (Fixture *fixture,
   JsonArray *items;
   guint status = 0;
 
-  roles = call (fixture, fixture->admin_token, "GET", "/api/v1/roles?limit=500", NULL, NULL,
-                &status);
+  roles = crm_test_ui_call (fixture->admin_token, "GET", "/api/v1/roles?limit=500", NULL, NULL,
+                            &status);
   g_assert_cmpuint (status, ==, 200);
   items = json_object_get_array_member (json_node_get_object (roles), "items");
   *id = 0;
@@ -2692,7 +2649,7 @@ get_rep_role (Fixture *fixture,
   g_assert_cmpint (*id, >, 0);
   {
     g_autofree char *path = g_strdup_printf ("/api/v1/roles/%" G_GINT64_FORMAT, *id);
-    JsonNode *role = call (fixture, fixture->admin_token, "GET", path, NULL, NULL, &status);
+    JsonNode *role = crm_test_ui_call (fixture->admin_token, "GET", path, NULL, NULL, &status);
 
     g_assert_cmpuint (status, ==, 200);
     return role;
@@ -2718,7 +2675,7 @@ put_rep_permissions (Fixture  *fixture,
   json_object_set_member (json_node_get_object (body), "permissions",
                           json_node_copy (permissions));
   text = json_to_string (body, FALSE);
-  reply = call (fixture, fixture->admin_token, "PATCH", path, text, version, &status);
+  reply = crm_test_ui_call (fixture->admin_token, "PATCH", path, text, version, &status);
   g_assert_cmpuint (status, ==, 200);
 }
 
@@ -2758,9 +2715,10 @@ put_field_policy (Fixture    *fixture,
   g_autoptr(JsonNode) reply = NULL;
   guint status = 0;
 
-  reply = call (fixture, fixture->admin_token, "PUT", path,
-                is_protected ? "{\"protected\":true,\"sensitive\":false}"
-                             : "{\"protected\":false,\"sensitive\":false}", NULL, &status);
+  reply = crm_test_ui_call (fixture->admin_token, "PUT", path,
+                            is_protected ? "{\"protected\":true,\"sensitive\":false}"
+                                         : "{\"protected\":false,\"sensitive\":false}",
+                            NULL, &status);
   g_assert_cmpuint (status, ==, 204);
 }
 
@@ -3126,9 +3084,9 @@ check_contact_access (Fixture *fixture)
   guint status = 0;
 
   /* A customer of the search, one for each language: its contact, 王芳, gets a WeChat ID. */
-  found = call (fixture, fixture->rep_token, "GET",
-                "/api/v1/customers?q=%E6%98%8E%E8%BF%9C&sort=name&limit=50", NULL, NULL,
-                &status);
+  found = crm_test_ui_call (fixture->rep_token, "GET",
+                            "/api/v1/customers?q=%E6%98%8E%E8%BF%9C&sort=name&limit=50", NULL, NULL,
+                            &status);
   g_assert_cmpuint (status, ==, 200);
   customer_id = json_object_get_int_member (json_array_get_object_element (
     json_object_get_array_member (json_node_get_object (found), "items"), zh ? 9 : 8), "id");
@@ -3136,13 +3094,13 @@ check_contact_access (Fixture *fixture)
     g_autofree char *path = g_strdup_printf ("/api/v1/contacts?customer_id=%" G_GINT64_FORMAT,
                                              customer_id);
 
-    contacts = call (fixture, fixture->admin_token, "GET", path, NULL, NULL, &status);
+    contacts = crm_test_ui_call (fixture->admin_token, "GET", path, NULL, NULL, &status);
     g_assert_cmpuint (status, ==, 200);
   }
   contact_id = json_object_get_int_member (json_array_get_object_element (
     json_object_get_array_member (json_node_get_object (contacts), "items"), 0), "id");
   contact_path = g_strdup_printf ("/api/v1/contacts/%" G_GINT64_FORMAT, contact_id);
-  contact = call (fixture, fixture->admin_token, "GET", contact_path, NULL, NULL, &status);
+  contact = crm_test_ui_call (fixture->admin_token, "GET", contact_path, NULL, NULL, &status);
   g_assert_cmpuint (status, ==, 200);
   title = g_strdup (crm_test_json_get_string (contact, "title"));
   mobile = g_strdup (crm_test_json_get_string (contact, "mobile"));
@@ -3175,8 +3133,8 @@ check_contact_access (Fixture *fixture)
 
   /* Given one by an administrator: the rep reads it. */
   version = g_strdup_printf ("%" G_GINT64_FORMAT, crm_test_json_get_int (contact, "version"));
-  given = call (fixture, fixture->admin_token, "PATCH", contact_path,
-                "{\"custom\":{\"wechat\":\"wx_wangfang\"}}", version, &status);
+  given = crm_test_ui_call (fixture->admin_token, "PATCH", contact_path,
+                            "{\"custom\":{\"wechat\":\"wx_wangfang\"}}", version, &status);
   g_assert_cmpuint (status, ==, 200);
   crm_customers_page_open_customer (customers_page (fixture), customer_id);
   wait_until (fixture, NULL, contacts_show_wechat, "the contact's WeChat ID");
@@ -3201,7 +3159,7 @@ check_contact_access (Fixture *fixture)
   wait_until (fixture, NULL, customer_saved, "the contact saved");
   /* Taken: no dialog again with the server's refusal. */
   g_assert_null (_crm_customer_page_get_dialog (page));
-  saved = call (fixture, fixture->admin_token, "GET", contact_path, NULL, NULL, &status);
+  saved = crm_test_ui_call (fixture->admin_token, "GET", contact_path, NULL, NULL, &status);
   g_assert_cmpuint (status, ==, 200);
   g_assert_cmpstr (crm_test_json_get_string (saved, "email"), ==, email);
   g_assert_cmpstr (crm_test_json_get_string (saved, "title"), ==, title);
@@ -3244,7 +3202,7 @@ check_batch_gone (Fixture *fixture)
                            customers_page (fixture), "new-industry")), "仓储");
   /* The list does not hear of the delete before Apply is pressed. */
   g_signal_handlers_block_matched (stream, G_SIGNAL_MATCH_DATA, 0, 0, NULL, NULL, list);
-  reply = call (fixture, fixture->admin_token, "DELETE", path, NULL, NULL, &status);
+  reply = crm_test_ui_call (fixture->admin_token, "DELETE", path, NULL, NULL, &status);
   g_assert_cmpuint (status, ==, 204);
   apply_batch (fixture, dialog);
   g_signal_handlers_unblock_matched (stream, G_SIGNAL_MATCH_DATA, 0, 0, NULL, NULL, list);
@@ -3258,7 +3216,7 @@ check_batch_gone (Fixture *fixture)
   screenshot (fixture, NULL, "batch-gone");
 
   g_clear_pointer (&reply, json_node_unref);
-  reply = call (fixture, fixture->admin_token, "POST", restore, NULL, NULL, &status);
+  reply = crm_test_ui_call (fixture->admin_token, "POST", restore, NULL, NULL, &status);
   g_assert_cmpuint (status, ==, 200);
   wait_until (fixture, NULL, list_settled, "the list after the restore");
 }
@@ -3334,7 +3292,8 @@ check_manager (Fixture *fixture)
   g_assert_cmpstr (gtk_label_get_text (_crm_window_get_account_label (fixture->window, FALSE)),
                    ==, "wang");
   /* The team's customers: the rep's. */
-  reply = call (fixture, fixture->manager_token, "GET", "/api/v1/customers?limit=500", NULL, NULL, &status);
+  reply = crm_test_ui_call (fixture->manager_token, "GET", "/api/v1/customers?limit=500", NULL,
+                            NULL, &status);
   g_assert_cmpuint (status, ==, 200);
   g_assert_cmpuint (MIN (json_array_get_length (json_object_get_array_member (
                       json_node_get_object (reply), "items")), 100), ==,
@@ -3464,7 +3423,7 @@ check_jump (Fixture    *fixture,
   g_assert_cmpuint (position, >, n / 4);
   row = g_list_model_get_item (G_LIST_MODEL (list), position);
   path = g_strdup_printf ("/api/v1/customers?limit=1&offset=%u", position);
-  reply = call (fixture, fixture->admin_token, "GET", path, NULL, NULL, &status);
+  reply = crm_test_ui_call (fixture->admin_token, "GET", path, NULL, NULL, &status);
   g_assert_cmpuint (status, ==, 200);
   items = json_object_get_array_member (json_node_get_object (reply), "items");
   g_assert_cmpuint (json_array_get_length (items), ==, 1);
@@ -3516,8 +3475,8 @@ check_held_rows (Fixture *fixture)
   g_assert_cmpuint (crm_customer_list_get_n_loaded (list), <=, max_rows);
   again = g_list_model_get_item (G_LIST_MODEL (list), 1000);
   g_assert_false (crm_customer_is_placeholder (again));
-  reply = call (fixture, fixture->admin_token, "GET", "/api/v1/customers?limit=1&offset=1000",
-                NULL, NULL, &status);
+  reply = crm_test_ui_call (fixture->admin_token, "GET", "/api/v1/customers?limit=1&offset=1000",
+                            NULL, NULL, &status);
   g_assert_cmpuint (status, ==, 200);
   items = json_object_get_array_member (json_node_get_object (reply), "items");
   g_assert_cmpint (json_object_get_int_member (json_array_get_object_element (items, 0), "id"), ==,
@@ -3664,9 +3623,9 @@ check_scrolling (Fixture *fixture)
   /* And to the end: the last customer there, the list as long as the real one, in a
    * few requests (the page past the end tells the real length). */
   {
-    g_autoptr(JsonNode) past = call (fixture, fixture->admin_token, "GET",
-                                     "/api/v1/customers?limit=1&offset=10000000", NULL, NULL,
-                                     NULL);
+    g_autoptr(JsonNode) past = crm_test_ui_call (fixture->admin_token, "GET",
+                                                 "/api/v1/customers?limit=1&offset=10000000",
+                                                 NULL, NULL, NULL);
     gint64 real = crm_test_json_get_int (past, "count");
     guint drags;
 
@@ -3695,8 +3654,8 @@ create_customer (Fixture    *fixture,
                  const char *body)
 {
   guint status = 0;
-  g_autoptr(JsonNode) reply = call (fixture, fixture->admin_token, "POST", "/api/v1/customers",
-                                    body, NULL, &status);
+  g_autoptr(JsonNode) reply = crm_test_ui_call (fixture->admin_token, "POST", "/api/v1/customers",
+                                                body, NULL, &status);
 
   g_assert_cmpuint (status, ==, 201);
   return crm_test_json_get_int (reply, "id");
@@ -3710,7 +3669,7 @@ customer_status (Fixture *fixture,
   g_autoptr(JsonNode) reply = NULL;
   guint status = 0;
 
-  reply = call (fixture, fixture->admin_token, "GET", path, NULL, NULL, &status);
+  reply = crm_test_ui_call (fixture->admin_token, "GET", path, NULL, NULL, &status);
   return status;
 }
 
@@ -3823,10 +3782,10 @@ check_purge (Fixture *fixture)
   const char *toast;
   guint status = 0;
 
-  reply = call (fixture, fixture->admin_token, "DELETE", doomed_path, NULL, NULL, &status);
+  reply = crm_test_ui_call (fixture->admin_token, "DELETE", doomed_path, NULL, NULL, &status);
   g_assert_cmpuint (status, ==, 204);
   g_clear_pointer (&reply, json_node_unref);
-  reply = call (fixture, fixture->admin_token, "DELETE", saved_path, NULL, NULL, &status);
+  reply = crm_test_ui_call (fixture->admin_token, "DELETE", saved_path, NULL, NULL, &status);
   g_assert_cmpuint (status, ==, 204);
   g_clear_pointer (&reply, json_node_unref);
   crm_customer_list_reload (customer_list (fixture));
@@ -3861,13 +3820,13 @@ check_purge (Fixture *fixture)
   g_assert_false (bin_has (fixture, doomed));
   g_assert_true (bin_has (fixture, saved));
   g_assert_cmpuint (customer_status (fixture, doomed), ==, 404);
-  reply = call (fixture, fixture->admin_token, "POST", restore_path, NULL, NULL, &status);
+  reply = crm_test_ui_call (fixture->admin_token, "POST", restore_path, NULL, NULL, &status);
   g_assert_cmpuint (status, ==, 404);
   g_clear_pointer (&reply, json_node_unref);
 
   /* Restored from another session while the confirmation is open: the server's 404. */
   dialog = open_purge_dialog (fixture, saved);
-  reply = call (fixture, fixture->admin_token, "POST", saved_restore_path, NULL, NULL, &status);
+  reply = crm_test_ui_call (fixture->admin_token, "POST", saved_restore_path, NULL, NULL, &status);
   g_assert_cmpuint (status, ==, 200);
   g_clear_pointer (&reply, json_node_unref);
   respond (dialog, "purge");
@@ -3916,8 +3875,8 @@ check_merge_and_bin (Fixture *fixture)
   contact_body = g_strdup_printf ("{\"customer_id\":%" G_GINT64_FORMAT ",\"full_name\":\"%s\","
                                   "\"custom\":{\"wechat\":\"wx_merge\"}}", loser,
                                   zh ? "周杰" : "陈静");
-  contact = call (fixture, fixture->admin_token, "POST", "/api/v1/contacts", contact_body, NULL,
-                  &status);
+  contact = crm_test_ui_call (fixture->admin_token, "POST", "/api/v1/contacts", contact_body, NULL,
+                              &status);
   g_assert_cmpuint (status, ==, 201);
 
   crm_customers_page_open_customer (customers_page (fixture), survivor);
@@ -3949,8 +3908,8 @@ check_merge_and_bin (Fixture *fixture)
       g_autofree char *path = g_strdup_printf ("/api/v1/customers/%" G_GINT64_FORMAT "/follow-ups",
                                                survivor);
       g_autofree char *body = g_strdup_printf ("{\"kind\":\"call\",\"subject\":\"回访 %u\"}", i);
-      g_autoptr(JsonNode) reply = call (fixture, fixture->admin_token, "POST", path, body, NULL,
-                                        &status);
+      g_autoptr(JsonNode) reply = crm_test_ui_call (fixture->admin_token, "POST", path, body, NULL,
+                                                    &status);
 
       g_assert_cmpuint (status, ==, 201);
     }
@@ -4057,8 +4016,8 @@ check_batch_owner (Fixture *fixture)
     {
       g_autofree char *owner = NULL;
       g_autofree char *path = g_strdup_printf ("/api/v1/customers/%" G_GINT64_FORMAT, ids[i]);
-      g_autoptr(JsonNode) reply = call (fixture, fixture->admin_token, "GET", path, NULL, NULL,
-                                        NULL);
+      g_autoptr(JsonNode) reply = crm_test_ui_call (fixture->admin_token, "GET", path, NULL, NULL,
+                                                    NULL);
 
       owner = g_strdup_printf ("%" G_GINT64_FORMAT, crm_test_json_get_int (reply, "owner_id"));
       g_assert_cmpstr (owner, ==, li);
@@ -4070,8 +4029,8 @@ check_batch_owner (Fixture *fixture)
   for (guint i = 0; i < 2; i++)
     {
       g_autofree char *path = g_strdup_printf ("/api/v1/customers/%" G_GINT64_FORMAT, ids[i]);
-      g_autoptr(JsonNode) reply = call (fixture, fixture->admin_token, "GET", path, NULL, NULL,
-                                        NULL);
+      g_autoptr(JsonNode) reply = crm_test_ui_call (fixture->admin_token, "GET", path, NULL, NULL,
+                                                    NULL);
       g_autofree char *owner = g_strdup_printf ("%" G_GINT64_FORMAT,
                                                 crm_test_json_get_int (reply, "owner_id"));
 
@@ -4132,7 +4091,7 @@ check_page_owner (Fixture *fixture)
   screenshot_scrolled_to (fixture, row, 300, "customer-owner");
   crm_customer_page_save (page);
   wait_until (fixture, NULL, customer_saved, "the save of the owner");
-  reply = call (fixture, fixture->admin_token, "GET", path, NULL, NULL, NULL);
+  reply = crm_test_ui_call (fixture->admin_token, "GET", path, NULL, NULL, NULL);
   owner = g_strdup_printf ("%" G_GINT64_FORMAT, crm_test_json_get_int (reply, "owner_id"));
   g_assert_cmpstr (owner, ==, li);
 
@@ -4157,7 +4116,7 @@ check_deleted_elsewhere (Fixture *fixture)
 
   crm_customers_page_open_customer (customers_page (fixture), id);
   wait_until (fixture, NULL, customer_loaded, "the customer to delete");
-  reply = call (fixture, fixture->admin_token, "DELETE", path, NULL, NULL, &status);
+  reply = crm_test_ui_call (fixture->admin_token, "DELETE", path, NULL, NULL, &status);
   g_assert_cmpuint (status, ==, 204);
   wait_until (fixture, NULL, back_at_list, "the list after the customer was deleted elsewhere");
   g_assert_cmpstr (_crm_customers_page_get_last_toast (customers_page (fixture)), ==,
@@ -4278,8 +4237,8 @@ check_admin_choice_field (Fixture *fixture)
   gtk_window_close (GTK_WINDOW (dialog));
   wait_until (fixture, NULL, admin_view_idle, "the new field");
 
-  fields = call (fixture, fixture->admin_token, "GET", "/api/v1/fields?object=customers&limit=500",
-                 NULL, NULL, NULL);
+  fields = crm_test_ui_call (fixture->admin_token, "GET",
+                             "/api/v1/fields?object=customers&limit=500", NULL, NULL, NULL);
   items = json_object_get_array_member (json_node_get_object (fields), "items");
   for (guint i = 0; i < json_array_get_length (items); i++)
     {
@@ -4357,8 +4316,8 @@ check_admin_choice_field (Fixture *fixture)
   save_page (fixture, "the save of the new field");
   {
     g_autofree char *path = g_strdup_printf ("/api/v1/customers/%" G_GINT64_FORMAT, id);
-    g_autoptr(JsonNode) reply = call (fixture, fixture->admin_token, "GET", path, NULL, NULL,
-                                      NULL);
+    g_autoptr(JsonNode) reply = crm_test_ui_call (fixture->admin_token, "GET", path, NULL, NULL,
+                                                  NULL);
     JsonObject *custom = json_object_get_object_member (json_node_get_object (reply), "custom");
 
     g_assert_cmpstr (json_object_get_string_member (custom, key), ==, "微信, 短信");
@@ -4375,10 +4334,10 @@ run_case (gconstpointer data)
   Fixture fixture = { test_case, };
   g_autoptr(CrmApplication) application = NULL;
 
-  fixture.admin_token = g_strdup (g_getenv ("CRM_TEST_ADMIN_TOKEN"));
-  fixture.rep_token = g_strdup (g_getenv ("CRM_TEST_REP_TOKEN"));
-  fixture.manager_token = g_strdup (g_getenv ("CRM_TEST_MANAGER_TOKEN"));
-  fixture.ordered_id = g_ascii_strtoll (g_getenv ("CRM_TEST_ORDERED_ID"), NULL, 10);
+  fixture.admin_token = g_strdup (crm_test_ui_get_seeded ("ADMIN_TOKEN"));
+  fixture.rep_token = g_strdup (crm_test_ui_get_seeded ("REP_TOKEN"));
+  fixture.manager_token = g_strdup (crm_test_ui_get_seeded ("MANAGER_TOKEN"));
+  crm_test_ui_get_seeded_ids ("ORDERED_ID", &fixture.ordered_id, 1);
 
   application = crm_test_ui_application_new ();
   fixture.window = crm_test_ui_window_new (application,
@@ -4447,14 +4406,10 @@ seed_server (CrmTestServer  *server,
   seed (&shared);
   g_test_message ("Seeded %d customers in %.1f s", N_CUSTOMERS,
                   (g_get_monotonic_time () - started) / 1e6);
-  g_setenv ("CRM_TEST_ADMIN_TOKEN", shared.admin_token, TRUE);
-  g_setenv ("CRM_TEST_REP_TOKEN", shared.rep_token, TRUE);
-  g_setenv ("CRM_TEST_MANAGER_TOKEN", shared.manager_token, TRUE);
-  {
-    g_autofree char *ordered = g_strdup_printf ("%" G_GINT64_FORMAT, shared.ordered_id);
-
-    g_setenv ("CRM_TEST_ORDERED_ID", ordered, TRUE);
-  }
+  crm_test_ui_set_seeded ("ADMIN_TOKEN", shared.admin_token);
+  crm_test_ui_set_seeded ("REP_TOKEN", shared.rep_token);
+  crm_test_ui_set_seeded ("MANAGER_TOKEN", shared.manager_token);
+  crm_test_ui_set_seeded_ids ("ORDERED_ID", &shared.ordered_id, 1);
   g_free (shared.admin_token);
   g_free (shared.rep_token);
   g_free (shared.manager_token);

@@ -49,42 +49,10 @@ typedef struct
   gint64               admin_own_id;  /* owned by the admin, assigned to the rep later */
   Side                 a;
   Side                 b;
+  CrmWindow           *window;        /* B's: what wait_until () waits for by default */
 } Fixture;
 
-/* --- waiting ------------------------------------------------------------- */
-
-typedef gboolean (*Predicate) (Fixture *fixture);
-
-/* Iterates until @done holds, then until @widget (B's window when NULL) painted it. */
-static void
-wait_until (Fixture    *fixture,
-            GtkWidget  *widget,
-            Predicate   done,
-            const char *what)
-{
-  crm_test_ui_wait (widget != NULL ? widget : GTK_WIDGET (fixture->b.window),
-                    (CrmTestUiPredicate) done, fixture, what);
-}
-
 /* --- the two sides ------------------------------------------------------- */
-
-static CrmCustomersPage *
-customers_page (Side *side)
-{
-  return _crm_window_get_customers_page (side->window);
-}
-
-static CrmCustomerList *
-customer_list (Side *side)
-{
-  return crm_customers_page_get_list (customers_page (side));
-}
-
-static CrmCustomerPage *
-customer_page (Side *side)
-{
-  return _crm_customers_page_get_customer_page (customers_page (side));
-}
 
 static CrmNotificationsButton *
 notifications_button (Side *side)
@@ -581,18 +549,19 @@ run_case (gconstpointer data)
   Fixture fixture = { test_case, };
   g_autoptr(CrmApplication) application = NULL;
   g_autoptr(CrmApiClient) other_client = NULL;
+  gint64 admin_own_ids[2];   /* English's, zh_CN's */
 
-  fixture.rep_id = g_ascii_strtoll (g_getenv ("CRM_TEST_REP_ID"), NULL, 10);
-  fixture.shared_id = g_ascii_strtoll (g_getenv ("CRM_TEST_SHARED_ID"), NULL, 10);
-  fixture.admin_own_id = g_ascii_strtoll (g_getenv (g_str_equal (test_case->name, "en")
-                                                    ? "CRM_TEST_ADMIN_OWN_EN"
-                                                    : "CRM_TEST_ADMIN_OWN_ZH"), NULL, 10);
+  crm_test_ui_get_seeded_ids ("REP_ID", &fixture.rep_id, 1);
+  crm_test_ui_get_seeded_ids ("SHARED_ID", &fixture.shared_id, 1);
+  crm_test_ui_get_seeded_ids ("ADMIN_OWN_IDS", admin_own_ids, G_N_ELEMENTS (admin_own_ids));
+  fixture.admin_own_id = admin_own_ids[g_str_equal (test_case->name, "en") ? 0 : 1];
 
   serve_desktop_notifications ();
   application = crm_test_ui_application_new ();
   other_client = crm_api_client_new (NULL);
   make_side (&fixture.a, application, crm_application_get_api_client (application));
   make_side (&fixture.b, application, other_client);
+  fixture.window = fixture.b.window;
 
   sign_in (&fixture, &fixture.a, "ada");
   sign_in (&fixture, &fixture.b, "li");
@@ -634,9 +603,9 @@ seed (CrmTestServer  *server,
       CrmTestCluster *cluster)
 {
   g_autofree char *admin_token = NULL;
-  g_autofree char *value = NULL;
-  gint64 admin_id, rep_id, reminded;
-  PGconn *conn;
+  g_autofree char *reminder = NULL;
+  gint64 admin_id, rep_id, reminded, shared_id;
+  gint64 admin_own_ids[2];   /* English's, zh_CN's */
 
   admin_id = crm_test_server_create_user (server, "ada", "admin", PASSWORD);
   rep_id = crm_test_server_create_user (server, "li", "sales_rep", PASSWORD);
@@ -644,34 +613,19 @@ seed (CrmTestServer  *server,
 
   create_customer (server, admin_token, "成都腾飞制造有限公司", rep_id);
   reminded = create_customer (server, admin_token, "苏州华信科技有限公司", rep_id);
-  value = g_strdup_printf ("%" G_GINT64_FORMAT,
-                           create_customer (server, admin_token, "杭州明远贸易有限公司", rep_id));
-  g_setenv ("CRM_TEST_SHARED_ID", value, TRUE);
-  g_free (value);
-  value = g_strdup_printf ("%" G_GINT64_FORMAT,
-                           create_customer (server, admin_token, "深圳瑞丰电子有限公司", admin_id));
-  g_setenv ("CRM_TEST_ADMIN_OWN_EN", value, TRUE);
-  g_free (value);
-  value = g_strdup_printf ("%" G_GINT64_FORMAT,
-                           create_customer (server, admin_token, "上海宏达贸易有限公司", admin_id));
-  g_setenv ("CRM_TEST_ADMIN_OWN_ZH", value, TRUE);
-  g_free (value);
+  shared_id = create_customer (server, admin_token, "杭州明远贸易有限公司", rep_id);
+  admin_own_ids[0] = create_customer (server, admin_token, "深圳瑞丰电子有限公司", admin_id);
+  admin_own_ids[1] = create_customer (server, admin_token, "上海宏达贸易有限公司", admin_id);
 
   /* An update reminder, as the scheduler writes them. */
-  conn = crm_test_cluster_connect (cluster);
-  {
-    g_autofree char *sql = g_strdup_printf (
-      "INSERT INTO notifications (user_id, kind, customer_id, title) VALUES (%" G_GINT64_FORMAT
-      ", 'reminder', %" G_GINT64_FORMAT ", '苏州华信科技有限公司')", rep_id, reminded);
-    PGresult *result = PQexec (conn, sql);
+  reminder = g_strdup_printf ("INSERT INTO notifications (user_id, kind, customer_id, title) "
+                              "VALUES (%" G_GINT64_FORMAT ", 'reminder', %" G_GINT64_FORMAT
+                              ", '苏州华信科技有限公司')", rep_id, reminded);
+  crm_test_ui_run_sql (reminder);
 
-    g_assert_cmpint (PQresultStatus (result), ==, PGRES_COMMAND_OK);
-    PQclear (result);
-  }
-  PQfinish (conn);
-
-  value = g_strdup_printf ("%" G_GINT64_FORMAT, rep_id);
-  g_setenv ("CRM_TEST_REP_ID", value, TRUE);
+  crm_test_ui_set_seeded_ids ("REP_ID", &rep_id, 1);
+  crm_test_ui_set_seeded_ids ("SHARED_ID", &shared_id, 1);
+  crm_test_ui_set_seeded_ids ("ADMIN_OWN_IDS", admin_own_ids, G_N_ELEMENTS (admin_own_ids));
 }
 
 static const CrmTestUiCase cases[] = {

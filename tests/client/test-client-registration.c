@@ -6,7 +6,6 @@
 #include <string.h>
 
 #include <glib/gi18n.h>
-#include <libpq-fe.h>
 
 #include "crm-application.h"
 #include "crm-customer-list.h"
@@ -43,29 +42,7 @@ typedef struct
   gint64               open_id;
 } Fixture;
 
-/* --- waiting and the page ------------------------------------------------ */
-
-typedef gboolean (*Predicate) (Fixture *fixture);
-
-static void
-wait_until (Fixture    *fixture,
-            Predicate   done,
-            const char *what)
-{
-  crm_test_ui_wait (GTK_WIDGET (fixture->window), (CrmTestUiPredicate) done, fixture, what);
-}
-
-static CrmCustomersPage *
-customers_page (Fixture *fixture)
-{
-  return _crm_window_get_customers_page (fixture->window);
-}
-
-static CrmCustomerPage *
-customer_page (Fixture *fixture)
-{
-  return _crm_customers_page_get_customer_page (customers_page (fixture));
-}
+/* --- the page ------------------------------------------------------------ */
 
 static GtkWidget *
 row (Fixture    *fixture,
@@ -152,7 +129,7 @@ sign_in (Fixture    *fixture,
          const char *username)
 {
   crm_test_ui_sign_in (fixture->window, username, PASSWORD);
-  wait_until (fixture, list_settled, "the customer list");
+  wait_until (fixture, NULL, list_settled, "the customer list");
 }
 
 static void
@@ -161,7 +138,7 @@ open_customer (Fixture *fixture,
 {
   fixture->open_id = id;
   crm_customers_page_open_customer (customers_page (fixture), id);
-  wait_until (fixture, page_loaded, "the customer page");
+  wait_until (fixture, NULL, page_loaded, "the customer page");
 }
 
 static const char *shown_field;
@@ -196,7 +173,7 @@ show_row (Fixture    *fixture,
   /* The point is where the row shows now; the group's title above it stays in view. */
   gtk_adjustment_set_value (adjustment, gtk_adjustment_get_value (adjustment) + point.y - 80);
   shown_field = field;
-  wait_until (fixture, row_in_view, field);
+  wait_until (fixture, NULL, row_in_view, field);
 }
 
 static void
@@ -210,20 +187,6 @@ screenshot (Fixture    *fixture,
   g_autofree char *png = g_test_build_filename (G_TEST_BUILT, file_name, NULL);
 
   crm_test_ui_save_png (GTK_WIDGET (fixture->window), NULL, png);
-}
-
-/* Runs @sql as the cluster's superuser (the test's rules, as an administrator sets them). */
-static void
-run_sql (const char *sql)
-{
-  PGconn *conn = PQconnectdb (g_getenv ("CRM_TEST_CONNINFO"));
-  PGresult *result;
-
-  g_assert_cmpint (PQstatus (conn), ==, CONNECTION_OK);
-  result = PQexec (conn, sql);
-  g_assert_cmpint (PQresultStatus (result), ==, PGRES_COMMAND_OK);
-  PQclear (result);
-  PQfinish (conn);
 }
 
 /* --- the case ------------------------------------------------------------ */
@@ -270,7 +233,7 @@ check_company (Fixture *fixture)
   g_assert_true (_crm_customer_page_has_unsaved_changes (customer_page (fixture)));
 
   crm_customer_page_save (customer_page (fixture));
-  wait_until (fixture, page_idle, "the save");
+  wait_until (fixture, NULL, page_idle, "the save");
   g_assert_false (_crm_customer_page_has_unsaved_changes (customer_page (fixture)));
   saved = crm_customer_page_get_customer (customer_page (fixture));
   record = crm_customer_get_object (saved);
@@ -310,27 +273,28 @@ check_field_access (Fixture *fixture)
 {
   open_customer (fixture, fixture->company_id);
   g_assert_true (gtk_editable_get_editable (GTK_EDITABLE (row (fixture, "legal_representative"))));
-  run_sql ("BEGIN;\n"
-           "INSERT INTO field_policies (object, field, protected) VALUES\n"
-           "  ('customers', 'established_on', true), ('customers', 'legal_representative', true);\n"
-           "INSERT INTO role_field_access (role_id, object, field, access)\n"
-           "  SELECT id, 'customers', 'legal_representative', 'read' FROM roles\n"
-           "  WHERE builtin = 'sales_rep';\n"
-           "COMMIT");
-  wait_until (fixture, date_hidden, "the date of establishment hidden");
+  crm_test_ui_run_sql ("BEGIN;\n"
+                       "INSERT INTO field_policies (object, field, protected) VALUES\n"
+                       "  ('customers', 'established_on', true),\n"
+                       "  ('customers', 'legal_representative', true);\n"
+                       "INSERT INTO role_field_access (role_id, object, field, access)\n"
+                       "  SELECT id, 'customers', 'legal_representative', 'read' FROM roles\n"
+                       "  WHERE builtin = 'sales_rep';\n"
+                       "COMMIT");
+  wait_until (fixture, NULL, date_hidden, "the date of establishment hidden");
   g_assert_true (gtk_widget_get_visible (row (fixture, "legal_representative")));
   g_assert_false (gtk_editable_get_editable (GTK_EDITABLE (row (fixture,
                                                                 "legal_representative"))));
   g_assert_true (registration_shown (fixture));
   show_row (fixture, "registration_no");
   screenshot (fixture, "restricted");
-  run_sql ("BEGIN;\n"
-           "DELETE FROM role_field_access WHERE object = 'customers'\n"
-           "  AND field IN ('established_on', 'legal_representative');\n"
-           "DELETE FROM field_policies WHERE object = 'customers'\n"
-           "  AND field IN ('established_on', 'legal_representative');\n"
-           "COMMIT");
-  wait_until (fixture, date_shown, "the date of establishment back");
+  crm_test_ui_run_sql ("BEGIN;\n"
+                       "DELETE FROM role_field_access WHERE object = 'customers'\n"
+                       "  AND field IN ('established_on', 'legal_representative');\n"
+                       "DELETE FROM field_policies WHERE object = 'customers'\n"
+                       "  AND field IN ('established_on', 'legal_representative');\n"
+                       "COMMIT");
+  wait_until (fixture, NULL, date_shown, "the date of establishment back");
 }
 
 static void
@@ -339,11 +303,11 @@ run_case (gconstpointer data)
   const CrmTestUiCase *test_case = data;
   Fixture fixture = { test_case, };
   g_autoptr(CrmApplication) application = NULL;
+  gint64 company_ids[2];   /* English's, zh_CN's */
 
-  fixture.company_id = g_ascii_strtoll (g_getenv (test_case->language != NULL
-                                                  ? "CRM_TEST_COMPANY_ZH"
-                                                  : "CRM_TEST_COMPANY_EN"), NULL, 10);
-  fixture.person_id = g_ascii_strtoll (g_getenv ("CRM_TEST_PERSON"), NULL, 10);
+  crm_test_ui_get_seeded_ids ("COMPANY_IDS", company_ids, G_N_ELEMENTS (company_ids));
+  fixture.company_id = company_ids[test_case->language != NULL ? 1 : 0];
+  crm_test_ui_get_seeded_ids ("PERSON_ID", &fixture.person_id, 1);
 
   application = crm_test_ui_application_new ();
   fixture.window = crm_test_ui_window_new (application,
@@ -374,27 +338,18 @@ create_customer (CrmTestServer *server,
 }
 
 static void
-set_env_id (const char *name,
-            gint64      id)
-{
-  g_autofree char *value = g_strdup_printf ("%" G_GINT64_FORMAT, id);
-
-  g_setenv (name, value, TRUE);
-}
-
-static void
 seed (CrmTestServer  *server,
       CrmTestCluster *cluster)
 {
-  static const char * const company_envs[] = { "CRM_TEST_COMPANY_EN", "CRM_TEST_COMPANY_ZH" };
   g_autofree char *admin_token = NULL;
+  gint64 company_ids[2];   /* English's, zh_CN's */
   gint64 rep_id;
 
   crm_test_server_create_user (server, "ada", "admin", PASSWORD);
   rep_id = crm_test_server_create_user (server, "li", "sales_rep", PASSWORD);
   admin_token = crm_test_server_sign_in (server, "ada", PASSWORD);
 
-  for (guint i = 0; i < G_N_ELEMENTS (company_envs); i++)
+  for (guint i = 0; i < G_N_ELEMENTS (company_ids); i++)
     {
       g_autofree char *body = g_strdup_printf (
         "{\"kind\":\"company\",\"name\":\"福州明远贸易有限公司 %u\",\"city\":\"福州市\","
@@ -402,14 +357,16 @@ seed (CrmTestServer  *server,
         "\"legal_representative\":\"张明远\",\"registered_capital\":500000000,"
         "\"established_on\":\"2008-03-18\",\"owner_id\":%" G_GINT64_FORMAT "}", i + 1, rep_id);
 
-      set_env_id (company_envs[i], create_customer (server, admin_token, body));
+      company_ids[i] = create_customer (server, admin_token, body);
     }
+  crm_test_ui_set_seeded_ids ("COMPANY_IDS", company_ids, G_N_ELEMENTS (company_ids));
   {
     g_autofree char *body = g_strdup_printf ("{\"kind\":\"individual\",\"name\":\"陈晓燕\","
                                              "\"mobile\":\"13912345678\",\"owner_id\":%"
                                              G_GINT64_FORMAT "}", rep_id);
+    gint64 person_id = create_customer (server, admin_token, body);
 
-    set_env_id ("CRM_TEST_PERSON", create_customer (server, admin_token, body));
+    crm_test_ui_set_seeded_ids ("PERSON_ID", &person_id, 1);
   }
 }
 

@@ -329,28 +329,6 @@ typedef struct
   Exchange  *held;           /* the first search's page */
 } Fixture;
 
-typedef gboolean (*Predicate) (Fixture *fixture);
-
-static void
-wait_until (Fixture    *fixture,
-            Predicate   done,
-            const char *what)
-{
-  crm_test_ui_wait (GTK_WIDGET (fixture->window), (CrmTestUiPredicate) done, fixture, what);
-}
-
-static CrmCustomersPage *
-customers_page (Fixture *fixture)
-{
-  return _crm_window_get_customers_page (fixture->window);
-}
-
-static CrmCustomerList *
-customer_list (Fixture *fixture)
-{
-  return crm_customers_page_get_list (customers_page (fixture));
-}
-
 static gboolean
 list_settled (Fixture *fixture)
 {
@@ -472,7 +450,7 @@ check_debounce (Fixture *fixture)
 
   type_quickly (fixture, TYPED);
   expect (fixture, TYPED, N_TYPED);
-  wait_until (fixture, list_shows, "the typed search");
+  wait_until (fixture, NULL, list_shows, "the typed search");
   assert_rows_match (fixture, TYPED, N_TYPED);
 
   searches = proxy_dup_searches (&fixture->proxy);
@@ -529,13 +507,13 @@ check_stale (Fixture *fixture)
   /* The first search: its page reaches the server, whose reply the proxy holds. */
   fixture->proxy.hold_q = g_strdup (FIRST);
   type_quickly (fixture, FIRST);
-  wait_until (fixture, held_answered, "the first search's reply, held");
+  wait_until (fixture, NULL, held_answered, "the first search's reply, held");
   held = fixture->held = proxy_find_held (&fixture->proxy);
 
   /* The second search, typed over it, shows while the first reply waits. */
   type_quickly (fixture, SECOND);
   expect (fixture, SECOND, N_SECOND);
-  wait_until (fixture, list_shows, "the second search");
+  wait_until (fixture, NULL, list_shows, "the second search");
   assert_rows_match (fixture, SECOND, N_SECOND);
   g_assert_true (held->held);
   /* By now the client has given up the first request (and closed its connection). */
@@ -545,7 +523,7 @@ check_stale (Fixture *fixture)
   handler = g_signal_connect (customer_list (fixture), "items-changed",
                               G_CALLBACK (list_items_changed_cb), fixture);
   proxy_release (held);
-  wait_until (fixture, held_finished, "the late reply, sent");
+  wait_until (fixture, NULL, held_finished, "the late reply, sent");
   /* Time for the client to read and take it, had it still been waiting for it. */
   run_for (500);
   crm_test_ui_wait_frames (GTK_WIDGET (fixture->window), 3, "the list after the late reply");
@@ -597,7 +575,7 @@ run_case (gconstpointer data)
                                            crm_application_get_api_client (application),
                                            1366, 768);
   crm_test_ui_sign_in (fixture.window, "li", PASSWORD);
-  wait_until (&fixture, list_settled, "the customer list");
+  wait_until (&fixture, NULL, list_settled, "the customer list");
   g_assert_cmpuint (proxy_count (&fixture.proxy, CUSTOMERS_PATH, NULL), ==, 0);
 
   test_case->check (&fixture);

@@ -54,28 +54,12 @@ typedef struct
 
 /* --- seeding (in the parent) ---------------------------------------------- */
 
-static JsonNode *
-call (CrmTestServer *server,
-      const char    *token,
-      const char    *method,
-      const char    *path,
-      const char    *body,
-      const char    *if_match,
-      guint          expected)
-{
-  guint status = 0;
-  JsonNode *reply = crm_test_server_call (server, token, method, path, body, if_match, &status);
-
-  if (status != expected)
-    g_error ("%s %s: %u, not %u", method, path, status, expected);
-  return reply;
-}
-
 static void
 require_mfa_for_managers (CrmTestServer *server,
                           const char    *admin_token)
 {
-  g_autoptr(JsonNode) roles = call (server, admin_token, "GET", "/api/v1/roles", NULL, NULL, 200);
+  g_autoptr(JsonNode) roles = crm_test_server_call_expect (server, admin_token, "GET",
+                                                           "/api/v1/roles", NULL, NULL, 200);
   JsonArray *items = json_object_get_array_member (json_node_get_object (roles), "items");
 
   for (guint i = 0; i < json_array_get_length (items); i++)
@@ -92,7 +76,8 @@ require_mfa_for_managers (CrmTestServer *server,
                               json_object_get_int_member (role, "id"));
       version = g_strdup_printf ("%" G_GINT64_FORMAT,
                                  json_object_get_int_member (role, "version"));
-      reply = call (server, admin_token, "PATCH", path, "{\"require_mfa\":true}", version, 200);
+      reply = crm_test_server_call_expect (server, admin_token, "PATCH", path,
+                                           "{\"require_mfa\":true}", version, 200);
       return;
     }
   g_error ("No sales_manager role");
@@ -110,9 +95,9 @@ seed (CrmTestServer  *server,
   g_autofree char *admin_token = NULL;
   g_autofree char *rep_token = NULL;
   g_autofree char *contact = NULL;
-  g_autofree char *id_text = NULL;
   g_autoptr(JsonNode) customer = NULL;
   g_autoptr(JsonNode) created = NULL;
+  gint64 customer_id;
 
   crm_test_server_create_user (server, "ada", "admin", PASSWORD);
   crm_test_server_create_user (server, "li", "sales_rep", PASSWORD);
@@ -122,37 +107,29 @@ seed (CrmTestServer  *server,
   rep_token = crm_test_server_sign_in (server, "li", PASSWORD);
   require_mfa_for_managers (server, admin_token);
 
-  customer = call (server, rep_token, "POST", "/api/v1/customers",
-                   "{\"name\":\"" CUSTOMER_NAME "\",\"city\":\"上海市\","
-                   "\"mobile\":\"13800138000\"}", NULL, 201);
+  customer = crm_test_server_call_expect (server, rep_token, "POST", "/api/v1/customers",
+                                          "{\"name\":\"" CUSTOMER_NAME "\",\"city\":\"上海市\","
+                                          "\"mobile\":\"13800138000\"}", NULL, 201);
   for (guint i = 0; i < G_N_ELEMENTS (others); i++)
     {
-      g_autoptr(JsonNode) other = call (server, rep_token, "POST", "/api/v1/customers", others[i],
-                                        NULL, 201);
+      g_autoptr(JsonNode) other = crm_test_server_call_expect (server, rep_token, "POST",
+                                                               "/api/v1/customers", others[i],
+                                                               NULL, 201);
     }
   contact = g_strdup_printf ("{\"customer_id\":%" G_GINT64_FORMAT ",\"full_name\":\""
                              CONTACT_NAME "\",\"title\":\"采购经理\","
                              "\"mobile\":\"13700001234\",\"is_primary\":true}",
                              crm_test_json_get_int (customer, "id"));
-  created = call (server, rep_token, "POST", "/api/v1/contacts", contact, NULL, 201);
-  id_text = g_strdup_printf ("%" G_GINT64_FORMAT, crm_test_json_get_int (customer, "id"));
-  g_setenv ("CRM_TEST_CUSTOMER_ID", id_text, TRUE);
+  created = crm_test_server_call_expect (server, rep_token, "POST", "/api/v1/contacts", contact,
+                                         NULL, 201);
+  customer_id = crm_test_json_get_int (customer, "id");
+  crm_test_ui_set_seeded_ids ("CUSTOMER_ID", &customer_id, 1);
 }
 
 /* --- driving the window --------------------------------------------------- */
 
 #define template_child crm_test_ui_template_child
 #define press_key crm_test_ui_press_key
-
-/* Iterates until @done holds, then until @widget (or the window) painted it. */
-static void
-wait_until (Fixture            *fixture,
-            GtkWidget          *widget,
-            CrmTestUiPredicate  done,
-            const char         *what)
-{
-  crm_test_ui_wait (widget != NULL ? widget : GTK_WIDGET (fixture->window), done, fixture, what);
-}
 
 static void
 screenshot_full (Fixture    *fixture,
@@ -641,7 +618,7 @@ run_case (gconstpointer data)
   Fixture fixture = { test_case, };
   g_autoptr(CrmApplication) application = NULL;
 
-  fixture.customer_id = g_ascii_strtoll (g_getenv ("CRM_TEST_CUSTOMER_ID"), NULL, 10);
+  crm_test_ui_get_seeded_ids ("CUSTOMER_ID", &fixture.customer_id, 1);
 
   application = crm_test_ui_application_new ();
   fixture.application = application;

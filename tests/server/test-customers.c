@@ -2857,6 +2857,61 @@ test_custom_fields (Fixture       *fixture,
   }
 }
 
+/* Text that parses as a sealed token of key 1 (32 zero bytes) but is none. */
+#define LOOKS_SEALED "v1:1:AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA="
+
+/*
+ * A custom field made sensitive later seals the values written from then on; one written
+ * before stays as it was typed, even when it looks like a sealed token.
+ */
+static void
+test_custom_sensitive_later (Fixture       *fixture,
+                             gconstpointer  data)
+{
+  g_autoptr(JsonNode) field = NULL;
+  g_autoptr(JsonNode) patched = NULL;
+  g_autoptr(JsonNode) before = NULL;
+  g_autoptr(JsonNode) after = NULL;
+  g_autoptr(JsonNode) removed = NULL;
+  g_autofree char *row = NULL;
+  gint64 field_id, id;
+  guint status;
+
+  ensure_world ();
+  field_id = create_field ("cf_later", "text", "");
+  if (field_id == 0)
+    return;
+  id = create_customer (ADMIN, "{\"name\":\"Later %s\",\"custom\":{\"cf_later\":\""
+                        LOOKS_SEALED "\"}}", fixture->mark);
+  field = api (ADMIN, "GET", NULL, 0, &status, "/fields/%" G_GINT64_FORMAT, field_id);
+  expect_status (status, 200);
+  patched = api (ADMIN, "PATCH", "{\"sensitive\":true}", jint (field, "version", 0), &status,
+                 "/fields/%" G_GINT64_FORMAT, field_id);
+  expect_status (status, 200);
+  if (id != 0)
+    {
+      before = get_customer (ADMIN, id);
+      check (g_strcmp0 (node_string (jmember (jat (before, "custom"), "cf_later")),
+                        LOOKS_SEALED) == 0,
+             "a value from before the field turned sensitive reads back as typed, not as %s",
+             jtext (jmember (jat (before, "custom"), "cf_later")));
+      g_clear_pointer (&patched, json_node_unref);
+      patched = api (ADMIN, "PATCH", "{\"custom\":{\"cf_later\":\"" SECRET_VALUE "\"}}",
+                     db_version (id), &status, "/customers/%" G_GINT64_FORMAT, id);
+      expect_status (status, 200);
+      after = get_customer (ADMIN, id);
+      check (g_strcmp0 (node_string (jmember (jat (after, "custom"), "cf_later")),
+                        SECRET_VALUE) == 0,
+             "a value written since reads back in clear, not as %s",
+             jtext (jmember (jat (after, "custom"), "cf_later")));
+      row = db_text ("SELECT custom::text FROM customers WHERE id = $1::bigint", id);
+      check (row != NULL && strstr (row, SECRET_VALUE) == NULL,
+             "a value written since is sealed: %s", row);
+    }
+  removed = api (ADMIN, "DELETE", NULL, 0, &status, "/fields/%" G_GINT64_FORMAT, field_id);
+  expect_status (status, 204);
+}
+
 /* ======================================================================================== */
 /* 10. Duplicates                                                                            */
 
@@ -5324,6 +5379,7 @@ main (int   argc,
   ADD ("reminders", test_reminders);
   ADD ("reminders-sent", test_reminders_sent);
   ADD ("gin-pending-lists", test_gin_pending_lists);
+  ADD ("custom-sensitive-later", test_custom_sensitive_later);
   /* Last: it defines a required custom field (removed again at its end). */
   ADD ("custom-fields", test_custom_fields);
 #undef ADD
