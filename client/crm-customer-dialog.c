@@ -23,9 +23,27 @@
  * may read, and how many more belong to other owners, before anything is saved.
  * The custom fields an admin made required (`/fields`) have rows too: the server
  * refuses a customer without them. A company gets its unified social credit code
- * (the customer page's Registration group has the rest), checked as it is typed
- * with the server's own validator (crm_validate_credit_code ()).
+ * (the customer page's Registration group has the rest). The code, mobile, phone and
+ * e-mail are checked as they are typed with the server's own validators
+ * (crm_validate_find_format ()), and what is wrong is said beside the row, as on the
+ * customer's page; so is what the server refuses.
  */
+
+/* The rows that have a message beside them, in the dialog's order. */
+enum
+{
+  ROW_NAME,
+  ROW_REGISTRATION,
+  ROW_MOBILE,
+  ROW_PHONE,
+  ROW_EMAIL,
+  N_ROWS
+};
+
+static const char * const row_fields[N_ROWS] = {
+  [ROW_NAME] = "name", [ROW_REGISTRATION] = "registration_no", [ROW_MOBILE] = "mobile",
+  [ROW_PHONE] = "phone", [ROW_EMAIL] = "email",
+};
 struct _CrmCustomerDialog
 {
   AdwWindow            parent_instance;
@@ -35,10 +53,12 @@ struct _CrmCustomerDialog
   AdwEntryRow         *name_row;
   AdwComboRow         *kind_row;
   AdwEntryRow         *registration_row; /* a company's unified social credit code */
-  GtkLabel            *registration_message;
   AdwEntryRow         *mobile_row;
   AdwEntryRow         *phone_row;
   AdwEntryRow         *email_row;
+  AdwEntryRow         *rows[N_ROWS];     /* the rows above, by ROW_ */
+  GtkLabel            *messages[N_ROWS]; /* what is wrong, beside each */
+  char                *refused[N_ROWS];  /* the server's message, until the row changes */
   AdwPreferencesGroup *duplicates_group;
   GtkListBox          *duplicates_list;
   GtkLabel            *hidden_label;
@@ -214,56 +234,144 @@ check_timeout_cb (gpointer user_data)
   return G_SOURCE_REMOVE;
 }
 
-static void
-clear_field_errors (CrmCustomerDialog *self)
-{
-  AdwEntryRow *rows[] = { self->name_row, self->registration_row, self->mobile_row,
-                          self->phone_row, self->email_row };
+/* A custom row's message label, and the server's message with the value it refused
+ * (JSON text), kept until the value changes. */
+#define MESSAGE_KEY "crm-message"
+#define REFUSED_KEY "crm-refused"
+#define REFUSED_VALUE_KEY "crm-refused-value"
 
-  for (guint i = 0; i < G_N_ELEMENTS (rows); i++)
-    {
-      gtk_widget_remove_css_class (GTK_WIDGET (rows[i]), "error");
-      gtk_widget_set_tooltip_text (GTK_WIDGET (rows[i]), NULL);
-    }
-  for (guint i = 0; i < self->custom_fields->len; i++)
-    gtk_widget_remove_css_class (g_ptr_array_index (self->custom_fields, i), "error");
+/* The label beside a row that says what is wrong with it: whole, on as many lines as it
+ * takes (a message cut short does not say what to do), as on the customer page. */
+static GtkLabel *
+add_message_label (GtkWidget *row)
+{
+  GtkLabel *label = GTK_LABEL (gtk_label_new (NULL));
+
+  gtk_widget_add_css_class (GTK_WIDGET (label), "error");
+  gtk_widget_add_css_class (GTK_WIDGET (label), "field-message");
+  gtk_label_set_wrap (label, TRUE);
+  gtk_label_set_wrap_mode (label, PANGO_WRAP_WORD_CHAR);
+  gtk_label_set_max_width_chars (label, 24);
+  gtk_label_set_width_chars (label, 14);
+  gtk_label_set_xalign (label, 1);
+  gtk_widget_set_visible (GTK_WIDGET (label), FALSE);
+  if (ADW_IS_ENTRY_ROW (row))
+    adw_entry_row_add_suffix (ADW_ENTRY_ROW (row), GTK_WIDGET (label));
+  else
+    adw_action_row_add_suffix (ADW_ACTION_ROW (row), GTK_WIDGET (label));
+  return label;
 }
 
-/* What the server's validator finds wrong with the credit code typed, translated; NULL
- * when nothing (or no code) is typed, or the row is not offered. */
-static const char *
-registration_problem (CrmCustomerDialog *self)
+/* @problem (NULL: none) beside @row, which turns red with it. */
+static void
+show_message (GtkWidget  *row,
+              GtkLabel   *label,
+              const char *problem)
 {
-  g_autofree char *code = stripped (self->registration_row);
-  const char *problem = NULL;
+  gtk_label_set_text (label, problem != NULL ? problem : "");
+  gtk_widget_set_tooltip_text (GTK_WIDGET (label), problem);
+  gtk_widget_set_visible (GTK_WIDGET (label), problem != NULL);
+  if (problem != NULL)
+    gtk_widget_add_css_class (row, "error");
+  else
+    gtk_widget_remove_css_class (row, "error");
+}
 
-  if (!gtk_widget_get_visible (GTK_WIDGET (self->registration_row)) || *code == '\0'
-      || crm_validate_credit_code (code, NULL, &problem))
+static char *
+dup_custom_value_text (GtkWidget *row)
+{
+  g_autoptr(JsonNode) value = crm_custom_field_row_dup_value (row);
+
+  return json_to_string (value, FALSE);
+}
+
+/* What is wrong with a custom row: the server's refusal while it holds the value refused;
+ * else what the validators find in a value typed (an empty required one is for the
+ * server to say, at Create, not before anything was typed). */
+static const char *
+custom_problem (GtkWidget *row)
+{
+  const char *refused = g_object_get_data (G_OBJECT (row), REFUSED_KEY);
+  g_autoptr(JsonNode) value = NULL;
+  const char *problem;
+
+  if (refused != NULL)
+    {
+      g_autofree char *now = dup_custom_value_text (row);
+
+      if (g_strcmp0 (now, g_object_get_data (G_OBJECT (row), REFUSED_VALUE_KEY)) == 0)
+        return refused;
+      g_object_set_data (G_OBJECT (row), REFUSED_KEY, NULL);
+    }
+  value = crm_custom_field_row_dup_value (row);
+  if (JSON_NODE_HOLDS_NULL (value) || (problem = crm_custom_field_row_get_problem (row)) == NULL)
     return NULL;
   return _(problem);
 }
 
-/* The credit code's message beside it as it is typed; "Create" waits for a valid one. */
+static void
+clear_field_errors (CrmCustomerDialog *self)
+{
+  for (guint i = 0; i < N_ROWS; i++)
+    g_clear_pointer (&self->refused[i], g_free);
+  for (guint i = 0; i < self->custom_fields->len; i++)
+    g_object_set_data (G_OBJECT (g_ptr_array_index (self->custom_fields, i)), REFUSED_KEY, NULL);
+}
+
+/* What the server's validator finds wrong with what row @i holds, translated; NULL when
+ * nothing (or nothing at all) is typed, the row is not offered, or its field has no format.
+ * The server's own message, until the row changes, comes first. */
+static const char *
+row_problem (CrmCustomerDialog *self,
+             guint              i)
+{
+  g_autofree char *text = stripped (self->rows[i]);
+  CrmTextValidator validate = crm_validate_find_format (row_fields[i]);
+  const char *problem = NULL;
+
+  if (!gtk_widget_get_visible (GTK_WIDGET (self->rows[i])))
+    return NULL;
+  if (self->refused[i] != NULL)
+    return self->refused[i];
+  if (validate == NULL || *text == '\0' || validate (text, NULL, &problem))
+    return NULL;
+  return _(problem);
+}
+
+/* Each row's message beside it, as it is typed; "Create" waits until none is wrong. */
 static void
 update_create_button (CrmCustomerDialog *self)
 {
   g_autofree char *name = stripped (self->name_row);
-  const char *problem = registration_problem (self);
+  gboolean wrong = FALSE;
 
-  gtk_label_set_text (self->registration_message, problem != NULL ? problem : "");
-  gtk_widget_set_tooltip_text (GTK_WIDGET (self->registration_message), problem);
-  gtk_widget_set_visible (GTK_WIDGET (self->registration_message), problem != NULL);
-  if (problem != NULL)
-    gtk_widget_add_css_class (GTK_WIDGET (self->registration_row), "error");
+  for (guint i = 0; i < N_ROWS; i++)
+    {
+      const char *problem = row_problem (self, i);
+
+      show_message (GTK_WIDGET (self->rows[i]), self->messages[i], problem);
+      /* Sent again unchanged, a refused row would be refused again. */
+      wrong = wrong || problem != NULL;
+    }
+  for (guint i = 0; i < self->custom_fields->len; i++)
+    {
+      GtkWidget *row = g_ptr_array_index (self->custom_fields, i);
+      const char *problem = custom_problem (row);
+
+      show_message (row, g_object_get_data (G_OBJECT (row), MESSAGE_KEY), problem);
+      wrong = wrong || problem != NULL;
+    }
   gtk_widget_set_sensitive (GTK_WIDGET (self->create_button),
-                            *name != '\0' && problem == NULL && self->create_cancellable == NULL);
+                            *name != '\0' && !wrong && self->create_cancellable == NULL);
 }
 
 static void
 row_changed_cb (CrmCustomerDialog *self,
                 GtkEditable       *editable)
 {
-  gtk_widget_remove_css_class (GTK_WIDGET (editable), "error");
+  for (guint i = 0; i < N_ROWS; i++)
+    if (editable == GTK_EDITABLE (self->rows[i]))
+      g_clear_pointer (&self->refused[i], g_free);
   update_create_button (self);
   if (editable == GTK_EDITABLE (self->registration_row))
     return;   /* no duplicate check: the server's looks at names and numbers to call */
@@ -322,8 +430,10 @@ add_required_fields (CrmCustomerDialog *self,
                            json_object_get_string_member_with_default (definition, "key", ""),
                            NULL);
       if (!may_write (self, field)
-          || (row = crm_custom_field_row_new (definition, NULL, NULL)) == NULL)
+          || (row = crm_custom_field_row_new (definition, G_CALLBACK (update_create_button),
+                                              self)) == NULL)
         continue;
+      g_object_set_data (G_OBJECT (row), MESSAGE_KEY, add_message_label (row));
       if (self->custom_group == NULL)
         {
           self->custom_group = ADW_PREFERENCES_GROUP (adw_preferences_group_new ());
@@ -382,22 +492,19 @@ created_cb (GObject      *object,
   fields = crm_api_reply_error_get_fields (error);
   if (fields != NULL)
     {
-      struct { const char *name; AdwEntryRow *row; } rows[] = {
-        { "name", self->name_row }, { "registration_no", self->registration_row },
-        { "mobile", self->mobile_row },
-        { "phone", self->phone_row }, { "email", self->email_row },
-      };
+      GtkWidget *first = NULL;
 
-      for (guint i = 0; i < G_N_ELEMENTS (rows); i++)
+      for (guint i = 0; i < N_ROWS; i++)
         {
           const char *message =
-            json_object_get_string_member_with_default (fields, rows[i].name, NULL);
+            json_object_get_string_member_with_default (fields, row_fields[i], NULL);
 
-          if (message != NULL)
-            {
-              gtk_widget_add_css_class (GTK_WIDGET (rows[i].row), "error");
-              gtk_widget_set_tooltip_text (GTK_WIDGET (rows[i].row), message);
-            }
+          if (message == NULL || !gtk_widget_get_visible (GTK_WIDGET (self->rows[i])))
+            continue;
+          g_free (self->refused[i]);
+          self->refused[i] = g_strdup (message);
+          if (first == NULL)
+            first = GTK_WIDGET (self->rows[i]);
         }
       for (guint i = 0; i < self->custom_fields->len; i++)
         {
@@ -407,9 +514,22 @@ created_cb (GObject      *object,
 
           if (message != NULL)
             {
-              gtk_widget_add_css_class (row, "error");
-              gtk_widget_set_tooltip_text (row, message);
+              g_object_set_data_full (G_OBJECT (row), REFUSED_VALUE_KEY,
+                                      dup_custom_value_text (row), g_free);
+              g_object_set_data_full (G_OBJECT (row), REFUSED_KEY, g_strdup (message), g_free);
+              if (first == NULL)
+                first = row;
             }
+        }
+      update_create_button (self);
+      /* Said beside the rows: the toast says what to do, not the server's "Some fields
+       * are not valid", and short enough for the dialog's width. */
+      if (first != NULL)
+        {
+          gtk_widget_grab_focus (first);
+          adw_toast_overlay_add_toast (self->toast_overlay, adw_toast_new (
+            _("Not created: correct the fields in red")));
+          return;
         }
     }
   adw_toast_overlay_add_toast (self->toast_overlay,
@@ -451,7 +571,7 @@ create_button_clicked_cb (CrmCustomerDialog *self)
   g_autofree char *name = stripped (self->name_row);
   guint kind = adw_combo_row_get_selected (self->kind_row);
 
-  if (*name == '\0' || self->create_cancellable != NULL || registration_problem (self) != NULL)
+  if (*name == '\0' || !gtk_widget_get_sensitive (GTK_WIDGET (self->create_button)))
     return;
   clear_field_errors (self);
   json_builder_begin_object (builder);
@@ -497,6 +617,8 @@ crm_customer_dialog_dispose (GObject *object)
   CrmCustomerDialog *self = CRM_CUSTOMER_DIALOG (object);
 
   g_clear_handle_id (&self->check_source, g_source_remove);
+  for (guint i = 0; i < N_ROWS; i++)
+    g_clear_pointer (&self->refused[i], g_free);
   g_cancellable_cancel (self->fields_cancellable);
   g_clear_object (&self->fields_cancellable);
   g_clear_pointer (&self->custom_fields, g_ptr_array_unref);
@@ -580,18 +702,13 @@ crm_customer_dialog_init (CrmCustomerDialog *self)
   adw_preferences_row_set_title (ADW_PREFERENCES_ROW (self->registration_row),
                                  crm_customer_field_label ("registration_no"));
   gtk_widget_set_name (GTK_WIDGET (self->registration_row), "registration_no");
-  /* Beside the code, whole: a message cut short does not say what to do (as on the
-   * customer page). */
-  self->registration_message = GTK_LABEL (gtk_label_new (NULL));
-  gtk_widget_add_css_class (GTK_WIDGET (self->registration_message), "error");
-  gtk_widget_add_css_class (GTK_WIDGET (self->registration_message), "field-message");
-  gtk_label_set_wrap (self->registration_message, TRUE);
-  gtk_label_set_wrap_mode (self->registration_message, PANGO_WRAP_WORD_CHAR);
-  gtk_label_set_max_width_chars (self->registration_message, 24);
-  gtk_label_set_width_chars (self->registration_message, 14);
-  gtk_label_set_xalign (self->registration_message, 1);
-  gtk_widget_set_visible (GTK_WIDGET (self->registration_message), FALSE);
-  adw_entry_row_add_suffix (self->registration_row, GTK_WIDGET (self->registration_message));
+  self->rows[ROW_NAME] = self->name_row;
+  self->rows[ROW_REGISTRATION] = self->registration_row;
+  self->rows[ROW_MOBILE] = self->mobile_row;
+  self->rows[ROW_PHONE] = self->phone_row;
+  self->rows[ROW_EMAIL] = self->email_row;
+  for (guint i = 0; i < N_ROWS; i++)
+    self->messages[i] = add_message_label (GTK_WIDGET (self->rows[i]));
   adw_combo_row_set_model (self->kind_row, G_LIST_MODEL (kinds));
 }
 
@@ -621,6 +738,8 @@ crm_customer_dialog_new (GtkWindow        *parent,
   gtk_widget_set_visible (GTK_WIDGET (self->phone_row), may_write (self, "phone"));
   gtk_widget_set_visible (GTK_WIDGET (self->email_row), may_write (self, "email"));
   show_registration_row (self);
+  /* Typing starts with the name, not on the Cancel button. */
+  gtk_widget_grab_focus (GTK_WIDGET (self->name_row));
   self->fields_cancellable = g_cancellable_new ();
   crm_api_client_call_async (api_client, SOUP_METHOD_GET, CRM_API_BASE "/fields",
                              "object=customers&limit=500", NULL, 0, self->fields_cancellable,
@@ -663,12 +782,31 @@ _crm_customer_dialog_get_row (CrmCustomerDialog *self,
   g_return_val_if_reached (NULL);
 }
 
-/* For tests: the message beside the credit code, NULL when none shows. */
+/* For tests: the message beside the row of @field (as _crm_customer_dialog_get_row (), or
+ * "custom.KEY" for a required custom field), NULL when none shows. */
+const char *
+_crm_customer_dialog_get_message (CrmCustomerDialog *self,
+                                  const char        *field)
+{
+  for (guint i = 0; i < self->custom_fields->len; i++)
+    {
+      GtkWidget *row = g_ptr_array_index (self->custom_fields, i);
+      GtkLabel *label = g_object_get_data (G_OBJECT (row), MESSAGE_KEY);
+
+      if (g_str_equal (gtk_widget_get_name (row), field))
+        return gtk_widget_get_visible (GTK_WIDGET (label)) ? gtk_label_get_text (label) : NULL;
+    }
+  for (guint i = 0; i < N_ROWS; i++)
+    if (g_str_equal (row_fields[i], field))
+      return gtk_widget_get_visible (GTK_WIDGET (self->messages[i]))
+             ? gtk_label_get_text (self->messages[i]) : NULL;
+  g_return_val_if_reached (NULL);
+}
+
 const char *
 _crm_customer_dialog_get_registration_message (CrmCustomerDialog *self)
 {
-  return gtk_widget_get_visible (GTK_WIDGET (self->registration_message))
-         ? gtk_label_get_text (self->registration_message) : NULL;
+  return _crm_customer_dialog_get_message (self, "registration_no");
 }
 
 guint

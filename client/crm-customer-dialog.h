@@ -18,11 +18,13 @@ CrmCustomerDialog *crm_customer_dialog_new (GtkWindow        *parent,
                                             const CrmAccount *account);
 
 /* For tests: the entry rows ("name", "registration_no", "mobile", "phone", "email"),
- * the credit code's message, the duplicates listed, the "N more" line, and whether a
+ * the credit code's message, the message beside a row, the duplicates listed, the "N more" line, and whether a
  * duplicate check is pending. */
 AdwEntryRow *_crm_customer_dialog_get_row            (CrmCustomerDialog *self,
                                                       const char        *field);
 const char  *_crm_customer_dialog_get_registration_message (CrmCustomerDialog *self);
+const char  *_crm_customer_dialog_get_message        (CrmCustomerDialog *self,
+                                                      const char        *field);
 guint        _crm_customer_dialog_get_n_duplicates   (CrmCustomerDialog *self);
 void         _crm_customer_dialog_activate_duplicate (CrmCustomerDialog *self,
                                                       guint              index);

@@ -1062,6 +1062,15 @@ set_busy (CrmCustomerPage *self)
   gtk_widget_set_visible (find_field (self, "owner_id")->row, can_assign (self));
 }
 
+/* A call of the page's is over: the spinner and the actions follow. */
+static void
+end_pending (CrmCustomerPage *self)
+{
+  g_assert (self->n_pending > 0);
+  self->n_pending--;
+  set_busy (self);
+}
+
 /* The company's registration: shown for a company (or a customer of no kind yet) when
  * the role may read any of its fields; an individual has none. */
 static void
@@ -1350,7 +1359,7 @@ contacts_cb (GObject      *object,
   root = crm_api_client_call_finish (CRM_API_CLIENT (object), result, NULL, &error);
   if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
     return;
-  self->n_pending--;
+  end_pending (self);
   if (root == NULL || !JSON_NODE_HOLDS_OBJECT (root)
       || array_member (json_node_get_object (root), "items") == NULL)
     {
@@ -1561,6 +1570,16 @@ older_row_activated_cb (CrmCustomerPage *self)
 }
 
 /* Adds the events of a timeline page after those shown (@fresh: instead). */
+/* Whether @event is an edit of the customer or of one of its contacts. */
+static gboolean
+is_edit (JsonObject *event)
+{
+  const char *title = json_object_get_string_member_with_default (event, "title", "");
+
+  return g_str_equal (json_object_get_string_member_with_default (event, "kind", ""), "change")
+         && (g_str_equal (title, "update") || g_str_equal (title, "contact_update"));
+}
+
 static void
 show_events (CrmCustomerPage *self,
              JsonObject      *page,
@@ -1591,6 +1610,10 @@ show_events (CrmCustomerPage *self,
       if (event == NULL)
         continue;
       describe_event (self, event, &title, lines);
+      /* An edit that changed nothing the user may read (a save of the values it already
+       * had, through the API) says nothing: "Edited", and not what. */
+      if (lines->len == 0 && is_edit (event))
+        continue;
       at = crm_format_timestamp (json_object_get_string_member_with_default (event, "at", NULL),
                                  TRUE);
       who = user_name (self, json_object_get_member (event, "user_id"), &fallback);
@@ -1620,7 +1643,20 @@ show_events (CrmCustomerPage *self,
       gtk_list_box_row_set_child (GTK_LIST_BOX_ROW (self->older_row), label);
       gtk_list_box_append (self->timeline_list, self->older_row);
     }
-  gtk_widget_set_visible (GTK_WIDGET (self->timeline_group), self->n_events > 0);
+  /* A customer without history (imported, or from before the audit) still has its
+   * timeline, which says what will show there: a missing one says nothing. */
+  if (self->n_events == 0)
+    {
+      GtkWidget *row = adw_action_row_new ();
+
+      adw_preferences_row_set_title (ADW_PREFERENCES_ROW (row), _("No history yet"));
+      adw_action_row_set_subtitle (ADW_ACTION_ROW (row),
+                                   _("Follow-ups, orders, tickets and changes to this customer "
+                                     "show here, the newest first."));
+      gtk_widget_add_css_class (row, "dim-label");
+      gtk_list_box_append (self->timeline_list, row);
+    }
+  gtk_widget_set_visible (GTK_WIDGET (self->timeline_group), TRUE);
 }
 
 /* A page of the timeline arrived: the newest (@first_page, replacing what is shown) or an
@@ -1637,7 +1673,7 @@ show_timeline_page (CrmCustomerPage *self,
   root = crm_api_client_call_finish (CRM_API_CLIENT (object), result, NULL, &error);
   if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
     return;
-  self->n_pending--;
+  end_pending (self);
   if (root == NULL || !JSON_NODE_HOLDS_OBJECT (root))
     {
       toast_failure (self, _("Loading the timeline"), error);
@@ -2311,14 +2347,6 @@ adopt_record (CrmCustomerPage *self,
   g_signal_emit (self, signals[SAVED], 0, self->customer);
 }
 
-static void
-end_pending (CrmCustomerPage *self)
-{
-  g_assert (self->n_pending > 0);
-  self->n_pending--;
-  set_busy (self);
-}
-
 /* The reply of a call start_call () made; FALSE when it was cancelled (the
  * page moved on and counts it no more). */
 static gboolean
@@ -2882,6 +2910,8 @@ open_follow_up_dialog (CrmCustomerPage *self,
   crm_form_dialog_add_text (dialog, "notes", _("Notes"),
                             values != NULL ? json_object_get_string_member_with_default (
                                                values, "notes", NULL) : NULL);
+  /* Typing starts with the subject: the kind is a call unless the user picks another. */
+  gtk_widget_grab_focus (crm_form_dialog_get_row (dialog, "subject"));
   crm_form_dialog_show_errors (dialog, messages);
   present_dialog (self, dialog, G_CALLBACK (follow_up_response_cb));
 }
@@ -3131,17 +3161,85 @@ merge_response_cb (CrmCustomerPage  *self,
   start_call (self, SOUP_METHOD_POST, path, body, 0, merged_cb, g_object_ref (self));
 }
 
-static void
-merge_action_cb (GtkWidget  *widget,
-                 const char *action_name,
-                 GVariant   *parameter)
+/* What tells the two customers of a merge apart, in one line: likely duplicates often
+ * share their name, so the name alone does not say which to keep. Their owner, numbers,
+ * city and the day each was created. */
+static char *
+describe_merge_side (CrmCustomerPage *self,
+                     JsonObject      *record)
 {
-  CrmCustomerPage *self = CRM_CUSTOMER_PAGE (widget);
-  gint64 other = g_variant_get_int64 (parameter);
-  const char *other_name = duplicate_name (self, other);
+  static const char * const numbers[] = { "mobile", "phone", "email" };
+  g_autoptr(GPtrArray) parts = g_ptr_array_new_with_free_func (g_free);
+  g_autofree char *fallback = NULL;
+  const char *owner = user_name (self, json_object_get_member (record, "owner_id"), &fallback);
+  const char *city = crm_json_get_string (record, "city");
+  const char *created = crm_json_get_string (record, "created_at");
+
+  if (owner != NULL)
+    /* Translators: in the merge dialog, who owns a customer */
+    g_ptr_array_add (parts, g_strdup_printf (_("Owner: %s"), owner));
+  for (guint i = 0; i < G_N_ELEMENTS (numbers); i++)
+    {
+      const char *number = crm_json_get_string (record, numbers[i]);
+
+      if (number != NULL && *number != '\0')
+        g_ptr_array_add (parts, crm_format_phone (number));
+    }
+  if (city != NULL && *city != '\0')
+    g_ptr_array_add (parts, g_strdup (city));
+  if (created != NULL)
+    {
+      g_autofree char *day = crm_format_timestamp (created, FALSE);
+
+      /* Translators: in the merge dialog, the day a customer was created */
+      g_ptr_array_add (parts, g_strdup_printf (_("created %s"), day));
+    }
+  g_ptr_array_add (parts, NULL);
+  /* Translators: the separator of the parts of a line that describes a customer */
+  return g_strjoinv (_(" · "), (char **) parts->pdata);
+}
+
+/* A choice of the customer to keep, labelled @label, in @box, with @record's line under
+ * it (beside the button, not in it: a check button does not measure a child of several
+ * wrapping lines for its height). */
+static GtkWidget *
+add_merge_choice (CrmCustomerPage *self,
+                  GtkBox          *box,
+                  const char      *label,
+                  JsonObject      *record)
+{
+  GtkWidget *button = gtk_check_button_new_with_label (label);
+
+  gtk_box_append (box, button);
+  if (record != NULL)
+    {
+      g_autofree char *text = describe_merge_side (self, record);
+      GtkWidget *line = gtk_label_new (text);
+
+      gtk_label_set_xalign (GTK_LABEL (line), 0);
+      gtk_label_set_wrap (GTK_LABEL (line), TRUE);
+      gtk_label_set_max_width_chars (GTK_LABEL (line), 60);
+      /* Under the button's label, past its check. */
+      gtk_widget_set_margin_start (line, 28);
+      gtk_widget_set_margin_bottom (line, 6);
+      gtk_widget_add_css_class (line, "dim-label");
+      gtk_widget_add_css_class (line, "caption");
+      gtk_box_append (box, line);
+    }
+  return button;
+}
+
+/* The merge dialog, once the other customer is in (@other: NULL when it could not be
+ * read: then its name alone). */
+static void
+present_merge_dialog (CrmCustomerPage *self,
+                      gint64           other_id,
+                      JsonObject      *other)
+{
+  const char *other_name = duplicate_name (self, other_id);
   g_autofree char *this_label = NULL;
   g_autofree char *other_label = NULL;
-  GtkWidget *box = gtk_box_new (GTK_ORIENTATION_VERTICAL, 6);
+  GtkWidget *box = gtk_box_new (GTK_ORIENTATION_VERTICAL, 2);
   GtkWidget *keep_this;
   GtkWidget *keep_other;
   GtkWidget *dialog;
@@ -3151,13 +3249,12 @@ merge_action_cb (GtkWidget  *widget,
   /* Translators: %s is a customer's name; the customer kept by a merge */
   this_label = g_strdup_printf (_("Keep “%s” (this one)"), gtk_label_get_text (self->title_label));
   other_label = g_strdup_printf (_("Keep “%s”"), other_name != NULL ? other_name : "?");
-  keep_this = gtk_check_button_new_with_label (this_label);
-  keep_other = gtk_check_button_new_with_label (other_label);
+  keep_this = add_merge_choice (self, GTK_BOX (box), this_label,
+                                crm_customer_get_object (self->customer));
+  keep_other = add_merge_choice (self, GTK_BOX (box), other_label, other);
   gtk_check_button_set_group (GTK_CHECK_BUTTON (keep_other), GTK_CHECK_BUTTON (keep_this));
   gtk_check_button_set_active (GTK_CHECK_BUTTON (keep_this), TRUE);
-  gtk_box_append (GTK_BOX (box), keep_this);
-  gtk_box_append (GTK_BOX (box), keep_other);
-  dialog = adw_message_dialog_new (GTK_WINDOW (gtk_widget_get_root (widget)),
+  dialog = adw_message_dialog_new (GTK_WINDOW (gtk_widget_get_root (GTK_WIDGET (self))),
                                    _("Merge Customers?"),
                                    _("The customer you keep gets the other one’s contacts, "
                                      "follow-ups, orders, tickets and tags, and the fields it "
@@ -3169,9 +3266,53 @@ merge_action_cb (GtkWidget  *widget,
                                               ADW_RESPONSE_DESTRUCTIVE);
   adw_message_dialog_set_close_response (ADW_MESSAGE_DIALOG (dialog), "cancel");
   g_object_set_data (G_OBJECT (dialog), "crm-keep-this", keep_this);
-  g_object_set_data_full (G_OBJECT (dialog), "crm-other-id", g_memdup2 (&other, sizeof other),
-                          g_free);
+  g_object_set_data_full (G_OBJECT (dialog), "crm-other-id",
+                          g_memdup2 (&other_id, sizeof other_id), g_free);
   present_dialog (self, ADW_MESSAGE_DIALOG (dialog), G_CALLBACK (merge_response_cb));
+}
+
+typedef struct
+{
+  CrmCustomerPage *self;
+  gint64           other_id;
+} MergeCall;
+
+static void
+merge_other_cb (GObject      *object,
+                GAsyncResult *result,
+                gpointer      user_data)
+{
+  MergeCall *call = user_data;
+  g_autoptr(CrmCustomerPage) self = call->self;
+  gint64 other_id = call->other_id;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(JsonNode) root = NULL;
+
+  g_free (call);
+  if (!finish_call (self, object, result, &root, &error))
+    return;
+  present_merge_dialog (self, other_id,
+                        root != NULL && JSON_NODE_HOLDS_OBJECT (root)
+                        ? json_node_get_object (root) : NULL);
+}
+
+/* Reads the other customer first, to tell the two apart in the dialog. */
+static void
+merge_action_cb (GtkWidget  *widget,
+                 const char *action_name,
+                 GVariant   *parameter)
+{
+  CrmCustomerPage *self = CRM_CUSTOMER_PAGE (widget);
+  MergeCall *call;
+  g_autofree char *path = NULL;
+
+  if (self->customer == NULL)
+    return;
+  call = g_new0 (MergeCall, 1);
+  call->self = g_object_ref (self);
+  call->other_id = g_variant_get_int64 (parameter);
+  path = g_strdup_printf (CRM_API_BASE "/customers/%" G_GINT64_FORMAT, call->other_id);
+  start_call (self, SOUP_METHOD_GET, path, NULL, 0, merge_other_cb, call);
 }
 
 /* --- live: what someone else changed ------------------------------------- */

@@ -177,13 +177,15 @@ static const struct
   [COLUMN_LEVEL] = { "level", N_("Level"), NULL, FALSE, NULL, 3, "中中中" },
   [COLUMN_INDUSTRY] = { "industry", N_("Industry"), NULL, FALSE, NULL, 4, "中中中中" },
   [COLUMN_OWNER] = { "owner", N_("Owner"), NULL, FALSE, NULL, 3, "中中中" },
-  [COLUMN_PHONE] = { "phone", N_("Mobile / Phone"), NULL, FALSE, NULL, 0, "139 0000 0000" },
+  /* A landline of a four-digit area code is the widest: digits where a mobile has spaces. */
+  [COLUMN_PHONE] = { "phone", N_("Mobile / Phone"), NULL, FALSE, NULL, 0, "0512-88888888" },
   [COLUMN_CITY] = { "city", N_("City"), NULL, FALSE, NULL, 3, "中中中中" },
   [COLUMN_TAGS] = { "tags", N_("Tags"), NULL, FALSE, NULL, 0, "" },
   [COLUMN_UPDATED] = { "updated", N_("Updated"), "updated_at", FALSE, NULL, 0, NULL },
   [COLUMN_CREATED] = { "created", NC_("date", "Created"), "created_at", FALSE, "date", 0, NULL },
   [COLUMN_DELETED] = { "deleted", NC_("date", "Deleted"), NULL, FALSE, "date", 0, NULL },
-  [COLUMN_DELETED_BY] = { "deleted-by", N_("Deleted by"), NULL, FALSE, NULL, 3, "中中中" },
+  /* Users' names as an office gives them, an administrator's account's too ("系统管理员"). */
+  [COLUMN_DELETED_BY] = { "deleted-by", N_("Deleted by"), NULL, FALSE, NULL, 3, "中中中中中" },
   /* Shares the width the others leave with the name: it is one too. */
   [COLUMN_MERGED_INTO] = { "merged-into", N_("Merged into"), NULL, TRUE, NULL, 4,
                            "中中中中中中中中" },
@@ -434,6 +436,20 @@ update_actions (CrmCustomersPage *self)
       selected = gtk_selection_model_get_selection (GTK_SELECTION_MODEL (self->selection));
       any = !gtk_bitset_is_empty (selected);
     }
+  /* How many are selected: rows selected far apart, scrolled out of sight, count too. */
+  if (any)
+    {
+      guint64 n = gtk_bitset_get_size (selected);
+      g_autofree char *label = NULL;
+
+      /* Translators: the batch edit button, with how many customers are selected */
+      label = g_strdup_printf (g_dngettext (GETTEXT_PACKAGE, "_Edit %u Selected…",
+                                            "_Edit %u Selected…", (gulong) MIN (n, G_MAXULONG)),
+                               (guint) MIN (n, G_MAXUINT));
+      gtk_button_set_label (self->batch_button, label);
+    }
+  else
+    gtk_button_set_label (self->batch_button, _("_Edit Selected…"));
   /* Said also while nothing is selected: selecting would not help. */
   gtk_widget_action_set_enabled (GTK_WIDGET (self), "customers.batch-edit",
                                  any && self->dialog == NULL && !in_bin && batch_fields);
@@ -924,11 +940,15 @@ view_sorter_changed_cb (CrmCustomersPage *self,
                         GtkSorterChange   change,
                         GtkSorter        *sorter)
 {
-  g_autofree char *sort = dup_header_sort (self);
+  g_autofree char *sort = NULL;
 
+  /* Stopped (signed out, or the page is going away: its columns are being removed,
+   * which changes the sorter as well), there is no list to sort. */
+  if (self->list == NULL)
+    return;
+  sort = dup_header_sort (self);
   g_debug ("Sorting by %s", sort != NULL ? sort : "the default");
-  if (self->list != NULL)
-    crm_customer_list_set_sort (self->list, sort);
+  crm_customer_list_set_sort (self->list, sort);
 }
 
 static void
@@ -1522,9 +1542,25 @@ search_entry_changed_cb (CrmCustomersPage *self,
   self->search_source = g_timeout_add (SEARCH_DELAY_MS, search_timeout_cb, self);
 }
 
+/* Escape in the search clears it: all the customers again, at once. */
+static void
+search_entry_stop_search_cb (CrmCustomersPage *self,
+                             GtkSearchEntry   *entry)
+{
+  if (*gtk_editable_get_text (GTK_EDITABLE (entry)) == '\0')
+    return;
+  g_signal_handlers_block_by_func (entry, search_entry_changed_cb, self);
+  gtk_editable_set_text (GTK_EDITABLE (entry), "");
+  g_signal_handlers_unblock_by_func (entry, search_entry_changed_cb, self);
+  g_clear_handle_id (&self->search_source, g_source_remove);
+  search_timeout_cb (self);
+}
+
 /* --- saved views --------------------------------------------------------- */
 
-static void fill_views (CrmCustomersPage *self);
+static void fill_views     (CrmCustomersPage *self);
+static void present_dialog (CrmCustomersPage *self,
+                            GtkWindow        *dialog);
 
 /* The field of the list's filter @key that the user must be able to read, or NULL for
  * one on no such field (the dates a record was created and updated). */
@@ -1704,25 +1740,83 @@ fill_views (CrmCustomersPage *self)
     }
 }
 
-static void
-save_view_cb (CrmCustomersPage *self)
+/* Whether a view is saved under @name. */
+static gboolean
+has_view (CrmCustomersPage *self,
+          const char       *name)
 {
-  g_autofree char *name = g_strstrip (g_strdup (gtk_editable_get_text (
-                                        GTK_EDITABLE (self->view_name_entry))));
-  g_autofree char *query = NULL;
+  g_autoptr(GVariant) views = g_settings_get_value (self->settings, VIEWS_KEY);
+  GVariantIter iter;
+  const char *key;
+  const char *value;
 
-  if (*name == '\0' || self->settings == NULL || self->list == NULL)
+  g_variant_iter_init (&iter, views);
+  while (g_variant_iter_next (&iter, "{&s&s}", &key, &value))
+    if (g_str_equal (key, name))
+      return TRUE;
+  return FALSE;
+}
+
+/* Saves the list's search, filters and order as the view @name. */
+static void
+store_current_view (CrmCustomersPage *self,
+                    const char       *name)
+{
+  g_autofree char *query = NULL;
+  g_autofree char *text = NULL;
+
+  if (self->settings == NULL || self->list == NULL)
     return;
   query = crm_customer_list_dup_query (self->list);
   store_view (self, name, query);
   gtk_editable_set_text (GTK_EDITABLE (self->view_name_entry), "");
   fill_views (self);
   /* Translators: %s is the name of a saved view */
-  {
-    g_autofree char *text = g_strdup_printf (_("View “%s” saved"), name);
+  text = g_strdup_printf (_("View “%s” saved"), name);
+  toast (self, text);
+}
 
-    toast (self, text);
-  }
+static void
+replace_view_response_cb (CrmCustomersPage *self,
+                          const char       *response,
+                          AdwMessageDialog *dialog)
+{
+  if (g_str_equal (response, "replace"))
+    store_current_view (self, g_object_get_data (G_OBJECT (dialog), "crm-name"));
+}
+
+/* A name already saved is asked about first: saving over it would lose that view. */
+static void
+save_view_cb (CrmCustomersPage *self)
+{
+  g_autofree char *name = g_strstrip (g_strdup (gtk_editable_get_text (
+                                        GTK_EDITABLE (self->view_name_entry))));
+  g_autofree char *heading = NULL;
+  GtkWidget *dialog;
+
+  if (*name == '\0' || self->settings == NULL || self->list == NULL || self->dialog != NULL)
+    return;
+  if (!has_view (self, name))
+    {
+      store_current_view (self, name);
+      return;
+    }
+  /* Translators: %s is the name of a saved view */
+  heading = g_strdup_printf (_("Replace View “%s”?"), name);
+  dialog = adw_message_dialog_new (GTK_WINDOW (gtk_widget_get_root (GTK_WIDGET (self))), heading,
+                                   _("A view of this name is saved already. Replaced, it "
+                                     "shows the current search, filters and order instead."));
+  adw_message_dialog_add_responses (ADW_MESSAGE_DIALOG (dialog), "cancel", _("_Cancel"),
+                                    "replace", _("_Replace"), NULL);
+  adw_message_dialog_set_response_appearance (ADW_MESSAGE_DIALOG (dialog), "replace",
+                                              ADW_RESPONSE_DESTRUCTIVE);
+  adw_message_dialog_set_default_response (ADW_MESSAGE_DIALOG (dialog), "cancel");
+  adw_message_dialog_set_close_response (ADW_MESSAGE_DIALOG (dialog), "cancel");
+  g_object_set_data_full (G_OBJECT (dialog), "crm-name", g_steal_pointer (&name), g_free);
+  g_signal_connect_object (dialog, "response", G_CALLBACK (replace_view_response_cb), self,
+                           G_CONNECT_SWAPPED);
+  gtk_menu_button_popdown (self->views_button);
+  present_dialog (self, GTK_WINDOW (dialog));
 }
 
 static void
@@ -2079,7 +2173,8 @@ batch_edit_action_cb (GtkWidget  *widget,
   heading = g_strdup_printf (g_dngettext (GETTEXT_PACKAGE, "Edit %u Customer",
                                           "Edit %u Customers", (gulong) n), (guint) n);
   dialog = adw_message_dialog_new (GTK_WINDOW (gtk_widget_get_root (widget)), heading,
-                                   _("Fields left empty keep their values."));
+                                   _("Only what you choose here changes; the rest of each "
+                                     "customer stays as it is."));
   grid = gtk_grid_new ();
   gtk_grid_set_row_spacing (GTK_GRID (grid), 6);
   gtk_grid_set_column_spacing (GTK_GRID (grid), 12);
@@ -2764,6 +2859,7 @@ crm_customers_page_class_init (CrmCustomersPageClass *klass)
   gtk_widget_class_bind_template_child (widget_class, CrmCustomersPage, status_label);
   gtk_widget_class_bind_template_child (widget_class, CrmCustomersPage, customer_page);
   gtk_widget_class_bind_template_callback (widget_class, search_entry_changed_cb);
+  gtk_widget_class_bind_template_callback (widget_class, search_entry_stop_search_cb);
   gtk_widget_class_bind_template_callback (widget_class, column_view_activate_cb);
   gtk_widget_class_bind_template_callback (widget_class, customer_page_back_cb);
   gtk_widget_class_bind_template_callback (widget_class, customer_page_saved_cb);
@@ -2855,6 +2951,10 @@ crm_customers_page_start (CrmCustomersPage *self,
                            G_CONNECT_SWAPPED);
   self->selection = gtk_multi_selection_new (G_LIST_MODEL (g_object_ref (self->list)));
   g_signal_connect_object (self->selection, "selection-changed",
+                           G_CALLBACK (selection_changed_cb), self, G_CONNECT_SWAPPED);
+  /* Rows replaced (a search, a filter, a reload) lose their selection without a
+   * selection-changed: "Edit Selected…" must not stay on for rows no longer there. */
+  g_signal_connect_object (self->selection, "items-changed",
                            G_CALLBACK (selection_changed_cb), self, G_CONNECT_SWAPPED);
   gtk_column_view_set_model (self->column_view, GTK_SELECTION_MODEL (self->selection));
   /* A new list starts in the default order: no header shows one of the last session. */

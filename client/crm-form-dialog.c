@@ -103,7 +103,12 @@ add_row (AdwMessageDialog *dialog,
   gtk_widget_set_visible (message, FALSE);
   form_row->message = GTK_LABEL (message);
   if (ADW_IS_ENTRY_ROW (row))
-    adw_entry_row_add_suffix (ADW_ENTRY_ROW (row), message);
+    {
+      adw_entry_row_add_suffix (ADW_ENTRY_ROW (row), message);
+      /* Enter accepts, as in any dialog: the dialog's default response (while it may be
+       * accepted: a wrong value turns it off). */
+      adw_entry_row_set_activates_default (ADW_ENTRY_ROW (row), TRUE);
+    }
   else if (ADW_IS_ACTION_ROW (row))
     adw_action_row_add_suffix (ADW_ACTION_ROW (row), message);
   else
@@ -455,12 +460,14 @@ crm_form_dialog_apply_field_access (AdwMessageDialog *dialog,
 }
 
 /* Each field's message beside its row; NULL clears them (a custom field keeps what the
- * validator finds wrong with it). */
+ * validator finds wrong with it). The first row refused gets the keyboard: what to
+ * correct. */
 void
 crm_form_dialog_show_errors (AdwMessageDialog *dialog,
                              JsonObject       *fields)
 {
   GPtrArray *rows = get_rows (dialog);
+  GtkWidget *first = NULL;
 
   for (guint i = 0; i < rows->len; i++)
     {
@@ -470,5 +477,9 @@ crm_form_dialog_show_errors (AdwMessageDialog *dialog,
       if (fields != NULL)
         message = json_object_get_string_member_with_default (fields, row->name, NULL);
       show_message (row, message != NULL ? message : row_problem (row));
+      if (message != NULL && first == NULL)
+        first = row->row;
     }
+  if (first != NULL)
+    gtk_widget_grab_focus (first);
 }
