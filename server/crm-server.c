@@ -30,6 +30,8 @@
 
 #define REQUEST_KEY "crm-request"
 #define IN_FLIGHT_KEY "crm-in-flight"
+#define HEADERS_DEADLINE_KEY "crm-headers-deadline"
+#define HEADERS_TIMED_OUT_KEY "crm-headers-timed-out"
 
 /* Quiet time after the last request before the memory of a burst goes back to the
  * system (crm-memory.c). */
@@ -39,6 +41,10 @@
  * closes its own after 60 s (libsoup's default); this is for the connections of clients
  * that went away without a word (a laptop suspended, a network gone). */
 #define IDLE_TIMEOUT_S 300
+
+/* How long a client has to send the headers of a request: from when it connects (its TLS
+ * handshake included), or on a keep-alive connection from the first byte of the request. */
+#define HEADERS_TIMEOUT_S 30
 
 struct _CrmServer
 {
@@ -57,6 +63,7 @@ struct _CrmServer
   gboolean    drained;
   GHashTable *idle_connections;   /* IdleConnection set */
   guint       idle_timeout_s;
+  guint       headers_timeout_s;
 };
 
 G_DEFINE_FINAL_TYPE (CrmServer, crm_server, G_TYPE_OBJECT)
@@ -84,11 +91,78 @@ request_for (SoupServerMessage *message)
   return g_object_get_data (G_OBJECT (message), REQUEST_KEY);
 }
 
+/*
+ * Connections that never send a request. libsoup 3.2 starts a connection's first request
+ * ("request-started") as soon as it accepts the connection, before the TLS handshake, and a
+ * later request on a keep-alive connection at its first byte; but it gives a request no
+ * time limit: a client that connects and stays silent, stops in its TLS handshake or in the
+ * middle of its headers holds its connection (a descriptor, a TLS session, buffers) for the
+ * life of the process, and a few thousand of them leave none for anyone else.
+ *
+ * So each request gets a deadline for its headers. When it passes, the server shuts the
+ * socket down (shutdown (2), both ways): libsoup's handshake or read then ends as if the
+ * client had closed, and libsoup closes and frees the connection itself, in every state
+ * it may be in. Its message is not taken from libsoup: during the handshake it has no
+ * connection to hand over yet. libsoup reads the end of the stream after part of the
+ * headers as their end, and would go on with a request cut short: such a request is
+ * refused before any handler sees it (request_read_cb ()).
+ */
+static void
+headers_deadline_remove (gpointer data)
+{
+  g_source_remove (GPOINTER_TO_UINT (data));
+}
+
+static gboolean
+headers_deadline_cb (gpointer user_data)
+{
+  SoupServerMessage *message = user_data;
+  GSocket *socket = soup_server_message_get_socket (message);
+
+  /* The source ends by returning: nothing left to remove. */
+  g_object_steal_data (G_OBJECT (message), HEADERS_DEADLINE_KEY);
+  g_object_set_data (G_OBJECT (message), HEADERS_TIMED_OUT_KEY, GINT_TO_POINTER (TRUE));
+  if (socket != NULL && !g_socket_is_closed (socket))
+    {
+      g_debug ("Closing a connection that sent no request headers in time");
+      g_socket_shutdown (socket, TRUE, TRUE, NULL);
+    }
+  return G_SOURCE_REMOVE;
+}
+
+static void
+got_headers_cb (SoupServerMessage *message)
+{
+  g_object_set_data (G_OBJECT (message), HEADERS_DEADLINE_KEY, NULL);
+}
+
+/*
+ * A connection gone before its request was read. One whose TLS handshake failed (the
+ * client hung up, or its deadline passed) keeps its first message in libsoup 3.2, which
+ * holds the connection, which holds the message (fixed in libsoup 3.4): neither is ever
+ * freed. What the server hung on the message goes now, not with it.
+ */
+static void
+message_disconnected_cb (SoupServerMessage *message)
+{
+  if (g_object_get_data (G_OBJECT (message), IN_FLIGHT_KEY) != NULL)
+    return;   /* read: its request ends with the request's end */
+  g_object_set_data (G_OBJECT (message), HEADERS_DEADLINE_KEY, NULL);
+  g_object_set_data (G_OBJECT (message), REQUEST_KEY, NULL);
+}
+
 static void
 request_started_cb (SoupServer        *soup,
                     SoupServerMessage *message,
                     CrmServer         *self)
 {
+  /* The deadline goes with the message: a message freed first takes its deadline along. */
+  guint deadline_id = g_timeout_add_seconds (self->headers_timeout_s, headers_deadline_cb, message);
+
+  g_object_set_data_full (G_OBJECT (message), HEADERS_DEADLINE_KEY,
+                          GUINT_TO_POINTER (deadline_id), headers_deadline_remove);
+  g_signal_connect (message, "got-headers", G_CALLBACK (got_headers_cb), NULL);
+  g_signal_connect (message, "disconnected", G_CALLBACK (message_disconnected_cb), NULL);
   g_object_set_data_full (G_OBJECT (message), REQUEST_KEY, crm_request_new (self, message),
                           (GDestroyNotify) crm_request_unref);
 }
@@ -109,6 +183,9 @@ request_read_cb (SoupServer        *soup,
   g_object_set_data (G_OBJECT (message), IN_FLIGHT_KEY, GINT_TO_POINTER (TRUE));
   self->n_in_flight++;
   g_clear_handle_id (&self->trim_id, g_source_remove);
+  /* Its headers cut short by their deadline: no handler runs it. */
+  if (g_object_get_data (G_OBJECT (message), HEADERS_TIMED_OUT_KEY) != NULL)
+    soup_server_message_set_status (message, SOUP_STATUS_REQUEST_TIMEOUT, NULL);
 }
 
 static gboolean
@@ -455,6 +532,7 @@ crm_server_init (CrmServer *self)
 {
   self->idle_connections = g_hash_table_new (NULL, NULL);
   self->idle_timeout_s = IDLE_TIMEOUT_S;
+  self->headers_timeout_s = HEADERS_TIMEOUT_S;
   self->auth = (CrmAuthSettings) {
     .session_idle_s = 8 * 3600,
     .session_max_s = 30 * 24 * 3600,
@@ -596,6 +674,22 @@ crm_server_set_idle_timeout (CrmServer *self,
   g_return_if_fail (CRM_IS_SERVER (self));
   g_return_if_fail (seconds > 0);
   self->idle_timeout_s = seconds;
+}
+
+/**
+ * crm_server_set_headers_timeout:
+ * @seconds: how long a client has to send a request's headers, from when it connects
+ *   (or, on a keep-alive connection, from the request's first byte)
+ *
+ * For requests started from now on (tests shorten it).
+ */
+void
+crm_server_set_headers_timeout (CrmServer *self,
+                                guint      seconds)
+{
+  g_return_if_fail (CRM_IS_SERVER (self));
+  g_return_if_fail (seconds > 0);
+  self->headers_timeout_s = seconds;
 }
 
 CrmDbPool *

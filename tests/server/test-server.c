@@ -19,7 +19,8 @@
  * client went away while its database work was still running, or in the middle of its
  * request line — and none stays counted as in flight; every connection a client closes
  * is closed and freed, however the client closes it, and one left idle is closed after
- * the idle timeout; and once the requests stop, the server hands the memory they freed
+ * the idle timeout, as is one whose client sends no request, or only part of its headers,
+ * after the headers timeout; and once the requests stop, the server hands the memory they freed
  * back to the system, once.
  */
 
@@ -109,7 +110,17 @@ wait_until_idle (Fixture *fixture)
     g_main_context_iteration (NULL, FALSE);
 }
 
-/* @n GETs at once, of @paths round-robin; all of them must be answered. */
+static gboolean
+accept_any_cb (GTlsConnection       *connection,
+               GTlsCertificate      *peer,
+               GTlsCertificateFlags  errors,
+               gpointer              user_data)
+{
+  return TRUE;
+}
+
+/* @n GETs at once, of @paths round-robin; all of them must be answered (over HTTPS: by
+ * the fixture's self-signed certificate). */
 static void
 send_requests (Fixture            *fixture,
                const char * const *paths,
@@ -123,6 +134,7 @@ send_requests (Fixture            *fixture,
       g_autofree char *url = g_strconcat (fixture->url, paths[i % n_paths], NULL);
       g_autoptr(SoupMessage) message = soup_message_new ("GET", url);
 
+      g_signal_connect (message, "accept-certificate", G_CALLBACK (accept_any_cb), NULL);
       counts.n_pending++;
       soup_session_send_and_read_async (fixture->session, message, G_PRIORITY_DEFAULT, NULL,
                                         send_cb, &counts);
@@ -179,15 +191,6 @@ test_abandoned_request_is_freed (Fixture       *fixture,
   wait_until_idle (fixture);
   g_assert_cmpuint (crm_server_get_n_in_flight (fixture->server), ==, 0);
   g_assert_cmpuint (crm_request_get_n_alive (), ==, 0);
-}
-
-static gboolean
-accept_any_cb (GTlsConnection       *connection,
-               GTlsCertificate      *peer,
-               GTlsCertificateFlags  errors,
-               gpointer              user_data)
-{
-  return TRUE;
 }
 
 /*
@@ -252,44 +255,43 @@ typedef struct
   gint        done;
 } Client;
 
-/* One request on a new connection and the whole reply (sync I/O: run in a thread). */
-static gpointer
-client_thread (gpointer user_data)
+/* A new connection to the server (sync I/O, as the clients below: run in a thread). */
+static GSocketConnection *
+connect_to_server (const char *url)
 {
-  Client *client = user_data;
   g_autoptr(GSocketClient) socket_client = g_socket_client_new ();
-  g_autoptr(GUri) uri = g_uri_parse (client->url, G_URI_FLAGS_NONE, NULL);
-  g_autoptr(GIOStream) stream = NULL;
+  g_autoptr(GUri) uri = g_uri_parse (url, G_URI_FLAGS_NONE, NULL);
   g_autoptr(GError) error = NULL;
-  const char *request = client->end == SEND_HALF_REQUEST ? "GET /api/v1/hea"
-                        : "GET " CRM_API_HEALTH " HTTP/1.1\r\nHost: localhost\r\n\r\n";
+  GSocketConnection *connection = g_socket_client_connect_to_host (socket_client,
+                                                                   g_uri_get_host (uri),
+                                                                   g_uri_get_port (uri), NULL,
+                                                                   &error);
+
+  g_assert_no_error (error);
+  return connection;
+}
+
+/* A TLS client on @base that takes the fixture's self-signed certificate. */
+static GIOStream *
+tls_client_new (GIOStream *base)
+{
+  g_autoptr(GError) error = NULL;
+  GIOStream *stream = g_tls_client_connection_new (base, NULL, &error);
+
+  g_assert_no_error (error);
+  g_signal_connect (stream, "accept-certificate", G_CALLBACK (accept_any_cb), NULL);
+  return stream;
+}
+
+/* The whole of a reply with a Content-Length. */
+static char *
+read_reply (GIOStream *stream)
+{
   GString *reply = g_string_new (NULL);
+  g_autoptr(GError) error = NULL;
   const char *body;
 
-  client->connection = g_socket_client_connect_to_host (socket_client, g_uri_get_host (uri),
-                                                        g_uri_get_port (uri), NULL, &error);
-  g_assert_no_error (error);
-  if (client->tls)
-    {
-      g_autoptr(GIOStream) base = NULL;
-
-      /* A base stream whose closing leaves the socket open: close_notify alone. */
-      if (client->end == CLOSE_NOTIFY_ONLY)
-        base = g_simple_io_stream_new (g_io_stream_get_input_stream (G_IO_STREAM (client->connection)),
-                                       g_io_stream_get_output_stream (G_IO_STREAM (client->connection)));
-      else
-        base = g_object_ref (G_IO_STREAM (client->connection));
-      stream = g_tls_client_connection_new (base, NULL, &error);
-      g_assert_no_error (error);
-      g_signal_connect (stream, "accept-certificate", G_CALLBACK (accept_any_cb), NULL);
-    }
-  else
-    stream = g_object_ref (G_IO_STREAM (client->connection));
-
-  g_assert_true (g_output_stream_write_all (g_io_stream_get_output_stream (stream), request,
-                                            strlen (request), NULL, NULL, &error));
-  g_assert_no_error (error);
-  while (client->end != SEND_HALF_REQUEST)
+  for (;;)
     {
       char buffer[1024];
       gssize n = g_input_stream_read (g_io_stream_get_input_stream (stream), buffer,
@@ -302,10 +304,45 @@ client_thread (gpointer user_data)
       if (body != NULL && strstr (reply->str, "Content-Length: ") != NULL
           && reply->str + reply->len - (body + 4)
              >= atoi (strstr (reply->str, "Content-Length: ") + 16))
-        break;
+        return g_string_free (reply, FALSE);
     }
-  g_assert_true (client->end == SEND_HALF_REQUEST || g_str_has_prefix (reply->str, "HTTP/1.1 200"));
-  g_string_free (reply, TRUE);
+}
+
+/* One request on a new connection and the whole reply (sync I/O: run in a thread). */
+static gpointer
+client_thread (gpointer user_data)
+{
+  Client *client = user_data;
+  g_autoptr(GIOStream) stream = NULL;
+  g_autoptr(GError) error = NULL;
+  const char *request = client->end == SEND_HALF_REQUEST ? "GET /api/v1/hea"
+                        : "GET " CRM_API_HEALTH " HTTP/1.1\r\nHost: localhost\r\n\r\n";
+
+  client->connection = connect_to_server (client->url);
+  if (client->tls)
+    {
+      g_autoptr(GIOStream) base = NULL;
+
+      /* A base stream whose closing leaves the socket open: close_notify alone. */
+      if (client->end == CLOSE_NOTIFY_ONLY)
+        base = g_simple_io_stream_new (g_io_stream_get_input_stream (G_IO_STREAM (client->connection)),
+                                       g_io_stream_get_output_stream (G_IO_STREAM (client->connection)));
+      else
+        base = g_object_ref (G_IO_STREAM (client->connection));
+      stream = tls_client_new (base);
+    }
+  else
+    stream = g_object_ref (G_IO_STREAM (client->connection));
+
+  g_assert_true (g_output_stream_write_all (g_io_stream_get_output_stream (stream), request,
+                                            strlen (request), NULL, NULL, &error));
+  g_assert_no_error (error);
+  if (client->end != SEND_HALF_REQUEST)
+    {
+      g_autofree char *reply = read_reply (stream);
+
+      g_assert_true (g_str_has_prefix (reply, "HTTP/1.1 200"));
+    }
 
   if (client->end == CLOSE_NOTIFY_ONLY)
     g_assert_true (g_io_stream_close (stream, NULL, NULL));
@@ -401,6 +438,195 @@ run_until (gint64 end_us)
     }
 }
 
+/* The TCP sockets this process holds open (its descriptors, less those of the database
+ * pool's connections, which come and go): the server's ends and the clients'. */
+static guint
+count_tcp_fds (void)
+{
+  g_autoptr(GDir) dir = g_dir_open ("/proc/self/fd", 0, NULL);
+  g_autofree char *table = NULL;
+  g_auto(GStrv) lines = NULL;
+  g_autoptr(GHashTable) inodes = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
+  const char *name;
+  guint n = 0;
+
+  g_assert_true (g_file_get_contents ("/proc/net/tcp", &table, NULL, NULL));
+  lines = g_strsplit (table, "\n", -1);
+  for (guint i = 1; lines[i] != NULL; i++)
+    {
+      g_auto(GStrv) fields = g_strsplit_set (g_strstrip (lines[i]), " ", -1);
+      guint word = 0;
+
+      /* sl local remote st tx:rx tr:when retrnsmt uid timeout inode */
+      for (guint j = 0; fields[j] != NULL; j++)
+        if (*fields[j] != '\0' && word++ == 9)
+          g_hash_table_add (inodes, g_strdup_printf ("socket:[%s]", fields[j]));
+    }
+  g_assert_nonnull (dir);
+  while ((name = g_dir_read_name (dir)) != NULL)
+    {
+      g_autofree char *path = g_build_filename ("/proc/self/fd", name, NULL);
+      g_autofree char *target = g_file_read_link (path, NULL);
+
+      if (target != NULL && g_hash_table_contains (inodes, target))
+        n++;
+    }
+  return n;
+}
+
+typedef enum
+{
+  SILENT,               /* connects (over TLS: completes the handshake), sends nothing */
+  HANDSHAKE_BEGUN,      /* the start of a TLS ClientHello, nothing more */
+  HALF_HEADERS,         /* a request line and part of the headers */
+  KEEP_ALIVE_HALF,      /* one whole request answered, then half of the next one's headers */
+} SilentKind;
+
+typedef struct
+{
+  const char *url;
+  gboolean    tls;
+  SilentKind  kind;
+  GSocketConnection *connection;   /* out: the client's end, still open */
+  GIOStream  *stream;              /* out: over TLS, the TLS connection on it */
+  gint        opened;
+  gint        closed;              /* the server closed its end: the client read EOF */
+} SilentClient;
+
+/* A client that stops short: its connection stays open until the server closes it (sync
+ * I/O: run in a thread). */
+static gpointer
+silent_client_thread (gpointer user_data)
+{
+  SilentClient *client = user_data;
+  g_autoptr(GError) error = NULL;
+  const char *whole = "GET " CRM_API_HEALTH " HTTP/1.1\r\nHost: localhost\r\n\r\n";
+  const char *half = "GET " CRM_API_HEALTH " HTTP/1.1\r\nHost: local";
+  GIOStream *stream;
+  GSocket *socket;
+  char buffer[4096];
+  gssize n;
+
+  client->connection = connect_to_server (client->url);
+  stream = G_IO_STREAM (client->connection);
+  socket = g_socket_connection_get_socket (client->connection);
+  g_socket_set_timeout (socket, 10);
+  if (client->kind == HANDSHAKE_BEGUN)
+    {
+      /* A handshake record of 200 bytes, of which 4 come. */
+      static const guint8 hello[] = { 0x16, 0x03, 0x01, 0x00, 0xc8, 0x01, 0x00, 0x00, 0xc4 };
+
+      g_assert_true (g_socket_send (socket, (const char *) hello, sizeof hello, NULL, &error)
+                     == sizeof hello);
+    }
+  else if (client->tls)
+    {
+      client->stream = stream = tls_client_new (stream);
+      g_assert_true (g_tls_connection_handshake (G_TLS_CONNECTION (stream), NULL, &error));
+    }
+  if (client->kind == KEEP_ALIVE_HALF)
+    {
+      g_autofree char *reply = NULL;
+
+      g_assert_true (g_output_stream_write_all (g_io_stream_get_output_stream (stream), whole,
+                                                strlen (whole), NULL, NULL, &error));
+      reply = read_reply (stream);
+      g_assert_true (g_str_has_prefix (reply, "HTTP/1.1 200"));
+    }
+  if (client->kind == HALF_HEADERS || client->kind == KEEP_ALIVE_HALF)
+    g_assert_true (g_output_stream_write_all (g_io_stream_get_output_stream (stream), half,
+                                              strlen (half), NULL, NULL, &error));
+  g_assert_no_error (error);
+  g_atomic_int_set (&client->opened, TRUE);
+
+  /* Nothing more: the server closes its end (the socket reads EOF). */
+  do
+    n = g_socket_receive (socket, buffer, sizeof buffer, NULL, &error);
+  while (n > 0);
+  g_assert_no_error (error);
+  g_assert_cmpint (n, ==, 0);
+  g_atomic_int_set (&client->closed, TRUE);
+  return NULL;
+}
+
+/*
+ * A client that connects and sends no request, stops in its TLS handshake or in the middle
+ * of its headers, is closed once the headers timeout has passed, and frees what it held;
+ * the other clients are served meanwhile, and an idle keep-alive connection is not cut.
+ */
+static void
+test_silent_connections_time_out (Fixture       *fixture,
+                                  gconstpointer  data)
+{
+  const char * const paths[] = { CRM_API_HEALTH };
+  SilentKind kinds[4];
+  SilentClient clients[4];
+  GThread *threads[4];
+  guint n = 0;
+  guint fds_before;
+  gint64 opened;
+  gint64 end;
+
+  kinds[n++] = SILENT;
+  if (fixture->tls_dir != NULL)
+    kinds[n++] = HANDSHAKE_BEGUN;
+  kinds[n++] = HALF_HEADERS;
+  kinds[n++] = KEEP_ALIVE_HALF;
+  crm_server_set_headers_timeout (fixture->server, 2);
+
+  /* The session's keep-alive connection stays open throughout. */
+  send_requests (fixture, paths, G_N_ELEMENTS (paths), 1);
+  g_assert_cmpuint (count_server_connections (fixture), ==, 1);
+  fds_before = count_tcp_fds ();
+
+  for (guint i = 0; i < n; i++)
+    {
+      clients[i] = (SilentClient) { fixture->url, fixture->tls_dir != NULL, kinds[i] };
+      threads[i] = g_thread_new ("silent-client", silent_client_thread, &clients[i]);
+    }
+  for (guint i = 0; i < n; i++)
+    while (!g_atomic_int_get (&clients[i].opened))
+      g_main_context_iteration (NULL, FALSE);
+  opened = g_get_monotonic_time ();
+
+  /* Others are served meanwhile, and nothing closes before the timeout. */
+  send_requests (fixture, paths, G_N_ELEMENTS (paths), 1);
+  g_assert_cmpuint (count_server_connections (fixture), ==, 1 + n);
+  run_until (opened + 1500 * 1000);
+  for (guint i = 0; i < n; i++)
+    g_assert_false (g_atomic_int_get (&clients[i].closed));
+  g_assert_cmpuint (count_server_connections (fixture), ==, 1 + n);
+
+  /* Then the server closes them all: only the clients' ends are left. */
+  end = g_get_monotonic_time () + 10 * G_USEC_PER_SEC;
+  for (guint i = 0; i < n; i++)
+    while (!g_atomic_int_get (&clients[i].closed) && g_get_monotonic_time () < end)
+      {
+        g_main_context_iteration (NULL, FALSE);
+        g_usleep (10000);
+      }
+  for (guint i = 0; i < n; i++)
+    {
+      g_assert_true (g_atomic_int_get (&clients[i].closed));
+      g_thread_join (threads[i]);
+    }
+  wait_for_server_connections (fixture, 1);
+  g_assert_cmpuint (count_tcp_fds (), ==, fds_before + n);
+  for (guint i = 0; i < n; i++)
+    {
+      g_clear_object (&clients[i].stream);
+      g_assert_true (g_io_stream_close (G_IO_STREAM (clients[i].connection), NULL, NULL));
+      g_clear_object (&clients[i].connection);
+    }
+  g_assert_cmpuint (count_tcp_fds (), ==, fds_before);
+
+  /* The session's connection, idle all along, still serves. */
+  send_requests (fixture, paths, G_N_ELEMENTS (paths), 1);
+  g_assert_cmpuint (count_server_connections (fixture), ==, 1);
+  wait_until_idle (fixture);
+  g_assert_cmpuint (crm_request_get_n_alive (), ==, 0);
+}
+
 static void
 test_idle_server_trims_memory (Fixture       *fixture,
                                gconstpointer  data)
@@ -445,6 +671,10 @@ main (int   argc,
               test_closed_connections_are_freed, fixture_tear_down);
   g_test_add ("/crm/server/idle-connections-time-out", Fixture, NULL, fixture_set_up,
               test_idle_connections_time_out, fixture_tear_down);
+  g_test_add ("/crm/server/silent-connections-time-out", Fixture, NULL, fixture_set_up,
+              test_silent_connections_time_out, fixture_tear_down);
+  g_test_add ("/crm/server/silent-connections-time-out-tls", Fixture, "tls", fixture_set_up,
+              test_silent_connections_time_out, fixture_tear_down);
   g_test_add ("/crm/server/idle-server-trims-memory", Fixture, NULL, fixture_set_up,
               test_idle_server_trims_memory, fixture_tear_down);
   return g_test_run ();
