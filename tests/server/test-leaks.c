@@ -12,7 +12,7 @@
  * rapport-server under valgrind memcheck: requests of every kind the server answers
  * (success, 404, 405, 415, 503 during a database outage), the authenticated API
  * (send_api_requests (), send_recent_requests ()), live events, clients that close their
- * connections, then SIGTERM. Valgrind must
+ * connections, clients that give up during the TLS handshake, then SIGTERM. Valgrind must
  * report no memory errors and no definitely or indirectly lost bytes.
  */
 
@@ -473,6 +473,33 @@ send_closing_clients (CrmTestServer *server)
     }
 }
 
+/* Clients that give up in the middle of the TLS handshake, as the server makes those that
+ * stall there at the headers timeout: the server drops what it hung on the connection's
+ * first message when the connection goes (crm-server.c, message_disconnected_cb ()). */
+static void
+send_aborted_handshakes (CrmTestServer *server)
+{
+  g_autoptr(GUri) uri = g_uri_parse (crm_test_server_get_url (server), G_URI_FLAGS_NONE, NULL);
+  /* A handshake record of 200 bytes, of which 4 come. */
+  static const guint8 hello[] = { 0x16, 0x03, 0x01, 0x00, 0xc8, 0x01, 0x00, 0x00, 0xc4 };
+
+  g_assert_cmpstr (g_uri_get_scheme (uri), ==, "https");
+  for (guint i = 0; i < 3; i++)
+    {
+      g_autoptr(GSocketClient) client = g_socket_client_new ();
+      g_autoptr(GSocketConnection) connection = NULL;
+      g_autoptr(GError) error = NULL;
+
+      connection = g_socket_client_connect_to_host (client, g_uri_get_host (uri),
+                                                    g_uri_get_port (uri), NULL, &error);
+      g_assert_no_error (error);
+      g_assert_true (g_output_stream_write_all (g_io_stream_get_output_stream (G_IO_STREAM (connection)),
+                                                hello, sizeof hello, NULL, NULL, &error));
+      g_assert_true (g_io_stream_close (G_IO_STREAM (connection), NULL, &error));
+      g_assert_no_error (error);
+    }
+}
+
 static void
 test_request_path_leaks (void)
 {
@@ -502,6 +529,7 @@ test_request_path_leaks (void)
   send_recent_requests (server, cluster);
   send_event_requests (server);
   send_closing_clients (server);
+  send_aborted_handshakes (server);
   /* Let the sealer chain the rows above at least once, and the server close the
    * connections the clients closed. */
   g_usleep (2 * G_USEC_PER_SEC);
