@@ -30,8 +30,8 @@
 
 #define REQUEST_KEY "crm-request"
 #define IN_FLIGHT_KEY "crm-in-flight"
-#define HEADERS_DEADLINE_KEY "crm-headers-deadline"
-#define HEADERS_TIMED_OUT_KEY "crm-headers-timed-out"
+#define REQUEST_DEADLINE_KEY "crm-request-deadline"
+#define REQUEST_TIMED_OUT_KEY "crm-request-timed-out"
 
 /* Quiet time after the last request before the memory of a burst goes back to the
  * system (crm-memory.c). */
@@ -42,9 +42,10 @@
  * that went away without a word (a laptop suspended, a network gone). */
 #define IDLE_TIMEOUT_S 300
 
-/* How long a client has to send the headers of a request: from when it connects (its TLS
- * handshake included), or on a keep-alive connection from the first byte of the request. */
-#define HEADERS_TIMEOUT_S 30
+/* How long a client has to send a request, headers and body: from when it connects (its
+ * TLS handshake included), or on a keep-alive connection from the first byte of the
+ * request. The client's requests are small JSON documents. */
+#define REQUEST_TIMEOUT_S 30
 
 struct _CrmServer
 {
@@ -63,7 +64,7 @@ struct _CrmServer
   gboolean    drained;
   GHashTable *idle_connections;   /* IdleConnection set */
   guint       idle_timeout_s;
-  guint       headers_timeout_s;
+  guint       request_timeout_s;
 };
 
 G_DEFINE_FINAL_TYPE (CrmServer, crm_server, G_TYPE_OBJECT)
@@ -97,9 +98,10 @@ request_for (SoupServerMessage *message)
  * later request on a keep-alive connection at its first byte; but it gives a request no
  * time limit: a client that connects and stays silent, stops in its TLS handshake or in the
  * middle of its headers holds its connection (a descriptor, a TLS session, buffers) for the
- * life of the process, and a few thousand of them leave none for anyone else.
+ * life of the process, and a few thousand of them leave none for anyone else. So does one
+ * that sends its headers and then its body a byte at a time, or never.
  *
- * So each request gets a deadline for its headers. When it passes, the server shuts the
+ * So each request gets a deadline to be read by. When it passes, the server shuts the
  * socket down (shutdown (2), both ways): libsoup's handshake or read then ends as if the
  * client had closed, and libsoup closes and frees the connection itself, in every state
  * it may be in. Its message is not taken from libsoup: during the handshake it has no
@@ -108,32 +110,33 @@ request_for (SoupServerMessage *message)
  * refused before any handler sees it (request_read_cb ()).
  */
 static void
-headers_deadline_remove (gpointer data)
+request_deadline_remove (gpointer data)
 {
   g_source_remove (GPOINTER_TO_UINT (data));
 }
 
 static gboolean
-headers_deadline_cb (gpointer user_data)
+request_deadline_cb (gpointer user_data)
 {
   SoupServerMessage *message = user_data;
   GSocket *socket = soup_server_message_get_socket (message);
 
   /* The source ends by returning: nothing left to remove. */
-  g_object_steal_data (G_OBJECT (message), HEADERS_DEADLINE_KEY);
-  g_object_set_data (G_OBJECT (message), HEADERS_TIMED_OUT_KEY, GINT_TO_POINTER (TRUE));
+  g_object_steal_data (G_OBJECT (message), REQUEST_DEADLINE_KEY);
+  g_object_set_data (G_OBJECT (message), REQUEST_TIMED_OUT_KEY, GINT_TO_POINTER (TRUE));
   if (socket != NULL && !g_socket_is_closed (socket))
     {
-      g_debug ("Closing a connection that sent no request headers in time");
+      g_debug ("Closing a connection whose request did not come in time");
       g_socket_shutdown (socket, TRUE, TRUE, NULL);
     }
   return G_SOURCE_REMOVE;
 }
 
+/* Read, answered without its body, or gone. */
 static void
-got_headers_cb (SoupServerMessage *message)
+request_deadline_clear (SoupServerMessage *message)
 {
-  g_object_set_data (G_OBJECT (message), HEADERS_DEADLINE_KEY, NULL);
+  g_object_set_data (G_OBJECT (message), REQUEST_DEADLINE_KEY, NULL);
 }
 
 /*
@@ -148,7 +151,7 @@ message_disconnected_cb (SoupServerMessage *message)
 {
   if (g_object_get_data (G_OBJECT (message), IN_FLIGHT_KEY) != NULL)
     return;   /* read: its request ends with the request's end */
-  g_object_set_data (G_OBJECT (message), HEADERS_DEADLINE_KEY, NULL);
+  request_deadline_clear (message);
   g_object_set_data (G_OBJECT (message), REQUEST_KEY, NULL);
 }
 
@@ -158,11 +161,10 @@ request_started_cb (SoupServer        *soup,
                     CrmServer         *self)
 {
   /* The deadline goes with the message: a message freed first takes its deadline along. */
-  guint deadline_id = g_timeout_add_seconds (self->headers_timeout_s, headers_deadline_cb, message);
+  guint deadline_id = g_timeout_add_seconds (self->request_timeout_s, request_deadline_cb, message);
 
-  g_object_set_data_full (G_OBJECT (message), HEADERS_DEADLINE_KEY,
-                          GUINT_TO_POINTER (deadline_id), headers_deadline_remove);
-  g_signal_connect (message, "got-headers", G_CALLBACK (got_headers_cb), NULL);
+  g_object_set_data_full (G_OBJECT (message), REQUEST_DEADLINE_KEY,
+                          GUINT_TO_POINTER (deadline_id), request_deadline_remove);
   g_signal_connect (message, "disconnected", G_CALLBACK (message_disconnected_cb), NULL);
   g_object_set_data_full (G_OBJECT (message), REQUEST_KEY, crm_request_new (self, message),
                           (GDestroyNotify) crm_request_unref);
@@ -179,13 +181,14 @@ request_read_cb (SoupServer        *soup,
 {
   CrmRequest *request = request_for (message);
 
+  request_deadline_clear (message);
   if (request != NULL)
     _crm_request_read (request);
   g_object_set_data (G_OBJECT (message), IN_FLIGHT_KEY, GINT_TO_POINTER (TRUE));
   self->n_in_flight++;
   g_clear_handle_id (&self->trim_id, g_source_remove);
-  /* Its headers cut short by their deadline: no handler runs it. */
-  if (g_object_get_data (G_OBJECT (message), HEADERS_TIMED_OUT_KEY) != NULL)
+  /* Its headers cut short by the deadline: no handler runs it. */
+  if (g_object_get_data (G_OBJECT (message), REQUEST_TIMED_OUT_KEY) != NULL)
     soup_server_message_set_status (message, SOUP_STATUS_REQUEST_TIMEOUT, NULL);
 }
 
@@ -388,6 +391,7 @@ request_finished_cb (SoupServer        *soup,
                      SoupServerMessage *message,
                      CrmServer         *self)
 {
+  request_deadline_clear (message);
   request_done (self, message, FALSE);
   watch_idle_connection (self, message);
 }
@@ -397,6 +401,7 @@ request_aborted_cb (SoupServer        *soup,
                     SoupServerMessage *message,
                     CrmServer         *self)
 {
+  request_deadline_clear (message);
   request_done (self, message, TRUE);
 }
 
@@ -533,7 +538,7 @@ crm_server_init (CrmServer *self)
 {
   self->idle_connections = g_hash_table_new (NULL, NULL);
   self->idle_timeout_s = IDLE_TIMEOUT_S;
-  self->headers_timeout_s = HEADERS_TIMEOUT_S;
+  self->request_timeout_s = REQUEST_TIMEOUT_S;
   self->auth = (CrmAuthSettings) {
     .session_idle_s = 8 * 3600,
     .session_max_s = 30 * 24 * 3600,
@@ -678,19 +683,19 @@ crm_server_set_idle_timeout (CrmServer *self,
 }
 
 /**
- * crm_server_set_headers_timeout:
- * @seconds: how long a client has to send a request's headers, from when it connects
- *   (or, on a keep-alive connection, from the request's first byte)
+ * crm_server_set_request_timeout:
+ * @seconds: how long a client has to send a request, from when it connects (or, on a
+ *   keep-alive connection, from the request's first byte)
  *
  * For requests started from now on (tests shorten it).
  */
 void
-crm_server_set_headers_timeout (CrmServer *self,
+crm_server_set_request_timeout (CrmServer *self,
                                 guint      seconds)
 {
   g_return_if_fail (CRM_IS_SERVER (self));
   g_return_if_fail (seconds > 0);
-  self->headers_timeout_s = seconds;
+  self->request_timeout_s = seconds;
 }
 
 CrmDbPool *

@@ -45,7 +45,7 @@ guint      crm_server_get_n_in_flight     (CrmServer        *self);
 gboolean   crm_server_is_shutting_down    (CrmServer        *self);
 void       crm_server_set_idle_timeout    (CrmServer        *self,
                                            guint             seconds);
-void       crm_server_set_headers_timeout (CrmServer        *self,
+void       crm_server_set_request_timeout (CrmServer        *self,
                                            guint             seconds);
 void       crm_server_begin_shutdown      (CrmServer        *self,
                                            guint             timeout_s);

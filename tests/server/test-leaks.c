@@ -474,7 +474,7 @@ send_closing_clients (CrmTestServer *server)
 }
 
 /* Clients that give up in the middle of the TLS handshake, as the server makes those that
- * stall there at the headers timeout: the server drops what it hung on the connection's
+ * stall there at the request timeout: the server drops what it hung on the connection's
  * first message when the connection goes (crm-server.c, message_disconnected_cb ()). */
 static void
 send_aborted_handshakes (CrmTestServer *server)
@@ -489,12 +489,13 @@ send_aborted_handshakes (CrmTestServer *server)
       g_autoptr(GSocketClient) client = g_socket_client_new ();
       g_autoptr(GSocketConnection) connection = NULL;
       g_autoptr(GError) error = NULL;
+      GOutputStream *output;
 
       connection = g_socket_client_connect_to_host (client, g_uri_get_host (uri),
                                                     g_uri_get_port (uri), NULL, &error);
       g_assert_no_error (error);
-      g_assert_true (g_output_stream_write_all (g_io_stream_get_output_stream (G_IO_STREAM (connection)),
-                                                hello, sizeof hello, NULL, NULL, &error));
+      output = g_io_stream_get_output_stream (G_IO_STREAM (connection));
+      g_assert_true (g_output_stream_write_all (output, hello, sizeof hello, NULL, NULL, &error));
       g_assert_true (g_io_stream_close (G_IO_STREAM (connection), NULL, &error));
       g_assert_no_error (error);
     }

@@ -19,8 +19,8 @@
  * client went away while its database work was still running, or in the middle of its
  * request line — and none stays counted as in flight; every connection a client closes
  * is closed and freed, however the client closes it, and one left idle is closed after
- * the idle timeout, as is one whose client sends no request, or only part of its headers,
- * after the headers timeout; and once the requests stop, the server hands the memory they freed
+ * the idle timeout, as is one whose client sends no request, or only part of it, after
+ * the request timeout; and once the requests stop, the server hands the memory they freed
  * back to the system, once.
  */
 
@@ -480,6 +480,7 @@ typedef enum
   TCP_ONLY,             /* over TLS: connects, and sends no handshake either */
   HANDSHAKE_BEGUN,      /* the start of a TLS ClientHello, nothing more */
   HALF_HEADERS,         /* a request line and part of the headers */
+  HALF_BODY,            /* the headers and part of the body */
   KEEP_ALIVE_HALF,      /* one whole request answered, then half of the next one's headers */
 } SilentKind;
 
@@ -504,7 +505,10 @@ silent_client_thread (gpointer user_data)
   SilentClient *client = user_data;
   g_autoptr(GError) error = NULL;
   const char *whole = "GET " CRM_API_HEALTH " HTTP/1.1\r\nHost: localhost\r\n\r\n";
-  const char *half = "GET " CRM_API_HEALTH " HTTP/1.1\r\nHost: local";
+  const char *half = client->kind == HALF_BODY
+                     ? "POST " CRM_API_HEALTH " HTTP/1.1\r\nHost: localhost\r\n"
+                       "Content-Type: application/json\r\nContent-Length: 100\r\n\r\n{\"name"
+                     : "GET " CRM_API_HEALTH " HTTP/1.1\r\nHost: local";
   GIOStream *stream;
   GSocket *socket;
   char buffer[4096];
@@ -537,7 +541,8 @@ silent_client_thread (gpointer user_data)
       reply = read_reply (stream);
       g_assert_true (g_str_has_prefix (reply, "HTTP/1.1 200"));
     }
-  if (client->kind == HALF_HEADERS || client->kind == KEEP_ALIVE_HALF)
+  if (client->kind == HALF_HEADERS || client->kind == HALF_BODY
+      || client->kind == KEEP_ALIVE_HALF)
     g_assert_true (g_output_stream_write_all (g_io_stream_get_output_stream (stream), half,
                                               strlen (half), NULL, NULL, &error));
   g_assert_no_error (error);
@@ -556,7 +561,7 @@ silent_client_thread (gpointer user_data)
 
 /*
  * A client that connects and sends no request, stops in its TLS handshake or in the middle
- * of its headers, is closed once the headers timeout has passed, and frees what it held;
+ * of its request, is closed once the request timeout has passed, and frees what it held;
  * the other clients are served meanwhile, and an idle keep-alive connection is not cut.
  */
 static void
@@ -564,9 +569,9 @@ test_silent_connections_time_out (Fixture       *fixture,
                                   gconstpointer  data)
 {
   const char * const paths[] = { CRM_API_HEALTH };
-  SilentKind kinds[5];
-  SilentClient clients[5];
-  GThread *threads[5];
+  SilentKind kinds[6];
+  SilentClient clients[6];
+  GThread *threads[6];
   guint n = 0;
   guint fds_before;
   gint64 end;
@@ -578,8 +583,9 @@ test_silent_connections_time_out (Fixture       *fixture,
       kinds[n++] = HANDSHAKE_BEGUN;
     }
   kinds[n++] = HALF_HEADERS;
+  kinds[n++] = HALF_BODY;
   kinds[n++] = KEEP_ALIVE_HALF;
-  crm_server_set_headers_timeout (fixture->server, 2);
+  crm_server_set_request_timeout (fixture->server, 2);
 
   /* The session's keep-alive connection stays open throughout. */
   send_requests (fixture, paths, G_N_ELEMENTS (paths), 1);
