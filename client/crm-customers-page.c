@@ -1961,6 +1961,65 @@ describe_batch_failure (const GError *error)
   return g_strdup_printf (_("%s: %s"), error->message, reason);
 }
 
+/* The items of the batch's industry before the industries. */
+enum { BATCH_INDUSTRY_KEEP, BATCH_INDUSTRY_NEW, N_BATCH_INDUSTRY_FIXED };
+
+static void batch_edit_action_cb (GtkWidget  *widget,
+                                  const char *action_name,
+                                  GVariant   *parameter);
+
+/* The choice of @drop_down (nullable), or 0. */
+static guint
+batch_choice (GtkDropDown *drop_down)
+{
+  return drop_down != NULL ? gtk_drop_down_get_selected (drop_down) : 0;
+}
+
+static void
+set_batch_choice (GtkDropDown *drop_down,
+                  guint        position)
+{
+  if (drop_down != NULL && position < g_list_model_get_n_items (gtk_drop_down_get_model (drop_down)))
+    gtk_drop_down_set_selected (drop_down, position);
+}
+
+/*
+ * A refused batch edit's dialog again, with the choices made, to mend one. A new one:
+ * a GtkWindow hidden and shown again (the dialog closed itself on Apply) comes back
+ * smaller by its shadow, here without its buttons' row.
+ */
+static void
+reopen_batch_dialog (CrmCustomersPage *self)
+{
+  g_autofree char *industry = NULL;
+  g_autofree char *typed = NULL;
+  guint industry_choice = batch_choice (self->batch_industry);
+  guint potential = batch_choice (self->batch_potential);
+  guint add_tag = batch_choice (self->batch_add_tag);
+  guint remove_tag = batch_choice (self->batch_remove_tag);
+  guint owner = batch_choice (self->batch_owner);
+
+  if (self->batch_industry != NULL)
+    industry = g_strdup (crm_value_drop_down_get_value (self->batch_industry));
+  if (self->batch_new_industry != NULL)
+    typed = g_strdup (gtk_editable_get_text (GTK_EDITABLE (self->batch_new_industry)));
+  gtk_window_destroy (GTK_WINDOW (self->batch_dialog));
+  batch_edit_action_cb (GTK_WIDGET (self), NULL, NULL);
+  if (self->batch_dialog == NULL)
+    return;
+  if (industry_choice == BATCH_INDUSTRY_NEW)
+    {
+      gtk_drop_down_set_selected (self->batch_industry, BATCH_INDUSTRY_NEW);
+      gtk_editable_set_text (GTK_EDITABLE (self->batch_new_industry), typed);
+    }
+  else if (industry_choice != BATCH_INDUSTRY_KEEP)
+    crm_value_drop_down_set_value (self->batch_industry, industry);
+  set_batch_choice (self->batch_potential, potential);
+  set_batch_choice (self->batch_add_tag, add_tag);
+  set_batch_choice (self->batch_remove_tag, remove_tag);
+  set_batch_choice (self->batch_owner, owner);
+}
+
 static void
 batch_cb (GObject      *object,
           GAsyncResult *result,
@@ -1979,18 +2038,25 @@ batch_cb (GObject      *object,
       g_autofree char *text = describe_batch_failure (error);
 
       toast_full (self, text, ADW_TOAST_PRIORITY_HIGH);
-      /* A record gone meanwhile: the list shows what is there now. */
+      /* A record gone meanwhile: the list shows what is there now, and the selection
+       * may not be what the dialog was for. Else nothing changed: the dialog comes back
+       * with the choices made, to mend one. */
       if (g_error_matches (error, CRM_API_REPLY_ERROR, CRM_API_ERROR_NOT_FOUND))
-        crm_customer_list_reload (self->list);
+        {
+          crm_customer_list_reload (self->list);
+          if (self->batch_dialog != NULL)
+            gtk_window_destroy (GTK_WINDOW (self->batch_dialog));
+        }
+      else if (self->batch_dialog != NULL)
+        reopen_batch_dialog (self);
       return;
     }
+  if (self->batch_dialog != NULL)
+    gtk_window_destroy (GTK_WINDOW (self->batch_dialog));
   toast_full (self, _("The selected customers were updated"), ADW_TOAST_PRIORITY_HIGH);
   gtk_selection_model_unselect_all (GTK_SELECTION_MODEL (self->selection));
   crm_customer_list_reload (self->list);
 }
-
-/* The items of the batch's industry before the industries. */
-enum { BATCH_INDUSTRY_KEEP, BATCH_INDUSTRY_NEW, N_BATCH_INDUSTRY_FIXED };
 
 /* The industry a batch edit sets: one of the list, or a new one typed; NULL for none. */
 static char *
@@ -2096,8 +2162,21 @@ batch_dialog_response_cb (CrmCustomersPage *self,
   guint position;
 
   if (!g_str_equal (response, "apply"))
-    return;
+    {
+      /* Not while an edit is on its way: it brings the dialog back if refused. A button
+       * closes (hides) the dialog before its response; Escape asks the response from
+       * within the close, which then destroys a dialog no longer hidden on close. */
+      if (self->batch_pending)
+        return;
+      if (gtk_widget_get_visible (GTK_WIDGET (dialog)))
+        gtk_window_set_hide_on_close (GTK_WINDOW (dialog), FALSE);
+      else
+        gtk_window_destroy (GTK_WINDOW (dialog));
+      return;
+    }
 
+  /* Hidden (closed: hide-on-close) until the server answers. */
+  gtk_widget_set_visible (GTK_WIDGET (dialog), FALSE);
   builder = json_builder_new ();
   json_builder_begin_object (builder);
   json_builder_set_member_name (builder, "ids");
@@ -2250,6 +2329,8 @@ batch_edit_action_cb (GtkWidget  *widget,
                                               ADW_RESPONSE_SUGGESTED);
   adw_message_dialog_set_default_response (ADW_MESSAGE_DIALOG (dialog), "apply");
   adw_message_dialog_set_close_response (ADW_MESSAGE_DIALOG (dialog), "cancel");
+  /* Kept while its edit is on its way (batch_cb ()), destroyed by its response. */
+  gtk_window_set_hide_on_close (GTK_WINDOW (dialog), TRUE);
   g_signal_connect_object (dialog, "response", G_CALLBACK (batch_dialog_response_cb), self,
                            G_CONNECT_SWAPPED);
   g_set_weak_pointer (&self->batch_dialog, ADW_MESSAGE_DIALOG (dialog));

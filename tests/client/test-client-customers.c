@@ -2493,6 +2493,29 @@ batch_industries_loaded (Fixture *fixture)
   return g_list_model_get_n_items (gtk_drop_down_get_model (GTK_DROP_DOWN (industry))) > 2;
 }
 
+/* Clicks the button of @dialog labelled @label (with its mnemonic, as translated). */
+static void
+click_response (AdwMessageDialog *dialog,
+                const char       *label)
+{
+  g_auto(GStrv) parts = g_strsplit (label, "_", -1);
+  g_autofree char *shown = g_strjoinv ("", parts);
+  GtkWidget *text = crm_test_ui_find_label (GTK_WIDGET (dialog), shown);
+
+  g_assert_nonnull (text);
+  g_signal_emit_by_name (gtk_widget_get_ancestor (text, GTK_TYPE_BUTTON), "clicked");
+}
+
+/* A refused batch edit: its dialog shown again, nothing on its way. */
+static gboolean
+batch_back (Fixture *fixture)
+{
+  GtkWindow *dialog = _crm_customers_page_get_dialog (customers_page (fixture));
+
+  return dialog != NULL && gtk_widget_get_visible (GTK_WIDGET (dialog))
+         && !_crm_customers_page_is_searching (customers_page (fixture));
+}
+
 /* Opens the batch dialog on rows 1 to 3 of the list; returns it. */
 static AdwMessageDialog *
 open_batch (Fixture *fixture)
@@ -2610,7 +2633,9 @@ check_batch (Fixture *fixture)
     typed = _crm_customers_page_get_batch_widget (customers_page (fixture), "new-industry");
     gtk_drop_down_set_selected (industry, 1);
     gtk_editable_set_text (GTK_EDITABLE (typed), long_name->str);
-    apply_batch (fixture, dialog);
+    g_assert_true (adw_message_dialog_get_response_enabled (dialog, "apply"));
+    respond (dialog, "apply");
+    wait_until (fixture, NULL, batch_back, "the refused batch edit's dialog back");
     said = _crm_customers_page_get_last_toast (customers_page (fixture));
     g_test_message ("A batch refused: %s", said);
     g_assert_nonnull (strstr (said, _("Industry")));
@@ -2620,8 +2645,35 @@ check_batch (Fixture *fixture)
 
       g_assert_cmpstr (after, ==, value);
     }
+    /* The dialog again, with what was chosen and typed: mended and applied again. */
+    dialog = ADW_MESSAGE_DIALOG (_crm_customers_page_get_dialog (customers_page (fixture)));
+    industry = GTK_DROP_DOWN (_crm_customers_page_get_batch_widget (customers_page (fixture),
+                                                                    "industry"));
+    typed = _crm_customers_page_get_batch_widget (customers_page (fixture), "new-industry");
+    g_assert_cmpuint (gtk_drop_down_get_selected (industry), ==, 1);
+    g_assert_cmpstr (gtk_editable_get_text (GTK_EDITABLE (typed)), ==, long_name->str);
     screenshot (fixture, NULL, "batch-refused");
+    wait_until (fixture, GTK_WIDGET (dialog), always, "the batch dialog shown again");
+    screenshot (fixture, GTK_WIDGET (dialog), "batch-refused-dialog");
+    gtk_editable_set_text (GTK_EDITABLE (typed), "仓储");
+    apply_batch (fixture, dialog);
+    g_clear_pointer (&value, g_free);
+    value = server_field (fixture, crm_customer_get_id (first), "industry");
+    g_assert_cmpstr (value, ==, "仓储");
   }
+
+  /* Cancelled by its button, and by Escape: the dialog goes, nothing is sent. */
+  dialog = open_batch (fixture);
+  gtk_drop_down_set_selected (GTK_DROP_DOWN (_crm_customers_page_get_batch_widget (
+                                customers_page (fixture), "industry")), 1);
+  click_response (dialog, _("_Cancel"));
+  wait_until (fixture, NULL, batch_done, "the batch dialog cancelled");
+  dialog = open_batch (fixture);
+  crm_test_ui_press_shortcut (GTK_WIDGET (dialog), "Escape");
+  wait_until (fixture, NULL, batch_done, "the batch dialog closed by Escape");
+  g_clear_pointer (&value, g_free);
+  value = server_field (fixture, crm_customer_get_id (first), "industry");
+  g_assert_cmpstr (value, ==, "仓储");
 }
 
 /* The sales rep role: its id, version and permissions (GET /roles/{id}). */
