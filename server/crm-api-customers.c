@@ -36,7 +36,8 @@ static const char * const activity_kinds[] = { "call", "visit", "email", "meetin
 
 static const CrmResourceField customer_fields[] = {
   { "kind", CRM_RESOURCE_TEXT, F, kinds, 0, 0 },
-  { "name", CRM_RESOURCE_TEXT, CRM_RESOURCE_FIELD_REQUIRED | S | SORT, NULL, 300, 0 },
+  { "name", CRM_RESOURCE_TEXT,
+    CRM_RESOURCE_FIELD_REQUIRED | S | SORT | CRM_RESOURCE_FIELD_SORT_PINYIN, NULL, 300, 0 },
   { "registration_no", CRM_RESOURCE_TEXT, F, NULL, 64, CRM_RESOURCE_FORMAT_CREDIT_CODE },
   { "legal_representative", CRM_RESOURCE_TEXT, 0, NULL, 100, 0 },
   { "registered_capital", CRM_RESOURCE_INTEGER, 0, NULL, 0, CRM_RESOURCE_FORMAT_AMOUNT },

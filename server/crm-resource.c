@@ -659,6 +659,7 @@ typedef struct
   gboolean                descending;
   const char             *column;
   const char             *cast;
+  const char             *collate;  /* after the column: its order, "" for the column's */
 } Sort;
 
 static gboolean
@@ -674,6 +675,7 @@ parse_sort (const CrmResource *resource,
 
   memset (sort, 0, sizeof *sort);
   sort->column = "id";
+  sort->collate = "";
   if (text == NULL)
     text = resource->default_sort;
   if (text == NULL || g_str_equal (text, "id"))
@@ -694,6 +696,9 @@ parse_sort (const CrmResource *resource,
     }
   sort->column = sort->field->name;
   sort->cast = sort->field->type == CRM_RESOURCE_TIMESTAMP ? "::timestamptz" : "";
+  /* The same words in the search pages' SQL (rapport_sort_key (), 0037). */
+  if (sort->field->flags & CRM_RESOURCE_FIELD_SORT_PINYIN)
+    sort->collate = " COLLATE \"zh-x-icu\"";
   return TRUE;
 }
 
@@ -1058,8 +1063,8 @@ append_keyset_bound (Params      *p,
       guint vn = params_add (p, value);
       guint in = params_add (p, id);
 
-      g_string_append_printf (p->sql, "  AND (r.%s, r.id) %s ($%u%s, $%u::bigint)\n",
-                              sort->column, compare, vn, sort->cast, in);
+      g_string_append_printf (p->sql, "  AND (r.%s%s, r.id) %s ($%u%s, $%u::bigint)\n",
+                              sort->column, sort->collate, compare, vn, sort->cast, in);
     }
 }
 
@@ -1073,8 +1078,8 @@ append_order_by (GString    *sql,
   if (sort->field == NULL)
     g_string_append_printf (sql, "ORDER BY r.id %s\n", direction);
   else
-    g_string_append_printf (sql, "ORDER BY r.%s %s, r.id %s\n", sort->column, direction,
-                            direction);
+    g_string_append_printf (sql, "ORDER BY r.%s%s %s, r.id %s\n", sort->column, sort->collate,
+                            direction, direction);
 }
 
 /*

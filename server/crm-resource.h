@@ -50,6 +50,7 @@ typedef enum
   CRM_RESOURCE_FIELD_READ_ONLY = 1 << 5,
   CRM_RESOURCE_FIELD_SORT = 1 << 6,
   CRM_RESOURCE_FIELD_FILTER_NONE = 1 << 7,
+  CRM_RESOURCE_FIELD_SORT_PINYIN = 1 << 8,
 } CrmResourceFieldFlags;
 
 /**
@@ -65,6 +66,9 @@ typedef enum
  * carry them back unchanged; they are ignored). Sort fields may be named in `?sort=`.
  * A filter field with FILTER_NONE also takes %CRM_API_FILTER_NONE (`?level=none`): the
  * rows without a value (for fields whose values can never read so).
+ * A sort field with SORT_PINYIN sorts in pinyin order (Chinese by its pinyin, the way a
+ * Chinese reader looks names up), through the ICU collation "zh-x-icu"; its indexes must
+ * be in that order too (migration 0037 has those of the customers' name).
  */
 typedef struct
 {
