@@ -45,9 +45,9 @@ DROP INDEX customers_live_name_idx;
 DROP INDEX customers_live_owner_name_idx;
 
 -- The sort key of the search pages (rapport_customers_matching_page), alias.column, the
--- name in pinyin order as in crm-resource.c.
+-- name in pinyin order as in crm-resource.c; NULL without a sort column (a count).
 CREATE FUNCTION rapport_sort_key (alias text, sort_column text) RETURNS text
-LANGUAGE sql IMMUTABLE AS $$
+LANGUAGE sql IMMUTABLE STRICT AS $$
   SELECT format ('%I.%I', alias, sort_column)
          || CASE WHEN sort_column = 'name' THEN ' COLLATE "zh-x-icu"' ELSE '' END
 $$;

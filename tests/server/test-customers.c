@@ -1864,14 +1864,16 @@ test_sort_pinyin (Fixture       *fixture,
                    offset + 2);
           }
       }
-  {
-    g_autoptr(JsonNode) count = api (ADMIN, "GET", NULL, 0, &status, "/customers/count?%s&sort=name",
-                                     by_filter);
+  /* The count is the same whatever the order. */
+  for (guint w = 0; w < G_N_ELEMENTS (queries); w++)
+    {
+      g_autoptr(JsonNode) count = api (ADMIN, "GET", NULL, 0, &status,
+                                       "/customers/count?%s&sort=name", queries[w]);
 
-    expect_status (status, 200);
-    check (jint (count, "count", -1) == n, "count %" G_GINT64_FORMAT ", expected %u",
-           jint (count, "count", -1), n);
-  }
+      expect_status (status, 200);
+      check (jint (count, "count", -1) == n, "%s: count %" G_GINT64_FORMAT ", expected %u",
+             queries[w], jint (count, "count", -1), n);
+    }
 }
 
 /*
