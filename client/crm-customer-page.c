@@ -559,6 +559,29 @@ editor_text (Field *field)
     }
 }
 
+/* Whether @field holds a phone number, shown as crm_format_phone () groups it. */
+static gboolean
+is_phone (Field *field)
+{
+  return field->kind == EDITOR_TEXT
+         && (g_str_equal (field->name, "mobile") || g_str_equal (field->name, "phone"));
+}
+
+/* Whether @edited is @stored as the server normalises it: a mobile shown as
+ * "139 1000 0007" is no change of 13910000007. */
+static gboolean
+same_phone (Field      *field,
+            const char *stored,
+            const char *edited)
+{
+  g_autofree char *normalized = NULL;
+
+  if (g_strcmp0 (stored, edited) == 0)
+    return TRUE;
+  return crm_validate_find_format (field->name) (edited, &normalized, NULL)
+         && g_strcmp0 (normalized, stored) == 0;
+}
+
 /* Shows @value (as a record or dup_edit () holds it) in the editor of @field. */
 static void
 set_editor_value (CrmCustomerPage *self,
@@ -603,7 +626,15 @@ set_editor_value (CrmCustomerPage *self,
       break;
     case EDITOR_TEXT:
     default:
-      gtk_editable_set_text (GTK_EDITABLE (field->row), text);
+      if (is_phone (field))
+        {
+          /* In the groups people read a number in, as the list shows it. */
+          g_autofree char *shown = crm_format_phone (text);
+
+          gtk_editable_set_text (GTK_EDITABLE (field->row), shown);
+        }
+      else
+        gtk_editable_set_text (GTK_EDITABLE (field->row), text);
       break;
     }
 }
@@ -687,6 +718,8 @@ field_is_changed (CrmCustomerPage *self,
   edited = editor_text (field);
   if (field->kind == EDITOR_BOOLEAN && *stored == '\0')
     return g_str_equal (edited, "true");
+  if (is_phone (field))
+    return !same_phone (field, g_strstrip (stored), edited);
   return g_strcmp0 (g_strstrip (stored), edited) != 0;
 }
 
@@ -1952,6 +1985,8 @@ describe_value (CrmCustomerPage *self,
     return g_strdup (g_str_equal (text, "true") ? _("Yes") : _("No"));
   if (*text == '\0')
     return g_strdup (_("(empty)"));
+  if (is_phone (field))
+    return crm_format_phone (text);
   return g_steal_pointer (&text);
 }
 

@@ -2109,6 +2109,21 @@ check_customer (Fixture *fixture)
   g_assert_false (gtk_widget_get_visible (_crm_customer_page_get_row (page, "owner_id")));
   g_assert_cmpstr (gtk_editable_get_text (GTK_EDITABLE (_crm_customer_page_get_row (
                      page, "custom.budget"))), ==, "¥12,500.00");
+  /* A mobile in the groups people read it in, as in the list; no change to save. */
+  {
+    const char *stored = crm_customer_get_string (crm_customer_page_get_customer (page),
+                                                  "mobile");
+    g_autofree char *grouped = crm_format_phone (stored);
+
+    g_assert_cmpuint (strlen (stored), ==, 11);
+    g_assert_cmpstr (gtk_editable_get_text (GTK_EDITABLE (_crm_customer_page_get_row (
+                       page, "mobile"))), ==, grouped);
+    g_assert_nonnull (strchr (grouped, ' '));
+    g_assert_false (_crm_customer_page_has_unsaved_changes (page));
+    set_row (fixture, "mobile", stored);
+    g_assert_false (_crm_customer_page_has_unsaved_changes (page));
+    set_row (fixture, "mobile", grouped);
+  }
   screenshot (fixture, NULL, "customer");
 
   /* As the user types: the common validators' messages beside the rows, in the user's
