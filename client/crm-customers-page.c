@@ -69,6 +69,18 @@ typedef enum
  * pages from the server as the view scrolls. Rows can be selected for a batch
  * edit; activating one opens its #CrmCustomerPage.
  */
+/* What a batch edit's dialog had chosen, to open it again as it was when refused. */
+typedef struct
+{
+  guint  industry;        /* its position: BATCH_INDUSTRY_KEEP, _NEW, or one listed */
+  char  *industry_value;  /* the one listed */
+  char  *typed;           /* the new one */
+  guint  potential;
+  guint  add_tag;
+  guint  remove_tag;
+  guint  owner;
+} BatchChoices;
+
 struct _CrmCustomersPage
 {
   AdwBin            parent_instance;
@@ -150,6 +162,7 @@ struct _CrmCustomersPage
   GtkDropDown      *batch_owner;
   GArray           *batch_owner_ids; /* gint64, of batch_owner's items after "No change" */
   AdwMessageDialog *batch_dialog;    /* weak: the batch dialog while it is open */
+  BatchChoices      batch_choices;   /* those of the batch edit on its way */
 };
 
 G_DEFINE_FINAL_TYPE (CrmCustomersPage, crm_customers_page, ADW_TYPE_BIN)
@@ -1983,41 +1996,55 @@ set_batch_choice (GtkDropDown *drop_down,
     gtk_drop_down_set_selected (drop_down, position);
 }
 
+static void
+batch_choices_clear (BatchChoices *choices)
+{
+  g_clear_pointer (&choices->industry_value, g_free);
+  g_clear_pointer (&choices->typed, g_free);
+}
+
+/* The choices of the batch dialog, as Apply sends them. */
+static void
+save_batch_choices (CrmCustomersPage *self)
+{
+  BatchChoices *choices = &self->batch_choices;
+
+  batch_choices_clear (choices);
+  choices->industry = batch_choice (self->batch_industry);
+  if (self->batch_industry != NULL)
+    choices->industry_value = g_strdup (crm_value_drop_down_get_value (self->batch_industry));
+  if (self->batch_new_industry != NULL)
+    choices->typed = g_strdup (gtk_editable_get_text (GTK_EDITABLE (self->batch_new_industry)));
+  choices->potential = batch_choice (self->batch_potential);
+  choices->add_tag = batch_choice (self->batch_add_tag);
+  choices->remove_tag = batch_choice (self->batch_remove_tag);
+  choices->owner = batch_choice (self->batch_owner);
+}
+
 /*
- * A refused batch edit's dialog again, with the choices made, to mend one. A new one:
- * a GtkWindow hidden and shown again (the dialog closed itself on Apply) comes back
- * smaller by its shadow, here without its buttons' row.
+ * A refused batch edit's dialog again, with the choices it was applied with, to mend
+ * one. A new dialog: AdwMessageDialog closes itself on Apply, and a GtkWindow hidden and
+ * shown again comes back smaller by its shadow, here without its buttons' row.
  */
 static void
 reopen_batch_dialog (CrmCustomersPage *self)
 {
-  g_autofree char *industry = NULL;
-  g_autofree char *typed = NULL;
-  guint industry_choice = batch_choice (self->batch_industry);
-  guint potential = batch_choice (self->batch_potential);
-  guint add_tag = batch_choice (self->batch_add_tag);
-  guint remove_tag = batch_choice (self->batch_remove_tag);
-  guint owner = batch_choice (self->batch_owner);
+  const BatchChoices *choices = &self->batch_choices;
 
-  if (self->batch_industry != NULL)
-    industry = g_strdup (crm_value_drop_down_get_value (self->batch_industry));
-  if (self->batch_new_industry != NULL)
-    typed = g_strdup (gtk_editable_get_text (GTK_EDITABLE (self->batch_new_industry)));
-  gtk_window_destroy (GTK_WINDOW (self->batch_dialog));
   batch_edit_action_cb (GTK_WIDGET (self), NULL, NULL);
   if (self->batch_dialog == NULL)
     return;
-  if (industry_choice == BATCH_INDUSTRY_NEW)
+  if (choices->industry == BATCH_INDUSTRY_NEW)
     {
       gtk_drop_down_set_selected (self->batch_industry, BATCH_INDUSTRY_NEW);
-      gtk_editable_set_text (GTK_EDITABLE (self->batch_new_industry), typed);
+      gtk_editable_set_text (GTK_EDITABLE (self->batch_new_industry), choices->typed);
     }
-  else if (industry_choice != BATCH_INDUSTRY_KEEP)
-    crm_value_drop_down_set_value (self->batch_industry, industry);
-  set_batch_choice (self->batch_potential, potential);
-  set_batch_choice (self->batch_add_tag, add_tag);
-  set_batch_choice (self->batch_remove_tag, remove_tag);
-  set_batch_choice (self->batch_owner, owner);
+  else if (choices->industry != BATCH_INDUSTRY_KEEP)
+    crm_value_drop_down_set_value (self->batch_industry, choices->industry_value);
+  set_batch_choice (self->batch_potential, choices->potential);
+  set_batch_choice (self->batch_add_tag, choices->add_tag);
+  set_batch_choice (self->batch_remove_tag, choices->remove_tag);
+  set_batch_choice (self->batch_owner, choices->owner);
 }
 
 static void
@@ -2040,19 +2067,13 @@ batch_cb (GObject      *object,
       toast_full (self, text, ADW_TOAST_PRIORITY_HIGH);
       /* A record gone meanwhile: the list shows what is there now, and the selection
        * may not be what the dialog was for. Else nothing changed: the dialog comes back
-       * with the choices made, to mend one. */
+       * with the choices made, to mend one (unless another dialog opened meanwhile). */
       if (g_error_matches (error, CRM_API_REPLY_ERROR, CRM_API_ERROR_NOT_FOUND))
-        {
-          crm_customer_list_reload (self->list);
-          if (self->batch_dialog != NULL)
-            gtk_window_destroy (GTK_WINDOW (self->batch_dialog));
-        }
-      else if (self->batch_dialog != NULL)
+        crm_customer_list_reload (self->list);
+      else if (self->dialog == NULL)
         reopen_batch_dialog (self);
       return;
     }
-  if (self->batch_dialog != NULL)
-    gtk_window_destroy (GTK_WINDOW (self->batch_dialog));
   toast_full (self, _("The selected customers were updated"), ADW_TOAST_PRIORITY_HIGH);
   gtk_selection_model_unselect_all (GTK_SELECTION_MODEL (self->selection));
   crm_customer_list_reload (self->list);
@@ -2162,21 +2183,9 @@ batch_dialog_response_cb (CrmCustomersPage *self,
   guint position;
 
   if (!g_str_equal (response, "apply"))
-    {
-      /* Not while an edit is on its way: it brings the dialog back if refused. A button
-       * closes (hides) the dialog before its response; Escape asks the response from
-       * within the close, which then destroys a dialog no longer hidden on close. */
-      if (self->batch_pending)
-        return;
-      if (gtk_widget_get_visible (GTK_WIDGET (dialog)))
-        gtk_window_set_hide_on_close (GTK_WINDOW (dialog), FALSE);
-      else
-        gtk_window_destroy (GTK_WINDOW (dialog));
-      return;
-    }
+    return;
 
-  /* Hidden (closed: hide-on-close) until the server answers. */
-  gtk_widget_set_visible (GTK_WIDGET (dialog), FALSE);
+  save_batch_choices (self);
   builder = json_builder_new ();
   json_builder_begin_object (builder);
   json_builder_set_member_name (builder, "ids");
@@ -2329,8 +2338,6 @@ batch_edit_action_cb (GtkWidget  *widget,
                                               ADW_RESPONSE_SUGGESTED);
   adw_message_dialog_set_default_response (ADW_MESSAGE_DIALOG (dialog), "apply");
   adw_message_dialog_set_close_response (ADW_MESSAGE_DIALOG (dialog), "cancel");
-  /* Kept while its edit is on its way (batch_cb ()), destroyed by its response. */
-  gtk_window_set_hide_on_close (GTK_WINDOW (dialog), TRUE);
   g_signal_connect_object (dialog, "response", G_CALLBACK (batch_dialog_response_cb), self,
                            G_CONNECT_SWAPPED);
   g_set_weak_pointer (&self->batch_dialog, ADW_MESSAGE_DIALOG (dialog));
@@ -2885,6 +2892,7 @@ crm_customers_page_dispose (GObject *object)
   crm_customers_page_stop (self);
   adw_bin_set_child (ADW_BIN (self), NULL);
   g_clear_weak_pointer (&self->batch_dialog);
+  batch_choices_clear (&self->batch_choices);
   gtk_widget_dispose_template (GTK_WIDGET (self), CRM_TYPE_CUSTOMERS_PAGE);
   g_clear_object (&self->tag_names);
   g_clear_object (&self->owner_names);
