@@ -492,6 +492,21 @@ crm_test_ui_call (const char    *token,
   return reply;
 }
 
+/* POST @body to @path as @token: the id of what it created (or changed: 200); anything
+ * else fails the test. */
+gint64
+crm_test_ui_post (const char *token,
+                  const char *path,
+                  const char *body)
+{
+  guint status = 0;
+  g_autoptr(JsonNode) reply = crm_test_ui_call (token, "POST", path, body, NULL, &status);
+
+  if (status != 201 && status != 200)
+    g_error ("POST %s %s: %u", path, body, status);
+  return crm_test_json_get_int (reply, "id");
+}
+
 /* Runs @sql as the cluster's superuser (the rules an administrator sets, what the server
  * has no API for): in the parent while it seeds, and in a case's process. */
 void

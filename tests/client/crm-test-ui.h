@@ -60,6 +60,9 @@ JsonNode        *crm_test_ui_call                (const char     *token,
                                                   const char     *body,
                                                   const char     *if_match,
                                                   guint          *status);
+gint64           crm_test_ui_post                (const char     *token,
+                                                  const char     *path,
+                                                  const char     *body);
 void             crm_test_ui_run_sql             (const char     *sql);
 
 /* In a case's process. */

@@ -103,20 +103,6 @@ typedef struct
 
 /* --- the API --------------------------------------------------------------- */
 
-static gint64
-post (Fixture    *fixture,
-      const char *path,
-      const char *body)
-{
-  guint status = 0;
-  g_autoptr(JsonNode) reply = crm_test_ui_call (fixture->admin_token, "POST", path, body, NULL,
-                                                &status);
-
-  if (status != 201 && status != 200)
-    g_error ("POST %s %s: %u", path, body, status);
-  return crm_test_json_get_int (reply, "id");
-}
-
 /* --- the parent: one server, customers for every case ---------------------- */
 
 static void
@@ -142,7 +128,7 @@ seed (Fixture *fixture)
       g_autofree char *body = g_strdup_printf ("{\"name\":\"%s\",\"color\":\"%s\"}",
                                                seeded_tags[i].name, seeded_tags[i].color);
 
-      tag_ids[i] = post (fixture, "/api/v1/tags", body);
+      tag_ids[i] = crm_test_ui_post (fixture->admin_token, "/api/v1/tags", body);
       g_string_append_printf (all_tags, "%s%" G_GINT64_FORMAT, i > 0 ? "," : "", tag_ids[i]);
     }
 
@@ -166,7 +152,7 @@ seed (Fixture *fixture)
                                                    k <= LAYOUT ? "screens" : "other", c,
                                                    k == REP_OWNED ? li : ada);
 
-          ids[k] = post (fixture, "/api/v1/customers", body);
+          ids[k] = crm_test_ui_post (fixture->admin_token, "/api/v1/customers", body);
         }
       {
         g_autofree char *path = g_strdup_printf ("/api/v1/customers/%" G_GINT64_FORMAT, ids[DELETED]);
@@ -1224,11 +1210,11 @@ check_merge_choices (Fixture *fixture)
 
   body = g_strdup_printf ("{\"kind\":\"company\",\"name\":\"%s\",\"mobile\":\"1390000%04u\"}",
                           name, fixture->test_case->index);
-  id = post (fixture, "/api/v1/customers", body);
+  id = crm_test_ui_post (fixture->admin_token, "/api/v1/customers", body);
   g_free (body);
   body = g_strdup_printf ("{\"kind\":\"company\",\"name\":\"%s\",\"mobile\":\"1390000%04u\","
                           "\"city\":\"绍兴市\"}", name, fixture->test_case->index + 10);
-  other_id = post (fixture, "/api/v1/customers", body);
+  other_id = crm_test_ui_post (fixture->admin_token, "/api/v1/customers", body);
   mobile = g_strdup_printf ("1390000%04u", fixture->test_case->index);
   other_mobile = g_strdup_printf ("1390000%04u", fixture->test_case->index + 10);
 
@@ -1378,7 +1364,7 @@ check_new_customer_required (Fixture *fixture)
   g_autofree char *body = g_strdup_printf ("{\"object\":\"customers\",\"key\":\"%s\","
                                            "\"label\":\"合同编号\",\"type\":\"text\","
                                            "\"required\":true}", key);
-  gint64 field_id = post (fixture, "/api/v1/fields", body);
+  gint64 field_id = crm_test_ui_post (fixture->admin_token, "/api/v1/fields", body);
   g_autofree char *field_path = g_strdup_printf ("/api/v1/fields/%" G_GINT64_FORMAT, field_id);
   CrmCustomerDialog *dialog;
   GtkWidget *create;

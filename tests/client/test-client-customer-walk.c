@@ -51,20 +51,6 @@ typedef struct
   CrmWindow       *window;
 } Fixture;
 
-static gint64
-post (Fixture    *fixture,
-      const char *path,
-      const char *body)
-{
-  guint status = 0;
-  g_autoptr(JsonNode) reply = crm_test_ui_call (fixture->admin_token, "POST", path, body, NULL,
-                                                &status);
-
-  if (status != 201 && status != 200)
-    g_error ("POST %s %s: %u", path, body, status);
-  return crm_test_json_get_int (reply, "id");
-}
-
 static const char * const walk_contacts[] = {
   "{\"full_name\":\"王芳\",\"title\":\"采购经理\",\"mobile\":\"13700000001\","
   "\"email\":\"wangfang@mingyuan.cn\",\"is_primary\":true}",
@@ -109,7 +95,7 @@ seed_customer (Fixture *fixture,
                           c == 0 ? "" : (const char *[]) { "", "（二部）", "（三部）", "（四部）",
                                                            "（五部）", "（六部）" }[c % 6],
                           c, c, li, vip, expo);
-  fixture->customer_ids[c] = post (fixture, "/api/v1/customers", body);
+  fixture->customer_ids[c] = crm_test_ui_post (fixture->admin_token, "/api/v1/customers", body);
   for (guint i = 0; i < G_N_ELEMENTS (walk_contacts); i++)
     {
       g_autoptr(JsonNode) object = json_from_string (walk_contacts[i], NULL);
@@ -126,7 +112,7 @@ seed_customer (Fixture *fixture,
   path = g_strdup_printf ("/api/v1/customers/%" G_GINT64_FORMAT "/follow-ups",
                           fixture->customer_ids[c]);
   for (guint i = 0; i < G_N_ELEMENTS (walk_follow_ups); i++)
-    post (fixture, path, walk_follow_ups[i]);
+    crm_test_ui_post (fixture->admin_token, path, walk_follow_ups[i]);
   {
     g_autofree char *order = g_strdup_printf ("INSERT INTO orders (customer_id, owner_id, number, "
                                               "amount, currency) VALUES (%" G_GINT64_FORMAT ", %"
@@ -162,19 +148,24 @@ seed (Fixture *fixture)
   fixture->admin_token = crm_test_server_sign_in (fixture->server, "ada", PASSWORD);
   fixture->rep_token = crm_test_server_sign_in (fixture->server, "li", PASSWORD);
 
-  vip = post (fixture, "/api/v1/tags", "{\"name\":\"重点客户\",\"color\":\"#e01b24\"}");
-  expo = post (fixture, "/api/v1/tags", "{\"name\":\"展会\",\"color\":\"#3584e4\"}");
-  post (fixture, "/api/v1/tags", "{\"name\":\"待回访\",\"color\":\"#33d17a\"}");
+  vip = crm_test_ui_post (fixture->admin_token, "/api/v1/tags",
+                          "{\"name\":\"重点客户\",\"color\":\"#e01b24\"}");
+  expo = crm_test_ui_post (fixture->admin_token, "/api/v1/tags",
+                           "{\"name\":\"展会\",\"color\":\"#3584e4\"}");
+  crm_test_ui_post (fixture->admin_token, "/api/v1/tags",
+                    "{\"name\":\"待回访\",\"color\":\"#33d17a\"}");
   for (guint i = 0; i < G_N_ELEMENTS (fields); i++)
-    post (fixture, "/api/v1/fields", fields[i]);
+    crm_test_ui_post (fixture->admin_token, "/api/v1/fields", fields[i]);
 
   for (guint c = 0; c < N_CASES; c++)
     seed_customer (fixture, c, li, vip, expo);
   /* Likely duplicates of it. */
-  post (fixture, "/api/v1/customers", "{\"name\":\"上海明远贸易公司\",\"mobile\":\"+86 139 1000 0007\","
-                                      "\"custom\":{\"region_code\":\"EC-02\"}}");
-  post (fixture, "/api/v1/customers", "{\"name\":\"明远贸易(上海)\",\"email\":\"SALES@MINGYUAN.CN\","
-                                      "\"custom\":{\"region_code\":\"EC-03\"}}");
+  crm_test_ui_post (fixture->admin_token, "/api/v1/customers",
+                    "{\"name\":\"上海明远贸易公司\",\"mobile\":\"+86 139 1000 0007\","
+                    "\"custom\":{\"region_code\":\"EC-02\"}}");
+  crm_test_ui_post (fixture->admin_token, "/api/v1/customers",
+                    "{\"name\":\"明远贸易(上海)\",\"email\":\"SALES@MINGYUAN.CN\","
+                    "\"custom\":{\"region_code\":\"EC-03\"}}");
 }
 
 /* --- driving ---------------------------------------------------------------- */
