@@ -10,6 +10,7 @@
 #include "crm-custom-field-row.h"
 #include "crm-customer-dialog.h"
 #include "crm-customer-fields.h"
+#include "crm-form-dialog.h"
 #include "crm-validate.h"
 
 /* Typing pauses this long before the dialog looks for duplicates. */
@@ -262,21 +263,6 @@ add_message_label (GtkWidget *row)
   return label;
 }
 
-/* @problem (NULL: none) beside @row, which turns red with it. */
-static void
-show_message (GtkWidget  *row,
-              GtkLabel   *label,
-              const char *problem)
-{
-  gtk_label_set_text (label, problem != NULL ? problem : "");
-  gtk_widget_set_tooltip_text (GTK_WIDGET (label), problem);
-  gtk_widget_set_visible (GTK_WIDGET (label), problem != NULL);
-  if (problem != NULL)
-    gtk_widget_add_css_class (row, "error");
-  else
-    gtk_widget_remove_css_class (row, "error");
-}
-
 static char *
 dup_custom_value_text (GtkWidget *row)
 {
@@ -349,7 +335,7 @@ update_create_button (CrmCustomerDialog *self)
     {
       const char *problem = row_problem (self, i);
 
-      show_message (GTK_WIDGET (self->rows[i]), self->messages[i], problem);
+      crm_form_row_show_message (GTK_WIDGET (self->rows[i]), self->messages[i], problem);
       /* Sent again unchanged, a refused row would be refused again. */
       wrong = wrong || problem != NULL;
     }
@@ -358,7 +344,7 @@ update_create_button (CrmCustomerDialog *self)
       GtkWidget *row = g_ptr_array_index (self->custom_fields, i);
       const char *problem = custom_problem (row);
 
-      show_message (row, g_object_get_data (G_OBJECT (row), MESSAGE_KEY), problem);
+      crm_form_row_show_message (row, g_object_get_data (G_OBJECT (row), MESSAGE_KEY), problem);
       wrong = wrong || problem != NULL;
     }
   gtk_widget_set_sensitive (GTK_WIDGET (self->create_button),

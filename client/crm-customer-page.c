@@ -833,14 +833,8 @@ check_fields (CrmCustomerPage *self)
       /* A field back as it was saved has nothing to say. */
       const char *problem = field_is_changed (self, field) ? field_problem (self, field) : NULL;
 
-      gtk_label_set_text (field->message, problem != NULL ? _(problem) : "");
-      gtk_widget_set_tooltip_text (GTK_WIDGET (field->message),
-                                   problem != NULL ? _(problem) : NULL);
-      gtk_widget_set_visible (GTK_WIDGET (field->message), problem != NULL);
-      if (problem != NULL)
-        gtk_widget_add_css_class (field->row, "error");
-      else
-        gtk_widget_remove_css_class (field->row, "error");
+      crm_form_row_show_message (field->row, field->message,
+                                 problem != NULL ? _(problem) : NULL);
     }
 }
 
@@ -851,9 +845,7 @@ clear_messages (CrmCustomerPage *self)
     {
       Field *field = g_ptr_array_index (self->fields, i);
 
-      gtk_label_set_text (field->message, "");
-      gtk_widget_set_visible (GTK_WIDGET (field->message), FALSE);
-      gtk_widget_remove_css_class (field->row, "error");
+      crm_form_row_show_message (field->row, field->message, NULL);
     }
 }
 
@@ -1909,10 +1901,7 @@ show_field_messages (CrmCustomerPage *self,
           emit_toast (self, text);
           continue;
         }
-      gtk_label_set_text (field->message, message);
-      gtk_widget_set_tooltip_text (GTK_WIDGET (field->message), message);
-      gtk_widget_set_visible (GTK_WIDGET (field->message), TRUE);
-      gtk_widget_add_css_class (field->row, "error");
+      crm_form_row_show_message (field->row, field->message, message);
     }
   g_list_free (names);
   for (guint i = 0; first == NULL && i < self->fields->len; i++)

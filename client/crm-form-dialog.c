@@ -339,17 +339,33 @@ crm_form_dialog_dup_values (AdwMessageDialog *dialog)
   return node;
 }
 
+/**
+ * crm_form_row_show_message:
+ * @row: a row of a form (a dialog's, a customer page's)
+ * @label: the label beside @row that says what is wrong with it
+ * @message: (nullable): what is wrong, translated; %NULL: nothing
+ *
+ * Shows @message beside @row, which turns red with it, or takes both away.
+ */
+void
+crm_form_row_show_message (GtkWidget  *row,
+                           GtkLabel   *label,
+                           const char *message)
+{
+  gtk_label_set_text (label, message != NULL ? message : "");
+  gtk_widget_set_tooltip_text (GTK_WIDGET (label), message);
+  gtk_widget_set_visible (GTK_WIDGET (label), message != NULL);
+  if (message != NULL)
+    gtk_widget_add_css_class (row, "error");
+  else
+    gtk_widget_remove_css_class (row, "error");
+}
+
 static void
 show_message (FormRow    *row,
               const char *message)
 {
-  gtk_label_set_text (row->message, message != NULL ? message : "");
-  gtk_widget_set_tooltip_text (GTK_WIDGET (row->message), message);
-  gtk_widget_set_visible (GTK_WIDGET (row->message), message != NULL);
-  if (message != NULL)
-    gtk_widget_add_css_class (row->row, "error");
-  else
-    gtk_widget_remove_css_class (row->row, "error");
+  crm_form_row_show_message (row->row, row->message, message);
 }
 
 /* What the common validators find wrong with a custom field's row or a text row with a

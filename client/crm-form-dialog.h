@@ -44,5 +44,8 @@ void              crm_form_dialog_apply_field_access (AdwMessageDialog *dialog,
                                                       CrmObject         object);
 void              crm_form_dialog_show_errors (AdwMessageDialog *dialog,
                                                JsonObject       *fields);
+void              crm_form_row_show_message   (GtkWidget        *row,
+                                               GtkLabel         *label,
+                                               const char       *message);
 
 G_END_DECLS
