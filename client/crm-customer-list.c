@@ -8,6 +8,7 @@
 #include "crm-api-paths.h"
 #include "crm-customer-list.h"
 #include "crm-event-stream.h"
+#include "crm-json.h"
 
 #define CUSTOMERS_PATH CRM_API_BASE "/customers"
 #define COUNT_PATH     CRM_API_BASE "/customers/count"
@@ -472,9 +473,7 @@ page_cb (GObject      *object,
   next = json_object_get_string_member_with_default (reply, "next", NULL);
   exact = rows->len > 0;
   /* A page past the end: the server says how long the list is (server/API.md). */
-  if (next == NULL && rows->len == 0 && json_object_has_member (reply, "count")
-      && JSON_NODE_HOLDS_VALUE (json_object_get_member (reply, "count"))
-      && json_node_get_value_type (json_object_get_member (reply, "count")) == G_TYPE_INT64)
+  if (next == NULL && rows->len == 0 && crm_json_get_type (reply, "count") == CRM_JSON_INT)
     {
       end = CLAMP (json_object_get_int_member (reply, "count"), 0, (gint64) start);
       exact = TRUE;
@@ -552,7 +551,7 @@ end_cb (GObject      *object,
   g_autoptr(CrmCustomerList) self = user_data;
   g_autoptr(GError) error = NULL;
   g_autoptr(JsonNode) root = NULL;
-  JsonNode *node = NULL;
+  JsonObject *reply = NULL;
   gboolean follow = self->end_follow;
   guint end;
 
@@ -563,17 +562,16 @@ end_cb (GObject      *object,
   self->end_follow = FALSE;
   set_in_flight (self, self->n_in_flight - 1);
   if (root != NULL && JSON_NODE_HOLDS_OBJECT (root))
-    node = json_object_get_member (json_node_get_object (root), "count");
+    reply = json_node_get_object (root);
   /* No length: an older server, or a list longer than the farthest offset. The list
    * then grows a page at a time at its end. */
-  if (node == NULL || !JSON_NODE_HOLDS_VALUE (node)
-      || json_node_get_value_type (node) != G_TYPE_INT64)
+  if (crm_json_get_type (reply, "count") != CRM_JSON_INT)
     {
       g_debug ("Finding the end of the customers failed: %s",
                error != NULL ? error->message : "no count");
       return;
     }
-  end = (guint) CLAMP (json_node_get_int (node), 0, MAX_OFFSET);
+  end = (guint) CLAMP (json_object_get_int_member (reply, "count"), 0, MAX_OFFSET);
   g_debug ("The customers end at %u (%u rows were expected)", end, self->items->len);
   self->end_known = TRUE;
   /* Not if the view went elsewhere meanwhile: only while it shows the end it jumped to. */
